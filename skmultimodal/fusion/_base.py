@@ -1,0 +1,58 @@
+"""The interface every fusion method (built-in or plugin) implements."""
+
+from __future__ import annotations
+
+from sklearn.base import BaseEstimator
+
+
+class FusionMethod(BaseEstimator):
+    """Base class of fusion methods used by :class:`ModalityFusion`.
+
+    A fusion method combines a list of per-modality blocks, each a 2-D array
+    (or scipy sparse matrix when :attr:`accepts_sparse` is True) with the same
+    number of rows, into one 2-D matrix. It is an ordinary scikit-learn
+    estimator: ``__init__`` only stores keyword parameters (so ``get_params``,
+    ``set_params``, ``clone`` and GridSearchCV work), fitted state ends in
+    ``_``.
+
+    Subclasses implement:
+
+    ``fit(blocks, y=None)``
+        Learn any state (projections, statistics, supervised gates) from the
+        training blocks; ``y`` is the target when the pipeline has one.
+        Return ``self``.
+    ``transform(blocks)``
+        Return the fused 2-D matrix, one row per sample.
+    ``get_feature_names_out(input_features)``
+        ``input_features`` is a list with, for each block, the array of its
+        (modality-prefixed) feature names, e.g. ``["image__hog0", ...]``;
+        return an array of output names, one per output column.
+
+    Class attributes
+    ----------------
+    accepts_sparse : bool
+        Whether ``fit``/``transform`` take scipy sparse blocks. When False,
+        :class:`ModalityFusion` refuses sparse blocks with a clear error.
+    """
+
+    accepts_sparse = False
+    # Marks the interface itself so that the common-check discovery skips it.
+    _abstract_interface = True
+
+    def fit(self, blocks, y=None):
+        raise NotImplementedError
+
+    def transform(self, blocks):
+        raise NotImplementedError
+
+    def fit_transform(self, blocks, y=None):
+        return self.fit(blocks, y).transform(blocks)
+
+    def get_feature_names_out(self, input_features):
+        raise NotImplementedError
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Concrete subclasses are real estimators unless they say otherwise.
+        if "_abstract_interface" not in cls.__dict__:
+            cls._abstract_interface = False

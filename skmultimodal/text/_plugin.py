@@ -1,0 +1,3 @@
+"""Built-in text methods, registered through the public plugin hooks."""
+
+from skmultimodal.plugins import hookimpl  # noqa: F401

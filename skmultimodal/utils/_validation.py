@@ -1,0 +1,84 @@
+"""Input helpers shared by every modality."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def as_column(X, *, what="X"):
+    """Turn one modality column into ``(items, labels)``.
+
+    Accepts a pandas Series, a one-column DataFrame, a list or tuple, or a 1-D
+    numpy array. ``items`` is a list (never a view on the caller's data that we
+    write to); ``labels`` are the index labels used in error messages (the
+    Series/DataFrame index, else positions).
+
+    Raises
+    ------
+    ValueError
+        For a DataFrame with several columns, a scalar or a string.
+    """
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pd = None
+    if pd is not None and isinstance(X, pd.DataFrame):
+        if X.shape[1] != 1:
+            raise ValueError(
+                f"{what} must be one column; got a DataFrame with {X.shape[1]} "
+                f"columns {list(X.columns)!r}. Select the modality column first "
+                "(or use ModalityFusion to route columns)."
+            )
+        X = X.iloc[:, 0]
+    if pd is not None and isinstance(X, pd.Series):
+        return X.tolist(), list(X.index)
+    if isinstance(X, (str, bytes)) or np.isscalar(X) or X is None:
+        raise ValueError(
+            f"{what} must be a sequence of samples (list, 1-D array, Series), "
+            f"got a single {type(X).__name__}."
+        )
+    if isinstance(X, np.ndarray):
+        if X.ndim == 2 and X.shape[1] == 1 and X.dtype == object:
+            X = X[:, 0]
+        if X.ndim != 1:
+            raise ValueError(
+                f"{what} must be 1-D (one sample per row), got an array of shape "
+                f"{X.shape}."
+            )
+        items = list(X)
+    else:
+        try:
+            items = list(X)
+        except TypeError:
+            raise ValueError(
+                f"{what} must be a sequence of samples, got {type(X).__name__}."
+            ) from None
+    return items, list(range(len(items)))
+
+
+def describe_row(labels, i) -> str:
+    """``"row 3"`` or ``"row 3 (index 'a')"`` for error messages."""
+    label = labels[i] if labels is not None else i
+    if isinstance(label, numbers.Integral) and int(label) == i:
+        return f"row {i}"
+    return f"row {i} (index {label!r})"
+
+
+def is_missing(value) -> bool:
+    """None, NaN/NA, or an empty string/bytes: a missing modality value."""
+    if value is None:
+        return True
+    if isinstance(value, (str, bytes)):
+        return len(value) == 0
+    if isinstance(value, float) and value != value:
+        return True
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return True
+    except ImportError:  # pragma: no cover
+        pass
+    return False
