@@ -28,14 +28,34 @@ class FusionMethod(BaseEstimator):
         (modality-prefixed) feature names, e.g. ``["image__hog0", ...]``;
         return an array of output names, one per output column.
 
+    Optional hooks:
+
+    ``set_modalities(names, kinds)``
+        Called by :class:`ModalityFusion` before ``fit`` with the modality
+        (branch) names and block kinds (``"features"`` or ``"sequence"``),
+        in block order. The default stores them as ``modality_names_`` and
+        ``block_kinds_``.
+    ``modality_weights(blocks)``
+        Per-sample weights of each modality, shape (n_samples, n_modalities),
+        rows summing to 1; exposed as ``ModalityFusion.modality_weights``.
+    A ``weights`` parameter
+        When the method has one, ``ModalityFusion(weights=...)`` sets it
+        (as a list in block order).
+
     Class attributes
     ----------------
     accepts_sparse : bool
         Whether ``fit``/``transform`` take scipy sparse blocks. When False,
         :class:`ModalityFusion` refuses sparse blocks with a clear error.
+    accepts_sequence : bool
+        Whether the method takes sequence blocks (integer token ids, from a
+        branch whose last step has ``sequence_output = True``) and passes
+        them through. When False, :class:`ModalityFusion` refuses them with a
+        clear error.
     """
 
     accepts_sparse = False
+    accepts_sequence = False
     # Marks the interface itself so that the common-check discovery skips it.
     _abstract_interface = True
 
@@ -50,6 +70,24 @@ class FusionMethod(BaseEstimator):
 
     def get_feature_names_out(self, input_features):
         raise NotImplementedError
+
+    def set_modalities(self, names, kinds=None):
+        """Record the modality names and block kinds, in block order.
+
+        Parameters
+        ----------
+        names : list of str
+            Modality (branch) names.
+        kinds : list of {"features", "sequence"}, default=None
+            Block kinds; None means all ``"features"``.
+
+        Returns
+        -------
+        self
+        """
+        self.modality_names_ = list(names)
+        self.block_kinds_ = list(kinds) if kinds is not None else None
+        return self
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

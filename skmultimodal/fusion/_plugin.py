@@ -1,3 +1,26 @@
 """Built-in fusion methods, registered through the public plugin hooks."""
 
-from skmultimodal.plugins import hookimpl  # noqa: F401
+from skmultimodal.plugins import hookimpl
+
+
+@hookimpl
+def skmultimodal_register_fusion_methods(register):
+    """Register ``concat``, ``product``, ``sum``, ``mean``, ``tensor``,
+    ``attention`` and ``tokens``."""
+    from ._methods import (
+        AttentionFusion,
+        ConcatFusion,
+        MeanFusion,
+        ProductFusion,
+        SumFusion,
+        TensorFusion,
+        TokenFusion,
+    )
+
+    register("concat", ConcatFusion)
+    register("product", ProductFusion)
+    register("sum", SumFusion)
+    register("mean", MeanFusion)
+    register("tensor", TensorFusion)
+    register("attention", AttentionFusion)
+    register("tokens", TokenFusion)

@@ -1,3 +1,24 @@
-"""models."""
+"""Neural models: :class:`MultimodalAttentionClassifier` (Keras via SciKeras).
 
-__all__ = []
+``import skmultimodal.models`` does not import TensorFlow or Keras: the
+classifier's module is imported the first time the class is asked for
+(``from skmultimodal.models import MultimodalAttentionClassifier``).
+"""
+
+import importlib
+
+__all__ = ["MultimodalAttentionClassifier"]
+
+_LAZY = {"MultimodalAttentionClassifier": "skmultimodal.models._classifier"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'skmultimodal.models' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -15,7 +15,11 @@ from ._hookspecs import (
     skmultimodal_register_image_features,
     skmultimodal_register_text_features,
 )
-from ._interfaces import PluginInterfaceError
+from ._interfaces import (
+    PluginInterfaceError,
+    validate_feature_extractor,
+    validate_fusion_method,
+)
 from ._manager import (
     DISABLE_AUTOLOAD_ENV,
     KINDS,
@@ -24,6 +28,8 @@ from ._manager import (
     PluginWarning,
     Registry,
     RegistryEntry,
+    autoload_disabled,
+    format_plugins_table,
     get_plugin_manager,
     get_registry,
     list_plugins,
@@ -43,6 +49,8 @@ __all__ = [
     "RegisterCallback",
     "Registry",
     "RegistryEntry",
+    "autoload_disabled",
+    "format_plugins_table",
     "get_plugin_manager",
     "get_registry",
     "hookimpl",
@@ -53,4 +61,6 @@ __all__ = [
     "skmultimodal_register_image_features",
     "skmultimodal_register_text_features",
     "unregister_plugin",
+    "validate_feature_extractor",
+    "validate_fusion_method",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from typing import Any
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -12,7 +13,9 @@ class PluginInterfaceError(TypeError):
     """A registered object does not satisfy the interface of its kind."""
 
 
-def validate_name(name) -> None:
+def validate_name(name: Any) -> None:
+    """Check a registered name: lower-case letters, digits and underscores,
+    starting with a letter (so it is a valid, unambiguous parameter value)."""
     if not isinstance(name, str) or not _NAME_RE.match(name):
         raise PluginInterfaceError(
             f"invalid name {name!r}: use lower-case letters, digits and "
@@ -20,7 +23,7 @@ def validate_name(name) -> None:
         )
 
 
-def _validate_estimator_class(obj, required, what):
+def _validate_estimator_class(obj: Any, required: tuple[str, ...], what: str) -> None:
     from sklearn.base import BaseEstimator
 
     if not inspect.isclass(obj):
@@ -35,15 +38,25 @@ def _validate_estimator_class(obj, required, what):
             f"{what} {obj.__qualname__} lacks required method(s): {', '.join(missing)}"
         )
     try:
-        obj()
+        instance = obj()
     except Exception as exc:
         raise PluginInterfaceError(
             f"{what} {obj.__qualname__} cannot be constructed with default "
-            f"parameters: {exc}"
+            f"parameters: {type(exc).__name__}: {exc}"
+        ) from exc
+    try:
+        # get_params is what clone, set_params and GridSearchCV rely on; it
+        # fails when __init__ does not store its arguments unchanged.
+        instance.get_params()
+    except Exception as exc:
+        raise PluginInterfaceError(
+            f"{what} {obj.__qualname__}: get_params() failed ({type(exc).__name__}: "
+            f"{exc}); __init__ must store each keyword argument as an attribute "
+            "of the same name"
         ) from exc
 
 
-def validate_feature_extractor(obj) -> None:
+def validate_feature_extractor(obj: Any) -> None:
     """An image or text feature extractor: a default-constructible sklearn
     transformer class with ``fit``, ``transform`` and ``get_feature_names_out``.
     """
@@ -52,7 +65,7 @@ def validate_feature_extractor(obj) -> None:
     )
 
 
-def validate_fusion_method(obj) -> None:
+def validate_fusion_method(obj: Any) -> None:
     """A fusion method: a subclass of :class:`skmultimodal.fusion.FusionMethod`
     (itself a default-constructible sklearn estimator with ``fit``,
     ``transform`` and ``get_feature_names_out`` over a list of blocks).
@@ -67,3 +80,7 @@ def validate_fusion_method(obj) -> None:
     _validate_estimator_class(
         obj, ("fit", "transform", "get_feature_names_out"), "fusion method"
     )
+    if not isinstance(getattr(obj, "accepts_sparse", False), bool):
+        raise PluginInterfaceError(
+            f"fusion method {obj.__qualname__}: accepts_sparse must be a bool"
+        )

@@ -1,3 +1,12 @@
-"""text."""
+"""Text: cleaning, token-id sequences and feature vectors of text columns.
 
-__all__ = []
+Every estimator takes one column of texts (a pandas Series, a one-column
+DataFrame, a list or a 1-D array). Missing texts (None, NaN, ``pandas.NA``)
+become ``""``; any other non-string value raises a ValueError naming the row.
+"""
+
+from ._cleaner import TextCleaner
+from ._features import TextFeatures
+from ._sequencer import TextSequencer
+
+__all__ = ["TextCleaner", "TextFeatures", "TextSequencer"]

@@ -1,0 +1,93 @@
+"""Unit tests of LBPFeatures (used directly, no registry needed)."""
+
+import pickle
+
+import cv2
+import numpy as np
+import pandas as pd
+import pytest
+from skimage.feature import local_binary_pattern
+from sklearn.base import clone
+from skmultimodal_lbp import LBPFeatures, n_lbp_bins
+
+from skmultimodal.image import ImageDecodeError
+
+
+def _images(n=4, seed=0):
+    rng = np.random.RandomState(seed)
+    return [rng.randint(0, 256, (24 + k, 20, 3), dtype=np.uint8) for k in range(n)]
+
+
+@pytest.mark.parametrize(
+    "method, P, expected", [("uniform", 8, 10), ("nri_uniform", 8, 59), ("ror", 4, 16)]
+)
+def test_bins_and_histograms_sum_to_one(method, P, expected):
+    assert n_lbp_bins(P, method) == expected
+    est = LBPFeatures(P=P, method=method, grid=(2, 3), size=(18, 18))
+    out = est.fit_transform(_images())
+    assert out.shape == (4, 6 * expected) == (4, len(est.get_feature_names_out()))
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out.reshape(4, 6, expected).sum(axis=2), 1.0, rtol=1e-6)
+
+
+def test_matches_scikit_image_reference_on_one_cell():
+    rng = np.random.RandomState(1)
+    gray = rng.randint(0, 256, (16, 16), dtype=np.uint8)
+    out = LBPFeatures(P=8, R=2.0, grid=(1, 1), size=(16, 16)).fit_transform([gray])
+    codes = local_binary_pattern(gray, 8, 2.0, "uniform").astype(int)
+    expected = np.bincount(codes.ravel(), minlength=10) / codes.size
+    np.testing.assert_allclose(out[0], expected, rtol=1e-6)
+
+
+def test_paths_bytes_and_arrays_agree(tmp_path):
+    img = _images(1)[0]
+    path = tmp_path / "x.png"
+    cv2.imwrite(str(path), img[..., ::-1])  # OpenCV writes BGR
+    data = path.read_bytes()
+    out = LBPFeatures(size=(16, 16)).fit_transform(pd.Series([img, str(path), data]))
+    np.testing.assert_allclose(out[0], out[1])
+    np.testing.assert_allclose(out[0], out[2])
+
+
+def test_texture_separates_flat_from_noisy():
+    flat = np.full((32, 32), 128, np.uint8)
+    noisy = np.random.RandomState(0).randint(0, 256, (32, 32), dtype=np.uint8)
+    out = LBPFeatures(grid=(1, 1), size=(32, 32)).fit_transform([flat, noisy])
+    # A flat image has one code almost everywhere (borders aside); noise
+    # spreads over every uniform code.
+    assert out[0].max() > 0.8
+    assert out[1].max() < 0.5 and (out[1] > 0).sum() == out.shape[1]
+
+
+def test_bad_item_names_row_and_source():
+    X = pd.Series([_images(1)[0], "/no/such/file.png"], index=["a", "b"])
+    with pytest.raises(ImageDecodeError, match=r"(?s)row 1.*'b'.*file\.png"):
+        LBPFeatures().fit(X).transform(X)
+
+
+def test_bad_params():
+    with pytest.raises(ValueError, match="grid"):
+        LBPFeatures(grid=(3, 0)).fit(_images())
+    with pytest.raises(ValueError, match="grid"):
+        LBPFeatures(grid=(10, 10), size=(8, 8)).fit(_images())
+    with pytest.raises(ValueError, match="method"):
+        LBPFeatures(method="var").fit(_images())
+    with pytest.raises(ValueError, match="too large"):
+        LBPFeatures(P=20, method="default").fit(_images())
+
+
+def test_clone_pickle_and_no_mutation():
+    images = _images()
+    copies = [i.copy() for i in images]
+    est = LBPFeatures(size=(16, 16)).fit(images)
+    out = est.transform(images)
+    np.testing.assert_allclose(pickle.loads(pickle.dumps(est)).transform(images), out)
+    np.testing.assert_allclose(clone(est).fit_transform(images), out)
+    for a, b in zip(images, copies):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_satisfies_feature_extractor_interface():
+    from skmultimodal.plugins._interfaces import validate_feature_extractor
+
+    validate_feature_extractor(LBPFeatures)

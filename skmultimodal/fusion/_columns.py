@@ -1,0 +1,254 @@
+"""Table handling shared by ModalityFusion and LateFusionClassifier:
+validating X (DataFrame, dict of columns, 2-D array), selecting a modality
+column, finding missing rows and taking row subsets."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.utils.validation import _check_feature_names, _check_n_features
+
+from skmultimodal.utils import is_missing
+
+
+def validate_branch_names(entries, what):
+    """Names must be unique strings without ``__``."""
+    names = [e[0] for e in entries]
+    for name in names:
+        if not isinstance(name, str) or not name or "__" in name:
+            raise ValueError(
+                f"{what} names must be non-empty strings without '__'; got {name!r}"
+            )
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ValueError(f"{what} names must be unique; repeated: {dupes}")
+    for entry in entries:
+        if not (isinstance(entry, tuple) and len(entry) == 3):
+            raise ValueError(
+                f"each of the {what} must be a (name, estimator, column) tuple; "
+                f"got {entry!r}"
+            )
+
+
+def _uses_positions(columns):
+    """Whether any column spec selects by position (or by a callable)."""
+    for c in columns:
+        if isinstance(c, str):
+            continue
+        if isinstance(c, (list, tuple)) and all(isinstance(v, str) for v in c):
+            continue
+        return True
+    return False
+
+
+def validate_table(estimator, X, columns, *, reset):
+    """Check X and return ``(X, n_samples)``.
+
+    DataFrames and dicts of equal-length columns are the main forms; 2-D
+    arrays (numeric, or object) work with columns selected by position.
+    Sets/checks ``n_features_in_`` and ``feature_names_in_``.
+    """
+    name = type(estimator).__name__
+    if sparse.issparse(X):
+        raise TypeError(
+            f"{name} got a sparse matrix X; it takes a table of modality columns "
+            "(DataFrame, dict of columns, or a dense 2-D array). Densify X or "
+            "pass a DataFrame."
+        )
+    if isinstance(X, dict):
+        lengths = {}
+        for key, col in X.items():
+            try:
+                lengths[key] = len(col)
+            except TypeError:
+                raise ValueError(
+                    f"{name}: column {key!r} of the dict X is not a sequence "
+                    f"({type(col).__name__})"
+                ) from None
+        if len(set(lengths.values())) > 1:
+            raise ValueError(
+                f"{name}: the modalities of X have different lengths: "
+                + ", ".join(f"{k!r}: {v}" for k, v in lengths.items())
+                + ". Every modality needs one value per sample."
+            )
+        n = next(iter(lengths.values()), 0)
+        if reset:
+            estimator.n_features_in_ = len(X)
+            estimator.feature_names_in_ = np.asarray([str(k) for k in X], dtype=object)
+        _check_n_samples(name, n)
+        return X, n
+    if isinstance(X, pd.DataFrame):
+        if reset or _uses_positions(columns):
+            _check_feature_names(estimator, X, reset=reset)
+            _check_n_features(estimator, X, reset=reset)
+        _check_n_samples(name, X.shape[0])
+        return X, X.shape[0]
+    if not isinstance(X, np.ndarray):
+        if isinstance(X, (str, bytes)) or not (
+            hasattr(X, "__len__") or hasattr(X, "__array__")
+        ):
+            raise ValueError(
+                f"{name} expects a 2-D table (DataFrame, dict of columns or 2-D "
+                f"array), got {type(X).__name__}."
+            )
+        X = np.asarray(X, dtype=object if _ragged(X) else None)
+    if X.ndim != 2:
+        raise ValueError(
+            f"{name} expects a 2-D table (DataFrame, dict of columns or 2-D "
+            f"array); got an array of shape {X.shape}. Reshape your data with "
+            "array.reshape(-1, 1) if it has a single feature."
+        )
+    if np.iscomplexobj(X):
+        raise ValueError("Complex data not supported")
+    _check_feature_names(estimator, X, reset=reset)
+    _check_n_features(estimator, X, reset=reset)
+    _check_n_samples(name, X.shape[0])
+    if X.shape[1] == 0:
+        raise ValueError(
+            f"0 feature(s) (shape={X.shape}) while a minimum of 1 is required by "
+            f"{name}."
+        )
+    return X, X.shape[0]
+
+
+def _ragged(X):
+    try:
+        np.asarray(X)
+    except ValueError:
+        return True
+    return False
+
+
+def _check_n_samples(name, n):
+    if n == 0:
+        raise ValueError(
+            f"Found array with 0 sample(s) while a minimum of 1 is required by {name}."
+        )
+
+
+def _available(X):
+    if isinstance(X, pd.DataFrame):
+        return list(X.columns)
+    if isinstance(X, dict):
+        return list(X)
+    return f"positions 0..{X.shape[1] - 1}"
+
+
+def select_column(X, column, branch, what="modality"):
+    """The data of one modality: 1-D for a scalar column, 2-D for a list."""
+    spec = column(X) if callable(column) else column
+    try:
+        if isinstance(X, pd.DataFrame):
+            if isinstance(spec, str) or (
+                isinstance(spec, (list, tuple)) and spec and isinstance(spec[0], str)
+            ):
+                return X[spec if isinstance(spec, str) else list(spec)]
+            if isinstance(spec, slice) and isinstance(spec.start or spec.stop, str):
+                return X.loc[:, spec]
+            return X.iloc[:, spec]
+        if isinstance(X, dict):
+            if isinstance(spec, str):
+                return X[spec]
+            if isinstance(spec, (list, tuple)) and all(
+                isinstance(s, str) for s in spec
+            ):
+                return pd.DataFrame({s: list(X[s]) for s in spec})
+            raise ValueError(
+                f"{what} {branch!r}: a dict X is indexed by column name; got "
+                f"column {spec!r}"
+            )
+        if isinstance(spec, str) or (
+            isinstance(spec, (list, tuple)) and spec and isinstance(spec[0], str)
+        ):
+            raise ValueError(
+                f"{what} {branch!r} selects column {spec!r} by name, which needs a "
+                "pandas DataFrame or a dict of columns; got a "
+                f"{type(X).__name__}. Select array columns by position."
+            )
+        return X[:, spec]
+    except (KeyError, IndexError):
+        missing = spec
+        if isinstance(spec, (list, tuple)):
+            avail = _available(X)
+            missing = [s for s in spec if isinstance(avail, list) and s not in avail]
+        raise ValueError(
+            f"column {missing!r} of {what} {branch!r} is not in X; available "
+            f"columns: {_available(X)}"
+        ) from None
+
+
+def missing_mask(data):
+    """Boolean mask of rows whose modality value is missing.
+
+    1-D data: None, NaN/NA or empty string/bytes. 2-D data: every entry of
+    the row missing (NaN/None).
+    """
+    if isinstance(data, pd.DataFrame):
+        return data.isna().to_numpy().all(axis=1)
+    if isinstance(data, np.ndarray) and data.ndim == 2:
+        if data.shape[1] == 0:
+            return np.zeros(data.shape[0], dtype=bool)
+        if data.dtype.kind in "fc":
+            return np.isnan(data).all(axis=1)
+        if data.dtype.kind in "iub":
+            return np.zeros(data.shape[0], dtype=bool)
+        return np.array([all(_is_missing_scalar(v) for v in row) for row in data])
+    if isinstance(data, pd.Series):
+        values = data.tolist()
+    elif isinstance(data, np.ndarray) and data.dtype.kind in "fc":
+        return np.isnan(data)
+    else:
+        values = list(data)
+    return np.fromiter((is_missing(v) for v in values), dtype=bool, count=len(values))
+
+
+def _is_missing_scalar(v):
+    return is_missing(v) if not isinstance(v, (dict, list)) else False
+
+
+def take_rows(data, idx):
+    """Rows ``idx`` of a modality's data, keeping its type."""
+    if isinstance(data, (pd.Series, pd.DataFrame)):
+        return data.iloc[idx]
+    if isinstance(data, np.ndarray):
+        return data[idx]
+    if sparse.issparse(data):
+        return data[idx]
+    return [data[i] for i in idx]
+
+
+def take_y(y, idx):
+    if y is None:
+        return None
+    if isinstance(y, (pd.Series, pd.DataFrame)):
+        return y.iloc[idx]
+    return np.asarray(y)[idx]
+
+
+def describe_rows(rows, index, limit=10):
+    """'rows 3, 7 (index 'a', 'b')' style text for error messages."""
+    rows = [int(r) for r in rows]
+    shown = rows[:limit]
+    more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
+    if index is not None:
+        labels = [index[i] for i in shown]
+        if not all(
+            isinstance(lab, numbers.Integral) and int(lab) == i
+            for lab, i in zip(labels, shown)
+        ):
+            return f"rows {shown}{more} (index {[_py(v) for v in labels]})"
+    return f"rows {shown}{more}"
+
+
+def _py(v):
+    return v.item() if hasattr(v, "item") else v
+
+
+def row_index(X):
+    """Index labels of X for error messages (None for positions)."""
+    if isinstance(X, pd.DataFrame):
+        return list(X.index)
+    return None

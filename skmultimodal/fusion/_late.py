@@ -1,0 +1,383 @@
+"""LateFusionClassifier: one classifier per modality, probabilities combined."""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+from joblib import Parallel, delayed
+from scipy.optimize import minimize
+from scipy.special import logsumexp, softmax
+from sklearn.base import ClassifierMixin, _fit_context, clone
+from sklearn.model_selection import check_cv, cross_val_predict
+from sklearn.utils import Bunch
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.metaestimators import _BaseComposition
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from ._columns import (
+    describe_rows,
+    missing_mask,
+    row_index,
+    select_column,
+    take_rows,
+    take_y,
+    validate_branch_names,
+    validate_table,
+)
+
+__all__ = ["LateFusionClassifier"]
+
+_EPS = 1e-12
+
+
+def _fit_one(estimator, data, y):
+    return estimator.fit(data, y)
+
+
+def _oof_proba(estimator, data, y, cv):
+    return cross_val_predict(estimator, data, y, cv=cv, method="predict_proba")
+
+
+class LateFusionClassifier(ClassifierMixin, _BaseComposition):
+    """One classifier per modality; their class probabilities are combined.
+
+    Each entry ``(name, estimator, column)`` is a classifier (usually a
+    Pipeline: feature extractor then model) fitted on one modality column.
+    The combined probability of class :math:`c` for a sample :math:`x` is,
+    over the modalities :math:`i` present in :math:`x` with weights
+    :math:`w_i \\ge 0` renormalised to sum to 1,
+
+    - ``voting="soft"``: :math:`P(c \\mid x) = \\sum_i w_i P_i(c \\mid x)`;
+    - ``voting="log"``: :math:`P(c \\mid x) \\propto \\exp \\sum_i w_i \\log
+      P_i(c \\mid x)` (a weighted geometric mean, a product of experts).
+
+    With ``missing="skip"``, a missing modality value (None, NaN, empty
+    string; for a multi-column selection, a row of NaN) is never given to
+    its model, at fit or predict: that modality is left out of the sample's
+    combination.
+
+    Parameters
+    ----------
+    estimators : list of (name, estimator, column) tuples
+        ``estimator`` has ``fit`` and ``predict_proba``. ``column`` is as in
+        :class:`ModalityFusion` (a name gives a 1-D column, a list a table,
+        ints select array columns by position, or a callable).
+    weights : None, "auto", list of float or dict, default=None
+        Weight of each modality. None: equal weights. ``"auto"``: learned in
+        ``fit`` by minimising the log-loss of the combination on out-of-fold
+        probabilities from an internal cross-validation (``cv``) of each
+        model on the training data only. A list (in order) or
+        ``{name: weight}``: fixed weights.
+    voting : {"soft", "log"}, default="soft"
+        Arithmetic or geometric combination of the probabilities.
+    missing : {"error", "skip"}, default="error"
+        ``"error"``: a missing modality value raises a ValueError naming the
+        rows and the modality. ``"skip"``: leave that modality out of the
+        sample's combination (fit and predict alike).
+    cv : int, cross-validation generator or iterable, default=5
+        Internal cross-validation used when ``weights="auto"``; an int means
+        (Stratified)KFold without shuffling.
+    n_jobs : int, default=None
+        Number of models fitted in parallel (joblib).
+
+    Attributes
+    ----------
+    estimators_ : list of (name, fitted estimator, column)
+        The fitted per-modality models.
+    named_estimators_ : Bunch
+        Fitted models by name.
+    weights_ : ndarray of shape (n_modalities,)
+        The weights used, summing to 1.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    n_features_in_ : int
+        Number of columns of X seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of X, when it has string names.
+
+    See Also
+    --------
+    ModalityFusion : early fusion of feature blocks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skmultimodal.fusion import LateFusionClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> y = np.repeat([0, 1], 20)
+    >>> X = rng.normal(size=(40, 4)) + y[:, None]
+    >>> clf = LateFusionClassifier([
+    ...     ("a", LogisticRegression(), [0, 1]),
+    ...     ("b", LogisticRegression(), [2, 3]),
+    ... ], weights="auto", cv=3).fit(X, y)
+    >>> clf.predict_proba(X).shape
+    (40, 2)
+    >>> bool(np.isclose(clf.weights_.sum(), 1.0))
+    True
+    """
+
+    _parameter_constraints = {
+        "estimators": [list],
+        "weights": [StrOptions({"auto"}), list, tuple, np.ndarray, dict, None],
+        "voting": [StrOptions({"soft", "log"})],
+        "missing": [StrOptions({"error", "skip"})],
+        "cv": ["cv_object"],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(
+        self,
+        estimators,
+        *,
+        weights=None,
+        voting="soft",
+        missing="error",
+        cv=5,
+        n_jobs=None,
+    ):
+        self.estimators = estimators
+        self.weights = weights
+        self.voting = voting
+        self.missing = missing
+        self.cv = cv
+        self.n_jobs = n_jobs
+
+    @property
+    def _estimators(self):
+        try:
+            return [(name, est) for name, est, _ in self.estimators]
+        except (TypeError, ValueError):
+            return self.estimators
+
+    @_estimators.setter
+    def _estimators(self, value):
+        try:
+            self.estimators = [
+                (name, est, col)
+                for ((name, est), (_, _, col)) in zip(value, self.estimators)
+            ]
+        except (TypeError, ValueError):
+            self.estimators = value
+
+    def get_params(self, deep=True):
+        """Parameters, including ``<name>__<param>`` of every model."""
+        return self._get_params("_estimators", deep=deep)
+
+    def set_params(self, **params):
+        """Set parameters, including nested ``<name>__<param>`` ones."""
+        self._set_params("_estimators", **params)
+        return self
+
+    def _columns(self):
+        return [col for _, _, col in self.estimators]
+
+    def _modalities(self, X, n):
+        index = row_index(X)
+        out = []
+        for name, _, column in self.estimators:
+            data = select_column(X, column, name, what="estimator")
+            mask = missing_mask(data)
+            if self.missing == "error" and mask.any():
+                rows = describe_rows(np.flatnonzero(mask), index)
+                raise ValueError(
+                    f"modality {name!r} is missing (None, NaN or empty) in {rows}. "
+                    "Pass missing='skip' to LateFusionClassifier to leave missing "
+                    "modalities out of those samples' combination."
+                )
+            present = np.flatnonzero(~mask)
+            if 0 < len(present) < n:
+                data = take_rows(data, present)
+            out.append((data, present))
+        covered = np.zeros(n, dtype=bool)
+        for _, present in out:
+            covered[present] = True
+        if not covered.all():
+            rows = describe_rows(np.flatnonzero(~covered), index)
+            raise ValueError(
+                f"every modality is missing (None, NaN or empty) in {rows}; "
+                "LateFusionClassifier needs at least one modality per sample."
+            )
+        return out
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Fit one model per modality (and the weights when ``"auto"``).
+
+        Parameters
+        ----------
+        X : DataFrame, dict of columns or 2-D array of shape (n_samples, ...)
+            One column (or several) per modality.
+        y : array-like of shape (n_samples,)
+            Class labels.
+
+        Returns
+        -------
+        self : LateFusionClassifier
+        """
+        validate_branch_names(self.estimators, "estimators")
+        for name, est, _ in self.estimators:
+            if not hasattr(est, "fit") or not hasattr(est, "predict_proba"):
+                raise TypeError(
+                    f"estimator {name!r} must have fit and predict_proba; got "
+                    f"{type(est).__name__}"
+                )
+        if not self.estimators:
+            raise ValueError("LateFusionClassifier needs at least one estimator")
+        X, n = validate_table(self, X, self._columns(), reset=True)
+        if y is None:
+            raise ValueError(
+                "LateFusionClassifier requires y to be passed, but the target y "
+                "is None."
+            )
+        y = column_or_1d(y, warn=True)
+        if len(y) != n:
+            raise ValueError(f"X has {n} samples but y has {len(y)}")
+        check_classification_targets(y)
+        self.classes_ = np.unique(y)
+        mods = self._modalities(X, n)
+        for (name, _, _), (_, present) in zip(self.estimators, mods):
+            if len(present) == 0:
+                raise ValueError(
+                    f"modality {name!r} is missing in every row; nothing to fit "
+                    "its estimator on."
+                )
+        fitted = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit_one)(
+                clone(est), data, take_y(y, present) if len(present) < n else y
+            )
+            for (_, est, _), (data, present) in zip(self.estimators, mods)
+        )
+        self.estimators_ = [
+            (name, est, col) for (name, _, col), est in zip(self.estimators, fitted)
+        ]
+        self.named_estimators_ = Bunch(
+            **{name: est for name, est, _ in self.estimators_}
+        )
+        self.weights_ = self._resolve_weights(mods, y, n)
+        return self
+
+    def _resolve_weights(self, mods, y, n):
+        names = [name for name, _, _ in self.estimators]
+        m = len(names)
+        w = self.weights
+        if w is None:
+            return np.full(m, 1.0 / m)
+        if isinstance(w, str):  # "auto"
+            return self._learn_weights(mods, y, n)
+        if isinstance(w, dict):
+            unknown = sorted(set(w) - set(names))
+            if unknown:
+                raise ValueError(
+                    f"weights name unknown estimators {unknown}; estimators: {names}"
+                )
+            w = [w.get(name, 1.0) for name in names]
+        w = np.asarray(w, dtype=float).ravel()
+        if w.shape[0] != m:
+            raise ValueError(f"got {w.shape[0]} weights for {m} estimators {names}")
+        if (w < 0).any() or w.sum() <= 0:
+            raise ValueError(f"weights must be non-negative and not all 0; got {w}")
+        return w / w.sum()
+
+    def _learn_weights(self, mods, y, n):
+        is_clf = True
+        probas = []
+        for (_, est, _), (data, present) in zip(self.estimators, mods):
+            y_p = take_y(y, present) if len(present) < n else y
+            cv = check_cv(self.cv, y_p, classifier=is_clf)
+            oof = _oof_proba(clone(est), data, y_p, cv)
+            classes = np.unique(y_p)
+            probas.append((self._align(oof, classes), present))
+        log_p = [None] * len(probas)
+        masks = np.zeros((n, len(probas)), dtype=bool)
+        P = np.zeros((len(probas), n, len(self.classes_)))
+        for i, (p, present) in enumerate(probas):
+            P[i, present] = p
+            masks[present, i] = True
+        log_p = np.log(np.clip(P, _EPS, 1.0))
+        y_idx = np.searchsorted(self.classes_, y)
+
+        def loss(theta):
+            w = softmax(theta)
+            return -np.mean(
+                np.log(
+                    np.clip(
+                        self._combine(P, log_p, masks, w)[np.arange(n), y_idx], _EPS, 1
+                    )
+                )
+            )
+
+        res = minimize(
+            loss,
+            np.zeros(len(probas)),
+            method="Nelder-Mead",
+            options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 400},
+        )
+        self.cv_log_loss_ = float(res.fun)
+        return softmax(res.x)
+
+    def _align(self, proba, classes):
+        """Columns of an estimator's proba mapped onto ``classes_``."""
+        out = np.zeros((proba.shape[0], len(self.classes_)))
+        out[:, np.searchsorted(self.classes_, classes)] = proba
+        return out
+
+    def _combine(self, P, log_p, masks, w):
+        ww = masks * w[None, :]
+        ww = ww / np.maximum(ww.sum(axis=1, keepdims=True), _EPS)
+        if self.voting == "soft":
+            return np.einsum("nm,mnc->nc", ww, P)
+        s = np.einsum("nm,mnc->nc", ww, log_p)
+        return np.exp(s - logsumexp(s, axis=1, keepdims=True))
+
+    def predict_proba(self, X):
+        """Combined class probabilities.
+
+        Parameters
+        ----------
+        X : DataFrame, dict of columns or 2-D array
+            Same columns as in ``fit``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``; rows sum to 1.
+        """
+        check_is_fitted(self, "estimators_")
+        X, n = validate_table(self, X, self._columns(), reset=False)
+        mods = self._modalities(X, n)
+        P = np.zeros((len(mods), n, len(self.classes_)))
+        masks = np.zeros((n, len(mods)), dtype=bool)
+        for i, ((_, est, _), (data, present)) in enumerate(zip(self.estimators_, mods)):
+            if len(present) == 0:
+                continue
+            P[i, present] = self._align(est.predict_proba(data), est.classes_)
+            masks[present, i] = True
+        log_p = np.log(np.clip(P, _EPS, 1.0)) if self.voting == "log" else None
+        return self._combine(P, log_p, masks, self.weights_)
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`."""
+        return np.log(np.clip(self.predict_proba(X), _EPS, 1.0))
+
+    def predict(self, X):
+        """The class with the highest combined probability.
+
+        Parameters
+        ----------
+        X : DataFrame, dict of columns or 2-D array
+            Same columns as in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self, "estimators_")
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        return tags

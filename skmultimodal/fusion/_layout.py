@@ -1,0 +1,249 @@
+"""The block layout of a fused matrix: which columns belong to which modality.
+
+:class:`ModalityFusion` returns its dense output as a :class:`FusedArray`, a
+thin :class:`numpy.ndarray` subclass that carries a :class:`BlockLayout`, so
+the next step of a :class:`~sklearn.pipeline.Pipeline` (for example
+``MultimodalAttentionClassifier``) can find the modality blocks by itself with
+:func:`get_block_layout`. ``numpy.asarray`` turns a :class:`FusedArray` into
+a plain ndarray, so every other estimator sees ordinary data.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import numpy as np
+
+__all__ = ["Block", "BlockLayout", "FusedArray", "get_block_layout"]
+
+_SEQ_RE = re.compile(r"^seq\d+$")
+
+
+class Block(NamedTuple):
+    """One modality block: columns ``start:stop`` of the fused matrix.
+
+    Parameters
+    ----------
+    name : str
+        The modality (branch) name, e.g. ``"image"``.
+    start, stop : int
+        The block is ``X[:, start:stop]``.
+    kind : {"features", "sequence"}
+        ``"features"``: real-valued features. ``"sequence"``: integer token
+        ids (0 = padding) from a branch whose last step has
+        ``sequence_output = True`` (e.g. ``TextSequencer``).
+    vocabulary_size : int or None
+        For sequence blocks, the number of distinct ids (``max id + 1``) when
+        known.
+    """
+
+    name: str
+    start: int
+    stop: int
+    kind: str = "features"
+    vocabulary_size: int | None = None
+
+    @property
+    def width(self) -> int:
+        """Number of columns."""
+        return self.stop - self.start
+
+    @property
+    def slice(self) -> slice:
+        """``slice(start, stop)``."""
+        return slice(self.start, self.stop)
+
+
+class BlockLayout(tuple):
+    """The ordered, contiguous modality blocks of a fused matrix.
+
+    A tuple of :class:`Block`. Build it from blocks, or from feature names
+    with :meth:`from_feature_names`.
+
+    Examples
+    --------
+    >>> from skmultimodal.fusion import BlockLayout
+    >>> layout = BlockLayout.from_feature_names(
+    ...     ["image__hog0", "image__hog1", "text__seq0", "text__seq1", "text__seq2"])
+    >>> [(b.name, b.start, b.stop, b.kind) for b in layout]
+    [('image', 0, 2, 'features'), ('text', 2, 5, 'sequence')]
+    >>> layout.n_features
+    5
+    """
+
+    def __new__(cls, blocks=()):
+        blocks = tuple(b if isinstance(b, Block) else Block(*b) for b in blocks)
+        pos = 0
+        for b in blocks:
+            if b.kind not in ("features", "sequence"):
+                raise ValueError(
+                    f"block {b.name!r} has kind {b.kind!r}; expected "
+                    "'features' or 'sequence'"
+                )
+            if b.start != pos or b.stop < b.start:
+                raise ValueError(
+                    f"blocks must be contiguous and in order; block {b.name!r} "
+                    f"spans {b.start}:{b.stop} but the previous block ended at {pos}"
+                )
+            pos = b.stop
+        return super().__new__(cls, blocks)
+
+    def __repr__(self):
+        inner = ", ".join(
+            f"{b.name}[{b.start}:{b.stop}]"
+            + (f" sequence(vocab={b.vocabulary_size})" if b.kind == "sequence" else "")
+            for b in self
+        )
+        return f"BlockLayout({inner})"
+
+    def __reduce__(self):
+        return (type(self), (tuple(self),))
+
+    @property
+    def names(self) -> list[str]:
+        """Block names in order."""
+        return [b.name for b in self]
+
+    @property
+    def n_features(self) -> int:
+        """Total number of columns covered."""
+        return self[-1].stop if len(self) else 0
+
+    def get(self, name: str) -> Block:
+        """The block called ``name`` (KeyError listing the names otherwise)."""
+        for b in self:
+            if b.name == name:
+                return b
+        raise KeyError(f"no block {name!r}; blocks: {self.names}")
+
+    @classmethod
+    def from_feature_names(cls, names, *, vocabulary_sizes=None) -> BlockLayout:
+        """Group consecutive ``<modality>__<feature>`` names into blocks.
+
+        Columns named ``<modality>__seq<k>`` form a sequence block. A name
+        without ``__`` forms a block named after the whole name.
+
+        Parameters
+        ----------
+        names : sequence of str
+            Feature names, e.g. from ``get_feature_names_out()``.
+        vocabulary_sizes : dict, default=None
+            ``{modality: vocabulary size}`` for sequence blocks.
+        """
+        vocabulary_sizes = vocabulary_sizes or {}
+        blocks = []
+        current = None
+        for i, raw in enumerate(names):
+            name = str(raw)
+            prefix, sep, rest = name.partition("__")
+            if not sep:
+                prefix, rest = name, ""
+            kind = "sequence" if _SEQ_RE.match(rest) else "features"
+            if current is not None and current[0] == prefix and current[2] == kind:
+                current[1] = i + 1
+                continue
+            if current is not None:
+                blocks.append(current)
+            current = [prefix, i + 1, kind, i]
+        if current is not None:
+            blocks.append(current)
+        return cls(
+            Block(
+                name,
+                start,
+                stop,
+                kind,
+                vocabulary_sizes.get(name) if kind == "sequence" else None,
+            )
+            for name, stop, kind, start in blocks
+        )
+
+
+class FusedArray(np.ndarray):
+    """A 2-D float array carrying the :class:`BlockLayout` of its columns.
+
+    Returned by :class:`ModalityFusion` for dense output. It behaves as a
+    plain ndarray; ``np.asarray(Z)`` returns one. The layout survives
+    row selection, arithmetic, copying and pickling, and is dropped by any
+    operation that changes the number of columns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.fusion import BlockLayout, FusedArray, get_block_layout
+    >>> layout = BlockLayout.from_feature_names(["a__x", "b__y", "b__z"])
+    >>> Z = FusedArray(np.zeros((4, 3)), layout)
+    >>> get_block_layout(Z[1:3]).names
+    ['a', 'b']
+    >>> get_block_layout(Z[:, :2]) is None
+    True
+    >>> type(np.asarray(Z)).__name__
+    'ndarray'
+    """
+
+    def __new__(cls, data, block_layout=None):
+        obj = np.asarray(data).view(cls)
+        if block_layout is not None and (
+            obj.ndim != 2 or block_layout.n_features != obj.shape[1]
+        ):
+            raise ValueError(
+                f"block layout covers {block_layout.n_features} columns but the "
+                f"array has shape {obj.shape}"
+            )
+        obj.block_layout = block_layout
+        return obj
+
+    def __array_finalize__(self, obj):
+        if obj is None:
+            return
+        layout = getattr(obj, "block_layout", None)
+        keep = (
+            layout is not None
+            and self.ndim == 2
+            and getattr(obj, "ndim", 0) == 2
+            and self.shape[1] == obj.shape[1]
+        )
+        self.block_layout = layout if keep else None
+
+    def __reduce__(self):
+        constructor, args, state = super().__reduce__()
+        return constructor, args, (state, self.block_layout)
+
+    def __setstate__(self, state):
+        if isinstance(state, tuple) and len(state) == 2 and isinstance(state[0], tuple):
+            nd_state, layout = state
+            super().__setstate__(nd_state)
+            self.block_layout = layout
+        else:  # pragma: no cover - plain ndarray state
+            super().__setstate__(state)
+            self.block_layout = None
+
+
+def get_block_layout(X) -> BlockLayout | None:
+    """The :class:`BlockLayout` of a fused matrix, or None when unknown.
+
+    Looks, in order, at a layout attached to ``X`` (a :class:`FusedArray`
+    or a sparse matrix returned by :class:`ModalityFusion`), then at the
+    column names of a pandas DataFrame (``<modality>__<feature>``).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+
+    Returns
+    -------
+    layout : BlockLayout or None
+    """
+    layout = getattr(X, "block_layout", None)
+    shape = getattr(X, "shape", None)
+    if isinstance(layout, BlockLayout):
+        if shape is not None and len(shape) == 2 and shape[1] == layout.n_features:
+            return layout
+        return None
+    columns = getattr(X, "columns", None)
+    if columns is not None and len(columns):
+        names = [str(c) for c in columns]
+        if all("__" in n for n in names):
+            return BlockLayout.from_feature_names(names)
+    return None

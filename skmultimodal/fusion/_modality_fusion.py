@@ -1,0 +1,735 @@
+"""ModalityFusion: one transformer per modality column, blocks combined by a
+named fusion method."""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from scipy import sparse
+from sklearn.base import TransformerMixin, _fit_context, clone
+from sklearn.utils import Bunch
+from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.utils._set_output import _get_output_config
+from sklearn.utils._user_interface import _print_elapsed_time
+from sklearn.utils.metaestimators import _BaseComposition, available_if
+from sklearn.utils.validation import check_is_fitted
+
+from ._base import FusionMethod
+from ._columns import (
+    describe_rows,
+    missing_mask,
+    row_index,
+    select_column,
+    take_rows,
+    take_y,
+    validate_branch_names,
+    validate_table,
+)
+from ._layout import Block, BlockLayout, FusedArray
+
+__all__ = ["ModalityFusion"]
+
+PRESENCE_PREFIX = "presence"
+
+
+def _last_step(transformer):
+    steps = getattr(transformer, "steps", None)
+    if steps:
+        return _last_step(steps[-1][1])
+    return transformer
+
+
+def is_sequence_branch(transformer) -> bool:
+    """Whether a branch outputs integer token ids (last step has
+    ``sequence_output = True``)."""
+    if isinstance(transformer, str):
+        return False
+    return bool(getattr(type(_last_step(transformer)), "sequence_output", False))
+
+
+def _method_label(method):
+    return method if isinstance(method, str) else type(method).__name__
+
+
+def _fit_transform_branch(transformer, data, y, name, idx, total, verbose):
+    with _print_elapsed_time("ModalityFusion", _message(name, idx, total, verbose)):
+        if transformer == "passthrough":
+            return transformer, data
+        if hasattr(transformer, "fit_transform"):
+            out = transformer.fit_transform(data, y)
+        else:
+            out = transformer.fit(data, y).transform(data)
+    return transformer, out
+
+
+def _transform_branch(transformer, data):
+    if data is None:  # the modality is missing in every row
+        return None
+    if isinstance(transformer, str):
+        return data
+    return transformer.transform(data)
+
+
+def _message(name, idx, total, verbose):
+    if not verbose:
+        return None
+    return f"({idx} of {total}) Processing {name}"
+
+
+class ModalityFusion(TransformerMixin, _BaseComposition):
+    """Turn each modality column into a block and combine the blocks.
+
+    A :class:`~sklearn.compose.ColumnTransformer`-like composite built for
+    multimodal data: each entry ``(name, transformer, column)`` turns one
+    modality column (image paths, texts, ...) into a 2-D block, and a fusion
+    method (a name from the ``"fusion_method"`` registry, plugins included,
+    or a :class:`FusionMethod` instance) combines the blocks into one matrix.
+
+    Parameters
+    ----------
+    transformers : list of (name, transformer, column) tuples
+        ``name`` identifies the modality (no ``__``); it prefixes the output
+        feature names (``image__hog0``) and the nested parameters
+        (``image__hog__orientations``). ``transformer`` is an estimator with
+        ``fit``/``transform`` (usually a Pipeline), ``"passthrough"`` or
+        ``"drop"``. ``column`` is a column name (the transformer gets a 1-D
+        Series, as image and text extractors expect), a list of names (a
+        DataFrame), an int / list of ints / slice (positions, also for 2-D
+        arrays), or a callable ``column(X)`` returning one of those.
+    method : str or FusionMethod, default="concat"
+        The fusion method: a registered name (``"concat"``, ``"product"``,
+        ``"sum"``, ``"mean"``, ``"tensor"``, ``"attention"``, ``"tokens"``
+        or a plugin's) or an instance; an instance's parameters are reachable
+        as ``method__<param>``.
+    method_params : dict, default=None
+        Parameters of the method, e.g. ``{"block_norm": "l2"}`` for
+        ``"concat"`` or ``{"n_components": 16}`` for projected methods.
+    weights : dict or list of float, default=None
+        Per-modality weights (``{"image": 0.5}``, or one per kept
+        transformer in order), handed to the method's ``weights`` parameter.
+    missing : {"error", "zero", "mean", "indicator"}, default="error"
+        What to do with rows whose modality value is missing (None, NaN, an
+        empty string; for a 2-D selection, a row of NaN). Missing rows are
+        never given to the branch transformer; their block rows are filled:
+
+        - ``"error"``: raise a ValueError naming the rows and the modality;
+        - ``"zero"``: zeros;
+        - ``"mean"``: the mean block row of the present training rows;
+        - ``"indicator"``: as ``"mean"``, plus one presence column per
+          modality (``presence__<name>``, 1.0 present / 0.0 missing) after
+          the fused columns.
+
+        Applied identically in ``fit`` and ``transform``. Sequence blocks
+        (token ids) are always filled with the padding id 0.
+    n_jobs : int, default=None
+        Number of branches fitted/transformed in parallel (joblib).
+    verbose : bool, default=False
+        Print the time taken by each branch while fitting.
+
+    Attributes
+    ----------
+    transformers_ : list of (name, fitted transformer, column)
+        Fitted branches (``"drop"`` ones left out).
+    named_transformers_ : Bunch
+        Fitted branches by name.
+    method_ : FusionMethod
+        The fitted fusion method.
+    block_layout_ : BlockLayout
+        Layout of the output columns (modality blocks, sequence blocks).
+    modality_names_ : list of str
+        Names of the fused modalities, in block order.
+    fill_values_ : dict
+        ``{name: row}`` used for missing rows (``missing != "error"``).
+    n_features_in_ : int
+        Number of columns of X seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of X, when it has string names.
+
+    See Also
+    --------
+    LateFusionClassifier : one model per modality, probabilities combined.
+    get_block_layout : read the block layout of the output downstream.
+
+    Notes
+    -----
+    Dense output is a :class:`FusedArray` (an ndarray carrying
+    ``block_layout``); ``np.asarray`` gives a plain ndarray. Sparse blocks
+    stay sparse with ``method="concat"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn.feature_extraction.text import TfidfVectorizer
+    >>> from sklearn.preprocessing import FunctionTransformer
+    >>> from skmultimodal.fusion import ModalityFusion
+    >>> X = pd.DataFrame({"size": [1.0, 2.0, 3.0, 4.0],
+    ...                   "text": ["red cat", "blue dog", "red dog", "blue cat"]})
+    >>> fusion = ModalityFusion([
+    ...     ("num", "passthrough", ["size"]),
+    ...     ("text", TfidfVectorizer(), "text"),
+    ... ])
+    >>> Z = fusion.fit_transform(X)
+    >>> Z.shape
+    (4, 5)
+    >>> fusion.get_feature_names_out()[:3].tolist()
+    ['num__size', 'text__blue', 'text__cat']
+    >>> fusion.block_layout_.names
+    ['num', 'text']
+    """
+
+    _parameter_constraints = {
+        "transformers": [list],
+        "method": [str, HasMethods(["fit", "transform", "get_feature_names_out"])],
+        "method_params": [dict, None],
+        "weights": [dict, list, tuple, np.ndarray, None],
+        "missing": [StrOptions({"error", "zero", "mean", "indicator"})],
+        "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        transformers,
+        *,
+        method="concat",
+        method_params=None,
+        weights=None,
+        missing="error",
+        n_jobs=None,
+        verbose=False,
+    ):
+        self.transformers = transformers
+        self.method = method
+        self.method_params = method_params
+        self.weights = weights
+        self.missing = missing
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    # -- parameters ---------------------------------------------------------
+    @property
+    def _transformers(self):
+        try:
+            return [(name, trans) for name, trans, _ in self.transformers]
+        except (TypeError, ValueError):
+            return self.transformers
+
+    @_transformers.setter
+    def _transformers(self, value):
+        try:
+            self.transformers = [
+                (name, trans, col)
+                for ((name, trans), (_, _, col)) in zip(value, self.transformers)
+            ]
+        except (TypeError, ValueError):
+            self.transformers = value
+
+    def get_params(self, deep=True):
+        """Parameters, including ``<name>__<param>`` of every branch and
+        ``method__<param>`` when ``method`` is an instance."""
+        return self._get_params("_transformers", deep=deep)
+
+    def set_params(self, **params):
+        """Set parameters, including nested ``<name>__<param>`` ones."""
+        self._set_params("_transformers", **params)
+        return self
+
+    # -- helpers ------------------------------------------------------------
+    def _columns(self):
+        return [col for _, _, col in self.transformers]
+
+    def _validate_transformers(self):
+        validate_branch_names(self.transformers, "transformers")
+        for name, trans, _ in self.transformers:
+            if isinstance(trans, str):
+                if trans not in ("drop", "passthrough"):
+                    raise ValueError(
+                        f"transformer {name!r} must be an estimator, 'drop' or "
+                        f"'passthrough'; got {trans!r}"
+                    )
+                continue
+            if not (hasattr(trans, "fit") and hasattr(trans, "transform")):
+                raise TypeError(
+                    f"transformer {name!r} must have fit and transform methods; "
+                    f"got {type(trans).__name__}"
+                )
+        kept = [t for t in self.transformers if not _is_drop(t[1])]
+        if not kept:
+            raise ValueError("ModalityFusion needs at least one transformer not 'drop'")
+        return kept
+
+    def _resolve_method(self):
+        params = dict(self.method_params or {})
+        if isinstance(self.method, str):
+            from skmultimodal.plugins import get_registry
+
+            cls = get_registry("fusion_method").get(self.method)
+            try:
+                method = cls(**params)
+            except TypeError:
+                valid = sorted(cls().get_params(deep=False))
+                raise ValueError(
+                    f"method_params {sorted(params)} are not all parameters of "
+                    f"fusion method {self.method!r}; valid parameters: {valid}"
+                ) from None
+        else:
+            if not isinstance(self.method, FusionMethod):
+                raise TypeError(
+                    "method must be a registered name or a "
+                    "skmultimodal.fusion.FusionMethod instance; got "
+                    f"{type(self.method).__name__}"
+                )
+            method = clone(self.method)
+            if params:
+                method.set_params(**params)
+        return method
+
+    def _data(self, X, name, column):
+        return select_column(X, column, name)
+
+    def _check_missing(self, name, mask, index):
+        if self.missing == "error" and mask.any():
+            rows = describe_rows(np.flatnonzero(mask), index)
+            raise ValueError(
+                f"modality {name!r} is missing (None, NaN or empty) in {rows}. "
+                "Pass missing='zero', 'mean' or 'indicator' to ModalityFusion to "
+                "fill missing modalities, or drop those rows."
+            )
+
+    def _as_block(self, out, name, n_expected, where):
+        if isinstance(out, pd.DataFrame):
+            out = out.to_numpy()
+        if sparse.issparse(out):
+            if out.ndim != 2:
+                raise ValueError(f"transformer {name!r} returned a non-2-D output")
+            out = sparse.csr_matrix(out, dtype=np.float64)
+            values = out.data
+        else:
+            out = np.asarray(out)
+            if out.ndim == 1 and self._passthrough_1d(name):
+                out = out.reshape(-1, 1)
+            if out.ndim != 2:
+                raise ValueError(
+                    f"transformer {name!r} returned an array of shape {out.shape} "
+                    "in " + where + "; each branch must return a 2-D array "
+                    "(n_samples, n_features)."
+                )
+            try:
+                out = out.astype(np.float64, copy=False)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    f"transformer {name!r} returned non-numeric values in {where} "
+                    f"({exc}); end the branch with a feature extractor."
+                ) from None
+            values = out
+        if out.shape[0] != n_expected:
+            raise ValueError(
+                f"transformer {name!r} returned {out.shape[0]} rows in {where} for "
+                f"{n_expected} input rows; every branch must return one row per "
+                "sample."
+            )
+        if not np.isfinite(values).all():
+            raise ValueError(
+                f"transformer {name!r} returned NaN or inf values in {where}; "
+                "clean the input or add an imputer to the branch."
+            )
+        return out
+
+    def _passthrough_1d(self, name):
+        for n, trans, _ in self.transformers:
+            if n == name:
+                return trans == "passthrough"
+        return False
+
+    @staticmethod
+    def _expand(block, present, n, fill):
+        if block is not None and len(present) == n:
+            return block
+        width = fill.shape[0]
+        missing_idx = np.setdiff1d(np.arange(n), present)
+        if block is None or sparse.issparse(block):
+            filler = np.tile(fill, (len(missing_idx), 1))
+            if block is None:
+                return filler
+            stacked = sparse.vstack([block, sparse.csr_matrix(filler)]).tocsr()
+            order = np.empty(n, dtype=np.intp)
+            order[present] = np.arange(len(present))
+            order[missing_idx] = len(present) + np.arange(len(missing_idx))
+            return stacked[order]
+        out = np.empty((n, width), dtype=np.float64)
+        out[:] = fill
+        out[present] = block
+        return out
+
+    def _branch_feature_names(self, name, trans, column, width, kind, X_columns):
+        if kind == "sequence":
+            return np.array([f"{name}__seq{j}" for j in range(width)], dtype=object)
+        feats = None
+        if trans == "passthrough":
+            feats = _passthrough_names(column, X_columns, width)
+        elif hasattr(trans, "get_feature_names_out"):
+            try:
+                feats = np.asarray(trans.get_feature_names_out(), dtype=object)
+            except Exception:
+                feats = None
+        if feats is None or len(feats) != width:
+            feats = [f"x{j}" for j in range(width)]
+        return np.array([f"{name}__{f}" for f in feats], dtype=object)
+
+    # -- fitting ------------------------------------------------------------
+    def fit(self, X, y=None):
+        """Fit every branch and the fusion method.
+
+        Parameters
+        ----------
+        X : DataFrame, dict of columns or 2-D array of shape (n_samples, ...)
+            One column (or several) per modality.
+        y : array-like of shape (n_samples,), default=None
+            Target, passed to the branches and to the fusion method.
+
+        Returns
+        -------
+        self : ModalityFusion
+        """
+        self.fit_transform(X, y)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit_transform(self, X, y=None):
+        """Fit every branch and the fusion method, and return the fused matrix.
+
+        Parameters
+        ----------
+        X : DataFrame, dict of columns or 2-D array of shape (n_samples, ...)
+            One column (or several) per modality.
+        y : array-like of shape (n_samples,), default=None
+            Target.
+
+        Returns
+        -------
+        Z : FusedArray or sparse matrix of shape (n_samples, n_features_out)
+        """
+        kept = self._validate_transformers()
+        X, n = validate_table(self, X, self._columns(), reset=True)
+        method = self._resolve_method()
+        method_name = _method_label(self.method)
+        index = row_index(X)
+
+        datas, presents = [], []
+        for name, _, column in kept:
+            data = self._data(X, name, column)
+            mask = missing_mask(data)
+            self._check_missing(name, mask, index)
+            if mask.all():
+                raise ValueError(
+                    f"modality {name!r} is missing in every row; nothing to fit "
+                    "its transformer on."
+                )
+            present = np.flatnonzero(~mask)
+            if len(present) < n:
+                data = take_rows(data, present)
+            datas.append(data)
+            presents.append(present)
+
+        total = len(kept)
+        results = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit_transform_branch)(
+                trans if trans == "passthrough" else clone(trans),
+                data,
+                take_y(y, present) if len(present) < n else y,
+                name,
+                i + 1,
+                total,
+                self.verbose,
+            )
+            for i, ((name, trans, _), data, present) in enumerate(
+                zip(kept, datas, presents)
+            )
+        )
+
+        X_columns = list(X.columns) if isinstance(X, pd.DataFrame) else None
+        if isinstance(X, dict):
+            X_columns = list(X)
+        names, kinds, blocks, widths, fills = [], [], [], [], {}
+        fitted, feature_names, vocab = [], [], {}
+        for (name, _trans, column), (fitted_trans, out), present in zip(
+            kept, results, presents
+        ):
+            block = self._as_block(out, name, len(present), "fit")
+            kind = "sequence" if is_sequence_branch(fitted_trans) else "features"
+            if kind == "sequence":
+                size = getattr(_last_step(fitted_trans), "vocabulary_size_", None)
+                vocab[name] = int(size) if size is not None else None
+                fill = np.zeros(block.shape[1])
+            elif self.missing == "zero":
+                fill = np.zeros(block.shape[1])
+            else:
+                fill = np.asarray(block.mean(axis=0), dtype=np.float64).ravel()
+            fills[name] = fill
+            block = self._expand(block, present, n, fill)
+            names.append(name)
+            kinds.append(kind)
+            blocks.append(block)
+            widths.append(block.shape[1])
+            fitted.append((name, fitted_trans, column))
+            feature_names.append(
+                self._branch_feature_names(
+                    name, fitted_trans, column, block.shape[1], kind, X_columns
+                )
+            )
+
+        self._check_method_accepts(method, method_name, names, kinds, blocks)
+        if self.weights is not None:
+            if "weights" not in method.get_params(deep=False):
+                raise ValueError(
+                    f"fusion method {method_name!r} has no weights parameter; "
+                    "ModalityFusion(weights=...) cannot be applied to it."
+                )
+            method.set_params(weights=self._weights_in_order(names))
+        method.set_modalities(names, kinds)
+        Z = method.fit_transform(blocks, y)
+        Z = self._check_fused(Z, n, method_name)
+
+        self.transformers_ = fitted
+        self.named_transformers_ = Bunch(**{nm: t for nm, t, _ in fitted})
+        self.method_ = method
+        self.modality_names_ = names
+        self._block_kinds = kinds
+        self._block_widths = widths
+        self._block_sparse = [sparse.issparse(b) for b in blocks]
+        self.fill_values_ = fills if self.missing != "error" else {}
+        self._fills = fills
+        out_names = list(method.get_feature_names_out(feature_names))
+        if len(out_names) != Z.shape[1]:
+            raise ValueError(
+                f"fusion method {method_name!r} named {len(out_names)} features "
+                f"but returned {Z.shape[1]} columns"
+            )
+        if self.missing == "indicator":
+            out_names += [f"{PRESENCE_PREFIX}__{nm}" for nm in names]
+        self._feature_names_out = np.asarray(out_names, dtype=object)
+        seq = {nm for nm, k in zip(names, kinds) if k == "sequence"}
+        self.block_layout_ = _layout_from_names(out_names, seq, vocab)
+        return self._finish(Z, presents, n)
+
+    def _weights_in_order(self, names):
+        w = self.weights
+        if isinstance(w, dict):
+            unknown = sorted(set(w) - set(names))
+            if unknown:
+                raise ValueError(
+                    f"weights name unknown modalities {unknown}; modalities: {names}"
+                )
+            return [float(w.get(nm, 1.0)) for nm in names]
+        w = [float(v) for v in np.asarray(w, dtype=float).ravel()]
+        if len(w) != len(names):
+            raise ValueError(
+                f"got {len(w)} weights for {len(names)} modalities {names}"
+            )
+        return w
+
+    def _check_method_accepts(self, method, method_name, names, kinds, blocks):
+        for name, kind, block in zip(names, kinds, blocks):
+            if sparse.issparse(block) and not getattr(method, "accepts_sparse", False):
+                raise ValueError(
+                    f"fusion method {method_name!r} cannot take sparse input, but "
+                    f"transformer {name!r} returned a sparse matrix of shape "
+                    f"{block.shape}. End that branch with a densifying or "
+                    "projecting step (e.g. TruncatedSVD(n_components=100)), or "
+                    "use method='concat', which keeps sparse blocks sparse."
+                )
+            if kind == "sequence" and not getattr(method, "accepts_sequence", False):
+                raise ValueError(
+                    f"fusion method {method_name!r} cannot take the sequence "
+                    f"block of transformer {name!r} (integer token ids from "
+                    f"{type(_last_step(self._find(name))).__name__}). Use "
+                    "method='tokens' (for MultimodalAttentionClassifier) or "
+                    "'concat', or give that branch a feature extractor instead."
+                )
+
+    def _find(self, name):
+        for n, t, _ in self.transformers:
+            if n == name:
+                return t
+        return None
+
+    def _check_fused(self, Z, n, method_name):
+        if isinstance(Z, pd.DataFrame):
+            Z = Z.to_numpy()
+        if not sparse.issparse(Z):
+            Z = np.asarray(Z, dtype=np.float64)
+        if Z.ndim != 2 or Z.shape[0] != n:
+            raise ValueError(
+                f"fusion method {method_name!r} returned shape {Z.shape} for {n} "
+                "samples; it must return a 2-D matrix with one row per sample."
+            )
+        return Z
+
+    def _finish(self, Z, presents, n):
+        if self.missing == "indicator":
+            presence = np.zeros((n, len(presents)))
+            for j, present in enumerate(presents):
+                presence[present, j] = 1.0
+            if sparse.issparse(Z):
+                Z = sparse.hstack([Z, sparse.csr_matrix(presence)]).tocsr()
+            else:
+                Z = np.hstack([Z, presence])
+        if sparse.issparse(Z):
+            Z = sparse.csr_matrix(Z)
+            Z.block_layout = self.block_layout_
+            return Z
+        if _get_output_config("transform", self)["dense"] != "default":
+            return np.asarray(Z)
+        return FusedArray(Z, self.block_layout_)
+
+    # -- transforming -------------------------------------------------------
+    def _transform_blocks(self, X):
+        check_is_fitted(self, "transformers_")
+        X, n = validate_table(self, X, self._columns(), reset=False)
+        index = row_index(X)
+        blocks, presents = [], []
+        parts = []
+        for name, trans, column in self.transformers_:
+            data = self._data(X, name, column)
+            mask = missing_mask(data)
+            self._check_missing(name, mask, index)
+            present = np.flatnonzero(~mask)
+            if 0 < len(present) < n:
+                data = take_rows(data, present)
+            parts.append((trans, data, present))
+        outs = Parallel(n_jobs=self.n_jobs)(
+            delayed(_transform_branch)(trans, data if len(present) else None)
+            for trans, data, present in parts
+        )
+        for (name, _, _), (_, _, present), out, width in zip(
+            self.transformers_, parts, outs, self._block_widths
+        ):
+            block = None
+            if out is not None:
+                block = self._as_block(out, name, len(present), "transform")
+                if block.shape[1] != width:
+                    raise ValueError(
+                        f"transformer {name!r} returned {block.shape[1]} features "
+                        f"in transform but {width} in fit"
+                    )
+            block = self._expand(block, present, n, self._fills[name])
+            if block is not None and not sparse.issparse(block):
+                if self._block_sparse[len(blocks)]:
+                    block = sparse.csr_matrix(block)
+            blocks.append(block)
+            presents.append(present)
+        return blocks, presents, n
+
+    def transform(self, X):
+        """Transform every modality and fuse the blocks.
+
+        Parameters
+        ----------
+        X : DataFrame, dict of columns or 2-D array of shape (n_samples, ...)
+            Same columns as in ``fit``.
+
+        Returns
+        -------
+        Z : FusedArray or sparse matrix of shape (n_samples, n_features_out)
+        """
+        blocks, presents, n = self._transform_blocks(X)
+        Z = self._check_fused(
+            self.method_.transform(blocks), n, _method_label(self.method)
+        )
+        return self._finish(Z, presents, n)
+
+    def get_feature_names_out(self, input_features=None):
+        """Output feature names, prefixed by modality (``image__hog0``).
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        check_is_fitted(self, "_feature_names_out")
+        return self._feature_names_out.copy()
+
+    def _method_has_modality_weights(self):
+        if hasattr(self, "method_"):
+            return hasattr(self.method_, "modality_weights")
+        method = self.method
+        if isinstance(method, str):
+            from skmultimodal.plugins import get_registry
+
+            registry = get_registry("fusion_method")
+            if method not in registry:
+                return False
+            method = registry.get(method)
+        return hasattr(method, "modality_weights")
+
+    @available_if(_method_has_modality_weights)
+    def modality_weights(self, X):
+        """Per-sample weight of each modality given by the fusion method.
+
+        Available for methods with per-sample weights (``"attention"``).
+
+        Parameters
+        ----------
+        X : DataFrame, dict of columns or 2-D array
+            Same columns as in ``fit``.
+
+        Returns
+        -------
+        weights : DataFrame of shape (n_samples, n_modalities)
+            One column per modality; each row sums to 1.
+        """
+        blocks, _, _ = self._transform_blocks(X)
+        a = np.asarray(self.method_.modality_weights(blocks))
+        index = X.index if isinstance(X, pd.DataFrame) else None
+        return pd.DataFrame(a, columns=list(self.modality_names_), index=index)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.transformer_tags.preserves_dtype = ["float64"]
+        return tags
+
+
+def _is_drop(trans):
+    return isinstance(trans, str) and trans == "drop"
+
+
+def _passthrough_names(column, X_columns, width):
+    if isinstance(column, str):
+        return [column] if width == 1 else None
+    if isinstance(column, (list, tuple)) and all(isinstance(c, str) for c in column):
+        return list(column) if len(column) == width else None
+    if X_columns is not None and not callable(column):
+        try:
+            sel = pd.Index(X_columns)[column]
+        except Exception:
+            return None
+        sel = [sel] if np.ndim(sel) == 0 else list(sel)
+        return [str(c) for c in sel] if len(sel) == width else None
+    return None
+
+
+def _layout_from_names(names, sequence_modalities, vocab):
+    blocks = []
+    for i, name in enumerate(names):
+        prefix = str(name).split("__", 1)[0]
+        kind = (
+            "sequence"
+            if prefix in sequence_modalities and "__seq" in name
+            else ("features")
+        )
+        if blocks and blocks[-1][0] == prefix and blocks[-1][3] == kind:
+            blocks[-1][2] = i + 1
+        else:
+            blocks.append([prefix, i, i + 1, kind])
+    return BlockLayout(
+        Block(p, a, b, k, vocab.get(p) if k == "sequence" else None)
+        for p, a, b, k in blocks
+    )

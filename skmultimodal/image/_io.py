@@ -1,0 +1,337 @@
+"""Reading one image item (path, encoded bytes or array) into a canonical array.
+
+Canonical images are ``uint8`` or ``float32`` (values in [0, 1]) arrays of
+shape ``(H, W)`` (gray) or ``(H, W, 3)`` (RGB). Alpha is composited on white,
+16-bit data is scaled to ``uint8`` and decoded BGR data is turned into RGB.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+
+import cv2
+import numpy as np
+
+from skmultimodal.utils import as_column, describe_row, is_missing
+
+__all__ = ["ImageDecodeError", "ImageWarning"]
+
+
+class ImageDecodeError(ValueError):
+    """An image item could not be read: the message names the row, the
+    source (path, bytes or array) and what was wrong."""
+
+
+class ImageWarning(UserWarning):
+    """A bad image item was replaced by a blank image (``on_error="blank"``)."""
+
+
+class _ItemError(Exception):
+    """Internal: what was wrong with one item (row added by the caller)."""
+
+    def __init__(self, detail):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class _Failed:
+    """Internal: a result computed from a blank image, with the reason."""
+
+    __slots__ = ("index", "message", "value")
+
+    def __init__(self, value, index, message):
+        self.value = value
+        self.index = index
+        self.message = message
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_JPEG_SIGNATURE = b"\xff\xd8\xff"
+# A blank image is white, the colour transparent pixels are composited on.
+BLANK = np.full((1, 1, 3), 255, dtype=np.uint8)
+BLANK.setflags(write=False)
+
+
+def describe_source(item) -> str:
+    """A short description of an item for error messages."""
+    if isinstance(item, (str, os.PathLike)):
+        return f"path {os.fspath(item)!r}"
+    if isinstance(item, (bytes, bytearray, memoryview)):
+        return f"{len(item)} bytes"
+    if isinstance(item, np.ndarray):
+        return f"array of shape {item.shape} and dtype {item.dtype}"
+    text = repr(item)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"value {text} of type {type(item).__name__}"
+
+
+def _check_complete(buf) -> None:
+    """Refuse PNG and JPEG data whose end marker is missing (a truncated file).
+
+    OpenCV decodes such files partially (filling the rest with grey) or fails
+    with a library message; the marker check is exact and cheap.
+    """
+    head = buf[:8].tobytes()
+    if head.startswith(_PNG_SIGNATURE):
+        if b"IEND" not in buf[-64:].tobytes():
+            raise _ItemError("truncated PNG data (no IEND chunk at the end)")
+    elif head.startswith(_JPEG_SIGNATURE):
+        if b"\xff\xd9" not in buf[-64:].tobytes():
+            raise _ItemError("truncated JPEG data (no end-of-image marker)")
+
+
+def _decode(buf) -> np.ndarray:
+    if buf.size == 0:
+        raise _ItemError("empty data (0 bytes)")
+    _check_complete(buf)
+    try:
+        img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+    except cv2.error as exc:  # pragma: no cover - depends on the codec
+        raise _ItemError(f"cannot decode image data ({exc.err})") from None
+    if img is None:
+        raise _ItemError("not a decodable image (unknown format or corrupt data)")
+    if img.ndim == 3:
+        channels = img.shape[2]
+        if channels == 3:
+            img = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+        elif channels == 4:
+            if img.dtype == np.uint8:  # the common case, done in one pass
+                return _composite_u8(
+                    cv2.cvtColor(img, cv2.COLOR_BGRA2RGB), cv2.extractChannel(img, 3)
+                )
+            img = cv2.cvtColor(img, cv2.COLOR_BGRA2RGBA)
+        elif channels == 2:  # gray + alpha
+            img = np.dstack([img[..., 0]] * 3 + [img[..., 1]])
+    return img
+
+
+def _composite_u8(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """``uint8`` RGB over white with ``uint8`` alpha (new arrays only)."""
+    if alpha.min() == 255:
+        return rgb
+    # white + (c - white) * a / 255  ==  255 - (255 - c) * a / 255, rounded
+    alpha3 = cv2.cvtColor(alpha, cv2.COLOR_GRAY2RGB)
+    return cv2.bitwise_not(
+        cv2.multiply(cv2.bitwise_not(rgb), alpha3, scale=1.0 / 255.0)
+    )
+
+
+def _composite_on_white(img: np.ndarray) -> np.ndarray:
+    """RGBA -> RGB over a white background (a new array)."""
+    if img.dtype == np.uint8:
+        return _composite_u8(
+            cv2.cvtColor(img, cv2.COLOR_RGBA2RGB), cv2.extractChannel(img, 3)
+        )
+    a = img[..., 3:]
+    return (img[..., :3] * a + (1.0 - a)).astype(np.float32)
+
+
+def _to_canonical(img: np.ndarray) -> np.ndarray:
+    """Check dtype/shape and return a canonical image (may be ``img`` itself)."""
+    dtype = img.dtype
+    if img.ndim not in (2, 3):
+        raise _ItemError(
+            f"unsupported array shape {img.shape}: expected (H, W), (H, W, 1), "
+            "(H, W, 3) or (H, W, 4)"
+        )
+    if img.ndim == 3 and img.shape[2] not in (1, 3, 4):
+        raise _ItemError(
+            f"unsupported number of channels {img.shape[2]} in shape {img.shape}: "
+            "expected 1 (gray), 3 (RGB) or 4 (RGBA)"
+        )
+    if img.shape[0] == 0 or img.shape[1] == 0:
+        raise _ItemError(f"zero-size image (shape {img.shape})")
+    if dtype == np.uint8:
+        pass
+    elif dtype == np.uint16:
+        img = ((img.astype(np.uint32) * 255 + 32767) // 65535).astype(np.uint8)
+    elif dtype.kind == "f":
+        img = img.astype(np.float32, copy=False)
+        lo, hi = float(img.min()), float(img.max())
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            raise _ItemError("float image contains NaN or infinite values")
+        if lo < -1e-6 or hi > 1.0 + 1e-6:
+            raise _ItemError(
+                f"float image values must lie in [0, 1], got [{lo:.4g}, {hi:.4g}] "
+                "(divide 8-bit data by 255)"
+            )
+    else:
+        raise _ItemError(
+            f"unsupported dtype {dtype}: expected uint8, uint16 or float in [0, 1]"
+        )
+    if img.ndim == 3:
+        channels = img.shape[2]
+        if channels == 1:
+            img = img[:, :, 0]
+        elif channels == 4:
+            img = _composite_on_white(img)
+    return img
+
+
+def read_item(item) -> np.ndarray:
+    """Decode one item into a canonical image; ``_ItemError`` on failure.
+
+    The result may share memory with an array item: callers never write to it.
+    """
+    if isinstance(item, np.ndarray):
+        if item.dtype == np.uint8 and (
+            item.ndim == 2 or (item.ndim == 3 and item.shape[2] == 3)
+        ):
+            if item.shape[0] and item.shape[1]:
+                return item  # fast path: already canonical
+        return _to_canonical(item)
+    if is_missing(item):
+        raise _ItemError("missing value (None, NaN or empty)")
+    if isinstance(item, (str, os.PathLike)):
+        try:
+            with open(item, "rb") as f:
+                buf = np.frombuffer(f.read(), dtype=np.uint8)
+        except FileNotFoundError:
+            raise _ItemError("file not found") from None
+        except (IsADirectoryError, PermissionError, OSError) as exc:
+            raise _ItemError(f"cannot read file ({type(exc).__name__})") from None
+        return _to_canonical(_decode(buf))
+    if isinstance(item, (bytes, bytearray, memoryview)):
+        return _to_canonical(_decode(np.frombuffer(item, dtype=np.uint8)))
+    raise _ItemError(
+        f"unsupported item type {type(item).__name__}: expected a file path, "
+        "encoded image bytes or a numpy array"
+    )
+
+
+def to_uint8(img: np.ndarray) -> np.ndarray:
+    """A canonical image as ``uint8`` (float [0, 1] is scaled and rounded)."""
+    if img.dtype == np.uint8:
+        return img
+    return (img * 255.0 + 0.5).astype(np.uint8)
+
+
+GRAY_WEIGHTS = (0.2989, 0.5870, 0.1140)
+_GRAY_MATRIX = np.array([GRAY_WEIGHTS], dtype=np.float64)
+
+
+def to_gray(img: np.ndarray) -> np.ndarray:
+    """ITU-R 601 luma ``0.2989 R + 0.5870 G + 0.1140 B`` of a canonical image.
+
+    ``uint8`` stays ``uint8`` (rounded to nearest), float stays ``float32``.
+    Gray input is returned unchanged.
+    """
+    if img.ndim == 2:
+        return img
+    return cv2.transform(img, _GRAY_MATRIX)
+
+
+def to_rgb(img: np.ndarray) -> np.ndarray:
+    """A canonical image as 3-channel RGB (gray is replicated)."""
+    if img.ndim == 3:
+        return img
+    return cv2.merge([img, img, img])
+
+
+INTERPOLATIONS = {
+    "nearest": cv2.INTER_NEAREST,
+    "linear": cv2.INTER_LINEAR,
+    "area": cv2.INTER_AREA,
+    "cubic": cv2.INTER_CUBIC,
+    "lanczos": cv2.INTER_LANCZOS4,
+}
+
+
+def resize(img: np.ndarray, size, interpolation: int) -> np.ndarray:
+    """Resize to ``size = (height, width)``; unchanged when already that size."""
+    height, width = size
+    if img.shape[0] == height and img.shape[1] == width:
+        return img
+    out = cv2.resize(img, (width, height), interpolation=interpolation)
+    if img.dtype.kind == "f":
+        # cubic/lanczos overshoot: keep float images inside [0, 1]
+        np.clip(out, 0.0, 1.0, out=out)
+    return out
+
+
+def image_column(X, *, what="X"):
+    """``(items, labels)`` for a column of images or a stack of arrays.
+
+    Accepts what :func:`skmultimodal.utils.as_column` accepts plus a 3-D
+    ``(n, H, W)`` or 4-D ``(n, H, W, C)`` numeric array of equal-size images.
+    Raises ValueError when there are no images.
+    """
+    if isinstance(X, np.ndarray) and X.dtype != object and X.ndim != 1:
+        if X.ndim not in (3, 4):
+            raise ValueError(
+                f"{what} as a numeric array must be a stack of images of shape "
+                f"(n, H, W) or (n, H, W, C); got shape {X.shape}. Wrap a single "
+                "image in a list."
+            )
+        items, labels = list(X), list(range(X.shape[0]))
+    else:
+        items, labels = as_column(X, what=what)
+    if len(items) == 0:
+        raise ValueError(f"{what} holds no images (0 rows); at least 1 is required.")
+    return items, labels
+
+
+class ItemFunction:
+    """Picklable per-item callable for :func:`parallel_map`.
+
+    Reads the item, applies ``self.process(image)`` and returns the result.
+    A failing item raises ``_ItemError`` tagged with its index, or (with
+    ``on_error="blank"``) returns ``_Failed`` holding the result computed from
+    a blank image, so the parent process can warn (warnings raised in worker
+    processes would be lost).
+    """
+
+    def __init__(self, on_error):
+        self.on_error = on_error
+
+    def process(self, img):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def __call__(self, i, item):
+        try:
+            img = read_item(item)
+        except _ItemError as exc:
+            message = f"{describe_source(item)}: {exc.detail}"
+            if self.on_error == "raise":
+                raise _IndexedError(i, message) from None
+            return _Failed(self.process(BLANK.copy()), i, message)
+        return self.process(img)
+
+
+class _IndexedError(Exception):
+    def __init__(self, index, message):
+        super().__init__(index, message)
+        self.index = index
+        self.message = message
+
+
+def run_items(func, items, labels, *, n_jobs, verbose, desc):
+    """Run ``func`` over ``items`` through :func:`parallel_map`; turn failures
+    into one :class:`ImageDecodeError` or one :class:`ImageWarning`."""
+    from skmultimodal.utils import parallel_map
+
+    try:
+        results = parallel_map(func, items, n_jobs=n_jobs, verbose=verbose, desc=desc)
+    except _IndexedError as exc:
+        raise ImageDecodeError(
+            f"cannot read image at {describe_row(labels, exc.index)}, {exc.message}"
+        ) from None
+    failed = [k for k, r in enumerate(results) if type(r) is _Failed]
+    if failed:
+        shown = [
+            f"{describe_row(labels, results[k].index)}, {results[k].message}"
+            for k in failed[:5]
+        ]
+        more = f"; and {len(failed) - 5} more" if len(failed) > 5 else ""
+        warnings.warn(
+            f"substituted a blank image for {len(failed)} unreadable item(s): "
+            + "; ".join(shown)
+            + more,
+            ImageWarning,
+            stacklevel=3,
+        )
+        for k in failed:
+            results[k] = results[k].value
+    return results

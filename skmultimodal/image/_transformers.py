@@ -1,0 +1,397 @@
+"""Image-to-image transformers: read, grayscale, resize, binarize, normalize.
+
+Each takes a column of images (paths, encoded bytes or arrays, see
+:class:`ImageReader`) and returns a 1-D object array of images, one per row.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import cv2
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._io import (
+    INTERPOLATIONS,
+    ItemFunction,
+    image_column,
+    resize,
+    run_items,
+    to_gray,
+    to_uint8,
+)
+
+
+def _object_array(results):
+    out = np.empty(len(results), dtype=object)
+    for k, r in enumerate(results):
+        out[k] = r
+    return out
+
+
+class _Apply(ItemFunction):
+    def __init__(self, on_error, func, copy):
+        super().__init__(on_error)
+        self.func = func
+        self.copy = copy
+
+    def __call__(self, i, item):
+        out = super().__call__(i, item)
+        if (
+            self.copy
+            and isinstance(item, np.ndarray)
+            and np.may_share_memory(out, item)
+        ):
+            out = out.copy()
+        return out
+
+    def process(self, img):
+        return self.func(img)
+
+
+class _ImageTransformer(TransformerMixin, BaseEstimator):
+    """Shared machinery: stateless fit, per-item work through joblib."""
+
+    _parameter_constraints: dict = {
+        "on_error": [StrOptions({"raise", "blank"})],
+        "n_jobs": [None, numbers.Integral],
+        "verbose": ["verbose"],
+    }
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Check the parameters and that ``X`` is a non-empty column of images.
+
+        Images are not read here: the transformer learns nothing from data.
+
+        Parameters
+        ----------
+        X : column of images
+            See :class:`ImageReader` for the accepted items and containers.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted transformer.
+        """
+        image_column(X)
+        self._fitted = True
+        return self
+
+    def __sklearn_is_fitted__(self):
+        return getattr(self, "_fitted", False)
+
+    def transform(self, X):
+        """Read each image and apply the transformation.
+
+        Parameters
+        ----------
+        X : column of images
+            Paths, encoded bytes or arrays; a Series, one-column DataFrame,
+            list, 1-D object array or an ``(n, H, W[, C])`` stack.
+
+        Returns
+        -------
+        images : ndarray of shape (n_samples,), dtype=object
+            One array per row (see the class description for its layout).
+        """
+        check_is_fitted(self)
+        items, labels = image_column(X)
+        func = _Apply(self.on_error, self._process, copy=True)
+        results = run_items(
+            func,
+            items,
+            labels,
+            n_jobs=self.n_jobs,
+            verbose=self.verbose,
+            desc=type(self).__name__,
+        )
+        return _object_array(results)
+
+    def _process(self, img):
+        return img
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        tags.requires_fit = True
+        tags.transformer_tags.preserves_dtype = []
+        return tags
+
+
+_COMMON_PARAMS = """
+    on_error : {"raise", "blank"}, default="raise"
+        What to do with an item that cannot be read (missing file, bytes
+        that are not an image, truncated PNG/JPEG data, zero-size image,
+        unsupported array shape or dtype, missing value): ``"raise"`` raises
+        :class:`ImageDecodeError` naming the row and the source;
+        ``"blank"`` uses a blank white image instead and emits one
+        :class:`ImageWarning` with the same details.
+
+    n_jobs : int, default=None
+        Number of joblib workers for the per-image work (``None`` means 1
+        unless in a :func:`joblib.parallel_backend` context, ``-1`` all
+        cores).
+
+    verbose : int, default=0
+        Show a progress bar counting images when greater than 0."""
+
+
+class ImageReader(_ImageTransformer):
+    __doc__ = f"""Read and decode images into RGB or gray arrays.
+
+    Each item of the column is a file path (``str`` or path-like, any
+    Unicode), the encoded bytes of an image file (PNG, JPEG, BMP, TIFF,
+    WebP, ... as OpenCV decodes them) or an array of shape ``(H, W)``,
+    ``(H, W, 1)``, ``(H, W, 3)`` or ``(H, W, 4)`` with dtype ``uint8``,
+    ``uint16`` or float (values in [0, 1]). Images in one column may have
+    different sizes. Arrays are read as **RGB(A)**; decoded files are
+    converted from OpenCV's BGR order to RGB.
+
+    Every output image is ``(H, W)`` for gray sources or ``(H, W, 3)`` RGB:
+    an alpha channel is composited on white, 16-bit data is scaled to
+    ``uint8`` (``round(v * 255 / 65535)``), ``uint8`` stays ``uint8`` and
+    float stays float (``float32``). Inputs are never modified; the output
+    never shares memory with them.
+
+    Parameters
+    ----------{_COMMON_PARAMS}
+
+    See Also
+    --------
+    Grayscale, Resize : further steps that also accept raw items.
+    HOGFeatures, PixelFeatures, ColorHistogram : read images themselves,
+        one at a time, so a column of paths is never decoded all at once.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.image import ImageReader
+    >>> rgba = np.zeros((2, 3, 4), dtype=np.uint8)  # fully transparent
+    >>> out = ImageReader().fit_transform([rgba, np.zeros((4, 4), np.uint16)])
+    >>> out[0].shape, int(out[0].min()), out[1].dtype
+    ((2, 3, 3), 255, dtype('uint8'))
+    """
+
+    def __init__(self, *, on_error="raise", n_jobs=None, verbose=0):
+        self.on_error = on_error
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+
+class Grayscale(_ImageTransformer):
+    __doc__ = f"""Convert images to gray with the ITU-R 601 luma weights.
+
+    ``gray = 0.2989 R + 0.5870 G + 0.1140 B`` computed in floating point;
+    ``uint8`` images are rounded to the nearest integer and stay ``uint8``,
+    float images stay float. Gray images pass through unchanged. Accepts
+    the items :class:`ImageReader` accepts; the output is a 1-D object array
+    of ``(H, W)`` arrays.
+
+    Parameters
+    ----------{_COMMON_PARAMS}
+
+    See Also
+    --------
+    ImageReader : the accepted items and the RGB/alpha rules.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.image import Grayscale
+    >>> red = np.zeros((1, 1, 3), np.float32)
+    >>> red[..., 0] = 1.0
+    >>> round(float(Grayscale().fit_transform([red])[0][0, 0]), 4)
+    0.2989
+    """
+
+    def __init__(self, *, on_error="raise", n_jobs=None, verbose=0):
+        self.on_error = on_error
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    def _process(self, img):
+        return to_gray(img)
+
+
+class Resize(_ImageTransformer):
+    __doc__ = f"""Resize images to a fixed size with OpenCV.
+
+    Parameters
+    ----------
+    size : tuple of (int, int), default=(64, 64)
+        Output ``(height, width)`` in pixels (NumPy order, not OpenCV's
+        ``(width, height)``).
+
+    interpolation : {{"area", "linear", "nearest", "cubic", "lanczos"}}, \
+default="area"
+        OpenCV interpolation (``cv2.INTER_AREA`` etc.). ``"area"`` is the
+        best choice for shrinking; cubic and Lanczos results of float images
+        are clipped to [0, 1].
+{_COMMON_PARAMS}
+
+    See Also
+    --------
+    ImageReader : the accepted items and the RGB/alpha rules.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.image import Resize
+    >>> out = Resize(size=(4, 6)).fit_transform([np.zeros((10, 10, 3), np.uint8)])
+    >>> out[0].shape
+    (4, 6, 3)
+    """
+
+    _parameter_constraints: dict = {
+        **_ImageTransformer._parameter_constraints,
+        "size": [tuple],
+        "interpolation": [StrOptions(set(INTERPOLATIONS))],
+    }
+
+    def __init__(
+        self,
+        size=(64, 64),
+        *,
+        interpolation="area",
+        on_error="raise",
+        n_jobs=None,
+        verbose=0,
+    ):
+        self.size = size
+        self.interpolation = interpolation
+        self.on_error = on_error
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    def fit(self, X, y=None):
+        """Check the parameters and ``X``; see :meth:`ImageReader.fit`."""
+        _check_size(self.size)
+        return super().fit(X, y)
+
+    def _process(self, img):
+        return resize(img, self.size, INTERPOLATIONS[self.interpolation])
+
+
+def _check_size(size, name="size"):
+    if (
+        not isinstance(size, tuple)
+        or len(size) != 2
+        or not all(isinstance(s, numbers.Integral) and s >= 1 for s in size)
+    ):
+        raise ValueError(
+            f"{name} must be a (height, width) tuple of two positive integers, "
+            f"got {size!r}."
+        )
+
+
+class Binarize(_ImageTransformer):
+    __doc__ = f"""Threshold images into black (0) and white (255).
+
+    Colour images are first converted with :class:`Grayscale`'s formula.
+    A pixel is white when its intensity, on the [0, 1] scale (``uint8``
+    divided by 255), is strictly greater than the threshold. The output is
+    ``uint8`` ``(H, W)`` with values 0 and 255, so it is itself a valid
+    image for the other steps.
+
+    Parameters
+    ----------
+    threshold : float in [0, 1] or "otsu", default="otsu"
+        Fixed threshold, or ``"otsu"`` to choose one per image with Otsu's
+        method (OpenCV's ``THRESH_OTSU`` on the 8-bit intensities).
+{_COMMON_PARAMS}
+
+    See Also
+    --------
+    skimage.filters.threshold_otsu : the reference implementation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.image import Binarize
+    >>> img = np.array([[10, 200], [30, 220]], dtype=np.uint8)
+    >>> Binarize().fit_transform([img])[0].tolist()
+    [[0, 255], [0, 255]]
+    """
+
+    _parameter_constraints: dict = {
+        **_ImageTransformer._parameter_constraints,
+        "threshold": [
+            Interval(numbers.Real, 0, 1, closed="both"),
+            StrOptions({"otsu"}),
+        ],
+    }
+
+    def __init__(self, threshold="otsu", *, on_error="raise", n_jobs=None, verbose=0):
+        self.threshold = threshold
+        self.on_error = on_error
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    def _process(self, img):
+        gray = to_gray(img)
+        if isinstance(self.threshold, str):
+            _, out = cv2.threshold(
+                to_uint8(gray), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU
+            )
+            return out
+        if gray.dtype == np.uint8:
+            gray = gray.astype(np.float32) * np.float32(1.0 / 255.0)
+        return np.where(gray > self.threshold, 255, 0).astype(np.uint8)
+
+
+class Normalize(_ImageTransformer):
+    __doc__ = f"""Rescale image intensities to float.
+
+    Parameters
+    ----------
+    method : {{"scale", "minmax", "standardize"}}, default="scale"
+        ``"scale"``: ``uint8`` divided by 255 into [0, 1] (float images are
+        kept). ``"minmax"``: each image stretched to span [0, 1] (a constant
+        image becomes all zeros). ``"standardize"``: each image shifted and
+        scaled to mean 0 and standard deviation 1 (a constant image becomes
+        all zeros); its values leave [0, 1], so it is a final step, not an
+        input to the other image steps.
+{_COMMON_PARAMS}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.image import Normalize
+    >>> img = np.array([[0, 51], [102, 255]], dtype=np.uint8)
+    >>> Normalize().fit_transform([img])[0].tolist()
+    [[0.0, 0.20000000298023224], [0.4000000059604645, 1.0]]
+    """
+
+    _parameter_constraints: dict = {
+        **_ImageTransformer._parameter_constraints,
+        "method": [StrOptions({"scale", "minmax", "standardize"})],
+    }
+
+    def __init__(self, method="scale", *, on_error="raise", n_jobs=None, verbose=0):
+        self.method = method
+        self.on_error = on_error
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    def _process(self, img):
+        out = img.astype(np.float32)
+        if img.dtype == np.uint8:
+            out /= np.float32(255.0)
+        if self.method == "minmax":
+            lo, hi = out.min(), out.max()
+            out -= lo
+            if hi > lo:
+                out /= hi - lo
+        elif self.method == "standardize":
+            out -= out.mean()
+            std = out.std()
+            if std > 0:
+                out /= std
+        return out

@@ -1,0 +1,633 @@
+"""MultimodalAttentionClassifier: a cross-modal attention network in Keras,
+wrapped with SciKeras and made a well-behaved scikit-learn classifier.
+
+This module imports TensorFlow, Keras and SciKeras. ``skmultimodal.models``
+imports it only when the class is first asked for.
+"""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep a user's own setting
+
+import random
+import warnings
+from contextlib import contextmanager
+from numbers import Integral, Real
+
+import keras
+import numpy as np
+from scikeras.utils.transformers import ClassifierLabelEncoder
+from scikeras.wrappers import BaseWrapper
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
+
+from ._network import attention_model, build_network
+
+try:  # the fusion module's public names, once it exports them
+    from skmultimodal.fusion import Block, BlockLayout, get_block_layout
+except ImportError:  # pragma: no cover - until fusion re-exports its layout
+    from skmultimodal.fusion._layout import Block, BlockLayout, get_block_layout
+
+_PREDICT_CHUNK = 2048
+# Below this many optimizer steps a fit runs eagerly (run_eagerly="auto"):
+# tracing the training graph costs more than it saves for tiny fits.
+_EAGER_MAX_STEPS = 64
+
+
+@contextmanager
+def _quiet_keras():
+    """Silence Keras' warning about a softmax over one key token (a cross-
+    attention context of a single token is legitimate here)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="You are using a softmax over axis", category=UserWarning
+        )
+        yield
+
+
+@contextmanager
+def _seeded(seed):
+    """Seed Python, NumPy, TensorFlow and Keras for the duration of a fit,
+    then put every global random state back as it was.
+
+    SciKeras' own helper leaves TensorFlow's op-determinism switch in a state
+    where a later unseeded fit fails with "Random ops require a seed"; this
+    one never touches that switch (CPU kernels are deterministic without
+    it) and restores the global seeds, so seeded and unseeded fits mix.
+    """
+    if seed is None:
+        yield
+        return
+    import tensorflow as tf
+    from tensorflow.python.eager import context
+
+    try:
+        from keras.src.backend.common import global_state
+        from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
+    except ImportError:  # pragma: no cover - Keras internals moved
+        global_state = None
+    py_state = random.getstate()
+    np_state = np.random.get_state()  # noqa: NPY002 (restored below)
+    tf_seed = context.global_seed()
+    if global_state is not None:
+        keras_seed = global_state.get_global_attribute("global_random_seed")
+        keras_gen = global_state.get_global_attribute(GLOBAL_SEED_GENERATOR)
+    keras.utils.set_random_seed(int(seed))
+    try:
+        yield
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)  # noqa: NPY002
+        tf.random.set_seed(tf_seed)
+        if global_state is not None:
+            global_state.set_global_attribute("global_random_seed", keras_seed)
+            global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, keras_gen)
+
+
+def _explicit_layout(modalities, n_features):
+    """A BlockLayout from a user's ``modalities`` list."""
+    if isinstance(modalities, BlockLayout):
+        layout = modalities
+    else:
+        blocks, start = [], 0
+        for item in modalities:
+            if isinstance(item, Block):
+                blocks.append(item)
+                start = item.stop
+                continue
+            item = tuple(item)
+            if len(item) < 2 or len(item) > 4:
+                raise ValueError(
+                    "each entry of modalities must be (name, width), "
+                    "(name, width, kind) or (name, width, kind, vocabulary_size); "
+                    f"got {item!r}"
+                )
+            name, width, *rest = item
+            blocks.append(Block(str(name), start, start + int(width), *rest))
+            start += int(width)
+        layout = BlockLayout(blocks)
+    if layout.n_features != n_features:
+        raise ValueError(
+            f"modalities cover {layout.n_features} columns ({layout!r}) but X has "
+            f"{n_features} features"
+        )
+    return layout
+
+
+class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
+    """Cross-modal attention network (Keras) as a scikit-learn classifier.
+
+    Each modality block of the input becomes one or more tokens of a common
+    ``width``: a feature block (e.g. HOG or TF-IDF features) through a learned
+    projection, optionally split into several region tokens; a sequence
+    block (integer token ids from ``TextSequencer``) through an embedding and
+    an LSTM or self-attention encoder, whose word tokens then attend to the
+    other modalities' tokens (cross-attention). Multi-head self-attention
+    runs across all tokens, attention pooling with a learned query weighs
+    them, and a dropout + softmax (sigmoid for two classes) head classifies.
+
+    The modality blocks are found by themselves after
+    ``ModalityFusion(..., method="tokens")`` (``modalities="auto"``); a plain
+    2-D array is one feature block.
+
+    Built on SciKeras' ``BaseWrapper`` with the classifier behaviour of
+    scikit-learn 1.9 (``is_classifier``, tags, feature-count checks,
+    reproducible seeding) fixed here. TensorFlow is imported only when this
+    class is first used.
+
+    Parameters
+    ----------
+    modalities : "auto", BlockLayout or list, default="auto"
+        The modality blocks of the columns of ``X``. "auto": the layout
+        attached by ``ModalityFusion`` (or read from ``<modality>__...``
+        DataFrame column names), else the whole of ``X`` is one feature
+        block. A list gives blocks in column order as ``(name, width)``,
+        ``(name, width, "sequence")`` or ``(name, width, "sequence",
+        vocabulary_size)``.
+    tokens_per_block : int or dict, default=1
+        Number of tokens a feature block is split into (contiguous chunks,
+        e.g. HOG cells); a dict maps block names to counts (others get 1).
+        Capped at the block's width. Sequence blocks have one token per id.
+    sequence_encoder : {"lstm", "attention"}, default="lstm"
+        Encoder of embedded sequence tokens.
+    width : int, default=64
+        Common token width.
+    n_heads : int, default=4
+        Attention heads.
+    n_attention_layers : int, default=1
+        Self-attention layers across all modality tokens.
+    dropout : float, default=0.1
+        Dropout rate in attention, feed-forward layers and the head.
+    epochs : int, default=30
+        Passes over the training data (an upper bound with early stopping).
+    batch_size : int, default=32
+        Mini-batch size.
+    learning_rate : float, default=1e-3
+        Optimizer learning rate.
+    optimizer : {"adam", "adamw", "rmsprop", "sgd"}, default="adam"
+        Keras optimizer.
+    early_stopping : bool, default=False
+        Hold out ``validation_split`` of the training data (stratified) and
+        stop when its loss has not improved for ``patience`` epochs, keeping
+        the best weights.
+    validation_split : float, default=0.1
+        Held-out fraction for early stopping.
+    patience : int, default=5
+        Epochs without improvement before stopping.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of classes, multiplied into the sample weights.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, dropout, shuffling and the validation
+        split: the same data and integer seed give identical predictions,
+        also in another process. Global random states are restored after
+        the fit.
+    verbose : int, default=0
+        Keras' training log level (0 silent, 1 progress bar, 2 one line per
+        epoch).
+    run_eagerly : bool or "auto", default="auto"
+        Run the training steps eagerly instead of as a traced TensorFlow
+        graph. "auto" runs eagerly only when the fit has at most 64
+        optimizer steps (tracing costs more than it saves there).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``X`` was a DataFrame with string column names.
+    block_layout_ : BlockLayout
+        The modality blocks used (sequence blocks with their vocabulary size).
+    tokens_per_modality_ : dict
+        Number of tokens of each block.
+    model_ : keras.Model
+        The fitted network.
+    history_ : dict
+        Per-epoch training (and validation) loss.
+    n_iter_ : int
+        Epochs run.
+
+    See Also
+    --------
+    skmultimodal.plotting.plot_attention_weights : Draw the attention weights.
+
+    Notes
+    -----
+    Persist a fitted classifier with ``pickle`` or ``joblib``: the Keras
+    model travels in Keras' own saving format; all custom layers are
+    registered Keras-serializable.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.models import MultimodalAttentionClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(60, 6))
+    >>> y = (X[:, 0] + X[:, 3] > 0).astype(int)
+    >>> clf = MultimodalAttentionClassifier(
+    ...     modalities=[("image", 3), ("text", 3)], width=8, n_heads=2,
+    ...     epochs=2, random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 2)
+    >>> clf.attention_weights(X[:2]).columns.tolist()
+    ['image', 'text']
+    """
+
+    _parameter_constraints: dict = {
+        "modalities": [StrOptions({"auto"}), list, tuple],
+        "tokens_per_block": [Interval(Integral, 1, None, closed="left"), dict],
+        "sequence_encoder": [StrOptions({"lstm", "attention"})],
+        "width": [Interval(Integral, 1, None, closed="left")],
+        "n_heads": [Interval(Integral, 1, None, closed="left")],
+        "n_attention_layers": [Interval(Integral, 0, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "optimizer": [StrOptions({"adam", "adamw", "rmsprop", "sgd"})],
+        "early_stopping": ["boolean"],
+        "validation_split": [Interval(Real, 0, 1, closed="neither")],
+        "patience": [Interval(Integral, 0, None, closed="left")],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "run_eagerly": ["boolean", StrOptions({"auto"})],
+    }
+
+    # SciKeras' BaseWrapper reads this in its fit; warm starts are not offered.
+    warm_start = False
+
+    def __init__(
+        self,
+        modalities="auto",
+        *,
+        tokens_per_block=1,
+        sequence_encoder="lstm",
+        width=64,
+        n_heads=4,
+        n_attention_layers=1,
+        dropout=0.1,
+        epochs=30,
+        batch_size=32,
+        learning_rate=1e-3,
+        optimizer="adam",
+        early_stopping=False,
+        validation_split=0.1,
+        patience=5,
+        class_weight=None,
+        random_state=None,
+        verbose=0,
+        run_eagerly="auto",
+    ):
+        self.modalities = modalities
+        self.tokens_per_block = tokens_per_block
+        self.sequence_encoder = sequence_encoder
+        self.width = width
+        self.n_heads = n_heads
+        self.n_attention_layers = n_attention_layers
+        self.dropout = dropout
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.optimizer = optimizer
+        self.early_stopping = early_stopping
+        self.validation_split = validation_split
+        self.patience = patience
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.verbose = verbose
+        self.run_eagerly = run_eagerly
+
+    # scikit-learn's parameter handling, not SciKeras' routed ``__dict__`` one:
+    # get_params/set_params/clone/repr see exactly the ``__init__`` arguments.
+    _get_param_names = classmethod(BaseEstimator._get_param_names.__func__)
+    set_params = BaseEstimator.set_params
+    __repr__ = BaseEstimator.__repr__
+
+    @property
+    def partial_fit(self):
+        # Hide SciKeras' partial_fit: it bypasses the checks of ``fit``.
+        raise AttributeError(
+            f"{type(self).__name__} has no partial_fit; call fit with more epochs"
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "classifier"
+        tags.input_tags.two_d_array = True
+        tags.input_tags.sparse = False
+        tags.input_tags.allow_nan = False
+        tags.target_tags.required = True
+        tags.target_tags.single_output = True
+        tags.target_tags.multi_output = False
+        tags.classifier_tags.multi_class = True
+        tags.classifier_tags.multi_label = False
+        tags.classifier_tags.poor_score = True
+        return tags
+
+    # ------------------------------------------------------------------ fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Fused modality blocks (e.g. ``ModalityFusion(method="tokens")``
+            output), or any 2-D numeric array.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights (multiplied with ``class_weight``).
+
+        Returns
+        -------
+        self : MultimodalAttentionClassifier
+        """
+        rs = self.random_state
+        if rs is None or isinstance(rs, Integral):
+            self._seed = None if rs is None else int(rs)
+        else:
+            self._seed = int(check_random_state(rs).randint(np.iinfo(np.int32).max))
+        self.__dict__.pop("_explainer", None)
+        with _seeded(self._seed), _quiet_keras():
+            # SciKeras' fit flow: validation, target encoding (its
+            # ClassifierLabelEncoder), model build and the fit below.
+            self._fit(
+                X,
+                y,
+                sample_weight=sample_weight,
+                warm_start=False,
+                epochs=self.epochs,
+                initial_epoch=0,
+            )
+        return self
+
+    @property
+    def target_encoder(self):
+        # SciKeras' label encoder: labels -> ordinal codes (classes_ kept).
+        return ClassifierLabelEncoder(loss=None, categories="auto")
+
+    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
+        # Replaces SciKeras' check: sklearn's validate_data gives the standard
+        # n_features / feature-name / sparse / NaN errors.
+        if X is None:
+            return None, column_or_1d(y)
+        hint = get_block_layout(X) if reset and self.modalities == "auto" else None
+        if y is None:
+            X = validate_data(self, X, reset=reset, dtype=np.float32)
+            return X, None
+        X, y = validate_data(self, X, y, reset=reset, dtype=np.float32)
+        check_classification_targets(y)
+        if reset:
+            n_classes = np.unique(y).size
+            if n_classes < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes "
+                    f"in y; got {n_classes} class"
+                )
+            self.block_layout_ = self._fit_layout(hint, X)
+        return X, y
+
+    def _fit_layout(self, hint, X):
+        n_features = X.shape[1]
+        if self.modalities == "auto":
+            layout = hint or BlockLayout([Block("X", 0, n_features, "features")])
+        else:
+            layout = _explicit_layout(self.modalities, n_features)
+        blocks = []
+        for b in layout:
+            if b.kind == "sequence":
+                ids = X[:, b.slice]
+                bad = (ids < 0) | (ids != np.round(ids))
+                if bad.any():
+                    row = int(np.nonzero(bad.any(axis=1))[0][0])
+                    raise ValueError(
+                        f"block {b.name!r} (columns {b.start}:{b.stop}) holds "
+                        f"token ids, but row {row} has "
+                        f"{ids[row][bad[row]][0]!r}; expected non-negative "
+                        "integers (0 = padding)"
+                    )
+                seen = int(ids.max(initial=0)) + 1
+                vocab = max(b.vocabulary_size or 0, seen, 2)
+                b = Block(b.name, b.start, b.stop, "sequence", vocab)
+            blocks.append(b)
+        return BlockLayout(blocks)
+
+    def _token_spec(self):
+        spec = []
+        for b in self.block_layout_:
+            if b.kind == "sequence":
+                n_tokens = b.width
+            else:
+                tpb = self.tokens_per_block
+                n = tpb.get(b.name, 1) if isinstance(tpb, dict) else tpb
+                n_tokens = max(1, min(int(n), b.width))
+            spec.append(
+                {
+                    "name": b.name,
+                    "start": b.start,
+                    "stop": b.stop,
+                    "kind": b.kind,
+                    "n_tokens": n_tokens,
+                    "vocabulary_size": b.vocabulary_size,
+                }
+            )
+        return spec
+
+    def _build_keras_model(self):
+        spec = self._token_spec()
+        self.tokens_per_modality_ = {s["name"]: s["n_tokens"] for s in spec}
+        return build_network(
+            spec,
+            self.n_features_in_,
+            len(self.classes_),
+            width=self.width,
+            n_heads=self.n_heads,
+            n_attention_layers=self.n_attention_layers,
+            dropout=self.dropout,
+            sequence_encoder=self.sequence_encoder,
+            learning_rate=self.learning_rate,
+            optimizer=self.optimizer,
+        )
+
+    def _fit_keras_model(
+        self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
+    ):
+        if self.class_weight is not None:
+            labels = self.classes_[np.asarray(y).ravel().astype(int)]
+            cw = compute_sample_weight(self.class_weight, labels).astype(np.float32)
+            sample_weight = cw if sample_weight is None else sample_weight * cw
+        validation_data = None
+        callbacks = []
+        if self.early_stopping:
+            X, y, sample_weight, validation_data = self._validation_split(
+                X, y, sample_weight
+            )
+            callbacks.append(
+                keras.callbacks.EarlyStopping(
+                    monitor="val_loss",
+                    patience=self.patience,
+                    restore_best_weights=True,
+                )
+            )
+        batch_size = min(self.batch_size, X.shape[0])
+        eager = self.run_eagerly
+        if eager == "auto":
+            steps = epochs * int(np.ceil(X.shape[0] / batch_size))
+            eager = steps <= _EAGER_MAX_STEPS
+        self.model_.run_eagerly = bool(eager)
+        hist = self.model_.fit(
+            X,
+            y,
+            sample_weight=sample_weight,
+            batch_size=batch_size,
+            epochs=epochs,
+            initial_epoch=initial_epoch,
+            verbose=self.verbose,
+            shuffle=True,
+            validation_data=validation_data,
+            callbacks=callbacks,
+        )
+        self.history_ = {
+            k: [float(v) for v in vals] for k, vals in hist.history.items()
+        }
+        self.n_iter_ = len(self.history_.get("loss", []))
+
+    def _validation_split(self, X, y, sample_weight):
+        n_val = int(np.ceil(self.validation_split * X.shape[0]))
+        if n_val < 1 or X.shape[0] - n_val < 1:
+            raise ValueError(
+                f"early_stopping needs at least one training and one validation "
+                f"sample; validation_split={self.validation_split} of "
+                f"{X.shape[0]} samples leaves none"
+            )
+        index = np.arange(X.shape[0])
+        labels = np.asarray(y).ravel()
+        try:
+            train, val = train_test_split(
+                index, test_size=n_val, stratify=labels, random_state=self._seed
+            )
+        except ValueError:  # a class too small to stratify
+            train, val = train_test_split(
+                index, test_size=n_val, random_state=self._seed
+            )
+        sw_val = None if sample_weight is None else sample_weight[val]
+        sw_train = None if sample_weight is None else sample_weight[train]
+        return X[train], y[train], sw_train, (X[val], y[val], sw_val)
+
+    # -------------------------------------------------------------- predict
+    def _forward(self, model, X):
+        check_is_fitted(self)
+        X, _ = self._validate_data(X)
+        with _quiet_keras():
+            out = [
+                keras.ops.convert_to_numpy(
+                    model(X[i : i + _PREDICT_CHUNK], training=False)
+                )
+                for i in range(0, X.shape[0], _PREDICT_CHUNK)
+            ]
+        return np.concatenate(out, axis=0).astype(np.float64)
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``; rows sum to 1.
+        """
+        raw = self._forward(self.model_, X)
+        if len(self.classes_) == 2:
+            raw = np.column_stack([1.0 - raw[:, 0], raw[:, 0]])
+        raw = np.clip(raw, 0.0, None)
+        return raw / raw.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """Predicted class labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    # --------------------------------------------------------- explanations
+    def _pooling_weights(self, X):
+        check_is_fitted(self)
+        if getattr(self, "_explainer", None) is None:
+            self._explainer = attention_model(self.model_)
+        return self._forward(self._explainer, X)
+
+    def token_attention(self, X):
+        """Attention weight of every token of every modality block.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        weights : dict of str to ndarray of shape (n_samples, n_tokens)
+            For each block, its tokens' share of the pooling attention
+            (all blocks of a row together sum to 1). For a sequence block
+            there is one column per position (word) of the sequence, 0 at
+            padding; for a feature block one column per region token.
+        """
+        weights = self._pooling_weights(X)
+        out, pos = {}, 0
+        for name, n in self.tokens_per_modality_.items():
+            out[name] = weights[:, pos : pos + n]
+            pos += n
+        return out
+
+    def attention_weights(self, X):
+        """Per-sample attention given to each modality.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        weights : pandas.DataFrame of shape (n_samples, n_modalities)
+            Share of the pooling attention each modality block receives;
+            rows sum to 1. The index is ``X``'s when it is a DataFrame.
+        """
+        import pandas as pd
+
+        index = X.index if isinstance(X, pd.DataFrame) else None
+        tokens = self.token_attention(X)
+        return pd.DataFrame(
+            {name: w.sum(axis=1) for name, w in tokens.items()}, index=index
+        )
+
+    # ---------------------------------------------------------- persistence
+    def __getstate__(self):
+        state = super().__getstate__()
+        for key in ("_explainer", "_fit_callbacks", "_predict_callbacks"):
+            state.pop(key, None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        self._fit_callbacks = []
+        self._predict_callbacks = []

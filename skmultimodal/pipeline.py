@@ -1,0 +1,224 @@
+"""One-line construction of a complete multimodal classification pipeline."""
+
+from __future__ import annotations
+
+from sklearn.base import clone, is_classifier
+from sklearn.pipeline import Pipeline, make_union
+from sklearn.preprocessing import MaxAbsScaler, StandardScaler
+
+__all__ = ["CLASSIFIERS", "FUSION_DEFAULTS", "make_multimodal_pipeline"]
+
+#: Named classifiers accepted by :func:`make_multimodal_pipeline`.
+CLASSIFIERS = ("logistic", "attention")
+
+#: ``method_params`` used when a fusion method is given by name and no
+#: ``method_params`` are passed (tuned on the emoji data, see the fusion
+#: user guide). Methods not listed here use their own defaults.
+FUSION_DEFAULTS = {
+    "concat": {"block_norm": "frobenius"},
+}
+
+
+def _image_branch(image_features, memory):
+    """Default image branch: HOG + small gray pixels + colour histogram,
+    standardised."""
+    from skmultimodal.image import ImageFeatures
+
+    if image_features is None:
+        features = make_union(
+            ImageFeatures("hog"),
+            ImageFeatures("pixels"),
+            ImageFeatures("color_histogram"),
+        )
+    elif isinstance(image_features, str):
+        features = ImageFeatures(image_features)
+    else:
+        features = clone(image_features)
+    return Pipeline(
+        [("features", features), ("scale", StandardScaler())], memory=memory
+    )
+
+
+def _text_branch(text_features, memory):
+    """Default text branch: TF-IDF of word 1-2 grams (sublinear tf),
+    max-abs scaled (keeps the matrix sparse)."""
+    from skmultimodal.text import TextFeatures
+
+    if text_features is None:
+        features = TextFeatures(
+            "tfidf", method_params={"ngram_range": (1, 2), "sublinear_tf": True}
+        )
+    elif isinstance(text_features, str):
+        features = TextFeatures(text_features)
+    else:
+        features = clone(text_features)
+    return Pipeline(
+        [("features", features), ("scale", MaxAbsScaler())], memory=memory
+    )
+
+
+def _make_classifier(classifier, random_state):
+    if classifier is None or classifier == "logistic":
+        from sklearn.linear_model import LogisticRegression
+
+        return LogisticRegression(C=1.0, max_iter=2000)
+    if classifier == "attention":
+        from skmultimodal.models import MultimodalAttentionClassifier
+
+        return MultimodalAttentionClassifier(random_state=random_state)
+    if isinstance(classifier, str):
+        raise ValueError(
+            f"Unknown classifier {classifier!r}; use one of {list(CLASSIFIERS)} "
+            "or pass an estimator instance."
+        )
+    if not is_classifier(classifier) and not hasattr(classifier, "predict"):
+        raise ValueError(
+            f"classifier must be a name in {list(CLASSIFIERS)} or an estimator "
+            f"with fit/predict, got {type(classifier).__name__}."
+        )
+    return clone(classifier)
+
+
+def make_multimodal_pipeline(
+    image="image",
+    text="text",
+    *,
+    method=None,
+    classifier=None,
+    image_features=None,
+    text_features=None,
+    method_params=None,
+    weights=None,
+    missing="error",
+    memory=None,
+    n_jobs=None,
+    random_state=None,
+):
+    """Build a ready-to-fit image + text classification pipeline.
+
+    The result is an ordinary scikit-learn estimator: for early fusion a
+    :class:`~sklearn.pipeline.Pipeline` ``[("fusion", ModalityFusion),
+    ("classifier", <classifier>)]``, for ``method="late"`` a
+    :class:`~skmultimodal.fusion.LateFusionClassifier`. It takes the
+    DataFrame with the modality columns and is what ``skmultimodal
+    evaluate`` and ``skmultimodal train`` fit.
+
+    Parameters
+    ----------
+    image : str or None, default="image"
+        Column holding the images (paths, bytes or arrays). None leaves the
+        image modality out (a text-only pipeline).
+    text : str or None, default="text"
+        Column holding the texts. None leaves the text modality out.
+    method : str, FusionMethod or None, default=None
+        Fusion method: ``"late"`` for late fusion, otherwise any
+        ``ModalityFusion(method=...)`` value (``"concat"``, ``"product"``,
+        ``"sum"``, ``"mean"``, ``"tensor"``, ``"attention"``, ``"tokens"``,
+        a plugin's name, or an instance). None means ``"tokens"`` with the
+        attention classifier and ``"concat"`` otherwise.
+    classifier : {"logistic", "attention"}, estimator or None, default=None
+        ``None``/``"logistic"``: ``LogisticRegression(max_iter=2000)``;
+        ``"attention"``: :class:`~skmultimodal.models.MultimodalAttentionClassifier`
+        (needs the ``keras`` extra); or any classifier instance (cloned).
+    image_features : str, transformer or None, default=None
+        Image feature extractor: a registered name (``"hog"``, ``"pixels"``,
+        ``"color_histogram"``, plugins), a transformer instance, or None for
+        the default union of HOG, 16x16 gray pixels and an RGB colour
+        histogram. The features are standardised.
+    text_features : str, transformer or None, default=None
+        Text feature extractor: a registered name (``"tfidf"``, ...), a
+        transformer instance, or None for TF-IDF of word 1-2 grams with
+        sublinear term frequency. The features are max-abs scaled.
+    method_params : dict or None, default=None
+        Parameters of the fusion method (see :class:`ModalityFusion`).
+    weights : dict, list, "auto" or None, default=None
+        Per-modality weights: ``ModalityFusion(weights=...)`` for early
+        fusion, ``LateFusionClassifier(weights=...)`` for late fusion (None
+        means ``"auto"`` there: learned by internal cross-validation).
+    missing : {"error", "zero", "mean", "indicator"}, default="error"
+        Missing-modality policy of :class:`ModalityFusion` (early fusion).
+    memory : str, joblib.Memory or None, default=None
+        Caches the fitted feature extractors of each branch (see
+        :class:`~sklearn.pipeline.Pipeline`), so several pipelines fitted on
+        the same rows featurize them once.
+    n_jobs : int or None, default=None
+        Branches fitted in parallel.
+    random_state : int or None, default=None
+        Seed of the attention classifier and of randomised fusion methods.
+
+    Returns
+    -------
+    estimator : Pipeline or LateFusionClassifier
+        Unfitted.
+
+    See Also
+    --------
+    skmultimodal.fusion.ModalityFusion : the early-fusion step.
+    skmultimodal.fusion.LateFusionClassifier : the late-fusion estimator.
+
+    Examples
+    --------
+    >>> from skmultimodal import make_multimodal_pipeline
+    >>> pipe = make_multimodal_pipeline(image="image", text="text")
+    >>> [name for name, _ in pipe.steps]
+    ['fusion', 'classifier']
+    >>> pipe.named_steps["fusion"].method
+    'concat'
+    >>> fusion = make_multimodal_pipeline(text=None).named_steps["fusion"]
+    >>> [name for name, _, _ in fusion.transformers]
+    ['image']
+    >>> type(make_multimodal_pipeline(method="late")).__name__
+    'LateFusionClassifier'
+    """
+    from skmultimodal.fusion import LateFusionClassifier, ModalityFusion
+
+    if image is None and text is None:
+        raise ValueError("At least one of image= and text= must name a column.")
+    branches = []
+    if image is not None:
+        branches.append(("image", _image_branch(image_features, memory), image))
+    if text is not None:
+        branches.append(("text", _text_branch(text_features, memory), text))
+
+    if isinstance(method, str) and method == "late":
+        clf = _make_classifier(classifier, random_state)
+        estimators = [
+            (name, Pipeline([("features", branch), ("classifier", clone(clf))]), col)
+            for name, branch, col in branches
+        ]
+        return LateFusionClassifier(
+            estimators, weights="auto" if weights is None else weights, n_jobs=n_jobs
+        )
+
+    if method is None:
+        method = "tokens" if classifier == "attention" else "concat"
+    if method_params is None and isinstance(method, str):
+        method_params = FUSION_DEFAULTS.get(method)
+        if method_params is not None:
+            method_params = dict(method_params)
+    if random_state is not None and isinstance(method, str):
+        method_params = _with_seed(method, method_params, random_state)
+    fusion = ModalityFusion(
+        branches,
+        method=method,
+        method_params=method_params,
+        weights=weights,
+        missing=missing,
+        n_jobs=n_jobs,
+    )
+    clf = _make_classifier(classifier, random_state)
+    return Pipeline([("fusion", fusion), ("classifier", clf)])
+
+
+def _with_seed(method, method_params, random_state):
+    """Add ``random_state`` to the method's parameters when it takes one."""
+    from skmultimodal.plugins import get_registry
+
+    try:
+        cls = get_registry("fusion_method").get(method)
+    except ValueError:
+        return method_params  # ModalityFusion reports the unknown name
+    if "random_state" in cls().get_params(deep=False):
+        method_params = dict(method_params or {})
+        method_params.setdefault("random_state", random_state)
+    return method_params

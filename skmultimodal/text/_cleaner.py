@@ -1,0 +1,233 @@
+"""TextCleaner: lower case, Unicode normalisation and optional removals."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.feature_extraction.text import strip_accents_ascii, strip_accents_unicode
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import check_not_empty, check_texts, column_name
+
+_URL_RE = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.IGNORECASE)
+
+
+class _CategoryTable(dict):
+    """``str.translate`` table mapping every character of some Unicode
+    categories to a space, filled lazily (one lookup per distinct character)."""
+
+    def __init__(self, prefixes):
+        super().__init__()
+        self.prefixes = prefixes
+
+    def __missing__(self, code):
+        char = chr(code)
+        value = " " if unicodedata.category(char).startswith(self.prefixes) else char
+        self[code] = value
+        return value
+
+
+_PUNCTUATION = _CategoryTable(("P",))
+_DIGITS = _CategoryTable(("Nd",))
+
+
+class TextCleaner(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+    """Normalise texts: Unicode form, lower case, optional removals.
+
+    Takes one column of texts and returns a 1-D object array of cleaned
+    strings, so it composes with scikit-learn's own vectorizers and with
+    :class:`TextFeatures` / :class:`TextSequencer`.
+
+    The steps run in this order, each only when enabled:
+
+    1. missing values (None, NaN, ``pandas.NA``) become ``""``;
+    2. Unicode normalisation ``unicode_form`` (e.g. NFKC folds full-width
+       letters and ligatures: "ﬁ" -> "fi");
+    3. URLs (``scheme://...`` or ``www....`` up to the next whitespace) are
+       replaced by a space;
+    4. lower case (``str.lower``);
+    5. accents are stripped (scikit-learn's ``strip_accents_unicode`` /
+       ``strip_accents_ascii``);
+    6. decimal digits (Unicode category Nd) are replaced by a space;
+    7. punctuation (Unicode categories P*) is replaced by a space;
+    8. runs of whitespace are collapsed to one space and the ends stripped.
+
+    Parameters
+    ----------
+    lowercase : bool, default=True
+        Convert to lower case.
+    unicode_form : {"NFC", "NFKC", "NFD", "NFKD"} or None, default="NFKC"
+        Unicode normalisation form applied first; None keeps the text as is.
+    strip_accents : {"unicode", "ascii"} or None, default=None
+        Remove accents as scikit-learn's vectorizers do: "unicode" removes
+        combining marks after NFKD decomposition, "ascii" also drops every
+        character that has no ASCII equivalent.
+    remove_urls : bool, default=False
+        Replace URLs by a space.
+    remove_digits : bool, default=False
+        Replace decimal digits by a space.
+    remove_punctuation : bool, default=False
+        Replace punctuation by a space ("don't" becomes "don t"). Symbols such
+        as emoji or currency signs are kept.
+    collapse_whitespace : bool, default=True
+        Collapse runs of whitespace to one space and strip both ends.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Always 1: one text column.
+    feature_names_in_ : ndarray of shape (1,)
+        The column name, when fitted on a one-column DataFrame with a string
+        column name.
+
+    See Also
+    --------
+    TextFeatures : TF-IDF and other feature vectors of texts.
+    TextSequencer : padded integer token sequences.
+
+    Notes
+    -----
+    Missing texts are not an error: None, NaN and ``pandas.NA`` become
+    ``""``. Any other non-string value (a number, bytes, a list) raises a
+    ValueError naming the row and the type.
+
+    The output is one-dimensional, so the estimator has no ``set_output``:
+    a DataFrame would not be a valid input for scikit-learn's vectorizers.
+    ``get_feature_names_out`` returns the single column name (the input
+    column's name, else ``"text"``) so that pipelines can name their output.
+
+    Examples
+    --------
+    >>> from skmultimodal.text import TextCleaner
+    >>> TextCleaner(remove_punctuation=True).fit_transform(["Hello,  WORLD!", None])
+    array(['hello world', ''], dtype=object)
+    """
+
+    _parameter_constraints: dict = {
+        "lowercase": ["boolean"],
+        "unicode_form": [StrOptions({"NFC", "NFKC", "NFD", "NFKD"}), None],
+        "strip_accents": [StrOptions({"unicode", "ascii"}), None],
+        "remove_urls": ["boolean"],
+        "remove_digits": ["boolean"],
+        "remove_punctuation": ["boolean"],
+        "collapse_whitespace": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        lowercase=True,
+        unicode_form="NFKC",
+        strip_accents=None,
+        remove_urls=False,
+        remove_digits=False,
+        remove_punctuation=False,
+        collapse_whitespace=True,
+    ):
+        self.lowercase = lowercase
+        self.unicode_form = unicode_form
+        self.strip_accents = strip_accents
+        self.remove_urls = remove_urls
+        self.remove_digits = remove_digits
+        self.remove_punctuation = remove_punctuation
+        self.collapse_whitespace = collapse_whitespace
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Check the texts and remember the column name.
+
+        Parameters
+        ----------
+        X : Series, one-column DataFrame, list or 1-D array of str
+            Texts; missing values are allowed.
+        y : ignored
+
+        Returns
+        -------
+        self : TextCleaner
+        """
+        texts, _ = check_texts(X, owner=type(self).__name__)
+        check_not_empty(texts, owner=type(self).__name__)
+        self.n_features_in_ = 1
+        name = column_name(X)
+        if name is not None and hasattr(X, "columns"):
+            self.feature_names_in_ = np.array([name], dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        return self
+
+    def _clean(self, text):
+        if self.unicode_form is not None:
+            text = unicodedata.normalize(self.unicode_form, text)
+        if self.remove_urls:
+            text = _URL_RE.sub(" ", text)
+        if self.lowercase:
+            text = text.lower()
+        if self.strip_accents == "unicode":
+            text = strip_accents_unicode(text)
+        elif self.strip_accents == "ascii":
+            text = strip_accents_ascii(text)
+        if self.remove_digits:
+            text = text.translate(_DIGITS)
+        if self.remove_punctuation:
+            text = text.translate(_PUNCTUATION)
+        if self.collapse_whitespace:
+            text = " ".join(text.split())
+        return text
+
+    def transform(self, X):
+        """Clean each text.
+
+        Parameters
+        ----------
+        X : Series, one-column DataFrame, list or 1-D array of str
+
+        Returns
+        -------
+        texts : ndarray of shape (n_samples,), dtype=object
+            Cleaned strings; missing inputs give ``""``.
+        """
+        check_is_fitted(self)
+        texts, _ = check_texts(X, owner=type(self).__name__)
+        out = np.empty(len(texts), dtype=object)
+        out[:] = [self._clean(t) for t in texts]
+        return out
+
+    def get_feature_names_out(self, input_features=None):
+        """Name of the single output column.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            If given, must hold one name, which is returned.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            ``input_features``, else the fitted column name, else ``["text"]``.
+        """
+        check_is_fitted(self)
+        if input_features is not None:
+            names = np.asarray(input_features, dtype=object)
+            if names.shape != (1,):
+                raise ValueError(
+                    "TextCleaner takes one text column; input_features must "
+                    f"hold one name, got {list(names)!r}."
+                )
+            return names
+        if hasattr(self, "feature_names_in_"):
+            return self.feature_names_in_.copy()
+        return np.array(["text"], dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.one_d_array = True
+        tags.input_tags.string = True
+        tags.input_tags.allow_nan = True
+        tags.requires_fit = True
+        return tags

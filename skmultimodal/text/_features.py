@@ -1,0 +1,207 @@
+"""TextFeatures: a named text feature extractor from the plugin registry."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.utils._param_validation import HasMethods
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import check_not_empty, check_texts
+
+
+class HashingTextFeatures(HashingVectorizer):
+    """scikit-learn's ``HashingVectorizer`` with feature names.
+
+    Registered as the ``"hashing"`` text feature extractor. Identical to
+    :class:`sklearn.feature_extraction.text.HashingVectorizer` (same
+    parameters, same output); it only adds ``get_feature_names_out``, which
+    returns ``hash0`` ... ``hash{n_features-1}``.
+
+    Examples
+    --------
+    >>> from skmultimodal.text import TextFeatures
+    >>> TextFeatures(method="hashing", method_params={"n_features": 8}).fit_transform(
+    ...     ["a red cat"]
+    ... ).shape
+    (1, 8)
+    """
+
+    def get_feature_names_out(self, input_features=None):
+        """``hash0`` ... ``hash{n_features-1}``.
+
+        Parameters
+        ----------
+        input_features : ignored
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        return np.array([f"hash{i}" for i in range(self.n_features)], dtype=object)
+
+
+class TextFeatures(TransformerMixin, BaseEstimator):
+    """Feature vectors of texts by a named (pluggable) extractor.
+
+    ``method`` names an extractor of the ``"text_features"`` registry
+    (built-ins below; plugins add more) or is an unfitted transformer
+    instance. TextFeatures applies the project's text input rules, then
+    delegates to the extractor:
+
+    - ``"tfidf"`` (default): scikit-learn's own
+      :class:`~sklearn.feature_extraction.text.TfidfVectorizer`, sparse
+      output, feature names are the vocabulary terms;
+    - ``"count"``: :class:`~sklearn.feature_extraction.text.CountVectorizer`;
+    - ``"hashing"``: ``HashingVectorizer`` (stateless; names ``hash<i>``).
+
+    Parameters
+    ----------
+    method : str or transformer instance, default="tfidf"
+        Registered name, or an estimator with ``fit`` and ``transform``
+        taking a 1-D sequence of strings (it is cloned, never fitted in
+        place; its parameters are searchable as ``method__<param>``).
+    method_params : dict or None, default=None
+        Keyword arguments for the extractor, e.g.
+        ``{"ngram_range": (1, 2), "min_df": 2}`` for "tfidf". With an
+        instance ``method`` they are applied with ``set_params`` to the clone.
+
+    Attributes
+    ----------
+    extractor_ : transformer
+        The fitted extractor.
+
+    See Also
+    --------
+    TextCleaner : normalise texts first.
+    TextSequencer : token-id sequences for neural models.
+
+    Notes
+    -----
+    Missing texts (None, NaN, ``pandas.NA``) become ``""`` before the
+    extractor sees them; any other non-string value raises a ValueError
+    naming the row. TF-IDF is computed by scikit-learn (never re-implemented
+    here): with its defaults, ``idf(t) = ln((1 + n) / (1 + df(t))) + 1`` and
+    each row is L2-normalised. The output of "tfidf", "count" and "hashing"
+    is a sparse matrix, so ``set_output(transform="pandas")`` does not apply
+    to them; scale it with e.g. ``MaxAbsScaler``.
+
+    Examples
+    --------
+    >>> from skmultimodal.text import TextFeatures
+    >>> tf = TextFeatures(method_params={"ngram_range": (1, 1)})
+    >>> Z = tf.fit_transform(["red cat", "red dog", None])
+    >>> Z.shape
+    (3, 3)
+    >>> tf.get_feature_names_out()
+    array(['cat', 'dog', 'red'], dtype=object)
+    """
+
+    _parameter_constraints: dict = {
+        "method": [str, HasMethods(["fit", "transform"])],
+        "method_params": [dict, None],
+    }
+
+    def __init__(self, method="tfidf", *, method_params=None):
+        self.method = method
+        self.method_params = method_params
+
+    def _make_extractor(self):
+        params = dict(self.method_params or {})
+        if isinstance(self.method, str):
+            from skmultimodal.plugins import get_registry
+
+            cls = get_registry("text_features").get(self.method)
+            try:
+                return cls(**params)
+            except TypeError as exc:
+                raise ValueError(
+                    f"TextFeatures: method_params {params!r} are not valid for "
+                    f"method {self.method!r} ({cls.__name__}): {exc}"
+                ) from None
+        return clone(self.method).set_params(**params)
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None):
+        """Fit the extractor on the texts.
+
+        Parameters
+        ----------
+        X : Series, one-column DataFrame, list or 1-D array of str
+        y : array-like of shape (n_samples,), default=None
+            Passed to the extractor.
+
+        Returns
+        -------
+        self : TextFeatures
+        """
+        self._fit(X, y)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit_transform(self, X, y=None):
+        """Fit the extractor and return the features of ``X``.
+
+        Same result as ``fit(X, y).transform(X)``, in one pass.
+
+        Parameters
+        ----------
+        X : Series, one-column DataFrame, list or 1-D array of str
+        y : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        features : sparse matrix or ndarray of shape (n_samples, n_features)
+        """
+        return self._fit(X, y, transform=True)
+
+    def _fit(self, X, y, transform=False):
+        owner = type(self).__name__
+        texts, _ = check_texts(X, owner=owner)
+        check_not_empty(texts, owner=owner)
+        extractor = self._make_extractor()
+        if transform and hasattr(extractor, "fit_transform"):
+            out = extractor.fit_transform(texts, y)
+        else:
+            extractor.fit(texts, y)
+            out = extractor.transform(texts) if transform else None
+        self.extractor_ = extractor
+        return out
+
+    def transform(self, X):
+        """Features of the texts.
+
+        Parameters
+        ----------
+        X : Series, one-column DataFrame, list or 1-D array of str
+
+        Returns
+        -------
+        features : sparse matrix or ndarray of shape (n_samples, n_features)
+        """
+        check_is_fitted(self)
+        texts, _ = check_texts(X, owner=type(self).__name__)
+        return self.extractor_.transform(texts)
+
+    def get_feature_names_out(self, input_features=None):
+        """The extractor's feature names (for "tfidf": the vocabulary terms).
+
+        Parameters
+        ----------
+        input_features : ignored
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        check_is_fitted(self)
+        return np.asarray(self.extractor_.get_feature_names_out(), dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.one_d_array = True
+        tags.input_tags.string = True
+        tags.input_tags.allow_nan = True
+        return tags

@@ -1,0 +1,239 @@
+"""TextSequencer: texts to padded integer token-id sequences (no TensorFlow)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import check_not_empty, check_texts
+
+PAD_ID = 0
+OOV_ID = 1
+PAD_TOKEN = "<pad>"
+OOV_TOKEN = "<oov>"
+
+
+class TextSequencer(TransformerMixin, BaseEstimator):
+    """Turn texts into fixed-length sequences of integer token ids.
+
+    ``fit`` learns a vocabulary; ``transform`` maps each text to
+    ``max_length`` ids, ready for an embedding layer. Nothing here needs
+    TensorFlow.
+
+    Id scheme:
+
+    - ``0`` is padding;
+    - ``1`` is "out of vocabulary" (a token not kept at fit time);
+    - ``2, 3, ...`` are the kept tokens, most frequent first (ties broken
+      alphabetically), so ``vocabulary_size_ = len(vocabulary_) + 2``.
+
+    Tokens are found exactly as scikit-learn's ``CountVectorizer`` finds them
+    (its ``build_analyzer`` with this ``lowercase`` and ``token_pattern``),
+    so sequences and TF-IDF features see the same words.
+
+    Parameters
+    ----------
+    max_length : int, default=50
+        Length of every output sequence.
+    max_vocabulary : int or None, default=None
+        Keep at most this many distinct tokens, the most frequent ones. The
+        two reserved ids are not counted. None keeps every token.
+    min_frequency : int, default=1
+        Drop tokens seen fewer times than this in the training texts.
+    lowercase : bool, default=True
+        Lower-case texts before tokenising.
+    token_pattern : str, default=r"(?u)\\b\\w\\w+\\b"
+        Regular expression of a token (scikit-learn's default: two or more
+        word characters).
+    padding : {"post", "pre"}, default="post"
+        Pad short sequences with ``0`` at the end ("post") or start ("pre").
+    truncating : {"post", "pre"}, default="post"
+        Cut long sequences at the end ("post", keeping the first tokens) or
+        at the start ("pre", keeping the last tokens).
+
+    Attributes
+    ----------
+    vocabulary_ : dict of str to int
+        Kept token -> id (ids start at 2).
+    vocabulary_size_ : int
+        Number of distinct ids, padding and OOV included
+        (``len(vocabulary_) + 2``); the input dimension of an embedding.
+    sequence_output : bool
+        Class attribute, True: the output is a block of token ids, not
+        numeric features (fusion methods and the attention classifier use it
+        to recognise sequence blocks).
+
+    See Also
+    --------
+    TextFeatures : sparse TF-IDF features.
+    TextCleaner : normalise texts first.
+
+    Notes
+    -----
+    Missing texts (None, NaN, ``pandas.NA``) become ``""`` and thus a row of
+    padding; any other non-string value raises a ValueError naming the row.
+
+    Examples
+    --------
+    >>> from skmultimodal.text import TextSequencer
+    >>> seq = TextSequencer(max_length=4).fit(["red cat", "red dog", "red"])
+    >>> seq.vocabulary_
+    {'red': 2, 'cat': 3, 'dog': 4}
+    >>> seq.transform(["red red fox", None])
+    array([[2, 2, 1, 0],
+           [0, 0, 0, 0]])
+    """
+
+    sequence_output = True
+
+    _parameter_constraints: dict = {
+        "max_length": [Interval(Integral, 1, None, closed="left")],
+        "max_vocabulary": [Interval(Integral, 1, None, closed="left"), None],
+        "min_frequency": [Interval(Integral, 1, None, closed="left")],
+        "lowercase": ["boolean"],
+        "token_pattern": [str],
+        "padding": [StrOptions({"post", "pre"})],
+        "truncating": [StrOptions({"post", "pre"})],
+    }
+
+    def __init__(
+        self,
+        *,
+        max_length=50,
+        max_vocabulary=None,
+        min_frequency=1,
+        lowercase=True,
+        token_pattern=r"(?u)\b\w\w+\b",
+        padding="post",
+        truncating="post",
+    ):
+        self.max_length = max_length
+        self.max_vocabulary = max_vocabulary
+        self.min_frequency = min_frequency
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+        self.padding = padding
+        self.truncating = truncating
+
+    def _analyzer(self):
+        return CountVectorizer(
+            lowercase=self.lowercase, token_pattern=self.token_pattern
+        ).build_analyzer()
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the vocabulary.
+
+        Parameters
+        ----------
+        X : Series, one-column DataFrame, list or 1-D array of str
+        y : ignored
+
+        Returns
+        -------
+        self : TextSequencer
+        """
+        owner = type(self).__name__
+        texts, _ = check_texts(X, owner=owner)
+        check_not_empty(texts, owner=owner)
+        analyze = self._analyzer()
+        counts = Counter()
+        for text in texts:
+            counts.update(analyze(text))
+        kept = [(t, c) for t, c in counts.items() if c >= self.min_frequency]
+        if not kept:
+            raise ValueError(
+                f"{owner}: empty vocabulary; the texts hold no token matching "
+                f"{self.token_pattern!r} seen at least min_frequency="
+                f"{self.min_frequency} times."
+            )
+        kept.sort(key=lambda tc: (-tc[1], tc[0]))
+        if self.max_vocabulary is not None:
+            kept = kept[: self.max_vocabulary]
+        self.vocabulary_ = {t: i + 2 for i, (t, _) in enumerate(kept)}
+        self.vocabulary_size_ = len(self.vocabulary_) + 2
+        return self
+
+    def transform(self, X):
+        """Map texts to padded id sequences.
+
+        Parameters
+        ----------
+        X : Series, one-column DataFrame, list or 1-D array of str
+
+        Returns
+        -------
+        ids : ndarray of shape (n_samples, max_length), dtype=int64
+            Token ids; 0 is padding, 1 an unknown token.
+        """
+        check_is_fitted(self)
+        texts, _ = check_texts(X, owner=type(self).__name__)
+        analyze = self._analyzer()
+        vocab = self.vocabulary_
+        L = self.max_length
+        out = np.full((len(texts), L), PAD_ID, dtype=np.int64)
+        for row, text in enumerate(texts):
+            ids = [vocab.get(tok, OOV_ID) for tok in analyze(text)]
+            if len(ids) > L:
+                ids = ids[:L] if self.truncating == "post" else ids[-L:]
+            if not ids:
+                continue
+            if self.padding == "post":
+                out[row, : len(ids)] = ids
+            else:
+                out[row, L - len(ids) :] = ids
+        return out
+
+    def inverse_transform(self, X):
+        """Map id sequences back to tokens, dropping padding.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, max_length) of int
+
+        Returns
+        -------
+        tokens : list of list of str
+            One list per row; unknown ids (1, or ids outside the vocabulary)
+            are shown as ``"<oov>"``.
+        """
+        check_is_fitted(self)
+        ids = np.asarray(X)
+        if ids.ndim != 2 or not np.issubdtype(ids.dtype, np.integer):
+            raise ValueError(
+                "TextSequencer.inverse_transform takes a 2-D array of integer "
+                f"ids, got shape {ids.shape} and dtype {ids.dtype}."
+            )
+        inverse = {i: t for t, i in self.vocabulary_.items()}
+        return [
+            [inverse.get(int(i), OOV_TOKEN) for i in row if i != PAD_ID]
+            for row in ids
+        ]
+
+    def get_feature_names_out(self, input_features=None):
+        """Position names ``seq0`` ... ``seq{max_length-1}``.
+
+        Parameters
+        ----------
+        input_features : ignored
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        check_is_fitted(self)
+        return np.array([f"seq{i}" for i in range(self.max_length)], dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.one_d_array = True
+        tags.input_tags.string = True
+        tags.input_tags.allow_nan = True
+        return tags

@@ -1,0 +1,72 @@
+"""Turning a text column into a list of strings, by one documented rule."""
+
+from __future__ import annotations
+
+from skmultimodal.utils import as_column, describe_row, is_missing
+
+MISSING_RULE = (
+    "None, NaN and pandas.NA are missing texts and become the empty string ''"
+)
+
+
+def check_texts(X, *, owner, what="X"):
+    """Return ``(texts, labels)`` for one text column.
+
+    ``X`` is a pandas Series, a one-column DataFrame, a list/tuple or a 1-D
+    array. Missing values (None, NaN, ``pandas.NA``) become ``""``; strings
+    (including numpy ``str_``) are kept as they are; anything else (numbers,
+    bytes, lists, ...) raises a ValueError naming the row and the type.
+
+    Parameters
+    ----------
+    X : column of texts
+    owner : str
+        Name of the estimator, used in error messages.
+    what : str, default="X"
+        Name of the argument, used in error messages.
+
+    Returns
+    -------
+    texts : list of str
+    labels : list
+        Index labels for error messages.
+    """
+    items, labels = as_column(X, what=f"{owner}: {what}")
+    texts = []
+    for i, value in enumerate(items):
+        if isinstance(value, str):
+            texts.append(str(value))
+        elif not isinstance(value, bytes) and is_missing(value):
+            texts.append("")
+        else:
+            shown = repr(value)
+            if len(shown) > 60:
+                shown = shown[:57] + "..."
+            raise ValueError(
+                f"{owner}: {describe_row(labels, i)} of {what} holds a value of type "
+                f"{type(value).__name__} ({shown}), not a string. Text columns "
+                f"take str values; {MISSING_RULE}."
+            )
+    return texts, labels
+
+
+def check_not_empty(texts, *, owner):
+    if len(texts) == 0:
+        raise ValueError(
+            f"{owner}: found 0 samples; at least 1 text is required to fit."
+        )
+
+
+def column_name(X):
+    """The name of a one-column DataFrame's column or a Series, when a str."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover
+        return None
+    if isinstance(X, pd.DataFrame) and X.shape[1] == 1:
+        name = X.columns[0]
+    elif isinstance(X, pd.Series):
+        name = X.name
+    else:
+        return None
+    return name if isinstance(name, str) else None

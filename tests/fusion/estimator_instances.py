@@ -1,0 +1,47 @@
+"""Instances of the public fusion estimators for tests/test_common.py.
+
+ModalityFusion and LateFusionClassifier take a table of modality columns.
+For scikit-learn's checks (random numeric tables with any number of columns)
+the instances split the columns into two "modalities" by position, with
+module-level callables so the instances stay picklable.
+"""
+
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import GaussianNB
+from sklearn.preprocessing import StandardScaler
+
+from skmultimodal.fusion import LateFusionClassifier, ModalityFusion
+
+
+def first_half(X):
+    """Positions of the first half of X's columns (at least one)."""
+    n = X.shape[1]
+    return list(range(max(1, n // 2)))
+
+
+def second_half(X):
+    """Positions of the second half of X's columns (all of them if only one)."""
+    n = X.shape[1]
+    return list(range(n // 2, n)) if n > 1 else [0]
+
+
+INSTANCES = [
+    ModalityFusion(
+        [("a", StandardScaler(), first_half), ("b", "passthrough", second_half)]
+    ),
+    ModalityFusion(
+        [("a", StandardScaler(), first_half), ("b", StandardScaler(), second_half)],
+        method="attention",
+        method_params={"n_components": 1, "random_state": 0},
+    ),
+    LateFusionClassifier(
+        [
+            ("a", LogisticRegression(), first_half),
+            ("b", GaussianNB(), second_half),
+        ]
+    ),
+]
+
+EXPECTED_FAILED_CHECKS = {}
+
+NON_TABULAR = {}

@@ -1,0 +1,264 @@
+"""ModalityFusion: composition, parameters, input forms, output forms, errors."""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import FunctionTransformer, PolynomialFeatures, StandardScaler
+
+from skmultimodal.fusion import FusionMethod, ModalityFusion
+from skmultimodal.fusion.methods import ConcatFusion
+from skmultimodal.plugins import hookimpl, register_plugin, unregister_plugin
+
+WORDS = ["red", "blue", "green", "cat", "dog", "bird"]
+
+
+def _data(n=24, seed=0):
+    rng = np.random.RandomState(seed)
+    y = np.arange(n) % 2
+    X = pd.DataFrame(
+        {
+            "a": rng.normal(size=n) + y,
+            "b": rng.normal(size=n),
+            "text": [f"{WORDS[i % 3 + 3 * y[i]]} {WORDS[(i * 7) % 6]}" for i in range(n)],
+        },
+        index=[f"s{i}" for i in range(n)],
+    )
+    return X, y
+
+
+def _fusion(**kw):
+    return ModalityFusion(
+        [
+            ("num", make_pipeline(StandardScaler(), PolynomialFeatures(2)), ["a", "b"]),
+            ("text", TfidfVectorizer(), "text"),
+        ],
+        **kw,
+    )
+
+
+def test_nested_params_reach_branches_and_method_instance():
+    fusion = _fusion(method=ConcatFusion(block_norm="l2"))
+    params = fusion.get_params()
+    assert params["num__polynomialfeatures__degree"] == 2
+    assert params["text__lowercase"] is True
+    assert params["method__block_norm"] == "l2"
+    fusion.set_params(num__polynomialfeatures__degree=3, method__block_norm="none")
+    assert fusion.transformers[0][1].steps[1][1].degree == 3
+    assert fusion.method.block_norm == "none"
+    fusion.set_params(text="drop")
+    assert fusion.transformers[1][1] == "drop"
+    assert fusion.transformers[1][2] == "text"
+    X, y = _data()
+    assert fusion.fit(X, y).modality_names_ == ["num"]
+
+
+def test_grid_search_over_methods_and_branch_params():
+    X, y = _data()
+    pipe = Pipeline([("fusion", _fusion()), ("clf", LogisticRegression())])
+    grid = GridSearchCV(
+        pipe,
+        {
+            "fusion__method": ["concat", "product", "attention"],
+            "fusion__num__polynomialfeatures__degree": [1, 2],
+            "fusion__method_params": [None],
+        },
+        cv=2,
+    )
+    grid.fit(X, y)
+    assert len(grid.cv_results_["params"]) == 6
+    assert set(grid.cv_results_["param_fusion__method"]) == {
+        "concat",
+        "product",
+        "attention",
+    }
+
+
+def test_dataframe_and_dict_inputs_agree_and_names_are_prefixed():
+    X, y = _data()
+    fusion = _fusion()
+    Z = fusion.fit_transform(X, y)
+    Zd = clone(fusion).fit_transform({c: X[c].tolist() for c in X}, y)
+    np.testing.assert_allclose(Z.toarray(), Zd.toarray())
+    names = fusion.get_feature_names_out()
+    assert names[0] == "num__1" and "num__a b" in names
+    assert "text__cat" in names
+    assert len(names) == Z.shape[1]
+    assert fusion.block_layout_.names == ["num", "text"]
+    np.testing.assert_array_equal(fusion.feature_names_in_, ["a", "b", "text"])
+
+
+def test_sparse_tfidf_stays_sparse_with_concat_and_densifies_elsewhere():
+    X, y = _data()
+    Z = _fusion().fit_transform(X, y)
+    assert sparse.issparse(Z)
+    assert Z.block_layout.names == ["num", "text"]
+    for method in ["product", "tokens"]:
+        Z = _fusion(method=method, method_params={"n_components": 3}).fit_transform(
+            X, y
+        )
+        assert isinstance(Z, np.ndarray) and Z.shape[0] == len(X)
+
+
+def test_set_output_pandas_keeps_index_and_names():
+    X, y = _data()
+    fusion = ModalityFusion(
+        [("num", StandardScaler(), ["a", "b"]), ("copy", "passthrough", ["a"])]
+    ).set_output(transform="pandas")
+    Z = fusion.fit_transform(X, y)
+    assert isinstance(Z, pd.DataFrame)
+    assert list(Z.columns) == ["num__a", "num__b", "copy__a"]
+    assert list(Z.index) == list(X.index)
+
+
+def test_n_jobs_gives_the_same_result_and_verbose_reports_branches(capsys):
+    X, y = _data()
+    a = _fusion(method="attention", method_params={"n_components": 3, "random_state": 0})
+    Z1 = clone(a).set_params(n_jobs=1).fit(X, y).transform(X)
+    Z2 = clone(a).set_params(n_jobs=2).fit(X, y).transform(X)
+    np.testing.assert_allclose(Z1, Z2)
+    clone(a).set_params(verbose=True).fit(X, y)
+    out = capsys.readouterr().out
+    assert "(1 of 2) Processing num" in out and "(2 of 2) Processing text" in out
+
+
+def test_pickle_round_trip_and_input_not_mutated():
+    X, y = _data()
+    before = X.copy()
+    fusion = _fusion(method="sum", method_params={"n_components": 3}).fit(X, y)
+    pd.testing.assert_frame_equal(X, before)
+    loaded = pickle.loads(pickle.dumps(fusion))
+    np.testing.assert_allclose(loaded.transform(X), fusion.transform(X))
+
+
+def test_weights_are_handed_to_the_method():
+    X, y = _data()
+    plain = ModalityFusion([("a", StandardScaler(), ["a"]), ("b", StandardScaler(), ["b"])])
+    Z = plain.fit_transform(X)
+    Zw = clone(plain).set_params(weights={"b": 3.0}).fit_transform(X)
+    np.testing.assert_allclose(Zw[:, 0], Z[:, 0])
+    np.testing.assert_allclose(Zw[:, 1], 3 * Z[:, 1])
+    assert clone(plain).set_params(weights={"b": 3.0}).fit(X).method_.weights == [
+        1.0,
+        3.0,
+    ]
+    with pytest.raises(ValueError, match="unknown modalities"):
+        clone(plain).set_params(weights={"c": 1.0}).fit(X)
+
+
+def test_modality_weights_only_for_attention():
+    X, y = _data()
+    att = _fusion(method="attention", method_params={"n_components": 3}).fit(X, y)
+    w = att.modality_weights(X)
+    assert list(w.columns) == ["num", "text"]
+    assert list(w.index) == list(X.index)
+    np.testing.assert_allclose(w.sum(axis=1), 1.0)
+    assert not hasattr(_fusion(method="concat"), "modality_weights")
+
+
+# -- clear errors ------------------------------------------------------------------
+class DenseOnly(FusionMethod):
+    """A plugin-style method that cannot take sparse blocks."""
+
+    def fit(self, blocks, y=None):
+        return self
+
+    def transform(self, blocks):
+        return np.hstack(blocks)
+
+    def get_feature_names_out(self, input_features):
+        return np.concatenate(input_features)
+
+
+class _Plugin:
+    @hookimpl
+    def skmultimodal_register_fusion_methods(self, register):
+        register("dense_only_test", DenseOnly)
+
+
+@pytest.fixture
+def dense_only_plugin():
+    plugin = _Plugin()
+    assert register_plugin(plugin, "dense-only-test-plugin")
+    yield
+    unregister_plugin(plugin)
+
+
+def test_unknown_method_lists_available_names_including_plugins(dense_only_plugin):
+    X, y = _data()
+    with pytest.raises(ValueError, match="Unknown fusion method 'nope'") as exc:
+        _fusion(method="nope").fit(X, y)
+    for name in ["attention", "concat", "dense_only_test", "tensor", "tokens"]:
+        assert name in str(exc.value)
+
+
+def test_method_refusing_sparse_names_method_and_branch(dense_only_plugin):
+    X, y = _data()
+    with pytest.raises(ValueError, match="'dense_only_test' cannot take sparse") as exc:
+        _fusion(method="dense_only_test").fit(X, y)
+    assert "'text'" in str(exc.value) and "TruncatedSVD" in str(exc.value)
+    # a densified branch works
+    dense = _fusion(method="dense_only_test").set_params(
+        text=make_pipeline(TfidfVectorizer(), FunctionTransformer(lambda m: m.toarray()))
+    )
+    assert dense.fit_transform(X, y).shape[0] == len(X)
+
+
+def test_missing_column_is_named_with_available_columns():
+    X, y = _data()
+    fusion = ModalityFusion([("text", TfidfVectorizer(), "txt")])
+    with pytest.raises(ValueError, match=r"column 'txt' of modality 'text' is not in X"):
+        fusion.fit(X, y)
+    fitted = _fusion().fit(X, y)
+    with pytest.raises(ValueError, match=r"available columns: \['a', 'b'\]"):
+        fitted.transform(X.drop(columns="text"))
+
+
+def test_dict_modalities_of_different_lengths():
+    with pytest.raises(ValueError, match="different lengths: 'text': 3, 'a': 2"):
+        ModalityFusion([("text", TfidfVectorizer(), "text")]).fit(
+            {"text": ["a", "b", "c"], "a": [1.0, 2.0]}
+        )
+
+
+def test_branch_returning_wrong_number_of_rows_is_named():
+    X, y = _data()
+    shrink = FunctionTransformer(lambda d: np.asarray(d)[:-1])
+    fusion = ModalityFusion(
+        [("num", StandardScaler(), ["a"]), ("broken", shrink, ["b"])]
+    )
+    with pytest.raises(ValueError, match="transformer 'broken' returned 23 rows in fit"):
+        fusion.fit(X, y)
+
+
+def test_bad_method_params_and_bad_entries():
+    X, y = _data()
+    with pytest.raises(ValueError, match="valid parameters: .*block_norm"):
+        _fusion(method_params={"n_components": 3}).fit(X, y)
+    with pytest.raises(ValueError, match="without '__'"):
+        ModalityFusion([("a__b", StandardScaler(), ["a"])]).fit(X)
+    with pytest.raises(ValueError, match="unique"):
+        ModalityFusion(
+            [("a", StandardScaler(), ["a"]), ("a", StandardScaler(), ["b"])]
+        ).fit(X)
+    with pytest.raises(ValueError, match="by name, which needs a pandas DataFrame"):
+        ModalityFusion([("a", StandardScaler(), ["a"])]).fit(X.to_numpy()[:, :2])
+
+
+def test_sequence_block_refused_by_methods_that_cannot_take_it():
+    from tests.fusion.test_layout import SequenceIds, _ids
+
+    X, y = _data()
+    fusion = ModalityFusion(
+        [("num", StandardScaler(), ["a", "b"]), ("seq", SequenceIds(_ids), "text")],
+        method="product",
+    )
+    with pytest.raises(ValueError, match="'product' cannot take the sequence block"):
+        fusion.fit(X, y)
