@@ -56,6 +56,9 @@ class Context:
     repeats: int = 5
     workdir: Path = dataclasses.field(default_factory=lambda: Path("."))
     only: tuple = ()
+    # Sections produced earlier in the same run, by module name ("models"),
+    # so a later benchmark can reuse a figure instead of measuring it twice.
+    shared: dict = dataclasses.field(default_factory=dict)
 
     def pick(self, full, quick):
         """``quick`` in quick mode, ``full`` otherwise."""
@@ -222,7 +225,8 @@ def machine_markdown() -> str:
             f"- CPU: {cpu_line()}",
             f"- Memory: {memory_line()}",
             f"- OS: {platform.platform()}",
-            f"- Python: {platform.python_version()} ({platform.python_implementation()})",
+            f"- Python: {platform.python_version()} "
+            f"({platform.python_implementation()})",
             f"- Libraries: {vers}",
         ]
     )
@@ -323,7 +327,15 @@ def rows_table(rows: list) -> str:
     return "\n".join(lines)
 
 
-def write_page(path: Path, sections: list, *, command: str, quick: bool, elapsed):
+def write_page(
+    path: Path,
+    sections: list,
+    *,
+    command: str,
+    quick: bool,
+    elapsed: float,
+    machine_notes=(),
+):
     """Write the whole page: header, machine, summary of targets, sections."""
     parts = [
         "# Benchmarks",
@@ -343,7 +355,9 @@ def write_page(path: Path, sections: list, *, command: str, quick: bool, elapsed
             "that the benchmarks run. These figures are not meaningful.",
             "",
         ]
-    parts += ["## Machine", "", machine_markdown(), ""]
+    parts += ["## Machine", "", machine_markdown()]
+    parts += [f"- {note}" for note in machine_notes]
+    parts += [""]
     parts += [f"Total benchmark time: {elapsed:.0f} s.", ""]
     targeted = [(s, r) for s in sections for r in s.rows if r.target is not None]
     if targeted:

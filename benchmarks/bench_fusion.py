@@ -18,10 +18,9 @@ import time
 
 import numpy as np
 import pandas as pd
+from _harness import Context, Section, compare
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
-
-from _harness import Context, Section, compare
 
 
 class Precomputed(TransformerMixin, BaseEstimator):
@@ -32,6 +31,9 @@ class Precomputed(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         return self
+
+    def __sklearn_is_fitted__(self):
+        return True  # stateless
 
     def transform(self, X):
         if len(X) != self.block.shape[0]:
@@ -79,7 +81,10 @@ def run(ctx: Context) -> Section:
     rows = [
         compare(
             "dense: 1,764 + 256 float64 columns",
-            ('`ModalityFusion(method="concat", block_norm="none")`', lambda: dense.transform(X)),
+            (
+                '`ModalityFusion(method="concat", block_norm="none")`',
+                lambda: dense.transform(X),
+            ),
             ("`numpy.hstack`", lambda: np.hstack([image, pixels])),
             n=n,
             repeats=ctx.repeats,
@@ -87,7 +92,10 @@ def run(ctx: Context) -> Section:
         ),
         compare(
             "dense + sparse: 256 dense + 5,000 sparse (0.2 %) columns",
-            ('`ModalityFusion(method="concat", block_norm="none")`', lambda: sparse_f.transform(X)),
+            (
+                '`ModalityFusion(method="concat", block_norm="none")`',
+                lambda: sparse_f.transform(X),
+            ),
             (
                 '`scipy.sparse.hstack(format="csr")`',
                 lambda: sparse.hstack([sparse.csr_matrix(pixels), text], format="csr"),
@@ -98,7 +106,10 @@ def run(ctx: Context) -> Section:
         ),
         compare(
             "dense, default block scaling",
-            ('`ModalityFusion(method="concat")` (frobenius)', lambda: dense_frob.transform(X)),
+            (
+                '`ModalityFusion(method="concat")` (frobenius)',
+                lambda: dense_frob.transform(X),
+            ),
             ("`numpy.hstack`", lambda: np.hstack([image, pixels])),
             n=n,
             repeats=ctx.repeats,

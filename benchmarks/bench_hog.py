@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-
 from _harness import (
     Context,
     Section,
@@ -110,7 +109,7 @@ def run(ctx: Context) -> Section:
             "preparation are inside every timed call on both sides. HOG "
             "parameters: 9 orientations, 8×8 cells, 2×2 blocks, L2-Hys "
             "(1,764 features). `HOGFeatures` runs with `n_jobs=1` and the "
-            "default `backend=\"opencv\"`."
+            'default `backend="opencv"`.'
         ),
         rows=rows,
         notes=[

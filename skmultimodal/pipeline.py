@@ -20,15 +20,14 @@ FUSION_DEFAULTS = {
 
 
 def _image_branch(image_features, memory):
-    """Default image branch: HOG + small gray pixels + colour histogram,
+    """Default image branch: HOG (64x64 gray) + HSV colour histogram,
     standardised."""
     from skmultimodal.image import ImageFeatures
 
     if image_features is None:
         features = make_union(
             ImageFeatures("hog"),
-            ImageFeatures("pixels"),
-            ImageFeatures("color_histogram"),
+            ImageFeatures("color_histogram", method_params={"color_space": "hsv"}),
         )
     elif isinstance(image_features, str):
         features = ImageFeatures(image_features)
@@ -40,28 +39,24 @@ def _image_branch(image_features, memory):
 
 
 def _text_branch(text_features, memory):
-    """Default text branch: TF-IDF of word 1-2 grams (sublinear tf),
-    max-abs scaled (keeps the matrix sparse)."""
+    """Default text branch: TF-IDF (sublinear tf), max-abs scaled (keeps
+    the matrix sparse)."""
     from skmultimodal.text import TextFeatures
 
     if text_features is None:
-        features = TextFeatures(
-            "tfidf", method_params={"ngram_range": (1, 2), "sublinear_tf": True}
-        )
+        features = TextFeatures("tfidf", method_params={"sublinear_tf": True})
     elif isinstance(text_features, str):
         features = TextFeatures(text_features)
     else:
         features = clone(text_features)
-    return Pipeline(
-        [("features", features), ("scale", MaxAbsScaler())], memory=memory
-    )
+    return Pipeline([("features", features), ("scale", MaxAbsScaler())], memory=memory)
 
 
 def _make_classifier(classifier, random_state):
     if classifier is None or classifier == "logistic":
         from sklearn.linear_model import LogisticRegression
 
-        return LogisticRegression(C=1.0, max_iter=2000)
+        return LogisticRegression(C=10.0, max_iter=3000)
     if classifier == "attention":
         from skmultimodal.models import MultimodalAttentionClassifier
 
@@ -117,24 +112,24 @@ def make_multimodal_pipeline(
         a plugin's name, or an instance). None means ``"tokens"`` with the
         attention classifier and ``"concat"`` otherwise.
     classifier : {"logistic", "attention"}, estimator or None, default=None
-        ``None``/``"logistic"``: ``LogisticRegression(max_iter=2000)``;
+        ``None``/``"logistic"``: ``LogisticRegression(C=10, max_iter=3000)``;
         ``"attention"``: :class:`~skmultimodal.models.MultimodalAttentionClassifier`
         (needs the ``keras`` extra); or any classifier instance (cloned).
     image_features : str, transformer or None, default=None
         Image feature extractor: a registered name (``"hog"``, ``"pixels"``,
         ``"color_histogram"``, plugins), a transformer instance, or None for
-        the default union of HOG, 16x16 gray pixels and an RGB colour
-        histogram. The features are standardised.
+        the default union of HOG (64x64 gray) and an HSV colour histogram.
+        The features are standardised.
     text_features : str, transformer or None, default=None
         Text feature extractor: a registered name (``"tfidf"``, ...), a
-        transformer instance, or None for TF-IDF of word 1-2 grams with
-        sublinear term frequency. The features are max-abs scaled.
+        transformer instance, or None for TF-IDF with sublinear term
+        frequency. The features are max-abs scaled.
     method_params : dict or None, default=None
         Parameters of the fusion method (see :class:`ModalityFusion`).
     weights : dict, list, "auto" or None, default=None
         Per-modality weights: ``ModalityFusion(weights=...)`` for early
         fusion, ``LateFusionClassifier(weights=...)`` for late fusion (None
-        means ``"auto"`` there: learned by internal cross-validation).
+        means ``"auto"`` there: learned by an internal 3-fold cross-validation).
     missing : {"error", "zero", "mean", "indicator"}, default="error"
         Missing-modality policy of :class:`ModalityFusion` (early fusion).
     memory : str, joblib.Memory or None, default=None
@@ -187,7 +182,10 @@ def make_multimodal_pipeline(
             for name, branch, col in branches
         ]
         return LateFusionClassifier(
-            estimators, weights="auto" if weights is None else weights, n_jobs=n_jobs
+            estimators,
+            weights="auto" if weights is None else weights,
+            cv=3,
+            n_jobs=n_jobs,
         )
 
     if method is None:

@@ -132,6 +132,12 @@ def check_set_output_pandas(est, X, y):
         pytest.skip("sparse output cannot be a DataFrame")
     est = clone(est).set_output(transform="pandas").fit(X, y)
     out = est.transform(X)
+    if np.ndim(plain) == 1:
+        # One output column (e.g. cleaned texts): a named Series.
+        assert isinstance(out, pd.Series)
+        assert [out.name] == list(est.get_feature_names_out())
+        _equal(out.to_numpy(), plain)
+        return
     assert isinstance(out, pd.DataFrame)
     assert list(out.columns) == list(est.get_feature_names_out())
     _equal(out, plain)

@@ -52,7 +52,11 @@ def _draw_shape(shape, size, rng, noise):
         pts = [(cx - h, cy - h), (cx + h, cy - h), (cx + h, cy + h), (cx - h, cy + h)]
         cv2.fillPoly(img, [np.round(pts).astype(np.int32)], color, aa)
     elif shape == "triangle":
-        pts = [(cx, cy - r), (cx + 0.87 * r, cy + 0.5 * r), (cx - 0.87 * r, cy + 0.5 * r)]
+        pts = [
+            (cx, cy - r),
+            (cx + 0.87 * r, cy + 0.5 * r),
+            (cx - 0.87 * r, cy + 0.5 * r),
+        ]
         cv2.fillPoly(img, [np.round(pts).astype(np.int32)], color, aa)
     elif shape == "diamond":
         pts = [(cx, cy - r), (cx + 0.7 * r, cy), (cx, cy + r), (cx - 0.7 * r, cy)]

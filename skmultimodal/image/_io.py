@@ -70,8 +70,9 @@ def describe_source(item) -> str:
 def _check_complete(buf) -> None:
     """Refuse PNG and JPEG data whose end marker is missing (a truncated file).
 
-    OpenCV decodes such files partially (filling the rest with grey) or fails
-    with a library message; the marker check is exact and cheap.
+    Depending on the codec and where the file was cut, OpenCV either decodes
+    such data partially (filling the rest) or fails with a library message
+    on stderr; the marker check is cheap and gives one clear reason.
     """
     head = buf[:8].tobytes()
     if head.startswith(_PNG_SIGNATURE):

@@ -568,6 +568,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         -------
         y : ndarray of shape (n_samples,)
         """
+        check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     # --------------------------------------------------------- explanations

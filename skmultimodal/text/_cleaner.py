@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.feature_extraction.text import strip_accents_ascii, strip_accents_unicode
 from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_not_empty, check_texts, column_name
@@ -195,7 +196,41 @@ class TextCleaner(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         texts, _ = check_texts(X, owner=type(self).__name__)
         out = np.empty(len(texts), dtype=object)
         out[:] = [self._clean(t) for t in texts]
+        if _get_output_config("transform", self)["dense"] == "pandas":
+            import pandas as pd
+
+            index = X.index if isinstance(X, (pd.Series, pd.DataFrame)) else None
+            return pd.Series(out, index=index, name=self.get_feature_names_out()[0])
         return out
+
+    def set_output(self, *, transform=None):
+        """Choose the container of :meth:`transform`'s output.
+
+        The output is one text column, so ``"pandas"`` gives a
+        :class:`pandas.Series` (keeping the input's index), which text
+        vectorizers downstream accept like any sequence of strings;
+        ``"default"`` gives a 1-D object array.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas"} or None, default=None
+            None leaves the configuration unchanged.
+
+        Returns
+        -------
+        self : TextCleaner
+        """
+        if transform is None:
+            return self
+        if transform not in ("default", "pandas"):
+            raise ValueError(
+                "TextCleaner.set_output supports transform='default' or "
+                f"'pandas' (a Series), got {transform!r}."
+            )
+        if not hasattr(self, "_sklearn_output_config"):
+            self._sklearn_output_config = {}
+        self._sklearn_output_config["transform"] = transform
+        return self
 
     def get_feature_names_out(self, input_features=None):
         """Name of the single output column.
@@ -229,5 +264,4 @@ class TextCleaner(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         tags.input_tags.one_d_array = True
         tags.input_tags.string = True
         tags.input_tags.allow_nan = True
-        tags.requires_fit = True
         return tags

@@ -212,8 +212,7 @@ class TextSequencer(TransformerMixin, BaseEstimator):
             )
         inverse = {i: t for t, i in self.vocabulary_.items()}
         return [
-            [inverse.get(int(i), OOV_TOKEN) for i in row if i != PAD_ID]
-            for row in ids
+            [inverse.get(int(i), OOV_TOKEN) for i in row if i != PAD_ID] for row in ids
         ]
 
     def get_feature_names_out(self, input_features=None):

@@ -10,7 +10,9 @@ from skmultimodal.datasets import make_multimodal_classification
 
 
 def test_output_types_shapes_and_balance():
-    X, y = make_multimodal_classification(n_samples=30, n_classes=3, image_size=24, random_state=0)
+    X, y = make_multimodal_classification(
+        n_samples=30, n_classes=3, image_size=24, random_state=0
+    )
     assert isinstance(X, pd.DataFrame) and list(X.columns) == ["image", "text"]
     assert y.shape == (30,) and y.dtype.kind == "i"
     np.testing.assert_array_equal(np.bincount(y), [10, 10, 10])
@@ -30,7 +32,9 @@ def test_deterministic_given_random_state():
 
 
 def test_no_shuffle_sorts_by_class():
-    _, y = make_multimodal_classification(n_samples=12, n_classes=4, shuffle=False, random_state=0)
+    _, y = make_multimodal_classification(
+        n_samples=12, n_classes=4, shuffle=False, random_state=0
+    )
     assert list(y) == sorted(y)
 
 
@@ -69,11 +73,15 @@ def _scores(X, y):
     lr = LogisticRegression(max_iter=500)
     # one BLAS thread: tiny problems only lose time to thread contention
     with threadpool_limits(1):
-        return [cross_val_score(lr, Z, y, cv=3).mean() for Z in (P, T, np.hstack([P, T]))]
+        return [
+            cross_val_score(lr, Z, y, cv=3).mean() for Z in (P, T, np.hstack([P, T]))
+        ]
 
 
 def test_both_modalities_beat_each_alone():
-    X, y = make_multimodal_classification(n_samples=240, n_classes=3, image_size=16, random_state=0)
+    X, y = make_multimodal_classification(
+        n_samples=240, n_classes=3, image_size=16, random_state=0
+    )
     image, text, both = _scores(X, y)
     assert both > image + 0.1 and both > text + 0.1
     assert image > 0.4 and text > 0.4  # each modality alone carries some signal
@@ -86,3 +94,21 @@ def test_zero_signal_makes_a_modality_uninformative():
     image, text, both = _scores(X, y)
     assert text < 0.45
     assert both < image + 0.1
+
+
+@pytest.mark.parametrize("n_classes", [2, 11])
+def test_extreme_class_counts_are_balanced_and_use_every_shape(n_classes):
+    X, y = make_multimodal_classification(
+        n_samples=22 * n_classes, n_classes=n_classes, image_size=16, random_state=0
+    )
+    counts = np.bincount(y, minlength=n_classes)
+    assert counts.min() == counts.max() == 22
+    # white background; shape colours have every channel <= 189
+    assert all((img.min(axis=2) < 200).sum() > 5 for img in X["image"])
+
+
+def test_input_parameters_do_not_leak_between_calls():
+    rng = np.random.RandomState(0)
+    a, _ = make_multimodal_classification(n_samples=5, random_state=rng)
+    b, _ = make_multimodal_classification(n_samples=5, random_state=rng)
+    assert a["text"].tolist() != b["text"].tolist()  # the RandomState advanced

@@ -61,7 +61,9 @@ def test_auto_weights_favour_the_informative_modality_and_use_internal_cv():
     np.testing.assert_allclose(clf.weights_.sum(), 1.0)
     # the learned weights minimise the log-loss of the out-of-fold combination
     oof = [
-        cross_val_predict(LogisticRegression(), X[:, :2], y, cv=3, method="predict_proba"),
+        cross_val_predict(
+            LogisticRegression(), X[:, :2], y, cv=3, method="predict_proba"
+        ),
         cross_val_predict(GaussianNB(), X[:, 2:], y, cv=3, method="predict_proba"),
     ]
 

@@ -94,7 +94,9 @@ def test_fused_array_keeps_layout_on_rows_and_drops_it_on_columns():
 
 
 def test_fused_array_pickles_with_its_layout():
-    layout = BlockLayout.from_feature_names(["a__x", "b__seq0"], vocabulary_sizes={"b": 9})
+    layout = BlockLayout.from_feature_names(
+        ["a__x", "b__seq0"], vocabulary_sizes={"b": 9}
+    )
     Z = FusedArray(np.ones((3, 2)), layout)
     loaded = pickle.loads(pickle.dumps(Z))
     assert isinstance(loaded, FusedArray)

@@ -43,7 +43,11 @@ def _projected(blocks, k):
     """Reference projection: PCA to k (when wider) then standardisation."""
     out = []
     for b in blocks:
-        z = PCA(n_components=k, random_state=0).fit_transform(b) if b.shape[1] > k else b
+        z = (
+            PCA(n_components=k, random_state=0).fit_transform(b)
+            if b.shape[1] > k
+            else b
+        )
         out.append(StandardScaler().fit_transform(z))
     return out
 
@@ -107,7 +111,9 @@ def test_concat_keeps_sparse_blocks_sparse():
 def test_concat_passes_sequence_blocks_through():
     a, _ = _blocks()
     ids = np.tile([[3.0, 1.0, 0.0]], (30, 1))
-    m = ConcatFusion(weights=[1.0, 5.0]).set_modalities(["x", "t"], ["features", "sequence"])
+    m = ConcatFusion(weights=[1.0, 5.0]).set_modalities(
+        ["x", "t"], ["features", "sequence"]
+    )
     Z = m.fit_transform([a, ids])
     np.testing.assert_array_equal(Z[:, 6:], ids)
 
@@ -239,7 +245,10 @@ def test_method_contract(name):
     # rows are fused independently: a subset gives the same rows
     np.testing.assert_allclose(method.transform([b[:7] for b in blocks]), Z[:7])
     names = method.get_feature_names_out(
-        [np.array([f"m{i}__f{j}" for j in range(b.shape[1])]) for i, b in enumerate(blocks)]
+        [
+            np.array([f"m{i}__f{j}" for j in range(b.shape[1])])
+            for i, b in enumerate(blocks)
+        ]
     )
     assert len(names) == Z.shape[1] and len(set(names)) == len(names)
 

@@ -45,7 +45,11 @@ def _data(n=20):
 def _fusion(missing, method="concat"):
     return ModalityFusion(
         [
-            ("num", make_pipeline(FunctionTransformer(_as_2d), RecordingScaler()), "num"),
+            (
+                "num",
+                make_pipeline(FunctionTransformer(_as_2d), RecordingScaler()),
+                "num",
+            ),
             ("text", TfidfVectorizer(), "text"),
         ],
         method=method,
@@ -86,7 +90,10 @@ def test_missing_rows_are_never_given_to_the_branch():
 def test_zero_policy_fills_zeros():
     X, y = _data()
     fusion = ModalityFusion(
-        [("num", FunctionTransformer(_as_2d), "num"), ("text", TfidfVectorizer(), "text")],
+        [
+            ("num", FunctionTransformer(_as_2d), "num"),
+            ("text", TfidfVectorizer(), "text"),
+        ],
         method_params={"block_norm": "none"},
         missing="zero",
     )
@@ -99,7 +106,10 @@ def test_zero_policy_fills_zeros():
 def test_mean_policy_fills_the_fitted_mean_of_present_rows():
     X, y = _data()
     fusion = ModalityFusion(
-        [("num", FunctionTransformer(_as_2d), "num"), ("text", TfidfVectorizer(), "text")],
+        [
+            ("num", FunctionTransformer(_as_2d), "num"),
+            ("text", TfidfVectorizer(), "text"),
+        ],
         method_params={"block_norm": "none"},
         missing="mean",
     ).fit(X, y)

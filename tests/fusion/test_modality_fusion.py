@@ -11,7 +11,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import FunctionTransformer, PolynomialFeatures, StandardScaler
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    PolynomialFeatures,
+    StandardScaler,
+)
 
 from skmultimodal.fusion import FusionMethod, ModalityFusion
 from skmultimodal.fusion.methods import ConcatFusion
@@ -27,7 +31,9 @@ def _data(n=24, seed=0):
         {
             "a": rng.normal(size=n) + y,
             "b": rng.normal(size=n),
-            "text": [f"{WORDS[i % 3 + 3 * y[i]]} {WORDS[(i * 7) % 6]}" for i in range(n)],
+            "text": [
+                f"{WORDS[i % 3 + 3 * y[i]]} {WORDS[(i * 7) % 6]}" for i in range(n)
+            ],
         },
         index=[f"s{i}" for i in range(n)],
     )
@@ -120,7 +126,9 @@ def test_set_output_pandas_keeps_index_and_names():
 
 def test_n_jobs_gives_the_same_result_and_verbose_reports_branches(capsys):
     X, y = _data()
-    a = _fusion(method="attention", method_params={"n_components": 3, "random_state": 0})
+    a = _fusion(
+        method="attention", method_params={"n_components": 3, "random_state": 0}
+    )
     Z1 = clone(a).set_params(n_jobs=1).fit(X, y).transform(X)
     Z2 = clone(a).set_params(n_jobs=2).fit(X, y).transform(X)
     np.testing.assert_allclose(Z1, Z2)
@@ -140,7 +148,9 @@ def test_pickle_round_trip_and_input_not_mutated():
 
 def test_weights_are_handed_to_the_method():
     X, y = _data()
-    plain = ModalityFusion([("a", StandardScaler(), ["a"]), ("b", StandardScaler(), ["b"])])
+    plain = ModalityFusion(
+        [("a", StandardScaler(), ["a"]), ("b", StandardScaler(), ["b"])]
+    )
     Z = plain.fit_transform(X)
     Zw = clone(plain).set_params(weights={"b": 3.0}).fit_transform(X)
     np.testing.assert_allclose(Zw[:, 0], Z[:, 0])
@@ -206,7 +216,9 @@ def test_method_refusing_sparse_names_method_and_branch(dense_only_plugin):
     assert "'text'" in str(exc.value) and "TruncatedSVD" in str(exc.value)
     # a densified branch works
     dense = _fusion(method="dense_only_test").set_params(
-        text=make_pipeline(TfidfVectorizer(), FunctionTransformer(lambda m: m.toarray()))
+        text=make_pipeline(
+            TfidfVectorizer(), FunctionTransformer(lambda m: m.toarray())
+        )
     )
     assert dense.fit_transform(X, y).shape[0] == len(X)
 
@@ -214,7 +226,9 @@ def test_method_refusing_sparse_names_method_and_branch(dense_only_plugin):
 def test_missing_column_is_named_with_available_columns():
     X, y = _data()
     fusion = ModalityFusion([("text", TfidfVectorizer(), "txt")])
-    with pytest.raises(ValueError, match=r"column 'txt' of modality 'text' is not in X"):
+    with pytest.raises(
+        ValueError, match=r"column 'txt' of modality 'text' is not in X"
+    ):
         fusion.fit(X, y)
     fitted = _fusion().fit(X, y)
     with pytest.raises(ValueError, match=r"available columns: \['a', 'b'\]"):
@@ -234,7 +248,9 @@ def test_branch_returning_wrong_number_of_rows_is_named():
     fusion = ModalityFusion(
         [("num", StandardScaler(), ["a"]), ("broken", shrink, ["b"])]
     )
-    with pytest.raises(ValueError, match="transformer 'broken' returned 23 rows in fit"):
+    with pytest.raises(
+        ValueError, match="transformer 'broken' returned 23 rows in fit"
+    ):
         fusion.fit(X, y)
 
 

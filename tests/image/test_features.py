@@ -210,18 +210,6 @@ def test_set_output_pandas_and_feature_names():
     assert list(out.columns) == [f"hog{k}" for k in range(out.shape[1])]
 
 
-def test_n_jobs_and_verbose_give_the_same_result(tmp_path):
-    paths = []
-    for k, img in enumerate(IMAGES):
-        p = tmp_path / f"{k}.png"
-        cv2.imwrite(str(p), img[..., ::-1])
-        paths.append(str(p))
-    one = HOGFeatures().fit_transform(paths)
-    two = HOGFeatures(n_jobs=2, verbose=1).fit_transform(paths)
-    np.testing.assert_array_equal(one, two)
-    np.testing.assert_array_equal(one, HOGFeatures().fit_transform(IMAGES))
-
-
 # ------------------------------------------------------------ ImageFeatures
 def test_builtins_are_registered():
     registry = get_registry("image_features")

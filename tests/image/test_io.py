@@ -192,12 +192,24 @@ def test_bad_item_raises_one_clear_error(tmp_path, rgb, case):
     np.testing.assert_array_equal(out[0], rgb)
 
 
-def test_extractor_error_names_row_and_path_with_workers(tmp_path, rgb):
-    path = str(tmp_path / "missing.png")
-    X = [rgb] * 5 + [path] + [rgb] * 2
+def test_worker_processes_give_the_same_results_errors_and_warnings(tmp_path):
+    # one test, so the joblib worker processes start only once
+    rng = np.random.default_rng(5)
+    images = [rng.integers(0, 256, (30, 40, 3), dtype=np.uint8) for _ in range(7)]
+    paths = []
+    for k, img in enumerate(images):
+        paths.append(str(tmp_path / f"{k}.png"))
+        cv2.imwrite(paths[-1], img[..., ::-1])
+    one = HOGFeatures(size=(16, 16)).fit_transform(paths)
+    two = HOGFeatures(size=(16, 16), n_jobs=2, verbose=1).fit_transform(paths)
+    np.testing.assert_array_equal(one, two)
+    np.testing.assert_array_equal(one, HOGFeatures(size=(16, 16)).fit_transform(images))
+
+    missing = str(tmp_path / "missing.png")
+    X = paths[:5] + [missing] + paths[5:]
     with pytest.raises(ImageDecodeError, match="row 5") as info:
         HOGFeatures(size=(16, 16), n_jobs=2).fit_transform(X)
-    assert path in str(info.value)
+    assert missing in str(info.value)
     with pytest.warns(ImageWarning, match="row 5.*file not found"):
         Z = PixelFeatures(size=(2, 2), on_error="blank", n_jobs=2).fit_transform(X)
     np.testing.assert_array_equal(Z[5], 1.0)  # blank is white

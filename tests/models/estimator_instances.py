@@ -11,6 +11,22 @@ INSTANCES = [
     ),
 ]
 
-EXPECTED_FAILED_CHECKS = {}
+EXPECTED_FAILED_CHECKS = {
+    "MultimodalAttentionClassifier": {
+        "check_estimator_tags_renamed": (
+            "the base class scikeras.wrappers.BaseWrapper (not ours) still defines "
+            "the pre-1.6 _more_tags; our class defines __sklearn_tags__, which "
+            "scikit-learn uses"
+        ),
+        "check_sample_weight_equivalence_on_dense_data": (
+            "mini-batch SGD: a weight of 2 scales one gradient term, a repeated "
+            "row is a second term in another batch, so the fits differ"
+        ),
+        "check_methods_sample_order_invariance": (
+            "float32 network: a different batch composition changes the matmul "
+            "blocking, so probabilities differ by about one float32 ulp (3e-8)"
+        ),
+    },
+}
 
 NON_TABULAR = {}

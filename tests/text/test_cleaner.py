@@ -48,7 +48,9 @@ def test_missing_values_become_empty_string(missing):
 @pytest.mark.parametrize("bad", [5, 2.5, b"bytes", ["a", "list"]])
 def test_non_string_value_raises_naming_row_and_type(bad):
     X = pd.Series(["fine", bad], index=["first", "second"], dtype=object)
-    with pytest.raises(ValueError, match=r"row 1 \(index 'second'\).*" + type(bad).__name__):
+    with pytest.raises(
+        ValueError, match=r"row 1 \(index 'second'\).*" + type(bad).__name__
+    ):
         TextCleaner().fit(X)
 
 
@@ -68,8 +70,25 @@ def test_feature_names_follow_the_input_column():
         TextCleaner().fit(["a"]).get_feature_names_out(["a", "b"])
 
 
-def test_has_no_set_output_because_output_is_one_dimensional():
-    assert not hasattr(TextCleaner(), "set_output")
+def test_pandas_output_is_a_series_keeping_the_index():
+    X = pd.DataFrame({"caption": ["A  b", None]}, index=["u", "v"])
+    out = TextCleaner().set_output(transform="pandas").fit_transform(X)
+    assert isinstance(out, pd.Series)
+    assert list(out.index) == ["u", "v"] and out.name == "caption"
+    assert list(out) == ["a b", ""]
+
+
+def test_pipeline_with_pandas_output_still_vectorizes():
+    pipe = make_pipeline(TextCleaner(), TextFeatures()).set_output(transform="default")
+    cleaner_pandas = make_pipeline(TextCleaner().set_output(transform="pandas"))
+    X = ["Red fox", "blue FOX"]
+    assert cleaner_pandas.fit_transform(X).tolist() == ["red fox", "blue fox"]
+    assert pipe.fit_transform(X).shape == (2, 3)
+
+
+def test_unsupported_output_container_is_refused():
+    with pytest.raises(ValueError, match="pandas"):
+        TextCleaner().set_output(transform="polars")
 
 
 def test_several_columns_are_refused():

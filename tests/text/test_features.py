@@ -2,13 +2,19 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
-from skmultimodal.plugins import get_registry, hookimpl, register_plugin, unregister_plugin
+from skmultimodal.plugins import (
+    get_registry,
+    hookimpl,
+    register_plugin,
+    unregister_plugin,
+)
 from skmultimodal.text import TextFeatures
 
 TEXTS = ["red cat", "red dog", "blue cat", "blue dog sat", "a red red sun"]
@@ -39,14 +45,19 @@ def test_non_string_value_raises_before_the_vectorizer():
 
 def test_count_and_hashing_methods():
     Z = TextFeatures(method="count").fit_transform(TEXTS)
-    np.testing.assert_array_equal(Z.toarray(), CountVectorizer().fit_transform(TEXTS).toarray())
+    np.testing.assert_array_equal(
+        Z.toarray(), CountVectorizer().fit_transform(TEXTS).toarray()
+    )
     h = TextFeatures(method="hashing", method_params={"n_features": 16}).fit(TEXTS)
     assert h.transform(TEXTS).shape == (5, 16)
     assert list(h.get_feature_names_out()[:2]) == ["hash0", "hash1"]
 
 
 def test_unknown_method_lists_available_names():
-    with pytest.raises(ValueError, match=r"Unknown text feature extractor 'bm25'.*count.*hashing.*tfidf"):
+    with pytest.raises(
+        ValueError,
+        match=r"Unknown text feature extractor 'bm25'.*count.*hashing.*tfidf",
+    ):
         TextFeatures(method="bm25").fit(TEXTS)
 
 
@@ -103,9 +114,6 @@ class _Lengths:
     @hookimpl
     def skmultimodal_register_text_features(self, register):
         register("lengths", _LengthFeatures)
-
-
-from sklearn.base import BaseEstimator, TransformerMixin  # noqa: E402
 
 
 class _LengthFeatures(TransformerMixin, BaseEstimator):

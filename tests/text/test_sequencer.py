@@ -37,7 +37,9 @@ def test_padding_and_truncating_sides(padding, truncating, expected):
     out = seq.transform(["a1 b2 c3 d4", "a1 b2"])
     assert seq.inverse_transform(out) == expected
     short = seq.transform(["d4"])[0]
-    assert list(short) == ([seq.vocabulary_["d4"], 0] if padding == "post" else [0, seq.vocabulary_["d4"]])
+    assert list(short) == (
+        [seq.vocabulary_["d4"], 0] if padding == "post" else [0, seq.vocabulary_["d4"]]
+    )
 
 
 def test_max_vocabulary_and_min_frequency():

@@ -15,6 +15,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from skmultimodal.fusion import FusionMethod
 
@@ -357,14 +358,17 @@ class GatedMultimodalUnit(FusionMethod):
             else:
                 init.append(np.zeros(s))
         theta0 = np.concatenate([p.ravel() for p in init])
-        result = minimize(
-            self._loss_grad,
-            theta0,
-            args=(xs, x_all, Y, shapes),
-            jac=True,
-            method="L-BFGS-B",
-            options={"maxiter": self.max_iter, "gtol": self.tol, "ftol": self.tol},
-        )
+        # The matrices are small (n x <= max_input_dim): multi-threaded BLAS
+        # only adds overhead there, and thrashes on a busy machine.
+        with threadpool_limits(limits=1, user_api="blas"):
+            result = minimize(
+                self._loss_grad,
+                theta0,
+                args=(xs, x_all, Y, shapes),
+                jac=True,
+                method="L-BFGS-B",
+                options={"maxiter": self.max_iter, "gtol": self.tol, "ftol": self.tol},
+            )
         params = self._unpack(result.x, shapes)
         (
             self.weights_,

@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.image import Grayscale, Resize
+from skmultimodal.utils import parallel_map
 
 __all__ = ["LBPFeatures", "n_lbp_bins"]
 
@@ -75,7 +76,7 @@ class LBPFeatures(TransformerMixin, BaseEstimator):
         naming the row and the source, or (``"blank"``) is replaced by a
         blank white image with one warning.
     n_jobs : int, default=None
-        joblib workers used to read and resize the images.
+        joblib workers used to read, resize and describe the images.
     verbose : int, default=0
         Progress bar while reading when greater than 0.
 
@@ -222,9 +223,12 @@ class LBPFeatures(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         gray = self._reader().fit_transform(X)
         resized = Resize(self.size, n_jobs=self.n_jobs).fit_transform(gray)
-        out = np.empty((len(resized), self.n_features_out_), dtype=np.float32)
-        for k, img in enumerate(resized):
-            out[k] = self._histograms(img)
+        rows = parallel_map(
+            lambda i, img: self._histograms(img), resized, n_jobs=self.n_jobs
+        )
+        out = np.empty((len(rows), self.n_features_out_), dtype=np.float32)
+        for k, row in enumerate(rows):
+            out[k] = row
         return out
 
     def get_feature_names_out(self, input_features=None):

@@ -1,0 +1,148 @@
+"""Plots of what the multimodal models attend to.
+
+matplotlib is imported inside the functions, so importing this module costs
+nothing and matplotlib stays optional (the ``plot`` extra).
+"""
+
+import numpy as np
+
+__all__ = ["plot_attention_weights"]
+
+
+def plot_attention_weights(
+    weights,
+    *,
+    words=None,
+    word_weights=None,
+    sample_labels=None,
+    ax=None,
+    title="Attention per modality",
+):
+    """Draw per-sample modality attention, and optionally per-word attention.
+
+    Parameters
+    ----------
+    weights : pandas.DataFrame of shape (n_samples, n_modalities)
+        Output of ``MultimodalAttentionClassifier.attention_weights``: each
+        row is drawn as one horizontal bar split into the modalities' shares.
+    words : list of list of str, default=None
+        For each sample, the words of its sequence block in position order
+        (e.g. from ``TextSequencer``'s vocabulary). Needs ``word_weights``.
+    word_weights : array-like of shape (n_samples, sequence_length) or list \
+            of 1-D arrays, default=None
+        The weights of each sample's words, in the order of ``words`` (e.g.
+        the sequence block's entry of
+        ``MultimodalAttentionClassifier.token_attention`` at the non-padding
+        positions). Each sample's words are then drawn in a second panel,
+        shaded by their weight (normalised within the sample).
+    sample_labels : list of str, default=None
+        Bar labels; default the index of ``weights``.
+    ax : matplotlib Axes, default=None
+        Where to draw the modality bars (without words). A new figure is made
+        when None.
+    title : str, default="Attention per modality"
+        Title of the modality panel.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from skmultimodal.plotting import plot_attention_weights
+    >>> w = pd.DataFrame({"image": [0.3, 0.8], "text": [0.7, 0.2]})
+    >>> fig = plot_attention_weights(w, words=[["red", "apple"], ["car"]],
+    ...                              word_weights=[[0.4, 0.3], [0.2, 0.0]])
+    >>> len(fig.axes)
+    2
+    """
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    weights = pd.DataFrame(weights)
+    n = len(weights)
+    labels = [str(v) for v in weights.index] if sample_labels is None else sample_labels
+    if len(labels) != n:
+        raise ValueError(f"sample_labels has {len(labels)} entries for {n} samples")
+    with_words = words is not None or word_weights is not None
+    if with_words and (words is None or word_weights is None):
+        raise ValueError("words and word_weights go together; pass both or neither")
+    if with_words:
+        if ax is not None:
+            raise ValueError("ax cannot be used with words (two panels are drawn)")
+        fig, (ax, wax) = plt.subplots(
+            1,
+            2,
+            figsize=(11, 0.45 * n + 1.5),
+            gridspec_kw={"width_ratios": [1, 1.6]},
+        )
+    elif ax is None:
+        fig, ax = plt.subplots(figsize=(6, 0.45 * n + 1.5))
+    else:
+        fig = ax.figure
+
+    rows = np.arange(n)
+    left = np.zeros(n)
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for k, column in enumerate(weights.columns):
+        share = weights[column].to_numpy(dtype=float)
+        ax.barh(
+            rows, share, left=left, color=colors[k % len(colors)], label=str(column)
+        )
+        for r in rows:
+            if share[r] >= 0.08:
+                ax.text(
+                    left[r] + share[r] / 2,
+                    r,
+                    f"{share[r]:.2f}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white",
+                )
+        left += share
+    ax.set_yticks(rows, labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(1.0, float(left.max(initial=0))))
+    ax.set_xlabel("share of attention")
+    ax.set_title(title)
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.8)
+
+    if with_words:
+        _draw_words(wax, words, [np.asarray(w, dtype=float) for w in word_weights], n)
+    fig.tight_layout()
+    return fig
+
+
+def _draw_words(ax, words, word_weights, n):
+    if len(words) != n or len(word_weights) != n:
+        raise ValueError(
+            f"words and word_weights need one row per sample ({n}); got "
+            f"{len(words)} and {len(word_weights)}"
+        )
+    ax.set_xlim(0, 1)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.axis("off")
+    ax.set_title("Attention per word (darker = more)")
+    for r, (row_words, row_w) in enumerate(zip(words, word_weights)):
+        row_w = row_w[: len(row_words)]
+        top = row_w.max(initial=0.0)
+        x = 0.0
+        for word, w in zip(row_words, row_w):
+            alpha = 0.0 if top <= 0 else float(w / top)
+            ax.text(
+                x,
+                r,
+                word,
+                va="center",
+                fontsize=9,
+                bbox={
+                    "boxstyle": "round,pad=0.2",
+                    "facecolor": (0.85, 0.2, 0.1, 0.15 + 0.85 * alpha),
+                    "edgecolor": "none",
+                },
+            )
+            x += 0.018 * (len(word) + 2)
