@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sklearn.base import clone, is_classifier
+from sklearn.base import clone
 from sklearn.pipeline import Pipeline, make_union
 from sklearn.preprocessing import MaxAbsScaler, StandardScaler
 
@@ -66,7 +66,7 @@ def _make_classifier(classifier, random_state):
             f"Unknown classifier {classifier!r}; use one of {list(CLASSIFIERS)} "
             "or pass an estimator instance."
         )
-    if not is_classifier(classifier) and not hasattr(classifier, "predict"):
+    if not (hasattr(classifier, "fit") and hasattr(classifier, "predict")):
         raise ValueError(
             f"classifier must be a name in {list(CLASSIFIERS)} or an estimator "
             f"with fit/predict, got {type(classifier).__name__}."

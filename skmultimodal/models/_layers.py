@@ -306,12 +306,20 @@ class LSTMEncoder(keras.layers.Layer):
 
 @_register
 class AttentionPooling(keras.layers.Layer):
-    """Pool tokens with a learned query; returns ``[pooled, weights]``.
+    """Pool tokens with a learned query, keeping the modalities apart.
 
-    ``weights`` (batch, n_tokens) is a softmax over the non-padding tokens:
-    each row sums to 1. These are the weights that
-    :meth:`MultimodalAttentionClassifier.attention_weights` reports.
+    ``weights`` (batch, n_tokens) is a softmax over all non-padding tokens
+    (each row sums to 1): these are the weights that
+    :meth:`MultimodalAttentionClassifier.attention_weights` reports. The
+    pooled output concatenates, for each modality, the weighted sum of its
+    own tokens (``token_counts`` gives the tokens of each modality in
+    order), so the head still sees which modality said what while the
+    attention decides how much each one counts. Returns ``[pooled, weights]``.
     """
+
+    def __init__(self, token_counts, **kwargs):
+        super().__init__(**kwargs)
+        self.token_counts = [int(n) for n in token_counts]
 
     def build(self, input_shape):
         width = int(input_shape[-1])
@@ -326,11 +334,20 @@ class AttentionPooling(keras.layers.Layer):
         scores = ops.matmul(self.key(inputs), self.query) * self.scale
         scores = ops.where(token_mask > 0, scores, ops.full_like(scores, _NEG))
         weights = ops.softmax(scores, axis=-1)
-        pooled = ops.sum(inputs * ops.expand_dims(weights, -1), axis=1)
+        weighted = inputs * ops.expand_dims(weights, -1)
+        parts, start = [], 0
+        for n in self.token_counts:
+            parts.append(ops.sum(weighted[:, start : start + n], axis=1))
+            start += n
+        pooled = parts[0] if len(parts) == 1 else ops.concatenate(parts, axis=-1)
         return [pooled, weights]
 
     def compute_output_shape(self, inputs_shape, token_mask_shape):
+        width = inputs_shape[-1]
         return [
-            (inputs_shape[0], inputs_shape[-1]),
+            (inputs_shape[0], width * len(self.token_counts)),
             (inputs_shape[0], inputs_shape[1]),
         ]
+
+    def get_config(self):
+        return {**super().get_config(), "token_counts": self.token_counts}

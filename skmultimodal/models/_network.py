@@ -115,12 +115,13 @@ def build_network(
 
     x = _concat(tokens, name="tokens")
     mask = _concat(masks, name="token_mask")
-    x = ModalityEmbedding([s["n_tokens"] for s in token_spec])(x)
+    token_counts = [s["n_tokens"] for s in token_spec]
+    x = ModalityEmbedding(token_counts)(x)
     for k in range(n_attention_layers):
         x = TransformerBlock(width, n_heads, dropout, name=f"self_attention_{k}")(
             x, token_mask=mask
         )
-    pooled, _ = AttentionPooling(name=POOLING_LAYER)(x, token_mask=mask)
+    pooled, _ = AttentionPooling(token_counts, name=POOLING_LAYER)(x, token_mask=mask)
     pooled = keras.layers.Dropout(dropout)(pooled)
     if n_classes == 2:
         outputs = keras.layers.Dense(1, activation="sigmoid", name="head")(pooled)

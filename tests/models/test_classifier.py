@@ -325,7 +325,7 @@ def sequence_pipeline():
             (
                 "clf",
                 MultimodalAttentionClassifier(
-                    width=16, n_heads=2, epochs=25, random_state=0
+                    width=16, n_heads=2, epochs=25, learning_rate=3e-3, random_state=0
                 ),
             ),
         ]

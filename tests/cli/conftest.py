@@ -1,0 +1,87 @@
+"""Tiny on-disk CSV datasets for driving the command line."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CLASSES = ("circle", "square", "stripe")
+WORDS = {
+    "circle": ["round", "ball", "ring"],
+    "square": ["box", "block", "tile"],
+    "stripe": ["line", "band", "bar"],
+}
+
+
+def _image(label, rng, size=24):
+    img = np.full((size, size, 3), 255, np.uint8)
+    noise = rng.integers(0, 40, (size, size, 3), dtype=np.uint8)
+    if label == "circle":
+        yy, xx = np.mgrid[:size, :size]
+        img[(yy - size / 2) ** 2 + (xx - size / 2) ** 2 < (size / 3) ** 2] = (
+            200,
+            30,
+            30,
+        )
+    elif label == "square":
+        img[5:-5, 5:-5] = (30, 200, 30)
+    else:
+        img[:, ::4] = (30, 30, 200)
+    return np.clip(img.astype(int) - noise, 0, 255).astype(np.uint8)
+
+
+def write_dataset(folder, n_per_class=8, seed=0, name="data.csv", target=True):
+    """Write PNGs to folder/images and a CSV with relative paths; return it."""
+    rng = np.random.default_rng(seed)
+    folder = Path(folder)
+    (folder / "images").mkdir(parents=True, exist_ok=True)
+    rows = []
+    for label in CLASSES:
+        for i in range(n_per_class):
+            rel = f"images/{label}_{seed}_{i}.png"
+            cv2.imwrite(str(folder / rel), _image(label, rng))
+            words = rng.choice(WORDS[label], size=2).tolist()
+            other = rng.choice([w for c in CLASSES for w in WORDS[c]])
+            rows.append(
+                {
+                    "picture": rel,
+                    "caption": " ".join([*words, str(other)]),
+                    "label": label,
+                    "group": f"{label}{i % 4}",
+                }
+            )
+    df = pd.DataFrame(rows)
+    if not target:
+        df = df.drop(columns=["label"])
+    path = folder / name
+    df.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_csv(tmp_path_factory):
+    return write_dataset(tmp_path_factory.mktemp("tiny"))
+
+
+CSV_ARGS = ["--image-column", "picture", "--text-column", "caption"]
+
+
+def run_cli(*args, cwd=None, timeout=300):
+    """Run ``python -m skmultimodal ARGS``; return the CompletedProcess."""
+    env = dict(os.environ)
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return subprocess.run(
+        [sys.executable, "-m", "skmultimodal", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+    )

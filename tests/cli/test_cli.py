@@ -1,0 +1,279 @@
+"""The command line, driven in subprocesses on a tiny CSV made here."""
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from skmultimodal import cli
+
+from .conftest import CSV_ARGS, run_cli, write_dataset
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+FAST_MODELS = "image-only,text-only,fusion-concat,late-fusion"
+
+
+def _error_line(proc):
+    """The one stderr line the CLI prints for bad input (no traceback)."""
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("skmultimodal:")]
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("skmultimodal: error: ")
+    return lines[0]
+
+
+# ------------------------------------------------------------------ help --
+def test_module_and_help_in_subprocess():
+    proc = run_cli("--help")
+    assert proc.returncode == 0
+    for sub in ("evaluate", "train", "predict", "plugins", "datasets"):
+        assert sub in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "sub, expected",
+    [
+        ("evaluate", "--group-column"),
+        ("train", "--output"),
+        ("predict", "--model"),
+        ("plugins", "--json"),
+        ("datasets", "--json"),
+    ],
+)
+def test_every_subcommand_has_help(sub, expected, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main([sub, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: skmultimodal {sub}")
+    assert expected in out
+
+
+def test_no_command_prints_help_and_fails(capsys):
+    assert cli.main([]) != 0
+    assert "usage: skmultimodal" in capsys.readouterr().out
+
+
+# -------------------------------------------------------------- evaluate --
+@pytest.fixture(scope="module")
+def evaluated(tiny_csv, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    json_path = out / "metrics-doc.json"
+    proc = run_cli(
+        "evaluate",
+        "--csv",
+        tiny_csv,
+        *CSV_ARGS,
+        "--target",
+        "label",
+        "--cv",
+        "2",
+        "--quick",
+        "--models",
+        FAST_MODELS,
+        "--output",
+        out / "report",
+        "--json",
+        json_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc, out / "report", json_path
+
+
+def test_evaluate_json_schema(evaluated):
+    _, _, json_path = evaluated
+    doc = json.loads(json_path.read_text())
+    assert set(doc) == {"dataset", "n_samples", "n_classes", "cv", "models"}
+    assert isinstance(doc["dataset"], str)
+    assert (doc["n_samples"], doc["n_classes"], doc["cv"]) == (24, 3, 2)
+    assert list(doc["models"]) == FAST_MODELS.split(",")
+    for m in doc["models"].values():
+        assert set(m) == {
+            "accuracy",
+            "accuracy_std",
+            "macro_f1",
+            "fit_time",
+            "modalities",
+        }
+        for key in ("accuracy", "accuracy_std", "macro_f1", "fit_time"):
+            assert isinstance(m[key], float)
+        assert 0.0 <= m["accuracy"] <= 1.0 and 0.0 <= m["macro_f1"] <= 1.0
+        assert m["fit_time"] > 0
+    assert doc["models"]["image-only"]["modalities"] == ["image"]
+    assert doc["models"]["text-only"]["modalities"] == ["text"]
+    assert doc["models"]["fusion-concat"]["modalities"] == ["image", "text"]
+    # the tiny images and texts are easy: every model learns something
+    assert doc["models"]["fusion-concat"]["accuracy"] > 1 / 3
+
+
+def test_evaluate_report_folder(evaluated):
+    proc, report, json_path = evaluated
+    metrics = json.loads((report / "metrics.json").read_text())
+    doc = json.loads(json_path.read_text())
+    assert metrics["models"]["text-only"]["accuracy"] == pytest.approx(
+        doc["models"]["text-only"]["accuracy"]
+    )
+    assert metrics["best_model"] in doc["models"]
+    cm = metrics["confusion_matrix"]
+    assert len(cm) == 3 and sum(map(sum, cm)) == 24
+    for png in ("confusion_matrix.png", "modality_contribution.png"):
+        assert (report / png).read_bytes()[:8] == PNG_SIGNATURE
+    html = (report / "report.html").read_text()
+    assert len(re.findall(r'src="data:image/png;base64,[A-Za-z0-9+/=]+"', html)) == 2
+    assert "<img" in html and 'src="http' not in html
+    # the table printed on stdout has one row per model with mean ± std
+    for name in FAST_MODELS.split(","):
+        assert re.search(rf"^{name}\s+\d\.\d{{3}} ± \d\.\d{{3}}", proc.stdout, re.M)
+    # learned late-fusion weights are reported per modality and sum to 1
+    contrib = metrics["models"]["late-fusion"]["contribution"]
+    assert set(contrib) == {"image", "text"}
+    assert sum(contrib.values()) == pytest.approx(1.0)
+
+
+def test_evaluate_grouped_cv(tiny_csv, tmp_path):
+    proc = run_cli(
+        "evaluate",
+        "--csv",
+        tiny_csv,
+        *CSV_ARGS,
+        "--group-column",
+        "group",
+        "--cv",
+        "2",
+        "--models",
+        "text-only",
+        "--output",
+        tmp_path / "r",
+        "--no-progress",
+    )
+    assert proc.returncode == 0, proc.stderr
+    metrics = json.loads((tmp_path / "r" / "metrics.json").read_text())
+    assert metrics["cv_kind"] == "stratified group k-fold"
+
+
+# ------------------------------------------------------------- bad input --
+def test_missing_column(tiny_csv, tmp_path):
+    proc = run_cli(
+        "evaluate",
+        "--csv",
+        tiny_csv,
+        *CSV_ARGS,
+        "--target",
+        "nope",
+        "--output",
+        tmp_path,
+    )
+    line = _error_line(proc)
+    assert "'nope' not found" in line and "available columns: picture" in line
+
+
+def test_unreadable_csv(tmp_path):
+    proc = run_cli("evaluate", "--csv", tmp_path / "absent.csv", "--output", tmp_path)
+    assert "no such file" in _error_line(proc)
+    garbage = tmp_path / "bad.csv"
+    garbage.write_bytes(b"\xff\xfe\x00\x01\x80" * 50)
+    proc = run_cli("evaluate", "--csv", garbage, "--output", tmp_path)
+    assert "cannot parse CSV" in _error_line(proc)
+
+
+def test_empty_csv(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert "is empty" in _error_line(run_cli("evaluate", "--csv", empty))
+    header = tmp_path / "header.csv"
+    header.write_text("image,text,label\n")
+    assert "no rows" in _error_line(run_cli("evaluate", "--csv", header))
+
+
+def test_single_class_target(tiny_csv, tmp_path):
+    df = pd.read_csv(tiny_csv)
+    df["label"] = "circle"
+    one = tiny_csv.parent / "one_class.csv"
+    df.to_csv(one, index=False)
+    proc = run_cli("train", "--csv", one, *CSV_ARGS, "--output", tmp_path / "m.joblib")
+    line = _error_line(proc)
+    assert "single class" in line and "'circle'" in line
+
+
+def test_image_path_does_not_exist(tiny_csv, tmp_path):
+    df = pd.read_csv(tiny_csv)
+    df.loc[5, "picture"] = "images/missing.png"
+    bad = tiny_csv.parent / "bad_path.csv"
+    df.to_csv(bad, index=False)
+    proc = run_cli("evaluate", "--csv", bad, *CSV_ARGS, "--output", tmp_path)
+    line = _error_line(proc)
+    assert "image file not found in row 5" in line and "missing.png" in line
+
+
+def test_too_few_rows_per_class_for_cv(tiny_csv, tmp_path):
+    proc = run_cli(
+        "evaluate", "--csv", tiny_csv, *CSV_ARGS, "--cv", "20", "--output", tmp_path
+    )
+    assert "--cv 20 needs at least 20 samples of every class" in _error_line(proc)
+
+
+def test_model_file_that_is_not_ours(tiny_csv, tmp_path):
+    fake = tmp_path / "model.joblib"
+    fake.write_text("this is not a model\n")
+    proc = run_cli("predict", "--model", fake, "--csv", tiny_csv, *CSV_ARGS)
+    assert "is not a skmultimodal model file" in _error_line(proc)
+    import joblib
+
+    joblib.dump({"some": "dict"}, tmp_path / "other.joblib")
+    proc = run_cli("predict", "--model", tmp_path / "other.joblib", "--csv", tiny_csv)
+    assert "not a skmultimodal model file" in _error_line(proc)
+
+
+def test_debug_shows_traceback(tmp_path):
+    proc = run_cli("evaluate", "--csv", tmp_path / "absent.csv", "--debug")
+    assert proc.returncode != 0
+    assert "Traceback" in proc.stderr and "CLIError" in proc.stderr
+
+
+# --------------------------------------------------------- train/predict --
+@pytest.mark.parametrize("suffix", [".joblib", ".skops"])
+def test_train_predict_round_trip(tiny_csv, tmp_path, suffix):
+    model = tmp_path / f"model{suffix}"
+    proc = run_cli("train", "--csv", tiny_csv, *CSV_ARGS, "--output", model)
+    assert proc.returncode == 0, proc.stderr
+    assert model.is_file()
+    # new data in another folder: its image paths are relative to that CSV
+    new_csv = write_dataset(tmp_path / "new", n_per_class=3, seed=1, target=False)
+    out = tmp_path / "pred.csv"
+    proc = run_cli("predict", "--model", model, "--csv", new_csv, "--output", out)
+    assert proc.returncode == 0, proc.stderr
+    pred = pd.read_csv(out)
+    assert len(pred) == 9
+    assert list(pred.columns) == [
+        "prediction",
+        "proba_circle",
+        "proba_square",
+        "proba_stripe",
+    ]
+    assert set(pred["prediction"]) <= {"circle", "square", "stripe"}
+    proba = pred.filter(like="proba_").to_numpy()
+    assert proba.sum(axis=1) == pytest.approx(1.0)
+    assert (
+        pred.filter(like="proba_").idxmax(axis=1).str[6:] == pred["prediction"]
+    ).all()
+
+
+def test_train_refuses_unknown_suffix(tiny_csv, tmp_path):
+    proc = run_cli(
+        "train", "--csv", tiny_csv, *CSV_ARGS, "--output", tmp_path / "m.txt"
+    )
+    assert "cannot tell the format" in _error_line(proc)
+
+
+# ------------------------------------------------------- plugins/datasets --
+def test_plugins_and_datasets_subcommands():
+    proc = run_cli("plugins")
+    assert proc.returncode == 0, proc.stderr
+    for name in ("concat", "hog", "tfidf"):
+        assert re.search(rf"\b{name}\b", proc.stdout)
+    proc = run_cli("datasets", "--json")
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["name"]: r for r in json.loads(proc.stdout)}
+    assert rows["emoji"]["n_samples"] > 1000 and rows["emoji"]["n_classes"] == 9
