@@ -84,18 +84,9 @@ def configurations():
         "image only": single("image"),
         "text only": single("text"),
         "concat (default: frobenius block norm)": fused("concat"),
-        "concat, block_norm='standard'": fused(
-            "concat", method_params={"block_norm": "standard"}
-        ),
         "concat, block_norm='none' (naive)": fused(
             "concat", method_params={"block_norm": "none"}
         ),
-        "product (k=32)": fused("product", method_params=rs),
-        "sum (k=32)": fused("sum", method_params=rs),
-        "mean (k=32)": fused("mean", method_params=rs),
-        "tensor (k=8)": fused("tensor", method_params=rs),
-        "attention (k=32)": fused("attention", method_params=rs),
-        "tokens (k=32)": fused("tokens", method_params=rs),
         "LateFusionClassifier (weights='auto')": LateFusionClassifier(
             [
                 ("image", make_pipeline(image_branch(), classifier()), "image"),
@@ -104,6 +95,12 @@ def configurations():
             weights="auto",
             cv=3,
         ),
+        "attention (k=32)": fused("attention", method_params=rs),
+        "product (k=32)": fused("product", method_params=rs),
+        "sum (k=32)": fused("sum", method_params=rs),
+        "mean (k=32)": fused("mean", method_params=rs),
+        "tensor (k=8)": fused("tensor", method_params=rs),
+        "tokens (k=32)": fused("tokens", method_params=rs),
     }
 
 

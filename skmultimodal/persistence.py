@@ -25,7 +25,6 @@ See ``docs/persistence.md``.
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -229,13 +228,23 @@ def save_model(estimator, path, *, metadata=None) -> Path:
     import skops.io as sio
 
     try:
-        sio.dump(envelope, path)
+        data = sio.dumps(envelope)
+        # skops rebuilds objects from a schema, not from pickled code: check
+        # that this estimator comes back with the same types before writing.
+        back = sio.loads(data, trusted=sio.get_untrusted_types(data=data))
+        _restore_layouts(back)
+        problem = _type_mismatch(estimator, back["estimator"])
     except Exception as exc:
-        path.unlink(missing_ok=True)
         raise ValueError(
             f"cannot save this estimator in the .skops format ({exc}); "
             "save it as .joblib"
         ) from exc
+    if problem:
+        raise ValueError(
+            f"the .skops format cannot store this estimator faithfully ({problem}); "
+            "save it as .joblib"
+        )
+    path.write_bytes(data)
     return path
 
 
@@ -273,7 +282,9 @@ def load_model(path, *, trusted=None) -> SavedModel:
     path = Path(path)
     if not path.is_file():
         raise ModelFileError(f"model file {str(path)!r} does not exist")
-    if zipfile.is_zipfile(path):
+    with open(path, "rb") as fh:
+        is_zip = fh.read(4) == b"PK\x03\x04"
+    if is_zip:
         envelope = _load_skops(path, trusted)
     else:
         envelope = _load_joblib(path)
@@ -338,6 +349,75 @@ def _load_skops(path, trusted):
                 "if you trust the file's author"
             )
     try:
-        return sio.load(path, trusted=allowed)
+        envelope = sio.load(path, trusted=allowed)
     except Exception as exc:
         raise _not_ours(path, f"cannot load it with skops: {exc}") from exc
+    _restore_layouts(envelope)
+    return envelope
+
+
+def _looks_like_layout(value):
+    from skmultimodal.fusion import Block
+
+    return (
+        type(value) is tuple
+        and len(value) > 0
+        and all(isinstance(b, Block) for b in value)
+    )
+
+
+def _restore_layouts(obj, seen=None):
+    """skops stores tuple subclasses as plain tuples: turn the block layouts
+    of skmultimodal objects back into :class:`BlockLayout` of :class:`Block`."""
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    if isinstance(obj, dict):
+        children = list(obj.values())
+    elif isinstance(obj, list | tuple):
+        children = list(obj)
+    elif hasattr(obj, "__dict__") and not isinstance(obj, type):
+        attrs = vars(obj)
+        if type(obj).__module__.startswith("skmultimodal."):
+            from skmultimodal.fusion import BlockLayout
+
+            for key, value in attrs.items():
+                if _looks_like_layout(value):
+                    attrs[key] = BlockLayout(value)
+        children = list(attrs.values())
+    else:
+        return
+    for child in children:
+        _restore_layouts(child, seen)
+
+
+def _type_mismatch(a, b, where="estimator", depth=0, seen=None):
+    """First place where ``b`` (reloaded) differs in type from ``a``."""
+    import numpy as np
+
+    seen = set() if seen is None else seen
+    if depth > 40 or id(a) in seen:
+        return None
+    seen.add(id(a))
+    if type(a) is not type(b):
+        return f"{where}: {type(a).__qualname__} became {type(b).__qualname__}"
+    if a is None or isinstance(a, np.ndarray | str | bytes | int | float | bool):
+        return None
+    if isinstance(a, dict):
+        if list(a) != list(b):
+            return f"{where}: keys changed"
+        items = [(f"{where}[{k!r}]", a[k], b[k]) for k in a]
+    elif isinstance(a, list | tuple):
+        if len(a) != len(b):
+            return f"{where}: length changed"
+        items = [(f"{where}[{i}]", x, z) for i, (x, z) in enumerate(zip(a, b))]
+    elif hasattr(a, "__dict__") and hasattr(b, "__dict__"):
+        items = [(f"{where}.{k}", v, vars(b).get(k)) for k, v in vars(a).items()]
+    else:
+        return None
+    for w, x, z in items:
+        found = _type_mismatch(x, z, w, depth + 1, seen)
+        if found:
+            return found
+    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline, make_union
-from sklearn.preprocessing import MaxAbsScaler, StandardScaler
+from sklearn.preprocessing import StandardScaler
 
 __all__ = ["CLASSIFIERS", "FUSION_DEFAULTS", "make_multimodal_pipeline"]
 
@@ -39,8 +39,7 @@ def _image_branch(image_features, memory):
 
 
 def _text_branch(text_features, memory):
-    """Default text branch: TF-IDF (sublinear tf), max-abs scaled (keeps
-    the matrix sparse)."""
+    """Default text branch: TF-IDF (sublinear tf), sparse."""
     from skmultimodal.text import TextFeatures
 
     if text_features is None:
@@ -49,7 +48,9 @@ def _text_branch(text_features, memory):
         features = TextFeatures(text_features)
     else:
         features = clone(text_features)
-    return Pipeline([("features", features), ("scale", MaxAbsScaler())], memory=memory)
+    # TF-IDF rows are already L2-normalised; the "scale" step is a slot
+    # (passthrough) that also makes "features" a cached, non-final step.
+    return Pipeline([("features", features), ("scale", "passthrough")], memory=memory)
 
 
 def _make_classifier(classifier, random_state):
@@ -123,7 +124,7 @@ def make_multimodal_pipeline(
     text_features : str, transformer or None, default=None
         Text feature extractor: a registered name (``"tfidf"``, ...), a
         transformer instance, or None for TF-IDF with sublinear term
-        frequency. The features are max-abs scaled.
+        frequency (rows L2-normalised, kept sparse).
     method_params : dict or None, default=None
         Parameters of the fusion method (see :class:`ModalityFusion`).
     weights : dict, list, "auto" or None, default=None
