@@ -34,7 +34,8 @@ def plot_attention_weights(
         the sequence block's entry of
         ``MultimodalAttentionClassifier.token_attention`` at the non-padding
         positions). Each sample's words are then drawn in a second panel,
-        shaded by their weight (normalised within the sample).
+        shaded by their weight (from the sample's lowest, light, to its
+        highest, dark).
     sample_labels : list of str, default=None
         Bar labels; default the index of ``weights``.
     ax : matplotlib Axes, default=None
@@ -109,7 +110,13 @@ def plot_attention_weights(
     ax.set_xlim(0, max(1.0, float(left.max(initial=0))))
     ax.set_xlabel("share of attention")
     ax.set_title(title)
-    ax.legend(loc="lower right", fontsize=8, framealpha=0.8)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12 * 8 / max(n, 4)),
+        ncol=min(4, len(weights.columns)),
+        fontsize=8,
+        frameon=False,
+    )
 
     if with_words:
         _draw_words(wax, words, [np.asarray(w, dtype=float) for w in word_weights], n)
@@ -126,13 +133,13 @@ def _draw_words(ax, words, word_weights, n):
     ax.set_xlim(0, 1)
     ax.set_ylim(n - 0.5, -0.5)
     ax.axis("off")
-    ax.set_title("Attention per word (darker = more)")
+    ax.set_title("Attention per word (darkest = most, within each sample)")
     for r, (row_words, row_w) in enumerate(zip(words, word_weights)):
         row_w = row_w[: len(row_words)]
-        top = row_w.max(initial=0.0)
+        low, top = row_w.min(initial=0.0), row_w.max(initial=0.0)
         x = 0.0
         for word, w in zip(row_words, row_w):
-            alpha = 0.0 if top <= 0 else float(w / top)
+            alpha = 0.0 if top <= low else float((w - low) / (top - low))
             ax.text(
                 x,
                 r,

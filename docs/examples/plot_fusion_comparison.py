@@ -27,7 +27,11 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score, train_test
 from skmultimodal import make_multimodal_pipeline
 from skmultimodal.datasets import load_emoji
 
-OUT = Path(__file__).resolve().parents[1] / "images" / "fusion_comparison.png"
+FIGURES = os.environ.get("SKMULTIMODAL_FIGURE_DIR")
+OUT = (
+    Path(FIGURES or Path(__file__).resolve().parents[1] / "images")
+    / "fusion_comparison.png"
+)
 ROWS = int(os.environ.get("SKMULTIMODAL_EXAMPLE_ROWS", "800"))
 
 data = load_emoji()
@@ -66,7 +70,7 @@ for i, (m, s) in enumerate(zip(mean, std)):
 ax.set_xlim(0, 1)
 ax.set_xlabel(f"accuracy, {cv.get_n_splits()}-fold CV on {len(y)} emoji")
 ax.set_title("Early fusion (green) and late fusion (purple) vs single modalities")
-ax.legend(loc="upper right")
+ax.legend(loc="center right")
 fig.tight_layout()
 OUT.parent.mkdir(parents=True, exist_ok=True)
 fig.savefig(OUT, dpi=100)

@@ -7,10 +7,12 @@ scikit-image's reference implementation), and checks that
 ``HOGFeatures(backend="opencv")`` and ``backend="skimage"`` give vectors of
 the same length that agree closely.
 
-Run: ``python docs/examples/plot_hog.py`` (writes ``docs/images/hog.png``;
+Run: ``python docs/examples/plot_hog.py`` (writes ``docs/images/hog.png``, or into
+``$SKMULTIMODAL_FIGURE_DIR`` when set;
 a few seconds).
 """
 
+import os
 from pathlib import Path
 
 import matplotlib
@@ -23,7 +25,8 @@ from skimage.feature import hog
 from skmultimodal.datasets import load_emoji
 from skmultimodal.image import Grayscale, HOGFeatures, ImageReader, Resize
 
-OUT = Path(__file__).resolve().parents[1] / "images" / "hog.png"
+FIGURES = os.environ.get("SKMULTIMODAL_FIGURE_DIR")
+OUT = Path(FIGURES or Path(__file__).resolve().parents[1] / "images") / "hog.png"
 
 data = load_emoji()
 X, y = data.data, np.asarray(data.target)

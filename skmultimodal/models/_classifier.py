@@ -551,6 +551,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``; rows sum to 1.
         """
+        check_is_fitted(self)
         raw = self._forward(self.model_, X)
         if len(self.classes_) == 2:
             raw = np.column_stack([1.0 - raw[:, 0], raw[:, 0]])
