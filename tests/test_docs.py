@@ -37,6 +37,7 @@ def test_example_runs_and_draws_its_figure(script, tmp_path):
     proc = _run(
         [sys.executable, str(DOCS / "examples" / script)],
         SKMULTIMODAL_EXAMPLE_ROWS="150",
+        SKMULTIMODAL_EXAMPLE_METHODS="concat,attention",
         SKMULTIMODAL_FIGURE_DIR=str(tmp_path),
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
