@@ -20,14 +20,15 @@ FUSION_DEFAULTS = {
 
 
 def _image_branch(image_features, memory):
-    """Default image branch: HOG (64x64 gray) + HSV colour histogram,
-    standardised."""
+    """Default image branch: HOG (64x64 gray) + HSV colour histogram + 16x16
+    RGB pixels, standardised."""
     from skmultimodal.image import ImageFeatures
 
     if image_features is None:
         features = make_union(
             ImageFeatures("hog"),
             ImageFeatures("color_histogram", method_params={"color_space": "hsv"}),
+            ImageFeatures("pixels", method_params={"color": "rgb"}),
         )
     elif isinstance(image_features, str):
         features = ImageFeatures(image_features)
@@ -119,7 +120,8 @@ def make_multimodal_pipeline(
     image_features : str, transformer or None, default=None
         Image feature extractor: a registered name (``"hog"``, ``"pixels"``,
         ``"color_histogram"``, plugins), a transformer instance, or None for
-        the default union of HOG (64x64 gray) and an HSV colour histogram.
+        the default union of HOG (64x64 gray), an HSV colour histogram and
+        16x16 RGB pixels.
         The features are standardised.
     text_features : str, transformer or None, default=None
         Text feature extractor: a registered name (``"tfidf"``, ...), a

@@ -113,8 +113,8 @@ def contribution_figure(results):
     ax.set_xlim(0, 1)
     ax.set_xlabel(f"accuracy (mean ± std over {results['cv']} folds)")
     ax.set_title("single modalities (orange image, blue text) vs fused (green)")
-    for yi, a in zip(y, acc):
-        ax.text(min(a + 0.02, 0.9), yi, f"{a:.3f}", va="center", fontsize=8)
+    for yi, a, s in zip(y, acc, std):
+        ax.text(min(a + s + 0.015, 0.9), yi, f"{a:.3f}", va="center", fontsize=8)
     if contrib:
         ax = axes[0, 1]
         modalities = sorted({m for c in contrib.values() for m in c})
@@ -132,7 +132,7 @@ def contribution_figure(results):
         ax.set_xlim(0, 1)
         ax.set_xlabel("share of the decision given to each modality")
         ax.set_title("learned late-fusion weights / mean attention")
-        ax.legend(loc="lower right")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=len(modalities))
     fig.tight_layout()
     return _png(fig)
 
