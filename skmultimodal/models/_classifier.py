@@ -255,6 +255,10 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "optimizer": [StrOptions({"adam", "adamw", "rmsprop", "sgd"})],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "linear_skip": ["boolean"],
+        "input_dropout": [Interval(Real, 0, 1, closed="left")],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
         "early_stopping": ["boolean"],
         "validation_split": [Interval(Real, 0, 1, closed="neither")],
         "patience": [Interval(Integral, 0, None, closed="left")],
@@ -281,6 +285,10 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         batch_size=32,
         learning_rate=1e-3,
         optimizer="adam",
+        weight_decay=0.0,
+        linear_skip=True,
+        input_dropout=0.0,
+        label_smoothing=0.0,
         early_stopping=False,
         validation_split=0.1,
         patience=5,
@@ -300,6 +308,10 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.linear_skip = linear_skip
+        self.input_dropout = input_dropout
+        self.label_smoothing = label_smoothing
         self.early_stopping = early_stopping
         self.validation_split = validation_split
         self.patience = patience
@@ -459,6 +471,10 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             sequence_encoder=self.sequence_encoder,
             learning_rate=self.learning_rate,
             optimizer=self.optimizer,
+            linear_skip=self.linear_skip,
+            weight_decay=self.weight_decay,
+            input_dropout=self.input_dropout,
+            label_smoothing=self.label_smoothing,
         )
 
     def _fit_keras_model(

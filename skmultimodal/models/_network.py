@@ -31,9 +31,13 @@ _OPTIMIZERS = {
 }
 
 
-def make_optimizer(name, learning_rate):
-    """A fresh Keras optimizer from its lower-case name."""
-    return getattr(keras.optimizers, _OPTIMIZERS[name])(learning_rate=learning_rate)
+def make_optimizer(name, learning_rate, weight_decay=0.0):
+    """A fresh Keras optimizer from its lower-case name; ``weight_decay``
+    (decoupled, applied to every weight) when it is positive."""
+    kwargs = {"learning_rate": learning_rate}
+    if weight_decay:
+        kwargs["weight_decay"] = weight_decay
+    return getattr(keras.optimizers, _OPTIMIZERS[name])(**kwargs)
 
 
 def build_network(
@@ -48,6 +52,10 @@ def build_network(
     sequence_encoder,
     learning_rate,
     optimizer,
+    linear_skip=False,
+    weight_decay=0.0,
+    input_dropout=0.0,
+    label_smoothing=0.0,
 ):
     """Build and compile the attention network.
 
@@ -61,6 +69,15 @@ def build_network(
         Number of input columns.
     n_classes : int
         2 gives one sigmoid output, more give a softmax.
+    linear_skip : bool
+        Add the logits of a linear layer over the feature blocks (the
+        sequence blocks' ids excluded) to the attention path's logits.
+    weight_decay : float
+        Decoupled weight decay of the optimizer.
+    input_dropout : float
+        Dropout rate on the feature blocks before projection and skip path.
+    label_smoothing : float
+        Label smoothing of the cross-entropy loss.
 
     Returns
     -------
@@ -69,11 +86,17 @@ def build_network(
         per-token attention weights as second output.
     """
     inputs = keras.Input((n_features,), dtype="float32", name="fused")
-    tokens, masks = [], []
+    tokens, masks, feature_blocks = [], [], []
     for spec in token_spec:
         block = BlockSlice(spec["start"], spec["stop"], name=f"{spec['name']}_block")(
             inputs
         )
+        if spec["kind"] != "sequence":
+            if input_dropout:
+                block = keras.layers.Dropout(
+                    input_dropout, name=f"{spec['name']}_input_dropout"
+                )(block)
+            feature_blocks.append(block)
         if spec["kind"] == "sequence":
             ids = SequenceIds(spec["vocabulary_size"])(block)
             mask = PaddingMask()(ids)
@@ -123,21 +146,58 @@ def build_network(
         )
     pooled, _ = AttentionPooling(token_counts, name=POOLING_LAYER)(x, token_mask=mask)
     pooled = keras.layers.Dropout(dropout)(pooled)
-    if n_classes == 2:
-        outputs = keras.layers.Dense(1, activation="sigmoid", name="head")(pooled)
-        loss = "binary_crossentropy"
-    else:
-        outputs = keras.layers.Dense(n_classes, activation="softmax", name="head")(
-            pooled
+    n_out = 1 if n_classes == 2 else n_classes
+    logits = keras.layers.Dense(n_out, name="head")(pooled)
+    if linear_skip and feature_blocks:
+        # A linear model on the fused features, which the attention path
+        # corrects: the network starts from (and is at least) that model.
+        flat = (
+            feature_blocks[0]
+            if len(feature_blocks) == 1
+            else keras.layers.Concatenate(name="skip_features")(feature_blocks)
         )
+        skip = keras.layers.Dense(n_out, name="linear_skip")(flat)
+        logits = keras.layers.Add(name="logits")([logits, skip])
+    if n_classes == 2:
+        outputs = keras.layers.Activation("sigmoid", name="proba")(logits)
+        loss = keras.losses.BinaryCrossentropy(label_smoothing=label_smoothing)
+    elif label_smoothing:
+        outputs = keras.layers.Activation("softmax", name="proba")(logits)
+        loss = _SmoothedSparseCrossentropy(n_classes, label_smoothing)
+    else:
+        outputs = keras.layers.Activation("softmax", name="proba")(logits)
         loss = "sparse_categorical_crossentropy"
     model = keras.Model(inputs, outputs, name="multimodal_attention")
     model.compile(
-        optimizer=make_optimizer(optimizer, learning_rate),
+        optimizer=make_optimizer(optimizer, learning_rate, weight_decay),
         loss=loss,
         jit_compile=False,
     )
     return model
+
+
+@keras.saving.register_keras_serializable(package="skmultimodal")
+class _SmoothedSparseCrossentropy(keras.losses.Loss):
+    """Categorical cross-entropy with label smoothing on integer labels."""
+
+    def __init__(self, n_classes, label_smoothing, name="smoothed_crossentropy", **kw):
+        super().__init__(name=name, **kw)
+        self.n_classes = int(n_classes)
+        self.label_smoothing = float(label_smoothing)
+
+    def call(self, y_true, y_pred):
+        codes = keras.ops.cast(keras.ops.reshape(y_true, (-1,)), "int32")
+        onehot = keras.ops.one_hot(codes, self.n_classes)
+        return keras.losses.categorical_crossentropy(
+            onehot, y_pred, label_smoothing=self.label_smoothing
+        )
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "n_classes": self.n_classes,
+            "label_smoothing": self.label_smoothing,
+        }
 
 
 def _concat(tensors, name):

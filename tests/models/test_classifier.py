@@ -405,3 +405,66 @@ def test_plot_attention_weights(fitted):
     assert len(fig.axes) == 2
     with pytest.raises(ValueError, match="pass both"):
         plot_attention_weights(weights, words=[["a"]] * 4)
+
+
+def test_linear_skip_adds_a_linear_path_over_feature_blocks():
+    X, y = _data(n_classes=3)
+    with_skip = MultimodalAttentionClassifier(
+        modalities=[("image", 3), ("text", 3)], random_state=0, **TINY
+    ).fit(X, y)
+    without = clone(with_skip).set_params(linear_skip=False).fit(X, y)
+    names = {layer.name for layer in with_skip.model_.layers}
+    assert "linear_skip" in names
+    assert "linear_skip" not in {layer.name for layer in without.model_.layers}
+    # the skip path reads every feature column and gives one logit per class
+    assert with_skip.model_.get_layer("linear_skip").kernel.shape == (6, 3)
+    assert not np.allclose(with_skip.predict_proba(X), without.predict_proba(X))
+
+
+def test_linear_skip_alone_learns_a_linear_rule():
+    # With the attention path's head zeroed out, the skip path alone
+    # separates a linearly separable problem.
+    X, y = _data(n=200)
+    clf = MultimodalAttentionClassifier(
+        width=4, n_heads=1, epochs=40, batch_size=32, learning_rate=0.05,
+        random_state=0,
+    ).fit(X, y)
+    head = clf.model_.get_layer("head")
+    head.set_weights([np.zeros_like(w) for w in head.get_weights()])
+    assert np.mean(clf.predict(X) == y) > 0.9
+
+
+def test_weight_decay_shrinks_weights():
+    X, y = _data(n=120)
+    params = dict(TINY, epochs=15, optimizer="adamw", random_state=0)
+    plain = MultimodalAttentionClassifier(weight_decay=0.0, **params).fit(X, y)
+    decayed = MultimodalAttentionClassifier(weight_decay=0.5, **params).fit(X, y)
+
+    def norm(clf):
+        return float(np.linalg.norm(clf.model_.get_layer("linear_skip").kernel))
+
+    assert norm(decayed) < norm(plain)
+    assert decayed.model_.optimizer.weight_decay == pytest.approx(0.5)
+
+
+def test_label_smoothing_and_input_dropout_soften_probabilities():
+    X, y = _data(n=120, n_classes=3)
+    params = dict(TINY, epochs=30, learning_rate=0.02, random_state=0)
+    sharp = MultimodalAttentionClassifier(**params).fit(X, y)
+    smooth = MultimodalAttentionClassifier(label_smoothing=0.5, **params).fit(X, y)
+    assert smooth.predict_proba(X).max(axis=1).mean() < (
+        sharp.predict_proba(X).max(axis=1).mean()
+    )
+    dropped = MultimodalAttentionClassifier(input_dropout=0.5, **params).fit(X, y)
+    assert "X_input_dropout" in {layer.name for layer in dropped.model_.layers}
+    # dropout is off at prediction time: predictions are deterministic
+    np.testing.assert_array_equal(dropped.predict_proba(X), dropped.predict_proba(X))
+
+
+@pytest.mark.parametrize(
+    "param", [{"weight_decay": -0.1}, {"label_smoothing": 1.0}, {"input_dropout": 1.0}]
+)
+def test_regularisation_parameters_are_validated(param):
+    X, y = _data()
+    with pytest.raises(ValueError, match=next(iter(param))):
+        MultimodalAttentionClassifier(**param, **TINY).fit(X, y)
