@@ -1,6 +1,7 @@
-"""Table handling shared by ModalityFusion and LateFusionClassifier:
-validating X (DataFrame, dict of columns, 2-D array), selecting a modality
-column, finding missing rows and taking row subsets."""
+"""Table handling shared by ModalityFusion and LateFusionClassifier: the
+``(name, estimator, column)`` parameter plumbing, validating X (DataFrame,
+dict of columns, 2-D array), selecting a modality column, finding missing
+rows and taking row subsets."""
 
 from __future__ import annotations
 
@@ -9,9 +10,52 @@ import numbers
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.validation import _check_feature_names, _check_n_features
 
 from skmultimodal.utils import is_missing
+
+
+class ColumnComposition(_BaseComposition):
+    """A composition of ``(name, estimator, column)`` triples.
+
+    The triples live in the parameter named by ``_branches_param``
+    (``"transformers"`` or ``"estimators"``); every branch's estimator is a
+    nested parameter (``<name>__<param>``) and can be replaced by name.
+    """
+
+    _branches_param = None
+
+    @property
+    def _named_branches(self):
+        branches = getattr(self, self._branches_param)
+        try:
+            return [(name, est) for name, est, _ in branches]
+        except (TypeError, ValueError):
+            return branches
+
+    @_named_branches.setter
+    def _named_branches(self, value):
+        branches = getattr(self, self._branches_param)
+        try:
+            value = [
+                (name, est, col) for ((name, est), (_, _, col)) in zip(value, branches)
+            ]
+        except (TypeError, ValueError):
+            pass
+        setattr(self, self._branches_param, value)
+
+    def get_params(self, deep=True):
+        """Parameters, including ``<name>__<param>`` of every branch."""
+        return self._get_params("_named_branches", deep=deep)
+
+    def set_params(self, **params):
+        """Set parameters, including nested ``<name>__<param>`` ones."""
+        self._set_params("_named_branches", **params)
+        return self
+
+    def _columns(self):
+        return [col for _, _, col in getattr(self, self._branches_param)]
 
 
 def validate_branch_names(entries, what):

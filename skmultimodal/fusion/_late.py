@@ -12,11 +12,11 @@ from sklearn.base import ClassifierMixin, _fit_context, clone
 from sklearn.model_selection import check_cv, cross_val_predict
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._columns import (
+    ColumnComposition,
     describe_rows,
     missing_mask,
     row_index,
@@ -40,7 +40,7 @@ def _oof_proba(estimator, data, y, cv):
     return cross_val_predict(estimator, data, y, cv=cv, method="predict_proba")
 
 
-class LateFusionClassifier(ClassifierMixin, _BaseComposition):
+class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     """One classifier per modality; their class probabilities are combined.
 
     Each entry ``(name, estimator, column)`` is a classifier (usually a
@@ -119,6 +119,7 @@ class LateFusionClassifier(ClassifierMixin, _BaseComposition):
     True
     """
 
+    _branches_param = "estimators"
     _parameter_constraints = {
         "estimators": [list],
         "weights": [StrOptions({"auto"}), list, tuple, np.ndarray, dict, None],
@@ -144,35 +145,6 @@ class LateFusionClassifier(ClassifierMixin, _BaseComposition):
         self.missing = missing
         self.cv = cv
         self.n_jobs = n_jobs
-
-    @property
-    def _estimators(self):
-        try:
-            return [(name, est) for name, est, _ in self.estimators]
-        except (TypeError, ValueError):
-            return self.estimators
-
-    @_estimators.setter
-    def _estimators(self, value):
-        try:
-            self.estimators = [
-                (name, est, col)
-                for ((name, est), (_, _, col)) in zip(value, self.estimators)
-            ]
-        except (TypeError, ValueError):
-            self.estimators = value
-
-    def get_params(self, deep=True):
-        """Parameters, including ``<name>__<param>`` of every model."""
-        return self._get_params("_estimators", deep=deep)
-
-    def set_params(self, **params):
-        """Set parameters, including nested ``<name>__<param>`` ones."""
-        self._set_params("_estimators", **params)
-        return self
-
-    def _columns(self):
-        return [col for _, _, col in self.estimators]
 
     def _modalities(self, X, n):
         index = row_index(X)

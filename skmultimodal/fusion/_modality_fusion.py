@@ -14,11 +14,12 @@ from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils._user_interface import _print_elapsed_time
-from sklearn.utils.metaestimators import _BaseComposition, available_if
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import FusionMethod
 from ._columns import (
+    ColumnComposition,
     describe_rows,
     missing_mask,
     row_index,
@@ -79,7 +80,7 @@ def _message(name, idx, total, verbose):
     return f"({idx} of {total}) Processing {name}"
 
 
-class ModalityFusion(TransformerMixin, _BaseComposition):
+class ModalityFusion(TransformerMixin, ColumnComposition):
     """Turn each modality column into a block and combine the blocks.
 
     A :class:`~sklearn.compose.ColumnTransformer`-like composite built for
@@ -180,6 +181,7 @@ class ModalityFusion(TransformerMixin, _BaseComposition):
     ['num', 'text']
     """
 
+    _branches_param = "transformers"
     _parameter_constraints = {
         "transformers": [list],
         "method": [str, HasMethods(["fit", "transform", "get_feature_names_out"])],
@@ -209,38 +211,7 @@ class ModalityFusion(TransformerMixin, _BaseComposition):
         self.n_jobs = n_jobs
         self.verbose = verbose
 
-    # -- parameters ---------------------------------------------------------
-    @property
-    def _transformers(self):
-        try:
-            return [(name, trans) for name, trans, _ in self.transformers]
-        except (TypeError, ValueError):
-            return self.transformers
-
-    @_transformers.setter
-    def _transformers(self, value):
-        try:
-            self.transformers = [
-                (name, trans, col)
-                for ((name, trans), (_, _, col)) in zip(value, self.transformers)
-            ]
-        except (TypeError, ValueError):
-            self.transformers = value
-
-    def get_params(self, deep=True):
-        """Parameters, including ``<name>__<param>`` of every branch and
-        ``method__<param>`` when ``method`` is an instance."""
-        return self._get_params("_transformers", deep=deep)
-
-    def set_params(self, **params):
-        """Set parameters, including nested ``<name>__<param>`` ones."""
-        self._set_params("_transformers", **params)
-        return self
-
     # -- helpers ------------------------------------------------------------
-    def _columns(self):
-        return [col for _, _, col in self.transformers]
-
     def _validate_transformers(self):
         validate_branch_names(self.transformers, "transformers")
         for name, trans, _ in self.transformers:

@@ -93,6 +93,10 @@ def _seeded(seed):
             global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, keras_gen)
 
 
+def _dense(X):
+    return X.toarray() if hasattr(X, "toarray") else X
+
+
 def _explicit_layout(modalities, n_features):
     """A BlockLayout from a user's ``modalities`` list."""
     if isinstance(modalities, BlockLayout):
@@ -337,7 +341,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         tags = super().__sklearn_tags__()
         tags.estimator_type = "classifier"
         tags.input_tags.two_d_array = True
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = True
         tags.input_tags.allow_nan = False
         tags.target_tags.required = True
         tags.target_tags.single_output = True
@@ -356,7 +360,8 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         ----------
         X : array-like of shape (n_samples, n_features)
             Fused modality blocks (e.g. ``ModalityFusion(method="tokens")``
-            output), or any 2-D numeric array.
+            output), or any 2-D numeric array. A sparse matrix (e.g. from
+            ``method="concat"`` with TF-IDF blocks) is densified.
         y : array-like of shape (n_samples,)
             Class labels.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -396,10 +401,17 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         if X is None:
             return None, column_or_1d(y)
         hint = get_block_layout(X) if reset and self.modalities == "auto" else None
+        # Sparse input (e.g. ModalityFusion(method="concat") with TF-IDF) is
+        # densified: the network's projections are dense matmuls anyway.
         if y is None:
-            X = validate_data(self, X, reset=reset, dtype=np.float32)
-            return X, None
-        X, y = validate_data(self, X, y, reset=reset, dtype=np.float32)
+            X = validate_data(
+                self, X, reset=reset, dtype=np.float32, accept_sparse="csr"
+            )
+            return _dense(X), None
+        X, y = validate_data(
+            self, X, y, reset=reset, dtype=np.float32, accept_sparse="csr"
+        )
+        X = _dense(X)
         check_classification_targets(y)
         if reset:
             n_classes = np.unique(y).size

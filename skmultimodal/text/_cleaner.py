@@ -12,7 +12,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_not_empty, check_texts, column_name
+from ._validation import TextColumnMixin, check_not_empty, check_texts, column_name
 
 _URL_RE = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.IGNORECASE)
 
@@ -36,7 +36,9 @@ _PUNCTUATION = _CategoryTable(("P",))
 _DIGITS = _CategoryTable(("Nd",))
 
 
-class TextCleaner(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class TextCleaner(
+    TextColumnMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
     """Normalise texts: Unicode form, lower case, optional removals.
 
     Takes one column of texts and returns a 1-D object array of cleaned
@@ -257,11 +259,3 @@ class TextCleaner(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         if hasattr(self, "feature_names_in_"):
             return self.feature_names_in_.copy()
         return np.array(["text"], dtype=object)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.one_d_array = True
-        tags.input_tags.string = True
-        tags.input_tags.allow_nan = True
-        return tags

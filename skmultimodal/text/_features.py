@@ -8,7 +8,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_not_empty, check_texts
+from ._validation import TextColumnMixin, check_not_empty, check_texts
 
 
 class HashingTextFeatures(HashingVectorizer):
@@ -42,7 +42,7 @@ class HashingTextFeatures(HashingVectorizer):
         return np.array([f"hash{i}" for i in range(self.n_features)], dtype=object)
 
 
-class TextFeatures(TransformerMixin, BaseEstimator):
+class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
     """Feature vectors of texts by a named (pluggable) extractor.
 
     ``method`` names an extractor of the ``"text_features"`` registry
@@ -197,11 +197,3 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return np.asarray(self.extractor_.get_feature_names_out(), dtype=object)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.one_d_array = True
-        tags.input_tags.string = True
-        tags.input_tags.allow_nan = True
-        return tags

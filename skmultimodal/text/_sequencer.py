@@ -11,7 +11,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_not_empty, check_texts
+from ._validation import TextColumnMixin, check_not_empty, check_texts
 
 PAD_ID = 0
 OOV_ID = 1
@@ -19,7 +19,7 @@ PAD_TOKEN = "<pad>"
 OOV_TOKEN = "<oov>"
 
 
-class TextSequencer(TransformerMixin, BaseEstimator):
+class TextSequencer(TextColumnMixin, TransformerMixin, BaseEstimator):
     """Turn texts into fixed-length sequences of integer token ids.
 
     ``fit`` learns a vocabulary; ``transform`` maps each text to
@@ -228,11 +228,3 @@ class TextSequencer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return np.array([f"seq{i}" for i in range(self.max_length)], dtype=object)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.one_d_array = True
-        tags.input_tags.string = True
-        tags.input_tags.allow_nan = True
-        return tags

@@ -4,6 +4,23 @@ from __future__ import annotations
 
 from skmultimodal.utils import as_column, describe_row, is_missing
 
+
+class TextColumnMixin:
+    """Tags of an estimator whose input is one column of texts.
+
+    The column may hold missing values (they become ``""``, see
+    :func:`check_texts`); 2-D numeric input is not accepted.
+    """
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.one_d_array = True
+        tags.input_tags.string = True
+        tags.input_tags.allow_nan = True
+        return tags
+
+
 MISSING_RULE = (
     "None, NaN and pandas.NA are missing texts and become the empty string ''"
 )

@@ -85,7 +85,7 @@ def test_is_a_classifier_with_classifier_tags():
     tags = clf.__sklearn_tags__()
     assert tags.estimator_type == "classifier"
     assert tags.classifier_tags is not None
-    assert tags.input_tags.two_d_array and not tags.input_tags.sparse
+    assert tags.input_tags.two_d_array and tags.input_tags.sparse
     # cross_val_score & co. therefore pick a stratified splitter
     assert isinstance(
         check_cv(3, np.array([0, 1] * 5), classifier=True), StratifiedKFold
@@ -164,10 +164,37 @@ def test_wrong_number_of_features_raises_sklearn_error(fitted):
         clf.predict(X[:, :5])
 
 
-def test_sparse_input_is_refused_with_sklearn_message():
-    X, y = _data()
-    with pytest.raises(TypeError, match="Sparse data was passed"):
-        MultimodalAttentionClassifier(**TINY).fit(sparse.csr_matrix(X), y)
+def test_sparse_input_is_densified_and_keeps_its_layout():
+    from skmultimodal.fusion import ModalityFusion
+    from skmultimodal.text import TextFeatures
+
+    X, y = _data(n_classes=3)
+    dense = MultimodalAttentionClassifier(random_state=0, **TINY).fit(X, y)
+    sp = clone(dense).fit(sparse.csr_matrix(X), y)
+    np.testing.assert_allclose(
+        sp.predict_proba(sparse.csr_matrix(X)), dense.predict_proba(X), atol=1e-6
+    )
+    # concat fusion keeps a TF-IDF block sparse; its layout is still found
+    df = pd.DataFrame(
+        {
+            "a": ["red apple", "green apple", "blue sky", "grey sky"] * 10,
+            "b": ["one two", "two three", "three four", "four one"] * 10,
+        }
+    )
+    yy = np.array([0, 0, 1, 1] * 10)
+    pipe = Pipeline(
+        [
+            (
+                "fusion",
+                ModalityFusion(
+                    [("a", TextFeatures(), "a"), ("b", TextFeatures(), "b")],
+                    method="concat",
+                ),
+            ),
+            ("clf", MultimodalAttentionClassifier(random_state=0, **TINY)),
+        ]
+    ).fit(df, yy)
+    assert list(pipe[-1].tokens_per_modality_) == ["a", "b"]
 
 
 def test_pickle_joblib_and_other_process_give_identical_predictions(fitted, tmp_path):
@@ -426,7 +453,11 @@ def test_linear_skip_alone_learns_a_linear_rule():
     # separates a linearly separable problem.
     X, y = _data(n=200)
     clf = MultimodalAttentionClassifier(
-        width=4, n_heads=1, epochs=40, batch_size=32, learning_rate=0.05,
+        width=4,
+        n_heads=1,
+        epochs=40,
+        batch_size=32,
+        learning_rate=0.05,
         random_state=0,
     ).fit(X, y)
     head = clf.model_.get_layer("head")

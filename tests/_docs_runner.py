@@ -1,0 +1,36 @@
+"""Run the ``python`` code blocks of a doc page and check what they print.
+
+A ``print(...)`` line states its expected output either in a trailing
+comment (``print(x)  # 3``) or on the next line as a comment (``# 3``).
+"""
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+from threadpoolctl import threadpool_limits
+
+USER_GUIDE = Path(__file__).resolve().parents[1] / "docs" / "user_guide"
+
+
+def assert_code_blocks_print_what_they_claim(page):
+    """Execute every ``python`` block of ``page`` and compare its printed lines."""
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text("utf-8"), re.S)
+    assert blocks
+    for block in blocks:
+        lines = block.splitlines()
+        expected = []
+        for i, line in enumerate(lines):
+            if not line.startswith("print("):
+                continue
+            if "#" in line:  # print(x)   # expected output
+                expected.append(line.split("#", 1)[1].strip())
+            elif i + 1 < len(lines) and lines[i + 1].startswith("# "):
+                expected.append(lines[i + 1][2:].strip())
+        out = io.StringIO()
+        # one BLAS thread: the examples are small, threads only contend
+        with contextlib.redirect_stdout(out), threadpool_limits(1):
+            exec(compile(block, str(page), "exec"), {})
+        printed = [line.strip() for line in out.getvalue().splitlines()]
+        assert printed == expected, block
