@@ -302,7 +302,9 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                 f"{n_expected} input rows; every branch must return one row per "
                 "sample."
             )
-        if not np.isfinite(values).all():
+        # A sum is one cheap pass; only a non-finite sum (a NaN/inf, or an
+        # overflow of large finite values) needs the element-wise check.
+        if not np.isfinite(values.sum()) and not np.isfinite(values).all():
             raise ValueError(
                 f"transformer {name!r} returned NaN or inf values in {where}; "
                 "clean the input or add an imputer to the branch."

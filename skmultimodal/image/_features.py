@@ -9,6 +9,7 @@ output is the only thing that grows with the number of images.
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 import cv2
@@ -146,6 +147,28 @@ default="area"
 
 
 # --------------------------------------------------------------------- HOG
+@functools.lru_cache(maxsize=16)
+def _hog_descriptor(win, pixels_per_cell, cells_per_block, orientations, gamma):
+    """One ``cv2.HOGDescriptor`` per parameter set and process: building one
+    costs milliseconds, and the function objects shipped to joblib workers
+    (one per chunk) would otherwise each build their own."""
+    (ch, cw), (bh, bw) = pixels_per_cell, cells_per_block
+    return cv2.HOGDescriptor(
+        win,  # winSize (width, height): the whole (cropped) image
+        (bw * cw, bh * ch),  # blockSize
+        (cw, ch),  # blockStride: one cell, as in scikit-image
+        (cw, ch),  # cellSize
+        orientations,  # nbins
+        1,  # derivAperture
+        1e9,  # winSigma: no Gaussian weighting inside blocks
+        cv2.HOGDescriptor_L2Hys,
+        0.2,  # L2HysThreshold
+        gamma,  # gammaCorrection
+        64,  # nlevels (unused by compute)
+        False,  # signedGradient: orientations over 0-180 degrees
+    )
+
+
 class _HOGFunction(ItemFunction):
     def __init__(self, est, perm):
         super().__init__(est.on_error)
@@ -167,22 +190,14 @@ class _HOGFunction(ItemFunction):
         return state
 
     def _build(self):
-        (ch, cw), (bh, bw) = self.pixels_per_cell, self.cells_per_block
-        win = (self.size[1] // cw * cw, self.size[0] // ch * ch)
-        self._win = win
-        self._descriptor = cv2.HOGDescriptor(
-            win,  # winSize (width, height): the whole (cropped) image
-            (bw * cw, bh * ch),  # blockSize
-            (cw, ch),  # blockStride: one cell, as in scikit-image
-            (cw, ch),  # cellSize
-            self.orientations,  # nbins
-            1,  # derivAperture
-            1e9,  # winSigma: no Gaussian weighting inside blocks
-            cv2.HOGDescriptor_L2Hys,
-            0.2,  # L2HysThreshold
-            self.transform_sqrt,  # gammaCorrection
-            64,  # nlevels (unused by compute)
-            False,  # signedGradient: orientations over 0-180 degrees
+        ch, cw = self.pixels_per_cell
+        self._win = (self.size[1] // cw * cw, self.size[0] // ch * ch)
+        self._descriptor = _hog_descriptor(
+            self._win,
+            tuple(self.pixels_per_cell),
+            tuple(self.cells_per_block),
+            self.orientations,
+            bool(self.transform_sqrt),
         )
         return self._descriptor
 

@@ -137,7 +137,9 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
     an LSTM or self-attention encoder, whose word tokens then attend to the
     other modalities' tokens (cross-attention). Multi-head self-attention
     runs across all tokens, attention pooling with a learned query weighs
-    them, and a dropout + softmax (sigmoid for two classes) head classifies.
+    them, and a dropout + linear head gives logits, to which a linear skip
+    path over the feature blocks adds its own (``linear_skip``) before the
+    softmax (sigmoid for two classes).
 
     The modality blocks are found by themselves after
     ``ModalityFusion(..., method="tokens")`` (``modalities="auto"``); a plain
@@ -179,6 +181,18 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         Optimizer learning rate.
     optimizer : {"adam", "adamw", "rmsprop", "sgd"}, default="adam"
         Keras optimizer.
+    weight_decay : float, default=0.0
+        Decoupled weight decay of the optimizer (0 disables it).
+    linear_skip : bool, default=True
+        Add the logits of a linear layer over the concatenated feature blocks
+        (sequence id blocks excluded) to the attention path's logits, so
+        the network is at least a multinomial logistic regression on the
+        fused features and attention learns a correction on top of it.
+    input_dropout : float, default=0.0
+        Dropout rate on the feature blocks, before their token projection
+        and the linear skip path.
+    label_smoothing : float, default=0.0
+        Label smoothing of the cross-entropy loss.
     early_stopping : bool, default=False
         Hold out ``validation_split`` of the training data (stratified) and
         stop when its loss has not improved for ``patience`` epochs, keeping
