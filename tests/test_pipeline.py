@@ -92,10 +92,12 @@ def test_bad_classifier_and_method():
         make_multimodal_pipeline(classifier=42)
 
 
-def test_attention_classifier_uses_token_fusion():
+def test_attention_classifier_gets_the_recommended_settings():
     pytest.importorskip("scikeras", reason="the attention classifier needs keras")
     pipe = make_multimodal_pipeline(classifier="attention", random_state=0)
-    assert pipe.named_steps["fusion"].method == "tokens"
-    assert type(pipe.named_steps["classifier"]).__name__ == (
-        "MultimodalAttentionClassifier"
-    )
+    assert pipe.named_steps["fusion"].method == "concat"
+    clf = pipe.named_steps["classifier"]
+    assert type(clf).__name__ == "MultimodalAttentionClassifier"
+    assert clf.get_params()["weight_decay"] == 0.01
+    assert clf.get_params()["optimizer"] == "adamw"
+    assert clf.random_state == 0
