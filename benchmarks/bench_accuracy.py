@@ -282,9 +282,10 @@ def run(ctx: Context) -> Section:
         describe,
         "The attention classifier row comes from the "
         "`MultimodalAttentionClassifier on load_emoji` section when that ran "
-        "on the same 5 folds (its own branches: HOG + HSV histogram and "
-        '`TextSequencer` token ids, `method="tokens"`; its CV time includes '
-        "the Keras-only reference fits). Otherwise it is trained here: it "
+        "on the same 5 folds (its own recommended pipeline: HOG, HSV "
+        'histogram, 12x12 RGB pixels and TF-IDF through `method="concat"`; '
+        "its CV time includes the Keras-only reference fits). Otherwise it "
+        "is trained here: it "
         "takes the two blocks through "
         '`ModalityFusion(method="tokens")` (each block projected to 32 '
         "dimensions, one token per modality) and trains "

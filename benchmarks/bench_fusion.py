@@ -134,7 +134,7 @@ def run(ctx: Context) -> Section:
         check = compare(
             "finiteness check alone",
             (
-                "`np.isfinite(block).all()` on both blocks",
+                "NaN/inf check as done by ModalityFusion on both blocks",
                 lambda: _finite(image, pixels),
             ),
             ("`numpy.hstack`", lambda: np.hstack([image, pixels])),
@@ -145,18 +145,19 @@ def run(ctx: Context) -> Section:
             "**Target missed** ("
             + ", ".join(r.case for r in missed)
             + "): besides the concatenation, `ModalityFusion` checks every "
-            "block for NaN/inf with `np.isfinite(block).all()`, which builds a "
-            "boolean array as large as the block; measured here, that check "
-            f"alone takes {check.value:.2f}× the time of the `numpy.hstack`. "
-            "A reduction first (`np.isfinite(block.sum())`, the full check only "
-            "when that is not finite) would remove most of it."
+            "block for NaN/inf (one sum over the block; the element-wise check "
+            "only when the sum is not finite) and scans the input columns for "
+            "missing values; measured here, the NaN/inf check alone takes "
+            f"{check.value:.2f}× the time of the `numpy.hstack`. The check "
+            "stays: a NaN from a branch must be reported naming the branch, "
+            "not surface later inside the classifier."
         )
     section.seconds = time.perf_counter() - start
     return section
 
 
 def _finite(*blocks):
-    return all(np.isfinite(b).all() for b in blocks)
+    return all(np.isfinite(b.sum()) or np.isfinite(b).all() for b in blocks)
 
 
 if __name__ == "__main__":
