@@ -6,7 +6,7 @@ skmultimodal`` stays fast and never imports TensorFlow or Keras.
 
 import importlib
 
-__version__ = "0.1.0.dev0"
+__version__ = "0.1.0"
 
 _SUBMODULES = (
     "datasets",
