@@ -76,9 +76,10 @@ def _check_columns(df, columns, csv_path):
         )
 
 
-def _resolve_images(series, base_dir, column):
+def _resolve_images(series, base_dir, column, allow_absent=False):
     """Image paths relative to the CSV's folder -> absolute paths; every
-    non-empty path must exist."""
+    non-empty path must exist unless ``allow_absent`` (the model's missing
+    policy then treats an absent file as a missing image)."""
     from skmultimodal.utils import is_missing
 
     resolved = []
@@ -93,7 +94,7 @@ def _resolve_images(series, base_dir, column):
         if not p.is_file():
             absent.append((idx, str(value), p))
         resolved.append(str(p))
-    if absent:
+    if absent and not allow_absent:
         idx, value, p = absent[0]
         more = f" (and {len(absent) - 1} more)" if len(absent) > 1 else ""
         raise CLIError(
@@ -103,12 +104,21 @@ def _resolve_images(series, base_dir, column):
     return resolved
 
 
-def load_table(csv, *, image_column, text_column, target=None, group_column=None):
+def load_table(
+    csv,
+    *,
+    image_column,
+    text_column,
+    target=None,
+    group_column=None,
+    allow_absent_images=False,
+):
     """Read a CSV for the command line.
 
     Returns ``(X, y, groups)``: X a DataFrame with columns ``image`` and/or
     ``text`` (image paths made absolute, relative ones resolved against the
-    CSV's folder), y a Series or None, groups a Series or None.
+    CSV's folder), y a Series or None, groups a Series or None. An image
+    file that does not exist is an error unless ``allow_absent_images``.
     """
     import pandas as pd
 
@@ -118,7 +128,7 @@ def load_table(csv, *, image_column, text_column, target=None, group_column=None
     X = pd.DataFrame(index=df.index)
     if image_column is not None:
         X["image"] = _resolve_images(
-            df[image_column], csv.resolve().parent, image_column
+            df[image_column], csv.resolve().parent, image_column, allow_absent_images
         )
     if text_column is not None:
         X["text"] = df[text_column].astype(object)
@@ -494,6 +504,7 @@ def cmd_train(args):
         image_column=args.image_column,
         text_column=args.text_column,
         target=args.target,
+        allow_absent_images=args.missing != "error",
     )
     est = make_multimodal_pipeline(
         image="image" if args.image_column else None,
@@ -517,6 +528,7 @@ def cmd_train(args):
         "n_samples": len(y),
         "method": args.method,
         "classifier": args.classifier,
+        "missing": args.missing,
     }
     path = save_model(est, args.output, metadata=metadata)
     print(
@@ -537,6 +549,7 @@ def cmd_predict(args):
         args.csv,
         image_column=args.image_column or meta.get("image_column"),
         text_column=args.text_column or meta.get("text_column"),
+        allow_absent_images=meta.get("missing", "error") != "error",
     )
     est = model.estimator
     pred = est.predict(X)
@@ -747,7 +760,10 @@ def build_parser():
         "--missing",
         default="error",
         choices=["error", "zero", "mean", "indicator"],
-        help="policy for rows missing a modality (default: %(default)s)",
+        help=(
+            "policy for rows missing a modality; except with 'error', an "
+            "unreadable image is a missing one (default: %(default)s)"
+        ),
     )
     p.add_argument("--epochs", type=int, help="epochs of the attention classifier")
     p.add_argument("--random-state", type=int, default=0, help="seed (default: 0)")

@@ -6,7 +6,12 @@ from sklearn.base import clone
 from sklearn.pipeline import Pipeline, make_union
 from sklearn.preprocessing import StandardScaler
 
-__all__ = ["CLASSIFIERS", "FUSION_DEFAULTS", "make_multimodal_pipeline"]
+__all__ = [
+    "ATTENTION_SETTINGS",
+    "CLASSIFIERS",
+    "FUSION_DEFAULTS",
+    "make_multimodal_pipeline",
+]
 
 #: Named classifiers accepted by :func:`make_multimodal_pipeline`.
 CLASSIFIERS = ("logistic", "attention")
@@ -19,24 +24,52 @@ FUSION_DEFAULTS = {
 }
 
 
-def _image_branch(image_features, memory):
+#: Settings of :class:`~skmultimodal.models.MultimodalAttentionClassifier`
+#: measured on the emoji data (models user guide), used for
+#: ``classifier="attention"``: weight decay and dropout keep the network from
+#: memorising ~1,500 samples; the linear skip path (its default) gives it a
+#: linear baseline.
+ATTENTION_SETTINGS = {
+    "dropout": 0.3,
+    "epochs": 20,
+    "optimizer": "adamw",
+    "weight_decay": 0.01,
+}
+
+
+def _image_branch(image_features, memory, on_error):
     """Default image branch: HOG (64x64 gray) + HSV colour histogram + 16x16
-    RGB pixels, standardised."""
+    RGB pixels, standardised. ``on_error`` goes to extractors named here."""
     from skmultimodal.image import ImageFeatures
+
+    def named(name, **params):
+        if on_error != "raise" and _takes_on_error(name):
+            params["on_error"] = on_error
+        return ImageFeatures(name, method_params=params or None)
 
     if image_features is None:
         features = make_union(
-            ImageFeatures("hog"),
-            ImageFeatures("color_histogram", method_params={"color_space": "hsv"}),
-            ImageFeatures("pixels", method_params={"color": "rgb"}),
+            named("hog"),
+            named("color_histogram", color_space="hsv"),
+            named("pixels", color="rgb"),
         )
     elif isinstance(image_features, str):
-        features = ImageFeatures(image_features)
+        features = named(image_features)
     else:
         features = clone(image_features)
     return Pipeline(
         [("features", features), ("scale", StandardScaler())], memory=memory
     )
+
+
+def _takes_on_error(name):
+    from skmultimodal.plugins import get_registry
+
+    try:
+        cls = get_registry("image_features").get(name)
+    except ValueError:
+        return False  # ImageFeatures reports the unknown name
+    return "on_error" in cls().get_params(deep=False)
 
 
 def _text_branch(text_features, memory):
@@ -62,15 +95,8 @@ def _make_classifier(classifier, random_state):
     if classifier == "attention":
         from skmultimodal.models import MultimodalAttentionClassifier
 
-        # The settings measured on the emoji data (models user guide):
-        # weight decay and dropout keep the network from memorising ~1,500
-        # samples; the linear skip path (default) gives it a linear baseline.
         return MultimodalAttentionClassifier(
-            dropout=0.3,
-            epochs=20,
-            optimizer="adamw",
-            weight_decay=0.01,
-            random_state=random_state,
+            **ATTENTION_SETTINGS, random_state=random_state
         )
     if isinstance(classifier, str):
         raise ValueError(
@@ -146,7 +172,12 @@ def make_multimodal_pipeline(
         fusion, ``LateFusionClassifier(weights=...)`` for late fusion (None
         means ``"auto"`` there: learned by an internal 3-fold cross-validation).
     missing : {"error", "zero", "mean", "indicator"}, default="error"
-        Missing-modality policy of :class:`ModalityFusion` (early fusion).
+        Missing-modality policy of :class:`ModalityFusion` (early fusion);
+        for late fusion any value but ``"error"`` means
+        ``LateFusionClassifier(missing="skip")``. Except with ``"error"``,
+        the image extractors named here (default or by name) are built with
+        ``on_error="blank"``, so an unreadable image file is a missing
+        image too rather than a failed fit.
     memory : str, joblib.Memory or None, default=None
         Caches the fitted feature extractors of each branch (see
         :class:`~sklearn.pipeline.Pipeline`), so several pipelines fitted on
@@ -186,7 +217,10 @@ def make_multimodal_pipeline(
         raise ValueError("At least one of image= and text= must name a column.")
     branches = []
     if image is not None:
-        branches.append(("image", _image_branch(image_features, memory), image))
+        on_error = "raise" if missing == "error" else "blank"
+        branches.append(
+            ("image", _image_branch(image_features, memory, on_error), image)
+        )
     if text is not None:
         branches.append(("text", _text_branch(text_features, memory), text))
 
@@ -199,6 +233,7 @@ def make_multimodal_pipeline(
         return LateFusionClassifier(
             estimators,
             weights="auto" if weights is None else weights,
+            missing="error" if missing == "error" else "skip",
             cv=3,
             n_jobs=n_jobs,
         )

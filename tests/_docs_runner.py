@@ -14,9 +14,12 @@ from threadpoolctl import threadpool_limits
 USER_GUIDE = Path(__file__).resolve().parents[1] / "docs" / "user_guide"
 
 
-def assert_code_blocks_print_what_they_claim(page):
-    """Execute every ``python`` block of ``page`` and compare its printed lines."""
+def assert_code_blocks_print_what_they_claim(page, containing=None):
+    """Execute every ``python`` block of ``page`` (those containing the
+    string ``containing``, if given) and compare its printed lines."""
     blocks = re.findall(r"```python\n(.*?)```", page.read_text("utf-8"), re.S)
+    if containing is not None:
+        blocks = [b for b in blocks if containing in b]
     assert blocks
     for block in blocks:
         lines = block.splitlines()

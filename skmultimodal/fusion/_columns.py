@@ -1,19 +1,21 @@
 """Table handling shared by ModalityFusion and LateFusionClassifier: the
 ``(name, estimator, column)`` parameter plumbing, validating X (DataFrame,
 dict of columns, 2-D array), selecting a modality column, finding missing
-rows and taking row subsets."""
+rows (including rows a branch reported unreadable) and taking row subsets."""
 
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn.base import clone
 from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.validation import _check_feature_names, _check_n_features
 
-from skmultimodal.utils import is_missing
+from skmultimodal.utils import describe_row, is_missing
 
 
 class ColumnComposition(_BaseComposition):
@@ -56,6 +58,54 @@ class ColumnComposition(_BaseComposition):
 
     def _columns(self):
         return [col for _, _, col in getattr(self, self._branches_param)]
+
+    #: Appended to the error for unreadable rows under ``missing="error"``.
+    _unreadable_hint = ""
+
+    def _unreadable(self, name, unreadable, present, index, where):
+        """Positions within ``present`` to keep after the branch ``name``
+        reported ``unreadable`` rows (None when it reported none)."""
+        return unreadable_to_missing(
+            type(self).__name__,
+            name,
+            unreadable,
+            present,
+            index,
+            raise_error=self.missing == "error",
+            where=where,
+            hint=self._unreadable_hint,
+        )
+
+    def _refit_without_unreadable(
+        self, name, estimator, fit, unreadable, data, present, y, n, index
+    ):
+        """Fit a branch again without the rows it reported unreadable.
+
+        A substituted blank then never shapes the fitted branch: the rows
+        end up exactly like missing (None) rows. ``fit(clone(estimator),
+        data, y)`` returns a tuple whose last item is the new report.
+        Returns ``(result of fit or None, data, present)``.
+        """
+        keep = self._unreadable(name, unreadable, present, index, "fit")
+        if keep is None:
+            return None, data, present
+        if len(keep) == 0:
+            raise ValueError(
+                f"modality {name!r} is missing or unreadable in every row; "
+                "nothing to fit on."
+            )
+        data, present = take_rows(data, keep), present[keep]
+        result = fit(
+            clone(estimator), data, take_y(y, present) if len(present) < n else y
+        )
+        if result[-1]:  # the items changed between the two reads
+            rows = describe_rows(present[result[-1].rows], index)
+            raise ValueError(
+                f"modality {name!r}: {rows} could be read at first but not when "
+                "the branch was fitted again without the unreadable rows; the "
+                "files changed during fit."
+            )
+        return result, data, present
 
 
 def validate_branch_names(entries, what):
@@ -296,3 +346,79 @@ def row_index(X):
     if isinstance(X, pd.DataFrame):
         return list(X.index)
     return None
+
+
+def unreadable_to_missing(
+    owner, name, unreadable, present, index, *, raise_error, where, hint
+):
+    """Handle the rows a branch reported unreadable as missing rows.
+
+    ``unreadable`` (an :class:`~skmultimodal.utils.UnreadableItems` or None)
+    holds positions in the branch's input, which is ``X``'s rows
+    ``present``. With ``raise_error`` a ValueError names the rows and
+    reasons; otherwise one warning (the extractor's own category) says they
+    are treated as missing. Returns the positions within ``present`` to keep.
+    """
+    if not unreadable:
+        return None
+    positions = unreadable.rows
+    rows = present[positions]
+    shown = "; ".join(
+        f"{describe_row(index, int(r))}, {unreadable.reasons[int(p)]}"
+        for r, p in zip(rows[:5], positions[:5])
+    )
+    more = f"; and {len(rows) - 5} more" if len(rows) > 5 else ""
+    if raise_error:
+        raise ValueError(
+            f"modality {name!r} could not be read in {len(rows)} row(s) in "
+            f"{where}: {shown}{more}. {hint}"
+        )
+    warnings.warn(
+        f"{owner}: modality {name!r} could not be read in {len(rows)} row(s) "
+        f"in {where}; treated as missing: {shown}{more}",
+        unreadable.category or UserWarning,
+        stacklevel=4,
+    )
+    return np.setdiff1d(np.arange(len(present)), positions)
+
+
+def warn_unreported_blanks(owner, name, estimator):
+    """Warn when a branch would hide unreadable rows from ``owner``.
+
+    Rows replaced by blanks are reported within the thread that runs the
+    extractor. A FeatureUnion or ColumnTransformer with an explicit
+    ``n_jobs`` runs its transformers in other workers, so the blanks of its
+    ``on_error="blank"`` extractors never reach the owner: they would pass
+    as blank images instead of missing ones.
+    """
+    if isinstance(estimator, str) or not hasattr(estimator, "get_params"):
+        return
+    nested = [estimator] + [
+        v for v in estimator.get_params(deep=True).values() if hasattr(v, "get_params")
+    ]
+    for est in nested:
+        if not (hasattr(est, "transformer_list") or _is_column_transformer(est)):
+            continue
+        if getattr(est, "n_jobs", None) in (None, 1):
+            continue
+        if any(
+            key.endswith("on_error") and value == "blank"
+            for key, value in est.get_params(deep=True).items()
+        ):
+            warnings.warn(
+                f"{owner}: branch {name!r} has a {type(est).__name__} with "
+                f"n_jobs={est.n_jobs}, which runs its transformers in other "
+                "workers; images they replace by blanks (on_error='blank') "
+                "cannot be reported from there and would pass as blank images "
+                "instead of missing ones. Leave its n_jobs at None and set "
+                f"n_jobs on the extractors or on {owner} instead.",
+                UserWarning,
+                stacklevel=4,
+            )
+            return
+
+
+def _is_column_transformer(est):
+    from sklearn.compose import ColumnTransformer
+
+    return isinstance(est, ColumnTransformer)

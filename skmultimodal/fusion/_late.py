@@ -15,6 +15,8 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from skmultimodal.utils import collect_unreadable
+
 from ._columns import (
     ColumnComposition,
     describe_rows,
@@ -25,6 +27,7 @@ from ._columns import (
     take_y,
     validate_branch_names,
     validate_table,
+    warn_unreported_blanks,
 )
 
 __all__ = ["LateFusionClassifier"]
@@ -33,7 +36,10 @@ _EPS = 1e-12
 
 
 def _fit_one(estimator, data, y):
-    return estimator.fit(data, y)
+    """Fit one model; return it and the rows it reported unreadable."""
+    with collect_unreadable() as unreadable:
+        estimator.fit(data, y)
+    return estimator, unreadable
 
 
 def _oof_proba(estimator, data, y, cv):
@@ -56,7 +62,10 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     With ``missing="skip"``, a missing modality value (None, NaN, empty
     string; for a multi-column selection, a row of NaN) is never given to
     its model, at fit or predict: that modality is left out of the sample's
-    combination.
+    combination. An image an extractor could not read and replaced by a
+    blank (``on_error="blank"``) counts as missing too: the model is fitted
+    again without those rows, and at predict their probabilities are
+    dropped.
 
     Parameters
     ----------
@@ -73,9 +82,10 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     voting : {"soft", "log"}, default="soft"
         Arithmetic or geometric combination of the probabilities.
     missing : {"error", "skip"}, default="error"
-        ``"error"``: a missing modality value raises a ValueError naming the
-        rows and the modality. ``"skip"``: leave that modality out of the
-        sample's combination (fit and predict alike).
+        ``"error"``: a missing (or, under ``on_error="blank"``, unreadable)
+        modality value raises a ValueError naming the rows and the modality.
+        ``"skip"``: leave that modality out of the sample's combination (fit
+        and predict alike), with one warning naming unreadable rows.
     cv : int, cross-validation generator or iterable, default=5
         Internal cross-validation used when ``weights="auto"``; an int means
         (Stratified)KFold without shuffling.
@@ -120,6 +130,10 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     """
 
     _branches_param = "estimators"
+    _unreadable_hint = (
+        "Pass missing='skip' to LateFusionClassifier to leave unreadable "
+        "modalities out of those samples' combination."
+    )
     _parameter_constraints = {
         "estimators": [list],
         "weights": [StrOptions({"auto"}), list, tuple, np.ndarray, dict, None],
@@ -163,15 +177,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             if 0 < len(present) < n:
                 data = take_rows(data, present)
             out.append((data, present))
-        covered = np.zeros(n, dtype=bool)
-        for _, present in out:
-            covered[present] = True
-        if not covered.all():
-            rows = describe_rows(np.flatnonzero(~covered), index)
-            raise ValueError(
-                f"every modality is missing (None, NaN or empty) in {rows}; "
-                "LateFusionClassifier needs at least one modality per sample."
-            )
+        self._check_covered([present for _, present in out], n, index)
         return out
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -191,6 +197,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         """
         validate_branch_names(self.estimators, "estimators")
         for name, est, _ in self.estimators:
+            warn_unreported_blanks("LateFusionClassifier", name, est)
             if not hasattr(est, "fit") or not hasattr(est, "predict_proba"):
                 raise TypeError(
                     f"estimator {name!r} must have fit and predict_proba; got "
@@ -222,6 +229,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             )
             for (_, est, _), (data, present) in zip(self.estimators, mods)
         )
+        fitted, mods = self._refit_unreadable(fitted, mods, y, n, X)
         self.estimators_ = [
             (name, est, col) for (name, _, col), est in zip(self.estimators, fitted)
         ]
@@ -230,6 +238,43 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         )
         self.weights_ = self._resolve_weights(mods, y, n)
         return self
+
+    def _refit_unreadable(self, fitted, mods, y, n, X):
+        """Models whose input had unreadable rows (reported by an extractor
+        with ``on_error="blank"``) are fitted again without them, exactly as
+        if those values were missing."""
+        index = row_index(X)
+        models, new_mods = [], []
+        for (name, est, _), (model, unreadable), (data, present) in zip(
+            self.estimators, fitted, mods
+        ):
+            again, data, present = self._refit_without_unreadable(
+                name,
+                est,
+                _fit_one,
+                unreadable,
+                data,
+                present,
+                y,
+                n,
+                index,
+            )
+            models.append(again[0] if again else model)
+            new_mods.append((data, present))
+        self._check_covered([present for _, present in new_mods], n, index)
+        return models, new_mods
+
+    @staticmethod
+    def _check_covered(presents, n, index):
+        covered = np.zeros(n, dtype=bool)
+        for present in presents:
+            covered[present] = True
+        if not covered.all():
+            rows = describe_rows(np.flatnonzero(~covered), index)
+            raise ValueError(
+                f"every modality is missing or unreadable in {rows}; "
+                "LateFusionClassifier needs at least one modality per sample."
+            )
 
     def _resolve_weights(self, mods, y, n):
         names = [name for name, _, _ in self.estimators]
@@ -322,11 +367,23 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         mods = self._modalities(X, n)
         P = np.zeros((len(mods), n, len(self.classes_)))
         masks = np.zeros((n, len(mods)), dtype=bool)
-        for i, ((_, est, _), (data, present)) in enumerate(zip(self.estimators_, mods)):
+        index = row_index(X)
+        presents = []
+        for i, ((name, est, _), (data, present)) in enumerate(
+            zip(self.estimators_, mods)
+        ):
             if len(present) == 0:
+                presents.append(present)
                 continue
-            P[i, present] = self._align(est.predict_proba(data), est.classes_)
+            with collect_unreadable() as unreadable:
+                proba = self._align(est.predict_proba(data), est.classes_)
+            keep = self._unreadable(name, unreadable, present, index, "predict")
+            if keep is not None:
+                proba, present = proba[keep], present[keep]
+            P[i, present] = proba
             masks[present, i] = True
+            presents.append(present)
+        self._check_covered(presents, n, index)
         log_p = np.log(np.clip(P, _EPS, 1.0)) if self.voting == "log" else None
         return self._combine(P, log_p, masks, self.weights_)
 

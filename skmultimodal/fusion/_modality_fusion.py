@@ -3,6 +3,7 @@ named fusion method."""
 
 from __future__ import annotations
 
+from functools import partial
 from numbers import Integral
 
 import numpy as np
@@ -17,6 +18,8 @@ from sklearn.utils._user_interface import _print_elapsed_time
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
+from skmultimodal.utils import collect_unreadable
+
 from ._base import FusionMethod
 from ._columns import (
     ColumnComposition,
@@ -28,6 +31,7 @@ from ._columns import (
     take_y,
     validate_branch_names,
     validate_table,
+    warn_unreported_blanks,
 )
 from ._layout import Block, BlockLayout, FusedArray
 
@@ -55,23 +59,28 @@ def _method_label(method):
     return method if isinstance(method, str) else type(method).__name__
 
 
-def _fit_transform_branch(transformer, data, y, name, idx, total, verbose):
+def _fit_transform_branch(transformer, data, y, name, idx, total, verbose=False):
+    """Fit one branch; return it, its output and the rows it reported
+    unreadable (see :func:`skmultimodal.utils.collect_unreadable`)."""
     with _print_elapsed_time("ModalityFusion", _message(name, idx, total, verbose)):
         if transformer == "passthrough":
-            return transformer, data
-        if hasattr(transformer, "fit_transform"):
-            out = transformer.fit_transform(data, y)
-        else:
-            out = transformer.fit(data, y).transform(data)
-    return transformer, out
+            return transformer, data, None
+        with collect_unreadable() as unreadable:
+            if hasattr(transformer, "fit_transform"):
+                out = transformer.fit_transform(data, y)
+            else:
+                out = transformer.fit(data, y).transform(data)
+    return transformer, out, unreadable
 
 
 def _transform_branch(transformer, data):
     if data is None:  # the modality is missing in every row
-        return None
+        return None, None
     if isinstance(transformer, str):
-        return data
-    return transformer.transform(data)
+        return data, None
+    with collect_unreadable() as unreadable:
+        out = transformer.transform(data)
+    return out, unreadable
 
 
 def _message(name, idx, total, verbose):
@@ -125,6 +134,13 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
 
         Applied identically in ``fit`` and ``transform``. Sequence blocks
         (token ids) are always filled with the padding id 0.
+
+        An image that a branch's extractor could not read and replaced by a
+        blank (``on_error="blank"``) is missing too: ``"error"`` names the
+        rows and what was wrong; the other policies warn once and fill the
+        rows as above. In ``fit`` the branch is then fitted again without
+        those rows, so the blank never shapes it (the image branch is read
+        twice in that case).
     n_jobs : int, default=None
         Number of branches fitted/transformed in parallel (joblib).
     verbose : bool, default=False
@@ -160,6 +176,16 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     ``block_layout``); ``np.asarray`` gives a plain ndarray. Sparse blocks
     stay sparse with ``method="concat"``.
 
+    Unreadable rows reach ModalityFusion through
+    :func:`skmultimodal.utils.collect_unreadable`, which follows the call
+    within one thread: extractors that run in the branch's own thread or
+    process are seen (their ``n_jobs`` and ModalityFusion's ``n_jobs`` are
+    fine, as is a global ``joblib.parallel_config``), but a
+    ``FeatureUnion(n_jobs=2)`` nested in a branch runs its extractors in
+    other workers, whose blanks cannot be reported; ``fit`` warns about
+    such a branch. Keep that union at ``n_jobs=None`` and parallelise the
+    extractors instead.
+
     Examples
     --------
     >>> import pandas as pd
@@ -182,6 +208,10 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     """
 
     _branches_param = "transformers"
+    _unreadable_hint = (
+        "Pass missing='zero', 'mean' or 'indicator' to ModalityFusion to treat "
+        "unreadable rows as missing, or fix or drop them."
+    )
     _parameter_constraints = {
         "transformers": [list],
         "method": [str, HasMethods(["fit", "transform", "get_feature_names_out"])],
@@ -392,7 +422,8 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         index = row_index(X)
 
         datas, presents = [], []
-        for name, _, column in kept:
+        for name, trans, column in kept:
+            warn_unreported_blanks("ModalityFusion", name, trans)
             data = self._data(X, name, column)
             mask = missing_mask(data)
             self._check_missing(name, mask, index)
@@ -423,12 +454,19 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             )
         )
 
+        for k, ((name, trans, _), data) in enumerate(zip(kept, datas)):
+            refit = partial(_fit_transform_branch, name=name, idx=1, total=1)
+            again, _, presents[k] = self._refit_without_unreadable(
+                name, trans, refit, results[k][-1], data, presents[k], y, n, index
+            )
+            results[k] = again or results[k]
+
         X_columns = list(X.columns) if isinstance(X, pd.DataFrame) else None
         if isinstance(X, dict):
             X_columns = list(X)
         names, kinds, blocks, widths, fills = [], [], [], [], {}
         fitted, feature_names, vocab = [], [], {}
-        for (name, _trans, column), (fitted_trans, out), present in zip(
+        for (name, _trans, column), (fitted_trans, out, _), present in zip(
             kept, results, presents
         ):
             block = self._as_block(out, name, len(present), "fit")
@@ -577,12 +615,15 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             delayed(_transform_branch)(trans, data if len(present) else None)
             for trans, data, present in parts
         )
-        for (name, _, _), (_, _, present), out, width in zip(
+        for (name, _, _), (_, _, present), (out, unreadable), width in zip(
             self.transformers_, parts, outs, self._block_widths
         ):
             block = None
             if out is not None:
                 block = self._as_block(out, name, len(present), "transform")
+                keep = self._unreadable(name, unreadable, present, index, "transform")
+                if keep is not None:
+                    block, present = block[keep], present[keep]
                 if block.shape[1] != width:
                     raise ValueError(
                         f"transformer {name!r} returned {block.shape[1]} features "

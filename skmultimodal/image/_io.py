@@ -13,7 +13,7 @@ import warnings
 import cv2
 import numpy as np
 
-from skmultimodal.utils import as_column, describe_row, is_missing
+from skmultimodal.utils import as_column, describe_row, is_missing, report_unreadable
 
 __all__ = ["ImageDecodeError", "ImageWarning"]
 
@@ -310,7 +310,9 @@ class _IndexedError(Exception):
 
 def run_items(func, items, labels, *, n_jobs, verbose, desc):
     """Run ``func`` over ``items`` through :func:`parallel_map`; turn failures
-    into one :class:`ImageDecodeError` or one :class:`ImageWarning`."""
+    into one :class:`ImageDecodeError`, or report the blanked rows to the
+    active :func:`~skmultimodal.utils.collect_unreadable` block, or issue one
+    :class:`ImageWarning`."""
     from skmultimodal.utils import parallel_map
 
     try:
@@ -320,7 +322,11 @@ def run_items(func, items, labels, *, n_jobs, verbose, desc):
             f"cannot read image at {describe_row(labels, exc.index)}, {exc.message}"
         ) from None
     failed = [k for k, r in enumerate(results) if type(r) is _Failed]
-    if failed:
+    # Inside a composite that collects unreadable rows (and treats them as
+    # missing) there is nothing to warn about here.
+    if failed and not report_unreadable(
+        {k: results[k].message for k in failed}, category=ImageWarning
+    ):
         shown = [
             f"{describe_row(labels, results[k].index)}, {results[k].message}"
             for k in failed[:5]
@@ -333,6 +339,6 @@ def run_items(func, items, labels, *, n_jobs, verbose, desc):
             ImageWarning,
             stacklevel=3,
         )
-        for k in failed:
-            results[k] = results[k].value
+    for k in failed:
+        results[k] = results[k].value
     return results

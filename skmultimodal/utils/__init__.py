@@ -1,6 +1,16 @@
-"""Shared helpers (input handling, parallel per-sample work)."""
+"""Shared helpers (input handling, parallel per-sample work, reporting
+unreadable items)."""
 
 from ._parallel import parallel_map
+from ._unreadable import UnreadableItems, collect_unreadable, report_unreadable
 from ._validation import as_column, describe_row, is_missing
 
-__all__ = ["as_column", "describe_row", "is_missing", "parallel_map"]
+__all__ = [
+    "UnreadableItems",
+    "as_column",
+    "collect_unreadable",
+    "describe_row",
+    "is_missing",
+    "parallel_map",
+    "report_unreadable",
+]

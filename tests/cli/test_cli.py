@@ -3,6 +3,7 @@
 import json
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -258,6 +259,38 @@ def test_train_predict_round_trip(tiny_csv, tmp_path, suffix):
     assert (
         pred.filter(like="proba_").idxmax(axis=1).str[6:] == pred["prediction"]
     ).all()
+
+
+def _with_broken_images(csv, folder):
+    """The CSV with row 1's image absent and row 4's image not a PNG."""
+    df = pd.read_csv(csv)
+    df.loc[1, "picture"] = "images/absent.png"
+    (csv.parent / "images" / "broken.png").write_bytes(b"not an image")
+    df.loc[4, "picture"] = "images/broken.png"
+    out = csv.parent / f"{folder}.csv"
+    df.to_csv(out, index=False)
+    return out
+
+
+def test_train_and_predict_treat_unreadable_images_as_missing(tiny_csv, tmp_path):
+    broken = _with_broken_images(tiny_csv, "broken_train")
+    model = tmp_path / "model.skops"
+    proc = run_cli(
+        "train", "--csv", broken, *CSV_ARGS, "--missing", "mean", "--output", model
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "modality 'image' could not be read in 2 row(s) in fit" in proc.stderr
+    assert "row 1, path" in proc.stderr and "file not found" in proc.stderr
+    out = tmp_path / "pred.csv"
+    proc = run_cli("predict", "--model", model, "--csv", broken, "--output", out)
+    assert proc.returncode == 0, proc.stderr
+    assert "treated as missing" in proc.stderr
+    pred = pd.read_csv(out)
+    assert len(pred) == 24 and np.isfinite(pred.filter(like="proba_")).all().all()
+
+    # the default policy stops at the first unreadable row
+    proc = run_cli("train", "--csv", broken, *CSV_ARGS, "--output", model)
+    assert "image file not found in row 1" in _error_line(proc)
 
 
 def test_train_refuses_unknown_suffix(tiny_csv, tmp_path):
