@@ -24,6 +24,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+
 def _params():
     """Every parameter of the classifier benchmarked: the recommended
     settings of ``make_multimodal_pipeline(classifier="attention")``, the

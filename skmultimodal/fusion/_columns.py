@@ -291,12 +291,27 @@ def missing_mask(data):
             return np.zeros(data.shape[0], dtype=bool)
         return np.array([all(_is_missing_scalar(v) for v in row) for row in data])
     if isinstance(data, pd.Series):
+        fast = _string_missing_mask(data.to_numpy())
+        if fast is not None:
+            return fast
         values = data.tolist()
     elif isinstance(data, np.ndarray) and data.dtype.kind in "fc":
         return np.isnan(data)
     else:
         values = list(data)
     return np.fromiter((is_missing(v) for v in values), dtype=bool, count=len(values))
+
+
+def _string_missing_mask(values):
+    """The mask of a column of strings (paths, texts) with missing values
+    among them, vectorised; None for any other column."""
+    if values.dtype.kind in "US":
+        return values == values.dtype.type()
+    if values.dtype != object or len(values) == 0:
+        return None
+    if pd.api.types.infer_dtype(values, skipna=True) != "string":
+        return None
+    return pd.isna(values) | (values == "")
 
 
 def _is_missing_scalar(v):
@@ -341,10 +356,26 @@ def _py(v):
     return v.item() if hasattr(v, "item") else v
 
 
+class _Labels:
+    """The index labels of a DataFrame by position, as Python values; read
+    only when an error message needs them (no copy of the index)."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index):
+        self._index = index
+
+    def __getitem__(self, i):
+        return _py(self._index[i])
+
+    def __len__(self):
+        return len(self._index)
+
+
 def row_index(X):
     """Index labels of X for error messages (None for positions)."""
     if isinstance(X, pd.DataFrame):
-        return list(X.index)
+        return _Labels(X.index)
     return None
 
 

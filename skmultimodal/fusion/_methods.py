@@ -154,27 +154,40 @@ class ConcatFusion(_BlockInfoMixin, FusionMethod):
             self.scalers_.append(scaler)
         return self
 
-    def _normalise(self, block, i, kind):
-        if kind == "sequence":
-            return block
-        if self.block_norm == "l2":
-            block = normalize(block, norm="l2")
-        elif self.scalers_[i] is not None:
-            block = self.scalers_[i].transform(block)
-        factor = self.weights_[i] / self.scales_[i]
+    def _normalise(self, block, i, kind, out=None):
+        """Block ``i`` normalised and weighted; written into ``out`` (a
+        dense slice of the result) when given, so no temporary is made."""
+        factor = 1.0
+        if kind != "sequence":
+            if self.block_norm == "l2":
+                block = normalize(block, norm="l2")
+            elif self.scalers_[i] is not None:
+                block = self.scalers_[i].transform(block)
+            factor = self.weights_[i] / self.scales_[i]
+        if out is None:
+            return block * factor if factor != 1.0 else block
         if factor != 1.0:
-            block = block * factor
-        return block
+            np.multiply(block, factor, out=out)
+        else:
+            out[...] = block
+        return out
 
     def transform(self, blocks):
         check_is_fitted(self, "scales_")
         kinds = self._kinds(len(blocks))
-        parts = [
-            self._normalise(b, i, k) for i, (b, k) in enumerate(zip(blocks, kinds))
-        ]
-        if any(sparse.issparse(p) for p in parts):
-            return sparse.hstack([sparse.csr_matrix(p) for p in parts]).tocsr()
-        return np.hstack([np.asarray(p, dtype=float) for p in parts])
+        if any(sparse.issparse(b) for b in blocks):
+            parts = [
+                sparse.csr_matrix(self._normalise(b, i, k))
+                for i, (b, k) in enumerate(zip(blocks, kinds))
+            ]
+            return sparse.hstack(parts).tocsr()
+        # dense: each block is normalised straight into its slice of the output
+        widths = [b.shape[1] for b in blocks]
+        out = np.empty((blocks[0].shape[0], sum(widths)), dtype=float)
+        stops = np.cumsum(widths)
+        for i, (b, k, stop, w) in enumerate(zip(blocks, kinds, stops, widths)):
+            self._normalise(np.asarray(b), i, k, out=out[:, stop - w : stop])
+        return out
 
     def get_feature_names_out(self, input_features):
         return np.concatenate([np.asarray(f, dtype=object) for f in input_features])
