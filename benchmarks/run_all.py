@@ -39,6 +39,7 @@ ORDER = [
     "accuracy",
     "image",
     "text",
+    "unreadable",
 ]
 # Modules whose results another module already puts on the page.
 COVERED = {

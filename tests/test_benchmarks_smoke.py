@@ -22,6 +22,7 @@ SECTIONS = [
     "## Parallel featurization",
     "## Streaming featurization",
     "## Accuracy on the emoji data",
+    "## Unreadable images as missing modalities",
 ]
 
 

@@ -281,20 +281,28 @@ def test_extractor_outside_a_collector_still_warns(tables):
 
 
 # -- late fusion -------------------------------------------------------------
-def _late(missing):
+def _late(missing, weights=None):
     return LateFusionClassifier(
         [
             ("image", make_pipeline(_image_branch(), LogisticRegression()), "image"),
             ("text", make_pipeline(TfidfVectorizer(), LogisticRegression()), "text"),
         ],
         missing=missing,
+        weights=weights,
+        cv=3,
     )
 
 
-def test_late_fusion_skips_unreadable_rows_like_missing_ones(tables):
+@pytest.mark.parametrize("weights", [None, "auto"])
+def test_late_fusion_skips_unreadable_rows_like_missing_ones(tables, weights):
     X, X_none, y = tables
-    late = _quiet(_late("skip").fit, X, y)
-    reference = _late("skip").fit(X_none, y)
+    with pytest.warns(ImageWarning) as record:
+        late = _late("skip", weights).fit(X, y)
+    # one warning from the first fit; the internal CV of "auto" never sees
+    # the unreadable rows
+    assert len(record) == 1
+    reference = _late("skip", weights).fit(X_none, y)
+    np.testing.assert_allclose(late.weights_, reference.weights_)
     image_model = late.named_estimators_["image"]
     assert image_model[0][-1].seen_fit_rows_ == N - len(BAD)
     np.testing.assert_allclose(
