@@ -81,3 +81,7 @@ def test_mkdocs_build_strict(tmp_path):
     assert "WARNING" not in proc.stderr
     api = (tmp_path / "site" / "api" / "pipeline" / "index.html").read_text()
     assert "make_multimodal_pipeline" in api
+    # class docstrings built at run time (shared parameter text) are shown
+    image_api = (tmp_path / "site" / "api" / "image" / "index.html").read_text()
+    assert "Histogram of Oriented Gradients features of each image" in image_api
+    assert "Raw pixel intensities of each resized image" in image_api

@@ -2,11 +2,21 @@
 
 Every estimator takes a column of images: file paths, encoded bytes or
 arrays (RGB order at the API; alpha composited on white; 16-bit scaled to
-8-bit). See ``docs/user_guide/image.md``.
+8-bit). :class:`ImageExtractor` is the base class of the feature
+extractors, for writing new ones. See ``docs/user_guide/image.md``.
 """
 
+from ._base import ImageExtractor
 from ._features import ColorHistogram, HOGFeatures, ImageFeatures, PixelFeatures
-from ._io import ImageDecodeError, ImageWarning
+from ._io import (
+    ImageDecodeError,
+    ImageWarning,
+    resize_image,
+    to_float,
+    to_gray,
+    to_rgb,
+    to_uint8,
+)
 from ._transformers import Binarize, Grayscale, ImageReader, Normalize, Resize
 
 __all__ = [
@@ -15,10 +25,16 @@ __all__ = [
     "Grayscale",
     "HOGFeatures",
     "ImageDecodeError",
+    "ImageExtractor",
     "ImageFeatures",
     "ImageReader",
     "ImageWarning",
     "Normalize",
     "PixelFeatures",
     "Resize",
+    "resize_image",
+    "to_float",
+    "to_gray",
+    "to_rgb",
+    "to_uint8",
 ]

@@ -1,10 +1,11 @@
 """Image feature extractors: HOG, raw pixels, colour histogram, and the
 :class:`ImageFeatures` dispatcher over the ``"image_features"`` registry.
 
-Extractors read raw items themselves (path, bytes or array) and do
-decode -> resize -> colour -> features for one image at a time inside the
-joblib workers, so a column of paths is never decoded all at once and the
-output is the only thing that grows with the number of images.
+The extractors are built on :class:`~skmultimodal.image.ImageExtractor`:
+each implements the features of one canonical image, and the base reads
+raw items (path, bytes or array) one at a time inside the joblib workers,
+so a column of paths is never decoded all at once and the output is the
+only thing that grows with the number of images.
 """
 
 from __future__ import annotations
@@ -18,118 +19,17 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._io import (
-    INTERPOLATIONS,
-    ItemFunction,
-    image_column,
-    resize,
-    run_items,
-    to_gray,
-    to_rgb,
-    to_uint8,
-)
+from ._base import ImageExtractor
+from ._io import INTERPOLATIONS, resize, to_float, to_gray, to_rgb, to_uint8
 from ._transformers import _COMMON_PARAMS, _check_size
 
 
-def _stack(rows, n_features):
-    """Rows -> float32 matrix, freeing each row as it is copied."""
-    out = np.empty((len(rows), n_features), dtype=np.float32)
-    for k in range(len(rows)):
-        out[k] = rows[k]
-        rows[k] = None
-    return out
-
-
-class _Extractor(TransformerMixin, BaseEstimator):
-    """Shared machinery of the feature extractors."""
-
-    _parameter_constraints: dict = {
-        "on_error": [StrOptions({"raise", "blank"})],
-        "n_jobs": [None, numbers.Integral],
-        "verbose": ["verbose"],
-    }
-    _prefix = "feature"
-
-    def _check_params(self):
-        """Cross-parameter checks; return the number of output features."""
-        raise NotImplementedError
-
-    def _item_function(self):
-        raise NotImplementedError
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Check the parameters and that ``X`` is a non-empty column of images.
-
-        Images are not read here: the features are fixed functions of each
-        image, so nothing is learned from the data.
-
-        Parameters
-        ----------
-        X : column of images
-            Paths, encoded bytes or arrays (see :class:`ImageReader`).
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            The fitted extractor.
-        """
-        n_features = self._check_params()
-        image_column(X)
-        self.n_features_out_ = n_features
-        return self
-
-    def transform(self, X):
-        """Compute the features of each image.
-
-        Parameters
-        ----------
-        X : column of images
-            Paths, encoded bytes or arrays; a Series, one-column DataFrame,
-            list, 1-D object array or an ``(n, H, W[, C])`` stack.
-
-        Returns
-        -------
-        features : ndarray of shape (n_samples, n_features_out_), dtype=float32
-            One row per image.
-        """
-        check_is_fitted(self)
-        items, labels = image_column(X)
-        rows = run_items(
-            self._item_function(),
-            items,
-            labels,
-            n_jobs=self.n_jobs,
-            verbose=self.verbose,
-            desc=type(self).__name__,
-        )
-        return _stack(rows, self.n_features_out_)
-
-    def get_feature_names_out(self, input_features=None):
-        """Output feature names ``<prefix>0``, ``<prefix>1``, ...
-
-        Parameters
-        ----------
-        input_features : None
-            Ignored (the input is a column of images).
-
-        Returns
-        -------
-        feature_names_out : ndarray of str objects
-        """
-        check_is_fitted(self)
-        return np.asarray(
-            [f"{self._prefix}{k}" for k in range(self.n_features_out_)], dtype=object
-        )
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.three_d_array = True
-        tags.transformer_tags.preserves_dtype = []
-        return tags
+def _prepare(est, img):
+    """Gray-then-resize or resize-then-RGB, as ``est.color`` says."""
+    interpolation = INTERPOLATIONS[est.interpolation]
+    if est.color == "gray":
+        return resize(to_gray(img), est.size, interpolation)
+    return to_rgb(resize(img, est.size, interpolation))
 
 
 _PREP_PARAMS = """
@@ -148,13 +48,21 @@ default="area"
 
 # --------------------------------------------------------------------- HOG
 @functools.lru_cache(maxsize=16)
-def _hog_descriptor(win, pixels_per_cell, cells_per_block, orientations, gamma):
-    """One ``cv2.HOGDescriptor`` per parameter set and process: building one
-    costs milliseconds, and the function objects shipped to joblib workers
-    (one per chunk) would otherwise each build their own."""
+def _hog_plan(size, pixels_per_cell, cells_per_block, orientations, gamma):
+    """``(descriptor, window, order)`` for the OpenCV backend.
+
+    One ``cv2.HOGDescriptor`` per parameter set and process: building one
+    costs milliseconds, and it cannot be pickled, so it is never stored on
+    the estimator (which is pickled to the joblib workers) but looked up
+    here, in each process. ``window`` is OpenCV's ``(width, height)``: the
+    size cropped to whole cells. ``order`` reorders OpenCV's vector, whose
+    blocks and cells inside a block are column-major, into scikit-image's
+    row-major order.
+    """
     (ch, cw), (bh, bw) = pixels_per_cell, cells_per_block
-    return cv2.HOGDescriptor(
-        win,  # winSize (width, height): the whole (cropped) image
+    window = (size[1] // cw * cw, size[0] // ch * ch)
+    descriptor = cv2.HOGDescriptor(
+        window,  # winSize (width, height): the whole (cropped) image
         (bw * cw, bh * ch),  # blockSize
         (cw, ch),  # blockStride: one cell, as in scikit-image
         (cw, ch),  # cellSize
@@ -167,66 +75,19 @@ def _hog_descriptor(win, pixels_per_cell, cells_per_block, orientations, gamma):
         64,  # nlevels (unused by compute)
         False,  # signedGradient: orientations over 0-180 degrees
     )
+    cells = [s // c for s, c in zip(size, pixels_per_cell)]
+    (by, bx) = [n - b + 1 for n, b in zip(cells, cells_per_block)]
+    order = (
+        np.arange(by * bx * bh * bw * orientations)
+        .reshape(bx, by, bw, bh, orientations)
+        .transpose(1, 0, 3, 2, 4)
+        .ravel()
+    )
+    order.setflags(write=False)
+    return descriptor, window, order
 
 
-class _HOGFunction(ItemFunction):
-    def __init__(self, est, perm):
-        super().__init__(est.on_error)
-        self.size = est.size
-        self.interpolation = INTERPOLATIONS[est.interpolation]
-        self.gray = est.color == "gray"
-        self.backend = est.backend
-        self.orientations = est.orientations
-        self.pixels_per_cell = est.pixels_per_cell
-        self.cells_per_block = est.cells_per_block
-        self.block_norm = est.block_norm
-        self.transform_sqrt = est.transform_sqrt
-        self.perm = perm
-        self._descriptor = None
-
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        state["_descriptor"] = None  # cv2 objects do not pickle; rebuilt lazily
-        return state
-
-    def _build(self):
-        ch, cw = self.pixels_per_cell
-        self._win = (self.size[1] // cw * cw, self.size[0] // ch * ch)
-        self._descriptor = _hog_descriptor(
-            self._win,
-            tuple(self.pixels_per_cell),
-            tuple(self.cells_per_block),
-            self.orientations,
-            bool(self.transform_sqrt),
-        )
-        return self._descriptor
-
-    def process(self, img):
-        if self.gray:
-            img = resize(to_gray(img), self.size, self.interpolation)
-        else:
-            img = to_rgb(resize(img, self.size, self.interpolation))
-        if self.backend == "opencv":
-            hog = self._descriptor or self._build()
-            win = self._win
-            if img.shape[1] != win[0] or img.shape[0] != win[1]:
-                img = img[: win[1], : win[0]]
-            return hog.compute(to_uint8(img))[self.perm]
-        from skimage.feature import hog
-
-        return hog(
-            img,
-            orientations=self.orientations,
-            pixels_per_cell=self.pixels_per_cell,
-            cells_per_block=self.cells_per_block,
-            block_norm=self.block_norm,
-            transform_sqrt=self.transform_sqrt,
-            feature_vector=True,
-            channel_axis=None if img.ndim == 2 else -1,
-        )
-
-
-class HOGFeatures(_Extractor):
+class HOGFeatures(ImageExtractor):
     __doc__ = f"""Histogram of Oriented Gradients features of each image.
 
     Each image is read (see :class:`ImageReader`), resized to ``size``,
@@ -321,7 +182,7 @@ class HOGFeatures(_Extractor):
     """
 
     _parameter_constraints: dict = {
-        **_Extractor._parameter_constraints,
+        **ImageExtractor._parameter_constraints,
         "size": [tuple],
         "color": [StrOptions({"gray", "rgb"})],
         "interpolation": [StrOptions(set(INTERPOLATIONS))],
@@ -332,7 +193,7 @@ class HOGFeatures(_Extractor):
         "transform_sqrt": ["boolean"],
         "backend": [StrOptions({"opencv", "skimage"})],
     }
-    _prefix = "hog"
+    _feature_prefix = "hog"
 
     def __init__(
         self,
@@ -386,43 +247,40 @@ class HOGFeatures(_Extractor):
         (bh, bw) = self.cells_per_block
         return blocks[0] * blocks[1] * bh * bw * self.orientations
 
-    def _item_function(self):
-        perm = None
+    def _opencv_hog(self):
+        """The cached ``(descriptor, window, order)`` of :func:`_hog_plan`."""
+        # size and the cell/block shapes are tuples (_parameter_constraints)
+        return _hog_plan(
+            self.size,
+            self.pixels_per_cell,
+            self.cells_per_block,
+            self.orientations,
+            bool(self.transform_sqrt),
+        )
+
+    def _extract(self, image):
+        img = _prepare(self, image)
         if self.backend == "opencv":
-            # OpenCV orders blocks and the cells inside a block column-major;
-            # this permutation gives scikit-image's row-major order.
-            cells = [s // c for s, c in zip(self.size, self.pixels_per_cell)]
-            (by, bx) = [n - b + 1 for n, b in zip(cells, self.cells_per_block)]
-            (bh, bw) = self.cells_per_block
-            perm = (
-                np.arange(self.n_features_out_)
-                .reshape(bx, by, bw, bh, self.orientations)
-                .transpose(1, 0, 3, 2, 4)
-                .ravel()
-            )
-        return _HOGFunction(self, perm)
+            descriptor, window, order = self._opencv_hog()
+            if img.shape[1] != window[0] or img.shape[0] != window[1]:
+                img = img[: window[1], : window[0]]
+            return descriptor.compute(to_uint8(img))[order]
+        from skimage.feature import hog
+
+        return hog(
+            img,
+            orientations=self.orientations,
+            pixels_per_cell=self.pixels_per_cell,
+            cells_per_block=self.cells_per_block,
+            block_norm=self.block_norm,
+            transform_sqrt=self.transform_sqrt,
+            feature_vector=True,
+            channel_axis=None if img.ndim == 2 else -1,
+        )
 
 
 # ------------------------------------------------------------------ pixels
-class _PixelFunction(ItemFunction):
-    def __init__(self, est):
-        super().__init__(est.on_error)
-        self.size = est.size
-        self.interpolation = INTERPOLATIONS[est.interpolation]
-        self.gray = est.color == "gray"
-
-    def process(self, img):
-        if self.gray:
-            img = resize(to_gray(img), self.size, self.interpolation)
-        else:
-            img = to_rgb(resize(img, self.size, self.interpolation))
-        out = img.reshape(-1).astype(np.float32)
-        if img.dtype == np.uint8:
-            out /= np.float32(255.0)
-        return out
-
-
-class PixelFeatures(_Extractor):
+class PixelFeatures(ImageExtractor):
     __doc__ = f"""Raw pixel intensities of each resized image, in [0, 1].
 
     Each image is read (see :class:`ImageReader`), resized to ``size``,
@@ -448,12 +306,12 @@ class PixelFeatures(_Extractor):
     """
 
     _parameter_constraints: dict = {
-        **_Extractor._parameter_constraints,
+        **ImageExtractor._parameter_constraints,
         "size": [tuple],
         "color": [StrOptions({"gray", "rgb"})],
         "interpolation": [StrOptions(set(INTERPOLATIONS))],
     }
-    _prefix = "pixel"
+    _feature_prefix = "pixel"
 
     def __init__(
         self,
@@ -476,32 +334,12 @@ class PixelFeatures(_Extractor):
         _check_size(self.size)
         return self.size[0] * self.size[1] * (1 if self.color == "gray" else 3)
 
-    def _item_function(self):
-        return _PixelFunction(self)
+    def _extract(self, image):
+        return to_float(_prepare(self, image)).reshape(-1)
 
 
 # --------------------------------------------------------- colour histogram
-class _HistogramFunction(ItemFunction):
-    def __init__(self, est):
-        super().__init__(est.on_error)
-        self.bins = est.bins
-        self.hsv = est.color_space == "hsv"
-
-    def process(self, img):
-        img = to_uint8(to_rgb(img))
-        ranges = [0, 256, 0, 256, 0, 256]
-        if self.hsv:
-            img = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)  # H in [0, 180)
-            ranges[:2] = [0, 180]
-        n_pixels = np.float32(img.shape[0] * img.shape[1])
-        parts = [
-            cv2.calcHist([img], [c], None, [self.bins], ranges[2 * c : 2 * c + 2])
-            for c in range(3)
-        ]
-        return np.concatenate(parts).ravel() / n_pixels
-
-
-class ColorHistogram(_Extractor):
+class ColorHistogram(ImageExtractor):
     """Per-channel colour histograms of each image (fractions of pixels).
 
     Each image is read (see :class:`ImageReader`; alpha composited on white,
@@ -544,7 +382,7 @@ class ColorHistogram(_Extractor):
     """
 
     _parameter_constraints: dict = {
-        **_Extractor._parameter_constraints,
+        **ImageExtractor._parameter_constraints,
         "bins": [numbers.Integral],
         "color_space": [StrOptions({"rgb", "hsv"})],
     }
@@ -563,8 +401,18 @@ class ColorHistogram(_Extractor):
             raise ValueError(f"bins must be in [1, 256], got {self.bins}.")
         return 3 * self.bins
 
-    def _item_function(self):
-        return _HistogramFunction(self)
+    def _extract(self, image):
+        img = to_uint8(to_rgb(image))
+        ranges = [0, 256, 0, 256, 0, 256]
+        if self.color_space == "hsv":
+            img = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)  # H in [0, 180)
+            ranges[:2] = [0, 180]
+        n_pixels = np.float32(img.shape[0] * img.shape[1])
+        parts = [
+            cv2.calcHist([img], [c], None, [self.bins], ranges[2 * c : 2 * c + 2])
+            for c in range(3)
+        ]
+        return np.concatenate(parts).ravel() / n_pixels
 
     def get_feature_names_out(self, input_features=None):
         """Output feature names ``hist_<channel><bin>``.

@@ -15,7 +15,15 @@ import numpy as np
 
 from skmultimodal.utils import as_column, describe_row, is_missing, report_unreadable
 
-__all__ = ["ImageDecodeError", "ImageWarning"]
+__all__ = [
+    "ImageDecodeError",
+    "ImageWarning",
+    "resize_image",
+    "to_float",
+    "to_gray",
+    "to_rgb",
+    "to_uint8",
+]
 
 
 class ImageDecodeError(ValueError):
@@ -203,10 +211,57 @@ def read_item(item) -> np.ndarray:
 
 
 def to_uint8(img: np.ndarray) -> np.ndarray:
-    """A canonical image as ``uint8`` (float [0, 1] is scaled and rounded)."""
+    """A canonical image as ``uint8``.
+
+    Parameters
+    ----------
+    img : ndarray of shape (H, W) or (H, W, 3)
+        A canonical image: ``uint8``, or ``float32`` with values in [0, 1].
+
+    Returns
+    -------
+    image : ndarray of dtype uint8, same shape
+        ``img`` itself when it is ``uint8`` (do not write to it); float
+        values are scaled by 255 and rounded half up.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.image import to_uint8
+    >>> to_uint8(np.array([[0.0, 0.5, 1.0]], np.float32)).tolist()
+    [[0, 128, 255]]
+    """
     if img.dtype == np.uint8:
         return img
     return (img * 255.0 + 0.5).astype(np.uint8)
+
+
+def to_float(img: np.ndarray) -> np.ndarray:
+    """A canonical image as ``float32`` with values in [0, 1].
+
+    Parameters
+    ----------
+    img : ndarray of shape (H, W) or (H, W, 3)
+        A canonical image: ``uint8``, or ``float32`` with values in [0, 1].
+
+    Returns
+    -------
+    image : ndarray of dtype float32, same shape
+        ``uint8`` values divided by 255 (a new array); a ``float32`` image
+        is returned itself (do not write to it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.image import to_float
+    >>> to_float(np.array([[0, 51, 255]], np.uint8)).tolist()
+    [[0.0, 0.20000000298023224, 1.0]]
+    """
+    if img.dtype != np.uint8:
+        return img.astype(np.float32, copy=False)
+    out = img.astype(np.float32)
+    out /= np.float32(255.0)
+    return out
 
 
 GRAY_WEIGHTS = (0.2989, 0.5870, 0.1140)
@@ -216,8 +271,26 @@ _GRAY_MATRIX = np.array([GRAY_WEIGHTS], dtype=np.float64)
 def to_gray(img: np.ndarray) -> np.ndarray:
     """ITU-R 601 luma ``0.2989 R + 0.5870 G + 0.1140 B`` of a canonical image.
 
-    ``uint8`` stays ``uint8`` (rounded to nearest), float stays ``float32``.
-    Gray input is returned unchanged.
+    The same conversion as :class:`Grayscale`, for one image.
+
+    Parameters
+    ----------
+    img : ndarray of shape (H, W) or (H, W, 3)
+        A canonical image (RGB order): ``uint8``, or ``float32`` with values
+        in [0, 1].
+
+    Returns
+    -------
+    gray : ndarray of shape (H, W)
+        ``uint8`` stays ``uint8`` (rounded to nearest), float stays
+        ``float32``. A gray image is returned itself (do not write to it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.image import to_gray
+    >>> to_gray(np.array([[[255, 0, 0], [0, 0, 255]]], np.uint8)).tolist()
+    [[76, 29]]
     """
     if img.ndim == 2:
         return img
@@ -225,7 +298,25 @@ def to_gray(img: np.ndarray) -> np.ndarray:
 
 
 def to_rgb(img: np.ndarray) -> np.ndarray:
-    """A canonical image as 3-channel RGB (gray is replicated)."""
+    """A canonical image as three RGB channels (gray is replicated).
+
+    Parameters
+    ----------
+    img : ndarray of shape (H, W) or (H, W, 3)
+        A canonical image.
+
+    Returns
+    -------
+    rgb : ndarray of shape (H, W, 3), same dtype
+        An RGB image is returned itself (do not write to it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.image import to_rgb
+    >>> to_rgb(np.zeros((4, 5), np.uint8)).shape
+    (4, 5, 3)
+    """
     if img.ndim == 3:
         return img
     return cv2.merge([img, img, img])
@@ -241,7 +332,10 @@ INTERPOLATIONS = {
 
 
 def resize(img: np.ndarray, size, interpolation: int) -> np.ndarray:
-    """Resize to ``size = (height, width)``; unchanged when already that size."""
+    """Resize to ``size = (height, width)``; unchanged when already that size.
+
+    ``interpolation`` is an OpenCV flag (a value of :data:`INTERPOLATIONS`).
+    """
     height, width = size
     if img.shape[0] == height and img.shape[1] == width:
         return img
@@ -250,6 +344,43 @@ def resize(img: np.ndarray, size, interpolation: int) -> np.ndarray:
         # cubic/lanczos overshoot: keep float images inside [0, 1]
         np.clip(out, 0.0, 1.0, out=out)
     return out
+
+
+def resize_image(img: np.ndarray, size, *, interpolation="area") -> np.ndarray:
+    """Resize a canonical image with OpenCV, as :class:`Resize` does.
+
+    Parameters
+    ----------
+    img : ndarray of shape (H, W) or (H, W, 3)
+        A canonical image: ``uint8``, or ``float32`` with values in [0, 1].
+    size : tuple of (int, int)
+        Output ``(height, width)`` (NumPy order, not OpenCV's).
+    interpolation : {"area", "linear", "nearest", "cubic", "lanczos"}, \
+default="area"
+        OpenCV interpolation; cubic and Lanczos results of float images are
+        clipped to [0, 1].
+
+    Returns
+    -------
+    image : ndarray of shape (height, width) or (height, width, 3)
+        Same dtype as ``img``; ``img`` itself when it already has that size
+        (do not write to it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.image import resize_image
+    >>> resize_image(np.zeros((10, 20, 3), np.uint8), (4, 6)).shape
+    (4, 6, 3)
+    """
+    try:
+        flag = INTERPOLATIONS[interpolation]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"interpolation must be one of {sorted(INTERPOLATIONS)}, "
+            f"got {interpolation!r}."
+        ) from None
+    return resize(img, size, flag)
 
 
 def image_column(X, *, what="X"):

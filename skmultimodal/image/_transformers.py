@@ -207,7 +207,8 @@ class Grayscale(_ImageTransformer):
     >>> from skmultimodal.image import Grayscale
     >>> red = np.zeros((1, 1, 3), np.float32)
     >>> red[..., 0] = 1.0
-    >>> round(float(Grayscale().fit_transform([red])[0][0, 0]), 4)
+    >>> gray = Grayscale().fit_transform([red])[0]
+    >>> round(float(gray[0, 0]), 4)
     0.2989
     """
 

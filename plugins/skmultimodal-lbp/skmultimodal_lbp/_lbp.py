@@ -6,12 +6,10 @@ from numbers import Integral, Real
 
 import numpy as np
 from skimage.feature import local_binary_pattern
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from skmultimodal.image import Grayscale, Resize
-from skmultimodal.utils import parallel_map
+from skmultimodal.image import ImageExtractor, resize_image, to_gray
 
 __all__ = ["LBPFeatures", "n_lbp_bins"]
 
@@ -40,6 +38,9 @@ def n_lbp_bins(P: int, method: str) -> int:
 
 
 def _to_uint8(img: np.ndarray) -> np.ndarray:
+    # Rounds half to even in float64 (not skmultimodal.image.to_uint8's
+    # float32 half-up rounding), as this plugin always has: its features of
+    # float images stay exactly the same.
     if img.dtype == np.uint8:
         return img
     return np.clip(np.rint(np.asarray(img, dtype=np.float64) * 255.0), 0, 255).astype(
@@ -47,11 +48,12 @@ def _to_uint8(img: np.ndarray) -> np.ndarray:
     )
 
 
-class LBPFeatures(TransformerMixin, BaseEstimator):
+class LBPFeatures(ImageExtractor):
     """Local binary pattern (LBP) texture histograms of images.
 
     Each image is read, converted to gray (ITU-R 601, as
-    :class:`skmultimodal.image.Grayscale`), resized to ``size``, and turned
+    :class:`skmultimodal.image.Grayscale`), resized to ``size`` (area
+    interpolation, as :class:`skmultimodal.image.Resize`), and turned
     into LBP codes with :func:`skimage.feature.local_binary_pattern`. The
     image is split into a ``grid`` of cells and the normalised histogram of
     codes of each cell is one block of the output, so the features describe
@@ -74,11 +76,13 @@ class LBPFeatures(TransformerMixin, BaseEstimator):
     on_error : {"raise", "blank"}, default="raise"
         An unreadable item raises :class:`skmultimodal.image.ImageDecodeError`
         naming the row and the source, or (``"blank"``) is replaced by a
-        blank white image with one warning.
+        blank white image with one :class:`skmultimodal.image.ImageWarning`;
+        inside :class:`skmultimodal.fusion.ModalityFusion` such rows get the
+        composite's missing-value policy instead.
     n_jobs : int, default=None
         joblib workers used to read, resize and describe the images.
     verbose : int, default=0
-        Progress bar while reading when greater than 0.
+        Progress bar counting images when greater than 0.
 
     Attributes
     ----------
@@ -94,10 +98,10 @@ class LBPFeatures(TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    Reading goes through the public :class:`skmultimodal.image.Grayscale`
-    and :class:`skmultimodal.image.Resize` transformers, so every item type
-    and error rule of skmultimodal applies; the gray images of one
-    ``transform`` call are held in memory together (one byte per pixel).
+    Built on :class:`skmultimodal.image.ImageExtractor`: each item (path,
+    bytes or array, with every item type and error rule of skmultimodal) is
+    read and described inside the joblib workers, one image at a time, so
+    a column of paths is never decoded all at once.
 
     References
     ----------
@@ -118,15 +122,13 @@ class LBPFeatures(TransformerMixin, BaseEstimator):
     True
     """
 
+    # on_error, n_jobs and verbose: merged in from ImageExtractor
     _parameter_constraints: dict = {
         "P": [Interval(Integral, 1, 24, closed="both")],
         "R": [Interval(Real, 0, None, closed="neither")],
         "method": [StrOptions({"uniform", "nri_uniform", "ror", "default"})],
         "grid": [tuple],
         "size": [tuple],
-        "on_error": [StrOptions({"raise", "blank"})],
-        "n_jobs": [None, Integral],
-        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -162,24 +164,7 @@ class LBPFeatures(TransformerMixin, BaseEstimator):
                 f"integers{bound}, got {value!r}"
             )
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Check the parameters and that ``X`` is a column of images.
-
-        Nothing is learnt: the features are a fixed function of each image.
-
-        Parameters
-        ----------
-        X : column of images
-            Paths, encoded bytes or arrays (see
-            :class:`skmultimodal.image.ImageReader`).
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : LBPFeatures
-        """
+    def _check_params(self):
         self._check_pair(self.size, "size")
         self._check_pair(self.grid, "grid", upper=self.size)
         if self.method in ("default", "ror") and self.P > 16:
@@ -187,17 +172,11 @@ class LBPFeatures(TransformerMixin, BaseEstimator):
                 f"LBPFeatures: method={self.method!r} has 2**P bins per cell; "
                 f"P={self.P} is too large (use P <= 16 or method='uniform')"
             )
-        self._reader().fit(X)
         self.n_bins_ = n_lbp_bins(self.P, self.method)
-        self.n_features_out_ = self.grid[0] * self.grid[1] * self.n_bins_
-        return self
+        return self.grid[0] * self.grid[1] * self.n_bins_
 
-    def _reader(self):
-        return Grayscale(
-            on_error=self.on_error, n_jobs=self.n_jobs, verbose=self.verbose
-        )
-
-    def _histograms(self, gray: np.ndarray) -> np.ndarray:
+    def _extract(self, image):
+        gray = resize_image(to_gray(image), self.size)
         codes = local_binary_pattern(_to_uint8(gray), self.P, self.R, self.method)
         codes = codes.astype(np.int64)
         out = []
@@ -206,30 +185,6 @@ class LBPFeatures(TransformerMixin, BaseEstimator):
                 counts = np.bincount(cell.ravel(), minlength=self.n_bins_)
                 out.append(counts / max(cell.size, 1))
         return np.concatenate(out)
-
-    def transform(self, X):
-        """LBP histograms of each image.
-
-        Parameters
-        ----------
-        X : column of images
-            Paths, encoded bytes or arrays.
-
-        Returns
-        -------
-        features : ndarray of shape (n_samples, n_features_out_), dtype=float32
-            Per cell, the fraction of pixels with each LBP code.
-        """
-        check_is_fitted(self)
-        gray = self._reader().fit_transform(X)
-        resized = Resize(self.size, n_jobs=self.n_jobs).fit_transform(gray)
-        rows = parallel_map(
-            lambda i, img: self._histograms(img), resized, n_jobs=self.n_jobs
-        )
-        out = np.empty((len(rows), self.n_features_out_), dtype=np.float32)
-        for k, row in enumerate(rows):
-            out[k] = row
-        return out
 
     def get_feature_names_out(self, input_features=None):
         """``lbp_c<row>_<col>_b<bin>`` for every cell and bin.
@@ -253,10 +208,3 @@ class LBPFeatures(TransformerMixin, BaseEstimator):
             ],
             dtype=object,
         )
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.three_d_array = True
-        tags.transformer_tags.preserves_dtype = []
-        return tags

@@ -1,6 +1,7 @@
 """Unit tests of LBPFeatures (used directly, no registry needed)."""
 
 import pickle
+import warnings
 
 import cv2
 import numpy as np
@@ -8,9 +9,11 @@ import pandas as pd
 import pytest
 from skimage.feature import local_binary_pattern
 from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
 from skmultimodal_lbp import LBPFeatures, n_lbp_bins
 
-from skmultimodal.image import ImageDecodeError
+from skmultimodal.fusion import ModalityFusion
+from skmultimodal.image import ImageDecodeError, ImageExtractor, ImageWarning
 
 
 def _images(n=4, seed=0):
@@ -37,6 +40,41 @@ def test_matches_scikit_image_reference_on_one_cell():
     codes = local_binary_pattern(gray, 8, 2.0, "uniform").astype(int)
     expected = np.bincount(codes.ravel(), minlength=10) / codes.size
     np.testing.assert_allclose(out[0], expected, rtol=1e-6)
+
+
+def _reference(rgb, P, R, method, grid, size):
+    """LBP histograms computed directly: ITU-R 601 gray, area resize,
+    scikit-image's codes, per-cell fractions."""
+    gray = np.rint(rgb.astype(np.float64) @ [0.2989, 0.5870, 0.1140]).astype(np.uint8)
+    gray = cv2.resize(gray, size[::-1], interpolation=cv2.INTER_AREA)
+    codes = local_binary_pattern(gray, P, R, method).astype(int)
+    n_bins = n_lbp_bins(P, method)
+    return np.concatenate(
+        [
+            np.bincount(cell.ravel(), minlength=n_bins) / cell.size
+            for band in np.array_split(codes, grid[0], axis=0)
+            for cell in np.array_split(band, grid[1], axis=1)
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "P, R, method, grid, size",
+    [
+        (8, 1.0, "uniform", (2, 2), (64, 64)),
+        (16, 2.0, "nri_uniform", (3, 2), (30, 24)),
+        (4, 1.5, "ror", (1, 3), (20, 21)),
+    ],
+)
+def test_matches_direct_scikit_image_computation(P, R, method, grid, size):
+    rng = np.random.RandomState(2)
+    images = [
+        rng.randint(0, 256, (70 + 3 * k, 66, 3), dtype=np.uint8) for k in range(3)
+    ]
+    est = LBPFeatures(P=P, R=R, method=method, grid=grid, size=size)
+    out = est.fit_transform(images)
+    expected = [_reference(img, P, R, method, grid, size) for img in images]
+    np.testing.assert_allclose(out, np.asarray(expected, dtype=np.float32))
 
 
 def test_paths_bytes_and_arrays_agree(tmp_path):
@@ -85,6 +123,52 @@ def test_clone_pickle_and_no_mutation():
     np.testing.assert_allclose(clone(est).fit_transform(images), out)
     for a, b in zip(images, copies):
         np.testing.assert_array_equal(a, b)
+
+
+def test_n_jobs_2_equals_n_jobs_1(tmp_path):
+    paths = []
+    for k, img in enumerate(_images(6)):
+        paths.append(str(tmp_path / f"x{k}.png"))
+        cv2.imwrite(paths[-1], img)
+    one = LBPFeatures(size=(16, 16), n_jobs=1).fit_transform(paths)
+    two = LBPFeatures(size=(16, 16), n_jobs=2).fit_transform(paths)
+    np.testing.assert_array_equal(one, two)
+
+
+def test_blank_warns_alone_and_is_missing_inside_modality_fusion():
+    images = _images(4)
+    images[2] = "/no/such/file.png"
+    with pytest.warns(ImageWarning, match=r"row 2, path '/no/such/file\.png'"):
+        alone = LBPFeatures(size=(16, 16), on_error="blank").fit_transform(images)
+    white = LBPFeatures(size=(16, 16)).fit_transform([np.full((5, 5), 255, np.uint8)])
+    np.testing.assert_array_equal(alone[2], white[0])
+
+    X = pd.DataFrame(
+        {"image": images, "text": ["red cat", "blue dog", "red dog", "blue cat"]}
+    )
+    fusion = ModalityFusion(
+        [
+            ("image", LBPFeatures(size=(16, 16), on_error="blank"), "image"),
+            ("text", TfidfVectorizer(), "text"),
+        ],
+        missing="zero",
+    )
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        Z = fusion.fit_transform(X)
+    messages = [str(w.message) for w in record if issubclass(w.category, ImageWarning)]
+    assert len(messages) == 1 and messages[0].startswith("ModalityFusion")
+    Z = Z.toarray() if hasattr(Z, "toarray") else np.asarray(Z)
+    n_image = len(fusion.named_transformers_["image"].get_feature_names_out())
+    np.testing.assert_array_equal(Z[2, :n_image], 0.0)
+    assert (np.abs(Z[[0, 1, 3], :n_image]).sum(axis=1) > 0).all()
+
+
+def test_built_on_the_public_image_extractor():
+    # the reading, error and parallel machinery is skmultimodal's own
+    assert issubclass(LBPFeatures, ImageExtractor)
+    assert "transform" not in vars(LBPFeatures)
+    assert "fit" not in vars(LBPFeatures)
 
 
 def test_satisfies_feature_extractor_interface():

@@ -1,0 +1,271 @@
+"""The public base class of feature extractors that describe one image at a time."""
+
+from __future__ import annotations
+
+import numbers
+from abc import ABCMeta, abstractmethod
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from skmultimodal.utils import describe_row
+
+from ._io import ItemFunction, image_column, run_items
+
+__all__ = ["ImageExtractor"]
+
+
+class _ExtractItem(ItemFunction):
+    """Per-item callable shipped to the joblib workers: read the item, then
+    call the extractor's ``_extract``. It pickles as ``on_error`` plus the
+    bound method, i.e. the estimator itself."""
+
+    def __init__(self, on_error, extract):
+        super().__init__(on_error)
+        self.process = extract
+
+
+def _stack(rows, n_features, labels, owner):
+    """Rows -> float32 matrix, freeing each row as it is copied."""
+    out = np.empty((len(rows), n_features), dtype=np.float32)
+    expected = (n_features,)
+    for k in range(len(rows)):
+        row = rows[k]
+        if getattr(row, "shape", None) != expected and np.shape(row) != expected:
+            raise ValueError(
+                f"{owner}._extract returned an array of shape {np.shape(row)} "
+                f"for the image at {describe_row(labels, k)}; expected "
+                f"shape {expected} (the number of features _check_params "
+                "returned)."
+            )
+        out[k] = row
+        rows[k] = None
+    return out
+
+
+class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
+    """Base class for feature extractors that describe each image on its own.
+
+    Subclass it to write an image feature extractor (a plugin, or your
+    own): declare the parameters and implement two small hooks; reading,
+    errors, parallelism and the scikit-learn API come from this class.
+    :class:`HOGFeatures`, :class:`PixelFeatures` and
+    :class:`ColorHistogram` are built on it.
+
+    A subclass provides:
+
+    ``__init__``
+        Keyword parameters with defaults, each stored unchanged under its
+        own name, including ``on_error``, ``n_jobs`` and ``verbose``
+        (scikit-learn's rule, so ``get_params``, ``clone`` and GridSearchCV
+        work). A subclass without parameters of its own can omit it.
+    ``_parameter_constraints`` (optional)
+        Constraints of its own parameters (``Interval``, ``StrOptions``,
+        ...); they are merged with those of the base classes, so
+        ``on_error``, ``n_jobs`` and ``verbose`` need not be repeated.
+    ``_check_params(self) -> int``
+        Check what the constraints cannot (relations between parameters)
+        by raising ``ValueError``, and return the number of output
+        features. Called by :meth:`fit`, after the constraints.
+    ``_extract(self, image) -> ndarray``
+        The features of **one** image as a 1-D array of that length.
+        ``image`` is canonical: ``uint8``, or ``float32`` with values in
+        [0, 1], of shape ``(H, W)`` (gray) or ``(H, W, 3)`` (RGB order,
+        alpha already composited on white). It may share memory with the
+        user's input: never write to it. :func:`to_gray`, :func:`to_rgb`,
+        :func:`to_uint8`, :func:`to_float` and :func:`resize_image` do the
+        usual preparation.
+    ``_feature_prefix`` (optional)
+        Class attribute: output names are ``<prefix>0``, ``<prefix>1``,
+        ...; the default is the lower-case class name. Override
+        :meth:`get_feature_names_out` for other names.
+
+    Parameters
+    ----------
+    on_error : {"raise", "blank"}, default="raise"
+        What to do with an item that cannot be read (missing file, bytes
+        that are not an image, truncated PNG/JPEG data, zero-size image,
+        unsupported array shape or dtype, missing value): ``"raise"`` raises
+        :class:`ImageDecodeError` naming the row and the source;
+        ``"blank"`` uses a blank white image instead and emits one
+        :class:`ImageWarning` with the same details.
+
+    n_jobs : int, default=None
+        Number of joblib workers for the per-image work (``None`` means 1
+        unless in a :func:`joblib.parallel_backend` context, ``-1`` all
+        cores).
+
+    verbose : int, default=0
+        Show a progress bar counting images when greater than 0.
+
+    Attributes
+    ----------
+    n_features_out_ : int
+        Number of output features (what ``_check_params`` returned).
+
+    See Also
+    --------
+    HOGFeatures, PixelFeatures, ColorHistogram : extractors built on it.
+    ImageFeatures : choose a registered extractor by name.
+
+    Notes
+    -----
+    :meth:`transform` reads each item (path, encoded bytes or array) and
+    calls ``_extract`` on it inside the joblib workers, one image at a
+    time, so a column of paths is never decoded all at once: only the
+    output matrix grows with the number of images. With ``n_jobs`` other
+    than 1 the bound method ``self._extract`` is pickled, with the
+    estimator, to the workers: keep the estimator's attributes picklable.
+    Objects that cannot be pickled or are costly to build (an OpenCV
+    descriptor, a lookup table) belong in a per-process cache, e.g. a
+    module-level function decorated with :func:`functools.lru_cache` and
+    keyed by the parameters.
+
+    With ``on_error="blank"`` inside
+    :class:`~skmultimodal.fusion.ModalityFusion` or
+    :class:`~skmultimodal.fusion.LateFusionClassifier`, the blanked rows are
+    handed to the composite (see
+    :func:`skmultimodal.utils.collect_unreadable`), which applies its
+    missing-value policy to them, instead of a warning.
+
+    ``fit`` reads no image: the features are fixed functions of each image.
+    An extractor that learns from the data overrides ``fit`` and calls
+    ``super().fit(X, y)`` first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from numbers import Real
+    >>> from skmultimodal.image import ImageExtractor, to_float, to_rgb
+    >>> class MeanColor(ImageExtractor):
+    ...     _parameter_constraints = {"scale": [Real]}
+    ...     _feature_prefix = "mean_"
+    ...
+    ...     def __init__(self, *, scale=1.0, on_error="raise", n_jobs=None, verbose=0):
+    ...         self.scale = scale
+    ...         self.on_error = on_error
+    ...         self.n_jobs = n_jobs
+    ...         self.verbose = verbose
+    ...
+    ...     def _check_params(self):
+    ...         return 3
+    ...
+    ...     def _extract(self, image):
+    ...         return to_float(to_rgb(image)).mean(axis=(0, 1)) * self.scale
+    >>> red = np.zeros((4, 4, 3), np.uint8)
+    >>> red[..., 0] = 255
+    >>> est = MeanColor(scale=2.0).fit([red])
+    >>> est.transform([red, np.zeros((3, 3), np.uint8)]).tolist()
+    [[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    >>> est.get_feature_names_out().tolist()
+    ['mean_0', 'mean_1', 'mean_2']
+    """
+
+    _parameter_constraints: dict = {
+        "on_error": [StrOptions({"raise", "blank"})],
+        "n_jobs": [None, numbers.Integral],
+        "verbose": ["verbose"],
+    }
+    _feature_prefix = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # A subclass declares the constraints of its own parameters; those
+        # of its bases are merged in (its own win on a shared name).
+        merged = {}
+        for klass in reversed(cls.__mro__):
+            merged.update(vars(klass).get("_parameter_constraints", {}))
+        cls._parameter_constraints = merged
+
+    def __init__(self, *, on_error="raise", n_jobs=None, verbose=0):
+        self.on_error = on_error
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    @abstractmethod
+    def _check_params(self) -> int:
+        """Check the parameters; return the number of output features."""
+
+    @abstractmethod
+    def _extract(self, image: np.ndarray) -> np.ndarray:
+        """The 1-D feature row of one canonical image."""
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Check the parameters and that ``X`` is a non-empty column of images.
+
+        Images are not read here: the features are fixed functions of each
+        image, so nothing is learned from the data.
+
+        Parameters
+        ----------
+        X : column of images
+            Paths, encoded bytes or arrays (see :class:`ImageReader`).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted extractor.
+        """
+        n_features = self._check_params()
+        image_column(X)
+        self.n_features_out_ = int(n_features)
+        return self
+
+    def transform(self, X):
+        """Compute the features of each image.
+
+        Parameters
+        ----------
+        X : column of images
+            Paths, encoded bytes or arrays; a Series, one-column DataFrame,
+            list, 1-D object array or an ``(n, H, W[, C])`` stack.
+
+        Returns
+        -------
+        features : ndarray of shape (n_samples, n_features_out_), dtype=float32
+            One row per image.
+        """
+        check_is_fitted(self)
+        items, labels = image_column(X)
+        name = type(self).__name__
+        rows = run_items(
+            _ExtractItem(self.on_error, self._extract),
+            items,
+            labels,
+            n_jobs=self.n_jobs,
+            verbose=self.verbose,
+            desc=name,
+        )
+        return _stack(rows, self.n_features_out_, labels, name)
+
+    def get_feature_names_out(self, input_features=None):
+        """Output feature names ``<prefix>0``, ``<prefix>1``, ...
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored (the input is a column of images).
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        check_is_fitted(self)
+        prefix = self._feature_prefix
+        if prefix is None:
+            prefix = type(self).__name__.lower()
+        return np.asarray(
+            [f"{prefix}{k}" for k in range(self.n_features_out_)], dtype=object
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        tags.transformer_tags.preserves_dtype = []
+        return tags
