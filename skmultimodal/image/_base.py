@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from skmultimodal.utils import describe_row
 
 from ._io import ItemFunction, image_column, run_items
+from ._transformers import _COMMON_PARAMS
 
 __all__ = ["ImageExtractor"]
 
@@ -46,7 +47,7 @@ def _stack(rows, n_features, labels, owner):
 
 
 class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
-    """Base class for feature extractors that describe each image on its own.
+    __doc__ = f"""Base class for feature extractors that describe each image on its own.
 
     Subclass it to write an image feature extractor (a plugin, or your
     own): declare the parameters and implement two small hooks; reading,
@@ -83,22 +84,7 @@ class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
         :meth:`get_feature_names_out` for other names.
 
     Parameters
-    ----------
-    on_error : {"raise", "blank"}, default="raise"
-        What to do with an item that cannot be read (missing file, bytes
-        that are not an image, truncated PNG/JPEG data, zero-size image,
-        unsupported array shape or dtype, missing value): ``"raise"`` raises
-        :class:`ImageDecodeError` naming the row and the source;
-        ``"blank"`` uses a blank white image instead and emits one
-        :class:`ImageWarning` with the same details.
-
-    n_jobs : int, default=None
-        Number of joblib workers for the per-image work (``None`` means 1
-        unless in a :func:`joblib.parallel_backend` context, ``-1`` all
-        cores).
-
-    verbose : int, default=0
-        Show a progress bar counting images when greater than 0.
+    ----------{_COMMON_PARAMS}
 
     Attributes
     ----------
@@ -140,7 +126,7 @@ class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
     >>> from numbers import Real
     >>> from skmultimodal.image import ImageExtractor, to_float, to_rgb
     >>> class MeanColor(ImageExtractor):
-    ...     _parameter_constraints = {"scale": [Real]}
+    ...     _parameter_constraints = {{"scale": [Real]}}
     ...     _feature_prefix = "mean_"
     ...
     ...     def __init__(self, *, scale=1.0, on_error="raise", n_jobs=None, verbose=0):
