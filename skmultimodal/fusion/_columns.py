@@ -15,7 +15,7 @@ from sklearn.base import clone
 from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.validation import _check_feature_names, _check_n_features
 
-from skmultimodal.utils import describe_row, is_missing
+from skmultimodal.utils import describe_failures, is_missing
 
 
 class ColumnComposition(_BaseComposition):
@@ -305,8 +305,6 @@ def missing_mask(data):
 def _string_missing_mask(values):
     """The mask of a column of strings (paths, texts) with missing values
     among them, vectorised; None for any other column."""
-    if values.dtype.kind in "US":
-        return values == values.dtype.type()
     if values.dtype != object or len(values) == 0:
         return None
     if pd.api.types.infer_dtype(values, skipna=True) != "string":
@@ -394,19 +392,17 @@ def unreadable_to_missing(
         return None
     positions = unreadable.rows
     rows = present[positions]
-    shown = "; ".join(
-        f"{describe_row(index, int(r))}, {unreadable.reasons[int(p)]}"
-        for r, p in zip(rows[:5], positions[:5])
+    shown = describe_failures(
+        index, [(int(r), unreadable.reasons[int(p)]) for r, p in zip(rows, positions)]
     )
-    more = f"; and {len(rows) - 5} more" if len(rows) > 5 else ""
     if raise_error:
         raise ValueError(
             f"modality {name!r} could not be read in {len(rows)} row(s) in "
-            f"{where}: {shown}{more}. {hint}"
+            f"{where}: {shown}. {hint}"
         )
     warnings.warn(
         f"{owner}: modality {name!r} could not be read in {len(rows)} row(s) "
-        f"in {where}; treated as missing: {shown}{more}",
+        f"in {where}; treated as missing: {shown}",
         unreadable.category or UserWarning,
         stacklevel=4,
     )

@@ -20,8 +20,16 @@ from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import ImageExtractor
-from ._io import INTERPOLATIONS, resize, to_float, to_gray, to_rgb, to_uint8
-from ._transformers import _COMMON_PARAMS, _check_size
+from ._io import (
+    INTERPOLATIONS,
+    _check_size,
+    resize,
+    to_float,
+    to_gray,
+    to_rgb,
+    to_uint8,
+)
+from ._transformers import _COMMON_PARAMS
 
 
 def _prepare(est, img):

@@ -7,13 +7,20 @@ shape ``(H, W)`` (gray) or ``(H, W, 3)`` (RGB). Alpha is composited on white,
 
 from __future__ import annotations
 
+import numbers
 import os
 import warnings
 
 import cv2
 import numpy as np
 
-from skmultimodal.utils import as_column, describe_row, is_missing, report_unreadable
+from skmultimodal.utils import (
+    as_column,
+    describe_failures,
+    describe_row,
+    is_missing,
+    report_unreadable,
+)
 
 __all__ = [
     "ImageDecodeError",
@@ -210,6 +217,38 @@ def read_item(item) -> np.ndarray:
     )
 
 
+def _check_size(size, name="size"):
+    if (
+        not isinstance(size, tuple)
+        or len(size) != 2
+        or not all(isinstance(s, numbers.Integral) and s >= 1 for s in size)
+    ):
+        raise ValueError(
+            f"{name} must be a (height, width) tuple of two positive integers, "
+            f"got {size!r}."
+        )
+
+
+def _check_canonical(img, func):
+    """Refuse anything but a canonical image in the public helpers (the
+    image machinery only ever hands them canonical images)."""
+    if not (
+        isinstance(img, np.ndarray)
+        and img.dtype in (np.uint8, np.float32)
+        and (img.ndim == 2 or (img.ndim == 3 and img.shape[2] == 3))
+    ):
+        what = (
+            f"array of shape {img.shape} and dtype {img.dtype}"
+            if isinstance(img, np.ndarray)
+            else type(img).__name__
+        )
+        raise ValueError(
+            f"{func} takes a canonical image: a uint8 or float32 array of shape "
+            f"(H, W) or (H, W, 3); got {what}. Read images with ImageReader or "
+            "inside an ImageExtractor, which hand out canonical images."
+        )
+
+
 def to_uint8(img: np.ndarray) -> np.ndarray:
     """A canonical image as ``uint8``.
 
@@ -231,6 +270,7 @@ def to_uint8(img: np.ndarray) -> np.ndarray:
     >>> to_uint8(np.array([[0.0, 0.5, 1.0]], np.float32)).tolist()
     [[0, 128, 255]]
     """
+    _check_canonical(img, "to_uint8")
     if img.dtype == np.uint8:
         return img
     return (img * 255.0 + 0.5).astype(np.uint8)
@@ -257,6 +297,7 @@ def to_float(img: np.ndarray) -> np.ndarray:
     >>> to_float(np.array([[0, 51, 255]], np.uint8)).tolist()
     [[0.0, 0.20000000298023224, 1.0]]
     """
+    _check_canonical(img, "to_float")
     if img.dtype != np.uint8:
         return img.astype(np.float32, copy=False)
     out = img.astype(np.float32)
@@ -292,6 +333,7 @@ def to_gray(img: np.ndarray) -> np.ndarray:
     >>> to_gray(np.array([[[255, 0, 0], [0, 0, 255]]], np.uint8)).tolist()
     [[76, 29]]
     """
+    _check_canonical(img, "to_gray")
     if img.ndim == 2:
         return img
     return cv2.transform(img, _GRAY_MATRIX)
@@ -317,6 +359,7 @@ def to_rgb(img: np.ndarray) -> np.ndarray:
     >>> to_rgb(np.zeros((4, 5), np.uint8)).shape
     (4, 5, 3)
     """
+    _check_canonical(img, "to_rgb")
     if img.ndim == 3:
         return img
     return cv2.merge([img, img, img])
@@ -373,6 +416,8 @@ default="area"
     >>> resize_image(np.zeros((10, 20, 3), np.uint8), (4, 6)).shape
     (4, 6, 3)
     """
+    _check_canonical(img, "resize_image")
+    _check_size(size)
     try:
         flag = INTERPOLATIONS[interpolation]
     except (KeyError, TypeError):
@@ -458,15 +503,11 @@ def run_items(func, items, labels, *, n_jobs, verbose, desc):
     if failed and not report_unreadable(
         {k: results[k].message for k in failed}, category=ImageWarning
     ):
-        shown = [
-            f"{describe_row(labels, results[k].index)}, {results[k].message}"
-            for k in failed[:5]
-        ]
-        more = f"; and {len(failed) - 5} more" if len(failed) > 5 else ""
+        shown = describe_failures(
+            labels, [(results[k].index, results[k].message) for k in failed]
+        )
         warnings.warn(
-            f"substituted a blank image for {len(failed)} unreadable item(s): "
-            + "; ".join(shown)
-            + more,
+            f"substituted a blank image for {len(failed)} unreadable item(s): " + shown,
             ImageWarning,
             stacklevel=3,
         )

@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._io import (
     INTERPOLATIONS,
     ItemFunction,
+    _check_size,
     image_column,
     resize,
     run_items,
@@ -278,18 +279,6 @@ default="area"
 
     def _process(self, img):
         return resize(img, self.size, INTERPOLATIONS[self.interpolation])
-
-
-def _check_size(size, name="size"):
-    if (
-        not isinstance(size, tuple)
-        or len(size) != 2
-        or not all(isinstance(s, numbers.Integral) and s >= 1 for s in size)
-    ):
-        raise ValueError(
-            f"{name} must be a (height, width) tuple of two positive integers, "
-            f"got {size!r}."
-        )
 
 
 class Binarize(_ImageTransformer):

@@ -66,6 +66,25 @@ def describe_row(labels, i) -> str:
     return f"row {i} (index {label!r})"
 
 
+def describe_failures(labels, failures, limit=5) -> str:
+    """``"row 3 (index 'a'), why; row 7, why; and 4 more"`` for messages.
+
+    ``failures`` is a sequence of ``(position, reason)`` pairs; the first
+    ``limit`` are spelled out.
+
+    Examples
+    --------
+    >>> from skmultimodal.utils import describe_failures
+    >>> describe_failures(["a", "b", "c"], [(0, "gone"), (2, "bad")], limit=1)
+    "row 0 (index 'a'), gone; and 1 more"
+    """
+    shown = "; ".join(
+        f"{describe_row(labels, i)}, {why}" for i, why in failures[:limit]
+    )
+    more = f"; and {len(failures) - limit} more" if len(failures) > limit else ""
+    return shown + more
+
+
 def is_missing(value) -> bool:
     """None, NaN/NA, or an empty string/bytes: a missing modality value."""
     if value is None:

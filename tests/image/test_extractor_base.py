@@ -343,3 +343,30 @@ def test_documented_examples_run_and_print_what_they_claim(page):
         assert_code_blocks_print_what_they_claim(
             DOCS / page, containing="ImageExtractor"
         )
+
+
+@pytest.mark.parametrize(
+    "bad, what",
+    [
+        (np.zeros((4, 4, 4), np.uint8), r"shape \(4, 4, 4\) and dtype uint8"),
+        (np.zeros((4, 4), np.float64), r"shape \(4, 4\) and dtype float64"),
+        (np.zeros(5, np.uint8), r"shape \(5,\)"),
+        ([[0, 1]], "got list"),
+    ],
+)
+@pytest.mark.parametrize("helper", [to_gray, to_rgb, to_uint8, to_float])
+def test_public_helpers_refuse_non_canonical_images(helper, bad, what):
+    with pytest.raises(
+        ValueError, match=rf"{helper.__name__} takes a canonical .*{what}"
+    ):
+        helper(bad)
+
+
+def test_resize_image_refuses_bad_arguments():
+    img = np.zeros((6, 6), np.uint8)
+    with pytest.raises(ValueError, match="resize_image takes a canonical image"):
+        resize_image(np.zeros((6, 6, 2), np.uint8), (3, 3))
+    with pytest.raises(ValueError, match=r"size must be a \(height, width\) tuple"):
+        resize_image(img, (0, 3))
+    with pytest.raises(ValueError, match="interpolation must be one of"):
+        resize_image(img, (3, 3), interpolation="bicubic")
