@@ -60,6 +60,8 @@ TRUSTED_TYPES = (
     "skmultimodal.fusion._methods.TensorFusion",
     "skmultimodal.fusion._methods.AttentionFusion",
     "skmultimodal.fusion._methods.TokenFusion",
+    "skmultimodal.fusion._methods.StackFusion",
+    "skmultimodal.fusion._methods.LateFusion",
     "skmultimodal.fusion._layout.Block",
     "skmultimodal.fusion._layout.BlockLayout",
     "skmultimodal.fusion._layout.FusedArray",

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 from sklearn.base import clone
-from sklearn.pipeline import Pipeline, make_union
+from sklearn.pipeline import FeatureUnion, Pipeline, make_union
 from sklearn.preprocessing import StandardScaler
 
 __all__ = [
     "ATTENTION_SETTINGS",
     "CLASSIFIERS",
-    "FUSION_DEFAULTS",
+    "DEFAULT_METHOD",
     "make_multimodal_pipeline",
 ]
 
 #: Named classifiers accepted by :func:`make_multimodal_pipeline`.
 CLASSIFIERS = ("logistic", "attention")
 
-#: ``method_params`` used when a fusion method is given by name and no
-#: ``method_params`` are passed (tuned on the emoji data, see the fusion
-#: user guide). Methods not listed here use their own defaults.
-FUSION_DEFAULTS = {
-    "concat": {"block_norm": "frobenius"},
-}
+#: Fusion method of :func:`make_multimodal_pipeline` when ``method=None`` and
+#: there are several modalities: out-of-fold stacking of per-modality class
+#: scores plus a joint one, which adapts to how informative each modality is
+#: (see the robustness table of the fusion user guide).
+DEFAULT_METHOD = "stack"
 
 
 #: Settings of :class:`~skmultimodal.models.MultimodalAttentionClassifier`
@@ -72,12 +71,24 @@ def _takes_on_error(name):
     return "on_error" in cls().get_params(deep=False)
 
 
+_WORDS = {"sublinear_tf": True}
+_CHARS = {"sublinear_tf": True, "analyzer": "char_wb", "ngram_range": (3, 5)}
+
+
 def _text_branch(text_features, memory):
-    """Default text branch: TF-IDF (sublinear tf), sparse."""
+    """Default text branch: word and character n-gram TF-IDF (sublinear tf),
+    sparse."""
     from skmultimodal.text import TextFeatures
 
     if text_features is None:
-        features = TextFeatures("tfidf", method_params={"sublinear_tf": True})
+        # Words and character 3-5-grams (within word boundaries): the
+        # character n-grams match word forms and compounds the words miss.
+        features = FeatureUnion(
+            [
+                ("words", TextFeatures("tfidf", method_params=dict(_WORDS))),
+                ("chars", TextFeatures("tfidf", method_params=dict(_CHARS))),
+            ]
+        )
     elif isinstance(text_features, str):
         features = TextFeatures(text_features)
     else:
@@ -128,12 +139,12 @@ def make_multimodal_pipeline(
 ):
     """Build a ready-to-fit image + text classification pipeline.
 
-    The result is an ordinary scikit-learn estimator: for early fusion a
+    The result is an ordinary scikit-learn
     :class:`~sklearn.pipeline.Pipeline` ``[("fusion", ModalityFusion),
-    ("classifier", <classifier>)]``, for ``method="late"`` a
-    :class:`~skmultimodal.fusion.LateFusionClassifier`. It takes the
-    DataFrame with the modality columns and is what ``skmultimodal
-    evaluate`` and ``skmultimodal train`` fit.
+    ("classifier", <classifier>)]``, whatever the method, so one grid over
+    ``fusion__method`` can compare every method (``"late"`` included). It
+    takes the DataFrame with the modality columns and is what
+    ``skmultimodal evaluate`` and ``skmultimodal train`` fit.
 
     Parameters
     ----------
@@ -143,12 +154,16 @@ def make_multimodal_pipeline(
     text : str or None, default="text"
         Column holding the texts. None leaves the text modality out.
     method : str, FusionMethod or None, default=None
-        Fusion method: ``"late"`` for late fusion, otherwise any
-        ``ModalityFusion(method=...)`` value (``"concat"``, ``"product"``,
-        ``"sum"``, ``"mean"``, ``"tensor"``, ``"attention"``, ``"tokens"``,
-        a plugin's name, or an instance). None means ``"concat"``, also for
-        the attention classifier, which finds the modality blocks in the
-        fused output and treats each as a token.
+        Fusion method: any ``ModalityFusion(method=...)`` value
+        (``"stack"``, ``"concat"``, ``"product"``, ``"sum"``, ``"mean"``,
+        ``"tensor"``, ``"attention"``, ``"tokens"``, ``"late"``, a plugin's
+        name, or a configured instance such as
+        ``ConcatFusion(block_norm="l2")``). None means ``"stack"``
+        (:data:`DEFAULT_METHOD`: out-of-fold stacking of per-modality and
+        joint class scores, which adapts to how informative each modality
+        is) with two or more modalities, and ``"concat"`` with one. The
+        attention classifier finds the modality blocks in the fused output
+        and treats each as a token.
     classifier : {"logistic", "attention"}, estimator or None, default=None
         ``None``/``"logistic"``: ``LogisticRegression(C=10, max_iter=3000)``;
         ``"attention"``: :class:`~skmultimodal.models.MultimodalAttentionClassifier`
@@ -163,21 +178,21 @@ def make_multimodal_pipeline(
         The features are standardised.
     text_features : str, transformer or None, default=None
         Text feature extractor: a registered name (``"tfidf"``, ...), a
-        transformer instance, or None for TF-IDF with sublinear term
-        frequency (rows L2-normalised, kept sparse).
+        transformer instance, or None for the union of a word TF-IDF and a
+        character 3-5-gram TF-IDF (``analyzer="char_wb"``), both with
+        sublinear term frequency (rows L2-normalised, kept sparse).
     method_params : dict or None, default=None
-        Parameters of the fusion method (see :class:`ModalityFusion`).
-    weights : dict, list, "auto" or None, default=None
-        Per-modality weights: ``ModalityFusion(weights=...)`` for early
-        fusion, ``LateFusionClassifier(weights=...)`` for late fusion (None
-        means ``"auto"`` there: learned by an internal 3-fold cross-validation).
+        Parameters of the fusion method: the method is then built as a
+        configured instance (``method="concat", method_params={"block_norm":
+        "l2"}`` gives ``method=ConcatFusion(block_norm="l2")``), so its
+        parameters travel with it in a grid.
+    weights : dict, list or None, default=None
+        Per-modality weights, ``ModalityFusion(weights=...)``.
     missing : {"error", "zero", "mean", "indicator"}, default="error"
-        Missing-modality policy of :class:`ModalityFusion` (early fusion);
-        for late fusion any value but ``"error"`` means
-        ``LateFusionClassifier(missing="skip")``. Except with ``"error"``,
-        the image extractors named here (default or by name) are built with
-        ``on_error="blank"``, so an unreadable image file is a missing
-        image too rather than a failed fit.
+        Missing-modality policy of :class:`ModalityFusion`. Except with
+        ``"error"``, the image extractors named here (default or by name)
+        are built with ``on_error="blank"``, so an unreadable image file is
+        a missing image too rather than a failed fit.
     memory : str, joblib.Memory or None, default=None
         Caches the fitted feature extractors of each branch (see
         :class:`~sklearn.pipeline.Pipeline`), so several pipelines fitted on
@@ -185,11 +200,12 @@ def make_multimodal_pipeline(
     n_jobs : int or None, default=None
         Branches fitted in parallel.
     random_state : int or None, default=None
-        Seed of the attention classifier and of randomised fusion methods.
+        Seed of the attention classifier and of the fusion method's internal
+        folds (``ModalityFusion(random_state=...)``).
 
     Returns
     -------
-    estimator : Pipeline or LateFusionClassifier
+    estimator : Pipeline
         Unfitted.
 
     See Also
@@ -204,14 +220,14 @@ def make_multimodal_pipeline(
     >>> [name for name, _ in pipe.steps]
     ['fusion', 'classifier']
     >>> pipe.named_steps["fusion"].method
-    'concat'
+    'stack'
     >>> fusion = make_multimodal_pipeline(text=None).named_steps["fusion"]
     >>> [name for name, _, _ in fusion.transformers]
     ['image']
-    >>> type(make_multimodal_pipeline(method="late")).__name__
-    'LateFusionClassifier'
+    >>> make_multimodal_pipeline(method="late").named_steps["fusion"].method
+    'late'
     """
-    from skmultimodal.fusion import LateFusionClassifier, ModalityFusion
+    from skmultimodal.fusion import ModalityFusion
 
     if image is None and text is None:
         raise ValueError("At least one of image= and text= must name a column.")
@@ -224,49 +240,36 @@ def make_multimodal_pipeline(
     if text is not None:
         branches.append(("text", _text_branch(text_features, memory), text))
 
-    if isinstance(method, str) and method == "late":
-        clf = _make_classifier(classifier, random_state)
-        estimators = [
-            (name, Pipeline([("features", branch), ("classifier", clone(clf))]), col)
-            for name, branch, col in branches
-        ]
-        return LateFusionClassifier(
-            estimators,
-            weights="auto" if weights is None else weights,
-            missing="error" if missing == "error" else "skip",
-            cv=3,
-            n_jobs=n_jobs,
-        )
-
     if method is None:
-        method = "concat"
-    if method_params is None and isinstance(method, str):
-        method_params = FUSION_DEFAULTS.get(method)
-        if method_params is not None:
-            method_params = dict(method_params)
-    if random_state is not None and isinstance(method, str):
-        method_params = _with_seed(method, method_params, random_state)
+        method = DEFAULT_METHOD if len(branches) > 1 else "concat"
+    if method_params is not None:
+        method = _method_instance(method, method_params)
     fusion = ModalityFusion(
         branches,
         method=method,
-        method_params=method_params,
         weights=weights,
         missing=missing,
         n_jobs=n_jobs,
+        random_state=random_state,
     )
     clf = _make_classifier(classifier, random_state)
     return Pipeline([("fusion", fusion), ("classifier", clf)])
 
 
-def _with_seed(method, method_params, random_state):
-    """Add ``random_state`` to the method's parameters when it takes one."""
-    from skmultimodal.plugins import get_registry
+def _method_instance(method, method_params):
+    """``method`` (a name or an instance) configured with ``method_params``."""
+    from sklearn.base import clone
 
-    try:
+    if isinstance(method, str):
+        from skmultimodal.plugins import get_registry
+
         cls = get_registry("fusion_method").get(method)
-    except ValueError:
-        return method_params  # ModalityFusion reports the unknown name
-    if "random_state" in cls().get_params(deep=False):
-        method_params = dict(method_params or {})
-        method_params.setdefault("random_state", random_state)
-    return method_params
+        valid = cls().get_params(deep=False)
+        unknown = sorted(set(method_params) - set(valid))
+        if unknown:
+            raise ValueError(
+                f"method_params {unknown} are not parameters of fusion method "
+                f"{method!r}; valid parameters: {sorted(valid)}"
+            )
+        return cls(**method_params)
+    return clone(method).set_params(**method_params)

@@ -6,8 +6,6 @@ from numbers import Integral
 
 import numpy as np
 from joblib import Parallel, delayed
-from scipy.optimize import minimize
-from scipy.special import logsumexp, softmax
 from sklearn.base import ClassifierMixin, _fit_context, clone
 from sklearn.model_selection import check_cv, cross_val_predict
 from sklearn.utils import Bunch
@@ -29,10 +27,9 @@ from ._columns import (
     validate_table,
     warn_unreported_blanks,
 )
+from ._pooling import EPS, check_weights, learn_pool_weights, pool
 
 __all__ = ["LateFusionClassifier"]
-
-_EPS = 1e-12
 
 
 def _fit_one(estimator, data, y):
@@ -278,76 +275,32 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
 
     def _resolve_weights(self, mods, y, n):
         names = [name for name, _, _ in self.estimators]
-        m = len(names)
         w = self.weights
         if w is None:
-            return np.full(m, 1.0 / m)
+            return np.full(len(names), 1.0 / len(names))
         if isinstance(w, str):  # "auto"
             return self._learn_weights(mods, y, n)
-        if isinstance(w, dict):
-            unknown = sorted(set(w) - set(names))
-            if unknown:
-                raise ValueError(
-                    f"weights name unknown estimators {unknown}; estimators: {names}"
-                )
-            w = [w.get(name, 1.0) for name in names]
-        w = np.asarray(w, dtype=float).ravel()
-        if w.shape[0] != m:
-            raise ValueError(f"got {w.shape[0]} weights for {m} estimators {names}")
-        if (w < 0).any() or w.sum() <= 0:
-            raise ValueError(f"weights must be non-negative and not all 0; got {w}")
+        w = check_weights(w, names)
         return w / w.sum()
 
     def _learn_weights(self, mods, y, n):
-        is_clf = True
-        probas = []
-        for (_, est, _), (data, present) in zip(self.estimators, mods):
+        P = np.zeros((len(mods), n, len(self.classes_)))
+        masks = np.zeros((n, len(mods)), dtype=bool)
+        for i, ((_, est, _), (data, present)) in enumerate(zip(self.estimators, mods)):
             y_p = take_y(y, present) if len(present) < n else y
-            cv = check_cv(self.cv, y_p, classifier=is_clf)
+            cv = check_cv(self.cv, y_p, classifier=True)
             oof = _oof_proba(clone(est), data, y_p, cv)
-            classes = np.unique(y_p)
-            probas.append((self._align(oof, classes), present))
-        log_p = [None] * len(probas)
-        masks = np.zeros((n, len(probas)), dtype=bool)
-        P = np.zeros((len(probas), n, len(self.classes_)))
-        for i, (p, present) in enumerate(probas):
-            P[i, present] = p
+            P[i, present] = self._align(oof, np.unique(y_p))
             masks[present, i] = True
-        log_p = np.log(np.clip(P, _EPS, 1.0))
         y_idx = np.searchsorted(self.classes_, y)
-
-        def loss(theta):
-            w = softmax(theta)
-            return -np.mean(
-                np.log(
-                    np.clip(
-                        self._combine(P, log_p, masks, w)[np.arange(n), y_idx], _EPS, 1
-                    )
-                )
-            )
-
-        res = minimize(
-            loss,
-            np.zeros(len(probas)),
-            method="Nelder-Mead",
-            options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 400},
-        )
-        self.cv_log_loss_ = float(res.fun)
-        return softmax(res.x)
+        weights, self.cv_log_loss_ = learn_pool_weights(P, masks, y_idx, self.voting)
+        return weights
 
     def _align(self, proba, classes):
         """Columns of an estimator's proba mapped onto ``classes_``."""
         out = np.zeros((proba.shape[0], len(self.classes_)))
         out[:, np.searchsorted(self.classes_, classes)] = proba
         return out
-
-    def _combine(self, P, log_p, masks, w):
-        ww = masks * w[None, :]
-        ww = ww / np.maximum(ww.sum(axis=1, keepdims=True), _EPS)
-        if self.voting == "soft":
-            return np.einsum("nm,mnc->nc", ww, P)
-        s = np.einsum("nm,mnc->nc", ww, log_p)
-        return np.exp(s - logsumexp(s, axis=1, keepdims=True))
 
     def predict_proba(self, X):
         """Combined class probabilities.
@@ -384,12 +337,11 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             masks[present, i] = True
             presents.append(present)
         self._check_covered(presents, n, index)
-        log_p = np.log(np.clip(P, _EPS, 1.0)) if self.voting == "log" else None
-        return self._combine(P, log_p, masks, self.weights_)
+        return pool(P, masks, self.weights_, self.voting)
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`."""
-        return np.log(np.clip(self.predict_proba(X), _EPS, 1.0))
+        return np.log(np.clip(self.predict_proba(X), EPS, 1.0))
 
     def predict(self, X):
         """The class with the highest combined probability.

@@ -1,10 +1,11 @@
 """The built-in fusion methods.
 
 Each method combines a list of per-modality blocks ``B_1 .. B_M`` (2-D, one
-row per sample) into one matrix. Methods other than ``concat`` first fit a
-projection ``P_i`` of each block to a common width ``k`` (PCA for dense
-blocks, TruncatedSVD for sparse ones, then standardisation), written
-``p_i(x) = P_i(B_i(x))`` below.
+row per sample) into one matrix. ``concat`` places the normalised blocks
+side by side. Every other method first projects each block into its class
+scores ``P_i(c | x)``: the probabilities of a classifier fitted on that block
+alone, out-of-fold on the training rows (a space that keeps the class
+information, unlike an unsupervised projection), then combines those.
 """
 
 from __future__ import annotations
@@ -13,18 +14,25 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy import sparse
-from sklearn.decomposition import PCA, TruncatedSVD
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, check_cv, cross_val_predict
 from sklearn.preprocessing import StandardScaler, normalize
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._base import FusionMethod
+from ._pooling import EPS, check_weights, learn_pool_weights, pool
 
 __all__ = [
     "AttentionFusion",
     "ConcatFusion",
+    "LateFusion",
     "MeanFusion",
     "ProductFusion",
+    "StackFusion",
     "SumFusion",
     "TensorFusion",
     "TokenFusion",
@@ -33,27 +41,6 @@ __all__ = [
 
 def _n_rows(block):
     return block.shape[0]
-
-
-def _weights_list(weights, names, n_blocks, method):
-    """Per-block weights as a float array (1 for every block when None)."""
-    if weights is None:
-        return np.ones(n_blocks)
-    if isinstance(weights, dict):
-        unknown = sorted(set(weights) - set(names))
-        if unknown:
-            raise ValueError(
-                f"{method}: weights name unknown modalities {unknown}; "
-                f"modalities: {list(names)}"
-            )
-        return np.array([float(weights.get(n, 1.0)) for n in names])
-    w = np.asarray(weights, dtype=float).ravel()
-    if w.shape[0] != n_blocks:
-        raise ValueError(
-            f"{method}: got {w.shape[0]} weights for {n_blocks} modalities "
-            f"{list(names)}"
-        )
-    return w
 
 
 class _BlockInfoMixin:
@@ -137,9 +124,11 @@ class ConcatFusion(_BlockInfoMixin, FusionMethod):
         self._validate_params()
         n = len(blocks)
         kinds = self._kinds(n)
-        self.weights_ = _weights_list(
-            self.weights, self._names(n), n, "concat"
-        ).tolist()
+        self.weights_ = (
+            [1.0] * n
+            if self.weights is None
+            else check_weights(self.weights, self._names(n)).tolist()
+        )
         self.scales_ = []
         self.scalers_ = []
         for block, kind in zip(blocks, kinds):
@@ -210,261 +199,384 @@ def _rms_centred_norm(block):
 
 
 # --------------------------------------------------------------------------
-# projected methods
+# class-score methods
 # --------------------------------------------------------------------------
-class _ProjectedFusion(_BlockInfoMixin, FusionMethod):
-    """Base of methods that project every block to a common width first."""
+def _scaled(block, scale):
+    """``block / scale``, keeping a sparse block sparse."""
+    if sparse.issparse(block):
+        return sparse.csr_matrix(block, dtype=float) * (1.0 / scale)
+    return np.asarray(block, dtype=float) / scale
+
+
+class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
+    """Base of the methods that fuse per-modality class scores.
+
+    Each feature block :math:`B_i` is divided by its root-mean-square centred
+    row norm (as ``concat``'s ``"frobenius"`` norm, so one classifier setting
+    suits every block) and gets its own classifier (the *expert*, by default
+    ``LogisticRegression(C=10)``); its class probabilities
+    :math:`P_i(c \\mid x)` are the block's projection into a space that
+    keeps the class information. ``fit_transform`` returns the combination
+    of **out-of-fold** probabilities (each training row scored by an expert
+    that did not see it, from an internal stratified ``cv``), so the
+    classifier after the fusion learns from honest scores, as in stacking;
+    ``transform`` uses the experts fitted on all training rows.
+    """
 
     accepts_sparse = True
     _abstract_interface = True
-    _pad = False  # pad blocks narrower than the common width with zeros
-
+    _weights_default = None
     _parameter_constraints = {
-        "n_components": [Interval(Integral, 1, None, closed="left")],
-        "weights": [list, tuple, np.ndarray, dict, None],
+        "estimator": [HasMethods(["fit", "predict_proba"]), None],
+        "cv": ["cv_object"],
+        "weights": [StrOptions({"auto"}), list, tuple, np.ndarray, dict, None],
         "random_state": ["random_state"],
     }
 
-    def _fit_projections(self, blocks):
-        n_samples = _n_rows(blocks[0])
-        widths = [b.shape[1] for b in blocks]
-        if self._pad:
-            k = min(self.n_components, max(1, n_samples))
-        else:
-            k = min([self.n_components, n_samples, *widths])
-        self.n_components_ = int(max(k, 1))
-        self.projections_ = []
-        self.scalers_ = []
-        for block in blocks:
-            p = _fit_projection(block, self.n_components_, self.random_state)
-            self.projections_.append(p)
-            z = _apply_projection(p, block)
-            self.scalers_.append(StandardScaler().fit(z))
-
-    def _project(self, blocks):
-        check_is_fitted(self, "projections_")
-        out = []
-        for i, block in enumerate(blocks):
-            z = self.scalers_[i].transform(
-                _apply_projection(self.projections_[i], block)
+    # -- experts ----------------------------------------------------------
+    def _fit_experts(self, blocks, y):
+        """Fit one expert per feature block; return the out-of-fold
+        probabilities, each of shape (n_samples, n_classes)."""
+        self._validate_params()
+        if y is None:
+            raise ValueError(
+                f"fusion method {self._method_name!r} needs the target y at fit: "
+                "it projects each modality into out-of-fold class scores. Use "
+                "method='concat' to fuse without a target."
             )
-            if z.shape[1] < self.n_components_:
-                z = np.hstack(
-                    [z, np.zeros((z.shape[0], self.n_components_ - z.shape[1]))]
-                )
-            out.append(z * self.weights_[i])
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        self.classes_ = np.unique(y)
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"fusion method {self._method_name!r} needs at least 2 classes "
+                f"in y; got {len(self.classes_)}"
+            )
+        cv = self._check_cv(y)
+        kinds = self._kinds(len(blocks))
+        self.scales_, self.estimators_, oof = [], [], []
+        for block, kind in zip(blocks, kinds):
+            if kind == "sequence":
+                self.scales_.append(1.0)
+                self.estimators_.append(None)
+                oof.append(None)
+                continue
+            scale = _rms_centred_norm(block)
+            xb = _scaled(block, scale)
+            est, scores = self._oof_fit(xb, y, cv)
+            oof.append(scores)
+            self.scales_.append(scale)
+            self.estimators_.append(est)
+        return oof
+
+    def _oof_fit(self, X, y, cv):
+        """An expert fitted on all rows, and its out-of-fold probabilities."""
+        est = self._new_expert()
+        oof = cross_val_predict(est, X, y, cv=cv, method="predict_proba")
+        return est.fit(X, y), self._aligned(oof, self.classes_)
+
+    def _new_expert(self):
+        if self.estimator is None:
+            return LogisticRegression(C=10.0, tol=1e-3, max_iter=1000)
+        return clone(self.estimator)
+
+    def _check_cv(self, y):
+        if isinstance(self.cv, Integral):
+            # Shuffled: rows are often ordered (by class, by source), and
+            # unshuffled inner folds would then be nearly grouped.
+            smallest = np.unique(y, return_counts=True)[1].min()
+            n_splits = int(min(self.cv, max(smallest, 2)))
+            return StratifiedKFold(n_splits, shuffle=True, random_state=self._seed())
+        return check_cv(self.cv, y, classifier=True)
+
+    def _seed(self):
+        rs = self.random_state
+        if rs is None or isinstance(rs, Integral):
+            return rs
+        return check_random_state(rs).randint(np.iinfo(np.int32).max)
+
+    def _aligned(self, proba, classes):
+        out = np.zeros((proba.shape[0], len(self.classes_)))
+        out[:, np.searchsorted(self.classes_, classes)] = proba
         return out
 
+    def _expert_scores(self, blocks):
+        check_is_fitted(self, "estimators_")
+        out = []
+        for block, est, scale in zip(blocks, self.estimators_, self.scales_):
+            if est is None:
+                out.append(None)
+                continue
+            proba = est.predict_proba(_scaled(block, scale))
+            out.append(self._aligned(proba, est.classes_))
+        return out
+
+    # -- weights ----------------------------------------------------------
+    def _fit_weights(self, P, y):
+        names = self._names(len(P))
+        feature = [i for i, p in enumerate(P) if p is not None]
+        if isinstance(self.weights, str):  # "auto"
+            stacked = np.stack([P[i] for i in feature])
+            y_idx = np.searchsorted(self.classes_, column_or_1d(y))
+            w, self.cv_log_loss_ = learn_pool_weights(
+                stacked, None, y_idx, self._pool_voting
+            )
+            weights = np.ones(len(P))
+            weights[feature] = w
+        elif self.weights is None:
+            weights = np.ones(len(P))
+        else:
+            weights = check_weights(self.weights, names)
+        self.weights_ = weights.tolist()
+
+    _pool_voting = "soft"
+
+    # -- fit / transform --------------------------------------------------
     def fit(self, blocks, y=None):
-        self._validate_params()
-        self._fit_projections(blocks)
-        self.weights_ = _weights_list(
-            self.weights, self._names(len(blocks)), len(blocks), self._method_name
-        ).tolist()
+        self.fit_transform(blocks, y)
         return self
 
+    def fit_transform(self, blocks, y=None):
+        """Fit the experts; return the fusion of their out-of-fold scores."""
+        P = self._fit_experts(blocks, y)
+        self._fit_weights(P, y)
+        return self._combine(P, blocks)
 
-def _fit_projection(block, k, random_state):
-    """A fitted projection to at most k columns, or None for the identity."""
-    width = block.shape[1]
-    if width <= k:
-        return None
-    if sparse.issparse(block):
-        return TruncatedSVD(n_components=k, random_state=random_state).fit(block)
-    return PCA(n_components=k, random_state=random_state).fit(np.asarray(block))
+    def transform(self, blocks):
+        return self._combine(self._expert_scores(blocks), blocks)
 
-
-def _apply_projection(projection, block):
-    if projection is None:
-        return block.toarray() if sparse.issparse(block) else np.asarray(block, float)
-    return projection.transform(block)
+    def _class_labels(self):
+        return [str(c) for c in self.classes_]
 
 
-class ProductFusion(_ProjectedFusion):
-    r"""Element-wise product of the projected blocks.
+class ProductFusion(_ClassScoreFusion):
+    r"""Product rule: the modalities' class probabilities multiplied.
 
     .. math::
 
-        F(x) = w_1 p_1(x) \odot w_2 p_2(x) \odot \dots \odot w_M p_M(x)
+        F_c(x) = \log \frac{\prod_i P_i(c \mid x)^{w_i}}
+                      {\sum_{c'} \prod_i P_i(c' \mid x)^{w_i}}
 
-    where :math:`p_i` projects block :math:`i` to :math:`k` columns (PCA, or
-    TruncatedSVD for sparse blocks) and standardises them. With two
-    modalities this is :math:`F_{image} \odot F_{text}`.
+    one column per class (the log of the normalised product, so a linear
+    classifier after it reads it directly). :math:`P_i` are the class
+    probabilities of a classifier fitted on modality :math:`i` alone
+    (out-of-fold on the training rows, see *Notes*). With equal weights
+    this is the classic product rule of classifier combination (Kittler et
+    al., 1998).
 
     Parameters
     ----------
-    n_components : int, default=32
-        Common width :math:`k` (capped by the narrowest block and the number
-        of samples).
-    weights : list of float or dict, default=None
-        Per-modality factors :math:`w_i`.
+    estimator : classifier or None, default=None
+        The per-modality classifier (with ``predict_proba``), cloned per
+        block; None means ``LogisticRegression(C=10)``.
+    cv : int, cross-validation generator or iterable, default=3
+        Internal cross-validation giving the out-of-fold probabilities; an
+        int means shuffled StratifiedKFold (capped by the smallest class).
+    weights : "auto", list of float, dict or None, default=None
+        Exponents :math:`w_i`. None: 1 each; ``"auto"``: learned by
+        minimising the log-loss of the product on the out-of-fold
+        probabilities.
     random_state : int, RandomState instance or None, default=None
-        Seed of the randomised projections.
+        Seed of the internal fold shuffling.
 
     Attributes
     ----------
-    n_components_ : int
-        The width used.
-    projections_ : list
-        Fitted PCA/TruncatedSVD per block (None where the block is already
-        narrow enough).
+    classes_ : ndarray
+        Class labels.
+    estimators_ : list
+        The fitted per-modality classifiers.
+    weights_ : list of float
+        The weights used.
+
+    Notes
+    -----
+    Every class-score method (``product``, ``sum``, ``mean``, ``tensor``,
+    ``attention``, ``tokens``, ``stack``, ``late``) divides each block by
+    its root-mean-square centred row norm before its classifier, and
+    ``fit_transform`` returns the fusion of out-of-fold probabilities, so
+    that the classifier after the fusion is trained on honest scores (as in
+    stacking); ``transform`` uses classifiers fitted on all training rows.
+    They need a classification target at fit.
+
+    References
+    ----------
+    J. Kittler, M. Hatef, R. P. W. Duin, J. Matas. "On combining
+    classifiers". IEEE TPAMI 20(3), 1998.
 
     Examples
     --------
     >>> import numpy as np
     >>> from skmultimodal.fusion.methods import ProductFusion
     >>> rng = np.random.RandomState(0)
-    >>> blocks = [rng.rand(20, 6), rng.rand(20, 4)]
-    >>> ProductFusion(n_components=3, random_state=0).fit_transform(blocks).shape
-    (20, 3)
+    >>> y = np.repeat([0, 1, 2], 10)
+    >>> blocks = [rng.rand(30, 6) + y[:, None], rng.rand(30, 4)]
+    >>> ProductFusion(cv=3, random_state=0).fit_transform(blocks, y).shape
+    (30, 3)
     """
 
     _method_name = "product"
+    _pool_voting = "log"
 
-    def __init__(self, *, n_components=32, weights=None, random_state=None):
-        self.n_components = n_components
+    def __init__(self, *, estimator=None, cv=3, weights=None, random_state=None):
+        self.estimator = estimator
+        self.cv = cv
         self.weights = weights
         self.random_state = random_state
 
-    def transform(self, blocks):
-        z = self._project(blocks)
-        out = z[0].copy()
-        for zi in z[1:]:
-            out *= zi
-        return out
+    def _combine(self, P, blocks):
+        stacked = np.stack([p for p in P if p is not None])
+        w = [wi for wi, p in zip(self.weights_, P) if p is not None]
+        return np.log(np.clip(pool(stacked, None, w, "log"), EPS, 1.0))
 
     def get_feature_names_out(self, input_features):
-        check_is_fitted(self, "projections_")
-        return np.array(
-            [f"product__{j}" for j in range(self.n_components_)], dtype=object
-        )
+        check_is_fitted(self, "estimators_")
+        return np.array([f"product__{c}" for c in self._class_labels()], dtype=object)
 
 
-class SumFusion(_ProjectedFusion):
-    r"""Sum of the projected blocks.
+class SumFusion(_ClassScoreFusion):
+    r"""Sum rule: the modalities' class probabilities added.
 
     .. math::
 
-        F(x) = \sum_{i=1}^{M} w_i\, p_i(x)
+        F_c(x) = \sum_i w_i\, P_i(c \mid x)
+
+    one column per class; :math:`P_i` as in :class:`ProductFusion`. With
+    equal weights this is the sum rule (soft voting) of classifier
+    combination.
 
     Parameters
     ----------
-    n_components : int, default=32
-        Common width :math:`k`.
-    weights : list of float or dict, default=None
-        Per-modality weights :math:`w_i`.
+    estimator : classifier or None, default=None
+        The per-modality classifier; None means ``LogisticRegression(C=10)``.
+    cv : int, cross-validation generator or iterable, default=3
+        Internal cross-validation for the out-of-fold probabilities.
+    weights : "auto", list of float, dict or None, default=None
+        :math:`w_i`. None: 1 each; ``"auto"``: learned on the out-of-fold
+        probabilities (log-loss of the normalised sum).
     random_state : int, RandomState instance or None, default=None
-        Seed of the randomised projections.
+        Seed of the internal fold shuffling.
 
     Attributes
     ----------
-    n_components_ : int
-        The width used.
+    classes_ : ndarray
+        Class labels.
+    estimators_ : list
+        The fitted per-modality classifiers.
+    weights_ : list of float
+        The weights used.
 
     Examples
     --------
     >>> import numpy as np
     >>> from skmultimodal.fusion.methods import SumFusion
     >>> rng = np.random.RandomState(0)
-    >>> blocks = [rng.rand(10, 5), rng.rand(10, 3)]
-    >>> SumFusion(n_components=2).fit_transform(blocks).shape
-    (10, 2)
+    >>> y = np.repeat([0, 1], 10)
+    >>> blocks = [rng.rand(20, 5) + y[:, None], rng.rand(20, 3)]
+    >>> SumFusion(cv=3).fit_transform(blocks, y).sum(axis=1).round(6)[:3]
+    array([2., 2., 2.])
     """
 
     _method_name = "sum"
 
-    def __init__(self, *, n_components=32, weights=None, random_state=None):
-        self.n_components = n_components
+    def __init__(self, *, estimator=None, cv=3, weights=None, random_state=None):
+        self.estimator = estimator
+        self.cv = cv
         self.weights = weights
         self.random_state = random_state
 
-    def transform(self, blocks):
-        return np.sum(self._project(blocks), axis=0)
+    def _combine(self, P, blocks):
+        return sum(w * p for w, p in zip(self.weights_, P) if p is not None)
 
     def get_feature_names_out(self, input_features):
-        check_is_fitted(self, "projections_")
-        return np.array([f"sum__{j}" for j in range(self.n_components_)], dtype=object)
+        check_is_fitted(self, "estimators_")
+        return np.array([f"sum__{c}" for c in self._class_labels()], dtype=object)
 
 
-class MeanFusion(_ProjectedFusion):
-    r"""Weighted mean of the projected blocks.
+class MeanFusion(SumFusion):
+    r"""Weighted mean of the modalities' class probabilities.
 
     .. math::
 
-        F(x) = \frac{\sum_{i=1}^{M} w_i\, p_i(x)}{\sum_{i=1}^{M} w_i}
+        F_c(x) = \frac{\sum_i w_i\, P_i(c \mid x)}{\sum_i w_i}
+
+    The sum rule normalised to a probability distribution; :math:`P_i` as in
+    :class:`ProductFusion`. It differs from ``sum`` only by the factor
+    :math:`1 / \sum_i w_i`, which the classifier after the fusion absorbs.
 
     Parameters
     ----------
-    n_components : int, default=32
-        Common width :math:`k`.
-    weights : list of float or dict, default=None
-        Per-modality weights :math:`w_i` (must not sum to zero).
+    estimator : classifier or None, default=None
+        The per-modality classifier; None means ``LogisticRegression(C=10)``.
+    cv : int, cross-validation generator or iterable, default=3
+        Internal cross-validation for the out-of-fold probabilities.
+    weights : "auto", list of float, dict or None, default=None
+        :math:`w_i` (not all 0).
     random_state : int, RandomState instance or None, default=None
-        Seed of the randomised projections.
+        Seed of the internal fold shuffling.
 
     Attributes
     ----------
-    n_components_ : int
-        The width used.
+    classes_ : ndarray
+        Class labels.
+    weights_ : list of float
+        The weights used.
 
     Examples
     --------
     >>> import numpy as np
     >>> from skmultimodal.fusion.methods import MeanFusion
     >>> rng = np.random.RandomState(0)
-    >>> blocks = [rng.rand(10, 5), rng.rand(10, 3)]
-    >>> MeanFusion(n_components=2).fit_transform(blocks).shape
-    (10, 2)
+    >>> y = np.repeat([0, 1], 10)
+    >>> blocks = [rng.rand(20, 5) + y[:, None], rng.rand(20, 3)]
+    >>> MeanFusion(cv=3).fit_transform(blocks, y).sum(axis=1).round(6)[:3]
+    array([1., 1., 1.])
     """
 
     _method_name = "mean"
 
-    def __init__(self, *, n_components=32, weights=None, random_state=None):
-        self.n_components = n_components
-        self.weights = weights
-        self.random_state = random_state
-
-    def fit(self, blocks, y=None):
-        super().fit(blocks, y)
-        if abs(sum(self.weights_)) < 1e-12:
-            raise ValueError("mean fusion: the weights sum to zero")
-        return self
-
-    def transform(self, blocks):
-        return np.sum(self._project(blocks), axis=0) / sum(self.weights_)
+    def _combine(self, P, blocks):
+        total = sum(w for w, p in zip(self.weights_, P) if p is not None)
+        return super()._combine(P, blocks) / total
 
     def get_feature_names_out(self, input_features):
-        check_is_fitted(self, "projections_")
-        return np.array([f"mean__{j}" for j in range(self.n_components_)], dtype=object)
+        check_is_fitted(self, "estimators_")
+        return np.array([f"mean__{c}" for c in self._class_labels()], dtype=object)
 
 
-class TensorFusion(_ProjectedFusion):
-    r"""Tensor Fusion: outer product of the projected blocks with a 1 appended.
+class TensorFusion(_ClassScoreFusion):
+    r"""Tensor Fusion: outer product of the class scores with a 1 appended.
 
     .. math::
 
         F(x) = \operatorname{vec}\left(
-            \begin{bmatrix} w_1 p_1(x) \\ 1 \end{bmatrix} \otimes
-            \begin{bmatrix} w_2 p_2(x) \\ 1 \end{bmatrix} \otimes \dots
-            \otimes \begin{bmatrix} w_M p_M(x) \\ 1 \end{bmatrix}\right)
+            \begin{bmatrix} w_1 P_1(x) \\ 1 \end{bmatrix} \otimes
+            \begin{bmatrix} w_2 P_2(x) \\ 1 \end{bmatrix} \otimes \dots
+            \otimes \begin{bmatrix} w_M P_M(x) \\ 1 \end{bmatrix}\right)
 
-    The appended 1 keeps every unimodal term and every lower-order
-    interaction alongside the full multiplicative one (Zadeh et al., 2017).
-    The width is :math:`(k+1)^M`, so keep ``n_components`` small.
+    where :math:`P_i(x)` is the vector of class probabilities of modality
+    :math:`i` (as in :class:`ProductFusion`). The appended 1 keeps every
+    unimodal term and every lower-order interaction alongside the full
+    multiplicative one (Zadeh et al., 2017), so a linear classifier after it
+    can weigh "image says A and text says B" pairs. The width is
+    :math:`(C+1)^M` for :math:`C` classes.
 
     Parameters
     ----------
-    n_components : int, default=8
-        Width :math:`k` of each projected block.
-    weights : list of float or dict, default=None
+    estimator : classifier or None, default=None
+        The per-modality classifier; None means ``LogisticRegression(C=10)``.
+    cv : int, cross-validation generator or iterable, default=3
+        Internal cross-validation for the out-of-fold probabilities.
+    weights : "auto", list of float, dict or None, default=None
         Per-modality factors :math:`w_i`.
     random_state : int, RandomState instance or None, default=None
-        Seed of the randomised projections.
+        Seed of the internal fold shuffling.
 
     Attributes
     ----------
-    n_components_ : int
-        The width used per block.
+    classes_ : ndarray
+        Class labels.
+    weights_ : list of float
+        The weights used.
 
     References
     ----------
@@ -476,20 +588,22 @@ class TensorFusion(_ProjectedFusion):
     >>> import numpy as np
     >>> from skmultimodal.fusion.methods import TensorFusion
     >>> rng = np.random.RandomState(0)
-    >>> blocks = [rng.rand(10, 5), rng.rand(10, 3)]
-    >>> TensorFusion(n_components=2).fit_transform(blocks).shape
-    (10, 9)
+    >>> y = np.repeat([0, 1], 10)
+    >>> blocks = [rng.rand(20, 5) + y[:, None], rng.rand(20, 3)]
+    >>> TensorFusion(cv=3).fit_transform(blocks, y).shape
+    (20, 9)
     """
 
     _method_name = "tensor"
 
-    def __init__(self, *, n_components=8, weights=None, random_state=None):
-        self.n_components = n_components
+    def __init__(self, *, estimator=None, cv=3, weights=None, random_state=None):
+        self.estimator = estimator
+        self.cv = cv
         self.weights = weights
         self.random_state = random_state
 
-    def transform(self, blocks):
-        z = self._project(blocks)
+    def _combine(self, P, blocks):
+        z = [w * p for w, p in zip(self.weights_, P) if p is not None]
         n = z[0].shape[0]
         ones = np.ones((n, 1))
         out = np.hstack([z[0], ones])
@@ -499,11 +613,11 @@ class TensorFusion(_ProjectedFusion):
         return out
 
     def get_feature_names_out(self, input_features):
-        check_is_fitted(self, "projections_")
+        check_is_fitted(self, "estimators_")
         names = self._names(len(input_features))
         # the appended constant 1 of modality m is called "<m>_one"
         labels = [
-            [f"{m}{j}" for j in range(self.n_components_)] + [f"{m}_one"] for m in names
+            [f"{m}_{c}" for c in self._class_labels()] + [f"{m}_one"] for m in names
         ]
         out = labels[0]
         for lab in labels[1:]:
@@ -511,76 +625,65 @@ class TensorFusion(_ProjectedFusion):
         return np.array([f"tensor__{s}" for s in out], dtype=object)
 
 
-class AttentionFusion(_ProjectedFusion):
-    r"""Per-sample softmax attention over modalities, applied to the projected blocks.
+class AttentionFusion(_ClassScoreFusion):
+    r"""Per-sample softmax attention over modalities, on their class scores.
 
-    Each modality gets a score :math:`e(x, i)` and a weight
+    Each modality gets a score :math:`e(x, i) = \max_c P_i(c \mid x)`, the
+    confidence of its classifier for that sample, and a weight
 
     .. math::
 
         a_i(x) = \frac{\exp(e(x, i) / \tau)}{\sum_{j=1}^{M} \exp(e(x, j) / \tau)}
 
-    and the output is :math:`F(x) = \sum_i a_i(x)\, w_i p_i(x)`
-    (``output="sum"``) or :math:`[a_1(x) w_1 p_1(x), \dots, a_M(x) w_M
-    p_M(x)]` (``output="concat"``), optionally followed by the weights
-    themselves (``include_weights=True``).
-
-    The score compares the projected block with a fitted context:
-
-    - with a target ``y`` at fit (``context="auto"`` or ``"prototypes"``):
-      the context of modality :math:`i` is its class prototypes
-      :math:`\mu_{i,c}` (class means of :math:`p_i` on the training data)
-      and :math:`e(x, i) = \max_c \cos(p_i(x), \mu_{i,c})`: a modality whose
-      features clearly point to one class gets more weight for that sample;
-    - without ``y`` (``context="auto"`` or ``"energy"``):
-      :math:`e(x, i) = \lVert p_i(x) \rVert / \sqrt{k}`, i.e. how far the
-      sample is from the modality's average (an imputed or blank modality
-      sits at the average and gets little weight).
+    The output is :math:`[a_1(x) w_1 P_1(x), \dots, a_M(x) w_M P_M(x)]`
+    (``output="concat"``) or :math:`\sum_i a_i(x) w_i P_i(x)`
+    (``output="sum"``), optionally followed by the weights themselves
+    (``include_weights=True``). A modality that is confident about a sample
+    (and, in ``fit``, out-of-fold confidence is honest) speaks louder for
+    it; a blank or imputed modality is rarely confident.
 
     :meth:`modality_weights` returns :math:`a(x)`, rows summing to 1.
 
     Parameters
     ----------
-    n_components : int, default=32
-        Common width :math:`k`.
-    context : {"auto", "prototypes", "energy"}, default="auto"
-        How :math:`e(x, i)` is computed (see above).
     temperature : float, default=0.1
         Softmax temperature :math:`\tau`; smaller is sharper.
     output : {"concat", "sum"}, default="concat"
-        Sum of the attended blocks, or the attended blocks side by side.
+        Attended class scores side by side, or their sum.
     include_weights : bool, default=False
         Append the :math:`M` attention weights as extra columns.
-    weights : list of float or dict, default=None
+    estimator : classifier or None, default=None
+        The per-modality classifier; None means ``LogisticRegression(C=10)``.
+    cv : int, cross-validation generator or iterable, default=3
+        Internal cross-validation for the out-of-fold probabilities.
+    weights : "auto", list of float, dict or None, default=None
         Static per-modality factors :math:`w_i`.
     random_state : int, RandomState instance or None, default=None
-        Seed of the randomised projections.
+        Seed of the internal fold shuffling.
 
     Attributes
     ----------
-    n_components_ : int
-        The width used.
-    context_ : {"prototypes", "energy"}
-        The scoring actually used.
-    prototypes_ : list of ndarray of shape (n_classes, k)
-        Unit-norm class prototypes per modality (``context_ == "prototypes"``).
+    classes_ : ndarray
+        Class labels.
+    weights_ : list of float
+        The static weights used.
 
     Examples
     --------
     >>> import numpy as np
     >>> from skmultimodal.fusion.methods import AttentionFusion
     >>> rng = np.random.RandomState(0)
-    >>> blocks = [rng.rand(12, 5), rng.rand(12, 3)]
-    >>> att = AttentionFusion(n_components=2).fit(blocks, y=np.arange(12) % 2)
+    >>> y = np.repeat([0, 1], 10)
+    >>> blocks = [rng.rand(20, 5) + y[:, None], rng.rand(20, 3)]
+    >>> att = AttentionFusion(cv=3).fit(blocks, y)
     >>> a = att.modality_weights(blocks)
     >>> a.shape, bool(np.allclose(a.sum(axis=1), 1))
-    ((12, 2), True)
+    ((20, 2), True)
     """
 
     _method_name = "attention"
     _parameter_constraints = {
-        **_ProjectedFusion._parameter_constraints,
-        "context": [StrOptions({"auto", "prototypes", "energy"})],
+        **_ClassScoreFusion._parameter_constraints,
         "temperature": [Interval(Real, 0, None, closed="neither")],
         "output": [StrOptions({"concat", "sum"})],
         "include_weights": ["boolean"],
@@ -589,66 +692,35 @@ class AttentionFusion(_ProjectedFusion):
     def __init__(
         self,
         *,
-        n_components=32,
-        context="auto",
         temperature=0.1,
         output="concat",
         include_weights=False,
+        estimator=None,
+        cv=3,
         weights=None,
         random_state=None,
     ):
-        self.n_components = n_components
-        self.context = context
         self.temperature = temperature
         self.output = output
         self.include_weights = include_weights
+        self.estimator = estimator
+        self.cv = cv
         self.weights = weights
         self.random_state = random_state
 
-    def fit(self, blocks, y=None):
-        super().fit(blocks, y)
-        use_y = y is not None and self.context in ("auto", "prototypes")
-        if self.context == "prototypes" and y is None:
-            raise ValueError(
-                "attention fusion with context='prototypes' needs y at fit; "
-                "use context='energy' for unsupervised fusion"
-            )
-        self.context_ = "prototypes" if use_y else "energy"
-        if use_y:
-            y = np.asarray(y)
-            classes = np.unique(y)
-            z = self._project(blocks)
-            self.prototypes_ = [
-                normalize(np.vstack([zi[y == c].mean(axis=0) for c in classes]))
-                for zi in z
-            ]
-        return self
-
-    def _scores(self, z):
-        if self.context_ == "prototypes":
-            return np.column_stack(
-                [
-                    (normalize(zi) @ proto.T).max(axis=1)
-                    for zi, proto in zip(z, self.prototypes_)
-                ]
-            )
-        k = np.sqrt(self.n_components_)
-        return np.column_stack([np.linalg.norm(zi, axis=1) / k for zi in z])
-
-    def _attend(self, blocks):
-        z = self._project(blocks)
-        e = self._scores(z) / self.temperature
-        e = e - e.max(axis=1, keepdims=True)
-        a = np.exp(e)
-        a /= a.sum(axis=1, keepdims=True)
-        return z, a
+    def _attention(self, P):
+        e = np.column_stack([p.max(axis=1) for p in P if p is not None])
+        e = e / self.temperature
+        a = np.exp(e - e.max(axis=1, keepdims=True))
+        return a / a.sum(axis=1, keepdims=True)
 
     def modality_weights(self, blocks):
         """Per-sample attention weights, shape (n_samples, n_modalities)."""
-        return self._attend(blocks)[1]
+        return self._attention(self._expert_scores(blocks))
 
-    def transform(self, blocks):
-        z, a = self._attend(blocks)
+    def _combine(self, P, blocks):
+        a = self._attention(P)
+        z = [w * p for w, p in zip(self.weights_, P) if p is not None]
         attended = [a[:, [i]] * zi for i, zi in enumerate(z)]
         out = (
             np.hstack(attended) if self.output == "concat" else np.sum(attended, axis=0)
@@ -658,102 +730,84 @@ class AttentionFusion(_ProjectedFusion):
         return out
 
     def get_feature_names_out(self, input_features):
-        check_is_fitted(self, "projections_")
+        check_is_fitted(self, "estimators_")
         names = self._names(len(input_features))
-        k = self.n_components_
+        labels = self._class_labels()
         if self.output == "concat":
-            out = [f"{m}__att{j}" for m in names for j in range(k)]
+            out = [f"{m}__att_{c}" for m in names for c in labels]
         else:
-            out = [f"attention__{j}" for j in range(k)]
+            out = [f"attention__{c}" for c in labels]
         if self.include_weights:
             out += [f"attention_weight__{m}" for m in names]
         return np.array(out, dtype=object)
 
 
-class TokenFusion(_ProjectedFusion):
-    r"""Projected blocks side by side at one width: one token per modality.
+class TokenFusion(_ClassScoreFusion):
+    r"""Class scores side by side at one width: one token per modality.
 
     .. math::
 
-        F(x) = [\, w_1 p_1(x),\; \dots,\; w_M p_M(x) \,], \qquad
-        p_i(x) \in \mathbb{R}^k
+        F(x) = [\, w_1 P_1(x),\; \dots,\; w_M P_M(x) \,], \qquad
+        P_i(x) \in \mathbb{R}^C
 
-    Every feature block becomes exactly :math:`k` columns (projected, or
-    zero-padded when narrower) named ``<modality>__tok<j>``; sequence blocks
-    (integer ids) are passed through unchanged as ``<modality>__seq<j>``.
-    This is the input layout of ``MultimodalAttentionClassifier``, which reads
-    it with :func:`get_block_layout`.
+    Every feature block becomes exactly :math:`C` columns (its classifier's
+    class probabilities, as in :class:`ProductFusion`) named
+    ``<modality>__tok_<class>``; sequence blocks (integer ids) are passed
+    through unchanged as ``<modality>__seq<j>``. This is an input layout of
+    ``MultimodalAttentionClassifier``, which reads it with
+    :func:`get_block_layout` and treats each block as a token.
 
     Parameters
     ----------
-    n_components : int, default=32
-        Token width :math:`k` (capped by the number of samples).
-    weights : list of float or dict, default=None
+    estimator : classifier or None, default=None
+        The per-modality classifier; None means ``LogisticRegression(C=10)``.
+    cv : int, cross-validation generator or iterable, default=3
+        Internal cross-validation for the out-of-fold probabilities.
+    weights : "auto", list of float, dict or None, default=None
         Per-modality factors :math:`w_i` (feature blocks only).
     random_state : int, RandomState instance or None, default=None
-        Seed of the randomised projections.
+        Seed of the internal fold shuffling.
 
     Attributes
     ----------
-    n_components_ : int
-        The token width used.
+    classes_ : ndarray
+        Class labels.
+    weights_ : list of float
+        The weights used.
 
     Examples
     --------
     >>> import numpy as np
     >>> from skmultimodal.fusion.methods import TokenFusion
     >>> rng = np.random.RandomState(0)
-    >>> blocks = [rng.rand(10, 6), rng.rand(10, 2)]
-    >>> TokenFusion(n_components=4).fit_transform(blocks).shape
-    (10, 8)
+    >>> y = np.repeat([0, 1], 10)
+    >>> blocks = [rng.rand(20, 6) + y[:, None], rng.rand(20, 2)]
+    >>> TokenFusion(cv=3).fit_transform(blocks, y).shape
+    (20, 4)
     """
 
     accepts_sequence = True
-    _pad = True
     _method_name = "tokens"
 
-    def __init__(self, *, n_components=32, weights=None, random_state=None):
-        self.n_components = n_components
+    def __init__(self, *, estimator=None, cv=3, weights=None, random_state=None):
+        self.estimator = estimator
+        self.cv = cv
         self.weights = weights
         self.random_state = random_state
 
-    def fit(self, blocks, y=None):
-        self._validate_params()
-        kinds = self._kinds(len(blocks))
-        feats = [b for b, k in zip(blocks, kinds) if k == "features"]
-        if feats:
-            self._fit_projections(feats)
-        else:
-            self.n_components_ = 0
-            self.projections_, self.scalers_ = [], []
-        self.weights_ = _weights_list(
-            self.weights, self._names(len(blocks)), len(blocks), "tokens"
-        ).tolist()
-        return self
-
-    def transform(self, blocks):
-        check_is_fitted(self, "projections_")
-        kinds = self._kinds(len(blocks))
-        out, j = [], 0
-        for i, (block, kind) in enumerate(zip(blocks, kinds)):
-            if kind == "sequence":
+    def _combine(self, P, blocks):
+        out = []
+        for w, p, block in zip(self.weights_, P, blocks):
+            if p is None:  # sequence block: token ids unchanged
                 out.append(
                     block.toarray() if sparse.issparse(block) else np.asarray(block)
                 )
-                continue
-            z = self.scalers_[j].transform(
-                _apply_projection(self.projections_[j], block)
-            )
-            if z.shape[1] < self.n_components_:
-                z = np.hstack(
-                    [z, np.zeros((z.shape[0], self.n_components_ - z.shape[1]))]
-                )
-            out.append(z * self.weights_[i])
-            j += 1
+            else:
+                out.append(w * p)
         return np.hstack([np.asarray(o, dtype=float) for o in out])
 
     def get_feature_names_out(self, input_features):
-        check_is_fitted(self, "projections_")
+        check_is_fitted(self, "estimators_")
         names = self._names(len(input_features))
         kinds = self._kinds(len(input_features))
         out = []
@@ -761,5 +815,212 @@ class TokenFusion(_ProjectedFusion):
             if kind == "sequence":
                 out.extend(f"{m}__seq{j}" for j in range(len(feats)))
             else:
-                out.extend(f"{m}__tok{j}" for j in range(self.n_components_))
+                out.extend(f"{m}__tok_{c}" for c in self._class_labels())
         return np.array(out, dtype=object)
+
+
+class StackFusion(_ClassScoreFusion):
+    r"""Stacking: out-of-fold class scores of every modality, and of all jointly.
+
+    .. math::
+
+        F(x) = [\, P_1(x),\; \dots,\; P_M(x),\; P_{joint}(x) \,]
+
+    where :math:`P_i` are the class probabilities of a classifier on
+    modality :math:`i` alone and :math:`P_{joint}` those of a classifier on
+    the ``concat`` of all blocks (each divided by its root-mean-square
+    centred row norm), all out-of-fold on the training rows. The classifier
+    after the fusion is the stacking meta-learner: it learns from held-out
+    scores how far to trust each modality, so an uninformative modality is
+    down-weighted and complementary ones are combined. This is the default
+    of :func:`~skmultimodal.make_multimodal_pipeline`.
+
+    The output columns are named ``<modality>__proba_<class>`` (and
+    ``joint__proba_<class>``), so the block layout has one block per
+    expert, which ``MultimodalAttentionClassifier`` reads as tokens.
+
+    Parameters
+    ----------
+    joint : bool, default=True
+        Add the joint (early-fusion) classifier's scores.
+    estimator : classifier or None, default=None
+        The classifier of each expert; None means ``LogisticRegression(C=10)``.
+    cv : int, cross-validation generator or iterable, default=3
+        Internal cross-validation for the out-of-fold probabilities.
+    weights : list of float, dict or None, default=None
+        Per-modality factors applied to the blocks before the joint expert
+        (as ``concat``'s weights) and to the modality's scores.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the internal fold shuffling.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        Class labels.
+    estimators_ : list
+        The fitted per-modality classifiers.
+    joint_estimator_ : classifier or None
+        The fitted joint classifier.
+
+    See Also
+    --------
+    sklearn.ensemble.StackingClassifier : stacking of whole estimators.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.fusion.methods import StackFusion
+    >>> rng = np.random.RandomState(0)
+    >>> y = np.repeat([0, 1], 10)
+    >>> blocks = [rng.rand(20, 5) + y[:, None], rng.rand(20, 3)]
+    >>> StackFusion(cv=3).fit_transform(blocks, y).shape
+    (20, 6)
+    """
+
+    _method_name = "stack"
+    _parameter_constraints = {
+        **_ClassScoreFusion._parameter_constraints,
+        "weights": [list, tuple, np.ndarray, dict, None],
+        "joint": ["boolean"],
+    }
+
+    def __init__(
+        self, *, joint=True, estimator=None, cv=3, weights=None, random_state=None
+    ):
+        self.joint = joint
+        self.estimator = estimator
+        self.cv = cv
+        self.weights = weights
+        self.random_state = random_state
+
+    def _joint_block(self, blocks):
+        parts = [
+            _scaled(b, s) * w
+            for b, s, w, est in zip(
+                blocks, self.scales_, self.weights_, self.estimators_
+            )
+            if est is not None
+        ]
+        if any(sparse.issparse(p) for p in parts):
+            return sparse.hstack([sparse.csr_matrix(p) for p in parts]).tocsr()
+        return np.hstack(parts)
+
+    def fit_transform(self, blocks, y=None):
+        P = self._fit_experts(blocks, y)
+        self._fit_weights(P, y)
+        self.joint_estimator_ = None
+        if self.joint:
+            y = column_or_1d(y)
+            xj = self._joint_block(blocks)
+            est, scores = self._oof_fit(xj, y, self._check_cv(y))
+            P = [*P, scores]
+            self.joint_estimator_ = est
+        return self._combine(P, blocks)
+
+    def _expert_scores(self, blocks):
+        P = super()._expert_scores(blocks)
+        if self.joint_estimator_ is not None:
+            est = self.joint_estimator_
+            P.append(
+                self._aligned(
+                    est.predict_proba(self._joint_block(blocks)), est.classes_
+                )
+            )
+        return P
+
+    def _combine(self, P, blocks):
+        w = [*self.weights_, 1.0]
+        return np.hstack([wi * p for wi, p in zip(w, P) if p is not None])
+
+    def get_feature_names_out(self, input_features):
+        check_is_fitted(self, "estimators_")
+        names = self._names(len(input_features))
+        if self.joint_estimator_ is not None:
+            names = [*names, "joint"]
+        labels = self._class_labels()
+        return np.array(
+            [f"{m}__proba_{c}" for m in names for c in labels], dtype=object
+        )
+
+
+class LateFusion(_ClassScoreFusion):
+    r"""Late fusion: per-modality probabilities pooled with learned weights.
+
+    .. math::
+
+        F_c(x) = \log \sum_i w_i\, P_i(c \mid x) \quad (\text{voting="soft"}),
+        \qquad
+        F_c(x) = \log \frac{\prod_i P_i(c \mid x)^{w_i}}{Z(x)}
+        \quad (\text{voting="log"})
+
+    with :math:`w_i \ge 0`, :math:`\sum_i w_i = 1` learned (``weights="auto"``)
+    by minimising the log-loss of the pooled probabilities on the
+    out-of-fold probabilities of the training rows, the rule of
+    :class:`~skmultimodal.fusion.LateFusionClassifier`, here as a fusion
+    method so that ``"late"`` is one more value of a ``method`` grid. The
+    classifier after it recalibrates the pooled log-probabilities.
+
+    Parameters
+    ----------
+    voting : {"soft", "log"}, default="soft"
+        Arithmetic or geometric pooling.
+    estimator : classifier or None, default=None
+        The per-modality classifier; None means ``LogisticRegression(C=10)``.
+    cv : int, cross-validation generator or iterable, default=3
+        Internal cross-validation for the out-of-fold probabilities.
+    weights : "auto", list of float, dict or None, default="auto"
+        :math:`w_i` (renormalised to sum to 1); None means equal weights.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the internal fold shuffling.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        Class labels.
+    weights_ : list of float
+        The weights used, summing to 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.fusion.methods import LateFusion
+    >>> rng = np.random.RandomState(0)
+    >>> y = np.repeat([0, 1], 10)
+    >>> blocks = [rng.rand(20, 5) + 2 * y[:, None], rng.rand(20, 3)]
+    >>> late = LateFusion(cv=3, random_state=0).fit(blocks, y)
+    >>> bool(late.weights_[0] > late.weights_[1])
+    True
+    """
+
+    _method_name = "late"
+    _parameter_constraints = {
+        **_ClassScoreFusion._parameter_constraints,
+        "voting": [StrOptions({"soft", "log"})],
+    }
+
+    def __init__(
+        self, *, voting="soft", estimator=None, cv=3, weights="auto", random_state=None
+    ):
+        self.voting = voting
+        self.estimator = estimator
+        self.cv = cv
+        self.weights = weights
+        self.random_state = random_state
+
+    @property
+    def _pool_voting(self):
+        return self.voting
+
+    def _fit_weights(self, P, y):
+        super()._fit_weights(P, y)
+        total = sum(self.weights_)
+        self.weights_ = [w / total for w in self.weights_]
+
+    def _combine(self, P, blocks):
+        stacked = np.stack([p for p in P if p is not None])
+        w = [wi for wi, p in zip(self.weights_, P) if p is not None]
+        return np.log(np.clip(pool(stacked, None, w, self.voting), EPS, 1.0))
+
+    def get_feature_names_out(self, input_features):
+        check_is_fitted(self, "estimators_")
+        return np.array([f"late__{c}" for c in self._class_labels()], dtype=object)

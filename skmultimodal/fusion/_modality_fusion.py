@@ -3,6 +3,7 @@ named fusion method."""
 
 from __future__ import annotations
 
+import warnings
 from functools import partial
 from numbers import Integral
 
@@ -16,7 +17,7 @@ from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils._user_interface import _print_elapsed_time
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from skmultimodal.utils import collect_unreadable
 
@@ -34,6 +35,7 @@ from ._columns import (
     warn_unreported_blanks,
 )
 from ._layout import Block, BlockLayout, FusedArray
+from ._pooling import check_weights
 
 __all__ = ["ModalityFusion"]
 
@@ -111,12 +113,18 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         arrays), or a callable ``column(X)`` returning one of those.
     method : str or FusionMethod, default="concat"
         The fusion method: a registered name (``"concat"``, ``"product"``,
-        ``"sum"``, ``"mean"``, ``"tensor"``, ``"attention"``, ``"tokens"``
-        or a plugin's) or an instance; an instance's parameters are reachable
-        as ``method__<param>``.
+        ``"sum"``, ``"mean"``, ``"tensor"``, ``"attention"``, ``"tokens"``,
+        ``"stack"``, ``"late"`` or a plugin's), built with its own defaults,
+        or a :class:`FusionMethod` instance carrying its parameters
+        (``method=ConcatFusion(block_norm="l2")``), reachable as
+        ``method__<param>``. Parameters belong to the method, so a grid over
+        ``method`` never carries one method's parameters to another. Every
+        method but ``concat`` projects the blocks into out-of-fold class
+        scores and needs a classification target at fit.
     method_params : dict, default=None
-        Parameters of the method, e.g. ``{"block_norm": "l2"}`` for
-        ``"concat"`` or ``{"n_components": 16}`` for projected methods.
+        Deprecated: pass a configured instance as ``method`` instead (the
+        classes are in :mod:`skmultimodal.fusion.methods`). Still applied to
+        the method, with a FutureWarning; it will be removed in 0.3.
     weights : dict or list of float, default=None
         Per-modality weights (``{"image": 0.5}``, or one per kept
         transformer in order), handed to the method's ``weights`` parameter.
@@ -145,6 +153,10 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         Number of branches fitted/transformed in parallel (joblib).
     verbose : bool, default=False
         Print the time taken by each branch while fitting.
+    random_state : int, RandomState instance or None, default=None
+        Handed to the fusion method's ``random_state`` (the shuffling of the
+        class-score methods' internal folds) when the method has one left at
+        None, so a grid over ``method`` names stays reproducible.
 
     Attributes
     ----------
@@ -220,6 +232,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         "missing": [StrOptions({"error", "zero", "mean", "indicator"})],
         "n_jobs": [Integral, None],
         "verbose": ["verbose"],
+        "random_state": ["random_state"],
     }
 
     def __init__(
@@ -232,6 +245,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         missing="error",
         n_jobs=None,
         verbose=False,
+        random_state=None,
     ):
         self.transformers = transformers
         self.method = method
@@ -240,6 +254,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         self.missing = missing
         self.n_jobs = n_jobs
         self.verbose = verbose
+        self.random_state = random_state
 
     # -- helpers ------------------------------------------------------------
     def _validate_transformers(self):
@@ -264,6 +279,16 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
 
     def _resolve_method(self):
         params = dict(self.method_params or {})
+        if self.method_params is not None:
+            warnings.warn(
+                "ModalityFusion(method_params=...) is deprecated and will be "
+                "removed in 0.3: pass a configured instance instead, e.g. "
+                "method=ConcatFusion(block_norm='l2') (classes in "
+                "skmultimodal.fusion.methods), so that a grid over 'method' "
+                "never carries one method's parameters to another.",
+                FutureWarning,
+                stacklevel=3,
+            )
         if isinstance(self.method, str):
             from skmultimodal.plugins import get_registry
 
@@ -286,6 +311,11 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             method = clone(self.method)
             if params:
                 method.set_params(**params)
+        if (
+            self.random_state is not None
+            and method.get_params(deep=False).get("random_state", 0) is None
+        ):
+            method.set_params(random_state=self.random_state)
         return method
 
     def _data(self, X, name, column):
@@ -417,6 +447,8 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         """
         kept = self._validate_transformers()
         X, n = validate_table(self, X, self._columns(), reset=True)
+        if y is not None:
+            check_consistent_length(np.arange(n), y)
         method = self._resolve_method()
         method_name = _method_label(self.method)
         index = row_index(X)
@@ -527,20 +559,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         return self._finish(Z, presents, n)
 
     def _weights_in_order(self, names):
-        w = self.weights
-        if isinstance(w, dict):
-            unknown = sorted(set(w) - set(names))
-            if unknown:
-                raise ValueError(
-                    f"weights name unknown modalities {unknown}; modalities: {names}"
-                )
-            return [float(w.get(nm, 1.0)) for nm in names]
-        w = [float(v) for v in np.asarray(w, dtype=float).ravel()]
-        if len(w) != len(names):
-            raise ValueError(
-                f"got {len(w)} weights for {len(names)} modalities {names}"
-            )
-        return w
+        return check_weights(self.weights, names).tolist()
 
     def _check_method_accepts(self, method, method_name, names, kinds, blocks):
         for name, kind, block in zip(names, kinds, blocks):

@@ -6,12 +6,14 @@ from skmultimodal.plugins import hookimpl
 @hookimpl
 def skmultimodal_register_fusion_methods(register):
     """Register ``concat``, ``product``, ``sum``, ``mean``, ``tensor``,
-    ``attention`` and ``tokens``."""
+    ``attention``, ``tokens``, ``stack`` and ``late``."""
     from ._methods import (
         AttentionFusion,
         ConcatFusion,
+        LateFusion,
         MeanFusion,
         ProductFusion,
+        StackFusion,
         SumFusion,
         TensorFusion,
         TokenFusion,
@@ -24,3 +26,5 @@ def skmultimodal_register_fusion_methods(register):
     register("tensor", TensorFusion)
     register("attention", AttentionFusion)
     register("tokens", TokenFusion)
+    register("stack", StackFusion)
+    register("late", LateFusion)

@@ -11,8 +11,10 @@ tests rather than by scikit-learn's table-based estimator checks.
 from ._methods import (
     AttentionFusion,
     ConcatFusion,
+    LateFusion,
     MeanFusion,
     ProductFusion,
+    StackFusion,
     SumFusion,
     TensorFusion,
     TokenFusion,
@@ -21,8 +23,10 @@ from ._methods import (
 __all__ = [
     "AttentionFusion",
     "ConcatFusion",
+    "LateFusion",
     "MeanFusion",
     "ProductFusion",
+    "StackFusion",
     "SumFusion",
     "TensorFusion",
     "TokenFusion",

@@ -1,0 +1,108 @@
+"""Pooling of per-modality class probabilities, shared by the class-score
+fusion methods and :class:`LateFusionClassifier`."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.special import logsumexp, softmax
+
+EPS = 1e-12
+
+
+def pool(P, masks, w, voting):
+    """Pool per-modality probabilities into one distribution per sample.
+
+    Parameters
+    ----------
+    P : ndarray of shape (n_modalities, n_samples, n_classes)
+        Class probabilities of each modality (rows of absent modalities are
+        ignored).
+    masks : ndarray of bool of shape (n_samples, n_modalities) or None
+        Which modalities are present in each sample; None means all.
+    w : ndarray of shape (n_modalities,)
+        Non-negative weights, renormalised per sample over the present
+        modalities.
+    voting : {"soft", "log"}
+        ``"soft"``: :math:`\\sum_i w_i P_i` (the sum rule); ``"log"``:
+        :math:`\\propto \\exp \\sum_i w_i \\log P_i` (the product rule).
+
+    Returns
+    -------
+    proba : ndarray of shape (n_samples, n_classes)
+        Rows sum to 1.
+    """
+    m, n = P.shape[0], P.shape[1]
+    if masks is None:
+        masks = np.ones((n, m), dtype=bool)
+    ww = masks * np.asarray(w, dtype=float)[None, :]
+    ww = ww / np.maximum(ww.sum(axis=1, keepdims=True), EPS)
+    if voting == "soft":
+        return np.einsum("nm,mnc->nc", ww, P)
+    s = np.einsum("nm,mnc->nc", ww, np.log(np.clip(P, EPS, 1.0)))
+    return np.exp(s - logsumexp(s, axis=1, keepdims=True))
+
+
+def learn_pool_weights(P, masks, y_idx, voting):
+    """Weights minimising the log-loss of :func:`pool` on held-out
+    probabilities.
+
+    Parameters
+    ----------
+    P : ndarray of shape (n_modalities, n_samples, n_classes)
+        Out-of-fold class probabilities of each modality.
+    masks : ndarray of bool of shape (n_samples, n_modalities) or None
+    y_idx : ndarray of int of shape (n_samples,)
+        Index of each sample's class in the class axis of ``P``.
+    voting : {"soft", "log"}
+
+    Returns
+    -------
+    weights : ndarray of shape (n_modalities,)
+        Non-negative, summing to 1 (a softmax parameterisation).
+    loss : float
+        The minimised mean log-loss.
+    """
+    n = P.shape[1]
+    rows = np.arange(n)
+
+    def loss(theta):
+        proba = pool(P, masks, softmax(theta), voting)
+        return -np.mean(np.log(np.clip(proba[rows, y_idx], EPS, 1.0)))
+
+    res = minimize(
+        loss,
+        np.zeros(P.shape[0]),
+        method="Nelder-Mead",
+        options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 400},
+    )
+    return softmax(res.x), float(res.fun)
+
+
+def check_weights(w, names, what="weights"):
+    """Validated weights in block order: finite, >= 0, at least one > 0.
+
+    ``w`` is a list (one per modality, in order) or a ``{name: weight}``
+    dict (missing names weigh 1).
+    """
+    if isinstance(w, dict):
+        unknown = sorted(set(w) - set(names))
+        if unknown:
+            raise ValueError(
+                f"{what} name unknown modalities {unknown}; modalities: {list(names)}"
+            )
+        w = [w.get(name, 1.0) for name in names]
+    try:
+        arr = np.asarray(w, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be numbers; got {w!r}") from None
+    if arr.shape[0] != len(names):
+        raise ValueError(
+            f"got {arr.shape[0]} {what} for {len(names)} modalities {list(names)}"
+        )
+    if not np.isfinite(arr).all() or (arr < 0).any() or arr.sum() <= 0:
+        raise ValueError(
+            f"{what} must be finite and non-negative with at least one > 0; got "
+            f"{dict(zip(names, arr.tolist()))}"
+        )
+    return arr
