@@ -1,7 +1,8 @@
 """The ``skmultimodal`` command line.
 
 Subcommands: ``evaluate`` (cross-validated comparison of image-only,
-text-only and fused models, with a report folder), ``train``, ``predict``,
+text-only and fused models, with a report folder; ``--methods`` adds one
+fused model per registered fusion method), ``train``, ``predict``,
 ``plugins`` and ``datasets``. Every error caused by the input is printed as
 one line, ``skmultimodal: error: ...``, with a non-zero exit status;
 ``--debug`` shows the traceback instead.
@@ -25,13 +26,21 @@ EXIT_FAILURE = 1
 
 #: Models compared by ``skmultimodal evaluate``: name -> (pipeline keyword
 #: arguments for :func:`make_multimodal_pipeline`, modalities used).
+#: ``fusion`` is the builder's default fused model (``method=None``, i.e.
+#: :data:`skmultimodal.pipeline.DEFAULT_METHOD`, ``"stack"``). Besides these,
+#: ``fusion-<name>`` is ``make_multimodal_pipeline(method=<name>)`` for any
+#: registered fusion method (``--methods``).
 EVALUATED_MODELS = {
     "image-only": ({"text": None}, ("image",)),
     "text-only": ({"image": None}, ("text",)),
-    "fusion-concat": ({"method": "concat"}, ("image", "text")),
+    "fusion": ({}, ("image", "text")),
     "late-fusion": ({"method": "late"}, ("image", "text")),
     "attention-classifier": ({"classifier": "attention"}, ("image", "text")),
 }
+#: Prefix of the models ``--methods`` adds: ``fusion-<method name>``.
+METHOD_MODEL_PREFIX = "fusion-"
+#: Missing-modality policies (``ModalityFusion(missing=...)``).
+MISSING_POLICIES = ("error", "zero", "mean", "indicator")
 DEFAULT_REPORT_DIR = "skmultimodal-report"
 #: ``--quick`` evaluates a stratified subset of at most this many rows.
 QUICK_MAX_ROWS = 600
@@ -76,10 +85,14 @@ def _check_columns(df, columns, csv_path):
         )
 
 
-def _resolve_images(series, base_dir, column, allow_absent=False):
+def _resolve_images(
+    series, base_dir, column, allow_absent=False, absent_as_missing=False
+):
     """Image paths relative to the CSV's folder -> absolute paths; every
     non-empty path must exist unless ``allow_absent`` (the model's missing
-    policy then treats an absent file as a missing image)."""
+    policy then treats an absent file as a missing image) or
+    ``absent_as_missing`` (an absent file becomes an empty cell here, with a
+    warning on standard error)."""
     from skmultimodal.utils import is_missing
 
     resolved = []
@@ -92,14 +105,26 @@ def _resolve_images(series, base_dir, column, allow_absent=False):
         if not p.is_absolute():
             p = base_dir / p
         if not p.is_file():
-            absent.append((idx, str(value), p))
+            absent.append((idx, str(value), p, len(resolved)))
         resolved.append(str(p))
-    if absent and not allow_absent:
-        idx, value, p = absent[0]
-        more = f" (and {len(absent) - 1} more)" if len(absent) > 1 else ""
+    if not absent:
+        return resolved
+    idx, value, p, _ = absent[0]
+    more = f" (and {len(absent) - 1} more)" if len(absent) > 1 else ""
+    if absent_as_missing:
+        for *_, position in absent:
+            resolved[position] = None
+        print(
+            f"{PROG}: warning: image file not found in row {idx!r} of column "
+            f"{column!r}: {value!r}{more}; treated as a missing image",
+            file=sys.stderr,
+        )
+        return resolved
+    if not allow_absent:
         raise CLIError(
             f"image file not found in row {idx!r} of column {column!r}: "
-            f"{value!r} (looked for {str(p)!r}){more}"
+            f"{value!r} (looked for {str(p)!r}){more}; --missing mean treats "
+            "it as a missing image"
         )
     return resolved
 
@@ -112,13 +137,16 @@ def load_table(
     target=None,
     group_column=None,
     allow_absent_images=False,
+    absent_images_as_missing=False,
 ):
     """Read a CSV for the command line.
 
     Returns ``(X, y, groups)``: X a DataFrame with columns ``image`` and/or
     ``text`` (image paths made absolute, relative ones resolved against the
     CSV's folder), y a Series or None, groups a Series or None. An image
-    file that does not exist is an error unless ``allow_absent_images``.
+    file that does not exist is an error unless ``allow_absent_images`` (the
+    path is kept; the model's image extractors report it) or
+    ``absent_images_as_missing`` (the cell is emptied, with a warning).
     """
     import pandas as pd
 
@@ -128,7 +156,11 @@ def load_table(
     X = pd.DataFrame(index=df.index)
     if image_column is not None:
         X["image"] = _resolve_images(
-            df[image_column], csv.resolve().parent, image_column, allow_absent_images
+            df[image_column],
+            csv.resolve().parent,
+            image_column,
+            allow_absent_images,
+            absent_images_as_missing,
         )
     if text_column is not None:
         X["text"] = df[text_column].astype(object)
@@ -195,30 +227,101 @@ def _make_cv(y, groups, n_splits, random_state=0):
 
 
 # ------------------------------------------------------------ evaluate ---
-def _model_factories(names, *, quick, memory, random_state, modalities):
+def fusion_method_names():
+    """Registered fusion method names (built-ins and plugins), sorted."""
+    from skmultimodal.plugins import get_registry
+
+    return get_registry("fusion_method").names()
+
+
+def _unknown_method(name, where):
+    return CLIError(
+        f"unknown fusion method {name!r} in {where}; available methods: "
+        f"{', '.join(fusion_method_names())}"
+    )
+
+
+def _model_spec(name):
+    """``(pipeline kwargs, modalities used, fusion label)`` of a model name:
+    one of :data:`EVALUATED_MODELS` or ``fusion-<registered method>``."""
+    from skmultimodal.pipeline import DEFAULT_METHOD
+
+    if name in EVALUATED_MODELS:
+        kwargs, used = EVALUATED_MODELS[name]
+    elif name.startswith(METHOD_MODEL_PREFIX) and (
+        name[len(METHOD_MODEL_PREFIX) :] in fusion_method_names()
+    ):
+        kwargs, used = {"method": name[len(METHOD_MODEL_PREFIX) :]}, ("image", "text")
+    else:
+        raise CLIError(
+            f"unknown model {name!r}; choose from {', '.join(EVALUATED_MODELS)}, "
+            f"or {METHOD_MODEL_PREFIX}<method> with a registered fusion method "
+            f"({', '.join(fusion_method_names())})"
+        )
+    if len(used) < 2:
+        label = "-"
+    elif kwargs.get("method") is None:
+        label = f"{DEFAULT_METHOD} (default)"
+    else:
+        label = str(kwargs["method"])
+    return dict(kwargs), tuple(used), label
+
+
+def _split_list(text):
+    return [m.strip() for m in text.split(",") if m.strip()]
+
+
+def resolve_models(models=None, methods=None):
+    """The model names ``evaluate`` runs, checked before anything is fitted.
+
+    ``models``: names from :data:`EVALUATED_MODELS` or ``fusion-<method>``
+    (None: every default model); ``methods``: registered fusion method names,
+    each adding ``fusion-<method>``. Raises :class:`CLIError` naming the
+    available models or methods for an unknown name.
+    """
+    names = list(EVALUATED_MODELS) if models is None else list(models)
+    for name in names:
+        _model_spec(name)
+    registered = set(fusion_method_names())
+    for method in methods or ():
+        if method not in registered:
+            raise _unknown_method(method, "--methods")
+        name = METHOD_MODEL_PREFIX + method
+        if name not in names:
+            names.append(name)
+    if not names:
+        raise CLIError("no model to evaluate")
+    return names
+
+
+def _model_factories(
+    names, *, quick, memory, random_state, modalities, missing="error"
+):
+    """``({name: (factory, modalities used, fusion label)}, {name: why
+    skipped})``."""
     from skmultimodal.pipeline import make_multimodal_pipeline
 
-    factories = {}
+    factories, skipped = {}, {}
     for name in names:
-        kwargs, used = EVALUATED_MODELS[name]
+        kwargs, used, label = _model_spec(name)
         if not set(used) <= set(modalities):
+            skipped[name] = f"needs the {' and '.join(used)} columns"
             continue
-        kwargs = dict(kwargs)
         if "image" not in modalities:
             kwargs.setdefault("image", None)
         if "text" not in modalities:
             kwargs.setdefault("text", None)
 
-        def factory(kwargs=kwargs, name=name):
+        def factory(kwargs=kwargs):
             est = make_multimodal_pipeline(
-                memory=memory, random_state=random_state, **kwargs
+                memory=memory, random_state=random_state, missing=missing, **kwargs
             )
             if quick:
                 _shrink(est)
             return est
 
-        factories[name] = (factory, list(used))
-    return factories
+        factories[name] = (factory, list(used), label)
+    return factories, skipped
 
 
 def _shrink(est):
@@ -245,28 +348,45 @@ def _fit_predict_fold(est, X, y, train, test):
     return est, pred, fit_time
 
 
+def _is_late_fusion(method):
+    from skmultimodal.fusion.methods import LateFusion
+
+    return isinstance(method, LateFusion)
+
+
 def _contribution(name, est, X_test):
-    """Per-modality weights of a fitted model, or None."""
+    """Per-modality weights of a fitted model, or None: the learned weights
+    of late fusion, else the mean per-sample attention (of the attention
+    classifier, or of a fusion method with ``modality_weights``)."""
     import numpy as np
 
     if hasattr(est, "weights_") and hasattr(est, "estimators_"):
+        # a LateFusionClassifier (not built by the command line any more)
         names = [n for n, _, _ in est.estimators_]
         return dict(zip(names, np.asarray(est.weights_, dtype=float)))
     steps = getattr(est, "named_steps", None)
     if not steps or "fusion" not in steps:
         return None
-    fusion, clf = steps["fusion"], steps["classifier"]
+    fusion, clf = steps["fusion"], steps.get("classifier")
     names = list(getattr(fusion, "modality_names_", []))
+    method = getattr(fusion, "method_", None)
+    if _is_late_fusion(method):
+        w = np.asarray(getattr(method, "weights_", []), dtype=float)
+        if w.shape != (len(names),) or not w.sum() > 0:
+            return None
+        return dict(zip(names, w / w.sum()))
     try:
         if hasattr(clf, "attention_weights"):
             w = clf.attention_weights(fusion.transform(X_test))
-        elif fusion.method == "attention":
+        elif hasattr(fusion, "modality_weights"):
+            # available only when the fitted method (a name or an instance)
+            # gives per-sample weights, e.g. "attention"
             w = fusion.modality_weights(X_test)
         else:
             return None
     except Exception:  # explanations are a bonus; never fail the run for one
         return None
-    if hasattr(w, "columns"):  # DataFrame: one column per modality
+    if hasattr(w, "columns"):  # DataFrame: one column per modality (or token)
         names = [str(c) for c in w.columns]
     w = np.asarray(w, dtype=float)
     while w.ndim > 2:  # heads / layers / query tokens: average them out
@@ -287,11 +407,15 @@ def run_evaluation(
     quick=False,
     random_state=0,
     progress=True,
+    missing="error",
 ):
     """Cross-validate the command line's models; return the results dict.
 
-    Each fold featurizes its rows once: the image and text branches of every
-    model share a joblib cache in a temporary folder.
+    ``models``: names from :data:`EVALUATED_MODELS` or ``fusion-<method>``
+    (None: the default models), all checked before anything is fitted;
+    ``missing``: the missing-modality policy of every model. Each fold
+    featurizes its rows once: the image and text branches of every model
+    share a joblib cache in a temporary folder.
     """
     import tempfile
 
@@ -301,21 +425,21 @@ def run_evaluation(
     from tqdm.auto import tqdm
 
     y = np.asarray(y)
-    names = list(models or EVALUATED_MODELS)
+    names = resolve_models(models)
     splitter = _make_cv(y, groups, cv, random_state)
     splits = list(splitter.split(X, y, groups))
     modalities = [c for c in ("image", "text") if c in X.columns]
     results = {}
     with tempfile.TemporaryDirectory(prefix="skmultimodal-cache-") as cache:
         memory = Memory(cache, verbose=0)
-        factories = _model_factories(
+        factories, skipped = _model_factories(
             names,
             quick=quick,
             memory=memory,
             random_state=random_state,
             modalities=modalities,
+            missing=missing,
         )
-        skipped = {}
         for name in list(factories):
             try:
                 factories[name][0]()
@@ -324,9 +448,10 @@ def run_evaluation(
                 del factories[name]
         if not factories:
             raise CLIError("no model can be evaluated on these columns")
-        for name, (_, used) in factories.items():
+        for name, (_, used, label) in factories.items():
             results[name] = {
                 "modalities": used,
+                "method": label,
                 "accuracy_folds": [],
                 "macro_f1_folds": [],
                 "fit_time_folds": [],
@@ -342,7 +467,7 @@ def run_evaluation(
         )
         with bar:
             for k, (train, test) in enumerate(splits):
-                for name, (factory, _) in factories.items():
+                for name, (factory, _, _) in factories.items():
                     bar.set_postfix_str(f"fold {k + 1}/{len(splits)} {name}")
                     est, pred, fit_time = _fit_predict_fold(
                         factory(), X, y, train, test
@@ -389,7 +514,10 @@ def _jsonable(v):
 
 
 def metrics_json(results, dataset):
-    """The ``--json`` document (its schema is relied on downstream)."""
+    """The ``--json`` document (its schema is relied on downstream; keys are
+    only ever added)."""
+    from skmultimodal.report import best_model
+
     return {
         "dataset": dataset,
         "n_samples": int(results["n_samples"]),
@@ -405,26 +533,61 @@ def metrics_json(results, dataset):
             }
             for name, r in results["models"].items()
         },
+        "best_model": best_model(results),
     }
 
 
+#: Note on a fused model whose mean accuracy is below the best single-modality
+#: model's (table and report).
+BELOW_SINGLE_NOTE = "below the best single modality"
+
+
 def format_table(results):
-    rows = [("model", "accuracy", "macro-F1", "fit time (s)", "modalities")]
+    """The evaluation table: one row per model (mean ± std over folds), with
+    the fusion method of each fused model and a note on the fused models
+    below the best single-modality model."""
+    from skmultimodal.report import below_best_single_modality
+
+    _, below = below_best_single_modality(results)
+    header = ("model", "accuracy", "macro-F1", "fit time (s)", "modalities")
+    header += ("fusion",)
+    if below:
+        header += ("note",)
+    rows = [header]
     for name, r in results["models"].items():
-        rows.append(
-            (
-                name,
-                f"{r['accuracy']:.3f} ± {r['accuracy_std']:.3f}",
-                f"{r['macro_f1']:.3f} ± {r['macro_f1_std']:.3f}",
-                f"{r['fit_time']:.2f}",
-                "+".join(r["modalities"]),
-            )
+        row = (
+            name,
+            f"{r['accuracy']:.3f} ± {r['accuracy_std']:.3f}",
+            f"{r['macro_f1']:.3f} ± {r['macro_f1_std']:.3f}",
+            f"{r['fit_time']:.2f}",
+            "+".join(r["modalities"]),
+            r.get("method") or "-",
         )
+        if below:
+            row += (BELOW_SINGLE_NOTE if name in below else "",)
+        rows.append(row)
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [
         "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def format_summary(results):
+    """The lines printed after the table: the best model, and the fused
+    models below the best single-modality model."""
+    from skmultimodal.report import below_best_single_modality, best_model
+
+    best = best_model(results)
+    r = results["models"][best]
+    lines = [f"best: {best} (accuracy {r['accuracy']:.3f} ± {r['accuracy_std']:.3f})"]
+    single, below = below_best_single_modality(results)
+    if below:
+        acc = results["models"][single]["accuracy"]
+        lines.append(
+            f"{BELOW_SINGLE_NOTE} ({single}, accuracy {acc:.3f}): {', '.join(below)}"
+        )
     return "\n".join(lines)
 
 
@@ -443,6 +606,21 @@ def _subsample(X, y, groups, n):
 
 
 def cmd_evaluate(args):
+    # model and method names first: an unknown one fails before any work
+    models = None
+    if args.models is not None:
+        models = _split_list(args.models)
+        if not models:
+            raise CLIError("--models needs at least one model name")
+    methods = None
+    if args.methods is not None:
+        methods = _split_list(args.methods)
+        if not methods:
+            raise CLIError(
+                "--methods needs at least one fusion method name; available "
+                f"methods: {', '.join(fusion_method_names())}"
+            )
+    models = resolve_models(models, methods)
     if args.csv is None:
         X, y, groups = _load_bundled(args.dataset)
         dataset = args.dataset
@@ -453,17 +631,9 @@ def cmd_evaluate(args):
             text_column=args.text_column,
             target=args.target,
             group_column=args.group_column,
+            allow_absent_images=args.missing != "error",
         )
         dataset = str(args.csv)
-    models = None
-    if args.models:
-        models = [m.strip() for m in args.models.split(",") if m.strip()]
-        unknown = [m for m in models if m not in EVALUATED_MODELS]
-        if unknown:
-            raise CLIError(
-                f"unknown model {unknown[0]!r}; choose from "
-                f"{', '.join(EVALUATED_MODELS)}"
-            )
     cv = args.cv if args.cv is not None else (3 if args.quick else 5)
     if args.quick and len(y) > QUICK_MAX_ROWS:
         X, y, groups = _subsample(X, y, groups, QUICK_MAX_ROWS)
@@ -476,10 +646,12 @@ def cmd_evaluate(args):
         models=models,
         quick=args.quick,
         progress=not args.no_progress,
+        missing=args.missing,
     )
     elapsed = time.perf_counter() - t0
     doc = metrics_json(results, dataset)
     print(format_table(results))
+    print(format_summary(results))
     for name, why in results["skipped"].items():
         print(f"skipped {name}: {why}", file=sys.stderr)
     if args.json:
@@ -506,6 +678,8 @@ def cmd_train(args):
     from skmultimodal.persistence import save_model
     from skmultimodal.pipeline import make_multimodal_pipeline
 
+    if args.method is not None and args.method not in fusion_method_names():
+        raise _unknown_method(args.method, "--method")
     X, y, _ = load_table(
         args.csv,
         image_column=args.image_column,
@@ -527,13 +701,17 @@ def cmd_train(args):
     t0 = time.perf_counter()
     est.fit(X, y)
     fit_time = time.perf_counter() - t0
+    method = args.method
+    steps = getattr(est, "named_steps", None)
+    if method is None and steps and "fusion" in steps:
+        method = steps["fusion"].method  # the builder's default, e.g. "stack"
     metadata = {
         "image_column": args.image_column,
         "text_column": args.text_column,
         "target": args.target,
         "classes": [_jsonable(c) for c in est.classes_],
         "n_samples": len(y),
-        "method": args.method,
+        "method": method if isinstance(method, str) else args.method,
         "classifier": args.classifier,
         "missing": args.missing,
     }
@@ -552,13 +730,24 @@ def cmd_predict(args):
 
     model = load_model(args.model, trusted=args.trust)
     meta = model.metadata
+    est = model.estimator
+    steps = getattr(est, "named_steps", None)
+    if steps and "fusion" in steps:
+        trained = steps["fusion"].missing  # what the fitted model does
+    else:
+        trained = meta.get("missing") or "error"
+    policy = args.missing or trained
+    if policy != trained:
+        _set_missing_policy(est, policy, trained)
     X, _, _ = load_table(
         args.csv,
         image_column=args.image_column or meta.get("image_column"),
         text_column=args.text_column or meta.get("text_column"),
-        allow_absent_images=meta.get("missing", "error") != "error",
+        allow_absent_images=policy != "error",
+        # the image extractors of a model trained with "error" stop at an
+        # unreadable file: an absent one becomes an empty cell here instead
+        absent_images_as_missing=policy != "error" and trained == "error",
     )
-    est = model.estimator
     pred = est.predict(X)
     out = pd.DataFrame({"prediction": pred}, index=X.index)
     if hasattr(est, "predict_proba"):
@@ -574,6 +763,27 @@ def cmd_predict(args):
         out.to_csv(path, index=False)
         print(f"{len(out)} predictions written to {path}")
     return 0
+
+
+def _set_missing_policy(est, policy, trained):
+    """Give a fitted pipeline's fusion step another missing-modality policy
+    (``predict --missing``). The fill values stay those fitted in training,
+    and ``indicator`` (extra presence columns) cannot be switched on or off
+    after training."""
+    steps = getattr(est, "named_steps", None)
+    if not steps or "fusion" not in steps:
+        raise CLIError(
+            f"--missing {policy} needs a pipeline with a 'fusion' step; this "
+            f"model ({type(est).__name__}) keeps the policy it was trained with "
+            f"({trained!r})"
+        )
+    if "indicator" in (policy, trained):
+        raise CLIError(
+            f"--missing {policy}: the model was trained with --missing {trained}, "
+            "and 'indicator' adds presence columns the classifier is fitted on "
+            "(or without); train the model with the policy you need"
+        )
+    est.set_params(fusion__missing=policy)
 
 
 # ----------------------------------------------------- plugins/datasets ---
@@ -703,11 +913,13 @@ def build_parser():
         parents=[common],
         help="cross-validate image-only, text-only and fused models; write a report",
         description=(
-            "Cross-validate image-only, text-only, early-fusion, late-fusion and "
-            "attention models (stratified k-fold, or stratified group k-fold with "
-            "--group-column), print a table and write a report folder "
-            "(metrics.json, confusion matrix, modality contributions, report.html). "
-            "Without --csv it runs on the bundled emoji dataset."
+            "Cross-validate image-only, text-only, the default fused model "
+            "(stack), late-fusion and attention-classifier models, plus one "
+            "fused model per --methods name (stratified k-fold, or stratified "
+            "group k-fold with --group-column), print a table naming the best "
+            "model and write a report folder (metrics.json, confusion matrix, "
+            "modality contributions, report.html). Without --csv it runs on the "
+            "bundled emoji dataset."
         ),
     )
     _csv_options(p, required=False)
@@ -732,7 +944,29 @@ def build_parser():
     p.add_argument(
         "--models",
         metavar="LIST",
-        help=f"comma-separated subset of: {', '.join(EVALUATED_MODELS)}",
+        help=(
+            f"comma-separated subset of: {', '.join(EVALUATED_MODELS)} (default: "
+            f"all), or {METHOD_MODEL_PREFIX}NAME for a registered fusion method"
+        ),
+    )
+    p.add_argument(
+        "--methods",
+        metavar="LIST",
+        help=(
+            "comma-separated registered fusion methods (see 'skmultimodal "
+            f"plugins'); each adds a model {METHOD_MODEL_PREFIX}NAME, "
+            "make_multimodal_pipeline(method=NAME)"
+        ),
+    )
+    p.add_argument(
+        "--missing",
+        default="error",
+        choices=MISSING_POLICIES,
+        help=(
+            "missing-modality policy of every model; except with 'error', an "
+            "empty cell or an unreadable image is a missing modality "
+            "(default: %(default)s)"
+        ),
     )
     p.add_argument(
         "--output",
@@ -767,9 +1001,9 @@ def build_parser():
         default=None,
         metavar="NAME",
         help=(
-            "fusion method: concat, product, sum, mean, tensor, attention, tokens, "
-            "a plugin's name, or 'late' (default: concat; tokens with "
-            "--classifier attention)"
+            "fusion method: stack, concat, product, sum, mean, tensor, attention, "
+            "tokens, late or a plugin's name (default: stack, the default fused "
+            "model, also with --classifier attention; concat with one modality)"
         ),
     )
     p.add_argument(
@@ -781,7 +1015,7 @@ def build_parser():
     p.add_argument(
         "--missing",
         default="error",
-        choices=["error", "zero", "mean", "indicator"],
+        choices=MISSING_POLICIES,
         help=(
             "policy for rows missing a modality; except with 'error', an "
             "unreadable image is a missing one (default: %(default)s)"
@@ -824,6 +1058,17 @@ def build_parser():
         "--trust",
         action="store_true",
         help="load a .skops file even if it holds types outside the trusted list",
+    )
+    p.add_argument(
+        "--missing",
+        default=None,
+        choices=MISSING_POLICIES,
+        help=(
+            "missing-modality policy (default: the one the model was trained "
+            "with); another one is set on the fitted pipeline's fusion step, "
+            "which keeps its fitted fill values; 'indicator' cannot be switched "
+            "on or off after training"
+        ),
     )
     p.set_defaults(func=cmd_predict)
 

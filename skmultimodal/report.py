@@ -2,15 +2,17 @@
 
 Files:
 
-- ``metrics.json``: the ``--json`` document plus per-fold scores, macro-F1
-  spread, the best model, its confusion matrix and the per-modality
-  contributions;
+- ``metrics.json``: the ``--json`` document (with the best model) plus
+  per-fold scores, macro-F1 spread, each model's fusion method, the best
+  single-modality model and the fused models below it, the best model's
+  confusion matrix and the per-modality contributions;
 - ``confusion_matrix.png``: out-of-fold confusion matrix of the best model;
 - ``modality_contribution.png``: accuracy of every model (mean ± std over
   folds) and the share each modality gets in the models that weigh them
   (learned late-fusion weights, mean attention weights);
-- ``report.html``: one self-contained page with both figures embedded as
-  base64 PNGs.
+- ``report.html``: one self-contained page naming the best model (and the
+  fused models below the best single modality) with both figures embedded
+  as base64 PNGs.
 """
 
 from __future__ import annotations
@@ -21,13 +23,30 @@ import io
 import json
 from pathlib import Path
 
-__all__ = ["best_model", "write_report"]
+__all__ = ["below_best_single_modality", "best_model", "write_report"]
 
 
 def best_model(results):
     """Name of the model with the highest mean accuracy (ties: macro-F1)."""
     models = results["models"]
     return max(models, key=lambda n: (models[n]["accuracy"], models[n]["macro_f1"]))
+
+
+def below_best_single_modality(results):
+    """``(best single-modality model or None, fused models whose mean
+    accuracy is below its)``: the fused models that did not pay off."""
+    models = results["models"]
+    single = {n: r for n, r in models.items() if len(r["modalities"]) == 1}
+    if not single:
+        return None, []
+    best = best_model({"models": single})
+    floor = single[best]["accuracy"]
+    below = [
+        n
+        for n, r in models.items()
+        if len(r["modalities"]) > 1 and r["accuracy"] < floor
+    ]
+    return best, below
 
 
 def _pyplot():
@@ -97,6 +116,7 @@ def contribution_figure(results):
     colors = {
         "image": "tab:orange",
         "text": "tab:blue",
+        "joint": "tab:gray",  # the joint token of the default "stack" fusion
     }
     bar_colors = [
         colors.get(models[n]["modalities"][0], "tab:gray")
@@ -140,14 +160,32 @@ def contribution_figure(results):
 def _html(doc, figures, elapsed):
     rows = []
     best = doc["best_model"]
+    below = doc.get("below_best_single_modality") or []
     for name, m in doc["models"].items():
         style = ' style="font-weight:bold"' if name == best else ""
+        note = "below the best single modality" if name in below else ""
         rows.append(
             f"<tr{style}><td>{html.escape(name)}</td>"
             f"<td>{m['accuracy']:.3f} ± {m['accuracy_std']:.3f}</td>"
             f"<td>{m['macro_f1']:.3f} ± {m['macro_f1_std']:.3f}</td>"
             f"<td>{m['fit_time']:.2f}</td>"
-            f"<td>{html.escape(' + '.join(m['modalities']))}</td></tr>"
+            f"<td>{html.escape(' + '.join(m['modalities']))}</td>"
+            f"<td>{html.escape(m.get('method') or '-')}</td>"
+            f"<td>{html.escape(note)}</td></tr>"
+        )
+    b = doc["models"][best]
+    summary = (
+        f"<p>Best model (bold): <b>{html.escape(best)}</b>, accuracy "
+        f"{b['accuracy']:.3f} ± {b['accuracy_std']:.3f}.</p>"
+    )
+    single = doc.get("best_single_modality")
+    if below and single:
+        s = doc["models"][single]
+        summary += (
+            f"<p>Fused models below the best single modality "
+            f"({html.escape(single)}, accuracy {s['accuracy']:.3f}): "
+            f"{html.escape(', '.join(below))}; fusion did not pay off for "
+            f"{'it' if len(below) == 1 else 'them'} on this data.</p>"
         )
     imgs = "\n".join(
         f'<figure><img alt="{html.escape(title)}" '
@@ -174,10 +212,10 @@ img {{ max-width: 100%; }}
 {doc["n_classes"]} classes; {doc["cv"]}-fold {html.escape(doc["cv_kind"])};
 skmultimodal {html.escape(doc["skmultimodal_version"])}; {elapsed:.0f} s.</p>
 <table><tr><th>model</th><th>accuracy</th><th>macro-F1</th>
-<th>fit time per fold (s)</th><th>modalities</th></tr>
+<th>fit time per fold (s)</th><th>modalities</th><th>fusion</th><th>note</th></tr>
 {"".join(rows)}
 </table>
-<p>Best model (bold): <b>{html.escape(best)}</b>.</p>
+{summary}
 {skipped}
 {imgs}
 </body></html>
@@ -221,9 +259,13 @@ def write_report(output, results, *, dataset, elapsed=0.0, metrics=None):
         m["macro_f1_folds"] = r["macro_f1_folds"]
         m["fit_time_folds"] = r["fit_time_folds"]
         m["contribution"] = r.get("contribution")
+        m["method"] = r.get("method")
     from sklearn.metrics import confusion_matrix
 
+    single, below = below_best_single_modality(results)
     doc["best_model"] = best
+    doc["best_single_modality"] = single
+    doc["below_best_single_modality"] = below
     doc["classes"] = [str(c) for c in results["classes"]]
     doc["confusion_matrix"] = confusion_matrix(
         results["y_true"],

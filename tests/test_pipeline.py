@@ -9,7 +9,14 @@ from sklearn.pipeline import Pipeline
 from sklearn.tree import DecisionTreeClassifier
 
 from skmultimodal import make_multimodal_pipeline
-from skmultimodal.fusion import LateFusionClassifier, ModalityFusion
+from skmultimodal.fusion import FusionMethod, ModalityFusion
+from skmultimodal.fusion.methods import ConcatFusion
+from skmultimodal.plugins import (
+    get_registry,
+    hookimpl,
+    register_plugin,
+    unregister_plugin,
+)
 
 from .cli.conftest import write_dataset
 
@@ -29,11 +36,12 @@ def data(tmp_path_factory):
     return X, df["label"].to_numpy()
 
 
-def test_default_is_concat_fusion_then_logistic_regression():
+def test_default_is_stack_fusion_then_logistic_regression():
     pipe = make_multimodal_pipeline()
     assert isinstance(pipe, Pipeline)
     fusion, clf = pipe.named_steps["fusion"], pipe.named_steps["classifier"]
-    assert isinstance(fusion, ModalityFusion) and fusion.method == "concat"
+    assert isinstance(fusion, ModalityFusion) and fusion.method == "stack"
+    assert fusion.method_params is None  # no parameters baked into the slot
     assert [(n, c) for n, _, c in fusion.transformers] == [
         ("image", "image"),
         ("text", "text"),
@@ -42,8 +50,10 @@ def test_default_is_concat_fusion_then_logistic_regression():
     # nested parameters reach the branches, so GridSearchCV can tune them
     params = pipe.get_params()
     assert "fusion__image__scale__with_mean" in params
-    assert "fusion__text__features__method" in params
-    assert clone(pipe).get_params()["fusion__method"] == "concat"
+    assert "fusion__text__features__words__method" in params
+    assert clone(pipe).get_params()["fusion__method"] == "stack"
+    # one modality: nothing to stack, plain concat
+    assert make_multimodal_pipeline(text=None).named_steps["fusion"].method == "concat"
 
 
 def test_single_modality_and_column_names(data):
@@ -55,15 +65,13 @@ def test_single_modality_and_column_names(data):
         make_multimodal_pipeline(image=None, text=None)
 
 
-@pytest.mark.parametrize("method", ["concat", "attention", "late"])
+@pytest.mark.parametrize("method", ["concat", "attention", "late", "stack"])
 def test_fits_and_predicts_every_kind(data, method):
     X, y = data
     pipe = make_multimodal_pipeline(
         image="img", text="txt", method=method, random_state=0
     )
-    if method == "late":
-        assert isinstance(pipe, LateFusionClassifier)
-        pipe.set_params(cv=2)
+    assert isinstance(pipe, Pipeline)
     pipe.fit(X, y)
     proba = pipe.predict_proba(X)
     assert proba.shape == (len(y), 3)
@@ -95,9 +103,85 @@ def test_bad_classifier_and_method():
 def test_attention_classifier_gets_the_recommended_settings():
     pytest.importorskip("scikeras", reason="the attention classifier needs keras")
     pipe = make_multimodal_pipeline(classifier="attention", random_state=0)
-    assert pipe.named_steps["fusion"].method == "concat"
+    assert pipe.named_steps["fusion"].method == "stack"
     clf = pipe.named_steps["classifier"]
     assert type(clf).__name__ == "MultimodalAttentionClassifier"
     assert clf.get_params()["weight_decay"] == 0.01
     assert clf.get_params()["optimizer"] == "adamw"
     assert clf.random_state == 0
+
+
+class _MaxFusion(FusionMethod):
+    """A throwaway plugin method: element-wise max of the dense blocks."""
+
+    accepts_sparse = True
+
+    def fit(self, blocks, y=None):
+        self.width_ = min(b.shape[1] for b in blocks)
+        return self
+
+    def transform(self, blocks):
+        dense = [b.toarray() if hasattr(b, "toarray") else b for b in blocks]
+        return np.maximum.reduce([np.asarray(b)[:, : self.width_] for b in dense])
+
+    def get_feature_names_out(self, input_features):
+        return np.array([f"max__{j}" for j in range(self.width_)], dtype=object)
+
+
+class _MaxPlugin:
+    @hookimpl
+    def skmultimodal_register_fusion_methods(self, register):
+        register("max_test", _MaxFusion)
+
+
+@pytest.fixture
+def max_plugin():
+    plugin = _MaxPlugin()
+    register_plugin(plugin, name="max-test-plugin")
+    yield
+    unregister_plugin(plugin)
+
+
+def test_one_grid_over_every_registered_method(data, max_plugin):
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
+    X, y = data
+    names = get_registry("fusion_method").names()
+    assert {"max_test", "late", "stack", "concat"} <= set(names)
+    grid = GridSearchCV(
+        make_multimodal_pipeline(image="img", text="txt", random_state=0),
+        {"fusion__method": [*names, ConcatFusion(block_norm="l2")]},
+        cv=StratifiedKFold(2, shuffle=True, random_state=0),
+        error_score="raise",
+    ).fit(X, y)
+    scores = grid.cv_results_["mean_test_score"]
+    assert len(scores) == len(names) + 1 and np.isfinite(scores).all()
+    # a method's parameters never travel to another one
+    for params in grid.cv_results_["params"]:
+        pipe = clone(grid.estimator).set_params(**params)
+        assert pipe.named_steps["fusion"].method_params is None
+
+
+def test_unknown_method_in_a_grid_fails_at_fit_listing_the_methods(data):
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = data
+    grid = GridSearchCV(
+        make_multimodal_pipeline(image="img", text="txt"),
+        {"fusion__method": ["concat", "nope"]},
+        cv=2,
+        error_score="raise",
+    )
+    with pytest.raises(ValueError, match="Unknown fusion method 'nope'") as exc:
+        grid.fit(X, y)
+    for name in ("concat", "stack", "late", "product"):
+        assert name in str(exc.value)
+
+
+def test_method_params_build_a_configured_instance():
+    pipe = make_multimodal_pipeline(method="concat", method_params={"block_norm": "l2"})
+    method = pipe.named_steps["fusion"].method
+    assert isinstance(method, ConcatFusion) and method.block_norm == "l2"
+    assert pipe.get_params()["fusion__method__block_norm"] == "l2"
+    with pytest.raises(ValueError, match="not parameters of fusion method 'sum'"):
+        make_multimodal_pipeline(method="sum", method_params={"block_norm": "l2"})

@@ -250,7 +250,7 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         if len(self.classes_) < 2:
             raise ValueError(
                 f"fusion method {self._method_name!r} needs at least 2 classes "
-                f"in y; got {len(self.classes_)}"
+                f"in y; got {len(self.classes_)} class"
             )
         cv = self._check_cv(y)
         kinds = self._kinds(len(blocks))
@@ -354,8 +354,9 @@ class ProductFusion(_ClassScoreFusion):
 
     .. math::
 
-        F_c(x) = \log \frac{\prod_i P_i(c \mid x)^{w_i}}
-                      {\sum_{c'} \prod_i P_i(c' \mid x)^{w_i}}
+        F_c(x) = \log \frac{\prod_i P_i(c \mid x)^{\bar w_i}}
+                      {\sum_{c'} \prod_i P_i(c' \mid x)^{\bar w_i}},
+        \qquad \bar w_i = \frac{w_i}{\sum_j w_j}
 
     one column per class (the log of the normalised product, so a linear
     classifier after it reads it directly). :math:`P_i` are the class
@@ -373,9 +374,9 @@ class ProductFusion(_ClassScoreFusion):
         Internal cross-validation giving the out-of-fold probabilities; an
         int means shuffled StratifiedKFold (capped by the smallest class).
     weights : "auto", list of float, dict or None, default=None
-        Exponents :math:`w_i`. None: 1 each; ``"auto"``: learned by
-        minimising the log-loss of the product on the out-of-fold
-        probabilities.
+        Exponents :math:`w_i` (renormalised to sum to 1). None: 1 each;
+        ``"auto"``: learned by minimising the log-loss of the product on the
+        out-of-fold probabilities.
     random_state : int, RandomState instance or None, default=None
         Seed of the internal fold shuffling.
 

@@ -12,7 +12,12 @@ from skmultimodal import cli
 from .conftest import CSV_ARGS, run_cli, write_dataset
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-FAST_MODELS = "image-only,text-only,fusion-concat,late-fusion"
+FAST_MODELS = "image-only,text-only,fusion,late-fusion"
+#: --methods of the shared evaluation: each adds a model fusion-<method>
+METHODS = "concat,product"
+EVALUATED = [*FAST_MODELS.split(","), "fusion-concat", "fusion-product"]
+#: the table's note on a fused model below the best single modality
+NOTE = r"\s+below the best single modality"
 
 
 def _error_line(proc):
@@ -74,6 +79,8 @@ def evaluated(tiny_csv, tmp_path_factory):
         "--quick",
         "--models",
         FAST_MODELS,
+        "--methods",
+        METHODS,
         "--output",
         out / "report",
         "--json",
@@ -86,10 +93,17 @@ def evaluated(tiny_csv, tmp_path_factory):
 def test_evaluate_json_schema(evaluated):
     _, _, json_path = evaluated
     doc = json.loads(json_path.read_text())
-    assert set(doc) == {"dataset", "n_samples", "n_classes", "cv", "models"}
+    assert set(doc) == {
+        "dataset",
+        "n_samples",
+        "n_classes",
+        "cv",
+        "models",
+        "best_model",
+    }
     assert isinstance(doc["dataset"], str)
     assert (doc["n_samples"], doc["n_classes"], doc["cv"]) == (24, 3, 2)
-    assert list(doc["models"]) == FAST_MODELS.split(",")
+    assert list(doc["models"]) == EVALUATED
     for m in doc["models"].values():
         assert set(m) == {
             "accuracy",
@@ -104,9 +118,40 @@ def test_evaluate_json_schema(evaluated):
         assert m["fit_time"] > 0
     assert doc["models"]["image-only"]["modalities"] == ["image"]
     assert doc["models"]["text-only"]["modalities"] == ["text"]
-    assert doc["models"]["fusion-concat"]["modalities"] == ["image", "text"]
+    assert doc["models"]["fusion"]["modalities"] == ["image", "text"]
     # the tiny images and texts are easy: every model learns something
-    assert doc["models"]["fusion-concat"]["accuracy"] > 1 / 3
+    assert doc["models"]["fusion"]["accuracy"] > 1 / 3
+    models = doc["models"]
+    best = max(models, key=lambda n: (models[n]["accuracy"], models[n]["macro_f1"]))
+    assert doc["best_model"] == best
+
+
+def test_evaluate_names_the_best_model(evaluated):
+    proc, report, json_path = evaluated
+    doc = json.loads(json_path.read_text())
+    best = doc["best_model"]
+    acc, std = doc["models"][best]["accuracy"], doc["models"][best]["accuracy_std"]
+    line = f"best: {best} (accuracy {acc:.3f} ± {std:.3f})"
+    assert line in proc.stdout.splitlines()
+    # ... after the table
+    assert proc.stdout.index(line) > proc.stdout.index("fusion-product")
+    html = (report / "report.html").read_text()
+    assert f"Best model (bold): <b>{best}</b>, accuracy {acc:.3f}" in html
+
+
+def test_evaluate_methods_add_fused_models(evaluated):
+    proc, report, _ = evaluated
+    metrics = json.loads((report / "metrics.json").read_text())
+    for method in METHODS.split(","):
+        m = metrics["models"][f"fusion-{method}"]
+        assert m["modalities"] == ["image", "text"]
+        assert m["method"] == method
+        row = rf"^fusion-{method}\s+\d\.\d{{3}} ± .*\s{method}({NOTE})?$"
+        assert re.search(row, proc.stdout, re.M)
+    # the default fused model is labelled with its method
+    assert metrics["models"]["fusion"]["method"] == "stack (default)"
+    row = rf"^fusion\s+\d.*stack \(default\)({NOTE})?$"
+    assert re.search(row, proc.stdout, re.M)
 
 
 def test_evaluate_report_folder(evaluated):
@@ -125,7 +170,7 @@ def test_evaluate_report_folder(evaluated):
     assert len(re.findall(r'src="data:image/png;base64,[A-Za-z0-9+/=]+"', html)) == 2
     assert "<img" in html and 'src="http' not in html
     # the table printed on stdout has one row per model with mean ± std
-    for name in FAST_MODELS.split(","):
+    for name in EVALUATED:
         assert re.search(rf"^{name}\s+\d\.\d{{3}} ± \d\.\d{{3}}", proc.stdout, re.M)
     # learned late-fusion weights are reported per modality and sum to 1
     contrib = metrics["models"]["late-fusion"]["contribution"]
@@ -152,6 +197,203 @@ def test_evaluate_grouped_cv(tiny_csv, tmp_path):
     assert proc.returncode == 0, proc.stderr
     metrics = json.loads((tmp_path / "r" / "metrics.json").read_text())
     assert metrics["cv_kind"] == "stratified group k-fold"
+
+
+def test_evaluate_unknown_method_lists_the_available_ones(tiny_csv, tmp_path):
+    from skmultimodal.plugins import get_registry
+
+    available = get_registry("fusion_method").names()
+    # checked before the CSV is even read: nothing is fitted
+    proc = run_cli(
+        "evaluate",
+        "--csv",
+        tmp_path / "absent.csv",
+        "--methods",
+        "concat,nope",
+        "--output",
+        tmp_path / "r",
+    )
+    assert proc.returncode == 2
+    line = _error_line(proc)
+    assert "unknown fusion method 'nope'" in line
+    assert f"available methods: {', '.join(available)}" in line
+    assert {"stack", "late", "concat"} <= set(available)
+    assert not (tmp_path / "r").exists()
+    # --models takes fusion-<registered method> and names the choices
+    proc = run_cli("evaluate", "--csv", tiny_csv, "--models", "fusion-nope")
+    assert proc.returncode == 2
+    line = _error_line(proc)
+    assert "unknown model 'fusion-nope'" in line
+    assert "image-only, text-only, fusion, late-fusion, attention-classifier" in line
+
+
+def test_cli_model_names():
+    assert list(cli.EVALUATED_MODELS) == [
+        "image-only",
+        "text-only",
+        "fusion",
+        "late-fusion",
+        "attention-classifier",
+    ]
+    assert cli.resolve_models(["text-only"], ["sum", "concat"]) == [
+        "text-only",
+        "fusion-sum",
+        "fusion-concat",
+    ]
+    assert cli.resolve_models(None, ["stack"])[-1] == "fusion-stack"
+    assert cli.resolve_models(["fusion-late"], ["late"]) == ["fusion-late"]
+    with pytest.raises(cli.CLIError, match="available methods: attention, concat"):
+        cli.resolve_models(None, ["bogus"])
+
+
+def _with_holes(csv, name):
+    """The CSV with rows 2 and 10's image cells empty and row 5's image absent."""
+    df = pd.read_csv(csv)
+    df.loc[[2, 10], "picture"] = None
+    df.loc[5, "picture"] = "images/absent.png"
+    out = csv.parent / f"{name}.csv"
+    df.to_csv(out, index=False)
+    return out
+
+
+def test_evaluate_missing_mean_fills_empty_image_cells(tiny_csv, tmp_path):
+    holes = _with_holes(tiny_csv, "holes_evaluate")
+    args = [*CSV_ARGS, "--cv", "2", "--quick", "--no-progress"]
+    proc = run_cli(
+        "evaluate",
+        "--csv",
+        holes,
+        *args,
+        "--models",
+        "image-only,fusion",
+        "--missing",
+        "mean",
+        "--output",
+        tmp_path / "r",
+        "--json",
+        tmp_path / "m.json",
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "m.json").read_text())
+    assert list(doc["models"]) == ["image-only", "fusion"]
+    assert doc["models"]["fusion"]["accuracy"] > 1 / 3
+    # the default policy stops at the absent file, pointing at --missing
+    proc = run_cli("evaluate", "--csv", holes, *args, "--output", tmp_path / "r2")
+    line = _error_line(proc)
+    assert "image file not found in row 5" in line and "--missing mean" in line
+
+
+def test_predict_missing_overrides_the_trained_policy(tiny_csv, tmp_path):
+    model = tmp_path / "model.skops"
+    proc = run_cli(
+        "train", "--csv", tiny_csv, *CSV_ARGS, "--method", "concat", "--output", model
+    )
+    assert proc.returncode == 0, proc.stderr
+    holes = _with_holes(tiny_csv, "holes_predict")
+    # trained with --missing error: the absent file stops the run
+    proc = run_cli("predict", "--model", model, "--csv", holes)
+    assert proc.returncode == 2
+    assert "image file not found in row 5" in _error_line(proc)
+    # --missing mean: empty cells and the absent file are missing images
+    out = tmp_path / "pred.csv"
+    proc = run_cli(
+        "predict",
+        "--model",
+        model,
+        "--csv",
+        holes,
+        "--missing",
+        "mean",
+        "--output",
+        out,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "row 5" in proc.stderr and "treated as a missing image" in proc.stderr
+    pred = pd.read_csv(out)
+    assert len(pred) == 24 and np.isfinite(pred.filter(like="proba_")).all().all()
+    # indicator changes the features the classifier was fitted on
+    proc = run_cli(
+        "predict", "--model", model, "--csv", holes, "--missing", "indicator"
+    )
+    assert proc.returncode == 2
+    line = _error_line(proc)
+    assert "--missing indicator" in line and "trained with --missing error" in line
+
+
+def _results(accuracies):
+    """A minimal run_evaluation result: name -> (accuracy, modalities)."""
+    return {
+        "models": {
+            name: {
+                "accuracy": acc,
+                "accuracy_std": 0.01,
+                "macro_f1": acc,
+                "macro_f1_std": 0.02,
+                "fit_time": 0.5,
+                "modalities": mods,
+                "method": "-" if len(mods) == 1 else "x",
+            }
+            for name, (acc, mods) in accuracies.items()
+        }
+    }
+
+
+def test_fused_models_below_the_best_single_modality_are_flagged():
+    from skmultimodal.report import below_best_single_modality
+
+    both = ["image", "text"]
+    results = _results(
+        {
+            "image-only": (0.70, ["image"]),
+            "text-only": (0.80, ["text"]),
+            "fusion": (0.90, both),
+            "late-fusion": (0.75, both),
+            "fusion-product": (0.80, both),
+        }
+    )
+    assert below_best_single_modality(results) == ("text-only", ["late-fusion"])
+    table = cli.format_table(results).splitlines()
+    assert table[0].split()[-1] == "note"
+    (flagged,) = [row for row in table if row.endswith("single modality")]
+    assert flagged.startswith("late-fusion ")
+    assert cli.format_summary(results).splitlines() == [
+        "best: fusion (accuracy 0.900 ± 0.010)",
+        "below the best single modality (text-only, accuracy 0.800): late-fusion",
+    ]
+    # nothing to flag: no note column, one summary line
+    del results["models"]["late-fusion"]
+    assert "note" not in cli.format_table(results).splitlines()[0]
+    assert cli.format_summary(results).count("\n") == 0
+
+
+def test_contribution_of_late_fusion_and_attention_method(tiny_csv):
+    from skmultimodal.fusion.methods import AttentionFusion
+    from skmultimodal.pipeline import make_multimodal_pipeline
+
+    X, y, _ = cli.load_table(
+        tiny_csv, image_column="picture", text_column="caption", target="label"
+    )
+    late = make_multimodal_pipeline(method="late", random_state=0).fit(X, y)
+    contrib = cli._contribution("late-fusion", late, X)
+    weights = late.named_steps["fusion"].method_.weights_
+    assert list(contrib) == ["image", "text"]
+    assert list(contrib.values()) == pytest.approx(weights)
+    # the attention method, given by name or as an instance
+    for method in ("attention", AttentionFusion(temperature=0.2)):
+        est = make_multimodal_pipeline(method=method, random_state=0).fit(X, y)
+        contrib = cli._contribution("fusion-attention", est, X)
+        assert set(contrib) == {"image", "text"}
+        assert sum(contrib.values()) == pytest.approx(1.0)
+    # no per-modality weights: no contribution
+    est = make_multimodal_pipeline(method="concat").fit(X, y)
+    assert cli._contribution("fusion-concat", est, X) is None
+
+
+def test_train_help_names_the_default_method(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["train", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "default: stack" in out and "concat with one modality" in out
 
 
 # ------------------------------------------------------------- bad input --

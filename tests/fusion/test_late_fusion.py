@@ -139,9 +139,13 @@ def test_params_clone_pickle_and_grid_search():
 
 def test_errors():
     X, y = _data()
-    with pytest.raises(ValueError, match="3 weights for 2 estimators"):
+    with pytest.raises(ValueError, match="3 weights for 2 modalities"):
         _clf(weights=[1, 2, 3]).fit(X, y)
     with pytest.raises(ValueError, match="non-negative"):
         _clf(weights=[1, -1]).fit(X, y)
+    # NaN or inf weights would give NaN probabilities: refused at fit
+    for bad in ([np.nan, 1.0], [np.inf, 1.0], [0.0, 0.0]):
+        with pytest.raises(ValueError, match="finite and non-negative"):
+            _clf(weights=bad).fit(X, y)
     with pytest.raises(TypeError, match="'t' must have fit and predict_proba"):
         LateFusionClassifier([("t", FunctionTransformer(), [0])]).fit(X, y)

@@ -122,7 +122,7 @@ def test_pipeline_step_after_fusion_sees_the_layout(method):
             ("text", SequenceIds(_ids), "text"),
         ],
         method=method,
-        method_params={"n_components": 2} if method == "tokens" else None,
+        random_state=0,
     )
     pipe = Pipeline([("fusion", fusion), ("clf", LayoutSpy())]).fit(X, y)
     layout = pipe.named_steps["clf"].fit_layout_

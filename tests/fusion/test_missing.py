@@ -10,6 +10,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from skmultimodal.fusion import ModalityFusion
+from skmultimodal.fusion.methods import ConcatFusion
 
 METHODS = ["concat", "product", "sum", "mean", "tensor", "attention", "tokens"]
 
@@ -53,7 +54,7 @@ def _fusion(missing, method="concat"):
             ("text", TfidfVectorizer(), "text"),
         ],
         method=method,
-        method_params=None if method == "concat" else {"n_components": 2},
+        random_state=0,
         missing=missing,
     )
 
@@ -94,7 +95,7 @@ def test_zero_policy_fills_zeros():
             ("num", FunctionTransformer(_as_2d), "num"),
             ("text", TfidfVectorizer(), "text"),
         ],
-        method_params={"block_norm": "none"},
+        method=ConcatFusion(block_norm="none"),
         missing="zero",
     )
     Z = fusion.fit_transform(X, y).toarray()
@@ -110,7 +111,7 @@ def test_mean_policy_fills_the_fitted_mean_of_present_rows():
             ("num", FunctionTransformer(_as_2d), "num"),
             ("text", TfidfVectorizer(), "text"),
         ],
-        method_params={"block_norm": "none"},
+        method=ConcatFusion(block_norm="none"),
         missing="mean",
     ).fit(X, y)
     present_mean = X["num"].drop("s1").mean()
@@ -163,7 +164,7 @@ def test_modality_missing_everywhere_at_fit_is_an_error():
 
 def test_modality_missing_everywhere_at_transform_is_filled():
     X, y = _data()
-    fusion = _fusion("mean").set_params(method_params={"block_norm": "none"})
+    fusion = _fusion("mean").set_params(method=ConcatFusion(block_norm="none"))
     fusion.fit(X, y)
     new = pd.DataFrame({"num": [0.5, 1.0], "text": [None, None]})
     Z = fusion.transform(new)

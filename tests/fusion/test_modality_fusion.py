@@ -72,18 +72,20 @@ def test_grid_search_over_methods_and_branch_params():
     grid = GridSearchCV(
         pipe,
         {
-            "fusion__method": ["concat", "product", "attention"],
+            "fusion__method": ["concat", "product", "attention", "stack", "late"],
             "fusion__num__polynomialfeatures__degree": [1, 2],
-            "fusion__method_params": [None],
         },
         cv=2,
+        error_score="raise",
     )
     grid.fit(X, y)
-    assert len(grid.cv_results_["params"]) == 6
+    assert len(grid.cv_results_["params"]) == 10
     assert set(grid.cv_results_["param_fusion__method"]) == {
         "concat",
         "product",
         "attention",
+        "stack",
+        "late",
     }
 
 
@@ -107,9 +109,7 @@ def test_sparse_tfidf_stays_sparse_with_concat_and_densifies_elsewhere():
     assert sparse.issparse(Z)
     assert Z.block_layout.names == ["num", "text"]
     for method in ["product", "tokens"]:
-        Z = _fusion(method=method, method_params={"n_components": 3}).fit_transform(
-            X, y
-        )
+        Z = _fusion(method=method, random_state=0).fit_transform(X, y)
         assert isinstance(Z, np.ndarray) and Z.shape[0] == len(X)
 
 
@@ -126,9 +126,7 @@ def test_set_output_pandas_keeps_index_and_names():
 
 def test_n_jobs_gives_the_same_result_and_verbose_reports_branches(capsys):
     X, y = _data()
-    a = _fusion(
-        method="attention", method_params={"n_components": 3, "random_state": 0}
-    )
+    a = _fusion(method="attention", random_state=0)
     Z1 = clone(a).set_params(n_jobs=1).fit(X, y).transform(X)
     Z2 = clone(a).set_params(n_jobs=2).fit(X, y).transform(X)
     np.testing.assert_allclose(Z1, Z2)
@@ -140,7 +138,7 @@ def test_n_jobs_gives_the_same_result_and_verbose_reports_branches(capsys):
 def test_pickle_round_trip_and_input_not_mutated():
     X, y = _data()
     before = X.copy()
-    fusion = _fusion(method="sum", method_params={"n_components": 3}).fit(X, y)
+    fusion = _fusion(method="sum", random_state=0).fit(X, y)
     pd.testing.assert_frame_equal(X, before)
     loaded = pickle.loads(pickle.dumps(fusion))
     np.testing.assert_allclose(loaded.transform(X), fusion.transform(X))
@@ -165,7 +163,7 @@ def test_weights_are_handed_to_the_method():
 
 def test_modality_weights_only_for_attention():
     X, y = _data()
-    att = _fusion(method="attention", method_params={"n_components": 3}).fit(X, y)
+    att = _fusion(method="attention", random_state=0).fit(X, y)
     w = att.modality_weights(X)
     assert list(w.columns) == ["num", "text"]
     assert list(w.index) == list(X.index)
@@ -256,8 +254,16 @@ def test_branch_returning_wrong_number_of_rows_is_named():
 
 def test_bad_method_params_and_bad_entries():
     X, y = _data()
-    with pytest.raises(ValueError, match="valid parameters: .*block_norm"):
+    with (
+        pytest.warns(FutureWarning, match=r"method_params=\.\.\.\) is deprecated"),
+        pytest.raises(ValueError, match="valid parameters: .*block_norm"),
+    ):
         _fusion(method_params={"n_components": 3}).fit(X, y)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        _fusion().fit(X, y[:-1])
+    for bad in ({"num": np.nan}, {"num": np.inf}, {"num": -1.0}, [0.0, 0.0]):
+        with pytest.raises(ValueError, match="finite and non-negative"):
+            _fusion(weights=bad).fit(X, y)
     with pytest.raises(ValueError, match="without '__'"):
         ModalityFusion([("a__b", StandardScaler(), ["a"])]).fit(X)
     with pytest.raises(ValueError, match="unique"):
@@ -278,3 +284,24 @@ def test_sequence_block_refused_by_methods_that_cannot_take_it():
     )
     with pytest.raises(ValueError, match="'product' cannot take the sequence block"):
         fusion.fit(X, y)
+
+
+def test_method_params_still_apply_with_a_deprecation_warning():
+    X, y = _data()
+    with pytest.warns(FutureWarning, match="method=ConcatFusion"):
+        old = _fusion(method_params={"block_norm": "l2"}).fit(X, y)
+    new = _fusion(method=ConcatFusion(block_norm="l2")).fit(X, y)
+    np.testing.assert_allclose(old.transform(X).toarray(), new.transform(X).toarray())
+
+
+def test_random_state_reaches_a_method_given_by_name():
+    X, y = _data()
+    fusion = _fusion(method="stack", random_state=3).fit(X, y)
+    assert fusion.method_.random_state == 3
+    # an instance's own seed wins
+    from skmultimodal.fusion.methods import StackFusion
+
+    fusion = _fusion(method=StackFusion(random_state=5), random_state=3).fit(X, y)
+    assert fusion.method_.random_state == 5
+    Z1 = clone(fusion).fit_transform(X, y)
+    np.testing.assert_allclose(clone(fusion).fit_transform(X, y), Z1)

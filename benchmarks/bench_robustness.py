@@ -1,0 +1,242 @@
+"""Does the default fused model hold on data it was never tuned on?
+
+Compares the default fused model of ``make_multimodal_pipeline()`` with the
+best single modality on:
+
+- ``load_emoji`` as is, with the text column shuffled across rows (text
+  carries no signal) and with the image column shuffled (images carry none);
+- ``load_icons`` (Font Awesome Free icons), with grouped folds (icons that
+  share a name stem stay in one fold);
+- ``make_multimodal_classification`` swept over per-modality
+  informativeness: one modality pure noise, each modality alone allowing at
+  most 2/3, and partial signals.
+
+and every built-in fusion method on emoji, each followed by the default
+classifier. Protocol: 5-fold ``StratifiedKFold(shuffle=True,
+random_state=0)`` (``StratifiedGroupKFold`` for icons); every fitted part,
+the fusion method's internal out-of-fold experts included, sees the
+training fold only, so any tuning is nested inside it.
+
+Usage::
+
+    python benchmarks/bench_robustness.py            # full tables (2 cores)
+    python benchmarks/bench_robustness.py --quick    # tiny smoke run
+
+Prints Markdown tables; the fusion user guide shows the full run's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+from sklearn.model_selection import (
+    StratifiedGroupKFold,
+    StratifiedKFold,
+    cross_val_score,
+)
+
+from skmultimodal import make_multimodal_pipeline
+from skmultimodal.datasets import load_emoji, make_multimodal_classification
+
+METHODS = [
+    "concat",
+    "product",
+    "sum",
+    "mean",
+    "tensor",
+    "attention",
+    "tokens",
+    "stack",
+    "late",
+]
+
+
+def models():
+    """The single-modality models and the default fused one."""
+    return {
+        "image only": dict(text=None),
+        "text only": dict(image=None),
+        "default fused": {},
+    }
+
+
+def score(kwargs, X, y, cv, groups=None, n_jobs=2):
+    pipe = make_multimodal_pipeline(random_state=0, **kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter of tiny folds
+        s = cross_val_score(
+            pipe, X, y, cv=cv, groups=groups, n_jobs=n_jobs, error_score="raise"
+        )
+    return s.mean(), s.std()
+
+
+def shuffled(X, column, seed=0):
+    X = X.copy()
+    X[column] = X[column].to_numpy()[np.random.RandomState(seed).permutation(len(X))]
+    return X
+
+
+def verdict(fused, image, text, margin=0.01, gain=None):
+    best = max(image, text)
+    ok = fused >= best - margin
+    if gain is not None:
+        ok = ok and fused >= best + gain
+    return "met" if ok else "**missed**"
+
+
+def robustness_rows(quick, n_jobs):
+    rows = []
+    data = load_emoji()
+    X, y = data.data, np.asarray(data.target)
+    if quick:
+        keep = np.random.RandomState(0).permutation(len(X))[:300]
+        X, y = X.iloc[keep].reset_index(drop=True), y[keep]
+    cv = StratifiedKFold(5 if not quick else 3, shuffle=True, random_state=0)
+    variants = [
+        ("emoji", X, "≥ 0.82 and ≥ best single"),
+        ("emoji, text shuffled", shuffled(X, "text"), "≥ image only − 0.01"),
+        ("emoji, image shuffled", shuffled(X, "image"), "≥ text only − 0.01"),
+    ]
+    for name, Xv, target in variants:
+        s = {m: score(kw, Xv, y, cv, n_jobs=n_jobs) for m, kw in models().items()}
+        ok = verdict(s["default fused"][0], s["image only"][0], s["text only"][0])
+        if name == "emoji" and s["default fused"][0] < 0.82:
+            ok = "**missed**"
+        rows.append((name, s, target, ok))
+        print(f"  {name}: done", flush=True)
+
+    try:
+        from skmultimodal.datasets import load_icons
+
+        icons = load_icons()
+    except ImportError as exc:
+        print(f"  icons skipped: {exc}")
+    else:
+        Xi, yi, gi = icons.data, np.asarray(icons.target), np.asarray(icons.groups)
+        cv_g = StratifiedGroupKFold(5 if not quick else 3, shuffle=True, random_state=0)
+        s = {
+            m: score(kw, Xi, yi, cv_g, groups=gi, n_jobs=n_jobs)
+            for m, kw in models().items()
+        }
+        ok = verdict(
+            s["default fused"][0], s["image only"][0], s["text only"][0], margin=0
+        )
+        rows.append(("icons (grouped folds)", s, "≥ best single", ok))
+        print("  icons: done", flush=True)
+
+    n = 300 if quick else 900
+    sweep = [
+        ("synthetic, both informative (each ≤ 2/3 alone)", 1.0, 1.0, 0.05),
+        ("synthetic, text pure noise", 1.0, 0.0, None),
+        ("synthetic, image pure noise", 0.0, 1.0, None),
+        ("synthetic, image 50 % signal", 0.5, 1.0, None),
+        ("synthetic, both 70 % signal", 0.7, 0.7, None),
+    ]
+    for name, image_signal, text_signal, gain in sweep:
+        Xs, ys = make_multimodal_classification(
+            n_samples=n,
+            n_classes=3,
+            image_signal=image_signal,
+            text_signal=text_signal,
+            random_state=0,
+        )
+        cv_s = StratifiedKFold(5 if not quick else 3, shuffle=True, random_state=0)
+        s = {m: score(kw, Xs, ys, cv_s, n_jobs=n_jobs) for m, kw in models().items()}
+        target = "≥ best single − 0.01"
+        if gain is not None:
+            target = f"≥ best single + {gain:.2f}"
+        ok = verdict(
+            s["default fused"][0], s["image only"][0], s["text only"][0], gain=gain
+        )
+        rows.append((name, s, target, ok))
+        print(f"  {name}: done", flush=True)
+    return rows
+
+
+def method_rows(quick, n_jobs):
+    data = load_emoji()
+    X, y = data.data, np.asarray(data.target)
+    if quick:
+        keep = np.random.RandomState(0).permutation(len(X))[:300]
+        X, y = X.iloc[keep].reset_index(drop=True), y[keep]
+    cv = StratifiedKFold(5 if not quick else 3, shuffle=True, random_state=0)
+    out = {}
+    for m, kw in [("image only", dict(text=None)), ("text only", dict(image=None))]:
+        out[m] = score(kw, X, y, cv, n_jobs=n_jobs)
+    for method in METHODS if not quick else ["concat", "product"]:
+        out[method] = score(dict(method=method), X, y, cv, n_jobs=n_jobs)
+        print(f"  method {method}: done", flush=True)
+    return out
+
+
+def cost_ratio(quick):
+    """Fit time of the default fused model over the concat one, on emoji,
+    alternated in one process (median of 3)."""
+    data = load_emoji()
+    X, y = data.data, np.asarray(data.target)
+    if quick:
+        X, y = X.iloc[:300], y[:300]
+    times = {"default": [], "concat": []}
+    for _ in range(1 if quick else 3):
+        for name, kw in (("concat", dict(method="concat")), ("default", {})):
+            pipe = make_multimodal_pipeline(random_state=0, **kw)
+            t0 = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                pipe.fit(X, y)
+            times[name].append(time.perf_counter() - t0)
+    d, c = np.median(times["default"]), np.median(times["concat"])
+    return d, c
+
+
+def fmt(ms):
+    return f"{ms[0]:.3f} ± {ms[1]:.3f}"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes")
+    parser.add_argument("--n-jobs", type=int, default=2, help="folds in parallel")
+    parser.add_argument(
+        "--skip-methods", action="store_true", help="no per-method table"
+    )
+    args = parser.parse_args(argv)
+
+    print("# Robustness of the default fused model\n")
+    t0 = time.perf_counter()
+    rows = robustness_rows(args.quick, args.n_jobs)
+    print()
+    print("| data | image only | text only | default fused (`stack`) | target | |")
+    print("|---|---|---|---|---|---|")
+    for name, s, target, ok in rows:
+        print(
+            f"| {name} | {fmt(s['image only'])} | {fmt(s['text only'])} | "
+            f"{fmt(s['default fused'])} | {target} | {ok} |"
+        )
+    print()
+    if not args.skip_methods:
+        out = method_rows(args.quick, args.n_jobs)
+        best = max(out["image only"][0], out["text only"][0])
+        print(
+            "| method (emoji, then the default classifier) | accuracy | ≥ best single |"
+        )
+        print("|---|---|---|")
+        for name, ms in out.items():
+            mark = (
+                "" if name.endswith("only") else ("yes" if ms[0] >= best else "**no**")
+            )
+            print(f"| {name} | {fmt(ms)} | {mark} |")
+        print()
+    d, c = cost_ratio(args.quick)
+    print(
+        f"Fit time on emoji (one process, median of {1 if args.quick else 3}): "
+        f"default fused {d:.1f} s, concat {c:.1f} s: **{d / c:.2f}×** (target ≤ 3×)."
+    )
+    print(f"\n*Total time: {time.perf_counter() - t0:.0f} s.*")
+
+
+if __name__ == "__main__":
+    main()
