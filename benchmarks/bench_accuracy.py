@@ -97,7 +97,7 @@ def models(table, quick):
             ModalityFusion(
                 [("image", image_branch(), "image"), ("text", text_branch(), "text")],
                 method=name,
-                method_params=_seed(name),
+                random_state=0,
             ),
             StandardScaler(),
             _clf(),
@@ -135,7 +135,7 @@ def attention_model(image_branch, text_branch, quick):
         ModalityFusion(
             [("image", image_branch(), "image"), ("text", text_branch(), "text")],
             method="tokens",
-            method_params={"random_state": 0},
+            random_state=0,
         ),
         MultimodalAttentionClassifier(
             epochs=2 if quick else ATTENTION_EPOCHS,
@@ -163,7 +163,7 @@ def configurations(X, quick):
         # included) is added with the same branches
         for name in _fusion_methods():
             if not any(label.split(" ")[0] == name for label in configs):
-                configs[f"{name}"] = bfa.fused(name, method_params=_seed(name))
+                configs[f"{name}"] = bfa.fused(name, random_state=0)
         att = attention_model(bfa.image_branch, bfa.text_branch, quick)
         describe = (
             "Pipelines of `benchmarks/bench_fusion_accuracy.py`: image branch "
@@ -196,13 +196,6 @@ def _fusion_methods():
     from skmultimodal.plugins import get_registry
 
     return get_registry("fusion_method").names()
-
-
-def _seed(name):
-    from skmultimodal.plugins import get_registry
-
-    cls = get_registry("fusion_method").get(name)
-    return {"random_state": 0} if "random_state" in cls().get_params() else None
 
 
 def _attention_from_models(ctx, n_splits, n_rows):

@@ -32,6 +32,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skmultimodal.datasets import load_emoji
 from skmultimodal.fusion import LateFusionClassifier, ModalityFusion
+from skmultimodal.fusion.methods import ConcatFusion
 
 C = 10.0
 
@@ -97,9 +98,7 @@ def configurations():
             },
             cv=StratifiedKFold(n_splits=3, shuffle=True, random_state=0),
         ),
-        "concat, block_norm='none' (naive)": fused(
-            "concat", method_params={"block_norm": "none"}
-        ),
+        "concat, block_norm='none' (naive)": fused(ConcatFusion(block_norm="none")),
         "LateFusionClassifier (weights='auto')": LateFusionClassifier(
             [
                 ("image", make_pipeline(image_branch(), classifier()), "image"),
@@ -108,12 +107,14 @@ def configurations():
             weights="auto",
             cv=3,
         ),
-        "attention (k=32)": fused("attention", method_params=rs),
-        "product (k=32)": fused("product", method_params=rs),
-        "sum (k=32)": fused("sum", method_params=rs),
-        "mean (k=32)": fused("mean", method_params=rs),
-        "tensor (k=8)": fused("tensor", method_params=rs),
-        "tokens (k=32)": fused("tokens", method_params=rs),
+        "attention": fused("attention", **rs),
+        "product": fused("product", **rs),
+        "sum": fused("sum", **rs),
+        "mean": fused("mean", **rs),
+        "tensor": fused("tensor", **rs),
+        "stack (default of make_multimodal_pipeline)": fused("stack", **rs),
+        "late": fused("late", **rs),
+        "tokens": fused("tokens", **rs),
     }
 
 

@@ -41,7 +41,7 @@ model = Pipeline(
                     ("text", TextSequencer(max_length=8), "text"),
                 ],
                 method="tokens",
-                method_params={"n_components": 16, "random_state": 0},
+                random_state=0,
             ),
         ),
         (
