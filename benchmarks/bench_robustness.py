@@ -11,8 +11,10 @@ best single modality on:
   informativeness: one modality pure noise, each modality alone allowing at
   most 2/3, and partial signals.
 
-and every built-in fusion method on emoji, each followed by the default
-classifier. Protocol: 5-fold ``StratifiedKFold(shuffle=True,
+every built-in fusion method on emoji, each followed by the default
+classifier, and the attention classifier of
+``make_multimodal_pipeline(classifier="attention")`` on emoji as is and
+with either column shuffled (not with ``--quick``). Protocol: 5-fold ``StratifiedKFold(shuffle=True,
 random_state=0)`` (``StratifiedGroupKFold`` for icons); every fitted part,
 the fusion method's internal out-of-fold experts included, sees the
 training fold only, so any tuning is nested inside it.
@@ -54,13 +56,20 @@ METHODS = [
 ]
 
 
-def models():
+def models(**common):
     """The single-modality models and the default fused one."""
     return {
-        "image only": dict(text=None),
-        "text only": dict(image=None),
-        "default fused": {},
+        "image only": dict(text=None, **common),
+        "text only": dict(image=None, **common),
+        "default fused": dict(common),
     }
+
+
+def word_tfidf():
+    """The previous default text branch: word TF-IDF alone."""
+    from skmultimodal.text import TextFeatures
+
+    return TextFeatures("tfidf", method_params={"sublinear_tf": True})
 
 
 def score(kwargs, X, y, cv, groups=None, n_jobs=2):
@@ -125,6 +134,14 @@ def robustness_rows(quick, n_jobs):
             s["default fused"][0], s["image only"][0], s["text only"][0], margin=0
         )
         rows.append(("icons (grouped folds)", s, "≥ best single", ok))
+        s = {
+            m: score(kw, Xi, yi, cv_g, groups=gi, n_jobs=n_jobs)
+            for m, kw in models(text_features=word_tfidf()).items()
+        }
+        ok = verdict(
+            s["default fused"][0], s["image only"][0], s["text only"][0], margin=0
+        )
+        rows.append(("icons, words-only text branch", s, "≥ best single", ok))
         print("  icons: done", flush=True)
 
     n = 300 if quick else 900
@@ -172,6 +189,29 @@ def method_rows(quick, n_jobs):
     return out
 
 
+def attention_rows(n_jobs):
+    """``make_multimodal_pipeline(classifier="attention")`` on emoji as is
+    and with either column shuffled (None without the keras extra)."""
+    try:
+        import scikeras  # noqa: F401
+    except ImportError:
+        return None
+    data = load_emoji()
+    X, y = data.data, np.asarray(data.target)
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    rows = []
+    for name, Xv in [
+        ("emoji", X),
+        ("emoji, text shuffled", shuffled(X, "text")),
+        ("emoji, image shuffled", shuffled(X, "image")),
+    ]:
+        rows.append(
+            (name, score(dict(classifier="attention"), Xv, y, cv, n_jobs=n_jobs))
+        )
+        print(f"  attention, {name}: done", flush=True)
+    return rows
+
+
 def cost_ratio(quick):
     """Fit time of the default fused model over the concat one, on emoji,
     alternated in one process (median of 3)."""
@@ -203,6 +243,11 @@ def main(argv=None):
     parser.add_argument(
         "--skip-methods", action="store_true", help="no per-method table"
     )
+    parser.add_argument(
+        "--skip-attention",
+        action="store_true",
+        help="no attention-classifier table (always skipped with --quick)",
+    )
     args = parser.parse_args(argv)
 
     print("# Robustness of the default fused model\n")
@@ -230,6 +275,16 @@ def main(argv=None):
             )
             print(f"| {name} | {fmt(ms)} | {mark} |")
         print()
+    if not args.quick and not args.skip_attention:
+        rows = attention_rows(args.n_jobs)
+        if rows is None:
+            print("Attention classifier skipped: the keras extra is not installed.\n")
+        else:
+            print("| data (attention classifier after `stack`) | accuracy |")
+            print("|---|---|")
+            for name, ms in rows:
+                print(f"| {name} | {fmt(ms)} |")
+            print()
     d, c = cost_ratio(args.quick)
     print(
         f"Fit time on emoji (one process, median of {1 if args.quick else 3}): "

@@ -14,17 +14,20 @@ from threadpoolctl import threadpool_limits
 USER_GUIDE = Path(__file__).resolve().parents[1] / "docs" / "user_guide"
 
 
-def assert_code_blocks_print_what_they_claim(page, containing=None):
+def assert_code_blocks_print_what_they_claim(page, containing=None, shared=False):
     """Execute every ``python`` block of ``page`` (those containing the
     string ``containing``, if given) and compare its printed lines.
 
-    Returns the namespace each block ran in, in page order.
+    Each block runs in a fresh namespace, or, with ``shared=True``, all run
+    in one namespace in page order (as a reader pastes them into one
+    session). Returns the namespace each block ran in, in page order.
     """
     blocks = re.findall(r"```python\n(.*?)```", page.read_text("utf-8"), re.S)
     if containing is not None:
         blocks = [b for b in blocks if containing in b]
     assert blocks
     namespaces = []
+    namespace = {}
     for block in blocks:
         lines = block.splitlines()
         expected = []
@@ -36,7 +39,8 @@ def assert_code_blocks_print_what_they_claim(page, containing=None):
             elif i + 1 < len(lines) and lines[i + 1].startswith("# "):
                 expected.append(lines[i + 1][2:].strip())
         out = io.StringIO()
-        namespace = {}
+        if not shared:
+            namespace = {}
         # one BLAS thread: the examples are small, threads only contend
         with contextlib.redirect_stdout(out), threadpool_limits(1):
             exec(compile(block, str(page), "exec"), namespace)

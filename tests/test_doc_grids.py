@@ -41,7 +41,7 @@ def subset():
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_page_snippets_run_and_their_grids_fit(page, subset):
     namespaces = assert_code_blocks_print_what_they_claim(
-        ROOT / page, containing=PAGES[page]
+        ROOT / page, containing=PAGES[page], shared=True
     )
     searches = documented_searches(namespaces)
     if page != "docs/user_guide/fusion.md":
