@@ -14,8 +14,9 @@ best single modality on:
 every built-in fusion method on emoji, each followed by the default
 classifier, and the attention classifier of
 ``make_multimodal_pipeline(classifier="attention")`` on emoji as is and
-with either column shuffled (not with ``--quick``). Protocol: 5-fold ``StratifiedKFold(shuffle=True,
-random_state=0)`` (``StratifiedGroupKFold`` for icons); every fitted part,
+with either column shuffled (not with ``--quick``). Protocol: 5-fold
+``StratifiedKFold(shuffle=True, random_state=0)`` (``StratifiedGroupKFold``
+for icons); every fitted part,
 the fusion method's internal out-of-fold experts included, sees the
 training fold only, so any tuning is nested inside it.
 

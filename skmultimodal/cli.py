@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 import warnings
@@ -666,10 +665,13 @@ def cmd_evaluate(args):
 
 
 def _write_json(doc, path):
+    from skmultimodal.utils import atomic_write
+
     path = Path(path)
     if path.parent and not path.parent.exists():
         raise CLIError(f"cannot write {str(path)!r}: folder does not exist")
-    with open(path, "w", encoding="utf-8") as fh:
+    # a temporary file renamed over `path` once complete: never half a file
+    with atomic_write(path, "w", encoding="utf-8") as fh:
         json.dump(doc, fh, indent=2)
 
 
@@ -757,10 +759,13 @@ def cmd_predict(args):
     if args.output in (None, "-"):
         out.to_csv(sys.stdout, index=False)
     else:
+        from skmultimodal.utils import atomic_write
+
         path = Path(args.output)
         if not path.resolve().parent.exists():
             raise CLIError(f"cannot write {str(path)!r}: folder does not exist")
-        out.to_csv(path, index=False)
+        with atomic_write(path, "w", encoding="utf-8", newline="") as fh:
+            out.to_csv(fh, index=False)
         print(f"{len(out)} predictions written to {path}")
     return 0
 
@@ -1057,7 +1062,11 @@ def build_parser():
     p.add_argument(
         "--trust",
         action="store_true",
-        help="load a .skops file even if it holds types outside the trusted list",
+        help=(
+            "opt in to loading a pickle-based model (.joblib, .pkl, .pickle), "
+            "which can run code: only for files you made or trust; also loads "
+            "a .skops file holding types outside the trusted list"
+        ),
     )
     p.add_argument(
         "--missing",
@@ -1092,6 +1101,15 @@ def build_parser():
     return parser
 
 
+def _is_bad_input(exc):
+    """Errors caused by what the user passed: exit status 2."""
+    if isinstance(exc, CLIError):
+        return True
+    from skmultimodal.persistence import ModelFileError
+
+    return isinstance(exc, ModelFileError)
+
+
 def _one_line(exc):
     text = " ".join(str(exc).split())
     return text or type(exc).__name__
@@ -1101,7 +1119,14 @@ def main(argv=None):
     """Run the command line; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    debug = getattr(args, "debug", False) or os.environ.get("SKMULTIMODAL_DEBUG")
+    from skmultimodal.utils import env_flag
+
+    try:
+        # "0", "false", "no", "off" and "" mean off: not any non-empty value
+        debug = getattr(args, "debug", False) or env_flag("SKMULTIMODAL_DEBUG")
+    except ValueError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
@@ -1115,6 +1140,6 @@ def main(argv=None):
     except Exception as exc:
         if debug:
             raise
-        status = EXIT_USAGE if isinstance(exc, CLIError) else EXIT_FAILURE
+        status = EXIT_USAGE if _is_bad_input(exc) else EXIT_FAILURE
         print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
         return status

@@ -9,16 +9,26 @@ so that :func:`load_model` recognises a file that is not a skmultimodal
 model and says so, and so that the command line finds the column names and
 classes the model was trained with.
 
-Two formats, chosen by the file name's suffix:
+Two formats, chosen by the file name's suffix, for saving and for loading
+alike (the content is checked against the name, never used to pick the
+reader):
 
-- ``.joblib`` (or ``.pkl``): joblib's pickle, for every estimator including
+- ``.joblib`` (or ``.pkl``, ``.pickle``): joblib's pickle, for every
+  estimator including
   :class:`~skmultimodal.models.MultimodalAttentionClassifier` (its Keras
   model is stored inside). Loading a pickle runs code chosen by whoever
-  wrote the file: load only files you trust.
+  wrote the file, so :func:`load_model` refuses it unless told
+  ``trusted=True``.
 - ``.skops``: skops' secure format for classical pipelines (no Keras). It
   stores no code; on loading, every type in the file is checked against
   :data:`TRUSTED_TYPES` and anything else is refused unless trusted
-  explicitly.
+  explicitly. A ``.skops`` name is only ever read with skops: a pickle
+  renamed ``.skops`` is refused, not unpickled.
+
+Files are written atomically (a temporary file in the same folder, then a
+rename), so a failed save leaves the previous file as it was. Loading a
+file written by another skmultimodal version warns with
+:class:`InconsistentVersionWarning`.
 
 See ``docs/persistence.md``.
 """
@@ -29,12 +39,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from skmultimodal.utils import atomic_write
+
 __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
     "TRUSTED_TYPES",
+    "InconsistentVersionWarning",
     "ModelFileError",
     "SavedModel",
+    "UntrustedPickleError",
     "UntrustedTypesError",
     "load_model",
     "save_model",
@@ -101,6 +115,49 @@ class UntrustedTypesError(ModelFileError):
     """A ``.skops`` file holds types outside :data:`TRUSTED_TYPES`."""
 
 
+class UntrustedPickleError(ModelFileError):
+    """A pickle-based file (``.joblib``, ``.pkl``, ``.pickle``) was to be
+    loaded without ``trusted=True``: unpickling runs code from the file."""
+
+
+class InconsistentVersionWarning(UserWarning):
+    """A model file was written by another version of skmultimodal.
+
+    Modelled on :class:`sklearn.exceptions.InconsistentVersionWarning`: the
+    fitted state of an estimator may change between versions, so a model
+    saved with one version and loaded with another can break or give
+    wrong results. Retrain (or save again) with the running version.
+
+    Attributes
+    ----------
+    original_version : str or None
+        The version that wrote the file (None when the file does not say).
+    current_version : str
+        The running version, ``skmultimodal.__version__``.
+    path : str or None
+        The file.
+    """
+
+    def __init__(self, *, original_version, current_version, path=None):
+        self.original_version = original_version
+        self.current_version = current_version
+        self.path = path
+
+    def __str__(self):
+        where = f" {self.path!r}" if self.path is not None else ""
+        written = (
+            f"skmultimodal {self.original_version}"
+            if self.original_version
+            else "an unknown skmultimodal version"
+        )
+        return (
+            f"the model file{where} was written by {written} and is loaded with "
+            f"skmultimodal {self.current_version}. This might lead to breaking "
+            "code or invalid results; use it at your own risk, or retrain and "
+            "save the model with this version."
+        )
+
+
 @dataclass
 class SavedModel:
     """A loaded model: the fitted estimator and what was saved with it.
@@ -132,17 +189,35 @@ class SavedModel:
         return self.estimator.predict_proba(X)
 
 
-def _format_of(path: Path) -> str:
+def _format_of(path: Path, error=ValueError) -> str:
     suffix = path.suffix.lower()
     if suffix in _JOBLIB_SUFFIXES:
         return "joblib"
     if suffix in _SKOPS_SUFFIXES:
         return "skops"
-    raise ValueError(
+    raise error(
         f"cannot tell the format of {str(path)!r} from its suffix: use "
         f"{', '.join(_JOBLIB_SUFFIXES)} (joblib, any model) or .skops "
         "(secure format, classical pipelines)"
     )
+
+
+_ZIP_MAGIC = b"PK\x03\x04"
+# pickles start with PROTO (0x80); joblib also writes zlib/gzip/xz/lz4
+# compressed pickles.
+_PICKLE_MAGICS = (b"\x80", b"\x78", b"\x1f\x8b", b"\xfd7", b"\x04\x22", b"ZF")
+
+
+def _head(path, n=4):
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(n)
+    except OSError as exc:
+        raise ModelFileError(f"cannot read model file {str(path)!r}: {exc}") from exc
+
+
+def _looks_like_pickle(head):
+    return bool(head) and any(head.startswith(k) for k in _PICKLE_MAGICS)
 
 
 def _uses_keras(estimator) -> bool:
@@ -177,8 +252,11 @@ def save_model(estimator, path, *, metadata=None) -> Path:
         Usually fitted; any picklable estimator for ``.joblib``, a classical
         (non-Keras) one for ``.skops``.
     path : str or path-like
-        Destination; its suffix picks the format: ``.joblib``/``.pkl``
-        (joblib pickle) or ``.skops`` (skops secure format).
+        Destination; its suffix picks the format: ``.joblib``/``.pkl``/
+        ``.pickle`` (joblib pickle) or ``.skops`` (skops secure format). The
+        file is written atomically: to a temporary file in the same folder,
+        renamed over ``path`` once complete, so a failed save leaves an
+        existing file as it was.
     metadata : dict, default=None
         JSON-like data stored alongside (column names, classes, ...).
 
@@ -220,7 +298,10 @@ def save_model(estimator, path, *, metadata=None) -> Path:
     if fmt == "joblib":
         import joblib
 
-        joblib.dump(envelope, path)
+        # written to a temporary file renamed over `path` once complete: a
+        # failure (an unpicklable step, a full disk) leaves the old file
+        with atomic_write(path, "wb") as fh:
+            joblib.dump(envelope, fh)
         return path
     if _uses_keras(estimator):
         raise ValueError(
@@ -246,7 +327,8 @@ def save_model(estimator, path, *, metadata=None) -> Path:
             f"the .skops format cannot store this estimator faithfully ({problem}); "
             "save it as .joblib"
         )
-    path.write_bytes(data)
+    with atomic_write(path, "wb") as fh:
+        fh.write(data)
     return path
 
 
@@ -260,12 +342,20 @@ def load_model(path, *, trusted=None) -> SavedModel:
     Parameters
     ----------
     path : str or path-like
-        A ``.joblib``/``.pkl`` or ``.skops`` file (the content decides).
+        A ``.skops`` or ``.joblib``/``.pkl``/``.pickle`` file. The suffix
+        picks the reader and the content must match it: a ``.skops`` name is
+        only ever read with skops (a pickle under that name is refused, never
+        unpickled); any other suffix is refused.
     trusted : None, True or list of str, default=None
-        For ``.skops`` files: types accepted in addition to
-        :data:`TRUSTED_TYPES` (None: none; True: any, only for files you
-        wrote yourself). Ignored for joblib files, which are pickles: load
-        only pickles you trust, they can run any code.
+        How far the file's author is trusted. None: ``.skops`` files may hold
+        only :data:`TRUSTED_TYPES`, pickle-based files are refused. A list of
+        type names: accepted in ``.skops`` files in addition to
+        :data:`TRUSTED_TYPES` (pickle-based files are still refused: a
+        pickle cannot be checked type by type). True: the author is trusted
+        entirely; any type in a ``.skops`` file, and pickle-based files are
+        unpickled. Unpickling runs code chosen by the file's author: pass
+        True only for files you (or someone you trust) wrote, kept where
+        nobody else can change them.
 
     Returns
     -------
@@ -276,19 +366,62 @@ def load_model(path, *, trusted=None) -> SavedModel:
     Raises
     ------
     ModelFileError
-        The file does not exist, cannot be read, or is not a skmultimodal
-        model file.
+        The file does not exist, cannot be read, has an unknown suffix, its
+        content does not match its suffix, or it is not a skmultimodal model
+        file.
     UntrustedTypesError
         A ``.skops`` file holds types outside the trusted list.
+    UntrustedPickleError
+        A pickle-based file without ``trusted=True``.
+
+    Warns
+    -----
+    InconsistentVersionWarning
+        The file was written by another version of skmultimodal.
     """
+    from skmultimodal import __version__
+
     path = Path(path)
     if not path.is_file():
         raise ModelFileError(f"model file {str(path)!r} does not exist")
-    with open(path, "rb") as fh:
-        is_zip = fh.read(4) == b"PK\x03\x04"
-    if is_zip:
+    fmt = _format_of(path, error=ModelFileError)
+    head = _head(path)
+    if fmt == "skops":
+        if not head.startswith(_ZIP_MAGIC):
+            hint = (
+                "; it looks like a pickle (joblib) file, which is never unpickled "
+                "under a .skops name"
+                if _looks_like_pickle(head)
+                else ""
+            )
+            raise ModelFileError(
+                f"the content of {str(path)!r} does not match its .skops name: it "
+                f"is not a skops (zip) file{hint}"
+            )
         envelope = _load_skops(path, trusted)
     else:
+        if head.startswith(_ZIP_MAGIC):
+            raise ModelFileError(
+                f"the content of {str(path)!r} does not match its "
+                f"{path.suffix} name: it is a zip archive, not a pickle; if it "
+                "is a skops model file, name it .skops"
+            )
+        if not _looks_like_pickle(head):
+            raise _not_ours(path, "not a joblib/pickle file")
+        if trusted is not True:
+            listed = (
+                " (a list of trusted types applies to .skops files only: a "
+                "pickle cannot be checked type by type)"
+                if trusted
+                else ""
+            )
+            raise UntrustedPickleError(
+                f"refusing to load {str(path)!r}: a {path.suffix} file is a "
+                "pickle, and unpickling runs whatever code its author put in "
+                f"it{listed}. Pass trusted=True (command line: --trust) only "
+                "if you or someone you trust wrote it and nobody else could "
+                "change it; to share a model, save it as .skops."
+            )
         envelope = _load_joblib(path)
     if not (isinstance(envelope, dict) and envelope.get("format") == FORMAT):
         raise _not_ours(
@@ -302,26 +435,32 @@ def load_model(path, *, trusted=None) -> SavedModel:
             f"{str(path)!r} uses model file format version {version}; this "
             f"skmultimodal reads version {FORMAT_VERSION}"
         )
+    original = envelope.get("skmultimodal_version")
+    if original != __version__:
+        import warnings
+
+        warnings.warn(
+            InconsistentVersionWarning(
+                original_version=None if original is None else str(original),
+                current_version=__version__,
+                path=str(path),
+            ),
+            stacklevel=2,
+        )
     return SavedModel(
         estimator=envelope["estimator"],
         metadata=dict(envelope.get("metadata") or {}),
-        skmultimodal_version=str(envelope.get("skmultimodal_version", "")),
+        skmultimodal_version="" if original is None else str(original),
         path=path,
     )
 
 
 def _load_joblib(path):
+    """Unpickle ``path``: only after the caller checked ``trusted=True``."""
     import pickle
 
     import joblib
 
-    with open(path, "rb") as fh:
-        head = fh.read(2)
-    # pickles start with PROTO (0x80); joblib also writes zlib/gzip/xz/lz4
-    # compressed pickles; anything else is not a model file.
-    known = (b"\x80", b"\x78", b"\x1f\x8b", b"\xfd7", b"\x04\x22", b"ZF")
-    if not head or not any(head.startswith(k) for k in known):
-        raise _not_ours(path, "not a joblib/pickle file")
     try:
         return joblib.load(path)
     except (pickle.UnpicklingError, EOFError, ValueError, KeyError, IndexError) as exc:

@@ -23,6 +23,8 @@ import io
 import json
 from pathlib import Path
 
+from skmultimodal.utils import atomic_write
+
 __all__ = ["below_best_single_modality", "best_model", "write_report"]
 
 
@@ -279,9 +281,13 @@ def write_report(output, results, *, dataset, elapsed=0.0, metrics=None):
 
     cm_png = confusion_figure(results, best)
     contrib_png = contribution_figure(results)
-    (out / "confusion_matrix.png").write_bytes(cm_png)
-    (out / "modality_contribution.png").write_bytes(contrib_png)
-    with open(out / "metrics.json", "w", encoding="utf-8") as fh:
+    # every file is written to a temporary file and renamed over the old
+    # one once complete: a failure never leaves half a file behind
+    with atomic_write(out / "confusion_matrix.png", "wb") as fh:
+        fh.write(cm_png)
+    with atomic_write(out / "modality_contribution.png", "wb") as fh:
+        fh.write(contrib_png)
+    with atomic_write(out / "metrics.json", "w", encoding="utf-8") as fh:
         json.dump(doc, fh, indent=2, default=str)
     page = _html(
         doc,
@@ -291,5 +297,6 @@ def write_report(output, results, *, dataset, elapsed=0.0, metrics=None):
         ],
         elapsed,
     )
-    (out / "report.html").write_text(page, encoding="utf-8")
+    with atomic_write(out / "report.html", "w", encoding="utf-8") as fh:
+        fh.write(page)
     return out

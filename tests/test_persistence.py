@@ -1,6 +1,10 @@
-"""save_model / load_model: identical predictions, skops trust, foreign files."""
+"""save_model / load_model: identical predictions, skops trust, foreign files,
+the format following the name, atomic writes, version checks."""
 
+import os
 import pickle
+import threading
+import warnings
 
 import joblib
 import numpy as np
@@ -8,10 +12,13 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
+import skmultimodal
 from skmultimodal import make_multimodal_pipeline
 from skmultimodal.persistence import (
     TRUSTED_TYPES,
+    InconsistentVersionWarning,
     ModelFileError,
+    UntrustedPickleError,
     UntrustedTypesError,
     load_model,
     save_model,
@@ -38,11 +45,9 @@ def data(tmp_path_factory):
 def test_classical_round_trip_identical_predictions(data, tmp_path, method, suffix):
     X, y = data
     pipe = make_multimodal_pipeline(method=method, random_state=0)
-    if method == "late":
-        pipe.set_params(cv=2)
     pipe.fit(X, y)
     path = save_model(pipe, tmp_path / f"m{suffix}", metadata={"target": "label"})
-    loaded = load_model(path)
+    loaded = load_model(path, trusted=True if suffix == ".joblib" else None)
     assert loaded.metadata == {"target": "label"}
     assert loaded.skmultimodal_version
     # labels identical; probabilities equal up to float round-off (BLAS may
@@ -64,7 +69,7 @@ def test_keras_pipeline_round_trip(data, tmp_path):
     pipe.set_params(classifier__epochs=2, classifier__width=8, classifier__n_heads=1)
     pipe.fit(X, y)
     path = save_model(pipe, tmp_path / "attention.joblib")
-    loaded = load_model(path).estimator
+    loaded = load_model(path, trusted=True).estimator
     np.testing.assert_allclose(loaded.predict_proba(X), pipe.predict_proba(X))
     np.testing.assert_array_equal(loaded.predict(X), pipe.predict(X))
     with pytest.raises(ValueError, match="holds a Keras model: save it as .joblib"):
@@ -83,6 +88,7 @@ def test_skops_refuses_types_outside_the_trusted_list(tmp_path):
     envelope = {
         "format": "skmultimodal-model",
         "format_version": 1,
+        "skmultimodal_version": skmultimodal.__version__,
         "metadata": {},
         # a function reference: loading it would run code of the file's choice
         "estimator": FunctionTransformer(_double),
@@ -110,11 +116,11 @@ def test_files_that_are_not_ours(tmp_path):
     bare = tmp_path / "bare.joblib"
     joblib.dump(LogisticRegression(), bare)
     with pytest.raises(ModelFileError, match="holds a LogisticRegression"):
-        load_model(bare)
+        load_model(bare, trusted=True)
     broken = tmp_path / "broken.pkl"
     broken.write_bytes(pickle.dumps({"a": 1})[:-3])
     with pytest.raises(ModelFileError, match="cannot unpickle"):
-        load_model(broken)
+        load_model(broken, trusted=True)
     zipped = tmp_path / "other.skops"
     import zipfile
 
@@ -132,3 +138,195 @@ def test_save_model_checks_the_destination(tmp_path):
         save_model(clf, tmp_path / "model.bin")
     with pytest.raises(ValueError, match="folder does not exist"):
         save_model(clf, tmp_path / "no" / "model.joblib")
+
+
+# ------------------------------------- the format follows the file's name --
+def _create_marker(path):
+    """What a malicious pickle would run: here it only creates a file."""
+    with open(path, "w") as fh:
+        fh.write("pwned")
+
+
+class _Evil:
+    """Unpickling this calls _create_marker(marker): code from the file."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (_create_marker, (self.marker,))
+
+
+@pytest.mark.parametrize("trusted", [None, ["x.Y"], True])
+def test_pickle_named_skops_is_never_unpickled(tmp_path, trusted):
+    marker = tmp_path / "pwned"
+    path = tmp_path / "model.skops"
+    joblib.dump(_Evil(marker), path)
+    with pytest.raises(ModelFileError) as exc:
+        load_model(path, trusted=trusted)
+    assert isinstance(exc.value, ValueError)
+    msg = str(exc.value)
+    assert "does not match its .skops name" in msg and "pickle" in msg
+    assert not marker.exists()
+    # the same for a plain pickle and for other binary content
+    path.write_bytes(pickle.dumps(_Evil(marker)))
+    with pytest.raises(ModelFileError, match="does not match its .skops name"):
+        load_model(path, trusted=trusted)
+    path.write_bytes(b"\x00garbage")
+    with pytest.raises(ModelFileError, match="not a skops \\(zip\\) file"):
+        load_model(path, trusted=trusted)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("suffix", [".joblib", ".pkl", ".pickle", ".JOBLIB"])
+def test_pickles_need_an_explicit_opt_in(tmp_path, suffix):
+    marker = tmp_path / "pwned"
+    path = tmp_path / f"model{suffix}"
+    joblib.dump(_Evil(marker), path)
+    for trusted in (None, False, ["tests.test_persistence._Evil"]):
+        with pytest.raises(UntrustedPickleError) as exc:
+            load_model(path, trusted=trusted)
+        msg = str(exc.value)
+        assert "pickle" in msg and "runs whatever code" in msg
+        assert "trusted=True" in msg and "--trust" in msg and ".skops" in msg
+        assert not marker.exists()
+    if isinstance(trusted, list):
+        assert "cannot be checked type by type" in msg
+    # trusted=True is the opt-in: the pickle runs (here: makes the marker)
+    with pytest.raises(ModelFileError, match="not a skmultimodal model file"):
+        load_model(path, trusted=True)
+    assert marker.exists()
+
+
+def test_load_refuses_unknown_suffixes_and_mismatched_content(tmp_path):
+    clf = LogisticRegression().fit([[0.0], [1.0]], [0, 1])
+    good = save_model(clf, tmp_path / "model.skops")
+    for name in ("model.bin", "model", "model.skops.bak", "model.zip"):
+        other = tmp_path / name
+        other.write_bytes(good.read_bytes())
+        with pytest.raises(ModelFileError, match="cannot tell the format"):
+            load_model(other, trusted=True)
+    renamed = tmp_path / "model.joblib"
+    renamed.write_bytes(good.read_bytes())
+    with pytest.raises(ModelFileError, match="does not match its .joblib name"):
+        load_model(renamed, trusted=True)
+
+
+# ----------------------------------------------------------- atomic saves --
+def _fitted(seed=0, n_features=3):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(20, n_features))
+    return LogisticRegression().fit(X, np.arange(20) % 2)
+
+
+def _unpicklable():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    pipe = make_pipeline(FunctionTransformer(lambda x: x), LogisticRegression())
+    return pipe.fit([[0.0], [1.0]], [0, 1])
+
+
+@pytest.mark.parametrize("suffix", [".joblib", ".skops"])
+def test_failed_save_leaves_the_previous_file(tmp_path, suffix):
+    path = save_model(_fitted(), tmp_path / f"model{suffix}", metadata={"v": 1})
+    before = path.read_bytes()
+    with pytest.raises(Exception):  # noqa: B017 - pickle's or skops' own error
+        save_model(_unpicklable(), path)
+    assert path.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == [path.name]  # no temporary file left
+    trusted = True if suffix == ".joblib" else None
+    assert load_model(path, trusted=trusted).metadata == {"v": 1}
+
+
+@pytest.mark.parametrize("suffix", [".joblib", ".skops"])
+def test_concurrent_saves_always_leave_a_loadable_file(tmp_path, suffix):
+    path = tmp_path / f"model{suffix}"
+    # big enough that a write takes many system calls
+    models = {"a": _fitted(0, 3000), "b": _fitted(1, 3000)}
+    save_model(models["a"], path, metadata={"who": "a"})
+    trusted = True if suffix == ".joblib" else None
+    rounds = 12 if suffix == ".joblib" else 4
+    errors = []
+    done = threading.Event()
+
+    def writer(who):
+        try:
+            for _ in range(rounds):
+                save_model(models[who], path, metadata={"who": who})
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(f"save {who}: {exc!r}")
+
+    def reader():
+        while not done.is_set():
+            try:
+                loaded = load_model(path, trusted=trusted)
+                who = loaded.metadata["who"]
+                np.testing.assert_array_equal(loaded.estimator.coef_, models[who].coef_)
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(f"load: {exc!r}")
+                return
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in "ab"]
+    watcher = threading.Thread(target=reader)
+    watcher.start()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    done.set()
+    watcher.join()
+    assert not errors, errors[:3]
+    assert load_model(path, trusted=trusted).metadata["who"] in ("a", "b")
+    assert sorted(os.listdir(tmp_path)) == [path.name]
+
+
+def test_saved_file_permissions_follow_the_umask(tmp_path):
+    old = os.umask(0o027)
+    try:
+        path = save_model(_fitted(), tmp_path / "model.joblib")
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o640
+    path.chmod(0o600)
+    save_model(_fitted(1), path)
+    assert path.stat().st_mode & 0o777 == 0o600  # a replaced file keeps its mode
+
+
+# ------------------------------------------------------- version checks --
+@pytest.mark.parametrize("suffix", [".joblib", ".skops"])
+def test_loading_a_file_of_another_version_warns(tmp_path, monkeypatch, suffix):
+    trusted = True if suffix == ".joblib" else None
+    path = save_model(_fitted(), tmp_path / f"model{suffix}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InconsistentVersionWarning)
+        same = load_model(path, trusted=trusted)
+    assert same.skmultimodal_version == skmultimodal.__version__
+    monkeypatch.setattr(skmultimodal, "__version__", "99.0.0")
+    with pytest.warns(InconsistentVersionWarning) as record:
+        loaded = load_model(path, trusted=trusted)
+    warning = record[0].message
+    assert warning.original_version == same.skmultimodal_version
+    assert warning.current_version == "99.0.0"
+    assert loaded.skmultimodal_version == same.skmultimodal_version
+    msg = str(warning)
+    assert same.skmultimodal_version in msg and "99.0.0" in msg
+    assert str(path) in msg
+    assert issubclass(InconsistentVersionWarning, UserWarning)
+
+
+def test_version_stored_in_the_file_is_compared(tmp_path):
+    path = save_model(_fitted(), tmp_path / "model.joblib")
+    envelope = joblib.load(path)
+    envelope["skmultimodal_version"] = "0.0.1"
+    joblib.dump(envelope, path)
+    with pytest.warns(InconsistentVersionWarning, match="0.0.1") as record:
+        loaded = load_model(path, trusted=True)
+    assert record[0].message.original_version == "0.0.1"
+    assert record[0].message.current_version == skmultimodal.__version__
+    assert loaded.skmultimodal_version == "0.0.1"
+    del envelope["skmultimodal_version"]
+    joblib.dump(envelope, path)
+    with pytest.warns(InconsistentVersionWarning, match="unknown") as record:
+        load_model(path, trusted=True)
+    assert record[0].message.original_version is None

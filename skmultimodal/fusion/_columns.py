@@ -15,7 +15,7 @@ from sklearn.base import clone
 from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.validation import _check_feature_names, _check_n_features
 
-from skmultimodal.utils import describe_failures, is_missing
+from skmultimodal.utils import describe_failures
 
 
 class ColumnComposition(_BaseComposition):
@@ -277,43 +277,85 @@ def select_column(X, column, branch, what="modality"):
 def missing_mask(data):
     """Boolean mask of rows whose modality value is missing.
 
-    1-D data: None, NaN/NA or empty string/bytes. 2-D data: every entry of
-    the row missing (NaN/None).
+    1-D data: any pandas missing marker (None, NaN, ``pd.NA``, ``pd.NaT``,
+    NumPy NaT), whatever the dtype (object, ``string``, nullable, Arrow
+    backed, datetime, ...), or an empty string/bytes. 2-D data: every entry
+    of the row missing (NaN/None/NA).
+
+    Found with :func:`pandas.isna`, vectorised: never by comparing cells
+    with ``==`` (``pd.NA == ""`` is NA, whose truth value is an error).
     """
     if isinstance(data, pd.DataFrame):
-        return data.isna().to_numpy().all(axis=1)
+        return data.isna().to_numpy(dtype=bool).all(axis=1)
     if isinstance(data, np.ndarray) and data.ndim == 2:
         if data.shape[1] == 0:
             return np.zeros(data.shape[0], dtype=bool)
-        if data.dtype.kind in "fc":
-            return np.isnan(data).all(axis=1)
-        if data.dtype.kind in "iub":
-            return np.zeros(data.shape[0], dtype=bool)
-        return np.array([all(_is_missing_scalar(v) for v in row) for row in data])
-    if isinstance(data, pd.Series):
-        fast = _string_missing_mask(data.to_numpy())
-        if fast is not None:
-            return fast
-        values = data.tolist()
-    elif isinstance(data, np.ndarray) and data.dtype.kind in "fc":
-        return np.isnan(data)
-    else:
-        values = list(data)
-    return np.fromiter((is_missing(v) for v in values), dtype=bool, count=len(values))
+        return _array_missing_mask(data.ravel()).reshape(data.shape).all(axis=1)
+    if isinstance(data, (pd.Series, pd.Index, pd.api.extensions.ExtensionArray)):
+        na = np.asarray(pd.isna(data), dtype=bool)
+        if not na.all() and _may_hold_strings(data.dtype):
+            values = np.asarray(data.to_numpy(dtype=object))
+            return na | _empty_strings(values, na)
+        return na
+    if isinstance(data, np.ndarray):
+        return _array_missing_mask(data)
+    return _array_missing_mask(np.fromiter(data, dtype=object, count=len(data)))
 
 
-def _string_missing_mask(values):
-    """The mask of a column of strings (paths, texts) with missing values
-    among them, vectorised; None for any other column."""
-    if values.dtype != object or len(values) == 0:
-        return None
-    if pd.api.types.infer_dtype(values, skipna=True) != "string":
-        return None
-    return pd.isna(values) | (values == "")
+def _may_hold_strings(dtype):
+    """Whether a column of this dtype may hold (empty) strings or bytes:
+    anything but numbers, booleans and dates (object, ``string``, Arrow
+    strings/binary, categoricals of those, ...)."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        return _may_hold_strings(dtype.categories.dtype)
+    types = pd.api.types
+    return not (
+        types.is_numeric_dtype(dtype)
+        or types.is_bool_dtype(dtype)
+        or types.is_datetime64_any_dtype(dtype)
+        or types.is_timedelta64_dtype(dtype)
+        or isinstance(dtype, pd.PeriodDtype | pd.IntervalDtype)
+    )
 
 
-def _is_missing_scalar(v):
-    return is_missing(v) if not isinstance(v, (dict, list)) else False
+def _array_missing_mask(values):
+    """The mask of a 1-D NumPy array (any dtype)."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=bool)
+    if values.dtype.kind == "U":
+        return values == ""
+    if values.dtype.kind == "S":
+        return values == b""
+    if values.dtype.kind in "fcmM":
+        return np.asarray(pd.isna(values), dtype=bool)
+    if values.dtype != object:
+        return np.zeros(len(values), dtype=bool)
+    # object: pd.isna finds None, NaN, pd.NA, NaT elementwise (arrays, lists
+    # and other containers inside are values, never missing)
+    na = np.asarray(pd.isna(values), dtype=bool)
+    return na | _empty_strings(values, na)
+
+
+def _empty_strings(values, na):
+    """Entries of the 1-D object array ``values`` that are an empty string
+    or bytes, looking only at the entries not already missing (``~na``)."""
+    empty = np.zeros(len(values), dtype=bool)
+    keep = ~na
+    rest = values[keep]
+    if len(rest) == 0:
+        return empty
+    kind = pd.api.types.infer_dtype(rest, skipna=False)
+    if kind == "string":  # only str left: one vectorised comparison
+        empty[keep] = rest == ""
+    elif kind == "bytes":
+        empty[keep] = rest == b""
+    else:  # mixed (paths and arrays, bytes and str, ...): cell by cell
+        empty[keep] = np.fromiter(
+            (isinstance(v, (str, bytes)) and len(v) == 0 for v in rest),
+            dtype=bool,
+            count=len(rest),
+        )
+    return empty
 
 
 def take_rows(data, idx):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import importlib
 import itertools
-import os
 import threading
 import warnings
 from collections.abc import Iterator
@@ -493,11 +492,22 @@ _MANAGER = PluginManager()
 def autoload_disabled() -> bool:
     """Whether ``SKMULTIMODAL_DISABLE_PLUGIN_AUTOLOAD`` turns entry points off.
 
-    Any value other than empty, ``0``, ``false``, ``no`` or ``off`` (case
-    insensitive) disables loading of the ``skmultimodal`` entry-point group;
-    built-in methods and plugins registered by hand still work.
+    Read with :func:`skmultimodal.utils.env_flag`: ``1``, ``true``, ``yes``
+    or ``on`` (case insensitive) disables loading of the ``skmultimodal``
+    entry-point group; unset, empty, ``0``, ``false``, ``no`` or ``off``
+    leaves it on. Any other value warns and disables loading (the cautious
+    reading of a variable that was set). Built-in methods and plugins
+    registered by hand always work.
     """
-    return os.environ.get(DISABLE_AUTOLOAD_ENV, "").strip().lower() not in _FALSE_VALUES
+    from skmultimodal.utils import env_flag
+
+    try:
+        return env_flag(DISABLE_AUTOLOAD_ENV)
+    except ValueError as exc:
+        warnings.warn(
+            f"{exc}; entry-point plugins are not loaded", UserWarning, stacklevel=2
+        )
+        return True
 
 
 def get_plugin_manager() -> PluginManager:

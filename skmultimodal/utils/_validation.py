@@ -5,6 +5,7 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import pandas as pd
 
 
 def as_column(X, *, what="X"):
@@ -86,18 +87,24 @@ def describe_failures(labels, failures, limit=5) -> str:
 
 
 def is_missing(value) -> bool:
-    """None, NaN/NA, or an empty string/bytes: a missing modality value."""
+    """Whether one modality value is missing.
+
+    Missing: None, every pandas missing marker (NaN of any float type,
+    ``pandas.NA``, ``pandas.NaT``, NumPy NaT) and an empty string/bytes.
+    Containers (arrays, lists) are values, never missing.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from skmultimodal.utils import is_missing
+    >>> [is_missing(v) for v in (None, np.float32("nan"), pd.NA, pd.NaT, "")]
+    [True, True, True, True, True]
+    >>> [is_missing(v) for v in ("cat.png", 0, np.zeros((2, 2)))]
+    [False, False, False]
+    """
     if value is None:
         return True
     if isinstance(value, (str, bytes)):
         return len(value) == 0
-    if isinstance(value, float) and value != value:
-        return True
-    try:
-        import pandas as pd
-
-        if value is pd.NA or value is pd.NaT:
-            return True
-    except ImportError:  # pragma: no cover
-        pass
-    return False
+    # is_scalar: pd.isna of an array or a list is elementwise, not one answer
+    return bool(pd.api.types.is_scalar(value) and pd.isna(value))

@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -462,17 +463,57 @@ def test_model_file_that_is_not_ours(tiny_csv, tmp_path):
     fake.write_text("this is not a model\n")
     proc = run_cli("predict", "--model", fake, "--csv", tiny_csv, *CSV_ARGS)
     assert "is not a skmultimodal model file" in _error_line(proc)
+    assert proc.returncode == 2  # bad input, not an internal error
     import joblib
 
     joblib.dump({"some": "dict"}, tmp_path / "other.joblib")
-    proc = run_cli("predict", "--model", tmp_path / "other.joblib", "--csv", tiny_csv)
+    proc = run_cli(
+        "predict", "--model", tmp_path / "other.joblib", "--csv", tiny_csv, "--trust"
+    )
     assert "not a skmultimodal model file" in _error_line(proc)
+    # a pickle is refused without --trust, and a pickle named .skops always
+    proc = run_cli("predict", "--model", tmp_path / "other.joblib", "--csv", tiny_csv)
+    line = _error_line(proc)
+    assert "refusing to load" in line and "--trust" in line
+    assert proc.returncode == 2
+    (tmp_path / "other.skops").write_bytes((tmp_path / "other.joblib").read_bytes())
+    proc = run_cli(
+        "predict", "--model", tmp_path / "other.skops", "--csv", tiny_csv, "--trust"
+    )
+    assert "does not match its .skops name" in _error_line(proc)
+    assert proc.returncode == 2
 
 
 def test_debug_shows_traceback(tmp_path):
     proc = run_cli("evaluate", "--csv", tmp_path / "absent.csv", "--debug")
     assert proc.returncode != 0
     assert "Traceback" in proc.stderr and "CLIError" in proc.stderr
+
+
+@pytest.mark.parametrize("value", ["0", "false", "no", "off", "", "OFF"])
+def test_debug_env_var_off_values_keep_tracebacks_off(
+    tmp_path, monkeypatch, capsys, value
+):
+    monkeypatch.setenv("SKMULTIMODAL_DEBUG", value)
+    status = cli.main(["evaluate", "--csv", str(tmp_path / "absent.csv")])
+    assert status == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("skmultimodal: error: ") and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["1", "true", "YES", "on"])
+def test_debug_env_var_on_values_raise(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("SKMULTIMODAL_DEBUG", value)
+    with pytest.raises(cli.CLIError):
+        cli.main(["evaluate", "--csv", str(tmp_path / "absent.csv")])
+
+
+def test_debug_env_var_with_a_bad_value_is_an_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SKMULTIMODAL_DEBUG", "maybe")
+    status = cli.main(["evaluate", "--csv", str(tmp_path / "absent.csv")])
+    assert status == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "SKMULTIMODAL_DEBUG='maybe' is not a boolean" in err
 
 
 # --------------------------------------------------------- train/predict --
@@ -485,8 +526,15 @@ def test_train_predict_round_trip(tiny_csv, tmp_path, suffix):
     # new data in another folder: its image paths are relative to that CSV
     new_csv = write_dataset(tmp_path / "new", n_per_class=3, seed=1, target=False)
     out = tmp_path / "pred.csv"
-    proc = run_cli("predict", "--model", model, "--csv", new_csv, "--output", out)
+    # a .joblib model is a pickle: it loads only with --trust
+    trust = ["--trust"] if suffix == ".joblib" else []
+    proc = run_cli(
+        "predict", "--model", model, "--csv", new_csv, "--output", out, *trust
+    )
     assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == sorted(
+        [model.name, out.name]
+    )  # no temporary file left by the atomic writes
     pred = pd.read_csv(out)
     assert len(pred) == 9
     assert list(pred.columns) == [
@@ -501,6 +549,31 @@ def test_train_predict_round_trip(tiny_csv, tmp_path, suffix):
     assert (
         pred.filter(like="proba_").idxmax(axis=1).str[6:] == pred["prediction"]
     ).all()
+
+
+def test_predictions_csv_is_written_atomically(tiny_csv, tmp_path, monkeypatch):
+    model = tmp_path / "model.skops"
+    args = ["--csv", str(tiny_csv), *CSV_ARGS]
+    assert cli.main(["train", *args, "--method", "concat", "--output", str(model)]) == 0
+    out = tmp_path / "pred.csv"
+    out.write_text("previous predictions\n")
+    real_to_csv = pd.DataFrame.to_csv
+
+    def to_csv_then_disk_full(self, path_or_buf=None, **kwargs):
+        if hasattr(path_or_buf, "write"):
+            path_or_buf.write("prediction,proba_")
+        else:
+            Path(path_or_buf).write_text("prediction,proba_")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", to_csv_then_disk_full)
+    predict = ["predict", "--model", str(model), *args, "--output", str(out)]
+    assert cli.main(predict) == cli.EXIT_FAILURE
+    assert out.read_text() == "previous predictions\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.skops", "pred.csv"]
+    monkeypatch.setattr(pd.DataFrame, "to_csv", real_to_csv)
+    assert cli.main(predict) == 0
+    assert len(pd.read_csv(out)) == 24
 
 
 def _with_broken_images(csv, folder):

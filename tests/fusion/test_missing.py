@@ -171,3 +171,239 @@ def test_modality_missing_everywhere_at_transform_is_filled():
     assert Z.shape == (2, fusion.get_feature_names_out().shape[0])
     expected = np.tile(fusion.fill_values_["text"], (2, 1))
     np.testing.assert_allclose(Z.toarray()[:, 1:], expected)
+
+
+# ----------------------------------------------- pandas missing markers --
+# pd.NA (convert_dtypes, read_csv with a nullable backend, Arrow strings) and
+# NaT used to reach a `values == ""` scan and raise "boolean value of NA is
+# ambiguous"; every pandas missing marker is a missing value, in any dtype.
+
+
+@pytest.fixture(scope="module")
+def image_table(tmp_path_factory):
+    """(DataFrame of absolute image paths and captions, labels, CSV path)."""
+    from ..cli.conftest import write_dataset
+
+    path = write_dataset(tmp_path_factory.mktemp("na_images"), n_per_class=4)
+    df = pd.read_csv(path)
+    X = pd.DataFrame(
+        {
+            "image": [str(path.parent / p) for p in df["picture"]],
+            "text": df["caption"].tolist(),
+        },
+        index=[f"s{i}" for i in range(len(df))],
+    )
+    assert X.notna().all().all()
+    return X, df["label"].to_numpy(), path
+
+
+def _with_holes(X, marker):
+    """X with row 1's image and row 3's text missing, as ``marker`` says."""
+    X = X.copy()
+    if marker == "pd.NA":  # what convert_dtypes makes of None
+        X = X.astype(object)
+        X.iloc[1, 0] = None
+        X.iloc[3, 1] = None
+        X = X.convert_dtypes()
+        assert str(X["image"].dtype) == "string" and X.iloc[1, 0] is pd.NA
+    elif marker == "string[pyarrow]":
+        pytest.importorskip("pyarrow")
+        X = X.astype("string[pyarrow]")
+        X.iloc[1, 0] = pd.NA
+        X.iloc[3, 1] = pd.NA
+    elif marker == "NaT":
+        X = X.astype(object)
+        X.iloc[1, 0] = pd.NaT
+        X.iloc[3, 1] = pd.NaT
+    else:  # pd.NA in an object column
+        X = X.astype(object)
+        X.iloc[1, 0] = pd.NA
+        X.iloc[3, 1] = pd.NA
+    return X
+
+
+MARKERS = ["pd.NA", "string[pyarrow]", "NaT", "pd.NA in object"]
+
+
+def _image_text_fusion(missing):
+    from skmultimodal.image import PixelFeatures
+
+    return ModalityFusion(
+        [
+            ("image", PixelFeatures(size=(8, 8)), "image"),
+            ("text", TfidfVectorizer(), "text"),
+        ],
+        method="concat",
+        missing=missing,
+    )
+
+
+@pytest.mark.parametrize("marker", MARKERS)
+def test_modality_fusion_mean_with_pandas_missing_markers(image_table, marker):
+    X, y, _ = image_table
+    holes = _with_holes(X, marker)
+    model = make_pipeline(_image_text_fusion("mean"), LogisticRegression())
+    model.fit(holes, y)
+    fusion = model[0]
+    clean = _image_text_fusion("mean").fit(X.drop(["s1"]), np.delete(y, 1))
+    # the image branch was fitted without row 1, the text branch without row 3
+    assert fusion.named_transformers_["text"].vocabulary_ == (
+        _image_text_fusion("mean")
+        .fit(X.drop(["s3"]), np.delete(y, 3))
+        .named_transformers_["text"]
+        .vocabulary_
+    )
+    np.testing.assert_allclose(
+        fusion.fill_values_["image"], clean.fill_values_["image"]
+    )
+    proba = model.predict_proba(holes)
+    assert proba.shape == (len(X), 3) and np.isfinite(proba).all()
+    assert model.predict(holes).shape == (len(X),)
+
+
+@pytest.mark.parametrize("marker", MARKERS)
+def test_late_fusion_skip_with_pandas_missing_markers(image_table, marker):
+    from skmultimodal.fusion import LateFusionClassifier
+    from skmultimodal.image import PixelFeatures
+
+    X, y, _ = image_table
+    holes = _with_holes(X, marker)
+    clf = LateFusionClassifier(
+        [
+            (
+                "image",
+                make_pipeline(PixelFeatures(size=(8, 8)), LogisticRegression()),
+                "image",
+            ),
+            ("text", make_pipeline(TfidfVectorizer(), LogisticRegression()), "text"),
+        ],
+        missing="skip",
+    ).fit(holes, y)
+    proba = clf.predict_proba(holes)
+    assert proba.shape == (len(X), 3) and np.isfinite(proba).all()
+    # row 1 has no image: its prediction is the text model's alone
+    text_only = clf.named_estimators_["text"].predict_proba(X[["text"]].iloc[[1], 0])
+    np.testing.assert_allclose(proba[1], text_only[0])
+
+
+@pytest.mark.parametrize("marker", MARKERS)
+def test_error_policy_names_rows_missing_as_pandas_markers(image_table, marker):
+    X, y, _ = image_table
+    holes = _with_holes(X, marker)
+    with pytest.raises(ValueError, match=r"modality 'image' .*rows \[1\].*'s1'"):
+        _image_text_fusion("error").fit(holes, y)
+    fitted = _image_text_fusion("error").fit(X, y)
+    with pytest.raises(ValueError, match=r"modality 'image' .*rows \[1\].*'s1'"):
+        fitted.transform(holes)
+    holes.iloc[1, 0] = X.iloc[1, 0]
+    with pytest.raises(ValueError, match=r"modality 'text' .*rows \[3\].*'s3'"):
+        fitted.transform(holes)
+
+
+def test_read_csv_with_nullable_backend(image_table, tmp_path):
+    from scipy import sparse
+
+    X, y, _ = image_table
+    path = tmp_path / "holes.csv"
+    with_holes = X.copy()
+    with_holes.loc["s1", "image"] = None
+    with_holes.loc["s3", "text"] = None
+    with_holes.to_csv(path)
+    df = pd.read_csv(path, index_col=0, dtype_backend="numpy_nullable")
+    assert df.loc["s1", "image"] is pd.NA and df.loc["s3", "text"] is pd.NA
+    df.loc["s5", "text"] = ""  # an empty string is missing as well
+    model = make_pipeline(_image_text_fusion("indicator"), LogisticRegression())
+    model.fit(df, y)
+    Z = model[0].transform(df)
+    presence = (Z.toarray() if sparse.issparse(Z) else np.asarray(Z))[:, -2:]
+    expected = np.ones((len(df), 2))
+    expected[1, 0] = expected[3, 1] = expected[5, 1] = 0.0
+    np.testing.assert_array_equal(presence, expected)
+    assert np.isfinite(model.predict_proba(df)).all()
+
+
+#: id -> (a function making the column, expected mask)
+COLUMNS = {
+    "string": (lambda: pd.Series(["a", None, "", "b"], dtype="string"), [0, 1, 1, 0]),
+    "string[python]": (
+        lambda: pd.Series(["a", pd.NA, "", "b"], dtype="string[python]"),
+        [0, 1, 1, 0],
+    ),
+    "object-every-marker": (
+        lambda: pd.Series(["a", pd.NA, pd.NaT, np.nan, None, ""], dtype=object),
+        [0, 1, 1, 1, 1, 1],
+    ),
+    "object-bytes": (lambda: pd.Series([b"x", b"", None], dtype=object), [0, 1, 1]),
+    "Float64": (lambda: pd.Series([1.5, pd.NA, 2.0], dtype="Float64"), [0, 1, 0]),
+    "Int64": (lambda: pd.Series([1, pd.NA, 0], dtype="Int64"), [0, 1, 0]),
+    "boolean": (lambda: pd.Series([True, pd.NA], dtype="boolean"), [0, 1]),
+    "datetime-NaT": (
+        lambda: pd.Series(["2024-01-01", None], dtype="datetime64[ns]"),
+        [0, 1],
+    ),
+    "category-NaN": (lambda: pd.Series(["a", None, "b"], dtype="category"), [0, 1, 0]),
+    "category-empty": (lambda: pd.Series(["a", "", "b"], dtype="category"), [0, 1, 0]),
+    "list": (lambda: ["a", pd.NA, "", None, np.nan], [0, 1, 1, 1, 1]),
+    "list-of-images": (
+        lambda: [np.zeros((2, 2)), pd.NA, np.ones((2, 2))],
+        [0, 1, 0],
+    ),
+    "numpy-str": (lambda: np.array(["a", "", "b"]), [0, 1, 0]),
+    "numpy-float": (lambda: np.array([1.0, np.nan]), [0, 1]),
+    "numpy-NaT": (
+        lambda: np.array(["2024-01-01", "NaT"], dtype="datetime64[D]"),
+        [0, 1],
+    ),
+    "numpy-2d-object": (
+        lambda: np.array([[1.0, pd.NA], [pd.NA, None], ["", np.nan]], dtype=object),
+        [0, 1, 1],
+    ),
+    "dataframe-nullable": (
+        lambda: pd.DataFrame(
+            {"a": [1.0, None], "b": pd.array([pd.NA, pd.NA], dtype="Int64")}
+        ),
+        [0, 1],
+    ),
+}
+ARROW_COLUMNS = {
+    "string[pyarrow]": lambda pa: "string[pyarrow]",
+    "arrow-string": lambda pa: pd.ArrowDtype(pa.string()),
+    "arrow-large-string": lambda pa: pd.ArrowDtype(pa.large_string()),
+}
+
+
+@pytest.mark.parametrize("name", list(COLUMNS))
+def test_missing_mask_of_every_dtype(name):
+    from skmultimodal.fusion._columns import missing_mask
+
+    make, expected = COLUMNS[name]
+    np.testing.assert_array_equal(missing_mask(make()), np.asarray(expected, bool))
+
+
+@pytest.mark.parametrize("name", list(ARROW_COLUMNS))
+def test_missing_mask_of_arrow_strings(name):
+    pa = pytest.importorskip("pyarrow")
+    from skmultimodal.fusion._columns import missing_mask
+
+    column = pd.Series(["a", None, "", "b"], dtype=ARROW_COLUMNS[name](pa))
+    np.testing.assert_array_equal(missing_mask(column), [0, 1, 1, 0])
+    binary = pd.Series([b"a", None, b""], dtype=pd.ArrowDtype(pa.binary()))
+    np.testing.assert_array_equal(missing_mask(binary), [0, 1, 1])
+
+
+def test_is_missing_knows_every_pandas_marker():
+    from skmultimodal.utils import is_missing
+
+    for value in (
+        None,
+        np.nan,
+        np.float32("nan"),
+        pd.NA,
+        pd.NaT,
+        np.datetime64("NaT"),
+        "",
+        b"",
+    ):
+        assert is_missing(value), repr(value)
+    for value in ("x", 0, 0.0, False, np.zeros((2, 2)), [None], pd.Timestamp(0)):
+        assert not is_missing(value), repr(value)

@@ -1,0 +1,134 @@
+"""Writing files atomically: a reader never sees half a file, and a failed
+write leaves the previous file as it was."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+_UMASK_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def atomic_write(path, mode="wb", *, encoding=None, newline=None):
+    """Open a temporary file next to ``path``; on success it replaces ``path``.
+
+    The data goes to a temporary file in the destination's folder (same
+    file system, so the final rename is atomic). When the ``with`` block
+    ends without an exception the file is flushed, synced to disk and moved
+    over ``path`` with :func:`os.replace`; on any exception the temporary
+    file is removed and ``path`` is left untouched. Readers (and concurrent
+    writers) therefore only ever see a complete old or a complete new file.
+
+    A new file gets the usual permissions (``0o666`` less the umask); a
+    replaced one keeps its permissions. A symbolic link at ``path`` is
+    followed: its target is replaced.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Destination file; its folder must exist.
+    mode : {"wb", "w", "wt"}, default="wb"
+        Binary or text.
+    encoding : str, default=None
+        Text mode only; ``"utf-8"`` when None.
+    newline : str, default=None
+        Text mode only, as for :func:`open` (pass ``""`` for the csv module
+        and :meth:`pandas.DataFrame.to_csv`).
+
+    Yields
+    ------
+    file object
+        The open temporary file; write to it, do not close it.
+
+    Raises
+    ------
+    FileNotFoundError
+        The destination folder does not exist.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from skmultimodal.utils import atomic_write
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "note.txt"
+    >>> with atomic_write(path, "w") as fh:
+    ...     _ = fh.write("hello")
+    >>> path.read_text()
+    'hello'
+    """
+    if mode not in ("wb", "w", "wt"):
+        raise ValueError(
+            f"atomic_write opens files for writing: 'wb' or 'w', got {mode!r}"
+        )
+    binary = "b" in mode
+    if binary and (encoding is not None or newline is not None):
+        raise ValueError("encoding and newline apply to text mode only")
+    target = Path(os.path.realpath(path))
+    folder = target.parent
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"cannot write {str(path)!r}: folder {str(folder)!r} does not exist"
+        )
+    options = {} if binary else {"encoding": encoding or "utf-8", "newline": newline}
+    fh = tempfile.NamedTemporaryFile(
+        mode,
+        dir=folder,
+        prefix=f".{target.name}.",
+        suffix=".tmp",
+        delete=False,
+        **options,
+    )
+    tmp = fh.name
+    try:
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
+        fh.close()
+        os.chmod(tmp, _mode_for(target))
+        os.replace(tmp, target)
+    except BaseException:
+        fh.close()
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _sync_folder(folder)
+
+
+def _mode_for(target):
+    try:
+        return os.stat(target).st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask():
+    try:  # Linux: read it without changing it
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def _sync_folder(folder):
+    """Make the rename itself durable (POSIX); best effort."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,254 @@
+"""Shared reliability helpers: atomic file writes (and that every file the
+library writes goes through them), boolean environment variables."""
+
+import json
+import os
+import threading
+import warnings
+
+import pytest
+
+from skmultimodal.utils import atomic_write, env_flag
+
+from .cli.conftest import write_dataset
+
+
+# ---------------------------------------------------------- atomic_write --
+def _listing(folder):
+    return sorted(os.listdir(folder))
+
+
+def test_atomic_write_binary_and_text(tmp_path):
+    path = tmp_path / "out.bin"
+    with atomic_write(path) as fh:
+        fh.write(b"\x00\x01")
+        assert not path.exists()  # nothing at the destination until the end
+    assert path.read_bytes() == b"\x00\x01"
+    text = tmp_path / "out.csv"
+    with atomic_write(text, "w", newline="") as fh:
+        fh.write("a,b\r\né,2\r\n")
+    assert text.read_bytes() == "a,b\r\né,2\r\n".encode()  # utf-8, newlines kept
+    assert _listing(tmp_path) == ["out.bin", "out.csv"]
+
+
+def test_atomic_write_failure_keeps_the_previous_file(tmp_path):
+    path = tmp_path / "data.json"
+    path.write_text('{"good": true}')
+    with pytest.raises(RuntimeError, match="midway"):
+        with atomic_write(path, "w") as fh:
+            fh.write('{"partial": ')
+            fh.flush()
+            raise RuntimeError("midway")
+    assert path.read_text() == '{"good": true}'
+    assert _listing(tmp_path) == ["data.json"]  # the temporary file is gone
+    fresh = tmp_path / "new.json"
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_write(fresh, "w") as fh:
+            fh.write("x")
+            raise KeyboardInterrupt
+    assert _listing(tmp_path) == ["data.json"]
+
+
+def test_atomic_write_checks_its_arguments(tmp_path):
+    with pytest.raises(FileNotFoundError, match="folder .* does not exist"):
+        with atomic_write(tmp_path / "absent" / "f.txt", "w"):
+            pass
+    with pytest.raises(ValueError, match="for writing"):
+        with atomic_write(tmp_path / "f.txt", "a"):
+            pass
+    with pytest.raises(ValueError, match="text mode only"):
+        with atomic_write(tmp_path / "f.txt", "wb", encoding="utf-8"):
+            pass
+    assert _listing(tmp_path) == []
+
+
+def test_atomic_write_permissions_and_links(tmp_path):
+    old = os.umask(0o077)
+    try:
+        with atomic_write(tmp_path / "private.txt", "w") as fh:
+            fh.write("x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "private.txt").stat().st_mode & 0o777 == 0o600
+    shared = tmp_path / "shared.txt"
+    shared.write_text("old")
+    shared.chmod(0o644)
+    with atomic_write(shared, "w") as fh:
+        fh.write("new")
+    assert shared.stat().st_mode & 0o777 == 0o644 and shared.read_text() == "new"
+    link = tmp_path / "link.txt"
+    link.symlink_to(shared)
+    with atomic_write(link, "w") as fh:
+        fh.write("through the link")
+    assert link.is_symlink() and shared.read_text() == "through the link"
+
+
+def test_concurrent_atomic_writes_are_never_torn(tmp_path):
+    path = tmp_path / "big.bin"
+    contents = {who: who.encode() * 2_000_000 for who in ("a", "b")}
+    path.write_bytes(contents["a"])
+    seen, done = [], threading.Event()
+
+    def writer(who):
+        for _ in range(10):
+            with atomic_write(path) as fh:
+                for i in range(0, len(contents[who]), 65536):
+                    fh.write(contents[who][i : i + 65536])
+
+    def reader():
+        while not done.is_set():
+            seen.append(path.read_bytes() in contents.values())
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in "ab"]
+    watcher = threading.Thread(target=reader)
+    watcher.start()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    done.set()
+    watcher.join()
+    assert seen and all(seen)
+    assert _listing(tmp_path) == ["big.bin"]
+
+
+# ------------------------------- every file the library writes is atomic --
+@pytest.fixture
+def replaced(monkeypatch):
+    """Names of the files moved into place by os.replace during the test."""
+    names = []
+    real = os.replace
+
+    def spy(src, dst, *args, **kwargs):
+        names.append(os.path.basename(dst))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", spy)
+    return names
+
+
+@pytest.fixture(scope="module")
+def evaluation(tmp_path_factory):
+    pytest.importorskip("matplotlib")
+    from skmultimodal.cli import load_table, run_evaluation
+
+    csv = write_dataset(tmp_path_factory.mktemp("report_data"), n_per_class=4)
+    X, y, _ = load_table(
+        csv, image_column="picture", text_column="caption", target="label"
+    )
+    return run_evaluation(X, y, cv=2, models=["text-only"], progress=False)
+
+
+REPORT_FILES = [
+    "confusion_matrix.png",
+    "metrics.json",
+    "modality_contribution.png",
+    "report.html",
+]
+
+
+def test_report_files_are_written_atomically(evaluation, tmp_path, replaced):
+    from skmultimodal.report import write_report
+
+    out = write_report(tmp_path / "report", evaluation, dataset="tiny")
+    assert sorted(replaced) == REPORT_FILES
+    assert _listing(out) == REPORT_FILES
+
+
+def test_failed_report_keeps_the_previous_files(evaluation, tmp_path, monkeypatch):
+    from skmultimodal import report
+
+    out = report.write_report(tmp_path / "report", evaluation, dataset="tiny")
+    before = (out / "metrics.json").read_bytes()
+
+    class BrokenJson:
+        @staticmethod
+        def dump(doc, fh, **kwargs):
+            fh.write('{"dataset": ')
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(report, "json", BrokenJson)
+    with pytest.raises(OSError, match="No space left"):
+        report.write_report(out, evaluation, dataset="other")
+    assert (out / "metrics.json").read_bytes() == before
+    assert json.loads(before)["dataset"] == "tiny"
+    assert _listing(out) == REPORT_FILES
+
+
+def test_cli_json_is_written_atomically(tmp_path, monkeypatch, replaced):
+    from skmultimodal import cli
+
+    path = tmp_path / "metrics.json"
+    cli._write_json({"a": 1}, path)
+    assert replaced == ["metrics.json"] and json.loads(path.read_text()) == {"a": 1}
+
+    class BrokenJson:
+        @staticmethod
+        def dump(doc, fh, **kwargs):
+            fh.write('{"a": ')
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli, "json", BrokenJson)
+    with pytest.raises(OSError):
+        cli._write_json({"a": 2}, path)
+    assert json.loads(path.read_text()) == {"a": 1}
+    assert _listing(tmp_path) == ["metrics.json"]
+
+
+# -------------------------------------------------------------- env_flag --
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("1", True),
+        ("true", True),
+        ("TRUE", True),
+        ("yes", True),
+        (" on ", True),
+        ("0", False),
+        ("false", False),
+        ("No", False),
+        ("off", False),
+        ("", False),
+        ("  ", False),
+    ],
+)
+def test_env_flag_values(monkeypatch, value, expected):
+    monkeypatch.setenv("SKMULTIMODAL_TEST_FLAG", value)
+    assert env_flag("SKMULTIMODAL_TEST_FLAG") is expected
+    assert env_flag("SKMULTIMODAL_TEST_FLAG", default=True) is expected
+
+
+def test_env_flag_unset_and_invalid(monkeypatch):
+    monkeypatch.delenv("SKMULTIMODAL_TEST_FLAG", raising=False)
+    assert env_flag("SKMULTIMODAL_TEST_FLAG") is False
+    assert env_flag("SKMULTIMODAL_TEST_FLAG", default=True) is True
+    for value in ("2", "maybe", "disabled", "0.0"):
+        monkeypatch.setenv("SKMULTIMODAL_TEST_FLAG", value)
+        with pytest.raises(ValueError) as exc:
+            env_flag("SKMULTIMODAL_TEST_FLAG")
+        msg = str(exc.value)
+        assert f"SKMULTIMODAL_TEST_FLAG={value!r} is not a boolean" in msg
+        assert "1, true, yes, on" in msg and "0, false, no, off" in msg
+
+
+@pytest.mark.parametrize(
+    "value, disabled",
+    [("0", False), ("off", False), ("", False), ("1", True), ("Yes", True)],
+)
+def test_plugin_autoload_switch_is_parsed(monkeypatch, value, disabled):
+    from skmultimodal.plugins import DISABLE_AUTOLOAD_ENV, autoload_disabled
+
+    monkeypatch.setenv(DISABLE_AUTOLOAD_ENV, value)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert autoload_disabled() is disabled
+
+
+def test_plugin_autoload_switch_with_a_bad_value_warns_and_disables(monkeypatch):
+    from skmultimodal.plugins import DISABLE_AUTOLOAD_ENV, autoload_disabled
+
+    monkeypatch.setenv(DISABLE_AUTOLOAD_ENV, "please")
+    with pytest.warns(UserWarning, match="is not a boolean.*not loaded"):
+        assert autoload_disabled() is True
+    monkeypatch.delenv(DISABLE_AUTOLOAD_ENV)
+    assert autoload_disabled() is False
