@@ -18,6 +18,7 @@ distributed = pytest.importorskip(
 
 from skmultimodal.datasets import load_emoji  # noqa: E402
 from skmultimodal.fusion import ModalityFusion  # noqa: E402
+from skmultimodal.fusion.methods import MeanFusion  # noqa: E402
 from skmultimodal.image import HOGFeatures  # noqa: E402
 from skmultimodal.text import TextFeatures  # noqa: E402
 from skmultimodal.utils import parallel_map  # noqa: E402
@@ -110,9 +111,8 @@ def test_grid_search_on_dask_equals_local(client, emoji):
     grid = [
         {"modalityfusion__method": ["concat"], "logisticregression__C": [0.1, 10.0]},
         {
-            # a seeded projection, so that both runs fit the same model
-            "modalityfusion__method": ["mean"],
-            "modalityfusion__method_params": [{"random_state": 0}],
+            # seeded internal folds, so that both runs fit the same model
+            "modalityfusion__method": [MeanFusion(random_state=0)],
             "logisticregression__C": [0.1, 10.0],
         },
     ]

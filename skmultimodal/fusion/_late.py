@@ -281,6 +281,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         if isinstance(w, str):  # "auto"
             return self._learn_weights(mods, y, n)
         w = check_weights(w, names)
+        w = w / w.max()  # the sum of huge weights (1e308) would overflow
         return w / w.sum()
 
     def _learn_weights(self, mods, y, n):
@@ -337,7 +338,28 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             masks[present, i] = True
             presents.append(present)
         self._check_covered(presents, n, index)
-        return pool(P, masks, self.weights_, self.voting)
+        self._check_weighted(presents, n, index)
+        proba = pool(P, masks, self.weights_, self.voting)
+        # weights below pool's EPS would leave a row summing to less than 1
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def _check_weighted(self, presents, n, index):
+        """Rows whose present modalities all have weight 0 have no
+        combination (their probabilities would all be 0)."""
+        weighted = np.zeros(n, dtype=bool)
+        for w, present in zip(self.weights_, presents):
+            if w > 0:
+                weighted[present] = True
+        if not weighted.all():
+            rows = describe_rows(np.flatnonzero(~weighted), index)
+            zero = [
+                nm for (nm, _, _), w in zip(self.estimators_, self.weights_) if w <= 0
+            ]
+            raise ValueError(
+                f"only modalities of weight 0 ({zero}) are present in {rows}; "
+                "LateFusionClassifier cannot combine them. Give those "
+                "modalities a weight > 0 or drop those rows."
+            )
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`."""

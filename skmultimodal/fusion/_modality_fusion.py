@@ -596,6 +596,14 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                 f"fusion method {method_name!r} returned shape {Z.shape} for {n} "
                 "samples; it must return a 2-D matrix with one row per sample."
             )
+        values = Z.data if sparse.issparse(Z) else Z
+        # one cheap pass; the element-wise check only for a non-finite sum
+        if not np.isfinite(values.sum()) and not np.isfinite(values).all():
+            raise ValueError(
+                f"fusion method {method_name!r} returned NaN or inf values (for "
+                f"example from weights={self.weights!r} overflowing); the fused "
+                "matrix must be finite."
+            )
         return Z
 
     def _finish(self, Z, presents, n):

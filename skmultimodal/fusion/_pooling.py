@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import logsumexp, softmax
+from sklearn.utils._param_validation import InvalidParameterError
 
 EPS = 1e-12
 
@@ -83,7 +84,8 @@ def check_weights(w, names, what="weights"):
     """Validated weights in block order: finite, >= 0, at least one > 0.
 
     ``w`` is a list (one per modality, in order) or a ``{name: weight}``
-    dict (missing names weigh 1).
+    dict (missing names weigh 1). Bad weights raise scikit-learn's
+    ``InvalidParameterError`` (a ValueError), naming each modality's weight.
     """
     if isinstance(w, dict):
         unknown = sorted(set(w) - set(names))
@@ -101,7 +103,7 @@ def check_weights(w, names, what="weights"):
             f"got {arr.shape[0]} {what} for {len(names)} modalities {list(names)}"
         )
     if not np.isfinite(arr).all() or (arr < 0).any() or arr.sum() <= 0:
-        raise ValueError(
+        raise InvalidParameterError(
             f"{what} must be finite and non-negative with at least one > 0; got "
             f"{dict(zip(names, arr.tolist()))}"
         )

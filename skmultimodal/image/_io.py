@@ -208,6 +208,8 @@ def read_item(item) -> np.ndarray:
             raise _ItemError("file not found") from None
         except (IsADirectoryError, PermissionError, OSError) as exc:
             raise _ItemError(f"cannot read file ({type(exc).__name__})") from None
+        except ValueError as exc:  # a NUL byte or an unencodable character
+            raise _ItemError(f"invalid file path ({exc})") from None
         return _to_canonical(_decode(buf))
     if isinstance(item, (bytes, bytearray, memoryview)):
         return _to_canonical(_decode(np.frombuffer(item, dtype=np.uint8)))

@@ -161,11 +161,25 @@ class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         texts, _ = check_texts(X, owner=owner)
         check_not_empty(texts, owner=owner)
         extractor = self._make_extractor()
-        if transform and hasattr(extractor, "fit_transform"):
-            out = extractor.fit_transform(texts, y)
-        else:
-            extractor.fit(texts, y)
-            out = extractor.transform(texts) if transform else None
+        try:
+            if transform and hasattr(extractor, "fit_transform"):
+                out = extractor.fit_transform(texts, y)
+            else:
+                extractor.fit(texts, y)
+                out = extractor.transform(texts) if transform else None
+        except ValueError as exc:
+            # scikit-learn's vectorizers say only "empty vocabulary; perhaps
+            # the documents only contain stop words": name the estimator
+            if "empty vocabulary" not in str(exc):
+                raise
+            label = self.method
+            if not isinstance(label, str):
+                label = type(label).__name__
+            raise ValueError(
+                f"{owner}: empty vocabulary; the {len(texts)} text(s) of X hold "
+                f"no token that method {label!r} keeps (every text "
+                "missing, empty or only stop words / 1-character tokens?)"
+            ) from exc
         self.extractor_ = extractor
         return out
 

@@ -261,8 +261,10 @@ def test_bad_method_params_and_bad_entries():
         _fusion(method_params={"n_components": 3}).fit(X, y)
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         _fusion().fit(X, y[:-1])
+    from sklearn.utils._param_validation import InvalidParameterError
+
     for bad in ({"num": np.nan}, {"num": np.inf}, {"num": -1.0}, [0.0, 0.0]):
-        with pytest.raises(ValueError, match="finite and non-negative"):
+        with pytest.raises(InvalidParameterError, match="finite and non-negative"):
             _fusion(weights=bad).fit(X, y)
     with pytest.raises(ValueError, match="without '__'"):
         ModalityFusion([("a__b", StandardScaler(), ["a"])]).fit(X)

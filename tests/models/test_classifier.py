@@ -336,7 +336,7 @@ def _fusion(max_length=8):
             ("text", TextSequencer(max_length=max_length), "text"),
         ],
         method="tokens",
-        method_params={"n_components": 16, "random_state": 0},
+        random_state=0,
     )
 
 
