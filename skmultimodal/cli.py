@@ -3,15 +3,18 @@
 Subcommands: ``evaluate`` (cross-validated comparison of image-only,
 text-only and fused models, with a report folder; ``--methods`` adds one
 fused model per registered fusion method), ``train``, ``predict``,
-``plugins`` and ``datasets``. Every error caused by the input is printed as
-one line, ``skmultimodal: error: ...``, with a non-zero exit status;
-``--debug`` shows the traceback instead.
+``plugins`` and ``datasets``. Every error is printed as one line,
+``skmultimodal: error: ...``: exit status 2 for bad input (see
+:func:`_is_bad_input`), 1 for any other failure; ``--debug`` shows the
+traceback instead. Rows read from a CSV are labelled by their CSV line
+number (the header is line 1), so error messages point into the file.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import warnings
@@ -22,6 +25,32 @@ PROG = "skmultimodal"
 EXIT_USAGE = 2
 #: Exit status for a failure while fitting or predicting.
 EXIT_FAILURE = 1
+#: Exit status when standard output is closed early (``... | head``): what a
+#: shell reports for a process killed by SIGPIPE (128 + 13), as Unix tools do.
+EXIT_BROKEN_PIPE = 141
+#: Line number of a CSV's first data row (the header is line 1): the index
+#: label :func:`load_table` gives row 0.
+FIRST_DATA_LINE = 2
+#: Suffixes of ``predict --output`` (``-``: standard output).
+PREDICTIONS_SUFFIXES = (".csv",)
+#: Environment variables set (unless already set) to hide TensorFlow's C++
+#: log lines (oneDNN notice, absl pre-init warning) unless ``--debug``. Only
+#: log levels: ``TF_ENABLE_ONEDNN_OPTS`` changes numerics and is left alone.
+QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3"}
+#: Start-up notices TensorFlow's C++ code writes to standard error while it
+#: is imported, whatever ``TF_CPP_MIN_LOG_LEVEL`` says (TensorFlow >= 2.20
+#: logs them through absl before absl's logging is initialised); dropped
+#: from the import's output unless ``--debug``. Any other line is kept.
+TF_IMPORT_NOISE = (
+    "All log messages before absl::InitializeLog() is called",
+    "oneDNN custom operations are on",
+    "cpu_feature_guard",
+    "Unable to register cuDNN factory",
+    "Unable to register cuFFT factory",
+    "Unable to register cuBLAS factory",
+    "computation placer already registered",
+    "Could not find cuda drivers",
+)
 
 #: Models compared by ``skmultimodal evaluate``: name -> (pipeline keyword
 #: arguments for :func:`make_multimodal_pipeline`, modalities used).
@@ -114,14 +143,14 @@ def _resolve_images(
         for *_, position in absent:
             resolved[position] = None
         print(
-            f"{PROG}: warning: image file not found in row {idx!r} of column "
+            f"{PROG}: warning: image file not found on line {idx!r} of column "
             f"{column!r}: {value!r}{more}; treated as a missing image",
             file=sys.stderr,
         )
         return resolved
     if not allow_absent:
         raise CLIError(
-            f"image file not found in row {idx!r} of column {column!r}: "
+            f"image file not found on line {idx!r} of column {column!r}: "
             f"{value!r} (looked for {str(p)!r}){more}; --missing mean treats "
             "it as a missing image"
         )
@@ -142,7 +171,10 @@ def load_table(
 
     Returns ``(X, y, groups)``: X a DataFrame with columns ``image`` and/or
     ``text`` (image paths made absolute, relative ones resolved against the
-    CSV's folder), y a Series or None, groups a Series or None. An image
+    CSV's folder), y a Series or None, groups a Series or None. Their index
+    is the CSV line number of each row (the header is line 1, the first row
+    line 2; blank lines and line breaks inside quoted fields are not
+    counted), so messages citing index labels point into the file. An image
     file that does not exist is an error unless ``allow_absent_images`` (the
     path is kept; the model's image extractors report it) or
     ``absent_images_as_missing`` (the cell is emptied, with a warning).
@@ -151,6 +183,7 @@ def load_table(
 
     csv = Path(csv)
     df = _read_csv(csv)
+    df.index = df.index + FIRST_DATA_LINE  # index labels are CSV line numbers
     _check_columns(df, [image_column, text_column, target, group_column], csv)
     X = pd.DataFrame(index=df.index)
     if image_column is not None:
@@ -162,6 +195,7 @@ def load_table(
             absent_images_as_missing,
         )
     if text_column is not None:
+        _check_text_column(df[text_column], text_column, csv)
         X["text"] = df[text_column].astype(object)
     y = groups = None
     if target is not None:
@@ -169,8 +203,8 @@ def load_table(
         if y.isna().any():
             row = y.index[y.isna()][0]
             raise CLIError(
-                f"target column {target!r} is empty in row {row!r}; every row "
-                "needs a label"
+                f"target column {target!r} is empty on line {row!r} of "
+                f"{str(csv)!r}; every row needs a label"
             )
         classes = pd.unique(y)
         if len(classes) < 2:
@@ -181,6 +215,61 @@ def load_table(
     if group_column is not None:
         groups = df[group_column]
     return X, y, groups
+
+
+def _check_text_column(series, column, csv_path):
+    """A column read as numbers (every non-empty cell numeric, so pandas
+    parsed it as such) is not text: most likely the wrong ``--text-column``."""
+    import pandas as pd
+
+    if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
+        return
+    present = series[series.notna()]
+    if present.empty:
+        return  # every cell empty: the missing-modality policy decides
+    line, value = present.index[0], present.iloc[0]
+    raise CLIError(
+        f"text column {column!r} of {str(csv_path)!r} holds numbers, not "
+        f"texts (line {_jsonable(line)}: {_jsonable(value)!r}); pass the "
+        "column of texts with --text-column"
+    )
+
+
+def _lines_text(lines, limit=50):
+    """``"lines 3, 7 and 12"`` (at most ``limit`` shown, then a count)."""
+    shown = [str(v) for v in lines[:limit]]
+    if len(lines) > limit:
+        return f"lines {', '.join(shown)} and {len(lines) - limit} more"
+    if len(shown) == 1:
+        return f"line {shown[0]}"
+    return f"lines {', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def check_no_missing(X, modalities, columns, csv_path, option="--missing"):
+    """Refuse, before anything is fitted, rows whose ``modalities`` cell is
+    empty (the ``error`` policy), listing every such CSV line of the table.
+
+    ``columns`` maps a modality to its CSV column name (for the message).
+    """
+    from skmultimodal.utils import is_missing
+
+    problems = []
+    for name in modalities:
+        if name not in X.columns:
+            continue
+        mask = X[name].map(is_missing).to_numpy(dtype=bool)
+        if mask.any():
+            lines = [_jsonable(v) for v in X.index[mask]]
+            problems.append(
+                f"modality {name!r} (column {columns.get(name, name)!r}) is empty "
+                f"in {len(lines)} row(s), on {_lines_text(lines)}"
+            )
+    if problems:
+        raise CLIError(
+            f"{'; '.join(problems)} of {str(csv_path)!r}; with {option} error "
+            f"every row needs every modality: pass {option} zero, mean or "
+            "indicator to fill missing modalities, or drop those rows"
+        )
 
 
 def _load_bundled(name):
@@ -604,8 +693,79 @@ def _subsample(X, y, groups, n):
     return X.iloc[keep], y, groups
 
 
+# ------------------------------------------------------- output paths ---
+def _folder_exists(path):
+    return path.resolve().parent.is_dir()
+
+
+def check_output_dir(path, option="--output"):
+    """A report folder: an existing folder, or a new one in an existing
+    folder (only the last level is created)."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise CLIError(f"{option} {str(path)!r}: it is a file, not a folder")
+    if not path.exists() and not _folder_exists(path):
+        raise CLIError(
+            f"{option} {str(path)!r}: folder {str(path.parent)!r} does not exist "
+            "(only the report folder itself is created)"
+        )
+    return path
+
+
+def check_output_file(path, option, suffixes=None, *, also_ok=None):
+    """An output file: its suffix one of ``suffixes`` (None: any), its folder
+    existing (or ``also_ok``, a folder about to be created), not a folder."""
+    path = Path(path)
+    if suffixes is not None and path.suffix.lower() not in suffixes:
+        raise CLIError(
+            f"{option} {str(path)!r}: the file name must end in {' or '.join(suffixes)}"
+        )
+    if path.is_dir():
+        raise CLIError(f"{option} {str(path)!r}: it is a folder, not a file")
+    parent = path.resolve().parent
+    if not parent.is_dir() and not (also_ok is not None and parent == also_ok):
+        raise CLIError(
+            f"{option} {str(path)!r}: folder {str(path.parent)!r} does not exist"
+        )
+    return path
+
+
+def check_model_output(path, classifier=None, option="--output"):
+    """``train --output``: the format its suffix names (the suffixes
+    :func:`skmultimodal.persistence.save_model` accepts) must store the model
+    asked for, and its folder must exist; checked before anything is fitted.
+
+    The attention classifier holds a Keras model, which the ``.skops``
+    format refuses (it stores classical pipelines only).
+    """
+    from skmultimodal.persistence import _format_of
+
+    path = Path(path)
+    fmt = _format_of(path, error=lambda msg: CLIError(f"{option}: {msg}"))
+    if fmt == "skops" and classifier == "attention":
+        raise CLIError(
+            f"{option} {str(path)!r}: the .skops format stores classical "
+            "pipelines only, and --classifier attention holds a Keras model: "
+            f"save it as {path.with_suffix('.joblib').name}"
+        )
+    return check_output_file(path, option)
+
+
+def check_predictions_output(path, option="--output"):
+    """``predict --output``: ``-`` (standard output) or a ``.csv`` file in an
+    existing folder."""
+    if path in (None, "-"):
+        return None
+    return check_output_file(path, option, PREDICTIONS_SUFFIXES)
+
+
 def cmd_evaluate(args):
-    # model and method names first: an unknown one fails before any work
+    # where the results go, first: a bad path fails before any work
+    report_dir = check_output_dir(args.output, "--output")
+    if args.json is not None:
+        # --json may go inside the report folder, created before it is written
+        check_output_file(args.json, "--json", (".json",), also_ok=report_dir.resolve())
+    # model and method names next: an unknown one fails before any work
     models = None
     if args.models is not None:
         models = _split_list(args.models)
@@ -632,6 +792,15 @@ def cmd_evaluate(args):
             group_column=args.group_column,
             allow_absent_images=args.missing != "error",
         )
+        if args.missing == "error":
+            # the whole table, not only the rows of the fold that fails first
+            used = {m for name in models for m in _model_spec(name)[1]}
+            check_no_missing(
+                X,
+                [m for m in ("image", "text") if m in used],
+                {"image": args.image_column, "text": args.text_column},
+                args.csv,
+            )
         dataset = str(args.csv)
     cv = args.cv if args.cv is not None else (3 if args.quick else 5)
     if args.quick and len(y) > QUICK_MAX_ROWS:
@@ -654,6 +823,8 @@ def cmd_evaluate(args):
     for name, why in results["skipped"].items():
         print(f"skipped {name}: {why}", file=sys.stderr)
     if args.json:
+        if Path(args.json).resolve().parent == report_dir.resolve():
+            report_dir.mkdir(exist_ok=True)
         _write_json(doc, args.json)
     from skmultimodal.report import write_report
 
@@ -680,6 +851,7 @@ def cmd_train(args):
     from skmultimodal.persistence import save_model
     from skmultimodal.pipeline import make_multimodal_pipeline
 
+    check_model_output(args.output, args.classifier)
     if args.method is not None and args.method not in fusion_method_names():
         raise _unknown_method(args.method, "--method")
     X, y, _ = load_table(
@@ -689,6 +861,13 @@ def cmd_train(args):
         target=args.target,
         allow_absent_images=args.missing != "error",
     )
+    if args.missing == "error":
+        check_no_missing(
+            X,
+            list(X.columns),
+            {"image": args.image_column, "text": args.text_column},
+            args.csv,
+        )
     est = make_multimodal_pipeline(
         image="image" if args.image_column else None,
         text="text" if args.text_column else None,
@@ -730,6 +909,7 @@ def cmd_predict(args):
 
     from skmultimodal.persistence import load_model
 
+    output = check_predictions_output(args.output)
     model = load_model(args.model, trusted=args.trust)
     meta = model.metadata
     est = model.estimator
@@ -741,29 +921,33 @@ def cmd_predict(args):
     policy = args.missing or trained
     if policy != trained:
         _set_missing_policy(est, policy, trained)
+    columns = {
+        "image": args.image_column or meta.get("image_column"),
+        "text": args.text_column or meta.get("text_column"),
+    }
     X, _, _ = load_table(
         args.csv,
-        image_column=args.image_column or meta.get("image_column"),
-        text_column=args.text_column or meta.get("text_column"),
+        image_column=columns["image"],
+        text_column=columns["text"],
         allow_absent_images=policy != "error",
         # the image extractors of a model trained with "error" stop at an
         # unreadable file: an absent one becomes an empty cell here instead
         absent_images_as_missing=policy != "error" and trained == "error",
     )
+    if policy == "error":
+        check_no_missing(X, list(X.columns), columns, args.csv)
     pred = est.predict(X)
     out = pd.DataFrame({"prediction": pred}, index=X.index)
     if hasattr(est, "predict_proba"):
         proba = est.predict_proba(X)
         for j, c in enumerate(est.classes_):
             out[f"proba_{c}"] = proba[:, j]
-    if args.output in (None, "-"):
+    if output is None:
         out.to_csv(sys.stdout, index=False)
     else:
         from skmultimodal.utils import atomic_write
 
-        path = Path(args.output)
-        if not path.resolve().parent.exists():
-            raise CLIError(f"cannot write {str(path)!r}: folder does not exist")
+        path = check_predictions_output(output)  # again: it may have gone
         with atomic_write(path, "w", encoding="utf-8", newline="") as fh:
             out.to_csv(fh, index=False)
         print(f"{len(out)} predictions written to {path}")
@@ -799,7 +983,7 @@ def cmd_plugins(args):
     if args.json:
         print(json.dumps(rows, indent=2, default=str))
     else:
-        print(format_plugins_table(rows))
+        print(format_plugins_table(rows, tracebacks=getattr(args, "debug", False)))
     return 0
 
 
@@ -900,6 +1084,14 @@ def build_parser():
         action="store_true",
         default=argparse.SUPPRESS,
         help="show the full traceback on errors",
+    )
+    common.add_argument(
+        "--disable-plugin",
+        action="append",
+        default=argparse.SUPPRESS,
+        metavar="NAME",
+        help="do not load the plugin with this distribution or entry-point "
+        "name (repeatable; adds to SKMULTIMODAL_DISABLE_PLUGINS)",
     )
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -1032,7 +1224,11 @@ def build_parser():
         "--output",
         required=True,
         metavar="FILE",
-        help="model file: NAME.joblib or NAME.skops",
+        help=(
+            "model file: NAME.skops (secure format, classical pipelines) or "
+            "NAME.joblib/.pkl/.pickle (any model, e.g. --classifier attention); "
+            "its folder must exist"
+        ),
     )
     p.set_defaults(func=cmd_train)
 
@@ -1057,7 +1253,7 @@ def build_parser():
         "--output",
         default="-",
         metavar="FILE",
-        help="predictions CSV (default: standard output)",
+        help="predictions file NAME.csv, or - for standard output (default)",
     )
     p.add_argument(
         "--trust",
@@ -1101,13 +1297,46 @@ def build_parser():
     return parser
 
 
+#: Packages whose own checks raise ValueError/TypeError for bad input.
+_CHECKING_PACKAGES = ("skmultimodal", "sklearn")
+
+
+def _raised_by_a_check(exc):
+    """Whether ``exc`` was raised by a ``raise`` statement in the code of
+    :data:`_CHECKING_PACKAGES` (their input validation), not by NumPy,
+    pandas, TensorFlow or an operation that failed in their code."""
+    import linecache
+
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    module = tb.tb_frame.f_globals.get("__name__") or ""
+    if module.split(".")[0] not in _CHECKING_PACKAGES:
+        return False
+    line = linecache.getline(tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+    return line.lstrip().startswith("raise")
+
+
 def _is_bad_input(exc):
-    """Errors caused by what the user passed: exit status 2."""
+    """Errors caused by what the user passed: exit status 2.
+
+    The rule: a :class:`CLIError` (the command line's own checks), a
+    :class:`~skmultimodal.persistence.ModelFileError` (a model file that is
+    missing, unreadable or refused), or a ValueError/TypeError raised by a
+    check in skmultimodal or scikit-learn while fitting or predicting (a
+    missing modality, an unreadable image, a non-text value, too few
+    samples, ...). Anything else (an I/O error, a ValueError from NumPy or
+    TensorFlow internals, a bug) is a failure: exit status 1.
+    """
     if isinstance(exc, CLIError):
         return True
     from skmultimodal.persistence import ModelFileError
 
-    return isinstance(exc, ModelFileError)
+    if isinstance(exc, ModelFileError):
+        return True
+    return isinstance(exc, ValueError | TypeError) and _raised_by_a_check(exc)
 
 
 def _one_line(exc):
@@ -1115,10 +1344,138 @@ def _one_line(exc):
     return text or type(exc).__name__
 
 
+def _quiet_absl():
+    absl_logging = sys.modules.get("absl.logging")
+    if absl_logging is not None:
+        absl_logging.set_verbosity(absl_logging.ERROR)
+
+
+class _StderrFiltered:
+    """Capture standard error at the file-descriptor level (C++ code writes
+    there directly) and write it back without the lines holding one of
+    ``noise``. Does nothing when standard error has no file descriptor."""
+
+    def __init__(self, noise):
+        self.noise = noise
+        self.saved = self.tmp = None
+
+    def __enter__(self):
+        import tempfile
+
+        try:
+            sys.stderr.flush()
+            self.fd = sys.stderr.fileno()
+        except (AttributeError, OSError, ValueError):
+            return self
+        self.tmp = tempfile.TemporaryFile()
+        self.saved = os.dup(self.fd)
+        os.dup2(self.tmp.fileno(), self.fd)
+        return self
+
+    def __exit__(self, *exc):
+        if self.saved is None:
+            return False
+        try:
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        os.dup2(self.saved, self.fd)
+        os.close(self.saved)
+        self.tmp.seek(0)
+        text = self.tmp.read().decode("utf-8", errors="replace")
+        self.tmp.close()
+        kept = [
+            line
+            for line in text.splitlines(keepends=True)
+            if not any(n in line for n in self.noise)
+        ]
+        if kept:
+            sys.stderr.write("".join(kept))
+            sys.stderr.flush()
+        return False
+
+
+class _QuietLoader:
+    """Wraps TensorFlow's loader: its module runs under :class:`_StderrFiltered`."""
+
+    def __init__(self, loader):
+        self._loader = loader
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        with _StderrFiltered(TF_IMPORT_NOISE):
+            self._loader.exec_module(module)
+        _quiet_absl()  # imported by TensorFlow: quieten its Python logger
+
+
+class _QuietTensorFlowImport:
+    """Import hook (on ``sys.meta_path`` while :func:`main` runs): the
+    first ``import tensorflow`` drops :data:`TF_IMPORT_NOISE`."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != "tensorflow":
+            return None
+        import importlib.util
+
+        uninstall_quiet_import(self)  # once, and no recursion below
+        spec = importlib.util.find_spec(fullname)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _QuietLoader(spec.loader)
+        return spec
+
+
+def uninstall_quiet_import(hook):
+    if hook in sys.meta_path:
+        sys.meta_path.remove(hook)
+
+
+def _quiet_tensorflow():
+    """Hide TensorFlow's log lines (not its numerics) unless ``--debug``:
+    set :data:`QUIET_ENV` where unset, before anything imports TensorFlow,
+    quieten the ``tensorflow`` and ``absl`` Python loggers, and return an
+    import hook dropping :data:`TF_IMPORT_NOISE` (None once TensorFlow is
+    imported)."""
+    import logging
+
+    for name, value in QUIET_ENV.items():
+        os.environ.setdefault(name, value)
+    # TensorFlow's Python logger is a plain logging.Logger; absl's is only
+    # quietened once imported (it must create its own logger class)
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    _quiet_absl()
+    if "tensorflow" in sys.modules:
+        return None
+    hook = _QuietTensorFlowImport()
+    sys.meta_path.insert(0, hook)
+    return hook
+
+
+def _stdout_closed():
+    """Standard output was closed by the reader (``... | head``): point it
+    at devnull so that the interpreter's final flush cannot fail again, as
+    the Python docs on SIGPIPE recommend; the exit is silent."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (captured output): nothing to redirect
+    return EXIT_BROKEN_PIPE
+
+
 def main(argv=None):
     """Run the command line; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "disable_plugin", None):  # before any plugin loads
+        from skmultimodal.plugins import disable_plugins
+
+        disable_plugins(*args.disable_plugin, source="--disable-plugin")
     from skmultimodal.utils import env_flag
 
     try:
@@ -1130,10 +1487,22 @@ def main(argv=None):
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    hook = None if debug else _quiet_tensorflow()
+    try:
+        return _run(args, debug)
+    finally:
+        uninstall_quiet_import(hook)
+
+
+def _run(args, debug):
     if not debug:
         warnings.filterwarnings("ignore", category=FutureWarning)
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return status
+    except BrokenPipeError:
+        return _stdout_closed()
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
@@ -1141,5 +1510,8 @@ def main(argv=None):
         if debug:
             raise
         status = EXIT_USAGE if _is_bad_input(exc) else EXIT_FAILURE
-        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+        message = _one_line(exc)
+        if getattr(args, "csv", None) is not None and "(index " in message:
+            message += " (index labels are CSV line numbers; the header is line 1)"
+        print(f"{PROG}: error: {message}", file=sys.stderr)
         return status

@@ -22,6 +22,7 @@ from ._interfaces import (
 )
 from ._manager import (
     DISABLE_AUTOLOAD_ENV,
+    DISABLE_PLUGINS_ENV,
     KINDS,
     DuplicateNameError,
     PluginFailure,
@@ -29,6 +30,7 @@ from ._manager import (
     Registry,
     RegistryEntry,
     autoload_disabled,
+    disable_plugins,
     format_plugins_table,
     get_plugin_manager,
     get_registry,
@@ -39,6 +41,7 @@ from ._manager import (
 
 __all__ = [
     "DISABLE_AUTOLOAD_ENV",
+    "DISABLE_PLUGINS_ENV",
     "ENTRY_POINT_GROUP",
     "KINDS",
     "PROJECT_NAME",
@@ -50,6 +53,7 @@ __all__ = [
     "Registry",
     "RegistryEntry",
     "autoload_disabled",
+    "disable_plugins",
     "format_plugins_table",
     "get_plugin_manager",
     "get_registry",

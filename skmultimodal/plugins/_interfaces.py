@@ -23,6 +23,29 @@ def validate_name(name: Any) -> None:
         )
 
 
+def _interface_stubs() -> dict[str, Any]:
+    """The placeholder methods of the interface base classes (they raise
+    NotImplementedError), by name: inheriting one is not implementing it."""
+    from skmultimodal.fusion import FusionMethod
+
+    return {
+        name: FusionMethod.__dict__[name]
+        for name in ("fit", "transform", "get_feature_names_out")
+    }
+
+
+def _implements(cls: type, method: str) -> bool:
+    """Whether ``cls`` has a real (non-stub, non-abstract) ``method``."""
+    attr = inspect.getattr_static(cls, method, None)
+    if isinstance(attr, (staticmethod, classmethod)):
+        attr = attr.__func__
+    if attr is None or not callable(attr):
+        return False
+    if getattr(attr, "__isabstractmethod__", False):
+        return False
+    return attr is not _interface_stubs().get(method)
+
+
 def _validate_estimator_class(obj: Any, required: tuple[str, ...], what: str) -> None:
     from sklearn.base import BaseEstimator
 
@@ -32,10 +55,16 @@ def _validate_estimator_class(obj: Any, required: tuple[str, ...], what: str) ->
         raise PluginInterfaceError(
             f"{what} {obj.__qualname__} must subclass sklearn.base.BaseEstimator"
         )
-    missing = [m for m in required if not callable(getattr(obj, m, None))]
+    missing = [m for m in required if not _implements(obj, m)]
+    # Abstract methods of an ABC base (e.g. ImageExtractor._extract) count too.
+    missing += sorted(
+        m for m in getattr(obj, "__abstractmethods__", ()) if m not in missing
+    )
     if missing:
         raise PluginInterfaceError(
-            f"{what} {obj.__qualname__} lacks required method(s): {', '.join(missing)}"
+            f"{what} {obj.__qualname__} lacks required method(s): "
+            f"{', '.join(missing)} (they must be implemented by the class or "
+            "one of its own bases, not inherited as an interface stub)"
         )
     try:
         instance = obj()

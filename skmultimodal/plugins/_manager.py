@@ -9,14 +9,29 @@ separately so that one broken plugin cannot take the others down.
 Order is deterministic: built-ins first, then entry points (sorted by
 distribution and entry-point name), then plugins registered by hand, in the
 order they were registered. The first provider of a name keeps it; later ones
-are refused with a :class:`PluginWarning` naming both sides.
+are refused with a :class:`PluginWarning` naming both sides and saying how to
+choose the other one (disable the first, see :func:`disable_plugins`).
+
+Single plugins are disabled by distribution or entry-point name with
+``SKMULTIMODAL_DISABLE_PLUGINS`` (comma-separated), :func:`disable_plugins`
+or ``skmultimodal --disable-plugin NAME``; they are blocked in pluggy
+(``set_blocked``) and their entry points are never imported.
+
+Warnings are emitted at most once per problem and process, and not at all in
+a worker process (``multiprocessing.parent_process()`` is set) whose parent
+already loaded the plugins: the parent reported the same problems. The
+failure records (with tracebacks) exist in every process.
 """
 
 from __future__ import annotations
 
 import importlib
 import itertools
+import multiprocessing
+import os
+import re
 import threading
+import traceback
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,6 +50,10 @@ from ._interfaces import (
 )
 
 DISABLE_AUTOLOAD_ENV = "SKMULTIMODAL_DISABLE_PLUGIN_AUTOLOAD"
+DISABLE_PLUGINS_ENV = "SKMULTIMODAL_DISABLE_PLUGINS"
+# Set (to its pid) by the first process that loads the plugins; worker
+# processes it starts inherit it and leave the reporting to that process.
+_REPORTED_BY_ENV = "_SKMULTIMODAL_PLUGINS_REPORTED_BY"
 _FALSE_VALUES = ("", "0", "false", "no", "off")
 
 # kind -> (hook name, validator, human label, estimator parameter it feeds)
@@ -69,10 +88,13 @@ BUILTIN_PLUGINS = (
 
 
 class PluginWarning(UserWarning):
-    """A plugin or one of its registrations was skipped.
+    """A plugin was skipped, one of its hooks failed, or one of its
+    registrations was refused.
 
-    The message names the plugin, its distribution and version, and the
-    reason. Each distinct problem is warned once per process.
+    The message names the plugin, its distribution and version, what exactly
+    was skipped or refused, and the reason. Each distinct problem is warned
+    once per process (worker processes started after their parent loaded
+    the plugins stay quiet).
     """
 
 
@@ -109,17 +131,26 @@ class RegistryEntry:
 
 @dataclass(frozen=True)
 class PluginFailure:
-    """A plugin, or one of its registrations, that was skipped.
+    """A plugin that was skipped or disabled, a hook that failed, or a
+    registration that was refused.
 
     Attributes
     ----------
     plugin, distribution, version : str
-        Who was skipped.
+        Whose.
     reason : str
-        Why, in one line.
+        What and why, in one line.
     name, kind : str or None
         The refused name and its kind when a single registration was refused;
-        None when the whole plugin (or one of its hooks) failed.
+        None otherwise.
+    status : {"skipped", "failed", "refused", "disabled"}
+        ``"skipped"``: the whole plugin was not loaded; ``"failed"``: one of
+        its hooks raised (its other hooks, and what the hook registered
+        before raising, still count); ``"refused"``: one registration was
+        refused (the plugin's other names are registered); ``"disabled"``:
+        disabled by the user (:func:`disable_plugins`).
+    traceback : str
+        The formatted traceback of the exception behind it, or "".
     """
 
     plugin: str
@@ -128,6 +159,8 @@ class PluginFailure:
     reason: str
     name: str | None = None
     kind: str | None = None
+    status: str = "skipped"
+    traceback: str = ""
 
 
 @dataclass
@@ -227,6 +260,10 @@ class PluginManager:
         self._build_failures: list[PluginFailure] = []
         # Warn-once keys of plugins that never got a provider record.
         self._warned: set[tuple[str, str, str]] = set()
+        # Plugins disabled by the user, and the names disabled by
+        # disable_plugins() (normalized name -> where it came from).
+        self._disabled: list[PluginFailure] = []
+        self._disabled_by_call: dict[str, str] = {}
         self._builtins_loaded = False
         self._entry_points_loaded = False
 
@@ -239,9 +276,19 @@ class PluginManager:
         persistent: bool,
         name: str | None = None,
         kind: str | None = None,
+        status: str = "skipped",
+        exc: BaseException | None = None,
     ) -> None:
+        tb = "".join(traceback.format_exception(exc)) if exc is not None else ""
         failure = PluginFailure(
-            provider.plugin, provider.distribution, provider.version, reason, name, kind
+            provider.plugin,
+            provider.distribution,
+            provider.version,
+            reason,
+            name,
+            kind,
+            status,
+            tb,
         )
         (self._load_failures if persistent else self._build_failures).append(failure)
         if reason in provider.warned:
@@ -253,19 +300,115 @@ class PluginManager:
             if key in self._warned:
                 return
             self._warned.add(key)
+        if _quiet_process():
+            return
         version = f" {provider.version}" if provider.version else ""
-        warnings.warn(
+        who = (
             f"skmultimodal plugin {provider.plugin!r} from distribution "
-            f"{provider.distribution}{version} was skipped: {reason}",
-            PluginWarning,
-            stacklevel=2,
+            f"{provider.distribution}{version}"
         )
+        if status == "refused":
+            message = f"{who}: {reason}; its other registrations are kept"
+        elif status == "failed":
+            message = (
+                f"{who}: {reason}; its other hooks, and what this hook "
+                "registered before failing, are kept"
+            )
+        else:
+            message = f"{who} was skipped: {reason}"
+        if tb:
+            message += " (traceback: `skmultimodal plugins --debug`)"
+        warnings.warn(message, PluginWarning, stacklevel=2)
+
+    # -- disabling -----------------------------------------------------------
+    def _disabled_names(self) -> dict[str, str]:
+        """Normalized disabled names -> where each was disabled."""
+        names = dict.fromkeys(_split_names(os.environ.get(DISABLE_PLUGINS_ENV)), "")
+        names = {n: DISABLE_PLUGINS_ENV for n in names}
+        names.update(self._disabled_by_call)
+        return names
+
+    def _disabled_match(self, provider: _Provider) -> str | None:
+        """Where ``provider`` was disabled, or None when it is not."""
+        names = self._disabled_names()
+        for candidate in (provider.plugin, provider.distribution):
+            source = names.get(_normalize(candidate))
+            if source:
+                return source
+        return None
+
+    def _disable(self, provider: _Provider, source: str) -> None:
+        self._pm.set_blocked(provider.plugin)  # pluggy refuses it from now on
+        self._disabled.append(
+            PluginFailure(
+                provider.plugin,
+                provider.distribution,
+                provider.version,
+                f"disabled by {source}",
+                status="disabled",
+            )
+        )
+
+    def disable(self, names: list[str], source: str) -> None:
+        """Disable plugins by distribution or entry-point name, now and for
+        every later load; see :func:`disable_plugins`."""
+        with self._lock:
+            for name in names:
+                self._disabled_by_call[_normalize(name)] = source
+            for plugin, provider in list(self._providers.items()):
+                if provider.plugin.startswith("builtin:"):
+                    continue
+                match = self._disabled_match(provider)
+                if match is None:
+                    continue
+                obj = self._pm.get_plugin(provider.plugin)
+                if obj is not None:
+                    self._disable(provider, match)
+                self._providers.pop(plugin, None)
+                self._registries = None
+
+    def disabled(self) -> list[PluginFailure]:
+        """The plugins disabled by the user (loads plugins first)."""
+        with self._lock:
+            self.registries()
+            return list(self._disabled)
+
+    def _warn_unmatched_disabled(self, seen: list[_Provider]) -> None:
+        """A disabled name that matches no installed plugin is most likely a
+        typo: say so once, listing what could have been meant."""
+        known = {_normalize(n) for p in seen for n in (p.plugin, p.distribution)}
+        for name, source in self._disabled_names().items():
+            if name in known or ("unmatched", name, "") in self._warned:
+                continue
+            self._warned.add(("unmatched", name, ""))
+            if _quiet_process():
+                continue
+            if name == _normalize(PROJECT_NAME):
+                why = "built-in methods cannot be disabled"
+            else:
+                installed = ", ".join(
+                    sorted(f"{p.plugin} ({p.distribution})" for p in seen)
+                )
+                why = (
+                    "it matches no installed plugin (entry-point names and "
+                    f"their distributions: {installed or 'none'})"
+                )
+            warnings.warn(
+                f"{source} names {name!r}, ignored: {why}",
+                PluginWarning,
+                stacklevel=3,
+            )
 
     # -- loading -------------------------------------------------------------
     def _register_plugin(
         self, plugin: Any, provider: _Provider, *, builtin: bool = False
     ) -> bool:
         """Register ``plugin`` with pluggy; report and skip it when it cannot be."""
+        if not builtin:
+            source = self._disabled_match(provider)
+            if source is not None:
+                self._disable(provider, source)
+                return False
         if self._pm.is_registered(plugin):
             other = self._providers.get(id(plugin))
             where = f" as {other.plugin!r}" if other else ""
@@ -284,7 +427,9 @@ class PluginManager:
         try:
             self._pm.register(plugin, name=provider.plugin)
         except Exception as exc:
-            self._fail(provider, f"{type(exc).__name__}: {exc}", persistent=True)
+            self._fail(
+                provider, f"{type(exc).__name__}: {exc}", persistent=True, exc=exc
+            )
             return False
         hooks = {hc.name for hc in self._pm.get_hookcallers(plugin) or ()}
         unknown = sorted(hooks - _HOOK_NAMES)
@@ -338,8 +483,14 @@ class PluginManager:
             metadata.entry_points(group=ENTRY_POINT_GROUP),
             key=lambda ep: (dist_of(ep)[0].lower(), ep.name),
         )
+        seen = []
         for ep in eps:
             provider = _Provider(*dist_of(ep), ep.name)
+            seen.append(provider)
+            source = self._disabled_match(provider)
+            if source is not None:  # never imported
+                self._disable(provider, source)
+                continue
             try:
                 plugin = ep.load()
             except Exception as exc:
@@ -347,9 +498,11 @@ class PluginManager:
                     provider,
                     f"import of {ep.value!r} failed: {type(exc).__name__}: {exc}",
                     persistent=True,
+                    exc=exc,
                 )
                 continue
             self._register_plugin(plugin, provider)
+        self._warn_unmatched_disabled(seen)
 
     def _build(self) -> dict[str, Registry]:
         registries = {kind: Registry(kind) for kind in KINDS}
@@ -370,6 +523,7 @@ class PluginManager:
                         provider,
                         f"hook {hookname} is a hook wrapper, which is not supported",
                         persistent=False,
+                        status="failed",
                     )
                     continue
                 register = self._registrar(registries[kind], provider)
@@ -381,6 +535,8 @@ class PluginManager:
                         provider,
                         f"hook {hookname} raised {type(exc).__name__}: {exc}",
                         persistent=False,
+                        status="failed",
+                        exc=exc,
                     )
         return registries
 
@@ -403,7 +559,8 @@ class PluginManager:
                         f"{label} name {name!r} is already registered by "
                         f"{old.distribution} {old.version} (plugin "
                         f"{old.plugin!r}); refused from {provider.distribution} "
-                        f"{provider.version} (plugin {provider.plugin!r})"
+                        f"{provider.version} (plugin {provider.plugin!r}). "
+                        + _how_to_choose(old, provider)
                     )
             except (PluginInterfaceError, DuplicateNameError) as exc:
                 self._fail(
@@ -412,6 +569,8 @@ class PluginManager:
                     persistent=False,
                     name=name if isinstance(name, str) else None,
                     kind=kind,
+                    status="refused",
+                    exc=exc,
                 )
                 return
             registry._entries[name] = RegistryEntry(
@@ -429,6 +588,9 @@ class PluginManager:
         """All registries, loading plugins on first use."""
         with self._lock:
             if self._registries is None:
+                # Worker processes started from now on inherit this marker
+                # and leave the warnings to this process (see _quiet_process).
+                os.environ.setdefault(_REPORTED_BY_ENV, str(os.getpid()))
                 self._load_builtins()
                 self._load_entry_points()
                 self._registries = self._build()
@@ -447,7 +609,7 @@ class PluginManager:
         implementations) by hand; the registries are rebuilt on next use.
 
         Returns True when it was registered, False when it was refused (the
-        reason is warned as a :class:`PluginWarning`).
+        reason is warned as a :class:`PluginWarning`) or is disabled.
         """
         with self._lock:
             self.registries()  # built-ins and entry points come first
@@ -489,6 +651,44 @@ class PluginManager:
 _MANAGER = PluginManager()
 
 
+def _normalize(name: str) -> str:
+    """Distribution-name normalization (PEP 503): case and ``-_.`` runs."""
+    return re.sub(r"[-_.]+", "-", str(name)).strip().lower()
+
+
+def _split_names(value: str | None) -> list[str]:
+    return [_normalize(n) for n in (value or "").split(",") if n.strip()]
+
+
+def _quiet_process() -> bool:
+    """Whether this is a worker process (joblib/loky, multiprocessing) whose
+    parent already loaded the plugins and so reported the same problems."""
+    reporter = os.environ.get(_REPORTED_BY_ENV)
+    return (
+        multiprocessing.parent_process() is not None
+        and bool(reporter)
+        and reporter != str(os.getpid())
+    )
+
+
+def _how_to_choose(old: RegistryEntry, new: _Provider) -> str:
+    """The clash message's advice: how the user picks the other provider."""
+    order = (
+        "The first provider keeps a name: built-ins, then entry-point plugins "
+        "in alphabetical order of distribution, then plugins registered by hand."
+    )
+    if old.plugin.startswith("builtin:"):
+        return f"{order} Built-in names cannot be replaced."
+    if old.distribution == "<local>":
+        who = f"unregister_plugin({old.plugin!r})"
+    else:
+        who = (
+            f"disable {old.distribution}: {DISABLE_PLUGINS_ENV}={old.distribution} "
+            f"or `skmultimodal --disable-plugin {old.distribution}`"
+        )
+    return f"{order} To use {new.distribution}'s instead, {who}."
+
+
 def autoload_disabled() -> bool:
     """Whether ``SKMULTIMODAL_DISABLE_PLUGIN_AUTOLOAD`` turns entry points off.
 
@@ -508,6 +708,38 @@ def autoload_disabled() -> bool:
             f"{exc}; entry-point plugins are not loaded", UserWarning, stacklevel=2
         )
         return True
+
+
+def disable_plugins(*names: str, source: str = "disable_plugins()") -> None:
+    """Disable plugins by distribution or entry-point name.
+
+    The same as listing them in ``SKMULTIMODAL_DISABLE_PLUGINS``
+    (comma-separated), or ``skmultimodal --disable-plugin NAME``: a disabled
+    entry point is never imported, its plugin name is blocked in pluggy
+    (``set_blocked``, so registering it by hand is refused too), and
+    ``list_plugins(include_failures=True)`` lists it with status
+    ``"disabled"``. Plugins already loaded are unregistered. The names are
+    also appended to ``SKMULTIMODAL_DISABLE_PLUGINS`` in ``os.environ`` so
+    that worker processes started afterwards (joblib) disable them too.
+    Names are compared case-insensitively, ``-``, ``_`` and ``.`` alike.
+    Built-in methods cannot be disabled.
+
+    Parameters
+    ----------
+    *names : str
+        Distribution names (``"skmultimodal-gmu"``) or entry-point names
+        (``"gmu"``).
+    source : str, default="disable_plugins()"
+        How the user disabled them, shown in the listing.
+    """
+    names = [n for n in names if n.strip()]
+    if not names:
+        return
+    current = [n for n in os.environ.get(DISABLE_PLUGINS_ENV, "").split(",") if n]
+    os.environ[DISABLE_PLUGINS_ENV] = ",".join(
+        dict.fromkeys([*current, *(n.strip() for n in names)])
+    )
+    _MANAGER.disable(names, source)
 
 
 def get_plugin_manager() -> PluginManager:
@@ -564,7 +796,8 @@ def register_plugin(
     Returns
     -------
     bool
-        False when the plugin was refused (a :class:`PluginWarning` says why).
+        False when the plugin was refused (a :class:`PluginWarning` says why)
+        or is disabled (:func:`disable_plugins`; listed, not warned).
 
     Examples
     --------
@@ -607,15 +840,21 @@ def list_plugins(*, include_failures: bool = False) -> list[dict[str, Any]]:
     Parameters
     ----------
     include_failures : bool, default=False
-        Also return a row for every plugin or registration that was skipped.
+        Also return a row for every plugin that was skipped or disabled,
+        every hook that failed and every registration that was refused.
 
     Returns
     -------
     list of dict
         Keys ``name``, ``kind``, ``distribution``, ``version``, ``plugin``,
-        ``status`` (``"registered"`` or ``"skipped"``) and ``reason`` (empty
-        for registered names), sorted by kind then name; skipped rows come
-        last, and their ``name``/``kind`` are None when a whole plugin failed.
+        ``status``, ``reason`` and ``traceback`` (both empty for registered
+        names), sorted by kind then name. ``status`` is ``"registered"``, or
+        for the extra rows (which come last): ``"skipped"`` (the whole
+        plugin was not loaded), ``"failed"`` (one of its hooks raised),
+        ``"refused"`` (one registration was refused; ``name``/``kind`` say
+        which, the plugin's other names are registered) or ``"disabled"``
+        (see :func:`disable_plugins`). ``traceback`` is the formatted
+        traceback of the exception behind a problem, or "".
 
     Examples
     --------
@@ -636,11 +875,12 @@ def list_plugins(*, include_failures: bool = False) -> list[dict[str, Any]]:
                     "plugin": e.plugin,
                     "status": "registered",
                     "reason": "",
+                    "traceback": "",
                 }
             )
     out.sort(key=lambda d: (d["kind"], d["name"]))
     if include_failures:
-        for f in _MANAGER.failures():
+        for f in [*_MANAGER.failures(), *_MANAGER.disabled()]:
             out.append(
                 {
                     "name": f.name,
@@ -648,29 +888,37 @@ def list_plugins(*, include_failures: bool = False) -> list[dict[str, Any]]:
                     "distribution": f.distribution,
                     "version": f.version,
                     "plugin": f.plugin,
-                    "status": "skipped",
+                    "status": f.status,
                     "reason": f.reason,
+                    "traceback": f.traceback,
                 }
             )
     return out
 
 
-def format_plugins_table(rows: list[dict[str, Any]] | None = None) -> str:
-    """A plain-text table of installed methods and skipped plugins.
+def format_plugins_table(
+    rows: list[dict[str, Any]] | None = None, *, tracebacks: bool = False
+) -> str:
+    """A plain-text table of installed methods and plugin problems.
 
-    This is what ``skmultimodal plugins`` prints.
+    This is what ``skmultimodal plugins`` prints (``--debug``: with
+    tracebacks).
 
     Parameters
     ----------
     rows : list of dict, default=None
         Output of ``list_plugins(include_failures=True)``; computed when None.
+    tracebacks : bool, default=False
+        Print the traceback of each problem under its line.
 
     Returns
     -------
     str
         One line per registered name (kind, name, distribution, version,
-        plugin), then a "Skipped" section with one line per failure and its
-        reason, and a note when entry-point autoloading is disabled.
+        plugin), then a "Problems" section with one line per skipped plugin,
+        failed hook or refused registration saying exactly which, a
+        "Disabled" section, and a note when entry-point autoloading is
+        disabled.
 
     Examples
     --------
@@ -684,7 +932,8 @@ def format_plugins_table(rows: list[dict[str, Any]] | None = None) -> str:
     if rows is None:
         rows = list_plugins(include_failures=True)
     ok = [r for r in rows if r.get("status", "registered") == "registered"]
-    bad = [r for r in rows if r.get("status") == "skipped"]
+    bad = [r for r in rows if r.get("status") in ("skipped", "failed", "refused")]
+    off = [r for r in rows if r.get("status") == "disabled"]
     header = ("KIND", "NAME", "DISTRIBUTION", "VERSION", "PLUGIN")
     table = [header] + [
         (r["kind"], r["name"], r["distribution"], r["version"], r["plugin"]) for r in ok
@@ -696,16 +945,29 @@ def format_plugins_table(rows: list[dict[str, Any]] | None = None) -> str:
     ]
     if not ok:
         lines.append("(no methods registered)")
+
+    def who(r):
+        version = f" {r['version']}" if r["version"] else ""
+        return f"  {r['distribution']}{version} (plugin {r['plugin']!r}): "
+
     if bad:
         lines.append("")
-        lines.append(f"Skipped ({len(bad)}):")
+        lines.append(f"Problems ({len(bad)}):")
         for r in bad:
-            what = f" {r['kind']} {r['name']!r}" if r.get("name") else ""
-            version = f" {r['version']}" if r["version"] else ""
-            lines.append(
-                f"  {r['distribution']}{version} (plugin {r['plugin']!r}){what}: "
-                f"{r['reason']}"
-            )
+            # "refused" and "failed" reasons already say what was refused
+            # ("registration of ... refused: ...", "hook ... raised ...").
+            what = "plugin skipped: " if r["status"] == "skipped" else ""
+            lines.append(f"{who(r)}{what}{r['reason']}")
+            if tracebacks and r.get("traceback"):
+                lines.extend(
+                    "      " + line for line in r["traceback"].rstrip().splitlines()
+                )
+        if not tracebacks and any(r.get("traceback") for r in bad):
+            lines.append("  (tracebacks: `skmultimodal plugins --debug`)")
+    if off:
+        lines.append("")
+        lines.append(f"Disabled ({len(off)}):")
+        lines.extend(f"{who(r)}{r['reason']}" for r in off)
     if autoload_disabled():
         lines.append("")
         lines.append(

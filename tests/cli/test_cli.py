@@ -248,7 +248,8 @@ def test_cli_model_names():
 
 
 def _with_holes(csv, name):
-    """The CSV with rows 2 and 10's image cells empty and row 5's image absent."""
+    """The CSV with rows 2 and 10's image cells empty and row 5's image absent
+    (CSV lines 4, 12 and 7: the header is line 1)."""
     df = pd.read_csv(csv)
     df.loc[[2, 10], "picture"] = None
     df.loc[5, "picture"] = "images/absent.png"
@@ -281,7 +282,7 @@ def test_evaluate_missing_mean_fills_empty_image_cells(tiny_csv, tmp_path):
     # the default policy stops at the absent file, pointing at --missing
     proc = run_cli("evaluate", "--csv", holes, *args, "--output", tmp_path / "r2")
     line = _error_line(proc)
-    assert "image file not found in row 5" in line and "--missing mean" in line
+    assert "image file not found on line 7" in line and "--missing mean" in line
 
 
 def test_predict_missing_overrides_the_trained_policy(tiny_csv, tmp_path):
@@ -294,7 +295,7 @@ def test_predict_missing_overrides_the_trained_policy(tiny_csv, tmp_path):
     # trained with --missing error: the absent file stops the run
     proc = run_cli("predict", "--model", model, "--csv", holes)
     assert proc.returncode == 2
-    assert "image file not found in row 5" in _error_line(proc)
+    assert "image file not found on line 7" in _error_line(proc)
     # --missing mean: empty cells and the absent file are missing images
     out = tmp_path / "pred.csv"
     proc = run_cli(
@@ -309,7 +310,7 @@ def test_predict_missing_overrides_the_trained_policy(tiny_csv, tmp_path):
         out,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "row 5" in proc.stderr and "treated as a missing image" in proc.stderr
+    assert "line 7" in proc.stderr and "treated as a missing image" in proc.stderr
     pred = pd.read_csv(out)
     assert len(pred) == 24 and np.isfinite(pred.filter(like="proba_")).all().all()
     # indicator changes the features the classifier was fitted on
@@ -448,7 +449,8 @@ def test_image_path_does_not_exist(tiny_csv, tmp_path):
     df.to_csv(bad, index=False)
     proc = run_cli("evaluate", "--csv", bad, *CSV_ARGS, "--output", tmp_path)
     line = _error_line(proc)
-    assert "image file not found in row 5" in line and "missing.png" in line
+    # index labels are CSV line numbers: row 5 is line 7 (header: line 1)
+    assert "image file not found on line 7" in line and "missing.png" in line
 
 
 def test_too_few_rows_per_class_for_cv(tiny_csv, tmp_path):
@@ -595,7 +597,8 @@ def test_train_and_predict_treat_unreadable_images_as_missing(tiny_csv, tmp_path
     )
     assert proc.returncode == 0, proc.stderr
     assert "modality 'image' could not be read in 2 row(s) in fit" in proc.stderr
-    assert "row 1, path" in proc.stderr and "file not found" in proc.stderr
+    # the library cites positions and index labels, i.e. CSV line numbers
+    assert "row 1 (index 3), path" in proc.stderr and "file not found" in proc.stderr
     out = tmp_path / "pred.csv"
     proc = run_cli("predict", "--model", model, "--csv", broken, "--output", out)
     assert proc.returncode == 0, proc.stderr
@@ -605,7 +608,7 @@ def test_train_and_predict_treat_unreadable_images_as_missing(tiny_csv, tmp_path
 
     # the default policy stops at the first unreadable row
     proc = run_cli("train", "--csv", broken, *CSV_ARGS, "--output", model)
-    assert "image file not found in row 1" in _error_line(proc)
+    assert "image file not found on line 3" in _error_line(proc)
 
 
 def test_train_refuses_unknown_suffix(tiny_csv, tmp_path):

@@ -141,6 +141,7 @@ def test_good_plugin_is_discovered_with_its_distribution(probed):
             "plugin": "good",
             "status": "registered",
             "reason": "",
+            "traceback": "",
         }
     ]
     # It works as ModalityFusion(method=...), its parameters via method_params.
@@ -163,12 +164,16 @@ def test_each_failure_warned_once_naming_distribution_and_reason(probed):
 
 
 def test_failures_are_listed_and_everything_else_works(probed):
-    skipped = {r["distribution"] for r in _rows(probed, "skipped")}
-    assert skipped == {
-        "skmultimodal-fakebroken",
-        "skmultimodal-fakeraises",
-        "skmultimodal-fakebad",
-        "skmultimodal-fakedup",
+    problems = {
+        r["distribution"]: r["status"]
+        for r in probed["rows"]
+        if r["status"] != "registered"
+    }
+    assert problems == {
+        "skmultimodal-fakebroken": "skipped",  # the whole plugin
+        "skmultimodal-fakeraises": "failed",  # one hook
+        "skmultimodal-fakebad": "refused",  # one registration
+        "skmultimodal-fakedup": "refused",
     }
     ok = {
         (r["kind"], r["name"]): r["distribution"] for r in _rows(probed, "registered")
@@ -180,7 +185,7 @@ def test_failures_are_listed_and_everything_else_works(probed):
     assert ok[("image_features", "hog")] == "skmultimodal"
     dup = next(
         r
-        for r in _rows(probed, "skipped")
+        for r in _rows(probed, "refused")
         if r["distribution"] == "skmultimodal-fakedup"
     )
     assert dup["name"] == "count" and dup["kind"] == "text_features"
@@ -195,7 +200,7 @@ def test_autoload_disabled_by_environment(fake_site):
         env={"SKMULTIMODAL_DISABLE_PLUGIN_AUTOLOAD": "1"},
     )
     assert out["warnings"] == []
-    assert _rows(out, "skipped") == []
+    assert [r for r in out["rows"] if r["status"] != "registered"] == []
     # only built-ins: neither the fake nor any installed plugin distribution
     assert {r["distribution"] for r in out["rows"]} == {"skmultimodal"}
     assert "concat" in {r["name"] for r in out["rows"]}

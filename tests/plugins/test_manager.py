@@ -135,6 +135,7 @@ def test_registered_names_resolve_and_are_listed(use_plugin):
         "plugin": "throwaway",
         "status": "registered",
         "reason": "",
+        "traceback": "",
     }
     unregister_plugin(plugin)
     assert "first_block" not in get_registry("fusion_method")
@@ -242,8 +243,9 @@ def test_failures_are_listed_and_tabled(use_plugin):
             version="0.1",
         )
         rows = list_plugins(include_failures=True)
-    bad = [r for r in rows if r["status"] == "skipped"]
+    bad = [r for r in rows if r["status"] != "registered"]
     assert len(bad) == 1
+    assert bad[0]["status"] == "refused"
     assert bad[0]["name"] == "broken" and bad[0]["kind"] == "text_features"
     assert bad[0]["distribution"] == "skmultimodal-mixed"
     assert "default parameters" in bad[0]["reason"]
@@ -255,8 +257,11 @@ def test_failures_are_listed_and_tabled(use_plugin):
         line.split()[:3] == ["text_features", "lengths", "skmultimodal-mixed"]
         for line in lines
     )
-    assert "Skipped (1):" in table
-    assert "skmultimodal-mixed 0.1 (plugin 'mixed') text_features 'broken'" in table
+    assert "Problems (1):" in table and "Skipped" not in table
+    assert (
+        "skmultimodal-mixed 0.1 (plugin 'mixed'): registration of text feature "
+        "extractor 'broken' refused: " in table
+    )
 
 
 def test_plugin_without_hooks_or_with_unknown_hook_is_refused(fresh_manager):
