@@ -52,6 +52,7 @@ __all__ = [
     "UntrustedTypesError",
     "load_model",
     "save_model",
+    "trusted_types",
 ]
 
 FORMAT = "skmultimodal-model"
@@ -471,6 +472,57 @@ def _load_joblib(path):
         ) from exc
 
 
+def trusted_types(extra=None):
+    """The type names a ``.skops`` file may hold without ``trusted=True``.
+
+    :data:`TRUSTED_TYPES`, every class registered through the plugin hooks
+    (built-in and installed plugins' fusion methods and feature
+    extractors: the user chose to install them) with the types those
+    classes list in a ``trusted_types`` class attribute (helper classes
+    their fitted state holds), and the names in ``extra``. Every name is
+    also accepted by its public path: ``"skmultimodal.fusion.methods.
+    StackFusion"`` stands for ``"skmultimodal.fusion._methods.StackFusion"``,
+    the module path skops reports.
+
+    Parameters
+    ----------
+    extra : list of str or None, default=None
+        More type names (``load_model(..., trusted=[...])``).
+
+    Returns
+    -------
+    set of str
+    """
+    names = set(TRUSTED_TYPES)
+    from skmultimodal.plugins import get_plugin_manager
+
+    for registry in get_plugin_manager().registries().values():
+        for entry in registry.entries():
+            names.add(_type_path(entry.obj))
+            names.update(getattr(entry.obj, "trusted_types", ()))
+    names.update(extra or ())
+    return names | {_canonical(name) for name in names}
+
+
+def _type_path(cls):
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _canonical(name):
+    """The defining module's path of the class ``name`` names (a public
+    re-export resolves to its private module); ``name`` itself when it does
+    not name an importable class."""
+    import importlib
+    import inspect
+
+    module, _, attr = str(name).rpartition(".")
+    try:
+        obj = getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError, ValueError, TypeError):
+        return name
+    return _type_path(obj) if inspect.isclass(obj) else name
+
+
 def _load_skops(path, trusted):
     import skops.io as sio
 
@@ -481,7 +533,8 @@ def _load_skops(path, trusted):
     if trusted is True:
         allowed = found
     else:
-        allowed = [t for t in found if t in TRUSTED_TYPES or t in (trusted or ())]
+        accepted = trusted_types(trusted)
+        allowed = [t for t in found if t in accepted]
         refused = sorted(set(found) - set(allowed))
         if refused:
             raise UntrustedTypesError(

@@ -330,3 +330,59 @@ def test_version_stored_in_the_file_is_compared(tmp_path):
     with pytest.warns(InconsistentVersionWarning, match="unknown") as record:
         load_model(path, trusted=True)
     assert record[0].message.original_version is None
+
+
+# -- trusted types: public paths and plugin classes --------------------------------
+def _doubler_model():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from tests._skops_types import Doubler
+
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(20, 3)), np.arange(20) % 2
+    return make_pipeline(Doubler(), LogisticRegression()).fit(X, y), X
+
+
+def test_a_type_is_trusted_by_its_public_path(tmp_path):
+    pytest.importorskip("skops")
+    model, X = _doubler_model()
+    path = save_model(model, tmp_path / "m.skops")
+    with pytest.raises(UntrustedTypesError, match="_impl.Doubler"):
+        load_model(path)
+    # the public path stands for the private module path skops reports
+    loaded = load_model(
+        path, trusted=["tests._skops_types.Doubler", "tests._skops_types.Helper"]
+    )
+    np.testing.assert_allclose(
+        loaded.estimator.predict_proba(X), model.predict_proba(X)
+    )
+
+
+def test_registered_plugin_classes_and_their_declared_types_are_trusted(tmp_path):
+    pytest.importorskip("skops")
+    from skmultimodal.persistence import trusted_types
+    from skmultimodal.plugins import hookimpl, register_plugin, unregister_plugin
+    from tests._skops_types import Doubler
+
+    class Plugin:
+        @hookimpl
+        def skmultimodal_register_text_features(self, register):
+            register("doubler_test", Doubler)
+
+    model, X = _doubler_model()
+    path = save_model(model, tmp_path / "m.skops")
+    plugin = Plugin()
+    register_plugin(plugin, name="doubler-test-plugin")
+    try:
+        names = trusted_types()
+        assert "tests._skops_types._impl.Doubler" in names
+        assert "tests._skops_types._impl.Helper" in names  # declared by the class
+        loaded = load_model(path)  # no trusted=... needed
+        np.testing.assert_allclose(
+            loaded.estimator.predict_proba(X), model.predict_proba(X)
+        )
+    finally:
+        unregister_plugin(plugin)
+    with pytest.raises(UntrustedTypesError):
+        load_model(path)

@@ -279,8 +279,8 @@ def missing_mask(data):
 
     1-D data: any pandas missing marker (None, NaN, ``pd.NA``, ``pd.NaT``,
     NumPy NaT), whatever the dtype (object, ``string``, nullable, Arrow
-    backed, datetime, ...), or an empty string/bytes. 2-D data: every entry
-    of the row missing (NaN/None/NA).
+    backed, datetime, ...), or an empty or whitespace-only string/bytes.
+    2-D data: every entry of the row missing (NaN/None/NA).
 
     Found with :func:`pandas.isna`, vectorised: never by comparing cells
     with ``==`` (``pd.NA == ""`` is NA, whose truth value is an error).
@@ -337,24 +337,19 @@ def _array_missing_mask(values):
 
 
 def _empty_strings(values, na):
-    """Entries of the 1-D object array ``values`` that are an empty string
-    or bytes, looking only at the entries not already missing (``~na``)."""
+    """Entries of the 1-D object array ``values`` that are an empty or
+    whitespace-only string or bytes, looking only at the entries not already
+    missing (``~na``)."""
     empty = np.zeros(len(values), dtype=bool)
     keep = ~na
     rest = values[keep]
     if len(rest) == 0:
         return empty
-    kind = pd.api.types.infer_dtype(rest, skipna=False)
-    if kind == "string":  # only str left: one vectorised comparison
-        empty[keep] = rest == ""
-    elif kind == "bytes":
-        empty[keep] = rest == b""
-    else:  # mixed (paths and arrays, bytes and str, ...): cell by cell
-        empty[keep] = np.fromiter(
-            (isinstance(v, (str, bytes)) and len(v) == 0 for v in rest),
-            dtype=bool,
-            count=len(rest),
-        )
+    empty[keep] = np.fromiter(
+        (isinstance(v, (str, bytes)) and (not v or v.isspace()) for v in rest),
+        dtype=bool,
+        count=len(rest),
+    )
     return empty
 
 

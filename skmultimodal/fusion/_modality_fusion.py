@@ -129,9 +129,10 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         Per-modality weights (``{"image": 0.5}``, or one per kept
         transformer in order), handed to the method's ``weights`` parameter.
     missing : {"error", "zero", "mean", "indicator"}, default="error"
-        What to do with rows whose modality value is missing (None, NaN, an
-        empty string; for a 2-D selection, a row of NaN). Missing rows are
-        never given to the branch transformer; their block rows are filled:
+        What to do with rows whose modality value is missing (None, NaN,
+        ``pd.NA``, NaT, an empty or whitespace-only string; for a 2-D
+        selection, a row of NaN). Missing rows are never given to the branch
+        transformer; their block rows are filled:
 
         - ``"error"``: raise a ValueError naming the rows and the modality;
         - ``"zero"``: zeros;

@@ -90,21 +90,22 @@ def is_missing(value) -> bool:
     """Whether one modality value is missing.
 
     Missing: None, every pandas missing marker (NaN of any float type,
-    ``pandas.NA``, ``pandas.NaT``, NumPy NaT) and an empty string/bytes.
+    ``pandas.NA``, ``pandas.NaT``, NumPy NaT) and an empty or
+    whitespace-only string/bytes.
     Containers (arrays, lists) are values, never missing.
 
     Examples
     --------
     >>> import numpy as np, pandas as pd
     >>> from skmultimodal.utils import is_missing
-    >>> [is_missing(v) for v in (None, np.float32("nan"), pd.NA, pd.NaT, "")]
-    [True, True, True, True, True]
+    >>> [is_missing(v) for v in (None, np.float32("nan"), pd.NA, pd.NaT, "", " ")]
+    [True, True, True, True, True, True]
     >>> [is_missing(v) for v in ("cat.png", 0, np.zeros((2, 2)))]
     [False, False, False]
     """
     if value is None:
         return True
     if isinstance(value, (str, bytes)):
-        return len(value) == 0
+        return not value or value.isspace()
     # is_scalar: pd.isna of an array or a list is elementwise, not one answer
     return bool(pd.api.types.is_scalar(value) and pd.isna(value))

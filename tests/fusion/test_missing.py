@@ -407,3 +407,20 @@ def test_is_missing_knows_every_pandas_marker():
         assert is_missing(value), repr(value)
     for value in ("x", 0, 0.0, False, np.zeros((2, 2)), [None], pd.Timestamp(0)):
         assert not is_missing(value), repr(value)
+
+
+def test_an_all_whitespace_text_column_is_an_error_naming_the_modality():
+    X, y = _data()
+    X["text"] = ["   ", "\t", "\n "] * (len(X) // 3) + [" "] * (len(X) % 3)
+    X.loc["s1", "num"] = 0.0  # only the text modality is missing
+    with pytest.raises(ValueError, match="modality 'text' is missing"):
+        _fusion("error").fit(X, y)
+    with pytest.raises(ValueError, match="modality 'text' is missing in every row"):
+        _fusion("mean").fit(X, y)
+    # a whitespace-only cell among texts is one more missing value
+    from skmultimodal.fusion._columns import missing_mask
+
+    X2, _ = _data()
+    before = np.flatnonzero(missing_mask(X2["text"])).tolist()
+    X2.iloc[0, X2.columns.get_loc("text")] = " \t "
+    assert np.flatnonzero(missing_mask(X2["text"])).tolist() == sorted([0, *before])
