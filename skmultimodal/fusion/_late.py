@@ -11,7 +11,11 @@ from sklearn.model_selection import check_cv, cross_val_predict
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import (
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+)
 
 from skmultimodal.utils import collect_unreadable
 
@@ -209,8 +213,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
                 "is None."
             )
         y = column_or_1d(y, warn=True)
-        if len(y) != n:
-            raise ValueError(f"X has {n} samples but y has {len(y)}")
+        check_consistent_length(np.arange(n), y)  # scikit-learn's own message
         check_classification_targets(y)
         self.classes_ = np.unique(y)
         mods = self._modalities(X, n)

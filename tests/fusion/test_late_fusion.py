@@ -139,6 +139,8 @@ def test_params_clone_pickle_and_grid_search():
 
 def test_errors():
     X, y = _data()
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        _clf().fit(X, y[:-1])  # scikit-learn's standard message
     with pytest.raises(ValueError, match="3 weights for 2 modalities"):
         _clf(weights=[1, 2, 3]).fit(X, y)
     with pytest.raises(ValueError, match="non-negative"):
