@@ -97,14 +97,19 @@ def verdict(fused, image, text, margin=0.01, gain=None):
     return "met" if ok else "**missed**"
 
 
-def robustness_rows(quick, n_jobs):
-    rows = []
+def emoji_data(quick):
+    """Emoji (300 random rows with ``--quick``) and the folds used on it."""
     data = load_emoji()
     X, y = data.data, np.asarray(data.target)
     if quick:
         keep = np.random.RandomState(0).permutation(len(X))[:300]
         X, y = X.iloc[keep].reset_index(drop=True), y[keep]
-    cv = StratifiedKFold(5 if not quick else 3, shuffle=True, random_state=0)
+    return X, y, StratifiedKFold(5 if not quick else 3, shuffle=True, random_state=0)
+
+
+def robustness_rows(quick, n_jobs):
+    rows = []
+    X, y, cv = emoji_data(quick)
     variants = [
         ("emoji", X, "≥ 0.82 and ≥ best single"),
         ("emoji, text shuffled", shuffled(X, "text"), "≥ image only − 0.01"),
@@ -175,12 +180,7 @@ def robustness_rows(quick, n_jobs):
 
 
 def method_rows(quick, n_jobs):
-    data = load_emoji()
-    X, y = data.data, np.asarray(data.target)
-    if quick:
-        keep = np.random.RandomState(0).permutation(len(X))[:300]
-        X, y = X.iloc[keep].reset_index(drop=True), y[keep]
-    cv = StratifiedKFold(5 if not quick else 3, shuffle=True, random_state=0)
+    X, y, cv = emoji_data(quick)
     out = {}
     for m, kw in [("image only", dict(text=None)), ("text only", dict(image=None))]:
         out[m] = score(kw, X, y, cv, n_jobs=n_jobs)
