@@ -23,6 +23,7 @@ from skmultimodal.persistence import (
     load_model,
     save_model,
 )
+from tests._concurrency import race
 
 from .cli.conftest import write_dataset
 
@@ -267,15 +268,7 @@ def test_concurrent_saves_always_leave_a_loadable_file(tmp_path, suffix):
                 errors.append(f"load: {exc!r}")
                 return
 
-    threads = [threading.Thread(target=writer, args=(w,)) for w in "ab"]
-    watcher = threading.Thread(target=reader)
-    watcher.start()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    done.set()
-    watcher.join()
+    race(writer, reader, done)
     assert not errors, errors[:3]
     assert load_model(path, trusted=trusted).metadata["who"] in ("a", "b")
     assert sorted(os.listdir(tmp_path)) == [path.name]

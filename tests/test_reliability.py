@@ -9,6 +9,7 @@ import warnings
 import pytest
 
 from skmultimodal.utils import atomic_write, env_flag
+from tests._concurrency import race
 
 from .cli.conftest import write_dataset
 
@@ -99,15 +100,7 @@ def test_concurrent_atomic_writes_are_never_torn(tmp_path):
         while not done.is_set():
             seen.append(path.read_bytes() in contents.values())
 
-    threads = [threading.Thread(target=writer, args=(w,)) for w in "ab"]
-    watcher = threading.Thread(target=reader)
-    watcher.start()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    done.set()
-    watcher.join()
+    race(writer, reader, done)
     assert seen and all(seen)
     assert _listing(tmp_path) == ["big.bin"]
 

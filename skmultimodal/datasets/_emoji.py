@@ -7,6 +7,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from ._base import image_text_bunch
+
 DESCR = """\
 Emoji image+text dataset
 ------------------------
@@ -117,19 +119,10 @@ def load_emoji(*, return_X_y=False, exclude_flags=False):
     ['image', 'text']
     """
     import pandas as pd
-    from sklearn.utils import Bunch
 
     rows = _load_rows(bool(exclude_flags))
-    data = pd.DataFrame({"image": [r[0] for r in rows], "text": [r[1] for r in rows]})
     target = pd.Series([r[2] for r in rows], name="category")
     groups = pd.Series([r[3] for r in rows], name="subcategory")
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        target=target,
-        groups=groups,
-        target_names=sorted(target.unique()),
-        feature_names=["image", "text"],
-        DESCR=DESCR,
+    return image_text_bunch(
+        [r[0] for r in rows], [r[1] for r in rows], target, groups, DESCR, return_X_y
     )

@@ -7,6 +7,8 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+from ._base import image_text_bunch
+
 DESCR = """\
 Font Awesome icons image+text dataset
 -------------------------------------
@@ -191,21 +193,12 @@ def load_icons(*, return_X_y=False):
     """
     import numpy as np
     import pandas as pd
-    from sklearn.utils import Bunch
 
     rows = _load_rows(str(_static_dir()))
     images = np.empty(len(rows), dtype=object)
     images[:] = [r[0].copy() for r in rows]
-    data = pd.DataFrame({"image": images, "text": [r[1] for r in rows]})
     target = pd.Series([r[2] for r in rows], name="category")
     groups = pd.Series([r[3] for r in rows], name="stem")
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        target=target,
-        groups=groups,
-        target_names=sorted(target.unique()),
-        feature_names=["image", "text"],
-        DESCR=DESCR,
+    return image_text_bunch(
+        images, [r[1] for r in rows], target, groups, DESCR, return_X_y
     )

@@ -229,7 +229,6 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
 
     accepts_sparse = True
     _abstract_interface = True
-    _weights_default = None
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict_proba"]), None],
         "cv": ["cv_object"],

@@ -54,7 +54,6 @@ DISABLE_PLUGINS_ENV = "SKMULTIMODAL_DISABLE_PLUGINS"
 # Set (to its pid) by the first process that loads the plugins; worker
 # processes it starts inherit it and leave the reporting to that process.
 _REPORTED_BY_ENV = "_SKMULTIMODAL_PLUGINS_REPORTED_BY"
-_FALSE_VALUES = ("", "0", "false", "no", "off")
 
 # kind -> (hook name, validator, human label, estimator parameter it feeds)
 KINDS: dict[str, tuple[str, Any, str, str]] = {
