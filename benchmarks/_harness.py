@@ -396,8 +396,11 @@ def write_page(
         parts.append("")
     for s in sections:
         parts.append(section_markdown(s))
+    from skmultimodal.utils import atomic_write
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(parts), encoding="utf-8")
+    with atomic_write(path, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(parts))
 
 
 # --------------------------------------------------------------------- data
