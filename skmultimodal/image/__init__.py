@@ -3,7 +3,8 @@
 Every estimator takes a column of images: file paths, encoded bytes or
 arrays (RGB order at the API; alpha composited on white; 16-bit scaled to
 8-bit). :class:`ImageExtractor` is the base class of the feature
-extractors, for writing new ones. See ``docs/user_guide/image.md``.
+extractors, for writing new ones; :class:`ImageFeatureUnion` runs several
+of them on one decoding of each image. See ``docs/user_guide/image.md``.
 """
 
 from ._base import ImageExtractor
@@ -18,6 +19,7 @@ from ._io import (
     to_uint8,
 )
 from ._transformers import Binarize, Grayscale, ImageReader, Normalize, Resize
+from ._union import ImageFeatureUnion
 
 __all__ = [
     "Binarize",
@@ -26,6 +28,7 @@ __all__ = [
     "HOGFeatures",
     "ImageDecodeError",
     "ImageExtractor",
+    "ImageFeatureUnion",
     "ImageFeatures",
     "ImageReader",
     "ImageWarning",

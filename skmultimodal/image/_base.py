@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from skmultimodal.utils import describe_row
 
 from ._io import ItemFunction, image_column, run_items
-from ._transformers import _COMMON_PARAMS
+from ._transformers import _EXTRACTOR_PARAMS
 
 __all__ = ["ImageExtractor"]
 
@@ -29,11 +29,15 @@ class _ExtractItem(ItemFunction):
 
 
 def _stack(rows, n_features, labels, owner):
-    """Rows -> float32 matrix, freeing each row as it is copied."""
+    """Rows -> float32 matrix, freeing each row as it is copied; a None row
+    (an unreadable item under ``on_error="missing"``) becomes a row of NaN."""
     out = np.empty((len(rows), n_features), dtype=np.float32)
     expected = (n_features,)
     for k in range(len(rows)):
         row = rows[k]
+        if row is None:
+            out[k] = np.nan
+            continue
         if getattr(row, "shape", None) != expected and np.shape(row) != expected:
             raise ValueError(
                 f"{owner}._extract returned an array of shape {np.shape(row)} "
@@ -84,7 +88,7 @@ class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
         :meth:`get_feature_names_out` for other names.
 
     Parameters
-    ----------{_COMMON_PARAMS}
+    ----------{_EXTRACTOR_PARAMS}
 
     Attributes
     ----------
@@ -109,12 +113,13 @@ class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
     module-level function decorated with :func:`functools.lru_cache` and
     keyed by the parameters.
 
-    With ``on_error="blank"`` inside
-    :class:`~skmultimodal.fusion.ModalityFusion` or
-    :class:`~skmultimodal.fusion.LateFusionClassifier`, the blanked rows are
-    handed to the composite (see
-    :func:`skmultimodal.utils.collect_unreadable`), which applies its
-    missing-value policy to them, instead of a warning.
+    With ``on_error="missing"`` an unreadable item gives a row of NaN in
+    the output (and one :class:`ImageWarning` naming every such row):
+    :class:`~skmultimodal.fusion.ModalityFusion` and
+    :class:`~skmultimodal.fusion.LateFusionClassifier` treat an all-NaN
+    row as a missing modality, and scikit-learn's scalers pass it through.
+    Failures come back from the workers as return values, so the warning is
+    issued in the calling process whatever ``n_jobs``.
 
     ``fit`` reads no image: the features are fixed functions of each image.
     An extractor that learns from the data overrides ``fit`` and calls
@@ -150,7 +155,7 @@ class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
     """
 
     _parameter_constraints: dict = {
-        "on_error": [StrOptions({"raise", "blank"})],
+        "on_error": [StrOptions({"raise", "blank", "missing"})],
         "n_jobs": [None, numbers.Integral],
         "verbose": ["verbose"],
     }
@@ -214,7 +219,8 @@ class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
         Returns
         -------
         features : ndarray of shape (n_samples, n_features_out_), dtype=float32
-            One row per image.
+            One row per image; all NaN for an unreadable one under
+            ``on_error="missing"``.
         """
         check_is_fitted(self)
         items, labels = image_column(X)

@@ -15,9 +15,9 @@ import numbers
 
 import cv2
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _deprecate_positional_args, check_is_fitted
 
 from ._base import ImageExtractor
 from ._io import (
@@ -29,7 +29,7 @@ from ._io import (
     to_rgb,
     to_uint8,
 )
-from ._transformers import _COMMON_PARAMS
+from ._transformers import _EXTRACTOR_PARAMS
 
 
 def _prepare(est, img):
@@ -136,7 +136,7 @@ class HOGFeatures(ImageExtractor):
 
     backend : {{"opencv", "skimage"}}, default="opencv"
         Implementation, see above.
-{_COMMON_PARAMS}
+{_EXTRACTOR_PARAMS}
 
     Attributes
     ----------
@@ -297,7 +297,7 @@ class PixelFeatures(ImageExtractor):
 
     Parameters
     ----------{_PREP_PARAMS.format(size="(16, 16)")}
-{_COMMON_PARAMS}
+{_EXTRACTOR_PARAMS}
 
     Attributes
     ----------
@@ -348,7 +348,7 @@ class PixelFeatures(ImageExtractor):
 
 # --------------------------------------------------------- colour histogram
 class ColorHistogram(ImageExtractor):
-    """Per-channel colour histograms of each image (fractions of pixels).
+    __doc__ = f"""Per-channel colour histograms of each image (fractions of pixels).
 
     Each image is read (see :class:`ImageReader`; alpha composited on white,
     gray replicated to three channels, float scaled to ``uint8``), and for
@@ -361,18 +361,10 @@ class ColorHistogram(ImageExtractor):
     bins : int, default=8
         Bins per channel.
 
-    color_space : {"rgb", "hsv"}, default="rgb"
+    color_space : {{"rgb", "hsv"}}, default="rgb"
         Channels to histogram: R, G, B (each over 0-255) or OpenCV's H
         (0-180), S, V.
-
-    on_error : {"raise", "blank"}, default="raise"
-        See :class:`ImageReader`.
-
-    n_jobs : int, default=None
-        Number of joblib workers for the per-image work.
-
-    verbose : int, default=0
-        Show a progress bar counting images when greater than 0.
+{_EXTRACTOR_PARAMS}
 
     Attributes
     ----------
@@ -455,7 +447,9 @@ class ImageFeatures(TransformerMixin, BaseEstimator):
         ``method__<param>`` (e.g. in a grid search).
 
     method_params : dict, default=None
-        Parameters for the registered class when ``method`` is a name.
+        Parameters for the registered class when ``method`` is a name
+        (e.g. ``{"on_error": "missing"}``). Keyword-only: passing it by
+        position is deprecated (FutureWarning) and will be an error in 0.3.
 
     n_jobs : int, default=None
         When not None, passed to the extractor (if it has ``n_jobs``).
@@ -492,32 +486,19 @@ class ImageFeatures(TransformerMixin, BaseEstimator):
         "verbose": ["verbose"],
     }
 
-    def __init__(self, method="hog", method_params=None, *, n_jobs=None, verbose=0):
+    @_deprecate_positional_args(version="0.3")
+    def __init__(self, method="hog", *, method_params=None, n_jobs=None, verbose=0):
         self.method = method
         self.method_params = method_params
         self.n_jobs = n_jobs
         self.verbose = verbose
 
     def _make_extractor(self):
-        params = dict(self.method_params or {})
-        if isinstance(self.method, str):
-            from skmultimodal.plugins import get_registry
+        from skmultimodal.plugins import get_registry
 
-            cls = get_registry("image_features").get(self.method)
-            try:
-                extractor = cls(**params)
-            except TypeError as exc:
-                raise ValueError(
-                    f"method_params {sorted(params)} do not fit image feature "
-                    f"extractor {self.method!r} ({cls.__name__}): {exc}"
-                ) from None
-        else:
-            if params:
-                raise ValueError(
-                    "method_params is for a method given by name; set the "
-                    "parameters on the estimator passed as method instead."
-                )
-            extractor = clone(self.method)
+        extractor = get_registry("image_features").create(
+            self.method, self.method_params, instance_params=False
+        )
         own = extractor.get_params(deep=False)
         if self.n_jobs is not None and "n_jobs" in own:
             extractor.set_params(n_jobs=self.n_jobs)

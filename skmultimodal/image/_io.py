@@ -14,13 +14,7 @@ import warnings
 import cv2
 import numpy as np
 
-from skmultimodal.utils import (
-    as_column,
-    describe_failures,
-    describe_row,
-    is_missing,
-    report_unreadable,
-)
+from skmultimodal.utils import as_column, describe_failures, describe_row, is_missing
 
 __all__ = [
     "ImageDecodeError",
@@ -39,7 +33,9 @@ class ImageDecodeError(ValueError):
 
 
 class ImageWarning(UserWarning):
-    """A bad image item was replaced by a blank image (``on_error="blank"``)."""
+    """Bad image items were replaced by a blank image (``on_error="blank"``)
+    or left as missing rows of NaN (``on_error="missing"``): the message
+    names the rows (positions in the input) and what was wrong."""
 
 
 class _ItemError(Exception):
@@ -51,7 +47,8 @@ class _ItemError(Exception):
 
 
 class _Failed:
-    """Internal: a result computed from a blank image, with the reason."""
+    """Internal: an unreadable item's stand-in result (computed from a blank
+    image, or None for a missing row), its position and the reason."""
 
     __slots__ = ("index", "message", "value")
 
@@ -456,10 +453,11 @@ class ItemFunction:
     """Picklable per-item callable for :func:`parallel_map`.
 
     Reads the item, applies ``self.process(image)`` and returns the result.
-    A failing item raises ``_ItemError`` tagged with its index, or (with
-    ``on_error="blank"``) returns ``_Failed`` holding the result computed from
-    a blank image, so the parent process can warn (warnings raised in worker
-    processes would be lost).
+    A failing item raises ``_IndexedError`` tagged with its index
+    (``on_error="raise"``), or returns ``_Failed`` holding the result
+    computed from a blank image (``"blank"``) or None (``"missing"``) with
+    the reason: failures travel back as return values, so the calling
+    process warns (warnings raised in worker processes would be lost).
     """
 
     def __init__(self, on_error):
@@ -475,6 +473,8 @@ class ItemFunction:
             message = f"{describe_source(item)}: {exc.detail}"
             if self.on_error == "raise":
                 raise _IndexedError(i, message) from None
+            if self.on_error == "missing":
+                return _Failed(None, i, message)
             return _Failed(self.process(BLANK.copy()), i, message)
         return self.process(img)
 
@@ -487,10 +487,15 @@ class _IndexedError(Exception):
 
 
 def run_items(func, items, labels, *, n_jobs, verbose, desc):
-    """Run ``func`` over ``items`` through :func:`parallel_map`; turn failures
-    into one :class:`ImageDecodeError`, or report the blanked rows to the
-    active :func:`~skmultimodal.utils.collect_unreadable` block, or issue one
-    :class:`ImageWarning`."""
+    """Run ``func`` over ``items`` through :func:`parallel_map`.
+
+    A failure under ``on_error="raise"`` becomes one
+    :class:`ImageDecodeError` naming the row. Otherwise the failures come
+    back as ``_Failed`` results and one :class:`ImageWarning`, issued here in
+    the calling process, names them all; the result of a failed item is the
+    blank image's (``"blank"``) or None (``"missing"``: the caller writes a
+    missing row).
+    """
     from skmultimodal.utils import parallel_map
 
     try:
@@ -500,18 +505,16 @@ def run_items(func, items, labels, *, n_jobs, verbose, desc):
             f"cannot read image at {describe_row(labels, exc.index)}, {exc.message}"
         ) from None
     failed = [k for k, r in enumerate(results) if type(r) is _Failed]
-    # Inside a composite that collects unreadable rows (and treats them as
-    # missing) there is nothing to warn about here.
-    if failed and not report_unreadable(
-        {k: results[k].message for k in failed}, category=ImageWarning
-    ):
+    if failed:
         shown = describe_failures(
             labels, [(results[k].index, results[k].message) for k in failed]
         )
+        if func.on_error == "missing":
+            what = "left {} unreadable item(s) as missing rows (all NaN)"
+        else:
+            what = "substituted a blank image for {} unreadable item(s)"
         warnings.warn(
-            f"substituted a blank image for {len(failed)} unreadable item(s): " + shown,
-            ImageWarning,
-            stacklevel=3,
+            f"{desc}: {what.format(len(failed))}: {shown}", ImageWarning, stacklevel=3
         )
     for k in failed:
         results[k] = results[k].value

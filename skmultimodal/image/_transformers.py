@@ -126,15 +126,16 @@ class _ImageTransformer(TransformerMixin, BaseEstimator):
         return tags
 
 
-_COMMON_PARAMS = """
-    on_error : {"raise", "blank"}, default="raise"
+_ON_ERROR_DOC = """
+    on_error : {{{options}}}, default="raise"
         What to do with an item that cannot be read (missing file, bytes
         that are not an image, truncated PNG/JPEG data, zero-size image,
         unsupported array shape or dtype, missing value): ``"raise"`` raises
         :class:`ImageDecodeError` naming the row and the source;
         ``"blank"`` uses a blank white image instead and emits one
-        :class:`ImageWarning` with the same details.
+        :class:`ImageWarning` with the same details.{more}"""
 
+_JOBS_DOC = """
     n_jobs : int, default=None
         Number of joblib workers for the per-image work (``None`` means 1
         unless in a :func:`joblib.parallel_backend` context, ``-1`` all
@@ -142,6 +143,22 @@ _COMMON_PARAMS = """
 
     verbose : int, default=0
         Show a progress bar counting images when greater than 0."""
+
+# Image-to-image transformers: an unreadable item has no image to stand for
+# it other than the blank one, so "missing" is not offered.
+_COMMON_PARAMS = _ON_ERROR_DOC.format(options='"raise", "blank"', more="") + _JOBS_DOC
+
+# Feature extractors: a missing row is a row of NaN.
+_EXTRACTOR_PARAMS = (
+    _ON_ERROR_DOC.format(
+        options='"raise", "blank", "missing"',
+        more="""
+        ``"missing"`` makes the item's output row all NaN (a missing row,
+        as the fusion composites and scikit-learn's imputers and scalers
+        understand it) and emits the same warning.""",
+    )
+    + _JOBS_DOC
+)
 
 
 class ImageReader(_ImageTransformer):

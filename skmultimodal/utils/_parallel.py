@@ -3,19 +3,53 @@
 from __future__ import annotations
 
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
+from joblib import effective_n_jobs
+from sklearn.utils.parallel import Parallel, delayed
+
+# Contiguous chunks per worker: enough for the workers to finish together
+# (the last chunk is the idle tail), few enough to keep per-chunk costs low.
+_CHUNKS_PER_WORKER = 8
+
+
+class _Results(list):
+    """One chunk's results.
+
+    A worker process (or a Dask worker) pickles it as **one** stacked array
+    when the results are arrays of one shape and dtype (per-sample feature
+    rows): a single buffer to copy instead of one pickled object per
+    sample, on both sides of the pipe. It unpickles as a plain list of row
+    views of that array. Thread workers never pickle it.
+    """
+
+    def __reduce__(self):
+        first = self[0] if self else None
+        if isinstance(first, np.ndarray) and all(
+            type(r) is np.ndarray and r.shape == first.shape and r.dtype == first.dtype
+            for r in self
+        ):
+            return _unstack, (np.stack(self),)
+        return list, (list(self),)
+
+
+def _unstack(stacked):
+    return list(stacked)
 
 
 def _run_chunk(func, chunk):
-    return [func(i, item) for i, item in chunk]
+    return _Results(func(i, item) for i, item in chunk)
 
 
-def parallel_map(func, items, *, n_jobs=None, verbose=0, desc=None):
+def parallel_map(func, items, *, n_jobs=None, verbose=0, desc=None, prefer=None):
     """Return ``[func(i, item) for i, item in enumerate(items)]``.
 
-    The work runs through joblib (so ``joblib.parallel_backend`` — e.g. Dask —
-    applies) in contiguous chunks, a few per worker, to keep per-task overhead
-    low. ``verbose > 0`` shows a tqdm progress bar counting samples.
+    The work runs through scikit-learn's :class:`~sklearn.utils.parallel.Parallel`
+    (joblib, so ``joblib.parallel_backend`` — e.g. Dask — applies, and
+    :func:`sklearn.set_config` settings reach the workers) in contiguous
+    chunks, a few per worker, to keep per-task overhead low. ``prefer`` is
+    joblib's soft hint: ``"threads"`` for work that releases the GIL (OpenCV,
+    NumPy), which then needs no pickling of items or results; ``None`` or
+    ``"processes"`` for pure-Python work. An active ``parallel_backend``
+    overrides it. ``verbose > 0`` shows a tqdm progress bar counting samples.
     Results keep the input order.
     """
     indexed = list(enumerate(items))
@@ -34,10 +68,10 @@ def parallel_map(func, items, *, n_jobs=None, verbose=0, desc=None):
                 if bar is not None:
                     bar.update(1)
             return out
-        n_chunks = min(n, n_workers * 8)
+        n_chunks = min(n, n_workers * _CHUNKS_PER_WORKER)
         bounds = np.linspace(0, n, n_chunks + 1).astype(int)
         chunks = [indexed[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
-        parallel = Parallel(n_jobs=n_jobs, return_as="generator")
+        parallel = Parallel(n_jobs=n_jobs, prefer=prefer, return_as="generator")
         out = []
         for res in parallel(delayed(_run_chunk)(func, c) for c in chunks):
             out.extend(res)

@@ -8,6 +8,7 @@ from skmultimodal.image import (
     Grayscale,
     HOGFeatures,
     ImageFeatures,
+    ImageFeatureUnion,
     ImageReader,
     Normalize,
     PixelFeatures,
@@ -27,6 +28,14 @@ INSTANCES = [
     ColorHistogram(bins=4, color_space="hsv"),
     ImageFeatures(),
     ImageFeatures(method=PixelFeatures(size=(3, 3)), n_jobs=1),
+    ImageFeatureUnion(
+        [
+            ("hog", HOGFeatures(size=(16, 16))),
+            ("color_histogram", ColorHistogram(bins=4, color_space="hsv")),
+            ("pixels", PixelFeatures(size=(4, 4), color="rgb")),
+        ],
+        on_error="missing",
+    ),
 ]
 
 # Every estimator's input is a column of images: scikit-learn generates no
@@ -61,5 +70,6 @@ NON_TABULAR = {
         "PixelFeatures",
         "ColorHistogram",
         "ImageFeatures",
+        "ImageFeatureUnion",
     )
 }

@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 import pandas as pd
 import pytest
+from joblib import parallel_backend
 
 from skmultimodal.image import (
     HOGFeatures,
@@ -190,10 +191,21 @@ def test_bad_item_raises_one_clear_error(tmp_path, rgb, case):
     assert "row 1 (index 11)" in str(record[0].message)
     assert out[1].shape == (1, 1, 3) and out[1].min() == 255
     np.testing.assert_array_equal(out[0], rgb)
+    # missing (extractors): the same details, a row of NaN instead
+    with pytest.warns(ImageWarning, match=detail) as record:
+        Z = PixelFeatures(size=(2, 2), on_error="missing").fit_transform(X)
+    assert len(record) == 1 and "row 1 (index 11)" in str(record[0].message)
+    assert np.isnan(Z[1]).all() and not np.isnan(Z[[0, 2]]).any()
 
 
-def test_worker_processes_give_the_same_results_errors_and_warnings(tmp_path):
-    # one test, so the joblib worker processes start only once
+@pytest.mark.parametrize("backend", ["loky", "threading"])
+def test_workers_give_the_same_results_errors_and_warnings(tmp_path, backend):
+    # loky: worker processes, results pickled back; threading: no pickling
+    with parallel_backend(backend):
+        _same_results_errors_and_warnings(tmp_path)
+
+
+def _same_results_errors_and_warnings(tmp_path):
     rng = np.random.default_rng(5)
     images = [rng.integers(0, 256, (30, 40, 3), dtype=np.uint8) for _ in range(7)]
     paths = []
@@ -213,6 +225,10 @@ def test_worker_processes_give_the_same_results_errors_and_warnings(tmp_path):
     with pytest.warns(ImageWarning, match="row 5.*file not found"):
         Z = PixelFeatures(size=(2, 2), on_error="blank", n_jobs=2).fit_transform(X)
     np.testing.assert_array_equal(Z[5], 1.0)  # blank is white
+    with pytest.warns(ImageWarning, match="row 5.*file not found") as record:
+        Z = PixelFeatures(size=(2, 2), on_error="missing", n_jobs=2).fit_transform(X)
+    assert len(record) == 1
+    assert np.isnan(Z[5]).all() and not np.isnan(np.delete(Z, 5, axis=0)).any()
 
 
 def test_blank_warning_summarises_many_failures(rgb):
@@ -228,3 +244,21 @@ def test_blank_warning_summarises_many_failures(rgb):
 def test_error_class_pickles():
     err = pickle.loads(pickle.dumps(ImageDecodeError("row 1, path 'x': bad")))
     assert isinstance(err, ImageDecodeError) and "row 1" in str(err)
+
+
+def test_a_chunk_of_feature_rows_travels_as_one_array():
+    # what a worker process sends back: one stacked buffer, not one pickled
+    # object per image; it comes back as the same rows
+    from skmultimodal.utils._parallel import _Results
+
+    rows = _Results(np.arange(12, dtype=np.float32).reshape(4, 3).copy())
+    _, (stacked,) = rows.__reduce__()
+    assert isinstance(stacked, np.ndarray) and stacked.shape == (4, 3)
+    back = pickle.loads(pickle.dumps(rows))
+    assert type(back) is list and len(back) == 4
+    for a, b in zip(back, rows):
+        np.testing.assert_array_equal(a, b)
+        assert a.dtype == np.float32
+    mixed = _Results([np.zeros(3, np.float32), None, np.zeros(2, np.float32)])
+    back = pickle.loads(pickle.dumps(mixed))
+    assert back[1] is None and [np.shape(r) for r in back] == [(3,), (), (2,)]

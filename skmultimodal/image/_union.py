@@ -1,0 +1,304 @@
+"""Several image feature extractors fed from one decoding of each image."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import TransformerMixin, _fit_context, clone
+from sklearn.utils import Bunch
+from sklearn.utils.metaestimators import _BaseComposition
+from sklearn.utils.validation import check_is_fitted
+
+from skmultimodal.utils import describe_row
+
+from ._base import ImageExtractor
+from ._features import ImageFeatures
+from ._io import ItemFunction, image_column, run_items
+from ._transformers import _EXTRACTOR_PARAMS
+
+__all__ = ["ImageFeatureUnion"]
+
+
+class _UnionItem(ItemFunction):
+    """Per-item callable: read the item once, then hand the same canonical
+    image to every extractor's ``_extract``. Returns their rows joined into
+    one (a single array to send back from a worker process), or the list of
+    rows when one has the wrong length, for the caller to report."""
+
+    def __init__(self, on_error, extractors, widths):
+        super().__init__(on_error)
+        self.extractors = extractors
+        self.widths = widths
+
+    def process(self, img):
+        rows = [extractor._extract(img) for extractor in self.extractors]
+        if not all(np.shape(r) == (w,) for r, w in zip(rows, self.widths)):
+            return rows
+        out = np.empty(sum(self.widths), dtype=np.float32)
+        start = 0
+        for row, width in zip(rows, self.widths):
+            out[start : start + width] = row
+            start += width
+        return out
+
+
+class ImageFeatureUnion(TransformerMixin, _BaseComposition):
+    __doc__ = f"""Concatenate image feature extractors, decoding each image once.
+
+    Like :class:`~sklearn.pipeline.FeatureUnion` over image extractors, but
+    each item (path, encoded bytes or array) is read into one canonical
+    image, which every extractor then describes: a union of three
+    extractors decodes each file once instead of three times. The output
+    columns are the extractors' features side by side, in the order of
+    ``transformer_list``, with the same values as the extractors give on
+    their own.
+
+    Parameters
+    ----------
+    transformer_list : list of (str, estimator) tuples
+        The extractors, each named: an :class:`ImageExtractor` (the
+        built-ins :class:`HOGFeatures`, :class:`PixelFeatures`,
+        :class:`ColorHistogram`, or a plugin's), an :class:`ImageFeatures`
+        whose extractor is one, or ``"drop"`` to leave it out. Their
+        parameters are reachable as ``<name>__<param>`` (``get_params``,
+        ``set_params``, grid searches). Their own ``on_error``, ``n_jobs``
+        and ``verbose`` are not used: the union's apply to the single read.
+{_EXTRACTOR_PARAMS}
+
+    Attributes
+    ----------
+    transformers_ : list of (str, estimator) tuples
+        The fitted extractors (clones; ``"drop"`` ones left out).
+
+    named_transformers_ : :class:`~sklearn.utils.Bunch`
+        The fitted extractors by name.
+
+    n_features_out_ : int
+        Total number of output features.
+
+    See Also
+    --------
+    sklearn.pipeline.FeatureUnion : the general union (each part reads the
+        images again).
+    ImageExtractor : the base class the extractors are built on.
+
+    Notes
+    -----
+    Reading, errors and parallelism are those of :class:`ImageExtractor`:
+    one pass over the items, each read once (in ``n_jobs`` workers), one
+    :class:`ImageWarning` for the unreadable ones; with
+    ``on_error="missing"`` their output row is all NaN across every
+    extractor's columns. An extractor's ``fit`` is called on ``X`` as
+    usual (the built-ins read no image there).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.image import (
+    ...     ColorHistogram, HOGFeatures, ImageFeatureUnion, PixelFeatures)
+    >>> union = ImageFeatureUnion(
+    ...     [
+    ...         ("hog", HOGFeatures(size=(16, 16))),
+    ...         ("color_histogram", ColorHistogram(bins=4, color_space="hsv")),
+    ...         ("pixels", PixelFeatures(size=(4, 4), color="rgb")),
+    ...     ]
+    ... )
+    >>> images = [np.zeros((20, 24, 3), np.uint8), np.full((18, 18), 200, np.uint8)]
+    >>> union.fit_transform(images).shape
+    (2, 96)
+    >>> names = union.get_feature_names_out()
+    >>> names[0], names[36], names[-1]
+    ('hog__hog0', 'color_histogram__hist_h0', 'pixels__pixel47')
+    >>> union.set_params(hog__orientations=6).get_params()["hog__orientations"]
+    6
+    """
+
+    _parameter_constraints: dict = {
+        "transformer_list": [list],
+        **ImageExtractor._parameter_constraints,
+    }
+
+    def __init__(self, transformer_list, *, on_error="raise", n_jobs=None, verbose=0):
+        self.transformer_list = transformer_list
+        self.on_error = on_error
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    def get_params(self, deep=True):
+        """Parameters of the union and, with ``deep``, of its extractors.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the extractors (by name) and their parameters
+            (``<name>__<param>``).
+
+        Returns
+        -------
+        params : dict
+        """
+        return self._get_params("transformer_list", deep=deep)
+
+    def set_params(self, **params):
+        """Set parameters of the union or of its extractors.
+
+        An extractor is replaced with ``<name>=estimator`` (or ``"drop"``)
+        and configured with ``<name>__<param>=value``.
+
+        Parameters
+        ----------
+        **params : dict
+
+        Returns
+        -------
+        self : ImageFeatureUnion
+        """
+        self._set_params("transformer_list", **params)
+        return self
+
+    def _active(self):
+        """``(name, estimator)`` of the parts that are not dropped, checked."""
+        if not all(
+            isinstance(part, tuple) and len(part) == 2 for part in self.transformer_list
+        ):
+            raise ValueError(
+                "transformer_list must be a list of (name, extractor) tuples, "
+                f"got {self.transformer_list!r}."
+            )
+        names = [name for name, _ in self.transformer_list]
+        self._validate_names(names)
+        active = [(n, e) for n, e in self.transformer_list if not _is_drop(e)]
+        for name, est in active:
+            if isinstance(est, str) or not hasattr(est, "fit"):
+                raise ValueError(
+                    f"transformer_list entry {name!r} must be an image feature "
+                    f"extractor or 'drop', got {est!r}."
+                )
+        if not active:
+            raise ValueError(
+                "ImageFeatureUnion needs at least one extractor that is not "
+                "'drop' in transformer_list."
+            )
+        return active
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None):
+        """Fit a clone of each extractor on ``X``.
+
+        Parameters
+        ----------
+        X : column of images
+            Paths, encoded bytes or arrays (see :class:`ImageReader`).
+        y : array-like, default=None
+            Passed to each extractor's ``fit``.
+
+        Returns
+        -------
+        self : object
+            The fitted union.
+        """
+        active = self._active()
+        image_column(X)
+        fitted = []
+        for name, est in active:
+            est = clone(est).fit(X, y)
+            _core(name, est)  # refuse what cannot share the single read now
+            fitted.append((name, est))
+        self.transformers_ = fitted
+        self.named_transformers_ = Bunch(**dict(fitted))
+        self.n_features_out_ = sum(_core(n, e).n_features_out_ for n, e in fitted)
+        return self
+
+    def transform(self, X):
+        """Read each image once and compute every extractor's features.
+
+        Parameters
+        ----------
+        X : column of images
+            Paths, encoded bytes or arrays; a Series, one-column DataFrame,
+            list, 1-D object array or an ``(n, H, W[, C])`` stack.
+
+        Returns
+        -------
+        features : ndarray of shape (n_samples, n_features_out_), dtype=float32
+            The extractors' features side by side; all NaN for an unreadable
+            image under ``on_error="missing"``.
+        """
+        check_is_fitted(self)
+        items, labels = image_column(X)
+        parts = [(name, _core(name, est)) for name, est in self.transformers_]
+        extractors = [est for _, est in parts]
+        widths = [est.n_features_out_ for est in extractors]
+        rows = run_items(
+            _UnionItem(self.on_error, extractors, widths),
+            items,
+            labels,
+            n_jobs=self.n_jobs,
+            verbose=self.verbose,
+            desc=type(self).__name__,
+        )
+        out = np.empty((len(rows), sum(widths)), dtype=np.float32)
+        for k in range(len(rows)):
+            row = rows[k]
+            if row is None:  # unreadable, on_error="missing"
+                out[k] = np.nan
+            elif isinstance(row, np.ndarray):
+                out[k] = row
+            else:
+                _raise_wrong_length(parts, widths, row, labels, k)
+            rows[k] = None
+        return out
+
+    def get_feature_names_out(self, input_features=None):
+        """Each extractor's feature names prefixed with ``<name>__``.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored (the input is a column of images).
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        check_is_fitted(self)
+        return np.asarray(
+            [
+                f"{name}__{feature}"
+                for name, est in self.transformers_
+                for feature in est.get_feature_names_out()
+            ],
+            dtype=object,
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        tags.transformer_tags.preserves_dtype = []
+        return tags
+
+
+def _raise_wrong_length(parts, widths, row, labels, k):
+    for (name, est), width, values in zip(parts, widths, row):
+        if np.shape(values) != (width,):
+            raise ValueError(
+                f"{type(est).__name__}._extract (extractor {name!r}) returned an "
+                f"array of shape {np.shape(values)} for the image at "
+                f"{describe_row(labels, k)}; expected shape ({width},)."
+            )
+
+
+def _is_drop(est):
+    return isinstance(est, str) and est == "drop"
+
+
+def _core(name, est):
+    """The fitted :class:`ImageExtractor` that computes ``est``'s features."""
+    inner = est.extractor_ if isinstance(est, ImageFeatures) else est
+    if not isinstance(inner, ImageExtractor):
+        raise ValueError(
+            f"transformer_list entry {name!r} ({type(inner).__name__}) is not "
+            "built on skmultimodal.image.ImageExtractor, so it cannot share the "
+            "single read of each image; put it in a sklearn FeatureUnion instead."
+        )
+    return inner
