@@ -3,10 +3,10 @@
 Cost: ``make_multimodal_pipeline(missing="mean")`` is fitted on the 1,884
 emoji with one image path pointing at a file that does not exist, against
 the same fit on the intact table. The unreadable row makes ModalityFusion
-fit the image branch a second time without it (so the blank never shapes
-the branch), which reads the images again; the figure is that fit's time
-over the intact fit's (no target: it is the price of an exact refit, paid
-only when a training image is unreadable). Gain: 5-fold
+fit the image branch a second time without it (so the unreadable row
+never shapes the branch), which reads the images again; the figure is
+that fit's time over the intact fit's (no target: it is the price of an
+exact refit, paid only when a training image is unreadable). Gain: 5-fold
 StratifiedKFold(shuffle=True, random_state=0) accuracy of the same pipeline
 when 10 % of the images are unreadable, with each missing policy, against
 reading them as blank white images (what ``on_error="blank"`` gives
@@ -75,8 +75,8 @@ def run(ctx: Context) -> Section:
     bad = rng.choice(len(X), size=len(X) // 10, replace=False)
     cv = StratifiedKFold(ctx.pick(5, 3), shuffle=True, random_state=0)
     cases = [
-        ("all images readable", X, "error"),
-        ("10 % read as white images (no missing policy)", _white(X, bad), "error"),
+        ("all images readable", X, "raise"),
+        ("10 % read as white images (no missing policy)", _white(X, bad), "raise"),
         ('10 % unreadable, `missing="zero"`', _broken(X, bad), "zero"),
         ('10 % unreadable, `missing="mean"`', _broken(X, bad), "mean"),
         ('10 % unreadable, `missing="indicator"`', _broken(X, bad), "indicator"),

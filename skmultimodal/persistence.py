@@ -50,6 +50,7 @@ __all__ = [
     "SavedModel",
     "UntrustedPickleError",
     "UntrustedTypesError",
+    "check_save_path",
     "load_model",
     "save_model",
     "trusted_types",
@@ -84,6 +85,7 @@ TRUSTED_TYPES = (
     "skmultimodal.image._features.HOGFeatures",
     "skmultimodal.image._features.PixelFeatures",
     "skmultimodal.image._features.ColorHistogram",
+    "skmultimodal.image._union.ImageFeatureUnion",
     "skmultimodal.image._transformers.ImageReader",
     "skmultimodal.image._transformers.Grayscale",
     "skmultimodal.image._transformers.Resize",
@@ -201,6 +203,54 @@ def _format_of(path: Path, error=ValueError) -> str:
         f"{', '.join(_JOBLIB_SUFFIXES)} (joblib, any model) or .skops "
         "(secure format, classical pipelines)"
     )
+
+
+def check_save_path(path, *, keras=None, error=ValueError) -> str:
+    """Check, before fitting, that a model can be saved at ``path``.
+
+    Its suffix must name a format, as for :func:`save_model`; a model
+    holding a Keras network cannot go in a ``.skops`` file; the folder
+    must exist, and ``path`` must not be a folder.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Where the model will be saved.
+    keras : str, default=None
+        What, in the model to be saved, holds a Keras network (such as
+        ``"--classifier attention"``), named in the message; None: nothing.
+    error : callable, default=ValueError
+        Called with the message to make the exception raised.
+
+    Returns
+    -------
+    format : {"joblib", "skops"}
+        The format of the file :func:`save_model` will write.
+
+    Examples
+    --------
+    >>> from skmultimodal.persistence import check_save_path
+    >>> check_save_path("model.skops")
+    'skops'
+    >>> check_save_path("model.joblib", keras="the attention classifier")
+    'joblib'
+    >>> check_save_path("model.skops", keras="the attention classifier")
+    Traceback (most recent call last):
+    ...
+    ValueError: the .skops format stores classical pipelines only, ...
+    """
+    path = Path(path)
+    fmt = _format_of(path, error=error)
+    if fmt == "skops" and keras:
+        raise error(
+            f"the .skops format stores classical pipelines only, and {keras} "
+            f"holds a Keras model: save it as {path.with_suffix('.joblib').name}"
+        )
+    if path.is_dir():
+        raise error("it is a folder, not a file")
+    if not path.resolve().parent.is_dir():
+        raise error(f"folder {str(path.parent)!r} does not exist")
+    return fmt
 
 
 _ZIP_MAGIC = b"PK\x03\x04"

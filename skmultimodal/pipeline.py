@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
+
 from sklearn.base import clone
-from sklearn.pipeline import FeatureUnion, Pipeline, make_union
+from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 
 __all__ = [
@@ -38,22 +40,31 @@ ATTENTION_SETTINGS = {
 
 def _image_branch(image_features, memory, on_error):
     """Default image branch: HOG (64x64 gray) + HSV colour histogram + 16x16
-    RGB pixels, standardised. ``on_error`` goes to extractors named here."""
-    from skmultimodal.image import ImageFeatures
-
-    def named(name, **params):
-        if on_error != "raise" and _takes_on_error(name):
-            params["on_error"] = on_error
-        return ImageFeatures(name, method_params=params or None)
+    RGB pixels from one decoding of each image, standardised (the scaler
+    passes the all-NaN rows of unreadable images through). ``on_error`` goes
+    to the extractors named here."""
+    from skmultimodal.image import (
+        ColorHistogram,
+        HOGFeatures,
+        ImageFeatures,
+        ImageFeatureUnion,
+        PixelFeatures,
+    )
 
     if image_features is None:
-        features = make_union(
-            named("hog"),
-            named("color_histogram", color_space="hsv"),
-            named("pixels", color="rgb"),
+        features = ImageFeatureUnion(
+            [
+                ("hog", HOGFeatures()),
+                ("color_histogram", ColorHistogram(color_space="hsv")),
+                ("pixels", PixelFeatures(color="rgb")),
+            ],
+            on_error=on_error,
         )
     elif isinstance(image_features, str):
-        features = named(image_features)
+        params = {}
+        if on_error != "raise" and _takes_on_error(image_features, on_error):
+            params["on_error"] = on_error
+        features = ImageFeatures(image_features, method_params=params or None)
     else:
         features = clone(image_features)
     return Pipeline(
@@ -61,14 +72,26 @@ def _image_branch(image_features, memory, on_error):
     )
 
 
-def _takes_on_error(name):
+def _takes_on_error(name, on_error):
+    """Whether the registered extractor ``name`` accepts ``on_error``: it has
+    the parameter and (when it declares constraints) allows that value."""
+    from sklearn.utils._param_validation import StrOptions
+
     from skmultimodal.plugins import get_registry
 
     try:
         cls = get_registry("image_features").get(name)
     except ValueError:
         return False  # ImageFeatures reports the unknown name
-    return "on_error" in cls().get_params(deep=False)
+    if "on_error" not in cls().get_params(deep=False):
+        return False
+    constraints = getattr(cls, "_parameter_constraints", {}).get("on_error")
+    if not constraints:
+        return True
+    return any(
+        on_error in c.options if isinstance(c, StrOptions) else c == on_error
+        for c in constraints
+    )
 
 
 _WORDS = {"sublinear_tf": True}
@@ -132,7 +155,7 @@ def make_multimodal_pipeline(
     text_features=None,
     method_params=None,
     weights=None,
-    missing="error",
+    missing="raise",
     memory=None,
     n_jobs=None,
     random_state=None,
@@ -188,11 +211,13 @@ def make_multimodal_pipeline(
         parameters travel with it in a grid.
     weights : dict, list or None, default=None
         Per-modality weights, ``ModalityFusion(weights=...)``.
-    missing : {"error", "zero", "mean", "indicator"}, default="error"
+    missing : {"raise", "zero", "mean", "indicator"}, default="raise"
         Missing-modality policy of :class:`ModalityFusion`. Except with
-        ``"error"``, the image extractors named here (default or by name)
-        are built with ``on_error="blank"``, so an unreadable image file is
-        a missing image too rather than a failed fit.
+        ``"raise"``, the image extractors named here (default or by name)
+        are built with ``on_error="missing"``, so an unreadable image file is
+        a missing image too rather than a failed fit. ``"error"``, the old
+        spelling of ``"raise"``, is deprecated (FutureWarning; removed in
+        0.4).
     memory : str, joblib.Memory or None, default=None
         Caches the fitted feature extractors of each branch (see
         :class:`~sklearn.pipeline.Pipeline`), so several pipelines fitted on
@@ -231,9 +256,18 @@ def make_multimodal_pipeline(
 
     if image is None and text is None:
         raise ValueError("At least one of image= and text= must name a column.")
+    if missing == "error":
+        warnings.warn(
+            "make_multimodal_pipeline(missing='error') is deprecated and will be "
+            "removed in 0.4: use missing='raise', the spelling of the "
+            "extractors' on_error='raise'.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        missing = "raise"
     branches = []
     if image is not None:
-        on_error = "raise" if missing == "error" else "blank"
+        on_error = "raise" if missing in ("error", "raise") else "missing"
         branches.append(
             ("image", _image_branch(image_features, memory, on_error), image)
         )

@@ -1,32 +1,65 @@
 """Table handling shared by ModalityFusion and LateFusionClassifier: the
 ``(name, estimator, column)`` parameter plumbing, validating X (DataFrame,
-dict of columns, 2-D array), selecting a modality column, finding missing
-rows (including rows a branch reported unreadable) and taking row subsets."""
+dict of columns, 2-D array), the one branch loop (select a modality column,
+leave out its missing rows, fit or transform the branch) and finding the
+rows a branch could not read (its output is all NaN there)."""
 
 from __future__ import annotations
 
 import numbers
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.base import clone
+from sklearn.utils._indexing import _get_column_indices, _safe_indexing
+from sklearn.utils._repr_html.estimator import _VisualBlock
+from sklearn.utils._user_interface import _print_elapsed_time
 from sklearn.utils.metaestimators import _BaseComposition
-from sklearn.utils.validation import _check_feature_names, _check_n_features
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import validate_data
 
-from skmultimodal.utils import describe_failures
+
+class Branch(NamedTuple):
+    """One branch of a composite, as yielded by ``ColumnComposition._iter``.
+
+    ``column`` is the column spec with a callable resolved on X; ``data``
+    holds the modality's values in the rows ``present`` (positions in X)
+    where it is not missing. Without X, ``data`` and ``present`` are None.
+    """
+
+    name: str
+    estimator: object
+    column: object
+    data: object = None
+    present: np.ndarray | None = None
 
 
 class ColumnComposition(_BaseComposition):
     """A composition of ``(name, estimator, column)`` triples.
 
     The triples live in the parameter named by ``_branches_param``
-    (``"transformers"`` or ``"estimators"``); every branch's estimator is a
+    (``"transformers"`` or ``"estimators"``), the fitted ones in the
+    attribute named by ``_fitted_param``; every branch's estimator is a
     nested parameter (``<name>__<param>``) and can be replaced by name.
+
+    Subclasses give ``_fit_one(estimator, data, y) -> (fitted, output)``, a
+    module-level function run in the workers (``output`` is what is checked
+    for rows the branch could not read, or None), and the hints appended to
+    the errors raised under ``missing="raise"``.
     """
 
     _branches_param = None
+    _fitted_param = None
+    #: The word for a branch in errors ("transformer" or "estimator").
+    _branch_word = "branch"
+    #: Appended to the error for missing values under ``missing="raise"``.
+    _missing_hint = ""
+    #: Appended to the error for unreadable rows under ``missing="raise"``.
+    _unreadable_hint = ""
+    _fit_one = None
 
     @property
     def _named_branches(self):
@@ -59,72 +92,239 @@ class ColumnComposition(_BaseComposition):
     def _columns(self):
         return [col for _, _, col in getattr(self, self._branches_param)]
 
-    #: Appended to the error for unreadable rows under ``missing="error"``.
-    _unreadable_hint = ""
+    # -- parameters ---------------------------------------------------------
+    def _missing_policy(self, *, warn=True):
+        """``self.missing``, with the deprecated ``"error"`` read as ``"raise"``
+        (with a FutureWarning when ``warn``: in fit, not at every predict)."""
+        if self.missing == "error" and not warn:
+            return "raise"
+        if self.missing == "error":
+            warnings.warn(
+                f"{type(self).__name__}(missing='error') is deprecated and will "
+                "be removed in 0.4: use missing='raise', the spelling of the "
+                "extractors' on_error='raise'.",
+                FutureWarning,
+                stacklevel=4,
+            )
+            return "raise"
+        return self.missing
 
-    def _unreadable(self, name, unreadable, present, index, where):
-        """Positions within ``present`` to keep after the branch ``name``
-        reported ``unreadable`` rows (None when it reported none)."""
-        return unreadable_to_missing(
-            type(self).__name__,
-            name,
-            unreadable,
-            present,
-            index,
-            raise_error=self.missing == "error",
-            where=where,
-            hint=self._unreadable_hint,
-        )
+    def _validate_branches(self):
+        """Check the ``(name, estimator, column)`` triples and their names
+        (unique, no ``__``, not a constructor parameter such as ``weights``,
+        which would collide with the branch's nested parameters)."""
+        param = self._branches_param
+        entries = getattr(self, param)
+        owner = type(self).__name__
+        for entry in entries:
+            if not (isinstance(entry, tuple) and len(entry) == 3):
+                raise ValueError(
+                    f"each of the {param} of {owner} must be a (name, estimator, "
+                    f"column) tuple; got {entry!r}"
+                )
+            if not isinstance(entry[0], str) or not entry[0]:
+                raise ValueError(
+                    f"{owner}: {param} names must be non-empty strings; got "
+                    f"{entry[0]!r}"
+                )
+        names = [name for name, _, _ in entries]
+        try:
+            self._validate_names(names)
+        except ValueError as exc:
+            reserved = sorted(set(names) & set(self.get_params(deep=False)))
+            hint = (
+                f" A branch called {reserved[0]!r} would take over the "
+                f"parameter {owner}({reserved[0]}=...) and its nested "
+                f"'{reserved[0]}__*' parameters; rename the modality."
+                if reserved
+                else ""
+            )
+            raise ValueError(f"{owner} {param}: {exc}.{hint}") from None
+        return entries
 
-    def _refit_without_unreadable(
-        self, name, estimator, fit, unreadable, data, present, y, n, index
-    ):
-        """Fit a branch again without the rows it reported unreadable.
+    # -- the branch loop ----------------------------------------------------
+    def _branches(self, fitted):
+        """The triples to iterate over: fitted ones, or the given ones."""
+        return getattr(self, self._fitted_param if fitted else self._branches_param)
 
-        A substituted blank then never shapes the fitted branch: the rows
-        end up exactly like missing (None) rows. ``fit(clone(estimator),
-        data, y)`` returns a tuple whose last item is the new report.
-        Returns ``(result of fit or None, data, present)``.
+    def _iter(self, X=None, n=None, *, fitted, policy=None, index=None):
+        """Yield a :class:`Branch` for each branch, for fit, transform and
+        feature names alike.
+
+        With X, each branch comes with its column of X (a callable resolved
+        on X) without the rows where the modality is missing: ``present``
+        holds the positions of the other rows. Under ``policy="raise"`` a
+        missing value raises a ValueError naming the modality and the rows.
         """
-        keep = self._unreadable(name, unreadable, present, index, "fit")
-        if keep is None:
-            return None, data, present
-        if len(keep) == 0:
-            raise ValueError(
-                f"modality {name!r} is missing or unreadable in every row; "
-                "nothing to fit on."
+        for name, estimator, column in self._branches(fitted):
+            if X is None:
+                yield Branch(name, estimator, column)
+                continue
+            if callable(column):
+                column = column(X)
+            data = select_column(X, column, name)
+            mask = missing_mask(data)
+            if policy == "raise" and mask.any():
+                rows = describe_rows(np.flatnonzero(mask), index)
+                raise ValueError(
+                    f"modality {name!r} is missing (None, NaN or empty) in "
+                    f"{rows}. {self._missing_hint}"
+                )
+            present = np.flatnonzero(~mask)
+            if 0 < len(present) < n:
+                data = take_rows(data, present)
+            yield Branch(name, estimator, column, data, present)
+
+    def _fit_branches(self, X, y, n, *, policy, index, verbose=False):
+        """Fit every branch on its present rows, in parallel.
+
+        Rows whose branch output is entirely NaN could not be read (an
+        extractor with ``on_error="missing"``): under ``policy="raise"`` they
+        raise; otherwise one warning says they are treated as missing and
+        the branch is fitted again without them, so they never shape it.
+        Returns ``[(Branch, fitted estimator, output)]``, each Branch's
+        ``present`` without those rows.
+        """
+        branches = list(self._iter(X, n, fitted=False, policy=policy, index=index))
+        for branch in branches:
+            if len(branch.present) == 0:
+                raise ValueError(
+                    f"modality {branch.name!r} is missing in every row; nothing "
+                    f"to fit its {self._branch_word} on."
+                )
+        self._check_presence([b.present for b in branches], n, index)
+        total = len(branches)
+        owner = type(self).__name__
+
+        def jobs(todo):
+            return (
+                delayed(_run_branch)(
+                    type(self)._fit_one,
+                    _fresh(branch.estimator),
+                    branch.data,
+                    take_y(y, branch.present) if len(branch.present) < n else y,
+                    owner,
+                    f"({k + 1} of {total}) Processing {branch.name}"
+                    if verbose
+                    else None,
+                )
+                for k, branch in todo
             )
-        data, present = take_rows(data, keep), present[keep]
-        result = fit(
-            clone(estimator), data, take_y(y, present) if len(present) < n else y
+
+        results = Parallel(n_jobs=self.n_jobs)(jobs(enumerate(branches)))
+        redo = []
+        for k, (branch, (_, out)) in enumerate(zip(branches, results)):
+            unreadable = self._unreadable_rows(
+                branch, out, index, "fit", policy, stacklevel=4
+            )
+            if len(unreadable) == 0:
+                continue
+            keep = np.setdiff1d(np.arange(len(branch.present)), unreadable)
+            if len(keep) == 0:
+                raise ValueError(
+                    f"modality {branch.name!r} is missing or unreadable in every "
+                    "row; nothing to fit on."
+                )
+            branches[k] = branch._replace(
+                data=take_rows(branch.data, keep), present=branch.present[keep]
+            )
+            redo.append(k)
+        if redo:
+            again = Parallel(n_jobs=self.n_jobs)(jobs((k, branches[k]) for k in redo))
+            for k, (fitted_est, out) in zip(redo, again):
+                changed = all_nan_rows(out)
+                if changed is not None and changed.any():
+                    rows = describe_rows(branches[k].present[changed], index)
+                    raise ValueError(
+                        f"modality {branches[k].name!r}: {rows} could be read at "
+                        "first but not when the branch was fitted again without "
+                        "the unreadable rows; the files changed during fit."
+                    )
+                results[k] = (fitted_est, out)
+        self._check_presence([b.present for b in branches], n, index)
+        return [(b, est, out) for b, (est, out) in zip(branches, results)]
+
+    def _check_presence(self, presents, n, index):
+        """Check which rows each branch is present in (``presents``), before
+        and after leaving out unreadable rows; nothing to check here."""
+
+    def _unreadable_rows(self, branch, out, index, where, policy, stacklevel=3):
+        """Positions, within ``branch.present``, of the rows whose output
+        ``out`` is entirely NaN: the branch could not read them.
+
+        Under ``policy="raise"`` a ValueError names the modality and the
+        rows; otherwise one warning says they are treated as missing.
+        """
+        nan = all_nan_rows(out)
+        # a wrong number of rows is reported by the composite itself
+        if nan is None or len(nan) != len(branch.present) or not nan.any():
+            return np.zeros(0, dtype=np.intp)
+        positions = np.flatnonzero(nan)
+        rows = describe_rows(branch.present[positions], index)
+        what = (
+            f"modality {branch.name!r} could not be read in {len(positions)} "
+            f"row(s) in {where} (its {self._branch_word} output is all NaN there, "
+            "as an extractor with on_error='missing' marks unreadable items)"
         )
-        if result[-1]:  # the items changed between the two reads
-            rows = describe_rows(present[result[-1].rows], index)
-            raise ValueError(
-                f"modality {name!r}: {rows} could be read at first but not when "
-                "the branch was fitted again without the unreadable rows; the "
-                "files changed during fit."
-            )
-        return result, data, present
+        if policy == "raise":
+            raise ValueError(f"{what}: {rows}. {self._unreadable_hint}")
+        warnings.warn(
+            f"{type(self).__name__}: {what}; treated as missing: {rows}",
+            UserWarning,
+            stacklevel=stacklevel + 1,
+        )
+        return positions
+
+    # -- HTML representation ------------------------------------------------
+    def _sk_visual_block_(self):
+        fitted = hasattr(self, self._fitted_param)
+        branches = list(self._iter(fitted=fitted))
+        if not branches:
+            return _VisualBlock("single", self, names=type(self).__name__)
+        return _VisualBlock(
+            "parallel",
+            [b.estimator for b in branches],
+            names=[b.name for b in branches],
+            name_details=[_column_label(b.column) for b in branches],
+        )
 
 
-def validate_branch_names(entries, what):
-    """Names must be unique strings without ``__``."""
-    names = [e[0] for e in entries]
-    for name in names:
-        if not isinstance(name, str) or not name or "__" in name:
-            raise ValueError(
-                f"{what} names must be non-empty strings without '__'; got {name!r}"
-            )
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise ValueError(f"{what} names must be unique; repeated: {dupes}")
-    for entry in entries:
-        if not (isinstance(entry, tuple) and len(entry) == 3):
-            raise ValueError(
-                f"each of the {what} must be a (name, estimator, column) tuple; "
-                f"got {entry!r}"
-            )
+def _column_label(column):
+    if callable(column):
+        return getattr(column, "__name__", repr(column))
+    return str(column)
+
+
+def _fresh(estimator):
+    """A clone of a branch's estimator ("passthrough" stays a string)."""
+    return estimator if isinstance(estimator, str) else clone(estimator)
+
+
+def _run_branch(fit_one, estimator, data, y, owner, message):
+    with _print_elapsed_time(owner, message):
+        return fit_one(estimator, data, y)
+
+
+def all_nan_rows(out):
+    """Boolean mask of the rows of a 2-D numeric output that are entirely
+    NaN, or None when ``out`` is not one (nothing can be told from it)."""
+    if out is None:
+        return None
+    if sparse.issparse(out):
+        if out.ndim != 2 or out.shape[1] == 0 or out.dtype.kind not in "fc":
+            return None
+        out = sparse.csr_matrix(out)
+        rows = np.repeat(np.arange(out.shape[0]), np.diff(out.indptr))
+        counts = np.bincount(rows[np.isnan(out.data)], minlength=out.shape[0])
+        return counts == out.shape[1]
+    if isinstance(out, pd.DataFrame):
+        if not all(pd.api.types.is_float_dtype(t) for t in out.dtypes):
+            return None
+        out = out.to_numpy(dtype=np.float64, na_value=np.nan)
+    out = np.asarray(out) if hasattr(out, "__array__") else None
+    if out is None or out.ndim != 2 or out.shape[1] == 0 or out.dtype.kind not in "fc":
+        return None
+    return np.isnan(out).all(axis=1)
 
 
 def _uses_positions(columns):
@@ -175,9 +375,10 @@ def validate_table(estimator, X, columns, *, reset):
         _check_n_samples(name, n)
         return X, n
     if isinstance(X, pd.DataFrame):
+        # columns chosen by name are found by name at transform, whatever
+        # the other columns; positions need the columns seen in fit
         if reset or _uses_positions(columns):
-            _check_feature_names(estimator, X, reset=reset)
-            _check_n_features(estimator, X, reset=reset)
+            validate_data(estimator, X, skip_check_array=True, reset=reset)
         _check_n_samples(name, X.shape[0])
         return X, X.shape[0]
     if not isinstance(X, np.ndarray):
@@ -197,8 +398,7 @@ def validate_table(estimator, X, columns, *, reset):
         )
     if np.iscomplexobj(X):
         raise ValueError("Complex data not supported")
-    _check_feature_names(estimator, X, reset=reset)
-    _check_n_features(estimator, X, reset=reset)
+    validate_data(estimator, X, skip_check_array=True, reset=reset)
     _check_n_samples(name, X.shape[0])
     if X.shape[1] == 0:
         raise ValueError(
@@ -231,47 +431,61 @@ def _available(X):
     return f"positions 0..{X.shape[1] - 1}"
 
 
+def _by_name(spec):
+    """Whether a column spec names columns (a string or a list of them)."""
+    return isinstance(spec, str) or (
+        isinstance(spec, (list, tuple)) and spec and isinstance(spec[0], str)
+    )
+
+
 def select_column(X, column, branch, what="modality"):
-    """The data of one modality: 1-D for a scalar column, 2-D for a list."""
+    """The data of one modality: 1-D for a scalar column, 2-D for a list.
+
+    DataFrames and 2-D arrays go through scikit-learn's column selection
+    (names, positions, slices, boolean masks); a dict X is indexed by name.
+    """
     spec = column(X) if callable(column) else column
-    try:
-        if isinstance(X, pd.DataFrame):
-            if isinstance(spec, str) or (
-                isinstance(spec, (list, tuple)) and spec and isinstance(spec[0], str)
-            ):
-                return X[spec if isinstance(spec, str) else list(spec)]
-            if isinstance(spec, slice) and isinstance(spec.start or spec.stop, str):
-                return X.loc[:, spec]
-            return X.iloc[:, spec]
-        if isinstance(X, dict):
+    if isinstance(X, dict):
+        try:
             if isinstance(spec, str):
                 return X[spec]
             if isinstance(spec, (list, tuple)) and all(
                 isinstance(s, str) for s in spec
             ):
                 return pd.DataFrame({s: list(X[s]) for s in spec})
-            raise ValueError(
-                f"{what} {branch!r}: a dict X is indexed by column name; got "
-                f"column {spec!r}"
-            )
-        if isinstance(spec, str) or (
-            isinstance(spec, (list, tuple)) and spec and isinstance(spec[0], str)
-        ):
-            raise ValueError(
-                f"{what} {branch!r} selects column {spec!r} by name, which needs a "
-                "pandas DataFrame or a dict of columns; got a "
-                f"{type(X).__name__}. Select array columns by position."
-            )
-        return X[:, spec]
-    except (KeyError, IndexError):
-        missing = spec
-        if isinstance(spec, (list, tuple)):
-            avail = _available(X)
-            missing = [s for s in spec if isinstance(avail, list) and s not in avail]
+        except KeyError:
+            raise _not_in_X(X, spec, branch, what) from None
         raise ValueError(
-            f"column {missing!r} of {what} {branch!r} is not in X; available "
-            f"columns: {_available(X)}"
-        ) from None
+            f"{what} {branch!r}: a dict X is indexed by column name; got "
+            f"column {spec!r}"
+        )
+    if _by_name(spec) and not isinstance(X, pd.DataFrame):
+        raise ValueError(
+            f"{what} {branch!r} selects column {spec!r} by name, which needs a "
+            "pandas DataFrame or a dict of columns; got a "
+            f"{type(X).__name__}. Select array columns by position."
+        )
+    try:
+        _get_column_indices(X, spec)
+    except (KeyError, IndexError, ValueError):
+        raise _not_in_X(X, spec, branch, what) from None
+    return _safe_indexing(X, spec, axis=1)
+
+
+def _not_in_X(X, spec, branch, what):
+    """The error for a column spec that selects columns X does not have."""
+    missing = spec
+    avail = _available(X)
+    if isinstance(spec, (list, tuple)):
+        if _by_name(spec):
+            missing = [s for s in spec if s not in avail]
+        elif all(isinstance(s, numbers.Integral) for s in spec):
+            width = len(X) if isinstance(X, dict) else X.shape[1]
+            missing = [s for s in spec if not -width <= s < width]
+    return ValueError(
+        f"column {missing!r} of {what} {branch!r} is not in X; available "
+        f"columns: {avail}"
+    )
 
 
 def missing_mask(data):
@@ -355,21 +569,12 @@ def _empty_strings(values, na):
 
 def take_rows(data, idx):
     """Rows ``idx`` of a modality's data, keeping its type."""
-    if isinstance(data, (pd.Series, pd.DataFrame)):
-        return data.iloc[idx]
-    if isinstance(data, np.ndarray):
-        return data[idx]
-    if sparse.issparse(data):
-        return data[idx]
-    return [data[i] for i in idx]
+    return _safe_indexing(data, idx, axis=0)
 
 
 def take_y(y, idx):
-    if y is None:
-        return None
-    if isinstance(y, (pd.Series, pd.DataFrame)):
-        return y.iloc[idx]
-    return np.asarray(y)[idx]
+    """Rows ``idx`` of the target (None stays None)."""
+    return None if y is None else _safe_indexing(y, idx, axis=0)
 
 
 def describe_rows(rows, index, limit=10):
@@ -412,77 +617,3 @@ def row_index(X):
     if isinstance(X, pd.DataFrame):
         return _Labels(X.index)
     return None
-
-
-def unreadable_to_missing(
-    owner, name, unreadable, present, index, *, raise_error, where, hint
-):
-    """Handle the rows a branch reported unreadable as missing rows.
-
-    ``unreadable`` (an :class:`~skmultimodal.utils.UnreadableItems` or None)
-    holds positions in the branch's input, which is ``X``'s rows
-    ``present``. With ``raise_error`` a ValueError names the rows and
-    reasons; otherwise one warning (the extractor's own category) says they
-    are treated as missing. Returns the positions within ``present`` to keep.
-    """
-    if not unreadable:
-        return None
-    positions = unreadable.rows
-    rows = present[positions]
-    shown = describe_failures(
-        index, [(int(r), unreadable.reasons[int(p)]) for r, p in zip(rows, positions)]
-    )
-    if raise_error:
-        raise ValueError(
-            f"modality {name!r} could not be read in {len(rows)} row(s) in "
-            f"{where}: {shown}. {hint}"
-        )
-    warnings.warn(
-        f"{owner}: modality {name!r} could not be read in {len(rows)} row(s) "
-        f"in {where}; treated as missing: {shown}",
-        unreadable.category or UserWarning,
-        stacklevel=4,
-    )
-    return np.setdiff1d(np.arange(len(present)), positions)
-
-
-def warn_unreported_blanks(owner, name, estimator):
-    """Warn when a branch would hide unreadable rows from ``owner``.
-
-    Rows replaced by blanks are reported within the thread that runs the
-    extractor. A FeatureUnion or ColumnTransformer with an explicit
-    ``n_jobs`` runs its transformers in other workers, so the blanks of its
-    ``on_error="blank"`` extractors never reach the owner: they would pass
-    as blank images instead of missing ones.
-    """
-    if isinstance(estimator, str) or not hasattr(estimator, "get_params"):
-        return
-    nested = [estimator] + [
-        v for v in estimator.get_params(deep=True).values() if hasattr(v, "get_params")
-    ]
-    for est in nested:
-        if not (hasattr(est, "transformer_list") or _is_column_transformer(est)):
-            continue
-        if getattr(est, "n_jobs", None) in (None, 1):
-            continue
-        if any(
-            key.endswith("on_error") and value == "blank"
-            for key, value in est.get_params(deep=True).items()
-        ):
-            warnings.warn(
-                f"{owner}: branch {name!r} has a {type(est).__name__} with "
-                f"n_jobs={est.n_jobs}, which runs its transformers in other "
-                "workers; images they replace by blanks (on_error='blank') "
-                "cannot be reported from there and would pass as blank images "
-                "instead of missing ones. Leave its n_jobs at None and set "
-                f"n_jobs on the extractors or on {owner} instead.",
-                UserWarning,
-                stacklevel=4,
-            )
-            return
-
-
-def _is_column_transformer(est):
-    from sklearn.compose import ColumnTransformer
-
-    return isinstance(est, ColumnTransformer)

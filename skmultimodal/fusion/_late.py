@@ -5,9 +5,9 @@ from __future__ import annotations
 from numbers import Integral
 
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn.base import ClassifierMixin, _fit_context, clone
 from sklearn.model_selection import check_cv, cross_val_predict
+from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets
@@ -17,30 +17,55 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
-from skmultimodal.utils import collect_unreadable
-
 from ._columns import (
     ColumnComposition,
+    all_nan_rows,
     describe_rows,
-    missing_mask,
     row_index,
-    select_column,
     take_rows,
     take_y,
-    validate_branch_names,
     validate_table,
-    warn_unreported_blanks,
 )
-from ._pooling import EPS, check_weights, learn_pool_weights, pool
+from ._pooling import (
+    EPS,
+    check_weights,
+    learn_pool_weights,
+    normalize_weights,
+    pool,
+)
 
 __all__ = ["LateFusionClassifier"]
 
 
+def _split(estimator):
+    """``(transformer steps, final model)`` of a Pipeline branch; ``(None,
+    estimator)`` for any other model."""
+    if isinstance(estimator, Pipeline) and len(estimator.steps) > 1:
+        return estimator[:-1], estimator.steps[-1][1]
+    return None, estimator
+
+
 def _fit_one(estimator, data, y):
-    """Fit one model; return it and the rows it reported unreadable."""
-    with collect_unreadable() as unreadable:
-        estimator.fit(data, y)
-    return estimator, unreadable
+    """Fit one model (run in the workers).
+
+    Returns the model and a one-column marker of the rows its transformer
+    steps output as all NaN (unreadable items; the final model is then left
+    unfitted, to be refitted without them), or None for a model that is not
+    a Pipeline, whose features cannot be seen.
+    """
+    head, final = _split(estimator)
+    if head is None:
+        return estimator.fit(data, y), None
+    Xt = head.fit_transform(data, y)
+    # a Pipeline with memory fits clones of its steps: keep the fitted ones
+    estimator.steps = [*head.steps, estimator.steps[-1]]
+    unreadable = all_nan_rows(Xt)
+    if unreadable is None:
+        final.fit(Xt, y)
+        return estimator, None
+    if not unreadable.any():
+        final.fit(Xt, y)
+    return estimator, np.where(unreadable, np.nan, 0.0)[:, None]
 
 
 def _oof_proba(estimator, data, y, cv):
@@ -63,10 +88,11 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     With ``missing="skip"``, a missing modality value (None, NaN, empty
     string; for a multi-column selection, a row of NaN) is never given to
     its model, at fit or predict: that modality is left out of the sample's
-    combination. An image an extractor could not read and replaced by a
-    blank (``on_error="blank"``) counts as missing too: the model is fitted
-    again without those rows, and at predict their probabilities are
-    dropped.
+    combination. For a Pipeline model, a row that its transformer steps
+    output as all NaN could not be read (an extractor with
+    ``on_error="missing"`` outputs such a row for an unreadable image) and
+    counts as missing too: the model is fitted again without those rows, and
+    at predict they are not given to its final step.
 
     Parameters
     ----------
@@ -82,21 +108,27 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         ``{name: weight}``: fixed weights.
     voting : {"soft", "log"}, default="soft"
         Arithmetic or geometric combination of the probabilities.
-    missing : {"error", "skip"}, default="error"
-        ``"error"``: a missing (or, under ``on_error="blank"``, unreadable)
-        modality value raises a ValueError naming the rows and the modality.
-        ``"skip"``: leave that modality out of the sample's combination (fit
-        and predict alike), with one warning naming unreadable rows.
+    missing : {"raise", "skip"}, default="raise"
+        ``"raise"``: a missing (or unreadable) modality value raises a
+        ValueError naming the rows and the modality. ``"skip"``: leave that
+        modality out of the sample's combination (fit and predict alike),
+        with one warning naming unreadable rows.
+
+        .. deprecated:: 0.2
+           ``"error"`` is the old spelling of ``"raise"``; it still works,
+           with a FutureWarning, and will be removed in 0.4.
     cv : int, cross-validation generator or iterable, default=5
         Internal cross-validation used when ``weights="auto"``; an int means
         (Stratified)KFold without shuffling.
     n_jobs : int, default=None
-        Number of models fitted in parallel (joblib).
+        Number of models fitted in parallel
+        (:class:`sklearn.utils.parallel.Parallel`).
 
     Attributes
     ----------
     estimators_ : list of (name, fitted estimator, column)
-        The fitted per-modality models.
+        The fitted per-modality models, with a callable ``column`` resolved
+        on the X given to ``fit``.
     named_estimators_ : Bunch
         Fitted models by name.
     weights_ : ndarray of shape (n_modalities,)
@@ -131,15 +163,22 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     """
 
     _branches_param = "estimators"
+    _fitted_param = "estimators_"
+    _branch_word = "estimator"
+    _missing_hint = (
+        "Pass missing='skip' to LateFusionClassifier to leave missing "
+        "modalities out of those samples' combination."
+    )
     _unreadable_hint = (
         "Pass missing='skip' to LateFusionClassifier to leave unreadable "
         "modalities out of those samples' combination."
     )
+    _fit_one = staticmethod(_fit_one)
     _parameter_constraints = {
         "estimators": [list],
         "weights": [StrOptions({"auto"}), list, tuple, np.ndarray, dict, None],
         "voting": [StrOptions({"soft", "log"})],
-        "missing": [StrOptions({"error", "skip"})],
+        "missing": [StrOptions({"raise", "skip", "error"}, deprecated={"error"})],
         "cv": ["cv_object"],
         "n_jobs": [Integral, None],
     }
@@ -150,7 +189,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         *,
         weights=None,
         voting="soft",
-        missing="error",
+        missing="raise",
         cv=5,
         n_jobs=None,
     ):
@@ -160,26 +199,6 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         self.missing = missing
         self.cv = cv
         self.n_jobs = n_jobs
-
-    def _modalities(self, X, n):
-        index = row_index(X)
-        out = []
-        for name, _, column in self.estimators:
-            data = select_column(X, column, name, what="estimator")
-            mask = missing_mask(data)
-            if self.missing == "error" and mask.any():
-                rows = describe_rows(np.flatnonzero(mask), index)
-                raise ValueError(
-                    f"modality {name!r} is missing (None, NaN or empty) in {rows}. "
-                    "Pass missing='skip' to LateFusionClassifier to leave missing "
-                    "modalities out of those samples' combination."
-                )
-            present = np.flatnonzero(~mask)
-            if 0 < len(present) < n:
-                data = take_rows(data, present)
-            out.append((data, present))
-        self._check_covered([present for _, present in out], n, index)
-        return out
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y):
@@ -196,9 +215,8 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         -------
         self : LateFusionClassifier
         """
-        validate_branch_names(self.estimators, "estimators")
+        self._validate_branches()
         for name, est, _ in self.estimators:
-            warn_unreported_blanks("LateFusionClassifier", name, est)
             if not hasattr(est, "fit") or not hasattr(est, "predict_proba"):
                 raise TypeError(
                     f"estimator {name!r} must have fit and predict_proba; got "
@@ -216,53 +234,18 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         check_consistent_length(np.arange(n), y)  # scikit-learn's own message
         check_classification_targets(y)
         self.classes_ = np.unique(y)
-        mods = self._modalities(X, n)
-        for (name, _, _), (_, present) in zip(self.estimators, mods):
-            if len(present) == 0:
-                raise ValueError(
-                    f"modality {name!r} is missing in every row; nothing to fit "
-                    "its estimator on."
-                )
-        fitted = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_one)(
-                clone(est), data, take_y(y, present) if len(present) < n else y
-            )
-            for (_, est, _), (data, present) in zip(self.estimators, mods)
+        fitted = self._fit_branches(
+            X, y, n, policy=self._missing_policy(), index=row_index(X)
         )
-        fitted, mods = self._refit_unreadable(fitted, mods, y, n, X)
-        self.estimators_ = [
-            (name, est, col) for (name, _, col), est in zip(self.estimators, fitted)
-        ]
+        self.estimators_ = [(b.name, est, b.column) for b, est, _ in fitted]
         self.named_estimators_ = Bunch(
             **{name: est for name, est, _ in self.estimators_}
         )
-        self.weights_ = self._resolve_weights(mods, y, n)
+        self.weights_ = self._resolve_weights([b for b, _, _ in fitted], y, n)
         return self
 
-    def _refit_unreadable(self, fitted, mods, y, n, X):
-        """Models whose input had unreadable rows (reported by an extractor
-        with ``on_error="blank"``) are fitted again without them, exactly as
-        if those values were missing."""
-        index = row_index(X)
-        models, new_mods = [], []
-        for (name, est, _), (model, unreadable), (data, present) in zip(
-            self.estimators, fitted, mods
-        ):
-            again, data, present = self._refit_without_unreadable(
-                name,
-                est,
-                _fit_one,
-                unreadable,
-                data,
-                present,
-                y,
-                n,
-                index,
-            )
-            models.append(again[0] if again else model)
-            new_mods.append((data, present))
-        self._check_covered([present for _, present in new_mods], n, index)
-        return models, new_mods
+    def _check_presence(self, presents, n, index):
+        self._check_covered(presents, n, index)
 
     @staticmethod
     def _check_covered(presents, n, index):
@@ -276,21 +259,19 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
                 "LateFusionClassifier needs at least one modality per sample."
             )
 
-    def _resolve_weights(self, mods, y, n):
-        names = [name for name, _, _ in self.estimators]
+    def _resolve_weights(self, branches, y, n):
+        names = [b.name for b in branches]
         w = self.weights
         if w is None:
-            return np.full(len(names), 1.0 / len(names))
+            return normalize_weights(np.ones(len(names)))
         if isinstance(w, str):  # "auto"
-            return self._learn_weights(mods, y, n)
-        w = check_weights(w, names)
-        w = w / w.max()  # the sum of huge weights (1e308) would overflow
-        return w / w.sum()
+            return self._learn_weights(branches, y, n)
+        return normalize_weights(check_weights(w, names))
 
-    def _learn_weights(self, mods, y, n):
-        P = np.zeros((len(mods), n, len(self.classes_)))
-        masks = np.zeros((n, len(mods)), dtype=bool)
-        for i, ((_, est, _), (data, present)) in enumerate(zip(self.estimators, mods)):
+    def _learn_weights(self, branches, y, n):
+        P = np.zeros((len(branches), n, len(self.classes_)))
+        masks = np.zeros((n, len(branches)), dtype=bool)
+        for i, (_, est, _, data, present) in enumerate(branches):
             y_p = take_y(y, present) if len(present) < n else y
             cv = check_cv(self.cv, y_p, classifier=True)
             oof = _oof_proba(clone(est), data, y_p, cv)
@@ -321,24 +302,27 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         """
         check_is_fitted(self, "estimators_")
         X, n = validate_table(self, X, self._columns(), reset=False)
-        mods = self._modalities(X, n)
-        P = np.zeros((len(mods), n, len(self.classes_)))
-        masks = np.zeros((n, len(mods)), dtype=bool)
+        policy = self._missing_policy(warn=False)
         index = row_index(X)
+        branches = list(self._iter(X, n, fitted=True, policy=policy, index=index))
+        self._check_covered([b.present for b in branches], n, index)
+        P = np.zeros((len(branches), n, len(self.classes_)))
+        masks = np.zeros((n, len(branches)), dtype=bool)
         presents = []
-        for i, ((name, est, _), (data, present)) in enumerate(
-            zip(self.estimators_, mods)
-        ):
-            if len(present) == 0:
-                presents.append(present)
-                continue
-            with collect_unreadable() as unreadable:
-                proba = self._align(est.predict_proba(data), est.classes_)
-            keep = self._unreadable(name, unreadable, present, index, "predict")
-            if keep is not None:
-                proba, present = proba[keep], present[keep]
-            P[i, present] = proba
-            masks[present, i] = True
+        for i, branch in enumerate(branches):
+            est, data, present = branch.estimator, branch.data, branch.present
+            head, final = _split(est)
+            if len(present) and head is not None:
+                data = head.transform(data)
+                unreadable = self._unreadable_rows(
+                    branch, data, index, "predict", policy
+                )
+                if len(unreadable):
+                    keep = np.setdiff1d(np.arange(len(present)), unreadable)
+                    data, present = take_rows(data, keep), present[keep]
+            if len(present):
+                P[i, present] = self._align(final.predict_proba(data), est.classes_)
+                masks[present, i] = True
             presents.append(present)
         self._check_covered(presents, n, index)
         self._check_weighted(presents, n, index)

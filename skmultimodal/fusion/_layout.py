@@ -118,7 +118,9 @@ class BlockLayout(tuple):
         raise KeyError(f"no block {name!r}; blocks: {self.names}")
 
     @classmethod
-    def from_feature_names(cls, names, *, vocabulary_sizes=None) -> BlockLayout:
+    def from_feature_names(
+        cls, names, *, vocabulary_sizes=None, sequence_modalities=None
+    ) -> BlockLayout:
         """Group consecutive ``<modality>__<feature>`` names into blocks.
 
         Columns named ``<modality>__seq<k>`` form a sequence block. A name
@@ -130,6 +132,11 @@ class BlockLayout(tuple):
             Feature names, e.g. from ``get_feature_names_out()``.
         vocabulary_sizes : dict, default=None
             ``{modality: vocabulary size}`` for sequence blocks.
+        sequence_modalities : collection of str, default=None
+            The modalities known to output token ids: only their
+            ``__seq<k>`` columns form sequence blocks (a text feature that
+            happens to be called ``seq0`` stays a feature). None, when only
+            the names are known: every ``__seq<k>`` column does.
         """
         vocabulary_sizes = vocabulary_sizes or {}
         blocks = []
@@ -139,7 +146,8 @@ class BlockLayout(tuple):
             prefix, sep, rest = name.partition("__")
             if not sep:
                 prefix, rest = name, ""
-            kind = "sequence" if _SEQ_RE.match(rest) else "features"
+            is_sequence = sequence_modalities is None or prefix in sequence_modalities
+            kind = "sequence" if is_sequence and _SEQ_RE.match(rest) else "features"
             if current is not None and current[0] == prefix and current[2] == kind:
                 current[1] = i + 1
                 continue

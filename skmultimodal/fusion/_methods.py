@@ -24,7 +24,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._base import FusionMethod
-from ._pooling import EPS, check_weights, learn_pool_weights, pool
+from ._pooling import EPS, check_weights, learn_pool_weights, normalize_weights, pool
 
 __all__ = [
     "AttentionFusion",
@@ -566,8 +566,9 @@ class MeanFusion(SumFusion):
     _method_name = "mean"
 
     def _combine(self, P, blocks):
-        total = sum(w for w, p in zip(self.weights_, P) if p is not None)
-        return super()._combine(P, blocks) / total
+        present = [p for p in P if p is not None]
+        w = normalize_weights([w for w, p in zip(self.weights_, P) if p is not None])
+        return sum(wi * p for wi, p in zip(w, present))
 
     def get_feature_names_out(self, input_features):
         check_is_fitted(self, "estimators_")

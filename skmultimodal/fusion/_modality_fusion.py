@@ -4,37 +4,28 @@ named fusion method."""
 from __future__ import annotations
 
 import warnings
-from functools import partial
 from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 from scipy import sparse
-from sklearn.base import TransformerMixin, _fit_context, clone
+from sklearn.base import TransformerMixin, _fit_context
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.utils._repr_html.estimator import _VisualBlock
 from sklearn.utils._set_output import _get_output_config
-from sklearn.utils._user_interface import _print_elapsed_time
 from sklearn.utils.metaestimators import available_if
+from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
-from skmultimodal.utils import collect_unreadable
-
-from ._base import FusionMethod
 from ._columns import (
     ColumnComposition,
+    all_nan_rows,
     describe_rows,
-    missing_mask,
     row_index,
-    select_column,
-    take_rows,
-    take_y,
-    validate_branch_names,
     validate_table,
-    warn_unreported_blanks,
 )
-from ._layout import Block, BlockLayout, FusedArray
+from ._layout import BlockLayout, FusedArray
 from ._pooling import check_weights
 
 __all__ = ["ModalityFusion"]
@@ -61,34 +52,22 @@ def _method_label(method):
     return method if isinstance(method, str) else type(method).__name__
 
 
-def _fit_transform_branch(transformer, data, y, name, idx, total, verbose=False):
-    """Fit one branch; return it, its output and the rows it reported
-    unreadable (see :func:`skmultimodal.utils.collect_unreadable`)."""
-    with _print_elapsed_time("ModalityFusion", _message(name, idx, total, verbose)):
-        if transformer == "passthrough":
-            return transformer, data, None
-        with collect_unreadable() as unreadable:
-            if hasattr(transformer, "fit_transform"):
-                out = transformer.fit_transform(data, y)
-            else:
-                out = transformer.fit(data, y).transform(data)
-    return transformer, out, unreadable
+def _fit_transform_one(transformer, data, y):
+    """Fit one branch; return it and its output (run in the workers)."""
+    if isinstance(transformer, str):  # "passthrough"
+        return transformer, data
+    if hasattr(transformer, "fit_transform"):
+        return transformer, transformer.fit_transform(data, y)
+    return transformer, transformer.fit(data, y).transform(data)
 
 
-def _transform_branch(transformer, data):
+def _transform_one(transformer, data):
+    """The output of one fitted branch (run in the workers)."""
     if data is None:  # the modality is missing in every row
-        return None, None
-    if isinstance(transformer, str):
-        return data, None
-    with collect_unreadable() as unreadable:
-        out = transformer.transform(data)
-    return out, unreadable
-
-
-def _message(name, idx, total, verbose):
-    if not verbose:
         return None
-    return f"({idx} of {total}) Processing {name}"
+    if isinstance(transformer, str):
+        return data
+    return transformer.transform(data)
 
 
 class ModalityFusion(TransformerMixin, ColumnComposition):
@@ -128,13 +107,13 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     weights : dict or list of float, default=None
         Per-modality weights (``{"image": 0.5}``, or one per kept
         transformer in order), handed to the method's ``weights`` parameter.
-    missing : {"error", "zero", "mean", "indicator"}, default="error"
+    missing : {"raise", "zero", "mean", "indicator"}, default="raise"
         What to do with rows whose modality value is missing (None, NaN,
         ``pd.NA``, NaT, an empty or whitespace-only string; for a 2-D
         selection, a row of NaN). Missing rows are never given to the branch
         transformer; their block rows are filled:
 
-        - ``"error"``: raise a ValueError naming the rows and the modality;
+        - ``"raise"``: raise a ValueError naming the rows and the modality;
         - ``"zero"``: zeros;
         - ``"mean"``: the mean block row of the present training rows;
         - ``"indicator"``: as ``"mean"``, plus one presence column per
@@ -144,14 +123,20 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         Applied identically in ``fit`` and ``transform``. Sequence blocks
         (token ids) are always filled with the padding id 0.
 
-        An image that a branch's extractor could not read and replaced by a
-        blank (``on_error="blank"``) is missing too: ``"error"`` names the
-        rows and what was wrong; the other policies warn once and fill the
-        rows as above. In ``fit`` the branch is then fitted again without
-        those rows, so the blank never shapes it (the image branch is read
-        twice in that case).
+        A row whose branch output is entirely NaN could not be read (an
+        extractor with ``on_error="missing"`` outputs such a row for an
+        unreadable image) and is missing too: ``"raise"`` names the rows;
+        the other policies warn once and fill the rows as above. In ``fit``
+        the branch is then fitted again without those rows, so they never
+        shape it (the image branch is read twice in that case). A row with
+        only some NaN values, or an infinite value, is an error.
+
+        .. deprecated:: 0.2
+           ``"error"`` is the old spelling of ``"raise"``; it still works,
+           with a FutureWarning, and will be removed in 0.4.
     n_jobs : int, default=None
-        Number of branches fitted/transformed in parallel (joblib).
+        Number of branches fitted/transformed in parallel
+        (:class:`sklearn.utils.parallel.Parallel`).
     verbose : bool, default=False
         Print the time taken by each branch while fitting.
     random_state : int, RandomState instance or None, default=None
@@ -162,7 +147,8 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     Attributes
     ----------
     transformers_ : list of (name, fitted transformer, column)
-        Fitted branches (``"drop"`` ones left out).
+        Fitted branches (``"drop"`` ones left out), with a callable
+        ``column`` resolved on the X given to ``fit``.
     named_transformers_ : Bunch
         Fitted branches by name.
     method_ : FusionMethod
@@ -172,7 +158,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     modality_names_ : list of str
         Names of the fused modalities, in block order.
     fill_values_ : dict
-        ``{name: row}`` used for missing rows (``missing != "error"``).
+        ``{name: row}`` used for missing rows (``missing != "raise"``).
     n_features_in_ : int
         Number of columns of X seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -189,15 +175,11 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     ``block_layout``); ``np.asarray`` gives a plain ndarray. Sparse blocks
     stay sparse with ``method="concat"``.
 
-    Unreadable rows reach ModalityFusion through
-    :func:`skmultimodal.utils.collect_unreadable`, which follows the call
-    within one thread: extractors that run in the branch's own thread or
-    process are seen (their ``n_jobs`` and ModalityFusion's ``n_jobs`` are
-    fine, as is a global ``joblib.parallel_config``), but a
-    ``FeatureUnion(n_jobs=2)`` nested in a branch runs its extractors in
-    other workers, whose blanks cannot be reported; ``fit`` warns about
-    such a branch. Keep that union at ``n_jobs=None`` and parallelise the
-    extractors instead.
+    Unreadable rows are found in the branch output itself (rows entirely
+    NaN), so they are found wherever the extractors ran: with ``n_jobs``,
+    a ``FeatureUnion(n_jobs=2)`` inside a branch, or a joblib backend. The
+    steps after the extractor must let those NaN rows through (scalers such
+    as ``StandardScaler`` do).
 
     Examples
     --------
@@ -221,16 +203,27 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     """
 
     _branches_param = "transformers"
+    _fitted_param = "transformers_"
+    _branch_word = "transformer"
+    _missing_hint = (
+        "Pass missing='zero', 'mean' or 'indicator' to ModalityFusion to fill "
+        "missing modalities, or drop those rows."
+    )
     _unreadable_hint = (
         "Pass missing='zero', 'mean' or 'indicator' to ModalityFusion to treat "
         "unreadable rows as missing, or fix or drop them."
     )
+    _fit_one = staticmethod(_fit_transform_one)
     _parameter_constraints = {
         "transformers": [list],
         "method": [str, HasMethods(["fit", "transform", "get_feature_names_out"])],
         "method_params": [dict, None],
         "weights": [dict, list, tuple, np.ndarray, None],
-        "missing": [StrOptions({"error", "zero", "mean", "indicator"})],
+        "missing": [
+            StrOptions(
+                {"raise", "zero", "mean", "indicator", "error"}, deprecated={"error"}
+            )
+        ],
         "n_jobs": [Integral, None],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
@@ -243,7 +236,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         method="concat",
         method_params=None,
         weights=None,
-        missing="error",
+        missing="raise",
         n_jobs=None,
         verbose=False,
         random_state=None,
@@ -258,8 +251,13 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         self.random_state = random_state
 
     # -- helpers ------------------------------------------------------------
+    def _branches(self, fitted):
+        if fitted:
+            return self.transformers_
+        return [t for t in self.transformers if not _is_drop(t[1])]
+
     def _validate_transformers(self):
-        validate_branch_names(self.transformers, "transformers")
+        self._validate_branches()
         for name, trans, _ in self.transformers:
             if isinstance(trans, str):
                 if trans not in ("drop", "passthrough"):
@@ -290,28 +288,9 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                 FutureWarning,
                 stacklevel=3,
             )
-        if isinstance(self.method, str):
-            from skmultimodal.plugins import get_registry
+        from skmultimodal.plugins import get_registry
 
-            cls = get_registry("fusion_method").get(self.method)
-            try:
-                method = cls(**params)
-            except TypeError:
-                valid = sorted(cls().get_params(deep=False))
-                raise ValueError(
-                    f"method_params {sorted(params)} are not all parameters of "
-                    f"fusion method {self.method!r}; valid parameters: {valid}"
-                ) from None
-        else:
-            if not isinstance(self.method, FusionMethod):
-                raise TypeError(
-                    "method must be a registered name or a "
-                    "skmultimodal.fusion.FusionMethod instance; got "
-                    f"{type(self.method).__name__}"
-                )
-            method = clone(self.method)
-            if params:
-                method.set_params(**params)
+        method = get_registry("fusion_method").create(self.method, params)
         if (
             self.random_state is not None
             and method.get_params(deep=False).get("random_state", 0) is None
@@ -319,19 +298,11 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             method.set_params(random_state=self.random_state)
         return method
 
-    def _data(self, X, name, column):
-        return select_column(X, column, name)
-
-    def _check_missing(self, name, mask, index):
-        if self.missing == "error" and mask.any():
-            rows = describe_rows(np.flatnonzero(mask), index)
-            raise ValueError(
-                f"modality {name!r} is missing (None, NaN or empty) in {rows}. "
-                "Pass missing='zero', 'mean' or 'indicator' to ModalityFusion to "
-                "fill missing modalities, or drop those rows."
-            )
-
-    def _as_block(self, out, name, n_expected, where):
+    def _as_block(self, out, name, present, index, where):
+        """A branch's output as a 2-D float block (dense or CSR), one row per
+        row of ``present``; NaN or inf values are an error naming the rows,
+        except rows entirely NaN (unreadable, left to the caller)."""
+        n_expected = len(present)
         if isinstance(out, pd.DataFrame):
             out = out.to_numpy()
         if sparse.issparse(out):
@@ -366,10 +337,15 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         # A sum is one cheap pass; only a non-finite sum (a NaN/inf, or an
         # overflow of large finite values) needs the element-wise check.
         if not np.isfinite(values.sum()) and not np.isfinite(values).all():
-            raise ValueError(
-                f"transformer {name!r} returned NaN or inf values in {where}; "
-                "clean the input or add an imputer to the branch."
-            )
+            bad = _nonfinite_rows(out) & ~all_nan_rows(out)
+            if bad.any():
+                rows = describe_rows(present[bad], index)
+                raise ValueError(
+                    f"transformer {name!r} returned NaN or inf values in {where} "
+                    f"in {rows}; a row is taken as unreadable (missing) only when "
+                    "all its values are NaN. Clean the input or add an imputer "
+                    "to the branch."
+                )
         return out
 
     def _passthrough_1d(self, name):
@@ -446,7 +422,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         -------
         Z : FusedArray or sparse matrix of shape (n_samples, n_features_out)
         """
-        kept = self._validate_transformers()
+        self._validate_transformers()
         X, n = validate_table(self, X, self._columns(), reset=True)
         if y is not None:
             check_consistent_length(np.arange(n), y)
@@ -454,66 +430,30 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         method_name = _method_label(self.method)
         index = row_index(X)
 
-        datas, presents = [], []
-        for name, trans, column in kept:
-            warn_unreported_blanks("ModalityFusion", name, trans)
-            data = self._data(X, name, column)
-            mask = missing_mask(data)
-            self._check_missing(name, mask, index)
-            if mask.all():
-                raise ValueError(
-                    f"modality {name!r} is missing in every row; nothing to fit "
-                    "its transformer on."
-                )
-            present = np.flatnonzero(~mask)
-            if len(present) < n:
-                data = take_rows(data, present)
-            datas.append(data)
-            presents.append(present)
-
-        total = len(kept)
-        results = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_transform_branch)(
-                trans if trans == "passthrough" else clone(trans),
-                data,
-                take_y(y, present) if len(present) < n else y,
-                name,
-                i + 1,
-                total,
-                self.verbose,
-            )
-            for i, ((name, trans, _), data, present) in enumerate(
-                zip(kept, datas, presents)
-            )
+        policy = self._missing_policy()
+        fitted_branches = self._fit_branches(
+            X, y, n, policy=policy, index=index, verbose=self.verbose
         )
-
-        for k, ((name, trans, _), data) in enumerate(zip(kept, datas)):
-            refit = partial(_fit_transform_branch, name=name, idx=1, total=1)
-            again, _, presents[k] = self._refit_without_unreadable(
-                name, trans, refit, results[k][-1], data, presents[k], y, n, index
-            )
-            results[k] = again or results[k]
 
         X_columns = list(X.columns) if isinstance(X, pd.DataFrame) else None
         if isinstance(X, dict):
             X_columns = list(X)
         names, kinds, blocks, widths, fills = [], [], [], [], {}
-        fitted, feature_names, vocab = [], [], {}
-        for (name, _trans, column), (fitted_trans, out, _), present in zip(
-            kept, results, presents
-        ):
-            block = self._as_block(out, name, len(present), "fit")
+        fitted, feature_names, vocab, presents = [], [], {}, []
+        for (name, _, column, _, present), fitted_trans, out in fitted_branches:
+            block = self._as_block(out, name, present, index, "fit")
             kind = "sequence" if is_sequence_branch(fitted_trans) else "features"
             if kind == "sequence":
                 size = getattr(_last_step(fitted_trans), "vocabulary_size_", None)
                 vocab[name] = int(size) if size is not None else None
                 fill = np.zeros(block.shape[1])
-            elif self.missing == "zero":
+            elif policy == "zero":
                 fill = np.zeros(block.shape[1])
             else:
                 fill = np.asarray(block.mean(axis=0), dtype=np.float64).ravel()
             fills[name] = fill
             block = self._expand(block, present, n, fill)
+            presents.append(present)
             names.append(name)
             kinds.append(kind)
             blocks.append(block)
@@ -544,7 +484,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         self._block_kinds = kinds
         self._block_widths = widths
         self._block_sparse = [sparse.issparse(b) for b in blocks]
-        self.fill_values_ = fills if self.missing != "error" else {}
+        self.fill_values_ = fills if policy != "raise" else {}
         self._fills = fills
         out_names = list(method.get_feature_names_out(feature_names))
         if len(out_names) != Z.shape[1]:
@@ -552,11 +492,14 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                 f"fusion method {method_name!r} named {len(out_names)} features "
                 f"but returned {Z.shape[1]} columns"
             )
-        if self.missing == "indicator":
+        if policy == "indicator":
             out_names += [f"{PRESENCE_PREFIX}__{nm}" for nm in names]
         self._feature_names_out = np.asarray(out_names, dtype=object)
-        seq = {nm for nm, k in zip(names, kinds) if k == "sequence"}
-        self.block_layout_ = _layout_from_names(out_names, seq, vocab)
+        self.block_layout_ = BlockLayout.from_feature_names(
+            out_names,
+            sequence_modalities={nm for nm, k in zip(names, kinds) if k == "sequence"},
+            vocabulary_sizes=vocab,
+        )
         return self._finish(Z, presents, n)
 
     def _weights_in_order(self, names):
@@ -608,7 +551,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         return Z
 
     def _finish(self, Z, presents, n):
-        if self.missing == "indicator":
+        if self.missing == "indicator":  # the one policy spelled alike
             presence = np.zeros((n, len(presents)))
             for j, present in enumerate(presents):
                 presence[present, j] = 1.0
@@ -628,39 +571,32 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     def _transform_blocks(self, X):
         check_is_fitted(self, "transformers_")
         X, n = validate_table(self, X, self._columns(), reset=False)
+        policy = self._missing_policy(warn=False)
         index = row_index(X)
-        blocks, presents = [], []
-        parts = []
-        for name, trans, column in self.transformers_:
-            data = self._data(X, name, column)
-            mask = missing_mask(data)
-            self._check_missing(name, mask, index)
-            present = np.flatnonzero(~mask)
-            if 0 < len(present) < n:
-                data = take_rows(data, present)
-            parts.append((trans, data, present))
+        branches = list(self._iter(X, n, fitted=True, policy=policy, index=index))
         outs = Parallel(n_jobs=self.n_jobs)(
-            delayed(_transform_branch)(trans, data if len(present) else None)
-            for trans, data, present in parts
+            delayed(_transform_one)(b.estimator, b.data if len(b.present) else None)
+            for b in branches
         )
-        for (name, _, _), (_, _, present), (out, unreadable), width in zip(
-            self.transformers_, parts, outs, self._block_widths
-        ):
-            block = None
+        blocks, presents = [], []
+        for k, (branch, out) in enumerate(zip(branches, outs)):
+            name, present, block = branch.name, branch.present, None
             if out is not None:
-                block = self._as_block(out, name, len(present), "transform")
-                keep = self._unreadable(name, unreadable, present, index, "transform")
-                if keep is not None:
+                block = self._as_block(out, name, present, index, "transform")
+                unreadable = self._unreadable_rows(
+                    branch, block, index, "transform", policy
+                )
+                if len(unreadable):
+                    keep = np.setdiff1d(np.arange(len(present)), unreadable)
                     block, present = block[keep], present[keep]
-                if block.shape[1] != width:
+                if block.shape[1] != self._block_widths[k]:
                     raise ValueError(
                         f"transformer {name!r} returned {block.shape[1]} features "
-                        f"in transform but {width} in fit"
+                        f"in transform but {self._block_widths[k]} in fit"
                     )
             block = self._expand(block, present, n, self._fills[name])
-            if block is not None and not sparse.issparse(block):
-                if self._block_sparse[len(blocks)]:
-                    block = sparse.csr_matrix(block)
+            if self._block_sparse[k] and not sparse.issparse(block):
+                block = sparse.csr_matrix(block)
             blocks.append(block)
             presents.append(present)
         return blocks, presents, n
@@ -732,6 +668,17 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         index = X.index if isinstance(X, pd.DataFrame) else None
         return pd.DataFrame(a, columns=list(self.modality_names_), index=index)
 
+    def _sk_visual_block_(self):
+        # the branches side by side, then the fusion method that joins them
+        method = getattr(self, "method_", self.method)
+        return _VisualBlock(
+            "serial",
+            [super()._sk_visual_block_(), method],
+            names=[None, f"method: {_method_label(method)}"],
+            name_details=[None, str(method)],
+            dash_wrapped=False,
+        )
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = False
@@ -741,6 +688,16 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
 
 def _is_drop(trans):
     return isinstance(trans, str) and trans == "drop"
+
+
+def _nonfinite_rows(block):
+    """Boolean mask of the rows of a float block holding a NaN or inf."""
+    if sparse.issparse(block):
+        rows = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
+        mask = np.zeros(block.shape[0], dtype=bool)
+        mask[rows[~np.isfinite(block.data)]] = True
+        return mask
+    return ~np.isfinite(block).all(axis=1)
 
 
 def _passthrough_names(column, X_columns, width):
@@ -756,22 +713,3 @@ def _passthrough_names(column, X_columns, width):
         sel = [sel] if np.ndim(sel) == 0 else list(sel)
         return [str(c) for c in sel] if len(sel) == width else None
     return None
-
-
-def _layout_from_names(names, sequence_modalities, vocab):
-    blocks = []
-    for i, name in enumerate(names):
-        prefix = str(name).split("__", 1)[0]
-        kind = (
-            "sequence"
-            if prefix in sequence_modalities and "__seq" in name
-            else ("features")
-        )
-        if blocks and blocks[-1][0] == prefix and blocks[-1][3] == kind:
-            blocks[-1][2] = i + 1
-        else:
-            blocks.append([prefix, i, i + 1, kind])
-    return BlockLayout(
-        Block(p, a, b, k, vocab.get(p) if k == "sequence" else None)
-        for p, a, b, k in blocks
-    )

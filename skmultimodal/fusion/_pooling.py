@@ -36,8 +36,7 @@ def pool(P, masks, w, voting):
     m, n = P.shape[0], P.shape[1]
     if masks is None:
         masks = np.ones((n, m), dtype=bool)
-    ww = masks * np.asarray(w, dtype=float)[None, :]
-    ww = ww / np.maximum(ww.sum(axis=1, keepdims=True), EPS)
+    ww = normalize_weights(w, masks)
     if voting == "soft":
         return np.einsum("nm,mnc->nc", ww, P)
     s = np.einsum("nm,mnc->nc", ww, np.log(np.clip(P, EPS, 1.0)))
@@ -78,6 +77,41 @@ def learn_pool_weights(P, masks, y_idx, voting):
         options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 400},
     )
     return softmax(res.x), float(res.fun)
+
+
+def normalize_weights(w, masks=None):
+    """Non-negative weights scaled to sum to 1.
+
+    Parameters
+    ----------
+    w : array-like of shape (n_modalities,)
+        Non-negative weights (see :func:`check_weights`).
+    masks : ndarray of bool of shape (n_samples, n_modalities), default=None
+        Which modalities are present in each sample: the weights are then
+        renormalised per sample over its present modalities.
+
+    Returns
+    -------
+    weights : ndarray of shape (n_modalities,) or (n_samples, n_modalities)
+        Summing to 1 (per sample with ``masks``); a sample whose present
+        modalities all weigh 0 gets a row of zeros.
+
+    Examples
+    --------
+    >>> from skmultimodal.fusion._pooling import normalize_weights
+    >>> normalize_weights([3.0, 1.0]).tolist()
+    [0.75, 0.25]
+    >>> normalize_weights([3.0, 1.0], masks=np.array([[True, True], [False, True]]))
+    array([[0.75, 0.25],
+           [0.  , 1.  ]])
+    """
+    w = np.asarray(w, dtype=float)
+    top = w.max(initial=0.0)
+    if top > 0:
+        w = w / top  # the sum of huge weights (1e308) would overflow
+    ww = w if masks is None else masks * w[None, :]
+    total = ww.sum(axis=-1, keepdims=True)
+    return np.divide(ww, total, out=np.zeros_like(ww), where=total > 0)
 
 
 def check_weights(w, names, what="weights"):

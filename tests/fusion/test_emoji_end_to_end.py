@@ -10,6 +10,9 @@ from sklearn.pipeline import make_pipeline
 from skmultimodal.datasets import load_emoji
 from skmultimodal.fusion import ModalityFusion, get_block_layout
 
+# cross-validates on the full bundled emoji data
+pytestmark = pytest.mark.slow
+
 image = pytest.importorskip("skmultimodal.image", reason="needs skmultimodal.image")
 
 

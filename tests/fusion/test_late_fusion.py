@@ -96,7 +96,7 @@ def test_string_labels_and_dataframe_with_text():
     assert (clf.predict(X) == labels).mean() > 0.9
 
 
-def test_missing_policy_error_and_skip():
+def test_missing_policy_raise_and_skip():
     rng = np.random.RandomState(0)
     n = 30
     y = np.arange(n) % 2
@@ -151,3 +151,17 @@ def test_errors():
             _clf(weights=bad).fit(X, y)
     with pytest.raises(TypeError, match="'t' must have fit and predict_proba"):
         LateFusionClassifier([("t", FunctionTransformer(), [0])]).fit(X, y)
+    with pytest.raises(ValueError, match=r"constructor arguments: \['voting'\]"):
+        LateFusionClassifier([("voting", GaussianNB(), [0])]).fit(X, y)
+    with pytest.raises(ValueError, match=r"column \[7\] of modality 'good' is not"):
+        LateFusionClassifier([("good", GaussianNB(), [0, 7])]).fit(X, y)
+
+
+def test_html_repr_expands_into_branches():
+    from sklearn.utils import estimator_html_repr
+
+    X, y = _data()
+    for estimator in (_clf(), _clf().fit(X, y)):
+        html = estimator_html_repr(estimator)
+        assert ">good<" in html and "LogisticRegression" in html
+        assert ">noise<" in html and "GaussianNB" in html

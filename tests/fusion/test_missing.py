@@ -62,14 +62,14 @@ def _fusion(missing, method="concat"):
 def test_error_names_rows_and_modality():
     X, y = _data()
     with pytest.raises(ValueError) as exc:
-        _fusion("error").fit(X, y)
+        _fusion("raise").fit(X, y)
     msg = str(exc.value)
     assert "modality 'num'" in msg and "rows [1]" in msg and "'s1'" in msg
     X2 = X.copy()
     X2.loc["s1", "num"] = 0.0
     complete = X2.copy()
     complete.loc[["s4", "s5"], "text"] = "cat"
-    fitted = _fusion("error").fit(complete, y)
+    fitted = _fusion("raise").fit(complete, y)
     with pytest.raises(ValueError, match=r"modality 'text' .* rows \[4, 5\]"):
         fitted.transform(X2)
 
@@ -291,8 +291,8 @@ def test_error_policy_names_rows_missing_as_pandas_markers(image_table, marker):
     X, y, _ = image_table
     holes = _with_holes(X, marker)
     with pytest.raises(ValueError, match=r"modality 'image' .*rows \[1\].*'s1'"):
-        _image_text_fusion("error").fit(holes, y)
-    fitted = _image_text_fusion("error").fit(X, y)
+        _image_text_fusion("raise").fit(holes, y)
+    fitted = _image_text_fusion("raise").fit(X, y)
     with pytest.raises(ValueError, match=r"modality 'image' .*rows \[1\].*'s1'"):
         fitted.transform(holes)
     holes.iloc[1, 0] = X.iloc[1, 0]
@@ -414,7 +414,7 @@ def test_an_all_whitespace_text_column_is_an_error_naming_the_modality():
     X["text"] = ["   ", "\t", "\n "] * (len(X) // 3) + [" "] * (len(X) % 3)
     X.loc["s1", "num"] = 0.0  # only the text modality is missing
     with pytest.raises(ValueError, match="modality 'text' is missing"):
-        _fusion("error").fit(X, y)
+        _fusion("raise").fit(X, y)
     with pytest.raises(ValueError, match="modality 'text' is missing in every row"):
         _fusion("mean").fit(X, y)
     # a whitespace-only cell among texts is one more missing value

@@ -266,14 +266,29 @@ def test_bad_method_params_and_bad_entries():
     for bad in ({"num": np.nan}, {"num": np.inf}, {"num": -1.0}, [0.0, 0.0]):
         with pytest.raises(InvalidParameterError, match="finite and non-negative"):
             _fusion(weights=bad).fit(X, y)
-    with pytest.raises(ValueError, match="without '__'"):
+    with pytest.raises(ValueError, match="names must not contain __: got"):
         ModalityFusion([("a__b", StandardScaler(), ["a"])]).fit(X)
-    with pytest.raises(ValueError, match="unique"):
+    with pytest.raises(ValueError, match="not unique"):
         ModalityFusion(
             [("a", StandardScaler(), ["a"]), ("a", StandardScaler(), ["b"])]
         ).fit(X)
     with pytest.raises(ValueError, match="by name, which needs a pandas DataFrame"):
         ModalityFusion([("a", StandardScaler(), ["a"])]).fit(X.to_numpy()[:, :2])
+
+
+@pytest.mark.parametrize("name", ["method", "weights", "missing"])
+def test_a_modality_named_like_a_parameter_is_refused(name):
+    # a branch's nested parameters are "<name>__<param>": a modality called
+    # "method" would take over method__* (and get_params()["method"])
+    X, y = _data()
+    fusion = ModalityFusion([(name, StandardScaler(), ["a"])])
+    with pytest.raises(ValueError) as exc:
+        fusion.fit(X, y)
+    msg = str(exc.value)
+    assert "ModalityFusion transformers" in msg
+    assert f"conflict with constructor arguments: ['{name}']" in msg
+    assert f"take over the parameter ModalityFusion({name}=...)" in msg
+    assert "rename the modality" in msg
 
 
 def test_sequence_block_refused_by_methods_that_cannot_take_it():
@@ -307,3 +322,26 @@ def test_random_state_reaches_a_method_given_by_name():
     assert fusion.method_.random_state == 5
     Z1 = clone(fusion).fit_transform(X, y)
     np.testing.assert_allclose(clone(fusion).fit_transform(X, y), Z1)
+
+
+def test_html_repr_expands_into_branches_and_method():
+    from sklearn.utils import estimator_html_repr
+
+    fusion = _fusion(method=ConcatFusion(block_norm="l2"))
+    for estimator in (fusion, clone(fusion).fit(*_data())):
+        html = estimator_html_repr(estimator)
+        for name, shown in [
+            ("num", "StandardScaler"),
+            ("num", "PolynomialFeatures"),
+            ("text", "TfidfVectorizer"),
+        ]:
+            assert f">{name}<" in html and shown in html
+        # the method comes after the branches, its parameters as method__*
+        labels = (
+            html.index("<div>TfidfVectorizer</div>"),
+            html.index("<div>ConcatFusion</div>"),
+        )
+        assert labels[0] < labels[1]
+        assert 'data-param-prefix="method__"' in html
+        assert 'data-param-prefix="num__polynomialfeatures__"' in html
+        assert "[&#x27;a&#x27;, &#x27;b&#x27;]" in html  # the branch's columns
