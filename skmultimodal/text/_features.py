@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_is_fitted
@@ -108,19 +108,9 @@ class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         self.method_params = method_params
 
     def _make_extractor(self):
-        params = dict(self.method_params or {})
-        if isinstance(self.method, str):
-            from skmultimodal.plugins import get_registry
+        from skmultimodal.plugins import get_registry
 
-            cls = get_registry("text_features").get(self.method)
-            try:
-                return cls(**params)
-            except TypeError as exc:
-                raise ValueError(
-                    f"TextFeatures: method_params {params!r} are not valid for "
-                    f"method {self.method!r} ({cls.__name__}): {exc}"
-                ) from None
-        return clone(self.method).set_params(**params)
+        return get_registry("text_features").create(self.method, self.method_params)
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None):

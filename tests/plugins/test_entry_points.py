@@ -130,6 +130,7 @@ def _rows(out, status):
     return [r for r in out["rows"] if r["status"] == status]
 
 
+@pytest.mark.slow  # a fresh interpreter (subprocess)
 def test_good_plugin_is_discovered_with_its_distribution(probed):
     good = [r for r in _rows(probed, "registered") if r["name"] == "fake_first"]
     assert good == [
@@ -148,6 +149,7 @@ def test_good_plugin_is_discovered_with_its_distribution(probed):
     assert probed["fused"] == [[0.0], [9.0], [18.0], [27.0]]
 
 
+@pytest.mark.slow  # a fresh interpreter (subprocess)
 def test_each_failure_warned_once_naming_distribution_and_reason(probed):
     warnings = probed["warnings"]
     expected = {
@@ -163,6 +165,7 @@ def test_each_failure_warned_once_naming_distribution_and_reason(probed):
     assert len(warnings) == len(expected)
 
 
+@pytest.mark.slow  # a fresh interpreter (subprocess)
 def test_failures_are_listed_and_everything_else_works(probed):
     problems = {
         r["distribution"]: r["status"]
@@ -193,6 +196,7 @@ def test_failures_are_listed_and_everything_else_works(probed):
     assert "skmultimodal-fakedup 4.0 (plugin 'dup')" in dup["reason"]
 
 
+@pytest.mark.slow  # a fresh interpreter (subprocess)
 def test_autoload_disabled_by_environment(fake_site):
     out = run_python(
         PROBE,

@@ -65,6 +65,7 @@ def make_pipe(image_method="lbp", method="gmu", method_params=None):
 """
 
 
+@pytest.mark.slow  # a fresh interpreter (subprocess)
 def test_listed_with_distribution_name_and_version():
     out = run_python(
         """
@@ -84,6 +85,7 @@ def test_listed_with_distribution_name_and_version():
     assert all(r["status"] == "registered" for r in out)  # nothing skipped
 
 
+@pytest.mark.slow  # a fresh interpreter (subprocess)
 def test_work_in_a_pipeline():
     out = run_python(
         DATA
@@ -111,6 +113,7 @@ print(json.dumps({
     assert out["test_accuracy"] >= 0.75  # the image stripes carry the class
 
 
+@pytest.mark.slow  # a fresh interpreter (subprocess)
 def test_grid_search_over_plugin_and_builtin_methods():
     out = run_python(
         DATA

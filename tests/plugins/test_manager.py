@@ -9,12 +9,12 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from skmultimodal.fusion import FusionMethod
 from skmultimodal.plugins import (
     PluginWarning,
-    format_plugins_table,
     get_registry,
     hookimpl,
     list_plugins,
     unregister_plugin,
 )
+from skmultimodal.report import format_plugins_table
 
 from .conftest import run_python
 
@@ -295,6 +295,7 @@ def test_unknown_registry_kind():
         get_registry("audio")
 
 
+@pytest.mark.slow  # a fresh interpreter (subprocess)
 def test_import_skmultimodal_loads_no_plugin():
     out = run_python(
         """

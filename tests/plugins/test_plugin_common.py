@@ -1,20 +1,21 @@
-"""The project's common estimator checks on the bundled plugins' estimators.
-
-``LBPFeatures`` takes a column of images, so it gets the project's own
-non-tabular checks (``tests/estimator_checks.py``); the GMU runs inside
-``ModalityFusion`` on numeric tables, so it gets scikit-learn's full
-``parametrize_with_checks`` exactly like the built-in fusion methods.
-"""
+"""The public plugin checks (:mod:`skmultimodal.utils.estimator_checks`) on
+the bundled plugin packages' estimators, as found through their entry
+points, and on throwaway methods that break the contract: each break is
+caught and named."""
 
 import numpy as np
-import pandas as pd
 import pytest
-from sklearn.preprocessing import StandardScaler
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 
-from skmultimodal.fusion import ModalityFusion
-from tests.estimator_checks import NON_TABULAR_CHECKS
-from tests.fusion.estimator_instances import first_half, second_half
+from skmultimodal.fusion import FusionMethod
+from skmultimodal.plugins import PluginInterfaceError, get_registry
+from skmultimodal.utils.estimator_checks import (
+    check_estimator_class,
+    check_feature_extractor,
+    check_fusion_method,
+    parametrize_with_checks,
+)
 
 lbp = pytest.importorskip(
     "skmultimodal_lbp", reason="skmultimodal-lbp not installed (.ci/run installs it)"
@@ -24,29 +25,113 @@ gmu = pytest.importorskip(
 )
 
 
-def _images():
-    rng = np.random.RandomState(0)
-    X = pd.Series(
-        [rng.randint(0, 256, (12 + k, 10, 3), dtype=np.uint8) for k in range(6)],
-        index=[f"s{k}" for k in range(6)],
-    )
-    return X, np.arange(6) % 2
-
-
-@pytest.mark.parametrize("check", NON_TABULAR_CHECKS, ids=lambda c: c.__name__)
-def test_lbp_common_checks(check):
-    X, y = _images()
-    check(lbp.LBPFeatures(size=(8, 8)), X, y)
+def test_the_checked_classes_are_the_registered_ones():
+    assert get_registry("image_features").get("lbp") is lbp.LBPFeatures
+    assert get_registry("fusion_method").get("gmu") is gmu.GatedMultimodalUnit
 
 
 @parametrize_with_checks(
     [
-        ModalityFusion(
-            [("a", StandardScaler(), first_half), ("b", StandardScaler(), second_half)],
-            method="gmu",
-            method_params={"n_components": 2, "max_iter": 20, "random_state": 0},
-        )
+        lbp.LBPFeatures(size=(8, 8)),
+        gmu.GatedMultimodalUnit(n_components=2, max_iter=20, random_state=0),
     ]
 )
-def test_gmu_in_modality_fusion_sklearn_checks(estimator, check):
+def test_bundled_plugins_pass_the_plugin_checks(estimator, check):
     check(estimator)
+
+
+# -- the checks catch what they claim to ------------------------------------------
+class Halves(FusionMethod):
+    """Concatenates the blocks; ``flaw`` breaks one part of the contract."""
+
+    def __init__(self, *, flaw=None):
+        self.flaw = flaw
+
+    def fit(self, blocks, y=None):
+        if self.flaw == "mutates":
+            blocks[0][:] = 0.0
+        self.widths_ = [b.shape[1] for b in blocks]
+        return self
+
+    def transform(self, blocks):
+        check_is_fitted(self, "widths_")
+        Z = np.hstack(blocks)  # raises a ValueError for different lengths
+        if self.flaw == "batch_dependent":
+            Z = Z - Z.mean(axis=0)
+        return Z
+
+    def get_feature_names_out(self, input_features):
+        if self.flaw == "duplicate_names":
+            return np.array(["x"] * sum(self.widths_), dtype=object)
+        return np.concatenate([np.asarray(f, dtype=object) for f in input_features])
+
+
+def test_a_correct_method_passes():
+    check_fusion_method(Halves())
+
+
+@pytest.mark.parametrize(
+    "flaw, check",
+    [
+        ("mutates", "check_fusion_fit_transform"),
+        ("batch_dependent", "check_fusion_rows_independent"),
+        ("duplicate_names", "check_fusion_feature_names"),
+    ],
+)
+def test_a_broken_method_fails_naming_the_check(flaw, check):
+    with pytest.raises(AssertionError, match=rf"^{check} failed for Halves"):
+        check_fusion_method(Halves(flaw=flaw))
+
+
+def test_expected_failures_are_not_run():
+    check_fusion_method(
+        Halves(flaw="duplicate_names"),
+        expected_failed_checks={
+            "check_fusion_feature_names": "names are not unique",
+            "check_transformer_get_feature_names_out": "names are not unique",
+            "check_transformer_get_feature_names_out_pandas": "same",
+        },
+    )
+
+
+class Lengths(TransformerMixin, BaseEstimator):
+    """Text lengths; crashes on what is not a string (as a careless one does)."""
+
+    def fit(self, X, y=None):
+        if len(X) == 0:
+            raise ValueError("no text")
+        self.n_features_out_ = 1
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "n_features_out_")
+        return np.array([[len(t)] for t in X], dtype=float)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array(["length"], dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+
+def test_text_extractor_kind_is_read_from_its_tags_and_checked():
+    check_feature_extractor(Lengths())
+
+    class Table(Lengths):
+        def __sklearn_tags__(self):
+            return BaseEstimator.__sklearn_tags__(self)
+
+    with pytest.raises(ValueError, match="pass kind='image' or kind='text'"):
+        check_feature_extractor(Table())
+
+
+def test_class_check_names_class_and_reason():
+    class NoTransform(BaseEstimator):
+        def fit(self, X, y=None):
+            return self
+
+    with pytest.raises(PluginInterfaceError, match="NoTransform lacks.*transform"):
+        check_estimator_class(NoTransform, what="text feature extractor")

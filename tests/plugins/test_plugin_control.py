@@ -14,14 +14,12 @@ from skmultimodal.plugins import (
     PluginInterfaceError,
     PluginWarning,
     disable_plugins,
-    format_plugins_table,
     get_registry,
     hookimpl,
     list_plugins,
     register_plugin,
-    validate_feature_extractor,
-    validate_fusion_method,
 )
+from skmultimodal.report import format_plugins_table
 
 from .conftest import run_python, write_fake_distribution
 from .test_manager import FUSION, FirstBlock, make_plugin, skipped
@@ -35,6 +33,14 @@ def no_disabled(monkeypatch):
 
 
 # -- 1. interface stubs are not implementations ------------------------------
+
+
+def validate_fusion_method(cls):
+    get_registry("fusion_method").validate(cls)
+
+
+def validate_feature_extractor(cls):
+    get_registry("image_features").validate(cls)
 
 
 class FitOnly(FusionMethod):
@@ -293,6 +299,7 @@ def clash_site(tmp_path_factory):
     return site
 
 
+@pytest.mark.slow  # a fresh interpreter (subprocess)
 def test_clash_first_distribution_wins_and_message_says_how_to_choose(clash_site):
     out = run_python(CLASH_PROBE, extra_path=[clash_site])
     assert out["winner"] == "skmultimodal-aaa"
@@ -306,6 +313,7 @@ def test_clash_first_distribution_wins_and_message_says_how_to_choose(clash_site
     )
 
 
+@pytest.mark.slow  # a fresh interpreter (subprocess)
 def test_clash_settled_by_disabling_the_other(clash_site):
     out = run_python(
         CLASH_PROBE,
@@ -354,6 +362,7 @@ if __name__ == "__main__":
 """
 
 
+@pytest.mark.slow  # a fresh interpreter (subprocess)
 def test_worker_processes_do_not_repeat_plugin_warnings(tmp_path):
     site = tmp_path / "site"
     write_fake_distribution(
@@ -376,6 +385,7 @@ def test_worker_processes_do_not_repeat_plugin_warnings(tmp_path):
         assert failures == 1  # but the record is there
 
 
+@pytest.mark.slow  # a fresh interpreter (subprocess)
 def test_bundled_plugin_packages_import_their_estimators_lazily():
     _installed("skmultimodal-gmu")
     _installed("skmultimodal-lbp")

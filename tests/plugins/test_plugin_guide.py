@@ -7,6 +7,7 @@ import re
 import sys
 import warnings
 from pathlib import Path
+from unittest import SkipTest
 
 import numpy as np
 import pytest
@@ -19,7 +20,6 @@ from skmultimodal.plugins import (
     get_registry,
     register_plugin,
     unregister_plugin,
-    validate_fusion_method,
 )
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "plugins.md"
@@ -87,7 +87,16 @@ def test_guide_plugin_works_in_the_default_pipeline(maxpool_package, emoji_subse
             from skmultimodal_maxpool import MaxPoolFusion
 
             assert get_registry("fusion_method").get("maxpool") is MaxPoolFusion
-            validate_fusion_method(MaxPoolFusion)  # the guide's unit test
+            # The guide's unit test: skmultimodal's checks, one per param.
+            namespace = {"MaxPoolFusion": MaxPoolFusion}
+            exec(guide_block("def test_skmultimodal_checks"), namespace)
+            (mark,) = namespace["test_skmultimodal_checks"].pytestmark
+            assert len(mark.args[1]) > 40
+            for param in mark.args[1]:
+                try:
+                    namespace["test_skmultimodal_checks"](*param.values)
+                except SkipTest:  # a check that does not apply
+                    pass
 
             # The guide's registration test: its name does not clash with
             # the installed plugin's "maxpool" (no PluginWarning).

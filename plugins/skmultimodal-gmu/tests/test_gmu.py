@@ -8,7 +8,7 @@ from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from skmultimodal_gmu import GatedMultimodalUnit, gmu_forward
 
-from skmultimodal.fusion import FusionMethod
+from skmultimodal.utils.estimator_checks import parametrize_with_checks
 
 
 def _synthetic(n=120, seed=0, informative=0):
@@ -137,8 +137,10 @@ def test_clear_errors():
         gmu.transform(blocks[:1])
 
 
-def test_satisfies_fusion_interface():
-    from skmultimodal.plugins._interfaces import validate_fusion_method
-
-    assert issubclass(GatedMultimodalUnit, FusionMethod)
-    validate_fusion_method(GatedMultimodalUnit)
+@parametrize_with_checks(
+    [GatedMultimodalUnit(n_components=2, max_iter=20, random_state=0)]
+)
+def test_skmultimodal_plugin_checks(estimator, check):
+    # skmultimodal's checks for fusion methods: the registration interface,
+    # the block contract, and scikit-learn's checks inside ModalityFusion
+    check(estimator)

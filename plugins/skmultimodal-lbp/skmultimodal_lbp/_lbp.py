@@ -73,12 +73,13 @@ class LBPFeatures(ImageExtractor):
         Cells per column and per row; one histogram per cell.
     size : tuple of (int, int), default=(64, 64)
         Every image is resized to ``(height, width)`` first.
-    on_error : {"raise", "blank"}, default="raise"
+    on_error : {"raise", "blank", "missing"}, default="raise"
         An unreadable item raises :class:`skmultimodal.image.ImageDecodeError`
-        naming the row and the source, or (``"blank"``) is replaced by a
-        blank white image with one :class:`skmultimodal.image.ImageWarning`;
-        inside :class:`skmultimodal.fusion.ModalityFusion` such rows get the
-        composite's missing-value policy instead.
+        naming the row and the source, is replaced by a blank white image
+        (``"blank"``), or gives a row of NaN (``"missing"``), with one
+        :class:`skmultimodal.image.ImageWarning` in both cases;
+        :class:`skmultimodal.fusion.ModalityFusion` treats a row of NaN as a
+        missing image under its missing-value policy.
     n_jobs : int, default=None
         joblib workers used to read, resize and describe the images.
     verbose : int, default=0

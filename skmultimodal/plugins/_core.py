@@ -1,0 +1,445 @@
+"""Registries of named classes, filled through pluggy hooks.
+
+Nothing runs at import. The first :func:`get_registry` registers the built-in
+plugin modules (each declares a :class:`RegistryKind` and its hookspec), then
+the entry points, each on its own, and calls each hook once per plugin.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import re
+import threading
+import traceback
+import warnings
+from collections.abc import Callable
+from functools import partial
+from importlib import metadata
+from typing import Any, NamedTuple, Protocol
+
+import pluggy
+
+__all__ = [
+    "DISABLE_AUTOLOAD_ENV",
+    "DISABLE_PLUGINS_ENV",
+    "DuplicateNameError",
+    "PluginFailure",
+    "PluginInterfaceError",
+    "PluginManager",
+    "PluginWarning",
+    "RegisterCallback",
+    "Registry",
+    "RegistryEntry",
+    "RegistryKind",
+    "autoload_disabled",
+    "disable_plugins",
+    "get_plugin_manager",
+    "get_registry",
+    "hookimpl",
+    "hookspec",
+    "list_plugins",
+    "register_plugin",
+    "unregister_plugin",
+]
+GROUP = "skmultimodal"  # pluggy's project name and the entry-point group
+hookspec = pluggy.HookspecMarker(GROUP)
+hookimpl = pluggy.HookimplMarker(GROUP)
+DISABLE_AUTOLOAD_ENV = "SKMULTIMODAL_DISABLE_PLUGIN_AUTOLOAD"
+DISABLE_PLUGINS_ENV = "SKMULTIMODAL_DISABLE_PLUGINS"
+_REPORTER = "_SKMULTIMODAL_PLUGINS_REPORTED_BY"  # pid of the process that warns
+BUILTINS = [f"skmultimodal.{p}._plugin" for p in ("image", "text", "fusion")]
+_OUTCOME = {  # what a problem cost the plugin, for its warning
+    "skipped": " was skipped: {}",
+    "failed": ": {}; its other hooks, and what this hook registered before "
+    "failing, are kept",
+    "refused": ": {}; its other registrations are kept",
+}
+
+
+class PluginWarning(UserWarning):
+    """A plugin was skipped, a hook failed or a registration was refused."""
+
+
+class PluginInterfaceError(TypeError):
+    """A registered object does not satisfy the interface of its kind."""
+
+
+class DuplicateNameError(ValueError):
+    """Two providers registered the same name for the same kind."""
+
+
+class RegisterCallback(Protocol):
+    """``register(name, cls)``, the one argument of every hook."""
+
+    def __call__(self, name: str, obj: Any) -> None: ...
+
+
+class RegistryKind(NamedTuple):
+    """A registry, declared as ``KIND`` by a package's built-in plugin module:
+    ``validate(cls)`` raises :class:`PluginInterfaceError`, an instance given
+    instead of a name must be a ``base``, ``label`` names the kind."""
+
+    name: str
+    hookspec: Callable[..., None]
+    validate: Callable[[Any], None]
+    label: str
+    base: type = object
+
+
+class RegistryEntry(NamedTuple):
+    """A registered ``name`` of ``kind``: the class ``obj`` and its provider."""
+
+    name: str
+    kind: str
+    obj: Any
+    plugin: str
+    distribution: str
+    version: str
+
+
+class PluginFailure(NamedTuple):
+    """A ``"skipped"`` or ``"disabled"`` plugin, a ``"failed"`` hook, or a
+    ``"refused"`` registration (``name``, ``kind``), with its traceback."""
+
+    plugin: str
+    distribution: str
+    version: str
+    reason: str
+    name: str | None = None
+    kind: str | None = None
+    status: str = "skipped"
+    traceback: str = ""
+
+
+class Registry:
+    """The names of one kind and the classes registered under them."""
+
+    def __init__(self, kind: RegistryKind) -> None:
+        self.kind, self.label, self.spec = kind.name, kind.label, kind
+        self.validate = kind.validate  # raises PluginInterfaceError
+        self._entries: dict[str, RegistryEntry] = {}
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+
+    def names(self) -> list[str]:
+        return sorted(self._entries)
+
+    def entries(self) -> list[RegistryEntry]:
+        return [self._entries[n] for n in self.names()]
+
+    def entry(self, name: str) -> RegistryEntry:
+        """The entry of ``name``; a ValueError lists the registered names."""
+        if isinstance(name, str) and name in self._entries:
+            return self._entries[name]
+        raise ValueError(
+            f"Unknown {self.label} {name!r}. Available {self.label}s (plugins "
+            f"included): {', '.join(self.names()) or 'none'}. See `skmultimodal "
+            "plugins` for what is installed and what was skipped."
+        )
+
+    def get(self, name: str) -> Any:
+        return self.entry(name).obj
+
+    def _add(self, new: RegistryEntry) -> None:
+        """Register ``new``; its name must be valid and free, its class pass
+        :attr:`validate`. The first provider of a name keeps it."""
+        name, old = new.name, self._entries.get(new.name)
+        if not (isinstance(name, str) and re.fullmatch(r"[a-z][a-z0-9_]*", name)):
+            raise PluginInterfaceError(
+                f"invalid name {name!r}: use lower-case letters, digits and "
+                "underscores, starting with a letter"
+            )
+        self.validate(new.obj)
+        if old is None:
+            self._entries[name] = new
+            return
+        how = f"To use {new.distribution}'s instead, " + (
+            f"unregister_plugin({old.plugin!r})."
+            if old.distribution == "<local>"
+            else f"disable {old.distribution}: {DISABLE_PLUGINS_ENV}="
+            f"{old.distribution} or `skmultimodal --disable-plugin {old.distribution}`."
+        )
+        if old.plugin.startswith("builtin:"):
+            how = "Built-in names cannot be replaced."
+        raise DuplicateNameError(
+            f"{self.label} name {name!r} is already registered by {old.distribution} "
+            f"{old.version} (plugin {old.plugin!r}); refused from {new.distribution} "
+            f"{new.version} (plugin {new.plugin!r}). The first provider keeps a name: "
+            "built-ins, then entry-point plugins in alphabetical order of "
+            f"distribution, then plugins registered by hand. {how}"
+        )
+
+    def create(self, method, params=None, *, instance_params=True):
+        """An unfitted estimator: the class of a registered name built with
+        ``params``, or a clone of an instance set to ``params`` (refused unless
+        ``instance_params``)."""
+        from sklearn.base import clone
+
+        params, base = dict(params or {}), self.spec.base
+        if isinstance(method, str):
+            cls = self.get(method)
+            valid = sorted(cls().get_params(deep=False))
+            if unknown := sorted(set(params) - set(valid)):
+                raise ValueError(
+                    f"method_params {unknown} are not valid for method {method!r} "
+                    f"({self.label} {cls.__name__}); valid parameters: {valid}"
+                )
+            return cls(**params)
+        if not (isinstance(method, base) and hasattr(method, "fit")):
+            raise TypeError(
+                f"method must be a registered {self.label} name or a "
+                f"{base.__name__} instance; got {type(method).__name__}"
+            )
+        if params and not instance_params:
+            raise ValueError(
+                "method_params is for a method given by name; set the parameters "
+                "of the instance passed as method instead"
+            )
+        return clone(method).set_params(**params)
+
+
+class PluginManager:
+    """Owns the pluggy manager and the registries; one per process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._pm = pluggy.PluginManager(GROUP)
+        self._kinds: dict[str, RegistryKind] = {}
+        self._who: dict[str, tuple[str, str]] = {}  # plugin: distribution, version
+        self._registries: dict[str, Registry] | None = None
+        self._failures: list[PluginFailure] = []
+        self._disabled_by_call: dict[str, str] = {}  # normalized name: source
+        self._warned: set[tuple[str, ...]] = set()
+
+    def _warn(self, key: tuple[str, ...], message: str) -> None:
+        reporter = os.environ.get(_REPORTER, str(os.getpid()))
+        worker = multiprocessing.parent_process() and reporter != str(os.getpid())
+        if key not in self._warned and not worker:  # else the parent reported it
+            warnings.warn(message, PluginWarning, stacklevel=5)
+        self._warned.add(key)
+
+    def _fail(self, plugin, reason, *, who=None, status="skipped", exc=None, **what):
+        dist, version = who or self._who[plugin]
+        tb = "".join(traceback.format_exception(exc)) if exc else ""
+        what.update(status=status, traceback=tb)
+        self._failures.append(PluginFailure(plugin, dist, version, reason, **what))
+        if status != "disabled":
+            who = f"skmultimodal plugin {plugin!r} from distribution {dist} {version}"
+            tip = " (traceback: `skmultimodal plugins --debug`)" if tb else ""
+            message = who.strip() + _OUTCOME[status].format(reason) + tip
+            self._warn((plugin, dist, reason), message)
+
+    def _disabled(self) -> dict[str, str]:
+        """The normalized names the user disabled, and how."""
+        env = os.environ.get(DISABLE_PLUGINS_ENV, "").split(",")
+        env = {_normalize(n): DISABLE_PLUGINS_ENV for n in env if n.strip()}
+        return {**env, **self._disabled_by_call}
+
+    def _block(self, plugin: str, who: tuple[str, str]) -> bool:
+        """Block ``plugin`` in pluggy (which drops it) if the user disabled it."""
+        disabled = self._disabled()
+        source = disabled.get(_normalize(plugin)) or disabled.get(_normalize(who[0]))
+        if source:
+            self._pm.set_blocked(plugin)
+            self._fail(plugin, f"disabled by {source}", who=who, status="disabled")
+            self._registries = None
+        return bool(source)
+
+    def _admit(self, name: str) -> bool:
+        """Keep a new plugin if it implements a hook and pluggy knows them all
+        (``check_pending``): else it forgot ``@hookimpl`` or made a typo."""
+        hooks = self._pm.get_hookcallers(self._pm.get_plugin(name)) or []
+        try:
+            self._pm.check_pending()
+            what = "" if hooks else "no skmultimodal hook"
+        except pluggy.PluginValidationError:
+            unknown = sorted(h.name for h in hooks if not h.has_spec())
+            what = f"unknown hook(s) {', '.join(unknown)}"
+        if what:
+            self._pm.unregister(name=name)
+            known = sorted(k.hookspec.__name__ for k in self._kinds.values())
+            self._fail(name, f"it implements {what}; known hooks: {', '.join(known)}")
+        return not what
+
+    def _load(self) -> None:
+        from skmultimodal import __version__
+
+        for modname in BUILTINS:
+            module = importlib.import_module(modname)
+            self._kinds[module.KIND.name] = module.KIND
+            self._pm.add_hookspecs(module)
+            self._who[f"builtin:{modname}"] = (GROUP, __version__)
+            self._pm.register(module, name=f"builtin:{modname}")
+        if autoload_disabled():
+            return
+        eps = metadata.entry_points(group=GROUP)
+        eps = sorted(eps, key=lambda ep: (ep.dist.name.lower(), ep.name))
+        for ep in eps:
+            who = (ep.dist.name, ep.dist.version)
+            if self._block(ep.name, who):
+                continue  # never imported
+            if self._pm.has_plugin(ep.name):
+                self._fail(ep.name, "its entry-point name is already used", who=who)
+                continue
+            self._who[ep.name] = who
+            try:  # pluggy loads and registers this entry point alone
+                self._pm.load_setuptools_entrypoints(GROUP, ep.name)
+            except Exception as exc:
+                why = f"import of {ep.value!r} failed: {type(exc).__name__}: {exc}"
+                self._fail(ep.name, why, exc=exc)
+            else:
+                self._admit(ep.name)
+        seen = {_normalize(n) for ep in eps for n in (ep.name, ep.dist.name)}
+        installed = ", ".join(f"{ep.name} ({ep.dist.name})" for ep in eps) or "none"
+        unmatched = "it matches no installed plugin (entry-point names and their "
+        unmatched += f"distributions: {installed})"
+        for name, source in self._disabled().items():
+            why = "built-in methods cannot be disabled" if name == GROUP else unmatched
+            if name not in seen:
+                self._warn((name,), f"{source} names {name!r}, ignored: {why}")
+
+    def _build(self) -> dict[str, Registry]:
+        registries = {name: Registry(kind) for name, kind in self._kinds.items()}
+        self._failures = [
+            f for f in self._failures if f.status in ("skipped", "disabled")
+        ]
+        plugins = {n: p for n, p in self._pm.list_name_plugin() if p is not None}
+        for kind in self._kinds.values():
+            hook = kind.hookspec.__name__
+            for name, plugin in plugins.items():
+                # pm.hook.<hook> of one plugin: for all, pluggy would stop at the
+                # first exception, and register() could not tell who called
+                others = [p for p in plugins.values() if p is not plugin]
+                call = self._pm.subset_hook_caller(hook, others)
+                try:
+                    call(register=partial(self._register, registries[kind.name], name))
+                except Exception as exc:
+                    why = f"hook {hook} raised {type(exc).__name__}: {exc}"
+                    self._fail(name, why, status="failed", exc=exc)
+        return registries
+
+    def _register(self, registry: Registry, plugin: str, name: str, obj: Any):
+        """``register(name, obj)`` of ``plugin``: a refusal is recorded, not
+        raised into the plugin."""
+        entry = RegistryEntry(name, registry.kind, obj, plugin, *self._who[plugin])
+        try:
+            registry._add(entry)
+        except (PluginInterfaceError, DuplicateNameError) as exc:
+            why = f"registration of {registry.label} {name!r} refused: {exc}"
+            what = dict(name=str(name), kind=registry.kind)
+            self._fail(plugin, why, status="refused", exc=exc, **what)
+
+    def registries(self) -> dict[str, Registry]:
+        """All registries by kind, loading the plugins on first use."""
+        with self._lock:
+            if not self._kinds:
+                os.environ.setdefault(_REPORTER, str(os.getpid()))
+                self._load()
+            if self._registries is None:
+                self._registries = self._build()
+            return self._registries
+
+    def failures(self) -> list[PluginFailure]:
+        """Every problem so far but the disabled plugins."""
+        self.registries()
+        return [f for f in self._failures if f.status != "disabled"]
+
+    def reset(self) -> None:
+        """Forget everything; the next use loads plugins (and warns) again."""
+        with self._lock:
+            self.__init__()
+
+
+_MANAGER = PluginManager()
+
+
+def _normalize(name: str) -> str:
+    """Distribution-name normalization (PEP 503): case and ``-_.`` runs."""
+    return re.sub(r"[-_.]+", "-", str(name)).strip().lower()
+
+
+def autoload_disabled() -> bool:
+    """Whether ``SKMULTIMODAL_DISABLE_PLUGIN_AUTOLOAD`` turns entry-point
+    loading off (read by :func:`skmultimodal.utils.env_flag`; a value that is
+    not a boolean warns and turns it off)."""
+    from skmultimodal.utils import env_flag
+
+    try:
+        return env_flag(DISABLE_AUTOLOAD_ENV)
+    except ValueError as exc:
+        warnings.warn(f"{exc}; entry-point plugins are not loaded", stacklevel=2)
+        return True
+
+
+def disable_plugins(*names: str, source: str = "disable_plugins()") -> None:
+    """Disable plugins by distribution or entry-point name, as listing them in
+    ``SKMULTIMODAL_DISABLE_PLUGINS`` (to which they are added, for worker
+    processes) or ``skmultimodal --disable-plugin`` do: an entry point is then
+    never imported, a loaded plugin is dropped, and pluggy blocks the name."""
+    names = tuple(n.strip() for n in names if n.strip())
+    current = [n for n in os.environ.get(DISABLE_PLUGINS_ENV, "").split(",") if n]
+    os.environ[DISABLE_PLUGINS_ENV] = ",".join(dict.fromkeys([*current, *names]))
+    with _MANAGER._lock:
+        _MANAGER._disabled_by_call.update({_normalize(n): source for n in names})
+        for plugin, obj in _MANAGER._pm.list_name_plugin():
+            if obj is not None and not plugin.startswith("builtin:"):
+                _MANAGER._block(plugin, _MANAGER._who[plugin])
+
+
+def get_plugin_manager() -> PluginManager:
+    """The process-wide :class:`PluginManager`."""
+    return _MANAGER
+
+
+def get_registry(kind: str) -> Registry:
+    """The :class:`Registry` of ``kind``, e.g. ``"fusion_method"``."""
+    if kind not in (registries := _MANAGER.registries()):
+        raise ValueError(f"Unknown registry kind {kind!r}; one of {sorted(registries)}")
+    return registries[kind]
+
+
+def register_plugin(plugin, name=None, *, distribution="<local>", version="") -> bool:
+    """Register an object with ``@hookimpl`` functions by hand as ``name``
+    (default: its ``__name__``) from ``distribution``; False when refused (a
+    :class:`PluginWarning` says why) or disabled."""
+    who = (distribution, version)
+    with _MANAGER._lock:
+        _MANAGER.registries()  # built-ins and entry points come first
+        name = name or getattr(plugin, "__name__", repr(plugin))
+        if _MANAGER._block(name, who):
+            return False
+        try:  # pluggy refuses a plugin or name already registered, or bad hooks
+            _MANAGER._pm.register(plugin, name=name)
+        except Exception as exc:
+            _MANAGER._fail(name, f"{type(exc).__name__}: {exc}", who=who, exc=exc)
+            return False
+        _MANAGER._who[name], _MANAGER._registries = who, None
+        return _MANAGER._admit(name)
+
+
+def unregister_plugin(plugin) -> None:
+    """Undo :func:`register_plugin`; ``plugin`` is the object or its name."""
+    with _MANAGER._lock:
+        obj = _MANAGER._pm.get_plugin(plugin) if isinstance(plugin, str) else plugin
+        if obj is None or not _MANAGER._pm.is_registered(obj):
+            raise ValueError(f"plugin {plugin!r} is not registered")
+        _MANAGER._pm.unregister(obj)
+        _MANAGER._registries = None
+
+
+def list_plugins(*, include_failures: bool = False) -> list[dict[str, Any]]:
+    """One dict per registered name (by kind and name): ``name``, ``kind``,
+    ``distribution``, ``version``, ``plugin``, ``status`` (``"registered"``),
+    ``reason`` and ``traceback`` (""); with ``include_failures``, then one per
+    :class:`PluginFailure` (the disabled plugins last)."""
+    entries = [e for r in _MANAGER.registries().values() for e in r.entries()]
+    ok = {"status": "registered", "reason": "", "traceback": ""}
+    rows = [
+        {**{k: v for k, v in e._asdict().items() if k != "obj"}, **ok}
+        for e in sorted(entries, key=lambda e: (e.kind, e.name))
+    ]
+    failures = sorted(_MANAGER._failures, key=lambda f: f.status == "disabled")
+    return rows + ([f._asdict() for f in failures] if include_failures else [])

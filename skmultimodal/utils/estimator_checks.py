@@ -1,0 +1,685 @@
+"""Checks that fusion methods and feature extractors honour skmultimodal's
+contract, for built-in methods and plugins alike.
+
+scikit-learn's ``parametrize_with_checks`` feeds an estimator random numeric
+tables: it checks nothing of a feature extractor that takes a column of
+images or texts, and nothing of a fusion method, which takes a list of
+blocks. These checks do, beside the scikit-learn checks that apply:
+
+- :func:`check_fusion_method` (and :func:`fusion_method_checks`): the
+  registration interface; fit/transform on a list of blocks; clone, pickling,
+  determinism, feature names; rows fused independently; blocks of different
+  lengths refused; the zero and mean rows that stand for missing modalities;
+  sparse blocks; then scikit-learn's full checks on a
+  :class:`~skmultimodal.fusion.ModalityFusion` that uses the method;
+- :func:`check_feature_extractor` (and :func:`feature_extractor_checks`):
+  the registration interface; scikit-learn's API checks; ragged images of
+  every supported kind (or texts); missing items; pickling and the rest of
+  :data:`NON_TABULAR_CHECKS`;
+- :func:`parametrize_with_checks`: the pytest decorator running them.
+
+A plugin package runs them in its own tests::
+
+    from skmultimodal.utils.estimator_checks import parametrize_with_checks
+
+    @parametrize_with_checks([MaxPoolFusion(n_components=2)])
+    def test_estimator_checks(estimator, check):
+        check(estimator)
+
+Examples
+--------
+>>> from skmultimodal.fusion.methods import ConcatFusion
+>>> from skmultimodal.utils.estimator_checks import check_fusion_method
+>>> check_fusion_method(ConcatFusion())  # raises AssertionError if one fails
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import pickle
+import warnings
+from functools import partial
+from unittest import SkipTest
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import BaseEstimator, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils import get_tags
+
+__all__ = [
+    "NON_TABULAR_CHECKS",
+    "check_estimator_class",
+    "check_feature_extractor",
+    "check_fusion_method",
+    "feature_extractor_checks",
+    "fusion_method_checks",
+    "parametrize_with_checks",
+]
+
+_REGISTRY = {
+    "fusion": "fusion_method",
+    "image": "image_features",
+    "text": "text_features",
+}
+
+
+# -- the registration interface ---------------------------------------------------
+def check_estimator_class(
+    cls,
+    *,
+    what="estimator",
+    required=("fit", "transform", "get_feature_names_out"),
+    interface=None,
+):
+    """Check that ``cls`` can be registered: a default-constructible
+    scikit-learn estimator class implementing ``required``.
+
+    Registries run it on every registration (through their kind's
+    validator); a method counts as missing when it is abstract or is the
+    placeholder defined by the class ``interface`` itself.
+
+    Parameters
+    ----------
+    cls : object
+        The class to check.
+    what : str, default="estimator"
+        How messages name it, e.g. ``"fusion method"``.
+    required : tuple of str, default=("fit", "transform", "get_feature_names_out")
+        Methods the class must implement.
+    interface : type, default=None
+        A base class whose placeholder methods do not count.
+
+    Raises
+    ------
+    skmultimodal.plugins.PluginInterfaceError
+        Naming the class and what is wrong with it.
+    """
+    from skmultimodal.plugins import PluginInterfaceError
+
+    if not inspect.isclass(cls):
+        raise PluginInterfaceError(f"{what} must be a class, got {type(cls).__name__}")
+    what = f"{what} {cls.__qualname__}"
+    if not issubclass(cls, BaseEstimator):
+        raise PluginInterfaceError(f"{what} must subclass sklearn.base.BaseEstimator")
+
+    def lacks(method):
+        attr = inspect.getattr_static(cls, method, None)
+        attr = getattr(attr, "__func__", attr)  # staticmethod, classmethod
+        stub = interface is not None and attr is vars(interface).get(method)
+        return not callable(attr) or getattr(attr, "__isabstractmethod__", 0) or stub
+
+    missing = [m for m in required if lacks(m)]
+    missing += sorted(set(getattr(cls, "__abstractmethods__", ())) - set(missing))
+    if missing:
+        raise PluginInterfaceError(
+            f"{what} lacks required method(s): {', '.join(missing)} (they must be "
+            "implemented by the class or one of its own bases, not inherited as "
+            "an interface stub)"
+        )
+    try:
+        instance = cls()
+    except Exception as exc:
+        raise PluginInterfaceError(
+            f"{what} cannot be constructed with default parameters: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+    try:  # what clone, set_params and GridSearchCV rely on
+        instance.get_params()
+    except Exception as exc:
+        raise PluginInterfaceError(
+            f"{what}: get_params() failed ({type(exc).__name__}: {exc}); __init__ "
+            "must store each keyword argument under its own name"
+        ) from exc
+
+
+def check_registry_interface(estimator, *, kind):
+    """The estimator's class passes the validator of the ``kind`` registry
+    (``"fusion"``, ``"image"`` or ``"text"``), as it would at registration."""
+    from skmultimodal.plugins import get_registry
+
+    get_registry(_REGISTRY[kind]).validate(type(estimator))
+
+
+# -- helpers --------------------------------------------------------------------------
+def _dense(Z):
+    if sparse.issparse(Z):
+        return Z.toarray()
+    if isinstance(Z, pd.DataFrame):
+        return Z.to_numpy()
+    return np.asarray(Z)
+
+
+def _equal(a, b, what="outputs"):
+    a, b = _dense(a), _dense(b)
+    assert a.shape == b.shape, f"{what} differ in shape: {a.shape} != {b.shape}"
+    if a.dtype == object:
+        assert all(np.array_equal(x, y) for x, y in zip(a.ravel(), b.ravel())), what
+    else:
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-9, err_msg=what)
+
+
+def _output(est, X):
+    if hasattr(est, "transform"):
+        return est.transform(X)
+    if hasattr(est, "predict_proba"):
+        return est.predict_proba(X)
+    return est.predict(X)
+
+
+def _raises(errors, func, *args, what):
+    try:
+        func(*args)
+    except errors:
+        return
+    raise AssertionError(f"{what}: expected {errors}, nothing was raised")
+
+
+def _same_input(a, b):
+    if isinstance(a, (pd.Series, pd.DataFrame)):
+        assert a.equals(b) or all(
+            np.array_equal(np.asarray(x), np.asarray(y))
+            for x, y in zip(np.ravel(a.to_numpy()), np.ravel(b.to_numpy()))
+        ), "the input was modified"
+        return
+    assert len(a) == len(b), "the input was modified"
+    for x, y in zip(a, b):
+        if isinstance(x, np.ndarray):
+            assert np.array_equal(x, y) and x.dtype == y.dtype, "the input was modified"
+        else:
+            assert x == y or (x != x and y != y), "the input was modified"
+
+
+def _name(check):
+    """``check_x`` or ``check_x(key=value)``, as scikit-learn names checks."""
+    if not isinstance(check, partial):
+        return check.__name__
+    shown = {k: v for k, v in check.keywords.items() if k in ("readonly_memmap",)}
+    kwargs = ",".join(f"{k}={v}" for k, v in shown.items())
+    return f"{_name(check.func)}({kwargs})" if kwargs else _name(check.func)
+
+
+# -- checks for estimators taking a column of images or texts -------------------------
+def check_clone_and_params(est, X, y):
+    """``clone`` keeps the parameters; ``set_params`` takes them back."""
+    params = est.get_params()
+    twin = clone(est)
+    assert twin.get_params().keys() == params.keys()
+    twin.set_params(**{k: v for k, v in params.items() if "__" not in k})
+    assert not any(k.endswith("_") and hasattr(twin, k) for k in vars(twin))
+
+
+def check_not_fitted_error(est, X, y):
+    """Using an unfitted estimator raises ``NotFittedError``."""
+    if not get_tags(est).requires_fit:
+        raise SkipTest("stateless estimator")
+    est = clone(est)
+    method = next(
+        m for m in ("transform", "predict_proba", "predict") if hasattr(est, m)
+    )
+    _raises(NotFittedError, getattr(est, method), X, what=f"unfitted {method}")
+
+
+def check_fit_does_not_mutate_input(est, X, y):
+    """Neither ``fit`` nor ``transform`` modifies ``X``."""
+    before = copy.deepcopy(X)
+    _output(clone(est).fit(X, y), X)
+    _same_input(X, before)
+
+
+def check_fit_idempotent(est, X, y):
+    """Fitting twice gives the same output."""
+    _equal(_output(clone(est).fit(X, y), X), _output(clone(est).fit(X, y), X))
+
+
+def check_fit_transform_equals_fit_then_transform(est, X, y):
+    """``fit_transform(X)`` is ``fit(X).transform(X)``."""
+    if not hasattr(est, "fit_transform"):
+        raise SkipTest("not a transformer")
+    if get_tags(est).non_deterministic:
+        raise SkipTest("non-deterministic estimator")
+    _equal(clone(est).fit_transform(X, y), clone(est).fit(X, y).transform(X))
+
+
+def check_pickle_round_trip(est, X, y):
+    """A fitted estimator gives the same output after pickling."""
+    est = clone(est).fit(X, y)
+    _equal(_output(est, X), _output(pickle.loads(pickle.dumps(est)), X))
+
+
+def check_n_samples_preserved(est, X, y):
+    """One output row per input item."""
+    assert _output(clone(est).fit(X, y), X).shape[0] == len(X)
+
+
+def check_feature_names_out(est, X, y):
+    """One unique feature name per output column."""
+    if not hasattr(est, "get_feature_names_out"):
+        raise SkipTest("no get_feature_names_out")
+    est = clone(est).fit(X, y)
+    out, names = est.transform(X), est.get_feature_names_out()
+    if out.ndim == 2:
+        assert len(names) == out.shape[1], "one feature name per output column"
+    assert len(set(names)) == len(names), "feature names must be unique"
+
+
+def check_set_output_pandas(est, X, y):
+    """``set_output(transform="pandas")`` names the columns by feature names."""
+    if not hasattr(est, "set_output") or not hasattr(est, "get_feature_names_out"):
+        raise SkipTest("no set_output")
+    plain = clone(est).fit(X, y).transform(X)
+    if sparse.issparse(plain):
+        raise SkipTest("sparse output cannot be a DataFrame")
+    est = clone(est).set_output(transform="pandas").fit(X, y)
+    out = est.transform(X)
+    if np.ndim(plain) == 1:  # one output column (e.g. cleaned texts)
+        assert isinstance(out, pd.Series)
+        assert [out.name] == list(est.get_feature_names_out())
+        _equal(out.to_numpy(), plain)
+        return
+    assert isinstance(out, pd.DataFrame)
+    assert list(out.columns) == list(est.get_feature_names_out())
+    _equal(out, plain)
+
+
+def check_n_jobs_equivalence(est, X, y):
+    """``n_jobs=2`` gives the same output as ``n_jobs=1``."""
+    if "n_jobs" not in est.get_params():
+        raise SkipTest("no n_jobs parameter")
+    a = _output(clone(est).set_params(n_jobs=1).fit(X, y), X)
+    _equal(a, _output(clone(est).set_params(n_jobs=2).fit(X, y), X))
+
+
+def check_empty_input_error(est, X, y):
+    """Fitting on no item raises a ValueError (unless nothing is learnt)."""
+    if not get_tags(est).requires_fit:
+        raise SkipTest("stateless estimator")
+    empty = X[:0] if hasattr(X, "iloc") else list(X)[:0]
+    _raises(ValueError, clone(est).fit, empty, y[:0], what="fit on no item")
+
+
+#: The checks for estimators taking a column of images or texts, each called
+#: as ``check(estimator, X, y)`` with sample data.
+NON_TABULAR_CHECKS = [
+    check_clone_and_params,
+    check_not_fitted_error,
+    check_fit_does_not_mutate_input,
+    check_fit_idempotent,
+    check_fit_transform_equals_fit_then_transform,
+    check_pickle_round_trip,
+    check_n_samples_preserved,
+    check_feature_names_out,
+    check_set_output_pandas,
+    check_n_jobs_equivalence,
+    check_empty_input_error,
+]
+
+
+def check_missing_items(est, X, y, *, kind):
+    """Missing items (None, NaN): a text extractor gets them as ``""`` through
+    :class:`~skmultimodal.text.TextFeatures`; an image extractor raises a
+    ValueError naming the row or, with ``on_error="blank"``, gives one row
+    each."""
+    X = list(X)
+    X[1] = None
+    if kind == "text":
+        from skmultimodal.text import TextFeatures
+
+        X[2] = np.nan
+        out = TextFeatures(method=clone(est)).fit(X, y).transform(X)
+        assert out.shape[0] == len(X), "one row per text, missing ones included"
+        return
+    try:
+        clone(est).fit(X, y).transform(X)
+    except ValueError as exc:
+        assert "row 1" in str(exc), f"the error must name the row (row 1): {exc}"
+    else:
+        raise AssertionError("a missing image must raise a ValueError naming it")
+    if "on_error" in est.get_params():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = clone(est).set_params(on_error="blank").fit(X, y).transform(X)
+        assert _dense(out).shape[0] == len(X) and np.isfinite(_dense(out)).all()
+
+
+def _sample_images():
+    """Ragged images of every supported kind, with a label each."""
+    rng = np.random.default_rng(0)
+    X = [
+        rng.integers(0, 256, (20, 17), dtype=np.uint8),  # gray
+        rng.integers(0, 256, (18, 22, 3), dtype=np.uint8),  # RGB
+        rng.integers(0, 256, (16, 16, 4), dtype=np.uint8),  # RGBA
+        rng.integers(0, 65536, (19, 21, 3), dtype=np.uint16),  # 16-bit
+        rng.random((24, 20, 1)).astype(np.float32),  # float gray, one channel
+        rng.random((17, 18, 3)),  # float64 RGB
+    ]
+    return X, np.array([0, 1, 0, 1, 0, 1])
+
+
+def _sample_texts():
+    X = pd.Series(
+        [
+            "The red Cat sat on the mat.",
+            "A blue dog ran 3 km, see https://example.org",
+            "Café crème: ﬁne FOOD!",
+            "red dog, blue cat",
+            "the cat and the dog",
+            "  spaced   out   text ",
+        ],
+        index=[f"doc{i}" for i in range(6)],
+        name="text",
+    )
+    return X, np.array([0, 1, 0, 1, 0, 1])
+
+
+def _kind(estimator):
+    tags = get_tags(estimator).input_tags
+    if tags.string:
+        return "text"
+    if tags.three_d_array:
+        return "image"
+    raise ValueError(
+        f"cannot tell whether {type(estimator).__name__} takes images or texts "
+        "from its input_tags (three_d_array or string); pass kind='image' or "
+        "kind='text'"
+    )
+
+
+def feature_extractor_checks(estimator, *, kind=None, X=None, y=None):
+    """The ``(estimator, check)`` pairs of :func:`check_feature_extractor`,
+    each run as ``check(estimator)``."""
+    from sklearn.utils import estimator_checks as sk
+
+    kind = kind or _kind(estimator)
+    if kind not in ("image", "text"):
+        raise ValueError(f"kind must be 'image' or 'text'; got {kind!r}")
+    if X is None:
+        X, y = _sample_images() if kind == "image" else _sample_texts()
+    y = np.arange(len(X)) % 2 if y is None else y
+    name = type(estimator).__name__
+    yield estimator, partial(check_registry_interface, kind=kind)
+    for check in (
+        sk.check_estimator_cloneable,
+        sk.check_estimator_repr,
+        sk.check_no_attributes_set_in_init,
+        sk.check_get_params_invariance,
+        sk.check_set_params,
+        sk.check_parameters_default_constructible,
+    ):
+        yield estimator, partial(check, name)
+    for check in NON_TABULAR_CHECKS:
+        yield estimator, partial(check, X=X, y=y)
+    yield estimator, partial(check_missing_items, X=X, y=y, kind=kind)
+
+
+def check_feature_extractor(
+    estimator, *, kind=None, X=None, y=None, expected_failed_checks=None
+):
+    """Run every check of an image or text feature extractor.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        Unfitted; it is cloned, never fitted in place.
+    kind : {"image", "text"}, default=None
+        What it takes; None reads it from its ``input_tags``
+        (``three_d_array``: images, ``string``: texts).
+    X, y : sequence of images or texts, and labels, default=None
+        Sample data; by default ragged images of every supported kind
+        (gray, RGB, RGBA, 16-bit, float) or a few texts.
+    expected_failed_checks : dict, default=None
+        ``{check name: reason}`` of checks not to run.
+
+    Raises
+    ------
+    AssertionError
+        Naming the first check that failed, with its cause chained.
+    """
+    _run(
+        feature_extractor_checks(estimator, kind=kind, X=X, y=y), expected_failed_checks
+    )
+
+
+# -- checks for fusion methods ------------------------------------------------------
+def _blocks(n=30, widths=(6, 4), seed=0):
+    rng = np.random.RandomState(seed)
+    blocks = [rng.normal(size=(n, w)) + rng.normal(size=w) for w in widths]
+    return blocks, np.arange(n) % 3
+
+
+def _names(blocks):
+    return [
+        np.array([f"m{i}__f{j}" for j in range(b.shape[1])], dtype=object)
+        for i, b in enumerate(blocks)
+    ]
+
+
+def check_fusion_fit_transform(method, blocks, y):
+    """``fit`` then ``transform`` on a list of blocks: one finite row per
+    sample, inputs untouched; unfitted, ``transform`` raises NotFittedError."""
+    _raises(NotFittedError, clone(method).transform, blocks, what="unfitted transform")
+    snapshot = [b.copy() for b in blocks]
+    Z = _dense(clone(method).fit(blocks, y).transform(blocks))
+    for b, s in zip(blocks, snapshot):
+        np.testing.assert_array_equal(b, s, err_msg="the blocks were modified")
+    assert Z.ndim == 2 and Z.shape[0] == len(y), f"{Z.shape} for {len(y)} samples"
+    assert np.isfinite(Z).all(), "non-finite fused values"
+
+
+def check_fusion_clone_and_params(method, blocks, y):
+    """``clone`` keeps the parameters; a clone fitted alike fuses alike."""
+    twin = clone(method)
+    assert twin.get_params() == method.get_params()
+    a = clone(method).fit(blocks, y).transform(blocks)
+    _equal(a, twin.fit(blocks, y).transform(blocks), "refitted clone")
+
+
+def check_fusion_fit_transform_consistent(method, blocks, y):
+    """``fit_transform`` is ``fit().transform()``; a method that overrides it
+    (e.g. out-of-fold scores) must at least be deterministic and alike in shape."""
+    Z = clone(method).fit(blocks, y).transform(blocks)
+    Z_fit = clone(method).fit_transform(blocks, y)
+    from skmultimodal.fusion import FusionMethod
+
+    own = type(method).fit_transform is not FusionMethod.fit_transform
+    if own:
+        _equal(Z_fit, clone(method).fit_transform(blocks, y), "repeated fit_transform")
+        assert _dense(Z_fit).shape == _dense(Z).shape
+    else:
+        _equal(Z_fit, Z, "fit_transform and fit().transform()")
+
+
+def check_fusion_pickle(method, blocks, y):
+    """A fitted method fuses alike after a pickle round trip."""
+    fitted = clone(method).fit(blocks, y)
+    loaded = pickle.loads(pickle.dumps(fitted))
+    _equal(loaded.transform(blocks), fitted.transform(blocks), "after pickling")
+
+
+def check_fusion_rows_independent(method, blocks, y):
+    """Rows are fused independently: a subset gives the same rows."""
+    fitted = clone(method).fit(blocks, y)
+    part = fitted.transform([b[:7] for b in blocks])
+    _equal(part, _dense(fitted.transform(blocks))[:7], "rows of a subset")
+
+
+def check_fusion_feature_names(method, blocks, y):
+    """One unique output name per fused column."""
+    fitted = clone(method).fit(blocks, y)
+    names = fitted.get_feature_names_out(_names(blocks))
+    assert len(names) == _dense(fitted.transform(blocks)).shape[1]
+    assert len(set(names)) == len(names), "feature names must be unique"
+
+
+def check_fusion_n_samples_consistency(method, blocks, y):
+    """Blocks with different numbers of rows are refused with a ValueError."""
+    bad = [blocks[0], blocks[1][:-3]]
+    _raises(
+        ValueError,
+        lambda: clone(method).fit(bad, y).transform(bad),
+        what="blocks of different lengths",
+    )
+
+
+def check_fusion_missing_rows(method, blocks, y):
+    """Inside :class:`~skmultimodal.fusion.ModalityFusion`, rows whose
+    modality is missing (``missing="zero"`` or ``"mean"``) fuse to finite
+    values, one row per sample."""
+    from skmultimodal.fusion import ModalityFusion
+
+    X = pd.DataFrame(np.hstack(blocks)).add_prefix("c")
+    X.iloc[:5, blocks[0].shape[1] :] = np.nan  # modality "b" missing in 5 rows
+    columns = [
+        list(X.columns[: blocks[0].shape[1]]),
+        list(X.columns[blocks[0].shape[1] :]),
+    ]
+    for missing in ("zero", "mean"):
+        fusion = ModalityFusion(
+            [("a", "passthrough", columns[0]), ("b", "passthrough", columns[1])],
+            method=clone(method),
+            missing=missing,
+        )
+        Z = _dense(fusion.fit_transform(X, y))
+        assert Z.shape[0] == len(y), f"missing={missing!r}: {Z.shape[0]} rows"
+        assert np.isfinite(Z).all(), f"missing={missing!r}: non-finite values"
+
+
+def check_fusion_sparse_blocks(method, blocks, y):
+    """With ``accepts_sparse``, a sparse block is fused like any other."""
+    if not getattr(method, "accepts_sparse", False):
+        raise SkipTest("accepts_sparse is False")
+    mixed = [blocks[0], sparse.csr_matrix(blocks[1])]
+    Z = _dense(clone(method).fit(mixed, y).transform(mixed))
+    assert Z.shape[0] == len(y) and np.isfinite(Z).all(), "sparse blocks"
+
+
+FUSION_CHECKS = [
+    check_fusion_fit_transform,
+    check_fusion_clone_and_params,
+    check_fusion_fit_transform_consistent,
+    check_fusion_pickle,
+    check_fusion_rows_independent,
+    check_fusion_feature_names,
+    check_fusion_n_samples_consistency,
+    check_fusion_missing_rows,
+    check_fusion_sparse_blocks,
+]
+
+
+def fusion_method_checks(method):
+    """The ``(estimator, check)`` pairs of :func:`check_fusion_method`, each
+    run as ``check(estimator)``; scikit-learn's checks get a
+    :class:`~skmultimodal.fusion.ModalityFusion` using the method."""
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.utils.estimator_checks import estimator_checks_generator
+
+    from skmultimodal.fusion import ModalityFusion
+
+    if "random_state" in method.get_params() and method.random_state is None:
+        method = clone(method).set_params(random_state=0)
+    blocks, y = _blocks()
+    yield method, partial(check_registry_interface, kind="fusion")
+    for check in FUSION_CHECKS:
+        yield method, partial(check, blocks=blocks, y=y)
+    fusion = ModalityFusion(
+        [("a", StandardScaler(), first_half), ("b", StandardScaler(), second_half)],
+        method=method,
+    )
+    yield from estimator_checks_generator(fusion, legacy=True)
+
+
+def check_fusion_method(method, *, expected_failed_checks=None):
+    """Run every check of a fusion method.
+
+    Parameters
+    ----------
+    method : FusionMethod instance
+        Unfitted; it is cloned, never fitted in place. A ``random_state``
+        left to None is set to 0.
+    expected_failed_checks : dict, default=None
+        ``{check name: reason}`` of checks not to run, e.g.
+        ``{"check_transformer_general": "fit_transform is out-of-fold"}``.
+
+    Raises
+    ------
+    AssertionError
+        Naming the first check that failed, with its cause chained.
+    """
+    _run(fusion_method_checks(method), expected_failed_checks)
+
+
+def first_half(X):
+    """Positions of the first half of X's columns (at least one): the first
+    modality of the ModalityFusion that scikit-learn's checks get."""
+    return list(range(max(1, X.shape[1] // 2)))
+
+
+def second_half(X):
+    """Positions of the second half of X's columns (all if only one)."""
+    n = X.shape[1]
+    return list(range(n // 2, n)) if n > 1 else [0]
+
+
+def _run(pairs, expected):
+    for estimator, check in pairs:
+        if _name(check) in (expected or {}):
+            continue
+        try:
+            check(estimator)
+        except SkipTest:
+            continue
+        except Exception as exc:
+            raise AssertionError(
+                f"{_name(check)} failed for {type(estimator).__name__}: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+
+
+def parametrize_with_checks(estimators, *, expected_failed_checks=None):
+    """A pytest decorator running the checks of fusion methods and image or
+    text feature extractors, as ``test(estimator, check)`` calling
+    ``check(estimator)``, like scikit-learn's decorator of the same name.
+
+    Parameters
+    ----------
+    estimators : list of estimator instances
+        :class:`~skmultimodal.fusion.FusionMethod` instances get
+        :func:`fusion_method_checks`, others :func:`feature_extractor_checks`
+        (their kind read from their ``input_tags``).
+    expected_failed_checks : callable, default=None
+        ``expected_failed_checks(estimator)`` gives ``{check name: reason}``
+        of checks marked as expected to fail (strict xfail).
+
+    Examples
+    --------
+    >>> from skmultimodal.fusion.methods import ConcatFusion
+    >>> @parametrize_with_checks([ConcatFusion()])
+    ... def test_estimator_checks(estimator, check):
+    ...     check(estimator)
+    """
+    import pytest
+
+    from skmultimodal.fusion import FusionMethod
+
+    params = []
+    for estimator in estimators:
+        expected = expected_failed_checks(estimator) if expected_failed_checks else {}
+        if isinstance(estimator, FusionMethod):
+            pairs = fusion_method_checks(estimator)
+        else:
+            pairs = feature_extractor_checks(estimator)
+        for est, check in pairs:
+            name = _name(check)
+            marks = (
+                [pytest.mark.xfail(reason=expected[name], strict=True)]
+                if name in expected
+                else []
+            )
+            params.append(
+                pytest.param(
+                    est, check, marks=marks, id=f"{type(estimator).__name__}-{name}"
+                )
+            )
+    return pytest.mark.parametrize("estimator, check", params)
