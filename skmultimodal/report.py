@@ -1,6 +1,11 @@
-"""The report folder written by ``skmultimodal evaluate``.
+"""What ``skmultimodal evaluate`` shows: the table and summary it prints,
+the ``--json`` document and the report folder; and the table of
+``skmultimodal plugins``.
 
-Files:
+The figures are drawn on :class:`matplotlib.figure.Figure` objects with the
+Agg canvas: the user's matplotlib backend and pyplot state are left alone.
+
+Files of the report folder:
 
 - ``metrics.json``: the ``--json`` document (with the best model) plus
   per-fold scores, macro-F1 spread, each model's fusion method, the best
@@ -25,7 +30,19 @@ from pathlib import Path
 
 from skmultimodal.utils import atomic_write
 
-__all__ = ["below_best_single_modality", "best_model", "write_report"]
+__all__ = [
+    "below_best_single_modality",
+    "best_model",
+    "format_plugins_table",
+    "format_summary",
+    "format_table",
+    "metrics_json",
+    "write_report",
+]
+
+#: Note on a fused model whose mean accuracy is below the best single-modality
+#: model's (table and report).
+BELOW_SINGLE_NOTE = "below the best single modality"
 
 
 def best_model(results):
@@ -51,19 +68,19 @@ def below_best_single_modality(results):
     return best, below
 
 
-def _pyplot():
-    import matplotlib
+def _figure(**kwargs):
+    """A Figure on the Agg canvas, outside pyplot (no global state)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    return plt
+    fig = Figure(**kwargs)
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def _png(fig):
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    _pyplot().close(fig)
     return buf.getvalue()
 
 
@@ -72,7 +89,6 @@ def confusion_figure(results, name):
     import numpy as np
     from sklearn.metrics import confusion_matrix
 
-    plt = _pyplot()
     labels = results["classes"]
     cm = confusion_matrix(
         results["y_true"], results["models"][name]["oof_pred"], labels=labels
@@ -80,7 +96,8 @@ def confusion_figure(results, name):
     norm = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
     n = len(labels)
     size = max(4.5, 0.6 * n + 2.5)
-    fig, ax = plt.subplots(figsize=(size + 1, size))
+    fig = _figure(figsize=(size + 1, size))
+    ax = fig.subplots()
     im = ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
     ax.set_xticks(range(n), [str(c) for c in labels], rotation=45, ha="right")
     ax.set_yticks(range(n), [str(c) for c in labels])
@@ -108,11 +125,11 @@ def contribution_figure(results):
     """PNG bytes: model accuracies and per-modality shares."""
     import numpy as np
 
-    plt = _pyplot()
     models = results["models"]
     contrib = {n: r["contribution"] for n, r in models.items() if r.get("contribution")}
     ncols = 2 if contrib else 1
-    fig, axes = plt.subplots(1, ncols, figsize=(6 * ncols, 4), squeeze=False)
+    fig = _figure(figsize=(6 * ncols, 4))
+    axes = fig.subplots(1, ncols, squeeze=False)
     ax = axes[0, 0]
     names = list(models)
     colors = {
@@ -159,13 +176,142 @@ def contribution_figure(results):
     return _png(fig)
 
 
+def metrics_json(results, dataset):
+    """The ``--json`` document (its schema is relied on downstream; keys are
+    only ever added)."""
+    return {
+        "dataset": dataset,
+        "n_samples": int(results["n_samples"]),
+        "n_classes": int(results["n_classes"]),
+        "cv": int(results["cv"]),
+        "models": {
+            name: {
+                "accuracy": r["accuracy"],
+                "accuracy_std": r["accuracy_std"],
+                "macro_f1": r["macro_f1"],
+                "fit_time": r["fit_time"],
+                "modalities": list(r["modalities"]),
+            }
+            for name, r in results["models"].items()
+        },
+        "best_model": best_model(results),
+    }
+
+
+def format_table(results):
+    """The evaluation table: one row per model (mean ± std over folds), with
+    the fusion method of each fused model and a note on the fused models
+    below the best single-modality model."""
+    _, below = below_best_single_modality(results)
+    header = ("model", "accuracy", "macro-F1", "fit time (s)", "modalities")
+    header += ("fusion",)
+    if below:
+        header += ("note",)
+    rows = [header]
+    for name, r in results["models"].items():
+        row = (
+            name,
+            f"{r['accuracy']:.3f} ± {r['accuracy_std']:.3f}",
+            f"{r['macro_f1']:.3f} ± {r['macro_f1_std']:.3f}",
+            f"{r['fit_time']:.2f}",
+            "+".join(r["modalities"]),
+            r.get("method") or "-",
+        )
+        if below:
+            row += (BELOW_SINGLE_NOTE if name in below else "",)
+        rows.append(row)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def format_summary(results):
+    """The lines printed after the table: the best model, and the fused
+    models below the best single-modality model."""
+    best = best_model(results)
+    r = results["models"][best]
+    lines = [f"best: {best} (accuracy {r['accuracy']:.3f} ± {r['accuracy_std']:.3f})"]
+    single, below = below_best_single_modality(results)
+    if below:
+        acc = results["models"][single]["accuracy"]
+        lines.append(
+            f"{BELOW_SINGLE_NOTE} ({single}, accuracy {acc:.3f}): {', '.join(below)}"
+        )
+    return "\n".join(lines)
+
+
+def format_plugins_table(rows=None, *, tracebacks=False):
+    """The table ``skmultimodal plugins`` prints: the registered names, then
+    the problems and the disabled plugins.
+
+    Parameters
+    ----------
+    rows : list of dict, default=None
+        Rows of :func:`skmultimodal.plugins.list_plugins`; by default all of
+        them, failures included.
+    tracebacks : bool, default=False
+        Print the traceback of each problem (``skmultimodal plugins --debug``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(format_plugins_table([dict(name="concat", kind="fusion_method",
+    ...     distribution="skmultimodal", version="1.0", plugin="builtin:x")]))
+    KIND           NAME    DISTRIBUTION  VERSION  PLUGIN
+    fusion_method  concat  skmultimodal  1.0      builtin:x
+    """
+    from skmultimodal.plugins import (
+        DISABLE_AUTOLOAD_ENV,
+        autoload_disabled,
+        list_plugins,
+    )
+
+    rows = list_plugins(include_failures=True) if rows is None else rows
+
+    def having(*statuses):
+        return [r for r in rows if r.get("status", "registered") in statuses]
+
+    keys = ("kind", "name", "distribution", "version", "plugin")
+    table = [[k.upper() for k in keys]]
+    table += [[str(r[k]) for k in keys] for r in having("registered")]
+    widths = [max(map(len, column)) for column in zip(*table)]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in table
+    ]
+    lines += [] if len(table) > 1 else ["(no methods registered)"]
+    problems = having("skipped", "failed", "refused")
+    hidden = not tracebacks and any(r.get("traceback") for r in problems)
+    for title, some, note in [
+        ("Problems", problems, "  (tracebacks: `skmultimodal plugins --debug`)"),
+        ("Disabled", having("disabled"), ""),
+    ]:
+        lines += ["", f"{title} ({len(some)}):"] if some else []
+        for r in some:
+            who = f"  {r['distribution']} {r['version']}".rstrip()
+            what = "plugin skipped: " if r["status"] == "skipped" else ""
+            lines.append(f"{who} (plugin {r['plugin']!r}): {what}{r['reason']}")
+            if tracebacks and r.get("traceback"):
+                lines += ["      " + t for t in r["traceback"].rstrip().splitlines()]
+        lines += [note] if note and hidden else []
+    if autoload_disabled():
+        note = f"Entry-point plugins are not loaded: {DISABLE_AUTOLOAD_ENV} is set."
+        lines += ["", note]
+    return "\n".join(lines)
+
+
 def _html(doc, figures, elapsed):
     rows = []
     best = doc["best_model"]
     below = doc.get("below_best_single_modality") or []
     for name, m in doc["models"].items():
         style = ' style="font-weight:bold"' if name == best else ""
-        note = "below the best single modality" if name in below else ""
+        note = BELOW_SINGLE_NOTE if name in below else ""
         rows.append(
             f"<tr{style}><td>{html.escape(name)}</td>"
             f"<td>{m['accuracy']:.3f} ± {m['accuracy_std']:.3f}</td>"
@@ -232,7 +378,10 @@ def write_report(output, results, *, dataset, elapsed=0.0, metrics=None):
     output : str or path-like
         Folder (created if needed; existing report files are replaced).
     results : dict
-        What :func:`skmultimodal.cli.run_evaluation` returns.
+        What ``skmultimodal evaluate``'s evaluation returns: the result of
+        :func:`skmultimodal.model_selection.compare_models` with each
+        model's ``modalities`` and fusion ``method``, and ``cv_kind`` and
+        ``skipped``.
     dataset : str
         Name shown in the report.
     elapsed : float, default=0.0
@@ -245,7 +394,6 @@ def write_report(output, results, *, dataset, elapsed=0.0, metrics=None):
     path : pathlib.Path
     """
     from skmultimodal import __version__
-    from skmultimodal.cli import metrics_json
 
     out = Path(output)
     if out.exists() and not out.is_dir():

@@ -123,7 +123,8 @@ def replaced(monkeypatch):
 @pytest.fixture(scope="module")
 def evaluation(tmp_path_factory):
     pytest.importorskip("matplotlib")
-    from skmultimodal.cli import load_table, run_evaluation
+    from skmultimodal.datasets._table import load_table
+    from skmultimodal.model_selection._models import run_evaluation
 
     csv = write_dataset(tmp_path_factory.mktemp("report_data"), n_per_class=4)
     X, y, _ = load_table(

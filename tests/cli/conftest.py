@@ -1,9 +1,15 @@
-"""Tiny on-disk CSV datasets for driving the command line."""
+"""Tiny on-disk CSV datasets for driving the command line, in-process
+(:func:`run_main`) or, where the process boundary matters, in a subprocess
+(:func:`run_cli`)."""
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
+from types import SimpleNamespace
 
 import cv2
 import numpy as np
@@ -84,4 +90,33 @@ def run_cli(*args, cwd=None, timeout=300):
         cwd=cwd,
         env=env,
         timeout=timeout,
+    )
+
+
+def run_main(*args):
+    """Run ``skmultimodal.cli.main(ARGS)`` in this process; return what
+    :func:`run_cli` returns: ``returncode``, ``stdout`` and ``stderr``.
+
+    Warnings are written to the captured standard error, as the command
+    line shows them."""
+    from skmultimodal import cli
+
+    out, err = io.StringIO(), io.StringIO()
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        err.write(warnings.formatwarning(message, category, filename, lineno))
+
+    with (
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+        warnings.catch_warnings(),
+    ):
+        warnings.simplefilter("default")
+        warnings.showwarning = show
+        try:
+            status = cli.main([str(a) for a in args])
+        except SystemExit as exc:  # argparse: --help, usage errors
+            status = exc.code
+    return SimpleNamespace(
+        returncode=status, stdout=out.getvalue(), stderr=err.getvalue()
     )

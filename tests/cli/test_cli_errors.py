@@ -11,6 +11,10 @@ import pandas as pd
 import pytest
 
 from skmultimodal import cli, persistence
+from skmultimodal.datasets import _bundled, _table
+from skmultimodal.model_selection import _models
+from skmultimodal.utils import _paths, _quiet
+from skmultimodal.utils._errors import is_bad_input
 
 from .conftest import CSV_ARGS, ROOT
 
@@ -23,9 +27,9 @@ def _fail_if_called(*args, **kwargs):
 def nothing_is_read(monkeypatch):
     """Reading the CSV or the model file fails the test: the options under
     test must be refused before any data is read (let alone fitted)."""
-    monkeypatch.setattr(cli, "load_table", _fail_if_called)
-    monkeypatch.setattr(cli, "_load_bundled", _fail_if_called)
-    monkeypatch.setattr(cli, "run_evaluation", _fail_if_called)
+    monkeypatch.setattr(_table, "load_table", _fail_if_called)
+    monkeypatch.setattr(_bundled, "load_bundled", _fail_if_called)
+    monkeypatch.setattr(_models, "run_evaluation", _fail_if_called)
     monkeypatch.setattr(persistence, "load_model", _fail_if_called)
 
 
@@ -112,26 +116,37 @@ def test_bad_outputs_are_refused_before_anything_is_read(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dir.json"]
 
 
-def test_model_suffixes_are_those_persistence_accepts(tmp_path):
+class _Reached(Exception):
+    """Raised where the CSV would be read: the output checks passed."""
+
+
+def _reach(*args, **kwargs):
+    raise _Reached
+
+
+def test_model_suffixes_are_those_persistence_accepts(tiny_csv, tmp_path, monkeypatch):
     from skmultimodal.persistence import _JOBLIB_SUFFIXES, _SKOPS_SUFFIXES
 
+    monkeypatch.setattr(_table, "load_table", _reach)
+    train = ["train", "--csv", str(tiny_csv), "--output"]
     for suffix in _JOBLIB_SUFFIXES + _SKOPS_SUFFIXES:
-        path = tmp_path / f"m{suffix}"
-        assert cli.check_model_output(path) == path
+        with pytest.raises(_Reached):
+            cli.main([*train, str(tmp_path / f"m{suffix}"), "--debug"])
     for suffix in _JOBLIB_SUFFIXES:  # a Keras model goes in a pickle
-        cli.check_model_output(tmp_path / f"m{suffix}", "attention")
+        with pytest.raises(_Reached):
+            argv = [*train, str(tmp_path / f"m{suffix}"), "--classifier", "attention"]
+            cli.main([*argv, "--debug"])
     with pytest.raises(cli.CLIError, match=r"--output.*\.joblib, \.pkl, \.pickle"):
-        cli.check_model_output(tmp_path / "m.zip")
+        cli.main([*train, str(tmp_path / "m.zip"), "--debug"])
 
 
 def test_json_may_go_in_the_report_folder_it_creates(tmp_path):
-    report = cli.check_output_dir(tmp_path / "report")
-    cli.check_output_file(
+    report = _paths.check_output_dir(tmp_path / "report")
+    _paths.check_output_file(
         report / "m.json", "--json", (".json",), also_ok=report.resolve()
     )
-    with pytest.raises(cli.CLIError, match="--json"):
-        cli.check_output_file(tmp_path / "other" / "m.json", "--json", (".json",))
-    assert cli.check_predictions_output("-") is None
+    with pytest.raises(ValueError, match="--json"):
+        _paths.check_output_file(tmp_path / "other" / "m.json", "--json", (".json",))
 
 
 # -------------------------------------------------------- 2. exit status --
@@ -151,14 +166,17 @@ def _edited(csv, name, **cells):
     return out
 
 
-def test_empty_image_cells_without_missing_exit_2(tiny_csv, tmp_path, capsys):
+@pytest.mark.parametrize("policy", [[], ["--missing", "raise"], ["--missing", "error"]])
+def test_empty_image_cells_without_missing_exit_2(tiny_csv, tmp_path, capsys, policy):
+    """The default policy, raise, also spelled error (its former name)."""
     holes = _edited(tiny_csv, "holes_train", picture=([2, 10], None))
     argv = ["train", "--csv", holes, *CSV_ARGS, "--output", tmp_path / "m.skops"]
-    status, line = _run(argv, capsys)
+    status, line = _run([*argv, *policy], capsys)
     assert status == cli.EXIT_USAGE
     # CSV lines: the header is line 1, so rows 2 and 10 are lines 4 and 12
     assert "modality 'image' (column 'picture') is empty in 2 row(s)" in line
     assert "lines 4 and 12" in line and "--missing zero, mean or indicator" in line
+    assert "with --missing raise every row needs every modality" in line
     assert not (tmp_path / "m.skops").exists()
 
 
@@ -191,7 +209,7 @@ def test_other_errors_exit_1(tiny_csv, tmp_path, monkeypatch, capsys):
     def boom(*args, **kwargs):
         raise RuntimeError("something broke")
 
-    monkeypatch.setattr(cli, "load_table", boom)
+    monkeypatch.setattr(_table, "load_table", boom)
     argv = ["train", "--csv", tiny_csv, "--output", tmp_path / "m.skops"]
     status, line = _run(argv, capsys)
     assert status == cli.EXIT_FAILURE and "something broke" in line
@@ -199,7 +217,7 @@ def test_other_errors_exit_1(tiny_csv, tmp_path, monkeypatch, capsys):
     def not_a_check(*args, **kwargs):
         raise ValueError("not raised by skmultimodal or scikit-learn")
 
-    monkeypatch.setattr(cli, "load_table", not_a_check)
+    monkeypatch.setattr(_table, "load_table", not_a_check)
     status, _ = _run(argv, capsys)
     assert status == cli.EXIT_FAILURE
 
@@ -225,19 +243,21 @@ def test_bad_input_rule(tmp_path):
             return exc
         raise AssertionError("no exception")
 
-    assert cli._is_bad_input(caught(namespace["check"], 1))
-    assert not cli._is_bad_input(caught(namespace["compute"], "x"))
-    assert not cli._is_bad_input(ValueError("never raised"))
-    assert cli._is_bad_input(persistence.ModelFileError("gone"))
-    assert not cli._is_bad_input(OSError(28, "No space left on device"))
+    assert is_bad_input(caught(namespace["check"], 1))
+    assert not is_bad_input(caught(namespace["compute"], "x"))
+    assert not is_bad_input(ValueError("never raised"))
+    assert is_bad_input(persistence.ModelFileError("gone"))
+    assert is_bad_input(cli.CLIError("bad option"), cli.CLIError)
+    assert not is_bad_input(cli.CLIError("bad option"))
+    assert not is_bad_input(OSError(28, "No space left on device"))
     from sklearn.utils import check_array
 
-    assert cli._is_bad_input(caught(check_array, [[float("nan")]]))
+    assert is_bad_input(caught(check_array, [[float("nan")]]))
 
 
 # ----------------------------------------------------- 3. CSV line numbers --
 def test_load_table_index_is_the_csv_line_number(tiny_csv):
-    X, y, groups = cli.load_table(
+    X, y, groups = _table.load_table(
         tiny_csv,
         image_column="picture",
         text_column="caption",
@@ -254,7 +274,7 @@ def test_evaluate_lists_every_missing_cell_before_cross_validation(
     holes = _edited(
         tiny_csv, "holes_evaluate_all", picture=([2, 10], None), caption=(20, None)
     )
-    monkeypatch.setattr(cli, "run_evaluation", _fail_if_called)
+    monkeypatch.setattr(_models, "run_evaluation", _fail_if_called)
     argv = ["evaluate", "--csv", holes, *CSV_ARGS, "--cv", "2", "--no-progress"]
     status, line = _run([*argv, "--output", tmp_path / "r"], capsys)
     assert status == cli.EXIT_USAGE
@@ -269,6 +289,7 @@ def test_evaluate_lists_every_missing_cell_before_cross_validation(
 
 
 # ------------------------------------------------------- 4. broken pipe --
+@pytest.mark.slow
 def test_broken_pipe_is_silent(tiny_csv, tmp_path):
     model = tmp_path / "model.skops"
     args = ["--csv", str(tiny_csv), *CSV_ARGS]
@@ -323,7 +344,7 @@ def test_tensorflow_logs_hidden_without_debug(tmp_path, no_tf_env, capsys):
     # numerics untouched: oneDNN stays as TensorFlow decides
     assert "TF_ENABLE_ONEDNN_OPTS" not in os.environ
     # the import hook lives only while main() runs
-    assert not any(isinstance(h, cli._QuietTensorFlowImport) for h in sys.meta_path)
+    assert not any(isinstance(h, _quiet.QuietTensorFlowImport) for h in sys.meta_path)
 
 
 def test_tensorflow_log_level_set_by_the_user_is_kept(
@@ -341,7 +362,7 @@ def test_tensorflow_logs_not_forced_with_debug(tmp_path, no_tf_env, monkeypatch,
         argv.append("--debug")
     else:
         monkeypatch.setenv("SKMULTIMODAL_DEBUG", "1")
-    with pytest.raises(cli.CLIError):
+    with pytest.raises(ValueError, match="no such file"):
         cli.main(argv)
     assert "TF_CPP_MIN_LOG_LEVEL" not in os.environ
 
@@ -370,6 +391,7 @@ def _import_tensorflow_in_main(*flags):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     importlib.util.find_spec("tensorflow") is None, reason="needs tensorflow"
 )
@@ -377,5 +399,5 @@ def test_tensorflow_import_in_a_command_is_quiet():
     proc = _import_tensorflow_in_main()
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "level 3\n"
-    for noise in cli.TF_IMPORT_NOISE:
+    for noise in _quiet.TF_IMPORT_NOISE:
         assert noise not in proc.stderr, proc.stderr

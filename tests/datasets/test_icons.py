@@ -102,12 +102,13 @@ def test_missing_package_raises_import_error(monkeypatch):
 
 def test_cli_lists_icons_and_evaluates_with_groups():
     from skmultimodal import cli
+    from skmultimodal.datasets._bundled import bundled_datasets, load_bundled
 
-    rows = {r["name"]: r for r in cli.bundled_datasets()}
+    rows = {r["name"]: r for r in bundled_datasets()}
     bunch = load_icons()
     assert rows["icons"]["n_samples"] == len(bunch.target)
     assert rows["icons"]["n_classes"] == len(bunch.target_names)
-    X, y, groups = cli._load_bundled("icons")
+    X, y, groups = load_bundled("icons")
     assert groups is not None and groups.equals(bunch.groups)
     args = cli.build_parser().parse_args(["evaluate", "--dataset", "icons"])
     assert args.dataset == "icons"

@@ -1,0 +1,218 @@
+"""Reading a CSV table of image paths, texts and labels, as the command line
+does: image paths resolved against the CSV's folder, rows labelled by their
+CSV line number, every problem refused with a one-line ValueError that names
+the file, the column and the lines."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+#: Line number of a CSV's first data row (the header is line 1): the index
+#: label :func:`load_table` gives row 0.
+FIRST_DATA_LINE = 2
+
+
+def _plain(v):
+    """A NumPy scalar as the Python value it holds (for messages)."""
+    return v.item() if hasattr(v, "item") else v
+
+
+def _read_csv(path):
+    import pandas as pd
+
+    path = Path(path)
+    if not path.exists():
+        raise ValueError(f"cannot read CSV {str(path)!r}: no such file")
+    if path.is_dir():
+        raise ValueError(f"cannot read CSV {str(path)!r}: it is a directory")
+    try:
+        df = pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"CSV {str(path)!r} is empty") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise ValueError(f"cannot parse CSV {str(path)!r}: {first}") from None
+    except OSError as exc:
+        raise ValueError(f"cannot read CSV {str(path)!r}: {exc.strerror}") from None
+    if len(df) == 0:
+        raise ValueError(f"CSV {str(path)!r} has a header but no rows")
+    return df
+
+
+def _check_columns(df, columns, csv_path):
+    missing = [c for c in columns if c is not None and c not in df.columns]
+    if missing:
+        available = ", ".join(map(str, df.columns))
+        what = "column" if len(missing) == 1 else "columns"
+        names = ", ".join(repr(c) for c in missing)
+        raise ValueError(
+            f"{what} {names} not found in {str(csv_path)!r}; "
+            f"available columns: {available}"
+        )
+
+
+def _resolve_images(
+    series, base_dir, column, allow_absent=False, absent_as_missing=False
+):
+    """Image paths relative to the CSV's folder -> absolute paths; every
+    non-empty path must exist unless ``allow_absent`` (the model's missing
+    policy then treats an absent file as a missing image) or
+    ``absent_as_missing`` (an absent file becomes an empty cell here, with a
+    warning on standard error)."""
+    from skmultimodal.utils import is_missing
+
+    resolved = []
+    absent = []
+    for idx, value in series.items():
+        if is_missing(value):
+            resolved.append(None)
+            continue
+        p = Path(str(value)).expanduser()
+        if not p.is_absolute():
+            p = base_dir / p
+        if not p.is_file():
+            absent.append((idx, str(value), p, len(resolved)))
+        resolved.append(str(p))
+    if not absent:
+        return resolved
+    idx, value, p, _ = absent[0]
+    more = f" (and {len(absent) - 1} more)" if len(absent) > 1 else ""
+    if absent_as_missing:
+        for *_, position in absent:
+            resolved[position] = None
+        print(
+            f"skmultimodal: warning: image file not found on line {idx!r} of "
+            f"column {column!r}: {value!r}{more}; treated as a missing image",
+            file=sys.stderr,
+        )
+        return resolved
+    if not allow_absent:
+        raise ValueError(
+            f"image file not found on line {idx!r} of column {column!r}: "
+            f"{value!r} (looked for {str(p)!r}){more}; --missing mean treats "
+            "it as a missing image"
+        )
+    return resolved
+
+
+def _check_text_column(series, column, csv_path):
+    """A column read as numbers (every non-empty cell numeric, so pandas
+    parsed it as such) is not text: most likely the wrong ``--text-column``."""
+    import pandas as pd
+
+    if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
+        return
+    present = series[series.notna()]
+    if present.empty:
+        return  # every cell empty: the missing-modality policy decides
+    line, value = present.index[0], present.iloc[0]
+    raise ValueError(
+        f"text column {column!r} of {str(csv_path)!r} holds numbers, not "
+        f"texts (line {_plain(line)}: {_plain(value)!r}); pass the "
+        "column of texts with --text-column"
+    )
+
+
+def _check_target(y, target, csv_path):
+    import pandas as pd
+
+    if y.isna().any():
+        row = y.index[y.isna()][0]
+        raise ValueError(
+            f"target column {target!r} is empty on line {row!r} of "
+            f"{str(csv_path)!r}; every row needs a label"
+        )
+    classes = pd.unique(y)
+    if len(classes) < 2:
+        raise ValueError(
+            f"target column {target!r} has a single class ({classes[0]!r}); "
+            "a classifier needs at least 2 classes"
+        )
+
+
+def load_table(
+    csv,
+    *,
+    image_column,
+    text_column,
+    target=None,
+    group_column=None,
+    allow_absent_images=False,
+    absent_images_as_missing=False,
+):
+    """Read a CSV of image paths, texts and labels.
+
+    Returns ``(X, y, groups)``: X a DataFrame with columns ``image`` and/or
+    ``text`` (image paths made absolute, relative ones resolved against the
+    CSV's folder), y a Series or None, groups a Series or None. Their index
+    is the CSV line number of each row (the header is line 1, the first row
+    line 2; blank lines and line breaks inside quoted fields are not
+    counted), so messages citing index labels point into the file. An image
+    file that does not exist is an error unless ``allow_absent_images`` (the
+    path is kept; the model's image extractors report it) or
+    ``absent_images_as_missing`` (the cell is emptied, with a warning).
+    Every problem is a ValueError naming the file, column and line.
+    """
+    import pandas as pd
+
+    csv = Path(csv)
+    df = _read_csv(csv)
+    df.index = df.index + FIRST_DATA_LINE  # index labels are CSV line numbers
+    _check_columns(df, [image_column, text_column, target, group_column], csv)
+    X = pd.DataFrame(index=df.index)
+    if image_column is not None:
+        X["image"] = _resolve_images(
+            df[image_column],
+            csv.resolve().parent,
+            image_column,
+            allow_absent_images,
+            absent_images_as_missing,
+        )
+    if text_column is not None:
+        _check_text_column(df[text_column], text_column, csv)
+        X["text"] = df[text_column].astype(object)
+    y = groups = None
+    if target is not None:
+        y = df[target]
+        _check_target(y, target, csv)
+    if group_column is not None:
+        groups = df[group_column]
+    return X, y, groups
+
+
+def _lines_text(lines, limit=50):
+    """``"lines 3, 7 and 12"`` (at most ``limit`` shown, then a count)."""
+    shown = [str(v) for v in lines[:limit]]
+    if len(lines) > limit:
+        return f"lines {', '.join(shown)} and {len(lines) - limit} more"
+    if len(shown) == 1:
+        return f"line {shown[0]}"
+    return f"lines {', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def check_no_missing(X, modalities, columns, csv_path, option="--missing"):
+    """Refuse, before anything is fitted, rows whose ``modalities`` cell is
+    empty (the ``raise`` policy), listing every such CSV line of the table.
+
+    ``columns`` maps a modality to its CSV column name (for the message).
+    """
+    from skmultimodal.utils import is_missing
+
+    problems = []
+    for name in modalities:
+        if name not in X.columns:
+            continue
+        mask = X[name].map(is_missing).to_numpy(dtype=bool)
+        if mask.any():
+            lines = [_plain(v) for v in X.index[mask]]
+            problems.append(
+                f"modality {name!r} (column {columns.get(name, name)!r}) is empty "
+                f"in {len(lines)} row(s), on {_lines_text(lines)}"
+            )
+    if problems:
+        raise ValueError(
+            f"{'; '.join(problems)} of {str(csv_path)!r}; with {option} raise "
+            f"every row needs every modality: pass {option} zero, mean or "
+            "indicator to fill missing modalities, or drop those rows"
+        )

@@ -1,0 +1,59 @@
+"""The missing-modality policies by name, and switching the policy of a
+fitted pipeline (``skmultimodal predict --missing``)."""
+
+#: Missing-modality policies of :class:`ModalityFusion`; ``"error"`` is
+#: another spelling of ``"raise"``.
+MISSING_POLICIES = ("raise", "zero", "mean", "indicator")
+MISSING_ALIASES = {"error": "raise"}
+
+
+def canonical_missing(policy):
+    """``policy`` with ``"error"`` spelled ``"raise"``."""
+    return MISSING_ALIASES.get(policy, policy)
+
+
+def pipeline_missing(policy):
+    """The spelling of ``policy`` that :class:`ModalityFusion` takes: the
+    ``"raise"`` policy is ``"raise"`` where it is accepted, else ``"error"``."""
+    from sklearn.utils._param_validation import make_constraint
+
+    from ._modality_fusion import ModalityFusion
+
+    policy = canonical_missing(policy)
+    if policy != "raise":
+        return policy
+    constraints = ModalityFusion._parameter_constraints["missing"]
+    if any(make_constraint(c).is_satisfied_by("raise") for c in constraints):
+        return "raise"
+    return "error"
+
+
+def trained_missing(estimator, default="raise"):
+    """The (canonical) policy of a fitted pipeline's ``fusion`` step, or
+    ``default`` for a model without one."""
+    steps = getattr(estimator, "named_steps", None)
+    if steps and "fusion" in steps:
+        return canonical_missing(steps["fusion"].missing)
+    return canonical_missing(default)
+
+
+def set_missing_policy(estimator, policy):
+    """Give a fitted pipeline's fusion step another missing-modality
+    policy. The fill values stay those fitted in training, and
+    ``"indicator"`` (extra presence columns the classifier is fitted on)
+    cannot be switched on or off: a ValueError says so, as it does for a
+    model that is not a pipeline with a ``fusion`` step."""
+    trained, policy = trained_missing(estimator, None), canonical_missing(policy)
+    if trained is None:
+        raise ValueError(
+            f"--missing {policy} needs a pipeline with a 'fusion' step; this "
+            f"model ({type(estimator).__name__}) keeps the policy it was "
+            "trained with"
+        )
+    if "indicator" in (policy, trained) and policy != trained:
+        raise ValueError(
+            f"--missing {policy}: the model was trained with --missing {trained}, "
+            "and 'indicator' adds presence columns the classifier is fitted on "
+            "(or without); train the model with the policy you need"
+        )
+    estimator.set_params(fusion__missing=pipeline_missing(policy))
