@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# benchmark smoke runs: subprocesses on real data
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 SECTIONS = [

@@ -37,6 +37,9 @@ for _m in MODULES:
 
 TABULAR = [e for e in INSTANCES if get_tags(e).input_tags.two_d_array]
 OTHER = [e for e in INSTANCES if not get_tags(e).input_tags.two_d_array]
+# the Keras estimators train networks in every check: the "slow" tier
+KERAS = [e for e in TABULAR if type(e).__module__.startswith("skmultimodal.models")]
+TABULAR = [e for e in TABULAR if e not in KERAS]
 
 
 def _expected_failed_checks(estimator):
@@ -86,6 +89,16 @@ def test_expected_failures_have_reasons():
 @parametrize_with_checks(TABULAR, expected_failed_checks=_expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
+
+
+@pytest.mark.slow
+@parametrize_with_checks(KERAS, expected_failed_checks=_expected_failed_checks)
+def test_sklearn_compatible_keras_estimator(estimator, check):
+    check(estimator)
+
+
+def test_keras_estimators_are_checked():
+    assert KERAS, "no Keras estimator among the instances"
 
 
 @pytest.mark.parametrize(

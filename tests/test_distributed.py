@@ -23,6 +23,9 @@ from skmultimodal.image import HOGFeatures  # noqa: E402
 from skmultimodal.text import TextFeatures  # noqa: E402
 from skmultimodal.utils import parallel_map  # noqa: E402
 
+# starts a Dask LocalCluster (worker processes)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

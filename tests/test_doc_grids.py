@@ -21,6 +21,9 @@ from tests._docs_runner import (
     documented_searches,
 )
 
+# fits every documented parameter grid
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {
     "README.md": None,

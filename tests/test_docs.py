@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# docs build (mkdocs) and example scripts in subprocesses
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -400,7 +400,7 @@ def test_text_estimators_na_markers_in_every_dtype(dtype, marker):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("marker", NA_MARKERS, ids=repr)
-@pytest.mark.parametrize("missing", ["error", "zero", "mean", "indicator"])
+@pytest.mark.parametrize("missing", ["raise", "zero", "mean", "indicator"])
 def test_fusion_na_markers_in_image_and_text_columns(dtype, marker, missing):
     rng = np.random.default_rng(0)
     texts = na_series(dtype, marker, SAMPLE_VALUES[dtype] * 2)
@@ -421,7 +421,7 @@ def test_fusion_na_markers_in_image_and_text_columns(dtype, marker, missing):
     out, err = call(lambda: fusion.fit_transform(X, y))
     assert_unchanged(before, X)
     strings = dtype in ("object", "string", "category")
-    if missing == "error" or not strings:
+    if missing == "raise" or not strings:
         assert err is not None
         assert re.search(r"row", str(err)), err
     else:
@@ -703,20 +703,20 @@ def test_composites_on_generated_tables(data, which, on_error):
     )
     before = copy.deepcopy(X)
     if which == "fusion":
-        missing = data.draw(st.sampled_from(["error", "zero", "mean", "indicator"]))
+        missing = data.draw(st.sampled_from(["raise", "zero", "mean", "indicator"]))
         est = _fusion("concat", on_error=on_error, missing=missing)
         out, err = call(lambda: est.fit_transform(X, y))
         if err is None:
             check_finite(out, n)
     elif which == "late":
-        missing = data.draw(st.sampled_from(["error", "skip"]))
+        missing = data.draw(st.sampled_from(["raise", "skip"]))
         est = _late(on_error=on_error, missing=missing)
         out, err = call(lambda: est.fit(X, y).predict_proba(X))
         if err is None:
             check_finite(out, n, 2)
             np.testing.assert_allclose(out.sum(axis=1), 1.0)
     else:
-        missing = data.draw(st.sampled_from(["error", "zero", "mean", "indicator"]))
+        missing = data.draw(st.sampled_from(["raise", "zero", "mean", "indicator"]))
         est = make_multimodal_pipeline(
             image_features="pixels", method="concat", missing=missing
         )
@@ -811,7 +811,7 @@ def csv_tables(draw, folder):
 
 
 @fuzz(10)
-@given(data=st.data(), missing=st.sampled_from(["error", "mean"]))
+@given(data=st.data(), missing=st.sampled_from(["raise", "mean"]))
 def test_cli_evaluate_on_generated_csv(data, missing):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -857,7 +857,7 @@ def test_cli_train_predict_on_generated_csv(data):
             assert stdout.splitlines()[0].startswith("prediction")
 
 
-@pytest.mark.parametrize("missing", ["error", "mean"])
+@pytest.mark.parametrize("missing", ["raise", "mean"])
 def test_cli_garbage_image_file(tmp_path, missing):
     rng = np.random.default_rng(0)
     rows = []
@@ -885,5 +885,5 @@ def test_cli_garbage_image_file(tmp_path, missing):
         ]
     )
     check_cli_result(status, stderr)
-    if missing == "error":
+    if missing == "raise":
         assert status != 0 and "img0.png" in stderr

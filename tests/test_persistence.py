@@ -63,6 +63,7 @@ def test_classical_round_trip_identical_predictions(data, tmp_path, method, suff
         assert type(fusion.block_layout_).__name__ == "BlockLayout"
 
 
+@pytest.mark.slow  # TensorFlow
 def test_keras_pipeline_round_trip(data, tmp_path):
     pytest.importorskip("scikeras", reason="the attention classifier needs keras")
     X, y = data

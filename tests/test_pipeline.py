@@ -100,6 +100,7 @@ def test_bad_classifier_and_method():
         make_multimodal_pipeline(classifier=42)
 
 
+@pytest.mark.slow  # imports TensorFlow
 def test_attention_classifier_gets_the_recommended_settings():
     pytest.importorskip("scikeras", reason="the attention classifier needs keras")
     pipe = make_multimodal_pipeline(classifier="attention", random_state=0)

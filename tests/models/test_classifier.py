@@ -24,6 +24,9 @@ from sklearn.pipeline import Pipeline
 
 from skmultimodal.models import MultimodalAttentionClassifier
 
+# TensorFlow/Keras models
+pytestmark = pytest.mark.slow
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TINY = dict(width=8, n_heads=2, epochs=2, batch_size=16)
 
