@@ -292,18 +292,6 @@ def make_multimodal_pipeline(
 
 def _method_instance(method, method_params):
     """``method`` (a name or an instance) configured with ``method_params``."""
-    from sklearn.base import clone
+    from skmultimodal.plugins import get_registry
 
-    if isinstance(method, str):
-        from skmultimodal.plugins import get_registry
-
-        cls = get_registry("fusion_method").get(method)
-        valid = cls().get_params(deep=False)
-        unknown = sorted(set(method_params) - set(valid))
-        if unknown:
-            raise ValueError(
-                f"method_params {unknown} are not parameters of fusion method "
-                f"{method!r}; valid parameters: {sorted(valid)}"
-            )
-        return cls(**method_params)
-    return clone(method).set_params(**method_params)
+    return get_registry("fusion_method").create(method, method_params)

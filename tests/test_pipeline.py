@@ -184,5 +184,5 @@ def test_method_params_build_a_configured_instance():
     method = pipe.named_steps["fusion"].method
     assert isinstance(method, ConcatFusion) and method.block_norm == "l2"
     assert pipe.get_params()["fusion__method__block_norm"] == "l2"
-    with pytest.raises(ValueError, match="not parameters of fusion method 'sum'"):
+    with pytest.raises(ValueError, match="are not valid for method 'sum'"):
         make_multimodal_pipeline(method="sum", method_params={"block_norm": "l2"})
