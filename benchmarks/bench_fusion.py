@@ -50,6 +50,7 @@ def _blocks(n, rng):
 
 def run(ctx: Context) -> Section:
     from skmultimodal.fusion import ModalityFusion
+    from skmultimodal.fusion.methods import ConcatFusion
 
     start = time.perf_counter()
     rng = np.random.default_rng(0)
@@ -65,8 +66,7 @@ def run(ctx: Context) -> Section:
     def fusion(blocks, block_norm):
         return ModalityFusion(
             [(name, Precomputed(b), col) for name, b, col in blocks],
-            method="concat",
-            method_params={"block_norm": block_norm},
+            method=ConcatFusion(block_norm=block_norm),
         ).fit(X)
 
     dense_blocks = [("image", image, "image"), ("pixels", pixels, "image")]
@@ -82,7 +82,7 @@ def run(ctx: Context) -> Section:
         compare(
             "dense: 1,764 + 256 float64 columns",
             (
-                '`ModalityFusion(method="concat", block_norm="none")`',
+                '`ModalityFusion(method=ConcatFusion(block_norm="none"))`',
                 lambda: dense.transform(X),
             ),
             ("`numpy.hstack`", lambda: np.hstack([image, pixels])),
@@ -93,7 +93,7 @@ def run(ctx: Context) -> Section:
         compare(
             "dense + sparse: 256 dense + 5,000 sparse (0.2 %) columns",
             (
-                '`ModalityFusion(method="concat", block_norm="none")`',
+                '`ModalityFusion(method=ConcatFusion(block_norm="none"))`',
                 lambda: sparse_f.transform(X),
             ),
             (
