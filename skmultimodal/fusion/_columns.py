@@ -156,6 +156,7 @@ class ColumnComposition(_BaseComposition):
         holds the positions of the other rows. Under ``policy="raise"`` a
         missing value raises a ValueError naming the modality and the rows.
         """
+        masks = {}  # branches reading the same column share its mask
         for name, estimator, column in self._branches(fitted):
             if X is None:
                 yield Branch(name, estimator, column)
@@ -163,7 +164,12 @@ class ColumnComposition(_BaseComposition):
             if callable(column):
                 column = column(X)
             data = select_column(X, column, name)
-            mask = missing_mask(data)
+            key = column if isinstance(column, str | int) else None
+            mask = masks.get(key) if key is not None else None
+            if mask is None:
+                mask = missing_mask(data)
+                if key is not None:
+                    masks[key] = mask
             if policy == "raise" and mask.any():
                 rows = describe_rows(np.flatnonzero(mask), index)
                 raise ValueError(
@@ -324,7 +330,12 @@ def all_nan_rows(out):
     out = np.asarray(out) if hasattr(out, "__array__") else None
     if out is None or out.ndim != 2 or out.shape[1] == 0 or out.dtype.kind not in "fc":
         return None
-    return np.isnan(out).all(axis=1)
+    # only a row whose first value is NaN can be all NaN: one pass over a
+    # column, then the candidate rows only
+    mask = np.isnan(out[:, 0])
+    if mask.any():
+        mask[mask] = np.isnan(out[mask]).all(axis=1)
+    return mask
 
 
 def _uses_positions(columns):
@@ -559,11 +570,9 @@ def _empty_strings(values, na):
     rest = values[keep]
     if len(rest) == 0:
         return empty
-    empty[keep] = np.fromiter(
-        (isinstance(v, (str, bytes)) and (not v or v.isspace()) for v in rest),
-        dtype=bool,
-        count=len(rest),
-    )
+    empty[keep] = [
+        v.isspace() or not v if isinstance(v, str | bytes) else False for v in rest
+    ]
     return empty
 
 
