@@ -40,6 +40,7 @@ ORDER = [
     "image",
     "text",
     "unreadable",
+    "backbones",
 ]
 # Modules whose results another module already puts on the page.
 COVERED = {

@@ -86,6 +86,7 @@ TRUSTED_TYPES = (
     "skmultimodal.image._features.PixelFeatures",
     "skmultimodal.image._features.ColorHistogram",
     "skmultimodal.image._union.ImageFeatureUnion",
+    "skmultimodal.image._keras.KerasFeatures",
     "skmultimodal.image._transformers.ImageReader",
     "skmultimodal.image._transformers.Grayscale",
     "skmultimodal.image._transformers.Resize",
@@ -94,6 +95,8 @@ TRUSTED_TYPES = (
     "skmultimodal.text._features.TextFeatures",
     "skmultimodal.text._cleaner.TextCleaner",
     "skmultimodal.text._sequencer.TextSequencer",
+    "skmultimodal.text._vectors.WordVectorFeatures",
+    "skmultimodal.text._keras_encoder.KerasTextEncoder",
     # scikit-learn helpers held by fitted pipelines
     "sklearn.utils._bunch.Bunch",
     "sklearn.feature_extraction.text.TfidfVectorizer",

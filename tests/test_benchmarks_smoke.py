@@ -26,6 +26,8 @@ SECTIONS = [
     "## Streaming featurization",
     "## Accuracy on the emoji data",
     "## Unreadable images as missing modalities",
+    "## Default image branch: decode once",
+    "## Pretrained image backbones",
 ]
 
 

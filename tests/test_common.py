@@ -37,9 +37,12 @@ for _m in MODULES:
 
 TABULAR = [e for e in INSTANCES if get_tags(e).input_tags.two_d_array]
 OTHER = [e for e in INSTANCES if not get_tags(e).input_tags.two_d_array]
-# the Keras estimators train networks in every check: the "slow" tier
-KERAS = [e for e in TABULAR if type(e).__module__.startswith("skmultimodal.models")]
+# estimators that run TensorFlow in every check: the "slow" tier
+_KERAS_MODULES = ("skmultimodal.models", "skmultimodal.image._keras")
+KERAS = [e for e in TABULAR if type(e).__module__.startswith(_KERAS_MODULES)]
 TABULAR = [e for e in TABULAR if e not in KERAS]
+KERAS_OTHER = [e for e in OTHER if type(e).__module__.startswith(_KERAS_MODULES)]
+OTHER = [e for e in OTHER if e not in KERAS_OTHER]
 
 
 def _expected_failed_checks(estimator):
@@ -76,7 +79,11 @@ def test_every_public_estimator_is_checked():
 def test_non_tabular_estimators_have_sample_data():
     # scikit-learn skips estimators whose input is not a 2-D table; each of
     # those must be covered by our own checks instead.
-    missing = [type(e).__name__ for e in OTHER if type(e).__name__ not in NON_TABULAR]
+    missing = [
+        type(e).__name__
+        for e in OTHER + KERAS_OTHER
+        if type(e).__name__ not in NON_TABULAR
+    ]
     assert not missing, missing
 
 
@@ -106,5 +113,13 @@ def test_keras_estimators_are_checked():
 )
 @pytest.mark.parametrize("check", NON_TABULAR_CHECKS, ids=lambda c: c.__name__)
 def test_non_tabular_estimator(estimator, check):
+    X, y = NON_TABULAR[type(estimator).__name__]()
+    check(estimator, X, y)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("estimator", KERAS_OTHER, ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize("check", NON_TABULAR_CHECKS, ids=lambda c: c.__name__)
+def test_non_tabular_keras_estimator(estimator, check):
     X, y = NON_TABULAR[type(estimator).__name__]()
     check(estimator, X, y)

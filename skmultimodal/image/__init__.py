@@ -18,6 +18,7 @@ from ._io import (
     to_rgb,
     to_uint8,
 )
+from ._keras import KerasFeatures
 from ._transformers import Binarize, Grayscale, ImageReader, Normalize, Resize
 from ._union import ImageFeatureUnion
 
@@ -32,6 +33,7 @@ __all__ = [
     "ImageFeatures",
     "ImageReader",
     "ImageWarning",
+    "KerasFeatures",
     "Normalize",
     "PixelFeatures",
     "Resize",

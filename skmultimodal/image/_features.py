@@ -441,7 +441,8 @@ class ImageFeatures(TransformerMixin, BaseEstimator):
     ----------
     method : str or transformer, default="hog"
         A name in the ``"image_features"`` registry (built in: ``"hog"``,
-        ``"pixels"``, ``"color_histogram"``; plugins add more, see
+        ``"pixels"``, ``"color_histogram"``, ``"keras"`` (a pretrained
+        backbone, :class:`KerasFeatures`); plugins add more, see
         ``skmultimodal.plugins.get_registry("image_features").names()``), or
         an extractor instance, whose parameters are then reachable as
         ``method__<param>`` (e.g. in a grid search).

@@ -39,9 +39,12 @@ KIND = RegistryKind(
 
 @hookimpl(specname="skmultimodal_register_image_features")
 def register_builtin_image_features(register):
-    """Register the built-in extractors: "hog", "pixels", "color_histogram"."""
+    """Register the built-in extractors: "hog", "pixels", "color_histogram",
+    "keras" (TensorFlow is imported only when a "keras" network is built)."""
     from ._features import ColorHistogram, HOGFeatures, PixelFeatures
+    from ._keras import KerasFeatures
 
     register("hog", HOGFeatures)
     register("pixels", PixelFeatures)
     register("color_histogram", ColorHistogram)
+    register("keras", KerasFeatures)

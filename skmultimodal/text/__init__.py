@@ -8,5 +8,13 @@ become ``""``; any other non-string value raises a ValueError naming the row.
 from ._cleaner import TextCleaner
 from ._features import TextFeatures
 from ._sequencer import TextSequencer
+from ._vectors import TextEmbeddingWarning, WordVectorFeatures, read_word_vectors
 
-__all__ = ["TextCleaner", "TextFeatures", "TextSequencer"]
+__all__ = [
+    "TextCleaner",
+    "TextEmbeddingWarning",
+    "TextFeatures",
+    "TextSequencer",
+    "WordVectorFeatures",
+    "read_word_vectors",
+]

@@ -59,7 +59,10 @@ class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
     Parameters
     ----------
     method : str or transformer instance, default="tfidf"
-        Registered name, or an estimator with ``fit`` and ``transform``
+        Registered name (built in: ``"tfidf"``, ``"count"``, ``"hashing"``,
+        ``"word_vectors"`` (:class:`WordVectorFeatures`) and
+        ``"keras_encoder"`` (a user's ``.keras`` text encoder); plugins add
+        more), or an estimator with ``fit`` and ``transform``
         taking a 1-D sequence of strings (it is cloned, never fitted in
         place; its parameters are searchable as ``method__<param>``).
     method_params : dict or None, default=None

@@ -38,11 +38,17 @@ KIND = RegistryKind(
 
 @hookimpl(specname="skmultimodal_register_text_features")
 def register_builtin_text_features(register):
-    """Register "tfidf", "count" and "hashing" (scikit-learn's vectorizers)."""
+    """Register "tfidf", "count" and "hashing" (scikit-learn's vectorizers),
+    "word_vectors" (pooled word-vector files) and "keras_encoder" (a user's
+    ``.keras`` text encoder)."""
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
     from ._features import HashingTextFeatures
+    from ._keras_encoder import KerasTextEncoder
+    from ._vectors import WordVectorFeatures
 
     register("tfidf", TfidfVectorizer)
     register("count", CountVectorizer)
     register("hashing", HashingTextFeatures)
+    register("word_vectors", WordVectorFeatures)
+    register("keras_encoder", KerasTextEncoder)

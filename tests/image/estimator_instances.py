@@ -10,6 +10,7 @@ from skmultimodal.image import (
     ImageFeatures,
     ImageFeatureUnion,
     ImageReader,
+    KerasFeatures,
     Normalize,
     PixelFeatures,
     Resize,
@@ -28,6 +29,8 @@ INSTANCES = [
     ColorHistogram(bins=4, color_space="hsv"),
     ImageFeatures(),
     ImageFeatures(method=PixelFeatures(size=(3, 3)), n_jobs=1),
+    # a random MobileNetV3Small at 32x32: built once per process (cached)
+    KerasFeatures(weights=None, input_size=(32, 32), random_state=0),
     ImageFeatureUnion(
         [
             ("hog", HOGFeatures(size=(16, 16))),
@@ -71,5 +74,6 @@ NON_TABULAR = {
         "ColorHistogram",
         "ImageFeatures",
         "ImageFeatureUnion",
+        "KerasFeatures",
     )
 }

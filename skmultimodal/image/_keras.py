@@ -1,0 +1,638 @@
+"""Features from a Keras image network: a ``keras.applications`` backbone
+(ImageNet weights, a local weights file or a seeded random initialization)
+or a user's ``.keras`` model file, cut at a layer and pooled.
+
+TensorFlow is imported only when a network is built (in ``fit``, or in the
+first ``transform`` after unpickling). The network is never stored on the
+estimator: it is looked up in a per-process cache keyed by the parameters,
+so pickles, ``clone`` and joblib workers carry no TensorFlow object.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import numbers
+import os
+import warnings
+from pathlib import Path
+
+import cv2
+import numpy as np
+from sklearn.base import _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from skmultimodal.utils import describe_failures, describe_row
+
+from ._base import ImageExtractor
+from ._io import (
+    ImageDecodeError,
+    ImageWarning,
+    ItemFunction,
+    _check_size,
+    _Failed,
+    _IndexedError,
+    image_column,
+    resize,
+    to_rgb,
+    to_uint8,
+)
+from ._transformers import _EXTRACTOR_PARAMS
+
+__all__ = ["KerasFeatures"]
+
+# Input sizes ``keras.applications`` models are built and trained at, where
+# not 224 x 224 (their own ``default_size``).
+_DEFAULT_SIZES = {
+    "InceptionV3": 299,
+    "InceptionResNetV2": 299,
+    "Xception": 299,
+    "NASNetLarge": 331,
+    "EfficientNetB1": 240,
+    "EfficientNetB2": 260,
+    "EfficientNetB3": 300,
+    "EfficientNetB4": 380,
+    "EfficientNetB5": 456,
+    "EfficientNetB6": 528,
+    "EfficientNetB7": 600,
+    "EfficientNetV2B1": 240,
+    "EfficientNetV2B2": 260,
+    "EfficientNetV2B3": 300,
+    "EfficientNetV2S": 384,
+    "EfficientNetV2M": 480,
+    "EfficientNetV2L": 480,
+}
+_MODEL_SUFFIXES = (".keras",)
+_POOLING = {"avg": "Average", "max": "Max"}
+
+
+def _is_model_file(model) -> bool:
+    return isinstance(model, os.PathLike) or str(model).endswith(_MODEL_SUFFIXES)
+
+
+def _application_names():
+    import keras
+
+    return sorted(
+        n for n in dir(keras.applications) if n[:1].isupper() and n[:1] != "_"
+    )
+
+
+def _application(name):
+    """``(constructor, family)``: e.g. ``(keras.applications.ResNet50,
+    "resnet")``, the family being the ``keras.applications`` module holding
+    its ``preprocess_input``."""
+    import difflib
+
+    import keras
+
+    fn = getattr(keras.applications, name, None) if name[:1].isupper() else None
+    if fn is None or not callable(fn):
+        close = difflib.get_close_matches(name, _application_names(), n=3)
+        hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+        raise ValueError(
+            f"model={name!r} is neither a keras.applications model nor a .keras "
+            f"file path.{hint} Known models: {', '.join(_application_names())}."
+        )
+    return fn, fn.__module__.rsplit(".", 1)[-1]
+
+
+def _preprocess_function(family):
+    """``keras.applications.<family>.preprocess_input``, looked up when used."""
+    import keras
+
+    module = getattr(keras.applications, family, None)
+    fn = getattr(module, "preprocess_input", None)
+    if fn is None:
+        known = sorted(
+            n
+            for n in dir(keras.applications)
+            if n[:1].islower()
+            and hasattr(getattr(keras.applications, n), "preprocess_input")
+        )
+        raise ValueError(
+            f"preprocessing={family!r} is not a keras.applications module with a "
+            f"preprocess_input; use 'auto', 'none' or one of {known}."
+        )
+    return fn
+
+
+def _sha256(path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _cache_folder() -> Path:
+    """Where ``keras.utils.get_file`` keeps the application weights."""
+    from keras.src.backend import config
+
+    home = os.path.expanduser(config.keras_home())
+    if not os.access(home, os.W_OK) and os.path.isdir(home):
+        home = os.path.join("/tmp", ".keras")  # Keras' own fallback
+    return Path(home) / "models"
+
+
+def _offline_error(model, exc):
+    """The one clear error for ImageNet weights neither cached nor
+    downloadable, or None when ``exc`` is not a failed download."""
+    message = str(exc)
+    prefix = "URL fetch failure on "
+    if not message.startswith(prefix):
+        return None
+    url, _, reason = message[len(prefix) :].partition(": ")
+    reason = reason.strip().removeprefix("None -- ")  # no errno
+    target = _cache_folder() / url.rsplit("/", 1)[-1]
+    return OSError(
+        f"the ImageNet weights of {model} (without its classification top) are "
+        f"not in Keras' cache and could not be downloaded ({reason.strip()}). "
+        f"Download {url} where there is network access and copy it to "
+        f"{target} (Keras' cache: $KERAS_HOME/models, by default "
+        "~/.keras/models); the file is then used without any network access. "
+        "Or pass weights=<path of a weights file>."
+    )
+
+
+def _pool(keras, tensor, pooling):
+    """The layer output as one vector per image: global average or max over
+    the spatial (or sequence) axes, or flattened (``pooling=None``)."""
+    rank = len(tensor.shape)
+    if rank == 2:
+        return tensor
+    if pooling is None:
+        return keras.layers.Flatten(name="features")(tensor)
+    kind = _POOLING[pooling]
+    if rank == 4:
+        return getattr(keras.layers, f"Global{kind}Pooling2D")(name="features")(tensor)
+    if rank == 3:
+        return getattr(keras.layers, f"Global{kind}Pooling1D")(name="features")(tensor)
+    raise ValueError(f"cannot pool a layer output of shape {tuple(tensor.shape)}")
+
+
+def _cut(keras, base, layer, pooling, what):
+    if layer is None:
+        output = base.outputs[0]
+    else:
+        try:
+            output = base.get_layer(layer).output
+        except ValueError:
+            names = [lyr.name for lyr in base.layers]
+            shown = ", ".join(map(repr, names[-8:]))
+            raise ValueError(
+                f"layer={layer!r} is not a layer of {what}; its {len(names)} "
+                f"layers end with {shown}."
+            ) from None
+    return keras.Model(base.inputs, _pool(keras, output, pooling))
+
+
+@functools.lru_cache(maxsize=4)
+def _network(model, weights, layer, pooling, size, seed, digests):
+    """The feature network for one parameter set, built once per process.
+
+    ``digests`` maps each file the network is built from to the SHA-256
+    recorded by ``fit``: a file changed since then is refused here.
+    """
+    import keras
+
+    for path, digest in digests:
+        if _sha256(path) != digest:
+            raise ValueError(
+                f"{path} changed since the extractor was fitted (its SHA-256 "
+                "differs): the features would not be the fitted ones. Refit "
+                "the extractor, or restore the file."
+            )
+    weights_file = weights if weights not in ("imagenet", None) else None
+    if _is_model_file(model):
+        try:
+            base = keras.saving.load_model(model, compile=False)
+        except Exception as exc:
+            raise ValueError(
+                f"cannot load the Keras model file {model}: {exc}"
+            ) from exc
+        what = f"the model in {model}"
+    else:
+        from skmultimodal.models._classifier import _seeded
+
+        fn, _ = _application(model)
+        built = "imagenet" if weights == "imagenet" else None
+        with _seeded(seed if built is None else None):
+            try:
+                base = fn(
+                    include_top=False,
+                    weights=built,
+                    input_shape=(size[0], size[1], 3),
+                )
+            except Exception as exc:
+                offline = _offline_error(model, exc) if built else None
+                if offline is not None:
+                    raise offline from None
+                raise ValueError(
+                    f"cannot build {model} with input_size={size}: {exc}"
+                ) from exc
+        what = model
+    if weights_file is not None:
+        # Keras loads a file that matches only in part with warnings and the
+        # unmatched layers left as initialized: refused here.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                base.load_weights(weights_file)
+            except Exception as exc:
+                raise ValueError(
+                    f"cannot load the weights file {weights_file} into {what}: {exc}"
+                ) from exc
+        partial = [w for w in caught if "freshly-initialized" in str(w.message)]
+        if partial:
+            raise ValueError(
+                f"cannot load the weights file {weights_file} into {what}: it "
+                f"does not match the network ({len(partial)} part(s) not found "
+                f"in the file, e.g. {str(partial[0].message)[:160]})."
+            )
+    network = _cut(keras, base, layer, pooling, what)
+    if len(network.output_shape) != 2 or network.output_shape[1] is None:
+        raise ValueError(
+            f"the output of {what} (layer={layer!r}) has shape "
+            f"{network.output_shape}, not a fixed-length vector per image; set "
+            "input_size or choose another layer."
+        )
+    return network
+
+
+class _ReadAndResize(ItemFunction):
+    """Per-item callable: read the item, RGB, resize to the network's input
+    size, ``uint8``. Carries only ``on_error`` and the size to the workers."""
+
+    def __init__(self, on_error, size):
+        super().__init__(on_error)
+        self.size = size
+
+    def process(self, img):
+        return to_uint8(to_rgb(resize(img, self.size, cv2.INTER_AREA)))
+
+
+class KerasFeatures(ImageExtractor):
+    __doc__ = f"""Features from a pretrained Keras image network (a backbone).
+
+    Each image is read (see :class:`ImageReader`), resized to the network's
+    input size, preprocessed as the network expects and passed through the
+    network, cut at ``layer`` and pooled into one vector. Images go through
+    in batches of ``batch_size``: a batch is decoded, run, and only its
+    features are kept, so memory does not grow with the number of images.
+    Registered as ``ImageFeatures(method="keras")``.
+
+    TensorFlow is imported when the network is first built, never by
+    ``import skmultimodal``.
+
+    Parameters
+    ----------
+    model : str or path-like, default="MobileNetV3Small"
+        A ``keras.applications`` model name (``"MobileNetV3Small"``,
+        ``"MobileNetV3Large"``, ``"EfficientNetV2B0"``, ``"ResNet50"``,
+        ``"ConvNeXtTiny"``, ...), built without its classification top, or
+        the path of a ``.keras`` model file (with the weights saved in it).
+
+    weights : "imagenet", None or path, default="imagenet"
+        For a ``keras.applications`` name: ``"imagenet"``, Keras' ImageNet
+        weights, read from Keras' cache (``$KERAS_HOME/models``, by default
+        ``~/.keras/models``) and downloaded there if absent (an
+        :class:`OSError` says which file to put where when that fails);
+        the path of a weights file (``.weights.h5``) of the same network
+        without its top; or None, a random initialization seeded by
+        ``random_state`` (for tests and benchmarks: the features mean
+        nothing). For a ``.keras`` file the weights saved in it are used,
+        replaced by those of a weights file when a path is given; None is
+        refused.
+
+    layer : str, default=None
+        Name of the layer whose output is the feature; None: the network's
+        last layer (for an application, the last one before the top).
+
+    pooling : {{"avg", "max"}} or None, default="avg"
+        Global average or max over the spatial (or sequence) axes of the
+        layer output; None flattens it. A layer that already outputs one
+        vector per image is used as is.
+
+    input_size : tuple of (int, int), default=None
+        ``(height, width)`` the images are resized to. None: the
+        application's own size (224 x 224 for most; 299 for Inception and
+        Xception, ...), or the fixed input size of the ``.keras`` model.
+
+    preprocessing : str, default="auto"
+        ``"auto"``: an application's own
+        ``keras.applications.<family>.preprocess_input``; for a ``.keras``
+        file, ``"none"``. ``"none"``: RGB values 0-255 as ``float32`` (the
+        networks that preprocess inside, like MobileNetV3, EfficientNet and
+        ConvNeXt, expect that). A ``keras.applications`` module name
+        (``"resnet"``, ``"mobilenet_v2"``, ...): that module's
+        ``preprocess_input``, e.g. for a fine-tuned ResNet saved as
+        ``.keras``.
+
+    batch_size : int, default=32
+        Images decoded and run through the network at once.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the random initialization when ``weights=None``; the seed
+        drawn is kept (``seed_``), so a pickled extractor rebuilds the very
+        same network.
+{_EXTRACTOR_PARAMS}
+
+    Attributes
+    ----------
+    n_features_out_ : int
+        Length of the feature vector (e.g. 576 for MobileNetV3Small).
+
+    input_size_ : tuple of (int, int)
+        The size the images are resized to.
+
+    seed_ : int or None
+        Seed of the random initialization (``weights=None``), else None.
+
+    file_digests_ : tuple of (str, str)
+        ``(path, SHA-256)`` of the ``.keras`` model and weights files the
+        network is built from: a file changed after ``fit`` is refused
+        rather than giving other features.
+
+    See Also
+    --------
+    ImageFeatures : choose the extractor by name (``method="keras"``).
+    ImageFeatureUnion : several extractors on one decoding of each image.
+
+    Notes
+    -----
+    ``n_jobs`` workers decode and resize the images of each batch; the
+    network runs in the calling process (TensorFlow uses the cores itself).
+
+    Pickling (and :func:`skmultimodal.persistence.save_model`, ``.joblib``
+    and ``.skops``) stores the parameters and the fitted attributes only:
+    no TensorFlow object. The network is rebuilt from them at the first
+    ``transform`` after loading (ImageNet weights from Keras' cache, files
+    from their paths, a random network from ``seed_``; Keras' seeded
+    initialization is reproducible within one Keras version) and cached per
+    process, so clones and refits with the same parameters share it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.image import KerasFeatures
+    >>> images = [np.zeros((40, 50, 3), np.uint8), np.full((30, 30), 200, np.uint8)]
+    >>> est = KerasFeatures(
+    ...     model="MobileNetV3Small", weights=None, input_size=(32, 32), random_state=0
+    ... )
+    >>> est.fit_transform(images).shape
+    (2, 576)
+    >>> est.get_feature_names_out()[:2].tolist()
+    ['mobilenetv3small_0', 'mobilenetv3small_1']
+    """
+
+    _parameter_constraints: dict = {
+        "model": [str, os.PathLike],
+        "weights": [str, os.PathLike, None],
+        "layer": [str, None],
+        "pooling": [StrOptions({"avg", "max"}), None],
+        "input_size": [tuple, None],
+        "preprocessing": [str],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        *,
+        model="MobileNetV3Small",
+        weights="imagenet",
+        layer=None,
+        pooling="avg",
+        input_size=None,
+        preprocessing="auto",
+        batch_size=32,
+        random_state=None,
+        on_error="raise",
+        n_jobs=None,
+        verbose=0,
+    ):
+        self.model = model
+        self.weights = weights
+        self.layer = layer
+        self.pooling = pooling
+        self.input_size = input_size
+        self.preprocessing = preprocessing
+        self.batch_size = batch_size
+        self.random_state = random_state
+        self.on_error = on_error
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    # ------------------------------------------------------------ fitting
+    def _resolve(self):
+        """Check the parameters without building anything: ``(model, weights,
+        size or None, family or None, digests)``."""
+        model, weights = self.model, self.weights
+        if self.input_size is not None:
+            _check_size(self.input_size, "input_size")
+        digests = []
+        if _is_model_file(model):
+            model = os.fspath(model)
+            if not os.path.isfile(model):
+                raise ValueError(f"model={model!r}: no such .keras model file.")
+            if weights is None:
+                raise ValueError(
+                    "weights=None re-initializes a keras.applications model; a "
+                    ".keras file keeps its saved weights: leave weights at its "
+                    "default or give a weights file path."
+                )
+            digests.append(model)
+            family = None
+        else:
+            _, family = _application(model)
+        if weights is not None and (
+            isinstance(weights, os.PathLike) or weights != "imagenet"
+        ):
+            weights = os.fspath(weights)
+            if not os.path.isfile(weights):
+                raise ValueError(
+                    f"weights={weights!r} is not 'imagenet', None or the path of "
+                    "an existing weights file."
+                )
+            digests.append(weights)
+        elif _is_model_file(model):
+            weights = None  # the weights saved in the file
+        preprocessing = self.preprocessing
+        if preprocessing == "auto":
+            preprocessing = family or "none"
+        if preprocessing != "none":
+            _preprocess_function(preprocessing)
+        return model, weights, family, preprocessing, digests
+
+    def _check_params(self):
+        model, weights, family, _, digests = self._resolve()
+        self._file_digests = tuple((p, _sha256(p)) for p in digests)
+        size = self.input_size
+        if size is None and family is not None:
+            side = _DEFAULT_SIZES.get(model, 224)
+            size = (side, side)
+        self._size = size
+        network = self._build()
+        if size is None:  # a .keras file: its own input size
+            shape = tuple(network.input_shape)
+            if len(shape) != 4 or None in shape[1:3]:
+                raise ValueError(
+                    f"the model in {model} takes inputs of shape {shape}, with no "
+                    "fixed height and width: set input_size=(height, width)."
+                )
+            self._size = (int(shape[1]), int(shape[2]))
+        return int(network.output_shape[1])
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Check the parameters, build the network (or find it built) and
+        check that ``X`` is a non-empty column of images.
+
+        No image is read: the features are fixed functions of each image.
+
+        Parameters
+        ----------
+        X : column of images
+            Paths, encoded bytes or arrays (see :class:`ImageReader`).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted extractor.
+        """
+        image_column(X)
+        self._seed = None
+        if self.weights is None:
+            rng = check_random_state(self.random_state)
+            self._seed = int(rng.randint(np.iinfo(np.int32).max))
+        n_features = self._check_params()
+        self.seed_ = self._seed
+        self.file_digests_ = self._file_digests
+        self.input_size_ = self._size
+        self.n_features_out_ = n_features
+        del self._seed, self._file_digests, self._size
+        return self
+
+    def _build(self):
+        model, weights, _, _, _ = self._resolve()
+        size = getattr(self, "_size", None) or getattr(self, "input_size_", None)
+        seed = getattr(self, "_seed", getattr(self, "seed_", None))
+        digests = getattr(self, "_file_digests", getattr(self, "file_digests_", ()))
+        return _network(model, weights, self.layer, self.pooling, size, seed, digests)
+
+    # ----------------------------------------------------------- features
+    def _run(self, network, preprocess, images):
+        """Features of a list of ``uint8`` RGB images of the input size."""
+        batch = np.stack(images).astype(np.float32)
+        if preprocess is not None:
+            batch = preprocess(batch)
+        return np.asarray(network.predict_on_batch(batch), dtype=np.float32)
+
+    def _preprocess(self):
+        _, _, _, preprocessing, _ = self._resolve()
+        return None if preprocessing == "none" else _preprocess_function(preprocessing)
+
+    def _extract(self, image):
+        # one image (e.g. from ImageFeatureUnion): a batch of one
+        reader = _ReadAndResize(self.on_error, self.input_size_)
+        return self._run(self._build(), self._preprocess(), [reader.process(image)])[0]
+
+    def transform(self, X):
+        """Compute the features of each image, ``batch_size`` images at a time.
+
+        Parameters
+        ----------
+        X : column of images
+            Paths, encoded bytes or arrays; a Series, one-column DataFrame,
+            list, 1-D object array or an ``(n, H, W[, C])`` stack.
+
+        Returns
+        -------
+        features : ndarray of shape (n_samples, n_features_out_), dtype=float32
+            One row per image; all NaN for an unreadable one under
+            ``on_error="missing"``.
+        """
+        from skmultimodal.utils import parallel_map
+
+        check_is_fitted(self)
+        items, labels = image_column(X)
+        network, preprocess = self._build(), self._preprocess()
+        reader = _ReadAndResize(self.on_error, self.input_size_)
+        name = type(self).__name__
+        out = np.empty((len(items), self.n_features_out_), dtype=np.float32)
+        failures = []
+        bar = None
+        if self.verbose:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(items), desc=name, unit="image", leave=False)
+        for start in range(0, len(items), self.batch_size):
+            chunk = items[start : start + self.batch_size]
+            try:
+                images = parallel_map(
+                    reader, chunk, n_jobs=self.n_jobs, desc=name, prefer="threads"
+                )
+            except _IndexedError as exc:
+                raise ImageDecodeError(
+                    f"cannot read image at "
+                    f"{describe_row(labels, start + exc.index)}, {exc.message}"
+                ) from None
+            keep = []
+            for k, img in enumerate(images):
+                if type(img) is _Failed:
+                    failures.append((start + k, img.message))
+                    if img.value is None:  # missing: a row of NaN
+                        out[start + k] = np.nan
+                        continue
+                    images[k] = img.value
+                keep.append(k)
+            if keep:
+                rows = [start + k for k in keep]
+                out[rows] = self._run(network, preprocess, [images[k] for k in keep])
+            if bar is not None:
+                bar.update(len(chunk))
+        if bar is not None:
+            bar.close()
+        if failures:
+            shown = describe_failures(labels, failures)
+            if self.on_error == "missing":
+                what = "left {} unreadable item(s) as missing rows (all NaN)"
+            else:
+                what = "substituted a blank image for {} unreadable item(s)"
+            warnings.warn(
+                f"{name}: {what.format(len(failures))}: {shown}",
+                ImageWarning,
+                stacklevel=3,
+            )
+        return out
+
+    def get_feature_names_out(self, input_features=None):
+        """Output feature names ``<model>_0``, ``<model>_1``, ...
+
+        ``<model>`` is the application name or the ``.keras`` file's stem,
+        lower-cased, followed by ``_<layer>`` when a layer is chosen.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored (the input is a column of images).
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        check_is_fitted(self)
+        stem = (
+            Path(os.fspath(self.model)).stem
+            if _is_model_file(self.model)
+            else self.model
+        )
+        prefix = str(stem).lower() + (f"_{self.layer}" if self.layer else "")
+        return np.asarray(
+            [f"{prefix}_{k}" for k in range(self.n_features_out_)], dtype=object
+        )

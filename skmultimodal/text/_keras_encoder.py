@@ -1,0 +1,248 @@
+"""KerasTextEncoder: a user's ``.keras`` text encoder, registered as the
+``"keras_encoder"`` text method. Keras is imported only when a model is
+loaded."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import warnings
+import weakref
+from numbers import Integral
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted
+
+from skmultimodal.utils import describe_failures
+
+from ._validation import TextColumnMixin, check_not_empty, check_texts
+from ._vectors import TextEmbeddingWarning
+
+__all__ = ["KerasTextEncoder"]
+
+# The loaded Keras model of each fitted encoder, kept outside the estimator
+# so that no TensorFlow object is ever pickled, deep-copied or saved with
+# it: a copy (pickle, clone, skops) reloads the model from its path.
+_LOADED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
+    """Vectors of texts from a user's Keras text encoder (a ``.keras`` file).
+
+    Registered as the ``"keras_encoder"`` text feature method
+    (``TextFeatures(method="keras_encoder", method_params={"path": ...})``).
+    The model takes a batch of strings (a string input, e.g. a
+    ``TextVectorization`` layer inside) and returns one vector per string
+    (a 2-D output). Nothing is trained: ``fit`` loads and checks the model.
+
+    Parameters
+    ----------
+    path : str or path-like, default=None
+        The model, saved with ``model.save("encoder.keras")``. Only the
+        ``.keras`` format is read, with Keras' ``safe_mode`` (no pickled
+        code, no custom objects beyond those registered with Keras); HDF5
+        (``.h5``) and SavedModel folders are refused.
+    batch_size : int, default=64
+        Texts encoded per call of the model.
+
+    Attributes
+    ----------
+    n_features_out_ : int
+        The length of the vectors.
+    model_sha256_ : str
+        The SHA-256 of the model file read in ``fit``. The estimator holds
+        no TensorFlow object (the loaded model is cached beside it): a
+        pickled, saved (:func:`~skmultimodal.persistence.save_model`) or
+        deep-copied encoder reloads the model from ``path`` on first use,
+        and refuses a file whose SHA-256 differs.
+
+    See Also
+    --------
+    TextFeatures : uses it as ``method="keras_encoder"``.
+    WordVectorFeatures : pooled pretrained word vectors, no TensorFlow.
+
+    Notes
+    -----
+    An empty or whitespace-only text (a missing text becomes ``""``) is a
+    missing modality: its row is entirely NaN and one
+    :class:`TextEmbeddingWarning` names those rows; the model never sees
+    it. ``fit`` runs the model on the first texts to check its output.
+
+    Examples
+    --------
+    >>> from skmultimodal.text import TextFeatures
+    >>> TextFeatures(method="keras_encoder", method_params={"path": "enc.keras"})
+    TextFeatures(method='keras_encoder', method_params={'path': 'enc.keras'})
+    """
+
+    _parameter_constraints: dict = {
+        "path": [str, os.PathLike, None],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(self, path=None, *, batch_size=64):
+        self.path = path
+        self.batch_size = batch_size
+
+    def _load(self, expected_sha256=None):
+        owner = type(self).__name__
+        if self.path is None:
+            raise ValueError(
+                f"{owner}: path is None; give the encoder's .keras file, e.g. "
+                'method_params={"path": "encoder.keras"}'
+            )
+        path = Path(os.fspath(self.path))
+        if path.suffix.lower() != ".keras":
+            raise ValueError(
+                f"{owner}: {str(path)!r} is not a .keras file; only the .keras "
+                "format is loaded (never HDF5 or pickles, which can run code): "
+                'save the encoder with model.save("encoder.keras")'
+            )
+        if not path.is_file():
+            raise FileNotFoundError(f"{owner}: model file {str(path)!r} does not exist")
+        sha256 = _sha256(path)
+        if expected_sha256 is not None and sha256 != expected_sha256:
+            raise ValueError(
+                f"{owner}: the model file {str(path)!r} changed since this "
+                f"encoder was fitted (SHA-256 {sha256[:12]}..., fitted with "
+                f"{expected_sha256[:12]}...); fit again, or restore the file"
+            )
+        import keras
+
+        try:
+            model = keras.saving.load_model(path, compile=False, safe_mode=True)
+        except Exception as exc:
+            raise ValueError(
+                f"{owner}: cannot load the Keras model {str(path)!r}: {exc}"
+            ) from exc
+        inputs = getattr(model, "inputs", None) or []
+        if len(inputs) != 1 or "string" not in str(inputs[0].dtype):
+            got = ", ".join(f"{tuple(t.shape)} {t.dtype}" for t in inputs) or "none"
+            raise ValueError(
+                f"{owner}: the model {str(path)!r} must take one string input "
+                f"(a batch of texts); its inputs: {got}"
+            )
+        shape = tuple(inputs[0].shape)
+        if shape not in ((None,), (None, 1)):
+            raise ValueError(
+                f"{owner}: the model's string input has shape {shape}; expected "
+                "(None,) or (None, 1): one text per sample"
+            )
+        return model, sha256, shape
+
+    def _model_for_use(self):
+        """The loaded model and its input shape: from the cache, else
+        reloaded from ``path`` (checking the file's SHA-256)."""
+        loaded = _LOADED.get(self)
+        if loaded is None:
+            model, _, shape = self._load(self.model_sha256_)
+            loaded = _LOADED[self] = (model, shape)
+        return loaded
+
+    def _encode(self, model, texts, shape):
+        owner = type(self).__name__
+        import tensorflow as tf  # string tensors: the TensorFlow backend
+
+        batch = tf.constant(list(texts), dtype=tf.string)
+        if len(shape) == 2:
+            batch = tf.reshape(batch, (-1, 1))
+        out = model.predict(batch, batch_size=self.batch_size, verbose=0)
+        if isinstance(out, list | tuple | dict):
+            raise ValueError(
+                f"{owner}: the model {str(self.path)!r} has several outputs; "
+                "expected one 2-D output (one vector per text)"
+            )
+        out = np.asarray(out)
+        if out.ndim != 2 or out.shape[0] != len(texts):
+            raise ValueError(
+                f"{owner}: the model {str(self.path)!r} returned an output of "
+                f"shape {out.shape} for {len(texts)} texts; expected 2-D "
+                "(n_texts, n_features): end the encoder with a pooling layer"
+            )
+        return out.astype(np.float64)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Load the model and check its input and output.
+
+        Parameters
+        ----------
+        X : Series, one-column DataFrame, list or 1-D array of str
+        y : ignored
+
+        Returns
+        -------
+        self : KerasTextEncoder
+        """
+        owner = type(self).__name__
+        texts, _ = check_texts(X, owner=owner)
+        check_not_empty(texts, owner=owner)
+        model, sha256, shape = self._load()
+        probe = [t for t in texts if t.strip()][: self.batch_size] or ["a"]
+        self.n_features_out_ = self._encode(model, probe, shape).shape[1]
+        self.model_sha256_ = sha256
+        _LOADED[self] = (model, shape)
+        return self
+
+    def transform(self, X):
+        """The encoder's vector of each text; all NaN for an empty text.
+
+        Parameters
+        ----------
+        X : Series, one-column DataFrame, list or 1-D array of str
+
+        Returns
+        -------
+        features : ndarray of shape (n_samples, n_features_out_), dtype float64
+        """
+        check_is_fitted(self)
+        texts, labels = check_texts(X, owner=type(self).__name__)
+        model, shape = self._model_for_use()
+        present = np.array([bool(t.strip()) for t in texts], dtype=bool)
+        out = np.full((len(texts), self.n_features_out_), np.nan)
+        if present.any():
+            kept = [t for t, p in zip(texts, present) if p]
+            encoded = self._encode(model, kept, shape)
+            if encoded.shape[1] != self.n_features_out_:
+                raise ValueError(
+                    f"{type(self).__name__}: the model returned "
+                    f"{encoded.shape[1]} features, {self.n_features_out_} in fit"
+                )
+            out[present] = encoded
+        missing = np.flatnonzero(~present)
+        if missing.size:
+            warnings.warn(
+                f"{type(self).__name__}: left {missing.size} empty text(s) as "
+                "missing rows (all NaN): "
+                f"{describe_failures(labels, [(i, 'empty') for i in missing])}",
+                TextEmbeddingWarning,
+                stacklevel=3,  # past the set_output wrapper
+            )
+        return out
+
+    def get_feature_names_out(self, input_features=None):
+        """``encoder0`` ... ``encoder{n_features_out_-1}``.
+
+        Parameters
+        ----------
+        input_features : ignored
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        check_is_fitted(self)
+        return np.array(
+            [f"encoder{i}" for i in range(self.n_features_out_)], dtype=object
+        )

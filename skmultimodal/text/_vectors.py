@@ -1,0 +1,478 @@
+"""WordVectorFeatures: pooled pretrained word vectors (word2vec, GloVe,
+fastText text files), registered as the ``"word_vectors"`` text method."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import re
+import warnings
+from numbers import Real
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from skmultimodal.utils import describe_failures
+
+from ._validation import TextColumnMixin, check_not_empty, check_texts
+
+__all__ = ["TextEmbeddingWarning", "WordVectorFeatures", "read_word_vectors"]
+
+_DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's vectorizers'
+
+
+class TextEmbeddingWarning(UserWarning):
+    """Texts left as missing rows (all NaN) by a text embedding, or a large
+    share of out-of-vocabulary words: the message names the rows or gives
+    the rate."""
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_count(text):
+    return text.isascii() and text.isdigit()
+
+
+def _describe_line(path, lineno):
+    return f"{str(path)!r}, line {lineno}"
+
+
+def read_word_vectors(path, words=None, *, encoding="utf-8"):
+    """Read a word-vector file in the text format of word2vec, GloVe or
+    fastText.
+
+    Each line is a word followed by its values, separated by single spaces
+    (a trailing space, as fastText writes, is allowed). A word may contain
+    spaces, unless a part after a space is a number: that line has too
+    many values. word2vec and
+    fastText ``.vec`` files start with a header line ``"<count> <dim>"``;
+    GloVe files have none: the header is detected (a first line of exactly
+    two integers) and, when present, its count and dimension are checked.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The vector file (text format; gzip and the binary word2vec format
+        are not read).
+    words : set of str or None, default=None
+        Keep only the vectors of these words (the file is still read whole,
+        and every line's dimension checked); None keeps every word.
+    encoding : str, default="utf-8"
+        The file's text encoding.
+
+    Returns
+    -------
+    vocabulary : dict of str to int
+        Each kept word and its row in ``vectors``, in file order. A word
+        listed twice keeps its first vector.
+    vectors : ndarray of shape (n_words, dim), dtype float32
+    info : dict
+        ``format`` (``"word2vec"`` with a header, ``"glove"`` without),
+        ``n_vectors`` (lines read), ``dim`` and ``sha256`` (of the file's
+        bytes).
+
+    Raises
+    ------
+    FileNotFoundError
+        ``path`` does not exist.
+    ValueError
+        Naming the file and the line: a line whose number of values differs
+        from the dimension, a value that is not a finite number (checked
+        for the kept words), bytes that are not ``encoding``, a header whose count
+        does not match the file, a binary or empty file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from skmultimodal.text import read_word_vectors
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tiny.txt"
+    >>> _ = path.write_text("cat 1 0\\ndog 0 1\\nbird 1 1\\n", encoding="utf-8")
+    >>> vocabulary, vectors, info = read_word_vectors(path, {"dog", "cat"})
+    >>> vocabulary, info["format"], info["dim"]
+    ({'cat': 0, 'dog': 1}, 'glove', 2)
+    """
+    path = Path(os.fspath(path))
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"word-vector file {str(path)!r} does not exist (or is not a file)"
+        )
+    digest = hashlib.sha256()
+    vocabulary: dict[str, int] = {}
+    rows: list[np.ndarray] = []
+    dim = header = None
+    n_vectors = 0
+    with open(path, "rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            digest.update(raw)
+            if b"\x00" in raw:
+                raise ValueError(
+                    f"{_describe_line(path, lineno)}: NUL bytes; this looks like a "
+                    "binary file (the binary word2vec format is not supported: "
+                    "use a text-format .txt/.vec file)"
+                )
+            try:
+                line = raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ValueError(
+                    f"{_describe_line(path, lineno)}: bytes that are not "
+                    f"{encoding} (at byte {exc.start} of the line: "
+                    f"{raw[exc.start : exc.start + 4]!r}); pass the file's "
+                    "encoding as encoding=..., or a text-format vector file "
+                    "(the binary word2vec format is not supported)"
+                ) from None
+            if lineno == 1:
+                line = line.removeprefix("\ufeff")  # a byte-order mark
+            line = line.rstrip()
+            if not line:
+                continue  # blank lines (e.g. at the end) carry nothing
+            if dim is None:
+                fields = line.split(" ")
+                if len(fields) == 2 and all(map(_is_count, fields)):
+                    header = (int(fields[0]), int(fields[1]))
+                    dim = header[1]
+                    if dim < 1:
+                        raise ValueError(
+                            f"{_describe_line(path, lineno)}: the header "
+                            f"{line!r} announces dimension {dim}"
+                        )
+                    continue
+                dim = len(fields) - 1
+                if dim < 1:
+                    raise ValueError(
+                        f"{_describe_line(path, lineno)}: a word without values "
+                        f"({line[:40]!r}); expected 'word v1 v2 ...' (GloVe) or "
+                        "a 'count dim' header (word2vec, fastText)"
+                    )
+            parts = line.rsplit(" ", dim)
+            # a word may hold spaces (a few GloVe words do), but not numbers
+            # after one: then the line has too many values
+            spilled = " " in parts[0] and any(
+                _is_number(f) for f in parts[0].split(" ")[1:]
+            )
+            if len(parts) != dim + 1 or not parts[0] or "" in parts[1:] or spilled:
+                got = len(line.split()) - 1
+                where = "header" if header else "first line"
+                raise ValueError(
+                    f"{_describe_line(path, lineno)}: {got} value(s) after the "
+                    f"word, expected {dim} (the dimension set by the {where})"
+                )
+            n_vectors += 1
+            word = parts[0]
+            if (words is None or word in words) and word not in vocabulary:
+                try:
+                    with np.errstate(over="ignore"):  # inf: refused below
+                        row = np.array(parts[1:], dtype=np.float32)
+                except ValueError:
+                    row = None
+                if row is None or not np.isfinite(row).all():
+                    raise ValueError(
+                        f"{_describe_line(path, lineno)}: the values of {word!r} "
+                        "are not all finite numbers (float32)"
+                    )
+                rows.append(row)
+                vocabulary[word] = len(vocabulary)
+    if dim is None:
+        raise ValueError(f"word-vector file {str(path)!r} holds no vector")
+    if header is not None and header[0] != n_vectors:
+        raise ValueError(
+            f"word-vector file {str(path)!r}: the header announces {header[0]} "
+            f"vectors, the file holds {n_vectors} (truncated or edited?)"
+        )
+    vectors = np.vstack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
+    info = {
+        "format": "word2vec" if header is not None else "glove",
+        "n_vectors": n_vectors,
+        "dim": dim,
+        "sha256": digest.hexdigest(),
+    }
+    return vocabulary, vectors, info
+
+
+class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
+    """Pooled pretrained word vectors of texts.
+
+    Registered as the ``"word_vectors"`` text feature method
+    (``TextFeatures(method="word_vectors", method_params={"path": ...})``).
+    Texts are split into tokens as scikit-learn's vectorizers do (same
+    ``token_pattern`` and ``lowercase``); each text becomes the mean of
+    the vectors of its known tokens, plain or TF-IDF weighted.
+
+    Parameters
+    ----------
+    path : str or path-like, default=None
+        A vector file in the text format of word2vec, GloVe or fastText
+        (``.vec``): one ``word v1 ... vd`` line per word, with or without a
+        ``"count dim"`` header line (detected). Read in ``fit`` only.
+    pooling : {"mean", "tfidf"}, default="mean"
+        ``"mean"``: the mean of the vectors of the known tokens, a token
+        counted as often as it occurs. ``"tfidf"``: the mean weighted by
+        each word's ``tf * idf``, the IDF fitted on the training texts by
+        scikit-learn's :class:`~sklearn.feature_extraction.text.TfidfTransformer`
+        (``idf(t) = ln((1 + n) / (1 + df(t))) + 1``).
+    lowercase : bool, default=True
+        Lower-case texts before tokenizing (as scikit-learn's vectorizers).
+        Set it to False for case-sensitive vectors (word2vec's).
+    token_pattern : str, default=r"(?u)\\b\\w\\w+\\b"
+        Regular expression of a token (scikit-learn's default: two or more
+        word characters).
+    encoding : str, default="utf-8"
+        The vector file's encoding.
+    warn_oov_rate : float in [0, 1] or None, default=0.5
+        Warn (:class:`TextEmbeddingWarning`) when more than this share of
+        the tokens of the texts given to ``transform`` are out of the
+        vocabulary, a sign of a mismatched file or tokenization (one warning
+        per call); None never warns. The training texts' rate is kept in
+        ``oov_rate_``.
+
+    Attributes
+    ----------
+    vocabulary_ : dict of str to int
+        The words kept: those of the training texts found in the file, and
+        their row in ``vectors_``.
+    vectors_ : ndarray of shape (n_words, dim), dtype float32
+        Their vectors.
+    tfidf_ : TfidfTransformer or None
+        The fitted IDF weighting (``pooling="tfidf"``), over ``vocabulary_``.
+    n_tokens_ : int
+        Tokens in the training texts.
+    n_oov_ : int
+        Of those, tokens not in the file (out of vocabulary).
+    oov_rate_ : float
+        ``n_oov_ / n_tokens_`` (0.0 when there is no token).
+    vectors_info_ : dict
+        The file read: ``path``, ``format`` (``"word2vec"`` with a header
+        line, ``"glove"`` without), ``n_vectors``, ``dim`` and ``sha256``.
+
+    See Also
+    --------
+    TextFeatures : uses it as ``method="word_vectors"``.
+    read_word_vectors : the file reader.
+
+    Notes
+    -----
+    **Memory.** ``fit`` reads the whole file once (checking every line) but
+    keeps only the vectors of words that occur in the training texts; the
+    file is not needed after ``fit`` (the fitted estimator holds those
+    vectors and pickles or saves with them). Consequently a word met in
+    ``transform`` but not in the training texts is out of vocabulary even
+    if the file has it, exactly as for scikit-learn's vectorizers (and, for
+    ``"tfidf"``, it would have no IDF). Fit on texts representative of
+    those to transform.
+
+    **Missing rows.** A text with no known token (empty, missing or only
+    out-of-vocabulary words) gives a row that is entirely NaN, the
+    library's missing-modality row (see
+    :class:`~skmultimodal.fusion.ModalityFusion`'s ``missing``), and one
+    :class:`TextEmbeddingWarning` naming those rows.
+
+    **Formats.** The binary word2vec format (``.bin``) and fastText's
+    ``.bin`` models are not read: they carry no lines, so a damaged file
+    cannot be reported by line, and fastText's ``.bin`` is a model, not a
+    vector table. Convert them to the text format once (fastText ships
+    ``.vec`` files beside its ``.bin`` models).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from skmultimodal.text import WordVectorFeatures
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tiny.vec"
+    >>> _ = path.write_text("2 2\\ncat 1 0\\ndog 0 1\\n", encoding="utf-8")
+    >>> wv = WordVectorFeatures(path=path).fit(["cat dog", "dog"])
+    >>> wv.transform(["cat dog", "dog dog"])
+    array([[0.5, 0.5],
+           [0. , 1. ]])
+    >>> wv.get_feature_names_out()
+    array(['wordvec0', 'wordvec1'], dtype=object)
+    """
+
+    _parameter_constraints: dict = {
+        "path": [str, os.PathLike, None],
+        "pooling": [StrOptions({"mean", "tfidf"})],
+        "lowercase": ["boolean"],
+        "token_pattern": [str],
+        "encoding": [str],
+        "warn_oov_rate": [Interval(Real, 0, 1, closed="both"), None],
+    }
+
+    def __init__(
+        self,
+        path=None,
+        *,
+        pooling="mean",
+        lowercase=True,
+        token_pattern=_DEFAULT_TOKEN_PATTERN,
+        encoding="utf-8",
+        warn_oov_rate=0.5,
+    ):
+        self.path = path
+        self.pooling = pooling
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+        self.encoding = encoding
+        self.warn_oov_rate = warn_oov_rate
+
+    def _analyzer(self):
+        try:
+            return CountVectorizer(
+                lowercase=self.lowercase, token_pattern=self.token_pattern
+            ).build_analyzer()
+        except re.error as exc:
+            raise ValueError(
+                f"{type(self).__name__}: token_pattern {self.token_pattern!r} is "
+                f"not a valid regular expression: {exc}"
+            ) from None
+
+    def _counts(self, texts):
+        """Counts of the known tokens (sparse, one column per vocabulary
+        word) and the number of tokens of each text."""
+        analyze = self._analyzer()
+        vocabulary = self.vocabulary_
+        indptr, indices, n_tokens = [0], [], np.zeros(len(texts), dtype=np.int64)
+        for i, text in enumerate(texts):
+            tokens = analyze(text)
+            n_tokens[i] = len(tokens)
+            indices.extend(vocabulary[t] for t in tokens if t in vocabulary)
+            indptr.append(len(indices))
+        counts = sparse.csr_matrix(
+            (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), indptr),
+            shape=(len(texts), len(vocabulary)),
+        )
+        counts.sum_duplicates()
+        return counts, n_tokens
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Read the vectors of the training texts' words; fit the IDF.
+
+        Parameters
+        ----------
+        X : Series, one-column DataFrame, list or 1-D array of str
+        y : ignored
+
+        Returns
+        -------
+        self : WordVectorFeatures
+        """
+        owner = type(self).__name__
+        texts, _ = check_texts(X, owner=owner)
+        check_not_empty(texts, owner=owner)
+        if self.path is None:
+            raise ValueError(
+                f"{owner}: path is None; give the word-vector file, e.g. "
+                'method_params={"path": "glove.6B.100d.txt"}'
+            )
+        try:
+            codecs.lookup(self.encoding)
+        except LookupError:
+            raise ValueError(
+                f"{owner}: encoding {self.encoding!r} is not a known text encoding"
+            ) from None
+        analyze = self._analyzer()
+        words = set()
+        for text in texts:
+            words.update(analyze(text))
+        vocabulary, vectors, info = read_word_vectors(
+            self.path, words, encoding=self.encoding
+        )
+        if not vocabulary:
+            shown = ", ".join(repr(w) for w in sorted(words)[:5])
+            raise ValueError(
+                f"{owner}: none of the {len(words)} distinct tokens of X ({shown}"
+                f"{', ...' if len(words) > 5 else ''}) is in {str(self.path)!r}; "
+                "check the file, lowercase and token_pattern"
+            )
+        self.vocabulary_ = vocabulary
+        self.vectors_ = vectors
+        self.vectors_info_ = {"path": os.fspath(self.path), **info}
+        counts, n_tokens = self._counts(texts)
+        self.tfidf_ = (
+            TfidfTransformer(norm=None).fit(counts) if self.pooling == "tfidf" else None
+        )
+        self.n_tokens_ = int(n_tokens.sum())
+        self.n_oov_ = self.n_tokens_ - int(counts.sum())
+        self.oov_rate_ = self.n_oov_ / self.n_tokens_ if self.n_tokens_ else 0.0
+        return self
+
+    def _warn_oov(self, n_oov, n_tokens):
+        rate = n_oov / n_tokens if n_tokens else 0.0
+        if self.warn_oov_rate is not None and rate > self.warn_oov_rate:
+            warnings.warn(
+                f"{type(self).__name__}: {n_oov} of the {n_tokens} tokens given to "
+                f"transform ({rate:.0%}) are out of the vocabulary of "
+                f"{self.vectors_info_['path']!r} (vocabulary: words of the "
+                "training texts found in the file); check the file, lowercase "
+                "and token_pattern (warn_oov_rate=None silences this)",
+                TextEmbeddingWarning,
+                stacklevel=4,  # past transform and its set_output wrapper
+            )
+
+    def transform(self, X):
+        """The pooled vector of each text; all NaN for a text with no known
+        token.
+
+        Parameters
+        ----------
+        X : Series, one-column DataFrame, list or 1-D array of str
+
+        Returns
+        -------
+        features : ndarray of shape (n_samples, dim), dtype float64
+        """
+        check_is_fitted(self)
+        texts, labels = check_texts(X, owner=type(self).__name__)
+        counts, n_tokens = self._counts(texts)
+        weights = counts if self.tfidf_ is None else self.tfidf_.transform(counts)
+        weights = sparse.csr_matrix(weights, dtype=np.float64)
+        totals = np.asarray(weights.sum(axis=1)).ravel()
+        out = np.asarray(weights @ self.vectors_.astype(np.float64))
+        known = totals > 0
+        out[known] /= totals[known, None]
+        out[~known] = np.nan
+        total = int(n_tokens.sum())
+        self._warn_oov(total - int(counts.sum()), total)
+        missing = np.flatnonzero(~known)
+        if missing.size:
+            failures = [
+                (
+                    i,
+                    "no token"
+                    if n_tokens[i] == 0
+                    else f"{n_tokens[i]} token(s), none in the vocabulary",
+                )
+                for i in missing
+            ]
+            shown = describe_failures(labels, failures)
+            warnings.warn(
+                f"{type(self).__name__}: left {missing.size} text(s) with no known "
+                f"word as missing rows (all NaN): {shown}",
+                TextEmbeddingWarning,
+                stacklevel=3,  # past the set_output wrapper
+            )
+        return out
+
+    def get_feature_names_out(self, input_features=None):
+        """``wordvec0`` ... ``wordvec{dim-1}``.
+
+        Parameters
+        ----------
+        input_features : ignored
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        check_is_fitted(self)
+        dim = self.vectors_.shape[1]
+        return np.array([f"wordvec{i}" for i in range(dim)], dtype=object)
