@@ -12,22 +12,6 @@ def canonical_missing(policy):
     return MISSING_ALIASES.get(policy, policy)
 
 
-def pipeline_missing(policy):
-    """The spelling of ``policy`` that :class:`ModalityFusion` takes: the
-    ``"raise"`` policy is ``"raise"`` where it is accepted, else ``"error"``."""
-    from sklearn.utils._param_validation import make_constraint
-
-    from ._modality_fusion import ModalityFusion
-
-    policy = canonical_missing(policy)
-    if policy != "raise":
-        return policy
-    constraints = ModalityFusion._parameter_constraints["missing"]
-    if any(make_constraint(c).is_satisfied_by("raise") for c in constraints):
-        return "raise"
-    return "error"
-
-
 def trained_missing(estimator, default="raise"):
     """The (canonical) policy of a fitted pipeline's ``fusion`` step, or
     ``default`` for a model without one."""
@@ -56,4 +40,4 @@ def set_missing_policy(estimator, policy):
             "and 'indicator' adds presence columns the classifier is fitted on "
             "(or without); train the model with the policy you need"
         )
-    estimator.set_params(fusion__missing=pipeline_missing(policy))
+    estimator.set_params(fusion__missing=policy)

@@ -109,7 +109,7 @@ def build_models(names, *, modalities, quick, memory, random_state, missing="rai
     """``({name: (unfitted pipeline, modalities used, fusion label)},
     {name: why skipped})``: a model needing a column ``modalities`` lacks,
     or an optional dependency that is not installed, is skipped."""
-    from skmultimodal.fusion._missing_policy import pipeline_missing
+    from skmultimodal.fusion._missing_policy import canonical_missing
     from skmultimodal.pipeline import make_multimodal_pipeline
 
     models, skipped = {}, {}
@@ -124,7 +124,7 @@ def build_models(names, *, modalities, quick, memory, random_state, missing="rai
             est = make_multimodal_pipeline(
                 memory=memory,
                 random_state=random_state,
-                missing=pipeline_missing(missing),
+                missing=canonical_missing(missing),
                 **kwargs,
             )
         except ImportError as exc:
@@ -230,7 +230,7 @@ def train_model(X, y, args):
     """Fit what ``skmultimodal train`` saves: the builder's pipeline with the
     command's options (``args``: its argparse namespace). Returns the fitted
     pipeline and the metadata stored with it."""
-    from skmultimodal.fusion._missing_policy import canonical_missing, pipeline_missing
+    from skmultimodal.fusion._missing_policy import canonical_missing
     from skmultimodal.pipeline import make_multimodal_pipeline
 
     est = make_multimodal_pipeline(
@@ -238,7 +238,7 @@ def train_model(X, y, args):
         text="text" if args.text_column else None,
         method=args.method,
         classifier=args.classifier,
-        missing=pipeline_missing(args.missing),
+        missing=canonical_missing(args.missing),
         random_state=args.random_state,
     )
     if args.epochs is not None:
