@@ -72,6 +72,50 @@ def _image_branch(image_features, memory, on_error):
     )
 
 
+def _check_image_tokens(image, classifier, image_features):
+    """The combinations ``image_tokens=True`` needs, with one clear error."""
+    if image is None:
+        raise ValueError(
+            "image_tokens=True learns from the images: give image= a column."
+        )
+    name = getattr(type(classifier), "__name__", None)
+    if classifier != "attention" and name != "MultimodalAttentionClassifier":
+        raise ValueError(
+            "image_tokens=True needs classifier='attention' (or a "
+            "MultimodalAttentionClassifier): only that network learns image "
+            f"tokens from pixels; got classifier={classifier!r}."
+        )
+    if image_features is not None and not getattr(
+        type(image_features), "image_output", False
+    ):
+        raise ValueError(
+            "with image_tokens=True, image_features must be an ImageArray (the "
+            "decoded images the network learns from), e.g. ImageArray(size=(48, "
+            f"48)); got {image_features!r}."
+        )
+
+
+def _pixel_branch(image_features, memory, on_error):
+    """Image branch of ``image_tokens=True``: the decoded images themselves
+    (64x64 RGB in [0, 1] by default), unscaled, for the network's
+    convolutional stem."""
+    from skmultimodal.image import ImageArray
+
+    if image_features is None:
+        features = ImageArray(on_error=on_error)
+    else:
+        features = clone(image_features)
+    return Pipeline([("features", features)], memory=memory)
+
+
+def _word_branch(memory):
+    """Text branch of ``image_tokens=True``: word-id sequences, whose word
+    tokens cross-attend to the image patch tokens."""
+    from skmultimodal.text import TextSequencer
+
+    return Pipeline([("features", TextSequencer())], memory=memory)
+
+
 def _takes_on_error(name, on_error):
     """Whether the registered extractor ``name`` accepts ``on_error``: it has
     the parameter and (when it declares constraints) allows that value."""
@@ -159,6 +203,7 @@ def make_multimodal_pipeline(
     memory=None,
     n_jobs=None,
     random_state=None,
+    image_tokens=False,
 ):
     """Build a ready-to-fit image + text classification pipeline.
 
@@ -227,6 +272,19 @@ def make_multimodal_pipeline(
     random_state : int or None, default=None
         Seed of the attention classifier and of the fusion method's internal
         folds (``ModalityFusion(random_state=...)``).
+    image_tokens : bool, default=False
+        Learn the image features end to end (needs ``classifier="attention"``
+        or a ``MultimodalAttentionClassifier``): the image branch is
+        :class:`~skmultimodal.image.ImageArray` (the decoded 64x64 RGB
+        images, or the ``ImageArray`` given as ``image_features``), which
+        the network turns into spatial patch tokens with a small
+        convolutional stem, augmenting the images while training. Beside
+        the text branch (TF-IDF features: a text token and the linear skip
+        path), a ``"words"`` branch, :class:`~skmultimodal.text.TextSequencer`
+        on the text column, gives word tokens that cross-attend to the
+        patch tokens. The fusion method defaults to ``"concat"``, which
+        passes the pixels and word ids through. With ``text=None`` it is an
+        image-only network.
 
     Returns
     -------
@@ -256,6 +314,8 @@ def make_multimodal_pipeline(
 
     if image is None and text is None:
         raise ValueError("At least one of image= and text= must name a column.")
+    if image_tokens:
+        _check_image_tokens(image, classifier, image_features)
     if missing == "error":
         warnings.warn(
             "make_multimodal_pipeline(missing='error') is deprecated and will be "
@@ -268,14 +328,19 @@ def make_multimodal_pipeline(
     branches = []
     if image is not None:
         on_error = "raise" if missing in ("error", "raise") else "missing"
-        branches.append(
-            ("image", _image_branch(image_features, memory, on_error), image)
-        )
+        if image_tokens:
+            branch = _pixel_branch(image_features, memory, on_error)
+        else:
+            branch = _image_branch(image_features, memory, on_error)
+        branches.append(("image", branch, image))
     if text is not None:
         branches.append(("text", _text_branch(text_features, memory), text))
+        if image_tokens:
+            branches.append(("words", _word_branch(memory), text))
 
     if method is None:
-        method = DEFAULT_METHOD if len(branches) > 1 else "concat"
+        many = len(branches) > 1 and not image_tokens
+        method = DEFAULT_METHOD if many else "concat"
     if method_params is not None:
         method = _method_instance(method, method_params)
     fusion = ModalityFusion(

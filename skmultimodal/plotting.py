@@ -6,7 +6,7 @@ nothing and matplotlib stays optional (the ``plot`` extra).
 
 import numpy as np
 
-__all__ = ["plot_attention_weights"]
+__all__ = ["plot_attention_weights", "plot_image_attention"]
 
 
 def plot_attention_weights(
@@ -153,3 +153,81 @@ def _draw_words(ax, words, word_weights, n):
                 },
             )
             x += 0.018 * (len(word) + 2)
+
+
+def plot_image_attention(
+    images, attention, *, titles=None, alpha=0.5, cmap="inferno", axes=None
+):
+    """Draw per-patch attention maps over their images.
+
+    Parameters
+    ----------
+    images : column of images
+        Paths, encoded bytes or arrays, read as every image estimator reads
+        them (:class:`~skmultimodal.image.ImageReader`), e.g. ``X["image"]``
+        of the rows that were explained.
+    attention : array-like of shape (n_images, rows, columns)
+        One patch map per image, e.g.
+        ``MultimodalAttentionClassifier.attention_weights(Z, modality="image")``.
+        Each map is scaled to its own maximum and stretched (bilinear) over
+        its image.
+    titles : list of str, default=None
+        One title per image.
+    alpha : float, default=0.5
+        Opacity of the map over the image.
+    cmap : str, default="inferno"
+        Colour map of the attention.
+    axes : sequence of matplotlib Axes, default=None
+        One Axes per image; a new figure with one row of panels when None.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from skmultimodal.plotting import plot_image_attention
+    >>> images = np.ones((2, 32, 32, 3))
+    >>> maps = np.random.RandomState(0).rand(2, 4, 4)
+    >>> fig = plot_image_attention(images, maps, titles=["a", "b"])
+    >>> len(fig.axes)
+    2
+    """
+    import cv2
+    import matplotlib.pyplot as plt
+
+    from skmultimodal.image import ImageReader
+
+    images = ImageReader().fit_transform(images)
+    attention = np.asarray(attention, dtype=float)
+    n = len(images)
+    if attention.ndim != 3 or attention.shape[0] != n:
+        raise ValueError(
+            f"attention must have shape (n_images, rows, columns) with "
+            f"n_images={n}; got shape {attention.shape}"
+        )
+    if titles is not None and len(titles) != n:
+        raise ValueError(f"titles has {len(titles)} entries for {n} images")
+    if axes is None:
+        fig, axes = plt.subplots(1, n, figsize=(2.2 * n, 2.6), squeeze=False)
+        axes = axes[0]
+    elif len(axes) != n:
+        raise ValueError(f"axes has {len(axes)} entries for {n} images")
+    fig = axes[0].figure
+    for k, (ax, image, amap) in enumerate(zip(axes, images, attention)):
+        height, width = image.shape[:2]
+        top = amap.max(initial=0.0)
+        scaled = amap / top if top > 0 else amap
+        stretched = cv2.resize(
+            scaled.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR
+        )
+        ax.imshow(image, cmap="gray" if image.ndim == 2 else None)
+        ax.imshow(stretched, cmap=cmap, alpha=alpha, vmin=0.0, vmax=1.0)
+        ax.axis("off")
+        if titles is not None:
+            ax.set_title(str(titles[k]), fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -5,6 +5,7 @@ subprocess. Nothing here checks a timing: speed is what the page reports,
 not what a test asserts.
 """
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,8 @@ SECTIONS = [
     "## Unreadable images as missing modalities",
     "## Default image branch: decode once",
     "## Pretrained image backbones",
+    "## style_shift (`benchmarks/bench_style_shift.py`)",
+    "## image_tokens (`benchmarks/bench_image_tokens.py`)",
 ]
 
 
@@ -87,3 +90,61 @@ def test_streaming_reports_peak_memory(page):
     section = page.split("## Streaming featurization", 1)[1].split("\n## ", 1)[0]
     assert "peak RSS" in section
     assert "GiB" in section
+
+
+# ---------------------------------------------- drawing-style shift benchmark
+STYLE_SHIFT = ROOT / "benchmarks" / "bench_style_shift.py"
+NOTO_FONT = Path(
+    os.environ.get(
+        "SKMM_NOTO_EMOJI_FONT", "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
+    )
+)
+
+
+def _run_style_shift(args, env=None, timeout=600):
+    return subprocess.run(
+        [sys.executable, str(STYLE_SHIFT), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.mark.parametrize("how", ["--font", "env"])
+def test_style_shift_skips_without_the_font(tmp_path, how):
+    missing = tmp_path / "no-such-font.ttf"
+    if how == "--font":
+        proc = _run_style_shift(["--font", str(missing), "--cache", str(tmp_path)])
+    else:
+        proc = _run_style_shift(
+            ["--cache", str(tmp_path)], env={"SKMM_NOTO_EMOJI_FONT": str(missing)}
+        )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout
+    assert "skipped: Noto Color Emoji font not found" in out
+    assert str(missing) in out
+    assert "fonts-noto-color-emoji" in out
+    assert "|---" not in out  # no table: nothing was run
+    assert not list(tmp_path.rglob("*.png"))  # nothing rendered
+
+
+@pytest.mark.skipif(
+    not NOTO_FONT.is_file(),
+    reason=f"Noto Color Emoji font absent ({NOTO_FONT}; Debian package "
+    "fonts-noto-color-emoji)",
+)
+def test_style_shift_quick_run(tmp_path):
+    proc = _run_style_shift(
+        ["--quick", "--skip-keras", "--skip-cv", "--cache", str(tmp_path)]
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
+    out = proc.stdout
+    assert "Quick mode" in out
+    assert "| 1. default image branch" in out
+    assert "skipped (`--skip-keras`)" in out
+    assert "optimistic" in out
+    assert "*Total time:" in out
+    # the renders are cached as PNGs and re-used
+    assert len(list(tmp_path.rglob("*.png"))) > 0

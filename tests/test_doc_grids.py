@@ -1,7 +1,7 @@
-"""The snippets of README.md, getting started, the fusion guide and the
-plugin guide run and print what they claim, and every parameter grid they
-show fits with ``error_score="raise"``: a grid that only works on paper
-would give a user NaN scores and a FitFailedWarning.
+"""The snippets of README.md, getting started, the choosing-features and
+fusion guides and the plugin guide run and print what they claim, and every
+parameter grid they show fits with ``error_score="raise"``: a grid that only
+works on paper would give a user NaN scores and a FitFailedWarning.
 
 The grids are fitted on a stratified 180-row subset of the emoji data with
 2 folds, candidates in parallel (the snippets' own ``fit`` calls, where
@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = {
     "README.md": None,
     "docs/getting_started.md": None,
+    "docs/user_guide/choosing_features.md": None,
     "docs/user_guide/fusion.md": None,
     "docs/plugins.md": "GridSearchCV",
 }

@@ -21,6 +21,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EXAMPLES = {
     "plot_hog.py": "hog.png",
     "plot_fusion_comparison.py": "fusion_comparison.png",
+    "plot_image_attention.py": "image_attention.png",
 }
 
 

@@ -32,8 +32,8 @@ class FusionMethod(BaseEstimator):
 
     ``set_modalities(names, kinds)``
         Called by :class:`ModalityFusion` before ``fit`` with the modality
-        (branch) names and block kinds (``"features"`` or ``"sequence"``),
-        in block order. The default stores them as ``modality_names_`` and
+        (branch) names and block kinds (``"features"``, ``"sequence"`` or
+        ``"image"``), in block order. The default stores them as ``modality_names_`` and
         ``block_kinds_``.
     ``modality_weights(blocks)``
         Per-sample weights of each modality, shape (n_samples, n_modalities),
@@ -52,10 +52,15 @@ class FusionMethod(BaseEstimator):
         branch whose last step has ``sequence_output = True``) and passes
         them through. When False, :class:`ModalityFusion` refuses them with a
         clear error.
+    accepts_image : bool
+        Whether the method takes image blocks (decoded images, from a branch
+        whose last step has ``image_output = True``) and passes them
+        through unchanged; refused with a clear error when False.
     """
 
     accepts_sparse = False
     accepts_sequence = False
+    accepts_image = False
     # Marks the interface itself so that the common-check discovery skips it.
     _abstract_interface = True
 
@@ -78,7 +83,7 @@ class FusionMethod(BaseEstimator):
         ----------
         names : list of str
             Modality (branch) names.
-        kinds : list of {"features", "sequence"}, default=None
+        kinds : list of {"features", "sequence", "image"}, default=None
             Block kinds; None means all ``"features"``.
 
         Returns

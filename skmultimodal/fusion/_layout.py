@@ -19,6 +19,9 @@ __all__ = ["Block", "BlockLayout", "FusedArray", "get_block_layout"]
 
 _SEQ_RE = re.compile(r"^seq\d+$")
 
+#: The kinds of block a layout holds.
+KINDS = ("features", "sequence", "image")
+
 
 class Block(NamedTuple):
     """One modality block: columns ``start:stop`` of the fused matrix.
@@ -29,13 +32,19 @@ class Block(NamedTuple):
         The modality (branch) name, e.g. ``"image"``.
     start, stop : int
         The block is ``X[:, start:stop]``.
-    kind : {"features", "sequence"}
+    kind : {"features", "sequence", "image"}
         ``"features"``: real-valued features. ``"sequence"``: integer token
         ids (0 = padding) from a branch whose last step has
-        ``sequence_output = True`` (e.g. ``TextSequencer``).
+        ``sequence_output = True`` (e.g. ``TextSequencer``). ``"image"``:
+        the decoded images themselves, each row a flattened ``shape`` array,
+        from a branch whose last step has ``image_output = True`` (e.g.
+        :class:`~skmultimodal.image.ImageArray`).
     vocabulary_size : int or None
         For sequence blocks, the number of distinct ids (``max id + 1``) when
         known.
+    shape : tuple of (int, int, int) or None
+        For image blocks, ``(height, width, channels)``; their product is
+        the block's width.
     """
 
     name: str
@@ -43,6 +52,7 @@ class Block(NamedTuple):
     stop: int
     kind: str = "features"
     vocabulary_size: int | None = None
+    shape: tuple | None = None
 
     @property
     def width(self) -> int:
@@ -76,10 +86,20 @@ class BlockLayout(tuple):
         blocks = tuple(b if isinstance(b, Block) else Block(*b) for b in blocks)
         pos = 0
         for b in blocks:
-            if b.kind not in ("features", "sequence"):
+            if b.kind not in KINDS:
                 raise ValueError(
-                    f"block {b.name!r} has kind {b.kind!r}; expected "
-                    "'features' or 'sequence'"
+                    f"block {b.name!r} has kind {b.kind!r}; expected one of "
+                    f"{list(KINDS)}"
+                )
+            if b.kind == "image" and (
+                b.shape is None
+                or len(b.shape) != 3
+                or int(np.prod(b.shape)) != b.stop - b.start
+            ):
+                raise ValueError(
+                    f"image block {b.name!r} spans {b.stop - b.start} columns, "
+                    f"which its shape {b.shape!r} must cover as (height, width, "
+                    "channels)"
                 )
             if b.start != pos or b.stop < b.start:
                 raise ValueError(
@@ -90,11 +110,14 @@ class BlockLayout(tuple):
         return super().__new__(cls, blocks)
 
     def __repr__(self):
-        inner = ", ".join(
-            f"{b.name}[{b.start}:{b.stop}]"
-            + (f" sequence(vocab={b.vocabulary_size})" if b.kind == "sequence" else "")
-            for b in self
-        )
+        def extra(b):
+            if b.kind == "sequence":
+                return f" sequence(vocab={b.vocabulary_size})"
+            if b.kind == "image":
+                return " image({}x{}x{})".format(*b.shape)
+            return ""
+
+        inner = ", ".join(f"{b.name}[{b.start}:{b.stop}]{extra(b)}" for b in self)
         return f"BlockLayout({inner})"
 
     def __reduce__(self):
@@ -119,7 +142,12 @@ class BlockLayout(tuple):
 
     @classmethod
     def from_feature_names(
-        cls, names, *, vocabulary_sizes=None, sequence_modalities=None
+        cls,
+        names,
+        *,
+        vocabulary_sizes=None,
+        sequence_modalities=None,
+        image_shapes=None,
     ) -> BlockLayout:
         """Group consecutive ``<modality>__<feature>`` names into blocks.
 
@@ -137,8 +165,12 @@ class BlockLayout(tuple):
             ``__seq<k>`` columns form sequence blocks (a text feature that
             happens to be called ``seq0`` stays a feature). None, when only
             the names are known: every ``__seq<k>`` column does.
+        image_shapes : dict, default=None
+            ``{modality: (height, width, channels)}`` of the modalities that
+            output decoded images: their columns form image blocks.
         """
         vocabulary_sizes = vocabulary_sizes or {}
+        image_shapes = image_shapes or {}
         blocks = []
         current = None
         for i, raw in enumerate(names):
@@ -147,7 +179,12 @@ class BlockLayout(tuple):
             if not sep:
                 prefix, rest = name, ""
             is_sequence = sequence_modalities is None or prefix in sequence_modalities
-            kind = "sequence" if is_sequence and _SEQ_RE.match(rest) else "features"
+            if prefix in image_shapes:
+                kind = "image"
+            elif is_sequence and _SEQ_RE.match(rest):
+                kind = "sequence"
+            else:
+                kind = "features"
             if current is not None and current[0] == prefix and current[2] == kind:
                 current[1] = i + 1
                 continue
@@ -163,6 +200,7 @@ class BlockLayout(tuple):
                 stop,
                 kind,
                 vocabulary_sizes.get(name) if kind == "sequence" else None,
+                tuple(int(d) for d in image_shapes[name]) if kind == "image" else None,
             )
             for name, stop, kind, start in blocks
         )

@@ -87,7 +87,8 @@ class ConcatFusion(_BlockInfoMixin, FusionMethod):
       has unit expected squared row norm.
     - ``"none"``: blocks unchanged.
 
-    Sequence blocks (integer ids) are passed through unchanged and unweighted.
+    Sequence blocks (integer ids) and image blocks (decoded images) are passed
+    through unchanged and unweighted.
 
     Parameters
     ----------
@@ -115,6 +116,7 @@ class ConcatFusion(_BlockInfoMixin, FusionMethod):
 
     accepts_sparse = True
     accepts_sequence = True
+    accepts_image = True
     _parameter_constraints = {
         "block_norm": [StrOptions({"frobenius", "l2", "standard", "none"})],
         "weights": [list, tuple, np.ndarray, dict, None],
@@ -151,7 +153,7 @@ class ConcatFusion(_BlockInfoMixin, FusionMethod):
         """Block ``i`` normalised and weighted; written into ``out`` (a
         dense slice of the result) when given, so no temporary is made."""
         factor = 1.0
-        if kind != "sequence":
+        if kind == "features":  # token ids and pixels pass unchanged
             if self.block_norm == "l2":
                 block = normalize(block, norm="l2")
             elif self.scalers_[i] is not None:
@@ -259,7 +261,7 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         kinds = self._kinds(len(blocks))
         self.scales_, self.estimators_, oof = [], [], []
         for block, kind in zip(blocks, kinds):
-            if kind == "sequence":
+            if kind != "features":  # token ids, pixels: no expert
                 self.scales_.append(1.0)
                 self.estimators_.append(None)
                 oof.append(None)
@@ -785,7 +787,8 @@ class TokenFusion(_ClassScoreFusion):
     Every feature block becomes exactly :math:`C` columns (its classifier's
     class probabilities, as in :class:`ProductFusion`) named
     ``<modality>__tok_<class>``; sequence blocks (integer ids) are passed
-    through unchanged as ``<modality>__seq<j>``. This is an input layout of
+    through unchanged as ``<modality>__seq<j>``, image blocks (decoded
+    images) as ``<modality>__px<j>``. This is an input layout of
     ``MultimodalAttentionClassifier``, which reads it with
     :func:`get_block_layout` and treats each block as a token.
 
@@ -819,6 +822,7 @@ class TokenFusion(_ClassScoreFusion):
     """
 
     accepts_sequence = True
+    accepts_image = True
     _method_name = "tokens"
 
     def __init__(self, *, estimator=None, cv=3, weights=None, random_state=None):
@@ -830,7 +834,7 @@ class TokenFusion(_ClassScoreFusion):
     def _combine(self, P, blocks):
         out = []
         for w, p, block in zip(self.weights_, P, blocks):
-            if p is None:  # sequence block: token ids unchanged
+            if p is None:  # sequence or image block: unchanged
                 out.append(
                     block.toarray() if sparse.issparse(block) else np.asarray(block)
                 )
@@ -846,6 +850,8 @@ class TokenFusion(_ClassScoreFusion):
         for m, kind, feats in zip(names, kinds, input_features):
             if kind == "sequence":
                 out.extend(f"{m}__seq{j}" for j in range(len(feats)))
+            elif kind == "image":
+                out.extend(f"{m}__px{j}" for j in range(len(feats)))
             else:
                 out.extend(f"{m}__tok_{c}" for c in self._class_labels())
         return np.array(out, dtype=object)

@@ -48,6 +48,19 @@ def is_sequence_branch(transformer) -> bool:
     return bool(getattr(type(_last_step(transformer)), "sequence_output", False))
 
 
+def branch_kind(transformer) -> str:
+    """The block kind of a branch: ``"sequence"`` (token ids), ``"image"``
+    (decoded images, last step has ``image_output = True``) or
+    ``"features"``."""
+    if is_sequence_branch(transformer):
+        return "sequence"
+    if not isinstance(transformer, str) and getattr(
+        type(_last_step(transformer)), "image_output", False
+    ):
+        return "image"
+    return "features"
+
+
 def _method_label(method):
     return method if isinstance(method, str) else type(method).__name__
 
@@ -439,10 +452,12 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         if isinstance(X, dict):
             X_columns = list(X)
         names, kinds, blocks, widths, fills = [], [], [], [], {}
-        fitted, feature_names, vocab, presents = [], [], {}, []
+        fitted, feature_names, vocab, presents, shapes = [], [], {}, [], {}
         for (name, _, column, _, present), fitted_trans, out in fitted_branches:
             block = self._as_block(out, name, present, index, "fit")
-            kind = "sequence" if is_sequence_branch(fitted_trans) else "features"
+            kind = branch_kind(fitted_trans)
+            if kind == "image":
+                shapes[name] = tuple(_last_step(fitted_trans).image_shape_)
             if kind == "sequence":
                 size = getattr(_last_step(fitted_trans), "vocabulary_size_", None)
                 vocab[name] = int(size) if size is not None else None
@@ -499,6 +514,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             out_names,
             sequence_modalities={nm for nm, k in zip(names, kinds) if k == "sequence"},
             vocabulary_sizes=vocab,
+            image_shapes=shapes,
         )
         return self._finish(Z, presents, n)
 
@@ -522,6 +538,15 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                     f"{type(_last_step(self._find(name))).__name__}). Use "
                     "method='tokens' (for MultimodalAttentionClassifier) or "
                     "'concat', or give that branch a feature extractor instead."
+                )
+            if kind == "image" and not getattr(method, "accepts_image", False):
+                raise ValueError(
+                    f"fusion method {method_name!r} cannot take the image block "
+                    f"of transformer {name!r} (decoded images from "
+                    f"{type(_last_step(self._find(name))).__name__}, for a "
+                    "network that learns from pixels). Use method='concat' or "
+                    "'tokens' (for MultimodalAttentionClassifier), or give that "
+                    "branch a feature extractor instead."
                 )
 
     def _find(self, name):

@@ -8,7 +8,13 @@ of them on one decoding of each image. See ``docs/user_guide/image.md``.
 """
 
 from ._base import ImageExtractor
-from ._features import ColorHistogram, HOGFeatures, ImageFeatures, PixelFeatures
+from ._features import (
+    ColorHistogram,
+    HOGFeatures,
+    ImageArray,
+    ImageFeatures,
+    PixelFeatures,
+)
 from ._io import (
     ImageDecodeError,
     ImageWarning,
@@ -27,6 +33,7 @@ __all__ = [
     "ColorHistogram",
     "Grayscale",
     "HOGFeatures",
+    "ImageArray",
     "ImageDecodeError",
     "ImageExtractor",
     "ImageFeatureUnion",

@@ -346,6 +346,90 @@ class PixelFeatures(ImageExtractor):
         return to_float(_prepare(self, image)).reshape(-1)
 
 
+_ARRAY_PREP = _PREP_PARAMS.format(size="(64, 64)").replace(
+    'default="gray"', 'default="rgb"'
+)
+
+
+class ImageArray(PixelFeatures):
+    __doc__ = f"""The decoded images themselves, for a network that learns from pixels.
+
+    Each image is read (see :class:`ImageReader`), resized to ``size``, kept
+    RGB (or made gray), scaled to [0, 1] and flattened in row-major
+    ``(row, column, channel)`` order, exactly as :class:`PixelFeatures`.
+    What differs is what it declares: its class attribute
+    ``image_output = True`` tells :class:`~skmultimodal.fusion.ModalityFusion`
+    that the branch's block is an *image block* of shape ``image_shape_``,
+    which ``MultimodalAttentionClassifier`` turns into patch tokens with a
+    learned convolutional stem, instead of a block of features.
+
+    Parameters
+    ----------{_ARRAY_PREP}
+{_EXTRACTOR_PARAMS}
+
+    Attributes
+    ----------
+    image_shape_ : tuple of (int, int, int)
+        ``(height, width, channels)`` of every output row.
+    n_features_out_ : int
+        ``height * width * channels``.
+
+    See Also
+    --------
+    skmultimodal.make_multimodal_pipeline : ``image_tokens=True`` puts this
+        extractor in the image branch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.image import ImageArray
+    >>> est = ImageArray(size=(8, 8)).fit([np.zeros((20, 20, 3), np.uint8)])
+    >>> est.image_shape_, est.n_features_out_
+    ((8, 8, 3), 192)
+    """
+
+    image_output = True
+    _feature_prefix = "px"
+
+    def __init__(
+        self,
+        *,
+        size=(64, 64),
+        color="rgb",
+        interpolation="area",
+        on_error="raise",
+        n_jobs=None,
+        verbose=0,
+    ):
+        super().__init__(
+            size=size,
+            color=color,
+            interpolation=interpolation,
+            on_error=on_error,
+            n_jobs=n_jobs,
+            verbose=verbose,
+        )
+
+    def fit(self, X, y=None):
+        """Check the parameters and the column; set ``image_shape_``.
+
+        Parameters
+        ----------
+        X : column of images
+            Paths, encoded bytes or arrays (see :class:`ImageReader`).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : ImageArray
+        """
+        super().fit(X, y)
+        channels = 1 if self.color == "gray" else 3
+        self.image_shape_ = (int(self.size[0]), int(self.size[1]), channels)
+        return self
+
+
 # --------------------------------------------------------- colour histogram
 class ColorHistogram(ImageExtractor):
     __doc__ = f"""Per-channel colour histograms of each image (fractions of pixels).

@@ -21,7 +21,7 @@ from scikeras.wrappers import BaseWrapper
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
@@ -30,6 +30,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._layers import patch_grid
 from ._network import attention_model, build_network
 
 try:  # the fusion module's public names, once it exports them
@@ -112,10 +113,18 @@ def _explicit_layout(modalities, n_features):
             if len(item) < 2 or len(item) > 4:
                 raise ValueError(
                     "each entry of modalities must be (name, width), "
-                    "(name, width, kind) or (name, width, kind, vocabulary_size); "
-                    f"got {item!r}"
+                    "(name, width, kind), (name, width, 'sequence', "
+                    "vocabulary_size) or (name, width, 'image', (height, width, "
+                    f"channels)); got {item!r}"
                 )
             name, width, *rest = item
+            if len(rest) == 2 and rest[0] == "image":
+                rest = ["image", None, tuple(rest[1])]
+            elif rest == ["image"]:
+                raise ValueError(
+                    f"image block {name!r} needs its shape: (name, width, "
+                    "'image', (height, width, channels))"
+                )
             blocks.append(Block(str(name), start, start + int(width), *rest))
             start += int(width)
         layout = BlockLayout(blocks)
@@ -157,8 +166,9 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         attached by ``ModalityFusion`` (or read from ``<modality>__...``
         DataFrame column names), else the whole of ``X`` is one feature
         block. A list gives blocks in column order as ``(name, width)``,
-        ``(name, width, "sequence")`` or ``(name, width, "sequence",
-        vocabulary_size)``.
+        ``(name, width, "sequence")``, ``(name, width, "sequence",
+        vocabulary_size)`` or ``(name, width, "image", (height, width,
+        channels))``.
     tokens_per_block : int or dict, default=1
         Number of tokens a feature block is split into (contiguous chunks,
         e.g. HOG cells); a dict maps block names to counts (others get 1).
@@ -193,6 +203,14 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         and the linear skip path.
     label_smoothing : float, default=0.0
         Label smoothing of the cross-entropy loss.
+    image_augmentation : bool, default=True
+        Augment the images of image blocks while training (Keras
+        preprocessing layers, the identity at inference): horizontal flip,
+        shifts and zooms of up to 10 %, a colour jitter and a Gaussian blur.
+    image_patch_size : {2, 4, 8, 16}, default=8
+        Side in pixels of the image patch behind each token of an image
+        block: the convolutional stem has ``log2(image_patch_size)``
+        stride-2 convolutions, so a 64x64 image gives 8x8 = 64 tokens.
     early_stopping : bool, default=False
         Hold out ``validation_split`` of the training data (stratified) and
         stop when its loss has not improved for ``patience`` epochs, keeping
@@ -277,6 +295,8 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         "linear_skip": ["boolean"],
         "input_dropout": [Interval(Real, 0, 1, closed="left")],
         "label_smoothing": [Interval(Real, 0, 1, closed="left")],
+        "image_augmentation": ["boolean"],
+        "image_patch_size": [Options(Integral, {2, 4, 8, 16})],
         "early_stopping": ["boolean"],
         "validation_split": [Interval(Real, 0, 1, closed="neither")],
         "patience": [Interval(Integral, 0, None, closed="left")],
@@ -307,6 +327,8 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         linear_skip=True,
         input_dropout=0.0,
         label_smoothing=0.0,
+        image_augmentation=True,
+        image_patch_size=8,
         early_stopping=False,
         validation_split=0.1,
         patience=5,
@@ -330,6 +352,8 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         self.linear_skip = linear_skip
         self.input_dropout = input_dropout
         self.label_smoothing = label_smoothing
+        self.image_augmentation = image_augmentation
+        self.image_patch_size = image_patch_size
         self.early_stopping = early_stopping
         self.validation_split = validation_split
         self.patience = patience
@@ -467,6 +491,9 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         for b in self.block_layout_:
             if b.kind == "sequence":
                 n_tokens = b.width
+            elif b.kind == "image":
+                rows, cols = patch_grid(b.shape, self.image_patch_size)
+                n_tokens = rows * cols
             else:
                 tpb = self.tokens_per_block
                 n = tpb.get(b.name, 1) if isinstance(tpb, dict) else tpb
@@ -479,6 +506,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
                     "kind": b.kind,
                     "n_tokens": n_tokens,
                     "vocabulary_size": b.vocabulary_size,
+                    "shape": b.shape,
                 }
             )
         return spec
@@ -501,6 +529,8 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             weight_decay=self.weight_decay,
             input_dropout=self.input_dropout,
             label_smoothing=self.label_smoothing,
+            image_augmentation=self.image_augmentation,
+            image_patch_size=self.image_patch_size,
         )
 
     def _fit_keras_model(
@@ -630,38 +660,69 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
 
         Returns
         -------
-        weights : dict of str to ndarray of shape (n_samples, n_tokens)
+        weights : dict of str to ndarray
             For each block, its tokens' share of the pooling attention
-            (all blocks of a row together sum to 1). For a sequence block
-            there is one column per position (word) of the sequence, 0 at
-            padding; for a feature block one column per region token.
+            (all blocks of a row together sum to 1), of shape
+            ``(n_samples, n_tokens)``: for a sequence block one column per
+            position (word) of the sequence, 0 at padding; for a feature
+            block one column per region token. For an image block the
+            patch tokens keep their place in the image: shape
+            ``(n_samples, rows, columns)`` (see ``patch_grids_``).
         """
         weights = self._pooling_weights(X)
+        grids = self.patch_grids_
         out, pos = {}, 0
         for name, n in self.tokens_per_modality_.items():
-            out[name] = weights[:, pos : pos + n]
+            w = weights[:, pos : pos + n]
+            out[name] = w.reshape(-1, *grids[name]) if name in grids else w
             pos += n
         return out
 
-    def attention_weights(self, X):
-        """Per-sample attention given to each modality.
+    @property
+    def patch_grids_(self):
+        """``{image block: (rows, columns)}`` of its patch tokens."""
+        check_is_fitted(self)
+        return {
+            b.name: patch_grid(b.shape, self.image_patch_size)
+            for b in self.block_layout_
+            if b.kind == "image"
+        }
+
+    def attention_weights(self, X, modality=None):
+        """Attention given to each modality, or to each patch of an image.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+        modality : str or None, default=None
+            None: one share per modality. The name of a block: that block's
+            per-token shares, which for an image block is a per-patch map.
 
         Returns
         -------
-        weights : pandas.DataFrame of shape (n_samples, n_modalities)
-            Share of the pooling attention each modality block receives;
-            rows sum to 1. The index is ``X``'s when it is a DataFrame.
+        weights : pandas.DataFrame of shape (n_samples, n_modalities) or ndarray
+            With ``modality=None``, the share of the pooling attention each
+            modality block receives; rows sum to 1, and the index is
+            ``X``'s when it is a DataFrame. With a block name, an array of
+            shape ``(n_samples, rows, columns)`` for an image block (the
+            patch map, drawn over the image by
+            :func:`skmultimodal.plotting.plot_image_attention`) and
+            ``(n_samples, n_tokens)`` otherwise, in the same units (the
+            block's tokens sum to its share).
         """
         import pandas as pd
 
-        index = X.index if isinstance(X, pd.DataFrame) else None
         tokens = self.token_attention(X)
+        if modality is not None:
+            if modality not in tokens:
+                raise ValueError(
+                    f"no modality block {modality!r}; blocks: {list(tokens)}"
+                )
+            return tokens[modality]
+        index = X.index if isinstance(X, pd.DataFrame) else None
         return pd.DataFrame(
-            {name: w.sum(axis=1) for name, w in tokens.items()}, index=index
+            {name: w.reshape(w.shape[0], -1).sum(axis=1) for name, w in tokens.items()},
+            index=index,
         )
 
     # ---------------------------------------------------------- persistence

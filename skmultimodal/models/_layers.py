@@ -85,6 +85,72 @@ class FeatureTokens(keras.layers.Layer):
         return {**super().get_config(), "n_tokens": self.n_tokens, "width": self.width}
 
 
+def patch_grid(shape, patch_size):
+    """``(rows, columns)`` of the patch tokens :class:`ConvStem` makes from an
+    image of ``shape`` (each stride-2 "same" convolution halves, rounding
+    up)."""
+    rows, cols = int(shape[0]), int(shape[1])
+    for _ in range(int(math.log2(patch_size))):
+        rows, cols = -(-rows // 2), -(-cols // 2)
+    return rows, cols
+
+
+@_register
+class ConvStem(keras.layers.Layer):
+    """A small convolutional stem: images -> spatial patch tokens.
+
+    ``log2(patch_size)`` convolutions of kernel 3 and stride 2 (channels
+    doubling up to ``width``), each with batch normalisation and ReLU, map
+    an ``(H, W, C)`` image to a ``(H / p, W / p)`` grid of ``width``
+    features; the grid is flattened row by row into tokens, and a learned
+    position embedding per patch is added.
+    """
+
+    def __init__(self, width, patch_size=8, **kwargs):
+        super().__init__(**kwargs)
+        self.width = int(width)
+        self.patch_size = int(patch_size)
+        n = int(math.log2(self.patch_size))
+        channels = [max(8, self.width // 2 ** (n - 1 - k)) for k in range(n)]
+        channels[-1] = self.width
+        self.convs = [
+            keras.layers.Conv2D(c, 3, strides=2, padding="same", use_bias=False)
+            for c in channels
+        ]
+        self.norms = [keras.layers.BatchNormalization() for _ in self.convs]
+
+    def build(self, input_shape):
+        shape = tuple(input_shape)
+        for conv, norm in zip(self.convs, self.norms):
+            conv.build(shape)
+            shape = conv.compute_output_shape(shape)
+            norm.build(shape)
+        self.grid = patch_grid(input_shape[1:3], self.patch_size)
+        self.position = self.add_weight(
+            name="position",
+            shape=(self.grid[0] * self.grid[1], self.width),
+            initializer=keras.initializers.RandomNormal(stddev=0.02),
+        )
+
+    def call(self, images, training=None):
+        x = images
+        for conv, norm in zip(self.convs, self.norms):
+            x = ops.relu(norm(conv(x), training=training))
+        tokens = ops.reshape(x, (-1, self.grid[0] * self.grid[1], self.width))
+        return tokens + self.position
+
+    def compute_output_shape(self, input_shape):
+        rows, cols = patch_grid(input_shape[1:3], self.patch_size)
+        return (input_shape[0], rows * cols, self.width)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "width": self.width,
+            "patch_size": self.patch_size,
+        }
+
+
 @_register
 class SequenceIds(keras.layers.Layer):
     """Token ids as int32; ids outside ``[0, vocabulary_size)`` become the

@@ -11,6 +11,7 @@ from ._layers import (
     AttentionPooling,
     BlockSlice,
     ConstantMask,
+    ConvStem,
     CrossAttention,
     FeatureTokens,
     LSTMEncoder,
@@ -56,6 +57,8 @@ def build_network(
     weight_decay=0.0,
     input_dropout=0.0,
     label_smoothing=0.0,
+    image_augmentation=True,
+    image_patch_size=8,
 ):
     """Build and compile the attention network.
 
@@ -63,8 +66,8 @@ def build_network(
     ----------
     token_spec : list of dict
         One dict per modality block with keys ``name``, ``start``, ``stop``,
-        ``kind`` ("features" or "sequence"), ``n_tokens`` and
-        ``vocabulary_size`` (sequence blocks).
+        ``kind`` ("features", "sequence" or "image"), ``n_tokens``,
+        ``vocabulary_size`` (sequence blocks) and ``shape`` (image blocks).
     n_features : int
         Number of input columns.
     n_classes : int
@@ -78,6 +81,11 @@ def build_network(
         Dropout rate on the feature blocks before projection and skip path.
     label_smoothing : float
         Label smoothing of the cross-entropy loss.
+    image_augmentation : bool
+        Augment image blocks while training (see :func:`augmentation_layers`).
+    image_patch_size : int
+        Side of the image patch behind each token of an image block (a power
+        of two: the number of stride-2 convolutions of :class:`ConvStem`).
 
     Returns
     -------
@@ -91,7 +99,7 @@ def build_network(
         block = BlockSlice(spec["start"], spec["stop"], name=f"{spec['name']}_block")(
             inputs
         )
-        if spec["kind"] != "sequence":
+        if spec["kind"] == "features":
             if input_dropout:
                 block = keras.layers.Dropout(
                     input_dropout, name=f"{spec['name']}_input_dropout"
@@ -110,6 +118,15 @@ def build_network(
                 x = TransformerBlock(
                     width, n_heads, dropout, name=f"{spec['name']}_self_attention"
                 )(x, token_mask=mask)
+        elif spec["kind"] == "image":
+            x = keras.layers.Reshape(
+                tuple(spec["shape"]), name=f"{spec['name']}_image"
+            )(block)
+            if image_augmentation:
+                for layer in augmentation_layers(spec["name"]):
+                    x = layer(x)
+            x = ConvStem(width, image_patch_size, name=f"{spec['name']}_stem")(x)
+            mask = ConstantMask(spec["n_tokens"])(block)
         else:
             x = FeatureTokens(spec["n_tokens"], width, name=f"{spec['name']}_tokens")(
                 block
@@ -198,6 +215,36 @@ class _SmoothedSparseCrossentropy(keras.losses.Loss):
             "n_classes": self.n_classes,
             "label_smoothing": self.label_smoothing,
         }
+
+
+def augmentation_layers(name):
+    """Keras preprocessing layers that augment an image block in training
+    only (at inference each is the identity): a horizontal flip, a shift of
+    up to 10 % and a zoom of up to 10 % (edges extended), a colour jitter
+    (brightness, contrast and saturation) and a Gaussian blur. Images are
+    in [0, 1]."""
+    unit = (0.0, 1.0)
+    return [
+        keras.layers.RandomFlip("horizontal", name=f"{name}_flip"),
+        keras.layers.RandomTranslation(
+            0.1, 0.1, fill_mode="nearest", name=f"{name}_translation"
+        ),
+        keras.layers.RandomZoom(0.1, fill_mode="nearest", name=f"{name}_zoom"),
+        keras.layers.RandomColorJitter(
+            value_range=unit,
+            brightness_factor=0.1,
+            contrast_factor=0.2,
+            saturation_factor=(0.3, 0.7),
+            name=f"{name}_color_jitter",
+        ),
+        keras.layers.RandomGaussianBlur(
+            factor=0.5,
+            kernel_size=3,
+            sigma=(0.1, 1.0),
+            value_range=unit,
+            name=f"{name}_blur",
+        ),
+    ]
 
 
 def _concat(tensors, name):
