@@ -37,6 +37,8 @@ ORDER = [
     "models",
     "image_tokens",
     "streaming",
+    "predict",
+    "tabular",
     "accuracy",
     "image",
     "text",

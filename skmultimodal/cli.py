@@ -12,6 +12,7 @@ import json
 import sys
 import time
 import warnings
+from contextlib import closing
 from pathlib import Path
 
 PROG = "skmultimodal"
@@ -55,6 +56,26 @@ def _names(text, option, what):
     raise CLIError(f"{option} needs at least one {what}{hint}")
 
 
+def _tabular(args):
+    """``{"numeric": [...], "categorical": [...]}`` of ``--numeric-columns``
+    and ``--categorical-columns`` (None when neither is given)."""
+    numeric = _names(
+        getattr(args, "numeric_columns", None), "--numeric-columns", "column"
+    )
+    categorical = _names(
+        getattr(args, "categorical_columns", None), "--categorical-columns", "column"
+    )
+    if not (numeric or categorical):
+        return None
+    both = sorted(set(numeric or ()) & set(categorical or ()))
+    if both:
+        raise CLIError(
+            f"column(s) {', '.join(map(repr, both))} given as both numeric and "
+            "categorical"
+        )
+    return {"numeric": numeric or [], "categorical": categorical or []}
+
+
 def _read_table(args, modalities, **kwargs):
     """``load_table`` of the ``--csv`` options; with the ``raise`` policy,
     every empty cell of ``modalities`` is refused before anything is fitted."""
@@ -63,10 +84,12 @@ def _read_table(args, modalities, **kwargs):
 
     policy = canonical_missing(args.missing)
     columns = {"image": args.image_column, "text": args.text_column}
+    tabular = _tabular(args) or {}
     X, y, groups = load_table(
         args.csv,
         image_column=columns["image"],
         text_column=columns["text"],
+        tabular_columns=[c for cols in tabular.values() for c in cols],
         allow_absent_images=policy != "raise",
         **kwargs,
     )
@@ -145,6 +168,7 @@ def cmd_train(args):
     check_save_path(path, keras=keras, error=lambda msg: CLIError(f"{option}: {msg}"))
     if args.method is not None and args.method not in fusion_method_names():
         raise unknown_method(args.method, "--method")
+    args.tabular = _tabular(args)
     X, y, _ = _read_table(args, ("image", "text"), target=args.target)
     t0 = time.perf_counter()
     est, metadata = train_model(X, y, args)
@@ -156,36 +180,76 @@ def cmd_train(args):
 
 
 def cmd_predict(args):
+    from skmultimodal.datasets._table import check_no_missing, iter_table
     from skmultimodal.fusion import _missing_policy as policies
     from skmultimodal.model_selection._models import prediction_table
     from skmultimodal.persistence import load_model
-    from skmultimodal.utils import atomic_write
+    from skmultimodal.utils._output import TABLE_FORMATS, table_writer
     from skmultimodal.utils._paths import check_output_file
 
+    suffixes = tuple(TABLE_FORMATS)
     if args.output != "-":
-        check_output_file(args.output, "--output", (".csv",))
+        check_output_file(args.output, "--output", suffixes)
+        if Path(args.output).suffix.lower() == ".parquet":
+            from skmultimodal.utils._output import _pyarrow
+
+            _pyarrow()  # refused before anything is read
+    if args.chunk_size < 1:
+        raise CLIError(f"--chunk-size must be at least 1, got {args.chunk_size}")
+    keep = _kept_columns(args)
     model = load_model(args.model, trusted=args.trust)
     est, meta = model.estimator, model.metadata
     trained = policies.trained_missing(est, meta.get("missing") or "raise")
     policy = policies.canonical_missing(args.missing or trained)
     if policy != trained:
         policies.set_missing_policy(est, policy)
-    args.missing = policy
-    args.image_column = args.image_column or meta.get("image_column")
-    args.text_column = args.text_column or meta.get("text_column")
+    columns = {
+        "image": args.image_column or meta.get("image_column"),
+        "text": args.text_column or meta.get("text_column"),
+    }
+    tabular = (meta.get("numeric_columns") or []) + (
+        meta.get("categorical_columns") or []
+    )
     # the image extractors of a model trained with "raise" stop at an
     # unreadable file: an absent one becomes an empty cell here instead
-    absent = trained == "raise" != policy
-    X, _, _ = _read_table(args, ("image", "text"), absent_images_as_missing=absent)
-    out = prediction_table(est, X)
-    if args.output == "-":
-        out.to_csv(sys.stdout, index=False)
-        return 0
-    path = check_output_file(args.output, "--output", (".csv",))  # it may have gone
-    with atomic_write(path, "w", encoding="utf-8", newline="") as fh:
-        out.to_csv(fh, index=False)
-    print(f"{len(out)} predictions written to {path}")
+    chunks = iter_table(
+        args.csv,
+        image_column=columns["image"],
+        text_column=columns["text"],
+        chunksize=args.chunk_size,
+        keep_columns=keep,
+        tabular_columns=tabular,
+        allow_absent_images=policy != "raise",
+        absent_images_as_missing=trained == "raise" != policy,
+    )
+    stream = sys.stdout if args.output == "-" else None
+    path = None if stream else check_output_file(args.output, "--output", suffixes)
+    n = 0
+    with closing(chunks), table_writer(path, stream=stream) as write:
+        for X, kept in chunks:
+            if policy == "raise":
+                used = [m for m in ("image", "text") if m in X.columns]
+                check_no_missing(X, used, columns, args.csv)
+            out = prediction_table(est, X, proba=args.proba)
+            clash = sorted(set(kept.columns) & set(out.columns))
+            if clash:
+                raise CLIError(
+                    f"kept column(s) {', '.join(map(repr, clash))} would share a "
+                    "name with the predictions; rename them in the CSV"
+                )
+            write(kept.join(out) if keep else out)
+            n += len(out)
+    if stream is None:
+        print(f"{n} predictions written to {path}")
     return 0
+
+
+def _kept_columns(args):
+    """The input columns copied to predict's output: ``--id-column`` first,
+    then ``--keep-columns``, each once."""
+    names = [args.id_column] if args.id_column else []
+    names += _names(args.keep_columns, "--keep-columns", "column name") or []
+    return list(dict.fromkeys(names))
 
 
 def cmd_plugins(args):
@@ -241,10 +305,21 @@ HELP = {
     "--classifier": "classifier after the fusion (default: %(default)s)",
     "--epochs": "epochs of the attention classifier",
     "--random-state": "seed (default: %(default)s)",
+    "--numeric-columns": "comma-separated numeric columns: with "
+    "--categorical-columns, a tabular modality (imputed; scaled or one-hot)",
+    "--categorical-columns": "comma-separated categorical columns of the "
+    "tabular modality",
     "train --output": "model file, in an existing folder: NAME.skops (classical "
     "pipelines) or NAME.joblib/.pkl/.pickle (any model)",
     "--model": "saved model",
-    "predict --output": "predictions file NAME.csv, or - for standard output (default)",
+    "predict --output": "predictions file NAME.csv, NAME.jsonl (JSON lines) or "
+    "NAME.parquet (needs pyarrow), or - for CSV on standard output (default); "
+    "written to a temporary file renamed at the end",
+    "--id-column": "input column (e.g. an SKU) copied as the first output column",
+    "--keep-columns": "comma-separated input columns copied to the output",
+    "--proba": "one proba_CLASS column per class (default; --no-proba: labels only)",
+    "--chunk-size": "rows read, featurized and written at a time (default: "
+    "%(default)s): memory does not grow with the file",
     "--trust": "load a pickle-based model (.joblib, .pkl, .pickle), which can run "
     "code, or a .skops file with untrusted types: only files you trust",
     "--json": "print JSON",
@@ -315,6 +390,8 @@ def build_parser():
     _add(p, "--method", metavar="NAME")
     _add(p, "--classifier", default="logistic", choices=["logistic", "attention"])
     _add(p, "--epochs", type=int)
+    _add(p, "--numeric-columns", metavar="LIST")
+    _add(p, "--categorical-columns", metavar="LIST")
     _add(p, "--random-state", type=int, default=0)
     _add(p, "--output", required=True, metavar="FILE")
     p.set_defaults(func=cmd_train)
@@ -324,6 +401,10 @@ def build_parser():
     _add(p, "--model", required=True, metavar="FILE")
     _table_options(p, training=False)
     _add(p, "--output", default="-", metavar="FILE")
+    _add(p, "--id-column", metavar="NAME")
+    _add(p, "--keep-columns", metavar="LIST")
+    _add(p, "--proba", action=argparse.BooleanOptionalAction, default=True)
+    _add(p, "--chunk-size", type=int, default=10_000, metavar="N")
     _add(p, "--trust", action="store_true")
     p.set_defaults(func=cmd_predict)
 

@@ -84,6 +84,7 @@ TRUSTED_TYPES = (
     "skmultimodal.image._features.ImageFeatures",
     "skmultimodal.image._features.HOGFeatures",
     "skmultimodal.image._features.PixelFeatures",
+    "skmultimodal.image._features.ImageArray",
     "skmultimodal.image._features.ColorHistogram",
     "skmultimodal.image._union.ImageFeatureUnion",
     "skmultimodal.image._keras.KerasFeatures",
@@ -106,6 +107,7 @@ TRUSTED_TYPES = (
     "sklearn.pipeline.FeatureUnion",
     "builtins.slice",
     "collections.OrderedDict",
+    "numpy.dtype",  # OneHotEncoder(dtype=np.float64) of the tabular branch
     "numpy.dtypes.Float64DType",
     "numpy.dtypes.Int64DType",
     "numpy.dtypes.ObjectDType",

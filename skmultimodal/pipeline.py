@@ -204,6 +204,7 @@ def make_multimodal_pipeline(
     n_jobs=None,
     random_state=None,
     image_tokens=False,
+    tabular=None,
 ):
     """Build a ready-to-fit image + text classification pipeline.
 
@@ -216,11 +217,14 @@ def make_multimodal_pipeline(
 
     Parameters
     ----------
-    image : str or None, default="image"
+    image : str, list of str or None, default="image"
         Column holding the images (paths, bytes or arrays). None leaves the
-        image modality out (a text-only pipeline).
-    text : str or None, default="text"
-        Column holding the texts. None leaves the text modality out.
+        image modality out (a text-only pipeline). A list of columns (a
+        front and a back photo) makes one image branch per column, named by
+        the column, each its own modality.
+    text : str, list of str or None, default="text"
+        Column holding the texts. None leaves the text modality out; a list
+        (a title and a description) makes one text branch per column.
     method : str, FusionMethod or None, default=None
         Fusion method: any ``ModalityFusion(method=...)`` value
         (``"stack"``, ``"concat"``, ``"product"``, ``"sum"``, ``"mean"``,
@@ -285,6 +289,15 @@ def make_multimodal_pipeline(
         patch tokens. The fusion method defaults to ``"concat"``, which
         passes the pixels and word ids through. With ``text=None`` it is an
         image-only network.
+    tabular : list of str, dict or None, default=None
+        Numeric and categorical columns forming one more modality, the
+        ``"tabular"`` branch (a :class:`~sklearn.compose.ColumnTransformer`):
+        numeric columns median-imputed and standardised, categorical ones
+        imputed with their most frequent value and one-hot encoded
+        (categories unseen in training ignored). A list is split by dtype at
+        fit time; ``{"numeric": [...], "categorical": [...]}`` says which is
+        which (e.g. a numeric code that is a category). A row whose tabular
+        cells are all empty is a missing modality.
 
     Returns
     -------
@@ -312,8 +325,11 @@ def make_multimodal_pipeline(
     """
     from skmultimodal.fusion import ModalityFusion
 
-    if image is None and text is None:
-        raise ValueError("At least one of image= and text= must name a column.")
+    images, texts = _columns(image, "image"), _columns(text, "text")
+    if not (images or texts or tabular):
+        raise ValueError(
+            "At least one of image=, text= and tabular= must name a column."
+        )
     if image_tokens:
         _check_image_tokens(image, classifier, image_features)
     if missing == "error":
@@ -326,17 +342,22 @@ def make_multimodal_pipeline(
         )
         missing = "raise"
     branches = []
-    if image is not None:
-        on_error = "raise" if missing in ("error", "raise") else "missing"
+    on_error = "raise" if missing in ("error", "raise") else "missing"
+    for name, column in images:
         if image_tokens:
             branch = _pixel_branch(image_features, memory, on_error)
         else:
             branch = _image_branch(image_features, memory, on_error)
-        branches.append(("image", branch, image))
-    if text is not None:
-        branches.append(("text", _text_branch(text_features, memory), text))
+        branches.append((name, branch, column))
+    for name, column in texts:
+        branches.append((name, _text_branch(text_features, memory), column))
         if image_tokens:
-            branches.append(("words", _word_branch(memory), text))
+            words = "words" if name == "text" else f"{name}_words"
+            branches.append((words, _word_branch(memory), column))
+    if tabular:
+        branches.append(
+            ("tabular", _tabular_branch(tabular), _tabular_columns(tabular))
+        )
 
     if method is None:
         many = len(branches) > 1 and not image_tokens
@@ -353,6 +374,75 @@ def make_multimodal_pipeline(
     )
     clf = _make_classifier(classifier, random_state)
     return Pipeline([("fusion", fusion), ("classifier", clf)])
+
+
+def _columns(spec, default_name):
+    """``[(branch name, column)]`` of ``image=``/``text=``: one column keeps
+    the modality's name as branch name; a list gives one branch per column,
+    named by the column."""
+    if spec is None:
+        return []
+    if isinstance(spec, str):
+        return [(default_name, spec)]
+    columns = list(spec)
+    if not columns or not all(isinstance(c, str) for c in columns):
+        raise ValueError(
+            f"{default_name}= must be a column name or a non-empty list of "
+            f"column names; got {spec!r}"
+        )
+    if len(columns) == 1:
+        return [(default_name, columns[0])]
+    if len(set(columns)) != len(columns):
+        raise ValueError(f"{default_name}= names a column twice: {columns}")
+    return [(c, c) for c in columns]
+
+
+def _tabular_columns(tabular):
+    if isinstance(tabular, dict):
+        return [c for key in ("numeric", "categorical") for c in tabular.get(key, [])]
+    return list(tabular)
+
+
+def _tabular_branch(tabular):
+    """The ``tabular`` branch: numeric columns median-imputed and
+    standardised, categorical ones imputed with their most frequent value and
+    one-hot encoded (categories unseen in training ignored). A list splits
+    its columns by dtype at fit time (numbers are numeric); a dict
+    ``{"numeric": [...], "categorical": [...]}`` says which is which."""
+    from sklearn.compose import ColumnTransformer, make_column_selector
+    from sklearn.impute import SimpleImputer
+    from sklearn.preprocessing import OneHotEncoder
+
+    if isinstance(tabular, dict):
+        unknown = set(tabular) - {"numeric", "categorical"}
+        if unknown:
+            raise ValueError(
+                "tabular= as a dict takes the keys 'numeric' and 'categorical'; "
+                f"got {sorted(unknown)}"
+            )
+        numeric = list(tabular.get("numeric", []))
+        categorical = list(tabular.get("categorical", []))
+    else:
+        if isinstance(tabular, str) or not all(isinstance(c, str) for c in tabular):
+            raise ValueError(
+                "tabular= must be a list of column names or a dict "
+                f"{{'numeric': [...], 'categorical': [...]}}; got {tabular!r}"
+            )
+        numeric = make_column_selector(dtype_include="number")
+        categorical = make_column_selector(dtype_exclude="number")
+    numbers = Pipeline(
+        [("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]
+    )
+    categories = Pipeline(
+        [
+            ("impute", SimpleImputer(strategy="most_frequent")),
+            ("encode", OneHotEncoder(handle_unknown="ignore")),
+        ]
+    )
+    return ColumnTransformer(
+        [("numeric", numbers, numeric), ("categorical", categories, categorical)],
+        verbose_feature_names_out=False,
+    )
 
 
 def _method_instance(method, method_params):

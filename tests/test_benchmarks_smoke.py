@@ -31,6 +31,8 @@ SECTIONS = [
     "## Pretrained image backbones",
     "## style_shift (`benchmarks/bench_style_shift.py`)",
     "## image_tokens (`benchmarks/bench_image_tokens.py`)",
+    "## predict (`benchmarks/bench_predict.py`)",
+    "## tabular (`benchmarks/bench_tabular.py`)",
 ]
 
 

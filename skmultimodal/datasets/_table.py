@@ -19,15 +19,24 @@ def _plain(v):
 
 
 def _read_csv(path):
+    path = Path(path)
+    df = _csv_errors(path, lambda pd: pd.read_csv(path))
+    if len(df) == 0:
+        raise ValueError(f"CSV {str(path)!r} has a header but no rows")
+    return df
+
+
+def _csv_errors(path, read):
+    """``read(pandas)`` with every reading problem of the CSV at ``path`` as
+    one ValueError naming the file."""
     import pandas as pd
 
-    path = Path(path)
     if not path.exists():
         raise ValueError(f"cannot read CSV {str(path)!r}: no such file")
     if path.is_dir():
         raise ValueError(f"cannot read CSV {str(path)!r}: it is a directory")
     try:
-        df = pd.read_csv(path)
+        return read(pd)
     except pd.errors.EmptyDataError:
         raise ValueError(f"CSV {str(path)!r} is empty") from None
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
@@ -35,9 +44,6 @@ def _read_csv(path):
         raise ValueError(f"cannot parse CSV {str(path)!r}: {first}") from None
     except OSError as exc:
         raise ValueError(f"cannot read CSV {str(path)!r}: {exc.strerror}") from None
-    if len(df) == 0:
-        raise ValueError(f"CSV {str(path)!r} has a header but no rows")
-    return df
 
 
 def _check_columns(df, columns, csv_path):
@@ -138,6 +144,7 @@ def load_table(
     text_column,
     target=None,
     group_column=None,
+    tabular_columns=(),
     allow_absent_images=False,
     absent_images_as_missing=False,
 ):
@@ -152,14 +159,96 @@ def load_table(
     file that does not exist is an error unless ``allow_absent_images`` (the
     path is kept; the model's image extractors report it) or
     ``absent_images_as_missing`` (the cell is emptied, with a warning).
-    Every problem is a ValueError naming the file, column and line.
+    ``tabular_columns`` are copied into X under their own names. Every
+    problem is a ValueError naming the file, column and line.
     """
-    import pandas as pd
-
     csv = Path(csv)
     df = _read_csv(csv)
     df.index = df.index + FIRST_DATA_LINE  # index labels are CSV line numbers
-    _check_columns(df, [image_column, text_column, target, group_column], csv)
+    tabular_columns = list(tabular_columns)
+    _check_columns(
+        df, [image_column, text_column, target, group_column, *tabular_columns], csv
+    )
+    X = _modalities(
+        df,
+        csv,
+        image_column,
+        text_column,
+        allow_absent_images,
+        absent_images_as_missing,
+        tabular_columns,
+    )
+    y = groups = None
+    if target is not None:
+        y = df[target]
+        _check_target(y, target, csv)
+    if group_column is not None:
+        groups = df[group_column]
+    return X, y, groups
+
+
+def iter_table(
+    csv,
+    *,
+    image_column,
+    text_column,
+    chunksize,
+    keep_columns=(),
+    tabular_columns=(),
+    allow_absent_images=False,
+    absent_images_as_missing=False,
+):
+    """:func:`load_table` for prediction, ``chunksize`` rows at a time.
+
+    Yields ``(X, kept)`` per chunk: X as :func:`load_table` gives it (index
+    labels are CSV line numbers, as in the whole table), ``kept`` the
+    ``keep_columns`` of those rows, unchanged. Only one chunk of the file is
+    in memory at a time.
+    """
+    csv = Path(csv)
+    keep_columns, tabular_columns = list(keep_columns), list(tabular_columns)
+    reader = _csv_errors(csv, lambda pd: pd.read_csv(csv, chunksize=chunksize))
+    chunks = iter(reader)
+    first = True
+    try:
+        while True:
+            df = _csv_errors(csv, lambda pd: next(chunks, None))
+            if df is None:
+                break
+            if first:
+                wanted = [image_column, text_column, *tabular_columns, *keep_columns]
+                _check_columns(df, wanted, csv)
+                first = False
+            df.index = df.index + FIRST_DATA_LINE
+            X = _modalities(
+                df,
+                csv,
+                image_column,
+                text_column,
+                allow_absent_images,
+                absent_images_as_missing,
+                tabular_columns,
+            )
+            yield X, df[keep_columns]
+    finally:
+        reader.close()
+    if first:
+        raise ValueError(f"CSV {str(csv)!r} has a header but no rows")
+
+
+def _modalities(
+    df,
+    csv,
+    image_column,
+    text_column,
+    allow_absent_images,
+    absent_images_as_missing,
+    tabular_columns=(),
+):
+    """The ``image`` and ``text`` columns of a read CSV, checked, and its
+    ``tabular_columns`` under their own names."""
+    import pandas as pd
+
     X = pd.DataFrame(index=df.index)
     if image_column is not None:
         X["image"] = _resolve_images(
@@ -172,13 +261,14 @@ def load_table(
     if text_column is not None:
         _check_text_column(df[text_column], text_column, csv)
         X["text"] = df[text_column].astype(object)
-    y = groups = None
-    if target is not None:
-        y = df[target]
-        _check_target(y, target, csv)
-    if group_column is not None:
-        groups = df[group_column]
-    return X, y, groups
+    for column in tabular_columns:
+        if column in ("image", "text"):
+            raise ValueError(
+                f"table column {column!r} of {str(csv)!r} is named like a "
+                "modality; rename it in the CSV"
+            )
+        X[column] = df[column]
+    return X
 
 
 def _lines_text(lines, limit=50):

@@ -240,6 +240,7 @@ def train_model(X, y, args):
         classifier=args.classifier,
         missing=canonical_missing(args.missing),
         random_state=args.random_state,
+        tabular=getattr(args, "tabular", None),
     )
     if args.epochs is not None:
         keys = [k for k in est.get_params() if k.rsplit("__", 1)[-1] == "epochs"]
@@ -256,18 +257,24 @@ def train_model(X, y, args):
         "classifier": args.classifier,
         "missing": canonical_missing(args.missing),
     }
+    tabular = getattr(args, "tabular", None)
+    if tabular:
+        metadata["numeric_columns"] = list(tabular["numeric"])
+        metadata["categorical_columns"] = list(tabular["categorical"])
     return est, metadata
 
 
-def prediction_table(est, X):
+def prediction_table(est, X, proba=True):
     """``skmultimodal predict``'s output: the predicted label of each row of
-    ``X`` and, for a classifier with ``predict_proba``, one ``proba_<class>``
-    column per class."""
+    ``X`` and, with ``proba`` for a classifier with ``predict_proba``, one
+    ``proba_<class>`` column per class (the label is their argmax, computed
+    once)."""
     import pandas as pd
 
-    out = pd.DataFrame({"prediction": est.predict(X)}, index=X.index)
-    if hasattr(est, "predict_proba"):
-        proba = est.predict_proba(X)
-        for j, c in enumerate(est.classes_):
-            out[f"proba_{c}"] = proba[:, j]
+    if not (proba and hasattr(est, "predict_proba")):
+        return pd.DataFrame({"prediction": est.predict(X)}, index=X.index)
+    P = est.predict_proba(X)
+    out = pd.DataFrame({"prediction": est.classes_[P.argmax(axis=1)]}, index=X.index)
+    for j, c in enumerate(est.classes_):
+        out[f"proba_{c}"] = P[:, j]
     return out

@@ -1,0 +1,119 @@
+"""make_multimodal_pipeline with several image/text columns and a tabular
+modality."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.compose import ColumnTransformer
+from sklearn.model_selection import GridSearchCV
+
+from skmultimodal import make_multimodal_pipeline
+from skmultimodal.datasets import make_multimodal_classification
+
+
+@pytest.fixture(scope="module")
+def table():
+    X, y = make_multimodal_classification(n_samples=90, random_state=0)
+    rng = np.random.RandomState(0)
+    price = y + rng.normal(scale=0.3, size=len(y))
+    price[[3, 7]] = np.nan
+    X = X.assign(
+        price=price,
+        brand=np.array(["a", "b", "c"])[np.asarray(y)],
+        code=rng.randint(0, 3, len(y)),
+        back=X["image"],
+        title=X["text"].str.upper(),
+    )
+    return X, np.asarray(y)
+
+
+def test_tabular_branch_imputes_scales_and_encodes(table):
+    X, y = table
+    pipe = make_multimodal_pipeline(tabular=["price", "brand"], random_state=0)
+    names = [n for n, _, _ in pipe["fusion"].transformers]
+    assert names == ["image", "text", "tabular"]
+    pipe.fit(X, y)
+    tab = pipe["fusion"].named_transformers_["tabular"]
+    assert isinstance(tab, ColumnTransformer)
+    out = tab.transform(X[["price", "brand"]])
+    out = out.toarray() if hasattr(out, "toarray") else out
+    assert out.shape == (len(y), 1 + 3) and np.isfinite(out).all()
+    assert list(tab.get_feature_names_out()) == [
+        "price",
+        "brand_a",
+        "brand_b",
+        "brand_c",
+    ]
+    # an unseen category is ignored, not an error
+    new = X.iloc[:2].assign(brand="zzz")
+    assert pipe.predict(new).shape == (2,)
+    assert X["price"].isna().sum() == 2  # the input is not touched
+
+
+def test_tabular_dict_says_which_columns_are_categories(table):
+    X, y = table
+    pipe = make_multimodal_pipeline(
+        image=None,
+        text=None,
+        tabular={"numeric": ["price"], "categorical": ["code", "brand"]},
+    ).fit(X, y)
+    tab = pipe["fusion"].named_transformers_["tabular"]
+    assert list(tab.get_feature_names_out())[:4] == [
+        "price",
+        "code_0",
+        "code_1",
+        "code_2",
+    ]
+    assert pipe.score(X, y) > 0.9  # the table determines the label here
+    with pytest.raises(ValueError, match="keys 'numeric' and 'categorical'"):
+        make_multimodal_pipeline(tabular={"numbers": ["price"]})
+    with pytest.raises(ValueError, match="list of column names"):
+        make_multimodal_pipeline(tabular="price")
+
+
+def test_several_image_and_text_columns_are_separate_modalities(table):
+    X, y = table
+    pipe = make_multimodal_pipeline(
+        image=["image", "back"], text=["text", "title"], method="concat"
+    )
+    fusion = pipe["fusion"]
+    assert [(n, c) for n, _, c in fusion.transformers] == [
+        ("image", "image"),
+        ("back", "back"),
+        ("text", "text"),
+        ("title", "title"),
+    ]
+    pipe.fit(X, y)
+    assert fusion.modality_names_ == ["image", "back", "text", "title"]
+    assert make_multimodal_pipeline(image=["image"])["fusion"].transformers[0][0] == (
+        "image"
+    )
+    with pytest.raises(ValueError, match="names a column twice"):
+        make_multimodal_pipeline(image=["image", "image"])
+    with pytest.raises(ValueError, match="At least one of image=, text= and tabular="):
+        make_multimodal_pipeline(image=None, text=None)
+
+
+def test_every_method_takes_four_modalities(table):
+    from skmultimodal.plugins import get_registry
+
+    X, y = table
+    pipe = make_multimodal_pipeline(
+        image=["image", "back"], text="text", tabular=["price", "brand"]
+    )
+    methods = [m for m in get_registry("fusion_method").names()] + ["late"]
+    search = GridSearchCV(
+        pipe, {"fusion__method": methods}, cv=2, error_score="raise"
+    ).fit(X, y)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+def test_a_row_without_any_table_cell_is_a_missing_modality(table):
+    X, y = table
+    X = X.copy()
+    X.loc[5, ["price", "brand"]] = [np.nan, None]
+    pipe = make_multimodal_pipeline(tabular=["price", "brand"], method="concat")
+    with pytest.raises(ValueError, match="modality 'tabular' is missing"):
+        pipe.fit(X, y)
+    pipe.set_params(fusion__missing="mean").fit(X, y)
+    assert pd.Series(pipe.predict(X)).notna().all()
