@@ -305,6 +305,7 @@ HELP = {
     "--classifier": "classifier after the fusion (default: %(default)s)",
     "--epochs": "epochs of the attention classifier",
     "--random-state": "seed (default: %(default)s)",
+    "--class-weight": "weigh classes inversely to their frequency (default: none)",
     "--numeric-columns": "comma-separated numeric columns: with "
     "--categorical-columns, a tabular modality (imputed; scaled or one-hot)",
     "--categorical-columns": "comma-separated categorical columns of the "
@@ -390,6 +391,7 @@ def build_parser():
     _add(p, "--method", metavar="NAME")
     _add(p, "--classifier", default="logistic", choices=["logistic", "attention"])
     _add(p, "--epochs", type=int)
+    _add(p, "--class-weight", choices=["balanced"])
     _add(p, "--numeric-columns", metavar="LIST")
     _add(p, "--categorical-columns", metavar="LIST")
     _add(p, "--random-state", type=int, default=0)

@@ -165,7 +165,19 @@ def _text_branch(text_features, memory):
     return Pipeline([("features", features), ("scale", "passthrough")], memory=memory)
 
 
-def _make_classifier(classifier, random_state):
+def _make_classifier(classifier, random_state, class_weight=None):
+    clf = _classifier(classifier, random_state)
+    if class_weight is not None:
+        if "class_weight" not in clf.get_params(deep=False):
+            raise ValueError(
+                f"class_weight={class_weight!r} needs a classifier with a "
+                f"class_weight parameter; {type(clf).__name__} has none."
+            )
+        clf.set_params(class_weight=class_weight)
+    return clf
+
+
+def _classifier(classifier, random_state):
     if classifier is None or classifier == "logistic":
         from sklearn.linear_model import LogisticRegression
 
@@ -205,6 +217,7 @@ def make_multimodal_pipeline(
     random_state=None,
     image_tokens=False,
     tabular=None,
+    class_weight=None,
 ):
     """Build a ready-to-fit image + text classification pipeline.
 
@@ -298,6 +311,11 @@ def make_multimodal_pipeline(
         fit time; ``{"numeric": [...], "categorical": [...]}`` says which is
         which (e.g. a numeric code that is a category). A row whose tabular
         cells are all empty is a missing modality.
+    class_weight : dict, "balanced" or None, default=None
+        Class weights of the classifier (its ``class_weight`` parameter; an
+        error for a classifier without one). The fusion method's internal
+        experts (``stack`` and the other class-score methods) are not
+        weighted: the classifier, their meta-learner, is.
 
     Returns
     -------
@@ -372,7 +390,7 @@ def make_multimodal_pipeline(
         n_jobs=n_jobs,
         random_state=random_state,
     )
-    clf = _make_classifier(classifier, random_state)
+    clf = _make_classifier(classifier, random_state, class_weight)
     return Pipeline([("fusion", fusion), ("classifier", clf)])
 
 

@@ -117,3 +117,29 @@ def test_a_row_without_any_table_cell_is_a_missing_modality(table):
         pipe.fit(X, y)
     pipe.set_params(fusion__missing="mean").fit(X, y)
     assert pd.Series(pipe.predict(X)).notna().all()
+
+
+def test_class_weight_reaches_the_classifier(table):
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.neighbors import KNeighborsClassifier
+
+    pipe = make_multimodal_pipeline(class_weight="balanced")
+    assert pipe["classifier"].class_weight == "balanced"
+    forest = make_multimodal_pipeline(
+        classifier=RandomForestClassifier(n_estimators=5), class_weight={0: 2.0}
+    )
+    assert forest["classifier"].class_weight == {0: 2.0}
+    with pytest.raises(ValueError, match="KNeighborsClassifier has none"):
+        make_multimodal_pipeline(
+            classifier=KNeighborsClassifier(), class_weight="balanced"
+        )
+    # on imbalanced rows the balanced model predicts the rare class more often
+    X, y = table
+    keep = np.r_[np.flatnonzero(y != 2), np.flatnonzero(y == 2)[:6]]
+    X, y = X.iloc[keep], y[keep]
+    plain = make_multimodal_pipeline(image=None, method="concat").fit(X, y)
+    balanced = make_multimodal_pipeline(
+        image=None, method="concat", class_weight="balanced"
+    ).fit(X, y)
+    rare = (balanced.predict_proba(X)[:, 2] - plain.predict_proba(X)[:, 2]).mean()
+    assert rare > 0

@@ -241,6 +241,7 @@ def train_model(X, y, args):
         missing=canonical_missing(args.missing),
         random_state=args.random_state,
         tabular=getattr(args, "tabular", None),
+        class_weight=getattr(args, "class_weight", None),
     )
     if args.epochs is not None:
         keys = [k for k in est.get_params() if k.rsplit("__", 1)[-1] == "epochs"]
@@ -256,6 +257,7 @@ def train_model(X, y, args):
         "method": method if isinstance(method, str) else args.method,
         "classifier": args.classifier,
         "missing": canonical_missing(args.missing),
+        "class_weight": getattr(args, "class_weight", None),
     }
     tabular = getattr(args, "tabular", None)
     if tabular:

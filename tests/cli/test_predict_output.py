@@ -206,3 +206,21 @@ def test_train_and_predict_with_a_tabular_modality(tmp_path):
     proc = run_main("train", "--csv", csv, *CSV_ARGS, *both, "--output", model)
     assert proc.returncode == cli.EXIT_USAGE
     assert "given as both numeric and categorical" in proc.stderr
+
+
+def test_train_class_weight_balanced(tmp_path):
+    from skmultimodal.persistence import load_model
+
+    csv = write_dataset(tmp_path / "data")
+    model = tmp_path / "model.skops"
+    weight = ["--class-weight", "balanced"]
+    proc = run_main("train", "--csv", csv, *CSV_ARGS, *weight, "--output", model)
+    assert proc.returncode == 0, proc.stderr
+    saved = load_model(model)
+    assert saved.estimator["classifier"].class_weight == "balanced"
+    assert saved.metadata["class_weight"] == "balanced"
+    proc = run_main(
+        "train", "--csv", csv, *CSV_ARGS, "--class-weight", "often", "--output", model
+    )
+    assert proc.returncode == cli.EXIT_USAGE
+    assert "invalid choice: 'often'" in proc.stderr
