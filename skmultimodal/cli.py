@@ -84,7 +84,7 @@ def _read_table(args, modalities, **kwargs):
 
     policy = canonical_missing(args.missing)
     columns = {"image": args.image_column, "text": args.text_column}
-    tabular = _tabular(args) or {}
+    tabular = getattr(args, "tabular", None) or {}  # set by train
     X, y, groups = load_table(
         args.csv,
         image_column=columns["image"],
@@ -210,6 +210,15 @@ def cmd_predict(args):
     tabular = (meta.get("numeric_columns") or []) + (
         meta.get("categorical_columns") or []
     )
+    outputs = ["prediction"]
+    if args.proba and hasattr(est, "predict_proba"):
+        outputs += [f"proba_{c}" for c in est.classes_]
+    clash = [c for c in keep if c in outputs]
+    if clash:  # refused before anything is read
+        raise CLIError(
+            f"kept column(s) {', '.join(map(repr, clash))} would share a name "
+            "with the predictions; rename them in the CSV"
+        )
     # the image extractors of a model trained with "raise" stop at an
     # unreadable file: an absent one becomes an empty cell here instead
     chunks = iter_table(
@@ -231,12 +240,6 @@ def cmd_predict(args):
                 used = [m for m in ("image", "text") if m in X.columns]
                 check_no_missing(X, used, columns, args.csv)
             out = prediction_table(est, X, proba=args.proba)
-            clash = sorted(set(kept.columns) & set(out.columns))
-            if clash:
-                raise CLIError(
-                    f"kept column(s) {', '.join(map(repr, clash))} would share a "
-                    "name with the predictions; rename them in the CSV"
-                )
             write(kept.join(out) if keep else out)
             n += len(out)
     if stream is None:
