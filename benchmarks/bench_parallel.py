@@ -63,7 +63,8 @@ def _cpu_seconds():
 
 
 def _cpu_ratio(candidate, reference, repeats):
-    """Median CPU time (all processes) of ``candidate`` over ``reference``."""
+    """Median CPU time (all processes) of ``candidate`` over ``reference``;
+    None where the CPU times cannot be read or are below one clock tick."""
     ratios = []
     for _ in range(repeats):
         spent = []
@@ -74,6 +75,8 @@ def _cpu_ratio(candidate, reference, repeats):
             if before is None or after is None:
                 return None
             spent.append(after - before)
+        if spent[1] <= 0:  # shorter than one clock tick (quick runs)
+            return None
         ratios.append(spent[0] / spent[1])
     return sorted(ratios)[len(ratios) // 2]
 
@@ -166,7 +169,7 @@ def run(ctx: Context) -> Section:
             "read the HOG rows against them."
         ],
     )
-    if cpu_processes is not None:
+    if cpu_processes is not None and cpu_threads is not None:
         section.notes.append(
             "CPU time of all processes, `n_jobs=2` over `n_jobs=1` (median "
             f"of {ctx.repeats}): {cpu_processes:.2f}× with processes, "
