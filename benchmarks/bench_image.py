@@ -95,8 +95,13 @@ def decode_once_section(ctx, paths=None):
     same = (
         np.array_equal(new_features, old_features)
         and new_features.dtype == old_features.dtype
-        and [a.split("__", 1)[1] for a in names]
-        == [b.split("__", 1)[1] for b in old_names]
+        and len(names) == len(old_names)
+        # the union drops each extractor's own prefix ("hog", "hist_",
+        # "pixel") that the three-read branch's names keep
+        and all(
+            b.split("__", 1)[1].endswith(a.split("__", 1)[1])
+            for a, b in zip(names, old_names)
+        )
     )
     load_before = os.getloadavg()[0]
     measured = time.strftime("%Y-%m-%d %H:%M:%S %Z")

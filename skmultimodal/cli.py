@@ -1,14 +1,15 @@
 """The ``skmultimodal`` command line (``evaluate``, ``train``, ``predict``,
-``plugins``, ``datasets``): it parses the arguments, reads the input files
-and writes the results; the work is the library's. Every error is printed
-as one line, ``skmultimodal: error: ...``: exit status 2 for bad input (see
-:func:`_is_bad_input`), 1 for any other failure; ``--debug`` shows the
-traceback instead."""
+``featurize``, ``plugins``, ``datasets``): it parses the arguments, reads
+the input files and writes the results; the work is the library's. Every
+error is printed as one line, ``skmultimodal: error: ...``: exit status 2
+for bad input (see :func:`_is_bad_input`), 1 for any other failure;
+``--debug`` shows the traceback instead."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 import time
 import warnings
@@ -76,17 +77,19 @@ def _tabular(args):
     return {"numeric": numeric or [], "categorical": categorical or []}
 
 
-def _read_table(args, modalities, **kwargs):
-    """``load_table`` of the ``--csv`` options; with the ``raise`` policy,
-    every empty cell of ``modalities`` is refused before anything is fitted."""
+def _read_table(args, modalities, csv=None, **kwargs):
+    """``load_table`` of the ``--csv`` options (or of another file, ``csv``,
+    with the same columns); with the ``raise`` policy, every empty cell of
+    ``modalities`` is refused before anything is fitted."""
     from skmultimodal.datasets._table import check_no_missing, load_table
     from skmultimodal.fusion._missing_policy import canonical_missing
 
+    csv = args.csv if csv is None else csv
     policy = canonical_missing(args.missing)
     columns = {"image": args.image_column, "text": args.text_column}
     tabular = getattr(args, "tabular", None) or {}  # set by train
     X, y, groups = load_table(
-        args.csv,
+        csv,
         image_column=columns["image"],
         text_column=columns["text"],
         tabular_columns=[c for cols in tabular.values() for c in cols],
@@ -95,8 +98,59 @@ def _read_table(args, modalities, **kwargs):
     )
     if policy == "raise":
         used = [m for m in modalities if m in X.columns]
-        check_no_missing(X, used, columns, args.csv)
+        check_no_missing(X, used, columns, csv)
+        _check_tabular_present(X, tabular, csv)
     return X, y, groups
+
+
+def _check_tabular_present(X, tabular, csv):
+    """With the ``raise`` policy, a row whose table columns are all empty
+    (a missing tabular modality) is refused, naming its CSV lines."""
+    from skmultimodal.datasets._table import _lines_text
+
+    cols = [c for part in tabular.values() for c in part]
+    if not cols:
+        return
+    empty = X[cols].isna().all(axis=1)
+    if empty.any():
+        raise CLIError(
+            f"the table columns ({', '.join(cols)}) of {str(csv)!r} are all "
+            f"empty on {_lines_text(list(X.index[empty.to_numpy()]))}: the "
+            "tabular modality is missing there; fill a cell or pass "
+            "--missing zero|mean|indicator"
+        )
+
+
+def _task(args):
+    """``--task``, or ``multilabel`` when only ``--label-separator`` is
+    given (default ``classification``); the two must agree."""
+    task, separator = args.task, args.label_separator
+    if separator == "":
+        raise CLIError("--label-separator needs at least one character")
+    if task is None:
+        return "multilabel" if separator is not None else "classification"
+    if (task == "multilabel") != (separator is not None):
+        raise CLIError(
+            "--task multilabel needs --label-separator"
+            if task == "multilabel"
+            else f"--label-separator splits multi-label targets; --task {task} "
+            "takes one label (or number) per row"
+        )
+    return task
+
+
+def _target(args, y, task, csv, labels=None):
+    """The target column read for ``task``: ``(y, labels)``."""
+    from skmultimodal.datasets._target import prepare_target
+
+    return prepare_target(
+        y,
+        task=task,
+        separator=args.label_separator,
+        column=args.target,
+        source=csv,
+        labels=labels,
+    )
 
 
 # ------------------------------------------------------------ commands ---
@@ -112,20 +166,43 @@ def cmd_evaluate(args):
         check_output_file(args.json, "--json", (".json",), also_ok=report_dir)
     models = _names(args.models, "--models", "model name")
     methods = _names(args.methods, "--methods", "fusion method name")
-    models = _models.resolve_models(models, methods)
+    args.tabular = _tabular(args)
+    models = _models.resolve_models(models, methods, tabular=bool(args.tabular))
+    task, labels, test = _task(args), None, None
     if args.csv is None:
+        given = [
+            opt
+            for opt, value in (
+                ("--task", task != "classification"),
+                ("--test-csv", args.test_csv is not None),
+                ("--numeric-columns/--categorical-columns", args.tabular),
+            )
+            if value
+        ]
+        if given:
+            option = given[0]
+            raise CLIError(f"{option} needs --csv: the bundled datasets are classes")
         try:
             X, y, groups = load_bundled(args.dataset)
         except ImportError as exc:  # the optional "icons" extra is missing
             raise CLIError(str(exc)) from exc
     else:  # every empty cell of the table, not only the first fold's
         used = {m for name in models for m in _models.model_spec(name)[1]}
+        used.discard("tabular")  # its empty cells are imputed, not refused
         kwargs = {"target": args.target, "group_column": args.group_column}
         X, y, groups = _read_table(args, used, **kwargs)
+        y, labels = _target(args, y, task, args.csv)
+        if args.test_csv is not None:  # its image paths relative to it
+            X_test, y_test, _ = _read_table(
+                args, used, csv=args.test_csv, target=args.target
+            )
+            y_test, _ = _target(args, y_test, task, args.test_csv, labels)
+            test = (X_test, y_test, str(args.test_csv))
     if args.quick and len(y) > QUICK_MAX_ROWS:
-        X, y, groups = _models.quick_subset(X, y, groups, QUICK_MAX_ROWS)
+        stratify = task == "classification"
+        X, y, groups = _models.quick_subset(X, y, groups, QUICK_MAX_ROWS, stratify)
     k = args.cv if args.cv is not None else (3 if args.quick else 5)
-    cv = _compare.make_cv(k, y, groups, param="--cv")
+    cv = _compare.make_cv(k, y, groups, param="--cv", task=task)
     t0 = time.perf_counter()
     results = _models.run_evaluation(
         X,
@@ -136,7 +213,13 @@ def cmd_evaluate(args):
         quick=args.quick,
         progress=not args.no_progress,
         missing=args.missing,
+        task=task,
+        class_weight=args.class_weight,
+        test=test,
+        tabular=args.tabular,
     )
+    if labels is not None:  # multi-label: the label names, not their columns
+        results["classes"] = labels
     elapsed = time.perf_counter() - t0
     dataset = args.dataset if args.csv is None else str(args.csv)
     doc = report.metrics_json(results, dataset)
@@ -148,8 +231,16 @@ def cmd_evaluate(args):
         if Path(args.json).resolve().parent == report_dir:
             report_dir.mkdir(exist_ok=True)
         _write_json(doc, args.json)
+    files = [f for f in (args.csv, args.test_csv) if f is not None]
     out = report.write_report(
-        args.output, results, dataset=dataset, elapsed=elapsed, metrics=doc
+        args.output,
+        results,
+        dataset=dataset,
+        elapsed=elapsed,
+        metrics=doc,
+        X=X,  # the rows evaluated: thumbnails of the most confident errors
+        command=shlex.join([PROG, *args.argv]),
+        data_files=files or None,  # a bundled dataset: the table's checksum
     )
     print(f"\nreport written to {out} ({elapsed:.0f} s)")
     return 0
@@ -163,46 +254,201 @@ def cmd_train(args):
     )
     from skmultimodal.persistence import check_save_path, save_model
 
+    if getattr(args, "chunk_size", None) is not None:  # out of core
+        from skmultimodal.streaming import train_command
+
+        return train_command(args, tabular=_tabular(args), error=CLIError)
     path, option = Path(args.output), f"--output {str(args.output)!r}"
     keras = "--classifier attention" if args.classifier == "attention" else None
     check_save_path(path, keras=keras, error=lambda msg: CLIError(f"{option}: {msg}"))
     if args.method is not None and args.method not in fusion_method_names():
         raise unknown_method(args.method, "--method")
     args.tabular = _tabular(args)
+    task = args.task = _task(args)
+    if task == "regression" and args.classifier in ("logistic", "attention"):
+        raise CLIError(
+            f"--classifier {args.classifier} is a classifier; --task regression "
+            "needs --classifier ridge (its default)"
+        )
+    if task != "regression" and args.classifier == "ridge":
+        raise CLIError(
+            f"--classifier ridge is a regressor; --task {task} needs classes"
+        )
     X, y, _ = _read_table(args, ("image", "text"), target=args.target)
+    y, args.labels = _target(args, y, task, args.csv)
     t0 = time.perf_counter()
     est, metadata = train_model(X, y, args)
     fit_time = time.perf_counter() - t0
     path = save_model(est, path, metadata=metadata)
-    n, k = len(y), len(est.classes_)
-    print(f"trained on {n} rows, {k} classes in {fit_time:.1f} s; saved to {path}")
+    n = len(y)
+    what = {
+        "classification": f"{len(metadata['classes'])} classes",
+        "multilabel": f"{len(metadata['classes'])} labels",
+        "regression": "a numeric target",
+    }[task]
+    print(f"trained on {n} rows, {what} in {fit_time:.1f} s; saved to {path}")
     return 0
 
 
 def cmd_predict(args):
-    from skmultimodal.datasets._table import check_no_missing, iter_table
-    from skmultimodal.fusion import _missing_policy as policies
     from skmultimodal.model_selection._models import prediction_table
-    from skmultimodal.persistence import load_model
-    from skmultimodal.utils._output import TABLE_FORMATS, table_writer
-    from skmultimodal.utils._paths import check_output_file
 
-    suffixes = tuple(TABLE_FORMATS)
-    if args.output != "-":
-        check_output_file(args.output, "--output", suffixes)
-        if Path(args.output).suffix.lower() == ".parquet":
-            from skmultimodal.utils._output import _pyarrow
+    if args.dask is not None:
+        return _run_dask(args, "predict", "predictions")
+    keep = _check_table_command(args)
+    est, meta, policy, trained = _load_table_model(args)
+    # a multi-label model: each row's labels joined by the separator
+    labels = meta.get("classes") if meta.get("task") == "multilabel" else None
+    separator = meta.get("label_separator") or "|"
+    outputs = ["prediction"]
+    if args.proba and hasattr(est, "predict_proba"):
+        outputs += [f"proba_{c}" for c in (labels or est.classes_)]
+    _refuse_clash(args, keep, outputs, "the predictions")
+    n, path = _stream_table(
+        args,
+        est,
+        meta,
+        keep,
+        policy,
+        trained,
+        lambda X: prediction_table(
+            est, X, proba=args.proba, labels=labels, separator=separator
+        ),
+    )
+    if path is not None:
+        print(f"{n} predictions written to {path}")
+    return 0
 
-            _pyarrow()  # refused before anything is read
+
+def cmd_featurize(args):
+    from skmultimodal.model_selection._models import feature_names, feature_table
+
+    if args.dask is not None:
+        return _run_dask(args, "featurize", "rows of features")
+    keep = _check_table_command(args)
+    est, meta, policy, trained = _load_table_model(args)
+    try:
+        names = feature_names(est)
+    except ValueError as exc:
+        raise CLIError(f"--model {str(args.model)!r}: {exc}") from None
+    _refuse_clash(args, keep, names or [], "the features")
+    n, path = _stream_table(
+        args,
+        est,
+        meta,
+        keep,
+        policy,
+        trained,
+        lambda X: feature_table(est, X, columns=names),
+    )
+    if path is not None:
+        width = len(names) if names is not None else "their"
+        print(f"{n} rows of {width} features written to {path}")
+    return 0
+
+
+def _run_dask(args, kind, what):
+    """predict or featurize ``--dask``: the partitions processed and written
+    to Parquet by the workers, in the ``--output`` folder."""
+    if args.output == "-":
+        raise CLIError(
+            "--dask writes one Parquet file per partition: give --output a "
+            "folder (e.g. --output predictions/)"
+        )
     if args.chunk_size < 1:
         raise CLIError(f"--chunk-size must be at least 1, got {args.chunk_size}")
-    keep = _kept_columns(args)
+    try:
+        import distributed  # noqa: F401  (the extra, checked before any work)
+
+        from skmultimodal.distributed import PartitionError, run_on_dask
+        from skmultimodal.utils._output import _pyarrow
+    except ImportError as exc:
+        raise CLIError(
+            f"--dask needs dask.distributed ({exc}): pip install "
+            "'skmultimodal[distributed,parquet]'"
+        ) from None
+    _pyarrow()
+    from skmultimodal.utils._errors import is_bad_input
+
+    try:
+        meta = run_on_dask(
+            args.model,
+            args.csv if args.csv is not None else args.parquet,
+            args.output.rstrip("/\\") or args.output,
+            kind=kind,
+            address=args.dask,
+            chunk_size=args.chunk_size,
+            missing=args.missing,
+            proba=getattr(args, "proba", True),
+            id_column=args.id_column,
+            keep_columns=_names(args.keep_columns, "--keep-columns", "column name"),
+            image_column=args.image_column,
+            text_column=args.text_column,
+            trusted=args.trust,
+        )
+    except PartitionError as exc:
+        if exc.cause is not None and is_bad_input(exc.cause, CLIError):
+            raise CLIError(str(exc)) from exc
+        raise
+    print(
+        f"{meta['rows']} {what} written to {meta['output']} ({meta['parts']} "
+        f"Parquet parts, {len(meta['workers'])} workers, {meta['seconds']:.1f} s)"
+    )
+    return 0
+
+
+def _check_table_command(args):
+    """What predict and featurize check before reading anything: the
+    output file (and pyarrow for Parquet, in or out), ``--chunk-size`` and
+    the kept columns, which are returned."""
+    from skmultimodal.utils._output import TABLE_FORMATS, _pyarrow
+    from skmultimodal.utils._paths import check_output_file
+
+    if args.output != "-":
+        check_output_file(args.output, "--output", tuple(TABLE_FORMATS))
+        if Path(args.output).suffix.lower() == ".parquet":
+            _pyarrow()  # refused before anything is read
+    if args.parquet is not None:
+        _pyarrow("reading", "or pass the table as --csv")
+    if args.chunk_size < 1:
+        raise CLIError(f"--chunk-size must be at least 1, got {args.chunk_size}")
+    return _kept_columns(args)
+
+
+def _load_table_model(args):
+    """The ``--model`` of predict and featurize, with the ``--missing``
+    policy set: ``(estimator, metadata, policy, trained policy)``."""
+    from skmultimodal.fusion import _missing_policy as policies
+    from skmultimodal.persistence import load_model
+
     model = load_model(args.model, trusted=args.trust)
     est, meta = model.estimator, model.metadata
     trained = policies.trained_missing(est, meta.get("missing") or "raise")
     policy = policies.canonical_missing(args.missing or trained)
     if policy != trained:
         policies.set_missing_policy(est, policy)
+    return est, meta, policy, trained
+
+
+def _refuse_clash(args, keep, outputs, what):
+    """A kept column named like an output column, refused before reading."""
+    clash = [c for c in keep if c in outputs]
+    if clash:
+        where = "CSV" if args.csv is not None else "Parquet file"
+        raise CLIError(
+            f"kept column(s) {', '.join(map(repr, clash))} would share a name "
+            f"with {what}; rename them in the {where}"
+        )
+
+
+def _stream_table(args, est, meta, keep, policy, trained, compute):
+    """Read the ``--csv`` or ``--parquet`` input ``--chunk-size`` rows at a
+    time and write the kept columns, then ``compute(X)``, of each chunk to
+    ``--output``, atomically. Returns ``(rows written, output path or None
+    for standard output)``."""
+    from skmultimodal.datasets._table import check_no_missing, iter_parquet, iter_table
+    from skmultimodal.utils._output import table_writer
+
     columns = {
         "image": args.image_column or meta.get("image_column"),
         "text": args.text_column or meta.get("text_column"),
@@ -210,19 +456,12 @@ def cmd_predict(args):
     tabular = (meta.get("numeric_columns") or []) + (
         meta.get("categorical_columns") or []
     )
-    outputs = ["prediction"]
-    if args.proba and hasattr(est, "predict_proba"):
-        outputs += [f"proba_{c}" for c in est.classes_]
-    clash = [c for c in keep if c in outputs]
-    if clash:  # refused before anything is read
-        raise CLIError(
-            f"kept column(s) {', '.join(map(repr, clash))} would share a name "
-            "with the predictions; rename them in the CSV"
-        )
+    source = args.csv if args.csv is not None else args.parquet
+    unit = "line" if args.csv is not None else "row"
     # the image extractors of a model trained with "raise" stop at an
     # unreadable file: an absent one becomes an empty cell here instead
-    chunks = iter_table(
-        args.csv,
+    chunks = (iter_table if args.csv is not None else iter_parquet)(
+        source,
         image_column=columns["image"],
         text_column=columns["text"],
         chunksize=args.chunk_size,
@@ -232,19 +471,17 @@ def cmd_predict(args):
         absent_images_as_missing=trained == "raise" != policy,
     )
     stream = sys.stdout if args.output == "-" else None
-    path = None if stream else check_output_file(args.output, "--output", suffixes)
+    path = None if stream else Path(args.output)
     n = 0
     with closing(chunks), table_writer(path, stream=stream) as write:
         for X, kept in chunks:
             if policy == "raise":
                 used = [m for m in ("image", "text") if m in X.columns]
-                check_no_missing(X, used, columns, args.csv)
-            out = prediction_table(est, X, proba=args.proba)
+                check_no_missing(X, used, columns, source, unit=unit)
+            out = compute(X)
             write(kept.join(out) if keep else out)
             n += len(out)
-    if stream is None:
-        print(f"{n} predictions written to {path}")
-    return 0
+    return n, path
 
 
 def _kept_columns(args):
@@ -294,6 +531,14 @@ HELP = {
     "predict --image-column": "column of image paths (default: the model's)",
     "predict --text-column": "column of texts (default: the model's)",
     "predict --missing": "missing-modality policy (default: the model's)",
+    "--parquet": "Parquet file instead of --csv (needs pyarrow), read in row "
+    "batches; image paths are relative to its folder",
+    "featurize --image-column": "column of image paths (default: the model's)",
+    "featurize --text-column": "column of texts (default: the model's)",
+    "featurize --missing": "missing-modality policy (default: the model's)",
+    "featurize --output": "features file NAME.csv, NAME.jsonl (JSON lines) or "
+    "NAME.parquet (needs pyarrow), or - for CSV on standard output (default); "
+    "written to a temporary file renamed at the end",
     "--group-column": "column of groups: rows of one group stay in one fold",
     "--dataset": "bundled dataset used without --csv (default: %(default)s)",
     "--cv": "folds (default: 5, or 3 with --quick)",
@@ -305,10 +550,18 @@ HELP = {
     "--no-progress": "hide the progress bar",
     "--method": "registered fusion method (default: stack, the default fused "
     "model, also with --classifier attention; concat with one modality)",
-    "--classifier": "classifier after the fusion (default: %(default)s)",
+    "--classifier": "estimator after the fusion (default: logistic, or ridge "
+    "with --task regression)",
     "--epochs": "epochs of the attention classifier",
     "--random-state": "seed (default: %(default)s)",
     "--class-weight": "weigh classes inversely to their frequency (default: none)",
+    "--task": "classification (one label per row; the default), regression "
+    "(a number per row: R² and MAE, k-fold) or multilabel (label sets split on "
+    "--label-separator: micro/macro-F1 and Hamming loss)",
+    "--label-separator": "split each target cell on this string into a set of "
+    "labels (implies --task multilabel), e.g. '|'",
+    "--test-csv": "also fit each model on all of --csv and score it on this "
+    "CSV (same columns; image paths relative to it): a separate test set",
     "--numeric-columns": "comma-separated numeric columns: with "
     "--categorical-columns, a tabular modality (imputed; scaled or one-hot)",
     "--categorical-columns": "comma-separated categorical columns of the "
@@ -324,6 +577,9 @@ HELP = {
     "--proba": "one proba_CLASS column per class (default; --no-proba: labels only)",
     "--chunk-size": "rows read, featurized and written at a time (default: "
     "%(default)s): memory does not grow with the file",
+    "--dask": "process the input on a Dask cluster: 'local' (a LocalCluster "
+    "of one worker process per core) or a scheduler address tcp://HOST:8786; "
+    "--output is then a folder of Parquet parts written by the workers",
     "--trust": "load a pickle-based model (.joblib, .pkl, .pickle), which can run "
     "code, or a .skops file with untrusted types: only files you trust",
     "--json": "print JSON",
@@ -338,16 +594,28 @@ def _add(p, flag, **kwargs):
     p.add_argument(flag, **kwargs)
 
 
-def _table_options(p, *, required=True, training=True):
+def _table_options(p, *, required=True, training=True, parquet=False):
     """The options of the CSV read by evaluate, train and predict; predict's
-    (``training=False``) default to the model's and take no target."""
-    _add(p, "--csv", required=required, metavar="FILE")
+    (``training=False``) default to the model's and take no target. With
+    ``parquet``, ``--parquet`` is the other input: exactly one is required."""
+    if parquet:
+        source = p.add_mutually_exclusive_group(required=True)
+        for flag in ("--csv", "--parquet"):
+            source.add_argument(flag, metavar="FILE", help=HELP[flag])
+    else:
+        _add(p, "--csv", required=required, metavar="FILE")
     _add(p, "--image-column", default="image" if training else None, metavar="NAME")
     _add(p, "--text-column", default="text" if training else None, metavar="NAME")
     if training:
         _add(p, "--target", default="label", metavar="NAME")
     policies = {"choices": MISSING_CHOICES, "metavar": "{raise,zero,mean,indicator}"}
     _add(p, "--missing", default="raise" if training else None, **policies)
+
+
+def _target_options(p):
+    """``--task`` and ``--label-separator`` (evaluate, train)."""
+    _add(p, "--task", choices=["classification", "regression", "multilabel"])
+    _add(p, "--label-separator", metavar="SEP")
 
 
 def build_parser():
@@ -382,6 +650,11 @@ def build_parser():
         p, "--models", metavar="LIST", help=f"{models} (default: all), or fusion-METHOD"
     )
     _add(p, "--methods", metavar="LIST")
+    _target_options(p)
+    _add(p, "--numeric-columns", metavar="LIST")
+    _add(p, "--categorical-columns", metavar="LIST")
+    _add(p, "--test-csv", metavar="FILE")
+    _add(p, "--class-weight", choices=["balanced"])
     _add(p, "--output", default=DEFAULT_REPORT_DIR, metavar="DIR")
     _add(p, "--json", metavar="FILE")
     _add(p, "--quick", action="store_true")
@@ -391,27 +664,44 @@ def build_parser():
     about = "fit a pipeline on a CSV and save it"
     p = sub.add_parser("train", parents=[common], help=about)
     _table_options(p)
+    _target_options(p)
     _add(p, "--method", metavar="NAME")
-    _add(p, "--classifier", default="logistic", choices=["logistic", "attention"])
+    _add(p, "--classifier", choices=["logistic", "attention", "ridge"])
     _add(p, "--epochs", type=int)
     _add(p, "--class-weight", choices=["balanced"])
     _add(p, "--numeric-columns", metavar="LIST")
     _add(p, "--categorical-columns", metavar="LIST")
     _add(p, "--random-state", type=int, default=0)
     _add(p, "--output", required=True, metavar="FILE")
+    out_of_core = "train out of core, reading N rows at a time: the concat model "
+    out_of_core += "with hashed texts and SGDClassifier (--epochs passes, default 10)"
+    _add(p, "--chunk-size", type=int, metavar="N", help=out_of_core)
     p.set_defaults(func=cmd_train)
 
     about = "predict labels and class probabilities with a saved model"
     p = sub.add_parser("predict", parents=[common], help=about)
     _add(p, "--model", required=True, metavar="FILE")
-    _table_options(p, training=False)
+    _table_options(p, training=False, parquet=True)
     _add(p, "--output", default="-", metavar="FILE")
     _add(p, "--id-column", metavar="NAME")
     _add(p, "--keep-columns", metavar="LIST")
     _add(p, "--proba", action=argparse.BooleanOptionalAction, default=True)
     _add(p, "--chunk-size", type=int, default=10_000, metavar="N")
     _add(p, "--trust", action="store_true")
+    _add(p, "--dask", metavar="ADDRESS")
     p.set_defaults(func=cmd_predict)
+
+    about = "write the features a saved model's classifier receives"
+    p = sub.add_parser("featurize", parents=[common], help=about)
+    _add(p, "--model", required=True, metavar="FILE")
+    _table_options(p, training=False, parquet=True)
+    _add(p, "--output", default="-", metavar="FILE")
+    _add(p, "--id-column", metavar="NAME")
+    _add(p, "--keep-columns", metavar="LIST")
+    _add(p, "--chunk-size", type=int, default=10_000, metavar="N")
+    _add(p, "--trust", action="store_true")
+    _add(p, "--dask", metavar="ADDRESS")
+    p.set_defaults(func=cmd_featurize)
 
     for name, func, about in (
         ("plugins", cmd_plugins, "list registered fusion methods and extractors"),
@@ -427,7 +717,9 @@ def build_parser():
 def main(argv=None):
     """Run the command line; return the exit status."""
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
     args = parser.parse_args(argv)
+    args.argv = argv  # the report records the exact command
     if getattr(args, "disable_plugin", None):  # before any plugin loads
         from skmultimodal.plugins import disable_plugins
 
@@ -465,6 +757,8 @@ def main(argv=None):
         message = " ".join(str(exc).split()) or type(exc).__name__
         if getattr(args, "csv", None) is not None and "(index " in message:
             message += " (index labels are CSV line numbers; the header is line 1)"
+        elif getattr(args, "parquet", None) is not None and "(index " in message:
+            message += " (index labels are Parquet row numbers, from 0)"
         print(f"{PROG}: error: {message}", file=sys.stderr)
         return status
     finally:

@@ -1,4 +1,5 @@
-"""One-line construction of a complete multimodal classification pipeline."""
+"""One-line construction of a complete multimodal pipeline: classification,
+multi-label classification or regression."""
 
 from __future__ import annotations
 
@@ -12,11 +13,17 @@ __all__ = [
     "ATTENTION_SETTINGS",
     "CLASSIFIERS",
     "DEFAULT_METHOD",
+    "REGRESSORS",
     "make_multimodal_pipeline",
 ]
 
 #: Named classifiers accepted by :func:`make_multimodal_pipeline`.
 CLASSIFIERS = ("logistic", "attention")
+#: Named regressors accepted by :func:`make_multimodal_pipeline`.
+REGRESSORS = ("ridge",)
+#: Target types (``type_of_target``'s names) the builder's ``target_type``
+#: takes besides ``"auto"``.
+TARGET_TYPES = ("binary", "multiclass", "multilabel-indicator", "continuous")
 
 #: Fusion method of :func:`make_multimodal_pipeline` when ``method=None`` and
 #: there are several modalities: out-of-fold stacking of per-modality class
@@ -165,9 +172,14 @@ def _text_branch(text_features, memory):
     return Pipeline([("features", features), ("scale", "passthrough")], memory=memory)
 
 
-def _make_classifier(classifier, random_state, class_weight=None):
-    clf = _classifier(classifier, random_state)
+def _make_classifier(classifier, random_state, class_weight=None, target_type="auto"):
+    clf = _classifier(classifier, random_state, target_type)
     if class_weight is not None:
+        if target_type == "continuous":
+            raise ValueError(
+                f"class_weight={class_weight!r} weighs classes; a regression "
+                "(continuous target) has none."
+            )
         if "class_weight" not in clf.get_params(deep=False):
             raise ValueError(
                 f"class_weight={class_weight!r} needs a classifier with a "
@@ -177,11 +189,23 @@ def _make_classifier(classifier, random_state, class_weight=None):
     return clf
 
 
-def _classifier(classifier, random_state):
+def _classifier(classifier, random_state, target_type="auto"):
+    if classifier is None and target_type == "continuous":
+        classifier = "ridge"
+    if classifier == "ridge":
+        import numpy as np
+        from sklearn.linear_model import RidgeCV
+
+        return RidgeCV(alphas=np.logspace(-3, 3, 13))
     if classifier is None or classifier == "logistic":
         from sklearn.linear_model import LogisticRegression
 
-        return LogisticRegression(C=10.0, max_iter=3000)
+        clf = LogisticRegression(C=10.0, max_iter=3000)
+        if target_type == "multilabel-indicator":  # one classifier per label
+            from sklearn.multiclass import OneVsRestClassifier
+
+            return OneVsRestClassifier(clf)
+        return clf
     if classifier == "attention":
         from skmultimodal.models import MultimodalAttentionClassifier
 
@@ -190,15 +214,51 @@ def _classifier(classifier, random_state):
         )
     if isinstance(classifier, str):
         raise ValueError(
-            f"Unknown classifier {classifier!r}; use one of {list(CLASSIFIERS)} "
-            "or pass an estimator instance."
+            f"Unknown estimator {classifier!r}; use one of "
+            f"{list(CLASSIFIERS + REGRESSORS)} or pass an estimator instance."
         )
     if not (hasattr(classifier, "fit") and hasattr(classifier, "predict")):
         raise ValueError(
-            f"classifier must be a name in {list(CLASSIFIERS)} or an estimator "
-            f"with fit/predict, got {type(classifier).__name__}."
+            f"estimator must be a name in {list(CLASSIFIERS + REGRESSORS)} or an "
+            f"estimator with fit/predict, got {type(classifier).__name__}."
         )
     return clone(classifier)
+
+
+def _target_type(estimator, target_type):
+    """The fusion's ``target_type``: a regressor (by name or instance) makes
+    ``"auto"`` mean ``"continuous"``; a classifier refuses ``"continuous"``
+    and a regressor anything else."""
+    from sklearn.base import is_classifier, is_regressor
+
+    if target_type not in ("auto", *TARGET_TYPES):
+        raise ValueError(
+            f"target_type must be 'auto' or one of {list(TARGET_TYPES)}, got "
+            f"{target_type!r}."
+        )
+    named = isinstance(estimator, str) or estimator is None
+
+    def _is(test):
+        try:  # an object without scikit-learn tags is checked later
+            return test(estimator)
+        except (AttributeError, TypeError):
+            return False
+
+    regressor = estimator in REGRESSORS if named else _is(is_regressor)
+    classifier = estimator in CLASSIFIERS if named else _is(is_classifier)
+    name = estimator if named else type(estimator).__name__
+    if regressor and target_type == "auto":
+        return "continuous"
+    if regressor and target_type != "continuous":
+        raise ValueError(
+            f"target_type={target_type!r} needs a classifier; {name} is a regressor."
+        )
+    if classifier and target_type == "continuous":
+        raise ValueError(
+            f"target_type='continuous' needs a regressor; {name} is a "
+            f"classifier. Use estimator={REGRESSORS[0]!r} or a regressor."
+        )
+    return target_type
 
 
 def make_multimodal_pipeline(
@@ -206,6 +266,7 @@ def make_multimodal_pipeline(
     text="text",
     *,
     method=None,
+    estimator=None,
     classifier=None,
     image_features=None,
     text_features=None,
@@ -218,12 +279,15 @@ def make_multimodal_pipeline(
     image_tokens=False,
     tabular=None,
     class_weight=None,
+    target_type="auto",
 ):
-    """Build a ready-to-fit image + text classification pipeline.
+    """Build a ready-to-fit image + text (+ table) pipeline.
 
     The result is an ordinary scikit-learn
     :class:`~sklearn.pipeline.Pipeline` ``[("fusion", ModalityFusion),
-    ("classifier", <classifier>)]``, whatever the method, so one grid over
+    ("classifier", <estimator>)]``, whatever the method (the last step keeps
+    the name ``"classifier"`` for a regressor too, so grids written for
+    classification stay valid), so one grid over
     ``fusion__method`` can compare every method (``"late"`` included). It
     takes the DataFrame with the modality columns and is what
     ``skmultimodal evaluate`` and ``skmultimodal train`` fit.
@@ -249,12 +313,23 @@ def make_multimodal_pipeline(
         is) with two or more modalities, and ``"concat"`` with one. The
         attention classifier finds the modality blocks in the fused output
         and treats each as a token.
-    classifier : {"logistic", "attention"}, estimator or None, default=None
-        ``None``/``"logistic"``: ``LogisticRegression(C=10, max_iter=3000)``;
+    estimator : {"logistic", "attention", "ridge"}, estimator or None, default=None
+        The final estimator. ``None``/``"logistic"``:
+        ``LogisticRegression(C=10, max_iter=3000)`` (with a
+        ``"multilabel-indicator"`` ``target_type``, inside a
+        :class:`~sklearn.multiclass.OneVsRestClassifier`, one per label);
         ``"attention"``: :class:`~skmultimodal.models.MultimodalAttentionClassifier`
         with the recommended settings of the models user guide
         (``dropout=0.3, epochs=20, optimizer="adamw", weight_decay=0.01``)
-        (needs the ``keras`` extra); or any classifier instance (cloned).
+        (needs the ``keras`` extra); ``"ridge"``: ``RidgeCV`` over
+        ``alphas=np.logspace(-3, 3, 13)``, a regressor (also what None
+        means with ``target_type="continuous"``); or any classifier or
+        regressor instance (cloned). A regressor makes it a regression
+        pipeline: the fusion is told the target is continuous, and
+        ``stack`` (the default), ``late`` and ``concat`` fuse per-modality
+        predictions; the other methods refuse a continuous target.
+    classifier : str, estimator or None, default=None
+        Another name for ``estimator`` (give one of the two).
     image_features : str, transformer or None, default=None
         Image feature extractor: a registered name (``"hog"``, ``"pixels"``,
         ``"color_histogram"``, plugins), a transformer instance, or None for
@@ -316,6 +391,14 @@ def make_multimodal_pipeline(
         error for a classifier without one). The fusion method's internal
         experts (``stack`` and the other class-score methods) are not
         weighted: the classifier, their meta-learner, is.
+    target_type : {"auto", "binary", "multiclass", "multilabel-indicator", \
+            "continuous"}, default="auto"
+        The kind of target (``ModalityFusion(target_type=...)``). ``"auto"``
+        infers it from ``y`` at fit, or means ``"continuous"`` with a
+        regressor. ``"multilabel-indicator"`` (``y`` a 0/1 matrix, one
+        column per label, as :class:`~sklearn.preprocessing.MultiLabelBinarizer`
+        gives) makes ``"logistic"`` one classifier per label; ``stack``,
+        ``late``, ``concat`` and the attention classifier take it.
 
     Returns
     -------
@@ -343,13 +426,21 @@ def make_multimodal_pipeline(
     """
     from skmultimodal.fusion import ModalityFusion
 
+    if estimator is not None and classifier is not None:
+        raise ValueError(
+            "give the final estimator as estimator= or classifier= (another "
+            "name for it), not both."
+        )
+    if estimator is None:
+        estimator = classifier
+    target_type = _target_type(estimator, target_type)
     images, texts = _columns(image, "image"), _columns(text, "text")
     if not (images or texts or tabular):
         raise ValueError(
             "At least one of image=, text= and tabular= must name a column."
         )
     if image_tokens:
-        _check_image_tokens(image, classifier, image_features)
+        _check_image_tokens(image, estimator, image_features)
     if missing == "error":
         warnings.warn(
             "make_multimodal_pipeline(missing='error') is deprecated and will be "
@@ -389,8 +480,9 @@ def make_multimodal_pipeline(
         missing=missing,
         n_jobs=n_jobs,
         random_state=random_state,
+        target_type=target_type,
     )
-    clf = _make_classifier(classifier, random_state, class_weight)
+    clf = _make_classifier(estimator, random_state, class_weight, target_type)
     return Pipeline([("fusion", fusion), ("classifier", clf)])
 
 

@@ -5,19 +5,31 @@ the ``--json`` document and the report folder; and the table of
 The figures are drawn on :class:`matplotlib.figure.Figure` objects with the
 Agg canvas: the user's matplotlib backend and pyplot state are left alone.
 
+An evaluation has a task, ``results["task"]``: ``"classification"`` (the
+default when absent), ``"regression"`` or ``"multilabel"``, and a list of
+scores, ``results["scoring"]``, whose first key is the primary one: it picks
+the best model (:data:`TASK_SCORING` gives each task's default, and
+``results["greater_is_better"]`` the direction of each score).
+
 Files of the report folder:
 
 - ``metrics.json``: the ``--json`` document (with the best model) plus
-  per-fold scores, macro-F1 spread, each model's fusion method, the best
-  single-modality model and the fused models below it, the best model's
-  confusion matrix and the per-modality contributions;
-- ``confusion_matrix.png``: out-of-fold confusion matrix of the best model;
-- ``modality_contribution.png``: accuracy of every model (mean ± std over
-  folds) and the share each modality gets in the models that weigh them
-  (learned late-fusion weights, mean attention weights);
-- ``report.html``: one self-contained page naming the best model (and the
-  fused models below the best single modality) with both figures embedded
-  as base64 PNGs.
+  per-fold scores and spreads, each model's fusion method, the best
+  single-modality model and the fused models below it, and the best
+  model's error analysis: its confusion matrix, per-class (multi-label:
+  per-label) precision, recall and F1, calibration (expected calibration
+  error) and the items it gets most confidently wrong (regression: its
+  largest errors); the per-modality contributions; the test-set scores
+  when there are some; and what reproduces the run (command, library
+  versions, data checksums);
+- ``confusion_matrix.png`` (classification) or ``predicted_vs_true.png``
+  (regression): out-of-fold predictions of the best model;
+- ``modality_contribution.png``: the primary score of every model (mean ±
+  std over folds) and the share each modality gets in the models that
+  weigh them (learned late-fusion weights, mean attention weights);
+- ``report.html``: one self-contained page (figures and thumbnails
+  embedded as base64 PNGs; no external link) with all of the above and
+  the reliability diagram of the best model.
 """
 
 from __future__ import annotations
@@ -31,6 +43,7 @@ from pathlib import Path
 from skmultimodal.utils import atomic_write
 
 __all__ = [
+    "TASK_SCORING",
     "below_best_single_modality",
     "best_model",
     "format_plugins_table",
@@ -40,30 +53,113 @@ __all__ = [
     "write_report",
 ]
 
-#: Note on a fused model whose mean accuracy is below the best single-modality
-#: model's (table and report).
+#: Note on a fused model whose primary score is below the best
+#: single-modality model's (table and report).
 BELOW_SINGLE_NOTE = "below the best single modality"
+
+#: Default ``results["scoring"]`` of each task: the first key is the primary
+#: score, the one that picks the best model.
+TASK_SCORING = {
+    "classification": ("accuracy", "macro_f1"),
+    "regression": ("r2", "mae"),
+    "multilabel": ("micro_f1", "macro_f1", "hamming_loss"),
+}
+#: Scores where lower is better, when ``results["greater_is_better"]`` does
+#: not say (the results store their positive value, e.g. the mean absolute
+#: error, not scikit-learn's negated scorer).
+LOWER_IS_BETTER = frozenset(
+    {"mae", "mse", "rmse", "median_ae", "hamming_loss", "log_loss", "brier"}
+)
+#: How the table and the report name each score.
+SCORE_LABELS = {
+    "accuracy": "accuracy",
+    "macro_f1": "macro-F1",
+    "micro_f1": "micro-F1",
+    "weighted_f1": "weighted-F1",
+    "r2": "R²",
+    "mae": "MAE",
+    "mse": "MSE",
+    "rmse": "RMSE",
+    "hamming_loss": "Hamming loss",
+}
+#: Scores that lie in [0, 1] (bars of the contribution figure span [0, 1]).
+UNIT_SCORES = frozenset(
+    {"accuracy", "macro_f1", "micro_f1", "weighted_f1", "hamming_loss"}
+)
+#: Items shown in the report where the best model fails.
+N_FAILURES = 12
+#: Bins of the reliability diagram and of the expected calibration error.
+N_CALIBRATION_BINS = 10
+#: Longest text shown beside a thumbnail (characters).
+MAX_TEXT = 160
+#: Longest side of a thumbnail (pixels).
+THUMBNAIL_SIZE = 96
+
+
+def task_of(results):
+    """``results["task"]``: "classification" when absent."""
+    task = results.get("task") or "classification"
+    if task not in TASK_SCORING:
+        raise ValueError(
+            f"results['task'] must be one of {', '.join(TASK_SCORING)}, got {task!r}"
+        )
+    return task
+
+
+def scoring_of(results):
+    """The score keys of ``results``, primary first (the task's default
+    when ``results["scoring"]`` is absent)."""
+    scoring = results.get("scoring")
+    if not scoring:
+        return list(TASK_SCORING[task_of(results)])
+    return [scoring] if isinstance(scoring, str) else list(scoring)
+
+
+def greater_is_better(results, key):
+    """Whether a higher ``key`` is better (``results["greater_is_better"]``,
+    else False only for the usual error and loss scores)."""
+    given = results.get("greater_is_better") or {}
+    return bool(given.get(key, key not in LOWER_IS_BETTER))
+
+
+def score_label(key):
+    """How the table names a score: ``macro_f1`` is ``macro-F1``."""
+    return SCORE_LABELS.get(key, key)
+
+
+def _rank(results, entry):
+    """Sort key of a model entry: its scores in scoring order, each signed
+    so that larger is better."""
+    return tuple(
+        entry[k] if greater_is_better(results, k) else -entry[k]
+        for k in scoring_of(results)
+    )
 
 
 def best_model(results):
-    """Name of the model with the highest mean accuracy (ties: macro-F1)."""
+    """Name of the model with the best mean primary score (ties: the next
+    scores in ``results["scoring"]``; for classification, the highest
+    accuracy, ties: macro-F1)."""
     models = results["models"]
-    return max(models, key=lambda n: (models[n]["accuracy"], models[n]["macro_f1"]))
+    return max(models, key=lambda n: _rank(results, models[n]))
 
 
 def below_best_single_modality(results):
     """``(best single-modality model or None, fused models whose mean
-    accuracy is below its)``: the fused models that did not pay off."""
+    primary score is worse than its)``: the fused models that did not pay
+    off."""
     models = results["models"]
     single = {n: r for n, r in models.items() if len(r["modalities"]) == 1}
     if not single:
         return None, []
-    best = best_model({"models": single})
-    floor = single[best]["accuracy"]
+    best = best_model({**results, "models": single})
+    key = scoring_of(results)[0]
+    sign = 1 if greater_is_better(results, key) else -1
+    floor = sign * single[best][key]
     below = [
         n
         for n, r in models.items()
-        if len(r["modalities"]) > 1 and r["accuracy"] < floor
+        if len(r["modalities"]) > 1 and sign * r[key] < floor
     ]
     return best, below
 
@@ -82,6 +178,12 @@ def _png(fig):
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     return buf.getvalue()
+
+
+def _primary(results, name):
+    """``"<score label> <mean>"`` of a model, for figure titles."""
+    key = scoring_of(results)[0]
+    return f"{score_label(key)} {results['models'][name][key]:.3f}"
 
 
 def confusion_figure(results, name):
@@ -115,17 +217,75 @@ def confusion_figure(results, name):
                     fontsize=8,
                     color="white" if norm[i, j] > 0.5 else "black",
                 )
-    acc = results["models"][name]["accuracy"]
-    ax.set_title(f"{name}: out-of-fold confusion matrix (accuracy {acc:.3f})")
+    ax.set_title(f"{name}: out-of-fold confusion matrix ({_primary(results, name)})")
     fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="share of true class")
     return _png(fig)
 
 
+def regression_figure(results, name):
+    """PNG bytes: out-of-fold prediction against the true value of every
+    row, with the diagonal of perfect predictions."""
+    import numpy as np
+
+    y = np.asarray(results["y_true"], dtype=float)
+    pred = np.asarray(results["models"][name]["oof_pred"], dtype=float)
+    fig = _figure(figsize=(5.5, 5))
+    ax = fig.subplots()
+    ax.scatter(y, pred, s=10, alpha=0.6, color="tab:blue", edgecolors="none")
+    finite = np.concatenate([y[np.isfinite(y)], pred[np.isfinite(pred)]])
+    lo, hi = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
+    ax.plot([lo, hi], [lo, hi], color="gray", linestyle="--", label="perfect")
+    ax.set_xlabel("true value")
+    ax.set_ylabel("out-of-fold prediction")
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.legend(loc="upper left")
+    ax.set_title(f"{name}: predicted vs true ({_primary(results, name)})")
+    return _png(fig)
+
+
+def calibration_figure(calibration, name):
+    """PNG bytes: reliability diagram (mean confidence against observed
+    accuracy per bin, with the diagonal of perfect calibration) above the
+    histogram of confidences."""
+    fig = _figure(figsize=(5.5, 6))
+    ax, hist = fig.subplots(
+        2, 1, sharex=True, gridspec_kw={"height_ratios": (3, 1), "hspace": 0.08}
+    )
+    ax.plot([0, 1], [0, 1], color="gray", linestyle="--", label="perfectly calibrated")
+    ax.plot(
+        calibration["prob_pred"],
+        calibration["prob_true"],
+        marker="o",
+        color="tab:blue",
+        label=name,
+    )
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel(calibration["observed"])
+    ax.legend(loc="upper left")
+    ece = calibration["expected_calibration_error"]
+    ax.set_title(f"{name}: reliability (expected calibration error {ece:.3f})")
+    edges = calibration["bin_edges"]
+    hist.bar(
+        edges[:-1],
+        calibration["bin_counts"],
+        width=[b - a for a, b in zip(edges[:-1], edges[1:])],
+        align="edge",
+        color="tab:blue",
+        alpha=0.5,
+        edgecolor="white",
+    )
+    hist.set_xlabel(calibration["confidence"])
+    hist.set_ylabel("count")
+    return _png(fig)
+
+
 def contribution_figure(results):
-    """PNG bytes: model accuracies and per-modality shares."""
+    """PNG bytes: model scores (primary score) and per-modality shares."""
     import numpy as np
 
     models = results["models"]
+    key = scoring_of(results)[0]
     contrib = {n: r["contribution"] for n, r in models.items() if r.get("contribution")}
     ncols = 2 if contrib else 1
     fig = _figure(figsize=(6 * ncols, 4))
@@ -135,25 +295,44 @@ def contribution_figure(results):
     colors = {
         "image": "tab:orange",
         "text": "tab:blue",
+        "tabular": "tab:purple",
         "joint": "tab:gray",  # the joint token of the default "stack" fusion
     }
+    spare = iter(["tab:red", "tab:brown", "tab:pink", "tab:olive", "tab:cyan"])
+    seen = [m for r in models.values() for m in r["modalities"]]
+    seen += [m for c in contrib.values() for m in c]
+    for m in dict.fromkeys(seen):  # several image or text columns: own colours
+        if m not in colors:
+            colors[m] = next(spare, "tab:gray")
     bar_colors = [
         colors.get(models[n]["modalities"][0], "tab:gray")
         if len(models[n]["modalities"]) == 1
         else "tab:green"
         for n in names
     ]
-    acc = [models[n]["accuracy"] for n in names]
-    std = [models[n]["accuracy_std"] for n in names]
+    score = np.array([models[n][key] for n in names], dtype=float)
+    std = np.array([models[n].get(f"{key}_std", 0.0) for n in names], dtype=float)
     y = np.arange(len(names))
-    ax.barh(y, acc, xerr=std, color=bar_colors, capsize=3)
+    ax.barh(y, score, xerr=std, color=bar_colors, capsize=3)
     ax.set_yticks(y, names)
     ax.invert_yaxis()
-    ax.set_xlim(0, 1)
-    ax.set_xlabel(f"accuracy (mean ± std over {results['cv']} folds)")
-    ax.set_title("single modalities (orange image, blue text) vs fused (green)")
-    for yi, a, s in zip(y, acc, std):
-        ax.text(min(a + s + 0.015, 0.9), yi, f"{a:.3f}", va="center", fontsize=8)
+    if key in UNIT_SCORES:
+        lo, hi = 0.0, 1.0
+        ax.set_xlim(lo, hi)
+    else:  # room on the right for the labels
+        lo, hi = ax.get_xlim()
+        hi += 0.15 * (hi - lo)
+        ax.set_xlim(lo, hi)
+    span = hi - lo
+    ax.set_xlabel(f"{score_label(key)} (mean ± std over {results['cv']} folds)")
+    singles = dict.fromkeys(
+        m for r in models.values() if len(r["modalities"]) == 1 for m in r["modalities"]
+    )
+    named = ", ".join(f"{colors[m].removeprefix('tab:')} {m}" for m in singles)
+    ax.set_title(f"single modalities ({named}) vs fused (green)", fontsize=9)
+    for yi, a, s in zip(y, score, std):
+        x = min(max(a, 0) + s + 0.015 * span, hi - 0.1 * span)
+        ax.text(x, yi, f"{a:.3f}", va="center", fontsize=8)
     if contrib:
         ax = axes[0, 1]
         modalities = sorted({m for c in contrib.values() for m in c})
@@ -176,43 +355,83 @@ def contribution_figure(results):
     return _png(fig)
 
 
+def _test_scores(results):
+    """``results["test"]``'s models (``{name: {key: value}}``), or {}."""
+    test = results.get("test") or {}
+    return test.get("models") or {}
+
+
 def metrics_json(results, dataset):
     """The ``--json`` document (its schema is relied on downstream; keys are
-    only ever added)."""
-    return {
+    only ever added).
+
+    Each model has its primary score with its standard deviation over the
+    folds, the other scores, ``fit_time`` and ``modalities``. ``task``,
+    ``scoring`` and ``greater_is_better`` are added when the task or the
+    scores are not the classification defaults, and ``test`` when the
+    results hold test-set scores.
+    """
+    task = task_of(results)
+    scoring = scoring_of(results)
+    primary = scoring[0]
+    models = {}
+    for name, r in results["models"].items():
+        m = {primary: r[primary], f"{primary}_std": r[f"{primary}_std"]}
+        m.update({k: r[k] for k in scoring[1:]})
+        m["fit_time"] = r["fit_time"]
+        m["modalities"] = list(r["modalities"])
+        models[name] = m
+    classes = results.get("classes", [])
+    doc = {
         "dataset": dataset,
         "n_samples": int(results["n_samples"]),
-        "n_classes": int(results["n_classes"]),
+        "n_classes": int(results.get("n_classes", len(classes))),
         "cv": int(results["cv"]),
-        "models": {
-            name: {
-                "accuracy": r["accuracy"],
-                "accuracy_std": r["accuracy_std"],
-                "macro_f1": r["macro_f1"],
-                "fit_time": r["fit_time"],
-                "modalities": list(r["modalities"]),
-            }
-            for name, r in results["models"].items()
-        },
+        "models": models,
         "best_model": best_model(results),
     }
+    if task != "classification" or scoring != list(TASK_SCORING[task]):
+        doc["task"] = task
+        doc["scoring"] = scoring
+        doc["greater_is_better"] = {k: greater_is_better(results, k) for k in scoring}
+    if results.get("test"):
+        test = results["test"]
+        doc["test"] = {
+            "dataset": str(test.get("dataset", "")),
+            "n_samples": int(test.get("n_samples", 0)),
+            "models": {
+                n: {k: float(v) for k, v in s.items()}
+                for n, s in _test_scores(results).items()
+            },
+        }
+    return doc
+
+
+def _test_cell(test, name, key):
+    value = test.get(name, {}).get(key)
+    return "-" if value is None else f"{value:.3f}"
 
 
 def format_table(results):
-    """The evaluation table: one row per model (mean ± std over folds), with
-    the fusion method of each fused model and a note on the fused models
-    below the best single-modality model."""
+    """The evaluation table: one row per model (mean ± std over folds of
+    each score, then its test-set scores when there are some), with the
+    fusion method of each fused model and a note on the fused models below
+    the best single-modality model."""
     _, below = below_best_single_modality(results)
-    header = ("model", "accuracy", "macro-F1", "fit time (s)", "modalities")
-    header += ("fusion",)
+    scoring = scoring_of(results)
+    test = _test_scores(results)
+    header = ("model", *map(score_label, scoring))
+    if test:
+        header += tuple(f"test {score_label(k)}" for k in scoring)
+    header += ("fit time (s)", "modalities", "fusion")
     if below:
         header += ("note",)
     rows = [header]
     for name, r in results["models"].items():
-        row = (
-            name,
-            f"{r['accuracy']:.3f} ± {r['accuracy_std']:.3f}",
-            f"{r['macro_f1']:.3f} ± {r['macro_f1_std']:.3f}",
+        row = (name, *(f"{r[k]:.3f} ± {r[f'{k}_std']:.3f}" for k in scoring))
+        if test:
+            row += tuple(_test_cell(test, name, k) for k in scoring)
+        row += (
             f"{r['fit_time']:.2f}",
             "+".join(r["modalities"]),
             r.get("method") or "-",
@@ -229,16 +448,25 @@ def format_table(results):
 
 
 def format_summary(results):
-    """The lines printed after the table: the best model, and the fused
-    models below the best single-modality model."""
+    """The lines printed after the table: the best model (with its test
+    score when there is one), and the fused models below the best
+    single-modality model."""
     best = best_model(results)
     r = results["models"][best]
-    lines = [f"best: {best} (accuracy {r['accuracy']:.3f} ± {r['accuracy_std']:.3f})"]
+    key = scoring_of(results)[0]
+    label = score_label(key)
+    line = f"best: {best} ({label} {r[key]:.3f} ± {r[f'{key}_std']:.3f}"
+    test = _test_scores(results).get(best, {})
+    if key in test:
+        where = (results.get("test") or {}).get("dataset")
+        line += f"; test {label} {test[key]:.3f}"
+        line += f" on {where}" if where else ""
+    lines = [line + ")"]
     single, below = below_best_single_modality(results)
     if below:
-        acc = results["models"][single]["accuracy"]
+        score = results["models"][single][key]
         lines.append(
-            f"{BELOW_SINGLE_NOTE} ({single}, accuracy {acc:.3f}): {', '.join(below)}"
+            f"{BELOW_SINGLE_NOTE} ({single}, {label} {score:.3f}): {', '.join(below)}"
         )
     return "\n".join(lines)
 
@@ -305,72 +533,708 @@ def format_plugins_table(rows=None, *, tracebacks=False):
     return "\n".join(lines)
 
 
-def _html(doc, figures, elapsed):
-    rows = []
+# ------------------------------------------------------ error analysis ---
+def _label(value):
+    """A class label or value as JSON-friendly Python (numpy scalars
+    unwrapped)."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def per_class_scores(results, name):
+    """Out-of-fold precision, recall, F1 and support of model ``name``, one
+    row per class (multi-label: per label), by
+    :func:`sklearn.metrics.precision_recall_fscore_support`; None for
+    regression."""
+    import numpy as np
+    from sklearn.metrics import precision_recall_fscore_support
+
+    task = task_of(results)
+    if task == "regression":
+        return None
+    y = np.asarray(results["y_true"])
+    pred = np.asarray(results["models"][name]["oof_pred"])
+    names = list(results["classes"])
+    kwargs = {"labels": names} if task == "classification" else {}
+    p, r, f, s = precision_recall_fscore_support(
+        y, pred, average=None, zero_division=0, **kwargs
+    )
+    key = "class" if task == "classification" else "label"
+    return [
+        {
+            key: str(c),
+            "precision": float(p[i]),
+            "recall": float(r[i]),
+            "f1": float(f[i]),
+            "support": int(s[i]),
+        }
+        for i, c in enumerate(names)
+    ]
+
+
+def _class_columns(results):
+    """``{class label: column of oof_proba}`` (columns in sorted order)."""
+    return {c: j for j, c in enumerate(results["classes"])}
+
+
+def calibration_summary(results, name, *, n_bins=N_CALIBRATION_BINS):
+    """Reliability of model ``name``'s out-of-fold probabilities.
+
+    Classification: the top-class confidence against whether that class is
+    the true one; multi-label: every per-label probability against whether
+    the label is present. The points are
+    :func:`sklearn.calibration.calibration_curve`'s (uniform bins) and the
+    expected calibration error is the mean gap between confidence and
+    observed frequency over those bins, weighted by their counts.
+
+    Returns
+    -------
+    calibration : dict or None
+        ``expected_calibration_error``, ``prob_true``, ``prob_pred``,
+        ``bin_edges``, ``bin_counts`` and what was measured; with only a
+        ``note`` (and ``expected_calibration_error`` None) when the model
+        has no probabilities; None for regression.
+    """
+    import numpy as np
+    from sklearn.calibration import calibration_curve
+
+    task = task_of(results)
+    if task == "regression":
+        return None
+    P = results["models"][name].get("oof_proba")
+    if P is None:
+        return {
+            "model": name,
+            "expected_calibration_error": None,
+            "note": f"{name} gives no probabilities (no predict_proba): "
+            "no reliability diagram and no calibration error",
+        }
+    P = np.asarray(P, dtype=float)
+    y = np.asarray(results["y_true"])
+    if task == "classification":
+        classes = np.asarray(results["classes"], dtype=object)
+        conf = P.max(axis=1)
+        hit = (classes[P.argmax(axis=1)] == y.astype(object)).astype(int)
+        what = ("top-class confidence", "observed accuracy")
+    else:
+        conf, hit = P.ravel(), (y.ravel() > 0).astype(int)
+        what = ("predicted probability of a label", "observed share present")
+    conf = np.clip(conf, 0.0, 1.0)
+    prob_true, prob_pred = calibration_curve(
+        hit, conf, n_bins=n_bins, strategy="uniform", pos_label=1
+    )
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    counts = np.bincount(np.searchsorted(edges[1:-1], conf), minlength=n_bins)
+    weights = counts[counts > 0] / conf.size
+    return {
+        "model": name,
+        "n_bins": int(n_bins),
+        "expected_calibration_error": float(
+            np.sum(weights * np.abs(prob_true - prob_pred))
+        ),
+        "confidence": what[0],
+        "observed": what[1],
+        "prob_true": prob_true.tolist(),
+        "prob_pred": prob_pred.tolist(),
+        "bin_edges": edges.tolist(),
+        "bin_counts": counts.tolist(),
+    }
+
+
+def failures(results, name, *, n=N_FAILURES):
+    """Where model ``name`` fails: its ``n`` most confidently wrong rows
+    (regression: the largest absolute errors).
+
+    Classification: the misclassified rows, by the out-of-fold probability
+    of the predicted class, highest first (in table order when the model
+    has no probabilities); multi-label: the rows with a wrong label, by the
+    confidence of their most confident wrong label decision (without
+    probabilities: by the number of wrong labels).
+
+    Returns
+    -------
+    failures : dict
+        ``model``, ``ranked_by`` and ``items``: one dict per row with its
+        ``position`` in the evaluated table, ``true`` and ``predicted``
+        values and ``confidence`` (None without probabilities; regression:
+        ``abs_error``).
+    """
+    import numpy as np
+
+    task = task_of(results)
+    entry = results["models"][name]
+    y = np.asarray(results["y_true"])
+    pred = np.asarray(entry["oof_pred"])
+    P = entry.get("oof_proba")
+    P = None if P is None else np.asarray(P, dtype=float)
+    items = []
+    if task == "regression":
+        err = np.abs(pred.astype(float) - y.astype(float))
+        order = np.argsort(-err, kind="stable")[:n]
+        for i in order:
+            items.append(
+                {
+                    "position": int(i),
+                    "true": float(y[i]),
+                    "predicted": float(pred[i]),
+                    "abs_error": float(err[i]),
+                }
+            )
+        return {"model": name, "ranked_by": "absolute error", "items": items}
+    if task == "classification":
+        wrong = np.flatnonzero(pred.astype(object) != y.astype(object))
+        conf = true_p = None
+        if P is not None:
+            cols = _class_columns(results)
+            conf = np.array([P[i, cols[pred[i]]] for i in wrong], dtype=float)
+            true_p = np.array([P[i, cols[y[i]]] for i in wrong], dtype=float)
+            keep = np.argsort(-conf, kind="stable")[:n]
+        else:
+            keep = np.arange(min(n, wrong.size))
+        for k in keep:
+            i = wrong[k]
+            items.append(
+                {
+                    "position": int(i),
+                    "true": _label(y[i]),
+                    "predicted": _label(pred[i]),
+                    "confidence": None if conf is None else float(conf[k]),
+                    "true_class_probability": (
+                        None if true_p is None else float(true_p[k])
+                    ),
+                }
+            )
+    else:  # multi-label indicator rows
+        names = np.asarray([str(c) for c in results["classes"]], dtype=object)
+        bad = (pred > 0) != (y > 0)
+        wrong = np.flatnonzero(bad.any(axis=1))
+        if P is not None:
+            sure = np.where(pred > 0, P, 1.0 - P)  # confidence of each decision
+            conf = np.where(bad, sure, -np.inf).max(axis=1)[wrong]
+            keep = np.argsort(-conf, kind="stable")[:n]
+        else:
+            conf = None
+            keep = np.argsort(-bad.sum(axis=1)[wrong], kind="stable")[:n]
+        for k in keep:
+            i = wrong[k]
+            items.append(
+                {
+                    "position": int(i),
+                    "true": names[y[i] > 0].tolist(),
+                    "predicted": names[pred[i] > 0].tolist(),
+                    "confidence": None if conf is None else float(conf[k]),
+                }
+            )
+    ranked = "confidence" if P is not None else "table order"
+    if P is None and task == "multilabel":
+        ranked = "number of wrong labels"
+    return {"model": name, "ranked_by": ranked, "items": items}
+
+
+# -------------------------------------------------------- reproducing ---
+def _versions():
+    """Versions of the libraries behind the run (TensorFlow and Keras only
+    when installed; nothing is imported to find out)."""
+    import sys
+    from importlib import metadata
+
+    from skmultimodal import __version__
+
+    versions = {"skmultimodal": __version__}
+    wanted = {
+        "scikit-learn": ("scikit-learn",),
+        "numpy": ("numpy",),
+        "pandas": ("pandas",),
+        "tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos"),
+        "keras": ("keras",),
+    }
+    for name, distributions in wanted.items():
+        for dist in distributions:
+            try:
+                versions[name] = metadata.version(dist)
+                break
+            except metadata.PackageNotFoundError:
+                continue
+        else:
+            module = sys.modules.get(name)
+            if getattr(module, "__version__", None):
+                versions[name] = str(module.__version__)
+    return versions
+
+
+def file_sha256(path):
+    """SHA-256 (hex) of a file's bytes, read in chunks."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _hashable_cell(value):
+    """A cell :func:`pandas.util.hash_pandas_object` can hash: encoded
+    bytes and image arrays by their SHA-256, paths as strings."""
+    import hashlib
+
+    import numpy as np
+
+    if value is None or isinstance(value, (str, int, float, bool, np.generic)):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "bytes:" + hashlib.sha256(bytes(value)).hexdigest()
+    if isinstance(value, np.ndarray):
+        digest = hashlib.sha256(f"{value.dtype}{value.shape}".encode())
+        digest.update(np.ascontiguousarray(value).tobytes())
+        return "array:" + digest.hexdigest()
+    return str(value)
+
+
+def table_sha256(X, y=None):
+    """SHA-256 (hex) of a table (and its target): the column names and
+    :func:`pandas.util.hash_pandas_object` of every row, index included
+    (image bytes and arrays count by their content)."""
+    import hashlib
+
+    import numpy as np
+    import pandas as pd
+    from pandas.util import hash_pandas_object
+
+    frame = pd.DataFrame(X).copy(deep=False)
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].map(_hashable_cell)
+    if y is not None:  # by position: X's index may repeat labels
+        y = np.asarray(y)
+        for j, column in enumerate(y.reshape(len(y), -1).T):
+            frame[f"target {j}" + " " * (f"target {j}" in frame.columns)] = column
+    digest = hashlib.sha256(json.dumps([str(c) for c in frame.columns]).encode())
+    digest.update(hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _check_inputs(results, X, command, data_files):
+    """The new keyword arguments of :func:`write_report`, checked before
+    anything is written; returns the data files as Paths."""
+    if X is not None:
+        if not hasattr(X, "iloc") or not hasattr(X, "columns"):
+            raise TypeError(
+                "X must be the evaluated table, a pandas DataFrame; "
+                f"got {type(X).__name__}"
+            )
+        n = len(results["y_true"])
+        if len(X) != n:
+            raise ValueError(
+                f"X has {len(X)} rows but the results have {n} "
+                "(results['y_true']): pass the table that was evaluated"
+            )
+    if command is not None and not isinstance(command, str):
+        raise TypeError(f"command must be a string, got {type(command).__name__}")
+    if data_files is None:
+        return []
+    if isinstance(data_files, (str, bytes)) or hasattr(data_files, "__fspath__"):
+        data_files = [data_files]
+    paths = [Path(p) for p in data_files]
+    for path in paths:
+        if not path.is_file():
+            why = "is not a file" if path.exists() else "does not exist"
+            raise ValueError(f"data_files: {str(path)!r} {why}")
+    return paths
+
+
+def reproducibility(*, command=None, data_files=(), X=None, y=None):
+    """What reproduces an evaluation: the command, Python and library
+    versions, the SHA-256 of each data file and, with ``X``, of the
+    evaluated table and its target."""
+    import platform
+
+    return {
+        "command": command,
+        "python": platform.python_version(),
+        "versions": _versions(),
+        "data_files": [
+            {"path": str(p), "sha256": file_sha256(p), "bytes": p.stat().st_size}
+            for p in data_files
+        ],
+        "table_sha256": None if X is None else table_sha256(X, y),
+    }
+
+
+# --------------------------------------------------------------- html ---
+def _thumbnail(item):
+    """A base64 PNG of an image item (at most :data:`THUMBNAIL_SIZE` pixels
+    a side), read as the image transformers read it; None when it cannot
+    be read."""
+    try:
+        import cv2
+        import numpy as np
+
+        from skmultimodal.image._io import read_item, resize_image, to_uint8
+
+        img = to_uint8(read_item(item))
+        h, w = img.shape[:2]
+        scale = THUMBNAIL_SIZE / max(h, w)
+        if scale < 1:
+            size = (max(1, round(h * scale)), max(1, round(w * scale)))
+            img = resize_image(img, size)
+        if img.ndim == 3:
+            img = img[:, :, ::-1]  # OpenCV encodes BGR
+        ok, buf = cv2.imencode(".png", np.ascontiguousarray(img))
+    except Exception:  # a thumbnail is a bonus: never fail the report
+        return None
+    return base64.b64encode(buf.tobytes()).decode("ascii") if ok else None
+
+
+def _short(text):
+    if not isinstance(text, str) or not text.strip():
+        return None
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def _fmt(value):
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "(none)"
+    return str(value)
+
+
+def _cards(fail, X, task):
+    """The thumbnails grid of :func:`failures`' items."""
+    e = html.escape
+    cards = []
+    images = X["image"] if X is not None and "image" in X.columns else None
+    texts = X["text"] if X is not None and "text" in X.columns else None
+    for item in fail["items"]:
+        i = item["position"]
+        parts = []
+        if images is not None:
+            png = _thumbnail(images.iloc[i])
+            parts.append(
+                f'<img class="thumb" alt="row {e(str(X.index[i]))}" '
+                f'src="data:image/png;base64,{png}">'
+                if png
+                else '<div class="thumb noimg">image missing or unreadable</div>'
+            )
+        row = X.index[i] if X is not None else i
+        parts.append(f'<div class="row">row {e(str(_label(row)))}</div>')
+        parts.append(f"<div>true: <b>{e(_fmt(item['true']))}</b></div>")
+        parts.append(
+            f'<div>predicted: <b class="wrong">{e(_fmt(item["predicted"]))}</b></div>'
+        )
+        if task == "regression":
+            parts.append(f"<div>absolute error {item['abs_error']:.3g}</div>")
+        elif item.get("confidence") is not None:
+            parts.append(f"<div>confidence {item['confidence']:.3f}</div>")
+        if texts is not None:
+            text = _short(texts.iloc[i])
+            parts.append(
+                f'<div class="text">{e(text)}</div>'
+                if text
+                else '<div class="text muted">(no text)</div>'
+            )
+        cards.append(f'<div class="card">{"".join(parts)}</div>')
+    return f'<div class="thumbs">{"".join(cards)}</div>'
+
+
+def _figure_html(title, png, extra="", cls=""):
+    """A figure with its caption (``extra``: HTML placed under it)."""
+    data = base64.b64encode(png).decode("ascii")
+    title = title[:1].upper() + title[1:]
+    return (
+        f'<figure{cls}><img alt="{html.escape(title)}" '
+        f'src="data:image/png;base64,{data}">'
+        f"<figcaption>{html.escape(title)}{extra}</figcaption></figure>"
+    )
+
+
+def _table(header, rows, numeric=()):
+    """An HTML table inside a horizontally scrolling wrapper."""
+    e = html.escape
+
+    def cell(tag, i, value):
+        cls = ' class="num"' if i in numeric else ""
+        return f"<{tag}{cls}>{e(str(value))}</{tag}>"
+
+    head = "".join(cell("th", i, h) for i, h in enumerate(header))
+    body = "".join(
+        "<tr{}>{}</tr>".format(
+            ' class="best"' if bold else "",
+            "".join(cell("td", i, v) for i, v in enumerate(row)),
+        )
+        for row, bold in rows
+    )
+    return f'<div class="scroll"><table><tr>{head}</tr>{body}</table></div>'
+
+
+def _contribution_note(doc):
+    """What the modality-contribution bars mean, per kind of model."""
+    e = html.escape
+    late = [
+        n
+        for n, m in doc["models"].items()
+        if m.get("contribution") and "late" in str(m.get("method") or "")
+    ]
+    attention = [
+        n for n, m in doc["models"].items() if m.get("contribution") and n not in late
+    ]
+    if not late and not attention:
+        return (
+            "<p>No model here weighs its modalities: single-modality models "
+            "and fusion methods such as <code>concat</code> give no "
+            "per-modality share, so the figure shows the scores only.</p>"
+        )
+    items = []
+    if late:
+        items.append(
+            f"<li><b>Late-fusion weights</b> ({e(', '.join(late))}): the "
+            "pooling weights learned on each modality's out-of-fold class "
+            "probabilities (they sum to 1). A larger weight means the fused "
+            "prediction leans more on that modality's probabilities.</li>"
+        )
+    if attention:
+        items.append(
+            f"<li><b>Attention shares</b> ({e(', '.join(attention))}): the "
+            "mean per-sample attention each modality (or the "
+            "<code>joint</code> block of the <code>stack</code> fusion) "
+            "receives, averaged over the test rows of every fold. It "
+            "measures where the network looks, not how much accuracy a "
+            "modality adds.</li>"
+        )
+    return (
+        "<p>What the bars on the right mean depends on the model:</p>"
+        f"<ul>{''.join(items)}</ul>"
+        "<p>The two can point in opposite directions. Late-fusion weights "
+        "are fitted on out-of-fold probabilities to make the pooled "
+        "prediction right, so they reward the modality whose probabilities "
+        "are accurate and confident. Attention shares come from the "
+        "network's query-key similarities: a modality can draw attention "
+        "because its tokens are many or easy to match while the decisive "
+        "evidence comes from the other. High attention is therefore no proof "
+        "that a modality helps. What a modality adds to the score is read "
+        "from the bars on the left: compare the single-modality models with "
+        "the fused ones.</p>"
+    )
+
+
+def _html(doc, figures, elapsed, *, X=None):
+    e = html.escape
+    task = doc["task"]
+    scoring = doc["scoring"]
+    labels = [score_label(k) for k in scoring]
     best = doc["best_model"]
     below = doc.get("below_best_single_modality") or []
+    test = (doc.get("test") or {}).get("models") or {}
+    header = ["model", *labels]
+    header += [f"test {lab}" for lab in labels] if test else []
+    header += ["fit time per fold (s)", "modalities", "fusion", "note"]
+    rows = []
     for name, m in doc["models"].items():
-        style = ' style="font-weight:bold"' if name == best else ""
-        note = BELOW_SINGLE_NOTE if name in below else ""
-        rows.append(
-            f"<tr{style}><td>{html.escape(name)}</td>"
-            f"<td>{m['accuracy']:.3f} ± {m['accuracy_std']:.3f}</td>"
-            f"<td>{m['macro_f1']:.3f} ± {m['macro_f1_std']:.3f}</td>"
-            f"<td>{m['fit_time']:.2f}</td>"
-            f"<td>{html.escape(' + '.join(m['modalities']))}</td>"
-            f"<td>{html.escape(m.get('method') or '-')}</td>"
-            f"<td>{html.escape(note)}</td></tr>"
-        )
+        row = [name, *(f"{m[k]:.3f} ± {m[f'{k}_std']:.3f}" for k in scoring)]
+        if test:
+            row += [_test_cell(test, name, k) for k in scoring]
+        row += [
+            f"{m['fit_time']:.2f}",
+            " + ".join(m["modalities"]),
+            m.get("method") or "-",
+            BELOW_SINGLE_NOTE if name in below else "",
+        ]
+        rows.append((row, name == best))
+    n_scores = len(scoring) * (2 if test else 1)
+    table = _table(header, rows, numeric=range(1, n_scores + 2))
+    key, label = scoring[0], labels[0]
     b = doc["models"][best]
     summary = (
-        f"<p>Best model (bold): <b>{html.escape(best)}</b>, accuracy "
-        f"{b['accuracy']:.3f} ± {b['accuracy_std']:.3f}.</p>"
+        f"<p>Best model (bold): <b>{e(best)}</b>, {e(label)} "
+        f"{b[key]:.3f} ± {b[f'{key}_std']:.3f}"
     )
+    if key in test.get(best, {}):
+        summary += f"; on the test set, {e(label)} {test[best][key]:.3f}"
+    summary += ".</p>"
     single = doc.get("best_single_modality")
     if below and single:
         s = doc["models"][single]
         summary += (
             f"<p>Fused models below the best single modality "
-            f"({html.escape(single)}, accuracy {s['accuracy']:.3f}): "
-            f"{html.escape(', '.join(below))}; fusion did not pay off for "
+            f"({e(single)}, {e(label)} {s[key]:.3f}): "
+            f"{e(', '.join(below))}; fusion did not pay off for "
             f"{'it' if len(below) == 1 else 'them'} on this data.</p>"
         )
-    imgs = "\n".join(
-        f'<figure><img alt="{html.escape(title)}" '
-        f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">'
-        f"<figcaption>{html.escape(title)}</figcaption></figure>"
-        for title, png in figures
-    )
+    if doc.get("test"):
+        t = doc["test"]
+        summary += (
+            f"<p>Test columns: scores of the models fitted on all "
+            f"{doc['n_samples']} rows, on <code>{e(t['dataset'])}</code> "
+            f"({t['n_samples']} samples).</p>"
+        )
     skipped = "".join(
-        f"<li>{html.escape(n)}: {html.escape(why)}</li>"
-        for n, why in doc.get("skipped", {}).items()
+        f"<li>{e(n)}: {e(why)}</li>" for n, why in doc.get("skipped", {}).items()
     )
     skipped = f"<p>Not evaluated:</p><ul>{skipped}</ul>" if skipped else ""
+    contribution = (
+        '<div class="pair">'
+        + _figure_html(*figures["contribution"], cls=' class="wide"')
+        + f'<div class="explain">{_contribution_note(doc)}</div></div>'
+    )
+
+    # where the best model fails
+    parts = []
+    for what, section, plural in (
+        ("class", "per_class", "classes"),
+        ("label", "per_label", "labels"),
+    ):
+        if not doc.get(section):
+            continue
+        rows = [
+            (
+                [
+                    r[what],
+                    f"{r['precision']:.3f}",
+                    f"{r['recall']:.3f}",
+                    f"{r['f1']:.3f}",
+                    r["support"],
+                ],
+                False,
+            )
+            for r in doc[section][plural]
+        ]
+        parts.append(
+            f"<h3>Precision, recall and F1 per {what} (out of fold)</h3>"
+            + _table([what, "precision", "recall", "F1", "support"], rows, (1, 2, 3, 4))
+        )
+    cal = doc.get("calibration")
+    figs = [_figure_html(*figures["errors"])] if "errors" in figures else []
+    if "calibration" in figures:
+        ece = (
+            f"<br>Expected calibration error {cal['expected_calibration_error']:.3f}"
+            f" ({cal['n_bins']} equal-width bins of the {e(cal['confidence'])}): "
+            "the mean gap between confidence and observed frequency, weighted "
+            "by the rows in each bin; 0 is perfectly calibrated."
+        )
+        figs.append(_figure_html(*figures["calibration"], extra=ece))
+    elif cal and cal.get("note"):
+        figs.append(f'<p class="note">{e(cal["note"])}.</p>')
+    if figs:
+        parts.append(f'<div class="pair">{"".join(figs)}</div>')
+    fail = doc.get("failures")
+    if fail is not None:
+        title = {
+            "regression": "Largest errors",
+            "classification": "Most confidently wrong",
+            "multilabel": "Most confidently wrong",
+        }[task]
+        note = {
+            "confidence": "ranked by the confidence of the wrong prediction",
+            "absolute error": "ranked by absolute error",
+            "table order": "the model gives no probabilities: misclassified "
+            "rows in table order",
+            "number of wrong labels": "the model gives no probabilities: "
+            "ranked by the number of wrong labels",
+        }[fail["ranked_by"]]
+        if X is None:
+            note += "; the table was not given, so no thumbnails or text"
+        if fail["items"]:
+            parts.append(
+                f"<h3>{title} ({len(fail['items'])}; {e(note)})</h3>"
+                + _cards(fail, X, task)
+            )
+        else:
+            parts.append(f"<h3>{title}</h3><p>No wrong out-of-fold prediction.</p>")
+
+    # reproducing the run
+    env = doc["reproducibility"]
+    versions = _table(
+        ["library", "version"],
+        [
+            ([lib, v], False)
+            for lib, v in [("Python", env["python"]), *env["versions"].items()]
+        ],
+    )
+    command = (
+        f"<pre>{e(env['command'])}</pre>"
+        if env.get("command")
+        else "<p>Command: not recorded.</p>"
+    )
+    sums = [([f["path"], f["sha256"], f["bytes"]], False) for f in env["data_files"]]
+    data = _table(["data file", "SHA-256", "bytes"], sums) if sums else ""
+    if env.get("table_sha256"):
+        data += (
+            f"<p>SHA-256 of the evaluated table and target: "
+            f"<code>{env['table_sha256']}</code></p>"
+        )
+    data = data or "<p>Data checksum: not recorded.</p>"
+
+    what = {
+        "classification": f"{doc['n_classes']} classes",
+        "regression": "regression",
+        "multilabel": f"{len(doc.get('classes', []))} labels (multi-label)",
+    }[task]
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<title>skmultimodal evaluation: {html.escape(doc["dataset"])}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>skmultimodal evaluation: {e(doc["dataset"])}</title>
 <style>
-body {{ font-family: sans-serif; max-width: 70em; margin: 2em auto; }}
+* {{ box-sizing: border-box; }}
+body {{ font-family: sans-serif; line-height: 1.4; color: #222;
+  max-width: 72em; margin: 0 auto; padding: 1em; }}
+h2 {{ margin-top: 1.8em; border-bottom: 1px solid #ddd; }}
+.scroll {{ overflow-x: auto; max-width: 100%; margin: 0.5em 0; }}
 table {{ border-collapse: collapse; }}
-td, th {{ border: 1px solid #ccc; padding: 0.3em 0.8em; text-align: left; }}
-img {{ max-width: 100%; }}
+td, th {{ border: 1px solid #ccc; padding: 0.3em 0.8em; text-align: left;
+  white-space: nowrap; }}
+.num {{ text-align: right; }}
+tr.best {{ font-weight: bold; }}
+img {{ max-width: 100%; height: auto; }}
+figure {{ margin: 0.5em 0; }}
+.pair {{ display: flex; flex-wrap: wrap; gap: 1em 2em; align-items: flex-start; }}
+.pair > figure {{ flex: 1 1 24em; min-width: 0; }}
+.pair > figure.wide {{ flex: 2 1 36em; }}
+.pair > .explain, .pair > p {{ flex: 1 1 16em; min-width: 0; }}
+.thumbs {{ display: grid; gap: 0.8em;
+  grid-template-columns: repeat(auto-fill, minmax(10em, 1fr)); }}
+.card {{ border: 1px solid #ddd; border-radius: 4px; padding: 0.5em;
+  font-size: 0.9em; overflow-wrap: anywhere; min-width: 0; }}
+.thumb {{ display: block; width: 96px; height: 96px; object-fit: contain;
+  margin: 0 auto 0.4em; }}
+.noimg {{ display: flex; align-items: center; justify-content: center;
+  text-align: center; background: #eee; color: #666; font-size: 0.8em; }}
+.wrong {{ color: #b00020; }}
+.text {{ margin-top: 0.3em; color: #444; }}
+.muted {{ color: #888; }}
+pre, code {{ white-space: pre-wrap; overflow-wrap: anywhere; }}
+pre {{ background: #f5f5f5; padding: 0.5em; }}
 </style></head><body>
 <h1>skmultimodal evaluation</h1>
-<p>Dataset <code>{html.escape(doc["dataset"])}</code>: {doc["n_samples"]} samples,
-{doc["n_classes"]} classes; {doc["cv"]}-fold {html.escape(doc["cv_kind"])};
-skmultimodal {html.escape(doc["skmultimodal_version"])}; {elapsed:.0f} s.</p>
-<table><tr><th>model</th><th>accuracy</th><th>macro-F1</th>
-<th>fit time per fold (s)</th><th>modalities</th><th>fusion</th><th>note</th></tr>
-{"".join(rows)}
-</table>
+<p>Dataset <code>{e(doc["dataset"])}</code>: {doc["n_samples"]} samples,
+{what}; {doc["cv"]}-fold {e(doc["cv_kind"])};
+skmultimodal {e(doc["skmultimodal_version"])}; {elapsed:.0f} s.</p>
+{table}
 {summary}
 {skipped}
-{imgs}
+<h2>Modality contributions</h2>
+{contribution}
+<h2>Where the best model fails: {e(best)}</h2>
+{"".join(parts)}
+<h2>Reproducing this run</h2>
+{command}
+{versions}
+{data}
 </body></html>
 """
 
 
-def write_report(output, results, *, dataset, elapsed=0.0, metrics=None):
+def write_report(
+    output,
+    results,
+    *,
+    dataset,
+    elapsed=0.0,
+    metrics=None,
+    X=None,
+    command=None,
+    data_files=None,
+):
     """Write the report folder and return its path.
 
     Parameters
@@ -381,70 +1245,130 @@ def write_report(output, results, *, dataset, elapsed=0.0, metrics=None):
         What ``skmultimodal evaluate``'s evaluation returns: the result of
         :func:`skmultimodal.model_selection.compare_models` with each
         model's ``modalities`` and fusion ``method``, and ``cv_kind`` and
-        ``skipped``.
+        ``skipped``; optionally ``task``, ``scoring``,
+        ``greater_is_better`` and ``test`` (see the module's docstring).
     dataset : str
         Name shown in the report.
     elapsed : float, default=0.0
         Wall time of the evaluation in seconds.
     metrics : dict, default=None
         The ``--json`` document; computed when None.
+    X : pandas.DataFrame, default=None
+        The evaluated table, rows aligned with ``results["y_true"]``: its
+        ``image`` and ``text`` columns show beside the items the best model
+        gets wrong (images as thumbnails, read as the image transformers
+        read them; one that cannot be read shows a placeholder), and its
+        checksum is recorded. Never modified.
+    command : str, default=None
+        The command that ran the evaluation, recorded as given.
+    data_files : list of path-like, default=None
+        Files the data was read from; the SHA-256 of each is recorded.
 
     Returns
     -------
     path : pathlib.Path
+
+    Raises
+    ------
+    ValueError
+        When ``output`` is a file, ``X`` does not have one row per
+        evaluated sample or a data file does not exist (checked before
+        anything is written).
+    TypeError
+        When ``X`` is not a DataFrame or ``command`` not a string.
     """
+    from sklearn.metrics import confusion_matrix
+
     from skmultimodal import __version__
 
     out = Path(output)
     if out.exists() and not out.is_dir():
         raise ValueError(f"cannot write the report to {str(out)!r}: it is a file")
+    paths = _check_inputs(results, X, command, data_files)
+    task = task_of(results)
+    scoring = scoring_of(results)
     out.mkdir(parents=True, exist_ok=True)
     doc = dict(metrics or metrics_json(results, dataset))
     best = best_model(results)
     doc["models"] = {n: dict(m) for n, m in doc["models"].items()}
     for name, m in doc["models"].items():
         r = results["models"][name]
-        m["macro_f1_std"] = r["macro_f1_std"]
-        m["accuracy_folds"] = r["accuracy_folds"]
-        m["macro_f1_folds"] = r["macro_f1_folds"]
+        for key in scoring:
+            m.setdefault(key, r[key])
+            m.setdefault(f"{key}_std", r[f"{key}_std"])
+        for key in scoring:
+            m[f"{key}_folds"] = r[f"{key}_folds"]
         m["fit_time_folds"] = r["fit_time_folds"]
         m["contribution"] = r.get("contribution")
         m["method"] = r.get("method")
-    from sklearn.metrics import confusion_matrix
-
     single, below = below_best_single_modality(results)
     doc["best_model"] = best
     doc["best_single_modality"] = single
     doc["below_best_single_modality"] = below
-    doc["classes"] = [str(c) for c in results["classes"]]
-    doc["confusion_matrix"] = confusion_matrix(
-        results["y_true"],
-        results["models"][best]["oof_pred"],
-        labels=results["classes"],
-    ).tolist()
+    doc["classes"] = [str(c) for c in results.get("classes", [])]
+    if task == "classification":
+        doc["confusion_matrix"] = confusion_matrix(
+            results["y_true"],
+            results["models"][best]["oof_pred"],
+            labels=results["classes"],
+        ).tolist()
     doc["cv_kind"] = results.get("cv_kind", "stratified k-fold")
     doc["skipped"] = dict(results.get("skipped", {}))
     doc["skmultimodal_version"] = __version__
     doc["elapsed_seconds"] = float(elapsed)
+    doc["task"] = task
+    doc["scoring"] = scoring
+    doc["greater_is_better"] = {k: greater_is_better(results, k) for k in scoring}
+    per = per_class_scores(results, best)
+    if task == "classification":
+        doc["per_class"] = {"model": best, "classes": per}
+    elif task == "multilabel":
+        doc["per_label"] = {"model": best, "labels": per}
+    calibration = calibration_summary(results, best)
+    if calibration is not None:
+        doc["calibration"] = calibration
+    fail = failures(results, best)
+    if X is not None:
+        for item in fail["items"]:
+            item["row"] = _label(X.index[item["position"]])
+    doc["failures"] = fail
+    doc["reproducibility"] = reproducibility(
+        command=command, data_files=paths, X=X, y=results["y_true"]
+    )
 
-    cm_png = confusion_figure(results, best)
-    contrib_png = contribution_figure(results)
+    figures = {}
+    if task == "classification":
+        figures["errors"] = (
+            f"Confusion matrix of the best model ({best})",
+            confusion_figure(results, best),
+            "confusion_matrix.png",
+        )
+    elif task == "regression":
+        figures["errors"] = (
+            f"Out-of-fold predictions of the best model ({best})",
+            regression_figure(results, best),
+            "predicted_vs_true.png",
+        )
+    if calibration is not None and calibration.get("prob_true") is not None:
+        figures["calibration"] = (
+            f"Reliability diagram of the best model ({best})",
+            calibration_figure(calibration, best),
+            None,  # in the page only
+        )
+    figures["contribution"] = (
+        f"{score_label(scoring[0])} per model and per-modality contribution",
+        contribution_figure(results),
+        "modality_contribution.png",
+    )
     # every file is written to a temporary file and renamed over the old
     # one once complete: a failure never leaves half a file behind
-    with atomic_write(out / "confusion_matrix.png", "wb") as fh:
-        fh.write(cm_png)
-    with atomic_write(out / "modality_contribution.png", "wb") as fh:
-        fh.write(contrib_png)
+    for _, png, filename in figures.values():
+        if filename:
+            with atomic_write(out / filename, "wb") as fh:
+                fh.write(png)
     with atomic_write(out / "metrics.json", "w", encoding="utf-8") as fh:
         json.dump(doc, fh, indent=2, default=str)
-    page = _html(
-        doc,
-        [
-            (f"Confusion matrix of the best model ({best})", cm_png),
-            ("Accuracy per model and per-modality contribution", contrib_png),
-        ],
-        elapsed,
-    )
+    page = _html(doc, {k: v[:2] for k, v in figures.items()}, elapsed, X=X)
     with atomic_write(out / "report.html", "w", encoding="utf-8") as fh:
         fh.write(page)
     return out

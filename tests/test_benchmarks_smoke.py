@@ -33,6 +33,9 @@ SECTIONS = [
     "## image_tokens (`benchmarks/bench_image_tokens.py`)",
     "## predict (`benchmarks/bench_predict.py`)",
     "## tabular (`benchmarks/bench_tabular.py`)",
+    "## out_of_core (`benchmarks/bench_out_of_core.py`)",
+    "## scale (`benchmarks/bench_scale.py`)",
+    "## dask (`benchmarks/bench_dask.py`)",
 ]
 
 
@@ -88,10 +91,57 @@ def test_every_timed_row_has_n_repeats_and_a_ratio(page):
         assert repeats.isdigit() and int(repeats) >= 1, line
 
 
+def test_out_of_core_reports_the_three_models_and_the_target(page):
+    section = page.split("## out_of_core (`benchmarks/bench_out_of_core.py`)", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    models = [
+        line.split("|")[1].strip()
+        for line in section.splitlines()
+        if line.startswith("| ") and " ± " in line
+    ]
+    assert models == ["out of core", "in memory, SGD", "in memory, logistic"]
+    assert "points of in-memory SGD" in section
+
+
+def test_dask_reports_both_kinds_and_the_estimate(page):
+    section = page.split("## dask (`benchmarks/bench_dask.py`)", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    runs = [
+        line.split("|")[2].strip()
+        for line in section.splitlines()
+        if line.startswith(("| predict |", "| featurize |"))
+    ]
+    assert runs == ["one process", "Dask, 2 workers"] * 2, runs
+    assert "Per-partition overhead:" in section
+    estimate = [
+        line.split("|")[1].strip()
+        for line in section.splitlines()
+        if line.startswith("| ")
+    ]
+    assert {"8", "32", "128"} <= set(estimate)
+
+
 def test_streaming_reports_peak_memory(page):
     section = page.split("## Streaming featurization", 1)[1].split("\n## ", 1)[0]
     assert "peak RSS" in section
     assert "GiB" in section
+
+
+def test_scale_reports_both_commands_at_both_sizes(page):
+    section = page.split("## scale (`benchmarks/bench_scale.py`)", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    rows = [
+        line
+        for line in section.splitlines()
+        if line.startswith(("| featurize |", "| predict |"))
+    ]
+    commands = [line.split("|")[1].strip() for line in rows]
+    assert commands == ["featurize", "featurize", "predict", "predict"]
+    for line in rows:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        assert cells[2].endswith(" s") and cells[6].endswith(" GiB"), line
+    assert "Marginal rate from" in section
+    assert "peak RSS ≤ 1.3×" in section
 
 
 # ---------------------------------------------- drawing-style shift benchmark

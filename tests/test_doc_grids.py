@@ -30,6 +30,7 @@ PAGES = {
     "docs/getting_started.md": None,
     "docs/user_guide/choosing_features.md": None,
     "docs/user_guide/fusion.md": None,
+    "docs/user_guide/targets.md": None,
     "docs/plugins.md": "GridSearchCV",
 }
 

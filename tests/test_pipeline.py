@@ -94,7 +94,7 @@ def test_custom_classifier_and_named_extractors(data):
 
 
 def test_bad_classifier_and_method():
-    with pytest.raises(ValueError, match="Unknown classifier 'svm'"):
+    with pytest.raises(ValueError, match="Unknown estimator 'svm'"):
         make_multimodal_pipeline(classifier="svm")
     with pytest.raises(ValueError, match="estimator with fit/predict"):
         make_multimodal_pipeline(classifier=42)

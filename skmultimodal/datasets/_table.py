@@ -1,7 +1,8 @@
 """Reading a CSV table of image paths, texts and labels, as the command line
 does: image paths resolved against the CSV's folder, rows labelled by their
 CSV line number, every problem refused with a one-line ValueError that names
-the file, the column and the lines."""
+the file, the column and the lines. Prediction also reads Parquet files, in
+row batches (:func:`iter_parquet`), their rows labelled by row number."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from pathlib import Path
 #: Line number of a CSV's first data row (the header is line 1): the index
 #: label :func:`load_table` gives row 0.
 FIRST_DATA_LINE = 2
+#: Label of a Parquet file's first row in :func:`iter_parquet`: rows are
+#: numbered from 0, as ``pandas.read_parquet`` indexes them.
+FIRST_PARQUET_ROW = 0
 
 
 def _plain(v):
@@ -46,10 +50,12 @@ def _csv_errors(path, read):
         raise ValueError(f"cannot read CSV {str(path)!r}: {exc.strerror}") from None
 
 
-def _check_columns(df, columns, csv_path):
-    missing = [c for c in columns if c is not None and c not in df.columns]
+def _check_columns(names, columns, csv_path):
+    """Every column of ``columns`` (None: not asked for) is among ``names``."""
+    names = list(names)
+    missing = [c for c in columns if c is not None and c not in names]
     if missing:
-        available = ", ".join(map(str, df.columns))
+        available = ", ".join(map(str, names))
         what = "column" if len(missing) == 1 else "columns"
         names = ", ".join(repr(c) for c in missing)
         raise ValueError(
@@ -59,13 +65,19 @@ def _check_columns(df, columns, csv_path):
 
 
 def _resolve_images(
-    series, base_dir, column, allow_absent=False, absent_as_missing=False
+    series,
+    base_dir,
+    column,
+    allow_absent=False,
+    absent_as_missing=False,
+    unit="line",
 ):
-    """Image paths relative to the CSV's folder -> absolute paths; every
+    """Image paths relative to the table's folder -> absolute paths; every
     non-empty path must exist unless ``allow_absent`` (the model's missing
     policy then treats an absent file as a missing image) or
     ``absent_as_missing`` (an absent file becomes an empty cell here, with a
-    warning on standard error)."""
+    warning on standard error). Messages name the index label of a row as
+    ``unit`` ("line" of a CSV, "row" of a Parquet file)."""
     from skmultimodal.utils import is_missing
 
     resolved = []
@@ -88,21 +100,21 @@ def _resolve_images(
         for *_, position in absent:
             resolved[position] = None
         print(
-            f"skmultimodal: warning: image file not found on line {idx!r} of "
+            f"skmultimodal: warning: image file not found on {unit} {idx!r} of "
             f"column {column!r}: {value!r}{more}; treated as a missing image",
             file=sys.stderr,
         )
         return resolved
     if not allow_absent:
         raise ValueError(
-            f"image file not found on line {idx!r} of column {column!r}: "
+            f"image file not found on {unit} {idx!r} of column {column!r}: "
             f"{value!r} (looked for {str(p)!r}){more}; --missing mean treats "
             "it as a missing image"
         )
     return resolved
 
 
-def _check_text_column(series, column, csv_path):
+def _check_text_column(series, column, csv_path, unit="line"):
     """A column read as numbers (every non-empty cell numeric, so pandas
     parsed it as such) is not text: most likely the wrong ``--text-column``."""
     import pandas as pd
@@ -115,7 +127,7 @@ def _check_text_column(series, column, csv_path):
     line, value = present.index[0], present.iloc[0]
     raise ValueError(
         f"text column {column!r} of {str(csv_path)!r} holds numbers, not "
-        f"texts (line {_plain(line)}: {_plain(value)!r}); pass the "
+        f"texts ({unit} {_plain(line)}: {_plain(value)!r}); pass the "
         "column of texts with --text-column"
     )
 
@@ -124,9 +136,9 @@ def _check_target(y, target, csv_path):
     import pandas as pd
 
     if y.isna().any():
-        row = y.index[y.isna()][0]
+        row = _plain(y.index[y.isna()][0])
         raise ValueError(
-            f"target column {target!r} is empty on line {row!r} of "
+            f"target column {target!r} is empty on line {row} of "
             f"{str(csv_path)!r}; every row needs a label"
         )
     classes = pd.unique(y)
@@ -167,7 +179,9 @@ def load_table(
     df.index = df.index + FIRST_DATA_LINE  # index labels are CSV line numbers
     tabular_columns = list(tabular_columns)
     _check_columns(
-        df, [image_column, text_column, target, group_column, *tabular_columns], csv
+        df.columns,
+        [image_column, text_column, target, group_column, *tabular_columns],
+        csv,
     )
     X = _modalities(
         df,
@@ -206,34 +220,162 @@ def iter_table(
     in memory at a time.
     """
     csv = Path(csv)
-    keep_columns, tabular_columns = list(keep_columns), list(tabular_columns)
     reader = _csv_errors(csv, lambda pd: pd.read_csv(csv, chunksize=chunksize))
-    chunks = iter(reader)
-    first = True
+
+    def frames():
+        chunks = iter(reader)
+        try:
+            while True:
+                df = _csv_errors(csv, lambda pd: next(chunks, None))
+                if df is None:
+                    return
+                df.index = df.index + FIRST_DATA_LINE
+                yield df
+        finally:
+            reader.close()
+
+    yield from _checked_chunks(
+        frames(),
+        csv,
+        image_column=image_column,
+        text_column=text_column,
+        keep_columns=keep_columns,
+        tabular_columns=tabular_columns,
+        allow_absent_images=allow_absent_images,
+        absent_images_as_missing=absent_images_as_missing,
+    )
+
+
+def iter_parquet(
+    path,
+    *,
+    image_column,
+    text_column,
+    chunksize,
+    keep_columns=(),
+    tabular_columns=(),
+    allow_absent_images=False,
+    absent_images_as_missing=False,
+):
+    """:func:`iter_table` for a Parquet file, read in row batches.
+
+    Yields ``(X, kept)`` per batch of at most ``chunksize`` rows, as
+    :func:`iter_table` does; the index labels are row numbers, from
+    :data:`FIRST_PARQUET_ROW` (0), and messages say ``row N``. Image paths
+    are relative to the file's folder. Only the columns asked for are read
+    (needs pyarrow, the ``parquet`` extra); dictionary-encoded columns are
+    decoded, so a column holds what a CSV of the same table would. Every
+    problem is a one-line ValueError naming the file (and the column and
+    rows).
+    """
+    from skmultimodal.utils._output import _pyarrow
+
+    path = Path(path)
+    pa, pq = _pyarrow("reading", "or pass the table as a CSV file")
+    source = _parquet_errors(pa, path, lambda: pq.ParquetFile(path))
+    keep_columns, tabular_columns = list(keep_columns), list(tabular_columns)
+    wanted = [image_column, text_column, *tabular_columns, *keep_columns]
+    _check_columns(source.schema_arrow.names, wanted, path)
+    if source.metadata.num_rows == 0:
+        source.close()
+        raise ValueError(f"Parquet file {str(path)!r} has no rows")
+    columns = list(dict.fromkeys(c for c in wanted if c is not None))
+
+    def frames():
+        batches = source.iter_batches(batch_size=chunksize, columns=columns)
+        start = FIRST_PARQUET_ROW
+        try:
+            while True:
+                batch = _parquet_errors(pa, path, lambda: next(batches, None))
+                if batch is None:
+                    return
+                df = _decoded(pa, batch).to_pandas()
+                df.index = range(start, start + len(df))
+                start += len(df)
+                yield df
+        finally:
+            source.close()
+
+    yield from _checked_chunks(
+        frames(),
+        path,
+        image_column=image_column,
+        text_column=text_column,
+        keep_columns=keep_columns,
+        tabular_columns=tabular_columns,
+        allow_absent_images=allow_absent_images,
+        absent_images_as_missing=absent_images_as_missing,
+        kind="Parquet file",
+        unit="row",
+    )
+
+
+def _parquet_errors(pa, path, read):
+    """``read()`` with every problem reading the Parquet file at ``path`` as
+    one ValueError naming the file."""
+    if not path.exists():
+        raise ValueError(f"cannot read Parquet file {str(path)!r}: no such file")
+    if path.is_dir():
+        raise ValueError(f"cannot read Parquet file {str(path)!r}: it is a directory")
     try:
-        while True:
-            df = _csv_errors(csv, lambda pd: next(chunks, None))
-            if df is None:
-                break
-            if first:
-                wanted = [image_column, text_column, *tabular_columns, *keep_columns]
-                _check_columns(df, wanted, csv)
-                first = False
-            df.index = df.index + FIRST_DATA_LINE
-            X = _modalities(
-                df,
-                csv,
-                image_column,
-                text_column,
-                allow_absent_images,
-                absent_images_as_missing,
-                tabular_columns,
-            )
-            yield X, df[keep_columns]
-    finally:
-        reader.close()
+        return read()
+    except (pa.ArrowException, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise ValueError(f"cannot parse Parquet file {str(path)!r}: {first}") from None
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        raise ValueError(f"cannot read Parquet file {str(path)!r}: {why}") from None
+
+
+def _decoded(pa, batch):
+    """A record batch with its dictionary-encoded columns decoded (pandas
+    would make them categoricals, which a CSV never gives)."""
+    if not any(pa.types.is_dictionary(f.type) for f in batch.schema):
+        return batch
+    arrays = [
+        a.dictionary_decode() if pa.types.is_dictionary(a.type) else a
+        for a in batch.columns
+    ]
+    return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+
+
+def _checked_chunks(
+    frames,
+    path,
+    *,
+    image_column,
+    text_column,
+    keep_columns,
+    tabular_columns,
+    allow_absent_images,
+    absent_images_as_missing,
+    kind="CSV",
+    unit="line",
+):
+    """``(X, kept)`` of each DataFrame of ``frames`` (read from ``path``, a
+    ``kind`` file whose rows are labelled by ``unit``): the columns checked
+    on the first one, then :func:`_modalities` of each."""
+    keep_columns, tabular_columns = list(keep_columns), list(tabular_columns)
+    first = True
+    for df in frames:
+        if first:
+            wanted = [image_column, text_column, *tabular_columns, *keep_columns]
+            _check_columns(df.columns, wanted, path)
+            first = False
+        X = _modalities(
+            df,
+            path,
+            image_column,
+            text_column,
+            allow_absent_images,
+            absent_images_as_missing,
+            tabular_columns,
+            kind=kind,
+            unit=unit,
+        )
+        yield X, df[keep_columns]
     if first:
-        raise ValueError(f"CSV {str(csv)!r} has a header but no rows")
+        raise ValueError(f"{kind} {str(path)!r} has a header but no rows")
 
 
 def _modalities(
@@ -244,8 +386,11 @@ def _modalities(
     allow_absent_images,
     absent_images_as_missing,
     tabular_columns=(),
+    *,
+    kind="CSV",
+    unit="line",
 ):
-    """The ``image`` and ``text`` columns of a read CSV, checked, and its
+    """The ``image`` and ``text`` columns of a read table, checked, and its
     ``tabular_columns`` under their own names."""
     import pandas as pd
 
@@ -257,35 +402,40 @@ def _modalities(
             image_column,
             allow_absent_images,
             absent_images_as_missing,
+            unit=unit,
         )
     if text_column is not None:
-        _check_text_column(df[text_column], text_column, csv)
+        _check_text_column(df[text_column], text_column, csv, unit=unit)
         X["text"] = df[text_column].astype(object)
     for column in tabular_columns:
         if column in ("image", "text"):
             raise ValueError(
                 f"table column {column!r} of {str(csv)!r} is named like a "
-                "modality; rename it in the CSV"
+                f"modality; rename it in the {kind}"
             )
         X[column] = df[column]
     return X
 
 
-def _lines_text(lines, limit=50):
+def _lines_text(lines, limit=50, unit="line"):
     """``"lines 3, 7 and 12"`` (at most ``limit`` shown, then a count)."""
     shown = [str(v) for v in lines[:limit]]
     if len(lines) > limit:
-        return f"lines {', '.join(shown)} and {len(lines) - limit} more"
+        return f"{unit}s {', '.join(shown)} and {len(lines) - limit} more"
     if len(shown) == 1:
-        return f"line {shown[0]}"
-    return f"lines {', '.join(shown[:-1])} and {shown[-1]}"
+        return f"{unit} {shown[0]}"
+    return f"{unit}s {', '.join(shown[:-1])} and {shown[-1]}"
 
 
-def check_no_missing(X, modalities, columns, csv_path, option="--missing"):
+def check_no_missing(
+    X, modalities, columns, csv_path, option="--missing", *, unit="line"
+):
     """Refuse, before anything is fitted, rows whose ``modalities`` cell is
     empty (the ``raise`` policy), listing every such CSV line of the table.
 
-    ``columns`` maps a modality to its CSV column name (for the message).
+    ``columns`` maps a modality to its CSV column name (for the message);
+    ``unit`` is what the index labels count ("line" of a CSV, "row" of a
+    Parquet file).
     """
     from skmultimodal.utils import is_missing
 
@@ -298,7 +448,7 @@ def check_no_missing(X, modalities, columns, csv_path, option="--missing"):
             lines = [_plain(v) for v in X.index[mask]]
             problems.append(
                 f"modality {name!r} (column {columns.get(name, name)!r}) is empty "
-                f"in {len(lines)} row(s), on {_lines_text(lines)}"
+                f"in {len(lines)} row(s), on {_lines_text(lines, unit=unit)}"
             )
     if problems:
         raise ValueError(

@@ -35,6 +35,12 @@ class FusionMethod(BaseEstimator):
         (branch) names and block kinds (``"features"``, ``"sequence"`` or
         ``"image"``), in block order. The default stores them as ``modality_names_`` and
         ``block_kinds_``.
+    ``set_target_type(target_type)``
+        Called by :class:`ModalityFusion` before ``fit`` (when there is a
+        target) with the kind of target, in scikit-learn's vocabulary
+        (:func:`~sklearn.utils.multiclass.type_of_target`): ``"binary"``,
+        ``"multiclass"``, ``"multilabel-indicator"`` or ``"continuous"``.
+        The default stores it as ``target_type_``.
     ``modality_weights(blocks)``
         Per-sample weights of each modality, shape (n_samples, n_modalities),
         rows summing to 1; exposed as ``ModalityFusion.modality_weights``.
@@ -56,9 +62,14 @@ class FusionMethod(BaseEstimator):
         Whether the method takes image blocks (decoded images, from a branch
         whose last step has ``image_output = True``) and passes them
         through unchanged; refused with a clear error when False.
+    target_types : tuple of str or None
+        The target types the method can fit (values of ``type_of_target``);
+        :class:`ModalityFusion` refuses any other with a clear error. None
+        (the default) declares nothing: every target is passed on.
     """
 
     accepts_sparse = False
+    target_types = None
     accepts_sequence = False
     accepts_image = False
     # Marks the interface itself so that the common-check discovery skips it.
@@ -92,6 +103,22 @@ class FusionMethod(BaseEstimator):
         """
         self.modality_names_ = list(names)
         self.block_kinds_ = list(kinds) if kinds is not None else None
+        return self
+
+    def set_target_type(self, target_type):
+        """Record the kind of target the method is about to be fitted on.
+
+        Parameters
+        ----------
+        target_type : str
+            ``"binary"``, ``"multiclass"``, ``"multilabel-indicator"`` or
+            ``"continuous"``.
+
+        Returns
+        -------
+        self
+        """
+        self.target_type_ = target_type
         return self
 
     def __init_subclass__(cls, **kwargs):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from numbers import Integral
 
 import numpy as np
+from sklearn import config_context
 from sklearn.base import ClassifierMixin, _fit_context, clone
 from sklearn.model_selection import check_cv, cross_val_predict
 from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import (
     check_consistent_length,
     check_is_fitted,
@@ -26,6 +27,7 @@ from ._columns import (
     take_y,
     validate_table,
 )
+from ._methods import MULTILABEL, _binary_rows
 from ._pooling import (
     EPS,
     check_weights,
@@ -85,6 +87,12 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     - ``voting="log"``: :math:`P(c \\mid x) \\propto \\exp \\sum_i w_i \\log
       P_i(c \\mid x)` (a weighted geometric mean, a product of experts).
 
+    A multi-label target (``y`` a 0/1 matrix, one column per label) needs
+    models that give one probability per label (e.g. a
+    :class:`~sklearn.multiclass.OneVsRestClassifier`): each label is then
+    combined as a two-class problem, by the same rule and weights, and
+    ``predict`` gives the labels whose combined probability exceeds 0.5.
+
     With ``missing="skip"``, a missing modality value (None, NaN, empty
     string; for a multi-column selection, a row of NaN) is never given to
     its model, at fit or predict: that modality is left out of the sample's
@@ -134,7 +142,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     weights_ : ndarray of shape (n_modalities,)
         The weights used, summing to 1.
     classes_ : ndarray of shape (n_classes,)
-        Class labels.
+        Class labels (multi-label: the label indices ``0 .. n_labels - 1``).
     n_features_in_ : int
         Number of columns of X seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -208,8 +216,8 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         ----------
         X : DataFrame, dict of columns or 2-D array of shape (n_samples, ...)
             One column (or several) per modality.
-        y : array-like of shape (n_samples,)
-            Class labels.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a 0/1 label matrix (multi-label).
 
         Returns
         -------
@@ -230,18 +238,35 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
                 "LateFusionClassifier requires y to be passed, but the target y "
                 "is None."
             )
-        y = column_or_1d(y, warn=True)
-        check_consistent_length(np.arange(n), y)  # scikit-learn's own message
-        check_classification_targets(y)
-        self.classes_ = np.unique(y)
-        fitted = self._fit_branches(
-            X, y, n, policy=self._missing_policy(), index=row_index(X)
-        )
+        self.multilabel_ = type_of_target(y, input_name="y") == MULTILABEL
+        if self.multilabel_:  # one probability per label
+            y = np.asarray(y.toarray() if hasattr(y, "toarray") else y, dtype=int)
+            check_consistent_length(np.arange(n), y)
+            self.classes_ = np.arange(y.shape[1])
+        else:
+            y = column_or_1d(y, warn=True)
+            check_consistent_length(np.arange(n), y)  # scikit-learn's message
+            check_classification_targets(y)
+            self.classes_ = np.unique(y)
+        try:  # the models get their native blocks whatever set_config says
+            with config_context(transform_output="default"):
+                fitted = self._fit_branches(
+                    X, y, n, policy=self._missing_policy(), index=row_index(X)
+                )
+        except ValueError as exc:
+            if not self.multilabel_:
+                raise
+            raise ValueError(
+                f"a model could not fit the multi-label target ({exc}); "
+                "LateFusionClassifier needs models with one probability per "
+                "label, such as OneVsRestClassifier(LogisticRegression())"
+            ) from exc
         self.estimators_ = [(b.name, est, b.column) for b, est, _ in fitted]
         self.named_estimators_ = Bunch(
             **{name: est for name, est, _ in self.estimators_}
         )
-        self.weights_ = self._resolve_weights([b for b, _, _ in fitted], y, n)
+        with config_context(transform_output="default"):
+            self.weights_ = self._resolve_weights([b for b, _, _ in fitted], y, n)
         return self
 
     def _check_presence(self, presents, n, index):
@@ -275,11 +300,35 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             y_p = take_y(y, present) if len(present) < n else y
             cv = check_cv(self.cv, y_p, classifier=True)
             oof = _oof_proba(clone(est), data, y_p, cv)
-            P[i, present] = self._align(oof, np.unique(y_p))
+            if self._multilabel:
+                P[i, present] = self._check_labels(oof, name=branches[i][0])
+            else:
+                P[i, present] = self._align(oof, np.unique(y_p))
             masks[present, i] = True
-        y_idx = np.searchsorted(self.classes_, y)
+        if self._multilabel:  # each (row, label) a two-class problem
+            k = len(self.classes_)
+            P, masks, y_idx = _binary_rows(P), np.repeat(masks, k, axis=0), y.ravel()
+        else:
+            y_idx = np.searchsorted(self.classes_, y)
         weights, self.cv_log_loss_ = learn_pool_weights(P, masks, y_idx, self.voting)
         return weights
+
+    @property
+    def _multilabel(self):
+        return getattr(self, "multilabel_", False)
+
+    def _check_labels(self, proba, name):
+        """A model's per-label probabilities, checked for a multi-label
+        target."""
+        proba = np.asarray(proba, dtype=float)
+        if proba.ndim != 2 or proba.shape[1] != len(self.classes_):
+            raise ValueError(
+                f"estimator {name!r} gives probabilities of shape {proba.shape} "
+                f"for a multi-label target of {len(self.classes_)} labels; use "
+                "a model with one probability per label, such as "
+                "OneVsRestClassifier(LogisticRegression())"
+            )
+        return proba
 
     def _align(self, proba, classes):
         """Columns of an estimator's proba mapped onto ``classes_``."""
@@ -298,9 +347,14 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Columns follow ``classes_``; rows sum to 1.
+            Columns follow ``classes_``; rows sum to 1. Multi-label: the
+            combined probability of each label.
         """
         check_is_fitted(self, "estimators_")
+        with config_context(transform_output="default"):  # native blocks
+            return self._predict_proba(X)
+
+    def _predict_proba(self, X):
         X, n = validate_table(self, X, self._columns(), reset=False)
         policy = self._missing_policy(warn=False)
         index = row_index(X)
@@ -320,12 +374,24 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
                 if len(unreadable):
                     keep = np.setdiff1d(np.arange(len(present)), unreadable)
                     data, present = take_rows(data, keep), present[keep]
-            if len(present):
+            if len(present) and self._multilabel:
+                P[i, present] = self._check_labels(
+                    final.predict_proba(data), branch.name
+                )
+                masks[present, i] = True
+            elif len(present):
                 P[i, present] = self._align(final.predict_proba(data), est.classes_)
                 masks[present, i] = True
             presents.append(present)
         self._check_covered(presents, n, index)
         self._check_weighted(presents, n, index)
+        if self._multilabel:  # each label pooled as two classes
+            k = len(self.classes_)
+            two = pool(
+                _binary_rows(P), np.repeat(masks, k, axis=0), self.weights_, self.voting
+            )
+            two = two / two.sum(axis=1, keepdims=True)
+            return two[:, 1].reshape(n, k)
         proba = pool(P, masks, self.weights_, self.voting)
         # weights below pool's EPS would leave a row summing to less than 1
         return proba / proba.sum(axis=1, keepdims=True)
@@ -362,9 +428,13 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples,)
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Multi-label: 1 for each label whose combined probability exceeds
+            0.5.
         """
         check_is_fitted(self, "estimators_")
+        if self._multilabel:
+            return (self.predict_proba(X) > 0.5).astype(int)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def __sklearn_tags__(self):

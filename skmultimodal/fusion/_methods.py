@@ -15,12 +15,13 @@ from numbers import Integral, Real
 import numpy as np
 from scipy import sparse
 from sklearn.base import clone
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, check_cv
+from sklearn.linear_model import LogisticRegression, RidgeCV
+from sklearn.model_selection import KFold, StratifiedKFold, check_cv
+from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import StandardScaler, normalize
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._base import FusionMethod
@@ -37,6 +38,58 @@ __all__ = [
     "TensorFusion",
     "TokenFusion",
 ]
+
+
+#: Target types of the methods that fuse class probabilities.
+CLASS_TARGETS = ("binary", "multiclass")
+MULTILABEL = "multilabel-indicator"
+#: Target types of ``stack`` and ``late``: also per-label probabilities of a
+#: multi-label target, and predicted values of a continuous one.
+ANY_TARGET = (*CLASS_TARGETS, MULTILABEL, "continuous")
+
+
+def _target_error(method, target_type):
+    """The message for a target the fusion method cannot fit."""
+    from skmultimodal.plugins import get_registry
+
+    names = get_registry("fusion_method").names()
+    fits = []
+    for name in names:
+        try:
+            cls = get_registry("fusion_method").get(name)
+        except Exception:  # a broken plugin does not spoil the message
+            continue
+        types = getattr(cls, "target_types", None)
+        if types is None or target_type in types:
+            fits.append(name)
+    what = {
+        "continuous": "a continuous (regression) target",
+        MULTILABEL: "a multi-label target",
+    }.get(target_type, f"a {target_type!r} target")
+    return (
+        f"fusion method {method!r} cannot fit {what}: it combines class "
+        f"probabilities of single-label classes. Methods that can: "
+        f"{', '.join(fits)}"
+    )
+
+
+def _binary_rows(P):
+    """Per-label probabilities (n_modalities, n_samples, n_labels) as binary
+    class probabilities (n_modalities, n_samples * n_labels, 2)."""
+    p = P.reshape(P.shape[0], -1)
+    return np.stack([1.0 - p, p], axis=-1)
+
+
+def _least_squares_weights(preds, y):
+    """Non-negative weights (summing to 1) of per-modality predictions
+    (n_samples, n_modalities) that best fit ``y`` in least squares; equal
+    weights when none is positive."""
+    from scipy.optimize import nnls
+
+    w, _ = nnls(np.asarray(preds, dtype=float), np.asarray(y, dtype=float))
+    if not w.sum() > 0:
+        return np.full(preds.shape[1], 1.0 / preds.shape[1])
+    return w / w.sum()
 
 
 def _n_rows(block):
@@ -232,16 +285,41 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
     accepts_sparse = True
     _abstract_interface = True
     _parameter_constraints = {
-        "estimator": [HasMethods(["fit", "predict_proba"]), None],
+        "estimator": [
+            HasMethods(["fit", "predict_proba"]),
+            HasMethods(["fit", "predict"]),
+            None,
+        ],
         "cv": ["cv_object"],
         "weights": [StrOptions({"auto"}), list, tuple, np.ndarray, dict, None],
         "random_state": ["random_state"],
     }
 
+    #: Target types this method fits (``type_of_target`` values): class
+    #: labels only; ``stack`` and ``late`` also take multi-label and
+    #: continuous targets.
+    target_types = CLASS_TARGETS
+
     # -- experts ----------------------------------------------------------
+    def _target_kind(self, y):
+        """``"classes"``, ``"multilabel"`` or ``"continuous"``: the kind of
+        expert; the target type is the one :class:`ModalityFusion` set, or
+        ``type_of_target(y)``."""
+        target_type = getattr(self, "target_type_", None) or type_of_target(
+            y, input_name="y"
+        )
+        if target_type == "unknown":
+            check_classification_targets(y)  # scikit-learn's message
+        if target_type not in self.target_types:
+            raise ValueError(_target_error(self._method_name, target_type))
+        if target_type == "continuous":
+            return "continuous"
+        return "multilabel" if target_type == MULTILABEL else "classes"
+
     def _fit_experts(self, blocks, y):
-        """Fit one expert per feature block; return the out-of-fold
-        probabilities, each of shape (n_samples, n_classes)."""
+        """Fit one expert per feature block; return the out-of-fold scores,
+        each of shape (n_samples, n_outputs): class probabilities, per-label
+        probabilities (multi-label) or one predicted value (continuous)."""
         self._validate_params()
         if y is None:
             raise ValueError(
@@ -249,14 +327,28 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
                 "it projects each modality into out-of-fold class scores. Use "
                 "method='concat' to fuse without a target."
             )
-        y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        self.classes_ = np.unique(y)
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"fusion method {self._method_name!r} needs at least 2 classes "
-                f"in y; got {len(self.classes_)} class"
-            )
+        self.target_kind_ = kind = self._target_kind(y)
+        if kind == "multilabel":
+            y = np.asarray(y.toarray() if sparse.issparse(y) else y)
+            self.classes_ = np.arange(y.shape[1])
+        elif kind == "continuous":
+            y = column_or_1d(y, warn=True).astype(float)
+            if not np.isfinite(y).all():
+                row = int(np.flatnonzero(~np.isfinite(y))[0])
+                raise ValueError(
+                    f"fusion method {self._method_name!r}: the target is not a "
+                    f"finite number at row {row}"
+                )
+        else:
+            y = column_or_1d(y, warn=True)
+            check_classification_targets(y)
+            self.classes_ = np.unique(y)
+            if len(self.classes_) < 2:
+                raise ValueError(
+                    f"fusion method {self._method_name!r} needs at least 2 classes "
+                    f"in y; got {len(self.classes_)} class"
+                )
+        self._y = y  # the checked target, for the joint expert and the weights
         cv = self._check_cv(y)
         kinds = self._kinds(len(blocks))
         self.scales_, self.estimators_, oof = [], [], []
@@ -274,20 +366,28 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
             self.estimators_.append(est)
         return oof
 
-    def _oof_fit(self, X, y, cv):
-        """The expert fitted on all rows, and the out-of-fold probabilities
-        of its twins fitted on the internal folds.
+    @property
+    def _kind(self):
+        # a model fitted before multi-label and continuous targets: classes
+        return getattr(self, "target_kind_", "classes")
 
-        The default expert's fit on all rows starts from the mean of the
+    def _n_outputs(self):
+        return 1 if self._kind == "continuous" else len(self.classes_)
+
+    def _oof_fit(self, X, y, cv):
+        """The expert fitted on all rows, and the out-of-fold scores of its
+        twins fitted on the internal folds.
+
+        The default classifier's fit on all rows starts from the mean of the
         fold solutions (a warm start): the same optimum, reached in a
         fraction of the iterations.
         """
-        oof = np.zeros((_n_rows(X), len(self.classes_)))
+        oof = np.zeros((_n_rows(X), self._n_outputs()))
         seen = np.zeros(_n_rows(X), dtype=int)
         folds = []
-        for train, test in cv.split(X, y):
+        for train, test in cv.split(X, y if y.ndim == 1 else None):
             est = self._new_expert().fit(_take(X, train), y[train])
-            oof[test] = self._aligned(est.predict_proba(_take(X, test)), est.classes_)
+            oof[test] = self._proba(est, _take(X, test))
             seen[test] += 1
             folds.append(est)
         if not (seen == 1).all():
@@ -297,8 +397,10 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
                 "out-of-fold class scores"
             )
         final = self._new_expert()
-        if self.estimator is None and all(
-            len(e.classes_) == len(self.classes_) for e in folds
+        if (
+            self.estimator is None
+            and self._kind == "classes"
+            and all(len(e.classes_) == len(self.classes_) for e in folds)
         ):
             final.set_params(warm_start=True)
             final.coef_ = np.mean([e.coef_ for e in folds], axis=0)
@@ -309,18 +411,28 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         return final, oof
 
     def _new_expert(self):
-        if self.estimator is None:
-            return LogisticRegression(C=10.0, tol=1e-3, max_iter=1000)
-        return clone(self.estimator)
+        """A fresh expert: the ``estimator`` (multi-label: one per label), or
+        ``LogisticRegression(C=10)`` (``RidgeCV`` for a continuous target)."""
+        kind = self.target_kind_
+        if self.estimator is not None:
+            est = clone(self.estimator)
+        elif kind == "continuous":
+            return RidgeCV(alphas=np.logspace(-3, 3, 13))
+        else:
+            est = LogisticRegression(C=10.0, tol=1e-3, max_iter=1000)
+        return OneVsRestClassifier(est) if kind == "multilabel" else est
 
     def _check_cv(self, y):
         if isinstance(self.cv, Integral):
             # Shuffled: rows are often ordered (by class, by source), and
             # unshuffled inner folds would then be nearly grouped.
+            if self._kind != "classes":  # nothing to stratify on
+                n_splits = int(min(self.cv, max(_n_rows(y), 2)))
+                return KFold(n_splits, shuffle=True, random_state=self._seed())
             smallest = np.unique(y, return_counts=True)[1].min()
             n_splits = int(min(self.cv, max(smallest, 2)))
             return StratifiedKFold(n_splits, shuffle=True, random_state=self._seed())
-        return check_cv(self.cv, y, classifier=True)
+        return check_cv(self.cv, y, classifier=self._kind == "classes")
 
     def _seed(self):
         rs = self.random_state
@@ -341,6 +453,12 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         return out
 
     def _proba(self, est, X):
+        """An expert's scores: class probabilities aligned on ``classes_``,
+        per-label probabilities, or the prediction as one column."""
+        if self._kind == "continuous":
+            return np.asarray(est.predict(X), dtype=float).reshape(-1, 1)
+        if self._kind == "multilabel":
+            return np.asarray(est.predict_proba(X), dtype=float)
         return self._aligned(est.predict_proba(X), est.classes_)
 
     # -- weights ----------------------------------------------------------
@@ -349,10 +467,16 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         feature = [i for i, p in enumerate(P) if p is not None]
         if isinstance(self.weights, str):  # "auto"
             stacked = np.stack([P[i] for i in feature])
-            y_idx = np.searchsorted(self.classes_, column_or_1d(y))
-            w, self.cv_log_loss_ = learn_pool_weights(
-                stacked, None, y_idx, self._pool_voting
-            )
+            if self._kind == "continuous":
+                w = _least_squares_weights(stacked[..., 0].T, self._y)
+            else:
+                if self._kind == "multilabel":  # one binary row per label
+                    stacked, y_idx = _binary_rows(stacked), self._y.ravel()
+                else:
+                    y_idx = np.searchsorted(self.classes_, self._y)
+                w, self.cv_log_loss_ = learn_pool_weights(
+                    stacked, None, y_idx.astype(int), self._pool_voting
+                )
             weights = np.ones(len(P))
             weights[feature] = w
         elif self.weights is None:
@@ -372,6 +496,7 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         """Fit the experts; return the fusion of their out-of-fold scores."""
         P = self._fit_experts(blocks, y)
         self._fit_weights(P, y)
+        del self._y
         return self._combine(P, blocks)
 
     def transform(self, blocks):
@@ -379,6 +504,13 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
 
     def _class_labels(self):
         return [str(c) for c in self.classes_]
+
+    def _output_suffixes(self):
+        """``proba_<class>`` for each output column, ``pred`` for a
+        continuous target."""
+        if self._kind == "continuous":
+            return ["pred"]
+        return [f"proba_{c}" for c in self._class_labels()]
 
 
 class ProductFusion(_ClassScoreFusion):
@@ -916,6 +1048,7 @@ class StackFusion(_ClassScoreFusion):
     """
 
     _method_name = "stack"
+    target_types = ANY_TARGET
     _parameter_constraints = {
         **_ClassScoreFusion._parameter_constraints,
         "weights": [list, tuple, np.ndarray, dict, None],
@@ -947,8 +1080,9 @@ class StackFusion(_ClassScoreFusion):
         P = self._fit_experts(blocks, y)
         self._fit_weights(P, y)
         self.joint_estimator_ = None
+        y = self._y
+        del self._y
         if self.joint:
-            y = column_or_1d(y)
             xj = self._joint_block(blocks)
             est, scores = self._oof_fit(xj, y, self._check_cv(y))
             P = [*P, scores]
@@ -970,10 +1104,8 @@ class StackFusion(_ClassScoreFusion):
         names = self._names(len(input_features))
         if self.joint_estimator_ is not None:
             names = [*names, "joint"]
-        labels = self._class_labels()
-        return np.array(
-            [f"{m}__proba_{c}" for m in names for c in labels], dtype=object
-        )
+        suffixes = self._output_suffixes()
+        return np.array([f"{m}__{c}" for m in names for c in suffixes], dtype=object)
 
 
 class LateFusion(_ClassScoreFusion):
@@ -1026,6 +1158,7 @@ class LateFusion(_ClassScoreFusion):
     """
 
     _method_name = "late"
+    target_types = ANY_TARGET
     _parameter_constraints = {
         **_ClassScoreFusion._parameter_constraints,
         "voting": [StrOptions({"soft", "log"})],
@@ -1052,8 +1185,17 @@ class LateFusion(_ClassScoreFusion):
     def _combine(self, P, blocks):
         stacked = np.stack([p for p in P if p is not None])
         w = [wi for wi, p in zip(self.weights_, P) if p is not None]
+        if self._kind == "continuous":  # the weighted mean prediction
+            return np.tensordot(np.asarray(w) / np.sum(w), stacked, axes=1)
+        if self._kind == "multilabel":  # each label pooled as 2 classes
+            n, k = stacked.shape[1:]
+            p = pool(_binary_rows(stacked), None, w, self.voting)[:, 1]
+            p = np.clip(p.reshape(n, k), EPS, 1.0 - EPS)
+            return np.log(p) - np.log1p(-p)  # the pooled log-odds
         return np.log(np.clip(pool(stacked, None, w, self.voting), EPS, 1.0))
 
     def get_feature_names_out(self, input_features):
         check_is_fitted(self, "estimators_")
+        if self._kind == "continuous":
+            return np.array(["late__pred"], dtype=object)
         return np.array([f"late__{c}" for c in self._class_labels()], dtype=object)

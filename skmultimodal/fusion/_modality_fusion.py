@@ -4,17 +4,20 @@ named fusion method."""
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn import config_context
 from sklearn.base import TransformerMixin, _fit_context
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils._repr_html.estimator import _VisualBlock
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
@@ -31,6 +34,22 @@ from ._pooling import check_weights
 __all__ = ["ModalityFusion"]
 
 PRESENCE_PREFIX = "presence"
+
+#: The most values (rows x columns) a sparse fused matrix may have to be
+#: densified for a DataFrame output (``set_output(transform="pandas")``):
+#: 10 million float64 values, 80 MB. A larger one is an error that says
+#: what to do instead.
+DENSE_OUTPUT_MAX_VALUES = 10_000_000
+
+
+def _native_output():
+    """Run the branches and the fusion method with scikit-learn's transform
+    output at ``"default"``: they hand ModalityFusion their native NumPy or
+    sparse blocks whatever ``set_config(transform_output=...)`` says (a
+    sparse TF-IDF block cannot be a DataFrame); only the fused output
+    follows the output configuration. A step given its own ``set_output``
+    keeps it."""
+    return config_context(transform_output="default")
 
 
 def _last_step(transformer):
@@ -96,7 +115,8 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     ----------
     transformers : list of (name, transformer, column) tuples
         ``name`` identifies the modality (no ``__``); it prefixes the output
-        feature names (``image__hog0``) and the nested parameters
+        feature names (``image__hog__0``; a table's columns keep their own
+        names, see Notes) and the nested parameters
         (``image__hog__orientations``). ``transformer`` is an estimator with
         ``fit``/``transform`` (usually a Pipeline), ``"passthrough"`` or
         ``"drop"``. ``column`` is a column name (the transformer gets a 1-D
@@ -156,6 +176,17 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         Handed to the fusion method's ``random_state`` (the shuffling of the
         class-score methods' internal folds) when the method has one left at
         None, so a grid over ``method`` names stays reproducible.
+    target_type : {"auto", "binary", "multiclass", "multilabel-indicator", \
+            "continuous"}, default="auto"
+        The kind of target, as :func:`~sklearn.utils.multiclass.type_of_target`
+        names it; ``"auto"`` infers it from ``y`` at fit (so a whole-number
+        regression target, such as a count, needs ``"continuous"``). The
+        fusion method is told (its ``set_target_type``), and a method that
+        cannot fit the target (the class-probability methods other than
+        ``stack`` and ``late`` with a multi-label or continuous target) is
+        refused with a clear error listing the methods that can.
+        :func:`~skmultimodal.make_multimodal_pipeline` sets
+        ``"continuous"`` for a regressor.
 
     Attributes
     ----------
@@ -188,6 +219,27 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     ``block_layout``); ``np.asarray`` gives a plain ndarray. Sparse blocks
     stay sparse with ``method="concat"``.
 
+    Feature names are ``<modality>__<branch feature name>``, except for a
+    branch whose features are all named after its own input columns (the
+    column itself, or ``<column>_<suffix>`` as OneHotEncoder writes them):
+    a table's columns keep their own names (``price``, ``brand_red``), as
+    with ``ColumnTransformer(verbose_feature_names_out=False)``, unless one
+    of them would appear twice in the output; then that branch keeps the
+    prefix on all its names. :attr:`block_layout_` always knows the blocks.
+
+    ``set_output(transform="pandas")`` (or ``"polars"``), directly, through
+    ``Pipeline.set_output`` or ``sklearn.set_config(transform_output=...)``,
+    applies to the fused output only: the branches and the fusion method run
+    with the output configuration at ``"default"`` and hand over their
+    native NumPy or sparse blocks (a step given its own ``set_output``
+    keeps it). The DataFrame has the feature names as columns, the index of
+    a DataFrame X, and the block layout as its ``block_layout`` attribute
+    (read by :func:`get_block_layout`). A sparse fused matrix (``concat``
+    with a TF-IDF branch) is densified when it has at most
+    ``DENSE_OUTPUT_MAX_VALUES`` (10 million) values; a larger one raises a
+    ValueError naming the sparse branches and the alternatives
+    (``method="stack"``, a dense branch, or the default output).
+
     Unreadable rows are found in the branch output itself (rows entirely
     NaN), so they are found wherever the extractors ran: with ``n_jobs``,
     a ``FeatureUnion(n_jobs=2)`` inside a branch, or a joblib backend. The
@@ -210,7 +262,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     >>> Z.shape
     (4, 5)
     >>> fusion.get_feature_names_out()[:3].tolist()
-    ['num__size', 'text__blue', 'text__cat']
+    ['size', 'text__blue', 'text__cat']
     >>> fusion.block_layout_.names
     ['num', 'text']
     """
@@ -240,6 +292,11 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         "n_jobs": [Integral, None],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
+        "target_type": [
+            StrOptions(
+                {"auto", "binary", "multiclass", "multilabel-indicator", "continuous"}
+            )
+        ],
     }
 
     def __init__(
@@ -253,6 +310,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         n_jobs=None,
         verbose=False,
         random_state=None,
+        target_type="auto",
     ):
         self.transformers = transformers
         self.method = method
@@ -262,6 +320,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         self.n_jobs = n_jobs
         self.verbose = verbose
         self.random_state = random_state
+        self.target_type = target_type
 
     # -- helpers ------------------------------------------------------------
     def _branches(self, fitted):
@@ -402,7 +461,36 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             feats = [f"x{j}" for j in range(width)]
         return np.array([f"{name}__{f}" for f in feats], dtype=object)
 
+    def __setstate__(self, state):
+        # a model saved before ``target_type`` existed read its target "auto"
+        state.setdefault("target_type", "auto")
+        super().__setstate__(state)
+
     # -- fitting ------------------------------------------------------------
+    def _set_target_type(self, method, method_name, y):
+        """Resolve ``target_type`` and hand it to the method, refusing a
+        target the method declares it cannot fit."""
+        target_type = self.target_type
+        if target_type == "auto":
+            target_type = type_of_target(y, input_name="y")
+        elif target_type == "continuous":
+            y = np.asarray(y)
+            if not np.issubdtype(y.dtype, np.number):
+                raise ValueError(
+                    "target_type='continuous' needs a numeric target; y has "
+                    f"dtype {y.dtype}"
+                )
+        self.target_type_ = target_type
+        accepted = getattr(method, "target_types", None)
+        if target_type == "unknown":  # the method's own check names it
+            return
+        if accepted is not None and target_type not in accepted:
+            from ._methods import _target_error
+
+            raise ValueError(_target_error(method_name, target_type))
+        if hasattr(method, "set_target_type"):
+            method.set_target_type(target_type)
+
     def fit(self, X, y=None):
         """Fit every branch and the fusion method.
 
@@ -444,14 +532,15 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         index = row_index(X)
 
         policy = self._missing_policy()
-        fitted_branches = self._fit_branches(
-            X, y, n, policy=policy, index=index, verbose=self.verbose
-        )
+        with _native_output():
+            fitted_branches = self._fit_branches(
+                X, y, n, policy=policy, index=index, verbose=self.verbose
+            )
 
         X_columns = list(X.columns) if isinstance(X, pd.DataFrame) else None
         if isinstance(X, dict):
             X_columns = list(X)
-        names, kinds, blocks, widths, fills = [], [], [], [], {}
+        names, kinds, blocks, widths, fills, own_names = [], [], [], [], {}, []
         fitted, feature_names, vocab, presents, shapes = [], [], {}, [], {}
         for (name, _, column, _, present), fitted_trans, out in fitted_branches:
             block = self._as_block(out, name, present, index, "fit")
@@ -479,6 +568,9 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                     name, fitted_trans, column, block.shape[1], kind, X_columns
                 )
             )
+            own_names.append(
+                _own_names(name, feature_names[-1], column, kind, X_columns)
+            )
 
         self._check_method_accepts(method, method_name, names, kinds, blocks)
         if self.weights is not None:
@@ -489,7 +581,10 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                 )
             method.set_params(weights=self._weights_in_order(names))
         method.set_modalities(names, kinds)
-        Z = method.fit_transform(blocks, y)
+        if y is not None:
+            self._set_target_type(method, method_name, y)
+        with _native_output():
+            Z = method.fit_transform(blocks, y)
         Z = self._check_fused(Z, n, method_name)
 
         self.transformers_ = fitted
@@ -509,14 +604,16 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             )
         if policy == "indicator":
             out_names += [f"{PRESENCE_PREFIX}__{nm}" for nm in names]
-        self._feature_names_out = np.asarray(out_names, dtype=object)
+        # the layout reads the modality-prefixed names; the output names
+        # are the readable ones (table columns by their own names)
+        self._feature_names_out = _readable_names(out_names, own_names)
         self.block_layout_ = BlockLayout.from_feature_names(
             out_names,
             sequence_modalities={nm for nm, k in zip(names, kinds) if k == "sequence"},
             vocabulary_sizes=vocab,
             image_shapes=shapes,
         )
-        return self._finish(Z, presents, n)
+        return self._finish(Z, presents, n, _frame_index(X))
 
     def _weights_in_order(self, names):
         return check_weights(self.weights, names).tolist()
@@ -575,7 +672,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             )
         return Z
 
-    def _finish(self, Z, presents, n):
+    def _finish(self, Z, presents, n, index=None):
         if self.missing == "indicator":  # the one policy spelled alike
             presence = np.zeros((n, len(presents)))
             for j, present in enumerate(presents):
@@ -584,13 +681,68 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                 Z = sparse.hstack([Z, sparse.csr_matrix(presence)]).tocsr()
             else:
                 Z = np.hstack([Z, presence])
+        container = _get_output_config("transform", self)["dense"]
+        if container != "default":
+            return self._as_container(Z, container, index)
         if sparse.issparse(Z):
             Z = sparse.csr_matrix(Z)
             Z.block_layout = self.block_layout_
             return Z
-        if _get_output_config("transform", self)["dense"] != "default":
-            return np.asarray(Z)
         return FusedArray(Z, self.block_layout_)
+
+    def _as_container(self, Z, container, index):
+        """The fused matrix for ``set_output(transform=container)``: a
+        DataFrame (built here, with the input's index and the block layout
+        attached) or a dense array the set_output wrapper turns into the
+        container (polars). A sparse matrix is densified when it has at
+        most :data:`DENSE_OUTPUT_MAX_VALUES` values."""
+        if sparse.issparse(Z):
+            size = Z.shape[0] * Z.shape[1]
+            if size > DENSE_OUTPUT_MAX_VALUES:
+                raise ValueError(self._too_big_for_dense(Z, container))
+            Z = Z.toarray()
+        Z = np.asarray(Z)
+        if container != "pandas":
+            return Z
+        frame = pd.DataFrame(
+            Z, index=index, columns=self.get_feature_names_out(), copy=False
+        )
+        # as on FusedArray and the sparse output: get_block_layout finds it
+        # (an attribute, not a column: pandas' own __setattr__ would warn)
+        object.__setattr__(frame, "block_layout", self.block_layout_)
+        return frame
+
+    def _too_big_for_dense(self, Z, container):
+        sparse_branches = [
+            name
+            for name, is_sparse in zip(self.modality_names_, self._block_sparse)
+            if is_sparse
+        ]
+        label = _method_label(self.method)
+        if sparse_branches:
+            which = ", ".join(repr(b) for b in sparse_branches)
+            many = len(sparse_branches) > 1
+            source = (
+                f"method {label!r} keeps the sparse block{'s' * many} of "
+                f"transformer{'s' * many} {which} sparse"
+            )
+            dense_fix = (
+                f"make transformer{'s' * many} {which} dense (end the branch "
+                "with e.g. TruncatedSVD(n_components=100), or use a dense "
+                "feature extractor)"
+            )
+        else:
+            source = f"method {label!r} returned a sparse matrix"
+            dense_fix = "use a fusion method with dense output"
+        return (
+            f"ModalityFusion cannot give {container} output: {source}, and the "
+            f"fused matrix has {Z.shape[0]:,} x {Z.shape[1]:,} = "
+            f"{Z.shape[0] * Z.shape[1]:,} values, over the "
+            f"{DENSE_OUTPUT_MAX_VALUES:,} that are densified for a "
+            f"{container} DataFrame. Use method='stack' (dense class scores "
+            f"per modality), or {dense_fix}; or keep the sparse matrix with "
+            "set_output(transform='default')."
+        )
 
     # -- transforming -------------------------------------------------------
     def _transform_blocks(self, X):
@@ -599,10 +751,11 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         policy = self._missing_policy(warn=False)
         index = row_index(X)
         branches = list(self._iter(X, n, fitted=True, policy=policy, index=index))
-        outs = Parallel(n_jobs=self.n_jobs)(
-            delayed(_transform_one)(b.estimator, b.data if len(b.present) else None)
-            for b in branches
-        )
+        with _native_output():
+            outs = Parallel(n_jobs=self.n_jobs)(
+                delayed(_transform_one)(b.estimator, b.data if len(b.present) else None)
+                for b in branches
+            )
         blocks, presents = [], []
         for k, (branch, out) in enumerate(zip(branches, outs)):
             name, present, block = branch.name, branch.present, None
@@ -639,13 +792,16 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         Z : FusedArray or sparse matrix of shape (n_samples, n_features_out)
         """
         blocks, presents, n = self._transform_blocks(X)
-        Z = self._check_fused(
-            self.method_.transform(blocks), n, _method_label(self.method)
-        )
-        return self._finish(Z, presents, n)
+        with _native_output():
+            Z = self.method_.transform(blocks)
+        Z = self._check_fused(Z, n, _method_label(self.method))
+        return self._finish(Z, presents, n, _frame_index(X))
 
     def get_feature_names_out(self, input_features=None):
-        """Output feature names, prefixed by modality (``image__hog0``).
+        """Output feature names, prefixed by modality (``image__hog__0``).
+
+        A table's columns keep their own names (``price``, ``brand_red``)
+        where no name would be repeated; see the Notes of the class.
 
         Parameters
         ----------
@@ -689,7 +845,8 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             One column per modality; each row sums to 1.
         """
         blocks, _, _ = self._transform_blocks(X)
-        a = np.asarray(self.method_.modality_weights(blocks))
+        with _native_output():
+            a = np.asarray(self.method_.modality_weights(blocks))
         index = X.index if isinstance(X, pd.DataFrame) else None
         return pd.DataFrame(a, columns=list(self.modality_names_), index=index)
 
@@ -725,16 +882,64 @@ def _nonfinite_rows(block):
     return ~np.isfinite(block).all(axis=1)
 
 
-def _passthrough_names(column, X_columns, width):
+def _frame_index(X):
+    """The index of a DataFrame X (for a DataFrame output), else None."""
+    return X.index if isinstance(X, pd.DataFrame) else None
+
+
+def _selected_columns(column, X_columns):
+    """The names of the columns of X a (resolved) column spec selects, or
+    None when they are not known by name."""
     if isinstance(column, str):
-        return [column] if width == 1 else None
+        return [column]
     if isinstance(column, (list, tuple)) and all(isinstance(c, str) for c in column):
-        return list(column) if len(column) == width else None
-    if X_columns is not None and not callable(column):
-        try:
-            sel = pd.Index(X_columns)[column]
-        except Exception:
-            return None
-        sel = [sel] if np.ndim(sel) == 0 else list(sel)
-        return [str(c) for c in sel] if len(sel) == width else None
-    return None
+        return list(column)
+    if X_columns is None or callable(column):
+        return None
+    try:
+        sel = pd.Index(X_columns)[column]
+    except Exception:
+        return None
+    sel = [sel] if np.ndim(sel) == 0 else list(sel)
+    return [str(c) for c in sel]
+
+
+def _own_names(name, prefixed, column, kind, X_columns):
+    """``{prefixed name: own name}`` for a branch whose features are all
+    named after its own input columns (the column itself, or
+    ``<column>_<suffix>`` as OneHotEncoder writes them): a table's columns,
+    which keep their names in the output. None for any other branch."""
+    if kind != "features":
+        return None
+    selected = _selected_columns(column, X_columns)
+    if not selected:
+        return None
+    cut = len(name) + 2
+    own = [str(p)[cut:] for p in prefixed]
+    stems = tuple(f"{c}_" for c in selected)
+    columns = set(selected)
+    if not all(f in columns or f.startswith(stems) for f in own):
+        return None
+    return dict(zip(map(str, prefixed), own))
+
+
+def _readable_names(names, own_names):
+    """The output names with the table branches' columns by their own names
+    (``price``, ``brand_red``), where no such name is repeated in the
+    output; a branch with a repeated name keeps the modality prefix on all
+    its names. Every other name is unchanged."""
+    names = [str(n) for n in names]
+    kept = [own for own in own_names if own]
+    while True:
+        rename = {p: f for own in kept for p, f in own.items()}
+        final = [rename.get(n, n) for n in names]
+        counts = Counter(final)
+        clashing = [own for own in kept if any(counts[f] > 1 for f in own.values())]
+        if not clashing:
+            return np.asarray(final, dtype=object)
+        kept = [own for own in kept if not any(own is c for c in clashing)]
+
+
+def _passthrough_names(column, X_columns, width):
+    selected = _selected_columns(column, X_columns)
+    return selected if selected is not None and len(selected) == width else None

@@ -470,6 +470,7 @@ class ColorHistogram(ImageExtractor):
         "bins": [numbers.Integral],
         "color_space": [StrOptions({"rgb", "hsv"})],
     }
+    _feature_prefix = "hist_"
 
     def __init__(
         self, *, bins=8, color_space="rgb", on_error="raise", n_jobs=None, verbose=0
@@ -513,7 +514,12 @@ class ColorHistogram(ImageExtractor):
         check_is_fitted(self)
         channels = "rgb" if self.color_space == "rgb" else "hsv"
         return np.asarray(
-            [f"hist_{c}{k}" for c in channels for k in range(self.bins)], dtype=object
+            [
+                f"{self._feature_prefix}{c}{k}"
+                for c in channels
+                for k in range(self.bins)
+            ],
+            dtype=object,
         )
 
 

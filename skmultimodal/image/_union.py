@@ -107,7 +107,7 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
     (2, 96)
     >>> names = union.get_feature_names_out()
     >>> names[0], names[36], names[-1]
-    ('hog__hog0', 'color_histogram__hist_h0', 'pixels__pixel47')
+    ('hog__0', 'color_histogram__h0', 'pixels__47')
     >>> union.set_params(hog__orientations=6).get_params()["hog__orientations"]
     6
     """
@@ -249,7 +249,14 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
         return out
 
     def get_feature_names_out(self, input_features=None):
-        """Each extractor's feature names prefixed with ``<name>__``.
+        """Each extractor's feature names, short, prefixed with ``<name>__``.
+
+        The entry name already says which extractor a column comes from, so
+        the extractor's own name prefix (its ``_feature_prefix``, by
+        default the lower-case class name) is left out: ``hog__0`` rather
+        than ``hog__hog0``, ``color_histogram__h0`` rather than
+        ``color_histogram__hist_h0``. Names that do not all start with that
+        prefix (or would be empty or repeated without it) are kept whole.
 
         Parameters
         ----------
@@ -265,7 +272,7 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
             [
                 f"{name}__{feature}"
                 for name, est in self.transformers_
-                for feature in est.get_feature_names_out()
+                for feature in _short_names(_core(name, est), est)
             ],
             dtype=object,
         )
@@ -286,6 +293,19 @@ def _raise_wrong_length(parts, widths, row, labels, k):
                 f"array of shape {np.shape(values)} for the image at "
                 f"{describe_row(labels, k)}; expected shape ({width},)."
             )
+
+
+def _short_names(core, est):
+    """``est``'s feature names without the extractor's own name prefix, when
+    every name starts with it and the rest is non-empty and unique."""
+    names = [str(f) for f in est.get_feature_names_out()]
+    prefix = getattr(core, "_feature_prefix", None) or type(core).__name__.lower()
+    if not all(f.startswith(prefix) for f in names):
+        return names
+    short = [f[len(prefix) :] for f in names]
+    if all(short) and len(set(short)) == len(short):
+        return short
+    return names
 
 
 def _is_drop(est):

@@ -3,21 +3,53 @@
 from __future__ import annotations
 
 import numpy as np
+from sklearn.metrics import hamming_loss, make_scorer
 from sklearn.model_selection import (
+    GroupKFold,
+    KFold,
     StratifiedGroupKFold,
     StratifiedKFold,
     check_cv,
     cross_validate,
 )
 from sklearn.utils import Bunch
+from sklearn.utils.multiclass import type_of_target
 
 #: Scores :func:`compare_models` computes by default: name -> scorer.
 DEFAULT_SCORING = {"accuracy": "accuracy", "macro_f1": "f1_macro"}
+#: The tasks :func:`compare_models` knows, and the scores of each (the first
+#: is the one the best model is chosen by).
+TASKS = ("classification", "regression", "multilabel")
+TASK_SCORING = {
+    "classification": DEFAULT_SCORING,
+    "regression": {"r2": "r2", "mae": "neg_mean_absolute_error"},
+    "multilabel": {
+        "micro_f1": "f1_micro",
+        "macro_f1": "f1_macro",
+        "hamming_loss": make_scorer(hamming_loss, greater_is_better=False),
+    },
+}
+#: Scores that are errors (lower is better): scikit-learn's scorers give
+#: them negated; the results hold the error itself.
+LOWER_IS_BETTER = frozenset({"mae", "hamming_loss"})
 
 
-def make_cv(n_splits, y, groups=None, *, random_state=0, param="cv"):
+def infer_task(y):
+    """``"multilabel"`` for a 2-D 0/1 target, ``"regression"`` for a
+    continuous one, else ``"classification"``."""
+    kind = type_of_target(y, input_name="y")
+    if kind == "multilabel-indicator":
+        return "multilabel"
+    return "regression" if kind.startswith("continuous") else "classification"
+
+
+def make_cv(
+    n_splits, y, groups=None, *, random_state=0, param="cv", task="classification"
+):
     """``StratifiedKFold(n_splits, shuffle=True)``, or ``StratifiedGroupKFold``
-    with ``groups``, once every class (and the groups) can fill every fold.
+    with ``groups``, once every class (and the groups) can fill every fold;
+    for a ``"regression"`` or ``"multilabel"`` ``task``, ``KFold`` (or
+    ``GroupKFold``) shuffled, once the rows (and the groups) can.
 
     ``param`` names the setting in the messages (``"--cv"`` on the command
     line)."""
@@ -25,6 +57,13 @@ def make_cv(n_splits, y, groups=None, *, random_state=0, param="cv"):
     named = f"{param} {n_splits}" if option else f"{param}={n_splits}"
     if n_splits < 2:
         raise ValueError(f"{param} must be at least 2, got {n_splits}")
+    if task != "classification":  # nothing to stratify on
+        if len(y) < n_splits:
+            raise ValueError(f"{named} needs at least {n_splits} rows; got {len(y)}")
+        if groups is None:
+            return KFold(n_splits, shuffle=True, random_state=random_state)
+        _check_groups(groups, n_splits, named, option)
+        return GroupKFold(n_splits, shuffle=True, random_state=random_state)
     labels, counts = np.unique(np.asarray(y), return_counts=True)
     small = counts.min()
     if small < n_splits:
@@ -34,13 +73,17 @@ def make_cv(n_splits, y, groups=None, *, random_state=0, param="cv"):
         )
     if groups is None:
         return StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
+    _check_groups(groups, n_splits, named, option)
+    return StratifiedGroupKFold(n_splits, shuffle=True, random_state=random_state)
+
+
+def _check_groups(groups, n_splits, named, option):
     n_groups = len(np.unique(np.asarray(groups, dtype=str)))
     if n_groups < n_splits:
         where = "the group column" if option else "groups"
         raise ValueError(
             f"{named} needs at least {n_splits} groups; {where} has {n_groups}"
         )
-    return StratifiedGroupKFold(n_splits, shuffle=True, random_state=random_state)
 
 
 def _scorers(scoring):
@@ -140,6 +183,24 @@ def modality_contributions(estimator, X):
     return dict(zip(names, (mean / mean.sum()).tolist()))
 
 
+def _fold_proba(est, X_test, y):
+    """One fold model's class probabilities of its test rows, columns
+    aligned on ``np.unique(y)`` (multi-label: one per label); None for a
+    model without them."""
+    if not hasattr(est, "predict_proba"):
+        return None
+    try:
+        P = np.asarray(est.predict_proba(X_test), dtype=float)
+    except Exception:  # e.g. a pipeline ending in a regressor
+        return None
+    if y.ndim == 2:  # multi-label indicator target
+        return P if P.shape[1] == y.shape[1] else None
+    classes = np.unique(y)
+    out = np.zeros((P.shape[0], len(classes)))
+    out[:, np.searchsorted(classes, getattr(est, "classes_", classes))] = P
+    return out
+
+
 def _summary(cv_results, scorers, X, y):
     """One model's entry of :func:`compare_models`'s result."""
     tests = cv_results["indices"]["test"]
@@ -147,19 +208,29 @@ def _summary(cv_results, scorers, X, y):
     entry = Bunch()
     for key in scorers:
         folds = cv_results[f"test_{key}"]
+        if key in LOWER_IS_BETTER:  # the scorer gave the error negated
+            folds = -np.asarray(folds)
         entry[f"{key}_folds"] = [float(s) for s in folds]
         entry[key] = float(np.mean(folds))
         entry[f"{key}_std"] = float(np.std(folds))
     entry.fit_time_folds = [float(t) for t in cv_results["fit_time"]]
     entry.fit_time = float(np.mean(cv_results["fit_time"]))
-    entry.oof_pred = np.empty(len(y), dtype=y.dtype)
-    shares = []
+    entry.oof_pred = np.empty(y.shape, dtype=y.dtype)
+    # out-of-fold probabilities, columns in np.unique(y) order (multi-label:
+    # one column per label); None when a fold model has no predict_proba
+    entry.oof_proba = None
+    probas, shares = [], []
     for est, test in zip(fitted, tests):
         X_test = X.iloc[test] if hasattr(X, "iloc") else X[test]
         entry.oof_pred[test] = np.asarray(est.predict(X_test))
+        probas.append(_fold_proba(est, X_test, y))
         share = modality_contributions(est, X_test)
         if share is not None:
             shares.append(share)
+    if all(p is not None for p in probas):
+        entry.oof_proba = np.zeros((len(y), probas[0].shape[1]))
+        for P, test in zip(probas, tests):
+            entry.oof_proba[test] = P
     entry.contribution = (
         {m: float(np.mean([s[m] for s in shares])) for m in shares[0]}
         if shares
@@ -171,7 +242,16 @@ def _summary(cv_results, scorers, X, y):
 
 
 def compare_models(
-    models, X, y, *, groups=None, cv=None, scoring=None, n_jobs=None, random_state=0
+    models,
+    X,
+    y,
+    *,
+    groups=None,
+    cv=None,
+    scoring=None,
+    n_jobs=None,
+    random_state=0,
+    task=None,
 ):
     """Cross-validate several models on the same folds.
 
@@ -187,11 +267,13 @@ def compare_models(
         this order).
     X : pandas.DataFrame or array-like of shape (n_samples, ...)
         The samples, e.g. a DataFrame with ``image`` and ``text`` columns.
-    y : array-like of shape (n_samples,)
-        Class labels.
+    y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        Class labels, a 0/1 label matrix (multi-label) or numbers
+        (regression).
     groups : array-like of shape (n_samples,), default=None
         Group of each row: with an integer ``cv``, rows of one group stay
-        in one fold (``StratifiedGroupKFold``).
+        in one fold (``StratifiedGroupKFold``; ``GroupKFold`` without
+        classes).
     cv : int, cross-validation generator or iterable, default=None
         None or an int: that many stratified folds (default 5), shuffled
         with ``random_state`` (``StratifiedKFold``, or
@@ -199,12 +281,18 @@ def compare_models(
         least ``cv`` rows. Anything else is used as
         :func:`~sklearn.model_selection.cross_validate` uses it.
     scoring : str, callable, list or dict, default=None
-        Scores per fold, as in ``cross_validate``; None scores
-        ``accuracy`` and ``macro_f1`` (macro-averaged F1).
+        Scores per fold, as in ``cross_validate``; None scores the task's
+        :data:`TASK_SCORING`: ``accuracy`` and ``macro_f1`` (macro-averaged
+        F1) for classification, ``r2`` and ``mae`` (mean absolute error)
+        for regression, ``micro_f1``, ``macro_f1`` and ``hamming_loss`` for
+        multi-label. Errors (:data:`LOWER_IS_BETTER`) are stored positive.
     n_jobs : int, default=None
         Folds fitted in parallel (``cross_validate``'s ``n_jobs``).
     random_state : int, default=0
         Seed of the fold shuffling when ``cv`` is None or an int.
+    task : {"classification", "regression", "multilabel"} or None, default=None
+        None infers it from ``y`` (:func:`infer_task`). Without classes,
+        an integer ``cv`` gives shuffled ``KFold``.
 
     Returns
     -------
@@ -215,8 +303,13 @@ def compare_models(
         ``oof_pred`` (out-of-fold prediction of every row),
         ``contribution`` (mean :func:`modality_contributions` over the
         folds, or None), ``estimators`` (the fitted fold models) and
-        ``test_indices``. Also ``classes``, ``n_samples``, ``n_classes``,
-        ``cv`` (number of folds) and ``y_true``.
+        ``test_indices``, and ``oof_proba``, the out-of-fold class (or
+        per-label) probabilities, None for a model without
+        ``predict_proba``. Also ``task``, ``scoring`` (the score names, the
+        first the main one), ``greater_is_better`` (``{score: bool}``),
+        ``classes`` (empty for regression; label indices for multi-label),
+        ``n_samples``, ``n_classes``, ``cv`` (number of folds) and
+        ``y_true``.
 
     Raises
     ------
@@ -248,10 +341,15 @@ def compare_models(
     (3, (60,), ['image', 'text'])
     """
     y = np.asarray(y)
+    task = infer_task(y) if task is None else task
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {list(TASKS)}, got {task!r}")
     if cv is None or isinstance(cv, int | np.integer):
-        cv = make_cv(5 if cv is None else int(cv), y, groups, random_state=random_state)
-    splits = list(check_cv(cv, y, classifier=True).split(X, y, groups))
-    scorers = _scorers(scoring)
+        k = 5 if cv is None else int(cv)
+        cv = make_cv(k, y, groups, random_state=random_state, task=task)
+    classifier = task == "classification"
+    splits = list(check_cv(cv, y, classifier=classifier).split(X, y, groups))
+    scorers = _scorers(TASK_SCORING[task] if scoring is None else scoring)
     result = {}
     for name, model in models.items():
         cv_results = cross_validate(
@@ -266,9 +364,17 @@ def compare_models(
             return_indices=True,
         )
         result[name] = _summary(cv_results, scorers, X, y)
-    classes = np.unique(y)
+    if task == "regression":
+        classes = np.array([])
+    elif task == "multilabel":
+        classes = np.arange(y.shape[1])
+    else:
+        classes = np.unique(y)
     return Bunch(
         models=result,
+        task=task,
+        scoring=list(scorers),
+        greater_is_better={k: k not in LOWER_IS_BETTER for k in scorers},
         classes=[c.item() if hasattr(c, "item") else c for c in classes],
         n_samples=len(y),
         n_classes=len(classes),

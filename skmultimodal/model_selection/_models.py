@@ -24,6 +24,10 @@ EVALUATED_MODELS = {
     "late-fusion": ({"method": "late"}, ("image", "text")),
     "attention-classifier": ({"classifier": "attention"}, ("image", "text")),
 }
+#: The model of the table columns alone, evaluated when there are some
+#: (``evaluate --numeric-columns/--categorical-columns``); the fused models
+#: then take them too.
+TABULAR_MODEL = "tabular-only"
 #: Prefix of the models a registered fusion method adds: ``fusion-<name>``.
 METHOD_MODEL_PREFIX = "fusion-"
 
@@ -49,13 +53,16 @@ def model_spec(name):
     from skmultimodal.pipeline import DEFAULT_METHOD
 
     method = name[len(METHOD_MODEL_PREFIX) :]
-    if name in EVALUATED_MODELS:
+    if name == TABULAR_MODEL:
+        kwargs, used = {"image": None, "text": None}, ("tabular",)
+    elif name in EVALUATED_MODELS:
         kwargs, used = EVALUATED_MODELS[name]
     elif name.startswith(METHOD_MODEL_PREFIX) and method in fusion_method_names():
         kwargs, used = {"method": method}, ("image", "text")
     else:
         raise ValueError(
             f"unknown model {name!r}; choose from {', '.join(EVALUATED_MODELS)}, "
+            f"{TABULAR_MODEL} (with table columns), "
             f"or {METHOD_MODEL_PREFIX}<method> with a registered fusion method "
             f"({', '.join(fusion_method_names())})"
         )
@@ -68,15 +75,21 @@ def model_spec(name):
     return dict(kwargs), tuple(used), label
 
 
-def resolve_models(models=None, methods=None):
+def resolve_models(models=None, methods=None, tabular=False):
     """The model names to evaluate, checked before anything is fitted.
 
     ``models``: names from :data:`EVALUATED_MODELS` or ``fusion-<method>``
     (None: every default model); ``methods``: registered fusion method names,
-    each adding ``fusion-<method>``. Raises ValueError naming the available
-    models or methods for an unknown name.
+    each adding ``fusion-<method>``; ``tabular``: the default models include
+    ``tabular-only``. Raises ValueError naming the available models or
+    methods for an unknown name.
     """
-    names = list(EVALUATED_MODELS) if models is None else list(models)
+    if models is None:
+        names = list(EVALUATED_MODELS)
+        if tabular:  # beside the image-only and text-only models
+            names.insert(2, TABULAR_MODEL)
+    else:
+        names = list(models)
     for name in names:
         model_spec(name)
     registered = set(fusion_method_names())
@@ -105,21 +118,64 @@ def _shrink(est):
         est.set_params(**small)
 
 
-def build_models(names, *, modalities, quick, memory, random_state, missing="raise"):
+#: ``make_multimodal_pipeline`` keywords of each task (evaluate, train).
+TASK_PIPELINE = {
+    "classification": {},
+    "regression": {"target_type": "continuous"},
+    "multilabel": {"target_type": "multilabel-indicator"},
+}
+
+
+def task_kwargs(kwargs, task, class_weight=None):
+    """``make_multimodal_pipeline`` keywords of one model for ``task``, or a
+    string saying why the model cannot do it."""
+    kwargs = {**kwargs, **TASK_PIPELINE[task]}
+    if task == "regression":
+        if kwargs.pop("classifier", None) == "attention":
+            return "the attention classifier is a classifier: no regression"
+        kwargs["estimator"] = "ridge"
+    if class_weight is not None:
+        kwargs["class_weight"] = class_weight
+    return kwargs
+
+
+def build_models(
+    names,
+    *,
+    modalities,
+    quick,
+    memory,
+    random_state,
+    missing="raise",
+    task="classification",
+    class_weight=None,
+    tabular=None,
+):
     """``({name: (unfitted pipeline, modalities used, fusion label)},
     {name: why skipped})``: a model needing a column ``modalities`` lacks,
-    or an optional dependency that is not installed, is skipped."""
+    an optional dependency that is not installed, or a ``task`` it cannot
+    do, is skipped. ``tabular``: the builder's ``tabular=``, the table
+    columns that ``tabular-only`` and every fused model take."""
     from skmultimodal.fusion._missing_policy import canonical_missing
     from skmultimodal.pipeline import make_multimodal_pipeline
 
     models, skipped = {}, {}
     for name in names:
         kwargs, used, label = model_spec(name)
+        if tabular and (len(used) > 1 or used == ("tabular",)):
+            kwargs["tabular"] = tabular
+            used = tuple(dict.fromkeys([*used, "tabular"]))
+            if label == "-" and len(used) > 1:  # a fused model now
+                label = model_spec("fusion")[2]
         if not set(used) <= set(modalities):
             skipped[name] = f"needs the {' and '.join(used)} columns"
             continue
         for modality in {"image", "text"} - set(modalities):
             kwargs.setdefault(modality, None)
+        kwargs = task_kwargs(kwargs, task, class_weight)
+        if isinstance(kwargs, str):
+            skipped[name] = kwargs
+            continue
         try:
             est = make_multimodal_pipeline(
                 memory=memory,
@@ -147,6 +203,10 @@ def run_evaluation(
     random_state=0,
     progress=True,
     missing="raise",
+    task="classification",
+    class_weight=None,
+    test=None,
+    tabular=None,
 ):
     """Cross-validate ``skmultimodal evaluate``'s models; return the results
     its table and report show.
@@ -154,11 +214,19 @@ def run_evaluation(
     ``models``: names from :data:`EVALUATED_MODELS` or ``fusion-<method>``
     (None: the default models), all checked before anything is fitted;
     ``cv``: number of folds or a splitter; ``missing``: the missing-modality
-    policy of every model. Each fold featurizes its rows once: the image and
-    text branches of every model share a joblib cache in a temporary folder.
-    The result is :func:`~skmultimodal.model_selection.compare_models`'s,
-    each model with its ``modalities`` and fusion ``method`` label, plus
-    ``cv_kind`` and ``skipped`` (``{name: why}``).
+    policy of every model; ``task``: ``"classification"``, ``"regression"``
+    (y numbers; the models end in ``RidgeCV``) or ``"multilabel"`` (y a 0/1
+    matrix; one logistic regression per label); ``class_weight``: the
+    classifiers' ``class_weight``; ``tabular``: table columns (the builder's
+    ``tabular=``), a ``tabular-only`` model's and every fused model's.
+    ``test``: ``(X_test, y_test, name)``, a separate test set: every model
+    is then also fitted on all of ``X`` and scored on it. Each fold
+    featurizes its rows once: the image and text branches of every model
+    share a joblib cache in a temporary folder. The
+    result is :func:`~skmultimodal.model_selection.compare_models`'s, each
+    model with its ``modalities`` and fusion ``method`` label, plus
+    ``cv_kind``, ``skipped`` (``{name: why}``) and, with ``test``, ``test``:
+    ``{"dataset", "n_samples", "models": {name: {score: value}}}``.
     """
     import tempfile
 
@@ -169,11 +237,13 @@ def run_evaluation(
     from ._compare import compare_models, make_cv
 
     y = np.asarray(y)
-    names = resolve_models(models)
+    names = resolve_models(models, tabular=bool(tabular))
     if isinstance(cv, int):
-        cv = make_cv(cv, y, groups, random_state=random_state)
+        cv = make_cv(cv, y, groups, random_state=random_state, task=task)
     splits = list(cv.split(X, y, groups))
     modalities = [c for c in ("image", "text") if c in X.columns]
+    if tabular:
+        modalities.append("tabular")
     with tempfile.TemporaryDirectory(prefix="skmultimodal-cache-") as cache:
         built, skipped = build_models(
             names,
@@ -182,9 +252,13 @@ def run_evaluation(
             memory=Memory(cache, verbose=0),
             random_state=random_state,
             missing=missing,
+            task=task,
+            class_weight=class_weight,
+            tabular=tabular,
         )
         if not built:
-            raise ValueError("no model can be evaluated on these columns")
+            why = "; ".join(f"{name} {reason}" for name, reason in skipped.items())
+            raise ValueError(f"no model can be evaluated on these columns: {why}")
         bar = tqdm(
             total=len(splits) * len(built),
             desc="evaluate",
@@ -192,33 +266,60 @@ def run_evaluation(
             disable=not progress,
             file=sys.stderr,
         )
-        results = {}
+        results, scores = {}, {}
         with bar:
             for name, (est, used, label) in built.items():
                 bar.set_postfix_str(name)
-                one = compare_models({name: est}, X, y, cv=splits)
+                one = compare_models({name: est}, X, y, cv=splits, task=task)
                 results[name] = one.models[name]
                 results[name].update(modalities=used, method=label)
                 del results[name]["estimators"]  # one model's folds at a time
+                if test is not None:
+                    scores[name] = _test_scores(est, X, y, test[0], test[1], task)
                 bar.update(len(splits))
+    kind = "group k-fold" if groups is not None else "k-fold"
     one.update(
         models=results,
         skipped=skipped,
-        cv_kind=(
-            "stratified group k-fold" if groups is not None else "stratified k-fold"
-        ),
+        cv_kind=f"stratified {kind}" if task == "classification" else kind,
     )
+    if test is not None:
+        one.test = {
+            "dataset": str(test[2]),
+            "n_samples": len(test[1]),
+            "models": scores,
+        }
     return one
 
 
-def quick_subset(X, y, groups, n):
-    """A stratified random subset of ``n`` rows (``evaluate --quick``):
-    ``(X, y, groups)`` with y and groups as arrays."""
+def _test_scores(est, X, y, X_test, y_test, task):
+    """``{score: value}`` of ``est`` fitted on all of ``X`` and scored on the
+    test set (errors positive, as in the cross-validation results)."""
+    from sklearn.base import clone
+    from sklearn.metrics import check_scoring
+
+    from ._compare import LOWER_IS_BETTER, TASK_SCORING
+
+    fitted = clone(est).fit(X, y)
+    out = {}
+    for key, scoring in TASK_SCORING[task].items():
+        value = float(check_scoring(fitted, scoring=scoring)(fitted, X_test, y_test))
+        out[key] = -value if key in LOWER_IS_BETTER else value
+    return out
+
+
+def quick_subset(X, y, groups, n, stratify=True):
+    """A random subset of ``n`` rows (``evaluate --quick``), stratified by
+    class unless ``stratify=False``: ``(X, y, groups)`` with y and groups as
+    arrays."""
     import numpy as np
     from sklearn.model_selection import train_test_split
 
     keep, _ = train_test_split(
-        np.arange(len(y)), train_size=n, stratify=np.asarray(y), random_state=0
+        np.arange(len(y)),
+        train_size=n,
+        stratify=np.asarray(y) if stratify else None,
+        random_state=0,
     )
     keep = np.sort(keep)
     y = np.asarray(y)[keep]
@@ -233,32 +334,44 @@ def train_model(X, y, args):
     from skmultimodal.fusion._missing_policy import canonical_missing
     from skmultimodal.pipeline import make_multimodal_pipeline
 
+    task = getattr(args, "task", "classification")
     est = make_multimodal_pipeline(
         image="image" if args.image_column else None,
         text="text" if args.text_column else None,
         method=args.method,
-        classifier=args.classifier,
+        estimator=args.classifier,
         missing=canonical_missing(args.missing),
         random_state=args.random_state,
         tabular=getattr(args, "tabular", None),
         class_weight=getattr(args, "class_weight", None),
+        **TASK_PIPELINE[task],
     )
     if args.epochs is not None:
         keys = [k for k in est.get_params() if k.rsplit("__", 1)[-1] == "epochs"]
         est.set_params(**dict.fromkeys(keys, args.epochs))
     est.fit(X, y)
     method = est.named_steps["fusion"].method  # e.g. the builder's "stack"
+    if task == "multilabel":
+        classes = list(args.labels)  # the label of each column of y
+    elif task == "regression":
+        classes = []
+    else:
+        classes = [c.item() if hasattr(c, "item") else c for c in est.classes_]
+    default = "ridge" if task == "regression" else "logistic"
     metadata = {
         "image_column": args.image_column,
         "text_column": args.text_column,
         "target": args.target,
-        "classes": [c.item() if hasattr(c, "item") else c for c in est.classes_],
+        "task": task,
+        "classes": classes,
         "n_samples": len(y),
         "method": method if isinstance(method, str) else args.method,
-        "classifier": args.classifier,
+        "classifier": args.classifier or default,
         "missing": canonical_missing(args.missing),
         "class_weight": getattr(args, "class_weight", None),
     }
+    if task == "multilabel":
+        metadata["label_separator"] = args.label_separator
     tabular = getattr(args, "tabular", None)
     if tabular:
         metadata["numeric_columns"] = list(tabular["numeric"])
@@ -266,13 +379,28 @@ def train_model(X, y, args):
     return est, metadata
 
 
-def prediction_table(est, X, proba=True):
+def prediction_table(est, X, proba=True, labels=None, separator="|"):
     """``skmultimodal predict``'s output: the predicted label of each row of
     ``X`` and, with ``proba`` for a classifier with ``predict_proba``, one
     ``proba_<class>`` column per class (the label is their argmax, computed
-    once)."""
+    once). A regressor gives its predicted number. A multi-label model
+    (``labels``: the label of each column of its 0/1 output) gives each
+    row's labels joined by ``separator``, and one ``proba_<label>`` column
+    per label (a label is predicted above 0.5)."""
+    import numpy as np
     import pandas as pd
 
+    if labels is not None:
+        if proba and hasattr(est, "predict_proba"):
+            P = np.asarray(est.predict_proba(X), dtype=float)
+            Y = P > 0.5
+        else:
+            P, Y = None, np.asarray(est.predict(X)) > 0
+        joined = [separator.join(np.asarray(labels)[row]) for row in Y]
+        out = pd.DataFrame({"prediction": joined}, index=X.index)
+        for j, label in enumerate([] if P is None else labels):
+            out[f"proba_{label}"] = P[:, j]
+        return out
     if not (proba and hasattr(est, "predict_proba")):
         return pd.DataFrame({"prediction": est.predict(X)}, index=X.index)
     P = est.predict_proba(X)
@@ -280,3 +408,91 @@ def prediction_table(est, X, proba=True):
     for j, c in enumerate(est.classes_):
         out[f"proba_{c}"] = P[:, j]
     return out
+
+
+def _featurizer(est):
+    """``est[:-1]``, the steps of a fitted pipeline before its final
+    estimator; a ValueError for anything else."""
+    steps = getattr(est, "steps", None)
+    if not isinstance(steps, list) or len(steps) < 2:
+        kind = type(est).__name__
+        raise ValueError(
+            f"featurizing needs a fitted pipeline of at least two steps (the "
+            f"features, then an estimator), got {kind}"
+            + (f" of {len(steps)} step(s)" if isinstance(steps, list) else "")
+        )
+    return est[:-1]
+
+
+def feature_names(est):
+    """The column names of :func:`feature_table` for the fitted pipeline
+    ``est``: ``est[:-1].get_feature_names_out()`` as strings, or None when a
+    step cannot name its output."""
+    featurizer = _featurizer(est)
+    try:
+        names = featurizer.get_feature_names_out()
+    except (AttributeError, NotImplementedError, TypeError, ValueError):
+        return None
+    return [str(n) for n in names]
+
+
+def feature_table(est, X, *, columns=None):
+    """``skmultimodal featurize``'s output: the features that the final
+    estimator of the fitted pipeline ``est`` receives for the rows of ``X``.
+
+    Parameters
+    ----------
+    est : sklearn.pipeline.Pipeline
+        A fitted pipeline of at least two steps, such as
+        :func:`~skmultimodal.pipeline.make_multimodal_pipeline`'s: every step
+        but the last (``est[:-1]``, there the ``fusion`` step) transforms X.
+    X : pandas.DataFrame
+        The rows, with the columns the pipeline takes.
+    columns : list of str, default=None
+        The column names, as :func:`feature_names` gives them (None: asked
+        of ``est``; when a step cannot name its output, ``feature_0``,
+        ``feature_1``, ...). Passing them saves asking for each chunk.
+
+    Returns
+    -------
+    pandas.DataFrame of shape (n_samples, n_features)
+        ``est[:-1].transform(X)`` made dense, one float32 column per
+        feature, indexed as X.
+
+    Raises
+    ------
+    ValueError
+        ``est`` is not a pipeline of two steps or more, or ``columns`` does
+        not name every feature.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skmultimodal.pipeline import make_multimodal_pipeline
+    >>> from skmultimodal.model_selection._models import feature_table
+    >>> X = pd.DataFrame({"text": ["red ball", "blue box", "red ring", "blue bin"]})
+    >>> model = make_multimodal_pipeline(image=None).fit(X, ["a", "b", "a", "b"])
+    >>> features = feature_table(model, X)
+    >>> features.shape == (4, len(model[:-1].get_feature_names_out()))
+    True
+    >>> features.dtypes.unique().tolist()
+    [dtype('float32')]
+    """
+    import numpy as np
+    import pandas as pd
+    import scipy.sparse as sp
+
+    featurizer = _featurizer(est)
+    Z = featurizer.transform(X)
+    Z = Z.toarray() if sp.issparse(Z) else Z
+    Z = np.asarray(Z, dtype=np.float32)
+    if columns is None:
+        columns = feature_names(est)
+    if columns is None:
+        columns = [f"feature_{j}" for j in range(Z.shape[1])]
+    if len(columns) != Z.shape[1]:
+        raise ValueError(
+            f"{len(columns)} column names for {Z.shape[1]} features; pass "
+            "feature_names(est)"
+        )
+    return pd.DataFrame(Z, columns=columns, index=X.index)

@@ -18,7 +18,12 @@ import keras
 import numpy as np
 from scikeras.utils.transformers import ClassifierLabelEncoder
 from scikeras.wrappers import BaseWrapper
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    TransformerMixin,
+    _fit_context,
+)
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
@@ -136,6 +141,43 @@ def _explicit_layout(modalities, n_features):
     return layout
 
 
+def _n_target_columns(y):
+    """Number of columns of a target: 1 for a 1-D one; a ragged nested list
+    counts as 1 and is left to the single-label checks to refuse."""
+    shape = getattr(y, "shape", None)
+    if shape is None:
+        try:
+            shape = np.asarray(y).shape
+        except ValueError:
+            return 1
+    return shape[1] if len(shape) == 2 else 1
+
+
+class _MultiLabelEncoder(TransformerMixin, BaseEstimator):
+    """Target encoder of a multi-label fit, in SciKeras' interface: the 0/1
+    indicator matrix as float32 columns, one sigmoid output each; inverse:
+    probabilities above 0.5 to 0/1 in the dtype of the target fitted on."""
+
+    def fit(self, y):
+        self.n_labels_ = y.shape[1]
+        self.dtype_ = y.dtype
+        return self
+
+    def transform(self, y):
+        return np.asarray(y, dtype=np.float32)
+
+    def inverse_transform(self, proba):
+        return (np.asarray(proba) > 0.5).astype(self.dtype_)
+
+    def get_metadata(self):
+        return {
+            "classes_": np.arange(self.n_labels_),
+            "n_classes_": self.n_labels_,
+            "n_outputs_": self.n_labels_,
+            "n_outputs_expected_": 1,  # one Keras output of n_labels units
+        }
+
+
 class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
     """Cross-modal attention network (Keras) as a scikit-learn classifier.
 
@@ -149,6 +191,13 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
     them, and a dropout + linear head gives logits, to which a linear skip
     path over the feature blocks adds its own (``linear_skip``) before the
     softmax (sigmoid for two classes).
+
+    A 2-D ``y``, a 0/1 label indicator matrix of shape ``(n_samples,
+    n_labels)`` (scikit-learn's "multilabel-indicator" target), fits a
+    multi-label network instead: one sigmoid output per label, trained with
+    binary cross-entropy; ``predict`` then returns the 0/1 matrix (a label
+    is predicted present when its probability exceeds 0.5) and
+    ``predict_proba`` the per-label probabilities.
 
     The modality blocks are found by themselves after
     ``ModalityFusion(..., method="tokens")`` (``modalities="auto"``); a plain
@@ -202,7 +251,8 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         Dropout rate on the feature blocks, before their token projection
         and the linear skip path.
     label_smoothing : float, default=0.0
-        Label smoothing of the cross-entropy loss.
+        Label smoothing of the cross-entropy loss (of each label's binary
+        cross-entropy for a multi-label ``y``).
     image_augmentation : bool, default=True
         Augment the images of image blocks while training (Keras
         preprocessing layers, the identity at inference): horizontal flip,
@@ -212,15 +262,18 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         block: the convolutional stem has ``log2(image_patch_size)``
         stride-2 convolutions, so a 64x64 image gives 8x8 = 64 tokens.
     early_stopping : bool, default=False
-        Hold out ``validation_split`` of the training data (stratified) and
-        stop when its loss has not improved for ``patience`` epochs, keeping
+        Hold out ``validation_split`` of the training data (stratified by
+        class; a plain random split for a multi-label ``y``) and stop when
+        its loss has not improved for ``patience`` epochs, keeping
         the best weights.
     validation_split : float, default=0.1
         Held-out fraction for early stopping.
     patience : int, default=5
         Epochs without improvement before stopping.
     class_weight : dict, "balanced" or None, default=None
-        Weights of classes, multiplied into the sample weights.
+        Weights of classes, multiplied into the sample weights. Not
+        supported with a multi-label ``y`` (a ValueError): weight samples
+        with ``sample_weight`` there.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout, shuffling and the validation
         split: the same data and integer seed give identical predictions,
@@ -237,7 +290,12 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-        Class labels.
+        Class labels; for a multi-label ``y``, the label (column) indices
+        ``0 .. n_labels - 1``, as scikit-learn's multi-label classifiers
+        (``OneVsRestClassifier``, ``MLPClassifier``) have them.
+    n_outputs_ : int
+        Number of target columns: 1 for a 1-D ``y``, ``n_labels`` for a
+        multi-label ``y``.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -385,7 +443,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         tags.target_tags.single_output = True
         tags.target_tags.multi_output = False
         tags.classifier_tags.multi_class = True
-        tags.classifier_tags.multi_label = False
+        tags.classifier_tags.multi_label = True
         tags.classifier_tags.poor_score = True
         return tags
 
@@ -400,14 +458,31 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             Fused modality blocks (e.g. ``ModalityFusion(method="tokens")``
             output), or any 2-D numeric array. A sparse matrix (e.g. from
             ``method="concat"`` with TF-IDF blocks) is densified.
-        y : array-like of shape (n_samples,)
-            Class labels.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a 0/1 label indicator matrix (array, sparse
+            matrix or DataFrame of 0/1 or boolean columns, at least 2
+            columns) for multi-label classification. A single column is a
+            column vector of class labels, as everywhere in scikit-learn
+            (a DataConversionWarning, then raveled).
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights (multiplied with ``class_weight``).
 
         Returns
         -------
         self : MultimodalAttentionClassifier
+
+        Raises
+        ------
+        ValueError
+            A 2-D ``y`` with a value other than 0/1 (named by row and
+            column), a multi-label ``y`` with ``class_weight`` set, or a
+            1-D ``y`` of a single class.
+
+        Warns
+        -----
+        UserWarning
+            A label of a multi-label ``y`` that is the same (all 0 or all 1)
+            in every training sample: the network learns it as constant.
         """
         rs = self.random_state
         if rs is None or isinstance(rs, Integral):
@@ -430,7 +505,10 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
 
     @property
     def target_encoder(self):
-        # SciKeras' label encoder: labels -> ordinal codes (classes_ kept).
+        # SciKeras' label encoder: labels -> ordinal codes (classes_ kept);
+        # for a multi-label y (seen by _validate_data) the indicator matrix.
+        if getattr(self, "_multilabel", False):
+            return _MultiLabelEncoder()
         return ClassifierLabelEncoder(loss=None, categories="auto")
 
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
@@ -439,6 +517,10 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         if X is None:
             return None, column_or_1d(y)
         hint = get_block_layout(X) if reset and self.modalities == "auto" else None
+        if reset:
+            self._multilabel = y is not None and _n_target_columns(y) > 1
+        if y is not None and getattr(self, "_multilabel", False):
+            return self._validate_multilabel(X, y, reset, hint)
         # Sparse input (e.g. ModalityFusion(method="concat") with TF-IDF) is
         # densified: the network's projections are dense matmuls anyway.
         if y is None:
@@ -457,6 +539,51 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes "
                     f"in y; got {n_classes} class"
+                )
+            self.block_layout_ = self._fit_layout(hint, X)
+        return X, y
+
+    def _validate_multilabel(self, X, y, reset, hint):
+        columns = getattr(y, "columns", None)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=reset,
+            dtype=np.float32,
+            accept_sparse="csr",
+            multi_output=True,
+        )
+        X, y = _dense(X), _dense(y)
+        name = type(self).__name__
+
+        def label(j, what="label"):
+            return f"{what} {j}" + ("" if columns is None else f" ({columns[j]!r})")
+
+        bad = ~((y == 0) | (y == 1))
+        if bad.any():
+            row, col = (int(i[0]) for i in np.nonzero(bad))
+            value = y[row, col]
+            value = value.item() if isinstance(value, np.generic) else value
+            raise ValueError(
+                f"{name}: a 2-D y is a multi-label indicator matrix (one column "
+                f"of 0/1 per label), but row {row} has {value!r} in "
+                f"{label(col, 'column')}; pass a 1-D y for single-label classes"
+            )
+        if self.class_weight is not None:
+            raise ValueError(
+                f"{name}: class_weight is not supported with a multi-label y "
+                f"({y.shape[1]} labels); weight the samples with sample_weight"
+            )
+        if reset:
+            positives = y.astype(bool).sum(axis=0)
+            for j in np.nonzero((positives == 0) | (positives == len(y)))[0]:
+                value = "present" if positives[j] else "absent"
+                warnings.warn(
+                    f"{label(j)} is {value} in all {len(y)} training samples; "
+                    f"the network learns it as always {value}",
+                    UserWarning,
+                    stacklevel=7,  # the caller of fit
                 )
             self.block_layout_ = self._fit_layout(hint, X)
         return X, y
@@ -518,6 +645,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             spec,
             self.n_features_in_,
             len(self.classes_),
+            multilabel=getattr(self, "_multilabel", False),
             width=self.width,
             n_heads=self.n_heads,
             n_attention_layers=self.n_attention_layers,
@@ -585,7 +713,8 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
                 f"{X.shape[0]} samples leaves none"
             )
         index = np.arange(X.shape[0])
-        labels = np.asarray(y).ravel()
+        # scikit-learn has no multi-label stratification: a plain random split
+        labels = None if getattr(self, "_multilabel", False) else np.asarray(y).ravel()
         try:
             train, val = train_test_split(
                 index, test_size=n_val, stratify=labels, random_state=self._seed
@@ -621,10 +750,14 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Columns in the order of ``classes_``; rows sum to 1.
+            Columns in the order of ``classes_``; rows sum to 1. For a
+            multi-label fit, shape ``(n_samples, n_labels)``: each label's
+            probability of being present, independent of the others.
         """
         check_is_fitted(self)
         raw = self._forward(self.model_, X)
+        if getattr(self, "_multilabel", False):
+            return raw
         if len(self.classes_) == 2:
             raw = np.column_stack([1.0 - raw[:, 0], raw[:, 0]])
         raw = np.clip(raw, 0.0, None)
@@ -639,10 +772,16 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
 
         Returns
         -------
-        y : ndarray of shape (n_samples,)
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            For a multi-label fit, the 0/1 label indicator matrix (a label
+            is present when its probability exceeds 0.5), of the dtype of
+            the ``y`` fitted on.
         """
         check_is_fitted(self)
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        if getattr(self, "_multilabel", False):
+            return self.target_encoder_.inverse_transform(proba)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     # --------------------------------------------------------- explanations
     def _pooling_weights(self, X):

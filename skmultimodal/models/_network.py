@@ -59,6 +59,7 @@ def build_network(
     label_smoothing=0.0,
     image_augmentation=True,
     image_patch_size=8,
+    multilabel=False,
 ):
     """Build and compile the attention network.
 
@@ -71,7 +72,8 @@ def build_network(
     n_features : int
         Number of input columns.
     n_classes : int
-        2 gives one sigmoid output, more give a softmax.
+        2 gives one sigmoid output, more give a softmax. With
+        ``multilabel=True``, the number of labels: one sigmoid output each.
     linear_skip : bool
         Add the logits of a linear layer over the feature blocks (the
         sequence blocks' ids excluded) to the attention path's logits.
@@ -86,6 +88,10 @@ def build_network(
     image_patch_size : int
         Side of the image patch behind each token of an image block (a power
         of two: the number of stride-2 convolutions of :class:`ConvStem`).
+    multilabel : bool
+        A multi-label network: ``n_classes`` independent sigmoid outputs
+        trained with binary cross-entropy (averaged over the labels), for a
+        0/1 label indicator target of ``n_classes`` columns.
 
     Returns
     -------
@@ -163,7 +169,10 @@ def build_network(
         )
     pooled, _ = AttentionPooling(token_counts, name=POOLING_LAYER)(x, token_mask=mask)
     pooled = keras.layers.Dropout(dropout)(pooled)
-    n_out = 1 if n_classes == 2 else n_classes
+    if multilabel:
+        n_out = n_classes
+    else:
+        n_out = 1 if n_classes == 2 else n_classes
     logits = keras.layers.Dense(n_out, name="head")(pooled)
     if linear_skip and feature_blocks:
         # A linear model on the fused features, which the attention path
@@ -175,7 +184,7 @@ def build_network(
         )
         skip = keras.layers.Dense(n_out, name="linear_skip")(flat)
         logits = keras.layers.Add(name="logits")([logits, skip])
-    if n_classes == 2:
+    if multilabel or n_classes == 2:
         outputs = keras.layers.Activation("sigmoid", name="proba")(logits)
         loss = keras.losses.BinaryCrossentropy(label_smoothing=label_smoothing)
     elif label_smoothing:

@@ -11,14 +11,17 @@ from pathlib import Path
 TABLE_FORMATS = {".csv": "CSV", ".jsonl": "JSON lines", ".parquet": "Parquet"}
 
 
-def _pyarrow():
+def _pyarrow(action="writing", alternative="or name the output .csv or .jsonl"):
+    """``(pyarrow, pyarrow.parquet)``; without pyarrow, a ValueError saying
+    that ``action`` ("writing", "reading") Parquet needs it, and the
+    ``alternative``."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
         raise ValueError(
-            "writing Parquet needs pyarrow: pip install 'skmultimodal[parquet]', "
-            "or name the output .csv or .jsonl"
+            f"{action} Parquet needs pyarrow: pip install 'skmultimodal[parquet]', "
+            f"{alternative}"
         ) from None
     return pa, pq
 

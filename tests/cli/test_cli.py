@@ -174,7 +174,10 @@ def test_evaluate_report_folder(evaluated):
     for png in ("confusion_matrix.png", "modality_contribution.png"):
         assert (report / png).read_bytes()[:8] == PNG_SIGNATURE
     html = (report / "report.html").read_text()
-    assert len(re.findall(r'src="data:image/png;base64,[A-Za-z0-9+/=]+"', html)) == 2
+    # the figures (and the thumbnails of the most confident errors) are
+    # embedded: confusion matrix, contributions, reliability diagram
+    assert len(re.findall(r'src="data:image/png;base64,[A-Za-z0-9+/=]+"', html)) >= 3
+    assert metrics["reproducibility"]["command"].startswith("skmultimodal evaluate")
     assert "<img" in html and 'src="http' not in html
     # the table printed on stdout has one row per model with mean ± std
     for name in EVALUATED:

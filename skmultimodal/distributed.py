@@ -1,0 +1,889 @@
+"""Prediction and featurization of a large table on a Dask cluster, one
+partition per task, each written to Parquet by the worker that made it.
+
+The fitted model goes to every worker once (a saved model's *path* is
+loaded by each worker itself, which also checks that worker's environment);
+each task reads one partition of the input (a byte range of a CSV, row
+groups of a Parquet file, or a partition of a dask DataFrame), predicts or
+featurizes it and writes ``part-NNNNN.parquet`` into a temporary folder next
+to the output. Only small metadata (row counts, file names, timings) comes
+back to the calling process. When every partition is written and the row
+counts match the input's, the temporary folder is renamed to the output; on
+any failure it is removed and one :class:`PartitionError` names the
+partition and the cause. See ``docs/distributed.md``.
+
+``import skmultimodal.distributed`` does not import dask: the functions do.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import threading
+import time
+import uuid
+from pathlib import Path
+
+__all__ = [
+    "KINDS",
+    "PartitionError",
+    "predict_partitions",
+    "run_on_dask",
+]
+
+#: File name of partition ``i`` in the output folder.
+PART_NAME = "part-{:05d}.parquet"
+#: What the index labels in a message are, by input kind.
+INDEX_NOTES = {
+    "csv": "index labels are CSV line numbers; the header is line 1",
+    "parquet": "index labels are row numbers in the Parquet file, from 0",
+}
+#: Suffixes of the input files :func:`predict_partitions` reads by name.
+INPUT_SUFFIXES = (".csv", ".parquet")
+
+
+class PartitionError(RuntimeError):
+    """A partition could not be processed.
+
+    The message names the partition, the rows it holds, the worker where
+    known, and the cause.
+
+    Attributes
+    ----------
+    partition : int or None
+        The partition's number (its output file is ``part-<number>``).
+    cause : Exception or None
+        The original exception, where it could be sent back from the worker.
+    missing_module : str or None
+        A module the worker could not import while loading the model.
+    stage : str or None
+        ``"load"`` when the model could not be loaded on the worker.
+    """
+
+    def __init__(
+        self, message, *, partition=None, cause=None, missing_module=None, stage=None
+    ):
+        super().__init__(message)
+        self.partition = partition
+        self.cause = cause
+        self.missing_module = missing_module
+        self.stage = stage
+
+    def __reduce__(self):  # keep the attributes across processes
+        return (
+            _rebuild_partition_error,
+            (str(self), self.partition, self.cause, self.missing_module, self.stage),
+        )
+
+
+def _rebuild_partition_error(message, partition, cause, missing_module, stage):
+    return PartitionError(
+        message,
+        partition=partition,
+        cause=cause,
+        missing_module=missing_module,
+        stage=stage,
+    )
+
+
+# ------------------------------------------------------------- kinds ---
+def _predict_table(est, X, meta, proba):
+    from skmultimodal.model_selection._models import prediction_table
+
+    # a multi-label model: each row's labels joined by the separator
+    labels = meta.get("classes") if meta.get("task") == "multilabel" else None
+    separator = meta.get("label_separator") or "|"
+    return prediction_table(est, X, proba=proba, labels=labels, separator=separator)
+
+
+def _featurize_table(est, X, meta, proba):
+    from skmultimodal.model_selection._models import feature_table
+
+    return feature_table(est, X)
+
+
+#: What each partition becomes: ``predict`` (the label and, with
+#: ``proba``, one ``proba_<class>`` column per class, as ``skmultimodal
+#: predict`` writes) or ``featurize`` (the features the final estimator
+#: receives, as ``skmultimodal featurize`` writes).
+KINDS = {"predict": _predict_table, "featurize": _featurize_table}
+
+
+def _kind_function(kind):
+    if callable(kind):
+        return lambda est, X, meta, proba: kind(est, X)
+    if kind not in KINDS:
+        raise ValueError(
+            f"kind must be one of {', '.join(map(repr, KINDS))} or a function "
+            f"(estimator, DataFrame) -> DataFrame; got {kind!r}"
+        )
+    return KINDS[kind]
+
+
+# ---------------------------------------------------- the partitions ---
+def _input_files(data):
+    """The input files ``data`` names (a path, a glob pattern or a list of
+    them), sorted within each pattern, all .csv or all .parquet."""
+    import glob
+
+    items = [data] if isinstance(data, (str, os.PathLike)) else list(data)
+    if not items:
+        raise ValueError("data: no input file given")
+    files = []
+    for item in items:
+        item = os.fspath(item)
+        if glob.has_magic(item):
+            found = sorted(glob.glob(item))
+            if not found:
+                raise ValueError(f"data: no file matches {item!r}")
+            files += found
+        elif os.path.isdir(item):
+            raise ValueError(
+                f"data: {item!r} is a folder; pass its files, e.g. "
+                f"{os.path.join(item, '*.csv')!r}"
+            )
+        elif not os.path.isfile(item):
+            raise ValueError(f"data: no such file {item!r}")
+        else:
+            files.append(item)
+    suffixes = {Path(f).suffix.lower() for f in files}
+    if not suffixes <= set(INPUT_SUFFIXES) or len(suffixes) != 1:
+        raise ValueError(
+            f"data: the input files must all be {' or all '.join(INPUT_SUFFIXES)} "
+            f"files; got {', '.join(sorted(suffixes))}"
+        )
+    return [str(Path(f).resolve()) for f in files], suffixes.pop()
+
+
+def _csv_blocks(files, chunk_size):
+    """``[(path, offset, length)]``: byte ranges of about ``chunk_size`` rows
+    (the row size estimated from the first 64 KiB of the first file; each
+    range is cut at line ends when it is read)."""
+    with open(files[0], "rb") as fh:
+        head = fh.read(65536)
+    lines = max(head.count(b"\n"), 1)
+    block = max(int(chunk_size * len(head) / lines), 64)
+    blocks = []
+    for path in files:
+        size = os.path.getsize(path)
+        blocks += [(path, off, min(block, size - off)) for off in range(0, size, block)]
+        if size == 0:
+            raise ValueError(f"CSV {path!r} is empty")
+    return blocks
+
+
+def _parquet_groups(files, chunk_size):
+    """``[(path, row groups, first row, rows)]``: consecutive row groups of
+    about ``chunk_size`` rows (at least one), from the files' footers."""
+    import pyarrow.parquet as pq
+
+    parts = []
+    for path in files:
+        meta = pq.read_metadata(path)
+        groups, start, rows = [], 0, 0
+        for g in range(meta.num_row_groups):
+            n = meta.row_group(g).num_rows
+            if groups and rows + n > chunk_size:
+                parts.append((path, tuple(groups), start, rows))
+                groups, start, rows = [], start + rows, 0
+            groups.append(g)
+            rows += n
+        if groups:
+            parts.append((path, tuple(groups), start, rows))
+    return parts
+
+
+def _read_csv_block(path, offset, length):
+    """The rows of the CSV ``path`` that start in ``[offset, offset +
+    length)``, with the file's column names."""
+    import io
+
+    from fsspec.utils import read_block
+
+    from skmultimodal.datasets._table import _csv_errors
+
+    with open(path, "rb") as fh:
+        data = read_block(fh, offset, length, delimiter=b"\n")
+    if offset == 0:
+        return _csv_errors(Path(path), lambda pd: pd.read_csv(io.BytesIO(data)))
+    header = _csv_errors(Path(path), lambda pd: pd.read_csv(path, nrows=0))
+    if not data.strip():
+        return header
+    return _csv_errors(
+        Path(path),
+        lambda pd: pd.read_csv(io.BytesIO(data), header=None, names=header.columns),
+    )
+
+
+def _count_csv_block(path, offset, length):
+    return len(_read_csv_block(path, offset, length))
+
+
+def _read_parquet_groups(path, groups):
+    import pyarrow.parquet as pq
+
+    df = pq.ParquetFile(path).read_row_groups(list(groups)).to_pandas()
+    return df.reset_index(drop=True)  # rows by position, not a stored index
+
+
+# ------------------------------------------------ on the worker side ---
+_MODELS = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def _worker_model(ref, settings):
+    """``(estimator, metadata, policy, trained)`` of ``ref`` in this worker
+    process: loaded (a path) or unpickled (bytes) once per process."""
+    with _MODELS_LOCK:
+        key = (ref["token"], settings["missing"])
+        if "path" in ref:  # the same file, unchanged: loaded once per process
+            try:
+                st = os.stat(ref["path"])
+                key = (ref["path"], st.st_mtime_ns, st.st_size, str(ref["trusted"]))
+                key += (settings["missing"],)
+            except OSError:
+                pass  # load_model says what is wrong with it
+        if key not in _MODELS:
+            _MODELS.clear()  # one model at a time per worker
+            _MODELS[key] = _load_on_worker(ref, settings)
+        return _MODELS[key]
+
+
+def _load_on_worker(ref, settings):
+    from skmultimodal.fusion import _missing_policy as policies
+
+    if "path" in ref:
+        from skmultimodal.persistence import load_model
+
+        saved = load_model(ref["path"], trusted=ref["trusted"])
+        est, meta = saved.estimator, saved.metadata
+    else:
+        est, meta = pickle.loads(ref["payload"]), dict(ref["metadata"])
+    trained = policies.trained_missing(est, meta.get("missing") or "raise")
+    policy = trained
+    if settings["missing"] is not None:
+        policy = policies.canonical_missing(settings["missing"])
+        if policy != trained:
+            policies.set_missing_policy(est, policy)
+    return est, meta, policy, trained
+
+
+def _missing_module(exc):
+    """The name of a module that failed to import somewhere in the chain of
+    causes of ``exc``, or None."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, ModuleNotFoundError) and exc.name:
+            return exc.name
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _sendable(exc):
+    """``exc`` if it survives pickling (to go back to the client), else
+    None."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return None
+    return exc
+
+
+def _worker_address():
+    try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except (ImportError, ValueError):
+        return f"process {os.getpid()}"
+
+
+def _run_partition(part, ref, settings, tmpdir):
+    """Process one partition on a worker; return its metadata."""
+    start = time.perf_counter()
+    where = part["where"]
+    try:
+        est, meta, policy, trained = _worker_model(ref, settings)
+    except Exception as exc:
+        missing = _missing_module(exc)
+        raise PartitionError(
+            f"partition {part['index']} ({where}): the model could not be "
+            f"loaded on worker {_worker_address()}: {type(exc).__name__}: {exc}",
+            partition=part["index"],
+            cause=_sendable(exc),
+            missing_module=missing,
+            stage="load",
+        ) from exc
+    try:
+        df, X, kept = _partition_frame(part, meta, settings, policy, trained)
+        out = _kind_function(settings["kind"])(est, X, meta, settings["proba"])
+        if kept is not None and len(kept.columns):
+            clash = [c for c in kept.columns if c in out.columns]
+            if clash:
+                raise ValueError(
+                    f"kept column(s) {', '.join(map(repr, clash))} would share a "
+                    "name with the output columns; rename them in the input"
+                )
+            out = kept.join(out)
+        if len(out) != len(df):
+            raise ValueError(f"the output has {len(out)} rows for {len(df)} input rows")
+        name = PART_NAME.format(part["index"])
+        _write_parquet(out, Path(tmpdir) / name)
+    except Exception as exc:
+        cause = " ".join(str(exc).split())
+        if "(index " in cause and part["source"] in INDEX_NOTES:
+            cause += f" ({INDEX_NOTES[part['source']]})"
+        raise PartitionError(
+            f"partition {part['index']} ({where}) failed on worker "
+            f"{_worker_address()}: {type(exc).__name__}: {cause}",
+            partition=part["index"],
+            cause=_sendable(exc),
+        ) from exc
+    return {
+        "partition": part["index"],
+        "file": name,
+        "rows_in": len(df),
+        "rows_out": len(out),
+        "seconds": time.perf_counter() - start,
+        "worker": _worker_address(),
+    }
+
+
+def _partition_frame(part, meta, settings, policy, trained):
+    """``(input rows, model input X, kept columns)`` of one partition."""
+    keep = settings["keep_columns"]
+    if part["source"] == "frame":
+        df = part["frame"]
+        missing = [c for c in keep if c not in df.columns]
+        if missing:
+            raise ValueError(
+                f"kept column(s) {', '.join(map(repr, missing))} not in the "
+                f"DataFrame; its columns: {', '.join(map(str, df.columns))}"
+            )
+        return df, df, df[keep] if keep else None
+
+    from skmultimodal.datasets._table import (
+        FIRST_DATA_LINE,
+        _check_columns,
+        _modalities,
+        check_no_missing,
+    )
+
+    path = Path(part["path"])
+    if part["source"] == "csv":
+        df = _read_csv_block(part["path"], part["offset"], part["length"])
+        df.index = df.index + part["first_row"] + FIRST_DATA_LINE  # CSV lines
+    else:
+        df = _read_parquet_groups(part["path"], part["groups"])
+        df.index = df.index + part["first_row"]  # row numbers of the file
+    if len(df) != part["rows"]:
+        raise ValueError(
+            f"read {len(df)} rows where {part['rows']} were counted: the file "
+            "changed while it was processed"
+        )
+    columns = {
+        "image": settings["image_column"] or meta.get("image_column"),
+        "text": settings["text_column"] or meta.get("text_column"),
+    }
+    tabular = (meta.get("numeric_columns") or []) + (
+        meta.get("categorical_columns") or []
+    )
+    _check_columns(df, [columns["image"], columns["text"], *tabular, *keep], path)
+    csv = part["source"] == "csv"
+    X = _modalities(
+        df,
+        path,
+        columns["image"],
+        columns["text"],
+        policy != "raise",
+        trained == "raise" != policy,
+        tabular,
+        kind="CSV" if csv else "Parquet file",
+        unit="line" if csv else "row",
+    )
+    if policy == "raise":
+        used = [m for m in ("image", "text") if m in X.columns]
+        check_no_missing(X, used, columns, path, unit="line" if csv else "row")
+    return df, X, df[keep] if keep else None
+
+
+def _write_parquet(df, path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from skmultimodal.utils import atomic_write
+
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    with atomic_write(path, "wb") as fh:
+        pq.write_table(table, fh)
+
+
+# ------------------------------------------------ on the client side ---
+def _describe_parts(data, chunk_size, client):
+    """The partitions of ``data`` (metadata only) and the number of input
+    rows, or None when only the tasks can count them (a dask DataFrame)."""
+    if hasattr(data, "to_delayed") and hasattr(data, "npartitions"):
+        parts = [
+            {
+                "index": i,
+                "source": "frame",
+                "frame": d,
+                "where": f"rows of partition {i}",
+            }
+            for i, d in enumerate(data.to_delayed())
+        ]
+        return parts, None
+    files, suffix = _input_files(data)
+    parts = []
+    if suffix == ".parquet":
+        for path, groups, first, rows in _parquet_groups(files, chunk_size):
+            parts.append(
+                {
+                    "source": "parquet",
+                    "path": path,
+                    "groups": groups,
+                    "first_row": first,
+                    "rows": rows,
+                    "where": f"{path!r}, rows {first} to {first + rows - 1}",
+                }
+            )
+    else:
+        blocks = _csv_blocks(files, chunk_size)
+        # the rows each block holds, counted on the workers (integers only
+        # come back): they number the CSV lines of the next pass
+        counts = client.gather(
+            [client.submit(_count_csv_block, *b, pure=False, retries=1) for b in blocks]
+        )
+        first = {}
+        for (path, offset, length), rows in zip(blocks, counts):
+            if rows == 0:
+                continue
+            start = first.get(path, 0)
+            first[path] = start + rows
+            parts.append(
+                {
+                    "source": "csv",
+                    "path": path,
+                    "offset": offset,
+                    "length": length,
+                    "first_row": start,
+                    "rows": rows,
+                    "where": f"{path!r}, lines {start + 2} to {start + rows + 1}",
+                }
+            )
+        for path in files:
+            if path not in first:
+                raise ValueError(f"CSV {path!r} has a header but no rows")
+    for i, p in enumerate(parts):
+        p["index"] = i
+    return parts, sum(p["rows"] for p in parts)
+
+
+def _model_ref(model, trusted, client):
+    """What the tasks receive for ``model``: a path each worker loads, or
+    the pickled estimator scattered to every worker once."""
+    from skmultimodal.persistence import SavedModel
+
+    if isinstance(model, (str, os.PathLike)):
+        path = str(Path(model).resolve())
+        return {"path": path, "trusted": trusted, "token": uuid.uuid4().hex}
+    meta = {}
+    if isinstance(model, SavedModel):
+        model, meta = model.estimator, model.metadata
+    payload = pickle.dumps(model, protocol=5)
+    ref = {"payload": payload, "metadata": dict(meta), "token": uuid.uuid4().hex}
+    [future] = client.scatter([ref], broadcast=True, hash=False)
+    return future
+
+
+def _environment_hint(missing_module):
+    """What the calling process has that a worker lacks, for messages."""
+    import importlib.metadata
+
+    from skmultimodal import __version__
+
+    hint = ""
+    if missing_module:
+        top = missing_module.split(".")[0]
+        dists = importlib.metadata.packages_distributions().get(top, [])
+        if dists:
+            d = dists[0]
+            hint = (
+                f" The worker lacks module {missing_module!r}, which this "
+                f"process has from the distribution {d!r} "
+                f"{importlib.metadata.version(d)} (an skmultimodal plugin or "
+                "dependency)."
+            )
+        else:
+            hint = f" The worker lacks module {missing_module!r}."
+    try:
+        from skmultimodal.plugins import list_plugins
+
+        plugins = sorted(
+            {f"{r['distribution']} {r['version']}".strip() for r in list_plugins()}
+            - {"skmultimodal " + __version__}
+        )
+    except Exception:  # listing is a courtesy; the error stands without it
+        plugins = []
+    listed = f" and the plugins {', '.join(plugins)}" if plugins else ""
+    return (
+        f"{hint} Install the same environment on every worker as here "
+        f"(skmultimodal {__version__}{listed}, at the same versions)."
+    )
+
+
+def _client_error(future, part):
+    """One PartitionError for the failed task ``future`` of ``part``, and
+    the exception it was raised from."""
+    from distributed.scheduler import KilledWorker
+
+    if future.status == "cancelled":
+        exc = RuntimeError("the task was cancelled (the cluster shut down?)")
+    else:
+        exc = future.exception()
+
+    if isinstance(exc, PartitionError):
+        message = str(exc)
+        if exc.stage == "load":
+            message = message.rstrip(".") + "." + _environment_hint(exc.missing_module)
+        err = PartitionError(
+            message,
+            partition=exc.partition,
+            cause=exc.cause,
+            missing_module=exc.missing_module,
+            stage=exc.stage,
+        )
+        return err, exc.cause or exc
+    if isinstance(exc, KilledWorker):
+        return (
+            PartitionError(
+                f"partition {part['index']} ({part['where']}) was lost: the "
+                "worker processes that ran it died (KilledWorker: "
+                f"{exc}). Look at the workers' logs: a worker past its memory "
+                "limit is restarted by its nanny, a crash in native code ends "
+                "it; give the workers more memory or use smaller partitions",
+                partition=part["index"],
+                cause=exc,
+            ),
+            exc,
+        )
+    return (
+        PartitionError(
+            f"partition {part['index']} ({part['where']}) failed: "
+            f"{type(exc).__name__}: {exc}",
+            partition=part["index"],
+            cause=exc,
+        ),
+        exc,
+    )
+
+
+def _default_client(client):
+    if client is not None:
+        return client
+    from distributed import default_client
+
+    try:
+        return default_client()
+    except ValueError:
+        raise ValueError(
+            "no Dask client: pass client=, or create one first "
+            "(dask.distributed.Client(...))"
+        ) from None
+
+
+def _check_output(output, overwrite):
+    output = Path(output)
+    if not output.parent.is_dir():
+        raise ValueError(
+            f"output: folder {str(output.parent)!r} does not exist; create it first"
+        )
+    if output.exists() and not output.is_dir():
+        raise ValueError(f"output: {str(output)!r} exists and is not a folder")
+    if output.exists() and not overwrite and any(output.iterdir()):
+        raise ValueError(
+            f"output: folder {str(output)!r} exists and is not empty; pass "
+            "overwrite=True to replace it, or name a new folder"
+        )
+    return output
+
+
+def _replace_folder(tmp, output):
+    """Move the finished folder ``tmp`` to ``output``, replacing an earlier
+    one only now."""
+    old = None
+    if output.exists():
+        old = output.with_name(f".{output.name}.old-{uuid.uuid4().hex[:8]}")
+        os.replace(output, old)
+    os.replace(tmp, output)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def predict_partitions(
+    model,
+    data,
+    output,
+    *,
+    kind="predict",
+    client=None,
+    proba=True,
+    id_column=None,
+    keep_columns=None,
+    image_column=None,
+    text_column=None,
+    missing=None,
+    chunk_size=10_000,
+    trusted=None,
+    overwrite=False,
+):
+    """Predict or featurize a table on a Dask cluster, one partition per
+    task, each written to Parquet by its worker.
+
+    Parameters
+    ----------
+    model : path, SavedModel or fitted estimator
+        A saved model's path (each worker loads it with
+        :func:`~skmultimodal.persistence.load_model`, so it must be readable
+        at that path on every worker), or a loaded model or fitted
+        estimator (pickled once and sent to every worker).
+    data : dask DataFrame, path, glob pattern or list of them
+        CSV or Parquet files, read by the workers: a CSV in byte ranges of
+        about ``chunk_size`` rows cut at line ends (a quoted field holding a
+        line break can be split: use Parquet for such a table), Parquet by
+        row groups. Image paths in a
+        file are resolved against that file's folder *on the worker*, and
+        rows are labelled by CSV line (header line 1) or by row number of
+        the Parquet file, in messages. A dask DataFrame's partitions are
+        passed to the model as they are.
+    output : path
+        Folder to create; it receives ``part-00000.parquet``, ... (one per
+        partition, in input order). It appears only once every partition is
+        written: they go to a temporary folder next to it, renamed at the
+        end. It must be on a file system the workers and this process
+        share.
+    kind : {"predict", "featurize"} or callable, default="predict"
+        ``predict``: the columns ``skmultimodal predict`` writes;
+        ``featurize``: the fused features; a callable ``(estimator,
+        DataFrame) -> DataFrame`` (importable on the workers) for anything
+        else.
+    client : distributed.Client, default=None
+        The cluster; None: the current default client.
+    proba : bool, default=True
+        With ``kind="predict"``, one ``proba_<class>`` column per class.
+    id_column, keep_columns : str and list of str, default=None
+        Input columns copied in front of the output (the id first).
+    image_column, text_column : str, default=None
+        The file's columns of image paths and texts (default: the model's,
+        from its saved metadata). Not used for a dask DataFrame.
+    missing : str, default=None
+        Missing-modality policy (default: the model's). With ``"raise"``,
+        an empty cell or an unreadable image fails its partition.
+    chunk_size : int, default=10_000
+        Rows per partition (about, for a CSV).
+    trusted : None, True or list of str, default=None
+        As for :func:`~skmultimodal.persistence.load_model`.
+    overwrite : bool, default=False
+        Replace an existing non-empty ``output`` folder (only once the new
+        one is complete).
+
+    Returns
+    -------
+    dict
+        ``output`` (path), ``rows``, ``parts`` (number of files), ``files``,
+        ``seconds`` (wall time), ``partition_seconds`` (task times) and
+        ``workers`` (the addresses that wrote the parts): metadata only.
+
+    Raises
+    ------
+    PartitionError
+        A partition failed (a bad row, an unreadable image with ``missing=
+        "raise"``, the model not loading on a worker, a worker dying); it
+        names the partition, its rows and the cause, and the output is not
+        written.
+    ValueError
+        Bad arguments, before anything runs.
+    """
+    from dask import delayed
+    from distributed import as_completed, wait
+
+    start = time.perf_counter()
+    _kind_function(kind)  # checked before anything runs
+    if not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+    if isinstance(keep_columns, str):
+        keep_columns = [keep_columns]
+    keep = list(
+        dict.fromkeys([*([id_column] if id_column else []), *(keep_columns or [])])
+    )
+    output = _check_output(output, overwrite)
+    client = _default_client(client)
+    parts, expected = _describe_parts(data, chunk_size, client)
+    if not parts:
+        raise ValueError("data: the input has no rows")
+    ref = _model_ref(model, trusted, client)
+    settings = {
+        "kind": kind,
+        "proba": bool(proba),
+        "keep_columns": keep,
+        "image_column": image_column,
+        "text_column": text_column,
+        "missing": missing,
+    }
+    tmp = output.with_name(f".{output.name}.tmp-{uuid.uuid4().hex[:8]}")
+    tmp.mkdir()
+    futures = {}
+    try:
+        frames = []
+        for p in parts:
+            key = f"skmultimodal-partition-{p['index']:05d}-{uuid.uuid4().hex[:8]}"
+            spec = {k: v for k, v in p.items() if k != "frame"}
+            if "frame" in p:  # read and processed in one task graph
+                frames.append(
+                    delayed(_run_frame_partition, pure=False)(
+                        p["frame"], spec, ref, settings, str(tmp), dask_key_name=key
+                    )
+                )
+                continue
+            future = client.submit(
+                _run_partition, spec, ref, settings, str(tmp), key=key, pure=False
+            )
+            futures[future.key] = (future, p)
+        for future, p in zip(client.compute(frames), parts if frames else ()):
+            futures[future.key] = (future, p)
+        results = []
+        for future in as_completed([f for f, _ in futures.values()]):
+            if future.status != "finished":
+                err, cause = _client_error(future, futures[future.key][1])
+                raise err from cause
+            results.append(future.result())
+    except BaseException:
+        pending = [f for f, _ in futures.values()]
+        if pending:
+            client.cancel(pending)
+            try:  # let running tasks stop before their folder goes
+                wait(pending, timeout=30)
+            except Exception:
+                pass
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    try:
+        results.sort(key=lambda r: r["partition"])
+        _verify(results, parts, expected, tmp)
+        _replace_folder(tmp, output)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return {
+        "output": output,
+        "rows": sum(r["rows_out"] for r in results),
+        "parts": len(results),
+        "files": [r["file"] for r in results],
+        "seconds": time.perf_counter() - start,
+        "partition_seconds": [r["seconds"] for r in results],
+        "workers": sorted({r["worker"] for r in results}),
+    }
+
+
+def _run_frame_partition(frame, part, ref, settings, tmpdir):
+    """:func:`_run_partition` for a partition of a dask DataFrame (computed
+    on the worker, as this task's input)."""
+    return _run_partition({**part, "frame": frame}, ref, settings, tmpdir)
+
+
+def _verify(results, parts, expected, tmp):
+    """Every partition written once, its file's row count (read from the
+    Parquet footer) what the task reported, the total the input's."""
+    import pyarrow.parquet as pq
+
+    got = [r["partition"] for r in results]
+    if got != list(range(len(parts))):
+        lost = sorted(set(range(len(parts))) - set(got))
+        raise PartitionError(f"partition(s) {lost} returned no result")
+    for r in results:
+        path = tmp / r["file"]
+        if not path.is_file():
+            raise PartitionError(
+                f"partition {r['partition']}: its file {r['file']} is missing "
+                f"from {str(tmp)!r}; the output folder must be on a file system "
+                "shared by the workers and this process",
+                partition=r["partition"],
+            )
+        rows = pq.read_metadata(path).num_rows
+        if rows != r["rows_out"] or r["rows_out"] != r["rows_in"]:
+            raise PartitionError(
+                f"partition {r['partition']}: {r['rows_in']} rows read, "
+                f"{r['rows_out']} computed, {rows} in {r['file']}",
+                partition=r["partition"],
+            )
+    total = sum(r["rows_out"] for r in results)
+    if expected is not None and total != expected:
+        raise PartitionError(f"{total} rows written for {expected} input rows")
+    names = {r["file"] for r in results}
+    for path in tmp.iterdir():  # temporary files of a task that was retried
+        if path.name not in names:
+            path.unlink()
+
+
+def run_on_dask(
+    model_path,
+    input_path,
+    output,
+    *,
+    kind="predict",
+    address="local",
+    chunk_size=10_000,
+    missing=None,
+    proba=True,
+    id_column=None,
+    keep_columns=None,
+    image_column=None,
+    text_column=None,
+    trusted=None,
+    overwrite=False,
+    n_workers=None,
+):
+    """:func:`predict_partitions` for the command line's ``--dask``.
+
+    ``address`` is ``"local"`` (a :class:`~distributed.LocalCluster` of
+    ``n_workers`` single-threaded worker processes on this machine, default
+    one per core, closed at the end) or a scheduler address such as
+    ``"tcp://scheduler:8786"``. The other arguments are those of
+    :func:`predict_partitions`. Returns its metadata dict.
+    """
+    from distributed import Client, LocalCluster
+
+    args = dict(
+        kind=kind,
+        proba=proba,
+        id_column=id_column,
+        keep_columns=keep_columns,
+        image_column=image_column,
+        text_column=text_column,
+        missing=missing,
+        chunk_size=chunk_size,
+        trusted=trusted,
+        overwrite=overwrite,
+    )
+    if address == "local":
+        with (
+            LocalCluster(
+                n_workers=n_workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            return predict_partitions(
+                model_path, input_path, output, client=client, **args
+            )
+    if not str(address).startswith(("tcp://", "tls://", "ucx://", "inproc://")):
+        raise ValueError(
+            f"--dask must be 'local' or a scheduler address such as "
+            f"tcp://host:8786; got {address!r}"
+        )
+    with Client(address) as client:
+        return predict_partitions(model_path, input_path, output, client=client, **args)

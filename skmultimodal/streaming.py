@@ -1,0 +1,965 @@
+"""Out-of-core training of a linear fused model: tables larger than memory,
+read a chunk of rows at a time.
+
+:func:`make_out_of_core_pipeline` builds the model, an ordinary scikit-learn
+``Pipeline([("fusion", ModalityFusion(method="concat")), ("classifier",
+SGDClassifier(loss="log_loss"))])`` whose every feature statistic can be
+learnt from one chunk at a time; ``pipe.fit(X, y)`` fits it in memory.
+:func:`fit_out_of_core` fits the same pipeline from an iterable of
+``(X, y)`` chunks without ever holding more than one chunk:
+
+1. one streaming pass fits the feature statistics: the image features'
+   :class:`~sklearn.preprocessing.StandardScaler` with ``partial_fit``, the
+   tabular numeric columns' scaler likewise, the categories of the tabular
+   categorical columns, the class list and counts, and the fill values of
+   the missing-modality policy; texts go through a stateless
+   :class:`~sklearn.feature_extraction.text.HashingVectorizer`, which needs
+   no vocabulary;
+2. ``epochs`` passes train the classifier with ``partial_fit`` on each
+   chunk's fused features.
+
+:func:`csv_chunks` reads a CSV that way (what ``skmultimodal train
+--chunk-size N`` does).
+
+Why ``concat``: the builder's default fusion method, ``stack``, fits one
+expert per modality on out-of-fold predictions, i.e. it needs every row of
+a fold at once, and its meta-learner is fitted on the experts' predictions
+for all rows; neither can be learnt a chunk at a time. ``concat`` only
+places the blocks side by side, which needs no statistic at all.
+"""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral, Real
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "DEFAULT_HASHING_FEATURES",
+    "csv_chunks",
+    "fit_out_of_core",
+    "make_out_of_core_pipeline",
+]
+
+#: Columns of each hashed text block (words, character n-grams) of
+#: :func:`make_out_of_core_pipeline`: 2**16. More columns mean fewer
+#: collisions but a larger model: the fitted pipeline keeps a name and a
+#: coefficient per class for every column (a ``.skops`` file stores each
+#: name as its own entry).
+DEFAULT_HASHING_FEATURES = 2**16
+
+
+# ------------------------------------------------------------- the model ---
+def _text_branch(n_features):
+    """Words and character 3-5-grams (within word boundaries), each hashed
+    into ``n_features`` columns, L2-normalised rows, kept sparse: the
+    default text branch's features without a vocabulary or IDF."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    from skmultimodal.text import TextFeatures
+
+    common = {"n_features": n_features, "alternate_sign": False, "norm": "l2"}
+    words = HashingVectorizer(**common)
+    chars = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), **common)
+    features = FeatureUnion(
+        [("words", TextFeatures(words)), ("chars", TextFeatures(chars))]
+    )
+    return Pipeline([("features", features), ("scale", "passthrough")])
+
+
+def _tabular_branch(tabular):
+    """Numeric columns standardised (the scaler ignores empty cells), their
+    empty cells then set to 0, the mean; categorical ones one-hot encoded,
+    an empty cell being a category of its own (categories unseen in
+    training ignored)."""
+    from sklearn.compose import ColumnTransformer, make_column_selector
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    if isinstance(tabular, dict):
+        unknown = set(tabular) - {"numeric", "categorical"}
+        if unknown:
+            raise ValueError(
+                "tabular= as a dict takes the keys 'numeric' and 'categorical'; "
+                f"got {sorted(unknown)}"
+            )
+        numeric = list(tabular.get("numeric", []))
+        categorical = list(tabular.get("categorical", []))
+    elif isinstance(tabular, str) or not all(isinstance(c, str) for c in tabular):
+        raise ValueError(
+            "tabular= must be a list of column names or a dict "
+            f"{{'numeric': [...], 'categorical': [...]}}; got {tabular!r}"
+        )
+    else:
+        # a list is split by dtype: in fit, or on the first chunk out of core
+        numeric = make_column_selector(dtype_include="number")
+        categorical = make_column_selector(dtype_exclude="number")
+    numbers = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            (
+                "impute",
+                SimpleImputer(
+                    strategy="constant", fill_value=0.0, keep_empty_features=True
+                ),
+            ),
+        ]
+    )
+    categories = OneHotEncoder(handle_unknown="ignore")
+    return ColumnTransformer(
+        [("numeric", numbers, numeric), ("categorical", categories, categorical)],
+        verbose_feature_names_out=False,
+    )
+
+
+def make_out_of_core_pipeline(
+    image="image",
+    text="text",
+    *,
+    tabular=None,
+    image_features=None,
+    n_features=DEFAULT_HASHING_FEATURES,
+    missing="raise",
+    epochs=10,
+    alpha=1e-4,
+    class_weight=None,
+    random_state=None,
+):
+    """Build the linear fused model that :func:`fit_out_of_core` trains.
+
+    The result is an ordinary, unfitted scikit-learn
+    :class:`~sklearn.pipeline.Pipeline` ``[("fusion", ModalityFusion(
+    method="concat")), ("classifier", SGDClassifier(loss="log_loss"))]``
+    whose feature statistics can all be learnt one chunk of rows at a time.
+    ``pipe.fit(X, y)`` fits it in memory; :func:`fit_out_of_core` fits the
+    same features out of core.
+
+    Parameters
+    ----------
+    image : str, list of str or None, default="image"
+        Column(s) of images, as in
+        :func:`~skmultimodal.make_multimodal_pipeline`. Each image branch is
+        the builder's (by default HOG, an HSV colour histogram and 16x16 RGB
+        pixels), standardised by a ``StandardScaler``.
+    text : str, list of str or None, default="text"
+        Column(s) of texts. Each text branch hashes words and character
+        3-5-grams (``HashingVectorizer``, no vocabulary, no IDF), each into
+        ``n_features`` columns, rows L2-normalised.
+    tabular : list of str, dict or None, default=None
+        Numeric and categorical columns of a ``"tabular"`` branch: a list is
+        split by dtype (by the first chunk's dtypes out of core);
+        ``{"numeric": [...], "categorical": [...]}`` says which is which.
+        Numeric columns are standardised (the empty cells ignored), then
+        their empty cells set to 0 (the mean); categorical ones take
+        ``"missing"`` for an empty cell and are one-hot encoded.
+    image_features : str, transformer or None, default=None
+        Image feature extractor, as in
+        :func:`~skmultimodal.make_multimodal_pipeline`. Out of core it must
+        learn nothing in ``fit`` (HOG, pixels, colour histograms and
+        pretrained backbones do not): it is fitted on the first chunk only.
+    n_features : int, default=2**16
+        Columns of each hashed text block (:data:`DEFAULT_HASHING_FEATURES`).
+    missing : {"raise", "zero", "mean", "indicator"}, default="raise"
+        Missing-modality policy of :class:`~skmultimodal.fusion.ModalityFusion`.
+        Except with ``"raise"``, an unreadable image is a missing image too.
+    epochs : int, default=10
+        Passes over the training rows: the classifier's ``max_iter`` (in
+        memory, with ``tol=None``) or the number of ``partial_fit`` passes
+        over the chunks (out of core).
+    alpha : float, default=1e-4
+        L2 penalty of the ``SGDClassifier``.
+    class_weight : dict, "balanced" or None, default=None
+        Class weights of the classifier. Out of core, ``"balanced"`` is
+        computed from the class counts of the statistics pass.
+    random_state : int or None, default=None
+        Seed of the classifier's shuffling within each pass or chunk.
+
+    Returns
+    -------
+    pipeline : Pipeline
+        Unfitted.
+
+    See Also
+    --------
+    fit_out_of_core : fit this pipeline from chunks of rows.
+    skmultimodal.make_multimodal_pipeline : the in-memory default model.
+
+    Examples
+    --------
+    >>> from skmultimodal.streaming import make_out_of_core_pipeline
+    >>> pipe = make_out_of_core_pipeline(epochs=5)
+    >>> pipe.named_steps["fusion"].method
+    'concat'
+    >>> type(pipe.named_steps["classifier"]).__name__
+    'SGDClassifier'
+    """
+    from sklearn.linear_model import SGDClassifier
+    from sklearn.pipeline import Pipeline
+
+    from skmultimodal.fusion import ModalityFusion
+    from skmultimodal.fusion._missing_policy import canonical_missing
+    from skmultimodal.pipeline import _columns, _image_branch
+
+    if not isinstance(epochs, Integral) or isinstance(epochs, bool) or epochs < 1:
+        raise ValueError(f"epochs must be an integer of at least 1, got {epochs!r}")
+    if not isinstance(n_features, Integral) or n_features < 1:
+        raise ValueError(f"n_features must be a positive integer, got {n_features!r}")
+    if not isinstance(alpha, Real) or alpha <= 0:
+        raise ValueError(f"alpha must be a positive number, got {alpha!r}")
+    missing = canonical_missing(missing)
+    images, texts = _columns(image, "image"), _columns(text, "text")
+    if not (images or texts or tabular):
+        raise ValueError(
+            "At least one of image=, text= and tabular= must name a column."
+        )
+    on_error = "raise" if missing == "raise" else "missing"
+    branches = [
+        (name, _image_branch(image_features, None, on_error), column)
+        for name, column in images
+    ]
+    branches += [(name, _text_branch(n_features), column) for name, column in texts]
+    if tabular:
+        columns = (
+            [c for key in ("numeric", "categorical") for c in tabular.get(key, [])]
+            if isinstance(tabular, dict)
+            else list(tabular)
+        )
+        branches.append(("tabular", _tabular_branch(tabular), columns))
+    fusion = ModalityFusion(branches, method="concat", missing=missing)
+    classifier = SGDClassifier(
+        loss="log_loss",
+        alpha=alpha,
+        max_iter=epochs,
+        tol=None,
+        class_weight=class_weight,
+        random_state=random_state,
+    )
+    return Pipeline([("fusion", fusion), ("classifier", classifier)])
+
+
+# ------------------------------------------------------------ the chunks ---
+def _passes(chunks):
+    """A function returning a fresh iterable of the chunks at each call."""
+    if callable(chunks):
+        return chunks
+    if isinstance(chunks, str | bytes | Path):
+        raise TypeError(
+            "chunks must be an iterable of (X, y) pairs or a function returning "
+            f"one; got the path {str(chunks)!r}: read a CSV with "
+            "skmultimodal.streaming.csv_chunks(path, chunk_size=...)"
+        )
+    try:
+        one_shot = iter(chunks) is chunks
+    except TypeError:
+        raise TypeError(
+            "chunks must be an iterable of (X, y) pairs or a function returning "
+            f"one; got {type(chunks).__name__}"
+        ) from None
+    if one_shot:
+        raise TypeError(
+            "chunks is an iterator, which can be read only once, but "
+            "fit_out_of_core reads the chunks 1 + epochs times: pass a function "
+            "returning a fresh iterator (e.g. lambda: iter_chunks(...)) or a list"
+        )
+    return lambda: chunks
+
+
+def _read(passes, what):
+    """Yield ``(k, X, y)`` for each chunk of one pass, checked."""
+    import pandas as pd
+
+    empty = True
+    for k, item in enumerate(passes()):
+        if not (isinstance(item, tuple | list) and len(item) == 2):
+            raise ValueError(
+                f"chunk {k} of the {what} is not an (X, y) pair; got "
+                f"{type(item).__name__}"
+            )
+        X, y = item
+        if not isinstance(X, pd.DataFrame):
+            raise TypeError(
+                f"chunk {k} of the {what}: X must be a pandas DataFrame, got "
+                f"{type(X).__name__}"
+            )
+        y = np.asarray(y)
+        if y.ndim != 1 or len(y) != len(X):
+            raise ValueError(
+                f"chunk {k} of the {what}: y has shape {y.shape} for {len(X)} rows "
+                "of X; one label per row is needed"
+            )
+        if len(X) == 0:
+            continue
+        empty = False
+        nan = pd.isna(y)
+        if nan.any():
+            raise ValueError(
+                f"chunk {k} of the {what}: the label is missing at index "
+                f"{_labels(X, nan)}; every row needs a label"
+            )
+        yield k, X, y
+    if empty:
+        raise ValueError(f"the chunks of the {what} hold no rows")
+
+
+def _labels(X, mask, limit=10):
+    """The index labels of the rows of ``mask`` (the first ``limit``)."""
+    rows = np.flatnonzero(mask)
+    shown = [v.item() if hasattr(v, "item") else v for v in X.index[rows[:limit]]]
+    more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
+    return f"{shown}{more}"
+
+
+def csv_chunks(
+    csv,
+    *,
+    chunk_size,
+    image_column="image",
+    text_column="text",
+    target="label",
+    tabular_columns=(),
+    missing="raise",
+):
+    """A function reading a CSV ``chunk_size`` rows at a time, as
+    :func:`fit_out_of_core` takes it: each call gives a fresh iterator of
+    ``(X, y)`` chunks.
+
+    X is what :func:`skmultimodal.datasets._table.load_table` gives (columns
+    ``image`` and ``text``, image paths made absolute against the CSV's
+    folder, index labels the CSV line numbers, ``tabular_columns`` under
+    their own names), y the ``target`` column.
+
+    Parameters
+    ----------
+    csv : str or Path
+        The CSV file.
+    chunk_size : int
+        Rows per chunk (at least 1).
+    image_column, text_column : str or None, default="image", "text"
+        Columns of the image paths and of the texts (None: no such modality).
+    target : str, default="label"
+        Column of the class labels; an empty cell is an error naming its line.
+    tabular_columns : sequence of str, default=()
+        Columns copied into X under their own names.
+    missing : {"raise", "zero", "mean", "indicator"}, default="raise"
+        The model's missing-modality policy. With ``"raise"`` an empty image
+        or text cell is an error listing the chunk's empty lines; otherwise
+        an image file that does not exist is left to the model (a missing
+        image).
+
+    Returns
+    -------
+    chunks : callable
+        ``chunks()`` returns an iterator of ``(X, y)``.
+    """
+    from skmultimodal.fusion._missing_policy import canonical_missing
+
+    if not isinstance(chunk_size, Integral) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, got {chunk_size!r}")
+    policy = canonical_missing(missing)
+    columns = {"image": image_column, "text": text_column}
+
+    def chunks():
+        from skmultimodal.datasets._table import check_no_missing, iter_table
+
+        reader = iter_table(
+            csv,
+            image_column=image_column,
+            text_column=text_column,
+            chunksize=chunk_size,
+            keep_columns=[target],
+            tabular_columns=tabular_columns,
+            allow_absent_images=policy != "raise",
+        )
+        try:
+            for X, kept in reader:
+                y = kept[target]
+                if y.isna().any():
+                    line = y.index[y.isna()][0]
+                    line = line.item() if hasattr(line, "item") else line
+                    raise ValueError(
+                        f"target column {target!r} is empty on line {line} of "
+                        f"{str(csv)!r}; every row needs a label"
+                    )
+                if policy == "raise":
+                    used = [m for m in ("image", "text") if m in X.columns]
+                    check_no_missing(X, used, columns, csv)
+                yield X, y
+        finally:
+            reader.close()
+
+    return chunks
+
+
+# -------------------------------------------------- streaming statistics ---
+class _FeatureBranch:
+    """A ``[("features", extractor), ("scale", StandardScaler or
+    "passthrough")]`` branch fitted a chunk at a time: the extractor (which
+    learns nothing) on the first rows, the scaler with ``partial_fit``, and
+    the column sums and sums of squares of its output (for
+    :func:`_rms_centred_norm` and the fill values)."""
+
+    def __init__(self, name, branch, column):
+        from sklearn.base import clone
+        from sklearn.preprocessing import StandardScaler
+
+        steps = getattr(branch, "steps", None)
+        scale = dict(steps).get("scale") if steps and len(steps) == 2 else None
+        if not (
+            steps
+            and steps[0][0] == "features"
+            and (isinstance(scale, StandardScaler) or scale == "passthrough")
+        ):
+            raise ValueError(
+                f"branch {name!r} cannot be fitted out of core: it must be a "
+                "Pipeline [('features', extractor), ('scale', StandardScaler() "
+                "or 'passthrough')], as make_out_of_core_pipeline builds it"
+            )
+        self.name, self.column = name, column
+        self.features = clone(steps[0][1])
+        self.scale = clone(scale) if scale != "passthrough" else None
+        self.fitted = False
+        self.total = self.squares = None
+        self.count = 0
+
+    def partial_fit(self, data, labels):
+        """Learn from the present rows ``data``; return the mask of the rows
+        whose features are all NaN (unreadable)."""
+        from scipy import sparse
+
+        from skmultimodal.fusion._columns import all_nan_rows
+
+        if not self.fitted:
+            self.features.fit(data)
+            self.fitted = True
+        Z = self.features.transform(data)
+        if not sparse.issparse(Z):
+            Z = np.asarray(Z)
+        unreadable = all_nan_rows(Z)
+        if unreadable is not None and unreadable.any():
+            Z = Z[~unreadable]
+        if Z.shape[0]:
+            self.count += Z.shape[0]
+            if self.scale is not None:
+                self.scale.partial_fit(Z)
+            else:
+                total = np.asarray(Z.sum(axis=0), dtype=np.float64).ravel()
+                sq = Z.multiply(Z) if sparse.issparse(Z) else np.square(Z)
+                sq = np.asarray(sq.sum(axis=0), dtype=np.float64).ravel()
+                if self.total is None:
+                    self.total, self.squares = total, sq
+                else:
+                    self.total += total
+                    self.squares += sq
+        return unreadable
+
+    def finish(self):
+        """The fitted branch and the moments of its output."""
+        from sklearn.pipeline import Pipeline
+
+        if self.scale is None:
+            fitted = Pipeline([("features", self.features), ("scale", "passthrough")])
+            return fitted, (self.total, self.squares, self.count)
+        fitted = Pipeline([("features", self.features), ("scale", self.scale)])
+        # standardised columns sum to 0; their squares to n var / scale**2
+        scale = self.scale
+        squares = scale.n_samples_seen_ * scale.var_ / scale.scale_**2
+        return fitted, (np.zeros_like(squares), squares, self.count)
+
+
+class _TabularBranch:
+    """The tabular ``ColumnTransformer`` of :func:`make_out_of_core_pipeline`
+    fitted a chunk at a time: the numeric scaler with ``partial_fit`` (it
+    ignores empty cells), the categories of each categorical column (an
+    empty cell being one) gathered and counted."""
+
+    def __init__(self, name, branch, column):
+        from sklearn.compose import ColumnTransformer
+
+        parts = getattr(branch, "transformers", None)
+        if not (
+            isinstance(branch, ColumnTransformer)
+            and [p[0] for p in parts] == ["numeric", "categorical"]
+        ):
+            raise ValueError(
+                f"branch {name!r} cannot be fitted out of core: it must be the "
+                "tabular ColumnTransformer of make_out_of_core_pipeline"
+            )
+        self.name, self.column, self.branch = name, column, branch
+        self.numeric = self.categorical = self.scale = None
+        self.counts, self.empty = {}, {}
+        self.n_rows = 0
+
+    def _part(self, name):
+        return {n: est for n, est, _ in self.branch.transformers}[name]
+
+    def _resolve(self, data):
+        """The column lists (a dtype selector is applied to the first
+        chunk) and a fresh scaler."""
+        from sklearn.base import clone
+
+        specs = {n: spec for n, _, spec in self.branch.transformers}
+        for part in ("numeric", "categorical"):
+            spec = specs[part]
+            setattr(self, part, list(spec(data) if callable(spec) else spec))
+        self.scale = clone(self._part("numeric").steps[0][1])
+        self.counts = {c: {} for c in self.categorical}
+        self.empty = dict.fromkeys(self.categorical, 0)
+
+    def partial_fit(self, data, labels):
+        import pandas as pd
+
+        if self.numeric is None:
+            self._resolve(data)
+        self.n_rows += len(data)
+        if self.numeric:
+            bad = [
+                c
+                for c in self.numeric
+                if not (pd.api.types.is_numeric_dtype(data[c]) or data[c].isna().all())
+            ]
+            if bad:
+                raise ValueError(
+                    f"numeric tabular column(s) {bad} hold non-numeric values "
+                    f"(index {data.index[0]!r} onwards); declare them categorical"
+                )
+            self.scale.partial_fit(data[self.numeric].astype(np.float64))
+        for c in self.categorical:
+            column = data[c]
+            counts = self.counts[c]
+            for value, n in column.value_counts(dropna=True, sort=False).items():
+                value = value.item() if hasattr(value, "item") else value
+                counts[value] = counts.get(value, 0) + int(n)
+            self.empty[c] += int(column.isna().sum())
+        return None
+
+    def finish(self):
+        """The numeric pipeline and the encoder, their statistics learnt,
+        and the mean output row (the ``"mean"`` fill value)."""
+        from sklearn.base import clone
+
+        categories, total = [], []
+        for c in self.categorical:
+            try:
+                values = sorted(self.counts[c])
+            except TypeError:
+                kinds = sorted({type(v).__name__ for v in self.counts[c]})
+                raise ValueError(
+                    f"categorical tabular column {c!r} mixes value types "
+                    f"({', '.join(kinds)}) across chunks; give the column one "
+                    "type (e.g. read it as strings)"
+                ) from None
+            counts = [self.counts[c][v] for v in values]
+            if self.empty[c]:  # the encoder's category for an empty cell
+                values, counts = [*values, np.nan], [*counts, self.empty[c]]
+            categories.append(values)
+            total.append(np.asarray(counts, dtype=np.float64))
+        numbers = clone(self._part("numeric"))
+        numbers.steps[0] = ("scale", self.scale)
+        encoder = clone(self._part("categorical"))
+        encoder.set_params(categories=categories)
+        # standardised columns sum to 0 (empty cells are set to 0), their
+        # squares to n var / scale**2; a one-hot column's squares are its sum
+        squares = list(total)
+        if self.numeric:
+            scale = self.scale
+            total.insert(0, np.zeros(len(self.numeric)))
+            squares.insert(0, scale.n_samples_seen_ * scale.var_ / scale.scale_**2)
+        total = np.concatenate(total) if total else np.zeros(0)
+        squares = np.concatenate(squares) if squares else np.zeros(0)
+        return (numbers, encoder), (total, squares, self.n_rows)
+
+    def fit_parts(self, parts, prototype):
+        """The ColumnTransformer with its parts (their statistics learnt)
+        frozen, fitted on the ``prototype`` rows."""
+        from sklearn.base import clone
+        from sklearn.frozen import FrozenEstimator
+
+        numbers, encoder = parts
+        data = prototype[self.numeric + self.categorical]
+        scaled = numbers.steps[0][1].transform(data[self.numeric].astype(float))
+        numbers.steps[1][1].fit(scaled)
+        encoder.fit(data[self.categorical])
+        branch = clone(self.branch)
+        branch.set_params(
+            transformers=[
+                ("numeric", FrozenEstimator(numbers), self.numeric),
+                ("categorical", FrozenEstimator(encoder), self.categorical),
+            ]
+        )
+        return branch.fit(data)
+
+
+def _check_pipeline(pipeline):
+    from sklearn.pipeline import Pipeline
+
+    from skmultimodal.fusion import ModalityFusion
+
+    steps = getattr(pipeline, "named_steps", None)
+    if not (
+        isinstance(pipeline, Pipeline)
+        and [name for name, _ in pipeline.steps] == ["fusion", "classifier"]
+        and isinstance(steps["fusion"], ModalityFusion)
+    ):
+        raise ValueError(
+            "fit_out_of_core fits the pipelines of make_out_of_core_pipeline "
+            "([('fusion', ModalityFusion), ('classifier', ...)]); got "
+            f"{type(pipeline).__name__}"
+        )
+    fusion, clf = steps["fusion"], steps["classifier"]
+    if fusion.method != "concat":
+        raise ValueError(
+            f"fusion method {fusion.method!r} cannot be fitted out of core: only "
+            "'concat' learns nothing from the rows (the default 'stack' fits "
+            "out-of-fold experts, which needs every row of a fold at once)"
+        )
+    if not hasattr(clf, "partial_fit"):
+        raise ValueError(
+            f"the classifier {type(clf).__name__} has no partial_fit; out of "
+            "core it learns a chunk at a time (e.g. SGDClassifier(loss='log_loss'))"
+        )
+
+
+def _missing_rows(name, data, policy, X, k):
+    """The mask of the rows of chunk ``k`` where modality ``name`` is
+    missing; under ``"raise"``, an error naming their index labels."""
+    from skmultimodal.fusion._columns import missing_mask
+
+    mask = missing_mask(data)
+    if policy == "raise" and mask.any():
+        raise ValueError(
+            f"modality {name!r} is missing (None, NaN or empty) in chunk {k} at "
+            f"index {_labels(X, mask)}; pass missing='zero', 'mean' or "
+            "'indicator' to fill missing modalities, or drop those rows"
+        )
+    return mask
+
+
+def _check_classes(classes, y, X, k, what):
+    known = np.isin(y, classes)
+    if not known.all():
+        new = list(dict.fromkeys(y[~known].tolist()))
+        raise ValueError(
+            f"chunk {k} of the {what} has label(s) {new[:10]} at index "
+            f"{_labels(X, ~known)}, not in the classes fixed before training "
+            f"({classes.tolist()}); pass classes= with every label"
+        )
+
+
+def fit_out_of_core(pipeline, chunks, *, classes=None):
+    """Fit a :func:`make_out_of_core_pipeline` model from chunks of rows.
+
+    Never holds more than one chunk (and its features) in memory: one
+    streaming pass fits every feature statistic (scalers with
+    ``partial_fit``, hashed texts, tabular categories, the class list and
+    counts, the missing-modality fill values), then ``epochs`` passes
+    (the classifier's ``max_iter``) train the classifier with
+    ``partial_fit`` on each chunk's fused features. The chunks are read
+    ``1 + epochs`` times, in the order given: rows sorted by class should be
+    shuffled once beforehand (the classifier also shuffles each chunk).
+
+    Parameters
+    ----------
+    pipeline : Pipeline
+        Made by :func:`make_out_of_core_pipeline`; not modified (a fitted
+        clone is returned).
+    chunks : callable or iterable of (X, y)
+        A function returning a fresh iterable of ``(X, y)`` pairs at each
+        call (e.g. :func:`csv_chunks`), or a re-iterable collection of them
+        (a list); X a DataFrame with the modality columns, y its labels. A
+        one-shot iterator is refused: the chunks are read several times.
+    classes : array-like or None, default=None
+        Every class label. None: those of the statistics pass. A label
+        outside them in any pass is an error naming the rows.
+
+    Returns
+    -------
+    pipeline : Pipeline
+        A fitted clone of ``pipeline``, an ordinary scikit-learn pipeline
+        (``predict``, ``predict_proba``, ``save_model``).
+
+    Raises
+    ------
+    ValueError
+        A pipeline that is not one of :func:`make_out_of_core_pipeline`
+        (``stack`` and other fusion methods cannot be fitted out of core),
+        a chunk that is not ``(DataFrame, labels)``, a missing modality
+        under ``missing="raise"``, or a label outside ``classes``.
+
+    See Also
+    --------
+    make_out_of_core_pipeline : the model.
+    csv_chunks : read a CSV a chunk at a time.
+
+    Notes
+    -----
+    The fitted pipeline is the in-memory ``pipeline.fit(X, y)`` of the same
+    rows up to the classifier's path: the same feature statistics (up to
+    floating-point rounding), the classifier trained on the chunks in order
+    instead of on all rows shuffled. Each fitted branch of the fusion step
+    is a :class:`~sklearn.frozen.FrozenEstimator` around the branch fitted
+    out of core (in ``fusion.transformers_``); the fusion step's parameters
+    are those of ``pipeline``, so ``clone`` gives the unfitted model again.
+
+    Examples
+    --------
+    >>> from skmultimodal.datasets import make_multimodal_classification
+    >>> from skmultimodal.streaming import fit_out_of_core, make_out_of_core_pipeline
+    >>> X, y = make_multimodal_classification(n_samples=60, random_state=0)
+    >>> chunks = [(X[i : i + 20], y[i : i + 20]) for i in range(0, 60, 20)]
+    >>> pipe = make_out_of_core_pipeline(epochs=3, random_state=0)
+    >>> model = fit_out_of_core(pipe, chunks)
+    >>> model.predict(X[:3]).shape
+    (3,)
+    """
+    return _fit(pipeline, chunks, classes)[0]
+
+
+def _fit(pipeline, chunks, classes):
+    """:func:`fit_out_of_core`; also returns the statistics pass's summary."""
+    from sklearn.base import clone
+
+    _check_pipeline(pipeline)
+    passes = _passes(chunks)
+    pipeline = clone(pipeline)
+    fusion, clf = pipeline.named_steps["fusion"], pipeline.named_steps["classifier"]
+    epochs = clf.get_params().get("max_iter", 1)
+    if classes is not None:
+        classes = np.unique(np.asarray(classes))
+        if len(classes) < 2:
+            raise ValueError(
+                f"classes must hold at least 2 labels, got {classes.tolist()}"
+            )
+    stats = _statistics_pass(fusion, passes, classes)
+    if classes is None:
+        classes = stats["classes"]
+    _fit_fusion(fusion, stats)
+    if clf.get_params().get("class_weight") == "balanced":
+        counts, n = stats["counts"], sum(stats["counts"].values())
+        clf.set_params(
+            class_weight={
+                c: n / (len(counts) * counts[c])
+                for c in classes.tolist()
+                if c in counts
+            }
+        )
+    for _ in range(epochs):
+        with warnings.catch_warnings():
+            # unreadable rows were reported by the statistics pass
+            warnings.filterwarnings("ignore", "ModalityFusion: modality")
+            for k, X, y in _read(passes, "training pass"):
+                _check_classes(classes, y, X, k, "training pass")
+                clf.partial_fit(fusion.transform(X), y, classes=classes)
+    return pipeline, stats
+
+
+def _statistics_pass(fusion, passes, classes):
+    """The one pass fitting every feature statistic."""
+    from sklearn.compose import ColumnTransformer
+
+    from skmultimodal.fusion._columns import select_column
+
+    policy = fusion._missing_policy(warn=False)
+    branches = []
+    for name, trans, column in fusion.transformers:
+        if isinstance(trans, str) and trans == "drop":
+            continue
+        kind = (
+            _TabularBranch if isinstance(trans, ColumnTransformer) else _FeatureBranch
+        )
+        branches.append(kind(name, trans, column))
+    counts, n_rows = {}, 0
+    unreadable = dict.fromkeys((b.name for b in branches), 0)
+    prototype = {}  # branch name -> its first present, readable row (a frame)
+    for k, X, y in _read(passes, "statistics pass"):
+        if classes is not None:
+            _check_classes(classes, y, X, k, "statistics pass")
+        n_rows += len(y)
+        values, n = np.unique(y, return_counts=True)
+        for v, c in zip(values.tolist(), n.tolist()):
+            counts[v] = counts.get(v, 0) + c
+        for branch in branches:
+            data = select_column(X, branch.column, branch.name)
+            mask = _missing_rows(branch.name, data, policy, X, k)
+            present = np.flatnonzero(~mask)
+            if len(present) == 0:
+                continue
+            if len(present) < len(X):
+                data = data.iloc[present]
+            bad = branch.partial_fit(data, y[present])
+            ok = present if bad is None else present[~bad]
+            if bad is not None:
+                unreadable[branch.name] += int(bad.sum())
+            if branch.name not in prototype and len(ok):
+                prototype[branch.name] = X.iloc[[ok[0]]]
+    for branch in branches:
+        if branch.name not in prototype:
+            raise ValueError(
+                f"modality {branch.name!r} is missing or unreadable in every row; "
+                "nothing to fit its transformer on"
+            )
+        if unreadable[branch.name]:
+            warnings.warn(
+                f"fit_out_of_core: modality {branch.name!r} could not be read in "
+                f"{unreadable[branch.name]} row(s); treated as missing",
+                UserWarning,
+                stacklevel=3,
+            )
+    try:
+        found = np.asarray(sorted(counts))
+    except TypeError:
+        kinds = sorted({type(v).__name__ for v in counts})
+        raise ValueError(
+            f"the labels mix types ({', '.join(kinds)}) across chunks; give the "
+            "target one type"
+        ) from None
+    if classes is None and len(found) < 2:
+        raise ValueError(
+            f"the labels hold a single class ({found.tolist()}); a classifier "
+            "needs at least 2 classes"
+        )
+    return {
+        "branches": branches,
+        "classes": found,
+        "counts": counts,
+        "n_rows": n_rows,
+        "prototype": prototype,
+        "policy": policy,
+    }
+
+
+def _fit_fusion(fusion, stats):
+    """Fit the fusion step with its branches frozen (fitted out of core) on
+    one present row per modality, then give it what it would have learnt
+    from every row of the pass: the fill values of the missing-modality
+    policy and the ``concat`` block scales."""
+    import pandas as pd
+    from sklearn.frozen import FrozenEstimator
+
+    prototype = pd.concat(list(stats["prototype"].values()))
+    given, frozen, moments = list(fusion.transformers), {}, {}
+    for branch in stats["branches"]:
+        fitted, moments[branch.name] = branch.finish()
+        if isinstance(branch, _TabularBranch):
+            fitted = branch.fit_parts(fitted, prototype)
+        frozen[branch.name] = FrozenEstimator(fitted)
+    fusion.set_params(
+        transformers=[
+            (name, frozen.get(name, trans), column) for name, trans, column in given
+        ]
+    )
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "ModalityFusion: modality")
+        fusion.fit(prototype.reset_index(drop=True))
+    fusion.set_params(transformers=given)
+    fills, scales = {}, []
+    for name in fusion.modality_names_:
+        total, squares, count = moments[name]
+        fill = np.zeros_like(total) if stats["policy"] == "zero" else total / count
+        fills[name] = fill
+        scales.append(_rms_centred_norm(total, squares, count, fill, stats["n_rows"]))
+    # fitted attributes of ModalityFusion and ConcatFusion: the values a fit
+    # on every row gives, not those of the few rows the step was fitted on
+    fusion.method_.scales_ = scales
+    if stats["policy"] != "raise":
+        fusion.fill_values_ = dict(fills)
+        fusion._fills = dict(fills)
+
+
+def _rms_centred_norm(total, squares, count, fill, n):
+    """``ConcatFusion``'s block scale, the root-mean-square centred row norm
+    of a block, from its column sums and sums of squares over its ``count``
+    present rows, the other ``n - count`` rows holding ``fill``."""
+    missing = n - count
+    mean = (total + missing * fill) / n
+    mean_square = (squares + missing * fill**2) / n
+    scale = float(np.sqrt(np.sum(np.maximum(mean_square - mean**2, 0.0))))
+    return scale if scale > 1e-12 else 1.0
+
+
+# ------------------------------------------------------ the command line ---
+def train_command(args, *, tabular, error):
+    """``skmultimodal train --chunk-size N``: fit
+    :func:`make_out_of_core_pipeline` with the command's options out of core
+    (the CSV read ``N`` rows at a time by :func:`csv_chunks`), save it with
+    the metadata ``predict`` reads and print one line. ``tabular`` is the
+    command's ``{"numeric": [...], "categorical": [...]}`` (or None);
+    ``error`` makes the exception for a bad option."""
+    import time
+
+    from skmultimodal.fusion._missing_policy import canonical_missing
+    from skmultimodal.persistence import check_save_path, save_model
+
+    path, option = Path(args.output), f"--output {str(args.output)!r}"
+    if args.chunk_size < 1:
+        raise error(f"--chunk-size must be at least 1, got {args.chunk_size}")
+    task = getattr(args, "task", None) or "classification"
+    if task != "classification" or getattr(args, "label_separator", None):
+        raise error(
+            "--chunk-size trains a classifier of one label per row; --task "
+            f"{task if task != 'classification' else 'multilabel'} is not "
+            "trained out of core"
+        )
+    if args.classifier not in (None, "logistic"):
+        raise error(
+            f"--chunk-size trains a linear model (SGDClassifier(loss='log_loss')); "
+            f"--classifier {args.classifier} is not trained out of core"
+        )
+    if args.method not in (None, "concat"):
+        raise error(
+            f"--chunk-size trains the concat fusion; --method {args.method} "
+            "cannot be fitted a chunk at a time"
+        )
+    if args.epochs is not None and args.epochs < 1:
+        raise error(f"--epochs must be at least 1, got {args.epochs}")
+    check_save_path(path, error=lambda msg: error(f"{option}: {msg}"))
+    missing = canonical_missing(args.missing)
+    pipe = make_out_of_core_pipeline(
+        image="image" if args.image_column else None,
+        text="text" if args.text_column else None,
+        tabular=tabular,
+        missing=missing,
+        epochs=10 if args.epochs is None else args.epochs,
+        class_weight=getattr(args, "class_weight", None),
+        random_state=args.random_state,
+    )
+    columns = [c for cols in (tabular or {}).values() for c in cols]
+    chunks = csv_chunks(
+        args.csv,
+        chunk_size=args.chunk_size,
+        image_column=args.image_column,
+        text_column=args.text_column,
+        target=args.target,
+        tabular_columns=columns,
+        missing=missing,
+    )
+    t0 = time.perf_counter()
+    est, stats = _fit(pipe, chunks, None)
+    fit_time = time.perf_counter() - t0
+    classes = [c.item() if hasattr(c, "item") else c for c in est.classes_]
+    metadata = {
+        "image_column": args.image_column,
+        "text_column": args.text_column,
+        "target": args.target,
+        "classes": classes,
+        "n_samples": stats["n_rows"],
+        "method": "concat",
+        "classifier": "sgd",
+        "missing": missing,
+        "class_weight": getattr(args, "class_weight", None),
+        "chunk_size": args.chunk_size,
+        "epochs": pipe.named_steps["classifier"].max_iter,
+    }
+    if tabular:
+        metadata["numeric_columns"] = list(tabular["numeric"])
+        metadata["categorical_columns"] = list(tabular["categorical"])
+    path = save_model(est, path, metadata=metadata)
+    print(
+        f"trained out of core on {metadata['n_samples']} rows, {len(classes)} "
+        f"classes in {fit_time:.1f} s ({args.chunk_size} rows at a time); "
+        f"saved to {path}"
+    )
+    return 0
