@@ -674,7 +674,9 @@ def build_parser():
     _add(p, "--random-state", type=int, default=0)
     _add(p, "--output", required=True, metavar="FILE")
     out_of_core = "train out of core, reading N rows at a time: the concat model "
-    out_of_core += "with hashed texts and SGDClassifier (--epochs passes, default 10)"
+    out_of_core += "with hashed texts and SGDClassifier (--epochs passes, default 10) "
+    out_of_core += "or, with --classifier attention, the attention network (20; "
+    out_of_core += "save it as .joblib)"
     _add(p, "--chunk-size", type=int, metavar="N", help=out_of_core)
     p.set_defaults(func=cmd_train)
 

@@ -1,5 +1,5 @@
-"""Out-of-core training of a linear fused model: tables larger than memory,
-read a chunk of rows at a time.
+"""Out-of-core training of a fused model (linear, or the attention
+network): tables larger than memory, read a chunk of rows at a time.
 
 :func:`make_out_of_core_pipeline` builds the model, an ordinary scikit-learn
 ``Pipeline([("fusion", ModalityFusion(method="concat")), ("classifier",
@@ -16,7 +16,11 @@ learnt from one chunk at a time; ``pipe.fit(X, y)`` fits it in memory.
    :class:`~sklearn.feature_extraction.text.HashingVectorizer`, which needs
    no vocabulary;
 2. ``epochs`` passes train the classifier with ``partial_fit`` on each
-   chunk's fused features.
+   chunk's fused features; with ``classifier="attention"``, Keras trains
+   :class:`~skmultimodal.models.MultimodalAttentionClassifier` for
+   ``epochs`` epochs from a ``keras.utils.PyDataset`` that reads the chunks
+   in order and cuts their fused features into mini-batches
+   (:meth:`~skmultimodal.models.MultimodalAttentionClassifier.fit_chunks`).
 
 :func:`csv_chunks` reads a CSV that way (what ``skmultimodal train
 --chunk-size N`` does).
@@ -37,6 +41,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
+    "ATTENTION_HASHING_FEATURES",
     "DEFAULT_HASHING_FEATURES",
     "csv_chunks",
     "fit_out_of_core",
@@ -49,6 +54,10 @@ __all__ = [
 #: coefficient per class for every column (a ``.skops`` file stores each
 #: name as its own entry).
 DEFAULT_HASHING_FEATURES = 2**16
+#: Columns of each hashed text block with ``classifier="attention"``: 2**14.
+#: The network densifies each mini-batch and projects every block with a
+#: dense layer, whose weights grow with the block's width.
+ATTENTION_HASHING_FEATURES = 2**14
 
 
 # ------------------------------------------------------------- the model ---
@@ -122,19 +131,21 @@ def make_out_of_core_pipeline(
     *,
     tabular=None,
     image_features=None,
-    n_features=DEFAULT_HASHING_FEATURES,
+    n_features=None,
     missing="raise",
-    epochs=10,
+    classifier="sgd",
+    epochs=None,
     alpha=1e-4,
     class_weight=None,
     random_state=None,
 ):
-    """Build the linear fused model that :func:`fit_out_of_core` trains.
+    """Build the fused model that :func:`fit_out_of_core` trains.
 
     The result is an ordinary, unfitted scikit-learn
     :class:`~sklearn.pipeline.Pipeline` ``[("fusion", ModalityFusion(
     method="concat")), ("classifier", SGDClassifier(loss="log_loss"))]``
-    whose feature statistics can all be learnt one chunk of rows at a time.
+    (or the attention network as classifier) whose feature statistics can
+    all be learnt one chunk of rows at a time.
     ``pipe.fit(X, y)`` fits it in memory; :func:`fit_out_of_core` fits the
     same features out of core.
 
@@ -161,22 +172,33 @@ def make_out_of_core_pipeline(
         :func:`~skmultimodal.make_multimodal_pipeline`. Out of core it must
         learn nothing in ``fit`` (HOG, pixels, colour histograms and
         pretrained backbones do not): it is fitted on the first chunk only.
-    n_features : int, default=2**16
-        Columns of each hashed text block (:data:`DEFAULT_HASHING_FEATURES`).
+    n_features : int or None, default=None
+        Columns of each hashed text block. None: 2**16
+        (:data:`DEFAULT_HASHING_FEATURES`), or 2**14
+        (:data:`ATTENTION_HASHING_FEATURES`) with ``classifier="attention"``.
     missing : {"raise", "zero", "mean", "indicator"}, default="raise"
         Missing-modality policy of :class:`~skmultimodal.fusion.ModalityFusion`.
         Except with ``"raise"``, an unreadable image is a missing image too.
-    epochs : int, default=10
-        Passes over the training rows: the classifier's ``max_iter`` (in
+    classifier : {"sgd", "attention"}, default="sgd"
+        ``"sgd"``: ``SGDClassifier(loss="log_loss")``, trained out of core
+        with ``partial_fit``. ``"attention"``:
+        :class:`~skmultimodal.models.MultimodalAttentionClassifier` with the
+        settings of ``make_multimodal_pipeline(estimator="attention")``
+        (one token per modality block), trained out of core by its
+        ``fit_chunks`` (needs TensorFlow).
+    epochs : int or None, default=None
+        Passes over the training rows. None: 10 with ``"sgd"``, 20 with
+        ``"attention"``. For ``"sgd"`` the classifier's ``max_iter`` (in
         memory, with ``tol=None``) or the number of ``partial_fit`` passes
-        over the chunks (out of core).
+        over the chunks (out of core); for ``"attention"`` its ``epochs``.
     alpha : float, default=1e-4
-        L2 penalty of the ``SGDClassifier``.
+        L2 penalty of the ``SGDClassifier`` (not used by ``"attention"``).
     class_weight : dict, "balanced" or None, default=None
         Class weights of the classifier. Out of core, ``"balanced"`` is
         computed from the class counts of the statistics pass.
     random_state : int or None, default=None
-        Seed of the classifier's shuffling within each pass or chunk.
+        Seed of the classifier's shuffling within each pass or chunk (and of
+        the attention network's weights and dropout).
 
     Returns
     -------
@@ -204,6 +226,15 @@ def make_out_of_core_pipeline(
     from skmultimodal.fusion._missing_policy import canonical_missing
     from skmultimodal.pipeline import _columns, _image_branch
 
+    if classifier not in ("sgd", "attention"):
+        raise ValueError(f"classifier must be 'sgd' or 'attention', got {classifier!r}")
+    attention = classifier == "attention"
+    if epochs is None:
+        epochs = 20 if attention else 10
+    if n_features is None:
+        n_features = DEFAULT_HASHING_FEATURES
+        if attention:
+            n_features = ATTENTION_HASHING_FEATURES
     if not isinstance(epochs, Integral) or isinstance(epochs, bool) or epochs < 1:
         raise ValueError(f"epochs must be an integer of at least 1, got {epochs!r}")
     if not isinstance(n_features, Integral) or n_features < 1:
@@ -230,6 +261,15 @@ def make_out_of_core_pipeline(
         )
         branches.append(("tabular", _tabular_branch(tabular), columns))
     fusion = ModalityFusion(branches, method="concat", missing=missing)
+    if attention:
+        from skmultimodal.models import MultimodalAttentionClassifier
+        from skmultimodal.pipeline import ATTENTION_SETTINGS
+
+        settings = {**ATTENTION_SETTINGS, "epochs": int(epochs)}
+        network = MultimodalAttentionClassifier(
+            **settings, class_weight=class_weight, random_state=random_state
+        )
+        return Pipeline([("fusion", fusion), ("classifier", network)])
     classifier = SGDClassifier(
         loss="log_loss",
         alpha=alpha,
@@ -616,10 +656,11 @@ def _check_pipeline(pipeline):
             "'concat' learns nothing from the rows (the default 'stack' fits "
             "out-of-fold experts, which needs every row of a fold at once)"
         )
-    if not hasattr(clf, "partial_fit"):
+    if not (hasattr(clf, "partial_fit") or hasattr(clf, "fit_chunks")):
         raise ValueError(
             f"the classifier {type(clf).__name__} has no partial_fit; out of "
-            "core it learns a chunk at a time (e.g. SGDClassifier(loss='log_loss'))"
+            "core it learns a chunk at a time (e.g. SGDClassifier(loss='log_loss') "
+            "or MultimodalAttentionClassifier)"
         )
 
 
@@ -660,6 +701,11 @@ def fit_out_of_core(pipeline, chunks, *, classes=None):
     ``partial_fit`` on each chunk's fused features. The chunks are read
     ``1 + epochs`` times, in the order given: rows sorted by class should be
     shuffled once beforehand (the classifier also shuffles each chunk).
+    A pipeline ending in
+    :class:`~skmultimodal.models.MultimodalAttentionClassifier`
+    (``classifier="attention"``) is trained by its ``fit_chunks`` instead:
+    ``epochs`` Keras epochs fed from a ``keras.utils.PyDataset`` over the
+    chunks' fused features, one chunk at a time, cut into mini-batches.
 
     Parameters
     ----------
@@ -687,7 +733,8 @@ def fit_out_of_core(pipeline, chunks, *, classes=None):
         A pipeline that is not one of :func:`make_out_of_core_pipeline`
         (``stack`` and other fusion methods cannot be fitted out of core),
         a chunk that is not ``(DataFrame, labels)``, a missing modality
-        under ``missing="raise"``, or a label outside ``classes``.
+        under ``missing="raise"``, a label outside ``classes``, or (the
+        attention classifier) ``early_stopping=True``.
 
     See Also
     --------
@@ -737,6 +784,9 @@ def _fit(pipeline, chunks, classes):
     if classes is None:
         classes = stats["classes"]
     _fit_fusion(fusion, stats)
+    if hasattr(clf, "fit_chunks") and not hasattr(clf, "partial_fit"):
+        _fit_network(clf, fusion, passes, classes, stats["counts"])
+        return pipeline, stats
     if clf.get_params().get("class_weight") == "balanced":
         counts, n = stats["counts"], sum(stats["counts"].values())
         clf.set_params(
@@ -754,6 +804,21 @@ def _fit(pipeline, chunks, classes):
                 _check_classes(classes, y, X, k, "training pass")
                 clf.partial_fit(fusion.transform(X), y, classes=classes)
     return pipeline, stats
+
+
+def _fit_network(clf, fusion, passes, classes, counts):
+    """Train a classifier with ``fit_chunks`` (the attention network) on the
+    fused features of the chunks, read once per epoch."""
+
+    def fused():
+        for k, X, y in _read(passes, "training pass"):
+            _check_classes(classes, y, X, k, "training pass")
+            yield fusion.transform(X), y
+
+    with warnings.catch_warnings():
+        # unreadable rows were reported by the statistics pass
+        warnings.filterwarnings("ignore", "ModalityFusion: modality")
+        clf.fit_chunks(fused, classes=classes, class_counts=counts)
 
 
 def _statistics_pass(fusion, passes, classes):
@@ -884,8 +949,9 @@ def _rms_centred_norm(total, squares, count, fill, n):
 def train_command(args, *, tabular, error):
     """``skmultimodal train --chunk-size N``: fit
     :func:`make_out_of_core_pipeline` with the command's options out of core
-    (the CSV read ``N`` rows at a time by :func:`csv_chunks`), save it with
-    the metadata ``predict`` reads and print one line. ``tabular`` is the
+    (the CSV read ``N`` rows at a time by :func:`csv_chunks`; ``--classifier
+    attention`` trains the attention network instead of the linear model),
+    save it with the metadata ``predict`` reads and print one line. ``tabular`` is the
     command's ``{"numeric": [...], "categorical": [...]}`` (or None);
     ``error`` makes the exception for a bad option."""
     import time
@@ -903,11 +969,13 @@ def train_command(args, *, tabular, error):
             f"{task if task != 'classification' else 'multilabel'} is not "
             "trained out of core"
         )
-    if args.classifier not in (None, "logistic"):
+    if args.classifier not in (None, "logistic", "attention"):
         raise error(
-            f"--chunk-size trains a linear model (SGDClassifier(loss='log_loss')); "
-            f"--classifier {args.classifier} is not trained out of core"
+            "--chunk-size trains a linear model (SGDClassifier(loss='log_loss')) "
+            f"or --classifier attention; --classifier {args.classifier} is not "
+            "trained out of core"
         )
+    attention = args.classifier == "attention"
     if args.method not in (None, "concat"):
         raise error(
             f"--chunk-size trains the concat fusion; --method {args.method} "
@@ -915,14 +983,19 @@ def train_command(args, *, tabular, error):
         )
     if args.epochs is not None and args.epochs < 1:
         raise error(f"--epochs must be at least 1, got {args.epochs}")
-    check_save_path(path, error=lambda msg: error(f"{option}: {msg}"))
+    check_save_path(
+        path,
+        keras="--classifier attention" if attention else None,
+        error=lambda msg: error(f"{option}: {msg}"),
+    )
     missing = canonical_missing(args.missing)
     pipe = make_out_of_core_pipeline(
         image="image" if args.image_column else None,
         text="text" if args.text_column else None,
         tabular=tabular,
         missing=missing,
-        epochs=10 if args.epochs is None else args.epochs,
+        classifier="attention" if attention else "sgd",
+        epochs=args.epochs,
         class_weight=getattr(args, "class_weight", None),
         random_state=args.random_state,
     )
@@ -947,11 +1020,13 @@ def train_command(args, *, tabular, error):
         "classes": classes,
         "n_samples": stats["n_rows"],
         "method": "concat",
-        "classifier": "sgd",
+        "classifier": "attention" if attention else "sgd",
         "missing": missing,
         "class_weight": getattr(args, "class_weight", None),
         "chunk_size": args.chunk_size,
-        "epochs": pipe.named_steps["classifier"].max_iter,
+        "epochs": pipe.named_steps["classifier"].get_params()[
+            "epochs" if attention else "max_iter"
+        ],
     }
     if tabular:
         metadata["numeric_columns"] = list(tabular["numeric"])

@@ -279,3 +279,180 @@ def test_balanced_class_weights_come_from_the_statistics_pass():
     expected = compute_class_weight("balanced", classes=np.unique(y), y=y)
     assert list(weights) == np.unique(y).tolist()
     np.testing.assert_allclose(list(weights.values()), expected)
+
+
+# ------------------------------------------------- the attention network ---
+TINY_NETWORK = {"width": 16, "n_heads": 2, "batch_size": 16}
+
+
+def _attention_pipe(epochs, **kwargs):
+    pipe = make_out_of_core_pipeline(
+        classifier="attention", epochs=epochs, random_state=0, **SMALL, **kwargs
+    )
+    return pipe.set_params(**{f"classifier__{k}": v for k, v in TINY_NETWORK.items()})
+
+
+@pytest.mark.slow  # TensorFlow: two fits of a small network
+def test_attention_out_of_core_learns_like_in_memory():
+    from sklearn.base import clone
+
+    X, y = make_multimodal_classification(n_samples=240, random_state=0)
+    y = np.asarray(y)
+    X_new, y_new = make_multimodal_classification(n_samples=150, random_state=1)
+    pipe = _attention_pipe(epochs=8)
+    ooc = fit_out_of_core(pipe, _chunks(X, y, 50))
+    memory = clone(pipe).fit(X, y)
+    acc_ooc = np.mean(ooc.predict(X_new) == np.asarray(y_new))
+    acc_memory = np.mean(memory.predict(X_new) == np.asarray(y_new))
+    # 3 balanced classes: chance is 1/3
+    assert acc_ooc > 0.7
+    # the same features, network and number of optimizer steps; only the
+    # row order differs (shuffled within chunks of 50 instead of across all
+    # 240 rows), so on 150 new rows the two agree to within 10 points
+    assert abs(acc_ooc - acc_memory) <= 0.1
+    clf = ooc.named_steps["classifier"]
+    assert clf.n_iter_ == 8
+    assert clf.block_layout_ == memory.named_steps["classifier"].block_layout_
+    assert clf.n_features_in_ == memory.named_steps["classifier"].n_features_in_
+    assert list(ooc.classes_) == sorted(set(y.tolist()))
+    np.testing.assert_allclose(ooc.predict_proba(X_new).sum(axis=1), 1.0, atol=1e-6)
+    Z = ooc.named_steps["fusion"].transform(X_new)
+    weights = clf.attention_weights(Z)
+    assert list(weights.columns) == ["image", "text"]
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0, atol=1e-5)
+
+
+@pytest.mark.slow  # TensorFlow
+def test_attention_statistics_do_not_depend_on_the_chunk_size():
+    X, y = _table(n=60)
+    pipe = _attention_pipe(epochs=1, tabular=TABULAR, missing="mean")
+    small, whole = (fit_out_of_core(pipe, _chunks(X, y, s)) for s in (7, 60))
+    a, b = _image_scaler(small), _image_scaler(whole)
+    np.testing.assert_allclose(a.mean_, b.mean_, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(a.var_, b.var_, rtol=1e-8, atol=1e-12)
+    f_a, f_b = small.named_steps["fusion"], whole.named_steps["fusion"]
+    np.testing.assert_allclose(f_a.method_.scales_, f_b.method_.scales_, rtol=1e-8)
+    Z_a, Z_b = sparse.csr_matrix(f_a.transform(X)), sparse.csr_matrix(f_b.transform(X))
+    assert abs(Z_a - Z_b).max() < 1e-6
+    c_a, c_b = small.named_steps["classifier"], whole.named_steps["classifier"]
+    assert c_a.block_layout_ == c_b.block_layout_
+    # one optimizer step per 16 rows, whatever the chunks: 60 rows -> 4
+    assert c_a.model_.optimizer.iterations.numpy() == 4
+    assert c_b.model_.optimizer.iterations.numpy() == 4
+
+
+@pytest.mark.slow  # TensorFlow
+def test_attention_round_trip_through_save_model_and_load_model(tmp_path):
+    X, y = _table(n=60)
+    model = fit_out_of_core(
+        _attention_pipe(epochs=2, missing="mean"), _chunks(X, y, 25)
+    )
+    with pytest.raises(ValueError, match="holds a Keras model: save it as .joblib"):
+        save_model(model, tmp_path / "model.skops")
+    path = save_model(model, tmp_path / "model.joblib", metadata={"x": 1})
+    loaded = load_model(path, trusted=True).estimator  # written just above
+    np.testing.assert_allclose(loaded.predict_proba(X), model.predict_proba(X))
+    Z = model.named_steps["fusion"].transform(X)
+    np.testing.assert_allclose(
+        loaded.named_steps["classifier"].attention_weights(Z),
+        model.named_steps["classifier"].attention_weights(Z),
+    )
+
+
+@pytest.mark.slow  # TensorFlow
+def test_fit_chunks_sets_up_the_fitted_state_of_fit():
+    from skmultimodal.models import MultimodalAttentionClassifier
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(90, 6))
+    y = np.where(X[:, 0] + X[:, 3] > 0, "yes", "no")
+    clf = MultimodalAttentionClassifier(
+        modalities=[("a", 3), ("b", 3)], epochs=2, random_state=0, **TINY_NETWORK
+    )
+    ref = clf.fit(X, y)
+    ref_state = set(vars(ref))
+
+    def chunks():
+        return (
+            (sparse.csr_matrix(X[i : i + 40]), y[i : i + 40]) for i in range(0, 90, 40)
+        )
+
+    streamed = clf.__class__(**clf.get_params()).fit_chunks(chunks)
+    assert set(vars(streamed)) == ref_state
+    assert list(streamed.classes_) == ["no", "yes"]
+    assert streamed.n_iter_ == 2
+    assert streamed.model_.optimizer.iterations.numpy() == 2 * 6  # 90 rows / 16
+    assert set(streamed.predict(X)) <= {"no", "yes"}
+
+
+@pytest.mark.slow  # TensorFlow
+def test_fit_chunks_refuses_bad_chunks_clearly():
+    from skmultimodal.models import MultimodalAttentionClassifier
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 4))
+    y = (X[:, 0] > 0).astype(int)
+    clf = MultimodalAttentionClassifier(epochs=1, random_state=0, **TINY_NETWORK)
+    with pytest.raises(TypeError, match="function returning a fresh iterable"):
+        clf.fit_chunks([(X, y)])
+    with pytest.raises(ValueError, match="set early_stopping=False"):
+        clf.set_params(early_stopping=True).fit_chunks(lambda: [(X, y)])
+    clf.set_params(early_stopping=False)
+    with pytest.raises(ValueError, match=r"chunk 0 has y of shape \(40, 2\)"):
+        clf.fit_chunks(lambda: [(X, np.column_stack([y, y]))])
+    with pytest.raises(ValueError, match="chunk 1 has .* X for 3 labels"):
+        clf.fit_chunks(lambda: [(X, y), (X, y[:3])])
+    passes = []
+
+    def growing():  # the source gains rows after the first pass
+        passes.append(1)
+        return [(X, y)] * (1 + (len(passes) > 2))
+
+    with pytest.raises(ValueError, match="more than the 40 rows of the first pass"):
+        clf.fit_chunks(growing)
+    with pytest.raises(ValueError, match=r"chunk 0 has label\(s\) \[2\]"):
+        clf.fit_chunks(lambda: [(X, np.where(y == 1, 2, y))], classes=[0, 1])
+
+
+@pytest.mark.slow  # TensorFlow, the command line in this process
+def test_train_chunk_size_attention_writes_a_model_that_predict_reads(tmp_path):
+    csv = write_dataset(tmp_path)
+    args = ["train", "--csv", csv, *CSV_ARGS, "--classifier", "attention"]
+    r = run_main(*args, "--output", tmp_path / "m.skops", "--chunk-size", "5")
+    assert r.returncode == 2
+    assert "save it as m.joblib" in r.stderr
+    model = tmp_path / "model.joblib"
+    r = run_main(*args, "--output", model, "--chunk-size", "5", "--epochs", "15")
+    assert r.returncode == 0, r.stderr
+    assert "out of core on 24 rows, 3 classes" in r.stdout
+    saved = load_model(model, trusted=True)  # written just above
+    assert saved.metadata["chunk_size"] == 5
+    assert saved.metadata["classifier"] == "attention"
+    assert saved.metadata["epochs"] == 15
+    assert type(saved.estimator[-1]).__name__ == "MultimodalAttentionClassifier"
+    out = tmp_path / "pred.csv"
+    args = ["--csv", csv, "--output", out, "--chunk-size", 7, "--trust"]
+    r = run_main("predict", "--model", model, *args)
+    assert r.returncode == 0, r.stderr
+    pred = pd.read_csv(out)
+    truth = pd.read_csv(csv)["label"]
+    assert len(pred) == len(truth)
+    assert np.mean(pred["prediction"] == truth) > 0.6
+
+
+def test_make_out_of_core_pipeline_refuses_an_unknown_classifier():
+    with pytest.raises(ValueError, match="classifier must be 'sgd' or 'attention'"):
+        make_out_of_core_pipeline(classifier="logistic")
+
+
+@pytest.mark.slow  # imports TensorFlow
+def test_the_attention_pipeline_defaults():
+    pipe = make_out_of_core_pipeline(classifier="attention", random_state=3)
+    clf = pipe.named_steps["classifier"]
+    assert type(clf).__name__ == "MultimodalAttentionClassifier"
+    assert (clf.epochs, clf.random_state) == (20, 3)
+    text = pipe.named_steps["fusion"].transformers[1][1]
+    words = text.named_steps["features"].transformer_list[0][1].method
+    assert words.n_features == 2**14
+    sgd = make_out_of_core_pipeline().named_steps["classifier"]
+    assert sgd.max_iter == 10

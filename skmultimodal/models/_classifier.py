@@ -178,6 +178,142 @@ class _MultiLabelEncoder(TransformerMixin, BaseEstimator):
         }
 
 
+def _check_chunks(chunks, name):
+    """Yield the ``(X, y)`` pairs of one pass, ``y`` a 1-D array of as many
+    rows as ``X``."""
+    for k, item in enumerate(chunks):
+        if not (isinstance(item, tuple | list) and len(item) == 2):
+            raise ValueError(
+                f"{name}.fit_chunks: chunk {k} is not an (X, y) pair, got "
+                f"{type(item).__name__}"
+            )
+        X, y = item
+        y = np.asarray(y)
+        if y.ndim != 1:
+            raise ValueError(
+                f"{name}.fit_chunks: chunk {k} has y of shape {y.shape}; chunks "
+                "take 1-D class labels (fit a multi-label y in memory with fit)"
+            )
+        if getattr(X, "shape", (None,))[0] != len(y):
+            raise ValueError(
+                f"{name}.fit_chunks: chunk {k} has {getattr(X, 'shape', '?')} X "
+                f"for {len(y)} labels; X and y need as many rows"
+            )
+        if len(y):
+            yield X, y
+
+
+class _ChunkDataset(keras.utils.PyDataset):
+    """The batches of one epoch read from the chunks in order: batch ``i``
+    holds rows ``i * batch_size`` onwards of the stream of chunks (rows
+    shuffled within each chunk), densified and encoded as in ``fit``.
+    Keras reads the batches in order; asking for an earlier one restarts
+    the stream. An error is kept in ``error`` (Keras' data pipeline wraps
+    it in its own)."""
+
+    def __init__(self, clf, chunks, n_rows, class_weight, seed):
+        super().__init__()
+        self.clf, self.chunks, self.n_rows = clf, chunks, n_rows
+        self.class_weight, self.seed = class_weight, seed
+        self.batch_size = min(clf.batch_size, n_rows)
+        self.error = None
+        self._next = None  # the index of the next batch of the stream
+        self._passes = 0
+
+    def __len__(self):
+        return int(np.ceil(self.n_rows / self.batch_size))
+
+    def _restart(self):
+        self._passes += 1
+        self._stream = enumerate(_check_chunks(self.chunks(), type(self.clf).__name__))
+        self._parts, self._rows, self._next = [], 0, 0
+
+    def _read_chunk(self):
+        clf = self.clf
+        k, (X, y) = next(self._stream)
+        classes = clf.classes_
+        known = np.isin(y, classes)
+        if not known.all():
+            new = list(dict.fromkeys(y[~known].tolist()))
+            raise ValueError(
+                f"{type(clf).__name__}.fit_chunks: chunk {k} has label(s) "
+                f"{new[:10]} at row(s) {np.flatnonzero(~known)[:10].tolist()}, "
+                f"not among the classes {classes.tolist()}"
+            )
+        # the feature checks of predict, a sparse chunk kept sparse
+        X = validate_data(clf, X, reset=False, dtype=np.float32, accept_sparse="csr")
+        for b in clf.block_layout_:
+            ids = _dense(X[:, b.slice]) if b.kind == "sequence" else None
+            if ids is not None and ids.max(initial=0) >= b.vocabulary_size:
+                raise ValueError(
+                    f"chunk {k} has token ids of block {b.name!r} beyond the "
+                    f"vocabulary of {b.vocabulary_size} set by the first "
+                    "chunk; give the block its vocabulary_size"
+                )
+        order = np.random.RandomState([self.seed, self._passes, k]).permutation(len(y))
+        w = None
+        if self.class_weight is not None:
+            w = np.asarray([self.class_weight[c] for c in y[order].tolist()])
+            w = w.astype(np.float32)
+        target = clf.target_encoder_.transform(y[order])
+        self._parts.append((X[order], target, w))
+        self._rows += len(y)
+
+    def _take(self):
+        """The next ``batch_size`` rows of the stream (fewer at its end)."""
+        while self._rows < self.batch_size:
+            try:
+                self._read_chunk()
+            except StopIteration:
+                break
+        n = min(self.batch_size, self._rows)
+        out, parts = [], []
+        for X, t, w in self._parts:
+            m = min(n - sum(len(p[1]) for p in out), len(t))
+            if m > 0:
+                out.append((X[:m], t[:m], None if w is None else w[:m]))
+            if m < len(t):
+                parts.append((X[m:], t[m:], None if w is None else w[m:]))
+        self._parts, self._rows = parts, self._rows - n
+        if n == 0:
+            raise ValueError(
+                f"{type(self.clf).__name__}.fit_chunks: the chunks gave fewer "
+                f"than the {self.n_rows} rows of the first pass"
+            )
+        X = np.concatenate([_dense(p[0]) for p in out]).astype(np.float32, copy=False)
+        X = self.clf.feature_encoder_.transform(X)
+        t = np.concatenate([p[1] for p in out])
+        if self.class_weight is None:
+            return X, t
+        return X, t, np.concatenate([p[2] for p in out])
+
+    def __getitem__(self, index):
+        try:
+            if self._next is None or index < self._next:
+                self._restart()
+            while self._next < index:  # skipped batches
+                self._take()
+                self._next += 1
+            batch = self._take()
+            self._next += 1
+            if self._next == len(self):
+                self._check_end()
+            return batch
+        except Exception as exc:
+            self.error = exc
+            raise
+
+    def _check_end(self):
+        extra = self._rows
+        for _, (X, _y) in self._stream:
+            extra += X.shape[0]
+        if extra:
+            raise ValueError(
+                f"{type(self.clf).__name__}.fit_chunks: the chunks gave more "
+                f"than the {self.n_rows} rows of the first pass"
+            )
+
+
 class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
     """Cross-modal attention network (Keras) as a scikit-learn classifier.
 
@@ -502,6 +638,167 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
                 initial_epoch=0,
             )
         return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_chunks(self, chunks, *, classes=None, class_counts=None):
+        """Fit the network from chunks of rows, never holding more than one.
+
+        Keras is fed by a :class:`keras.utils.PyDataset` that reads the
+        chunks in order, one at a time, and cuts them into mini-batches of
+        ``batch_size`` rows (a batch may span two chunks, so there are as
+        many optimizer steps per epoch as in :meth:`fit`); the rows of each
+        chunk are shuffled within the chunk. A sparse chunk stays sparse,
+        only each mini-batch is densified. The network, its block layout,
+        classes and target encoding are set up by the same code as in
+        :meth:`fit`, so the fitted classifier is used, explained and saved
+        like any other.
+
+        Parameters
+        ----------
+        chunks : callable
+            A function returning a fresh iterable of ``(X, y)`` pairs at each
+            call (the chunks are read once per epoch): ``X`` of shape
+            ``(n_rows, n_features)`` (array or sparse matrix, e.g. a fitted
+            ``ModalityFusion``'s output, whose block layout is read as in
+            :meth:`fit`), ``y`` its 1-D class labels.
+        classes : array-like or None, default=None
+            Every class label. None: the labels of ``class_counts``, else
+            those found by a first pass over the chunks.
+        class_counts : dict or None, default=None
+            Rows of each label over one pass (e.g. from a statistics pass
+            that already read the chunks); it gives the number of rows and
+            the ``"balanced"`` class weights. None: one extra pass over the
+            chunks counts them.
+
+        Returns
+        -------
+        self : MultimodalAttentionClassifier
+
+        Raises
+        ------
+        ValueError
+            ``early_stopping=True`` (no rows are held out of a stream), a
+            chunk that is not an ``(X, y)`` pair of as many rows, a 2-D
+            ``y`` (multi-label targets are fitted in memory), a label outside
+            ``classes``, or chunks that give another number of rows in a
+            later pass.
+
+        See Also
+        --------
+        skmultimodal.streaming.fit_out_of_core : fit a fused pipeline ending
+            in this classifier from chunks of raw rows (images, texts).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skmultimodal.models import MultimodalAttentionClassifier
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.normal(size=(90, 4))
+        >>> y = (X[:, 0] > 0).astype(int)
+        >>> def chunks():  # e.g. a file read 30 rows at a time
+        ...     return ((X[i : i + 30], y[i : i + 30]) for i in range(0, 90, 30))
+        >>> clf = MultimodalAttentionClassifier(
+        ...     width=8, n_heads=2, epochs=2, random_state=0).fit_chunks(chunks)
+        >>> clf.predict_proba(X[:2]).shape
+        (2, 2)
+        """
+        name = type(self).__name__
+        if not callable(chunks):
+            raise TypeError(
+                f"{name}.fit_chunks reads the chunks once per epoch: pass a "
+                "function returning a fresh iterable of (X, y) pairs, got "
+                f"{type(chunks).__name__}"
+            )
+        if self.early_stopping:
+            raise ValueError(
+                f"{name}.fit_chunks cannot hold out validation rows from a "
+                "stream: set early_stopping=False"
+            )
+        if class_counts is None:
+            class_counts = {}
+            for _, y in _check_chunks(chunks(), name):
+                labels, n = np.unique(y, return_counts=True)
+                for label, c in zip(labels.tolist(), n.tolist()):
+                    class_counts[label] = class_counts.get(label, 0) + c
+        n_rows = int(sum(class_counts.values()))
+        if n_rows < 1:
+            raise ValueError(f"{name}.fit_chunks: the chunks hold no rows")
+        classes = np.asarray(sorted(class_counts) if classes is None else classes)
+        classes = np.unique(classes)
+        if classes.size < 2:
+            raise ValueError(
+                f"{name} needs samples of at least 2 classes in y; got "
+                f"{classes.size} class"
+            )
+        check_classification_targets(classes)
+        rs = self.random_state
+        if rs is None or isinstance(rs, Integral):
+            self._seed = None if rs is None else int(rs)
+        else:
+            self._seed = int(check_random_state(rs).randint(np.iinfo(np.int32).max))
+        self.__dict__.pop("_explainer", None)
+        with _seeded(self._seed), _quiet_keras():
+            stream = _check_chunks(chunks(), name)
+            first = next(stream, None)
+            stream.close()
+            if first is None:
+                raise ValueError(f"{name}.fit_chunks: the chunks hold no rows")
+            self._initialize_stream(first[0], classes)
+            del first, stream
+            weights = None
+            if self.class_weight is not None:
+                present = [c for c in classes.tolist() if class_counts.get(c, 0)]
+                if self.class_weight == "balanced":
+                    weights = {
+                        c: n_rows / (len(present) * class_counts[c]) for c in present
+                    }
+                else:
+                    weights = {c: self.class_weight.get(c, 1.0) for c in present}
+            seed = self._seed
+            if seed is None:
+                seed = int(check_random_state(None).randint(np.iinfo(np.int32).max))
+            dataset = _ChunkDataset(self, chunks, n_rows, weights, seed)
+            eager = self.run_eagerly
+            if eager == "auto":
+                eager = self.epochs * len(dataset) <= _EAGER_MAX_STEPS
+            self.model_.run_eagerly = bool(eager)
+            try:
+                hist = self.model_.fit(
+                    dataset,
+                    epochs=self.epochs,
+                    verbose=self.verbose,
+                    shuffle=False,  # the batches must come in order
+                )
+            except Exception:
+                if dataset.error is not None:  # raised in the data pipeline
+                    raise dataset.error.with_traceback(None) from None
+                raise
+        self.history_ = {
+            k: [float(v) for v in vals] for k, vals in hist.history.items()
+        }
+        self.n_iter_ = len(self.history_.get("loss", []))
+        return self
+
+    def _initialize_stream(self, X, classes):
+        """SciKeras' ``_initialize`` for a fit from chunks: the feature
+        checks and block layout from the first chunk ``X``, the target
+        encoder from the class list, then the network built and compiled as
+        in :meth:`fit`."""
+        hint = get_block_layout(X) if self.modalities == "auto" else None
+        self._multilabel = False
+        self._random_state = self._seed
+        X = _dense(
+            validate_data(self, X, reset=True, dtype=np.float32, accept_sparse="csr")
+        )
+        self.block_layout_ = self._fit_layout(hint, X)
+        self.target_encoder_ = self.target_encoder.fit(classes)
+        vars(self).update(**self.target_encoder_.get_metadata())
+        self.feature_encoder_ = self.feature_encoder.fit(X)
+        vars(self).update(**getattr(self.feature_encoder, "get_metadata", dict)())
+        self.model_ = self._build_keras_model()
+        self._initialize_callbacks()
+        self._ensure_compiled_model()
+        self._check_model_compatibility(self.target_encoder_.transform(classes))
 
     @property
     def target_encoder(self):
