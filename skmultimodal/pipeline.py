@@ -513,15 +513,11 @@ def _tabular_columns(tabular):
     return list(tabular)
 
 
-def _tabular_branch(tabular):
-    """The ``tabular`` branch: numeric columns median-imputed and
-    standardised, categorical ones imputed with their most frequent value and
-    one-hot encoded (categories unseen in training ignored). A list splits
-    its columns by dtype at fit time (numbers are numeric); a dict
-    ``{"numeric": [...], "categorical": [...]}`` says which is which."""
-    from sklearn.compose import ColumnTransformer, make_column_selector
-    from sklearn.impute import SimpleImputer
-    from sklearn.preprocessing import OneHotEncoder
+def _tabular_selectors(tabular):
+    """``(numeric, categorical)`` columns of ``tabular=``: a dict
+    ``{"numeric": [...], "categorical": [...]}`` says which is which; a list
+    is split by dtype at fit time (numbers are numeric), by selectors."""
+    from sklearn.compose import make_column_selector
 
     if isinstance(tabular, dict):
         unknown = set(tabular) - {"numeric", "categorical"}
@@ -540,6 +536,20 @@ def _tabular_branch(tabular):
             )
         numeric = make_column_selector(dtype_include="number")
         categorical = make_column_selector(dtype_exclude="number")
+    return numeric, categorical
+
+
+def _tabular_branch(tabular):
+    """The ``tabular`` branch: numeric columns median-imputed and
+    standardised, categorical ones imputed with their most frequent value and
+    one-hot encoded (categories unseen in training ignored). A list splits
+    its columns by dtype at fit time (numbers are numeric); a dict
+    ``{"numeric": [...], "categorical": [...]}`` says which is which."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.preprocessing import OneHotEncoder
+
+    numeric, categorical = _tabular_selectors(tabular)
     numbers = Pipeline(
         [("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]
     )

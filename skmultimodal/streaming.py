@@ -84,29 +84,15 @@ def _tabular_branch(tabular):
     empty cells then set to 0, the mean; categorical ones one-hot encoded,
     an empty cell being a category of its own (categories unseen in
     training ignored)."""
-    from sklearn.compose import ColumnTransformer, make_column_selector
+    from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-    if isinstance(tabular, dict):
-        unknown = set(tabular) - {"numeric", "categorical"}
-        if unknown:
-            raise ValueError(
-                "tabular= as a dict takes the keys 'numeric' and 'categorical'; "
-                f"got {sorted(unknown)}"
-            )
-        numeric = list(tabular.get("numeric", []))
-        categorical = list(tabular.get("categorical", []))
-    elif isinstance(tabular, str) or not all(isinstance(c, str) for c in tabular):
-        raise ValueError(
-            "tabular= must be a list of column names or a dict "
-            f"{{'numeric': [...], 'categorical': [...]}}; got {tabular!r}"
-        )
-    else:
-        # a list is split by dtype: in fit, or on the first chunk out of core
-        numeric = make_column_selector(dtype_include="number")
-        categorical = make_column_selector(dtype_exclude="number")
+    from skmultimodal.pipeline import _tabular_selectors
+
+    # a list is split by dtype: in fit, or on the first chunk out of core
+    numeric, categorical = _tabular_selectors(tabular)
     numbers = Pipeline(
         [
             ("scale", StandardScaler()),
