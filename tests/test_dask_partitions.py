@@ -19,7 +19,6 @@ distributed = pytest.importorskip(
 )
 pytest.importorskip("pyarrow", reason="the parts are written as Parquet (pyarrow)")
 
-import dask  # noqa: E402
 import dask.dataframe as dd  # noqa: E402
 
 from skmultimodal import cli  # noqa: E402
@@ -34,6 +33,7 @@ from skmultimodal.model_selection._models import (  # noqa: E402
     prediction_table,
 )
 from skmultimodal.persistence import load_model, save_model  # noqa: E402
+from tests._dask import loopback_client  # noqa: E402
 from tests._docs_runner import assert_code_blocks_print_what_they_claim  # noqa: E402
 from tests.cli.conftest import CSV_ARGS, write_dataset  # noqa: E402
 
@@ -48,23 +48,7 @@ CLASSES = ["circle", "square", "stripe"]
 def client():
     # Worker processes import this module (for _die) from the repository;
     # a task whose worker dies fails at once (no retry on another worker).
-    old = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in [str(ROOT), old] if p)
-    try:
-        with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-            cluster = distributed.LocalCluster(
-                n_workers=2,
-                processes=True,
-                threads_per_worker=1,
-                host="127.0.0.1",
-                dashboard_address=None,
-            )
-    finally:
-        if old is None:
-            del os.environ["PYTHONPATH"]
-        else:
-            os.environ["PYTHONPATH"] = old
-    with cluster, distributed.Client(cluster) as c:
+    with loopback_client(**{"distributed.scheduler.allowed-failures": 0}) as c:
         yield c
 
 

@@ -22,6 +22,7 @@ from skmultimodal.fusion.methods import MeanFusion  # noqa: E402
 from skmultimodal.image import HOGFeatures  # noqa: E402
 from skmultimodal.text import TextFeatures  # noqa: E402
 from skmultimodal.utils import parallel_map  # noqa: E402
+from tests._dask import loopback_client  # noqa: E402
 
 # starts a Dask LocalCluster (worker processes)
 pytestmark = pytest.mark.slow
@@ -37,22 +38,7 @@ def _pid(i, item):
 def client():
     # Worker processes must import this test module (for _pid): put the
     # repository root on their path through the environment they inherit.
-    old = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in [str(ROOT), old] if p)
-    try:
-        cluster = distributed.LocalCluster(
-            n_workers=2,
-            processes=True,
-            threads_per_worker=1,
-            host="127.0.0.1",
-            dashboard_address=None,
-        )
-    finally:
-        if old is None:
-            del os.environ["PYTHONPATH"]
-        else:
-            os.environ["PYTHONPATH"] = old
-    with cluster, distributed.Client(cluster) as c:
+    with loopback_client() as c:
         yield c
 
 
