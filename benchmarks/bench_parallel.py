@@ -152,8 +152,13 @@ def run(ctx: Context) -> Section:
         "Parallel featurization",
         intro=(
             "The work goes through scikit-learn's `Parallel` (joblib, loky "
-            "worker processes by default) in contiguous chunks, a few per "
-            "worker; each chunk's feature rows come back as one array. The "
+            "worker processes by default) in contiguous chunks of equal size, "
+            "four per worker, each dispatched as one task (`batch_size=1`: "
+            "joblib's automatic batching, having timed a few short chunks, "
+            "would merge the rest by twos and fours into long last tasks, an "
+            "idle tail for the other worker); each chunk's feature rows come "
+            "back as one float32 array, written into one output buffer that "
+            "each worker reuses. The "
             f"untimed warm-up call starts the workers. Usable cores: {cores}. "
             f"Measured {measured}; 1-minute load average before/after the "
             f"timings: {load_before:.1f} / {load_after:.1f}."

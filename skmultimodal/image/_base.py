@@ -12,42 +12,53 @@ from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_row
 
-from ._io import ItemFunction, image_column, run_items
+from ._io import (
+    BLANK,
+    _ItemError,
+    _unreadable,
+    _WrongLength,
+    chunk_output,
+    image_column,
+    read_item,
+    run_chunks,
+)
 from ._transformers import _EXTRACTOR_PARAMS
 
 __all__ = ["ImageExtractor"]
 
 
-class _ExtractItem(ItemFunction):
-    """Per-item callable shipped to the joblib workers: read the item, then
-    call the extractor's ``_extract``. It pickles as ``on_error`` plus the
-    bound method, i.e. the estimator itself."""
+class _ExtractChunk:
+    """Per-chunk callable shipped to the joblib workers: read each item of a
+    contiguous chunk and write the extractor's ``_extract`` row into one
+    float32 array, the chunk's single result. It pickles as the error policy
+    plus the bound method, i.e. the estimator itself."""
 
-    def __init__(self, on_error, extract):
-        super().__init__(on_error)
-        self.process = extract
+    def __init__(self, on_error, extract, n_features):
+        self.on_error = on_error
+        self.extract = extract
+        self.n_features = n_features
 
-
-def _stack(rows, n_features, labels, owner):
-    """Rows -> float32 matrix, freeing each row as it is copied; a None row
-    (an unreadable item under ``on_error="missing"``) becomes a row of NaN."""
-    out = np.empty((len(rows), n_features), dtype=np.float32)
-    expected = (n_features,)
-    for k in range(len(rows)):
-        row = rows[k]
-        if row is None:
-            out[k] = np.nan
-            continue
-        if getattr(row, "shape", None) != expected and np.shape(row) != expected:
-            raise ValueError(
-                f"{owner}._extract returned an array of shape {np.shape(row)} "
-                f"for the image at {describe_row(labels, k)}; expected "
-                f"shape {expected} (the number of features _check_params "
-                "returned)."
-            )
-        out[k] = row
-        rows[k] = None
-    return out
+    def __call__(self, first, items, out=None, caller_pid=None):
+        if out is None:
+            out = chunk_output((len(items), self.n_features), caller_pid)
+        expected = (self.n_features,)
+        failed = []
+        for k, item in enumerate(items):
+            try:
+                img = read_item(item)
+            except _ItemError as exc:
+                failed.append(
+                    (first + k, _unreadable(self.on_error, first + k, item, exc))
+                )
+                if self.on_error == "missing":
+                    out[k] = np.nan
+                    continue
+                img = BLANK.copy()
+            row = self.extract(img)
+            if getattr(row, "shape", None) != expected and np.shape(row) != expected:
+                raise _WrongLength(first + k, None, np.shape(row))
+            out[k] = row
+        return out, failed
 
 
 class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
@@ -105,7 +116,9 @@ class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
     :meth:`transform` reads each item (path, encoded bytes or array) and
     calls ``_extract`` on it inside the joblib workers, one image at a
     time, so a column of paths is never decoded all at once: only the
-    output matrix grows with the number of images. With ``n_jobs`` other
+    output matrix grows with the number of images. The items go to the
+    workers in a few contiguous chunks per worker, and each chunk's rows
+    come back as one float32 array. With ``n_jobs`` other
     than 1 the bound method ``self._extract`` is pickled, with the
     estimator, to the workers: keep the estimator's attributes picklable.
     Objects that cannot be pickled or are costly to build (an OpenCV
@@ -225,15 +238,24 @@ class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
         check_is_fitted(self)
         items, labels = image_column(X)
         name = type(self).__name__
-        rows = run_items(
-            _ExtractItem(self.on_error, self._extract),
-            items,
-            labels,
-            n_jobs=self.n_jobs,
-            verbose=self.verbose,
-            desc=name,
-        )
-        return _stack(rows, self.n_features_out_, labels, name)
+        try:
+            return run_chunks(
+                _ExtractChunk(self.on_error, self._extract, self.n_features_out_),
+                items,
+                labels,
+                width=self.n_features_out_,
+                n_jobs=self.n_jobs,
+                verbose=self.verbose,
+                desc=name,
+                on_error=self.on_error,
+            )
+        except _WrongLength as exc:
+            raise ValueError(
+                f"{name}._extract returned an array of shape {exc.shape} for the "
+                f"image at {describe_row(labels, exc.index)}; expected shape "
+                f"({self.n_features_out_},) (the number of features "
+                "_check_params returned)."
+            ) from None
 
     def get_feature_names_out(self, input_features=None):
         """Output feature names ``<prefix>0``, ``<prefix>1``, ...

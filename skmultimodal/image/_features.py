@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import numbers
+from fractions import Fraction
 
 import cv2
 import numpy as np
@@ -21,6 +22,7 @@ from sklearn.utils.validation import _deprecate_positional_args, check_is_fitted
 
 from ._base import ImageExtractor
 from ._io import (
+    _GRAY_MATRIX,
     INTERPOLATIONS,
     _check_size,
     resize,
@@ -38,6 +40,76 @@ def _prepare(est, img):
     if est.color == "gray":
         return resize(to_gray(img), est.size, interpolation)
     return to_rgb(resize(img, est.size, interpolation))
+
+
+# ------------------------------------------------------- batches of images
+# The ``_extract_batch`` hooks of the built-in extractors describe a stack
+# ``(n, H, W[, 3])`` of canonical images of one shape and dtype at once, with
+# the very values ``_extract`` gives each image: every step is either per
+# pixel (colour conversions, dtype changes), done on the images stacked into
+# one tall image, or per image. ImageFeatureUnion uses them.
+def _prepare_stack(est, stack):
+    """:func:`_prepare` of each image of a stack, as a stack."""
+    interpolation = INTERPOLATIONS[est.interpolation]
+    if est.color == "gray":
+        return _resize_stack(_gray_stack(stack), est.size, interpolation)
+    return _rgb_stack(_resize_stack(stack, est.size, interpolation))
+
+
+def _gray_stack(stack):
+    if stack.ndim == 3:
+        return stack
+    n, height, width, _ = stack.shape
+    flat = stack.reshape(n * height, width, 3)
+    return cv2.transform(flat, _GRAY_MATRIX).reshape(n, height, width)
+
+
+def _rgb_stack(stack):
+    if stack.ndim == 4:
+        return stack
+    return np.repeat(stack[..., np.newaxis], 3, axis=3)
+
+
+def _uint8_stack(stack):
+    if stack.dtype == np.uint8:
+        return stack
+    return (stack * 255.0 + 0.5).astype(np.uint8)
+
+
+@functools.lru_cache(maxsize=256)
+def _stacks_exactly(source, target):
+    """Whether an area resize of images stacked vertically (``n * source``
+    rows to ``n * target``) gives each image's own resize, bit for bit.
+
+    It does when shrinking by a factor OpenCV computes exactly (``source /
+    target`` a dyadic fraction, e.g. 72 -> 64 or 16): each output row then
+    averages rows of its own image only, with the same weights, summed in
+    the same order. Otherwise the images are resized one by one.
+    """
+    if source < target:
+        return False
+    ratio = Fraction(source, target)
+    exact = ratio.denominator & (ratio.denominator - 1) == 0
+    return exact and 1.0 / (target / source) == source / target
+
+
+def _resize_stack(stack, size, interpolation):
+    """:func:`resize` of each image of a stack, as a stack."""
+    n, height, width = stack.shape[:3]
+    if (height, width) == tuple(size):
+        return stack
+    if (
+        n > 1
+        and interpolation == cv2.INTER_AREA
+        and width >= size[1]
+        and _stacks_exactly(height, size[0])
+    ):
+        flat = stack.reshape((n * height, width) + stack.shape[3:])
+        out = cv2.resize(flat, (size[1], n * size[0]), interpolation=interpolation)
+        if stack.dtype.kind == "f":
+            np.clip(out, 0.0, 1.0, out=out)
+        return out.reshape((n, size[0], size[1]) + stack.shape[3:])
+    return np.stack([resize(img, size, interpolation) for img in stack])
 
 
 _PREP_PARAMS = """
@@ -286,6 +358,19 @@ class HOGFeatures(ImageExtractor):
             channel_axis=None if img.ndim == 2 else -1,
         )
 
+    def _extract_batch(self, images):
+        if self.backend != "opencv":
+            return np.stack([self._extract(img) for img in images])
+        img = _prepare_stack(self, images)
+        descriptor, window, order = self._opencv_hog()
+        if img.shape[2] != window[0] or img.shape[1] != window[1]:
+            img = img[:, : window[1], : window[0]]
+        img = _uint8_stack(img)
+        rows = np.empty((len(img), len(order)), dtype=np.float32)
+        for k in range(len(img)):
+            rows[k] = descriptor.compute(img[k])
+        return rows[:, order]
+
 
 # ------------------------------------------------------------------ pixels
 class PixelFeatures(ImageExtractor):
@@ -344,6 +429,14 @@ class PixelFeatures(ImageExtractor):
 
     def _extract(self, image):
         return to_float(_prepare(self, image)).reshape(-1)
+
+    def _extract_batch(self, images):
+        img = _prepare_stack(self, images).reshape(len(images), -1)
+        if img.dtype != np.uint8:
+            return img.astype(np.float32, copy=False)
+        out = img.astype(np.float32)
+        out /= np.float32(255.0)
+        return out
 
 
 _ARRAY_PREP = _PREP_PARAMS.format(size="(64, 64)").replace(
@@ -498,6 +591,34 @@ class ColorHistogram(ImageExtractor):
             for c in range(3)
         ]
         return np.concatenate(parts).ravel() / n_pixels
+
+    def _extract_batch(self, images):
+        img = _uint8_stack(_rgb_stack(images))
+        n, height, width, _ = img.shape
+        if n > 256:  # the image index below is 8-bit
+            return np.concatenate(
+                [self._extract_batch(images[a : a + 256]) for a in range(0, n, 256)]
+            )
+        flat = img.reshape(n * height, width, 3)
+        ranges = [0, 256, 0, 256, 0, 256]
+        if self.color_space == "hsv":
+            flat = cv2.cvtColor(flat, cv2.COLOR_RGB2HSV)  # H in [0, 180)
+            ranges[:2] = [0, 180]
+        # One 2-D histogram per channel: (image index, channel value); the
+        # bins of the channel are those of the 1-D histogram of _extract.
+        index = np.repeat(np.arange(n, dtype=np.uint8), height * width)
+        index = index.reshape(n * height, width)
+        parts = [
+            cv2.calcHist(
+                [index, flat],
+                [0, 1 + c],
+                None,
+                [n, self.bins],
+                [0, n, *ranges[2 * c : 2 * c + 2]],
+            )
+            for c in range(3)
+        ]
+        return np.concatenate(parts, axis=1) / np.float32(height * width)
 
     def get_feature_names_out(self, input_features=None):
         """Output feature names ``hist_<channel><bin>``.

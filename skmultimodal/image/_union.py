@@ -12,33 +12,83 @@ from skmultimodal.utils import describe_row
 
 from ._base import ImageExtractor
 from ._features import ImageFeatures
-from ._io import ItemFunction, image_column, run_items
+from ._io import (
+    _WrongLength,
+    chunk_output,
+    image_column,
+    read_batches,
+    run_chunks,
+)
 from ._transformers import _EXTRACTOR_PARAMS
 
 __all__ = ["ImageFeatureUnion"]
 
 
-class _UnionItem(ItemFunction):
-    """Per-item callable: read the item once, then hand the same canonical
-    image to every extractor's ``_extract``. Returns their rows joined into
-    one (a single array to send back from a worker process), or the list of
-    rows when one has the wrong length, for the caller to report."""
+class _UnionChunk:
+    """Per-chunk callable: read each item of a contiguous chunk once and hand
+    the same canonical image to every extractor; their rows, side by side,
+    fill one float32 array, the chunk's single result. Images are read and
+    described in small batches of equal shape: an extractor with a batch
+    hook (the built-ins) describes a batch at once, with the values its
+    ``_extract`` gives each image; the others get one image at a time."""
 
     def __init__(self, on_error, extractors, widths):
-        super().__init__(on_error)
+        self.on_error = on_error
         self.extractors = extractors
         self.widths = widths
 
-    def process(self, img):
-        rows = [extractor._extract(img) for extractor in self.extractors]
-        if not all(np.shape(r) == (w,) for r, w in zip(rows, self.widths)):
-            return rows
-        out = np.empty(sum(self.widths), dtype=np.float32)
-        start = 0
-        for row, width in zip(rows, self.widths):
-            out[start : start + width] = row
-            start += width
-        return out
+    def __call__(self, first, items, out=None, caller_pid=None):
+        if out is None:
+            out = chunk_output((len(items), sum(self.widths)), caller_pid)
+        hooks = [_batch_hook(est) for est in self.extractors]
+        failed = []
+        for groups, unreadable in read_batches(items, first, self.on_error):
+            for pos, reason in unreadable:
+                failed.append((first + pos, reason))
+                if self.on_error == "missing":
+                    out[pos] = np.nan
+            for positions, stack in groups:
+                rows = _rows(positions)
+                start = 0
+                for part, (est, hook, width) in enumerate(
+                    zip(self.extractors, hooks, self.widths)
+                ):
+                    stop = start + width
+                    if hook is not None:
+                        block = hook(stack)
+                        if block.shape != (len(positions), width):
+                            raise _WrongLength(
+                                first + positions[0], part, block.shape[1:]
+                            )
+                        out[rows, start:stop] = block
+                    else:
+                        for pos, img in zip(positions, stack):
+                            row = est._extract(img)
+                            if np.shape(row) != (width,):
+                                raise _WrongLength(first + pos, part, np.shape(row))
+                            out[pos, start:stop] = row
+                    start = stop
+        return out, failed
+
+
+def _rows(positions):
+    """A slice for consecutive positions, else the positions themselves."""
+    if positions[-1] - positions[0] == len(positions) - 1:
+        return slice(positions[0], positions[-1] + 1)
+    return positions
+
+
+def _batch_hook(est):
+    """``est._extract_batch`` when the class that gives ``est`` its
+    ``_extract`` also gives it that hook (a subclass that overrides only
+    ``_extract`` is described one image at a time), else None."""
+    for klass in type(est).__mro__:
+        own = vars(klass)
+        if "_extract" in own or "_extract_batch" in own:
+            if "_extract" in own and "_extract_batch" in own:
+                return est._extract_batch
+            return None
+    return None
 
 
 class ImageFeatureUnion(TransformerMixin, _BaseComposition):
@@ -89,6 +139,13 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
     ``on_error="missing"`` their output row is all NaN across every
     extractor's columns. An extractor's ``fit`` is called on ``X`` as
     usual (the built-ins read no image there).
+
+    The items are read and described in small batches: images of one shape
+    are decoded, converted and, for the built-in extractors, described
+    together (colour conversions, alpha compositing, area resizes and
+    histograms run once on the batch stacked into one tall image), with
+    exactly the values each extractor gives on its own, one image at a
+    time. Other extractors get one image at a time, as on their own.
 
     Examples
     --------
@@ -228,25 +285,25 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
         parts = [(name, _core(name, est)) for name, est in self.transformers_]
         extractors = [est for _, est in parts]
         widths = [est.n_features_out_ for est in extractors]
-        rows = run_items(
-            _UnionItem(self.on_error, extractors, widths),
-            items,
-            labels,
-            n_jobs=self.n_jobs,
-            verbose=self.verbose,
-            desc=type(self).__name__,
-        )
-        out = np.empty((len(rows), sum(widths)), dtype=np.float32)
-        for k in range(len(rows)):
-            row = rows[k]
-            if row is None:  # unreadable, on_error="missing"
-                out[k] = np.nan
-            elif isinstance(row, np.ndarray):
-                out[k] = row
-            else:
-                _raise_wrong_length(parts, widths, row, labels, k)
-            rows[k] = None
-        return out
+        try:
+            return run_chunks(
+                _UnionChunk(self.on_error, extractors, widths),
+                items,
+                labels,
+                width=sum(widths),
+                n_jobs=self.n_jobs,
+                verbose=self.verbose,
+                desc=type(self).__name__,
+                on_error=self.on_error,
+            )
+        except _WrongLength as exc:
+            name, est = parts[exc.part]
+            raise ValueError(
+                f"{type(est).__name__}._extract (extractor {name!r}) returned an "
+                f"array of shape {exc.shape} for the image at "
+                f"{describe_row(labels, exc.index)}; expected shape "
+                f"({widths[exc.part]},)."
+            ) from None
 
     def get_feature_names_out(self, input_features=None):
         """Each extractor's feature names, short, prefixed with ``<name>__``.
@@ -283,16 +340,6 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
         tags.input_tags.three_d_array = True
         tags.transformer_tags.preserves_dtype = []
         return tags
-
-
-def _raise_wrong_length(parts, widths, row, labels, k):
-    for (name, est), width, values in zip(parts, widths, row):
-        if np.shape(values) != (width,):
-            raise ValueError(
-                f"{type(est).__name__}._extract (extractor {name!r}) returned an "
-                f"array of shape {np.shape(values)} for the image at "
-                f"{describe_row(labels, k)}; expected shape ({width},)."
-            )
 
 
 def _short_names(core, est):

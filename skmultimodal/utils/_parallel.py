@@ -71,7 +71,9 @@ def parallel_map(func, items, *, n_jobs=None, verbose=0, desc=None, prefer=None)
         n_chunks = min(n, n_workers * _CHUNKS_PER_WORKER)
         bounds = np.linspace(0, n, n_chunks + 1).astype(int)
         chunks = [indexed[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
-        parallel = Parallel(n_jobs=n_jobs, prefer=prefer, return_as="generator")
+        parallel = Parallel(
+            n_jobs=n_jobs, prefer=prefer, return_as="generator", batch_size=1
+        )
         out = []
         for res in parallel(delayed(_run_chunk)(func, c) for c in chunks):
             out.extend(res)

@@ -1,5 +1,6 @@
 """Reading images: item kinds, containers, colour rules and every bad input."""
 
+import os
 import pickle
 import warnings
 
@@ -262,3 +263,26 @@ def test_a_chunk_of_feature_rows_travels_as_one_array():
     mixed = _Results([np.zeros(3, np.float32), None, np.zeros(2, np.float32)])
     back = pickle.loads(pickle.dumps(mixed))
     assert back[1] is None and [np.shape(r) for r in back] == [(3,), (), (2,)]
+
+
+def test_a_worker_reuses_its_chunk_buffer_only_where_that_is_safe():
+    from skmultimodal.image._io import _pickles_results_at_once, chunk_output
+
+    me = os.getpid()
+    # in the calling process (threads, or no workers): always a new array
+    a, b = chunk_output((4, 3), me), chunk_output((4, 3), me)
+    assert not np.shares_memory(a, b) and a.dtype == np.float32
+    assert not np.shares_memory(chunk_output((4, 3), None), chunk_output((4, 3), None))
+    # in a worker process of a loky or multiprocessing pool (the caller's
+    # pid differs): the leading rows of one buffer, grown when too small
+    other = me + 1
+    a, b = chunk_output((4, 3), other), chunk_output((3, 3), other)
+    assert np.shares_memory(a, b) and b.shape == (3, 3)
+    c = chunk_output((9, 3), other)
+    assert c.shape == (9, 3) and not np.shares_memory(a, c)
+    assert chunk_output((2, 5), other).shape == (2, 5)
+    # only backends whose workers pickle each result as soon as it returns
+    assert _pickles_results_at_once()  # loky, the default
+    for backend, expected in [("threading", False), ("multiprocessing", True)]:
+        with parallel_backend(backend):
+            assert _pickles_results_at_once() is expected

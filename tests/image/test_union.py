@@ -23,6 +23,7 @@ from skmultimodal.image import (
     ColorHistogram,
     Grayscale,
     HOGFeatures,
+    ImageDecodeError,
     ImageExtractor,
     ImageFeatures,
     ImageFeatureUnion,
@@ -93,13 +94,14 @@ def paths(tmp_path):
 
 
 class _CountDecodes:
-    """Counts the calls of the decoder of encoded data (paths and bytes)."""
+    """Counts the calls of the decoder of encoded data (paths and bytes),
+    which every reading path goes through."""
 
     def __init__(self, monkeypatch):
         self.calls = 0
         self._lock = threading.Lock()
-        self._decode = image_io._decode
-        monkeypatch.setattr(image_io, "_decode", self)
+        self._decode = image_io._decode_raw
+        monkeypatch.setattr(image_io, "_decode_raw", self)
 
     def __call__(self, buf):
         with self._lock:
@@ -404,3 +406,212 @@ def test_default_image_branch_of_the_builder_decodes_once():
     given = PixelFeatures(size=(4, 4))
     chosen = branch(image_features=given, missing="mean")
     assert chosen is not given and chosen.get_params() == given.get_params()
+
+
+# ------------------------------------ batches: the values of one at a time
+def _encoded(img, ext=".png"):
+    """Encoded bytes of an RGB(A) or gray, 8- or 16-bit array."""
+    if img.ndim == 3:
+        code = cv2.COLOR_RGBA2BGRA if img.shape[2] == 4 else cv2.COLOR_RGB2BGR
+        img = cv2.cvtColor(img, code)
+    ok, buf = cv2.imencode(ext, img)
+    assert ok
+    return buf.tobytes()
+
+
+def _odd_column(tmp_path, rng):
+    """Every kind of item in one column: PNG paths (RGB, RGBA, gray, 16-bit,
+    gray + alpha), JPEG bytes, arrays of each dtype and layout, runs of
+    equal-size images longer than one batch, sizes whose resize can and
+    cannot be batched, and unreadable items."""
+    X = []
+
+    def noisy(h, w, c=3, dtype=np.uint8):
+        hi = 256 if dtype == np.uint8 else 65536
+        shape = (h, w) if c == 1 else (h, w, c)
+        img = rng.integers(0, hi, shape).astype(dtype)
+        cv2.circle(img, (w // 2, h // 3), max(2, h // 5), (hi - 1,) * 4, -1)
+        return img
+
+    for k in range(20):  # 72x72 RGBA paths: more than one batch, shared alpha
+        path = tmp_path / f"rgba{k}.png"
+        img = noisy(72, 72, 4)
+        img[..., 3] = 255 if k % 3 == 0 else img[..., 3]  # some fully opaque
+        path.write_bytes(_encoded(img))
+        X.append(str(path))
+    for k, (h, w) in enumerate([(72, 72), (80, 96), (93, 93), (40, 44), (64, 64)]):
+        path = tmp_path / f"rgb{k}.png"
+        path.write_bytes(_encoded(noisy(h, w)))
+        X.append(path)  # a PathLike, not a str
+    gray_path = tmp_path / "gray.png"
+    gray_path.write_bytes(_encoded(noisy(72, 72, 1)))
+    X.append(str(gray_path))
+    deep_path = tmp_path / "deep.png"
+    deep_path.write_bytes(_encoded(noisy(72, 72, 3, np.uint16)))
+    X.append(str(deep_path))
+    X.append(np.dstack([noisy(30, 30, 1), noisy(30, 30, 1)])[..., :1])  # (H, W, 1)
+    X.append(_encoded(noisy(72, 72), ".jpg"))
+    X.append(_encoded(noisy(72, 72, 4)))
+    X.append(noisy(72, 72))  # arrays: RGB, gray, RGBA, 16-bit, float
+    X.append(noisy(72, 72, 1))
+    X.append(noisy(50, 60, 4))
+    X.append(noisy(72, 72, 3, np.uint16))
+    X.append(rng.random((72, 72, 3), dtype=np.float32))
+    X.append(rng.random((72, 72), dtype=np.float64))
+    X.append(noisy(72, 72)[:, ::-1])  # a non-contiguous view
+    X.append(None)  # missing
+    X.append(str(tmp_path / "gone.png"))  # not found
+    X.append(b"\x89PNG\r\n\x1a\n not really")  # truncated PNG
+    X.append(noisy(8, 8))  # smaller than the HOG window: upscaled
+    return X
+
+
+def _one_at_a_time(union, X):
+    """Each member's own transform (one image at a time), side by side."""
+    parts = [est.fit(X).transform(X) for _, est in clone(union).transformer_list]
+    return np.hstack(parts)
+
+
+@pytest.mark.parametrize(
+    "members",
+    [
+        "default",
+        [
+            ("hog", HOGFeatures(size=(32, 48), color="rgb", interpolation="linear")),
+            ("hist", ColorHistogram(bins=7, color_space="rgb")),
+            ("px", PixelFeatures(size=(9, 16), color="gray", interpolation="cubic")),
+        ],
+        [
+            ("hog", HOGFeatures(size=(16, 16), transform_sqrt=True)),
+            ("hist", ColorHistogram(bins=256, color_space="hsv")),
+            ("px", PixelFeatures(size=(72, 72), color="rgb")),
+            ("sk", HOGFeatures(size=(16, 16), backend="skimage")),
+        ],
+    ],
+    ids=["default", "other-params", "more-params"],
+)
+@pytest.mark.parametrize("on_error", ["missing", "blank"])
+def test_batches_give_the_values_of_one_image_at_a_time(tmp_path, members, on_error):
+    X = _odd_column(tmp_path, np.random.default_rng(3))
+    if members == "default":
+        union = _default_union(on_error=on_error)
+    else:
+        union = ImageFeatureUnion(members, on_error=on_error)
+    union.set_params(
+        **{f"{name}__on_error": on_error for name, _ in union.transformer_list}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ImageWarning)
+        expected = _one_at_a_time(union, X)
+        got = union.fit_transform(X)
+    assert got.dtype == np.float32 and got.shape == expected.shape
+    np.testing.assert_array_equal(got, expected)
+    unreadable = [len(X) - 4, len(X) - 3, len(X) - 2]
+    if on_error == "missing":
+        assert np.isnan(got[unreadable]).all()
+    assert not np.isnan(np.delete(got, unreadable, axis=0)).any()
+
+
+def test_batches_of_arrays_in_a_stack_and_a_series(tmp_path):
+    rng = np.random.default_rng(4)
+    stack = rng.integers(0, 256, (30, 72, 72, 3), dtype=np.uint8)
+    union = _default_union()
+    expected = _one_at_a_time(union, list(stack))
+    np.testing.assert_array_equal(union.fit_transform(stack), expected)
+    series = pd.Series(list(stack), index=np.arange(30) * 2)
+    np.testing.assert_array_equal(union.fit_transform(series), expected)
+    assert stack.flags.writeable  # the input is not touched
+
+
+def test_a_subclass_overriding_extract_is_not_batched():
+    class Brighter(PixelFeatures):
+        def _extract(self, image):
+            return super()._extract(image) * 0.5
+
+    X = _images(6)
+    union = ImageFeatureUnion([("px", Brighter(size=(4, 4)))])
+    np.testing.assert_array_equal(
+        union.fit_transform(X), Brighter(size=(4, 4)).fit_transform(X)
+    )
+    np.testing.assert_array_equal(
+        union.fit_transform(X), PixelFeatures(size=(4, 4)).fit_transform(X) * 0.5
+    )
+
+
+@pytest.mark.parametrize("space", ["rgb", "hsv"])
+@pytest.mark.parametrize("bins", [1, 3, 8, 13, 180, 256])
+def test_histogram_batches_bin_every_value_as_one_image_at_a_time(space, bins):
+    # every 8-bit value in every channel, in images of one shape
+    rng = np.random.default_rng(bins)
+    ramp = np.stack([np.arange(256, dtype=np.uint8)] * 3, axis=-1)
+    images = np.stack(
+        [np.roll(ramp, 7 * k, axis=0).reshape(16, 16, 3) for k in range(5)]
+        + [rng.integers(0, 256, (16, 16, 3), dtype=np.uint8) for _ in range(300)]
+    )
+    est = ColorHistogram(bins=bins, color_space=space).fit(images[:1])
+    one = np.stack([est._extract(img) for img in images])
+    np.testing.assert_array_equal(est._extract_batch(images), one)
+
+
+def test_stacked_resizes_equal_one_at_a_time_or_are_not_stacked():
+    from skmultimodal.image._features import _resize_stack, _stacks_exactly
+    from skmultimodal.image._io import INTERPOLATIONS, resize
+
+    rng = np.random.default_rng(5)
+    assert _stacks_exactly(72, 64) and _stacks_exactly(72, 16)
+    assert not _stacks_exactly(93, 64)  # 93 / 64 is not what OpenCV computes
+    assert not _stacks_exactly(40, 64)  # enlarging: never stacked
+    for _ in range(40):
+        h, w = (int(v) for v in rng.integers(4, 130, 2))
+        size = tuple(int(v) for v in rng.choice([4, 8, 16, 30, 32, 64], 2))
+        channels = () if rng.random() < 0.5 else (3,)
+        if rng.random() < 0.5:
+            stack = rng.integers(0, 256, (6, h, w) + channels, dtype=np.uint8)
+        else:
+            stack = rng.random((6, h, w) + channels, dtype=np.float32)
+        for name in ("area", "linear"):
+            flag = INTERPOLATIONS[name]
+            got = _resize_stack(stack, size, flag)
+            one = np.stack([resize(img, size, flag) for img in stack])
+            assert got.dtype == one.dtype
+            np.testing.assert_array_equal(got, one, err_msg=f"{h}x{w} -> {size}")
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_many_small_images_cross_every_chunk_and_batch_boundary(n_jobs):
+    # more images than one serial chunk (256), one batch (256 images) and
+    # the workers' chunks; unreadable items scattered among them
+    rng = np.random.default_rng(6)
+    X = [rng.integers(0, 256, (6, 7, 3), dtype=np.uint8) for _ in range(600)]
+    for k in (0, 255, 256, 257, 599):
+        X[k] = None
+    X[300] = rng.integers(0, 256, (9, 9), dtype=np.uint8)  # another shape
+    small = [
+        ("hog", HOGFeatures(size=(16, 16), pixels_per_cell=(4, 4))),
+        ("hist", ColorHistogram(bins=4, color_space="hsv")),
+        ("px", PixelFeatures(size=(3, 3), color="rgb")),
+    ]
+    union = ImageFeatureUnion(small, on_error="missing", n_jobs=n_jobs)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        got = union.fit_transform(X)
+    ours = [w for w in record if issubclass(w.category, ImageWarning)]
+    assert len(ours) == 1 and "5 unreadable item(s)" in str(ours[0].message)
+    missing = [0, 255, 256, 257, 599]
+    assert np.isnan(got[missing]).all()
+    good = [k for k in range(600) if k not in missing]
+    expected = np.hstack(
+        [clone(est).fit_transform([X[k] for k in good]) for _, est in small]
+    )
+    np.testing.assert_array_equal(got[good], expected)
+    alone = clone(small[0][1]).set_params(on_error="missing", n_jobs=n_jobs)
+    with pytest.warns(ImageWarning, match="5 unreadable"):
+        hog = alone.fit_transform(X)  # on its own, one image at a time
+    np.testing.assert_array_equal(hog, got[:, : hog.shape[1]])
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_an_unreadable_item_in_a_batch_raises_naming_its_row(paths, n_jobs):
+    X = pd.Series(_with_bad(paths), index=[f"r{k}" for k in range(len(paths))])
+    with pytest.raises(ImageDecodeError, match=r"row 1 \(index 'r1'\), path"):
+        _default_union(n_jobs=n_jobs).fit_transform(X)
