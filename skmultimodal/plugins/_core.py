@@ -1,9 +1,7 @@
-"""Registries of named classes, filled through pluggy hooks.
-
-Nothing runs at import. The first :func:`get_registry` registers the built-in
-plugin modules (each declares a :class:`RegistryKind` and its hookspec), then
-the entry points, each on its own, and calls each hook once per plugin.
-"""
+"""Registries of named classes, filled through pluggy hooks: nothing runs at
+import; the first :func:`get_registry` registers the built-in plugin modules
+(each declares a :class:`RegistryKind` and its hookspec), then each entry
+point on its own, and calls each plugin's hooks through ``pm.hook``."""
 
 from __future__ import annotations
 
@@ -215,13 +213,15 @@ class PluginManager:
         self._warned: set[tuple[str, ...]] = set()
 
     def _warn(self, key: tuple[str, ...], message: str) -> None:
+        """Warn once per process; a worker whose parent warned stays quiet."""
         reporter = os.environ.get(_REPORTER, str(os.getpid()))
         worker = multiprocessing.parent_process() and reporter != str(os.getpid())
-        if key not in self._warned and not worker:  # else the parent reported it
+        if key not in self._warned and not worker:
             warnings.warn(message, PluginWarning, stacklevel=5)
         self._warned.add(key)
 
     def _fail(self, plugin, reason, *, who=None, status="skipped", exc=None, **what):
+        """Record a problem of ``plugin``; warn unless it was disabled."""
         dist, version = who or self._who[plugin]
         tb = "".join(traceback.format_exception(exc)) if exc else ""
         what.update(status=status, traceback=tb)
@@ -238,19 +238,32 @@ class PluginManager:
         env = {_normalize(n): DISABLE_PLUGINS_ENV for n in env if n.strip()}
         return {**env, **self._disabled_by_call}
 
-    def _block(self, plugin: str, who: tuple[str, str]) -> bool:
-        """Block ``plugin`` in pluggy (which drops it) if the user disabled it."""
+    def _block(self, name: str, who: tuple[str, str]) -> bool:
+        """Block plugin ``name`` in pluggy (which drops it) if the user disabled
+        it or its distribution; built-ins cannot be disabled."""
         disabled = self._disabled()
-        source = disabled.get(_normalize(plugin)) or disabled.get(_normalize(who[0]))
-        if source:
-            self._pm.set_blocked(plugin)
-            self._fail(plugin, f"disabled by {source}", who=who, status="disabled")
-            self._registries = None
-        return bool(source)
+        source = disabled.get(_normalize(name)) or disabled.get(_normalize(who[0]))
+        if source and not name.startswith("builtin:"):
+            self._pm.set_blocked(name)
+            self._fail(name, f"disabled by {source}", who=who, status="disabled")
+            return True
+        return False
 
-    def _admit(self, name: str) -> bool:
-        """Keep a new plugin if it implements a hook and pluggy knows them all
-        (``check_pending``): else it forgot ``@hookimpl`` or made a typo."""
+    def _add(self, name: str, who, register: Callable, why: str = "") -> bool:
+        """Register plugin ``name`` through ``register()`` unless it is disabled
+        (an entry point is then never imported); skip it if that fails, or if
+        it implements no hook or one pluggy does not know (``check_pending``)."""
+        if self._block(name, who):
+            return False
+        if self._pm.has_plugin(name):
+            self._fail(name, "its name is already used", who=who)
+            return False
+        self._who[name], self._registries = who, None
+        try:
+            register()
+        except Exception as exc:
+            self._fail(name, f"{why}{type(exc).__name__}: {exc}", exc=exc)
+            return False
         hooks = self._pm.get_hookcallers(self._pm.get_plugin(name)) or []
         try:
             self._pm.check_pending()
@@ -265,6 +278,7 @@ class PluginManager:
         return not what
 
     def _load(self) -> None:
+        """Register the built-ins, then each entry point, sorted, on its own."""
         from skmultimodal import __version__
 
         for modname in BUILTINS:
@@ -277,21 +291,10 @@ class PluginManager:
             return
         eps = metadata.entry_points(group=GROUP)
         eps = sorted(eps, key=lambda ep: (ep.dist.name.lower(), ep.name))
-        for ep in eps:
-            who = (ep.dist.name, ep.dist.version)
-            if self._block(ep.name, who):
-                continue  # never imported
-            if self._pm.has_plugin(ep.name):
-                self._fail(ep.name, "its entry-point name is already used", who=who)
-                continue
-            self._who[ep.name] = who
-            try:  # pluggy loads and registers this entry point alone
-                self._pm.load_setuptools_entrypoints(GROUP, ep.name)
-            except Exception as exc:
-                why = f"import of {ep.value!r} failed: {type(exc).__name__}: {exc}"
-                self._fail(ep.name, why, exc=exc)
-            else:
-                self._admit(ep.name)
+        for ep in eps:  # pluggy loads and registers this entry point alone
+            load = partial(self._pm.load_setuptools_entrypoints, GROUP, ep.name)
+            why = f"import of {ep.value!r} failed: "
+            self._add(ep.name, (ep.dist.name, ep.dist.version), load, why)
         seen = {_normalize(n) for ep in eps for n in (ep.name, ep.dist.name)}
         installed = ", ".join(f"{ep.name} ({ep.dist.name})" for ep in eps) or "none"
         unmatched = "it matches no installed plugin (entry-point names and their "
@@ -302,28 +305,28 @@ class PluginManager:
                 self._warn((name,), f"{source} names {name!r}, ignored: {why}")
 
     def _build(self) -> dict[str, Registry]:
+        """Call each plugin's hooks through ``pm.hook`` on their own (one call
+        for all would stop at the first exception, and ``register`` could not
+        tell who called), after blocking the plugins disabled since loading."""
         registries = {name: Registry(kind) for name, kind in self._kinds.items()}
         self._failures = [
             f for f in self._failures if f.status in ("skipped", "disabled")
         ]
-        plugins = {n: p for n, p in self._pm.list_name_plugin() if p is not None}
-        for kind in self._kinds.values():
-            hook = kind.hookspec.__name__
-            for name, plugin in plugins.items():
-                # pm.hook.<hook> of one plugin: for all, pluggy would stop at the
-                # first exception, and register() could not tell who called
-                others = [p for p in plugins.values() if p is not plugin]
-                call = self._pm.subset_hook_caller(hook, others)
+        for name, plugin in self._pm.list_name_plugin():
+            if plugin is None or self._block(name, self._who[name]):
+                continue
+            others = [p for p in self._pm.get_plugins() if p is not plugin]
+            for kind in self._kinds.values():
+                hook = self._pm.subset_hook_caller(kind.hookspec.__name__, others)
                 try:
-                    call(register=partial(self._register, registries[kind.name], name))
+                    hook(register=partial(self._register, registries[kind.name], name))
                 except Exception as exc:
-                    why = f"hook {hook} raised {type(exc).__name__}: {exc}"
+                    why = f"hook {hook.name} raised {type(exc).__name__}: {exc}"
                     self._fail(name, why, status="failed", exc=exc)
         return registries
 
     def _register(self, registry: Registry, plugin: str, name: str, obj: Any):
-        """``register(name, obj)`` of ``plugin``: a refusal is recorded, not
-        raised into the plugin."""
+        """``register(name, obj)`` of ``plugin``: a refusal is recorded, not raised."""
         entry = RegistryEntry(name, registry.kind, obj, plugin, *self._who[plugin])
         try:
             registry._add(entry)
@@ -384,9 +387,7 @@ def disable_plugins(*names: str, source: str = "disable_plugins()") -> None:
     os.environ[DISABLE_PLUGINS_ENV] = ",".join(dict.fromkeys([*current, *names]))
     with _MANAGER._lock:
         _MANAGER._disabled_by_call.update({_normalize(n): source for n in names})
-        for plugin, obj in _MANAGER._pm.list_name_plugin():
-            if obj is not None and not plugin.startswith("builtin:"):
-                _MANAGER._block(plugin, _MANAGER._who[plugin])
+        _MANAGER._registries = None  # the next use blocks those already loaded
 
 
 def get_plugin_manager() -> PluginManager:
@@ -403,21 +404,13 @@ def get_registry(kind: str) -> Registry:
 
 def register_plugin(plugin, name=None, *, distribution="<local>", version="") -> bool:
     """Register an object with ``@hookimpl`` functions by hand as ``name``
-    (default: its ``__name__``) from ``distribution``; False when refused (a
-    :class:`PluginWarning` says why) or disabled."""
-    who = (distribution, version)
+    (default: pluggy's canonical name, its ``__name__``) from ``distribution``;
+    False when refused (a :class:`PluginWarning` says why) or disabled."""
     with _MANAGER._lock:
         _MANAGER.registries()  # built-ins and entry points come first
-        name = name or getattr(plugin, "__name__", repr(plugin))
-        if _MANAGER._block(name, who):
-            return False
-        try:  # pluggy refuses a plugin or name already registered, or bad hooks
-            _MANAGER._pm.register(plugin, name=name)
-        except Exception as exc:
-            _MANAGER._fail(name, f"{type(exc).__name__}: {exc}", who=who, exc=exc)
-            return False
-        _MANAGER._who[name], _MANAGER._registries = who, None
-        return _MANAGER._admit(name)
+        name = name or _MANAGER._pm.get_canonical_name(plugin)
+        register = partial(_MANAGER._pm.register, plugin, name)
+        return _MANAGER._add(name, (distribution, version), register)
 
 
 def unregister_plugin(plugin) -> None:

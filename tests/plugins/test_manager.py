@@ -343,3 +343,39 @@ def test_disable_env_var_skips_entry_points(
     assert len(calls) <= 1  # the group is scanned at most once
     note = "Entry-point plugins are not loaded" in format_plugins_table()
     assert note is disabled
+
+
+def test_hand_registration_under_a_used_name_is_refused(use_plugin):
+    first = make_plugin(TEXT, ("lengths", Lengths))
+    second = make_plugin(FUSION, ("first_block", FirstBlock))
+    assert use_plugin(first, "same", distribution="skmultimodal-one", version="1")
+    with pytest.warns(PluginWarning, match="'same'.*skipped: its name is already used"):
+        assert use_plugin(second, "same", distribution="skmultimodal-two") is False
+    assert get_registry("text_features").entry("lengths").distribution == (
+        "skmultimodal-one"
+    )
+    assert "first_block" not in get_registry("fusion_method")
+
+
+def test_default_plugin_name_is_its_dunder_name(use_plugin):
+    class NamedPlugin:  # a class is a plugin object with a __name__
+        @staticmethod
+        @hookimpl
+        def skmultimodal_register_text_features(register):
+            register("lengths", Lengths)
+
+    assert use_plugin(NamedPlugin)
+    (row,) = [r for r in list_plugins() if r["name"] == "lengths"]
+    assert row["plugin"] == "NamedPlugin" and row["distribution"] == "<local>"
+
+
+def test_builtins_cannot_be_disabled(fresh_manager, monkeypatch):
+    from skmultimodal.plugins import DISABLE_PLUGINS_ENV
+
+    monkeypatch.setenv(DISABLE_PLUGINS_ENV, "skmultimodal")
+    with pytest.warns(PluginWarning, match="built-in methods cannot be disabled"):
+        names = get_registry("fusion_method").names()
+    assert "concat" in names
+    assert not any(
+        r["status"] == "disabled" for r in list_plugins(include_failures=True)
+    )
