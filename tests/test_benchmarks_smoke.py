@@ -199,7 +199,18 @@ def test_style_shift_quick_run(tmp_path):
     assert "Quick mode" in out
     assert "| 1. default image branch" in out
     assert "skipped (`--skip-keras`)" in out
-    assert "optimistic" in out
+    # every candidate is reported, exactly one is selected by the proxy rule
+    candidates = [
+        line for line in out.splitlines() if line.startswith(("| C", "| **C"))
+    ]
+    assert len(candidates) == 8
+    assert sum("(selected)" in line for line in candidates) == 1
+    # the rule: the highest proxy mean (4th column; printed rounded)
+    means = [float(line.split("|")[4].strip(" *")) for line in candidates]
+    chosen = next(i for i, line in enumerate(candidates) if "(selected)" in line)
+    assert means[chosen] == max(means)
+    assert "The proxy rule selected" in out
+    assert "by the selected model" in out
     assert "*Total time:" in out
     # the renders are cached as PNGs and re-used
     assert len(list(tmp_path.rglob("*.png"))) > 0
