@@ -11,6 +11,7 @@ from sklearn.preprocessing import StandardScaler
 
 __all__ = [
     "ATTENTION_SETTINGS",
+    "ATTENTION_STOPPING",
     "CLASSIFIERS",
     "DEFAULT_METHOD",
     "REGRESSORS",
@@ -43,6 +44,16 @@ ATTENTION_SETTINGS = {
     "optimizer": "adamw",
     "weight_decay": 0.01,
 }
+
+#: What ``classifier="attention"`` adds to :data:`ATTENTION_SETTINGS` when
+#: its tokens are class scores (every method but ``image_tokens=True``): the
+#: number of epochs is chosen inside the training rows, on a held-out tenth
+#: (the best epoch's weights are kept), instead of fixed at 20. This keeps
+#: the network at the level of the informative modality when the other one
+#: carries no signal (robustness table of the models user guide). The
+#: image-token network learns its features from pixels far more slowly, and
+#: a held-out tenth stops it too early, so it keeps the fixed epochs.
+ATTENTION_STOPPING = {"early_stopping": True, "epochs": 40}
 
 
 def _image_branch(image_features, memory, on_error):
@@ -172,8 +183,12 @@ def _text_branch(text_features, memory):
     return Pipeline([("features", features), ("scale", "passthrough")], memory=memory)
 
 
-def _make_classifier(classifier, random_state, class_weight=None, target_type="auto"):
+def _make_classifier(
+    classifier, random_state, class_weight=None, target_type="auto", stopping=True
+):
     clf = _classifier(classifier, random_state, target_type)
+    if classifier == "attention" and stopping:
+        clf.set_params(**ATTENTION_STOPPING)
     if class_weight is not None:
         if target_type == "continuous":
             raise ValueError(
@@ -320,8 +335,10 @@ def make_multimodal_pipeline(
         :class:`~sklearn.multiclass.OneVsRestClassifier`, one per label);
         ``"attention"``: :class:`~skmultimodal.models.MultimodalAttentionClassifier`
         with the recommended settings of the models user guide
-        (``dropout=0.3, epochs=20, optimizer="adamw", weight_decay=0.01``)
-        (needs the ``keras`` extra); ``"ridge"``: ``RidgeCV`` over
+        (``dropout=0.3, optimizer="adamw", weight_decay=0.01``, and up to
+        40 epochs with ``early_stopping=True``; with ``image_tokens=True``,
+        ``epochs=20`` without early stopping) (needs the ``keras`` extra);
+        ``"ridge"``: ``RidgeCV`` over
         ``alphas=np.logspace(-3, 3, 13)``, a regressor (also what None
         means with ``target_type="continuous"``); or any classifier or
         regressor instance (cloned). A regressor makes it a regression
@@ -482,7 +499,9 @@ def make_multimodal_pipeline(
         random_state=random_state,
         target_type=target_type,
     )
-    clf = _make_classifier(estimator, random_state, class_weight, target_type)
+    clf = _make_classifier(
+        estimator, random_state, class_weight, target_type, stopping=not image_tokens
+    )
     return Pipeline([("fusion", fusion), ("classifier", clf)])
 
 
