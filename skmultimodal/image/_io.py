@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from skmultimodal.utils import as_column, describe_failures, describe_row, is_missing
+from skmultimodal.utils._parallel import chunk_spans
 
 __all__ = [
     "ImageDecodeError",
@@ -717,9 +718,7 @@ def run_chunks(func, items, labels, *, width, n_jobs, verbose, desc, on_error):
                 if bar is not None:
                     bar.update(b - a)
         else:
-            n_chunks = min(n, n_workers * _CHUNKS_PER_WORKER)
-            bounds = np.linspace(0, n, n_chunks + 1).astype(int).tolist()
-            spans = [(a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+            spans = chunk_spans(n, n_workers, _CHUNKS_PER_WORKER)
             # batch_size=1: the chunks are already balanced; joblib's automatic
             # batching, having timed a few short ones, would merge the rest
             # by twos and fours: long last tasks, an idle tail for the others

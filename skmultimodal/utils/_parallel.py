@@ -68,9 +68,7 @@ def parallel_map(func, items, *, n_jobs=None, verbose=0, desc=None, prefer=None)
                 if bar is not None:
                     bar.update(1)
             return out
-        n_chunks = min(n, n_workers * _CHUNKS_PER_WORKER)
-        bounds = np.linspace(0, n, n_chunks + 1).astype(int)
-        chunks = [indexed[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+        chunks = [indexed[a:b] for a, b in chunk_spans(n, n_workers)]
         parallel = Parallel(
             n_jobs=n_jobs, prefer=prefer, return_as="generator", batch_size=1
         )
@@ -83,3 +81,10 @@ def parallel_map(func, items, *, n_jobs=None, verbose=0, desc=None, prefer=None)
     finally:
         if bar is not None:
             bar.close()
+
+
+def chunk_spans(n, n_workers, per_worker=_CHUNKS_PER_WORKER):
+    """``(start, stop)`` of ``per_worker`` balanced contiguous chunks per
+    worker over ``n`` items (fewer when ``n`` is smaller), in order."""
+    bounds = np.linspace(0, n, min(n, n_workers * per_worker) + 1).astype(int)
+    return [(a, b) for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()) if b > a]
