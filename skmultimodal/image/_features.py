@@ -167,6 +167,33 @@ def _hog_plan(size, pixels_per_cell, cells_per_block, orientations, gamma):
     return descriptor, window, order
 
 
+def _hog_stack(descriptor, images):
+    """OpenCV's HOG vector of each window-sized ``uint8`` image (gray or
+    RGB) of a stack, in one ``compute`` call, with the values of one call
+    per image.
+
+    The images are stacked vertically, each followed by a few gap rows, and
+    the descriptor reads one window per image. Only the row just outside an
+    image enters its gradients, where OpenCV mirrors the image's own border
+    rows (reflect-101): the gap's first row repeats the image's second-last
+    row and its last row the next image's second row. The gap makes each
+    image start on the block grid.
+    """
+    n, height = images.shape[:2]
+    step = descriptor.blockStride[1]
+    gap = -(height + 2) % step + 2
+    if n == 1 or height < 2:
+        return np.stack([descriptor.compute(img) for img in images])
+    tall = np.empty((n, height + gap) + images.shape[2:], dtype=np.uint8)
+    tall[:, :height] = images
+    tall[:, height] = images[:, height - 2]
+    tall[:-1, -1] = images[1:, 1]
+    tall[-1, -1] = images[-1, height - 2]  # below the last image: unused
+    locations = [(0, k * (height + gap)) for k in range(n)]
+    flat = tall.reshape((n * (height + gap),) + images.shape[2:])
+    return descriptor.compute(flat, locations=locations).reshape(n, -1)
+
+
 class HOGFeatures(ImageExtractor):
     __doc__ = f"""Histogram of Oriented Gradients features of each image.
 
@@ -365,11 +392,7 @@ class HOGFeatures(ImageExtractor):
         descriptor, window, order = self._opencv_hog()
         if img.shape[2] != window[0] or img.shape[1] != window[1]:
             img = img[:, : window[1], : window[0]]
-        img = _uint8_stack(img)
-        rows = np.empty((len(img), len(order)), dtype=np.float32)
-        for k in range(len(img)):
-            rows[k] = descriptor.compute(img[k])
-        return rows[:, order]
+        return _hog_stack(descriptor, _uint8_stack(img))[:, order]
 
 
 # ------------------------------------------------------------------ pixels

@@ -615,3 +615,25 @@ def test_an_unreadable_item_in_a_batch_raises_naming_its_row(paths, n_jobs):
     X = pd.Series(_with_bad(paths), index=[f"r{k}" for k in range(len(paths))])
     with pytest.raises(ImageDecodeError, match=r"row 1 \(index 'r1'\), path"):
         _default_union(n_jobs=n_jobs).fit_transform(X)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"size": (40, 24), "transform_sqrt": True},
+        {"size": (30, 30), "pixels_per_cell": (6, 4), "cells_per_block": (3, 2)},
+        {"size": (70, 66)},  # cropped to whole cells
+        {"size": (16, 16), "orientations": 4},
+        {"color": "rgb", "size": (32, 48)},
+    ],
+)
+def test_stacked_hog_equals_one_image_at_a_time(params):
+    # the gap rows between stacked images must give each image's border
+    # rows the gradients of its own call, bit for bit
+    rng = np.random.default_rng(3)
+    est = HOGFeatures(**params).fit(rng.integers(0, 256, (1, 9, 9), dtype=np.uint8))
+    for n in (1, 2, 7):
+        images = rng.integers(0, 256, (n, 50, 60, 3), dtype=np.uint8)
+        one = np.stack([est._extract(img) for img in images])
+        np.testing.assert_array_equal(est._extract_batch(images), one)
