@@ -94,6 +94,9 @@ def _read_table(args, modalities, csv=None, **kwargs):
         text_column=columns["text"],
         tabular_columns=[c for cols in tabular.values() for c in cols],
         allow_absent_images=policy != "raise",
+        # one warning naming the CSV lines, instead of the extractors' own
+        # per fit and per fold (an absent file is a missing image either way)
+        absent_images_as_missing=policy != "raise",
         **kwargs,
     )
     if policy == "raise":
@@ -296,7 +299,7 @@ def cmd_predict(args):
     if args.dask is not None:
         return _run_dask(args, "predict", "predictions")
     keep = _check_table_command(args)
-    est, meta, policy, trained = _load_table_model(args)
+    est, meta, policy = _load_table_model(args)
     # a multi-label model: each row's labels joined by the separator
     labels = meta.get("classes") if meta.get("task") == "multilabel" else None
     separator = meta.get("label_separator") or "|"
@@ -310,7 +313,6 @@ def cmd_predict(args):
         meta,
         keep,
         policy,
-        trained,
         lambda X: prediction_table(
             est, X, proba=args.proba, labels=labels, separator=separator
         ),
@@ -326,7 +328,7 @@ def cmd_featurize(args):
     if args.dask is not None:
         return _run_dask(args, "featurize", "rows of features")
     keep = _check_table_command(args)
-    est, meta, policy, trained = _load_table_model(args)
+    est, meta, policy = _load_table_model(args)
     try:
         names = feature_names(est)
     except ValueError as exc:
@@ -338,7 +340,6 @@ def cmd_featurize(args):
         meta,
         keep,
         policy,
-        trained,
         lambda X: feature_table(est, X, columns=names),
     )
     if path is not None:
@@ -417,7 +418,7 @@ def _check_table_command(args):
 
 def _load_table_model(args):
     """The ``--model`` of predict and featurize, with the ``--missing``
-    policy set: ``(estimator, metadata, policy, trained policy)``."""
+    policy set: ``(estimator, metadata, policy)``."""
     from skmultimodal.fusion import _missing_policy as policies
     from skmultimodal.persistence import load_model
 
@@ -427,7 +428,7 @@ def _load_table_model(args):
     policy = policies.canonical_missing(args.missing or trained)
     if policy != trained:
         policies.set_missing_policy(est, policy)
-    return est, meta, policy, trained
+    return est, meta, policy
 
 
 def _refuse_clash(args, keep, outputs, what):
@@ -441,7 +442,7 @@ def _refuse_clash(args, keep, outputs, what):
         )
 
 
-def _stream_table(args, est, meta, keep, policy, trained, compute):
+def _stream_table(args, est, meta, keep, policy, compute):
     """Read the ``--csv`` or ``--parquet`` input ``--chunk-size`` rows at a
     time and write the kept columns, then ``compute(X)``, of each chunk to
     ``--output``, atomically. Returns ``(rows written, output path or None
@@ -458,8 +459,6 @@ def _stream_table(args, est, meta, keep, policy, trained, compute):
     )
     source = args.csv if args.csv is not None else args.parquet
     unit = "line" if args.csv is not None else "row"
-    # the image extractors of a model trained with "raise" stop at an
-    # unreadable file: an absent one becomes an empty cell here instead
     chunks = (iter_table if args.csv is not None else iter_parquet)(
         source,
         image_column=columns["image"],
@@ -468,7 +467,10 @@ def _stream_table(args, est, meta, keep, policy, trained, compute):
         keep_columns=keep,
         tabular_columns=tabular,
         allow_absent_images=policy != "raise",
-        absent_images_as_missing=trained == "raise" != policy,
+        # an absent file becomes an empty cell, named once here: a model
+        # trained with "raise" would stop at it, and the extractors of the
+        # others would warn once per chunk
+        absent_images_as_missing=policy != "raise",
     )
     stream = sys.stdout if args.output == "-" else None
     path = None if stream else Path(args.output)
@@ -716,6 +718,13 @@ def build_parser():
 
 
 # ---------------------------------------------------------------- main ---
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """A warning as one line, like the command's own (``--debug``: Python's
+    format, with the file and line that warned)."""
+    text = " ".join(str(message).split())
+    print(f"{PROG}: warning: {text}", file=file or sys.stderr)
+
+
 def main(argv=None):
     """Run the command line; return the exit status."""
     parser = build_parser()
@@ -739,12 +748,14 @@ def main(argv=None):
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    if not debug:
-        warnings.filterwarnings("ignore", category=FutureWarning)
     # unless --debug: TensorFlow's log lines (not its numerics) are hidden
     hook = None if debug else quiet_tensorflow()
     try:
-        status = args.func(args)
+        with warnings.catch_warnings():
+            if not debug:
+                warnings.filterwarnings("ignore", category=FutureWarning)
+                warnings.showwarning = _show_warning
+            status = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
         return status
     except BrokenPipeError:

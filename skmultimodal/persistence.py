@@ -439,7 +439,10 @@ def load_model(path, *, trusted=None) -> SavedModel:
 
     path = Path(path)
     if not path.is_file():
-        raise ModelFileError(f"model file {str(path)!r} does not exist")
+        why = "is a folder, not a model file" if path.is_dir() else "does not exist"
+        if path.exists() and not path.is_dir():
+            why = "is not a regular file"
+        raise ModelFileError(f"model file {str(path)!r} {why}")
     fmt = _format_of(path, error=ModelFileError)
     head = _head(path)
     if fmt == "skops":

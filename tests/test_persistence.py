@@ -132,6 +132,9 @@ def test_files_that_are_not_ours(tmp_path):
         load_model(zipped)
     with pytest.raises(ModelFileError, match="does not exist"):
         load_model(tmp_path / "absent.joblib")
+    (tmp_path / "folder.skops").mkdir()
+    with pytest.raises(ModelFileError, match="is a folder, not a model file"):
+        load_model(tmp_path / "folder.skops")
 
 
 def test_save_model_checks_the_destination(tmp_path):

@@ -95,13 +95,18 @@ def _resolve_images(
     if not absent:
         return resolved
     idx, value, p, _ = absent[0]
-    more = f" (and {len(absent) - 1} more)" if len(absent) > 1 else ""
+    # every line is named: one run tells the user all the files to fix
+    more = ""
+    if len(absent) > 1:
+        others = [_plain(other) for other, *_ in absent[1:]]
+        more = f"; also not found: {_lines_text(others, limit=20, unit=unit)}"
     if absent_as_missing:
         for *_, position in absent:
             resolved[position] = None
         print(
             f"skmultimodal: warning: image file not found on {unit} {idx!r} of "
-            f"column {column!r}: {value!r}{more}; treated as a missing image",
+            f"column {column!r}: {value!r}{more}; treated as "
+            + ("missing images" if more else "a missing image"),
             file=sys.stderr,
         )
         return resolved
@@ -109,7 +114,7 @@ def _resolve_images(
         raise ValueError(
             f"image file not found on {unit} {idx!r} of column {column!r}: "
             f"{value!r} (looked for {str(p)!r}){more}; --missing mean treats "
-            "it as a missing image"
+            "an absent file as a missing image"
         )
     return resolved
 

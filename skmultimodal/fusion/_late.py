@@ -18,6 +18,8 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
+from skmultimodal.utils import check_target_present
+
 from ._columns import (
     ColumnComposition,
     all_nan_rows,
@@ -238,6 +240,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
                 "LateFusionClassifier requires y to be passed, but the target y "
                 "is None."
             )
+        check_target_present(y, row_index(X))
         self.multilabel_ = type_of_target(y, input_name="y") == MULTILABEL
         if self.multilabel_:  # one probability per label
             y = np.asarray(y.toarray() if hasattr(y, "toarray") else y, dtype=int)

@@ -21,6 +21,8 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
+from skmultimodal.utils import check_target_present
+
 from ._columns import (
     ColumnComposition,
     all_nan_rows,
@@ -525,11 +527,12 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         """
         self._validate_transformers()
         X, n = validate_table(self, X, self._columns(), reset=True)
+        index = row_index(X)
         if y is not None:
             check_consistent_length(np.arange(n), y)
+            check_target_present(y, index)
         method = self._resolve_method()
         method_name = _method_label(self.method)
-        index = row_index(X)
 
         policy = self._missing_policy()
         with _native_output():

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from skmultimodal.utils import as_column, describe_failures, describe_row, is_missing
-from skmultimodal.utils._parallel import chunk_spans
+from skmultimodal.utils._parallel import InOrderErrors, chunk_spans, in_order
 
 __all__ = [
     "ImageDecodeError",
@@ -542,7 +542,9 @@ def run_items(func, items, labels, *, n_jobs, verbose, desc):
     from skmultimodal.utils import parallel_map
 
     try:
-        results = parallel_map(func, items, n_jobs=n_jobs, verbose=verbose, desc=desc)
+        results = parallel_map(
+            func, items, n_jobs=n_jobs, verbose=verbose, desc=desc, catch=_IndexedError
+        )
     except _IndexedError as exc:
         raise ImageDecodeError(
             f"cannot read image at {describe_row(labels, exc.index)}, {exc.message}"
@@ -696,7 +698,9 @@ def run_chunks(func, items, labels, *, width, n_jobs, verbose, desc, on_error):
     and :func:`sklearn.set_config` apply), a few balanced ones per worker,
     each sending its rows back as one array. Errors and the one
     :class:`ImageWarning` are raised here, in the calling process, as in
-    :func:`run_items`; ``_WrongLength`` is left to the caller.
+    :func:`run_items`: the error is the first failing row's, as in a serial
+    loop, whichever worker fails first; ``_WrongLength`` is left to the
+    caller.
     """
     from joblib import effective_n_jobs
     from sklearn.utils.parallel import Parallel, delayed
@@ -724,10 +728,12 @@ def run_chunks(func, items, labels, *, width, n_jobs, verbose, desc, on_error):
             # by twos and fours: long last tasks, an idle tail for the others
             parallel = Parallel(n_jobs=n_jobs, batch_size=1, return_as="generator")
             caller_pid = os.getpid() if _pickles_results_at_once() else None
+            # the first failing chunk's error, as in the serial loop
+            task = InOrderErrors(func, (_IndexedError, _WrongLength))
             results = parallel(
-                delayed(func)(a, items[a:b], None, caller_pid) for a, b in spans
+                delayed(task)(a, items[a:b], None, caller_pid) for a, b in spans
             )
-            for (a, b), (rows, chunk_failed) in zip(spans, results):
+            for (a, b), (rows, chunk_failed) in zip(spans, in_order(results)):
                 out[a:b] = rows
                 failed += chunk_failed
                 if bar is not None:

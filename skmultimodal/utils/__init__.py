@@ -4,11 +4,18 @@ writes, boolean environment variables)."""
 from ._env import env_flag
 from ._io import atomic_write
 from ._parallel import parallel_map
-from ._validation import as_column, describe_failures, describe_row, is_missing
+from ._validation import (
+    as_column,
+    check_target_present,
+    describe_failures,
+    describe_row,
+    is_missing,
+)
 
 __all__ = [
     "as_column",
     "atomic_write",
+    "check_target_present",
     "describe_failures",
     "describe_row",
     "env_flag",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
@@ -39,7 +41,55 @@ def _run_chunk(func, chunk):
     return _Results(func(i, item) for i, item in chunk)
 
 
-def parallel_map(func, items, *, n_jobs=None, verbose=0, desc=None, prefer=None):
+class _Raised:
+    """An exception a task handed back as its result."""
+
+    def __init__(self, exc):
+        self.exc = exc
+
+
+class InOrderErrors:
+    """``func``, handing back an exception of the ``catch`` types as its
+    result instead of raising it in the worker.
+
+    joblib raises the first exception any worker meets, so with several
+    workers the error named could change from run to run. Reading the
+    results through :func:`in_order` raises the error of the first failing
+    task, as a serial loop does, whichever worker fails first.
+    """
+
+    def __init__(self, func, catch):
+        self.func = func
+        self.catch = catch
+
+    def __call__(self, *args):
+        try:
+            return self.func(*args)
+        except self.catch as exc:
+            return _Raised(exc)
+
+
+def in_order(results):
+    """The results of :class:`InOrderErrors` tasks from joblib's generator
+    (in input order); an exception a task handed back is raised when its
+    turn comes. The generator is closed first, which stops the tasks still
+    running at once: left to the garbage collector, its shutdown could
+    race with the next ``Parallel`` call."""
+    try:
+        for result in results:
+            if type(result) is _Raised:
+                raise result.exc
+            yield result
+    finally:
+        with warnings.catch_warnings():
+            # joblib's note that the tasks left were cancelled: on purpose
+            warnings.filterwarnings("ignore", r".* tasks ", UserWarning)
+            results.close()
+
+
+def parallel_map(
+    func, items, *, n_jobs=None, verbose=0, desc=None, prefer=None, catch=()
+):
     """Return ``[func(i, item) for i, item in enumerate(items)]``.
 
     The work runs through scikit-learn's :class:`~sklearn.utils.parallel.Parallel`
@@ -50,7 +100,9 @@ def parallel_map(func, items, *, n_jobs=None, verbose=0, desc=None, prefer=None)
     NumPy), which then needs no pickling of items or results; ``None`` or
     ``"processes"`` for pure-Python work. An active ``parallel_backend``
     overrides it. ``verbose > 0`` shows a tqdm progress bar counting samples.
-    Results keep the input order.
+    Results keep the input order. An exception of the ``catch`` types is
+    that of the first failing item, as in a serial loop, for any ``n_jobs``
+    (see :class:`InOrderErrors`).
     """
     indexed = list(enumerate(items))
     n = len(indexed)
@@ -73,7 +125,8 @@ def parallel_map(func, items, *, n_jobs=None, verbose=0, desc=None, prefer=None)
             n_jobs=n_jobs, prefer=prefer, return_as="generator", batch_size=1
         )
         out = []
-        for res in parallel(delayed(_run_chunk)(func, c) for c in chunks):
+        task = InOrderErrors(_run_chunk, catch)
+        for res in in_order(parallel(delayed(task)(func, c) for c in chunks)):
             out.extend(res)
             if bar is not None:
                 bar.update(len(res))

@@ -86,6 +86,38 @@ def describe_failures(labels, failures, limit=5) -> str:
     return shown + more
 
 
+def check_target_present(y, labels=None, limit=5) -> None:
+    """Raise a ValueError naming the rows whose target is missing.
+
+    Missing: None, NaN and every pandas missing marker, in a 1-D target or
+    in any column of a 2-D one (a sparse target is not checked). ``labels``
+    are the index labels of the rows (for example those of ``X``); a pandas
+    ``y`` gives its own.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.utils import check_target_present
+    >>> check_target_present(["cat", None, "dog"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: y is missing (None, NaN or pandas.NA) in 1 row(s): row 1. ...
+    """
+    if y is None or hasattr(y, "toarray"):
+        return
+    if isinstance(y, (pd.Series, pd.DataFrame)):
+        labels = y.index
+    mask = np.asarray(pd.isna(pd.DataFrame(y) if np.ndim(y) == 2 else pd.Series(y)))
+    rows = np.flatnonzero(mask.any(axis=1) if mask.ndim == 2 else mask)
+    if len(rows):
+        shown = ", ".join(describe_row(labels, int(i)) for i in rows[:limit])
+        more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
+        raise ValueError(
+            f"y is missing (None, NaN or pandas.NA) in {len(rows)} row(s): "
+            f"{shown}{more}. Drop those rows or give them a target."
+        )
+
+
 def is_missing(value) -> bool:
     """Whether one modality value is missing.
 

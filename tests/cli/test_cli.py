@@ -604,9 +604,18 @@ def test_train_and_predict_treat_unreadable_images_as_missing(tiny_csv, tmp_path
         "train", "--csv", broken, *CSV_ARGS, "--missing", "mean", "--output", model
     )
     assert proc.returncode == 0, proc.stderr
-    assert "modality 'image' could not be read in 2 row(s) in fit" in proc.stderr
-    # the library cites positions and index labels, i.e. CSV line numbers
-    assert "row 1 (index 3), path" in proc.stderr and "file not found" in proc.stderr
+    # every warning is one line of the command's own form
+    lines = proc.stderr.splitlines()
+    assert lines and all(x.startswith("skmultimodal: warning: ") for x in lines)
+    # the absent file is named once, by its CSV line, and is a missing image
+    assert (
+        "warning: image file not found on line 3 of column 'picture': "
+        "'images/absent.png'; treated as a missing image"
+    ) in proc.stderr
+    assert proc.stderr.count("images/absent.png") == 1
+    # the file that is not an image is the library's unreadable row
+    assert "modality 'image' could not be read in 1 row(s) in fit" in proc.stderr
+    assert "(index 6), path" in proc.stderr and "broken.png" in proc.stderr
     out = tmp_path / "pred.csv"
     proc = run_main("predict", "--model", model, "--csv", broken, "--output", out)
     assert proc.returncode == 0, proc.stderr

@@ -424,3 +424,60 @@ def test_an_all_whitespace_text_column_is_an_error_naming_the_modality():
     before = np.flatnonzero(missing_mask(X2["text"])).tolist()
     X2.iloc[0, X2.columns.get_loc("text")] = " \t "
     assert np.flatnonzero(missing_mask(X2["text"])).tolist() == sorted([0, *before])
+
+
+def _labels(kind, n=20):
+    y = np.arange(n) % 2
+    if kind == "str-nan":
+        return np.where(y == 1, "cat", "dog").astype(object), np.nan
+    if kind == "str-none":
+        return list(np.where(y == 1, "cat", "dog")), None
+    if kind == "float-nan":
+        return y.astype(float), np.nan
+    if kind == "series-na":
+        return pd.Series(y, dtype="Int64"), pd.NA
+    return np.stack([y, 1 - y], axis=1).astype(float), np.nan  # multi-label
+
+
+@pytest.mark.parametrize(
+    "kind", ["str-nan", "str-none", "float-nan", "series-na", "multilabel"]
+)
+@pytest.mark.parametrize("late", [False, True])
+def test_a_missing_target_is_refused_naming_its_rows(kind, late):
+    from skmultimodal.fusion import LateFusionClassifier
+
+    X, _ = _data()
+    X = X.fillna({"num": 0.0, "text": "x"}).replace({"text": {"": "x"}})
+    y, hole = _labels(kind)
+    y[3], y[7] = hole, hole
+    before = pd.Series(y).copy() if np.ndim(y) == 1 else np.array(y, copy=True)
+    if late:
+        est = LateFusionClassifier(
+            [
+                (
+                    "num",
+                    make_pipeline(FunctionTransformer(_as_2d), LogisticRegression()),
+                    "num",
+                ),
+                (
+                    "text",
+                    make_pipeline(TfidfVectorizer(), LogisticRegression()),
+                    "text",
+                ),
+            ]
+        )
+    else:
+        est = make_pipeline(_fusion("raise"), LogisticRegression())
+    # the rows are named by X's index when y has none of its own
+    where = (
+        "row 3, row 7."
+        if kind == "series-na"
+        else ("row 3 (index 's3'), row 7 (index 's7').")
+    )
+    with pytest.raises(ValueError, match=r"y is missing .* in 2 row\(s\): ") as err:
+        est.fit(X, y)
+    assert where in str(err.value)
+    if np.ndim(y) == 1:  # nothing the user passed is changed
+        pd.testing.assert_series_equal(pd.Series(y), before)
+    else:
+        np.testing.assert_array_equal(y, before)

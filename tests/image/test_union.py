@@ -637,3 +637,22 @@ def test_stacked_hog_equals_one_image_at_a_time(params):
         images = rng.integers(0, 256, (n, 50, 60, 3), dtype=np.uint8)
         one = np.stack([est._extract(img) for img in images])
         np.testing.assert_array_equal(est._extract_batch(images), one)
+
+
+@pytest.mark.parametrize("make", [_default_union, HOGFeatures, Grayscale])
+def test_with_workers_the_error_names_the_first_unreadable_row(tmp_path, make):
+    # Row 0 is a large image that takes its worker a while; rows 1-7 are
+    # unreadable. The first task holds rows 0 and 1 (at least), so the
+    # second worker meets a later unreadable row first, yet the error must
+    # name row 1, as a serial loop does.
+    big = np.random.default_rng(0).integers(0, 256, (2500, 2500, 3), np.uint8)
+    cv2.imwrite(str(tmp_path / "big.png"), big)
+    small = str(tmp_path / "small.png")
+    cv2.imwrite(small, big[:60, :60])
+    X = [str(tmp_path / "big.png")] + ["/no/such/file.png"] * 7 + [small] * 24
+    est = make(n_jobs=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing from joblib's early stop
+        for _ in range(3):  # the next call finds the workers ready
+            with pytest.raises(ImageDecodeError, match=r"row 1, path"):
+                est.fit_transform(X)
