@@ -6,6 +6,7 @@ rows a branch could not read (its output is all NaN there)."""
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 import warnings
 from typing import NamedTuple
@@ -20,6 +21,8 @@ from sklearn.utils._user_interface import _print_elapsed_time
 from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import validate_data
+
+from skmultimodal.utils._errors import RowError
 
 
 class Branch(NamedTuple):
@@ -59,6 +62,7 @@ class ColumnComposition(_BaseComposition):
     _missing_hint = ""
     #: Appended to the error for unreadable rows under ``missing="raise"``.
     _unreadable_hint = ""
+    _row_error_hint = ""  # after an error naming a row of a branch's column
     _fit_one = None
 
     @property
@@ -213,6 +217,8 @@ class ColumnComposition(_BaseComposition):
                     f"({k + 1} of {total}) Processing {branch.name}"
                     if verbose
                     else None,
+                    branch.name,
+                    self._row_error_hint,
                 )
                 for k, branch in todo
             )
@@ -306,9 +312,21 @@ def _fresh(estimator):
     return estimator if isinstance(estimator, str) else clone(estimator)
 
 
-def _run_branch(fit_one, estimator, data, y, owner, message):
-    with _print_elapsed_time(owner, message):
+def _run_branch(fit_one, estimator, data, y, owner, message, name="", hint=""):
+    with _print_elapsed_time(owner, message), naming_branch(name, hint):
         return fit_one(estimator, data, y)
+
+
+@contextlib.contextmanager
+def naming_branch(name, hint=""):
+    """A :class:`~skmultimodal.utils._errors.RowError` raised inside
+    (an unreadable image, ...) names the modality ``name`` and ends with
+    ``hint`` (how the missing policy could take the row instead)."""
+    try:
+        yield
+    except RowError as exc:
+        text = str(exc).rstrip(".")
+        raise type(exc)(f"modality {name!r}: {text}. {hint}".strip()) from None
 
 
 def all_nan_rows(out):

@@ -24,6 +24,7 @@ from ._columns import (
     ColumnComposition,
     all_nan_rows,
     describe_rows,
+    naming_branch,
     row_index,
     take_rows,
     take_y,
@@ -182,6 +183,10 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     _unreadable_hint = (
         "Pass missing='skip' to LateFusionClassifier to leave unreadable "
         "modalities out of those samples' combination."
+    )
+    _row_error_hint = (
+        "Fix or drop the row, or leave it out of that sample's combination: "
+        "missing='skip', with image extractors of on_error='missing'."
     )
     _fit_one = staticmethod(_fit_one)
     _parameter_constraints = {
@@ -370,7 +375,8 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             est, data, present = branch.estimator, branch.data, branch.present
             head, final = _split(est)
             if len(present) and head is not None:
-                data = head.transform(data)
+                with naming_branch(branch.name, self._row_error_hint):
+                    data = head.transform(data)
                 unreadable = self._unreadable_rows(
                     branch, data, index, "predict", policy
                 )

@@ -27,6 +27,7 @@ from ._columns import (
     ColumnComposition,
     all_nan_rows,
     describe_rows,
+    naming_branch,
     row_index,
     validate_table,
 )
@@ -95,13 +96,14 @@ def _fit_transform_one(transformer, data, y):
     return transformer, transformer.fit(data, y).transform(data)
 
 
-def _transform_one(transformer, data):
+def _transform_one(transformer, data, name="", hint=""):
     """The output of one fitted branch (run in the workers)."""
     if data is None:  # the modality is missing in every row
         return None
     if isinstance(transformer, str):
         return data
-    return transformer.transform(data)
+    with naming_branch(name, hint):
+        return transformer.transform(data)
 
 
 class ModalityFusion(TransformerMixin, ColumnComposition):
@@ -279,6 +281,10 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     _unreadable_hint = (
         "Pass missing='zero', 'mean' or 'indicator' to ModalityFusion to treat "
         "unreadable rows as missing, or fix or drop them."
+    )
+    _row_error_hint = (
+        "Fix or drop the row, or have it treated as missing: "
+        "make_multimodal_pipeline(missing='mean') (or 'zero', 'indicator')."
     )
     _fit_one = staticmethod(_fit_transform_one)
     _parameter_constraints = {
@@ -756,7 +762,12 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         branches = list(self._iter(X, n, fitted=True, policy=policy, index=index))
         with _native_output():
             outs = Parallel(n_jobs=self.n_jobs)(
-                delayed(_transform_one)(b.estimator, b.data if len(b.present) else None)
+                delayed(_transform_one)(
+                    b.estimator,
+                    b.data if len(b.present) else None,
+                    b.name,
+                    self._row_error_hint,
+                )
                 for b in branches
             )
         blocks, presents = [], []

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from skmultimodal.utils import as_column, describe_failures, describe_row, is_missing
+from skmultimodal.utils._errors import RowError
 from skmultimodal.utils._parallel import InOrderErrors, chunk_spans, in_order
 
 __all__ = [
@@ -29,9 +30,9 @@ __all__ = [
 ]
 
 
-class ImageDecodeError(ValueError):
+class ImageDecodeError(RowError):
     """An image item could not be read: the message names the row, the
-    source (path, bytes or array) and what was wrong."""
+    source (path, bytes or array) and what was wrong. A ``ValueError``."""
 
 
 class ImageWarning(UserWarning):

@@ -9,6 +9,13 @@ import sys
 CHECKING_PACKAGES = ("skmultimodal", "sklearn")
 
 
+class RowError(ValueError):
+    """A value in one row of a column cannot be used; the message (the one
+    argument) names the row. A composite that ran the column through one
+    of its branches names the branch as well (same class, longer message).
+    """
+
+
 def raised_by_a_check(exc, packages=CHECKING_PACKAGES):
     """Whether ``exc`` was raised by a ``raise`` statement in the code of
     ``packages`` (their input validation), not by NumPy, pandas, TensorFlow

@@ -469,3 +469,38 @@ def test_user_guide_example():
     assert_code_blocks_print_what_they_claim(
         USER_GUIDE / "fusion.md", containing="/no/such/file.png"
     )
+
+
+@pytest.mark.parametrize("late", [False, True])
+@pytest.mark.parametrize("n_jobs", [None, 2])
+def test_an_image_error_in_a_branch_names_the_modality(tmp_path, late, n_jobs):
+    from skmultimodal.image import ImageDecodeError, PixelFeatures
+
+    images = [np.full((6, 6, 3), 40 * k, np.uint8) for k in range(6)]
+    X = pd.DataFrame(
+        {"picture": images, "text": ["cat a", "dog b"] * 3}, index=list("abcdef")
+    )
+    y = np.arange(6) % 2
+    branches = [
+        ("photo", PixelFeatures(size=(2, 2)), "picture"),
+        ("text", TfidfVectorizer(), "text"),
+    ]
+    if late:
+        est = LateFusionClassifier(
+            [(n, make_pipeline(e, LogisticRegression()), c) for n, e, c in branches],
+            n_jobs=n_jobs,
+        )
+        hint = "missing='skip'"
+    else:
+        est = make_pipeline(
+            ModalityFusion(branches, n_jobs=n_jobs), LogisticRegression()
+        )
+        hint = "make_multimodal_pipeline(missing='mean')"
+    bad = X.copy()
+    bad.loc["d", "picture"] = str(tmp_path / "gone.png")
+    for call in (est.fit, est.fit(X, y).predict):
+        with pytest.raises(ImageDecodeError) as err:
+            call(bad, y) if call == est.fit else call(bad)
+        msg = str(err.value)
+        assert msg.startswith("modality 'photo': cannot read image at row 3 (index")
+        assert "gone.png': file not found. " in msg and hint in msg
