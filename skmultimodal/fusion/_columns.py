@@ -275,8 +275,9 @@ class ColumnComposition(_BaseComposition):
         rows = describe_rows(branch.present[positions], index)
         what = (
             f"modality {branch.name!r} could not be read in {len(positions)} "
-            f"row(s) in {where} (its {self._branch_word} output is all NaN there, "
-            "as an extractor with on_error='missing' marks unreadable items)"
+            f"row(s) in {where} (its {self._branch_word} output is all NaN there: "
+            "an unreadable image under on_error='missing', or a text with no "
+            "known word for word vectors)"
         )
         if policy == "raise":
             raise ValueError(f"{what}: {rows}. {self._unreadable_hint}")
@@ -417,6 +418,11 @@ def validate_table(estimator, X, columns, *, reset):
             raise ValueError(
                 f"{name} expects a 2-D table (DataFrame, dict of columns or 2-D "
                 f"array), got {type(X).__name__}."
+            )
+        if isinstance(X, (list, tuple)) and X and isinstance(X[0], dict):
+            raise ValueError(
+                f"{name} got a list of {len(X)} dicts (records); it takes one "
+                "column per modality: pass pandas.DataFrame(records)."
             )
         X = np.asarray(X, dtype=object if _ragged(X) else None)
     if X.ndim != 2:

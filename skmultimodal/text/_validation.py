@@ -22,7 +22,9 @@ class TextColumnMixin:
 
 
 MISSING_RULE = (
-    "None, NaN and pandas.NA are missing texts and become the empty string ''"
+    "None, NaN and pandas.NA are missing texts (the empty string '' for a "
+    "text transformer on its own; in ModalityFusion, a missing modality that "
+    "its missing policy handles)"
 )
 
 

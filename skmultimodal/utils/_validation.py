@@ -107,7 +107,12 @@ def check_target_present(y, labels=None, limit=5) -> None:
         return
     if isinstance(y, (pd.Series, pd.DataFrame)):
         labels = y.index
-    mask = np.asarray(pd.isna(pd.DataFrame(y) if np.ndim(y) == 2 else pd.Series(y)))
+    else:
+        try:
+            y = np.asarray(y)
+        except ValueError:  # ragged: the estimator's own checks say so
+            return
+    mask = np.asarray(pd.isna(y))
     rows = np.flatnonzero(mask.any(axis=1) if mask.ndim == 2 else mask)
     if len(rows):
         shown = ", ".join(describe_row(labels, int(i)) for i in rows[:limit])

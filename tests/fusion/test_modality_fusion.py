@@ -240,6 +240,12 @@ def test_dict_modalities_of_different_lengths():
         )
 
 
+def test_a_list_of_records_is_refused_with_the_way_to_pass_it():
+    records = [{"text": "a cat"}, {"text": "a dog"}]
+    with pytest.raises(ValueError, match=r"list of 2 dicts \(records\).*DataFrame"):
+        ModalityFusion([("text", TfidfVectorizer(), "text")]).fit(records)
+
+
 def test_branch_returning_wrong_number_of_rows_is_named():
     X, y = _data()
     shrink = FunctionTransformer(lambda d: np.asarray(d)[:-1])
