@@ -170,10 +170,10 @@ def test_failed_report_keeps_the_previous_files(evaluation, tmp_path, monkeypatc
 
 
 def test_cli_json_is_written_atomically(tmp_path, monkeypatch, replaced):
-    from skmultimodal import cli
+    from skmultimodal import _commands
 
     path = tmp_path / "metrics.json"
-    cli._write_json({"a": 1}, path)
+    _commands._write_json({"a": 1}, path)
     assert replaced == ["metrics.json"] and json.loads(path.read_text()) == {"a": 1}
 
     class BrokenJson:
@@ -182,9 +182,9 @@ def test_cli_json_is_written_atomically(tmp_path, monkeypatch, replaced):
             fh.write('{"a": ')
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cli, "json", BrokenJson)
+    monkeypatch.setattr(_commands, "json", BrokenJson)
     with pytest.raises(OSError):
-        cli._write_json({"a": 2}, path)
+        _commands._write_json({"a": 2}, path)
     assert json.loads(path.read_text()) == {"a": 1}
     assert _listing(tmp_path) == ["metrics.json"]
 
