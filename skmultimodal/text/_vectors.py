@@ -409,8 +409,8 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         rate = n_oov / n_tokens if n_tokens else 0.0
         if self.warn_oov_rate is not None and rate > self.warn_oov_rate:
             warnings.warn(
-                f"{type(self).__name__}: {n_oov} of the {n_tokens} tokens given to "
-                f"transform ({rate:.0%}) are out of the vocabulary of "
+                f"{type(self).__name__}: {n_oov} of the {n_tokens} tokens of "
+                f"these texts ({rate:.0%}) are out of the vocabulary of "
                 f"{self.vectors_info_['path']!r} (vocabulary: words of the "
                 "training texts found in the file); check the file, lowercase "
                 "and token_pattern (warn_oov_rate=None silences this)",
