@@ -75,7 +75,7 @@ def _cpu_ratio(candidate, reference, repeats):
             if before is None or after is None:
                 return None
             spent.append(after - before)
-        if spent[1] <= 0:  # shorter than one clock tick (quick runs)
+        if min(spent) <= 0:  # shorter than one clock tick (quick runs)
             return None
         ratios.append(spent[0] / spent[1])
     return sorted(ratios)[len(ratios) // 2]
