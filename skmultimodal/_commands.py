@@ -78,7 +78,6 @@ def _read_table(args, modalities, csv=None, **kwargs):
         image_column=columns["image"],
         text_column=columns["text"],
         tabular_columns=[c for cols in tabular.values() for c in cols],
-        allow_absent_images=policy != "raise",
         # one warning naming the CSV lines, instead of the extractors' own
         # per fit and per fold (an absent file is a missing image either way)
         absent_images_as_missing=policy != "raise",
@@ -451,7 +450,6 @@ def _stream_table(args, est, meta, keep, policy, compute):
         chunksize=args.chunk_size,
         keep_columns=keep,
         tabular_columns=tabular,
-        allow_absent_images=policy != "raise",
         # an absent file becomes an empty cell, named once here: a model
         # trained with "raise" would stop at it, and the extractors of the
         # others would warn once per chunk
