@@ -23,6 +23,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import validate_data
 
 from skmultimodal.utils._errors import RowError
+from skmultimodal.utils._validation import with_row_positions
 
 
 class Branch(NamedTuple):
@@ -182,7 +183,7 @@ class ColumnComposition(_BaseComposition):
                 )
             present = np.flatnonzero(~mask)
             if 0 < len(present) < n:
-                data = take_rows(data, present)
+                data = take_rows(data, present, rows=present)
             yield Branch(name, estimator, column, data, present)
 
     def _fit_branches(self, X, y, n, *, policy, index, verbose=False):
@@ -238,7 +239,8 @@ class ColumnComposition(_BaseComposition):
                     "row; nothing to fit on."
                 )
             branches[k] = branch._replace(
-                data=take_rows(branch.data, keep), present=branch.present[keep]
+                data=take_rows(branch.data, keep, rows=branch.present[keep]),
+                present=branch.present[keep],
             )
             redo.append(k)
         if redo:
@@ -600,9 +602,12 @@ def _empty_strings(values, na):
     return empty
 
 
-def take_rows(data, idx):
-    """Rows ``idx`` of a modality's data, keeping its type."""
-    return _safe_indexing(data, idx, axis=0)
+def take_rows(data, idx, rows=None):
+    """Rows ``idx`` of a modality's data, keeping its type; with ``rows``
+    (their positions in the caller's table) marked so that a branch's
+    messages name the caller's rows (:func:`with_row_positions`)."""
+    data = _safe_indexing(data, idx, axis=0)
+    return data if rows is None else with_row_positions(data, rows)
 
 
 def take_y(y, idx):

@@ -34,7 +34,9 @@ def as_column(X, *, what="X"):
             )
         X = X.iloc[:, 0]
     if pd is not None and isinstance(X, pd.Series):
-        return X.tolist(), list(X.index)
+        rows = X.attrs.get(ROWS_ATTR)
+        positions = rows.of(X) if isinstance(rows, RowPositions) else None
+        return X.tolist(), _Labels(X.index, positions)
     if isinstance(X, (str, bytes)) or np.isscalar(X) or X is None:
         raise ValueError(
             f"{what} must be a sequence of samples (list, 1-D array, Series), "
@@ -49,6 +51,9 @@ def as_column(X, *, what="X"):
                 f"{X.shape}."
             )
         items = list(X)
+        positions = X.row_positions if isinstance(X, RowArray) else None
+        if positions is not None and len(positions) == len(items):
+            return items, _Labels(positions, positions)
     else:
         try:
             items = list(X)
@@ -56,12 +61,100 @@ def as_column(X, *, what="X"):
             raise ValueError(
                 f"{what} must be a sequence of samples, got {type(X).__name__}."
             ) from None
+        positions = X.row_positions if isinstance(X, RowList) else None
+        if positions is not None and len(positions) == len(items):
+            return items, _Labels(positions, positions)
     return items, list(range(len(items)))
 
 
+#: The key, in a pandas ``attrs``, of a subset's :class:`RowPositions`.
+ROWS_ATTR = "skmultimodal.row_positions"
+
+
+class RowPositions:
+    """The positions, in the caller's table, of the rows of a pandas subset
+    that a composite hands to one of its branches, so that the branch's
+    messages name the caller's rows (kept in the subset's ``attrs``).
+
+    pandas carries ``attrs`` into slices of the subset; :meth:`of` only
+    answers for an object with the subset's own index.
+    """
+
+    __slots__ = ("index", "positions")
+
+    def __init__(self, index, positions):
+        self.index, self.positions = index, np.asarray(positions)
+
+    def of(self, X):
+        """The positions of the rows of ``X``, or None when ``X`` does not
+        have the rows of the subset (a slice or a reordering of it)."""
+        ok = len(X.index) == len(self.index) and X.index.equals(self.index)
+        return self.positions if ok else None
+
+    def __eq__(self, other):  # pandas compares attrs when concatenating
+        return self is other
+
+    __hash__ = object.__hash__
+
+
+class RowList(list):
+    """A list of a branch's rows, with their positions in the caller's
+    table (``row_positions``) for messages."""
+
+    row_positions = None
+
+
+class RowArray(np.ndarray):
+    """A 1-D array of a branch's rows, with their positions in the caller's
+    table (``row_positions``, kept when pickled for a worker process; a
+    slice or a result computed from it has none)."""
+
+    row_positions = None
+
+    def __reduce__(self):
+        rebuild, args, state = super().__reduce__()
+        return rebuild, args, (state, self.row_positions)
+
+    def __setstate__(self, state):
+        state, self.row_positions = state
+        super().__setstate__(state)
+
+
+def with_row_positions(data, positions):
+    """``data`` (a subset of a column, already a new object) marked with the
+    positions of its rows in the caller's table: the ``attrs`` of a pandas
+    object, a :class:`RowList` for a list, a :class:`RowArray` for a 1-D
+    array of objects or strings (images, texts); anything else is returned
+    as is, and its messages count rows within the subset."""
+    if isinstance(data, pd.Series | pd.DataFrame):
+        data.attrs = {**data.attrs, ROWS_ATTR: RowPositions(data.index, positions)}
+    elif type(data) is list or isinstance(data, RowList):
+        data = RowList(data)
+        data.row_positions = np.asarray(positions)
+    elif isinstance(data, np.ndarray) and data.ndim == 1 and data.dtype.kind in "OUS":
+        data = data.view(RowArray)
+        data.row_positions = np.asarray(positions)
+    return data
+
+
+class _Labels(list):
+    """Index labels for messages, and (``positions``) the rows' positions in
+    the caller's table when they differ from their positions here."""
+
+    def __init__(self, labels, positions=None):
+        super().__init__(labels)
+        self.positions = positions
+
+    def position(self, i):
+        return i if self.positions is None else int(self.positions[i])
+
+
 def describe_row(labels, i) -> str:
-    """``"row 3"`` or ``"row 3 (index 'a')"`` for error messages."""
+    """``"row 3"`` or ``"row 3 (index 'a')"`` for error messages; a row of a
+    branch's subset is named by its position in the caller's table."""
     label = labels[i] if labels is not None else i
+    if isinstance(labels, _Labels):
+        i = labels.position(i)
     if isinstance(label, numbers.Integral) and int(label) == i:
         return f"row {i}"
     return f"row {i} (index {label!r})"

@@ -11,6 +11,8 @@ Most tests use :class:`NaNForBad`, a stand-in extractor; the last ones read
 real image files.
 """
 
+import pickle
+import re
 import warnings
 
 import numpy as np
@@ -504,3 +506,86 @@ def test_an_image_error_in_a_branch_names_the_modality(tmp_path, late, n_jobs):
         msg = str(err.value)
         assert msg.startswith("modality 'photo': cannot read image at row 3 (index")
         assert "gone.png': file not found. " in msg and hint in msg
+
+
+def _as(kind, column, index):
+    """An X of ``kind``: ``column`` (``"picture"``) beside a text column."""
+    text = ["cat a", "dog b"] * (len(column) // 2)
+    if kind == "dict of lists":
+        return {"picture": list(column), "text": text}
+    if kind == "dict of arrays":
+        return {"picture": np.array(column, dtype=object), "text": np.array(text)}
+    if kind == "2-D array":
+        return np.array([list(column), text], dtype=object).T
+    return pd.DataFrame({"picture": column, "text": text}, index=index)
+
+
+KINDS = ["DataFrame", "DataFrame with labels", "dict of lists", "dict of arrays"]
+
+
+@pytest.mark.parametrize("kind", [*KINDS, "2-D array"])
+@pytest.mark.parametrize("n_jobs", [None, 2])
+@pytest.mark.parametrize("late", [False, True])
+def test_a_branch_names_the_callers_row_after_missing_rows_are_left_out(
+    tmp_path, kind, n_jobs, late
+):
+    # rows 1 and 2 are missing, so the branch sees 4 rows; the unreadable
+    # image is the branch's row 1 but the caller's row 4
+    from skmultimodal.image import ImageDecodeError, PixelFeatures
+
+    column = [np.full((6, 6, 3), 40 * k, np.uint8) for k in range(6)]
+    column[1] = column[2] = None
+    column[4] = str(tmp_path / "gone.png")
+    labels = list("abcdef") if kind == "DataFrame with labels" else None
+    X = _as(kind, column, labels)
+    table = isinstance(X, dict | pd.DataFrame)
+    branch = [("photo", PixelFeatures(size=(2, 2)), "picture" if table else 0)]
+    if late:
+        branch.append(("text", TfidfVectorizer(), "text" if table else 1))
+        branch = [(n, make_pipeline(e, LogisticRegression()), c) for n, e, c in branch]
+        est = LateFusionClassifier(branch, missing="skip", n_jobs=n_jobs)
+    else:
+        est = ModalityFusion(branch, missing="zero", n_jobs=n_jobs)
+    row = "row 4 (index 'e')" if labels else "row 4"
+    with pytest.raises(ImageDecodeError, match=rf"at {re.escape(row)}, path"):
+        est.fit(X, np.arange(6) % 2)
+    assert X is not None and (labels is None or list(X.index) == labels)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_extractor_warning_in_a_branch_names_the_callers_row(tmp_path, kind):
+    from skmultimodal.image import ImageFeatures, ImageWarning
+
+    column = [np.full((6, 6, 3), 40 * k, np.uint8) for k in range(6)]
+    column[0] = None
+    column[3] = str(tmp_path / "gone.png")
+    labels = list("abcdef") if kind == "DataFrame with labels" else None
+    pixels = ImageFeatures("pixels", method_params={"on_error": "missing"})
+    fusion = ModalityFusion([("photo", pixels, "picture")], missing="zero")
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        fusion.fit(_as(kind, column, labels), np.arange(6) % 2)
+    extractor = [str(w.message) for w in record if w.category is ImageWarning]
+    fused = [str(w.message) for w in record if "ModalityFusion:" in str(w.message)]
+    row = "row 3 (index 'd')" if labels else "row 3"
+    assert len(extractor) == 1 and f"(all NaN): {row}, path" in extractor[0]
+    assert len(fused) == 1 and "rows [3]" in fused[0]
+
+
+def test_row_positions_do_not_follow_a_slice_or_a_reordering():
+    from skmultimodal.utils import as_column, describe_row
+    from skmultimodal.utils._validation import with_row_positions
+
+    part = with_row_positions(pd.Series(["p", "q", "r"], index=[4, 7, 9]), [4, 7, 9])
+    assert describe_row(as_column(part)[1], 1) == "row 7"
+    # pandas carries attrs into slices; their rows are counted within them
+    assert describe_row(as_column(part.iloc[1:])[1], 0) == "row 0 (index 7)"
+    assert describe_row(as_column(part.iloc[::-1])[1], 0) == "row 0 (index 9)"
+    array = with_row_positions(np.array(["p", "q"], dtype=object), [5, 8])
+    assert describe_row(as_column(array)[1], 1) == "row 8"
+    assert describe_row(as_column(array[1:])[1], 0) == "row 0"
+    again = pickle.loads(pickle.dumps(array))
+    assert describe_row(as_column(again)[1], 1) == "row 8"
+    numbers = np.arange(3.0)
+    assert type(with_row_positions(numbers, [1, 2, 3])) is np.ndarray
+    assert pd.concat([part, part]).shape == (6,)  # attrs compare without error
