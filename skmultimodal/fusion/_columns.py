@@ -23,6 +23,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import validate_data
 
 from skmultimodal.utils._errors import RowError
+from skmultimodal.utils._parallel import RelayWarnings, reissue
 from skmultimodal.utils._validation import with_row_positions
 
 
@@ -209,7 +210,7 @@ class ColumnComposition(_BaseComposition):
 
         def jobs(todo):
             return (
-                delayed(_run_branch)(
+                delayed(RelayWarnings(_run_branch))(
                     type(self)._fit_one,
                     _fresh(branch.estimator),
                     branch.data,
@@ -224,7 +225,7 @@ class ColumnComposition(_BaseComposition):
                 for k, branch in todo
             )
 
-        results = Parallel(n_jobs=self.n_jobs)(jobs(enumerate(branches)))
+        results = reissue(Parallel(n_jobs=self.n_jobs)(jobs(enumerate(branches))))
         redo = []
         for k, (branch, (_, out)) in enumerate(zip(branches, results)):
             unreadable = self._unreadable_rows(
@@ -244,7 +245,8 @@ class ColumnComposition(_BaseComposition):
             )
             redo.append(k)
         if redo:
-            again = Parallel(n_jobs=self.n_jobs)(jobs((k, branches[k]) for k in redo))
+            todo = [(k, branches[k]) for k in redo]
+            again = reissue(Parallel(n_jobs=self.n_jobs)(jobs((k, b) for k, b in todo)))
             for k, (fitted_est, out) in zip(redo, again):
                 changed = all_nan_rows(out)
                 if changed is not None and changed.any():

@@ -22,6 +22,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from skmultimodal.utils import check_target_present
+from skmultimodal.utils._parallel import RelayWarnings, reissue
 
 from ._columns import (
     ColumnComposition,
@@ -762,7 +763,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         branches = list(self._iter(X, n, fitted=True, policy=policy, index=index))
         with _native_output():
             outs = Parallel(n_jobs=self.n_jobs)(
-                delayed(_transform_one)(
+                delayed(RelayWarnings(_transform_one))(
                     b.estimator,
                     b.data if len(b.present) else None,
                     b.name,
@@ -770,6 +771,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                 )
                 for b in branches
             )
+        outs = reissue(outs)
         blocks, presents = [], []
         for k, (branch, out) in enumerate(zip(branches, outs)):
             name, present, block = branch.name, branch.present, None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import numpy as np
@@ -39,6 +40,39 @@ def _unstack(stacked):
 
 def _run_chunk(func, chunk):
     return _Results(func(i, item) for i, item in chunk)
+
+
+class RelayWarnings:
+    """``func``, returning ``(result, warnings)``: run in a worker process,
+    the warnings it issued are recorded and handed back, for
+    :func:`reissue` to issue in the calling process (a worker's own
+    warnings would only reach its standard error, past the caller's
+    filters and ``catch_warnings``); in the calling process they are
+    issued as usual.
+    """
+
+    def __init__(self, func):
+        self.func = func
+        self.pid = os.getpid()
+
+    def __call__(self, *args, **kwargs):
+        if os.getpid() == self.pid:
+            return self.func(*args, **kwargs), []
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")  # the caller's filters decide
+            result = self.func(*args, **kwargs)
+        return result, [(w.message, w.category, w.filename, w.lineno) for w in caught]
+
+
+def reissue(results):
+    """The results of :class:`RelayWarnings` tasks, their warnings issued
+    here, in task order."""
+    out = []
+    for result, caught in results:
+        for message, category, filename, lineno in caught:
+            warnings.warn_explicit(message, category, filename, lineno)
+        out.append(result)
+    return out
 
 
 class _Raised:

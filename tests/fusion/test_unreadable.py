@@ -553,7 +553,10 @@ def test_a_branch_names_the_callers_row_after_missing_rows_are_left_out(
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_an_extractor_warning_in_a_branch_names_the_callers_row(tmp_path, kind):
+@pytest.mark.parametrize("n_jobs", [None, 2])
+def test_an_extractor_warning_in_a_branch_names_the_callers_row(tmp_path, kind, n_jobs):
+    # with n_jobs=2 the branches run in worker processes, whose warnings are
+    # issued again in the caller's process
     from skmultimodal.image import ImageFeatures, ImageWarning
 
     column = [np.full((6, 6, 3), 40 * k, np.uint8) for k in range(6)]
@@ -561,15 +564,25 @@ def test_an_extractor_warning_in_a_branch_names_the_callers_row(tmp_path, kind):
     column[3] = str(tmp_path / "gone.png")
     labels = list("abcdef") if kind == "DataFrame with labels" else None
     pixels = ImageFeatures("pixels", method_params={"on_error": "missing"})
-    fusion = ModalityFusion([("photo", pixels, "picture")], missing="zero")
-    with warnings.catch_warnings(record=True) as record:
-        warnings.simplefilter("always")
-        fusion.fit(_as(kind, column, labels), np.arange(6) % 2)
-    extractor = [str(w.message) for w in record if w.category is ImageWarning]
-    fused = [str(w.message) for w in record if "ModalityFusion:" in str(w.message)]
+    fusion = ModalityFusion(
+        [("photo", pixels, "picture"), ("text", TfidfVectorizer(), "text")],
+        missing="zero",
+        n_jobs=n_jobs,
+    )
+    X = _as(kind, column, labels)
     row = "row 3 (index 'd')" if labels else "row 3"
-    assert len(extractor) == 1 and f"(all NaN): {row}, path" in extractor[0]
-    assert len(fused) == 1 and "rows [3]" in fused[0]
+    for call in (lambda: fusion.fit(X, np.arange(6) % 2), lambda: fusion.transform(X)):
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            call()
+        extractor = [str(w.message) for w in record if w.category is ImageWarning]
+        fused = [str(w.message) for w in record if "ModalityFusion:" in str(w.message)]
+        assert len(extractor) == 1 and f"(all NaN): {row}, path" in extractor[0]
+        assert len(fused) == 1 and "rows [3]" in fused[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ImageWarning)  # the caller's filters apply
+        with pytest.raises(ImageWarning, match="gone.png"):
+            fusion.transform(X)
 
 
 def test_row_positions_do_not_follow_a_slice_or_a_reordering():
