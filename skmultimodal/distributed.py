@@ -6,11 +6,11 @@ loaded by each worker itself, which also checks that worker's environment);
 each task reads one partition of the input (a byte range of a CSV, row
 groups of a Parquet file, or a partition of a dask DataFrame), predicts or
 featurizes it and writes ``part-NNNNN.parquet`` into a temporary folder next
-to the output. Only small metadata (row counts, file names, timings) comes
-back to the calling process. When every partition is written and the row
-counts match the input's, the temporary folder is renamed to the output; on
-any failure it is removed and one :class:`PartitionError` names the
-partition and the cause. See ``docs/distributed.md``.
+to the output. Only small metadata (row counts, file names, timings, the
+tasks' warnings) comes back to the calling process. When every partition
+is written and the row counts match the input's, the temporary folder is
+renamed to the output; on any failure it is removed and one
+:class:`PartitionError` names the partition and the cause. See ``docs/distributed.md``.
 
 ``import skmultimodal.distributed`` does not import dask: the functions do.
 """
@@ -23,6 +23,7 @@ import shutil
 import threading
 import time
 import uuid
+import warnings
 from pathlib import Path
 
 __all__ = [
@@ -316,9 +317,12 @@ def _run_partition(part, ref, settings, tmpdir):
             missing_module=missing,
             stage="load",
         ) from exc
+    from skmultimodal.utils._parallel import record_warnings
+
     try:
-        df, X, kept = _partition_frame(part, meta, settings, policy, trained)
-        out = _kind_function(settings["kind"])(est, X, meta, settings["proba"])
+        with record_warnings() as caught:
+            df, X, kept = _partition_frame(part, meta, settings, policy, trained)
+            out = _kind_function(settings["kind"])(est, X, meta, settings["proba"])
         if kept is not None and len(kept.columns):
             clash = [c for c in kept.columns if c in out.columns]
             if clash:
@@ -332,9 +336,7 @@ def _run_partition(part, ref, settings, tmpdir):
         name = PART_NAME.format(part["index"])
         _write_parquet(out, Path(tmpdir) / name)
     except Exception as exc:
-        cause = " ".join(str(exc).split())
-        if "(index " in cause and part["source"] in INDEX_NOTES:
-            cause += f" ({INDEX_NOTES[part['source']]})"
+        cause = _with_index_note(exc, part)
         raise PartitionError(
             f"partition {part['index']} ({where}) failed on worker "
             f"{_worker_address()}: {type(exc).__name__}: {cause}",
@@ -348,7 +350,16 @@ def _run_partition(part, ref, settings, tmpdir):
         "rows_out": len(out),
         "seconds": time.perf_counter() - start,
         "worker": _worker_address(),
+        "warnings": [(kind, _with_index_note(text, part)) for kind, text in caught],
     }
+
+
+def _with_index_note(text, part):
+    """``text`` naming rows by index label, with what those labels are."""
+    text = " ".join(str(text).split())
+    if "(index " in text and part["source"] in INDEX_NOTES:
+        text += f" ({INDEX_NOTES[part['source']]})"
+    return text
 
 
 def _partition_frame(part, meta, settings, policy, trained):
@@ -696,6 +707,14 @@ def predict_partitions(
         ``seconds`` (wall time), ``partition_seconds`` (task times) and
         ``workers`` (the addresses that wrote the parts): metadata only.
 
+    Warns
+    -----
+    Warning
+        Each warning a task issued on its worker (an unreadable image left
+        as a missing row, ...), issued again here with its category once
+        the output is in place, in partition order, prefixed with the
+        partition and its rows.
+
     Raises
     ------
     PartitionError
@@ -776,6 +795,11 @@ def predict_partitions(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    for r in results:  # the workers' warnings, here, in partition order
+        for category, text in r.get("warnings", ()):
+            where = parts[r["partition"]]["where"]
+            message = f"partition {r['partition']} ({where}): {text}"
+            warnings.warn(message, category, stacklevel=2)
     return {
         "output": output,
         "rows": sum(r["rows_out"] for r in results),

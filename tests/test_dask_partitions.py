@@ -135,13 +135,15 @@ def test_csv_parts_equal_the_local_run_and_only_metadata_comes_back(
     assert meta["rows"] == 30
     workers = set(client.scheduler_info()["workers"])
     assert set(meta["workers"]) <= workers and len(meta["workers"]) == 2
-    # what came back: row counts and small dicts of numbers and names
+    # what came back: row counts and small dicts of numbers and names, and
+    # the tasks' warnings (none here) as (category, text) pairs
     assert received
     for value in received:
         items = value if isinstance(value, list) else [value]
         for item in items:
             assert isinstance(item, (int, dict)), type(item)
             if isinstance(item, dict):
+                assert item.pop("warnings", []) == []
                 assert all(isinstance(v, (int, float, str)) for v in item.values()), (
                     item
                 )
@@ -221,8 +223,13 @@ def test_unreadable_image_with_another_policy_is_a_missing_modality(
 ):
     model, _, mean = files
     out = tmp_path / "out"
-    # a model trained with missing="mean": the image is a missing modality
-    predict_partitions(mean, bad_csv, out, client=client, chunk_size=4)
+    # a model trained with missing="mean": the image is a missing modality,
+    # and the worker's warnings are issued here, naming the partition
+    with pytest.warns(UserWarning) as record:
+        predict_partitions(mean, bad_csv, out, client=client, chunk_size=4)
+    named = [str(w.message) for w in record if "(index 11)" in str(w.message)]
+    assert any(m.startswith("partition ") and "ImageFeatureUnion" in m for m in named)
+    assert all("index labels are CSV line numbers" in m for m in named)
     got = pd.read_parquet(out)
     expected = _local(mean, bad_csv)
     pd.testing.assert_frame_equal(got, expected)

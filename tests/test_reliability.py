@@ -246,3 +246,36 @@ def test_plugin_autoload_switch_with_a_bad_value_warns_and_disables(monkeypatch)
         assert autoload_disabled() is True
     monkeypatch.delenv(DISABLE_AUTOLOAD_ENV)
     assert autoload_disabled() is False
+
+
+def test_record_warnings_keeps_each_threads_own_warnings():
+    # tasks of a multi-threaded (Dask) worker record their warnings side by
+    # side; catch_warnings would mix them up and could leave a recorder behind
+    from skmultimodal.utils._parallel import record_warnings
+
+    barrier = threading.Barrier(4)
+    got = {}
+
+    def task(k):
+        with record_warnings() as caught:
+            barrier.wait()
+            for i in range(50):
+                warnings.warn(f"task {k} warning {i}", UserWarning, stacklevel=1)
+                if i == 25:
+                    with record_warnings() as inner:  # nested: its own list
+                        warnings.warn(f"task {k} inner", RuntimeWarning, stacklevel=1)
+                    got[k, "inner"] = inner
+        got[k] = caught
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        threads = [threading.Thread(target=task, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        with pytest.warns(UserWarning, match="after recording"):  # shown again
+            warnings.warn("after recording", UserWarning, stacklevel=1)
+    for k in range(4):
+        assert got[k] == [(UserWarning, f"task {k} warning {i}") for i in range(50)]
+        assert got[k, "inner"] == [(RuntimeWarning, f"task {k} inner")]

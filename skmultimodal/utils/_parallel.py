@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 import warnings
 
 import numpy as np
@@ -62,6 +64,39 @@ class RelayWarnings:
             warnings.simplefilter("always")  # the caller's filters decide
             result = self.func(*args, **kwargs)
         return result, [(w.message, w.category, w.filename, w.lineno) for w in caught]
+
+
+_RECORDING = threading.local()
+_INSTALLING = threading.Lock()
+
+
+def _show_or_record(message, category, filename, lineno, file=None, line=None):
+    """``warnings.showwarning`` while :func:`record_warnings` is in use: a
+    thread that records keeps its warnings, any other shows them as before."""
+    caught = getattr(_RECORDING, "caught", None)
+    if caught is None:
+        return _show_or_record.shown(message, category, filename, lineno, file, line)
+    caught.append((category, str(message)))
+
+
+@contextlib.contextmanager
+def record_warnings():
+    """Record, as ``(category, text)`` pairs, the warnings that pass the
+    filters in the current thread only, so that a task on a worker with
+    several threads (a Dask worker) can hand back its own warnings.
+    ``warnings.catch_warnings`` swaps process-wide state, so tasks in
+    other threads would catch each other's warnings and could leave a
+    recorder in place."""
+    with _INSTALLING:
+        if warnings.showwarning is not _show_or_record:
+            _show_or_record.shown = warnings.showwarning
+            warnings.showwarning = _show_or_record
+    outer = getattr(_RECORDING, "caught", None)
+    _RECORDING.caught = caught = []
+    try:
+        yield caught
+    finally:
+        _RECORDING.caught = outer
 
 
 def reissue(results):
