@@ -238,11 +238,32 @@ def build_parser():
 
 
 # ---------------------------------------------------------------- main ---
-def _show_warning(message, category, filename, lineno, file=None, line=None):
-    """A warning as one line, like the command's own (``--debug``: Python's
+def _index_note(args, message):
+    """What index labels in ``message`` are, for a table read from a file."""
+    if "(index " not in message:
+        return ""
+    if getattr(args, "csv", None) is not None:
+        return " (index labels are CSV line numbers; the header is line 1)"
+    if getattr(args, "parquet", None) is not None:
+        return " (index labels are Parquet row numbers, from 0)"
+    return ""
+
+
+def _warning_printer(args):
+    """``warnings.showwarning`` for a command: each distinct warning once, on
+    one line like the command's own (a warning met again, by another fold,
+    chunk or pass over the data, is not repeated; ``--debug`` keeps Python's
     format, with the file and line that warned)."""
-    text = " ".join(str(message).split())
-    print(f"{PROG}: warning: {text}", file=file or sys.stderr)
+    shown = set()
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        text = " ".join(str(message).split())
+        text += _index_note(args, text)
+        if text not in shown:
+            shown.add(text)
+            print(f"{PROG}: warning: {text}", file=file or sys.stderr)
+
+    return show
 
 
 def main(argv=None):
@@ -274,7 +295,7 @@ def main(argv=None):
         with warnings.catch_warnings():
             if not debug:
                 warnings.filterwarnings("ignore", category=FutureWarning)
-                warnings.showwarning = _show_warning
+                warnings.showwarning = _warning_printer(args)
             status = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
         return status
@@ -288,10 +309,7 @@ def main(argv=None):
             raise
         status = EXIT_USAGE if is_bad_input(exc, CLIError) else EXIT_FAILURE
         message = " ".join(str(exc).split()) or type(exc).__name__
-        if getattr(args, "csv", None) is not None and "(index " in message:
-            message += " (index labels are CSV line numbers; the header is line 1)"
-        elif getattr(args, "parquet", None) is not None and "(index " in message:
-            message += " (index labels are Parquet row numbers, from 0)"
+        message += _index_note(args, message)
         print(f"{PROG}: error: {message}", file=sys.stderr)
         return status
     finally:

@@ -628,6 +628,25 @@ def test_train_and_predict_treat_unreadable_images_as_missing(tiny_csv, tmp_path
     assert "image file not found on line 3" in _error_line(proc)
 
 
+def test_out_of_core_training_names_each_unreadable_image_once(tiny_csv, tmp_path):
+    # every chunk of every pass over the data meets the same bad rows: each
+    # warning is printed once, saying what the index labels are
+    broken = _with_broken_images(tiny_csv, "broken_chunks")
+    model = tmp_path / "model.skops"
+    args = ["train", "--csv", broken, *CSV_ARGS, "--missing", "mean"]
+    proc = run_main(*args, "--chunk-size", "4", "--output", model)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines and all(x.startswith("skmultimodal: warning: ") for x in lines)
+    assert len(lines) == len(set(lines))
+    for name, line in [("absent.png", 3), ("broken.png", 6)]:
+        named = [x for x in lines if name in x]
+        assert len(named) == 1 and f"(index {line}), path" in named[0]
+        assert named[0].endswith(
+            "(index labels are CSV line numbers; the header is line 1)"
+        )
+
+
 def test_train_refuses_unknown_suffix(tiny_csv, tmp_path):
     proc = run_main(
         "train", "--csv", tiny_csv, *CSV_ARGS, "--output", tmp_path / "m.txt"
