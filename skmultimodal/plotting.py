@@ -4,9 +4,74 @@ matplotlib is imported inside the functions, so importing this module costs
 nothing and matplotlib stays optional (the ``plot`` extra).
 """
 
+import numbers
+
 import numpy as np
 
 __all__ = ["plot_attention_weights", "plot_image_attention"]
+
+
+def _describe(value):
+    """What the user passed, for a message: its type, and shape or length."""
+    kind = type(value).__name__
+    if value is None:
+        return "None"
+    if isinstance(value, (str, bytes)):
+        more = "..." if len(value) > 40 else ""
+        return f"{kind} {value[:40]!r}{more}"
+    if hasattr(value, "fit"):
+        return f"a {kind} (an estimator, not its output)"
+    shape = getattr(value, "shape", None)
+    if shape is not None:
+        return f"{kind} of shape {tuple(shape)}"
+    try:
+        return f"{kind} of length {len(value)}"
+    except TypeError:
+        return kind
+
+
+def _check_not_scalar(value, name, expected):
+    """TypeError for None, a string, an estimator or a single number where
+    an array-like is needed."""
+    if (
+        value is None
+        or isinstance(value, (str, bytes))
+        or hasattr(value, "fit")
+        or np.isscalar(value)
+    ):
+        raise TypeError(f"{name} must be {expected}; got {_describe(value)}")
+
+
+def _check_sequence(value, name, expected, n, of):
+    """A list-like (not a string) of ``n`` entries, one per ``of``."""
+    _check_not_scalar(value, name, expected)
+    try:
+        length = len(value)
+    except TypeError:
+        raise TypeError(f"{name} must be {expected}; got {_describe(value)}") from None
+    if length != n:
+        raise ValueError(
+            f"{name} has {length} entries for {n} {of}; pass {expected} "
+            f"with one entry per {of.rstrip('s')}"
+        )
+
+
+def _as_float_array(value, name, expected):
+    """``value`` as a new float ndarray, or TypeError naming ``name``."""
+    _check_not_scalar(value, name, expected)
+    try:
+        return np.array(value, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{name} must be {expected}; could not read {_describe(value)} "
+            f"as an array of numbers ({exc})"
+        ) from None
+
+
+def _first_bad(mask):
+    """Number of True entries of ``mask`` and the index of the first."""
+    bad = np.argwhere(mask)
+    return len(bad), tuple(int(i) for i in bad[0])
 
 
 def plot_attention_weights(

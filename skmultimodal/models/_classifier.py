@@ -60,6 +60,15 @@ def _quiet_keras():
         yield
 
 
+def _native_encoders():
+    """SciKeras' feature and target encoders are scikit-learn transformers:
+    under a global ``set_config(transform_output="pandas")`` their outputs,
+    the network's inputs and targets, would be DataFrames."""
+    from sklearn import config_context
+
+    return config_context(transform_output="default")
+
+
 @contextmanager
 def _seeded(seed):
     """Seed Python, NumPy, TensorFlow and Keras for the duration of a fit,
@@ -626,7 +635,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         else:
             self._seed = int(check_random_state(rs).randint(np.iinfo(np.int32).max))
         self.__dict__.pop("_explainer", None)
-        with _seeded(self._seed), _quiet_keras():
+        with _seeded(self._seed), _quiet_keras(), _native_encoders():
             # SciKeras' fit flow: validation, target encoding (its
             # ClassifierLabelEncoder), model build and the fit below.
             self._fit(
@@ -737,7 +746,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         else:
             self._seed = int(check_random_state(rs).randint(np.iinfo(np.int32).max))
         self.__dict__.pop("_explainer", None)
-        with _seeded(self._seed), _quiet_keras():
+        with _seeded(self._seed), _quiet_keras(), _native_encoders():
             stream = _check_chunks(chunks(), name)
             first = next(stream, None)
             stream.close()

@@ -6,6 +6,7 @@ import pickle
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import joblib
 import numpy as np
@@ -318,6 +319,25 @@ def test_early_stopping_stops_and_records_validation_loss():
     ).fit(X, y)
     assert clf.n_iter_ < 40
     assert len(clf.history_["val_loss"]) == clf.n_iter_
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_global_pandas_output_changes_nothing(early_stopping):
+    # set_config(transform_output="pandas") is for transformers' outputs;
+    # the network's own input stays an array
+    import sklearn
+
+    X, y = _data()
+    params = dict(early_stopping=early_stopping, random_state=0, **TINY)
+    expected = MultimodalAttentionClassifier(**params).fit(X, y).predict_proba(X)
+    with sklearn.config_context(transform_output="pandas"), warnings.catch_warnings():
+        warnings.simplefilter("error")  # nor a warning about the output
+        clf = MultimodalAttentionClassifier(**params).fit(X, y)
+        np.testing.assert_allclose(clf.predict_proba(X), expected, rtol=1e-5)
+        if not early_stopping:  # a stream holds no rows out
+            chunks = lambda: ((X[i : i + 20], y[i : i + 20]) for i in range(0, 60, 20))  # noqa: E731
+            streamed = MultimodalAttentionClassifier(**params).fit_chunks(chunks)
+            assert streamed.predict_proba(X).shape == expected.shape
 
 
 def _multimodal(n=240, seed=0):
