@@ -60,6 +60,10 @@ def _quiet_keras():
         yield
 
 
+def _positive_int(value):
+    return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
+
+
 def _native_encoders():
     """SciKeras' feature and target encoders are scikit-learn transformers:
     under a global ``set_config(transform_output="pandas")`` their outputs,
@@ -365,8 +369,9 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         channels))``.
     tokens_per_block : int or dict, default=1
         Number of tokens a feature block is split into (contiguous chunks,
-        e.g. HOG cells); a dict maps block names to counts (others get 1).
-        Capped at the block's width. Sequence blocks have one token per id.
+        e.g. HOG cells); a dict maps block names to counts (others get 1;
+        a name that is no block of ``X`` is refused at fit). Capped at the
+        block's width. Sequence blocks have one token per id.
     sequence_encoder : {"lstm", "attention"}, default="lstm"
         Encoder of embedded sequence tokens.
     width : int, default=64
@@ -920,6 +925,20 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         return BlockLayout(blocks)
 
     def _token_spec(self):
+        tpb = self.tokens_per_block
+        if isinstance(tpb, dict):
+            names = [b.name for b in self.block_layout_]
+            unknown = [k for k in tpb if k not in names]
+            bad = [k for k, v in tpb.items() if not _positive_int(v)]
+            if unknown or bad:
+                what = (
+                    f"names no block: {unknown}"
+                    if unknown
+                    else f"counts {bad} are not positive integers"
+                )
+                raise ValueError(
+                    f"tokens_per_block {what}; the blocks of X are {names}"
+                )
         spec = []
         for b in self.block_layout_:
             if b.kind == "sequence":
@@ -928,7 +947,6 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
                 rows, cols = patch_grid(b.shape, self.image_patch_size)
                 n_tokens = rows * cols
             else:
-                tpb = self.tokens_per_block
                 n = tpb.get(b.name, 1) if isinstance(tpb, dict) else tpb
                 n_tokens = max(1, min(int(n), b.width))
             spec.append(

@@ -266,6 +266,19 @@ def test_explicit_layout_tokens_and_errors():
     np.testing.assert_allclose(tokens["image"].sum(1) + tokens["meta"].sum(1), 1, 1e-5)
     with pytest.raises(ValueError, match="cover 7 columns"):
         MultimodalAttentionClassifier(modalities=[("a", 5), ("b", 2)]).fit(X, y)
+    layout = [("image", 6), ("meta", 2)]
+    for tokens, message in [
+        (
+            {"imgae": 3},
+            r"names no block: \['imgae'\]; the blocks of X are \['image', 'meta'\]",
+        ),
+        ({"image": 0}, r"counts \['image'\] are not positive integers"),
+        ({"image": 2.5}, r"counts \['image'\] are not positive integers"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            MultimodalAttentionClassifier(
+                modalities=layout, tokens_per_block=tokens, **TINY
+            ).fit(X, y)
     ids = np.random.RandomState(0).randint(0, 5, size=(len(X), 2)).astype(float)
     ids[4, 1] = -1
     with pytest.raises(ValueError, match="block 'ids'.*row 4"):
