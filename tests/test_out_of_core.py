@@ -412,6 +412,13 @@ def test_fit_chunks_refuses_bad_chunks_clearly():
         clf.fit_chunks(growing)
     with pytest.raises(ValueError, match=r"chunk 0 has label\(s\) \[2\]"):
         clf.fit_chunks(lambda: [(X, np.where(y == 1, 2, y))], classes=[0, 1])
+    labels = np.array(["a", "b"] * 20, dtype=object)
+    gap = labels.copy()
+    gap[3] = None
+    with pytest.raises(ValueError, match=r"chunk 1: y is missing .* row 3"):
+        clf.fit_chunks(lambda: [(X, labels), (X, gap)])
+    with pytest.raises(ValueError, match=r"chunk 1: X has 3 features, but .* 4"):
+        clf.fit_chunks(lambda: [(X, y), (X[:, :3], y)])
 
 
 @pytest.mark.slow  # TensorFlow, the command line in this process

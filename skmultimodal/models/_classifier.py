@@ -35,6 +35,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skmultimodal.utils import check_target_present
+
 from ._layers import patch_grid
 from ._network import attention_model, build_network
 
@@ -212,6 +214,10 @@ def _check_chunks(chunks, name):
                 f"{name}.fit_chunks: chunk {k} has {getattr(X, 'shape', '?')} X "
                 f"for {len(y)} labels; X and y need as many rows"
             )
+        try:
+            check_target_present(y)
+        except ValueError as exc:
+            raise ValueError(f"{name}.fit_chunks: chunk {k}: {exc}") from None
         if len(y):
             yield X, y
 
@@ -254,7 +260,13 @@ class _ChunkDataset(keras.utils.PyDataset):
                 f"not among the classes {classes.tolist()}"
             )
         # the feature checks of predict, a sparse chunk kept sparse
-        X = validate_data(clf, X, reset=False, dtype=np.float32, accept_sparse="csr")
+        try:
+            X = validate_data(
+                clf, X, reset=False, dtype=np.float32, accept_sparse="csr"
+            )
+        except ValueError as exc:
+            name = type(clf).__name__
+            raise ValueError(f"{name}.fit_chunks: chunk {k}: {exc}") from None
         for b in clf.block_layout_:
             ids = _dense(X[:, b.slice]) if b.kind == "sequence" else None
             if ids is not None and ids.max(initial=0) >= b.vocabulary_size:
