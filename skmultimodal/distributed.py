@@ -321,7 +321,7 @@ def _run_partition(part, ref, settings, tmpdir):
 
     try:
         with record_warnings() as caught:
-            df, X, kept = _partition_frame(part, meta, settings, policy, trained)
+            df, X, kept = _partition_frame(part, est, meta, settings, policy, trained)
             out = _kind_function(settings["kind"])(est, X, meta, settings["proba"])
         if kept is not None and len(kept.columns):
             clash = [c for c in kept.columns if c in out.columns]
@@ -362,7 +362,40 @@ def _with_index_note(text, part):
     return text
 
 
-def _partition_frame(part, meta, settings, policy, trained):
+def _file_columns(est, meta, settings):
+    """The file's image and text columns: the arguments, else the model's
+    metadata, else ``"image"`` and ``"text"`` where the model was fitted on
+    columns of those names (its ``feature_names_in_``)."""
+    fitted_on = [str(c) for c in getattr(est, "feature_names_in_", ())]
+    return {
+        m: settings[f"{m}_column"]
+        or meta.get(f"{m}_column")
+        or (m if m in fitted_on else None)
+        for m in ("image", "text")
+    }
+
+
+def _check_file_columns(est, meta, settings):
+    """The file's image and text columns (:func:`_file_columns`) and the
+    model's tabular columns; a ValueError when there is nothing to read."""
+    columns = _file_columns(est, meta, settings)
+    tabular = (meta.get("numeric_columns") or []) + (
+        meta.get("categorical_columns") or []
+    )
+    if not any(columns.values()) and not tabular:
+        fitted_on = [str(c) for c in getattr(est, "feature_names_in_", ())]
+        raise ValueError(
+            "no column of the file to read: the model's metadata names no image "
+            "or text column, and the model was fitted on columns "
+            f"{fitted_on or '(unnamed)'}, not 'image' or 'text'. A file's image "
+            "and text columns reach the model as 'image' and 'text': pass "
+            "image_column= and text_column= for a model fitted on those names, "
+            "or a dask DataFrame with the model's own columns"
+        )
+    return columns, tabular
+
+
+def _partition_frame(part, est, meta, settings, policy, trained):
     """``(input rows, model input X, kept columns)`` of one partition."""
     keep = settings["keep_columns"]
     if part["source"] == "frame":
@@ -394,13 +427,7 @@ def _partition_frame(part, meta, settings, policy, trained):
             f"read {len(df)} rows where {part['rows']} were counted: the file "
             "changed while it was processed"
         )
-    columns = {
-        "image": settings["image_column"] or meta.get("image_column"),
-        "text": settings["text_column"] or meta.get("text_column"),
-    }
-    tabular = (meta.get("numeric_columns") or []) + (
-        meta.get("categorical_columns") or []
-    )
+    columns, tabular = _check_file_columns(est, meta, settings)
     _check_columns(df, [columns["image"], columns["text"], *tabular, *keep], path)
     csv = part["source"] == "csv"
     X = _modalities(
@@ -688,7 +715,10 @@ def predict_partitions(
         Input columns copied in front of the output (the id first).
     image_column, text_column : str, default=None
         The file's columns of image paths and texts (default: the model's,
-        from its saved metadata). Not used for a dask DataFrame.
+        from its saved metadata; without metadata, ``"image"`` and
+        ``"text"`` where the model was fitted on columns of those names).
+        They reach the model as its ``"image"`` and ``"text"`` columns. Not
+        used for a dask DataFrame.
     missing : str, default=None
         Missing-modality policy (default: the model's). With ``"raise"``,
         an empty cell or an unreadable image fails its partition.
@@ -742,7 +772,6 @@ def predict_partitions(
     parts, expected = _describe_parts(data, chunk_size, client)
     if not parts:
         raise ValueError("data: the input has no rows")
-    ref = _model_ref(model, trusted, client)
     settings = {
         "kind": kind,
         "proba": bool(proba),
@@ -751,6 +780,15 @@ def predict_partitions(
         "text_column": text_column,
         "missing": missing,
     }
+    if parts[0]["source"] != "frame" and not isinstance(model, (str, os.PathLike)):
+        # an estimator in hand: its columns are checked before any task runs
+        from skmultimodal.persistence import SavedModel
+
+        est, meta = model, {}
+        if isinstance(model, SavedModel):
+            est, meta = model.estimator, model.metadata
+        _check_file_columns(est, meta, settings)
+    ref = _model_ref(model, trusted, client)
     tmp = output.with_name(f".{output.name}.tmp-{uuid.uuid4().hex[:8]}")
     tmp.mkdir()
     futures = {}

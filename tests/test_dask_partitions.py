@@ -21,7 +21,7 @@ pytest.importorskip("pyarrow", reason="the parts are written as Parquet (pyarrow
 
 import dask.dataframe as dd  # noqa: E402
 
-from skmultimodal import cli  # noqa: E402
+from skmultimodal import cli, make_multimodal_pipeline  # noqa: E402
 from skmultimodal.datasets._table import load_table  # noqa: E402
 from skmultimodal.distributed import (  # noqa: E402
     PartitionError,
@@ -36,6 +36,8 @@ from skmultimodal.persistence import load_model, save_model  # noqa: E402
 from tests._dask import loopback_client  # noqa: E402
 from tests._docs_runner import assert_code_blocks_print_what_they_claim  # noqa: E402
 from tests.cli.conftest import CSV_ARGS, write_dataset  # noqa: E402
+
+TRAIN_COLUMNS = dict(image_column="picture", text_column="caption", target="label")
 
 # starts a Dask LocalCluster (worker processes)
 pytestmark = pytest.mark.slow
@@ -233,6 +235,30 @@ def test_unreadable_image_with_another_policy_is_a_missing_modality(
     got = pd.read_parquet(out)
     expected = _local(mean, bad_csv)
     pd.testing.assert_frame_equal(got, expected)
+
+
+def test_an_estimator_without_metadata_reads_the_columns_it_was_fitted_on(
+    client, files, tmp_path
+):
+    model, csv, _ = files
+    est = load_model(model).estimator  # fitted on columns "image" and "text"
+    named = tmp_path / "named.csv"
+    pd.read_csv(csv).rename(columns={"picture": "image", "caption": "text"}).to_csv(
+        named, index=False
+    )
+    (tmp_path / "images").symlink_to(csv.parent / "images")
+    out = tmp_path / "out"
+    predict_partitions(est, named, out, client=client, chunk_size=8)
+    pd.testing.assert_frame_equal(pd.read_parquet(out), _local(model, csv))
+    # a model fitted on other names: refused before any task runs
+    X, y, _ = load_table(csv.parent.parent / "train" / "data.csv", **TRAIN_COLUMNS)
+    other = make_multimodal_pipeline(
+        image="photo", text="title", method="concat", image_features="pixels"
+    ).fit(X.rename(columns={"image": "photo", "text": "title"}), y)
+    message = r"fitted on columns \['photo', 'title'\], not 'image' or 'text'"
+    with pytest.raises(ValueError, match=message):
+        predict_partitions(other, csv, tmp_path / "other", client=client)
+    assert not (tmp_path / "other").exists()
 
 
 PLUGIN = """
