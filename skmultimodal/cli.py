@@ -9,6 +9,7 @@ for bad input (see :func:`_is_bad_input`), 1 for any other failure;
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import warnings
 
@@ -238,15 +239,37 @@ def build_parser():
 
 
 # ---------------------------------------------------------------- main ---
-def _index_note(args, message):
-    """What index labels in ``message`` are, for a table read from a file."""
-    if "(index " not in message:
-        return ""
+_ROW = re.compile(r"\brow \d+ \(index (\d+)\)")
+_ROWS = re.compile(r"\brows \[[\d, ]*\]( and \d+ more)? \(index \[([\d, ]*)\]\)")
+_BUILDER_HINT = "make_multimodal_pipeline(missing='mean') (or 'zero', 'indicator')"
+_NOTES = (
+    " (index labels are CSV line numbers; the header is line 1)",
+    " (index labels are row numbers in the Parquet file, from 0)",
+)
+
+
+def _in_command_terms(args, message):
+    """``message`` in the command's terms: the library's advice to pass
+    ``missing=`` to the builder becomes ``--missing``, and the rows of the
+    input file are named as the user sees them, by CSV line (``--csv``) or
+    Parquet row number (``--parquet``), where the library names a row by its
+    position and its index label."""
+    message = " ".join(str(message).split())
+    message = message.replace(_BUILDER_HINT, "--missing mean (or zero, indicator)")
     if getattr(args, "csv", None) is not None:
-        return " (index labels are CSV line numbers; the header is line 1)"
-    if getattr(args, "parquet", None) is not None:
-        return " (index labels are Parquet row numbers, from 0)"
-    return ""
+        unit = "line"
+    elif getattr(args, "parquet", None) is not None:
+        unit = "Parquet row"
+    else:
+        return message
+    message = _ROW.sub(rf"{unit} \1", message)
+    message = _ROWS.sub(rf"{unit}s [\2]\1", message)
+    if "(index " in message:  # labels the patterns do not cover
+        note = _NOTES[0] if unit == "line" else _NOTES[1]
+        return message if note in message else message + note
+    for note in _NOTES:
+        message = message.replace(note, "")
+    return message
 
 
 def _warning_printer(args):
@@ -257,8 +280,7 @@ def _warning_printer(args):
     shown = set()
 
     def show(message, category, filename, lineno, file=None, line=None):
-        text = " ".join(str(message).split())
-        text += _index_note(args, text)
+        text = _in_command_terms(args, message)
         if text not in shown:
             shown.add(text)
             print(f"{PROG}: warning: {text}", file=file or sys.stderr)
@@ -308,8 +330,7 @@ def main(argv=None):
         if debug:
             raise
         status = EXIT_USAGE if is_bad_input(exc, CLIError) else EXIT_FAILURE
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        message += _index_note(args, message)
+        message = _in_command_terms(args, exc) or type(exc).__name__
         print(f"{PROG}: error: {message}", file=sys.stderr)
         return status
     finally:

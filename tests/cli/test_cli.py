@@ -615,7 +615,10 @@ def test_train_and_predict_treat_unreadable_images_as_missing(tiny_csv, tmp_path
     assert proc.stderr.count("images/absent.png") == 1
     # the file that is not an image is the library's unreadable row
     assert "modality 'image' could not be read in 1 row(s) in fit" in proc.stderr
-    assert "(index 6), path" in proc.stderr and "broken.png" in proc.stderr
+    assert "line 6, path" in proc.stderr and "broken.png" in proc.stderr
+    assert (
+        "treated as missing: lines [6]" in proc.stderr and "(index" not in proc.stderr
+    )
     out = tmp_path / "pred.csv"
     proc = run_main("predict", "--model", model, "--csv", broken, "--output", out)
     assert proc.returncode == 0, proc.stderr
@@ -630,7 +633,7 @@ def test_train_and_predict_treat_unreadable_images_as_missing(tiny_csv, tmp_path
 
 def test_out_of_core_training_names_each_unreadable_image_once(tiny_csv, tmp_path):
     # every chunk of every pass over the data meets the same bad rows: each
-    # warning is printed once, saying what the index labels are
+    # warning is printed once, naming the CSV line
     broken = _with_broken_images(tiny_csv, "broken_chunks")
     model = tmp_path / "model.skops"
     args = ["train", "--csv", broken, *CSV_ARGS, "--missing", "mean"]
@@ -641,10 +644,9 @@ def test_out_of_core_training_names_each_unreadable_image_once(tiny_csv, tmp_pat
     assert len(lines) == len(set(lines))
     for name, line in [("absent.png", 3), ("broken.png", 6)]:
         named = [x for x in lines if name in x]
-        assert len(named) == 1 and f"(index {line}), path" in named[0]
-        assert named[0].endswith(
-            "(index labels are CSV line numbers; the header is line 1)"
-        )
+        # named by CSV line, not by its position within its chunk
+        assert len(named) == 1 and f"(all NaN): line {line}, path" in named[0]
+        assert "(index" not in named[0]
 
 
 def test_train_refuses_unknown_suffix(tiny_csv, tmp_path):

@@ -200,9 +200,12 @@ def test_library_check_while_fitting_exits_2_citing_csv_lines(
     argv = ["train", "--csv", broken, *CSV_ARGS, "--output", tmp_path / "m.skops"]
     status, line = _run(argv, capsys)
     assert status == cli.EXIT_USAGE  # a ValueError raised by skmultimodal's check
-    # the library cites the position and the index label, the CSV line
-    assert "row 4 (index 6)" in line and "garbage.png" in line
-    assert "index labels are CSV line numbers" in line
+    # the library cites the position and the index label: the command names
+    # the CSV line, and its own option where the library names the builder's
+    assert "cannot read image at line 6, path" in line and "garbage.png" in line
+    assert "(index" not in line and "row 4" not in line
+    assert "have it treated as missing: --missing mean (or zero, indicator)" in line
+    assert "make_multimodal_pipeline" not in line
 
 
 def test_other_errors_exit_1(tiny_csv, tmp_path, monkeypatch, capsys):
