@@ -62,6 +62,11 @@ def _as_float_array(value, name, expected):
     try:
         return np.array(value, dtype=float)
     except (TypeError, ValueError) as exc:
+        if "inhomogeneous" in str(exc):
+            raise ValueError(
+                f"{name} must be {expected}; its entries have different "
+                f"lengths or shapes ({exc})"
+            ) from None
         raise TypeError(
             f"{name} must be {expected}; could not read {_describe(value)} "
             f"as an array of numbers ({exc})"
@@ -90,6 +95,8 @@ def plot_attention_weights(
     weights : pandas.DataFrame of shape (n_samples, n_modalities)
         Output of ``MultimodalAttentionClassifier.attention_weights``: each
         row is drawn as one horizontal bar split into the modalities' shares.
+        A 2-D array-like or a dict of columns is read as a DataFrame. The
+        shares must be finite numbers, 0 or more.
     words : list of list of str, default=None
         For each sample, the words of its sequence block in position order
         (e.g. from ``TextSequencer``'s vocabulary). Needs ``word_weights``.
@@ -100,18 +107,32 @@ def plot_attention_weights(
         ``MultimodalAttentionClassifier.token_attention`` at the non-padding
         positions). Each sample's words are then drawn in a second panel,
         shaded by their weight (from the sample's lowest, light, to its
-        highest, dark).
+        highest, dark). A sample needs a finite weight for each of its words;
+        weights past its last word (padding) are ignored.
     sample_labels : list of str, default=None
         Bar labels; default the index of ``weights``.
     ax : matplotlib Axes, default=None
         Where to draw the modality bars (without words). A new figure is made
         when None.
-    title : str, default="Attention per modality"
+    title : str or None, default="Attention per modality"
         Title of the modality panel.
 
     Returns
     -------
     fig : matplotlib.figure.Figure
+
+    Raises
+    ------
+    TypeError
+        When an argument is of the wrong kind (e.g. an estimator or a string
+        where the weights are expected, a cell that is not a number, a word
+        that is not a string, an ``ax`` that is not an Axes).
+    ValueError
+        When ``weights`` is not 2-D or is empty, holds a NaN, infinite or
+        negative share (the message names its row and column), a sample's
+        word weights are missing or not finite, or the number of
+        ``sample_labels``, ``words`` or ``word_weights`` is not the number
+        of samples.
 
     Examples
     --------
@@ -125,17 +146,25 @@ def plot_attention_weights(
     >>> len(fig.axes)
     2
     """
+    import matplotlib.axes
     import matplotlib.pyplot as plt
-    import pandas as pd
 
-    weights = pd.DataFrame(weights)
+    weights, values = _check_weights(weights)
     n = len(weights)
-    labels = [str(v) for v in weights.index] if sample_labels is None else sample_labels
-    if len(labels) != n:
-        raise ValueError(f"sample_labels has {len(labels)} entries for {n} samples")
+    if sample_labels is None:
+        labels = [str(v) for v in weights.index]
+    else:
+        _check_sequence(sample_labels, "sample_labels", "a list of str", n, "samples")
+        labels = sample_labels
     with_words = words is not None or word_weights is not None
     if with_words and (words is None or word_weights is None):
         raise ValueError("words and word_weights go together; pass both or neither")
+    if with_words:
+        word_weights = _check_words(words, word_weights, n)
+    if ax is not None and not isinstance(ax, matplotlib.axes.Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None; got {_describe(ax)}")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a str or None; got {_describe(title)}")
     if with_words:
         if ax is not None:
             raise ValueError("ax cannot be used with words (two panels are drawn)")
@@ -154,7 +183,7 @@ def plot_attention_weights(
     left = np.zeros(n)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for k, column in enumerate(weights.columns):
-        share = weights[column].to_numpy(dtype=float)
+        share = values[:, k]
         ax.barh(
             rows, share, left=left, color=colors[k % len(colors)], label=str(column)
         )
@@ -184,17 +213,119 @@ def plot_attention_weights(
     )
 
     if with_words:
-        _draw_words(wax, words, [np.asarray(w, dtype=float) for w in word_weights], n)
+        _draw_words(wax, words, word_weights, n)
     fig.tight_layout()
     return fig
 
 
-def _draw_words(ax, words, word_weights, n):
-    if len(words) != n or len(word_weights) != n:
+_WEIGHTS = "a DataFrame or 2-D array-like of shape (n_samples, n_modalities)"
+
+
+def _check_weights(weights):
+    """``(frame, values)``: ``weights`` as a DataFrame and its float values,
+    refusing anything that cannot be drawn as shares of attention."""
+    import pandas as pd
+
+    if isinstance(weights, pd.DataFrame):
+        frame = weights
+    elif isinstance(weights, dict):
+        try:
+            frame = pd.DataFrame(weights)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"weights as a dict must map each modality to a column of "
+                f"equal length; could not build a table from it ({exc})"
+            ) from None
+    else:
+        array = _as_float_array(weights, "weights", _WEIGHTS)
+        if array.ndim != 2:
+            hint = (
+                "; one row of numbers is ambiguous: pass a 2-D array or a "
+                "DataFrame (.reshape(1, -1) for one sample, Series.to_frame() "
+                "for one modality)"
+                if array.ndim == 1
+                else ""
+            )
+            raise ValueError(
+                f"weights must be 2-D, of shape (n_samples, n_modalities); got "
+                f"{_describe(weights)} ({array.ndim}-D){hint}"
+            )
+        frame = pd.DataFrame(array)
+    if frame.shape[0] == 0 or frame.shape[1] == 0:
         raise ValueError(
-            f"words and word_weights need one row per sample ({n}); got "
-            f"{len(words)} and {len(word_weights)}"
+            f"weights must have at least one sample (row) and one modality "
+            f"(column); got shape {frame.shape}"
         )
+    columns = []
+    for k, column in enumerate(frame.columns):
+        try:
+            columns.append(frame.iloc[:, k].to_numpy(dtype=float, na_value=np.nan))
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"weights column {column!r} must hold numbers; got dtype "
+                f"{frame.iloc[:, k].dtype} (first value {frame.iloc[0, k]!r})"
+            ) from None
+    values = np.column_stack(columns)
+    for bad, what in (
+        (~np.isfinite(values), "NaN or infinite values"),
+        (values < 0, "negative values (shares of attention are 0 or more)"),
+    ):
+        if bad.any():
+            count, (r, c) = _first_bad(bad)
+            raise ValueError(
+                f"weights has {count} {what}; the first at row {r} (index "
+                f"{frame.index[r]!r}), column {frame.columns[c]!r}: "
+                f"{values[r, c]}"
+            )
+    return frame, values
+
+
+def _check_words(words, word_weights, n):
+    """Each sample's word weights as a 1-D float array, as many as its
+    words (at least), finite."""
+    _check_sequence(words, "words", "a list of list of str", n, "samples")
+    _check_sequence(
+        word_weights,
+        "word_weights",
+        "an array-like or a list of 1-D arrays",
+        n,
+        "samples",
+    )
+    checked = []
+    for r, (row_words, row_w) in enumerate(zip(words, word_weights)):
+        if isinstance(row_words, (str, bytes)) or not hasattr(row_words, "__len__"):
+            raise TypeError(
+                f"words[{r}] must be a list of str (the words of sample {r}); "
+                f"got {_describe(row_words)}"
+            )
+        for j, word in enumerate(row_words):
+            if not isinstance(word, str):
+                raise TypeError(f"words[{r}][{j}] must be a str; got {_describe(word)}")
+        row_w = _as_float_array(
+            row_w, f"word_weights[{r}]", "a 1-D array-like of numbers"
+        )
+        if row_w.ndim != 1:
+            raise ValueError(
+                f"word_weights[{r}] must be 1-D (one weight per word of sample "
+                f"{r}); got shape {row_w.shape}"
+            )
+        if len(row_w) < len(row_words):
+            raise ValueError(
+                f"word_weights[{r}] has {len(row_w)} weights for the "
+                f"{len(row_words)} words of words[{r}]; pass one weight per word"
+            )
+        used = row_w[: len(row_words)]
+        if not np.isfinite(used).all():
+            _, (j,) = _first_bad(~np.isfinite(used))
+            raise ValueError(
+                f"word_weights[{r}] has a NaN or infinite weight at position {j} "
+                f"(word {row_words[j]!r}): {used[j]}"
+            )
+        checked.append(row_w)
+    return checked
+
+
+def _draw_words(ax, words, word_weights, n):
     ax.set_xlim(0, 1)
     ax.set_ylim(n - 0.5, -0.5)
     ax.axis("off")
@@ -235,19 +366,34 @@ def plot_image_attention(
         One patch map per image, e.g.
         ``MultimodalAttentionClassifier.attention_weights(Z, modality="image")``.
         Each map is scaled to its own maximum and stretched (bilinear) over
-        its image.
+        its image. The values must be finite numbers, 0 or more.
     titles : list of str, default=None
         One title per image.
     alpha : float, default=0.5
-        Opacity of the map over the image.
-    cmap : str, default="inferno"
-        Colour map of the attention.
+        Opacity of the map over the image, from 0 to 1.
+    cmap : str or matplotlib Colormap, default="inferno"
+        Colour map of the attention (a name in ``matplotlib.colormaps``).
     axes : sequence of matplotlib Axes, default=None
         One Axes per image; a new figure with one row of panels when None.
 
     Returns
     -------
     fig : matplotlib.figure.Figure
+
+    Raises
+    ------
+    TypeError
+        When an argument is of the wrong kind (e.g. a fitted model or a
+        string where the maps are expected, axes that are not Axes).
+    ValueError
+        When ``attention`` is not of shape (n_images, rows, columns), its
+        number of maps is not the number of images (both are named), a map
+        holds a NaN, infinite or negative value (the message names the image
+        and the patch), ``titles`` or ``axes`` do not have one entry per
+        image, ``alpha`` is outside [0, 1] or ``cmap`` is not a colour map.
+        An unreadable image raises
+        :class:`~skmultimodal.image.ImageDecodeError` (a ValueError) naming
+        its row.
 
     Examples
     --------
@@ -262,25 +408,55 @@ def plot_image_attention(
     2
     """
     import cv2
+    import matplotlib
+    import matplotlib.axes
+    import matplotlib.colors
     import matplotlib.pyplot as plt
 
     from skmultimodal.image import ImageReader
+    from skmultimodal.image._io import image_column
+    from skmultimodal.utils._errors import RowError
 
-    images = ImageReader().fit_transform(images)
-    attention = np.asarray(attention, dtype=float)
-    n = len(images)
-    if attention.ndim != 3 or attention.shape[0] != n:
-        raise ValueError(
-            f"attention must have shape (n_images, rows, columns) with "
-            f"n_images={n}; got shape {attention.shape}"
+    _check_not_scalar(images, "images", "a column of images (paths, bytes or arrays)")
+    n = len(image_column(images, what="images")[0])
+    attention = _check_attention(attention, n)
+    if titles is not None:
+        _check_sequence(titles, "titles", "a list of str", n, "images")
+    if not isinstance(alpha, numbers.Real) or isinstance(alpha, bool):
+        raise TypeError(f"alpha must be a number from 0 to 1; got {_describe(alpha)}")
+    if not 0 <= alpha <= 1:
+        raise ValueError(f"alpha must be a number from 0 to 1; got {alpha!r}")
+    if isinstance(cmap, str):
+        if cmap not in matplotlib.colormaps:
+            raise ValueError(
+                f"cmap {cmap!r} is not a matplotlib colour map name (e.g. "
+                f"'inferno', 'viridis', 'magma'; see matplotlib.colormaps)"
+            )
+    elif not isinstance(cmap, matplotlib.colors.Colormap):
+        raise TypeError(
+            f"cmap must be a colour map name or a matplotlib Colormap; got "
+            f"{_describe(cmap)}"
         )
-    if titles is not None and len(titles) != n:
-        raise ValueError(f"titles has {len(titles)} entries for {n} images")
+    if axes is not None:
+        if isinstance(axes, matplotlib.axes.Axes):
+            raise TypeError(
+                "axes must be a sequence of matplotlib Axes, one per image; got "
+                "a single Axes (pass [ax] for one image)"
+            )
+        _check_sequence(axes, "axes", "a sequence of matplotlib Axes", n, "images")
+        for k, ax in enumerate(axes):
+            if not isinstance(ax, matplotlib.axes.Axes):
+                raise TypeError(
+                    f"axes[{k}] must be a matplotlib Axes; got {_describe(ax)} "
+                    "(for a grid from plt.subplots pass axes.ravel())"
+                )
+    try:
+        images = ImageReader().fit_transform(images)
+    except RowError as exc:
+        raise type(exc)(f"images: {exc}") from None
     if axes is None:
         fig, axes = plt.subplots(1, n, figsize=(2.2 * n, 2.6), squeeze=False)
         axes = axes[0]
-    elif len(axes) != n:
-        raise ValueError(f"axes has {len(axes)} entries for {n} images")
     fig = axes[0].figure
     for k, (ax, image, amap) in enumerate(zip(axes, images, attention)):
         height, width = image.shape[:2]
@@ -296,3 +472,37 @@ def plot_image_attention(
             ax.set_title(str(titles[k]), fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def _check_attention(attention, n):
+    """The ``n`` patch maps as a new float array, or a clear error."""
+    expected = (
+        "an array-like of shape (n_images, rows, columns), one patch map per "
+        "image (e.g. clf.attention_weights(Z, modality='image'))"
+    )
+    attention = _as_float_array(attention, "attention", expected)
+    if attention.ndim != 3:
+        raise ValueError(
+            f"attention must be 3-D, {expected}; got shape {attention.shape}"
+        )
+    if attention.shape[0] != n:
+        raise ValueError(
+            f"images has {n} images but attention has {attention.shape[0]} maps "
+            f"(shape {attention.shape}); pass one map per image"
+        )
+    if attention.shape[1] == 0 or attention.shape[2] == 0:
+        raise ValueError(
+            f"attention maps must have at least one row and one column of "
+            f"patches; got shape {attention.shape}"
+        )
+    for bad, what in (
+        (~np.isfinite(attention), "NaN or infinite values"),
+        (attention < 0, "negative values (attention is 0 or more)"),
+    ):
+        if bad.any():
+            count, (k, r, c) = _first_bad(bad)
+            raise ValueError(
+                f"attention has {count} {what}; the first in the map of image "
+                f"{k} at patch (row {r}, column {c}): {attention[k, r, c]}"
+            )
+    return attention

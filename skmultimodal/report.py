@@ -1,6 +1,7 @@
 """What ``skmultimodal evaluate`` shows: the table and summary it prints,
 the ``--json`` document and the report folder; and the table of
-``skmultimodal plugins``.
+``skmultimodal plugins``. :func:`write_report` also takes the output of
+:func:`skmultimodal.model_selection.compare_models` as it is.
 
 The figures are drawn on :class:`matplotlib.figure.Figure` objects with the
 Agg canvas: the user's matplotlib backend and pyplot state are left alone.
@@ -94,6 +95,14 @@ N_CALIBRATION_BINS = 10
 MAX_TEXT = 160
 #: Longest side of a thumbnail (pixels).
 THUMBNAIL_SIZE = 96
+#: Keys :func:`write_report` reads in the results: of the evaluation (and
+#: ``classes`` unless the task is regression), and of each model besides its
+#: scores (each score's mean, ``_std`` and ``_folds``).
+_RESULT_KEYS = ("models", "y_true", "n_samples", "cv")
+_MODEL_KEYS = ("fit_time", "fit_time_folds", "oof_pred", "modalities")
+#: ``cv_kind`` of results without one (``compare_models`` does not record
+#: which splitter it used).
+DEFAULT_CV_KIND = "cross-validation"
 
 
 def task_of(results):
@@ -813,6 +822,110 @@ def table_sha256(X, y=None):
     return digest.hexdigest()
 
 
+def _fitted_modalities(entry):
+    """``(modalities, fusion method label)`` of a model of
+    :func:`~skmultimodal.model_selection.compare_models`'s results, read
+    from its first fitted fold model (``entry["estimators"]``): the
+    modalities fused by its ``fusion`` step (or the per-modality models of
+    a ``LateFusionClassifier``) and the fusion method, ``"-"`` for one
+    modality as ``skmultimodal evaluate`` labels it. None for any other
+    model."""
+    est = next(iter(entry.get("estimators") or ()), None)
+    if hasattr(est, "weights_") and hasattr(est, "estimators_"):
+        names = [str(n) for n, _, _ in est.estimators_]  # LateFusionClassifier
+        return names, "late" if len(names) > 1 else "-"
+    fusion = (getattr(est, "named_steps", None) or {}).get("fusion")
+    names = getattr(fusion, "modality_names_", None)
+    if names is None:
+        return None
+    names = [str(n) for n in names]
+    if len(names) < 2:
+        return names, "-"
+    method = getattr(fusion, "method", None)
+    if not isinstance(method, str):  # the default, or a FusionMethod instance
+        fitted = getattr(fusion, "method_", None)
+        method = getattr(fitted, "_method_name", None) or type(fitted).__name__
+    return names, method
+
+
+def _check_results(results):
+    """The ``results`` of :func:`write_report`, checked before anything is
+    written: a copy (``results`` is left as it is) with what
+    :func:`~skmultimodal.model_selection.compare_models` does not give
+    filled in: each model's ``modalities`` and fusion ``method`` read from
+    its fitted fold models (:func:`_fitted_modalities`), ``skipped`` empty
+    and ``cv_kind`` :data:`DEFAULT_CV_KIND`. A TypeError when ``results`` is
+    not a dict, one ValueError naming every missing key."""
+    from collections.abc import Mapping
+
+    what = (
+        "write_report takes the output of "
+        "skmultimodal.model_selection.compare_models(models, X, y)"
+    )
+    if not isinstance(results, Mapping):
+        model = hasattr(results, "fit") or hasattr(results, "predict")
+        raise TypeError(
+            f"results must be a dict of evaluation results, got "
+            f"{type(results).__name__}; {what}"
+            + (
+                ", e.g. compare_models({'my-model': model}, X, y), not a model"
+                if model
+                else ""
+            )
+        )
+    models = results.get("models")
+    if models is not None and not isinstance(models, Mapping):
+        raise TypeError(
+            "results['models'] must be a dict {model name: its scores}, got "
+            f"{type(models).__name__}; {what}"
+        )
+    needed = list(_RESULT_KEYS)
+    if task_of(results) != "regression":
+        needed.append("classes")
+    gaps = [k for k in needed if k not in results]
+    problems = [f"results lacks {', '.join(map(repr, gaps))}"] if gaps else []
+    scoring = scoring_of(results)
+    keys = [k for s in scoring for k in (s, f"{s}_std", f"{s}_folds")]
+    keys += _MODEL_KEYS
+    filled, unread = {}, []
+    for name, entry in (models or {}).items():
+        if not isinstance(entry, Mapping):
+            raise TypeError(
+                f"results['models'][{name!r}] must be a dict of the model's "
+                f"scores, got {type(entry).__name__}; {what}"
+            )
+        entry = dict(entry)
+        if "modalities" not in entry or "method" not in entry:
+            fitted = _fitted_modalities(entry)
+            if fitted is not None:
+                entry.setdefault("modalities", fitted[0])
+                entry.setdefault("method", fitted[1])
+        gaps = [k for k in keys if k not in entry]
+        if gaps:
+            problems.append(
+                f"results['models'][{name!r}] lacks {', '.join(map(repr, gaps))}"
+            )
+        if "modalities" in gaps:
+            unread.append(name)
+        filled[name] = entry
+    if problems:
+        hint = (
+            f" (each model's 'modalities' is read from its fitted fold models, "
+            f"'estimators', when they are skmultimodal pipelines; give it for "
+            f"{', '.join(map(repr, unread))}, e.g. ['image', 'text'])"
+            if unread
+            else ""
+        )
+        raise ValueError(f"{'; '.join(problems)}: {what}{hint}")
+    if not filled:
+        raise ValueError(f"results['models'] is empty: no model to report; {what}")
+    results = dict(results)
+    results["models"] = filled
+    results.setdefault("skipped", {})
+    results.setdefault("cv_kind", DEFAULT_CV_KIND)
+    return results
+
+
 def _check_inputs(results, X, command, data_files):
     """The new keyword arguments of :func:`write_report`, checked before
     anything is written; returns the data files as Paths."""
@@ -1242,11 +1355,15 @@ def write_report(
     output : str or path-like
         Folder (created if needed; existing report files are replaced).
     results : dict
-        What ``skmultimodal evaluate``'s evaluation returns: the result of
-        :func:`skmultimodal.model_selection.compare_models` with each
-        model's ``modalities`` and fusion ``method``, and ``cv_kind`` and
-        ``skipped``; optionally ``task``, ``scoring``,
-        ``greater_is_better`` and ``test`` (see the module's docstring).
+        The output of :func:`skmultimodal.model_selection.compare_models`,
+        as it is, or what ``skmultimodal evaluate``'s evaluation returns
+        (that output with each model's ``modalities`` and fusion
+        ``method``, and ``cv_kind`` and ``skipped``); optionally ``test``
+        (see the module's docstring). What ``compare_models`` does not give
+        is filled in: each model's ``modalities`` and ``method`` are read
+        from its fitted fold models (``estimators``; give ``modalities``
+        for a model that is not a skmultimodal pipeline), ``skipped`` is
+        empty and ``cv_kind`` is ``"cross-validation"``. Never modified.
     dataset : str
         Name shown in the report.
     elapsed : float, default=0.0
@@ -1271,16 +1388,39 @@ def write_report(
     Raises
     ------
     ValueError
-        When ``output`` is a file, ``X`` does not have one row per
-        evaluated sample or a data file does not exist (checked before
+        When ``results`` lacks a key the report reads (every missing key is
+        named), ``output`` is a file, ``X`` does not have one row per
+        evaluated sample or a data file does not exist (all checked before
         anything is written).
     TypeError
-        When ``X`` is not a DataFrame or ``command`` not a string.
+        When ``results`` is not a dict (e.g. a fitted model), ``X`` is not
+        a DataFrame or ``command`` not a string.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from skmultimodal import make_multimodal_pipeline
+    >>> from skmultimodal.datasets import make_multimodal_classification
+    >>> from skmultimodal.model_selection import compare_models
+    >>> from skmultimodal.report import write_report
+    >>> X, y = make_multimodal_classification(n_samples=60, random_state=0)
+    >>> models = {
+    ...     "text-only": make_multimodal_pipeline(image=None),
+    ...     "late-fusion": make_multimodal_pipeline(
+    ...         method="late", image_features="pixels", random_state=0),
+    ... }
+    >>> results = compare_models(models, X, y, cv=3)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = write_report(Path(tmp) / "report", results, dataset="toy")
+    ...     sorted(p.name for p in out.iterdir())
+    ['confusion_matrix.png', 'metrics.json', 'modality_contribution.png', 'report.html']
     """
     from sklearn.metrics import confusion_matrix
 
     from skmultimodal import __version__
 
+    results = _check_results(results)  # a copy: the caller's is left alone
     out = Path(output)
     if out.exists() and not out.is_dir():
         raise ValueError(f"cannot write the report to {str(out)!r}: it is a file")
@@ -1312,8 +1452,8 @@ def write_report(
             results["models"][best]["oof_pred"],
             labels=results["classes"],
         ).tolist()
-    doc["cv_kind"] = results.get("cv_kind", "stratified k-fold")
-    doc["skipped"] = dict(results.get("skipped", {}))
+    doc["cv_kind"] = results["cv_kind"]
+    doc["skipped"] = dict(results["skipped"] or {})
     doc["skmultimodal_version"] = __version__
     doc["elapsed_seconds"] = float(elapsed)
     doc["task"] = task

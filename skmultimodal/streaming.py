@@ -35,6 +35,7 @@ places the blocks side by side, which needs no statistic at all.
 from __future__ import annotations
 
 import warnings
+from contextlib import contextmanager
 from numbers import Integral, Real
 from pathlib import Path
 
@@ -329,6 +330,34 @@ def _read(passes, what):
         yield k, X, y
     if empty:
         raise ValueError(f"the chunks of the {what} hold no rows")
+
+
+@contextmanager
+def _in_chunk(k, what):
+    """Name chunk ``k`` of the pass ``what`` in an input check's error
+    raised while processing it (a missing column, a bad cell, an unreadable
+    image under ``missing="raise"``), as the label errors of :func:`_read`
+    do: ``"chunk 2 of the statistics pass: column 'text' ..."``. The
+    exception keeps its type (``ImageDecodeError`` stays one); any other
+    failure (an error inside NumPy, a bug) is raised as it is."""
+    from skmultimodal.utils._errors import is_bad_input
+
+    try:
+        yield
+    except (ValueError, TypeError) as exc:
+        if not is_bad_input(exc):
+            raise
+        message = f"chunk {k} of the {what}: {exc}"
+        try:
+            named = type(exc)(message)
+            rebuilt = str(named) == message
+        except Exception:  # a type built from more than one message
+            rebuilt = False
+        if not rebuilt:  # the original kept as the cause
+            kind = TypeError if isinstance(exc, TypeError) else ValueError
+            raise kind(message) from exc
+        named.__dict__.update(exc.__dict__)  # any attributes of the error
+        raise named from None
 
 
 def _labels(X, mask, limit=10):
@@ -720,7 +749,11 @@ def fit_out_of_core(pipeline, chunks, *, classes=None):
         (``stack`` and other fusion methods cannot be fitted out of core),
         a chunk that is not ``(DataFrame, labels)``, a missing modality
         under ``missing="raise"``, a label outside ``classes``, or (the
-        attention classifier) ``early_stopping=True``.
+        attention classifier) ``early_stopping=True``. An error in a
+        chunk's data (a missing column, a bad cell, an unreadable image
+        under ``missing="raise"``) names the chunk, counted from 0, and the
+        pass (``"chunk 2 of the statistics pass: ..."``), and keeps its type
+        (e.g. :class:`~skmultimodal.image.ImageDecodeError`).
 
     See Also
     --------
@@ -788,7 +821,9 @@ def _fit(pipeline, chunks, classes):
             warnings.filterwarnings("ignore", "ModalityFusion: modality")
             for k, X, y in _read(passes, "training pass"):
                 _check_classes(classes, y, X, k, "training pass")
-                clf.partial_fit(fusion.transform(X), y, classes=classes)
+                with _in_chunk(k, "training pass"):
+                    Z = fusion.transform(X)
+                clf.partial_fit(Z, y, classes=classes)
     return pipeline, stats
 
 
@@ -799,7 +834,9 @@ def _fit_network(clf, fusion, passes, classes, counts):
     def fused():
         for k, X, y in _read(passes, "training pass"):
             _check_classes(classes, y, X, k, "training pass")
-            yield fusion.transform(X), y
+            with _in_chunk(k, "training pass"):
+                Z = fusion.transform(X)
+            yield Z, y
 
     with warnings.catch_warnings():
         # unreadable rows were reported by the statistics pass
@@ -812,6 +849,7 @@ def _statistics_pass(fusion, passes, classes):
     from sklearn.compose import ColumnTransformer
 
     from skmultimodal.fusion._columns import select_column
+    from skmultimodal.utils._validation import with_row_positions
 
     policy = fusion._missing_policy(warn=False)
     branches = []
@@ -833,14 +871,17 @@ def _statistics_pass(fusion, passes, classes):
         for v, c in zip(values.tolist(), n.tolist()):
             counts[v] = counts.get(v, 0) + c
         for branch in branches:
-            data = select_column(X, branch.column, branch.name)
-            mask = _missing_rows(branch.name, data, policy, X, k)
+            with _in_chunk(k, "statistics pass"):
+                data = select_column(X, branch.column, branch.name)
+            mask = _missing_rows(branch.name, data, policy, X, k)  # names k
             present = np.flatnonzero(~mask)
             if len(present) == 0:
                 continue
             if len(present) < len(X):
-                data = data.iloc[present]
-            bad = branch.partial_fit(data, y[present])
+                # messages name the chunk's rows, not the subset's
+                data = with_row_positions(data.iloc[present], present)
+            with _in_chunk(k, "statistics pass"):
+                bad = branch.partial_fit(data, y[present])
             ok = present if bad is None else present[~bad]
             if bad is not None:
                 unreadable[branch.name] += int(bad.sum())

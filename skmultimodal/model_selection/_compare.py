@@ -14,6 +14,7 @@ from sklearn.model_selection import (
 )
 from sklearn.utils import Bunch
 from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_is_fitted
 
 #: Scores :func:`compare_models` computes by default: name -> scorer.
 DEFAULT_SCORING = {"accuracy": "accuracy", "macro_f1": "f1_macro"}
@@ -125,6 +126,11 @@ def modality_contributions(estimator, X):
         per-modality weights (e.g. ``method="concat"``) or they cannot be
         computed.
 
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        When ``estimator`` is an estimator that is not fitted yet.
+
     See Also
     --------
     compare_models : Averages these shares over the folds of each model.
@@ -145,6 +151,8 @@ def modality_contributions(estimator, X):
     >>> modality_contributions(concat, X) is None
     True
     """
+    if hasattr(estimator, "fit"):  # an unfitted model has no shares yet
+        check_is_fitted(estimator)
     if hasattr(estimator, "weights_") and hasattr(estimator, "estimators_"):
         names = [n for n, _, _ in estimator.estimators_]  # LateFusionClassifier
         return dict(zip(names, np.asarray(estimator.weights_, dtype=float).tolist()))
