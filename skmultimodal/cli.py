@@ -331,6 +331,8 @@ def main(argv=None):
             raise
         status = EXIT_USAGE if is_bad_input(exc, CLIError) else EXIT_FAILURE
         message = _in_command_terms(args, exc) or type(exc).__name__
+        if status == EXIT_FAILURE:  # not the input: the traceback helps
+            message += f" ({type(exc).__name__}; --debug shows the traceback)"
         print(f"{PROG}: error: {message}", file=sys.stderr)
         return status
     finally:

@@ -216,13 +216,17 @@ def test_other_errors_exit_1(tiny_csv, tmp_path, monkeypatch, capsys):
     argv = ["train", "--csv", tiny_csv, "--output", tmp_path / "m.skops"]
     status, line = _run(argv, capsys)
     assert status == cli.EXIT_FAILURE and "something broke" in line
+    assert line.endswith("(RuntimeError; --debug shows the traceback)")
 
     def not_a_check(*args, **kwargs):
         raise ValueError("not raised by skmultimodal or scikit-learn")
 
     monkeypatch.setattr(_table, "load_table", not_a_check)
-    status, _ = _run(argv, capsys)
-    assert status == cli.EXIT_FAILURE
+    status, line = _run(argv, capsys)
+    assert status == cli.EXIT_FAILURE and "(ValueError; --debug shows" in line
+    # bad input is the user's to fix: no traceback is offered
+    status, line = _run([*argv[:-1], tmp_path / "m.txt"], capsys)  # a bad suffix
+    assert status == cli.EXIT_USAGE and "--debug" not in line
 
 
 def test_bad_input_rule(tmp_path):
