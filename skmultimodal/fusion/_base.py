@@ -20,7 +20,10 @@ class FusionMethod(BaseEstimator):
     ``fit(blocks, y=None)``
         Learn any state (projections, statistics, supervised gates) from the
         training blocks; ``y`` is the target when the pipeline has one.
-        Return ``self``.
+        Return ``self``. A method that can weigh the samples also takes
+        ``sample_weight=None`` in ``fit`` and ``fit_transform``:
+        ``ModalityFusion.fit(X, y, sample_weight=w)`` passes it on, and
+        refuses the weights for a method that does not take them.
     ``transform(blocks)``
         Return the fused 2-D matrix, one row per sample.
     ``get_feature_names_out(input_features)``

@@ -187,7 +187,9 @@ class ColumnComposition(_BaseComposition):
                 data = take_rows(data, present, rows=present)
             yield Branch(name, estimator, column, data, present)
 
-    def _fit_branches(self, X, y, n, *, policy, index, verbose=False):
+    def _fit_branches(
+        self, X, y, n, *, policy, index, verbose=False, sample_weight=None
+    ):
         """Fit every branch on its present rows, in parallel.
 
         Rows whose branch output is entirely NaN could not be read (an
@@ -221,6 +223,9 @@ class ColumnComposition(_BaseComposition):
                     else None,
                     branch.name,
                     self._row_error_hint,
+                    take_y(sample_weight, branch.present)
+                    if len(branch.present) < n
+                    else sample_weight,
                 )
                 for k, branch in todo
             )
@@ -317,9 +322,12 @@ def _fresh(estimator):
     return estimator if isinstance(estimator, str) else clone(estimator)
 
 
-def _run_branch(fit_one, estimator, data, y, owner, message, name="", hint=""):
+def _run_branch(
+    fit_one, estimator, data, y, owner, message, name="", hint="", sample_weight=None
+):
+    weighted = {} if sample_weight is None else {"sample_weight": sample_weight}
     with _print_elapsed_time(owner, message), naming_branch(name, hint):
-        return fit_one(estimator, data, y)
+        return fit_one(estimator, data, y, **weighted)
 
 
 @contextlib.contextmanager

@@ -13,9 +13,11 @@ from sklearn.utils import Bunch
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import (
+    _check_sample_weight,
     check_consistent_length,
     check_is_fitted,
     column_or_1d,
+    has_fit_parameter,
 )
 
 from skmultimodal.utils import check_target_present
@@ -50,31 +52,49 @@ def _split(estimator):
     return None, estimator
 
 
-def _fit_one(estimator, data, y):
-    """Fit one model (run in the workers).
+def _final_step(estimator):
+    """The model that takes the sample weights: a Pipeline's last step."""
+    return estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
+
+
+def _weight_params(estimator, sample_weight):
+    """``fit`` keyword arguments giving ``sample_weight`` to the final step."""
+    if sample_weight is None:
+        return {}
+    last = estimator.steps[-1][0] + "__" if isinstance(estimator, Pipeline) else ""
+    return {f"{last}sample_weight": sample_weight}
+
+
+def _fit_one(estimator, data, y, sample_weight=None):
+    """Fit one model (run in the workers); ``sample_weight`` goes to its
+    final step.
 
     Returns the model and a one-column marker of the rows its transformer
     steps output as all NaN (unreadable items; the final model is then left
     unfitted, to be refitted without them), or None for a model that is not
     a Pipeline, whose features cannot be seen.
     """
+    weighted = {} if sample_weight is None else {"sample_weight": sample_weight}
     head, final = _split(estimator)
     if head is None:
-        return estimator.fit(data, y), None
+        return estimator.fit(data, y, **_weight_params(estimator, sample_weight)), None
     Xt = head.fit_transform(data, y)
     # a Pipeline with memory fits clones of its steps: keep the fitted ones
     estimator.steps = [*head.steps, estimator.steps[-1]]
     unreadable = all_nan_rows(Xt)
     if unreadable is None:
-        final.fit(Xt, y)
+        final.fit(Xt, y, **weighted)
         return estimator, None
     if not unreadable.any():
-        final.fit(Xt, y)
+        final.fit(Xt, y, **weighted)
     return estimator, np.where(unreadable, np.nan, 0.0)[:, None]
 
 
-def _oof_proba(estimator, data, y, cv):
-    return cross_val_predict(estimator, data, y, cv=cv, method="predict_proba")
+def _oof_proba(estimator, data, y, cv, sample_weight=None):
+    params = _weight_params(estimator, sample_weight)
+    return cross_val_predict(
+        estimator, data, y, cv=cv, method="predict_proba", params=params
+    )
 
 
 class LateFusionClassifier(ClassifierMixin, ColumnComposition):
@@ -216,7 +236,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         self.n_jobs = n_jobs
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit one model per modality (and the weights when ``"auto"``).
 
         Parameters
@@ -225,6 +245,12 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             One column (or several) per modality.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels, or a 0/1 label matrix (multi-label).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample, given to the final step of
+            every model (the rows where its modality is present), to their
+            internal cross-validation, and to the log-loss that
+            ``weights="auto"`` minimises. Every model's final step must
+            take ``sample_weight`` in ``fit``.
 
         Returns
         -------
@@ -246,6 +272,8 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
                 "is None."
             )
         check_target_present(y, row_index(X))
+        if sample_weight is not None:
+            sample_weight = self._check_sample_weight(sample_weight, n)
         self.multilabel_ = type_of_target(y, input_name="y") == MULTILABEL
         if self.multilabel_:  # one probability per label
             y = np.asarray(y.toarray() if hasattr(y, "toarray") else y, dtype=int)
@@ -259,7 +287,12 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         try:  # the models get their native blocks whatever set_config says
             with config_context(transform_output="default"):
                 fitted = self._fit_branches(
-                    X, y, n, policy=self._missing_policy(), index=row_index(X)
+                    X,
+                    y,
+                    n,
+                    policy=self._missing_policy(),
+                    index=row_index(X),
+                    sample_weight=sample_weight,
                 )
         except ValueError as exc:
             if not self.multilabel_:
@@ -274,8 +307,24 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             **{name: est for name, est, _ in self.estimators_}
         )
         with config_context(transform_output="default"):
-            self.weights_ = self._resolve_weights([b for b, _, _ in fitted], y, n)
+            branches = [b for b, _, _ in fitted]
+            self.weights_ = self._resolve_weights(branches, y, n, sample_weight)
         return self
+
+    def _check_sample_weight(self, sample_weight, n):
+        """``sample_weight`` as a float array of ``n`` finite non-negative
+        values, once every model's final step is known to take it."""
+        for name, est, _ in self.estimators:
+            final = _final_step(est)
+            if not has_fit_parameter(final, "sample_weight"):
+                raise ValueError(
+                    f"sample_weight: the final step of estimator {name!r} "
+                    f"({type(final).__name__}) does not take sample_weight in "
+                    "fit; use a model that does, or fit without weights"
+                )
+        return _check_sample_weight(
+            sample_weight, np.zeros((n, 0)), ensure_non_negative=True
+        )
 
     def _check_presence(self, presents, n, index):
         self._check_covered(presents, n, index)
@@ -292,22 +341,23 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
                 "LateFusionClassifier needs at least one modality per sample."
             )
 
-    def _resolve_weights(self, branches, y, n):
+    def _resolve_weights(self, branches, y, n, sample_weight=None):
         names = [b.name for b in branches]
         w = self.weights
         if w is None:
             return normalize_weights(np.ones(len(names)))
         if isinstance(w, str):  # "auto"
-            return self._learn_weights(branches, y, n)
+            return self._learn_weights(branches, y, n, sample_weight)
         return normalize_weights(check_weights(w, names))
 
-    def _learn_weights(self, branches, y, n):
+    def _learn_weights(self, branches, y, n, sample_weight=None):
         P = np.zeros((len(branches), n, len(self.classes_)))
         masks = np.zeros((n, len(branches)), dtype=bool)
         for i, (_, est, _, data, present) in enumerate(branches):
             y_p = take_y(y, present) if len(present) < n else y
+            w_p = take_y(sample_weight, present) if len(present) < n else sample_weight
             cv = check_cv(self.cv, y_p, classifier=True)
-            oof = _oof_proba(clone(est), data, y_p, cv)
+            oof = _oof_proba(clone(est), data, y_p, cv, w_p)
             if self._multilabel:
                 P[i, present] = self._check_labels(oof, name=branches[i][0])
             else:
@@ -316,9 +366,13 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         if self._multilabel:  # each (row, label) a two-class problem
             k = len(self.classes_)
             P, masks, y_idx = _binary_rows(P), np.repeat(masks, k, axis=0), y.ravel()
+            if sample_weight is not None:
+                sample_weight = np.repeat(sample_weight, k)
         else:
             y_idx = np.searchsorted(self.classes_, y)
-        weights, self.cv_log_loss_ = learn_pool_weights(P, masks, y_idx, self.voting)
+        weights, self.cv_log_loss_ = learn_pool_weights(
+            P, masks, y_idx, self.voting, sample_weight=sample_weight
+        )
         return weights
 
     @property

@@ -22,7 +22,12 @@ from sklearn.preprocessing import StandardScaler, normalize
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    column_or_1d,
+    has_fit_parameter,
+)
 
 from ._base import FusionMethod
 from ._pooling import EPS, check_weights, learn_pool_weights, normalize_weights, pool
@@ -80,13 +85,17 @@ def _binary_rows(P):
     return np.stack([1.0 - p, p], axis=-1)
 
 
-def _least_squares_weights(preds, y):
+def _least_squares_weights(preds, y, sample_weight=None):
     """Non-negative weights (summing to 1) of per-modality predictions
-    (n_samples, n_modalities) that best fit ``y`` in least squares; equal
-    weights when none is positive."""
+    (n_samples, n_modalities) that best fit ``y`` in (weighted) least
+    squares; equal weights when none is positive."""
     from scipy.optimize import nnls
 
-    w, _ = nnls(np.asarray(preds, dtype=float), np.asarray(y, dtype=float))
+    preds, y = np.asarray(preds, dtype=float), np.asarray(y, dtype=float)
+    if sample_weight is not None:
+        root = np.sqrt(sample_weight)
+        preds, y = preds * root[:, None], y * root
+    w, _ = nnls(preds, y)
     if not w.sum() > 0:
         return np.full(preds.shape[1], 1.0 / preds.shape[1])
     return w / w.sum()
@@ -179,7 +188,9 @@ class ConcatFusion(_BlockInfoMixin, FusionMethod):
         self.block_norm = block_norm
         self.weights = weights
 
-    def fit(self, blocks, y=None):
+    def fit(self, blocks, y=None, sample_weight=None):
+        """Fit the block statistics (``sample_weight`` weighs the rows in
+        them); ``y`` is not used."""
         self._validate_params()
         n = len(blocks)
         kinds = self._kinds(n)
@@ -188,15 +199,21 @@ class ConcatFusion(_BlockInfoMixin, FusionMethod):
             if self.weights is None
             else check_weights(self.weights, self._names(n)).tolist()
         )
+        if sample_weight is not None and n:
+            sample_weight = _check_sample_weight(
+                sample_weight,
+                np.zeros((blocks[0].shape[0], 0)),
+                ensure_non_negative=True,
+            )
         self.scales_ = []
         self.scalers_ = []
         for block, kind in zip(blocks, kinds):
             scale, scaler = 1.0, None
             if kind == "features" and self.block_norm == "frobenius":
-                scale = _rms_centred_norm(block)
+                scale = _rms_centred_norm(block, sample_weight)
             elif kind == "features" and self.block_norm == "standard":
                 scaler = StandardScaler(with_mean=not sparse.issparse(block))
-                scaler.fit(block)
+                scaler.fit(block, sample_weight=sample_weight)
                 scale = np.sqrt(max(block.shape[1], 1))
             self.scales_.append(float(scale))
             self.scalers_.append(scaler)
@@ -237,21 +254,32 @@ class ConcatFusion(_BlockInfoMixin, FusionMethod):
             self._normalise(np.asarray(b), i, k, out=out[:, stop - w : stop])
         return out
 
+    def fit_transform(self, blocks, y=None, sample_weight=None):
+        return self.fit(blocks, y, sample_weight).transform(blocks)
+
     def get_feature_names_out(self, input_features):
         return np.concatenate([np.asarray(f, dtype=object) for f in input_features])
 
 
-def _rms_centred_norm(block):
-    """sqrt(mean over rows of ||row - column mean||^2), without densifying."""
+def _rms_centred_norm(block, sample_weight=None):
+    """sqrt(mean over rows of ||row - column mean||^2), without densifying;
+    with ``sample_weight``, the weighted mean and column mean."""
     n = block.shape[0]
+    if sample_weight is not None:
+        total = float(np.sum(sample_weight))
+        w = np.asarray(sample_weight, dtype=float) / (total if total > 0 else 1.0)
     if sparse.issparse(block):
         block = sparse.csr_matrix(block, dtype=float)
-        mean = np.asarray(block.mean(axis=0)).ravel()
-        sq = np.asarray(block.multiply(block).sum(axis=0)).ravel() / n
+        if sample_weight is None:
+            mean = np.asarray(block.mean(axis=0)).ravel()
+            sq = np.asarray(block.multiply(block).sum(axis=0)).ravel() / n
+        else:
+            mean = np.asarray(block.T @ w).ravel()
+            sq = np.asarray(block.multiply(block).T @ w).ravel()
     else:
         block = np.asarray(block, dtype=float)
-        mean = block.mean(axis=0)
-        sq = (block**2).mean(axis=0)
+        mean = block.mean(axis=0) if sample_weight is None else w @ block
+        sq = (block**2).mean(axis=0) if sample_weight is None else w @ block**2
     total = float(np.sum(np.maximum(sq - mean**2, 0.0)))
     scale = np.sqrt(total)
     return scale if scale > 1e-12 else 1.0
@@ -316,10 +344,12 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
             return "continuous"
         return "multilabel" if target_type == MULTILABEL else "classes"
 
-    def _fit_experts(self, blocks, y):
+    def _fit_experts(self, blocks, y, sample_weight=None):
         """Fit one expert per feature block; return the out-of-fold scores,
         each of shape (n_samples, n_outputs): class probabilities, per-label
-        probabilities (multi-label) or one predicted value (continuous)."""
+        probabilities (multi-label) or one predicted value (continuous).
+        ``sample_weight`` goes to every expert's fit and to the weights'
+        loss."""
         self._validate_params()
         if y is None:
             raise ValueError(
@@ -349,6 +379,7 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
                     f"in y; got {len(self.classes_)} class"
                 )
         self._y = y  # the checked target, for the joint expert and the weights
+        self._sw = self._check_sample_weight(sample_weight, len(y))
         cv = self._check_cv(y)
         kinds = self._kinds(len(blocks))
         self.scales_, self.estimators_, oof = [], [], []
@@ -358,13 +389,43 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
                 self.estimators_.append(None)
                 oof.append(None)
                 continue
-            scale = _rms_centred_norm(block)
+            scale = _rms_centred_norm(block, self._sw)
             xb = _scaled(block, scale)
             est, scores = self._oof_fit(xb, y, cv)
             oof.append(scores)
             self.scales_.append(scale)
             self.estimators_.append(est)
         return oof
+
+    def _check_sample_weight(self, sample_weight, n):
+        """``sample_weight`` checked (finite, non-negative, ``n`` values), or
+        None; refused where an expert cannot take it."""
+        if sample_weight is None:
+            return None
+        name = self._method_name
+        if self.target_kind_ == "multilabel":
+            raise ValueError(
+                f"fusion method {name!r}: sample_weight is not supported for a "
+                "multi-label target"
+            )
+        if self.estimator is not None and not has_fit_parameter(
+            self.estimator, "sample_weight"
+        ):
+            raise ValueError(
+                f"fusion method {name!r}: its estimator "
+                f"{type(self.estimator).__name__} does not take sample_weight "
+                "in fit"
+            )
+        return _check_sample_weight(
+            sample_weight, np.zeros((n, 0)), ensure_non_negative=True
+        )
+
+    def _weighted(self, rows=None):
+        """The ``fit`` keyword giving the sample weights of ``rows``."""
+        sw = getattr(self, "_sw", None)
+        if sw is None:
+            return {}
+        return {"sample_weight": sw if rows is None else sw[rows]}
 
     @property
     def _kind(self):
@@ -386,7 +447,9 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         seen = np.zeros(_n_rows(X), dtype=int)
         folds = []
         for train, test in cv.split(X, y if y.ndim == 1 else None):
-            est = self._new_expert().fit(_take(X, train), y[train])
+            est = self._new_expert().fit(
+                _take(X, train), y[train], **self._weighted(train)
+            )
             oof[test] = self._proba(est, _take(X, test))
             seen[test] += 1
             folds.append(est)
@@ -405,9 +468,9 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
             final.set_params(warm_start=True)
             final.coef_ = np.mean([e.coef_ for e in folds], axis=0)
             final.intercept_ = np.mean([e.intercept_ for e in folds], axis=0)
-            final.fit(X, y).set_params(warm_start=False)
+            final.fit(X, y, **self._weighted()).set_params(warm_start=False)
         else:
-            final.fit(X, y)
+            final.fit(X, y, **self._weighted())
         return final, oof
 
     def _new_expert(self):
@@ -467,15 +530,16 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         feature = [i for i, p in enumerate(P) if p is not None]
         if isinstance(self.weights, str):  # "auto"
             stacked = np.stack([P[i] for i in feature])
+            sw = getattr(self, "_sw", None)
             if self._kind == "continuous":
-                w = _least_squares_weights(stacked[..., 0].T, self._y)
+                w = _least_squares_weights(stacked[..., 0].T, self._y, sw)
             else:
                 if self._kind == "multilabel":  # one binary row per label
                     stacked, y_idx = _binary_rows(stacked), self._y.ravel()
                 else:
                     y_idx = np.searchsorted(self.classes_, self._y)
                 w, self.cv_log_loss_ = learn_pool_weights(
-                    stacked, None, y_idx.astype(int), self._pool_voting
+                    stacked, None, y_idx.astype(int), self._pool_voting, sw
                 )
             weights = np.ones(len(P))
             weights[feature] = w
@@ -488,15 +552,16 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
     _pool_voting = "soft"
 
     # -- fit / transform --------------------------------------------------
-    def fit(self, blocks, y=None):
-        self.fit_transform(blocks, y)
+    def fit(self, blocks, y=None, sample_weight=None):
+        self.fit_transform(blocks, y, sample_weight)
         return self
 
-    def fit_transform(self, blocks, y=None):
-        """Fit the experts; return the fusion of their out-of-fold scores."""
-        P = self._fit_experts(blocks, y)
+    def fit_transform(self, blocks, y=None, sample_weight=None):
+        """Fit the experts (with ``sample_weight``, if given); return the
+        fusion of their out-of-fold scores."""
+        P = self._fit_experts(blocks, y, sample_weight)
         self._fit_weights(P, y)
-        del self._y
+        del self._y, self._sw
         return self._combine(P, blocks)
 
     def transform(self, blocks):
@@ -1076,8 +1141,8 @@ class StackFusion(_ClassScoreFusion):
             return sparse.hstack([sparse.csr_matrix(p) for p in parts]).tocsr()
         return np.hstack(parts)
 
-    def fit_transform(self, blocks, y=None):
-        P = self._fit_experts(blocks, y)
+    def fit_transform(self, blocks, y=None, sample_weight=None):
+        P = self._fit_experts(blocks, y, sample_weight)
         self._fit_weights(P, y)
         self.joint_estimator_ = None
         y = self._y
@@ -1087,6 +1152,7 @@ class StackFusion(_ClassScoreFusion):
             est, scores = self._oof_fit(xj, y, self._check_cv(y))
             P = [*P, scores]
             self.joint_estimator_ = est
+        del self._sw
         return self._combine(P, blocks)
 
     def _expert_scores(self, blocks):

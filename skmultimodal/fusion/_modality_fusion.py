@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
+from inspect import signature
 from numbers import Integral
 
 import numpy as np
@@ -500,7 +501,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         if hasattr(method, "set_target_type"):
             method.set_target_type(target_type)
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Fit every branch and the fusion method.
 
         Parameters
@@ -509,16 +510,23 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             One column (or several) per modality.
         y : array-like of shape (n_samples,), default=None
             Target, passed to the branches and to the fusion method.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample, passed to the fusion method (the experts
+            of the class-score methods such as the default ``"stack"``, and
+            the loss of their ``weights="auto"``); a method whose ``fit``
+            does not take it (``"concat"``, which learns nothing from the
+            target) refuses it. The branches' transformers are fitted
+            without it.
 
         Returns
         -------
         self : ModalityFusion
         """
-        self.fit_transform(X, y)
+        self.fit_transform(X, y, sample_weight)
         return self
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit_transform(self, X, y=None):
+    def fit_transform(self, X, y=None, sample_weight=None):
         """Fit every branch and the fusion method, and return the fused matrix.
 
         Parameters
@@ -527,6 +535,9 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             One column (or several) per modality.
         y : array-like of shape (n_samples,), default=None
             Target.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample, passed to the fusion method (see
+            :meth:`fit`).
 
         Returns
         -------
@@ -540,6 +551,17 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             check_target_present(y, index)
         method = self._resolve_method()
         method_name = _method_label(self.method)
+        weighted = {}
+        if sample_weight is not None:
+            if "sample_weight" not in signature(method.fit_transform).parameters:
+                raise ValueError(
+                    f"sample_weight: fusion method {method_name!r} does not take "
+                    "sample weights; use a method that learns from the target "
+                    "(such as 'stack'), or give the weights to the classifier "
+                    "after the fusion only"
+                )
+            check_consistent_length(np.arange(n), sample_weight)
+            weighted = {"sample_weight": sample_weight}
 
         policy = self._missing_policy()
         with _native_output():
@@ -594,7 +616,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         if y is not None:
             self._set_target_type(method, method_name, y)
         with _native_output():
-            Z = method.fit_transform(blocks, y)
+            Z = method.fit_transform(blocks, y, **weighted)
         Z = self._check_fused(Z, n, method_name)
 
         self.transformers_ = fitted

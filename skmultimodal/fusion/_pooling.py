@@ -43,7 +43,7 @@ def pool(P, masks, w, voting):
     return np.exp(s - logsumexp(s, axis=1, keepdims=True))
 
 
-def learn_pool_weights(P, masks, y_idx, voting):
+def learn_pool_weights(P, masks, y_idx, voting, sample_weight=None):
     """Weights minimising the log-loss of :func:`pool` on held-out
     probabilities.
 
@@ -55,20 +55,23 @@ def learn_pool_weights(P, masks, y_idx, voting):
     y_idx : ndarray of int of shape (n_samples,)
         Index of each sample's class in the class axis of ``P``.
     voting : {"soft", "log"}
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Weight of each sample in the mean log-loss.
 
     Returns
     -------
     weights : ndarray of shape (n_modalities,)
         Non-negative, summing to 1 (a softmax parameterisation).
     loss : float
-        The minimised mean log-loss.
+        The minimised (weighted) mean log-loss.
     """
     n = P.shape[1]
     rows = np.arange(n)
 
     def loss(theta):
         proba = pool(P, masks, softmax(theta), voting)
-        return -np.mean(np.log(np.clip(proba[rows, y_idx], EPS, 1.0)))
+        losses = -np.log(np.clip(proba[rows, y_idx], EPS, 1.0))
+        return np.average(losses, weights=sample_weight)
 
     res = minimize(
         loss,
