@@ -9,6 +9,7 @@ import json
 import shlex
 import sys
 import time
+import warnings
 from contextlib import closing
 from pathlib import Path
 
@@ -245,6 +246,12 @@ def cmd_train(args):
         from skmultimodal.streaming import train_command
 
         return train_command(args, tabular=_tabular(args), error=CLIError)
+    if getattr(args, "n_features", None) is not None:
+        raise CLIError(
+            "--n-features sets the hashed text blocks of out-of-core training; "
+            "pass --chunk-size too (in memory, the text branch learns its "
+            "vocabulary)"
+        )
     path, option = Path(args.output), f"--output {str(args.output)!r}"
     keras = "--classifier attention" if args.classifier == "attention" else None
     check_save_path(path, keras=keras, error=lambda msg: CLIError(f"{option}: {msg}"))
@@ -306,6 +313,12 @@ def cmd_predict(args):
     return 0
 
 
+#: Features per row above which ``featurize`` warns that its output is too
+#: wide to read back comfortably (pandas and most Parquet readers need
+#: memory per column, of the file's footer and of each column chunk).
+WIDE_FEATURES = 10_000
+
+
 def cmd_featurize(args):
     from skmultimodal.model_selection._models import feature_names, feature_table
 
@@ -318,6 +331,21 @@ def cmd_featurize(args):
     except ValueError as exc:
         raise CLIError(f"--model {str(args.model)!r}: {exc}") from None
     _refuse_clash(args, keep, names or [], "the features")
+    if names is not None and len(names) > WIDE_FEATURES:
+        hint = ""
+        if meta.get("chunk_size") is not None:  # trained out of core
+            hint = (
+                " (a model trained with --chunk-size hashes each text into "
+                "65,536 columns per block, 16,384 with --classifier attention: "
+                "train it with --n-features 1024, say, for a narrower one)"
+            )
+        warnings.warn(
+            f"the model gives {len(names):,} features per row: the output "
+            f"will have {len(names):,} columns, too wide for most tools to "
+            f"read back{hint}",
+            UserWarning,
+            stacklevel=2,
+        )
     n, path = _stream_table(
         args,
         est,

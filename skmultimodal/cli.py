@@ -201,6 +201,9 @@ def build_parser():
     out_of_core += "or, with --classifier attention, the attention network (20; "
     out_of_core += "save it as .joblib)"
     _add(p, "--chunk-size", type=int, metavar="N", help=out_of_core)
+    hashed = "with --chunk-size: columns of each hashed text block (default "
+    hashed += "65536; 16384 with --classifier attention)"
+    _add(p, "--n-features", type=int, metavar="N", help=hashed)
     p.set_defaults(func=cmd_train)
 
     about = "predict labels and class probabilities with a saved model"

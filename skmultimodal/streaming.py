@@ -1010,6 +1010,9 @@ def train_command(args, *, tabular, error):
         )
     if args.epochs is not None and args.epochs < 1:
         raise error(f"--epochs must be at least 1, got {args.epochs}")
+    n_features = getattr(args, "n_features", None)
+    if n_features is not None and n_features < 1:
+        raise error(f"--n-features must be at least 1, got {n_features}")
     check_save_path(
         path,
         keras="--classifier attention" if attention else None,
@@ -1023,6 +1026,7 @@ def train_command(args, *, tabular, error):
         missing=missing,
         classifier="attention" if attention else "sgd",
         epochs=args.epochs,
+        n_features=n_features,
         class_weight=getattr(args, "class_weight", None),
         random_state=args.random_state,
     )
@@ -1051,6 +1055,7 @@ def train_command(args, *, tabular, error):
         "missing": missing,
         "class_weight": getattr(args, "class_weight", None),
         "chunk_size": args.chunk_size,
+        "n_features": n_features,
         "epochs": pipe.named_steps["classifier"].get_params()[
             "epochs" if attention else "max_iter"
         ],

@@ -221,3 +221,36 @@ def test_feature_table_is_the_library_function(data):
         feature_table(est, X, columns=["a", "b"])
     with pytest.raises(ValueError, match="got Pipeline of 1 step"):
         feature_table(est[:1], X)
+
+
+def test_an_out_of_core_model_warns_of_a_wide_output_and_n_features_narrows_it(
+    data, tmp_path
+):
+    _, new = data
+    train = new.parent.parent / "train" / "data.csv"
+    args = ["train", "--csv", train, *CSV_ARGS, "--chunk-size", "8"]
+    wide, narrow = tmp_path / "wide.skops", tmp_path / "narrow.skops"
+    assert run_main(*args, "--output", wide).returncode == 0
+    proc = run_main(*args, "--n-features", "32", "--output", narrow)
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "features.csv"
+    proc = _featurize(wide, new, "--output", out)
+    width = len(_expected(wide, new)[1])
+    assert width > 2 * 65_536  # words and character n-grams, hashed
+    assert f"warning: the model gives {width:,} features per row" in proc.stderr
+    assert "train it with --n-features" in proc.stderr
+    proc = _featurize(narrow, new, "--output", out)
+    assert "warning" not in proc.stderr
+    names = pd.read_csv(out, nrows=0).columns
+    assert len(names) == len(_expected(narrow, new)[1]) == width - 2 * (65_536 - 32)
+    assert load_model(narrow).metadata["n_features"] == 32
+
+
+def test_n_features_without_chunk_size_is_refused(data, tmp_path):
+    _, new = data
+    train = new.parent.parent / "train" / "data.csv"
+    args = ["train", "--csv", train, *CSV_ARGS, "--output", tmp_path / "m.skops"]
+    proc = run_main(*args, "--n-features", "32")
+    assert proc.returncode == 2 and "pass --chunk-size too" in proc.stderr
+    proc = run_main(*args, "--n-features", "0", "--chunk-size", "8")
+    assert proc.returncode == 2 and "--n-features must be at least 1" in proc.stderr
