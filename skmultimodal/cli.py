@@ -245,6 +245,22 @@ def build_parser():
 _ROW = re.compile(r"\brow \d+ \(index (\d+)\)")
 _ROWS = re.compile(r"\brows \[[\d, ]*\]( and \d+ more)? \(index \[([\d, ]*)\]\)")
 _BUILDER_HINT = "make_multimodal_pipeline(missing='mean') (or 'zero', 'indicator')"
+#: The library's ``missing=`` spelled as the command's option.
+_OPTION_TERMS = [
+    (
+        re.compile(r"missing='zero', 'mean' or 'indicator' to ModalityFusion"),
+        "--missing zero, mean or indicator",
+    ),
+    (
+        re.compile(r"missing='zero', 'mean' or 'indicator'"),
+        "--missing zero, mean or indicator",
+    ),
+    (
+        re.compile(r"\bmissing='(\w+)' \(or 'zero', 'indicator'\)"),
+        r"--missing \1 (or zero, indicator)",
+    ),
+    (re.compile(r"\bmissing='(\w+)'"), r"--missing \1"),
+]
 _NOTES = (
     " (index labels are CSV line numbers; the header is line 1)",
     " (index labels are row numbers in the Parquet file, from 0)",
@@ -259,6 +275,8 @@ def _in_command_terms(args, message):
     position and its index label."""
     message = " ".join(str(message).split())
     message = message.replace(_BUILDER_HINT, "--missing mean (or zero, indicator)")
+    for library, option in _OPTION_TERMS:
+        message = library.sub(option, message)
     if getattr(args, "csv", None) is not None:
         unit = "line"
     elif getattr(args, "parquet", None) is not None:

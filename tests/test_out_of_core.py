@@ -463,3 +463,35 @@ def test_the_attention_pipeline_defaults():
     assert words.n_features == 2**14
     sgd = make_out_of_core_pipeline().named_steps["classifier"]
     assert sgd.max_iter == 10
+
+
+def test_the_library_speaks_of_its_own_argument_not_the_command_line(tmp_path):
+    # the same checks the command line runs; there they read "--missing"
+    from skmultimodal.datasets._table import load_table
+    from skmultimodal.streaming import csv_chunks
+
+    csv = write_dataset(tmp_path)
+    df = pd.read_csv(csv)
+    df.loc[2, "picture"] = None
+    holes = tmp_path / "holes.csv"
+    df.to_csv(holes, index=False)
+    df.loc[5, "picture"] = "images/absent.png"
+    absent = tmp_path / "absent.csv"
+    df.to_csv(absent, index=False)
+    chunks = csv_chunks(
+        holes,
+        chunk_size=50,
+        image_column="picture",
+        text_column="caption",
+        target="label",
+    )
+    with pytest.raises(ValueError) as info:
+        list(chunks())
+    message = str(info.value)
+    assert "with missing='raise' every row needs every modality: pass " in message
+    assert "missing='zero', 'mean' or 'indicator'" in message
+    assert "--missing" not in message
+    with pytest.raises(
+        ValueError, match=r"missing='mean' \(or 'zero', 'indicator'\) treats"
+    ):
+        load_table(absent, image_column="picture", text_column="caption")

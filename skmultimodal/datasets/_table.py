@@ -113,8 +113,8 @@ def _resolve_images(
     if not allow_absent:
         raise ValueError(
             f"image file not found on {unit} {idx!r} of column {column!r}: "
-            f"{value!r} (looked for {str(p)!r}){more}; --missing mean treats "
-            "an absent file as a missing image"
+            f"{value!r} (looked for {str(p)!r}){more}; missing='mean' (or "
+            "'zero', 'indicator') treats an absent file as a missing image"
         )
     return resolved
 
@@ -432,9 +432,7 @@ def _lines_text(lines, limit=50, unit="line"):
     return f"{unit}s {', '.join(shown[:-1])} and {shown[-1]}"
 
 
-def check_no_missing(
-    X, modalities, columns, csv_path, option="--missing", *, unit="line"
-):
+def check_no_missing(X, modalities, columns, csv_path, *, unit="line"):
     """Refuse, before anything is fitted, rows whose ``modalities`` cell is
     empty (the ``raise`` policy), listing every such CSV line of the table.
 
@@ -457,7 +455,7 @@ def check_no_missing(
             )
     if problems:
         raise ValueError(
-            f"{'; '.join(problems)} of {str(csv_path)!r}; with {option} raise "
-            f"every row needs every modality: pass {option} zero, mean or "
-            "indicator to fill missing modalities, or drop those rows"
+            f"{'; '.join(problems)} of {str(csv_path)!r}; with missing='raise' "
+            "every row needs every modality: pass missing='zero', 'mean' or "
+            "'indicator' to fill missing modalities, or drop those rows"
         )

@@ -30,13 +30,13 @@ def set_missing_policy(estimator, policy):
     trained, policy = trained_missing(estimator, None), canonical_missing(policy)
     if trained is None:
         raise ValueError(
-            f"--missing {policy} needs a pipeline with a 'fusion' step; this "
+            f"missing={policy!r} needs a pipeline with a 'fusion' step; this "
             f"model ({type(estimator).__name__}) keeps the policy it was "
             "trained with"
         )
     if "indicator" in (policy, trained) and policy != trained:
         raise ValueError(
-            f"--missing {policy}: the model was trained with --missing {trained}, "
+            f"missing={policy!r}: the model was trained with missing={trained!r}, "
             "and 'indicator' adds presence columns the classifier is fitted on "
             "(or without); train the model with the policy you need"
         )
