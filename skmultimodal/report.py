@@ -378,8 +378,11 @@ def metrics_json(results, dataset):
     folds, the other scores, ``fit_time`` and ``modalities``. ``task``,
     ``scoring`` and ``greater_is_better`` are added when the task or the
     scores are not the classification defaults, and ``test`` when the
-    results hold test-set scores.
+    results hold test-set scores. ``results`` may be the output of
+    :func:`~skmultimodal.model_selection.compare_models` as it is (see
+    :func:`write_report`).
     """
+    results = _check_results(results, required=False)
     task = task_of(results)
     scoring = scoring_of(results)
     primary = scoring[0]
@@ -425,7 +428,9 @@ def format_table(results):
     """The evaluation table: one row per model (mean ± std over folds of
     each score, then its test-set scores when there are some), with the
     fusion method of each fused model and a note on the fused models below
-    the best single-modality model."""
+    the best single-modality model. ``results`` may be the output of
+    :func:`~skmultimodal.model_selection.compare_models` as it is."""
+    results = _check_results(results, required=False)
     _, below = below_best_single_modality(results)
     scoring = scoring_of(results)
     test = _test_scores(results)
@@ -459,7 +464,9 @@ def format_table(results):
 def format_summary(results):
     """The lines printed after the table: the best model (with its test
     score when there is one), and the fused models below the best
-    single-modality model."""
+    single-modality model. ``results`` may be the output of
+    :func:`~skmultimodal.model_selection.compare_models` as it is."""
+    results = _check_results(results, required=False)
     best = best_model(results)
     r = results["models"][best]
     key = scoring_of(results)[0]
@@ -848,14 +855,15 @@ def _fitted_modalities(entry):
     return names, method
 
 
-def _check_results(results):
+def _check_results(results, required=True):
     """The ``results`` of :func:`write_report`, checked before anything is
     written: a copy (``results`` is left as it is) with what
     :func:`~skmultimodal.model_selection.compare_models` does not give
     filled in: each model's ``modalities`` and fusion ``method`` read from
     its fitted fold models (:func:`_fitted_modalities`), ``skipped`` empty
     and ``cv_kind`` :data:`DEFAULT_CV_KIND`. A TypeError when ``results`` is
-    not a dict, one ValueError naming every missing key."""
+    not a dict, one ValueError naming every missing key (only the types are
+    checked when not ``required``: the table and summary read fewer)."""
     from collections.abc import Mapping
 
     what = (
@@ -908,7 +916,7 @@ def _check_results(results):
         if "modalities" in gaps:
             unread.append(name)
         filled[name] = entry
-    if problems:
+    if problems and required:
         hint = (
             f" (each model's 'modalities' is read from its fitted fold models, "
             f"'estimators', when they are skmultimodal pipelines; give it for "
@@ -917,7 +925,7 @@ def _check_results(results):
             else ""
         )
         raise ValueError(f"{'; '.join(problems)}: {what}{hint}")
-    if not filled:
+    if not filled and required:
         raise ValueError(f"results['models'] is empty: no model to report; {what}")
     results = dict(results)
     results["models"] = filled

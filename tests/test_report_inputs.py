@@ -84,6 +84,22 @@ def test_compare_models_output_is_reported_as_it_is(compared, tmp_path):
     _same(_snapshot(compared), before)
 
 
+def test_the_table_summary_and_json_take_compare_models_output(compared):
+    from skmultimodal.report import format_summary, format_table, metrics_json
+
+    before = copy.deepcopy(_snapshot(compared))
+    table = format_table(compared).splitlines()
+    assert table[0].split()[0] == "model" and len(table) == 2 + len(compared.models)
+    row = next(line for line in table if line.startswith("late-fusion"))
+    assert "image+text" in row and row.split()[-1] == "late"
+    assert format_summary(compared).startswith("best: ")
+    doc = metrics_json(compared, "toy")
+    assert doc["models"]["text-only"]["modalities"] == ["text"]
+    _same(_snapshot(compared), before)
+    with pytest.raises(TypeError, match="results must be a dict"):
+        format_table([])
+
+
 def test_given_modalities_and_labels_win_over_the_fitted_ones(compared, tmp_path):
     pytest.importorskip("matplotlib")
     results = dict(compared)
