@@ -459,16 +459,25 @@ def _stream_table(args, est, meta, keep, policy, compute):
     time and write the kept columns, then ``compute(X)``, of each chunk to
     ``--output``, atomically. Returns ``(rows written, output path or None
     for standard output)``."""
-    from skmultimodal.datasets._table import check_no_missing, iter_parquet, iter_table
+    from skmultimodal.datasets._table import (
+        check_no_missing,
+        iter_parquet,
+        iter_table,
+        model_columns,
+    )
     from skmultimodal.utils._output import table_writer
 
-    columns = {
-        "image": args.image_column or meta.get("image_column"),
-        "text": args.text_column or meta.get("text_column"),
-    }
-    tabular = (meta.get("numeric_columns") or []) + (
-        meta.get("categorical_columns") or []
-    )
+    try:
+        columns, tabular = model_columns(
+            est,
+            meta,
+            args.image_column,
+            args.text_column,
+            hint="pass --image-column and --text-column for a model fitted on "
+            "those names",
+        )
+    except ValueError as exc:
+        raise CLIError(f"--model {str(args.model)!r}: {exc}") from None
     source = args.csv if args.csv is not None else args.parquet
     unit = "line" if args.csv is not None else "row"
     chunks = (iter_table if args.csv is not None else iter_parquet)(

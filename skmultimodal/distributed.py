@@ -362,37 +362,19 @@ def _with_index_note(text, part):
     return text
 
 
-def _file_columns(est, meta, settings):
-    """The file's image and text columns: the arguments, else the model's
-    metadata, else ``"image"`` and ``"text"`` where the model was fitted on
-    columns of those names (its ``feature_names_in_``)."""
-    fitted_on = [str(c) for c in getattr(est, "feature_names_in_", ())]
-    return {
-        m: settings[f"{m}_column"]
-        or meta.get(f"{m}_column")
-        or (m if m in fitted_on else None)
-        for m in ("image", "text")
-    }
-
-
 def _check_file_columns(est, meta, settings):
-    """The file's image and text columns (:func:`_file_columns`) and the
-    model's tabular columns; a ValueError when there is nothing to read."""
-    columns = _file_columns(est, meta, settings)
-    tabular = (meta.get("numeric_columns") or []) + (
-        meta.get("categorical_columns") or []
+    """The file's image and text columns and the model's tabular columns
+    (:func:`~skmultimodal.datasets._table.model_columns`)."""
+    from skmultimodal.datasets._table import model_columns
+
+    return model_columns(
+        est,
+        meta,
+        settings["image_column"],
+        settings["text_column"],
+        hint="pass image_column= and text_column= for a model fitted on those "
+        "names, or a dask DataFrame with the model's own columns",
     )
-    if not any(columns.values()) and not tabular:
-        fitted_on = [str(c) for c in getattr(est, "feature_names_in_", ())]
-        raise ValueError(
-            "no column of the file to read: the model's metadata names no image "
-            "or text column, and the model was fitted on columns "
-            f"{fitted_on or '(unnamed)'}, not 'image' or 'text'. A file's image "
-            "and text columns reach the model as 'image' and 'text': pass "
-            "image_column= and text_column= for a model fitted on those names, "
-            "or a dask DataFrame with the model's own columns"
-        )
-    return columns, tabular
 
 
 def _partition_frame(part, est, meta, settings, policy, trained):

@@ -119,6 +119,40 @@ def _resolve_images(
     return resolved
 
 
+def model_columns(est, meta, image_column=None, text_column=None, *, hint):
+    """``({"image": column, "text": column}, tabular columns)``: the columns
+    of a file that a fitted model reads. The image and text columns are
+    the arguments, else the model's metadata (as ``train`` saves it), else
+    ``"image"`` and ``"text"`` where the model was fitted on columns of
+    those names (its ``feature_names_in_``); the tabular columns are the
+    metadata's, or, for a model saved without the ``train`` metadata and
+    fitted on ``"image"`` or ``"text"``, every other column it was fitted
+    on. A ValueError ending with ``hint`` when
+    nothing is left to read."""
+    fitted_on = [str(c) for c in getattr(est, "feature_names_in_", ())]
+    given = {"image": image_column, "text": text_column}
+    columns = {
+        m: given[m] or meta.get(f"{m}_column") or (m if m in fitted_on else None)
+        for m in ("image", "text")
+    }
+    tabular = (meta.get("numeric_columns") or []) + (
+        meta.get("categorical_columns") or []
+    )
+    named = {"image", "text"} & set(fitted_on)
+    if named and not ({"image_column", "text_column"} & set(meta)):
+        # saved without train's metadata, fitted on the names a file's image
+        # and text columns get: the other columns are its table columns
+        tabular = [c for c in fitted_on if c not in ("image", "text")]
+    if not any(columns.values()) and not tabular:
+        raise ValueError(
+            "no column of the file to read: the model's metadata names no image "
+            "or text column, and the model was fitted on columns "
+            f"{fitted_on or '(unnamed)'}, not 'image' or 'text'. A file's image "
+            f"and text columns reach the model as 'image' and 'text': {hint}"
+        )
+    return columns, tabular
+
+
 def _check_text_column(series, column, csv_path, unit="line"):
     """A column read as numbers (every non-empty cell numeric, so pandas
     parsed it as such) is not text: most likely the wrong ``--text-column``."""
