@@ -52,6 +52,19 @@ def _tabular(args):
     categorical = _names(
         getattr(args, "categorical_columns", None), "--categorical-columns", "column"
     )
+    target = getattr(args, "target", None)
+    features = {
+        "--image-column": [getattr(args, "image_column", None)],
+        "--text-column": [getattr(args, "text_column", None)],
+        "--numeric-columns": numeric or [],
+        "--categorical-columns": categorical or [],
+    }
+    for option, names in features.items():
+        if target is not None and target in names:
+            raise CLIError(
+                f"--target {target!r} is also given in {option}: a model that "
+                "reads its own label as a feature only learns to copy it"
+            )
     if not (numeric or categorical):
         return None
     both = sorted(set(numeric or ()) & set(categorical or ()))

@@ -206,6 +206,19 @@ def test_train_and_predict_with_a_tabular_modality(tmp_path):
     proc = run_main("train", "--csv", csv, *CSV_ARGS, *both, "--output", model)
     assert proc.returncode == cli.EXIT_USAGE
     assert "given as both numeric and categorical" in proc.stderr
+    # the label given as a feature too: refused, for every command that fits
+    for command, option in [
+        ("train", "--categorical-columns"),
+        ("evaluate", "--numeric-columns"),
+        ("train", "--text-column"),
+    ]:
+        args = [command, "--csv", csv, "--target", "label", *CSV_ARGS]
+        args = [*args, option, "label"]
+        if command == "train":
+            args += ["--output", model]
+        proc = run_main(*args)
+        assert proc.returncode == cli.EXIT_USAGE, (command, option)
+        assert f"--target 'label' is also given in {option}" in proc.stderr
 
 
 def test_train_class_weight_balanced(tmp_path):
