@@ -15,6 +15,7 @@ from numbers import Integral, Real
 import numpy as np
 from scipy import sparse
 from sklearn.base import clone
+from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression, RidgeCV
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 from sklearn.multiclass import OneVsRestClassifier
@@ -447,9 +448,13 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         seen = np.zeros(_n_rows(X), dtype=int)
         folds = []
         for train, test in cv.split(X, y if y.ndim == 1 else None):
-            est = self._new_expert().fit(
-                _take(X, train), y[train], **self._weighted(train)
-            )
+            expert = self._new_expert()
+            if self._kind == "classes" and len(np.unique(y[train])) < 2:
+                # a class too rare to reach this fold's training rows, in a
+                # two-class target: no classifier can fit one class, so the
+                # fold scores its rows with the class it saw
+                expert = DummyClassifier(strategy="prior")
+            est = expert.fit(_take(X, train), y[train], **self._weighted(train))
             oof[test] = self._proba(est, _take(X, test))
             seen[test] += 1
             folds.append(est)
@@ -463,6 +468,7 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         if (
             self.estimator is None
             and self._kind == "classes"
+            and all(hasattr(e, "coef_") for e in folds)
             and all(len(e.classes_) == len(self.classes_) for e in folds)
         ):
             final.set_params(warm_start=True)
