@@ -172,17 +172,30 @@ def cmd_evaluate(args):
     task, labels, test = _task(args), None, None
     if args.csv is None:
         given = [
-            opt
-            for opt, value in (
-                ("--task", task != "classification"),
-                ("--test-csv", args.test_csv is not None),
-                ("--numeric-columns/--categorical-columns", args.tabular),
+            (opt, why)
+            for opt, value, why in (
+                ("--task", task != "classification", "its target is classes"),
+                ("--test-csv", args.test_csv is not None, "its test set is a CSV"),
+                (
+                    "--numeric-columns/--categorical-columns",
+                    args.tabular,
+                    "they are columns of the CSV",
+                ),
+                (
+                    "--group-column",
+                    args.group_column is not None,
+                    "it is a column of the CSV (the bundled icons group their "
+                    "folds by name stem already)",
+                ),
             )
             if value
         ]
         if given:
-            option = given[0]
-            raise CLIError(f"{option} needs --csv: the bundled datasets are classes")
+            option, why = given[0]
+            raise CLIError(
+                f"{option} needs --csv: {why}; without --csv, evaluate runs on "
+                f"the bundled dataset --dataset {args.dataset}"
+            )
         try:
             X, y, groups = load_bundled(args.dataset)
         except ImportError as exc:  # the optional "icons" extra is missing

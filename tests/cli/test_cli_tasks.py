@@ -187,6 +187,14 @@ def test_bundled_dataset_refuses_other_tasks(tmp_path):
     assert res.returncode == 2 and "--task needs --csv" in res.stderr
 
 
+def test_bundled_dataset_refuses_a_group_column(tmp_path):
+    # it named a column of no table: the run used plain stratified folds
+    res = run_main("evaluate", "--group-column", "g", "--output", tmp_path / "r")
+    assert res.returncode == 2
+    assert "--group-column needs --csv: it is a column of the CSV" in res.stderr
+    assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
+
+
 def test_evaluate_with_table_columns_adds_a_tabular_model(tables, tmp_path):
     train, _ = tables
     doc = tmp_path / "m.json"
