@@ -513,11 +513,14 @@ def _columns(spec, default_name):
         return []
     if isinstance(spec, str):
         return [(default_name, spec)]
-    columns = list(spec)
+    columns = list(spec) if isinstance(spec, list | tuple) else None
     if not columns or not all(isinstance(c, str) for c in columns):
         raise ValueError(
             f"{default_name}= must be a column name or a non-empty list of "
-            f"column names; got {spec!r}"
+            f"column names; got {spec!r}. The builder selects the columns of a "
+            "DataFrame by name: for a 2-D array, pass "
+            "pandas.DataFrame(X, columns=[...]) with names, or build a "
+            "ModalityFusion, which also selects columns by position"
         )
     if len(columns) == 1:
         return [(default_name, columns[0])]

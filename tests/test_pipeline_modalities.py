@@ -143,3 +143,9 @@ def test_class_weight_reaches_the_classifier(table):
     ).fit(X, y)
     rare = (balanced.predict_proba(X)[:, 2] - plain.predict_proba(X)[:, 2]).mean()
     assert rare > 0
+
+
+@pytest.mark.parametrize("spec", [0, [0, 1], [], ["text", 1], {"a": 1}])
+def test_columns_not_given_by_name_are_refused_clearly(spec):
+    with pytest.raises(ValueError, match=r"image= must be a column name .* by name"):
+        make_multimodal_pipeline(image=spec, text="text")
