@@ -98,6 +98,7 @@ TRUSTED_TYPES = (
     "skmultimodal.text._sequencer.TextSequencer",
     "skmultimodal.text._vectors.WordVectorFeatures",
     "skmultimodal.text._keras_encoder.KerasTextEncoder",
+    "skmultimodal.pipeline.TableCells",
     # scikit-learn helpers held by fitted pipelines
     "sklearn.utils._bunch.Bunch",
     "sklearn.feature_extraction.text.TfidfVectorizer",
@@ -314,7 +315,11 @@ def save_model(estimator, path, *, metadata=None) -> Path:
         renamed over ``path`` once complete, so a failed save leaves an
         existing file as it was.
     metadata : dict, default=None
-        JSON-like data stored alongside (column names, classes, ...).
+        JSON-like data stored alongside (column names, classes, ...): str
+        keys, and values that are str, int, float, bool, None (NumPy
+        scalars of those kinds count as such), or lists, tuples and dicts
+        of them. Checked before anything is written, for both formats, so
+        that every model file loads without trusting extra types.
 
     Returns
     -------
@@ -326,6 +331,9 @@ def save_model(estimator, path, *, metadata=None) -> Path:
     ValueError
         Unknown suffix, a missing destination folder, or a Keras model
         asked for in ``.skops``.
+    TypeError
+        ``metadata`` is not a dict, or holds a key or value of another type
+        than those listed above (the message names it and its type).
 
     Examples
     --------
@@ -344,11 +352,12 @@ def save_model(estimator, path, *, metadata=None) -> Path:
     fmt = _format_of(path)
     if not path.resolve().parent.is_dir():
         raise ValueError(f"cannot write {str(path)!r}: folder does not exist")
+    metadata = _check_metadata(metadata)
     envelope = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "skmultimodal_version": __version__,
-        "metadata": dict(metadata or {}),
+        "metadata": metadata,
         "estimator": estimator,
     }
     if fmt == "joblib":
@@ -388,6 +397,64 @@ def save_model(estimator, path, *, metadata=None) -> Path:
     return path
 
 
+_METADATA_TYPES = (
+    "str keys, and values that are str, int, float, bool, None (or NumPy "
+    "scalars of those kinds), or lists, tuples and dicts of them"
+)
+
+
+def _type_name(value):
+    cls = type(value)
+    if cls.__module__ == "builtins":
+        return cls.__qualname__
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _check_metadata(metadata):
+    """A copy of ``metadata`` (None: empty) once every key and value is
+    JSON-like; TypeError naming the first one that is not."""
+    from collections.abc import Mapping
+
+    import numpy as np
+
+    if metadata is None:
+        return {}
+    if not isinstance(metadata, Mapping):
+        raise TypeError(
+            f"metadata must be a dict, not {_type_name(metadata)}; it holds "
+            f"{_METADATA_TYPES}"
+        )
+
+    def bad(where, what):
+        return TypeError(
+            f"cannot save metadata: {where} {what}; metadata holds "
+            f"{_METADATA_TYPES}. Convert it (e.g. to str) before saving."
+        )
+
+    def check(value, where, active):
+        if value is None or type(value) in (str, int, float, bool):
+            return
+        if isinstance(value, np.generic) and value.dtype.kind in "biufU":
+            return
+        if type(value) in (dict, list, tuple) or value is metadata:
+            if id(value) in active:
+                raise bad(where, "contains itself")
+            active = active | {id(value)}
+            if isinstance(value, list | tuple):
+                for i, item in enumerate(value):
+                    check(item, f"{where}[{i}]", active)
+                return
+            for key, item in value.items():
+                if type(key) is not str and not isinstance(key, np.str_):
+                    raise bad(f"key {key!r} of {where}", f"has type {_type_name(key)}")
+                check(item, f"{where}[{key!r}]", active)
+            return
+        raise bad(where, f"has type {_type_name(value)}")
+
+    check(metadata, "metadata", frozenset())
+    return dict(metadata)
+
+
 def _not_ours(path, why):
     return ModelFileError(f"{str(path)!r} is not a skmultimodal model file ({why})")
 
@@ -402,13 +469,13 @@ def load_model(path, *, trusted=None) -> SavedModel:
         picks the reader and the content must match it: a ``.skops`` name is
         only ever read with skops (a pickle under that name is refused, never
         unpickled); any other suffix is refused.
-    trusted : None, True or list of str, default=None
+    trusted : None, True, str or list of str, default=None
         How far the file's author is trusted. None: ``.skops`` files may hold
         only :data:`TRUSTED_TYPES`, pickle-based files are refused. A list of
-        type names: accepted in ``.skops`` files in addition to
-        :data:`TRUSTED_TYPES` (pickle-based files are still refused: a
-        pickle cannot be checked type by type). True: the author is trusted
-        entirely; any type in a ``.skops`` file, and pickle-based files are
+        type names (or one name as a str): accepted in ``.skops`` files in
+        addition to :data:`TRUSTED_TYPES` (pickle-based files are still
+        refused: a pickle cannot be checked type by type). True: the author
+        is trusted entirely; any type in a ``.skops`` file, and pickle-based files are
         unpickled. Unpickling runs code chosen by the file's author: pass
         True only for files you (or someone you trust) wrote, kept where
         nobody else can change them.
@@ -426,7 +493,9 @@ def load_model(path, *, trusted=None) -> SavedModel:
         content does not match its suffix, or it is not a skmultimodal model
         file.
     UntrustedTypesError
-        A ``.skops`` file holds types outside the trusted list.
+        A ``.skops`` file holds types outside the trusted list. Types of a
+        plugin that is installed but disabled are named as such, with the
+        plugin and how it was disabled: enabling it again loads the model.
     UntrustedPickleError
         A pickle-based file without ``trusted=True``.
 
@@ -438,6 +507,7 @@ def load_model(path, *, trusted=None) -> SavedModel:
     from skmultimodal import __version__
 
     path = Path(path)
+    trusted = _check_trusted(trusted)
     if not path.is_file():
         why = "is a folder, not a model file" if path.is_dir() else "does not exist"
         if path.exists() and not path.is_dir():
@@ -544,8 +614,9 @@ def trusted_types(extra=None):
 
     Parameters
     ----------
-    extra : list of str or None, default=None
-        More type names (``load_model(..., trusted=[...])``).
+    extra : list of str, str or None, default=None
+        More type names (``load_model(..., trusted=[...])``); a str is one
+        type name.
 
     Returns
     -------
@@ -558,8 +629,26 @@ def trusted_types(extra=None):
         for entry in registry.entries():
             names.add(_type_path(entry.obj))
             names.update(getattr(entry.obj, "trusted_types", ()))
-    names.update(extra or ())
+    names.update(_check_trusted(extra, "extra") or ())
     return names | {_canonical(name) for name in names}
+
+
+def _check_trusted(trusted, name="trusted"):
+    """``trusted`` with one type name given as a str made a list of it."""
+    if trusted is None or isinstance(trusted, bool):
+        return trusted
+    if isinstance(trusted, str):
+        return [trusted]
+    try:
+        names = list(trusted)
+    except TypeError:
+        names = None
+    if names is None or not all(isinstance(n, str) for n in names):
+        raise TypeError(
+            f"{name} must be None, True, a type name or a list of type names "
+            f"(str), not {trusted!r}"
+        )
+    return names
 
 
 def _type_path(cls):
@@ -595,17 +684,68 @@ def _load_skops(path, trusted):
         allowed = [t for t in found if t in accepted]
         refused = sorted(set(found) - set(allowed))
         if refused:
-            raise UntrustedTypesError(
-                f"{str(path)!r} holds types outside the trusted list: "
-                f"{', '.join(refused)}; pass trusted=[...] (or --trust) only "
-                "if you trust the file's author"
-            )
+            raise UntrustedTypesError(_untrusted_message(path, refused))
     try:
         envelope = sio.load(path, trusted=allowed)
     except Exception as exc:
         raise _not_ours(path, f"cannot load it with skops: {exc}") from exc
     _restore_layouts(envelope)
     return envelope
+
+
+def _disabled_plugins():
+    """Top-level module of each installed entry-point plugin the user
+    disabled: ``{module: (plugin, distribution, reason)}``."""
+    from importlib import metadata
+
+    from skmultimodal.plugins import list_plugins
+
+    disabled = {
+        (row["plugin"], row["distribution"]): row["reason"]
+        for row in list_plugins(include_failures=True)
+        if row["status"] == "disabled"
+    }
+    found = {}
+    for ep in metadata.entry_points(group="skmultimodal"):
+        reason = disabled.get((ep.name, ep.dist.name if ep.dist else None))
+        if reason:
+            found[ep.module.partition(".")[0]] = (ep.name, ep.dist.name, reason)
+    return found
+
+
+def _untrusted_message(path, refused):
+    """Why ``path`` is refused: types of installed but disabled plugins are
+    named as such (enabling the plugin loads the model); the rest are
+    outside the trusted list."""
+    try:
+        plugins = _disabled_plugins()
+    except Exception:  # the listing must not hide the refusal itself
+        plugins = {}
+    of_plugins = {}
+    unknown = []
+    for name in refused:
+        who = plugins.get(name.partition(".")[0])
+        if who:
+            of_plugins.setdefault(who, []).append(name)
+        else:
+            unknown.append(name)
+    parts = []
+    for (plugin, dist, reason), names in of_plugins.items():
+        parts.append(
+            f"{str(path)!r} holds {', '.join(names)} of the skmultimodal plugin "
+            f"{plugin!r} (distribution {dist}), which is installed but "
+            f"{reason}. Enable it again (do not name it in "
+            "SKMULTIMODAL_DISABLE_PLUGINS, --disable-plugin or "
+            "disable_plugins()) and its types load, with no trusted=... needed."
+        )
+    if unknown:
+        also = " also" if parts else ""
+        parts.append(
+            f"{str(path)!r}{also} holds types outside the trusted list: "
+            f"{', '.join(unknown)}; pass trusted=[...] (or --trust) only if "
+            "you trust the file's author"
+        )
+    return " ".join(parts)
 
 
 def _looks_like_layout(value):

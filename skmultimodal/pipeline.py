@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import warnings
 
-from sklearn.base import clone
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import StrOptions
 
 __all__ = [
     "ATTENTION_SETTINGS",
@@ -561,6 +564,73 @@ def _tabular_selectors(tabular):
     return numeric, categorical
 
 
+class TableCells(TransformerMixin, BaseEstimator):
+    """The cells of table columns made ready for scikit-learn's imputers:
+    ``kind="numeric"`` gives floats (a boolean column 0/1) and refuses a
+    cell that is not a number, naming its column and row; ``"categorical"``
+    gives objects (a boolean or date column as text), whatever the column's
+    dtype. Missing cells stay missing (NaN).
+
+    Parameters
+    ----------
+    kind : {"numeric", "categorical"}, default="numeric"
+    """
+
+    _parameter_constraints = {"kind": [StrOptions({"numeric", "categorical"})]}
+
+    def __init__(self, kind="numeric"):
+        self.kind = kind
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        self.transform(X)  # the same checks as later
+        frame = X if hasattr(X, "columns") else None
+        self.feature_names_in_ = (
+            np.asarray(frame.columns, dtype=object) if frame is not None else None
+        )
+        self.n_features_in_ = np.shape(X)[1]
+        return self
+
+    def transform(self, X):
+        frame = X
+        if not isinstance(X, pd.DataFrame):
+            frame = pd.DataFrame(np.asarray(X, dtype=object))
+        types = pd.api.types
+        columns = []
+        for name in frame.columns:
+            cells = frame[name]
+            missing = cells.isna().to_numpy()
+            if self.kind == "categorical":
+                if types.is_bool_dtype(cells) or types.is_datetime64_any_dtype(cells):
+                    cells = cells.astype(str)
+                values = np.array(cells.astype(object).tolist(), dtype=object)
+                values[missing] = np.nan
+            else:
+                if types.is_bool_dtype(cells):
+                    cells = cells.astype(float)
+                values = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
+                wrong = np.flatnonzero(np.isnan(values) & ~missing)
+                if len(wrong):
+                    label = frame.index[wrong[0]]
+                    raise ValueError(
+                        f"numeric table column {name!r} holds {len(wrong)} cell(s) "
+                        f"that are not numbers, the first at index {label!r}: "
+                        f"{cells.iloc[wrong[0]]!r}. Fix those cells, or give the "
+                        "column as categorical"
+                    )
+            columns.append(values)
+        if not columns:
+            kind = object if self.kind == "categorical" else float
+            return np.empty((len(frame), 0), dtype=kind)
+        return np.column_stack(columns)
+
+    def get_feature_names_out(self, input_features=None):
+        names = input_features if input_features is not None else self.feature_names_in_
+        if names is None:
+            names = [f"x{i}" for i in range(self.n_features_in_)]
+        return np.asarray(names, dtype=object)
+
+
 def _tabular_branch(tabular):
     """The ``tabular`` branch: numeric columns median-imputed and
     standardised, categorical ones imputed with their most frequent value and
@@ -572,11 +642,17 @@ def _tabular_branch(tabular):
     from sklearn.preprocessing import OneHotEncoder
 
     numeric, categorical = _tabular_selectors(tabular)
+    # a column empty in every training row is kept (as 0), not dropped
     numbers = Pipeline(
-        [("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]
+        [
+            ("cells", TableCells("numeric")),
+            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+            ("scale", StandardScaler()),
+        ]
     )
     categories = Pipeline(
         [
+            ("cells", TableCells("categorical")),
             ("impute", SimpleImputer(strategy="most_frequent")),
             ("encode", OneHotEncoder(handle_unknown="ignore")),
         ]

@@ -149,3 +149,37 @@ def test_class_weight_reaches_the_classifier(table):
 def test_columns_not_given_by_name_are_refused_clearly(spec):
     with pytest.raises(ValueError, match=r"image= must be a column name .* by name"):
         make_multimodal_pipeline(image=spec, text="text")
+
+
+def test_ordinary_table_columns_fit_or_name_their_bad_cells(table):
+    X, y = table
+    X = X.assign(
+        empty=np.nan,  # empty in every row: kept (as 0), not a crash
+        instock=y == 1,  # a yes/no column, categorical or numeric
+        since=pd.to_datetime("2020-01-01") + pd.to_timedelta(np.arange(len(y)), "D"),
+    )
+    for tabular in [
+        {"numeric": ["price", "empty"], "categorical": ["instock", "since"]},
+        {"numeric": ["instock"], "categorical": []},
+        ["price", "instock"],
+    ]:
+        pipe = make_multimodal_pipeline(
+            image_features="pixels", method="concat", tabular=tabular
+        ).fit(X, y)
+        assert np.isfinite(pipe.predict_proba(X)).all()
+    bad = X.astype({"price": object})
+    bad.loc[bad.index[5], "price"] = "heavy"
+    pipe = make_multimodal_pipeline(
+        image_features="pixels",
+        method="concat",
+        tabular={"numeric": ["price"], "categorical": ["brand"]},
+    )
+    message = (
+        r"numeric table column 'price' holds 1 cell\(s\) that are not numbers, the "
+        r"first at index 5: 'heavy'"
+    )
+    with pytest.raises(ValueError, match=message):
+        pipe.fit(bad, y)
+    pipe.fit(X, y)
+    with pytest.raises(ValueError, match=message):  # and at predict
+        pipe.predict(bad)

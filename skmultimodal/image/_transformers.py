@@ -7,23 +7,58 @@ Each takes a column of images (paths, encoded bytes or arrays, see
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+)
+from sklearn.utils._set_output import ADAPTERS_MANAGER
 from sklearn.utils.validation import check_is_fitted
 
 from ._io import (
     INTERPOLATIONS,
     ItemFunction,
-    _check_size,
     image_column,
     resize,
     run_items,
     to_gray,
     to_uint8,
 )
+
+
+def _check_size_param(size, name, owner):
+    """Check a ``(height, width)`` parameter at fit, as scikit-learn checks
+    parameters: any length-2 sequence (tuple, list, 1-D integer array) of
+    positive integers. Bools are refused although Python counts them as
+    integers (OpenCV does not)."""
+    ok = (
+        isinstance(size, (Sequence, np.ndarray))
+        and not isinstance(size, (str, bytes))
+        and getattr(size, "ndim", 1) == 1
+        and len(size) == 2
+        and all(
+            isinstance(v, numbers.Integral)
+            and not isinstance(v, (bool, np.bool_))
+            and v >= 1
+            for v in size
+        )
+    )
+    if not ok:
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {owner} must be a (height, width) pair "
+            "of positive integers (a tuple, list or integer array of length 2; "
+            f"not bools). Got {size!r} instead."
+        )
+
+
+def _as_size(size):
+    """A checked ``size`` (see :func:`_check_size_param`) as two Python ints."""
+    return int(size[0]), int(size[1])
 
 
 def _object_array(results):
@@ -53,8 +88,9 @@ class _Apply(ItemFunction):
         return self.func(img)
 
 
-class _ImageTransformer(TransformerMixin, BaseEstimator):
-    """Shared machinery: stateless fit, per-item work through joblib."""
+class _ImageTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+    """Shared machinery: stateless fit, per-item work through joblib, and a
+    ``set_output`` that accepts every setting and leaves images as they are."""
 
     _parameter_constraints: dict = {
         "on_error": [StrOptions({"raise", "blank"})],
@@ -116,6 +152,43 @@ class _ImageTransformer(TransformerMixin, BaseEstimator):
 
     def _process(self, img):
         return img
+
+    def set_output(self, *, transform=None):
+        """Accept an output setting; the output stays a column of images.
+
+        The output is one image per row, not a table, so no setting turns
+        it into a DataFrame: :meth:`transform` returns the same 1-D object
+        array of images whatever ``transform`` is (the same as under
+        ``sklearn.set_config(transform_output=...)``). The method exists so
+        that scikit-learn's ``Pipeline.set_output`` (and ``FeatureUnion``'s,
+        ``ColumnTransformer``'s) works through this step and configures the
+        steps that do output a table, such as the feature extractors.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None, default=None
+            Checked like scikit-learn's own ``set_output`` values, then
+            ignored. None leaves everything unchanged.
+
+        Returns
+        -------
+        self : object
+            This transformer, unchanged.
+
+        Raises
+        ------
+        ValueError
+            If ``transform`` is not None, "default", "pandas" or "polars".
+        """
+        supported = ADAPTERS_MANAGER.supported_outputs
+        if transform is not None and (
+            not isinstance(transform, str) or transform not in supported
+        ):
+            raise ValueError(
+                f"{type(self).__name__}.set_output: transform must be None or "
+                f"one of {sorted(supported)}, got {transform!r}."
+            )
+        return self
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -244,9 +317,11 @@ class Resize(_ImageTransformer):
 
     Parameters
     ----------
-    size : tuple of (int, int), default=(64, 64)
+    size : (int, int), default=(64, 64)
         Output ``(height, width)`` in pixels (NumPy order, not OpenCV's
-        ``(width, height)``).
+        ``(width, height)``): a tuple, list or integer array of two positive
+        integers. Anything else (bools, floats, another length) is refused
+        by :meth:`fit` with an error naming ``size``.
 
     interpolation : {{"area", "linear", "nearest", "cubic", "lanczos"}}, \
 default="area"
@@ -270,7 +345,7 @@ default="area"
 
     _parameter_constraints: dict = {
         **_ImageTransformer._parameter_constraints,
-        "size": [tuple],
+        "size": ["array-like"],
         "interpolation": [StrOptions(set(INTERPOLATIONS))],
     }
 
@@ -291,11 +366,11 @@ default="area"
 
     def fit(self, X, y=None):
         """Check the parameters and ``X``; see :meth:`ImageReader.fit`."""
-        _check_size(self.size)
+        _check_size_param(self.size, "size", type(self).__name__)
         return super().fit(X, y)
 
     def _process(self, img):
-        return resize(img, self.size, INTERPOLATIONS[self.interpolation])
+        return resize(img, _as_size(self.size), INTERPOLATIONS[self.interpolation])
 
 
 class Binarize(_ImageTransformer):

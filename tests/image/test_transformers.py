@@ -71,7 +71,7 @@ def test_resize_size_and_interpolation(interpolation):
         )
 
 
-@pytest.mark.parametrize("size", [(0, 4), (4,), [4, 4], (4.0, 4)])
+@pytest.mark.parametrize("size", [(0, 4), (4,), (4.0, 4), (True, 4)])
 def test_resize_rejects_bad_size(size):
     with pytest.raises(ValueError, match="size"):
         Resize(size=size).fit([np.zeros((2, 2), np.uint8)])
