@@ -264,7 +264,10 @@ def _check_size(size, name="size"):
     if (
         not isinstance(size, tuple)
         or len(size) != 2
-        or not all(isinstance(s, numbers.Integral) and s >= 1 for s in size)
+        or not all(
+            isinstance(s, numbers.Integral) and not isinstance(s, bool) and s >= 1
+            for s in size
+        )
     ):
         raise ValueError(
             f"{name} must be a (height, width) tuple of two positive integers, "

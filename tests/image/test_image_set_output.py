@@ -11,6 +11,7 @@ from sklearn.pipeline import make_pipeline
 from skmultimodal.image import (
     Binarize,
     Grayscale,
+    HOGFeatures,
     ImageReader,
     Normalize,
     PixelFeatures,
@@ -127,3 +128,11 @@ def test_resize_refuses_bad_size_at_fit_naming_it(size):
         est.fit([np.zeros((4, 4), np.uint8)])
     assert "(height, width)" in str(info.value)
     assert not hasattr(est, "_fitted")
+
+
+@pytest.mark.parametrize(
+    "extractor", [HOGFeatures(size=(True, 8)), PixelFeatures(size=(8, False))]
+)
+def test_a_boolean_size_of_an_extractor_is_refused(extractor):
+    with pytest.raises(ValueError, match="size must be a"):
+        extractor.fit([np.zeros((8, 8, 3), np.uint8)])
