@@ -98,10 +98,15 @@ class TextCleaner(
     ``""``. Any other non-string value (a number, bytes, a list) raises a
     ValueError naming the row and the type.
 
-    The output is one-dimensional, so the estimator has no ``set_output``:
-    a DataFrame would not be a valid input for scikit-learn's vectorizers.
-    ``get_feature_names_out`` returns the single column name (the input
-    column's name, else ``"text"``) so that pipelines can name their output.
+    The output is one-dimensional (one text column), never a DataFrame,
+    which would not be a valid input for scikit-learn's vectorizers.
+    ``set_output(transform="pandas")`` (or scikit-learn's global
+    ``transform_output="pandas"``) makes it a :class:`pandas.Series`
+    keeping the input's index and named by ``get_feature_names_out``;
+    ``"default"`` gives the 1-D object array back; any other container
+    (e.g. ``"polars"``) is refused with a ValueError. ``get_feature_names_out``
+    returns the single column name (the input DataFrame's column name, else
+    ``"text"``) so that pipelines can name their output.
 
     Examples
     --------

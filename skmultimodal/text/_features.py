@@ -84,9 +84,11 @@ class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
     -----
     Missing texts (None, NaN, ``pandas.NA``) become ``""`` before the
     extractor sees them; any other non-string value raises a ValueError
-    naming the row. TF-IDF is computed by scikit-learn (never re-implemented
-    here): with its defaults, ``idf(t) = ln((1 + n) / (1 + df(t))) + 1`` and
-    each row is L2-normalised. The output of "tfidf", "count" and "hashing"
+    naming the row. An ``X`` of 0 rows raises a ValueError in ``fit`` and
+    ``transform`` alike, whatever the method. TF-IDF is computed by
+    scikit-learn (never re-implemented here): with its defaults,
+    ``idf(t) = ln((1 + n) / (1 + df(t))) + 1`` and each row is
+    L2-normalised. The output of "tfidf", "count" and "hashing"
     is a sparse matrix, so ``set_output(transform="pandas")`` does not apply
     to them; scale it with e.g. ``MaxAbsScaler``.
 
@@ -186,9 +188,17 @@ class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         features : sparse matrix or ndarray of shape (n_samples, n_features)
+
+        Raises
+        ------
+        ValueError
+            ``X`` has 0 rows (whatever the method, as in ``fit``), or holds
+            a value that is neither a string nor missing.
         """
         check_is_fitted(self)
-        texts, _ = check_texts(X, owner=type(self).__name__)
+        owner = type(self).__name__
+        texts, _ = check_texts(X, owner=owner)
+        check_not_empty(texts, owner=owner, action="transform")
         return self.extractor_.transform(texts)
 
     def get_feature_names_out(self, input_features=None):

@@ -52,7 +52,8 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
         The model, saved with ``model.save("encoder.keras")``. Only the
         ``.keras`` format is read, with Keras' ``safe_mode`` (no pickled
         code, no custom objects beyond those registered with Keras); HDF5
-        (``.h5``) and SavedModel folders are refused.
+        (``.h5``) and SavedModel folders are refused. A relative path is
+        relative to the current folder at ``fit`` (see ``model_path_``).
     batch_size : int, default=64
         Texts encoded per call of the model.
 
@@ -60,12 +61,17 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
     ----------
     n_features_out_ : int
         The length of the vectors.
+    model_path_ : str
+        The absolute path of the model file read in ``fit`` (``path`` made
+        absolute then; ``path`` itself is left as given), so a copy used
+        from another current folder reads the same file.
     model_sha256_ : str
         The SHA-256 of the model file read in ``fit``. The estimator holds
         no TensorFlow object (the loaded model is cached beside it): a
         pickled, saved (:func:`~skmultimodal.persistence.save_model`) or
-        deep-copied encoder reloads the model from ``path`` on first use,
-        and refuses a file whose SHA-256 differs.
+        deep-copied encoder reloads the model from ``model_path_`` on first
+        use, and refuses a file whose SHA-256 differs; a file no longer
+        there raises a FileNotFoundError naming ``path`` and ``model_path_``.
 
     See Also
     --------
@@ -95,7 +101,8 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
         self.path = path
         self.batch_size = batch_size
 
-    def _load(self, expected_sha256=None):
+    def _absolute_path(self):
+        """``path`` checked and made absolute (against the current folder)."""
         owner = type(self).__name__
         if self.path is None:
             raise ValueError(
@@ -109,8 +116,17 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
                 "format is loaded (never HDF5 or pickles, which can run code): "
                 'save the encoder with model.save("encoder.keras")'
             )
+        return Path(os.path.abspath(path))
+
+    def _load(self, path, expected_sha256=None):
+        """Load and check the model at the absolute ``path``."""
+        owner = type(self).__name__
         if not path.is_file():
-            raise FileNotFoundError(f"{owner}: model file {str(path)!r} does not exist")
+            given = os.fspath(self.path)
+            looked = "" if given == str(path) else f" (looked for {str(path)!r})"
+            raise FileNotFoundError(
+                f"{owner}: model file {given!r} does not exist{looked}"
+            )
         sha256 = _sha256(path)
         if expected_sha256 is not None and sha256 != expected_sha256:
             raise ValueError(
@@ -143,10 +159,12 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
 
     def _model_for_use(self):
         """The loaded model and its input shape: from the cache, else
-        reloaded from ``path`` (checking the file's SHA-256)."""
+        reloaded from ``model_path_`` (checking the file's SHA-256)."""
         loaded = _LOADED.get(self)
         if loaded is None:
-            model, _, shape = self._load(self.model_sha256_)
+            # an encoder fitted before model_path_ existed: path as it is now
+            path = getattr(self, "model_path_", None) or self._absolute_path()
+            model, _, shape = self._load(Path(path), self.model_sha256_)
             loaded = _LOADED[self] = (model, shape)
         return loaded
 
@@ -188,9 +206,11 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
         owner = type(self).__name__
         texts, _ = check_texts(X, owner=owner)
         check_not_empty(texts, owner=owner)
-        model, sha256, shape = self._load()
+        path = self._absolute_path()
+        model, sha256, shape = self._load(path)
         probe = [t for t in texts if t.strip()][: self.batch_size] or ["a"]
         self.n_features_out_ = self._encode(model, probe, shape).shape[1]
+        self.model_path_ = str(path)
         self.model_sha256_ = sha256
         _LOADED[self] = (model, shape)
         return self

@@ -69,10 +69,13 @@ def check_texts(X, *, owner, what="X"):
     return texts, labels
 
 
-def check_not_empty(texts, *, owner):
+def check_not_empty(texts, *, owner, action="fit"):
+    """Refuse an empty column of texts, naming the estimator and ``action``
+    (``"fit"`` or ``"transform"``)."""
     if len(texts) == 0:
         raise ValueError(
-            f"{owner}: found 0 samples; at least 1 text is required to fit."
+            f"{owner}: X has 0 rows (found 0 samples); at least 1 text is "
+            f"required to {action}."
         )
 
 
