@@ -352,9 +352,13 @@ class KerasFeatures(ImageExtractor):
         Seed of the random initialization (``weights=None``), else None.
 
     file_digests_ : tuple of (str, str)
-        ``(path, SHA-256)`` of the ``.keras`` model and weights files the
-        network is built from: a file changed after ``fit`` is refused
-        rather than giving other features.
+        ``(absolute path, SHA-256)`` of the ``.keras`` model and weights
+        files the network is built from: a file changed after ``fit`` is
+        refused rather than giving other features.
+
+    files_ : dict
+        The absolute paths of those files (``"model"``, ``"weights"``),
+        found at fit: a saved extractor reads them from any current folder.
 
     See Also
     --------
@@ -431,13 +435,19 @@ class KerasFeatures(ImageExtractor):
         """Check the parameters without building anything: ``(model, weights,
         size or None, family or None, digests)``."""
         model, weights = self.model, self.weights
+        # once fitted, a file is the one found at fit (its absolute path), so
+        # a saved extractor works from any current folder
+        files = getattr(self, "files_", {})
         if self.input_size is not None:
             _check_size(self.input_size, "input_size")
         digests = []
         if _is_model_file(model):
-            model = os.fspath(model)
+            model = files.get("model", os.fspath(model))
             if not os.path.isfile(model):
-                raise ValueError(f"model={model!r}: no such .keras model file.")
+                raise ValueError(
+                    f"model={os.fspath(self.model)!r}: no such .keras model file"
+                    + (f" (looked for {model!r})." if model != self.model else ".")
+                )
             if weights is None:
                 raise ValueError(
                     "weights=None re-initializes a keras.applications model; a "
@@ -451,11 +461,16 @@ class KerasFeatures(ImageExtractor):
         if weights is not None and (
             isinstance(weights, os.PathLike) or weights != "imagenet"
         ):
-            weights = os.fspath(weights)
+            weights = files.get("weights", os.fspath(weights))
             if not os.path.isfile(weights):
                 raise ValueError(
-                    f"weights={weights!r} is not 'imagenet', None or the path of "
-                    "an existing weights file."
+                    f"weights={os.fspath(self.weights)!r} is not 'imagenet', None "
+                    "or the path of an existing weights file"
+                    + (
+                        f" (looked for {weights!r})."
+                        if weights != os.fspath(self.weights)
+                        else "."
+                    )
                 )
             digests.append(weights)
         elif _is_model_file(model):
@@ -469,7 +484,7 @@ class KerasFeatures(ImageExtractor):
 
     def _check_params(self):
         model, weights, family, _, digests = self._resolve()
-        self._file_digests = tuple((p, _sha256(p)) for p in digests)
+        self._file_digests = tuple((os.path.abspath(p), _sha256(p)) for p in digests)
         size = self.input_size
         if size is None and family is not None:
             side = _DEFAULT_SIZES.get(model, 224)
@@ -510,7 +525,14 @@ class KerasFeatures(ImageExtractor):
         if self.weights is None:
             rng = check_random_state(self.random_state)
             self._seed = int(rng.randint(np.iinfo(np.int32).max))
+        self.__dict__.pop("files_", None)  # a refit finds the files again
         n_features = self._check_params()
+        model, weights, _, _, _ = self._resolve()
+        self.files_ = {
+            name: os.path.abspath(path)
+            for name, path in (("model", model), ("weights", weights))
+            if isinstance(path, str) and path != "imagenet"
+        }
         self.seed_ = self._seed
         self.file_digests_ = self._file_digests
         self.input_size_ = self._size

@@ -399,3 +399,28 @@ def test_user_guide_example_runs_and_prints_what_it_claims():
     assert_code_blocks_print_what_they_claim(
         USER_GUIDE / "image.md", containing="KerasFeatures"
     )
+
+
+def test_a_relative_model_path_is_found_from_any_folder(
+    tiny_file, tmp_path, monkeypatch
+):
+    # fitted with a path relative to the current folder, pickled, used
+    # elsewhere: the file found at fit is read again
+    import pickle
+
+    images = _images(3)
+    monkeypatch.chdir(tiny_file.parent)
+    est = KerasFeatures(model="tiny.keras", layer="gap").fit(images)
+    assert est.model == "tiny.keras"  # the parameter is left as given
+    expected = est.transform(images)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    again = pickle.loads(pickle.dumps(est))
+    np.testing.assert_allclose(again.transform(images), expected, rtol=1e-6)
+    tiny_file.unlink()
+    with pytest.raises(
+        ValueError,
+        match=r"model='tiny.keras': no such .keras model file \(looked for '/",
+    ):
+        pickle.loads(pickle.dumps(est)).transform(images)
