@@ -13,11 +13,9 @@ from sklearn.utils import Bunch
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_consistent_length,
     check_is_fitted,
     column_or_1d,
-    has_fit_parameter,
 )
 
 from skmultimodal.utils import check_target_present
@@ -36,6 +34,7 @@ from ._methods import MULTILABEL, _binary_rows
 from ._pooling import (
     EPS,
     check_weights,
+    checked_sample_weight,
     learn_pool_weights,
     normalize_weights,
     pool,
@@ -312,19 +311,12 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         return self
 
     def _check_sample_weight(self, sample_weight, n):
-        """``sample_weight`` as a float array of ``n`` finite non-negative
-        values, once every model's final step is known to take it."""
+        """``sample_weight`` checked, once every model's final step is known
+        to take it."""
         for name, est, _ in self.estimators:
-            final = _final_step(est)
-            if not has_fit_parameter(final, "sample_weight"):
-                raise ValueError(
-                    f"sample_weight: the final step of estimator {name!r} "
-                    f"({type(final).__name__}) does not take sample_weight in "
-                    "fit; use a model that does, or fit without weights"
-                )
-        return _check_sample_weight(
-            sample_weight, np.zeros((n, 0)), ensure_non_negative=True
-        )
+            owner = f"the final step of estimator {name!r}"
+            checked_sample_weight(sample_weight, n, _final_step(est), owner)
+        return checked_sample_weight(sample_weight, n, None, "")
 
     def _check_presence(self, presents, n, index):
         self._check_covered(presents, n, index)

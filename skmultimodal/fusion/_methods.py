@@ -24,14 +24,19 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_is_fitted,
     column_or_1d,
-    has_fit_parameter,
 )
 
 from ._base import FusionMethod
-from ._pooling import EPS, check_weights, learn_pool_weights, normalize_weights, pool
+from ._pooling import (
+    EPS,
+    check_weights,
+    checked_sample_weight,
+    learn_pool_weights,
+    normalize_weights,
+    pool,
+)
 
 __all__ = [
     "AttentionFusion",
@@ -201,10 +206,8 @@ class ConcatFusion(_BlockInfoMixin, FusionMethod):
             else check_weights(self.weights, self._names(n)).tolist()
         )
         if sample_weight is not None and n:
-            sample_weight = _check_sample_weight(
-                sample_weight,
-                np.zeros((blocks[0].shape[0], 0)),
-                ensure_non_negative=True,
+            sample_weight = checked_sample_weight(
+                sample_weight, blocks[0].shape[0], None, ""
             )
         self.scales_ = []
         self.scalers_ = []
@@ -409,17 +412,8 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
                 f"fusion method {name!r}: sample_weight is not supported for a "
                 "multi-label target"
             )
-        if self.estimator is not None and not has_fit_parameter(
-            self.estimator, "sample_weight"
-        ):
-            raise ValueError(
-                f"fusion method {name!r}: its estimator "
-                f"{type(self.estimator).__name__} does not take sample_weight "
-                "in fit"
-            )
-        return _check_sample_weight(
-            sample_weight, np.zeros((n, 0)), ensure_non_negative=True
-        )
+        owner = f"the estimator of fusion method {name!r}"
+        return checked_sample_weight(sample_weight, n, self.estimator, owner)
 
     def _weighted(self, rows=None):
         """The ``fit`` keyword giving the sample weights of ``rows``."""

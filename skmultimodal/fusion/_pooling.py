@@ -145,3 +145,19 @@ def check_weights(w, names, what="weights"):
             f"{dict(zip(names, arr.tolist()))}"
         )
     return arr
+
+
+def checked_sample_weight(sample_weight, n, model, owner):
+    """``sample_weight`` as ``n`` finite non-negative floats, once ``model``
+    (None: no model to ask) is known to take it in ``fit``; ``owner`` names
+    whose model it is in the error."""
+    from sklearn.utils.validation import _check_sample_weight, has_fit_parameter
+
+    if model is not None and not has_fit_parameter(model, "sample_weight"):
+        raise ValueError(
+            f"sample_weight: {owner} ({type(model).__name__}) does not take "
+            "sample_weight in fit; use a model that does, or fit without weights"
+        )
+    return _check_sample_weight(
+        sample_weight, np.zeros((n, 0)), ensure_non_negative=True
+    )
