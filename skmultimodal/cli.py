@@ -267,6 +267,16 @@ _NOTES = (
 )
 
 
+def _listed(unit, labels, more):
+    """``"line 4"``, ``"lines 4, 7 and 9"`` (``more``: " and 3 more")."""
+    items = [v.strip() for v in labels.split(",") if v.strip()]
+    if more:
+        return f"{unit}s {', '.join(items)}{more}"
+    if len(items) == 1:
+        return f"{unit} {items[0]}"
+    return f"{unit}s {', '.join(items[:-1])} and {items[-1]}"
+
+
 def _in_command_terms(args, message):
     """``message`` in the command's terms: the library's advice to pass
     ``missing=`` to the builder becomes ``--missing``, and the rows of the
@@ -284,7 +294,7 @@ def _in_command_terms(args, message):
     else:
         return message
     message = _ROW.sub(rf"{unit} \1", message)
-    message = _ROWS.sub(rf"{unit}s [\2]\1", message)
+    message = _ROWS.sub(lambda m: _listed(unit, m.group(2), m.group(1)), message)
     if "(index " in message:  # labels the patterns do not cover
         note = _NOTES[0] if unit == "line" else _NOTES[1]
         return message if note in message else message + note

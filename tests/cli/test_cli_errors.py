@@ -408,3 +408,22 @@ def test_tensorflow_import_in_a_command_is_quiet():
     assert proc.stdout == "level 3\n"
     for noise in _quiet.TF_IMPORT_NOISE:
         assert noise not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(
+    "library, command",
+    [
+        ("treated as missing: rows [3] (index [5])", "treated as missing: line 5"),
+        ("in rows [3, 7] (index [5, 9]).", "in lines 5 and 9."),
+        ("in rows [1, 2, 4] (index [3, 4, 6])", "in lines 3, 4 and 6"),
+        ("rows [1, 2] and 4 more (index [3, 4])", "lines 3, 4 and 4 more"),
+        (
+            "cannot read image at row 0 (index 102), path",
+            "cannot read image at line 102, path",
+        ),
+    ],
+)
+def test_library_rows_read_as_csv_lines(library, command):
+    from types import SimpleNamespace
+
+    assert cli._in_command_terms(SimpleNamespace(csv="data.csv"), library) == command
