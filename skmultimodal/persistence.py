@@ -98,7 +98,7 @@ TRUSTED_TYPES = (
     "skmultimodal.text._sequencer.TextSequencer",
     "skmultimodal.text._vectors.WordVectorFeatures",
     "skmultimodal.text._keras_encoder.KerasTextEncoder",
-    "skmultimodal.pipeline.TableCells",
+    "skmultimodal.pipeline._TableCells",
     # scikit-learn helpers held by fitted pipelines
     "sklearn.utils._bunch.Bunch",
     "sklearn.feature_extraction.text.TfidfVectorizer",

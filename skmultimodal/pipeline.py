@@ -564,7 +564,7 @@ def _tabular_selectors(tabular):
     return numeric, categorical
 
 
-class TableCells(TransformerMixin, BaseEstimator):
+class _TableCells(TransformerMixin, BaseEstimator):
     """The cells of table columns made ready for scikit-learn's imputers:
     ``kind="numeric"`` gives floats (a boolean column 0/1) and refuses a
     cell that is not a number, naming its column and row; ``"categorical"``
@@ -584,11 +584,9 @@ class TableCells(TransformerMixin, BaseEstimator):
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         self.transform(X)  # the same checks as later
-        frame = X if hasattr(X, "columns") else None
-        self.feature_names_in_ = (
-            np.asarray(frame.columns, dtype=object) if frame is not None else None
-        )
         self.n_features_in_ = np.shape(X)[1]
+        if isinstance(X, pd.DataFrame):
+            self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         return self
 
     def transform(self, X):
@@ -625,10 +623,9 @@ class TableCells(TransformerMixin, BaseEstimator):
         return np.column_stack(columns)
 
     def get_feature_names_out(self, input_features=None):
-        names = input_features if input_features is not None else self.feature_names_in_
-        if names is None:
-            names = [f"x{i}" for i in range(self.n_features_in_)]
-        return np.asarray(names, dtype=object)
+        from sklearn.utils.validation import _check_feature_names_in
+
+        return _check_feature_names_in(self, input_features)
 
 
 def _tabular_branch(tabular):
@@ -645,14 +642,14 @@ def _tabular_branch(tabular):
     # a column empty in every training row is kept (as 0), not dropped
     numbers = Pipeline(
         [
-            ("cells", TableCells("numeric")),
+            ("cells", _TableCells("numeric")),
             ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
             ("scale", StandardScaler()),
         ]
     )
     categories = Pipeline(
         [
-            ("cells", TableCells("categorical")),
+            ("cells", _TableCells("categorical")),
             ("impute", SimpleImputer(strategy="most_frequent")),
             ("encode", OneHotEncoder(handle_unknown="ignore")),
         ]

@@ -4,7 +4,6 @@ named as such instead of as untrusted types."""
 
 import copy
 import datetime
-import importlib.metadata
 import os
 
 import numpy as np
@@ -25,6 +24,7 @@ from skmultimodal.plugins import (
     disable_plugins,
     get_plugin_manager,
 )
+from tests.plugins.test_installed_plugins import _installed
 
 
 def _fitted():
@@ -146,14 +146,6 @@ def test_trusted_of_another_type_is_refused(tmp_path, trusted):
 
 
 # -- types of a disabled plugin ----------------------------------------------
-def _installed(dist):
-    try:
-        importlib.metadata.distribution(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return False
-    return True
-
-
 needs_gmu = pytest.mark.skipif(
     not _installed("skmultimodal-gmu"),
     reason="the skmultimodal-gmu plugin is not installed "

@@ -46,11 +46,12 @@ def _run_chunk(func, chunk):
 
 class RelayWarnings:
     """``func``, returning ``(result, warnings)``: run in a worker process,
-    the warnings it issued are recorded and handed back, for
-    :func:`reissue` to issue in the calling process (a worker's own
-    warnings would only reach its standard error, past the caller's
-    filters and ``catch_warnings``); in the calling process they are
-    issued as usual.
+    the warnings it issued (those the filters there let through, which
+    scikit-learn's ``Parallel`` copies from the caller) are recorded by
+    :func:`record_warnings` and handed back, for :func:`reissue` to issue
+    in the calling process (a worker's own warnings would only reach its
+    standard error, past the caller's ``catch_warnings``); in the calling
+    process they are issued as usual.
     """
 
     def __init__(self, func):
@@ -60,10 +61,8 @@ class RelayWarnings:
     def __call__(self, *args, **kwargs):
         if os.getpid() == self.pid:
             return self.func(*args, **kwargs), []
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")  # the caller's filters decide
-            result = self.func(*args, **kwargs)
-        return result, [(w.message, w.category, w.filename, w.lineno) for w in caught]
+        with record_warnings() as caught:
+            return self.func(*args, **kwargs), caught
 
 
 _RECORDING = threading.local()
@@ -104,8 +103,8 @@ def reissue(results):
     here, in task order."""
     out = []
     for result, caught in results:
-        for message, category, filename, lineno in caught:
-            warnings.warn_explicit(message, category, filename, lineno)
+        for category, text in caught:
+            warnings.warn(text, category, stacklevel=2)
         out.append(result)
     return out
 
