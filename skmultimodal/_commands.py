@@ -78,48 +78,28 @@ def _tabular(args):
 
 def _read_table(args, modalities, csv=None, **kwargs):
     """``load_table`` of the ``--csv`` options (or of another file, ``csv``,
-    with the same columns); with the ``raise`` policy, every empty cell of
-    ``modalities`` is refused before anything is fitted."""
-    from skmultimodal.datasets._table import check_no_missing, load_table
+    with the same columns); with the ``raise`` policy, every image path that
+    is not a file, every empty cell of ``modalities`` and every row whose
+    table columns are all empty (a missing tabular modality) is refused
+    before anything is fitted, all in one message."""
+    from skmultimodal.datasets._table import load_table
     from skmultimodal.fusion._missing_policy import canonical_missing
 
     csv = args.csv if csv is None else csv
     policy = canonical_missing(args.missing)
-    columns = {"image": args.image_column, "text": args.text_column}
     tabular = getattr(args, "tabular", None) or {}  # set by train
-    X, y, groups = load_table(
+    refuse = [*modalities, "tabular"] if policy == "raise" else []
+    return load_table(
         csv,
-        image_column=columns["image"],
-        text_column=columns["text"],
+        image_column=args.image_column,
+        text_column=args.text_column,
         tabular_columns=[c for cols in tabular.values() for c in cols],
         # one warning naming the CSV lines, instead of the extractors' own
         # per fit and per fold (an absent file is a missing image either way)
         absent_images_as_missing=policy != "raise",
+        refuse_empty=[m for m in ("image", "text", "tabular") if m in refuse],
         **kwargs,
     )
-    if policy == "raise":
-        used = [m for m in modalities if m in X.columns]
-        check_no_missing(X, used, columns, csv)
-        _check_tabular_present(X, tabular, csv)
-    return X, y, groups
-
-
-def _check_tabular_present(X, tabular, csv):
-    """With the ``raise`` policy, a row whose table columns are all empty
-    (a missing tabular modality) is refused, naming its CSV lines."""
-    from skmultimodal.datasets._table import _lines_text
-
-    cols = [c for part in tabular.values() for c in part]
-    if not cols:
-        return
-    empty = X[cols].isna().all(axis=1)
-    if empty.any():
-        raise CLIError(
-            f"the table columns ({', '.join(cols)}) of {str(csv)!r} are all "
-            f"empty on {_lines_text(list(X.index[empty.to_numpy()]))}: the "
-            "tabular modality is missing there; fill a cell or pass "
-            "--missing zero|mean|indicator"
-        )
 
 
 def _task(args):
@@ -215,6 +195,8 @@ def cmd_evaluate(args):
     if args.quick and len(y) > QUICK_MAX_ROWS:
         stratify = task == "classification"
         X, y, groups = _models.quick_subset(X, y, groups, QUICK_MAX_ROWS, stratify)
+    if test is not None and task == "classification":
+        _warn_unseen_classes(y, test, args.csv)
     k = args.cv if args.cv is not None else (3 if args.quick else 5)
     cv = _compare.make_cv(k, y, groups, param="--cv", task=task)
     t0 = time.perf_counter()
@@ -258,6 +240,33 @@ def cmd_evaluate(args):
     )
     print(f"\nreport written to {out} ({elapsed:.0f} s)")
     return 0
+
+
+def _warn_unseen_classes(y, test, csv):
+    """Warn of the classes of the test set that the training rows lack:
+    every model fitted on them scores those rows as errors, which is right
+    but must not pass unnoticed. Names the classes and their test lines."""
+    import numpy as np
+    import pandas as pd
+
+    from skmultimodal.datasets._table import _lines_text, _plain
+
+    X_test, y_test, name = test
+    y_test = pd.Series(np.asarray(y_test), index=X_test.index)
+    unseen = ~y_test.isin(pd.unique(np.asarray(y)))
+    if not unseen.any():
+        return
+    classes = ", ".join(repr(_plain(c)) for c in pd.unique(y_test[unseen]))
+    lines = [_plain(v) for v in y_test.index[unseen.to_numpy()]]
+    n, total = len(lines), len(y_test)
+    warnings.warn(
+        f"--test-csv {name!r}: class(es) {classes} never occur in the training "
+        f"rows of --csv {str(csv)!r}; {n} of its {total} rows ({_lines_text(lines)}) "
+        "are scored as errors by every model, which cannot predict a class it "
+        "was not trained on",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 def cmd_train(args):
@@ -353,7 +362,8 @@ def cmd_featurize(args):
     keep = _check_table_command(args)
     est, meta, policy = _load_table_model(args)
     try:
-        names = feature_names(est)
+        labels = meta.get("classes") if meta.get("task") == "multilabel" else None
+        names = feature_names(est, labels=labels)
     except ValueError as exc:
         raise CLIError(f"--model {str(args.model)!r}: {exc}") from None
     _refuse_clash(args, keep, names or [], "the features")
@@ -486,7 +496,6 @@ def _stream_table(args, est, meta, keep, policy, compute):
     ``--output``, atomically. Returns ``(rows written, output path or None
     for standard output)``."""
     from skmultimodal.datasets._table import (
-        check_no_missing,
         iter_parquet,
         iter_table,
         model_columns,
@@ -505,7 +514,6 @@ def _stream_table(args, est, meta, keep, policy, compute):
     except ValueError as exc:
         raise CLIError(f"--model {str(args.model)!r}: {exc}") from None
     source = args.csv if args.csv is not None else args.parquet
-    unit = "line" if args.csv is not None else "row"
     chunks = (iter_table if args.csv is not None else iter_parquet)(
         source,
         image_column=columns["image"],
@@ -517,15 +525,15 @@ def _stream_table(args, est, meta, keep, policy, compute):
         # trained with "raise" would stop at it, and the extractors of the
         # others would warn once per chunk
         absent_images_as_missing=policy != "raise",
+        # with "raise", every path that is not a file and every empty image
+        # or text cell of a chunk: one message naming them all
+        refuse_empty=("image", "text") if policy == "raise" else (),
     )
     stream = sys.stdout if args.output == "-" else None
     path = None if stream else Path(args.output)
     n = 0
     with closing(chunks), table_writer(path, stream=stream) as write:
         for X, kept in chunks:
-            if policy == "raise":
-                used = [m for m in ("image", "text") if m in X.columns]
-                check_no_missing(X, used, columns, source, unit=unit)
             out = compute(X)
             write(kept.join(out) if keep else out)
             n += len(out)

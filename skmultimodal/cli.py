@@ -243,7 +243,10 @@ def build_parser():
 
 # ---------------------------------------------------------------- main ---
 _ROW = re.compile(r"\brow \d+ \(index (\d+)\)")
-_ROWS = re.compile(r"\brows \[[\d, ]*\]( and \d+ more)? \(index \[([\d, ]*)\]\)")
+#: Several rows as the library names them: "rows 3 and 7 (index 5 and 9)",
+#: "rows 1, 2 and 4 more (index 3, 4)".
+_ROW_LIST = r"\d+(?:, \d+)*(?: and \d+)?"
+_ROWS = re.compile(rf"\brows {_ROW_LIST}( and \d+ more)? \(index ({_ROW_LIST})\)")
 _BUILDER_HINT = "make_multimodal_pipeline(missing='mean') (or 'zero', 'indicator')"
 #: The library's ``missing=`` spelled as the command's option.
 _OPTION_TERMS = [
@@ -268,8 +271,9 @@ _NOTES = (
 
 
 def _listed(unit, labels, more):
-    """``"line 4"``, ``"lines 4, 7 and 9"`` (``more``: " and 3 more")."""
-    items = [v.strip() for v in labels.split(",") if v.strip()]
+    """``"line 4"``, ``"lines 4, 7 and 9"`` (``more``: " and 3 more") from
+    the library's ``"4, 7 and 9"``."""
+    items = [v.strip() for v in re.split(r", | and ", labels) if v.strip()]
     if more:
         return f"{unit}s {', '.join(items)}{more}"
     if len(items) == 1:

@@ -99,9 +99,11 @@ def _predict_table(est, X, meta, proba):
 
 
 def _featurize_table(est, X, meta, proba):
-    from skmultimodal.model_selection._models import feature_table
+    from skmultimodal.model_selection._models import feature_names, feature_table
 
-    return feature_table(est, X)
+    # a multi-label model's class scores named by label, as featurize does
+    labels = meta.get("classes") if meta.get("task") == "multilabel" else None
+    return feature_table(est, X, columns=feature_names(est, labels=labels))
 
 
 #: What each partition becomes: ``predict`` (the label and, with
@@ -394,7 +396,6 @@ def _partition_frame(part, est, meta, settings, policy, trained):
         FIRST_DATA_LINE,
         _check_columns,
         _modalities,
-        check_no_missing,
     )
 
     path = Path(part["path"])
@@ -412,6 +413,8 @@ def _partition_frame(part, est, meta, settings, policy, trained):
     columns, tabular = _check_file_columns(est, meta, settings)
     _check_columns(df, [columns["image"], columns["text"], *tabular, *keep], path)
     csv = part["source"] == "csv"
+    # the raise policy: one error names every absent file and empty cell
+    used = [m for m in ("image", "text") if columns[m] is not None]
     X = _modalities(
         df,
         path,
@@ -422,10 +425,8 @@ def _partition_frame(part, est, meta, settings, policy, trained):
         tabular,
         kind="CSV" if csv else "Parquet file",
         unit="line" if csv else "row",
+        refuse_empty=used if policy == "raise" else (),
     )
-    if policy == "raise":
-        used = [m for m in ("image", "text") if m in X.columns]
-        check_no_missing(X, used, columns, path, unit="line" if csv else "row")
     return df, X, df[keep] if keep else None
 
 

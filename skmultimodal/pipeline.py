@@ -165,16 +165,20 @@ _CHARS = {"sublinear_tf": True, "analyzer": "char_wb", "ngram_range": (3, 5)}
 
 def _text_branch(text_features, memory):
     """Default text branch: word and character n-gram TF-IDF (sublinear tf),
-    sparse."""
+    sparse. Each vectorizer is the registered ``"tfidf"`` extractor given as
+    an instance, so its parameters are searchable one by one
+    (``fusion__text__features__words__method__ngram_range``)."""
+    from skmultimodal.plugins import get_registry
     from skmultimodal.text import TextFeatures
 
     if text_features is None:
         # Words and character 3-5-grams (within word boundaries): the
         # character n-grams match word forms and compounds the words miss.
+        registry = get_registry("text_features")
         features = FeatureUnion(
             [
-                ("words", TextFeatures("tfidf", method_params=dict(_WORDS))),
-                ("chars", TextFeatures("tfidf", method_params=dict(_CHARS))),
+                ("words", TextFeatures(registry.create("tfidf", _WORDS))),
+                ("chars", TextFeatures(registry.create("tfidf", _CHARS))),
             ]
         )
     elif isinstance(text_features, str):
@@ -277,6 +281,25 @@ def _target_type(estimator, target_type):
             f"classifier. Use estimator={REGRESSORS[0]!r} or a regressor."
         )
     return target_type
+
+
+#: The targets a named classifier of the builder fits as it is built with
+#: ``target_type="auto"``: a multi-label target needs the ``OneVsRestClassifier``
+#: of ``target_type="multilabel-indicator"``, a continuous one a regressor.
+_NAMED_TARGETS = {
+    None: ("binary", "multiclass"),
+    "logistic": ("binary", "multiclass"),
+    "attention": ("binary", "multiclass", "multilabel-indicator"),
+}
+
+
+def _estimator_targets(estimator, target_type):
+    """The fusion's ``estimator_target_types``: what the named classifier
+    fits, checked against ``y`` at fit (None: not checked, for an explicit
+    ``target_type`` or an estimator instance)."""
+    if target_type != "auto" or not (estimator is None or isinstance(estimator, str)):
+        return None
+    return _NAMED_TARGETS.get(estimator)
 
 
 def make_multimodal_pipeline(
@@ -418,7 +441,13 @@ def make_multimodal_pipeline(
         regressor. ``"multilabel-indicator"`` (``y`` a 0/1 matrix, one
         column per label, as :class:`~sklearn.preprocessing.MultiLabelBinarizer`
         gives) makes ``"logistic"`` one classifier per label; ``stack``,
-        ``late``, ``concat`` and the attention classifier take it.
+        ``late``, ``concat`` and the attention classifier take it. The final
+        estimator is chosen here, not at fit: with ``"auto"``, a ``y`` the
+        named classifier cannot fit (a 0/1 label matrix for ``"logistic"``,
+        a continuous target for either classifier) is refused at the start
+        of ``fit``, before any featurizing, with an error naming the
+        ``target_type=`` or ``estimator=`` to build with
+        (``ModalityFusion(estimator_target_types=...)``).
 
     Returns
     -------
@@ -501,6 +530,7 @@ def make_multimodal_pipeline(
         n_jobs=n_jobs,
         random_state=random_state,
         target_type=target_type,
+        estimator_target_types=_estimator_targets(estimator, target_type),
     )
     clf = _make_classifier(
         estimator, random_state, class_weight, target_type, stopping=not image_tokens

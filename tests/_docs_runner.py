@@ -14,18 +14,26 @@ from threadpoolctl import threadpool_limits
 USER_GUIDE = Path(__file__).resolve().parents[1] / "docs" / "user_guide"
 
 
-def assert_code_blocks_print_what_they_claim(page, containing=None, shared=False):
+def assert_code_blocks_print_what_they_claim(
+    page, containing=None, shared=False, substitute=None
+):
     """Execute every ``python`` block of ``page`` (those containing the
-    string ``containing``, if given) and compare its printed lines.
+    string ``containing``, or one of a tuple of strings, if given) and
+    compare its printed lines.
 
     Each block runs in a fresh namespace, or, with ``shared=True``, all run
     in one namespace in page order (as a reader pastes them into one
-    session). Returns the namespace each block ran in, in page order.
+    session). ``substitute`` maps strings of the blocks to what runs in
+    their place (e.g. a placeholder scheduler address to a test cluster's).
+    Returns the namespace each block ran in, in page order.
     """
     blocks = re.findall(r"```python\n(.*?)```", page.read_text("utf-8"), re.S)
     if containing is not None:
-        blocks = [b for b in blocks if containing in b]
+        wanted = (containing,) if isinstance(containing, str) else containing
+        blocks = [b for b in blocks if any(w in b for w in wanted)]
     assert blocks
+    for old, new in (substitute or {}).items():
+        blocks = [b.replace(old, new) for b in blocks]
     namespaces = []
     namespace = {}
     for block in blocks:

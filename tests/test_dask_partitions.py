@@ -220,6 +220,27 @@ def test_unreadable_image_with_raise_names_partition_and_line(
     assert _no_leftovers(tmp_path) == ["bad"]
 
 
+def test_raise_names_every_absent_file_and_empty_cell_of_a_partition_at_once(
+    client, files, tmp_path
+):
+    # the absent file came first and the empty cells on a later run
+    model, _, _ = files
+    csv = write_dataset(tmp_path / "holes", n_per_class=4, seed=2, target=False)
+    df = pd.read_csv(csv)
+    df.loc[1, "picture"] = "gone.png"  # CSV line 3
+    df.loc[2, "picture"] = None  # line 4
+    df.loc[3, "caption"] = None  # line 5
+    df.to_csv(csv, index=False)
+    out = tmp_path / "out"
+    with pytest.raises(PartitionError) as info:
+        predict_partitions(model, csv, out, client=client, chunk_size=100)
+    message = str(info.value)
+    assert "image file not found on line 3" in message, message
+    assert "(column 'picture') is empty in 1 row(s), on line 4" in message, message
+    assert "(column 'caption') is empty in 1 row(s), on line 5" in message, message
+    assert not out.exists()
+
+
 def test_unreadable_image_with_another_policy_is_a_missing_modality(
     client, files, bad_csv, tmp_path
 ):
@@ -350,10 +371,17 @@ def test_importing_the_module_does_not_import_dask():
 
 
 def test_docs_page_examples_run(client):
-    # the page's runnable examples start their own two-worker LocalCluster
+    # the page's examples start their own two-worker LocalCluster; the one
+    # for "a real cluster" connects to this test's cluster instead
     page = ROOT / "docs" / "distributed.md"
+    address = "tcp://scheduler:8786"
+    on_a_cluster = f'with Client("{address}")'
+    assert on_a_cluster in page.read_text("utf-8")
     assert_code_blocks_print_what_they_claim(
-        page, containing="LocalCluster", shared=True
+        page,
+        containing=("LocalCluster", on_a_cluster),
+        shared=True,
+        substitute={address: client.scheduler.address},
     )
 
 

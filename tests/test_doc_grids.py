@@ -8,6 +8,7 @@ The grids are fitted on a stratified 180-row subset of the emoji data with
 present, run in full).
 """
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -65,3 +66,34 @@ def test_page_snippets_run_and_their_grids_fit(page, subset):
         )
         search.fit(X, y)
         assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+_SEARCH = re.compile(r"\b(\w*(?:GridSearchCV|RandomizedSearchCV|SearchCV))\(")
+
+
+def _calls(block):
+    """The text of each search constructor call of a code block."""
+    for match in _SEARCH.finditer(block):
+        depth, end = 1, match.end()
+        while depth and end < len(block):
+            depth += {"(": 1, ")": -1}.get(block[end], 0)
+            end += 1
+        yield match.group(1), block[match.start() : end]
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["README.md", *sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("docs/**/*.md"))],
+)
+def test_every_documented_search_raises_on_a_failing_candidate(page):
+    # pages outside PAGES run their snippets elsewhere; none may show a
+    # search whose failing candidates would score NaN
+    text = (ROOT / page).read_text("utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    missing = [
+        call
+        for block in blocks
+        for name, call in _calls(block)
+        if 'error_score="raise"' not in call
+    ]
+    assert not missing, f"{page}: searches without error_score='raise': {missing}"

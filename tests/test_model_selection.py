@@ -117,4 +117,5 @@ def test_modality_contributions(data):
     assert list(shares.values()) == pytest.approx(np.divide(weights, sum(weights)))
     concat = make_multimodal_pipeline(method="concat", image_features="pixels")
     assert modality_contributions(concat.fit(X, y), X) is None
-    assert modality_contributions(object(), X) is None
+    with pytest.raises(TypeError, match="must be a fitted estimator.*got object"):
+        modality_contributions(object(), X)  # not a model: a caller's mistake

@@ -410,8 +410,11 @@ def test_fit_chunks_refuses_bad_chunks_clearly():
 
     with pytest.raises(ValueError, match="more than the 40 rows of the first pass"):
         clf.fit_chunks(growing)
-    with pytest.raises(ValueError, match=r"chunk 0 has label\(s\) \[2\]"):
+    with pytest.raises(ValueError, match=r"chunk 0 has label\(s\) \[2\]") as info:
         clf.fit_chunks(lambda: [(X, np.where(y == 1, 2, y))], classes=[0, 1])
+    rows = np.flatnonzero(y == 1)  # named in words, not as a Python list
+    assert f"at rows {rows[0]}, {rows[1]}, " in str(info.value)
+    assert "more of the chunk, not among the classes [0, 1]" in str(info.value)
     labels = np.array(["a", "b"] * 20, dtype=object)
     gap = labels.copy()
     gap[3] = None

@@ -186,3 +186,71 @@ def test_method_params_build_a_configured_instance():
     assert pipe.get_params()["fusion__method__block_norm"] == "l2"
     with pytest.raises(ValueError, match="are not valid for method 'sum'"):
         make_multimodal_pipeline(method="sum", method_params={"block_norm": "l2"})
+
+
+def test_default_text_branch_parameters_are_searchable_one_by_one(data, tmp_path):
+    import pickle
+
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+    from sklearn.pipeline import FeatureUnion
+
+    from skmultimodal.persistence import load_model, save_model
+    from skmultimodal.text import TextFeatures
+
+    X, y = data
+    pipe = make_multimodal_pipeline(image="img", text="txt", random_state=0)
+    params = pipe.get_params(deep=True)
+    words = "fusion__text__features__words__method__"
+    chars = "fusion__text__features__chars__method__"
+    assert params[words + "ngram_range"] == (1, 1)
+    assert params[words + "sublinear_tf"] is True
+    assert params[chars + "ngram_range"] == (3, 5)
+    assert params[chars + "analyzer"] == "char_wb"
+    # one parameter set on its own; the other vectorizer keeps its settings
+    tuned = clone(pipe).set_params(**{words + "ngram_range": (1, 2)})
+    assert tuned.get_params()[words + "ngram_range"] == (1, 2)
+    assert tuned.get_params()[chars + "ngram_range"] == (3, 5)
+    assert pipe.get_params()[words + "ngram_range"] == (1, 1)  # not shared
+
+    # the same features as the vectorizers given by name and method_params
+    by_name = FeatureUnion(
+        [
+            ("words", TextFeatures("tfidf", method_params={"sublinear_tf": True})),
+            (
+                "chars",
+                TextFeatures(
+                    "tfidf",
+                    method_params={
+                        "sublinear_tf": True,
+                        "analyzer": "char_wb",
+                        "ngram_range": (3, 5),
+                    },
+                ),
+            ),
+        ]
+    )
+    branch = clone(params["fusion__text__features"])
+    expected = by_name.fit_transform(X["txt"], y).toarray()
+    np.testing.assert_array_equal(branch.fit_transform(X["txt"], y).toarray(), expected)
+    assert list(branch.get_feature_names_out()) == list(by_name.get_feature_names_out())
+
+    # a grid over that one parameter fits
+    grid = GridSearchCV(
+        pipe,
+        {words + "ngram_range": [(1, 1), (1, 2)]},
+        cv=StratifiedKFold(2, shuffle=True, random_state=0),
+        error_score="raise",
+    ).fit(X, y)
+    assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
+    assert grid.best_estimator_.get_params()[words + "ngram_range"] in [(1, 1), (1, 2)]
+
+    # clone, pickle and the .skops format (trusted types only) keep it
+    fitted = clone(pipe).fit(X, y)
+    expected = fitted.predict_proba(X)
+    np.testing.assert_allclose(
+        pickle.loads(pickle.dumps(fitted)).predict_proba(X), expected
+    )
+    path = save_model(fitted, tmp_path / "model.skops")
+    loaded = load_model(path).estimator
+    np.testing.assert_allclose(loaded.predict_proba(X), expected)
+    assert loaded.get_params()[words + "ngram_range"] == (1, 1)

@@ -229,4 +229,7 @@ def test_a_fitted_model_still_gives_its_shares_or_none(data):
     shares = modality_contributions(late, X)
     assert sorted(shares) == ["image", "text"]
     assert sum(shares.values()) == pytest.approx(1.0)
-    assert modality_contributions(object(), X) is None  # not a model
+    with pytest.raises(TypeError, match="must be a fitted estimator"):
+        modality_contributions(object(), X)  # not a model: the caller's mistake
+    concat = make_multimodal_pipeline(method="concat", image_features="pixels")
+    assert modality_contributions(concat.fit(X, y), X) is None  # no shares

@@ -2,6 +2,8 @@
 and multi-label (a 0/1 label matrix), through the fusion methods, the
 builder and the evaluation engine."""
 
+from importlib.util import find_spec
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -124,6 +126,64 @@ def test_auto_target_type_is_recorded(data):
     assert clone(fusion).fit(X, value).target_type_ == "continuous"
 
 
+@pytest.mark.parametrize(
+    "estimator, target, found, advice",
+    [
+        (None, "labels", "multi-label", "target_type='multilabel-indicator'"),
+        ("logistic", "labels", "multi-label", "target_type='multilabel-indicator'"),
+        (None, "value", "continuous", "estimator='ridge'"),
+        pytest.param(
+            "attention",
+            "value",
+            "continuous",
+            "estimator='ridge'",
+            marks=pytest.mark.skipif(
+                find_spec("keras") is None,
+                reason="the attention classifier needs the keras extra",
+            ),
+        ),
+    ],
+)
+def test_auto_target_the_named_classifier_cannot_fit_is_refused_early(
+    data, monkeypatch, estimator, target, found, advice
+):
+    X, _, value, Y = data
+    y = {"labels": Y, "value": value}[target]
+    pipe = _pipe(estimator=estimator)
+
+    def no_featurizing(*args, **kwargs):
+        raise AssertionError("a branch was fitted before the target was checked")
+
+    monkeypatch.setattr(ModalityFusion, "_fit_branches", no_featurizing)
+    with pytest.raises(ValueError, match=found) as info:
+        pipe.fit(X, y)
+    assert f"make_multimodal_pipeline({advice}" in str(info.value)
+    assert "type_of_target" in str(info.value)
+
+
+def test_auto_target_check_spares_what_the_estimator_fits(data):
+    X, y, value, Y = data
+    fusion = _pipe().named_steps["fusion"]
+    assert fusion.estimator_target_types == ("binary", "multiclass")
+    _pipe().fit(X, y)  # binary: the default logistic fits it
+    # the builder told the target: one classifier per label, no check
+    multi = _pipe(target_type="multilabel-indicator")
+    assert multi.named_steps["fusion"].estimator_target_types is None
+    assert multi.fit(X, Y).predict(X.iloc[:2]).shape == (2, 2)
+    # an instance: the builder does not guess what it fits
+    ovr = _pipe(estimator=OneVsRestClassifier(LogisticRegression()))
+    assert ovr.named_steps["fusion"].estimator_target_types is None
+    assert ovr.fit(X, Y).predict(X.iloc[:2]).shape == (2, 2)
+    # a classifier put in the default one's place, the check switched off
+    swapped = _pipe().set_params(
+        classifier=OneVsRestClassifier(LogisticRegression()),
+        fusion__estimator_target_types=None,
+    )
+    assert swapped.fit(X, Y).predict(X.iloc[:2]).shape == (2, 2)
+    # a regressor: "auto" means continuous
+    assert _pipe(estimator="ridge").named_steps["fusion"].estimator_target_types is None
+
+
 def test_stack_on_whole_number_regression_needs_continuous(data):
     X, y, _, _ = data
     counts = (y * 2).astype(int)  # whole numbers: "auto" reads them as classes
@@ -222,9 +282,8 @@ def test_prediction_table_joins_the_predicted_labels(data):
     assert list(out.columns) == ["prediction", "proba_a", "proba_b"]
     for (_, row), pred in zip(out.iterrows(), pipe.predict(X.iloc[:20])):
         expected = [lab for lab, v in zip("ab", pred) if v]
-        assert row["prediction"].split("|") == expected or (
-            row["prediction"] == "" and not expected
-        )
+        # no label: the separator alone, the empty set as train reads it
+        assert row["prediction"] == ("|".join(expected) or "|")
 
 
 # -- reading a target column ------------------------------------------------

@@ -64,6 +64,48 @@ def _check_columns(names, columns, csv_path):
         )
 
 
+#: How an image cell's path that is not a regular file is named in
+#: messages, by kind (``{where}``: the line and column of the first such
+#: row), in the order the kinds are listed.
+_BAD_PATHS = {
+    "absent": "image file not found on {where}",
+    "directory": "image path on {where} is a directory, not an image file",
+    "special": "image path on {where} is not a regular file (a device, pipe "
+    "or socket), not an image file",
+}
+
+
+def _path_kind(path):
+    """None when ``path`` is a regular file (what an image cell names), else
+    ``"absent"``, ``"directory"`` or ``"special"`` (a device, pipe or
+    socket): one ``stat`` call, following links."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):  # absent, a broken link, a NUL in the path
+        return "absent"
+    if stat.S_ISREG(mode):
+        return None
+    return "directory" if stat.S_ISDIR(mode) else "special"
+
+
+def _bad_paths_text(kind, rows, column, unit, looked=True):
+    """One message part naming every row of ``rows`` (``(label, cell value,
+    resolved path)``), whose paths are all of ``kind``: the first row with
+    its value (and, if ``looked``, the path it resolved to), the others by
+    label."""
+    label, value, path = rows[0]
+    text = _BAD_PATHS[kind].format(where=f"{unit} {label} of column {column!r}")
+    text += f": {value!r}"
+    if looked and value != str(path):
+        text += f" (looked for {str(path)!r})"
+    if len(rows) > 1:
+        others = [other for other, *_ in rows[1:]]
+        text += f", and on {_lines_text(others, limit=20, unit=unit)}"
+    return text
+
+
 def _resolve_images(
     series,
     base_dir,
@@ -72,16 +114,21 @@ def _resolve_images(
     absent_as_missing=False,
     unit="line",
 ):
-    """Image paths relative to the table's folder -> absolute paths; every
-    non-empty path must exist unless ``allow_absent`` (the model's missing
-    policy then treats an absent file as a missing image) or
-    ``absent_as_missing`` (an absent file becomes an empty cell here, with a
-    warning on standard error). Messages name the index label of a row as
-    ``unit`` ("line" of a CSV, "row" of a Parquet file)."""
+    """Image paths relative to the table's folder -> absolute paths, and the
+    message parts of the paths that are not regular files (absent files,
+    directories, devices), one per kind.
+
+    Every non-empty path must be a regular file unless ``allow_absent`` (the
+    path is kept, unchecked: the model's missing policy then treats a file
+    it cannot read as a missing image) or ``absent_as_missing`` (such a path
+    becomes an empty cell here, with a warning on standard error; no part is
+    returned). Messages name the index label of a row as ``unit`` ("line"
+    of a CSV, "row" of a Parquet file)."""
     from skmultimodal.utils import is_missing
 
+    check = absent_as_missing or not allow_absent
     resolved = []
-    absent = []
+    bad = {}  # kind -> [(label, value, path, position)]
     for idx, value in series.items():
         if is_missing(value):
             resolved.append(None)
@@ -89,34 +136,31 @@ def _resolve_images(
         p = Path(str(value)).expanduser()
         if not p.is_absolute():
             p = base_dir / p
-        if not p.is_file():
-            absent.append((idx, str(value), p, len(resolved)))
+        kind = _path_kind(p) if check else None
+        if kind is not None:
+            bad.setdefault(kind, []).append((_plain(idx), str(value), p, len(resolved)))
         resolved.append(str(p))
-    if not absent:
-        return resolved
-    idx, value, p, _ = absent[0]
-    # every line is named: one run tells the user all the files to fix
-    more = ""
-    if len(absent) > 1:
-        others = [_plain(other) for other, *_ in absent[1:]]
-        more = f"; also not found: {_lines_text(others, limit=20, unit=unit)}"
+    if not bad:
+        return resolved, []
+    # every row is named: one run tells the user all the paths to fix
+    kinds = [kind for kind in _BAD_PATHS if kind in bad]
     if absent_as_missing:
-        for *_, position in absent:
-            resolved[position] = None
+        for rows in bad.values():
+            for *_, position in rows:
+                resolved[position] = None
+        parts = [
+            _bad_paths_text(k, [r[:3] for r in bad[k]], column, unit, looked=False)
+            for k in kinds
+        ]
+        several = sum(map(len, bad.values())) > 1
         print(
-            f"skmultimodal: warning: image file not found on {unit} {idx!r} of "
-            f"column {column!r}: {value!r}{more}; treated as "
-            + ("missing images" if more else "a missing image"),
+            f"skmultimodal: warning: {'; '.join(parts)}; treated as "
+            + ("missing images" if several else "a missing image"),
             file=sys.stderr,
         )
-        return resolved
-    if not allow_absent:
-        raise ValueError(
-            f"image file not found on {unit} {idx!r} of column {column!r}: "
-            f"{value!r} (looked for {str(p)!r}){more}; missing='mean' (or "
-            "'zero', 'indicator') treats an absent file as a missing image"
-        )
-    return resolved
+        return resolved, []
+    parts = [_bad_paths_text(k, [r[:3] for r in bad[k]], column, unit) for k in kinds]
+    return resolved, parts
 
 
 def model_columns(est, meta, image_column=None, text_column=None, *, hint):
@@ -198,6 +242,7 @@ def load_table(
     tabular_columns=(),
     allow_absent_images=False,
     absent_images_as_missing=False,
+    refuse_empty=(),
 ):
     """Read a CSV of image paths, texts and labels.
 
@@ -207,11 +252,15 @@ def load_table(
     is the CSV line number of each row (the header is line 1, the first row
     line 2; blank lines and line breaks inside quoted fields are not
     counted), so messages citing index labels point into the file. An image
-    file that does not exist is an error unless ``allow_absent_images`` (the
-    path is kept; the model's image extractors report it) or
-    ``absent_images_as_missing`` (the cell is emptied, with a warning).
-    ``tabular_columns`` are copied into X under their own names. Every
-    problem is a ValueError naming the file, column and line.
+    path that is not a regular file (absent, a directory) is an error unless
+    ``allow_absent_images`` (the path is kept; the model's image extractors
+    report it) or ``absent_images_as_missing`` (the cell is emptied, with a
+    warning). ``tabular_columns`` are copied into X under their own names.
+    ``refuse_empty`` names the modalities (``"image"``, ``"text"``,
+    ``"tabular"``) whose empty cells are refused, as the ``raise`` policy
+    does (see :func:`check_no_missing`): one ValueError then names every
+    such path and every such empty cell, by kind and column. Every problem
+    is a ValueError naming the file, column and line.
     """
     csv = Path(csv)
     df = _read_csv(csv)
@@ -230,6 +279,7 @@ def load_table(
         allow_absent_images,
         absent_images_as_missing,
         tabular_columns,
+        refuse_empty=refuse_empty,
     )
     y = groups = None
     if target is not None:
@@ -250,13 +300,17 @@ def iter_table(
     tabular_columns=(),
     allow_absent_images=False,
     absent_images_as_missing=False,
+    refuse_empty=None,
 ):
     """:func:`load_table` for prediction, ``chunksize`` rows at a time.
 
     Yields ``(X, kept)`` per chunk: X as :func:`load_table` gives it (index
     labels are CSV line numbers, as in the whole table), ``kept`` the
     ``keep_columns`` of those rows, unchanged. Only one chunk of the file is
-    in memory at a time.
+    in memory at a time. ``refuse_empty=None`` (the default) refuses the
+    empty image and text cells when neither ``allow_absent_images`` nor
+    ``absent_images_as_missing`` is set (the ``raise`` policy): each
+    chunk's problems are then one ValueError naming them all.
     """
     csv = Path(csv)
     reader = _csv_errors(csv, lambda pd: pd.read_csv(csv, chunksize=chunksize))
@@ -282,6 +336,7 @@ def iter_table(
         tabular_columns=tabular_columns,
         allow_absent_images=allow_absent_images,
         absent_images_as_missing=absent_images_as_missing,
+        refuse_empty=refuse_empty,
     )
 
 
@@ -295,6 +350,7 @@ def iter_parquet(
     tabular_columns=(),
     allow_absent_images=False,
     absent_images_as_missing=False,
+    refuse_empty=None,
 ):
     """:func:`iter_table` for a Parquet file, read in row batches.
 
@@ -344,6 +400,7 @@ def iter_parquet(
         tabular_columns=tabular_columns,
         allow_absent_images=allow_absent_images,
         absent_images_as_missing=absent_images_as_missing,
+        refuse_empty=refuse_empty,
         kind="Parquet file",
         unit="row",
     )
@@ -388,13 +445,18 @@ def _checked_chunks(
     tabular_columns,
     allow_absent_images,
     absent_images_as_missing,
+    refuse_empty=None,
     kind="CSV",
     unit="line",
 ):
     """``(X, kept)`` of each DataFrame of ``frames`` (read from ``path``, a
     ``kind`` file whose rows are labelled by ``unit``): the columns checked
-    on the first one, then :func:`_modalities` of each."""
+    on the first one, then :func:`_modalities` of each (``refuse_empty``:
+    as :func:`iter_table` takes it)."""
     keep_columns, tabular_columns = list(keep_columns), list(tabular_columns)
+    if refuse_empty is None:  # the raise policy refuses every empty modality
+        policy_raise = not (allow_absent_images or absent_images_as_missing)
+        refuse_empty = ("image", "text") if policy_raise else ()
     first = True
     for df in frames:
         if first:
@@ -411,6 +473,7 @@ def _checked_chunks(
             tabular_columns,
             kind=kind,
             unit=unit,
+            refuse_empty=refuse_empty,
         )
         yield X, df[keep_columns]
     if first:
@@ -428,14 +491,20 @@ def _modalities(
     *,
     kind="CSV",
     unit="line",
+    refuse_empty=(),
 ):
     """The ``image`` and ``text`` columns of a read table, checked, and its
-    ``tabular_columns`` under their own names."""
+    ``tabular_columns`` under their own names. Every image path that is not
+    a regular file (unless ``allow_absent_images`` or
+    ``absent_images_as_missing``) and every empty cell of the modalities of
+    ``refuse_empty`` (see :func:`check_no_missing`) is refused by one
+    ValueError naming them all, by kind and column."""
     import pandas as pd
 
     X = pd.DataFrame(index=df.index)
+    bad_paths = []
     if image_column is not None:
-        X["image"] = _resolve_images(
+        X["image"], bad_paths = _resolve_images(
             df[image_column],
             csv.resolve().parent,
             image_column,
@@ -453,6 +522,10 @@ def _modalities(
                 f"modality; rename it in the {kind}"
             )
         X[column] = df[column]
+    columns = {"image": image_column, "text": text_column}
+    empty = _empty_parts(X, refuse_empty, columns, tabular_columns, unit)
+    if bad_paths or empty:
+        raise ValueError(_refusal(bad_paths, empty, csv))
     return X
 
 
@@ -466,30 +539,62 @@ def _lines_text(lines, limit=50, unit="line"):
     return f"{unit}s {', '.join(shown[:-1])} and {shown[-1]}"
 
 
-def check_no_missing(X, modalities, columns, csv_path, *, unit="line"):
+def _empty_parts(X, modalities, columns, tabular_columns, unit):
+    """The message parts naming the rows of ``X`` whose ``modalities`` are
+    empty, one per modality: an empty cell of ``image`` or ``text``, or,
+    for ``"tabular"``, every one of ``tabular_columns`` empty."""
+    from skmultimodal.utils import is_missing
+
+    parts = []
+    for name in modalities:
+        if name == "tabular":
+            cols = [c for c in tabular_columns if c in X.columns]
+            if not cols:
+                continue
+            mask = X[cols].isna().all(axis=1).to_numpy(dtype=bool)
+            where = f"columns {', '.join(map(repr, cols))}"
+        elif name in X.columns:
+            mask = X[name].map(is_missing).to_numpy(dtype=bool)
+            where = f"column {columns.get(name) or name!r}"
+        else:
+            continue
+        if mask.any():
+            lines = [_plain(v) for v in X.index[mask]]
+            parts.append(
+                f"modality {name!r} ({where}) is empty in {len(lines)} row(s), "
+                f"on {_lines_text(lines, unit=unit)}"
+            )
+    return parts
+
+
+def _refusal(bad_paths, empty, path):
+    """One message of every problem of the table at ``path`` that the
+    ``raise`` policy refuses: the parts of :func:`_resolve_images` (image
+    paths that are not files) and of :func:`_empty_parts` (empty cells),
+    then what to do."""
+    text = f"{'; '.join([*bad_paths, *empty])} of {str(path)!r}"
+    if not empty:
+        return (
+            f"{text}; missing='mean' (or 'zero', 'indicator') treats such a path "
+            "as a missing image"
+        )
+    also = " (a path that is not an image file counts as a missing image)"
+    return (
+        f"{text}; with missing='raise' every row needs every modality: pass "
+        "missing='zero', 'mean' or 'indicator' to fill missing modalities"
+        f"{also if bad_paths else ''}, or drop those rows"
+    )
+
+
+def check_no_missing(X, modalities, columns, csv_path, *, unit="line", tabular=()):
     """Refuse, before anything is fitted, rows whose ``modalities`` cell is
     empty (the ``raise`` policy), listing every such CSV line of the table.
 
     ``columns`` maps a modality to its CSV column name (for the message);
-    ``unit`` is what the index labels count ("line" of a CSV, "row" of a
-    Parquet file).
+    ``"tabular"`` among ``modalities`` refuses the rows whose ``tabular``
+    columns are all empty. ``unit`` is what the index labels count ("line"
+    of a CSV, "row" of a Parquet file).
     """
-    from skmultimodal.utils import is_missing
-
-    problems = []
-    for name in modalities:
-        if name not in X.columns:
-            continue
-        mask = X[name].map(is_missing).to_numpy(dtype=bool)
-        if mask.any():
-            lines = [_plain(v) for v in X.index[mask]]
-            problems.append(
-                f"modality {name!r} (column {columns.get(name, name)!r}) is empty "
-                f"in {len(lines)} row(s), on {_lines_text(lines, unit=unit)}"
-            )
-    if problems:
-        raise ValueError(
-            f"{'; '.join(problems)} of {str(csv_path)!r}; with missing='raise' "
-            "every row needs every modality: pass missing='zero', 'mean' or "
-            "'indicator' to fill missing modalities, or drop those rows"
-        )
+    empty = _empty_parts(X, modalities, columns, tabular, unit)
+    if empty:
+        raise ValueError(_refusal([], empty, csv_path))

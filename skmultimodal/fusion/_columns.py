@@ -626,18 +626,36 @@ def take_y(y, idx):
 
 
 def describe_rows(rows, index, limit=10):
-    """'rows 3, 7 (index 'a', 'b')' style text for error messages."""
+    """The rows at positions ``rows`` in words, for messages.
+
+    ``"row 7"``, ``"rows 2 and 5"``, ``"rows 2, 5 and 9 (index 'a', 'b'
+    and 'c')"``; past ``limit`` rows, ``"rows 2, 5, 9 and 9 more (index
+    'a', 'b', 'c')"`` (the labels of the rows shown). The index labels are
+    given unless each is its row's position. One row reads as
+    :func:`~skmultimodal.utils.describe_row` writes it.
+    """
     rows = [int(r) for r in rows]
     shown = rows[:limit]
     more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
+    text = f"row{'s' if len(rows) > 1 else ''} {_in_words(shown, more)}"
     if index is not None:
-        labels = [index[i] for i in shown]
+        labels = [_py(index[i]) for i in shown]
         if not all(
             isinstance(lab, numbers.Integral) and int(lab) == i
             for lab, i in zip(labels, shown)
         ):
-            return f"rows {shown}{more} (index {[_py(v) for v in labels]})"
-    return f"rows {shown}{more}"
+            listed = [repr(v) for v in labels]
+            text += f" (index {', '.join(listed) if more else _in_words(listed)})"
+    return text
+
+
+def _in_words(items, more=""):
+    """``"2"``, ``"2 and 5"``, ``"2, 5 and 9"``; with ``more`` (" and 4
+    more"): ``"2, 5, 9 and 4 more"``."""
+    items = [str(v) for v in items]
+    if more or len(items) == 1:
+        return ", ".join(items) + more
+    return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _py(v):

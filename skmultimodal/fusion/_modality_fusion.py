@@ -193,6 +193,16 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         refused with a clear error listing the methods that can.
         :func:`~skmultimodal.make_multimodal_pipeline` sets
         ``"continuous"`` for a regressor.
+    estimator_target_types : tuple of str or None, default=None
+        The target types (``type_of_target``'s names) that the estimator
+        after the fusion can fit, or None for any.
+        :func:`~skmultimodal.make_multimodal_pipeline` sets it for its named
+        estimators (``("binary", "multiclass")`` for ``"logistic"``), so
+        that with ``target_type="auto"`` a ``y`` of another type (a 0/1
+        label matrix, a continuous target) is refused at the start of
+        ``fit``, before any branch is fitted, with an error naming the type
+        found and the builder argument for it (``target_type=`` or
+        ``estimator=``). An explicit ``target_type`` is not checked.
 
     Attributes
     ----------
@@ -307,6 +317,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                 {"auto", "binary", "multiclass", "multilabel-indicator", "continuous"}
             )
         ],
+        "estimator_target_types": [tuple, None],
     }
 
     def __init__(
@@ -321,6 +332,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         verbose=False,
         random_state=None,
         target_type="auto",
+        estimator_target_types=None,
     ):
         self.transformers = transformers
         self.method = method
@@ -331,6 +343,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         self.verbose = verbose
         self.random_state = random_state
         self.target_type = target_type
+        self.estimator_target_types = estimator_target_types
 
     # -- helpers ------------------------------------------------------------
     def _branches(self, fitted):
@@ -474,9 +487,42 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     def __setstate__(self, state):
         # a model saved before ``target_type`` existed read its target "auto"
         state.setdefault("target_type", "auto")
+        state.setdefault("estimator_target_types", None)
         super().__setstate__(state)
 
     # -- fitting ------------------------------------------------------------
+    def _check_estimator_target(self, y):
+        """With ``target_type="auto"``, refuse a ``y`` that the estimator
+        after the fusion cannot fit (``estimator_target_types``), before
+        anything is fitted, naming the builder argument that fits it."""
+        accepted = self.estimator_target_types
+        if self.target_type != "auto" or accepted is None:
+            return
+        found = type_of_target(y, input_name="y")
+        if found in accepted or found == "unknown":
+            return
+        if found == "multilabel-indicator":
+            what = "a multi-label target (a 0/1 matrix, one column per label)"
+            hint = (
+                "make_multimodal_pipeline(target_type='multilabel-indicator') "
+                "fits one classifier per label"
+            )
+        elif found == "continuous":
+            what = "a continuous (regression) target"
+            hint = (
+                "make_multimodal_pipeline(estimator='ridge') (or "
+                "target_type='continuous') fits a regressor"
+            )
+        else:
+            what = f"a {found!r} target"
+            hint = "the builder's target_type= names the targets it fits"
+        raise ValueError(
+            f"y is {what} (type_of_target: {found!r}), but the estimator after "
+            f"the fusion fits only {', '.join(map(repr, accepted))} targets "
+            "(target_type='auto'; for an estimator put in its place that fits "
+            f"it, set the fusion step's estimator_target_types=None): {hint}"
+        )
+
     def _set_target_type(self, method, method_name, y):
         """Resolve ``target_type`` and hand it to the method, refusing a
         target the method declares it cannot fit."""
@@ -549,6 +595,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         if y is not None:
             check_consistent_length(np.arange(n), y)
             check_target_present(y, index)
+            self._check_estimator_target(y)
         method = self._resolve_method()
         method_name = _method_label(self.method)
         weighted = {}

@@ -682,9 +682,13 @@ class ImageFeatures(TransformerMixin, BaseEstimator):
         ``method__<param>`` (e.g. in a grid search).
 
     method_params : dict, default=None
-        Parameters for the registered class when ``method`` is a name
-        (e.g. ``{"on_error": "missing"}``). Keyword-only: passing it by
-        position is deprecated (FutureWarning) and will be an error in 0.3.
+        Parameters for the extractor (e.g. ``{"on_error": "missing"}``):
+        those of the registered class when ``method`` is a name; with an
+        instance ``method`` they are applied with ``set_params`` to its
+        clone (the instance itself is left as it is). A key that is not a
+        parameter of the extractor is a ValueError naming the valid ones.
+        Keyword-only: passing it by position is deprecated (FutureWarning)
+        and will be an error in 0.3.
 
     n_jobs : int, default=None
         When not None, passed to the extractor (if it has ``n_jobs``).
@@ -732,7 +736,7 @@ class ImageFeatures(TransformerMixin, BaseEstimator):
         from skmultimodal.plugins import get_registry
 
         extractor = get_registry("image_features").create(
-            self.method, self.method_params, instance_params=False
+            self.method, self.method_params
         )
         own = extractor.get_params(deep=False)
         if self.n_jobs is not None and "n_jobs" in own:

@@ -1,8 +1,9 @@
 """Reading one image item (path, encoded bytes or array) into a canonical array.
 
 Canonical images are ``uint8`` or ``float32`` (values in [0, 1]) arrays of
-shape ``(H, W)`` (gray) or ``(H, W, 3)`` (RGB). Alpha is composited on white,
-16-bit data is scaled to ``uint8`` and decoded BGR data is turned into RGB.
+shape ``(H, W)`` (gray) or ``(H, W, 3)`` (RGB). Alpha is composited on white
+(gray + alpha stays gray), 16-bit data is scaled to ``uint8`` and decoded BGR
+data is turned into RGB.
 """
 
 from __future__ import annotations
@@ -98,8 +99,20 @@ def _check_complete(buf) -> None:
             raise _ItemError("truncated JPEG data (no end-of-image marker)")
 
 
+def _is_gray_alpha_png(buf) -> bool:
+    """Whether ``buf`` is a PNG of colour type 4 (gray + alpha), which OpenCV
+    decodes as four channels (the gray value three times, then alpha)."""
+    return (
+        buf.size > 25
+        and buf[:8].tobytes() == _PNG_SIGNATURE
+        and buf[12:16].tobytes() == b"IHDR"
+        and int(buf[25]) == 4
+    )
+
+
 def _decode_raw(buf) -> np.ndarray:
-    """Encoded data -> the decoder's array (BGR/BGRA order, any depth)."""
+    """Encoded data -> the decoder's array (gray, gray + alpha, BGR or BGRA
+    order, any depth); a gray + alpha PNG comes back as its two channels."""
     if buf.size == 0:
         raise _ItemError("empty data (0 bytes)")
     _check_complete(buf)
@@ -109,11 +122,14 @@ def _decode_raw(buf) -> np.ndarray:
         raise _ItemError(f"cannot decode image data ({exc.err})") from None
     if img is None:
         raise _ItemError("not a decodable image (unknown format or corrupt data)")
+    if img.ndim == 3 and img.shape[2] == 4 and _is_gray_alpha_png(buf):
+        img = cv2.merge([cv2.extractChannel(img, 0), cv2.extractChannel(img, 3)])
     return img
 
 
 def _from_decoder(img: np.ndarray) -> np.ndarray:
-    """The decoder's array in RGB(A) order; 8-bit alpha composited on white."""
+    """The decoder's array in RGB(A) or gray (+ alpha) order; 8-bit alpha
+    composited on white (gray + alpha gives gray)."""
     if img.ndim == 3:
         channels = img.shape[2]
         if channels == 3:
@@ -124,8 +140,8 @@ def _from_decoder(img: np.ndarray) -> np.ndarray:
                     cv2.cvtColor(img, cv2.COLOR_BGRA2RGB), cv2.extractChannel(img, 3)
                 )
             img = cv2.cvtColor(img, cv2.COLOR_BGRA2RGBA)
-        elif channels == 2:  # gray + alpha
-            img = np.dstack([img[..., 0]] * 3 + [img[..., 1]])
+        elif channels == 2 and img.dtype == np.uint8:  # gray + alpha
+            return _composite_u8(cv2.extractChannel(img, 0), cv2.extractChannel(img, 1))
     return img
 
 
@@ -133,25 +149,31 @@ def _decode(buf) -> np.ndarray:
     return _from_decoder(_decode_raw(buf))
 
 
-def _composite_u8(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
-    """``uint8`` RGB over white with ``uint8`` alpha (new arrays only)."""
+def _composite_u8(color: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """``uint8`` RGB ``(H, W, 3)`` or gray ``(H, W)`` over white with ``uint8``
+    alpha ``(H, W)`` (new arrays only); each channel is rounded alike."""
     if alpha.min() == 255:
-        return rgb
+        return color
     # white + (c - white) * a / 255  ==  255 - (255 - c) * a / 255, rounded
-    alpha3 = cv2.cvtColor(alpha, cv2.COLOR_GRAY2RGB)
+    if color.ndim == 3:
+        alpha = cv2.cvtColor(alpha, cv2.COLOR_GRAY2RGB)
     return cv2.bitwise_not(
-        cv2.multiply(cv2.bitwise_not(rgb), alpha3, scale=1.0 / 255.0)
+        cv2.multiply(cv2.bitwise_not(color), alpha, scale=1.0 / 255.0)
     )
 
 
 def _composite_on_white(img: np.ndarray) -> np.ndarray:
-    """RGBA -> RGB over a white background (a new array)."""
+    """RGBA -> RGB, or gray + alpha -> gray, over white (a new array)."""
+    gray = img.shape[2] == 2
     if img.dtype == np.uint8:
-        return _composite_u8(
-            cv2.cvtColor(img, cv2.COLOR_RGBA2RGB), cv2.extractChannel(img, 3)
-        )
-    a = img[..., 3:]
-    return (img[..., :3] * a + (1.0 - a)).astype(np.float32)
+        if gray:
+            color = cv2.extractChannel(img, 0)
+        else:
+            color = cv2.cvtColor(img, cv2.COLOR_RGBA2RGB)
+        return _composite_u8(color, cv2.extractChannel(img, img.shape[2] - 1))
+    a = img[..., -1:]
+    out = img[..., :-1] * a + (1.0 - a)
+    return (out[..., 0] if gray else out).astype(np.float32)
 
 
 def _to_canonical(img: np.ndarray) -> np.ndarray:
@@ -160,12 +182,12 @@ def _to_canonical(img: np.ndarray) -> np.ndarray:
     if img.ndim not in (2, 3):
         raise _ItemError(
             f"unsupported array shape {img.shape}: expected (H, W), (H, W, 1), "
-            "(H, W, 3) or (H, W, 4)"
+            "(H, W, 2), (H, W, 3) or (H, W, 4)"
         )
-    if img.ndim == 3 and img.shape[2] not in (1, 3, 4):
+    if img.ndim == 3 and img.shape[2] not in (1, 2, 3, 4):
         raise _ItemError(
             f"unsupported number of channels {img.shape[2]} in shape {img.shape}: "
-            "expected 1 (gray), 3 (RGB) or 4 (RGBA)"
+            "expected 1 (gray), 2 (gray + alpha), 3 (RGB) or 4 (RGBA)"
         )
     if img.shape[0] == 0 or img.shape[1] == 0:
         raise _ItemError(f"zero-size image (shape {img.shape})")
@@ -191,7 +213,7 @@ def _to_canonical(img: np.ndarray) -> np.ndarray:
         channels = img.shape[2]
         if channels == 1:
             img = img[:, :, 0]
-        elif channels == 4:
+        elif channels in (2, 4):
             img = _composite_on_white(img)
     return img
 

@@ -16,6 +16,7 @@ import numbers
 import os
 import warnings
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import cv2
 import numpy as np
@@ -189,9 +190,37 @@ def _cut(keras, base, layer, pooling, what):
     return keras.Model(base.inputs, _pool(keras, output, pooling))
 
 
+class _Network(NamedTuple):
+    """A feature network and its inference function (see :func:`_compile`)."""
+
+    model: Any
+    predict: Any
+
+
+def _compile(network):
+    """``network`` as one inference function of a float32 batch of any size.
+
+    Under TensorFlow it is traced once, here, with a ``None`` batch
+    dimension (a concrete function): batches of other sizes (the last,
+    shorter one; another call's) run the same graph. ``predict_on_batch``
+    would trace its ``tf.function`` again for a new batch size and for each
+    new network, and TensorFlow warns about such retracing.
+    """
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        return network.predict_on_batch
+    import tensorflow as tf
+
+    spec = tf.TensorSpec((None, *tuple(network.inputs[0].shape)[1:]), tf.float32)
+    function = tf.function(lambda batch: network(batch, training=False))
+    return function.get_concrete_function(spec)
+
+
 @functools.lru_cache(maxsize=4)
 def _network(model, weights, layer, pooling, size, seed, digests):
-    """The feature network for one parameter set, built once per process.
+    """The feature network for one parameter set, built (and its inference
+    function traced) once per process.
 
     ``digests`` maps each file the network is built from to the SHA-256
     recorded by ``fit``: a file changed since then is refused here.
@@ -259,7 +288,7 @@ def _network(model, weights, layer, pooling, size, seed, digests):
             f"{network.output_shape}, not a fixed-length vector per image; set "
             "input_size or choose another layer."
         )
-    return network
+    return _Network(network, _compile(network))
 
 
 class _ReadAndResize(ItemFunction):
@@ -320,6 +349,10 @@ class KerasFeatures(ImageExtractor):
         ``(height, width)`` the images are resized to. None: the
         application's own size (224 x 224 for most; 299 for Inception and
         Xception, ...), or the fixed input size of the ``.keras`` model.
+        A ``.keras`` model whose input fixes its height and width takes
+        only that size: another one is a ValueError at ``fit`` naming the
+        file and its input shape (images are never resized to the model's
+        size behind your back); a model with a free size needs one here.
 
     preprocessing : str, default="auto"
         ``"auto"``: an application's own
@@ -490,16 +523,39 @@ class KerasFeatures(ImageExtractor):
             side = _DEFAULT_SIZES.get(model, 224)
             size = (side, side)
         self._size = size
-        network = self._build()
-        if size is None:  # a .keras file: its own input size
-            shape = tuple(network.input_shape)
-            if len(shape) != 4 or None in shape[1:3]:
+        network = self._build().model
+        if family is None:  # a .keras file: its own input size, if fixed
+            self._size = self._model_file_size(model, network.input_shape, size)
+        return int(network.output_shape[1])
+
+    @staticmethod
+    def _model_file_size(model, shape, size):
+        """The ``(height, width)`` images are resized to for the ``.keras``
+        file ``model`` whose input has ``shape``: ``size`` (``input_size``),
+        refused where the model fixes another one, or the model's own."""
+        shape = tuple(shape)
+        if len(shape) != 4 or shape[3] not in (None, 3):
+            raise ValueError(
+                f"the model in {model} takes inputs of shape {shape}; images "
+                "are given to it as (batch, height, width, 3) RGB arrays."
+            )
+        fixed = shape[1:3]
+        if size is None:
+            if None in fixed:
                 raise ValueError(
                     f"the model in {model} takes inputs of shape {shape}, with no "
                     "fixed height and width: set input_size=(height, width)."
                 )
-            self._size = (int(shape[1]), int(shape[2]))
-        return int(network.output_shape[1])
+            return (int(fixed[0]), int(fixed[1]))
+        if any(f is not None and f != s for f, s in zip(fixed, size)):
+            own = tuple(int(f) if f is not None else s for f, s in zip(fixed, size))
+            raise ValueError(
+                f"input_size={tuple(size)} does not fit the model in {model}: it "
+                f"takes inputs of shape {shape}, i.e. {fixed[0]} x {fixed[1]} "
+                f"images. Set input_size={own} (in method_params for "
+                "ImageFeatures), or leave it None for the model's own size."
+            )
+        return tuple(size)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -552,8 +608,8 @@ class KerasFeatures(ImageExtractor):
         """Features of a list of ``uint8`` RGB images of the input size."""
         batch = np.stack(images).astype(np.float32)
         if preprocess is not None:
-            batch = preprocess(batch)
-        return np.asarray(network.predict_on_batch(batch), dtype=np.float32)
+            batch = np.asarray(preprocess(batch), dtype=np.float32)
+        return np.asarray(network.predict(batch), dtype=np.float32)
 
     def _preprocess(self):
         _, _, _, preprocessing, _ = self._resolve()

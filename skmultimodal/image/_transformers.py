@@ -240,7 +240,8 @@ class ImageReader(_ImageTransformer):
     Each item of the column is a file path (``str`` or path-like, any
     Unicode), the encoded bytes of an image file (PNG, JPEG, BMP, TIFF,
     WebP, ... as OpenCV decodes them) or an array of shape ``(H, W)``,
-    ``(H, W, 1)``, ``(H, W, 3)`` or ``(H, W, 4)`` with dtype ``uint8``,
+    ``(H, W, 1)``, ``(H, W, 2)`` (gray + alpha, composited to gray),
+    ``(H, W, 3)`` or ``(H, W, 4)`` with dtype ``uint8``,
     ``uint16`` or float (values in [0, 1]). Images in one column may have
     different sizes. Arrays are read as **RGB(A)**; decoded files are
     converted from OpenCV's BGR order to RGB.

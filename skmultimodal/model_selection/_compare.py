@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping
+
 import numpy as np
+import pandas as pd
 from sklearn.metrics import hamming_loss, make_scorer
 from sklearn.model_selection import (
     GroupKFold,
@@ -14,7 +18,10 @@ from sklearn.model_selection import (
 )
 from sklearn.utils import Bunch
 from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
+
+from skmultimodal.utils._parallel import record_warnings
 
 #: Scores :func:`compare_models` computes by default: name -> scorer.
 DEFAULT_SCORING = {"accuracy": "accuracy", "macro_f1": "f1_macro"}
@@ -33,6 +40,20 @@ TASK_SCORING = {
 #: Scores that are errors (lower is better): scikit-learn's scorers give
 #: them negated; the results hold the error itself.
 LOWER_IS_BETTER = frozenset({"mae", "hamming_loss"})
+#: The fields of a model's entry in :func:`compare_models`'s result that
+#: are not scores (``skmultimodal evaluate`` adds ``modalities`` and
+#: ``method``): no score may take one of these names.
+RESULT_FIELDS = (
+    "fit_time",
+    "fit_time_folds",
+    "oof_pred",
+    "oof_proba",
+    "contribution",
+    "estimators",
+    "test_indices",
+    "modalities",
+    "method",
+)
 
 
 def infer_task(y):
@@ -99,6 +120,111 @@ def _scorers(scoring):
     return {name: name for name in scoring}
 
 
+def _check_score_names(scorers):
+    """A ValueError when a score's fields (``key``, ``key_std``,
+    ``key_folds``) would overwrite a result field or another score's."""
+    taken = {field: f"the result field {field!r}" for field in RESULT_FIELDS}
+    for key in scorers:
+        for field in (key, f"{key}_std", f"{key}_folds"):
+            if field in taken:
+                raise ValueError(
+                    f"scoring name {key!r} clashes with {taken[field]}: each score "
+                    f"fills the fields <name>, <name>_std and <name>_folds, "
+                    f"and these names are taken: {', '.join(RESULT_FIELDS)}. "
+                    "Rename the score with a dict, e.g. "
+                    f"scoring={{'my_{key}': ...}}"
+                )
+        for field in (key, f"{key}_std", f"{key}_folds"):
+            taken[field] = f"the field {field!r} of score {key!r}"
+
+
+def _check_models(models):
+    """``models`` as a dict of name -> estimator, or a clear error."""
+    if not isinstance(models, Mapping):
+        raise TypeError(
+            "models must be a dict mapping names to estimators, e.g. "
+            f"{{'text-only': model}}; got {type(models).__name__}"
+        )
+    if not models:
+        raise ValueError("models is empty: pass at least one {name: estimator}")
+    for name, model in models.items():
+        if not hasattr(model, "fit"):
+            raise TypeError(
+                f"models[{name!r}] is not an estimator (it has no fit method): "
+                f"got {type(model).__name__}"
+            )
+    return dict(models)
+
+
+def _check_groups_values(groups, n):
+    """``groups`` as an array of one value per row, none of them missing."""
+    groups = np.asarray(groups)
+    if groups.ndim != 1 or len(groups) != n:
+        raise ValueError(
+            f"groups must hold one value per row of y: got shape "
+            f"{groups.shape} for {n} rows"
+        )
+    missing = np.flatnonzero(pd.isna(groups))
+    if len(missing):
+        raise ValueError(
+            f"groups has a missing value (NaN or None) in row {missing[0]}"
+            + (f" and {len(missing) - 1} more" if len(missing) > 1 else "")
+            + "; every row needs a group"
+        )
+    return groups
+
+
+def _check_regression_target(y):
+    """A ValueError naming the first value of ``y`` that is not a number."""
+    if y.dtype.kind in "biuf":
+        return
+    values = pd.Series(y.ravel())
+    bad = np.flatnonzero(pd.to_numeric(values, errors="coerce").isna() & values.notna())
+    if len(bad):
+        raise ValueError(
+            f"task='regression' needs numbers in y; row {bad[0]} of y is "
+            f"{values.iloc[bad[0]]!r}. Use task='classification' for class "
+            "labels."
+        )
+
+
+def _as_indices(rows):
+    """Row positions of a split's train or test part (a boolean mask too)."""
+    rows = np.asarray(rows)
+    return np.flatnonzero(rows) if rows.dtype == bool else rows.astype(int)
+
+
+def _check_partition(splits, n):
+    """A ValueError unless every row is in exactly one test fold."""
+    counts = np.zeros(n, dtype=int)
+    for _, test in splits:
+        np.add.at(counts, test, 1)
+    uncovered, repeated = np.flatnonzero(counts == 0), np.flatnonzero(counts > 1)
+    if not len(uncovered) and not len(repeated):
+        return
+
+    def rows(which):
+        first = ", ".join(str(i) for i in which[:5])
+        return f"rows {first}{', ...' if len(which) > 5 else ''}"
+
+    found = []
+    if len(uncovered):
+        found.append(
+            f"{len(uncovered)} of {n} rows are in no test fold ({rows(uncovered)})"
+        )
+    if len(repeated):
+        found.append(
+            f"{len(repeated)} of {n} rows are in several test folds ({rows(repeated)})"
+        )
+    raise ValueError(
+        "cv must put every row in exactly one test fold, since compare_models "
+        "gives each row one out-of-fold prediction (oof_pred, oof_proba); "
+        f"with this cv, {' and '.join(found)}. Use k-fold splits (an int cv, "
+        "KFold, StratifiedKFold, GroupKFold), or "
+        "sklearn.model_selection.cross_validate for other splits."
+    )
+
+
 def modality_contributions(estimator, X):
     """Share of each modality in a fitted model's decisions.
 
@@ -117,17 +243,25 @@ def modality_contributions(estimator, X):
         or a fitted ``LateFusionClassifier``.
     X : pandas.DataFrame
         Rows over which per-sample attention is averaged (unused for late
-        fusion's weights).
+        fusion's weights, but checked all the same: at least one row, with
+        the columns the model takes).
 
     Returns
     -------
     contributions : dict of str to float or None
         ``{modality (or block) name: share}``, or None when the model has no
-        per-modality weights (e.g. ``method="concat"``) or they cannot be
-        computed.
+        per-modality weights (e.g. ``method="concat"``, or a model without
+        a ``fusion`` step) or they cannot be computed from it. A mistake in
+        the arguments raises instead (see Raises).
 
     Raises
     ------
+    TypeError
+        When ``estimator`` is not an estimator (has no ``fit``), or ``X`` is
+        None or not a table.
+    ValueError
+        When ``X`` has no rows, or lacks a column that the model's fusion
+        step (or ``LateFusionClassifier``) takes; the message names it.
     sklearn.exceptions.NotFittedError
         When ``estimator`` is an estimator that is not fitted yet.
 
@@ -151,15 +285,28 @@ def modality_contributions(estimator, X):
     >>> modality_contributions(concat, X) is None
     True
     """
-    if hasattr(estimator, "fit"):  # an unfitted model has no shares yet
-        check_is_fitted(estimator)
-    if hasattr(estimator, "weights_") and hasattr(estimator, "estimators_"):
+    if not hasattr(estimator, "fit"):
+        raise TypeError(
+            "estimator must be a fitted estimator (a pipeline of "
+            "make_multimodal_pipeline, or a LateFusionClassifier); got "
+            f"{type(estimator).__name__}"
+        )
+    check_is_fitted(estimator)  # an unfitted model has no shares yet
+    if X is None:
+        raise TypeError(
+            "X must be the rows (a DataFrame with the model's modality "
+            "columns) to average the shares over; got None"
+        )
+    steps = getattr(estimator, "named_steps", None)
+    late = hasattr(estimator, "weights_") and hasattr(estimator, "estimators_")
+    fusion = estimator if late else (steps or {}).get("fusion")
+    _check_rows(fusion, X)
+    if late:
         names = [n for n, _, _ in estimator.estimators_]  # LateFusionClassifier
         return dict(zip(names, np.asarray(estimator.weights_, dtype=float).tolist()))
-    steps = getattr(estimator, "named_steps", None)
-    if not steps or "fusion" not in steps:
+    if fusion is None:
         return None
-    fusion, clf = steps["fusion"], steps.get("classifier")
+    clf = steps.get("classifier")
     names = list(getattr(fusion, "modality_names_", []))
     from skmultimodal.fusion.methods import LateFusion
 
@@ -169,9 +316,10 @@ def modality_contributions(estimator, X):
         if w.shape != (len(names),) or not w.sum() > 0:
             return None
         return dict(zip(names, (w / w.sum()).tolist()))
+    Z = fusion.transform(X) if hasattr(clf, "attention_weights") else None
     try:
-        if hasattr(clf, "attention_weights"):
-            w = clf.attention_weights(fusion.transform(X))
+        if Z is not None:
+            w = clf.attention_weights(Z)
         elif hasattr(fusion, "modality_weights"):
             # available only when the fitted method (a name or an instance)
             # gives per-sample weights, e.g. "attention"
@@ -189,6 +337,27 @@ def modality_contributions(estimator, X):
         return None
     mean = w.mean(axis=0)
     return dict(zip(names, (mean / mean.sum()).tolist()))
+
+
+def _check_rows(fusion, X):
+    """A ValueError (or TypeError) for an ``X`` without rows or without the
+    columns the fitted ``fusion`` step (or LateFusionClassifier) takes."""
+    if hasattr(fusion, "_branches") and hasattr(fusion, "n_features_in_"):
+        from skmultimodal.fusion._columns import select_column, validate_table
+
+        X, n = validate_table(fusion, X, fusion._columns(), reset=False)
+        for name, _, column in fusion._branches(fitted=True):
+            # the fusion step's own error, naming the column and the branch
+            select_column(X, column(X) if callable(column) else column, name)
+    else:
+        try:
+            n = len(X)
+        except TypeError:
+            raise TypeError(
+                f"X must be a table of rows (a DataFrame); got {type(X).__name__}"
+            ) from None
+    if n == 0:
+        raise ValueError("X has no rows: the shares are averaged over its rows")
 
 
 def _fold_proba(est, X_test, y):
@@ -209,43 +378,71 @@ def _fold_proba(est, X_test, y):
     return out
 
 
-def _summary(cv_results, scorers, X, y):
+def _take_rows(X, rows):
+    return X.iloc[rows] if hasattr(X, "iloc") else X[rows]
+
+
+def _run_fold(model, X, y, split, scorers):
+    """Fit and score one fold (``cross_validate`` on that split), predict
+    its test rows and read the model's shares: ``(fold, warnings)``, the
+    warnings issued meanwhile recorded as ``(category, text)`` pairs, each
+    distinct one once (predicting for the scores and for ``oof_pred`` and
+    ``oof_proba`` transforms the test rows more than once)."""
+    with record_warnings() as caught:
+        res = cross_validate(
+            model,
+            X,
+            y,
+            cv=[split],
+            scoring=scorers,
+            error_score="raise",
+            return_estimator=True,
+        )
+        est = res["estimator"][0]
+        X_test = _take_rows(X, split[1])
+        fold = Bunch(
+            estimator=est,
+            fit_time=float(res["fit_time"][0]),
+            scores={key: float(res[f"test_{key}"][0]) for key in scorers},
+            pred=np.asarray(est.predict(X_test)),
+            proba=_fold_proba(est, X_test, y),
+            share=modality_contributions(est, X_test),
+        )
+    return fold, list(dict.fromkeys(caught))
+
+
+def _summary(folds, splits, scorers, y):
     """One model's entry of :func:`compare_models`'s result."""
-    tests = cv_results["indices"]["test"]
-    fitted = cv_results["estimator"]
+    tests = [test for _, test in splits]
     entry = Bunch()
     for key in scorers:
-        folds = cv_results[f"test_{key}"]
+        scores = [fold.scores[key] for fold in folds]
         if key in LOWER_IS_BETTER:  # the scorer gave the error negated
-            folds = -np.asarray(folds)
-        entry[f"{key}_folds"] = [float(s) for s in folds]
-        entry[key] = float(np.mean(folds))
-        entry[f"{key}_std"] = float(np.std(folds))
-    entry.fit_time_folds = [float(t) for t in cv_results["fit_time"]]
-    entry.fit_time = float(np.mean(cv_results["fit_time"]))
+            scores = [-s for s in scores]
+        entry[f"{key}_folds"] = scores
+        entry[key] = float(np.mean(scores))
+        entry[f"{key}_std"] = float(np.std(scores))
+    entry.fit_time_folds = [fold.fit_time for fold in folds]
+    entry.fit_time = float(np.mean(entry.fit_time_folds))
+    # every row is in exactly one test fold (checked before fitting)
     entry.oof_pred = np.empty(y.shape, dtype=y.dtype)
+    for fold, test in zip(folds, tests):
+        entry.oof_pred[test] = fold.pred
     # out-of-fold probabilities, columns in np.unique(y) order (multi-label:
     # one column per label); None when a fold model has no predict_proba
     entry.oof_proba = None
-    probas, shares = [], []
-    for est, test in zip(fitted, tests):
-        X_test = X.iloc[test] if hasattr(X, "iloc") else X[test]
-        entry.oof_pred[test] = np.asarray(est.predict(X_test))
-        probas.append(_fold_proba(est, X_test, y))
-        share = modality_contributions(est, X_test)
-        if share is not None:
-            shares.append(share)
-    if all(p is not None for p in probas):
-        entry.oof_proba = np.zeros((len(y), probas[0].shape[1]))
-        for P, test in zip(probas, tests):
-            entry.oof_proba[test] = P
+    if all(fold.proba is not None for fold in folds):
+        entry.oof_proba = np.zeros((len(y), folds[0].proba.shape[1]))
+        for fold, test in zip(folds, tests):
+            entry.oof_proba[test] = fold.proba
+    shares = [fold.share for fold in folds if fold.share is not None]
     entry.contribution = (
         {m: float(np.mean([s[m] for s in shares])) for m in shares[0]}
         if shares
         else None
     )
-    entry.estimators = list(fitted)
-    entry.test_indices = list(tests)
+    entry.estimators = [fold.estimator for fold in folds]
+    entry.test_indices = tests
     return entry
 
 
@@ -263,16 +460,18 @@ def compare_models(
 ):
     """Cross-validate several models on the same folds.
 
-    Each model goes through :func:`sklearn.model_selection.cross_validate`
-    (``return_estimator=True``, ``return_indices=True``) on one shared list
-    of splits; the fitted fold models then give every row's out-of-fold
-    prediction and each model's :func:`modality_contributions`.
+    Each fold of each model goes through
+    :func:`sklearn.model_selection.cross_validate` (``return_estimator=True``)
+    on one shared list of splits; the fitted fold models then give every
+    row's out-of-fold prediction and each model's
+    :func:`modality_contributions`. The arguments are checked before
+    anything is fitted.
 
     Parameters
     ----------
     models : dict of str to estimator
         The models to compare, by name (cloned for every fold; kept in
-        this order).
+        this order). At least one.
     X : pandas.DataFrame or array-like of shape (n_samples, ...)
         The samples, e.g. a DataFrame with ``image`` and ``text`` columns.
     y : array-like of shape (n_samples,) or (n_samples, n_labels)
@@ -281,26 +480,38 @@ def compare_models(
     groups : array-like of shape (n_samples,), default=None
         Group of each row: with an integer ``cv``, rows of one group stay
         in one fold (``StratifiedGroupKFold``; ``GroupKFold`` without
-        classes).
+        classes). One value per row, none missing (NaN or None).
     cv : int, cross-validation generator or iterable, default=None
         None or an int: that many stratified folds (default 5), shuffled
         with ``random_state`` (``StratifiedKFold``, or
         ``StratifiedGroupKFold`` with ``groups``); every class needs at
         least ``cv`` rows. Anything else is used as
-        :func:`~sklearn.model_selection.cross_validate` uses it.
+        :func:`~sklearn.model_selection.cross_validate` uses it, except that
+        its test folds must put every row in exactly one test fold (a
+        partition, as k-fold splitters give), since every row gets one
+        out-of-fold prediction: a hold-out split, ``ShuffleSplit`` or
+        repeated k-fold is refused (as by
+        :func:`~sklearn.model_selection.cross_val_predict`); score them with
+        ``cross_validate`` itself.
     scoring : str, callable, list or dict, default=None
         Scores per fold, as in ``cross_validate``; None scores the task's
         :data:`TASK_SCORING`: ``accuracy`` and ``macro_f1`` (macro-averaged
         F1) for classification, ``r2`` and ``mae`` (mean absolute error)
         for regression, ``micro_f1``, ``macro_f1`` and ``hamming_loss`` for
         multi-label. Errors (:data:`LOWER_IS_BETTER`) are stored positive.
+        A score may not be named after a result field
+        (:data:`RESULT_FIELDS`, e.g. ``fit_time``) nor after another
+        score's fields (``<name>_std``, ``<name>_folds``).
     n_jobs : int, default=None
-        Folds fitted in parallel (``cross_validate``'s ``n_jobs``).
+        Folds fitted in parallel (through joblib, as ``cross_validate``'s
+        ``n_jobs``). The warnings of the folds reach the caller either way:
+        see the Notes.
     random_state : int, default=0
         Seed of the fold shuffling when ``cv`` is None or an int.
     task : {"classification", "regression", "multilabel"} or None, default=None
         None infers it from ``y`` (:func:`infer_task`). Without classes,
-        an integer ``cv`` gives shuffled ``KFold``.
+        an integer ``cv`` gives shuffled ``KFold``. ``"regression"`` needs
+        numbers in ``y``.
 
     Returns
     -------
@@ -321,14 +532,34 @@ def compare_models(
 
     Raises
     ------
+    TypeError
+        When ``models`` is not a dict, one of its values is not an
+        estimator (named by its key), or ``cv`` is a bool.
     ValueError
-        When an integer ``cv`` is below 2 or exceeds the rows of a class (or
-        the groups). An error while fitting or scoring a model is raised
-        as it is.
+        When ``models`` is empty; an integer ``cv`` is below 2 or exceeds
+        the rows of a class (or the groups); the test folds of ``cv`` leave
+        rows out or hold some twice (the message counts them); a score is
+        named after a result field; ``task="regression"`` meets a ``y``
+        that is not numbers, or ``groups`` has a missing value (the
+        messages name the row). An error while fitting or scoring a model
+        is raised as it is.
 
     See Also
     --------
     modality_contributions : The per-modality shares of one fitted model.
+
+    Notes
+    -----
+    The warnings issued while a fold is fitted, scored and predicted (an
+    unreadable image under ``missing="mean"``, a solver that did not
+    converge) are recorded, in the folds' worker processes too, where they
+    would otherwise only reach the workers' standard error, and issued
+    again in the calling process, attributed to the line that called
+    ``compare_models``: each distinct warning once per model, although the
+    test rows of a fold are transformed more than once (for the scores,
+    ``oof_pred`` and ``oof_proba``). ``warnings.catch_warnings`` and the
+    warning filters of the caller apply to them (the filters also reach
+    the workers, as scikit-learn's ``Parallel`` passes them on).
 
     Examples
     --------
@@ -348,30 +579,43 @@ def compare_models(
     >>> len(late.accuracy_folds), late.oof_pred.shape, sorted(late.contribution)
     (3, (60,), ['image', 'text'])
     """
+    models = _check_models(models)
     y = np.asarray(y)
     task = infer_task(y) if task is None else task
     if task not in TASKS:
         raise ValueError(f"task must be one of {list(TASKS)}, got {task!r}")
+    if task == "regression":
+        _check_regression_target(y)
+    if groups is not None:
+        groups = _check_groups_values(groups, len(y))
+    if isinstance(cv, bool | np.bool_):
+        raise TypeError(
+            "cv must be a number of folds (an int), a splitter or an iterable "
+            f"of (train, test) splits; got the bool {cv}"
+        )
     if cv is None or isinstance(cv, int | np.integer):
         k = 5 if cv is None else int(cv)
         cv = make_cv(k, y, groups, random_state=random_state, task=task)
     classifier = task == "classification"
-    splits = list(check_cv(cv, y, classifier=classifier).split(X, y, groups))
+    splits = [
+        (_as_indices(train), _as_indices(test))
+        for train, test in check_cv(cv, y, classifier=classifier).split(X, y, groups)
+    ]
+    _check_partition(splits, len(y))
     scorers = _scorers(TASK_SCORING[task] if scoring is None else scoring)
+    _check_score_names(scorers)
     result = {}
     for name, model in models.items():
-        cv_results = cross_validate(
-            model,
-            X,
-            y,
-            cv=splits,
-            scoring=scorers,
-            n_jobs=n_jobs,
-            error_score="raise",
-            return_estimator=True,
-            return_indices=True,
+        # one task per fold, so that the warnings of folds fitted in other
+        # processes reach the caller too (there they would only go to the
+        # workers' standard error); each distinct one once per model
+        done = Parallel(n_jobs=n_jobs)(
+            delayed(_run_fold)(model, X, y, split, scorers) for split in splits
         )
-        result[name] = _summary(cv_results, scorers, X, y)
+        relayed = dict.fromkeys(w for _, caught in done for w in caught)
+        for category, text in relayed:  # from the line calling compare_models
+            warnings.warn(text, category, stacklevel=2)
+        result[name] = _summary([fold for fold, _ in done], splits, scorers, y)
     if task == "regression":
         classes = np.array([])
     elif task == "multilabel":

@@ -9,6 +9,7 @@ method. Unknown names are a ValueError listing the choices.
 
 from __future__ import annotations
 
+import re
 import sys
 
 #: Models compared by ``skmultimodal evaluate``: name -> (pipeline keyword
@@ -385,8 +386,10 @@ def prediction_table(est, X, proba=True, labels=None, separator="|"):
     ``proba_<class>`` column per class (the label is their argmax, computed
     once). A regressor gives its predicted number. A multi-label model
     (``labels``: the label of each column of its 0/1 output) gives each
-    row's labels joined by ``separator``, and one ``proba_<label>`` column
-    per label (a label is predicted above 0.5)."""
+    row's labels joined by ``separator`` (the separator alone for a row
+    with no label: the empty set, as ``skmultimodal train`` reads it), and
+    one ``proba_<label>`` column per label (a label is predicted above
+    0.5)."""
     import numpy as np
     import pandas as pd
 
@@ -396,7 +399,7 @@ def prediction_table(est, X, proba=True, labels=None, separator="|"):
             Y = P > 0.5
         else:
             P, Y = None, np.asarray(est.predict(X)) > 0
-        joined = [separator.join(np.asarray(labels)[row]) for row in Y]
+        joined = [separator.join(np.asarray(labels)[row]) or separator for row in Y]
         out = pd.DataFrame({"prediction": joined}, index=X.index)
         for j, label in enumerate([] if P is None else labels):
             out[f"proba_{label}"] = P[:, j]
@@ -424,16 +427,37 @@ def _featurizer(est):
     return est[:-1]
 
 
-def feature_names(est):
+#: A class-score feature of the fusion: ``<modality>__proba_<class>`` (stack
+#: and the other class-probability methods) or ``late__<class>``.
+_CLASS_FEATURE = re.compile(r"^(.*__proba_|late__)(\d+)$")
+
+
+def feature_names(est, labels=None):
     """The column names of :func:`feature_table` for the fitted pipeline
     ``est``: ``est[:-1].get_feature_names_out()`` as strings, or None when a
-    step cannot name its output."""
+    step cannot name its output.
+
+    ``labels`` (a multi-label model's label of each column of its 0/1
+    target) names its class scores by label, as a multiclass model's are
+    named by class: ``image__proba_red``, not ``image__proba_0``."""
     featurizer = _featurizer(est)
     try:
-        names = featurizer.get_feature_names_out()
+        names = [str(n) for n in featurizer.get_feature_names_out()]
     except (AttributeError, NotImplementedError, TypeError, ValueError):
         return None
-    return [str(n) for n in names]
+    steps = getattr(est, "named_steps", None) or {}
+    numbered = getattr(getattr(steps.get("fusion"), "method_", None), "classes_", None)
+    if not labels or numbered is None:
+        return names
+    if [str(c) for c in numbered] != [str(j) for j in range(len(labels))]:
+        return names  # not class scores over the label columns
+    out = []
+    for name in names:
+        match = _CLASS_FEATURE.match(name)
+        if match and int(match.group(2)) < len(labels):
+            name = f"{match.group(1)}{labels[int(match.group(2))]}"
+        out.append(name)
+    return out
 
 
 def feature_table(est, X, *, columns=None):

@@ -253,11 +253,13 @@ class _ChunkDataset(keras.utils.PyDataset):
         classes = clf.classes_
         known = np.isin(y, classes)
         if not known.all():
+            from skmultimodal.fusion._columns import describe_rows
+
             new = list(dict.fromkeys(y[~known].tolist()))
             raise ValueError(
                 f"{type(clf).__name__}.fit_chunks: chunk {k} has label(s) "
-                f"{new[:10]} at row(s) {np.flatnonzero(~known)[:10].tolist()}, "
-                f"not among the classes {classes.tolist()}"
+                f"{new[:10]} at {describe_rows(np.flatnonzero(~known), None)} "
+                f"of the chunk, not among the classes {classes.tolist()}"
             )
         # the feature checks of predict, a sparse chunk kept sparse
         try:

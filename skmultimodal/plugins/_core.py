@@ -170,33 +170,40 @@ class Registry:
             f"distribution, then plugins registered by hand. {how}"
         )
 
-    def create(self, method, params=None, *, instance_params=True):
+    def create(self, method, params=None):
         """An unfitted estimator: the class of a registered name built with
-        ``params``, or a clone of an instance set to ``params`` (refused unless
-        ``instance_params``)."""
+        ``params``, or a clone of an instance set to ``params``. A key of
+        ``params`` that is not a parameter of that class or instance is a
+        ValueError listing the valid ones."""
         from sklearn.base import clone
 
         params, base = dict(params or {}), self.spec.base
         if isinstance(method, str):
             cls = self.get(method)
-            valid = sorted(cls().get_params(deep=False))
-            if unknown := sorted(set(params) - set(valid)):
-                raise ValueError(
-                    f"method_params {unknown} are not valid for method {method!r} "
-                    f"({self.label} {cls.__name__}); valid parameters: {valid}"
-                )
+            what = f"{method!r} ({self.label} {cls.__name__})"
+            self._check_params(params, cls(), what, nested=False)
             return cls(**params)
         if not (isinstance(method, base) and hasattr(method, "fit")):
             raise TypeError(
                 f"method must be a registered {self.label} name or a "
                 f"{base.__name__} instance; got {type(method).__name__}"
             )
-        if params and not instance_params:
-            raise ValueError(
-                "method_params is for a method given by name; set the parameters "
-                "of the instance passed as method instead"
-            )
+        what = f"{type(method).__name__} (the {self.label} instance passed)"
+        self._check_params(params, method, what, nested=True)
         return clone(method).set_params(**params)
+
+    @staticmethod
+    def _check_params(params, estimator, what, *, nested):
+        """Refuse the keys of ``params`` that are not parameters of
+        ``estimator``, naming the valid ones; with ``nested``, a key
+        ``<param>__<sub>`` is left to ``set_params`` past its first part."""
+        valid = sorted(estimator.get_params(deep=False))
+        keys = {k: str(k).split("__")[0] if nested else k for k in params}
+        if unknown := sorted(str(k) for k, head in keys.items() if head not in valid):
+            raise ValueError(
+                f"method_params {unknown} are not valid for method {what}; "
+                f"valid parameters: {valid}"
+            )
 
 
 class PluginManager:

@@ -96,7 +96,8 @@ class TextCleaner(
     -----
     Missing texts are not an error: None, NaN and ``pandas.NA`` become
     ``""``. Any other non-string value (a number, bytes, a list) raises a
-    ValueError naming the row and the type.
+    ValueError naming the row and the type. An ``X`` of 0 rows raises a
+    ValueError in ``fit`` and ``transform`` alike.
 
     The output is one-dimensional (one text column), never a DataFrame,
     which would not be a valid input for scikit-learn's vectorizers.
@@ -198,9 +199,18 @@ class TextCleaner(
         -------
         texts : ndarray of shape (n_samples,), dtype=object
             Cleaned strings; missing inputs give ``""``.
+
+        Raises
+        ------
+        ValueError
+            ``X`` has 0 rows (as in ``fit``, and as scikit-learn's
+            ``TfidfVectorizer.transform``), or holds a value that is neither
+            a string nor missing.
         """
         check_is_fitted(self)
-        texts, _ = check_texts(X, owner=type(self).__name__)
+        owner = type(self).__name__
+        texts, _ = check_texts(X, owner=owner)
+        check_not_empty(texts, owner=owner, action="transform")
         out = np.empty(len(texts), dtype=object)
         out[:] = [self._clean(t) for t in texts]
         if _get_output_config("transform", self)["dense"] == "pandas":

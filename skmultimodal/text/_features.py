@@ -68,7 +68,9 @@ class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
     method_params : dict or None, default=None
         Keyword arguments for the extractor, e.g.
         ``{"ngram_range": (1, 2), "min_df": 2}`` for "tfidf". With an
-        instance ``method`` they are applied with ``set_params`` to the clone.
+        instance ``method`` they are applied with ``set_params`` to its clone
+        (the instance itself is left as it is). A key that is not a
+        parameter of the extractor is a ValueError naming the valid ones.
 
     Attributes
     ----------
@@ -167,13 +169,27 @@ class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
             # the documents only contain stop words": name the estimator
             if "empty vocabulary" not in str(exc):
                 raise
-            label = self.method
-            if not isinstance(label, str):
-                label = type(label).__name__
+            label = repr(self.method)
+            analyzer = getattr(extractor, "analyzer", None)
+            if not isinstance(self.method, str):
+                label = type(self.method).__name__
+            if isinstance(analyzer, str):
+                label += f" (analyzer={analyzer!r})"
+            hint = ""
+            if analyzer == "word":
+                hint = (
+                    " Word analyzers keep words of two or more letters or "
+                    "digits: texts of emoji, symbols or single characters hold "
+                    "none, while character n-grams (analyzer='char_wb') keep "
+                    "them. In make_multimodal_pipeline's default text branch, "
+                    "this is its word part: pass text_features=TextFeatures("
+                    "'tfidf', method_params={'analyzer': 'char_wb', "
+                    "'ngram_range': (1, 3)}) for such texts."
+                )
             raise ValueError(
                 f"{owner}: empty vocabulary; the {len(texts)} text(s) of X hold "
-                f"no token that method {label!r} keeps (every text "
-                "missing, empty or only stop words / 1-character tokens?)"
+                f"no token that method {label} keeps (every text missing, empty "
+                f"or only stop words / 1-character tokens?).{hint}"
             ) from exc
         self.extractor_ = extractor
         return out

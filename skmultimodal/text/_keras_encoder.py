@@ -23,9 +23,10 @@ from ._vectors import TextEmbeddingWarning
 
 __all__ = ["KerasTextEncoder"]
 
-# The loaded Keras model of each fitted encoder, kept outside the estimator
-# so that no TensorFlow object is ever pickled, deep-copied or saved with
-# it: a copy (pickle, clone, skops) reloads the model from its path.
+# The loaded Keras model of each fitted encoder and its inference function
+# (see _compile), kept outside the estimator so that no TensorFlow object is
+# ever pickled, deep-copied or saved with it: a copy (pickle, clone, skops)
+# reloads the model from its path.
 _LOADED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -35,6 +36,24 @@ def _sha256(path):
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _compile(model, shape):
+    """``model`` as one inference function of a 1-D string tensor of any
+    length, traced once here with a ``None`` batch dimension (a concrete
+    function; reshaped inside to the model's ``(None, 1)`` input where that
+    is its ``shape``). Every batch, the last shorter one included, runs the
+    same graph: ``model.predict`` would trace its ``tf.function`` again for
+    a new batch size and for each loaded model, which TensorFlow warns about.
+    """
+    import tensorflow as tf
+
+    def encode(texts):
+        batch = tf.reshape(texts, (-1, 1)) if len(shape) == 2 else texts
+        return model(batch, training=False)
+
+    function = tf.function(encode)
+    return function.get_concrete_function(tf.TensorSpec((None,), tf.string))
 
 
 class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
@@ -83,7 +102,8 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
     An empty or whitespace-only text (a missing text becomes ``""``) is a
     missing modality: its row is entirely NaN and one
     :class:`TextEmbeddingWarning` names those rows; the model never sees
-    it. ``fit`` runs the model on the first texts to check its output.
+    it. ``fit`` runs the model on the first texts to check its output. An
+    ``X`` of 0 rows raises a ValueError in ``fit`` and ``transform`` alike.
 
     Examples
     --------
@@ -165,23 +185,26 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
             # an encoder fitted before model_path_ existed: path as it is now
             path = getattr(self, "model_path_", None) or self._absolute_path()
             model, _, shape = self._load(Path(path), self.model_sha256_)
-            loaded = _LOADED[self] = (model, shape)
+            loaded = _LOADED[self] = (model, _compile(model, shape))
         return loaded
 
-    def _encode(self, model, texts, shape):
+    def _encode(self, encode, texts):
+        """The vectors of ``texts`` by ``encode`` (see :func:`_compile`),
+        ``batch_size`` texts at a time."""
         owner = type(self).__name__
         import tensorflow as tf  # string tensors: the TensorFlow backend
 
-        batch = tf.constant(list(texts), dtype=tf.string)
-        if len(shape) == 2:
-            batch = tf.reshape(batch, (-1, 1))
-        out = model.predict(batch, batch_size=self.batch_size, verbose=0)
-        if isinstance(out, list | tuple | dict):
-            raise ValueError(
-                f"{owner}: the model {str(self.path)!r} has several outputs; "
-                "expected one 2-D output (one vector per text)"
-            )
-        out = np.asarray(out)
+        texts, parts = list(texts), []
+        for start in range(0, len(texts), self.batch_size):
+            batch = tf.constant(texts[start : start + self.batch_size], tf.string)
+            out = encode(batch)
+            if isinstance(out, list | tuple | dict):
+                raise ValueError(
+                    f"{owner}: the model {str(self.path)!r} has several outputs; "
+                    "expected one 2-D output (one vector per text)"
+                )
+            parts.append(np.asarray(out))
+        out = parts[0] if len(parts) == 1 else np.concatenate(parts)
         if out.ndim != 2 or out.shape[0] != len(texts):
             raise ValueError(
                 f"{owner}: the model {str(self.path)!r} returned an output of "
@@ -208,11 +231,12 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
         check_not_empty(texts, owner=owner)
         path = self._absolute_path()
         model, sha256, shape = self._load(path)
+        encode = _compile(model, shape)
         probe = [t for t in texts if t.strip()][: self.batch_size] or ["a"]
-        self.n_features_out_ = self._encode(model, probe, shape).shape[1]
+        self.n_features_out_ = self._encode(encode, probe).shape[1]
         self.model_path_ = str(path)
         self.model_sha256_ = sha256
-        _LOADED[self] = (model, shape)
+        _LOADED[self] = (model, encode)
         return self
 
     def transform(self, X):
@@ -225,15 +249,24 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         features : ndarray of shape (n_samples, n_features_out_), dtype float64
+
+        Raises
+        ------
+        ValueError
+            ``X`` has 0 rows (as in ``fit``, and as scikit-learn's
+            ``TfidfVectorizer.transform``), or holds a value that is neither
+            a string nor missing.
         """
         check_is_fitted(self)
-        texts, labels = check_texts(X, owner=type(self).__name__)
-        model, shape = self._model_for_use()
+        owner = type(self).__name__
+        texts, labels = check_texts(X, owner=owner)
+        check_not_empty(texts, owner=owner, action="transform")
+        _, encode = self._model_for_use()
         present = np.array([bool(t.strip()) for t in texts], dtype=bool)
         out = np.full((len(texts), self.n_features_out_), np.nan)
         if present.any():
             kept = [t for t, p in zip(texts, present) if p]
-            encoded = self._encode(model, kept, shape)
+            encoded = self._encode(encode, kept)
             if encoded.shape[1] != self.n_features_out_:
                 raise ValueError(
                     f"{type(self).__name__}: the model returned "

@@ -78,6 +78,8 @@ class TextSequencer(TextColumnMixin, TransformerMixin, BaseEstimator):
     -----
     Missing texts (None, NaN, ``pandas.NA``) become ``""`` and thus a row of
     padding; any other non-string value raises a ValueError naming the row.
+    An ``X`` of 0 rows raises a ValueError in ``fit`` and ``transform``
+    alike.
 
     Examples
     --------
@@ -171,9 +173,18 @@ class TextSequencer(TextColumnMixin, TransformerMixin, BaseEstimator):
         -------
         ids : ndarray of shape (n_samples, max_length), dtype=int64
             Token ids; 0 is padding, 1 an unknown token.
+
+        Raises
+        ------
+        ValueError
+            ``X`` has 0 rows (as in ``fit``, and as scikit-learn's
+            ``TfidfVectorizer.transform``), or holds a value that is neither
+            a string nor missing.
         """
         check_is_fitted(self)
-        texts, _ = check_texts(X, owner=type(self).__name__)
+        owner = type(self).__name__
+        texts, _ = check_texts(X, owner=owner)
+        check_not_empty(texts, owner=owner, action="transform")
         analyze = self._analyzer()
         vocab = self.vocabulary_
         L = self.max_length

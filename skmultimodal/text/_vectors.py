@@ -275,7 +275,8 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
     out-of-vocabulary words) gives a row that is entirely NaN, the
     library's missing-modality row (see
     :class:`~skmultimodal.fusion.ModalityFusion`'s ``missing``), and one
-    :class:`TextEmbeddingWarning` naming those rows.
+    :class:`TextEmbeddingWarning` naming those rows. An ``X`` of 0 rows
+    raises a ValueError in ``fit`` and ``transform`` alike.
 
     **Formats.** The binary word2vec format (``.bin``) and fastText's
     ``.bin`` models are not read: they carry no lines, so a damaged file
@@ -429,9 +430,18 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         features : ndarray of shape (n_samples, dim), dtype float64
+
+        Raises
+        ------
+        ValueError
+            ``X`` has 0 rows (as in ``fit``, and as scikit-learn's
+            ``TfidfVectorizer.transform``), or holds a value that is neither
+            a string nor missing.
         """
         check_is_fitted(self)
-        texts, labels = check_texts(X, owner=type(self).__name__)
+        owner = type(self).__name__
+        texts, labels = check_texts(X, owner=owner)
+        check_not_empty(texts, owner=owner, action="transform")
         counts, n_tokens = self._counts(texts)
         weights = counts if self.tfidf_ is None else self.tfidf_.transform(counts)
         weights = sparse.csr_matrix(weights, dtype=np.float64)

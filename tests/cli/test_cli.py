@@ -288,10 +288,13 @@ def test_evaluate_missing_mean_fills_empty_image_cells(tiny_csv, tmp_path):
     doc = json.loads((tmp_path / "m.json").read_text())
     assert list(doc["models"]) == ["image-only", "fusion"]
     assert doc["models"]["fusion"]["accuracy"] > 1 / 3
-    # the default policy stops at the absent file, pointing at --missing
+    # the default policy stops at the absent file and the empty cells, all
+    # named in one message that points at --missing
     proc = run_main("evaluate", "--csv", holes, *args, "--output", tmp_path / "r2")
     line = _error_line(proc)
-    assert "image file not found on line 7" in line and "--missing mean" in line
+    assert "image file not found on line 7" in line
+    assert "is empty in 2 row(s), on lines 4 and 12" in line
+    assert "pass --missing zero, mean or indicator" in line
 
 
 def test_predict_missing_overrides_the_trained_policy(tiny_csv, tmp_path):

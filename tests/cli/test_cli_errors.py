@@ -413,10 +413,10 @@ def test_tensorflow_import_in_a_command_is_quiet():
 @pytest.mark.parametrize(
     "library, command",
     [
-        ("treated as missing: rows [3] (index [5])", "treated as missing: line 5"),
-        ("in rows [3, 7] (index [5, 9]).", "in lines 5 and 9."),
-        ("in rows [1, 2, 4] (index [3, 4, 6])", "in lines 3, 4 and 6"),
-        ("rows [1, 2] and 4 more (index [3, 4])", "lines 3, 4 and 4 more"),
+        ("treated as missing: row 3 (index 5)", "treated as missing: line 5"),
+        ("in rows 3 and 7 (index 5 and 9).", "in lines 5 and 9."),
+        ("in rows 1, 2 and 4 (index 3, 4 and 6)", "in lines 3, 4 and 6"),
+        ("rows 1, 2 and 4 more (index 3, 4)", "lines 3, 4 and 4 more"),
         (
             "cannot read image at row 0 (index 102), path",
             "cannot read image at line 102, path",
@@ -427,3 +427,20 @@ def test_library_rows_read_as_csv_lines(library, command):
     from types import SimpleNamespace
 
     assert cli._in_command_terms(SimpleNamespace(csv="data.csv"), library) == command
+
+
+@pytest.mark.parametrize(
+    "positions, expected",
+    [([3], "line 5"), ([3, 7], "lines 5 and 9"), (list(range(14)), "lines 2, 3, ")],
+)
+def test_the_fusion_row_wording_reads_as_csv_lines(positions, expected):
+    # the command rewrites what the fusion writes: the two must not drift
+    from types import SimpleNamespace
+
+    from skmultimodal.fusion._columns import describe_rows
+
+    index = list(range(2, 22))  # CSV line numbers as index labels
+    message = f"treated as missing: {describe_rows(positions, index)}."
+    out = cli._in_command_terms(SimpleNamespace(csv="data.csv"), message)
+    assert out.startswith(f"treated as missing: {expected}"), out
+    assert "index" not in out and "row" not in out, out

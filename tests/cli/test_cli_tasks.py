@@ -129,7 +129,7 @@ def test_train_and_predict_multilabel(tables, tmp_path):
     ]
     for _, row in pred.iterrows():  # the labels are those above 0.5
         above = [c for c in meta["classes"] if row[f"proba_{c}"] > 0.5]
-        assert row["prediction"] == "|".join(above)
+        assert row["prediction"] == ("|".join(above) or "|")  # "|": no label
     shapes = (
         pred["prediction"].str.split("|").apply(lambda s: [t for t in s if t in PRICE])
     )
@@ -230,6 +230,141 @@ def test_rows_without_any_table_cell_are_refused_with_raise(tables, tmp_path):
     args = [*FAST, "--numeric-columns", "price", "--output", tmp_path / "r"]
     res = run_main("evaluate", "--csv", holes, *args)
     assert res.returncode == 2
-    assert "all empty on lines 5 and 9" in res.stderr and "--missing" in res.stderr
+    assert (
+        "modality 'tabular' (columns 'price') is empty in 2 row(s), on lines 5 and 9"
+    ) in res.stderr
+    assert "--missing" in res.stderr
     res = run_main("evaluate", "--csv", holes, *args, "--missing", "mean")
     assert res.returncode == 0, res.stderr
+
+
+def _empty_set_table(folder):
+    """A table whose squares have no tag (a cell holding only the separator,
+    the empty set): circles are ``round``, stripes ``lined``."""
+    path = write_dataset(folder, n_per_class=8, seed=3)
+    df = pd.read_csv(path)
+    df["tags"] = df["label"].map({"circle": "round", "square": "|", "stripe": "lined"})
+    df.to_csv(path, index=False)
+    return path
+
+
+def test_predict_writes_an_empty_label_set_that_train_reads_back(tmp_path):
+    data = _empty_set_table(tmp_path / "d")
+    model = tmp_path / "tags.skops"
+    res = run_main(
+        "train", "--csv", data, *CSV_ARGS, "--target", "tags",
+        "--label-separator", "|", "--output", model,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    # next to the table: the kept relative image paths resolve from there
+    out = data.parent / "pred.csv"
+    for proba in ("--proba", "--no-proba"):
+        res = run_main(
+            "predict", "--model", model, "--csv", data, "--output", out,
+            "--keep-columns", "picture,caption,label", proba,
+        )  # fmt: skip
+        assert res.returncode == 0, res.stderr
+        pred = pd.read_csv(out, keep_default_na=False)
+        squares = pred[pred["label"] == "square"]["prediction"]
+        assert len(squares) and (squares == "|").all(), list(squares)
+        assert (pred["prediction"] != "").all()
+        assert set(pred["prediction"]) == {"round", "|", "lined"}
+    # the predictions are a target train takes as it is
+    res = run_main(
+        "train", "--csv", out, *CSV_ARGS, "--target", "prediction",
+        "--label-separator", "|", "--output", tmp_path / "again.skops",
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert "2 labels" in res.stdout
+
+
+@pytest.mark.parametrize("task", ["multilabel", "classification"])
+def test_featurize_names_class_scores_by_label(tables, tmp_path, task):
+    train, _ = tables
+    target = ["--target", "tags", "--label-separator", "|"]
+    if task == "classification":
+        target = ["--target", "label"]
+    model = tmp_path / "m.skops"
+    res = run_main("train", "--csv", train, *CSV_ARGS, *target, "--output", model)
+    assert res.returncode == 0, res.stderr
+    out = tmp_path / "features.csv"
+    res = run_main("featurize", "--model", model, "--csv", train, "--output", out)
+    assert res.returncode == 0, res.stderr
+    names = list(pd.read_csv(out, nrows=1).columns)
+    classes = load_model(model).metadata["classes"]
+    assert names == [
+        f"{block}__proba_{c}" for block in ("image", "text", "joint") for c in classes
+    ]
+
+
+def test_featurize_keeps_the_names_of_fused_features(tables, tmp_path):
+    train, _ = tables
+    model = tmp_path / "m.skops"
+    res = run_main(
+        "train", "--csv", train, *CSV_ARGS, "--target", "tags",
+        "--label-separator", "|", "--method", "concat", "--output", model,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    out = tmp_path / "features.csv"
+    res = run_main("featurize", "--model", model, "--csv", train, "--output", out)
+    assert res.returncode == 0, res.stderr
+    names = list(pd.read_csv(out, nrows=1).columns)
+    expected = load_model(model).estimator[:-1].get_feature_names_out()
+    assert names == [str(n) for n in expected]  # features, not class scores
+
+
+def test_test_csv_class_unseen_in_training_is_named_in_a_warning(tables, tmp_path):
+    train, test = tables
+    df = pd.read_csv(test)
+    df.loc[[0, 3], "label"] = "hexagon"  # CSV lines 2 and 5
+    odd = tmp_path / "odd.csv"
+    df.assign(picture=[str(test.parent / p) for p in df["picture"]]).to_csv(
+        odd, index=False
+    )
+    res = run_main(
+        "evaluate", "--csv", train, *FAST, "--test-csv", odd,
+        "--output", tmp_path / "r",
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    warning = [line for line in res.stderr.splitlines() if "'hexagon'" in line]
+    assert len(warning) == 1, res.stderr
+    assert "2 of its 15 rows (lines 2 and 5)" in warning[0]
+    assert "scored as errors" in warning[0]
+    # the classes seen in training: no warning
+    res = run_main(
+        "evaluate", "--csv", train, *FAST, "--test-csv", test,
+        "--output", tmp_path / "r2",
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert "never occur in the training" not in res.stderr
+
+
+def test_dask_partitions_name_and_write_label_sets_as_the_commands_do(tmp_path):
+    # --dask runs the partition functions of skmultimodal.distributed, not
+    # the commands' own code: both must give the same columns and cells
+    from skmultimodal.distributed import KINDS
+
+    data = _empty_set_table(tmp_path / "d")
+    model = tmp_path / "tags.skops"
+    res = run_main(
+        "train", "--csv", data, *CSV_ARGS, "--target", "tags",
+        "--label-separator", "|", "--output", model,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    loaded = load_model(model)
+    meta, labels = loaded.metadata, loaded.metadata["classes"]
+    table = pd.read_csv(data)
+    X = pd.DataFrame(  # as the partition runner hands the model its columns
+        {"image": [str(data.parent / p) for p in table["picture"]]}
+    ).assign(text=table["caption"])
+    features = KINDS["featurize"](loaded.estimator, X, meta, True)
+    assert [c for c in features.columns if "__proba_" in c] == [
+        f"{block}__proba_{c}" for block in ("image", "text", "joint") for c in labels
+    ]
+    out = tmp_path / "f.csv"
+    res = run_main("featurize", "--model", model, "--csv", data, "--output", out)
+    assert res.returncode == 0, res.stderr
+    assert list(pd.read_csv(out, nrows=1).columns) == list(features.columns)
+    predictions = KINDS["predict"](loaded.estimator, X, meta, True)
+    squares = predictions["prediction"][table["label"].to_numpy() == "square"]
+    assert len(squares) and (squares == "|").all(), list(squares)

@@ -64,13 +64,14 @@ def test_error_names_rows_and_modality():
     with pytest.raises(ValueError) as exc:
         _fusion("raise").fit(X, y)
     msg = str(exc.value)
-    assert "modality 'num'" in msg and "rows [1]" in msg and "'s1'" in msg
+    assert "modality 'num'" in msg and "in row 1 (index 's1')." in msg
     X2 = X.copy()
     X2.loc["s1", "num"] = 0.0
     complete = X2.copy()
     complete.loc[["s4", "s5"], "text"] = "cat"
     fitted = _fusion("raise").fit(complete, y)
-    with pytest.raises(ValueError, match=r"modality 'text' .* rows \[4, 5\]"):
+    rows = r"rows 4 and 5 \(index 's4' and 's5'\)"
+    with pytest.raises(ValueError, match=rf"modality 'text' .* {rows}"):
         fitted.transform(X2)
 
 
@@ -290,13 +291,13 @@ def test_late_fusion_skip_with_pandas_missing_markers(image_table, marker):
 def test_error_policy_names_rows_missing_as_pandas_markers(image_table, marker):
     X, y, _ = image_table
     holes = _with_holes(X, marker)
-    with pytest.raises(ValueError, match=r"modality 'image' .*rows \[1\].*'s1'"):
+    with pytest.raises(ValueError, match=r"modality 'image' .*row 1 \(index 's1'\)"):
         _image_text_fusion("raise").fit(holes, y)
     fitted = _image_text_fusion("raise").fit(X, y)
-    with pytest.raises(ValueError, match=r"modality 'image' .*rows \[1\].*'s1'"):
+    with pytest.raises(ValueError, match=r"modality 'image' .*row 1 \(index 's1'\)"):
         fitted.transform(holes)
     holes.iloc[1, 0] = X.iloc[1, 0]
-    with pytest.raises(ValueError, match=r"modality 'text' .*rows \[3\].*'s3'"):
+    with pytest.raises(ValueError, match=r"modality 'text' .*row 3 \(index 's3'\)"):
         fitted.transform(holes)
 
 

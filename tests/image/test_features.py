@@ -262,7 +262,27 @@ def test_image_features_unknown_method_lists_available():
 def test_image_features_bad_method_params():
     with pytest.raises(ValueError, match="method_params"):
         ImageFeatures("pixels", method_params={"orientations": 3}).fit(IMAGES)
-    with pytest.raises(ValueError, match="method_params"):
-        ImageFeatures(PixelFeatures(), method_params={"size": (2, 2)}).fit(IMAGES)
     with pytest.raises(ValueError, match="method"):
         ImageFeatures(method=3).fit(IMAGES)
+
+
+def test_image_features_applies_method_params_to_a_clone_of_an_instance():
+    # as TextFeatures does: the instance is cloned, then set_params
+    pixels = PixelFeatures(size=(4, 4))
+    est = ImageFeatures(pixels, method_params={"size": (2, 3)}).fit(IMAGES)
+    assert est.extractor_ is not pixels and est.extractor_.size == (2, 3)
+    assert pixels.size == (4, 4) and not hasattr(pixels, "n_features_out_")
+    expected = PixelFeatures(size=(2, 3)).fit(IMAGES).transform(IMAGES)
+    np.testing.assert_array_equal(est.transform(IMAGES), expected)
+    assert est.n_features_out_ == expected.shape[1]
+
+
+def test_image_features_unknown_key_for_an_instance_names_the_valid_ones():
+    pixels = PixelFeatures()
+    with pytest.raises(
+        ValueError,
+        match=r"method_params \['orientations'\] are not valid for method "
+        r"PixelFeatures .*valid parameters: \[.*'size'",
+    ):
+        ImageFeatures(pixels, method_params={"orientations": 3}).fit(IMAGES)
+    assert pixels.get_params() == PixelFeatures().get_params()

@@ -159,7 +159,7 @@ BAD_ITEMS = {
     ),
     "directory": (lambda tmp, rgb: str(tmp), "cannot read file"),
     "zero-size": (lambda tmp, rgb: np.zeros((0, 4, 3), np.uint8), "zero-size"),
-    "two channels": (lambda tmp, rgb: np.zeros((4, 4, 2), np.uint8), "channels"),
+    "five channels": (lambda tmp, rgb: np.zeros((4, 4, 5), np.uint8), "channels"),
     "1-D array": (lambda tmp, rgb: np.zeros(5, np.uint8), "unsupported array shape"),
     "4-D array": (lambda tmp, rgb: np.zeros((2, 2, 2, 3), np.uint8), "shape"),
     "int64": (lambda tmp, rgb: np.zeros((4, 4), np.int64), "unsupported dtype int64"),

@@ -249,6 +249,48 @@ def test_batches_give_the_features_of_one_batch(tiny_file, batch_size):
     np.testing.assert_allclose(est.transform(images), one, rtol=1e-5, atol=1e-6)
 
 
+def test_batches_of_any_size_give_the_rows_of_one_batch(tiny_file):
+    images = _images(11)
+    whole = KerasFeatures(model=tiny_file, batch_size=100).fit(images)
+    expected = whole.transform(images)
+    est = KerasFeatures(model=tiny_file, batch_size=4).fit(images)
+    for n in (1, 3, 4, 5, 11):  # a shorter last batch, or a single one
+        np.testing.assert_array_equal(est.transform(images[:n]), expected[:n])
+
+
+# Several networks and batches of new sizes: each used to trace Keras'
+# predict function again, and TensorFlow then logs "... triggered tf.function
+# retracing". A fresh process, since TensorFlow logs that warning at most
+# twice per process.
+RETRACING_SCRIPT = """
+import sys
+import numpy as np
+from skmultimodal.image import KerasFeatures
+
+rng = np.random.default_rng(0)
+images = [rng.integers(0, 256, (10, 10, 3), dtype=np.uint8) for _ in range(12)]
+for layer in (None, "gap", "conv"):
+    est = KerasFeatures(model=sys.argv[1], layer=layer, batch_size=8).fit(images)
+    for n in (3, 5, 7, 9, 11):
+        est.transform(images[:n])
+print("done")
+"""
+
+
+def test_networks_and_batch_sizes_trigger_no_retracing(tiny_file):
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", RETRACING_SCRIPT, str(tiny_file)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0 and proc.stdout.strip() == "done", proc.stderr
+    assert "retracing" not in proc.stderr, proc.stderr
+
+
 def test_n_jobs_decodes_in_workers_with_the_same_features(tiny_file, tmp_path):
     paths = []
     for k, img in enumerate(_images(5)):
@@ -318,6 +360,47 @@ def test_weights_file_of_another_network(tmp_path, tiny_file):
     _tiny_model().save_weights(path)
     with pytest.raises(ValueError, match="cannot load the weights file"):
         KerasFeatures(**{**SMALL, "weights": path}).fit(_images(1))
+
+
+@pytest.mark.parametrize("via", ["KerasFeatures", "ImageFeatures"])
+def test_keras_file_of_a_fixed_size_refuses_another_input_size(tiny_file, via):
+    params = {"model": str(tiny_file), "input_size": (16, 12)}
+    est = (
+        KerasFeatures(**params)
+        if via == "KerasFeatures"
+        else ImageFeatures("keras", method_params=params)
+    )
+    with pytest.raises(ValueError) as info:
+        est.fit(_images(2))  # at fit, before any image goes through
+    message = str(info.value)
+    assert "input_size=(16, 12) does not fit the model" in message
+    assert str(tiny_file) in message and "(None, 8, 8, 3)" in message
+    assert "Set input_size=(8, 8)" in message
+    # the model's own size, given or not, is accepted: the same features
+    same = KerasFeatures(model=tiny_file, input_size=(8, 8)).fit(_images(3))
+    own = KerasFeatures(model=tiny_file).fit(_images(3))
+    assert same.input_size_ == own.input_size_ == (8, 8)
+    np.testing.assert_array_equal(same.transform(_images(3)), own.transform(_images(3)))
+
+
+def test_keras_file_of_a_free_size_takes_input_size(tmp_path):
+    inputs = keras.Input((None, None, 3))
+    outputs = keras.layers.GlobalAveragePooling2D(name="mean")(inputs)
+    path = tmp_path / "free.keras"
+    keras.Model(inputs, outputs).save(path)
+    est = KerasFeatures(model=path, input_size=(12, 10)).fit(_images(2))
+    assert est.input_size_ == (12, 10) and est.transform(_images(2)).shape == (2, 3)
+    with pytest.raises(ValueError, match="no fixed height and width"):
+        KerasFeatures(model=path).fit(_images(2))
+
+
+def test_keras_file_of_one_channel_is_refused_at_fit(tmp_path):
+    inputs = keras.Input((8, 8, 1))
+    outputs = keras.layers.GlobalAveragePooling2D(name="mean")(inputs)
+    path = tmp_path / "gray.keras"
+    keras.Model(inputs, outputs).save(path)
+    with pytest.raises(ValueError, match=r"shape \(None, 8, 8, 1\).*RGB"):
+        KerasFeatures(model=path).fit(_images(2))
 
 
 def test_too_small_input_size():

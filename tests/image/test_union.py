@@ -34,6 +34,7 @@ from skmultimodal.image import (
 )
 from tests._docs_runner import assert_code_blocks_print_what_they_claim
 from tests.image.estimator_instances import INSTANCES
+from tests.image.test_gray_alpha import _png as _gray_alpha_png
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -446,6 +447,11 @@ def _odd_column(tmp_path, rng):
     gray_path = tmp_path / "gray.png"
     gray_path.write_bytes(_encoded(noisy(72, 72, 1)))
     X.append(str(gray_path))
+    gray_alpha = np.dstack([noisy(72, 72, 1), noisy(72, 72, 1)])
+    gray_alpha_path = tmp_path / "gray_alpha.png"
+    gray_alpha_path.write_bytes(_gray_alpha_png(gray_alpha, 4))
+    X.append(str(gray_alpha_path))
+    X.append(gray_alpha)  # the same as an (H, W, 2) array
     deep_path = tmp_path / "deep.png"
     deep_path.write_bytes(_encoded(noisy(72, 72, 3, np.uint16)))
     X.append(str(deep_path))

@@ -66,6 +66,17 @@ def test_bad_method_params_are_reported():
         TextFeatures(method_params={"no_such": 1}).fit(TEXTS)
 
 
+def test_unknown_key_for_an_instance_names_the_valid_ones():
+    vec = TfidfVectorizer()
+    with pytest.raises(
+        ValueError,
+        match=r"method_params \['no_such'\] are not valid for method "
+        r"TfidfVectorizer .*valid parameters: \[.*'ngram_range'",
+    ):
+        TextFeatures(vec, method_params={"no_such": 1}).fit(TEXTS)
+    assert vec.get_params() == TfidfVectorizer().get_params()
+
+
 def test_instance_method_is_cloned_and_nested_params_are_searchable():
     vec = TfidfVectorizer()
     tf = TextFeatures(method=vec)

@@ -149,3 +149,61 @@ def test_passes_the_feature_extractor_checks(encoder_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TextEmbeddingWarning)
         check_feature_extractor(KerasTextEncoder(path=str(encoder_path)))
+
+
+def test_empty_input_is_refused_by_fit_and_transform(encoder_path):
+    from skmultimodal.text._keras_encoder import KerasTextEncoder
+
+    encoder = KerasTextEncoder(path=str(encoder_path))
+    with pytest.raises(ValueError, match=r"^KerasTextEncoder: X has 0 rows.*to fit"):
+        encoder.fit([])
+    encoder.fit(TEXTS)
+    with pytest.raises(
+        ValueError, match=r"^KerasTextEncoder: X has 0 rows.*to transform"
+    ):
+        encoder.transform([])
+    assert encoder.transform(TEXTS[:1]).shape == (1, 4)  # still usable
+
+
+def test_batches_of_any_size_give_the_rows_of_one_batch(encoder_path):
+    whole = TextFeatures(
+        method="keras_encoder",
+        method_params={"path": str(encoder_path), "batch_size": 64},
+    ).fit_transform(TEXTS * 3)
+    tf = TextFeatures(
+        method="keras_encoder",
+        method_params={"path": str(encoder_path), "batch_size": 4},
+    ).fit(TEXTS)
+    for n in (1, 2, 4, 5, 9, 15):  # a shorter last batch, or a single one
+        np.testing.assert_array_equal(tf.transform((TEXTS * 3)[:n]), whole[:n])
+
+
+# Refits (each loads the model again) and batches of new sizes, as in a
+# cross-validation: each used to trace Keras' predict function again, and
+# TensorFlow then logs "... triggered tf.function retracing". A fresh process,
+# since TensorFlow logs that warning at most twice per process.
+RETRACING_SCRIPT = """
+import sys
+from skmultimodal.text import TextFeatures
+
+texts = ["red cat", "blue dog", "red dog sat", "a cat on a mat", "blue sky"] * 5
+tf = TextFeatures("keras_encoder", method_params={"path": sys.argv[1]})
+for k in range(5):
+    tf.fit_transform(texts[: 20 - k])
+    tf.transform(texts[20 - k :])
+print("done")
+"""
+
+
+def test_refits_and_batch_sizes_trigger_no_retracing(encoder_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", RETRACING_SCRIPT, str(encoder_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0 and proc.stdout.strip() == "done", proc.stderr
+    assert "retracing" not in proc.stderr, proc.stderr

@@ -1,6 +1,7 @@
-"""Defects found in a user trial of the text module: the documented
-``TextCleaner.set_output``, empty input to ``TextFeatures`` and a relative
-``"keras_encoder"`` path used from another folder."""
+"""Defects found in user trials of the text module: the documented
+``TextCleaner.set_output``, empty input to ``TextFeatures`` and the other
+text transformers, and a relative ``"keras_encoder"`` path used from
+another folder."""
 
 import os
 import pickle
@@ -15,7 +16,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from skmultimodal.persistence import load_model, save_model
 from skmultimodal.plugins import get_registry
-from skmultimodal.text import TextCleaner, TextFeatures
+from skmultimodal.text import (
+    TextCleaner,
+    TextFeatures,
+    TextSequencer,
+    WordVectorFeatures,
+)
 from skmultimodal.text._plugin import register_builtin_text_features
 
 TEXTS = ["red cat", "blue dog", "red dog sat", "a cat on a mat", "blue sky"]
@@ -117,6 +123,30 @@ def test_transform_on_empty_input_is_refused_like_fit(method, empty, vec_path):
     assert tf.transform(TEXTS[:1]).shape[0] == 1  # the fitted state is intact
 
 
+# -------------------------------------- empty input, every text transformer ---
+def _standalone(name, vec_path):
+    if name == "WordVectorFeatures":
+        return WordVectorFeatures(path=vec_path)
+    return {"TextCleaner": TextCleaner, "TextSequencer": TextSequencer}[name]()
+
+
+STANDALONE = ["TextCleaner", "TextSequencer", "WordVectorFeatures"]
+
+
+@pytest.mark.parametrize("empty", list(EMPTY), ids=list(EMPTY))
+@pytest.mark.parametrize("name", STANDALONE)
+def test_standalone_transformers_refuse_empty_input_in_fit_and_transform(
+    name, empty, vec_path
+):
+    # as TextFeatures, the image extractors and TfidfVectorizer.transform([])
+    with pytest.raises(ValueError, match=rf"^{name}: X has 0 rows .*to fit"):
+        _standalone(name, vec_path).fit(EMPTY[empty]())
+    est = _standalone(name, vec_path).fit(TEXTS)
+    with pytest.raises(ValueError, match=rf"^{name}: X has 0 rows .*to transform"):
+        est.transform(EMPTY[empty]())
+    assert len(est.transform(TEXTS[:1])) == 1  # the fitted state is intact
+
+
 # ------------------------------------------------ "keras_encoder" ---
 def _save_encoder(path):
     """A tiny text encoder (TextVectorization, Embedding, mean pooling)."""
@@ -189,3 +219,25 @@ def test_keras_encoder_refuses_empty_input_like_the_other_methods(
         ValueError, match=r"^TextFeatures: X has 0 rows .*required to transform"
     ):
         tf.transform([])
+
+
+def test_emoji_only_texts_name_the_word_part_and_the_remedy():
+    # the default text branch's word TF-IDF finds no word in emoji-only
+    # captions; the error said "method 'TfidfVectorizer'" and no way out
+    from skmultimodal import make_multimodal_pipeline
+    from skmultimodal.datasets import make_multimodal_classification
+
+    X, y = make_multimodal_classification(n_samples=30, random_state=0)
+    X["text"] = ["\U0001f600\U0001f431", "\U0001f436 \U0001f355", "! ?"] * 10
+    pipe = make_multimodal_pipeline(image_features="pixels", method="concat")
+    with pytest.raises(ValueError, match=r"TfidfVectorizer \(analyzer='word'\)") as e:
+        pipe.fit(X, y)
+    message = str(e.value)
+    assert "word part" in message and "analyzer': 'char_wb'" in message
+    remedy = TextFeatures(
+        "tfidf", method_params={"analyzer": "char_wb", "ngram_range": (1, 3)}
+    )
+    fitted = make_multimodal_pipeline(
+        image_features="pixels", method="concat", text_features=remedy
+    ).fit(X, y)
+    assert fitted.score(X, y) > 0.3
