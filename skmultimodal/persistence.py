@@ -687,6 +687,16 @@ def _load_skops(path, trusted):
             raise UntrustedTypesError(_untrusted_message(path, refused))
     try:
         envelope = sio.load(path, trusted=allowed)
+    except ModuleNotFoundError as exc:
+        raise ModelFileError(
+            f"{str(path)!r} cannot be loaded: it needs the module {exc.name!r}, "
+            "which cannot be imported here: the plugin providing its types (or "
+            "a package it depends on) is not installed, or (registered by hand "
+            "with register_plugin()) not registered in this process. Install "
+            "the plugin (or import and register it) and "
+            "load the file again; trusting the file does not help while the "
+            "module cannot be imported."
+        ) from exc
     except Exception as exc:
         raise _not_ours(path, f"cannot load it with skops: {exc}") from exc
     _restore_layouts(envelope)
@@ -722,14 +732,28 @@ def _untrusted_message(path, refused):
     except Exception:  # the listing must not hide the refusal itself
         plugins = {}
     of_plugins = {}
+    missing = {}  # top-level module that cannot be imported: its types
     unknown = []
     for name in refused:
-        who = plugins.get(name.partition(".")[0])
+        top = name.partition(".")[0]
+        who = plugins.get(top)
         if who:
             of_plugins.setdefault(who, []).append(name)
+        elif not _importable(top):
+            missing.setdefault(top, []).append(name)
         else:
             unknown.append(name)
     parts = []
+    for module, names in missing.items():
+        parts.append(
+            f"{str(path)!r} holds {', '.join(names)} from the module {module!r}, "
+            "which cannot be imported here: the plugin providing it is not "
+            "installed, or (registered by hand with register_plugin()) not "
+            "registered in this process. Install the plugin (or import and "
+            "register it) and load the file again; trusting the file "
+            "(trusted=[...] or --trust) does not help while the module cannot "
+            "be imported."
+        )
     for (plugin, dist, reason), names in of_plugins.items():
         parts.append(
             f"{str(path)!r} holds {', '.join(names)} of the skmultimodal plugin "
@@ -746,6 +770,17 @@ def _untrusted_message(path, refused):
             "you trust the file's author"
         )
     return " ".join(parts)
+
+
+def _importable(module):
+    """Whether the top-level ``module`` can be found, without importing it
+    (the name comes from a file not trusted yet)."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _looks_like_layout(value):

@@ -4,13 +4,21 @@ the ``--json`` document and the report folder; and the table of
 :func:`skmultimodal.model_selection.compare_models` as it is.
 
 The figures are drawn on :class:`matplotlib.figure.Figure` objects with the
-Agg canvas: the user's matplotlib backend and pyplot state are left alone.
+Agg canvas, with matplotlib's default style and the report's own settings
+(:data:`REPORT_RC`; only the user's fonts are kept): the user's matplotlib
+backend, pyplot state and ``rcParams`` are left alone and do not change
+the figures. Class names longer than :data:`MAX_TICK_LABEL` characters are
+shortened on the figures only.
 
 An evaluation has a task, ``results["task"]``: ``"classification"`` (the
 default when absent), ``"regression"`` or ``"multilabel"``, and a list of
 scores, ``results["scoring"]``, whose first key is the primary one: it picks
 the best model (:data:`TASK_SCORING` gives each task's default, and
-``results["greater_is_better"]`` the direction of each score).
+``results["greater_is_better"]`` the direction of each score). A NaN score
+ranks below every other: a model whose primary score is NaN is never the
+best (nor the best single-modality model), and when every model's is NaN
+there is no best model (``best_model`` is None, and the summary and the
+report say so).
 
 Files of the report folder:
 
@@ -31,11 +39,17 @@ Files of the report folder:
 - ``report.html``: one self-contained page (figures and thumbnails
   embedded as base64 PNGs; no external link) with all of the above and
   the reliability diagram of the best model.
+
+Writing a report into a folder that holds an earlier one replaces these
+files and removes those of them the new report does not write (e.g.
+``predicted_vs_true.png`` when a classification report follows a
+regression one); no other file in the folder is touched.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import json
@@ -95,11 +109,37 @@ N_CALIBRATION_BINS = 10
 MAX_TEXT = 160
 #: Longest side of a thumbnail (pixels).
 THUMBNAIL_SIZE = 96
+#: Longest class name on a figure's axis (characters); longer ones are
+#: elided in the middle (the tables and ``metrics.json`` keep them whole).
+MAX_TICK_LABEL = 24
+#: Largest height of the confusion matrix figure (inches; 110 dpi).
+MAX_CONFUSION_SIZE = 12.0
+#: matplotlib settings of the report's figures, over matplotlib's defaults
+#: (the user's style is not applied to them).
+REPORT_RC = {"axes.grid": False, "savefig.transparent": False}
+#: The user's settings the figures keep: the fonts.
+_USER_FONT_RC = (
+    "font.family",
+    "font.sans-serif",
+    "font.serif",
+    "font.monospace",
+    "font.cursive",
+    "font.fantasy",
+)
 #: Keys :func:`write_report` reads in the results: of the evaluation (and
 #: ``classes`` unless the task is regression), and of each model besides its
 #: scores (each score's mean, ``_std`` and ``_folds``).
 _RESULT_KEYS = ("models", "y_true", "n_samples", "cv")
 _MODEL_KEYS = ("fit_time", "fit_time_folds", "oof_pred", "modalities")
+#: Every file :func:`write_report` may write (and so may remove, when a new
+#: report into the same folder does not write it).
+REPORT_FILES = (
+    "metrics.json",
+    "report.html",
+    "confusion_matrix.png",
+    "predicted_vs_true.png",
+    "modality_contribution.png",
+)
 #: ``cv_kind`` of results without one (``compare_models`` does not record
 #: which splitter it used).
 DEFAULT_CV_KIND = "cross-validation"
@@ -136,11 +176,18 @@ def score_label(key):
     return SCORE_LABELS.get(key, key)
 
 
+def _missing(value):
+    """Whether a score is missing: None or NaN (a fold that failed)."""
+    return value is None or value != value
+
+
 def _rank(results, entry):
     """Sort key of a model entry: its scores in scoring order, each signed
-    so that larger is better."""
+    so that larger is better; a missing (NaN) score ranks below any other."""
     return tuple(
-        entry[k] if greater_is_better(results, k) else -entry[k]
+        (False, 0.0)
+        if _missing(entry[k])
+        else (True, entry[k] if greater_is_better(results, k) else -entry[k])
         for k in scoring_of(results)
     )
 
@@ -148,29 +195,98 @@ def _rank(results, entry):
 def best_model(results):
     """Name of the model with the best mean primary score (ties: the next
     scores in ``results["scoring"]``; for classification, the highest
-    accuracy, ties: macro-F1)."""
+    accuracy, ties: macro-F1). A NaN score ranks below every other, so a
+    model whose primary score is NaN is never the best; None when every
+    model's primary score is NaN (or there is no model)."""
     models = results["models"]
-    return max(models, key=lambda n: _rank(results, models[n]))
+    key = scoring_of(results)[0]
+    scored = [n for n in models if not _missing(models[n][key])]
+    if not scored:
+        return None
+    return max(scored, key=lambda n: _rank(results, models[n]))
+
+
+def _all_nan_note(results):
+    """``"every model's <primary score> is NaN"``: why there is no best
+    model."""
+    return f"every model's {score_label(scoring_of(results)[0])} is NaN"
 
 
 def below_best_single_modality(results):
     """``(best single-modality model or None, fused models whose mean
     primary score is worse than its)``: the fused models that did not pay
-    off."""
+    off. The best single-modality model is chosen as :func:`best_model`
+    chooses (None when every single-modality model's primary score is
+    NaN); a fused model with a NaN primary score is not compared."""
     models = results["models"]
     single = {n: r for n, r in models.items() if len(r["modalities"]) == 1}
-    if not single:
+    best = best_model({**results, "models": single}) if single else None
+    if best is None:
         return None, []
-    best = best_model({**results, "models": single})
     key = scoring_of(results)[0]
     sign = 1 if greater_is_better(results, key) else -1
     floor = sign * single[best][key]
     below = [
         n
         for n, r in models.items()
-        if len(r["modalities"]) > 1 and sign * r[key] < floor
+        if len(r["modalities"]) > 1 and not _missing(r[key]) and sign * r[key] < floor
     ]
     return best, below
+
+
+def _report_style(draw):
+    """Run the figure function ``draw`` with the report's own matplotlib
+    settings: matplotlib's defaults, the user's fonts (they may be there to
+    draw the class names' script) and :data:`REPORT_RC`, inside
+    :func:`matplotlib.style.context` (the user's ``rcParams`` are restored
+    afterwards). The figures thus look the same whatever style the user
+    set, e.g. no grid lines over the confusion matrix."""
+
+    @functools.wraps(draw)
+    def drawn(*args, **kwargs):
+        import matplotlib as mpl
+        import matplotlib.style
+
+        fonts = {k: mpl.rcParams[k] for k in _USER_FONT_RC}
+        with mpl.style.context(["default", fonts, REPORT_RC]):
+            return draw(*args, **kwargs)
+
+    return drawn
+
+
+def _elide(text, width=None):
+    """``text`` in at most ``width`` (:data:`MAX_TICK_LABEL`) characters,
+    the middle replaced by an ellipsis."""
+    width = width or MAX_TICK_LABEL
+    if len(text) <= width:
+        return text
+    head = (width - 1) * 2 // 3
+    return f"{text[:head]}…{text[len(text) - (width - 1 - head) :]}"
+
+
+def _tick_labels(values):
+    """Class names as tick labels, each at most :data:`MAX_TICK_LABEL`
+    characters (the tables and ``metrics.json`` keep the full names).
+    Longer names are elided in the middle; when that makes two alike, the
+    part they all share at the start and at the end is elided instead, so
+    that the part telling them apart shows."""
+    import os
+
+    texts = [" ".join(str(v).split()) for v in values]
+    short = [_elide(t) for t in texts]
+    if len(set(short)) == len(set(texts)):
+        return short
+    lead = len(os.path.commonprefix(texts))
+    trail = len(os.path.commonprefix([t[::-1] for t in texts]))
+    lead = min(lead, min(map(len, texts)) - trail)  # "ab", "abab": no overlap
+    labels = []
+    for t in texts:
+        core = t[lead : len(t) - trail]
+        room = MAX_TICK_LABEL - len(core) - (lead > 0) - (trail > 0)
+        start = max(0, lead - max(room, 0))  # some of the shared start back
+        label = ("…" if start else "") + t[start : len(t) - trail]
+        labels.append(_elide(label + ("…" if trail else "")))
+    return labels
 
 
 def _figure(**kwargs):
@@ -195,8 +311,15 @@ def _primary(results, name):
     return f"{score_label(key)} {results['models'][name][key]:.3f}"
 
 
+@_report_style
 def confusion_figure(results, name):
-    """PNG bytes: row-normalised out-of-fold confusion matrix of ``name``."""
+    """PNG bytes: row-normalised out-of-fold confusion matrix of ``name``
+    (class names shortened by :func:`_tick_labels`)."""
+    return _png(_confusion_plot(results, name))
+
+
+def _confusion_plot(results, name):
+    """The Figure of :func:`confusion_figure`."""
     import numpy as np
     from sklearn.metrics import confusion_matrix
 
@@ -206,12 +329,15 @@ def confusion_figure(results, name):
     )
     norm = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
     n = len(labels)
-    size = max(4.5, 0.6 * n + 2.5)
+    size = min(max(4.5, 0.6 * n + 2.5), MAX_CONFUSION_SIZE)
+    # tick labels no taller than a cell (72 points an inch, ~3 in. margins)
+    fontsize = min(10.0, max(4.0, 0.8 * 72 * (size - 3) / max(n, 1)))
     fig = _figure(figsize=(size + 1, size))
     ax = fig.subplots()
     im = ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
-    ax.set_xticks(range(n), [str(c) for c in labels], rotation=45, ha="right")
-    ax.set_yticks(range(n), [str(c) for c in labels])
+    ticks = _tick_labels(labels)
+    ax.set_xticks(range(n), ticks, rotation=45, ha="right", fontsize=fontsize)
+    ax.set_yticks(range(n), ticks, fontsize=fontsize)
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
     if n <= 20:
@@ -228,9 +354,10 @@ def confusion_figure(results, name):
                 )
     ax.set_title(f"{name}: out-of-fold confusion matrix ({_primary(results, name)})")
     fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="share of true class")
-    return _png(fig)
+    return fig
 
 
+@_report_style
 def regression_figure(results, name):
     """PNG bytes: out-of-fold prediction against the true value of every
     row, with the diagonal of perfect predictions."""
@@ -252,6 +379,7 @@ def regression_figure(results, name):
     return _png(fig)
 
 
+@_report_style
 def calibration_figure(calibration, name):
     """PNG bytes: reliability diagram (mean confidence against observed
     accuracy per bin, with the diagonal of perfect calibration) above the
@@ -289,8 +417,14 @@ def calibration_figure(calibration, name):
     return _png(fig)
 
 
+@_report_style
 def contribution_figure(results):
     """PNG bytes: model scores (primary score) and per-modality shares."""
+    return _png(_contribution_plot(results))
+
+
+def _contribution_plot(results):
+    """The Figure of :func:`contribution_figure`."""
     import numpy as np
 
     models = results["models"]
@@ -322,7 +456,14 @@ def contribution_figure(results):
     score = np.array([models[n][key] for n in names], dtype=float)
     std = np.array([models[n].get(f"{key}_std", 0.0) for n in names], dtype=float)
     y = np.arange(len(names))
-    ax.barh(y, score, xerr=std, color=bar_colors, capsize=3)
+    finite = np.isfinite(score)  # a NaN score: no bar, "NaN" written
+    ax.barh(
+        y,
+        np.where(finite, score, 0.0),
+        xerr=np.where(finite & np.isfinite(std), std, 0.0),
+        color=bar_colors,
+        capsize=3,
+    )
     ax.set_yticks(y, names)
     ax.invert_yaxis()
     if key in UNIT_SCORES:
@@ -339,9 +480,28 @@ def contribution_figure(results):
     )
     named = ", ".join(f"{colors[m].removeprefix('tab:')} {m}" for m in singles)
     ax.set_title(f"single modalities ({named}) vs fused (green)", fontsize=9)
+    room = 0.12 * span  # width of a value label such as "0.953"
     for yi, a, s in zip(y, score, std):
-        x = min(max(a, 0) + s + 0.015 * span, hi - 0.1 * span)
-        ax.text(x, yi, f"{a:.3f}", va="center", fontsize=8)
+        s = s if np.isfinite(s) else 0.0
+        # the value right of the bar and its error-bar cap; where the axis
+        # ends there, inside the bar left of the lower cap
+        if not np.isfinite(a):
+            x, ha, color, text = min(max(lo, 0.0), hi), "left", "black", "NaN"
+        elif max(a + s, 0.0) + room <= hi or a - s - room < max(lo, 0.0):
+            x, ha, color, text = max(a + s, 0.0), "left", "black", f"{a:.3f}"
+            x = min(x, hi - room)  # an error bar wider than the axis
+        else:
+            x, ha, color, text = a - s, "right", "white", f"{a:.3f}"
+        ax.annotate(
+            text,
+            (x, yi),
+            xytext=(4 if ha == "left" else -4, 0),
+            textcoords="offset points",
+            ha=ha,
+            va="center",
+            fontsize=8,
+            color=color,
+        )
     if contrib:
         ax = axes[0, 1]
         modalities = sorted({m for c in contrib.values() for m in c})
@@ -361,7 +521,7 @@ def contribution_figure(results):
         ax.set_title("learned late-fusion weights / mean attention")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=len(modalities))
     fig.tight_layout()
-    return _png(fig)
+    return fig
 
 
 def _test_scores(results):
@@ -465,9 +625,14 @@ def format_summary(results):
     """The lines printed after the table: the best model (with its test
     score when there is one), and the fused models below the best
     single-modality model. ``results`` may be the output of
-    :func:`~skmultimodal.model_selection.compare_models` as it is."""
+    :func:`~skmultimodal.model_selection.compare_models` as it is. A model
+    whose primary score is NaN is never named the best; when every model's
+    is, the first line says so (``best: none (every model's accuracy is
+    NaN)``)."""
     results = _check_results(results, required=False)
     best = best_model(results)
+    if best is None:
+        return f"best: none ({_all_nan_note(results)})"
     r = results["models"][best]
     key = scoring_of(results)[0]
     label = score_label(key)
@@ -1165,14 +1330,17 @@ def _html(doc, figures, elapsed, *, X=None):
     n_scores = len(scoring) * (2 if test else 1)
     table = _table(header, rows, numeric=range(1, n_scores + 2))
     key, label = scoring[0], labels[0]
-    b = doc["models"][best]
-    summary = (
-        f"<p>Best model (bold): <b>{e(best)}</b>, {e(label)} "
-        f"{b[key]:.3f} ± {b[f'{key}_std']:.3f}"
-    )
-    if key in test.get(best, {}):
-        summary += f"; on the test set, {e(label)} {test[best][key]:.3f}"
-    summary += ".</p>"
+    if best is None:
+        summary = f"<p>No best model: every model's {e(label)} is NaN.</p>"
+    else:
+        b = doc["models"][best]
+        summary = (
+            f"<p>Best model (bold): <b>{e(best)}</b>, {e(label)} "
+            f"{b[key]:.3f} ± {b[f'{key}_std']:.3f}"
+        )
+        if key in test.get(best, {}):
+            summary += f"; on the test set, {e(label)} {test[best][key]:.3f}"
+        summary += ".</p>"
     single = doc.get("best_single_modality")
     if below and single:
         s = doc["models"][single]
@@ -1286,6 +1454,11 @@ def _html(doc, figures, elapsed, *, X=None):
         )
     data = data or "<p>Data checksum: not recorded.</p>"
 
+    if best is None:
+        fails = "<h2>Where the best model fails</h2>\n<p>No error analysis: "
+        fails += f"there is no best model (every model's {e(label)} is NaN).</p>"
+    else:
+        fails = f"<h2>Where the best model fails: {e(best)}</h2>\n{''.join(parts)}"
     what = {
         "classification": f"{doc['n_classes']} classes",
         "regression": "regression",
@@ -1335,8 +1508,7 @@ skmultimodal {e(doc["skmultimodal_version"])}; {elapsed:.0f} s.</p>
 {skipped}
 <h2>Modality contributions</h2>
 {contribution}
-<h2>Where the best model fails: {e(best)}</h2>
-{"".join(parts)}
+{fails}
 <h2>Reproducing this run</h2>
 {command}
 {versions}
@@ -1361,7 +1533,14 @@ def write_report(
     Parameters
     ----------
     output : str or path-like
-        Folder (created if needed; existing report files are replaced).
+        Folder (created if needed). The files of an earlier report in it
+        are replaced: each new file is written to a temporary file renamed
+        over the old one once complete, and then the report files this
+        report does not write (e.g. ``predicted_vs_true.png`` of a
+        regression report, when a classification report is written over
+        it) are removed. Only the report's own file names
+        (:data:`REPORT_FILES`) are ever replaced or removed: anything else
+        in the folder is left alone.
     results : dict
         The output of :func:`skmultimodal.model_selection.compare_models`,
         as it is, or what ``skmultimodal evaluate``'s evaluation returns
@@ -1454,7 +1633,7 @@ def write_report(
     doc["best_single_modality"] = single
     doc["below_best_single_modality"] = below
     doc["classes"] = [str(c) for c in results.get("classes", [])]
-    if task == "classification":
+    if task == "classification" and best is not None:
         doc["confusion_matrix"] = confusion_matrix(
             results["y_true"],
             results["models"][best]["oof_pred"],
@@ -1467,25 +1646,29 @@ def write_report(
     doc["task"] = task
     doc["scoring"] = scoring
     doc["greater_is_better"] = {k: greater_is_better(results, k) for k in scoring}
-    per = per_class_scores(results, best)
-    if task == "classification":
-        doc["per_class"] = {"model": best, "classes": per}
-    elif task == "multilabel":
-        doc["per_label"] = {"model": best, "labels": per}
-    calibration = calibration_summary(results, best)
-    if calibration is not None:
-        doc["calibration"] = calibration
-    fail = failures(results, best)
-    if X is not None:
-        for item in fail["items"]:
-            item["row"] = _label(X.index[item["position"]])
-    doc["failures"] = fail
+    calibration = None
+    if best is not None:  # no error analysis when every score is NaN
+        per = per_class_scores(results, best)
+        if task == "classification":
+            doc["per_class"] = {"model": best, "classes": per}
+        elif task == "multilabel":
+            doc["per_label"] = {"model": best, "labels": per}
+        calibration = calibration_summary(results, best)
+        if calibration is not None:
+            doc["calibration"] = calibration
+        fail = failures(results, best)
+        if X is not None:
+            for item in fail["items"]:
+                item["row"] = _label(X.index[item["position"]])
+        doc["failures"] = fail
     doc["reproducibility"] = reproducibility(
         command=command, data_files=paths, X=X, y=results["y_true"]
     )
 
     figures = {}
-    if task == "classification":
+    if best is None:
+        pass
+    elif task == "classification":
         figures["errors"] = (
             f"Confusion matrix of the best model ({best})",
             confusion_figure(results, best),
@@ -1508,15 +1691,31 @@ def write_report(
         contribution_figure(results),
         "modality_contribution.png",
     )
-    # every file is written to a temporary file and renamed over the old
-    # one once complete: a failure never leaves half a file behind
+    text = json.dumps(doc, indent=2, default=str)
+    page = _html(doc, {k: v[:2] for k, v in figures.items()}, elapsed, X=X)
+    # everything is computed before the first file is written; each file
+    # goes to a temporary file renamed over the old one once complete (a
+    # failure never leaves half a file behind), and only then are the files
+    # of an earlier report that this one does not write removed
+    written = []
     for _, png, filename in figures.values():
         if filename:
             with atomic_write(out / filename, "wb") as fh:
                 fh.write(png)
+            written.append(filename)
     with atomic_write(out / "metrics.json", "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, indent=2, default=str)
-    page = _html(doc, {k: v[:2] for k, v in figures.items()}, elapsed, X=X)
+        fh.write(text)
     with atomic_write(out / "report.html", "w", encoding="utf-8") as fh:
         fh.write(page)
+    _remove_stale(out, keep=[*written, "metrics.json", "report.html"])
     return out
+
+
+def _remove_stale(out, keep):
+    """Remove the files of :data:`REPORT_FILES` in ``out`` that are not in
+    ``keep`` (an earlier report's figure this one does not draw); a file
+    with any other name, or a folder, is never touched."""
+    for name in REPORT_FILES:
+        path = out / name
+        if name not in keep and (path.is_symlink() or path.is_file()):
+            path.unlink(missing_ok=True)

@@ -393,8 +393,11 @@ def test_fit_chunks_refuses_bad_chunks_clearly():
     X = rng.normal(size=(40, 4))
     y = (X[:, 0] > 0).astype(int)
     clf = MultimodalAttentionClassifier(epochs=1, random_state=0, **TINY_NETWORK)
-    with pytest.raises(TypeError, match="function returning a fresh iterable"):
-        clf.fit_chunks([(X, y)])
+    # read once per epoch: one-shot iterators are refused, as are non-iterables
+    for one_shot in (((X, y) for _ in range(1)), iter([(X, y)]), 5, "chunks.csv"):
+        kind = type(one_shot).__name__
+        with pytest.raises(TypeError, match=rf"iterable .*\(a list\), got {kind}"):
+            clf.fit_chunks(one_shot)
     with pytest.raises(ValueError, match="set early_stopping=False"):
         clf.set_params(early_stopping=True).fit_chunks(lambda: [(X, y)])
     clf.set_params(early_stopping=False)
@@ -408,7 +411,9 @@ def test_fit_chunks_refuses_bad_chunks_clearly():
         passes.append(1)
         return [(X, y)] * (1 + (len(passes) > 2))
 
-    with pytest.raises(ValueError, match="more than the 40 rows of the first pass"):
+    with pytest.raises(
+        ValueError, match="80 rows .* more than the 40 rows of the first"
+    ):
         clf.fit_chunks(growing)
     with pytest.raises(ValueError, match=r"chunk 0 has label\(s\) \[2\]") as info:
         clf.fit_chunks(lambda: [(X, np.where(y == 1, 2, y))], classes=[0, 1])
@@ -422,6 +427,64 @@ def test_fit_chunks_refuses_bad_chunks_clearly():
         clf.fit_chunks(lambda: [(X, labels), (X, gap)])
     with pytest.raises(ValueError, match=r"chunk 1: X has 3 features, but .* 4"):
         clf.fit_chunks(lambda: [(X, y), (X[:, :3], y)])
+
+
+@pytest.mark.slow  # TensorFlow: two fits of a tiny network
+def test_fit_chunks_takes_a_list_of_chunks_like_a_function():
+    from skmultimodal.models import MultimodalAttentionClassifier
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(50, 4))
+    y = (X[:, 0] > 0).astype(int)
+    listed = [(X[i : i + 20], y[i : i + 20]) for i in range(0, 50, 20)]
+    params = dict(epochs=2, random_state=0, **TINY_NETWORK)
+    from_list = MultimodalAttentionClassifier(**params).fit_chunks(listed)
+    called = MultimodalAttentionClassifier(**params).fit_chunks(lambda: iter(listed))
+    assert from_list.n_iter_ == 2
+    assert from_list.model_.optimizer.iterations.numpy() == 2 * 4  # 50 rows / 16
+    np.testing.assert_allclose(from_list.predict_proba(X), called.predict_proba(X))
+
+
+@pytest.mark.slow  # TensorFlow: a tiny network, stopped in its second epoch
+@pytest.mark.parametrize("later", [50, 59, 61, 75])  # 60 rows, batches of 16
+def test_fit_chunks_refuses_a_later_pass_of_another_size(later):
+    from skmultimodal.models import MultimodalAttentionClassifier
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(80, 4))
+    y = (X[:, 0] > 0).astype(int)
+    complete = []  # the row counts of the passes read to their end
+
+    def chunks():  # the source changes after the first pass and epoch 1
+        n = 60 if len(complete) < 2 else later
+        for i in range(0, n, 20):
+            yield X[i : min(i + 20, n)], y[i : min(i + 20, n)]
+        complete.append(n)
+
+    clf = MultimodalAttentionClassifier(epochs=2, random_state=0, **TINY_NETWORK)
+    side = "fewer" if later < 60 else "more"
+    expected = (
+        f"gave {later} rows in the pass of epoch 2, {side} than the 60 rows of "
+        "the first pass"
+    )
+    with pytest.raises(ValueError, match=expected):
+        clf.fit_chunks(chunks)
+    assert complete[:2] == [60, 60]
+
+
+@pytest.mark.slow  # TensorFlow: a tiny network, stopped in its first epoch
+def test_fit_chunks_refuses_chunks_of_another_size_than_class_counts():
+    from skmultimodal.models import MultimodalAttentionClassifier
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 4))
+    y = (X[:, 0] > 0).astype(int)
+    clf = MultimodalAttentionClassifier(epochs=1, random_state=0, **TINY_NETWORK)
+    expected = "gave 60 rows in the pass of epoch 1, fewer than the 62 rows of"
+    with pytest.raises(
+        ValueError, match=rf"{expected} the first pass \(class_counts\)"
+    ):
+        clf.fit_chunks([(X, y)], class_counts={0: 31, 1: 31})
 
 
 @pytest.mark.slow  # TensorFlow, the command line in this process

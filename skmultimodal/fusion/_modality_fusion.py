@@ -490,6 +490,35 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         state.setdefault("estimator_target_types", None)
         super().__setstate__(state)
 
+    def set_params(self, **params):
+        """Set parameters, including nested ``<name>__<param>`` ones of the
+        branches and ``method__<param>`` of a method given as an instance.
+
+        Raises
+        ------
+        ValueError
+            For ``method__<param>`` while ``method`` is (or is being set to) a
+            registered name: a name has no parameters to set.
+        """
+        method = params.get("method", self.method)
+        nested = sorted(k for k in params if str(k).startswith("method__"))
+        if nested and isinstance(method, str):
+            try:
+                from skmultimodal.plugins import get_registry
+
+                cls = get_registry("fusion_method").get(method).__name__
+            except Exception:  # an unknown name is reported by fit
+                cls = "<FusionMethod class>"
+            example = ", ".join(f"{k[len('method__') :]}=..." for k in nested)
+            raise ValueError(
+                f"cannot set {', '.join(nested)}: method is the name {method!r}, "
+                "which has no parameters to set. Nested method__<param> "
+                "parameters need an instance as method: set "
+                f"method={cls}({example}) instead (in a grid, give configured "
+                "instances as the values of 'method')"
+            )
+        return super().set_params(**params)
+
     # -- fitting ------------------------------------------------------------
     def _check_estimator_target(self, y):
         """With ``target_type="auto"``, refuse a ``y`` that the estimator

@@ -30,6 +30,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
+    _check_sample_weight,
     check_is_fitted,
     column_or_1d,
     validate_data,
@@ -222,22 +223,51 @@ def _check_chunks(chunks, name):
             yield X, y
 
 
+def _chunk_passes(chunks, name):
+    """A function returning a fresh iterable of the chunks at each call:
+    ``chunks`` itself, or one returning the re-iterable collection
+    ``chunks``; a one-shot iterator (read once, but the chunks are read once
+    per epoch) is refused."""
+    if callable(chunks):
+        return chunks
+    try:
+        one_shot = isinstance(chunks, str | bytes) or iter(chunks) is chunks
+    except TypeError:
+        one_shot = True
+    if one_shot:
+        raise TypeError(
+            f"{name}.fit_chunks reads the chunks once per epoch: pass a "
+            "function returning a fresh iterable of (X, y) pairs, or a "
+            f"re-iterable collection of them (a list), got {type(chunks).__name__}"
+        )
+    return lambda: chunks
+
+
 class _ChunkDataset(keras.utils.PyDataset):
     """The batches of one epoch read from the chunks in order: batch ``i``
     holds rows ``i * batch_size`` onwards of the stream of chunks (rows
     shuffled within each chunk), densified and encoded as in ``fit``.
     Keras reads the batches in order; asking for an earlier one restarts
-    the stream. An error is kept in ``error`` (Keras' data pipeline wraps
-    it in its own)."""
+    the stream. Every pass must give the ``n_rows`` rows (counted ``source``,
+    e.g. "of the first pass"). An error is kept in ``error`` (Keras' data
+    pipeline wraps it in its own)."""
 
-    def __init__(self, clf, chunks, n_rows, class_weight, seed):
+    def __init__(self, clf, chunks, n_rows, class_weight, seed, source):
         super().__init__()
         self.clf, self.chunks, self.n_rows = clf, chunks, n_rows
-        self.class_weight, self.seed = class_weight, seed
+        self.class_weight, self.seed, self.source = class_weight, seed, source
         self.batch_size = min(clf.batch_size, n_rows)
         self.error = None
         self._next = None  # the index of the next batch of the stream
         self._passes = 0
+        # the epoch being read, for the errors; Keras reads the first
+        # batches once before the first epoch begins (to learn their shapes)
+        self._epoch = 1
+        self._begun = 0
+
+    def on_epoch_begin(self):
+        self._begun += 1
+        self._epoch = self._begun
 
     def __len__(self):
         return int(np.ceil(self.n_rows / self.batch_size))
@@ -246,6 +276,7 @@ class _ChunkDataset(keras.utils.PyDataset):
         self._passes += 1
         self._stream = enumerate(_check_chunks(self.chunks(), type(self.clf).__name__))
         self._parts, self._rows, self._next = [], 0, 0
+        self._seen = 0  # rows read from the chunks in this pass
 
     def _read_chunk(self):
         clf = self.clf
@@ -285,28 +316,26 @@ class _ChunkDataset(keras.utils.PyDataset):
         target = clf.target_encoder_.transform(y[order])
         self._parts.append((X[order], target, w))
         self._rows += len(y)
+        self._seen += len(y)
 
     def _take(self):
-        """The next ``batch_size`` rows of the stream (fewer at its end)."""
-        while self._rows < self.batch_size:
+        """The rows of batch ``_next``: the next ``batch_size`` rows of the
+        stream, for the last batch those left of the ``n_rows``."""
+        want = min(self.batch_size, self.n_rows - self._next * self.batch_size)
+        while self._rows < want:
             try:
                 self._read_chunk()
             except StopIteration:
-                break
-        n = min(self.batch_size, self._rows)
-        out, parts = [], []
+                raise self._count_error(self._seen) from None
+        out, parts, need = [], [], want
         for X, t, w in self._parts:
-            m = min(n - sum(len(p[1]) for p in out), len(t))
+            m = min(need, len(t))
             if m > 0:
                 out.append((X[:m], t[:m], None if w is None else w[:m]))
+                need -= m
             if m < len(t):
                 parts.append((X[m:], t[m:], None if w is None else w[m:]))
-        self._parts, self._rows = parts, self._rows - n
-        if n == 0:
-            raise ValueError(
-                f"{type(self.clf).__name__}.fit_chunks: the chunks gave fewer "
-                f"than the {self.n_rows} rows of the first pass"
-            )
+        self._parts, self._rows = parts, self._rows - want
         X = np.concatenate([_dense(p[0]) for p in out]).astype(np.float32, copy=False)
         X = self.clf.feature_encoder_.transform(X)
         t = np.concatenate([p[1] for p in out])
@@ -331,14 +360,19 @@ class _ChunkDataset(keras.utils.PyDataset):
             raise
 
     def _check_end(self):
-        extra = self._rows
-        for _, (X, _y) in self._stream:
-            extra += X.shape[0]
-        if extra:
-            raise ValueError(
-                f"{type(self.clf).__name__}.fit_chunks: the chunks gave more "
-                f"than the {self.n_rows} rows of the first pass"
-            )
+        """Refuse a pass with rows left after the ``n_rows``."""
+        rest = sum(X.shape[0] for _, (X, _y) in self._stream)
+        if self._rows or rest:
+            raise self._count_error(self._seen + rest)
+
+    def _count_error(self, n):
+        """The error of a pass that gave ``n`` rows instead of ``n_rows``."""
+        side = "fewer" if n < self.n_rows else "more"
+        return ValueError(
+            f"{type(self.clf).__name__}.fit_chunks: the chunks gave {n} rows in "
+            f"the pass of epoch {self._epoch}, {side} than the {self.n_rows} rows "
+            f"{self.source}; every pass must give the same rows"
+        )
 
 
 class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
@@ -629,7 +663,8 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             column vector of class labels, as everywhere in scikit-learn
             (a DataConversionWarning, then raveled).
         sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights (multiplied with ``class_weight``).
+            Finite, non-negative per-sample weights, not all 0 (multiplied
+            with ``class_weight``); rows of weight 0 are left out.
 
         Returns
         -------
@@ -639,8 +674,10 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         ------
         ValueError
             A 2-D ``y`` with a value other than 0/1 (named by row and
-            column), a multi-label ``y`` with ``class_weight`` set, or a
-            1-D ``y`` of a single class.
+            column), a multi-label ``y`` with ``class_weight`` set, a
+            1-D ``y`` of a single class, or a ``sample_weight`` of another
+            length, with NaN, all 0 or with a negative weight (the first
+            negative row named).
 
         Warns
         -----
@@ -683,12 +720,14 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
 
         Parameters
         ----------
-        chunks : callable
+        chunks : callable or iterable of (X, y)
             A function returning a fresh iterable of ``(X, y)`` pairs at each
-            call (the chunks are read once per epoch): ``X`` of shape
-            ``(n_rows, n_features)`` (array or sparse matrix, e.g. a fitted
-            ``ModalityFusion``'s output, whose block layout is read as in
-            :meth:`fit`), ``y`` its 1-D class labels.
+            call, or a re-iterable collection of them (a list); a one-shot
+            iterator or generator is refused (a TypeError), as the chunks are
+            read once per epoch. ``X`` of shape ``(n_rows, n_features)``
+            (array or sparse matrix, e.g. a fitted ``ModalityFusion``'s
+            output, whose block layout is read as in :meth:`fit`), ``y`` its
+            1-D class labels. Every pass must give the same rows.
         classes : array-like or None, default=None
             Every class label. None: the labels of ``class_counts``, else
             those found by a first pass over the chunks.
@@ -704,12 +743,16 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
 
         Raises
         ------
+        TypeError
+            ``chunks`` neither a function nor a re-iterable collection (e.g.
+            a generator, which can be read only once).
         ValueError
             ``early_stopping=True`` (no rows are held out of a stream), a
             chunk that is not an ``(X, y)`` pair of as many rows, a 2-D
             ``y`` (multi-label targets are fitted in memory), a label outside
-            ``classes``, or chunks that give another number of rows in a
-            later pass.
+            ``classes``, or a later pass that gives another number of rows
+            than the first (or than ``class_counts`` counts), named by its
+            epoch.
 
         See Also
         --------
@@ -731,18 +774,14 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         (2, 2)
         """
         name = type(self).__name__
-        if not callable(chunks):
-            raise TypeError(
-                f"{name}.fit_chunks reads the chunks once per epoch: pass a "
-                "function returning a fresh iterable of (X, y) pairs, got "
-                f"{type(chunks).__name__}"
-            )
+        chunks = _chunk_passes(chunks, name)
         if self.early_stopping:
             raise ValueError(
                 f"{name}.fit_chunks cannot hold out validation rows from a "
                 "stream: set early_stopping=False"
             )
-        if class_counts is None:
+        counted = class_counts is None
+        if counted:
             class_counts = {}
             for _, y in _check_chunks(chunks(), name):
                 labels, n = np.unique(y, return_counts=True)
@@ -785,7 +824,8 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             seed = self._seed
             if seed is None:
                 seed = int(check_random_state(None).randint(np.iinfo(np.int32).max))
-            dataset = _ChunkDataset(self, chunks, n_rows, weights, seed)
+            source = "of the first pass" + ("" if counted else " (class_counts)")
+            dataset = _ChunkDataset(self, chunks, n_rows, weights, seed, source)
             eager = self.run_eagerly
             if eager == "auto":
                 eager = self.epochs * len(dataset) <= _EAGER_MAX_STEPS
@@ -998,6 +1038,21 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             image_augmentation=self.image_augmentation,
             image_patch_size=self.image_patch_size,
         )
+
+    def _validate_sample_weight(self, X, y, sample_weight):
+        # SciKeras' check (one finite weight per row, not all 0; rows of
+        # weight 0 dropped), refusing negative weights too, as scikit-learn's
+        # ``_check_sample_weight(..., ensure_non_negative=True)`` does.
+        weights = _check_sample_weight(sample_weight, X, dtype=np.float32)
+        negative = np.flatnonzero(weights < 0)
+        if negative.size:
+            row = int(negative[0])
+            raise ValueError(
+                f"{type(self).__name__}: sample_weight must be non-negative, but "
+                f"row {row} has {float(weights[row])!r} ({negative.size} of "
+                f"{len(weights)} weights negative)"
+            )
+        return BaseWrapper._validate_sample_weight(X, y, weights)
 
     def _fit_keras_model(
         self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs

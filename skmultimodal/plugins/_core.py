@@ -6,6 +6,7 @@ point on its own, and calls each plugin's hooks through ``pm.hook``."""
 from __future__ import annotations
 
 import importlib
+import inspect
 import multiprocessing
 import os
 import re
@@ -132,10 +133,20 @@ class Registry:
         """The entry of ``name``; a ValueError lists the registered names."""
         if isinstance(name, str) and name in self._entries:
             return self._entries[name]
+        worker = ""
+        if multiprocessing.parent_process() is not None:
+            worker = (
+                " This is a worker process (joblib/loky, n_jobs): a plugin "
+                "registered by hand with register_plugin() exists only in the "
+                "process that registered it. Declare it as an entry point (see "
+                "the plugin guide) so that every process finds it, or run "
+                "without worker processes (n_jobs=None, or joblib's threading "
+                "backend)."
+            )
         raise ValueError(
             f"Unknown {self.label} {name!r}. Available {self.label}s (plugins "
             f"included): {', '.join(self.names()) or 'none'}. See `skmultimodal "
-            "plugins` for what is installed and what was skipped."
+            f"plugins` for what is installed and what was skipped.{worker}"
         )
 
     def get(self, name: str) -> Any:
@@ -150,7 +161,17 @@ class Registry:
                 f"invalid name {name!r}: use lower-case letters, digits and "
                 "underscores, starting with a letter"
             )
-        self.validate(new.obj)
+        obj = new.obj
+        if not inspect.isclass(obj) and (
+            isinstance(obj, self.spec.base) or hasattr(type(obj), "fit")
+        ):
+            cls = type(obj).__qualname__
+            raise PluginInterfaceError(
+                f"{self.label} {name!r} is an instance of {cls}; register the "
+                f"class, not an instance: register({name!r}, {cls}) (a configured "
+                "instance is passed by users as method=..., never registered)"
+            )
+        self.validate(obj)
         if old is None:
             self._entries[name] = new
             return
@@ -163,9 +184,10 @@ class Registry:
         if old.plugin.startswith("builtin:"):
             how = "Built-in names cannot be replaced."
         raise DuplicateNameError(
-            f"{self.label} name {name!r} is already registered by {old.distribution} "
-            f"{old.version} (plugin {old.plugin!r}); refused from {new.distribution} "
-            f"{new.version} (plugin {new.plugin!r}). The first provider keeps a name: "
+            f"{self.label} name {name!r} is already registered by "
+            f"{_who(old.distribution, old.version)} (plugin {old.plugin!r}); "
+            f"refused from {_who(new.distribution, new.version)} "
+            f"(plugin {new.plugin!r}). The first provider keeps a name: "
             "built-ins, then entry-point plugins in alphabetical order of "
             f"distribution, then plugins registered by hand. {how}"
         )
@@ -256,10 +278,13 @@ class PluginManager:
             return True
         return False
 
-    def _add(self, name: str, who, register: Callable, why: str = "") -> bool:
+    def _add(
+        self, name: str, who, register: Callable, why: str = "", *, by_hand=False
+    ) -> bool:
         """Register plugin ``name`` through ``register()`` unless it is disabled
-        (an entry point is then never imported); skip it if that fails, or if
-        it implements no hook or one pluggy does not know (``check_pending``)."""
+        (an entry point is then never imported); skip it if that fails, if it
+        is a class whose hooks are methods (they need an instance), or if it
+        implements no hook or one pluggy does not know (``check_pending``)."""
         if self._block(name, who):
             return False
         if self._pm.has_plugin(name):
@@ -271,7 +296,21 @@ class PluginManager:
         except Exception as exc:
             self._fail(name, f"{why}{type(exc).__name__}: {exc}", exc=exc)
             return False
-        hooks = self._pm.get_hookcallers(self._pm.get_plugin(name)) or []
+        plugin = self._pm.get_plugin(name)
+        hooks = self._pm.get_hookcallers(plugin) or []
+        if _needs_instance(plugin, hooks):
+            self._pm.unregister(name=name)
+            cls = plugin.__qualname__
+            self._fail(
+                name,
+                f"register_plugin() was given the class {cls}, whose @hookimpl "
+                f"methods need an instance; pass an instance: register_plugin({cls}())"
+                if by_hand
+                else f"the entry point names a class ({plugin.__module__}.{cls}), "
+                "whose @hookimpl methods need an instance; name a module or an "
+                f'instance ("{plugin.__module__}:plugin" with plugin = {cls}())',
+            )
+            return False
         try:
             self._pm.check_pending()
             what = "" if hooks else "no skmultimodal hook"
@@ -366,6 +405,27 @@ class PluginManager:
 _MANAGER = PluginManager()
 
 
+def _needs_instance(plugin, hooks) -> bool:
+    """Whether ``plugin`` is a class whose hook implementations are methods
+    taking ``self`` (pluggy would call them unbound, the callback landing in
+    ``self``)."""
+    if not inspect.isclass(plugin):
+        return False
+    for caller in hooks:
+        for impl in caller.get_hookimpls():
+            if impl.plugin is plugin:
+                params = list(inspect.signature(impl.function).parameters)
+                if params[:1] == ["self"]:
+                    return True
+    return False
+
+
+def _who(distribution: str, version: str) -> str:
+    """``distribution version``, or the distribution alone without a version
+    (a plugin registered by hand)."""
+    return f"{distribution} {version}".strip()
+
+
 def _normalize(name: str) -> str:
     """Distribution-name normalization (PEP 503): case and ``-_.`` runs."""
     return re.sub(r"[-_.]+", "-", str(name)).strip().lower()
@@ -417,7 +477,7 @@ def register_plugin(plugin, name=None, *, distribution="<local>", version="") ->
         _MANAGER.registries()  # built-ins and entry points come first
         name = name or _MANAGER._pm.get_canonical_name(plugin)
         register = partial(_MANAGER._pm.register, plugin, name)
-        return _MANAGER._add(name, (distribution, version), register)
+        return _MANAGER._add(name, (distribution, version), register, by_hand=True)
 
 
 def unregister_plugin(plugin) -> None:

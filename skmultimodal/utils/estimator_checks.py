@@ -7,14 +7,16 @@ images or texts, and nothing of a fusion method, which takes a list of
 blocks. These checks do, beside the scikit-learn checks that apply:
 
 - :func:`check_fusion_method` (and :func:`fusion_method_checks`): the
-  registration interface; fit/transform on a list of blocks; clone, pickling,
+  registration interface; fit/transform on a list of blocks; clone, ``fit``
+  changing no parameter, pickling,
   determinism, feature names; rows fused independently; blocks of different
   lengths refused; the zero and mean rows that stand for missing modalities;
   sparse blocks; then scikit-learn's full checks on a
   :class:`~skmultimodal.fusion.ModalityFusion` that uses the method;
 - :func:`check_feature_extractor` (and :func:`feature_extractor_checks`):
   the registration interface; scikit-learn's API checks; ragged images of
-  every supported kind (or texts); missing items; pickling and the rest of
+  every supported kind (or texts); missing items; ``fit`` changing no
+  parameter, pickling and the rest of
   :data:`NON_TABULAR_CHECKS`;
 - :func:`parametrize_with_checks`: the pytest decorator running them.
 
@@ -75,7 +77,9 @@ def check_estimator_class(
     interface=None,
 ):
     """Check that ``cls`` can be registered: a default-constructible
-    scikit-learn estimator class implementing ``required``.
+    scikit-learn estimator class implementing ``required``, whose
+    ``__init__`` stores each parameter unchanged (``cls().get_params()``
+    holds the signature's defaults, as scikit-learn's ``clone`` expects).
 
     Registries run it on every registration (through their kind's
     validator); a method counts as missing when it is abstract or is the
@@ -127,12 +131,40 @@ def check_estimator_class(
             f"{type(exc).__name__}: {exc}"
         ) from exc
     try:  # what clone, set_params and GridSearchCV rely on
-        instance.get_params()
+        params = instance.get_params(deep=False)
     except Exception as exc:
         raise PluginInterfaceError(
             f"{what}: get_params() failed ({type(exc).__name__}: {exc}); __init__ "
             "must store each keyword argument under its own name"
         ) from exc
+    # as scikit-learn's clone and check_parameters_default_constructible:
+    # each parameter is stored unchanged, so cls() holds the defaults
+    init = inspect.signature(cls.__init__).parameters
+    for name, value in params.items():
+        default = getattr(init.get(name), "default", inspect.Parameter.empty)
+        if default is not inspect.Parameter.empty and not _same_value(value, default):
+            raise PluginInterfaceError(
+                f"{what}: __init__ does not store the parameter {name!r} unchanged: "
+                f"{cls.__qualname__}().{name} is {value!r} but its default is "
+                f"{default!r}. __init__ must store each keyword argument as given "
+                "under its own name (clone, set_params and GridSearchCV rely on "
+                "it); validate or convert it in fit"
+            )
+
+
+def _same_value(value, default):
+    """Whether a stored parameter is its default (the same object, an equal
+    value of the same type, or NaN for NaN)."""
+    if value is default:
+        return True
+    if type(value) is not type(default):
+        return False
+    if isinstance(value, float) and value != value and default != default:
+        return True
+    try:
+        return bool(value == default)
+    except Exception:  # e.g. arrays: ambiguous truth value
+        return False
 
 
 def check_registry_interface(estimator, *, kind):
@@ -209,6 +241,38 @@ def check_clone_and_params(est, X, y):
     assert twin.get_params().keys() == params.keys()
     twin.set_params(**{k: v for k, v in params.items() if "__" not in k})
     assert not any(k.endswith("_") and hasattr(twin, k) for k in vars(twin))
+
+
+def _param_hashes(est):
+    """``joblib.hash`` of each parameter (nested ones included), but random
+    generators, which fitting may advance (as in scikit-learn's check)."""
+    import joblib
+
+    generators = (np.random.RandomState, np.random.Generator)
+    return {
+        k: joblib.hash(v)
+        for k, v in est.get_params().items()
+        if not isinstance(v, generators)
+    }
+
+
+def _check_params_kept(est, fit, what):
+    """``fit(est)`` leaves every parameter of ``est`` as it was, like
+    scikit-learn's ``check_estimators_overwrite_params``."""
+    before = _param_hashes(est)
+    fit(est)
+    after = _param_hashes(est)
+    changed = sorted(k for k in before if after.get(k) != before[k])
+    assert not changed, (
+        f"{what} changed the parameter(s) {', '.join(changed)}; fit must leave "
+        "the parameters as set (store what it learns in attributes ending "
+        "in '_')"
+    )
+
+
+def check_fit_does_not_overwrite_params(est, X, y):
+    """``fit`` changes no parameter (nor anything they hold)."""
+    _check_params_kept(clone(est), lambda e: e.fit(X, y), "fit")
 
 
 def check_not_fitted_error(est, X, y):
@@ -304,6 +368,7 @@ def check_empty_input_error(est, X, y):
 #: as ``check(estimator, X, y)`` with sample data.
 NON_TABULAR_CHECKS = [
     check_clone_and_params,
+    check_fit_does_not_overwrite_params,
     check_not_fitted_error,
     check_fit_does_not_mutate_input,
     check_fit_idempotent,
@@ -491,6 +556,15 @@ def check_fusion_fit_transform_consistent(method, blocks, y):
         _equal(Z_fit, Z, "fit_transform and fit().transform()")
 
 
+def check_fusion_overwrite_params(method, blocks, y):
+    """``fit`` and ``fit_transform`` change no parameter of the method (nor
+    anything they hold)."""
+    _check_params_kept(clone(method), lambda m: m.fit(blocks, y), "fit")
+    _check_params_kept(
+        clone(method), lambda m: m.fit_transform(blocks, y), "fit_transform"
+    )
+
+
 def check_fusion_pickle(method, blocks, y):
     """A fitted method fuses alike after a pickle round trip."""
     fitted = clone(method).fit(blocks, y)
@@ -559,6 +633,7 @@ FUSION_CHECKS = [
     check_fusion_fit_transform,
     check_fusion_clone_and_params,
     check_fusion_fit_transform_consistent,
+    check_fusion_overwrite_params,
     check_fusion_pickle,
     check_fusion_rows_independent,
     check_fusion_feature_names,

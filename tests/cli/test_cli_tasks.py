@@ -248,14 +248,23 @@ def _empty_set_table(folder):
     return path
 
 
-def test_predict_writes_an_empty_label_set_that_train_reads_back(tmp_path):
-    data = _empty_set_table(tmp_path / "d")
-    model = tmp_path / "tags.skops"
+@pytest.fixture(scope="module")
+def tags_model(tmp_path_factory):
+    """The table of :func:`_empty_set_table` and a multi-label model trained
+    on it: ``(table, model path)``."""
+    folder = tmp_path_factory.mktemp("tags")
+    data = _empty_set_table(folder / "d")
+    model = folder / "tags.skops"
     res = run_main(
         "train", "--csv", data, *CSV_ARGS, "--target", "tags",
         "--label-separator", "|", "--output", model,
     )  # fmt: skip
     assert res.returncode == 0, res.stderr
+    return data, model
+
+
+def test_predict_writes_an_empty_label_set_that_train_reads_back(tags_model, tmp_path):
+    data, model = tags_model
     # next to the table: the kept relative image paths resolve from there
     out = data.parent / "pred.csv"
     for proba in ("--proba", "--no-proba"):
@@ -339,18 +348,14 @@ def test_test_csv_class_unseen_in_training_is_named_in_a_warning(tables, tmp_pat
     assert "never occur in the training" not in res.stderr
 
 
-def test_dask_partitions_name_and_write_label_sets_as_the_commands_do(tmp_path):
+def test_dask_partitions_name_and_write_label_sets_as_the_commands_do(
+    tags_model, tmp_path
+):
     # --dask runs the partition functions of skmultimodal.distributed, not
     # the commands' own code: both must give the same columns and cells
     from skmultimodal.distributed import KINDS
 
-    data = _empty_set_table(tmp_path / "d")
-    model = tmp_path / "tags.skops"
-    res = run_main(
-        "train", "--csv", data, *CSV_ARGS, "--target", "tags",
-        "--label-separator", "|", "--output", model,
-    )  # fmt: skip
-    assert res.returncode == 0, res.stderr
+    data, model = tags_model
     loaded = load_model(model)
     meta, labels = loaded.metadata, loaded.metadata["classes"]
     table = pd.read_csv(data)

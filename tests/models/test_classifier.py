@@ -323,6 +323,25 @@ def test_class_weight_shifts_predictions():
     np.testing.assert_array_equal(by_sample, weighted)
 
 
+@pytest.mark.parametrize("multilabel", [False, True])
+@pytest.mark.parametrize("bad_row", [0, 7])
+def test_negative_sample_weight_is_refused_naming_the_row(multilabel, bad_row):
+    X, y = _data()
+    if multilabel:
+        y = np.column_stack([y, 1 - y])
+    sw = np.ones(len(X))
+    sw[bad_row:] = -0.5  # every row from bad_row on
+    before = sw.copy()
+    clf = MultimodalAttentionClassifier(random_state=0, **TINY)
+    with pytest.raises(ValueError, match=f"non-negative, but row {bad_row} has -0.5"):
+        clf.fit(X, y, sample_weight=pd.Series(sw))
+    np.testing.assert_array_equal(sw, before)
+    # non-negative weights, some of them 0, are taken
+    sw[bad_row:] = 0.0
+    sw[-1] = 2.0
+    assert clf.fit(X, y, sample_weight=sw).predict(X).shape == y.shape
+
+
 def test_early_stopping_stops_and_records_validation_loss():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(60, 4))

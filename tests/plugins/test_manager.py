@@ -161,7 +161,7 @@ def test_registered_method_drives_modality_fusion(use_plugin):
 @pytest.mark.parametrize(
     "hook, obj, reason",
     [
-        (TEXT, Lengths(), "must be a class"),
+        (TEXT, Lengths(), "register the class, not an instance"),
         (TEXT, NotAnEstimator, "must subclass sklearn.base.BaseEstimator"),
         (TEXT, NoTransform, "lacks required method"),
         (TEXT, NeedsArgument, "cannot be constructed with default parameters"),
