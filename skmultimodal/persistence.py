@@ -94,6 +94,7 @@ TRUSTED_TYPES = (
     "skmultimodal.image._transformers.Binarize",
     "skmultimodal.image._transformers.Normalize",
     "skmultimodal.text._features.TextFeatures",
+    "skmultimodal.text._features._OptionalTextFeatures",
     "skmultimodal.text._cleaner.TextCleaner",
     "skmultimodal.text._sequencer.TextSequencer",
     "skmultimodal.text._vectors.WordVectorFeatures",

@@ -170,14 +170,17 @@ def _text_branch(text_features, memory):
     (``fusion__text__features__words__method__ngram_range``)."""
     from skmultimodal.plugins import get_registry
     from skmultimodal.text import TextFeatures
+    from skmultimodal.text._features import _OptionalTextFeatures
 
     if text_features is None:
         # Words and character 3-5-grams (within word boundaries): the
-        # character n-grams match word forms and compounds the words miss.
+        # character n-grams match word forms and compounds the words miss,
+        # and describe texts without any word (emoji, symbols) on their own.
         registry = get_registry("text_features")
+        words = _OptionalTextFeatures(registry.create("tfidf", _WORDS))
         features = FeatureUnion(
             [
-                ("words", TextFeatures(registry.create("tfidf", _WORDS))),
+                ("words", words),
                 ("chars", TextFeatures(registry.create("tfidf", _CHARS))),
             ]
         )

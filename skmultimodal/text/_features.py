@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils._param_validation import HasMethods
@@ -181,10 +184,7 @@ class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
                     " Word analyzers keep words of two or more letters or "
                     "digits: texts of emoji, symbols or single characters hold "
                     "none, while character n-grams (analyzer='char_wb') keep "
-                    "them. In make_multimodal_pipeline's default text branch, "
-                    "this is its word part: pass text_features=TextFeatures("
-                    "'tfidf', method_params={'analyzer': 'char_wb', "
-                    "'ngram_range': (1, 3)}) for such texts."
+                    "them."
                 )
             raise ValueError(
                 f"{owner}: empty vocabulary; the {len(texts)} text(s) of X hold "
@@ -230,3 +230,42 @@ class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return np.asarray(self.extractor_.get_feature_names_out(), dtype=object)
+
+
+class _OptionalTextFeatures(TextFeatures):
+    """:class:`TextFeatures` that may find no token: the word part of
+    ``make_multimodal_pipeline``'s default text branch. Texts without any
+    word (emoji, symbols, single characters) leave it empty, zero columns
+    and one warning, rather than failing the branch, whose character
+    n-grams still describe them."""
+
+    def _fit(self, X, y, transform=False):
+        try:
+            return super()._fit(X, y, transform=transform)
+        except ValueError as exc:
+            if "empty vocabulary" not in str(exc):
+                raise
+        texts, _ = check_texts(X, owner=type(self).__name__)
+        warnings.warn(
+            f"the word TF-IDF of the default text branch found no word in the "
+            f"{len(texts)} text(s) (emoji, symbols or single characters only); "
+            "the branch describes them by its character n-grams alone",
+            UserWarning,
+            stacklevel=2,
+        )
+        self.extractor_ = None
+        return sp.csr_matrix((len(texts), 0)) if transform else None
+
+    def transform(self, X):
+        check_is_fitted(self)
+        if self.extractor_ is not None:
+            return super().transform(X)
+        texts, _ = check_texts(X, owner=type(self).__name__)
+        check_not_empty(texts, owner=type(self).__name__, action="transform")
+        return sp.csr_matrix((len(texts), 0))
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self)
+        if self.extractor_ is None:
+            return np.asarray([], dtype=object)
+        return super().get_feature_names_out(input_features)

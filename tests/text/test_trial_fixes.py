@@ -221,23 +221,34 @@ def test_keras_encoder_refuses_empty_input_like_the_other_methods(
         tf.transform([])
 
 
-def test_emoji_only_texts_name_the_word_part_and_the_remedy():
-    # the default text branch's word TF-IDF finds no word in emoji-only
-    # captions; the error said "method 'TfidfVectorizer'" and no way out
+def test_emoji_only_texts_fit_the_default_text_branch_on_its_character_ngrams(
+    tmp_path,
+):
+    # the default branch's word TF-IDF finds no word in emoji-only captions:
+    # the whole fit failed, though its character n-grams describe them
     from skmultimodal import make_multimodal_pipeline
     from skmultimodal.datasets import make_multimodal_classification
+    from skmultimodal.persistence import load_model, save_model
 
     X, y = make_multimodal_classification(n_samples=30, random_state=0)
     X["text"] = ["\U0001f600\U0001f431", "\U0001f436 \U0001f355", "! ?"] * 10
     pipe = make_multimodal_pipeline(image_features="pixels", method="concat")
-    with pytest.raises(ValueError, match=r"TfidfVectorizer \(analyzer='word'\)") as e:
+    with pytest.warns(UserWarning, match="found no word in the 30 text"):
         pipe.fit(X, y)
-    message = str(e.value)
-    assert "word part" in message and "analyzer': 'char_wb'" in message
-    remedy = TextFeatures(
-        "tfidf", method_params={"analyzer": "char_wb", "ngram_range": (1, 3)}
-    )
-    fitted = make_multimodal_pipeline(
-        image_features="pixels", method="concat", text_features=remedy
-    ).fit(X, y)
-    assert fitted.score(X, y) > 0.3
+    branch = pipe.named_steps["fusion"].named_transformers_["text"]
+    union = branch.named_steps["features"]
+    assert union.transform(X["text"]).shape[1] > 0  # the character n-grams
+    names = list(pipe.named_steps["fusion"].get_feature_names_out())
+    assert any(n.startswith("text__chars__") for n in names)
+    assert not any(n.startswith("text__words__") for n in names)
+    words = union.transformer_list[0][1]
+    assert words.transform(["a red cat", "\U0001f600"]).shape == (2, 0)
+    path = tmp_path / "m.skops"  # a trusted type: no trusted= needed
+    save_model(pipe, path)
+    np.testing.assert_array_equal(load_model(path).predict(X), pipe.predict(X))
+
+
+def test_a_word_analyzer_with_no_word_names_the_analyzer_and_the_remedy():
+    with pytest.raises(ValueError, match=r"TfidfVectorizer \(analyzer='word'\)") as e:
+        TextFeatures(TfidfVectorizer()).fit(["\U0001f600", "! ?"])
+    assert "analyzer='char_wb'" in str(e.value)
