@@ -120,3 +120,16 @@ def run_main(*args):
     return SimpleNamespace(
         returncode=status, stdout=out.getvalue(), stderr=err.getvalue()
     )
+
+
+def run_error(argv, capsys):
+    """``(exit status, the one error line)`` of an in-process run of
+    ``skmultimodal.cli.main(argv)`` that must fail with one clear line."""
+    from skmultimodal import cli
+
+    status = cli.main([str(a) for a in argv])
+    err = capsys.readouterr().err
+    lines = [ln for ln in err.splitlines() if ln.startswith("skmultimodal:")]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("skmultimodal: error: ") and "Traceback" not in err
+    return status, lines[0]

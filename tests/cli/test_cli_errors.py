@@ -16,7 +16,7 @@ from skmultimodal.model_selection import _models
 from skmultimodal.utils import _paths, _quiet
 from skmultimodal.utils._errors import is_bad_input
 
-from .conftest import CSV_ARGS, ROOT
+from .conftest import CSV_ARGS, ROOT, run_error
 
 
 def _fail_if_called(*args, **kwargs):
@@ -31,16 +31,6 @@ def nothing_is_read(monkeypatch):
     monkeypatch.setattr(_bundled, "load_bundled", _fail_if_called)
     monkeypatch.setattr(_models, "run_evaluation", _fail_if_called)
     monkeypatch.setattr(persistence, "load_model", _fail_if_called)
-
-
-def _run(argv, capsys):
-    """``(exit status, the one error line)`` of an in-process run."""
-    status = cli.main([str(a) for a in argv])
-    err = capsys.readouterr().err
-    lines = [ln for ln in err.splitlines() if ln.startswith("skmultimodal:")]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("skmultimodal: error: ") and "Traceback" not in err
-    return status, lines[0]
 
 
 # ------------------------------------------- 1. outputs checked up front --
@@ -109,7 +99,7 @@ def test_bad_outputs_are_refused_before_anything_is_read(
     (tmp_path / "dir.json").mkdir()
     argv = [a.format(tmp=tmp_path, csv=tiny_csv) for a in argv]
     t0 = time.perf_counter()
-    status, line = _run(argv, capsys)
+    status, line = run_error(argv, capsys)
     assert time.perf_counter() - t0 < 2
     assert status == cli.EXIT_USAGE
     assert f"error: {option}" in line and why in line
@@ -152,7 +142,7 @@ def test_json_may_go_in_the_report_folder_it_creates(tmp_path):
 # -------------------------------------------------------- 2. exit status --
 def test_missing_model_file_exits_2(tiny_csv, tmp_path, capsys):
     argv = ["predict", "--model", tmp_path / "absent.skops", "--csv", tiny_csv]
-    status, line = _run(argv, capsys)
+    status, line = run_error(argv, capsys)
     assert status == cli.EXIT_USAGE and "does not exist" in line
 
 
@@ -171,7 +161,7 @@ def test_empty_image_cells_without_missing_exit_2(tiny_csv, tmp_path, capsys, po
     """The default policy, raise, also spelled error (its former name)."""
     holes = _edited(tiny_csv, "holes_train", picture=([2, 10], None))
     argv = ["train", "--csv", holes, *CSV_ARGS, "--output", tmp_path / "m.skops"]
-    status, line = _run([*argv, *policy], capsys)
+    status, line = run_error([*argv, *policy], capsys)
     assert status == cli.EXIT_USAGE
     # CSV lines: the header is line 1, so rows 2 and 10 are lines 4 and 12
     assert "modality 'image' (column 'picture') is empty in 2 row(s)" in line
@@ -186,7 +176,7 @@ def test_all_numeric_text_column_exits_2(tiny_csv, tmp_path, capsys):
     numbers = tiny_csv.parent / "numeric_text.csv"
     df.to_csv(numbers, index=False)
     argv = ["train", "--csv", numbers, *CSV_ARGS, "--output", tmp_path / "m.skops"]
-    status, line = _run(argv, capsys)
+    status, line = run_error(argv, capsys)
     assert status == cli.EXIT_USAGE
     assert "text column 'caption'" in line and "holds numbers, not texts" in line
     assert "(line 2: 0)" in line and "--text-column" in line
@@ -198,7 +188,7 @@ def test_library_check_while_fitting_exits_2_citing_csv_lines(
     (tiny_csv.parent / "images" / "garbage.png").write_bytes(b"not an image")
     broken = _edited(tiny_csv, "garbage", picture=(4, "images/garbage.png"))
     argv = ["train", "--csv", broken, *CSV_ARGS, "--output", tmp_path / "m.skops"]
-    status, line = _run(argv, capsys)
+    status, line = run_error(argv, capsys)
     assert status == cli.EXIT_USAGE  # a ValueError raised by skmultimodal's check
     # the library cites the position and the index label: the command names
     # the CSV line, and its own option where the library names the builder's
@@ -214,7 +204,7 @@ def test_other_errors_exit_1(tiny_csv, tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(_table, "load_table", boom)
     argv = ["train", "--csv", tiny_csv, "--output", tmp_path / "m.skops"]
-    status, line = _run(argv, capsys)
+    status, line = run_error(argv, capsys)
     assert status == cli.EXIT_FAILURE and "something broke" in line
     assert line.endswith("(RuntimeError; --debug shows the traceback)")
 
@@ -222,10 +212,10 @@ def test_other_errors_exit_1(tiny_csv, tmp_path, monkeypatch, capsys):
         raise ValueError("not raised by skmultimodal or scikit-learn")
 
     monkeypatch.setattr(_table, "load_table", not_a_check)
-    status, line = _run(argv, capsys)
+    status, line = run_error(argv, capsys)
     assert status == cli.EXIT_FAILURE and "(ValueError; --debug shows" in line
     # bad input is the user's to fix: no traceback is offered
-    status, line = _run([*argv[:-1], tmp_path / "m.txt"], capsys)  # a bad suffix
+    status, line = run_error([*argv[:-1], tmp_path / "m.txt"], capsys)  # a bad suffix
     assert status == cli.EXIT_USAGE and "--debug" not in line
 
 
@@ -283,13 +273,13 @@ def test_evaluate_lists_every_missing_cell_before_cross_validation(
     )
     monkeypatch.setattr(_models, "run_evaluation", _fail_if_called)
     argv = ["evaluate", "--csv", holes, *CSV_ARGS, "--cv", "2", "--no-progress"]
-    status, line = _run([*argv, "--output", tmp_path / "r"], capsys)
+    status, line = run_error([*argv, "--output", tmp_path / "r"], capsys)
     assert status == cli.EXIT_USAGE
     assert "modality 'image' (column 'picture') is empty in 2 row(s)" in line
     assert "on lines 4 and 12" in line
     assert "modality 'text' (column 'caption') is empty in 1 row(s), on line 22" in line
     # only the modalities of the models asked for are checked
-    status, line = _run(
+    status, line = run_error(
         [*argv, "--models", "image-only", "--output", tmp_path / "r"], capsys
     )
     assert status == cli.EXIT_USAGE and "'text'" not in line

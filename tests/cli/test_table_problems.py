@@ -12,7 +12,7 @@ import pytest
 
 from skmultimodal import cli
 
-from .conftest import CSV_ARGS, write_dataset
+from .conftest import CSV_ARGS, run_error, write_dataset
 
 #: Where the problems of :func:`bad_csv` are, as CSV lines (the header is
 #: line 1, so row ``i`` of the table is line ``i + 2``).
@@ -20,16 +20,6 @@ ABSENT_LINES = (7, 11)
 DIRECTORY_LINE = 9
 EMPTY_IMAGE_LINE = 4
 EMPTY_TEXT_LINE = 14
-
-
-def _run(argv, capsys):
-    """``(exit status, the one error line)`` of an in-process run."""
-    status = cli.main([str(a) for a in argv])
-    err = capsys.readouterr().err
-    lines = [ln for ln in err.splitlines() if ln.startswith("skmultimodal:")]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("skmultimodal: error: ") and "Traceback" not in err
-    return status, lines[0]
 
 
 def _edited(csv, name, edit):
@@ -125,7 +115,7 @@ def test_every_problem_of_the_table_in_one_message(
     ]
     if command.startswith(("train", "evaluate")):
         argv += ["--target", "label"]
-    status, line = _run(argv, capsys)
+    status, line = run_error(argv, capsys)
     assert status == cli.EXIT_USAGE
     positions = _parts(line)
     assert positions == sorted(positions)  # by kind, then by column
@@ -144,7 +134,7 @@ def test_chunked_reading_names_every_problem_of_the_chunk(
         argv += ["--target", "label", "--output", tmp_path / "m.skops"]
     else:
         argv += ["--model", model, "--output", tmp_path / "p.csv"]
-    status, line = _run(argv, capsys)
+    status, line = run_error(argv, capsys)
     assert status == cli.EXIT_USAGE
     assert "image file not found on line 7 of column 'picture'" in line
     assert ", and on line 11; " in line
@@ -161,7 +151,7 @@ def test_a_directory_alone_is_named_as_a_directory(folder, tmp_path, capsys):
 
     csv = _edited(folder / "data.csv", "dir_only.csv", edit)
     argv = ["train", "--csv", csv, *CSV_ARGS, "--output", tmp_path / "m.skops"]
-    status, line = _run(argv, capsys)
+    status, line = run_error(argv, capsys)
     assert status == cli.EXIT_USAGE
     assert (
         f"image path on line {DIRECTORY_LINE} of column 'picture' is a directory, "
@@ -181,7 +171,7 @@ def test_a_named_pipe_is_not_an_image_file(folder, tmp_path, capsys):
 
     csv = _edited(folder / "data.csv", "pipe.csv", edit)
     argv = ["train", "--csv", csv, *CSV_ARGS, "--output", tmp_path / "m.skops"]
-    status, line = _run(argv, capsys)
+    status, line = run_error(argv, capsys)
     assert status == cli.EXIT_USAGE
     assert "image path on line 5 of column 'picture' is not a regular file" in line
     assert not (tmp_path / "m.skops").exists()
@@ -195,7 +185,7 @@ def test_long_lists_of_lines_are_shortened(tmp_path, capsys):
 
     csv = _edited(csv, "gone.csv", edit)
     argv = ["train", "--csv", csv, *CSV_ARGS, "--output", tmp_path / "m.skops"]
-    status, line = _run(argv, capsys)
+    status, line = run_error(argv, capsys)
     assert status == cli.EXIT_USAGE
     # the first by its cell, the next 20 by line, then a count
     assert (
@@ -216,7 +206,7 @@ def test_an_empty_tabular_modality_is_named_with_the_other_problems(
 
     csv = _edited(folder / "data.csv", "tabular.csv", edit)
     argv = ["train", "--csv", csv, *CSV_ARGS, "--numeric-columns", "price"]
-    status, line = _run([*argv, "--output", tmp_path / "m.skops"], capsys)
+    status, line = run_error([*argv, "--output", tmp_path / "m.skops"], capsys)
     assert status == cli.EXIT_USAGE
     assert "modality 'image' (column 'picture') is empty in 1 row(s), on line 4" in (
         line
