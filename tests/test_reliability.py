@@ -1,6 +1,7 @@
 """Shared reliability helpers: atomic file writes (and that every file the
 library writes goes through them), boolean environment variables."""
 
+import contextlib
 import json
 import os
 import threading
@@ -155,13 +156,16 @@ def test_failed_report_keeps_the_previous_files(evaluation, tmp_path, monkeypatc
     out = report.write_report(tmp_path / "report", evaluation, dataset="tiny")
     before = (out / "metrics.json").read_bytes()
 
-    class BrokenJson:
-        @staticmethod
-        def dump(doc, fh, **kwargs):
-            fh.write('{"dataset": ')
-            raise OSError(28, "No space left on device")
+    @contextlib.contextmanager
+    def disk_full_in_json(path, *args, **kwargs):
+        # the report's JSON is cut short by a full disk, half written
+        with atomic_write(path, *args, **kwargs) as fh:
+            if os.path.basename(path) == "metrics.json":
+                fh.write('{"dataset": ')
+                raise OSError(28, "No space left on device")
+            yield fh
 
-    monkeypatch.setattr(report, "json", BrokenJson)
+    monkeypatch.setattr(report, "atomic_write", disk_full_in_json)
     with pytest.raises(OSError, match="No space left"):
         report.write_report(out, evaluation, dataset="other")
     assert (out / "metrics.json").read_bytes() == before
