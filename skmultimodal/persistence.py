@@ -690,13 +690,8 @@ def _load_skops(path, trusted):
         envelope = sio.load(path, trusted=allowed)
     except ModuleNotFoundError as exc:
         raise ModelFileError(
-            f"{str(path)!r} cannot be loaded: it needs the module {exc.name!r}, "
-            "which cannot be imported here: the plugin providing its types (or "
-            "a package it depends on) is not installed, or (registered by hand "
-            "with register_plugin()) not registered in this process. Install "
-            "the plugin (or import and register it) and "
-            "load the file again; trusting the file does not help while the "
-            "module cannot be imported."
+            f"{str(path)!r} cannot be loaded: it needs the module {exc.name!r}"
+            f"{_MODULE_MISSING}"
         ) from exc
     except Exception as exc:
         raise _not_ours(path, f"cannot load it with skops: {exc}") from exc
@@ -747,13 +742,8 @@ def _untrusted_message(path, refused):
     parts = []
     for module, names in missing.items():
         parts.append(
-            f"{str(path)!r} holds {', '.join(names)} from the module {module!r}, "
-            "which cannot be imported here: the plugin providing it is not "
-            "installed, or (registered by hand with register_plugin()) not "
-            "registered in this process. Install the plugin (or import and "
-            "register it) and load the file again; trusting the file "
-            "(trusted=[...] or --trust) does not help while the module cannot "
-            "be imported."
+            f"{str(path)!r} holds {', '.join(names)} from the module "
+            f"{module!r}{_MODULE_MISSING}"
         )
     for (plugin, dist, reason), names in of_plugins.items():
         parts.append(
@@ -771,6 +761,17 @@ def _untrusted_message(path, refused):
             "you trust the file's author"
         )
     return " ".join(parts)
+
+
+#: Why a module a model file needs cannot be imported, and what to do.
+_MODULE_MISSING = (
+    ", which cannot be imported here: the plugin providing it is not "
+    "installed (or a package it depends on is missing), or (registered by hand with "
+    "register_plugin()) not registered in this process. Install the plugin "
+    "(or import and register it) and load the file again; trusting the file "
+    "(trusted=[...] or --trust) does not help while the module cannot be "
+    "imported."
+)
 
 
 def _importable(module):

@@ -12,7 +12,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import TextColumnMixin, check_not_empty, check_texts, column_name
+from ._validation import TextColumnMixin, check_texts, column_name
 
 _URL_RE = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.IGNORECASE)
 
@@ -159,8 +159,7 @@ class TextCleaner(
         -------
         self : TextCleaner
         """
-        texts, _ = check_texts(X, owner=type(self).__name__)
-        check_not_empty(texts, owner=type(self).__name__)
+        texts, _ = check_texts(X, owner=type(self).__name__, action="fit")
         self.n_features_in_ = 1
         name = column_name(X)
         if name is not None and hasattr(X, "columns"):
@@ -209,8 +208,7 @@ class TextCleaner(
         """
         check_is_fitted(self)
         owner = type(self).__name__
-        texts, _ = check_texts(X, owner=owner)
-        check_not_empty(texts, owner=owner, action="transform")
+        texts, _ = check_texts(X, owner=owner, action="transform")
         out = np.empty(len(texts), dtype=object)
         out[:] = [self._clean(t) for t in texts]
         if _get_output_config("transform", self)["dense"] == "pandas":

@@ -11,7 +11,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import TextColumnMixin, check_not_empty, check_texts
+from ._validation import TextColumnMixin, check_texts
 
 
 class HashingTextFeatures(HashingVectorizer):
@@ -158,8 +158,7 @@ class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
 
     def _fit(self, X, y, transform=False):
         owner = type(self).__name__
-        texts, _ = check_texts(X, owner=owner)
-        check_not_empty(texts, owner=owner)
+        texts, _ = check_texts(X, owner=owner, action="fit")
         extractor = self._make_extractor()
         try:
             if transform and hasattr(extractor, "fit_transform"):
@@ -213,8 +212,7 @@ class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         owner = type(self).__name__
-        texts, _ = check_texts(X, owner=owner)
-        check_not_empty(texts, owner=owner, action="transform")
+        texts, _ = check_texts(X, owner=owner, action="transform")
         return self.extractor_.transform(texts)
 
     def get_feature_names_out(self, input_features=None):
@@ -260,8 +258,7 @@ class _OptionalTextFeatures(TextFeatures):
         check_is_fitted(self)
         if self.extractor_ is not None:
             return super().transform(X)
-        texts, _ = check_texts(X, owner=type(self).__name__)
-        check_not_empty(texts, owner=type(self).__name__, action="transform")
+        texts, _ = check_texts(X, owner=type(self).__name__, action="transform")
         return sp.csr_matrix((len(texts), 0))
 
     def get_feature_names_out(self, input_features=None):

@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_failures
 
-from ._validation import TextColumnMixin, check_not_empty, check_texts
+from ._validation import TextColumnMixin, check_texts
 from ._vectors import TextEmbeddingWarning
 
 __all__ = ["KerasTextEncoder"]
@@ -227,8 +227,7 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
         self : KerasTextEncoder
         """
         owner = type(self).__name__
-        texts, _ = check_texts(X, owner=owner)
-        check_not_empty(texts, owner=owner)
+        texts, _ = check_texts(X, owner=owner, action="fit")
         path = self._absolute_path()
         model, sha256, shape = self._load(path)
         encode = _compile(model, shape)
@@ -259,8 +258,7 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         owner = type(self).__name__
-        texts, labels = check_texts(X, owner=owner)
-        check_not_empty(texts, owner=owner, action="transform")
+        texts, labels = check_texts(X, owner=owner, action="transform")
         _, encode = self._model_for_use()
         present = np.array([bool(t.strip()) for t in texts], dtype=bool)
         out = np.full((len(texts), self.n_features_out_), np.nan)

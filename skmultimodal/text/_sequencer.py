@@ -11,7 +11,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import TextColumnMixin, check_not_empty, check_texts
+from ._validation import TextColumnMixin, check_texts
 
 PAD_ID = 0
 OOV_ID = 1
@@ -142,8 +142,7 @@ class TextSequencer(TextColumnMixin, TransformerMixin, BaseEstimator):
         self : TextSequencer
         """
         owner = type(self).__name__
-        texts, _ = check_texts(X, owner=owner)
-        check_not_empty(texts, owner=owner)
+        texts, _ = check_texts(X, owner=owner, action="fit")
         analyze = self._analyzer()
         counts = Counter()
         for text in texts:
@@ -183,8 +182,7 @@ class TextSequencer(TextColumnMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         owner = type(self).__name__
-        texts, _ = check_texts(X, owner=owner)
-        check_not_empty(texts, owner=owner, action="transform")
+        texts, _ = check_texts(X, owner=owner, action="transform")
         analyze = self._analyzer()
         vocab = self.vocabulary_
         L = self.max_length

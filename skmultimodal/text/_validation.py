@@ -28,7 +28,7 @@ MISSING_RULE = (
 )
 
 
-def check_texts(X, *, owner, what="X"):
+def check_texts(X, *, owner, what="X", action=None):
     """Return ``(texts, labels)`` for one text column.
 
     ``X`` is a pandas Series, a one-column DataFrame, a list/tuple or a 1-D
@@ -43,6 +43,9 @@ def check_texts(X, *, owner, what="X"):
         Name of the estimator, used in error messages.
     what : str, default="X"
         Name of the argument, used in error messages.
+    action : {"fit", "transform"} or None, default=None
+        When given, a column of 0 rows is refused, naming the estimator and
+        the action (as scikit-learn's estimators refuse 0 samples).
 
     Returns
     -------
@@ -66,17 +69,12 @@ def check_texts(X, *, owner, what="X"):
                 f"{type(value).__name__} ({shown}), not a string. Text columns "
                 f"take str values; {MISSING_RULE}."
             )
-    return texts, labels
-
-
-def check_not_empty(texts, *, owner, action="fit"):
-    """Refuse an empty column of texts, naming the estimator and ``action``
-    (``"fit"`` or ``"transform"``)."""
-    if len(texts) == 0:
+    if action is not None and not texts:
         raise ValueError(
             f"{owner}: X has 0 rows (found 0 samples); at least 1 text is "
             f"required to {action}."
         )
+    return texts, labels
 
 
 def column_name(X):

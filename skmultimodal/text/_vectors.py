@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_failures
 
-from ._validation import TextColumnMixin, check_not_empty, check_texts
+from ._validation import TextColumnMixin, check_texts
 
 __all__ = ["TextEmbeddingWarning", "WordVectorFeatures", "read_word_vectors"]
 
@@ -367,8 +367,7 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         self : WordVectorFeatures
         """
         owner = type(self).__name__
-        texts, _ = check_texts(X, owner=owner)
-        check_not_empty(texts, owner=owner)
+        texts, _ = check_texts(X, owner=owner, action="fit")
         if self.path is None:
             raise ValueError(
                 f"{owner}: path is None; give the word-vector file, e.g. "
@@ -440,8 +439,7 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         owner = type(self).__name__
-        texts, labels = check_texts(X, owner=owner)
-        check_not_empty(texts, owner=owner, action="transform")
+        texts, labels = check_texts(X, owner=owner, action="transform")
         counts, n_tokens = self._counts(texts)
         weights = counts if self.tfidf_ is None else self.tfidf_.transform(counts)
         weights = sparse.csr_matrix(weights, dtype=np.float64)
