@@ -78,11 +78,28 @@ def test_atomic_write_permissions_and_links(tmp_path):
     with atomic_write(shared, "w") as fh:
         fh.write("new")
     assert shared.stat().st_mode & 0o777 == 0o644 and shared.read_text() == "new"
+    # a link at the destination is replaced, never written through: a link
+    # planted in an output folder cannot redirect the write elsewhere
     link = tmp_path / "link.txt"
     link.symlink_to(shared)
     with atomic_write(link, "w") as fh:
-        fh.write("through the link")
-    assert link.is_symlink() and shared.read_text() == "through the link"
+        fh.write("not through the link")
+    assert not link.is_symlink() and link.read_text() == "not through the link"
+    mask = os.umask(0)
+    os.umask(mask)
+    assert shared.read_text() == "new"
+    assert link.stat().st_mode & 0o777 == 0o666 & ~mask
+    # a dangling link too; a link in the folder part is followed
+    dangling = tmp_path / "dangling.txt"
+    dangling.symlink_to(tmp_path / "elsewhere" / "x.txt")
+    with atomic_write(dangling, "w") as fh:
+        fh.write("d")
+    assert dangling.read_text() == "d" and not (tmp_path / "elsewhere").exists()
+    (tmp_path / "real").mkdir()
+    (tmp_path / "alias").symlink_to(tmp_path / "real", target_is_directory=True)
+    with atomic_write(tmp_path / "alias" / "f.txt", "w") as fh:
+        fh.write("f")
+    assert (tmp_path / "real" / "f.txt").read_text() == "f"
 
 
 def test_concurrent_atomic_writes_are_never_torn(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 import threading
 from pathlib import Path
@@ -25,7 +26,9 @@ def atomic_write(path, mode="wb", *, encoding=None, newline=None):
 
     A new file gets the usual permissions (``0o666`` less the umask); a
     replaced one keeps its permissions. A symbolic link at ``path`` is
-    followed: its target is replaced.
+    replaced by the new file, never written through (as :func:`os.replace`
+    does): a link planted in a shared output folder cannot redirect the
+    write to a file elsewhere. The folder part of ``path`` may hold links.
 
     Parameters
     ----------
@@ -66,8 +69,11 @@ def atomic_write(path, mode="wb", *, encoding=None, newline=None):
     binary = "b" in mode
     if binary and (encoding is not None or newline is not None):
         raise ValueError("encoding and newline apply to text mode only")
-    target = Path(os.path.realpath(path))
-    folder = target.parent
+    # the folder resolved (links there are the user's choice of folder), the
+    # last component kept: a link there is replaced, not followed
+    path = os.path.abspath(os.fspath(path))
+    folder = Path(os.path.realpath(os.path.dirname(path)))
+    target = folder / os.path.basename(path)
     if not folder.is_dir():
         raise FileNotFoundError(
             f"cannot write {str(path)!r}: folder {str(folder)!r} does not exist"
@@ -98,10 +104,15 @@ def atomic_write(path, mode="wb", *, encoding=None, newline=None):
 
 
 def _mode_for(target):
+    """The mode of the file ``target`` replaces: its own for a regular file,
+    the default for a new file or a link (a link's target is not ours)."""
     try:
-        return os.stat(target).st_mode & 0o7777
+        info = os.lstat(target)
     except OSError:
-        return 0o666 & ~_umask()
+        info = None
+    if info is not None and stat.S_ISREG(info.st_mode):
+        return info.st_mode & 0o7777
+    return 0o666 & ~_umask()
 
 
 def _umask():
