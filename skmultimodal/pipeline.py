@@ -3,7 +3,9 @@ multi-label classification or regression."""
 
 from __future__ import annotations
 
+import re
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -296,6 +298,29 @@ _NAMED_TARGETS = {
 }
 
 
+def _check_method_target(method, target_type):
+    """Refuse, when the pipeline is built, a fusion method that declares
+    (``target_types``) it cannot fit the ``target_type`` given (or implied by
+    a regressor); with ``"auto"`` the target is known only at fit."""
+    if target_type == "auto":
+        return
+    if isinstance(method, str):
+        from skmultimodal.plugins import get_registry
+
+        try:
+            accepted = get_registry("fusion_method").get(method).target_types
+        except Exception:  # ModalityFusion reports an unknown or broken method
+            return
+        label = method
+    else:
+        accepted = getattr(method, "target_types", None)
+        label = type(method).__name__
+    if accepted is not None and target_type not in accepted:
+        from skmultimodal.fusion._methods import _target_error
+
+        raise ValueError(_target_error(label, target_type))
+
+
 def _estimator_targets(estimator, target_type):
     """The fusion's ``estimator_target_types``: what the named classifier
     fits, checked against ``y`` at fit (None: not checked, for an explicit
@@ -338,14 +363,29 @@ def make_multimodal_pipeline(
 
     Parameters
     ----------
-    image : str, list of str or None, default="image"
+    image : str, list of str, dict or None, default="image"
         Column holding the images (paths, bytes or arrays). None leaves the
         image modality out (a text-only pipeline). A list of columns (a
         front and a back photo) makes one image branch per column, named by
-        the column, each its own modality.
-    text : str, list of str or None, default="text"
+        the column, each its own modality. A dict ``{branch name: column}``
+        names the branches yourself (``image={"front_photo": "front"}``):
+        the names are the modality names of the fused output, of
+        ``weights`` and of grid parameters
+        (``fusion__front_photo__features__...``).
+    text : str, list of str, dict or None, default="text"
         Column holding the texts. None leaves the text modality out; a list
-        (a title and a description) makes one text branch per column.
+        (a title and a description) makes one text branch per column; a
+        dict ``{branch name: column}`` names them.
+
+        A single column gives the branch name ``"image"`` (``"text"``).
+        The branch names are checked when the pipeline is built, by
+        :class:`~skmultimodal.fusion.ModalityFusion`'s rules: unique (the
+        ``"tabular"`` branch and the ``"<name>_words"`` branches of
+        ``image_tokens=True`` included), without ``"__"``, not a parameter
+        of ``ModalityFusion`` (``"method"``, ``"weights"``, ``"missing"``,
+        ...), and neither ``"joint"`` nor ``"presence"``, which name parts
+        of the fused output. A column whose name would give such a branch
+        name is a ValueError naming the column and the dict that fixes it.
     method : str, FusionMethod or None, default=None
         Fusion method: any ``ModalityFusion(method=...)`` value
         (``"stack"``, ``"concat"``, ``"product"``, ``"sum"``, ``"mean"``,
@@ -475,6 +515,16 @@ def make_multimodal_pipeline(
     ['image']
     >>> make_multimodal_pipeline(method="late").named_steps["fusion"].method
     'late'
+
+    Name the branches with a dict, e.g. for a text column called
+    ``"method"``, which as a branch name would clash with
+    ``ModalityFusion(method=...)``:
+
+    >>> pipe = make_multimodal_pipeline(
+    ...     image="front", text={"title": "title", "how": "method"}
+    ... )
+    >>> [(name, column) for name, _, column in pipe[0].transformers]
+    [('image', 'front'), ('title', 'title'), ('how', 'method')]
     """
     from skmultimodal.fusion import ModalityFusion
 
@@ -502,23 +552,35 @@ def make_multimodal_pipeline(
             stacklevel=2,
         )
         missing = "raise"
-    branches = []
+    branches, origins = [], []
     on_error = "raise" if missing in ("error", "raise") else "missing"
-    for name, column in images:
+    for name, column, how in images:
         if image_tokens:
             branch = _pixel_branch(image_features, memory, on_error)
         else:
             branch = _image_branch(image_features, memory, on_error)
         branches.append((name, branch, column))
-    for name, column in texts:
+        origins.append(_Origin("image", column, how))
+    for name, column, how in texts:
         branches.append((name, _text_branch(text_features, memory), column))
+        origins.append(_Origin("text", column, how))
         if image_tokens:
             words = "words" if name == "text" else f"{name}_words"
             branches.append((words, _word_branch(memory), column))
+            origins.append(
+                _Origin(
+                    "text",
+                    column,
+                    f"the word-token branch of image_tokens=True, named after "
+                    f"the text branch {name!r}",
+                    source=name,
+                )
+            )
     if tabular:
         branches.append(
             ("tabular", _tabular_branch(tabular), _tabular_columns(tabular))
         )
+        origins.append(_Origin("tabular", None, "the branch of tabular=", fixed=True))
 
     if method is None:
         many = len(branches) > 1 and not image_tokens
@@ -535,6 +597,8 @@ def make_multimodal_pipeline(
         target_type=target_type,
         estimator_target_types=_estimator_targets(estimator, target_type),
     )
+    _check_branch_names(fusion, origins, {"image": image, "text": text})
+    _check_method_target(method, target_type)
     clf = _make_classifier(
         estimator, random_state, class_weight, target_type, stopping=not image_tokens
     )
@@ -542,27 +606,154 @@ def make_multimodal_pipeline(
 
 
 def _columns(spec, default_name):
-    """``[(branch name, column)]`` of ``image=``/``text=``: one column keeps
-    the modality's name as branch name; a list gives one branch per column,
-    named by the column."""
+    """``[(branch name, column, how)]`` of ``image=``/``text=``: one column
+    keeps the modality's name as branch name; a list gives one branch per
+    column, named by the column; a dict ``{branch name: column}`` names
+    them. ``how`` says how a name was derived (None: the user's own)."""
     if spec is None:
         return []
     if isinstance(spec, str):
-        return [(default_name, spec)]
-    columns = list(spec) if isinstance(spec, list | tuple) else None
+        return [(default_name, spec, f"the name of a single {default_name} column")]
+    if isinstance(spec, dict):
+        ok = all(isinstance(k, str) and isinstance(v, str) for k, v in spec.items())
+        columns = list(spec.values()) if ok else None
+    else:
+        columns = list(spec) if isinstance(spec, list | tuple) else None
     if not columns or not all(isinstance(c, str) for c in columns):
         raise ValueError(
-            f"{default_name}= must be a column name or a non-empty list of "
-            f"column names; got {spec!r}. The builder selects the columns of a "
-            "DataFrame by name: for a 2-D array, pass "
-            "pandas.DataFrame(X, columns=[...]) with names, or build a "
-            "ModalityFusion, which also selects columns by position"
+            f"{default_name}= must be a column name (or a non-empty list of "
+            "column names, or a dict {branch name: column name}); got "
+            f"{spec!r}. The builder selects the columns of a DataFrame by "
+            "name: for a 2-D array, pass pandas.DataFrame(X, columns=[...]) "
+            "with names, or build a ModalityFusion, which also selects "
+            "columns by position"
         )
+    if isinstance(spec, dict):
+        if len(set(columns)) != len(columns):
+            raise ValueError(f"{default_name}= names a column twice: {spec}")
+        return [(name, column, None) for name, column in spec.items()]
     if len(columns) == 1:
-        return [(default_name, columns[0])]
+        return [
+            (default_name, columns[0], f"the name of a single {default_name} column")
+        ]
     if len(set(columns)) != len(columns):
         raise ValueError(f"{default_name}= names a column twice: {columns}")
-    return [(c, c) for c in columns]
+    return [(c, c, "named after its column") for c in columns]
+
+
+class _Origin(NamedTuple):
+    """Where a branch of the builder comes from, for the errors on names."""
+
+    arg: str  # the builder argument: "image", "text" or "tabular"
+    column: object
+    how: str | None  # how its name was derived; None: the user's dict key
+    source: str | None = None  # the text branch a word-token branch follows
+    fixed: bool = False  # a name the user cannot choose ("tabular")
+
+
+def _name_problem(fusion, name):
+    """Why ``fusion`` (a ModalityFusion) refuses a branch called ``name``,
+    or None: ModalityFusion's own checks, on a one-branch copy (the names'
+    rules, and the names of the blocks its method and missing policy add)."""
+    from skmultimodal.fusion._modality_fusion import _method_label
+
+    branch = (name, "passthrough", 0)
+    probe = type(fusion)(**{**fusion.get_params(deep=False), "transformers": [branch]})
+    try:
+        probe._validate_transformers()
+        added = getattr(probe, "_check_added_blocks", None)
+        try:
+            method = probe._resolve_method()
+        except Exception:  # an unknown or broken method is reported by fit
+            added = None
+        if added is not None:
+            added([name], method, _method_label(fusion.method), fusion.missing)
+    except ValueError as exc:
+        return f"ModalityFusion refuses it ({exc})"
+    return None
+
+
+def _check_branch_names(fusion, origins, specs, owner="make_multimodal_pipeline"):
+    """Refuse, when the pipeline is built, branch names that ModalityFusion
+    would refuse at fit (or that clash), naming the column, the name, why,
+    and the ``{branch name: column}`` spelling that fixes it; ``owner`` is
+    the builder the messages name."""
+    names = [name for name, _, _ in fusion.transformers]
+    for k, (name, origin) in enumerate(zip(names, origins)):
+        why = _name_problem(fusion, name)
+        if why is None:
+            earlier = [j for j in range(k) if names[j] == name]
+            if not earlier:
+                continue
+            j = earlier[0]
+            if origin.fixed or (origin.how is None and origins[j].how is not None):
+                k, j, origin = j, k, origins[j]  # blame the name one can change
+            other = _describe(names[j], origins[j])
+            why = f"{other} has that name already; branch names must be unique"
+        message = _name_error(fusion, names, k, origin, why, specs)
+        raise ValueError(message.replace("make_multimodal_pipeline", owner, 1))
+    try:  # anything else ModalityFusion checks on the names together
+        fusion._validate_transformers()
+    except ValueError as exc:
+        raise ValueError(
+            f"{owner}: {exc}. Name the branches with a dict "
+            "{branch name: column}, e.g. text={'title': 'title'}"
+        ) from None
+
+
+def _describe(name, origin):
+    if origin.fixed:
+        return f"the {name!r} branch of {origin.arg}="
+    return f"the branch {name!r} of {origin.arg}= column {origin.column!r}"
+
+
+def _name_error(fusion, names, k, origin, why, specs):
+    """The message for the refused name of branch ``k``, with the dict that
+    fixes it."""
+    name = names[k]
+    if origin.fixed:
+        return (
+            f"make_multimodal_pipeline: the branch {name!r} of "
+            f"{origin.arg}= is refused: {why}. Name the other branch with a "
+            "dict {branch name: column} for image= or text="
+        )
+    arg = origin.arg
+    if origin.how is None:
+        what = (
+            f"{arg}= gives column {origin.column!r} the branch name {name!r}, "
+            f"which is refused: {why}. Choose another key in {arg}="
+        )
+        return f"make_multimodal_pipeline: {what}"
+    source = origin.source or name
+    taken = set(names)
+    better = _fresh_name(fusion, origin.column, arg, taken)
+    example = _fixed_spec(specs[arg], origin.column, source, better, arg)
+    return (
+        f"make_multimodal_pipeline: {arg}= column {origin.column!r} gives the "
+        f"branch name {name!r} ({origin.how}), which is refused: {why}. Name "
+        f"the branches yourself with a dict {{branch name: column}}, e.g. "
+        f"{arg}={example!r}"
+    )
+
+
+def _fresh_name(fusion, column, arg, taken):
+    """A branch name for ``column`` that ModalityFusion accepts and that is
+    not ``taken``."""
+    base = re.sub("_{2,}", "_", f"{arg}_{column}").strip("_") or arg
+    candidate, k = base, 2
+    while k < 100 and (candidate in taken or _name_problem(fusion, candidate)):
+        candidate, k = f"{base}_{k}", k + 1
+    return candidate
+
+
+def _fixed_spec(spec, column, old_name, new_name, arg):
+    """``spec`` (of ``image=``/``text=``) as a dict, with the branch called
+    ``old_name`` (reading ``column``) renamed ``new_name``."""
+    pairs = [(name, col) for name, col, _ in _columns(spec, arg)]
+    return {
+        new_name if (name, col) == (old_name, column) else name: col
+        for name, col in pairs
+    }
 
 
 def _tabular_columns(tabular):

@@ -138,13 +138,15 @@ def make_out_of_core_pipeline(
 
     Parameters
     ----------
-    image : str, list of str or None, default="image"
+    image : str, list of str, dict or None, default="image"
         Column(s) of images, as in
-        :func:`~skmultimodal.make_multimodal_pipeline`. Each image branch is
+        :func:`~skmultimodal.make_multimodal_pipeline` (a dict
+        ``{branch name: column}`` names the branches; names are checked
+        when the pipeline is built). Each image branch is
         the builder's (by default HOG, an HSV colour histogram and 16x16 RGB
         pixels), standardised by a ``StandardScaler``.
-    text : str, list of str or None, default="text"
-        Column(s) of texts. Each text branch hashes words and character
+    text : str, list of str, dict or None, default="text"
+        Column(s) of texts, likewise. Each text branch hashes words and character
         3-5-grams (``HashingVectorizer``, no vocabulary, no IDF), each into
         ``n_features`` columns, rows L2-normalised.
     tabular : list of str, dict or None, default=None
@@ -211,7 +213,12 @@ def make_out_of_core_pipeline(
 
     from skmultimodal.fusion import ModalityFusion
     from skmultimodal.fusion._missing_policy import canonical_missing
-    from skmultimodal.pipeline import _columns, _image_branch
+    from skmultimodal.pipeline import (
+        _check_branch_names,
+        _columns,
+        _image_branch,
+        _Origin,
+    )
 
     if classifier not in ("sgd", "attention"):
         raise ValueError(f"classifier must be 'sgd' or 'attention', got {classifier!r}")
@@ -237,9 +244,9 @@ def make_out_of_core_pipeline(
     on_error = "raise" if missing == "raise" else "missing"
     branches = [
         (name, _image_branch(image_features, None, on_error), column)
-        for name, column in images
+        for name, column, _ in images
     ]
-    branches += [(name, _text_branch(n_features), column) for name, column in texts]
+    branches += [(name, _text_branch(n_features), column) for name, column, _ in texts]
     if tabular:
         columns = (
             [c for key in ("numeric", "categorical") for c in tabular.get(key, [])]
@@ -248,6 +255,13 @@ def make_out_of_core_pipeline(
         )
         branches.append(("tabular", _tabular_branch(tabular), columns))
     fusion = ModalityFusion(branches, method="concat", missing=missing)
+    origins = [_Origin("image", column, how) for _, column, how in images]
+    origins += [_Origin("text", column, how) for _, column, how in texts]
+    if tabular:
+        origins.append(_Origin("tabular", None, "the branch of tabular=", fixed=True))
+    _check_branch_names(
+        fusion, origins, {"image": image, "text": text}, "make_out_of_core_pipeline"
+    )
     if attention:
         from skmultimodal.models import MultimodalAttentionClassifier
         from skmultimodal.pipeline import ATTENTION_SETTINGS
@@ -950,15 +964,16 @@ def _fit_fusion(fusion, stats):
     fills, scales = {}, []
     for name in fusion.modality_names_:
         total, squares, count = moments[name]
-        fill = np.zeros_like(total) if stats["policy"] == "zero" else total / count
-        fills[name] = fill
+        # the mean block row is learned whatever the policy (as ModalityFusion
+        # does); the rows "zero" fills hold zeros
+        fills[name] = total / count
+        fill = np.zeros_like(total) if stats["policy"] == "zero" else fills[name]
         scales.append(_rms_centred_norm(total, squares, count, fill, stats["n_rows"]))
     # fitted attributes of ModalityFusion and ConcatFusion: the values a fit
     # on every row gives, not those of the few rows the step was fitted on
     fusion.method_.scales_ = scales
-    if stats["policy"] != "raise":
-        fusion.fill_values_ = dict(fills)
-        fusion._fills = dict(fills)
+    fusion.fill_values_ = dict(fills)
+    fusion._fills = dict(fills)
 
 
 def _rms_centred_norm(total, squares, count, fill, n):

@@ -561,3 +561,14 @@ def test_the_library_speaks_of_its_own_argument_not_the_command_line(tmp_path):
         ValueError, match=r"missing='mean' \(or 'zero', 'indicator'\) treats"
     ):
         load_table(absent, image_column="picture", text_column="caption")
+
+
+def test_branch_names_are_checked_when_the_pipeline_is_built():
+    """The out-of-core builder names branches as make_multimodal_pipeline
+    does: a clash is refused when it is built, naming the builder, and a
+    dict names the branches."""
+    with pytest.raises(ValueError, match="make_out_of_core_pipeline: text= column"):
+        make_out_of_core_pipeline(image="front", text=["title", "image"])
+    pipe = make_out_of_core_pipeline(image={"photo": "front"}, text=["title", "body"])
+    names = [name for name, _, _ in pipe.named_steps["fusion"].transformers]
+    assert names == ["photo", "title", "body"]

@@ -108,11 +108,16 @@ def test_late_multilabel_outputs_log_odds(data):
 @pytest.mark.parametrize("method", ["product", "sum", "mean", "tensor", "attention"])
 def test_class_probability_methods_refuse_other_targets(data, method):
     X, _, value, Y = data
+    # the target type is known when the pipeline is built: refused there
     with pytest.raises(ValueError, match=r"cannot fit a continuous .*late.*stack"):
-        _pipe(estimator="ridge", method=method).fit(X, value)
-    multi = _pipe(target_type="multilabel-indicator", method=method)
+        _pipe(estimator="ridge", method=method)
     with pytest.raises(ValueError, match="cannot fit a multi-label target"):
-        multi.fit(X, Y)
+        _pipe(target_type="multilabel-indicator", method=method)
+    # with target_type="auto", ModalityFusion refuses the y it is given
+    fusion = _pipe(method=method).named_steps["fusion"]
+    fusion.set_params(estimator_target_types=None)  # the method's own check
+    with pytest.raises(ValueError, match="cannot fit a multi-label target"):
+        fusion.fit(X, Y)
 
 
 def test_auto_target_type_is_recorded(data):

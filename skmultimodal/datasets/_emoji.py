@@ -7,6 +7,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from sklearn.utils._param_validation import validate_params
+
 from ._base import image_text_bunch
 
 DESCR = """\
@@ -84,6 +86,10 @@ def _load_rows(exclude_flags: bool):
     return tuple(rows)
 
 
+@validate_params(
+    {"return_X_y": ["boolean"], "exclude_flags": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def load_emoji(*, return_X_y=False, exclude_flags=False):
     """Load the emoji image+text classification dataset.
 
@@ -105,6 +111,13 @@ def load_emoji(*, return_X_y=False, exclude_flags=False):
         ``target`` (Series of category names), ``groups`` (Series of
         subcategories), ``target_names``, ``DESCR``.
     (data, target) : tuple if ``return_X_y`` is True
+
+    Raises
+    ------
+    ValueError
+        When ``return_X_y`` or ``exclude_flags`` is not a bool (a string
+        such as ``"no"`` is refused, not taken as true); the message names
+        the parameter.
 
     Notes
     -----

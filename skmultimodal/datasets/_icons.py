@@ -7,6 +7,8 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+from sklearn.utils._param_validation import validate_params
+
 from ._base import image_text_bunch
 
 DESCR = """\
@@ -146,6 +148,7 @@ def _load_rows(static_dir: str):
     return tuple(rows)
 
 
+@validate_params({"return_X_y": ["boolean"]}, prefer_skip_nested_validation=True)
 def load_icons(*, return_X_y=False):
     """Load the Font Awesome icons image+text classification dataset.
 
@@ -172,6 +175,9 @@ def load_icons(*, return_X_y=False):
     ImportError
         If ``fontawesomefree`` or ``pyyaml`` is not installed
         (``pip install "skmultimodal[icons]"``).
+    ValueError
+        When ``return_X_y`` is not a bool (checked before the packages are
+        looked for); the message names the parameter.
 
     See Also
     --------

@@ -49,7 +49,11 @@ class FusionMethod(BaseEstimator):
         rows summing to 1; exposed as ``ModalityFusion.modality_weights``.
     A ``weights`` parameter
         When the method has one, ``ModalityFusion(weights=...)`` sets it
-        (as a list in block order).
+        (as a list in block order), replacing its default; given on both,
+        with the method's not at its default, the weights are refused.
+        ``ModalityFusion(weights="auto")`` is handed on only to a method
+        whose ``_parameter_constraints["weights"]`` accepts ``"auto"`` (or,
+        declaring none, whose default is ``"auto"``).
 
     Class attributes
     ----------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import numbers
-import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -23,7 +22,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import validate_data
 
 from skmultimodal.utils._errors import RowError
-from skmultimodal.utils._parallel import RelayWarnings, reissue
+from skmultimodal.utils._parallel import RelayWarnings, reissue, warn_at_caller
 from skmultimodal.utils._validation import with_row_positions
 
 
@@ -105,12 +104,11 @@ class ColumnComposition(_BaseComposition):
         if self.missing == "error" and not warn:
             return "raise"
         if self.missing == "error":
-            warnings.warn(
+            warn_at_caller(
                 f"{type(self).__name__}(missing='error') is deprecated and will "
                 "be removed in 0.4: use missing='raise', the spelling of the "
                 "extractors' on_error='raise'.",
                 FutureWarning,
-                stacklevel=4,
             )
             return "raise"
         return self.missing
@@ -160,13 +158,16 @@ class ColumnComposition(_BaseComposition):
         With X, each branch comes with its column of X (a callable resolved
         on X) without the rows where the modality is missing: ``present``
         holds the positions of the other rows. Under ``policy="raise"`` a
-        missing value raises a ValueError naming the modality and the rows.
+        missing value raises one ValueError naming every modality with
+        missing values and its rows, before any branch is yielded.
         """
-        masks = {}  # branches reading the same column share its mask
-        for name, estimator, column in self._branches(fitted):
-            if X is None:
+        if X is None:
+            for name, estimator, column in self._branches(fitted):
                 yield Branch(name, estimator, column)
-                continue
+            return
+        masks = {}  # branches reading the same column share its mask
+        selected = []
+        for name, estimator, column in self._branches(fitted):
             if callable(column):
                 column = column(X)
             data = select_column(X, column, name)
@@ -176,12 +177,17 @@ class ColumnComposition(_BaseComposition):
                 mask = missing_mask(data)
                 if key is not None:
                     masks[key] = mask
-            if policy == "raise" and mask.any():
-                rows = describe_rows(np.flatnonzero(mask), index)
-                raise ValueError(
-                    f"modality {name!r} is missing (None, NaN or empty) in "
-                    f"{rows}. {self._missing_hint}"
-                )
+            selected.append((name, estimator, column, data, mask))
+        if policy == "raise":
+            found = [
+                f"modality {name!r} is missing (None, NaN or empty) in "
+                f"{describe_rows(np.flatnonzero(mask), index)}"
+                for name, _, _, _, mask in selected
+                if mask.any()
+            ]
+            if found:
+                raise ValueError(f"{'; '.join(found)}. {self._missing_hint}")
+        for name, estimator, column, data, mask in selected:
             present = np.flatnonzero(~mask)
             if 0 < len(present) < n:
                 data = take_rows(data, present, rows=present)
@@ -231,10 +237,10 @@ class ColumnComposition(_BaseComposition):
             )
 
         results = reissue(Parallel(n_jobs=self.n_jobs)(jobs(enumerate(branches))))
-        redo = []
+        redo, unreadable_found = [], []
         for k, (branch, (_, out)) in enumerate(zip(branches, results)):
             unreadable = self._unreadable_rows(
-                branch, out, index, "fit", policy, stacklevel=4
+                branch, out, index, "fit", policy, found=unreadable_found
             )
             if len(unreadable) == 0:
                 continue
@@ -249,6 +255,7 @@ class ColumnComposition(_BaseComposition):
                 present=branch.present[keep],
             )
             redo.append(k)
+        self._raise_unreadable(unreadable_found)
         if redo:
             todo = [(k, branches[k]) for k in redo]
             again = reissue(Parallel(n_jobs=self.n_jobs)(jobs((k, b) for k, b in todo)))
@@ -269,12 +276,15 @@ class ColumnComposition(_BaseComposition):
         """Check which rows each branch is present in (``presents``), before
         and after leaving out unreadable rows; nothing to check here."""
 
-    def _unreadable_rows(self, branch, out, index, where, policy, stacklevel=3):
+    def _unreadable_rows(self, branch, out, index, where, policy, found=None):
         """Positions, within ``branch.present``, of the rows whose output
         ``out`` is entirely NaN: the branch could not read them.
 
         Under ``policy="raise"`` a ValueError names the modality and the
-        rows; otherwise one warning says they are treated as missing.
+        rows; with a ``found`` list, the description is added to it instead
+        (for :meth:`_raise_unreadable` to name every such modality in one
+        error) and no position is returned. Otherwise one warning, pointing
+        at the caller's code, says they are treated as missing.
         """
         nan = all_nan_rows(out)
         # a wrong number of rows is reported by the composite itself
@@ -284,18 +294,35 @@ class ColumnComposition(_BaseComposition):
         rows = describe_rows(branch.present[positions], index)
         what = (
             f"modality {branch.name!r} could not be read in {len(positions)} "
-            f"row(s) in {where} (its {self._branch_word} output is all NaN there: "
-            "an unreadable image under on_error='missing', or a text with no "
-            "known word for word vectors)"
+            f"row(s) in {where}"
         )
         if policy == "raise":
-            raise ValueError(f"{what}: {rows}. {self._unreadable_hint}")
-        warnings.warn(
-            f"{type(self).__name__}: {what}; treated as missing: {rows}",
+            if found is None:
+                self._raise_unreadable([f"{what}: {rows}"])
+            found.append(f"{what}: {rows}")
+            return np.zeros(0, dtype=np.intp)
+        warn_at_caller(
+            f"{type(self).__name__}: {what} {self._unreadable_why()}; treated "
+            f"as missing: {rows}",
             UserWarning,
-            stacklevel=stacklevel + 1,
         )
         return positions
+
+    def _unreadable_why(self):
+        return (
+            f"(its {self._branch_word} output is all NaN there: an unreadable "
+            "image under on_error='missing', or a text with no known word for "
+            "word vectors)"
+        )
+
+    def _raise_unreadable(self, found):
+        """One ValueError naming every modality in ``found`` (descriptions
+        from :meth:`_unreadable_rows`); nothing when it is empty."""
+        if not found:
+            return
+        first, sep, rows = found[0].partition(": ")
+        parts = [f"{first} {self._unreadable_why()}{sep}{rows}", *found[1:]]
+        raise ValueError(f"{'; '.join(parts)}. {self._unreadable_hint}")
 
     # -- HTML representation ------------------------------------------------
     def _sk_visual_block_(self):
@@ -541,13 +568,19 @@ def missing_mask(data):
     1-D data: any pandas missing marker (None, NaN, ``pd.NA``, ``pd.NaT``,
     NumPy NaT), whatever the dtype (object, ``string``, nullable, Arrow
     backed, datetime, ...), or an empty or whitespace-only string/bytes.
-    2-D data: every entry of the row missing (NaN/None/NA).
+    2-D data (a DataFrame or a 2-D array, even of one column): every entry
+    of the row missing by the rule of 1-D data (empty strings included).
 
     Found with :func:`pandas.isna`, vectorised: never by comparing cells
     with ``==`` (``pd.NA == ""`` is NA, whose truth value is an error).
     """
     if isinstance(data, pd.DataFrame):
-        return data.isna().to_numpy(dtype=bool).all(axis=1)
+        mask = np.ones(data.shape[0], dtype=bool)
+        if data.shape[1] == 0:
+            return ~mask
+        for _, column in data.items():
+            mask &= missing_mask(column)
+        return mask
     if isinstance(data, np.ndarray) and data.ndim == 2:
         if data.shape[1] == 0:
             return np.zeros(data.shape[0], dtype=bool)

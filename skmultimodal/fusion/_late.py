@@ -19,6 +19,7 @@ from sklearn.utils.validation import (
 )
 
 from skmultimodal.utils import check_target_present
+from skmultimodal.utils._parallel import warn_at_caller
 
 from ._columns import (
     ColumnComposition,
@@ -122,7 +123,12 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     output as all NaN could not be read (an extractor with
     ``on_error="missing"`` outputs such a row for an unreadable image) and
     counts as missing too: the model is fitted again without those rows, and
-    at predict they are not given to its final step.
+    at predict they are not given to its final step. A row in which every
+    modality is missing or unreadable carries no evidence: at fit it is left
+    out of every modality's model (and of the learned weights), with one
+    warning naming the rows; at predict its probabilities are the training
+    class prior ``class_prior_`` (the per-label training mean for a
+    multi-label target), with one warning naming the rows.
 
     Parameters
     ----------
@@ -142,7 +148,8 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         ``"raise"``: a missing (or unreadable) modality value raises a
         ValueError naming the rows and the modality. ``"skip"``: leave that
         modality out of the sample's combination (fit and predict alike),
-        with one warning naming unreadable rows.
+        with one warning naming unreadable rows; a row with no modality at
+        all gets ``class_prior_`` at predict (see above).
 
         .. deprecated:: 0.2
            ``"error"`` is the old spelling of ``"raise"``; it still works,
@@ -165,6 +172,10 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         The weights used, summing to 1.
     classes_ : ndarray of shape (n_classes,)
         Class labels (multi-label: the label indices ``0 .. n_labels - 1``).
+    class_prior_ : ndarray of shape (n_classes,)
+        The (``sample_weight``-weighted) frequency of each class among all
+        training rows (multi-label: of each label), the prediction for a
+        row in which every modality is missing.
     n_features_in_ : int
         Number of columns of X seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -283,6 +294,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             check_consistent_length(np.arange(n), y)  # scikit-learn's message
             check_classification_targets(y)
             self.classes_ = np.unique(y)
+        self.class_prior_ = self._prior(y, sample_weight)
         try:  # the models get their native blocks whatever set_config says
             with config_context(transform_output="default"):
                 fitted = self._fit_branches(
@@ -301,6 +313,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
                 "LateFusionClassifier needs models with one probability per "
                 "label, such as OneVsRestClassifier(LogisticRegression())"
             ) from exc
+        self._check_fit_rows([b.present for b, _, _ in fitted], n, row_index(X))
         self.estimators_ = [(b.name, est, b.column) for b, est, _ in fitted]
         self.named_estimators_ = Bunch(
             **{name: est for name, est, _ in self.estimators_}
@@ -318,19 +331,38 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             checked_sample_weight(sample_weight, n, _final_step(est), owner)
         return checked_sample_weight(sample_weight, n, None, "")
 
-    def _check_presence(self, presents, n, index):
-        self._check_covered(presents, n, index)
+    def _prior(self, y, sample_weight):
+        """The training frequency of each class (multi-label: the mean of
+        each label), weighted by ``sample_weight``."""
+        if self.multilabel_:
+            return np.average(y, axis=0, weights=sample_weight).astype(float)
+        onehot = (y[:, None] == self.classes_[None, :]).astype(float)
+        return np.average(onehot, axis=0, weights=sample_weight)
 
     @staticmethod
-    def _check_covered(presents, n, index):
+    def _covered(presents, n):
+        """Which rows at least one modality is present in."""
         covered = np.zeros(n, dtype=bool)
         for present in presents:
             covered[present] = True
+        return covered
+
+    def _check_fit_rows(self, presents, n, index):
+        """Rows with no modality at all are left out of every model (their
+        ``present`` rows never hold them): one warning names them."""
+        covered = self._covered(presents, n)
+        if not covered.any():  # every modality missing in every row
+            raise ValueError(
+                "every modality is missing or unreadable in every row; "
+                "LateFusionClassifier has nothing to fit on."
+            )
         if not covered.all():
             rows = describe_rows(np.flatnonzero(~covered), index)
-            raise ValueError(
-                f"every modality is missing or unreadable in {rows}; "
-                "LateFusionClassifier needs at least one modality per sample."
+            warn_at_caller(
+                f"LateFusionClassifier: every modality is missing or unreadable "
+                f"in {rows}; they carry no evidence and are left out of every "
+                "modality's model (at predict such a row gets the training "
+                "class prior, class_prior_)."
             )
 
     def _resolve_weights(self, branches, y, n, sample_weight=None):
@@ -355,6 +387,11 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             else:
                 P[i, present] = self._align(oof, np.unique(y_p))
             masks[present, i] = True
+        covered = masks.any(axis=1)  # rows with no modality carry no evidence
+        if not covered.all():
+            P, masks, y = P[:, covered], masks[covered], y[covered]
+            if sample_weight is not None:
+                sample_weight = sample_weight[covered]
         if self._multilabel:  # each (row, label) a two-class problem
             k = len(self.classes_)
             P, masks, y_idx = _binary_rows(P), np.repeat(masks, k, axis=0), y.ravel()
@@ -413,7 +450,6 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         policy = self._missing_policy(warn=False)
         index = row_index(X)
         branches = list(self._iter(X, n, fitted=True, policy=policy, index=index))
-        self._check_covered([b.present for b in branches], n, index)
         P = np.zeros((len(branches), n, len(self.classes_)))
         masks = np.zeros((n, len(branches)), dtype=bool)
         presents = []
@@ -438,23 +474,45 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
                 P[i, present] = self._align(final.predict_proba(data), est.classes_)
                 masks[present, i] = True
             presents.append(present)
-        self._check_covered(presents, n, index)
-        self._check_weighted(presents, n, index)
+        covered = self._covered(presents, n)
+        self._check_weighted(presents, n, index, covered)
+        if not covered.all():
+            rows = describe_rows(np.flatnonzero(~covered), index)
+            if not hasattr(self, "class_prior_"):  # fitted by an older version
+                raise ValueError(
+                    f"every modality is missing or unreadable in {rows}; this "
+                    "LateFusionClassifier was fitted without class_prior_ (an "
+                    "older version), which such rows get: fit it again."
+                )
+            warn_at_caller(
+                f"LateFusionClassifier: every modality is missing or unreadable "
+                f"in {rows}; their probabilities are the training class prior "
+                "(class_prior_)."
+            )
+        out = np.empty((n, len(self.classes_)))
+        if not covered.all():
+            out[~covered] = self.class_prior_
+        if not covered.any():
+            return out
+        P, masks = P[:, covered], masks[covered]
         if self._multilabel:  # each label pooled as two classes
             k = len(self.classes_)
             two = pool(
                 _binary_rows(P), np.repeat(masks, k, axis=0), self.weights_, self.voting
             )
             two = two / two.sum(axis=1, keepdims=True)
-            return two[:, 1].reshape(n, k)
+            out[covered] = two[:, 1].reshape(-1, k)
+            return out
         proba = pool(P, masks, self.weights_, self.voting)
         # weights below pool's EPS would leave a row summing to less than 1
-        return proba / proba.sum(axis=1, keepdims=True)
+        out[covered] = proba / proba.sum(axis=1, keepdims=True)
+        return out
 
-    def _check_weighted(self, presents, n, index):
+    def _check_weighted(self, presents, n, index, covered):
         """Rows whose present modalities all have weight 0 have no
-        combination (their probabilities would all be 0)."""
-        weighted = np.zeros(n, dtype=bool)
+        combination (their probabilities would all be 0); rows with no
+        modality at all (not ``covered``) get the prior instead."""
+        weighted = ~covered
         for w, present in zip(self.weights_, presents):
             if w > 0:
                 weighted[present] = True

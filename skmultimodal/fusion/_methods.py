@@ -57,31 +57,50 @@ MULTILABEL = "multilabel-indicator"
 #: Target types of ``stack`` and ``late``: also per-label probabilities of a
 #: multi-label target, and predicted values of a continuous one.
 ANY_TARGET = (*CLASS_TARGETS, MULTILABEL, "continuous")
+#: Every known target type: ``concat`` does not use the target.
+EVERY_TARGET = (*ANY_TARGET, "multiclass-multioutput", "continuous-multioutput")
 
 
 def _target_error(method, target_type):
-    """The message for a target the fusion method cannot fit."""
+    """The message for a target the fusion method cannot fit: the methods
+    that declare the target type (``target_types``) can; a method that
+    declares nothing is named apart, as not checked."""
     from skmultimodal.plugins import get_registry
 
-    names = get_registry("fusion_method").names()
-    fits = []
-    for name in names:
+    registry = get_registry("fusion_method")
+    fits, unchecked = [], []
+    for name in registry.names():
         try:
-            cls = get_registry("fusion_method").get(name)
+            cls = registry.get(name)
         except Exception:  # a broken plugin does not spoil the message
             continue
         types = getattr(cls, "target_types", None)
-        if types is None or target_type in types:
+        if types is None:
+            unchecked.append(name)
+        elif target_type in types:
             fits.append(name)
     what = {
         "continuous": "a continuous (regression) target",
         MULTILABEL: "a multi-label target",
     }.get(target_type, f"a {target_type!r} target")
-    return (
-        f"fusion method {method!r} cannot fit {what}: it combines class "
-        f"probabilities of single-label classes. Methods that can: "
-        f"{', '.join(fits)}"
+    try:
+        declared = registry.get(method).target_types
+    except Exception:  # an instance's class name, or a broken plugin
+        declared = None
+    why = (
+        f"it fits only {', '.join(map(repr, declared))} targets (its target_types)"
+        if declared
+        else "its target_types do not include it"
     )
+    message = (
+        f"fusion method {method!r} cannot fit {what}: {why}. Methods that can: "
+        f"{', '.join(fits) or 'none'}"
+    )
+    if unchecked:
+        message += (
+            f". Not checked (they declare no target_types): {', '.join(unchecked)}"
+        )
+    return message
 
 
 def _binary_rows(P):
@@ -185,6 +204,8 @@ class ConcatFusion(_BlockInfoMixin, FusionMethod):
     accepts_sparse = True
     accepts_sequence = True
     accepts_image = True
+    #: Every target: the blocks are fused without it.
+    target_types = EVERY_TARGET
     _parameter_constraints = {
         "block_norm": [StrOptions({"frobenius", "l2", "standard", "none"})],
         "weights": [list, tuple, np.ndarray, dict, None],

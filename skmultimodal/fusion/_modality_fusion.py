@@ -3,7 +3,6 @@ named fusion method."""
 
 from __future__ import annotations
 
-import warnings
 from collections import Counter
 from inspect import signature
 from numbers import Integral
@@ -20,10 +19,14 @@ from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_consistent_length, check_is_fitted
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    check_consistent_length,
+    check_is_fitted,
+)
 
 from skmultimodal.utils import check_target_present
-from skmultimodal.utils._parallel import RelayWarnings, reissue
+from skmultimodal.utils._parallel import RelayWarnings, reissue, warn_at_caller
 
 from ._columns import (
     ColumnComposition,
@@ -120,7 +123,10 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     Parameters
     ----------
     transformers : list of (name, transformer, column) tuples
-        ``name`` identifies the modality (no ``__``); it prefixes the output
+        ``name`` identifies the modality (no ``__``; not a block the fusion
+        adds: ``presence`` under ``missing="indicator"``, ``joint`` with
+        ``stack``'s joint expert, or any block of the method's output, which
+        would make names repeat); it prefixes the output
         feature names (``image__hog__0``; a table's columns keep their own
         names, see Notes) and the nested parameters
         (``image__hog__orientations``). ``transformer`` is an estimator with
@@ -128,7 +134,11 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         ``"drop"``. ``column`` is a column name (the transformer gets a 1-D
         Series, as image and text extractors expect), a list of names (a
         DataFrame), an int / list of ints / slice (positions, also for 2-D
-        arrays), or a callable ``column(X)`` returning one of those.
+        arrays), or a callable ``column(X)`` returning one of those. The
+        columns no entry selects are left out of the output (there is no
+        ``remainder``, unlike :class:`~sklearn.compose.ColumnTransformer`):
+        give a column an entry such as ``("extra", "passthrough",
+        ["price"])`` to keep it.
     method : str or FusionMethod, default="concat"
         The fusion method: a registered name (``"concat"``, ``"product"``,
         ``"sum"``, ``"mean"``, ``"tensor"``, ``"attention"``, ``"tokens"``,
@@ -143,16 +153,25 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         Deprecated: pass a configured instance as ``method`` instead (the
         classes are in :mod:`skmultimodal.fusion.methods`). Still applied to
         the method, with a FutureWarning; it will be removed in 0.3.
-    weights : dict or list of float, default=None
+    weights : dict, list of float or "auto", default=None
         Per-modality weights (``{"image": 0.5}``, or one per kept
-        transformer in order), handed to the method's ``weights`` parameter.
+        transformer in order), handed to the method's ``weights`` parameter,
+        replacing its default (``late``'s ``"auto"`` included). ``"auto"``
+        (learn the weights) is handed on to a method whose ``weights`` takes
+        it (``product``, ``sum``, ``mean``, ``late``, ...); another method
+        refuses it, listing those that can. A method instance whose own
+        ``weights`` is not its default refuses these: give the weights in
+        one place.
     missing : {"raise", "zero", "mean", "indicator"}, default="raise"
         What to do with rows whose modality value is missing (None, NaN,
-        ``pd.NA``, NaT, an empty or whitespace-only string; for a 2-D
-        selection, a row of NaN). Missing rows are never given to the branch
-        transformer; their block rows are filled:
+        ``pd.NA``, NaT, an empty or whitespace-only string, whether the
+        column is given as a string or as a one-column list; for a
+        selection of several columns, a row whose every cell is missing).
+        Missing rows are never given to the branch transformer; their block
+        rows are filled:
 
-        - ``"raise"``: raise a ValueError naming the rows and the modality;
+        - ``"raise"``: raise a ValueError naming every modality with missing
+          values and its rows;
         - ``"zero"``: zeros;
         - ``"mean"``: the mean block row of the present training rows;
         - ``"indicator"``: as ``"mean"``, plus one presence column per
@@ -160,11 +179,16 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
           the fused columns.
 
         Applied identically in ``fit`` and ``transform``. Sequence blocks
-        (token ids) are always filled with the padding id 0.
+        (token ids) are always filled with the padding id 0. After ``fit``
+        the policy can be changed among ``"raise"``, ``"zero"`` and
+        ``"mean"`` (the mean rows are learned in every fit); switching
+        ``"indicator"`` on or off changes the number of output columns, and
+        ``transform`` refuses it: refit instead.
 
         A row whose branch output is entirely NaN could not be read (an
         extractor with ``on_error="missing"`` outputs such a row for an
-        unreadable image) and is missing too: ``"raise"`` names the rows;
+        unreadable image) and is missing too: ``"raise"`` names the rows
+        (of every such modality, in one error);
         the other policies warn once and fill the rows as above. In ``fit``
         the branch is then fitted again without those rows, so they never
         shape it (the image branch is read twice in that case). A row with
@@ -218,7 +242,10 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     modality_names_ : list of str
         Names of the fused modalities, in block order.
     fill_values_ : dict
-        ``{name: row}`` used for missing rows (``missing != "raise"``).
+        ``{name: row}``: the mean block row of the present training rows
+        (zeros for a sequence block), which fills missing rows under
+        ``"mean"`` and ``"indicator"``. Learned whatever the policy, so a
+        fitted fusion can be switched to ``"mean"``.
     n_features_in_ : int
         Number of columns of X seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -294,16 +321,32 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         "Pass missing='zero', 'mean' or 'indicator' to ModalityFusion to treat "
         "unreadable rows as missing, or fix or drop them."
     )
-    _row_error_hint = (
-        "Fix or drop the row, or have it treated as missing: "
-        "make_multimodal_pipeline(missing='mean') (or 'zero', 'indicator')."
-    )
+
+    @property
+    def _row_error_hint(self):
+        """After an error naming a row of a branch's column (an unreadable
+        image under the extractor's ``on_error="raise"``): how to have such
+        rows treated as missing, for this fusion's ``missing``."""
+        policy = self.missing
+        if policy in ("raise", "error"):
+            return (
+                "Fix or drop the row, or have it treated as missing: give the "
+                "extractor on_error='missing' and ModalityFusion missing='mean' "
+                "(or 'zero', 'indicator'); make_multimodal_pipeline(missing='mean') "
+                "sets both."
+            )
+        return (
+            "Fix or drop the row, or have it treated as missing: give the "
+            "extractor on_error='missing' (this ModalityFusion has "
+            f"missing={policy!r}, which then fills the row)."
+        )
+
     _fit_one = staticmethod(_fit_transform_one)
     _parameter_constraints = {
         "transformers": [list],
         "method": [str, HasMethods(["fit", "transform", "get_feature_names_out"])],
         "method_params": [dict, None],
-        "weights": [dict, list, tuple, np.ndarray, None],
+        "weights": [StrOptions({"auto"}), dict, list, tuple, np.ndarray, None],
         "missing": [
             StrOptions(
                 {"raise", "zero", "mean", "indicator", "error"}, deprecated={"error"}
@@ -374,14 +417,13 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     def _resolve_method(self):
         params = dict(self.method_params or {})
         if self.method_params is not None:
-            warnings.warn(
+            warn_at_caller(
                 "ModalityFusion(method_params=...) is deprecated and will be "
                 "removed in 0.3: pass a configured instance instead, e.g. "
                 "method=ConcatFusion(block_norm='l2') (classes in "
                 "skmultimodal.fusion.methods), so that a grid over 'method' "
                 "never carries one method's parameters to another.",
                 FutureWarning,
-                stacklevel=3,
             )
         from skmultimodal.plugins import get_registry
 
@@ -553,8 +595,9 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         )
 
     def _set_target_type(self, method, method_name, y):
-        """Resolve ``target_type`` and hand it to the method, refusing a
-        target the method declares it cannot fit."""
+        """Resolve ``target_type`` (``target_type_``), refusing a target the
+        method declares it cannot fit; called before any branch is fitted.
+        The method gets it later, once it knows its modalities."""
         target_type = self.target_type
         if target_type == "auto":
             target_type = type_of_target(y, input_name="y")
@@ -573,8 +616,6 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             from ._methods import _target_error
 
             raise ValueError(_target_error(method_name, target_type))
-        if hasattr(method, "set_target_type"):
-            method.set_target_type(target_type)
 
     def fit(self, X, y=None, sample_weight=None):
         """Fit every branch and the fusion method.
@@ -640,6 +681,11 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             weighted = {"sample_weight": sample_weight}
 
         policy = self._missing_policy()
+        kept = [nm for nm, _, _ in self._branches(fitted=False)]
+        self._check_weights_for(method, method_name)
+        self._check_added_blocks(kept, method, method_name, policy)
+        if y is not None:  # a target the method refuses, before featurizing
+            self._set_target_type(method, method_name, y)
         with _native_output():
             fitted_branches = self._fit_branches(
                 X, y, n, policy=policy, index=index, verbose=self.verbose
@@ -659,12 +705,12 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                 size = getattr(_last_step(fitted_trans), "vocabulary_size_", None)
                 vocab[name] = int(size) if size is not None else None
                 fill = np.zeros(block.shape[1])
-            elif policy == "zero":
-                fill = np.zeros(block.shape[1])
-            else:
+            else:  # learned whatever the policy: "mean" can be set later
                 fill = np.asarray(block.mean(axis=0), dtype=np.float64).ravel()
             fills[name] = fill
-            block = self._expand(block, present, n, fill)
+            block = self._expand(
+                block, present, n, np.zeros_like(fill) if policy == "zero" else fill
+            )
             presents.append(present)
             names.append(name)
             kinds.append(kind)
@@ -681,29 +727,17 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             )
 
         self._check_method_accepts(method, method_name, names, kinds, blocks)
-        if self.weights is not None:
-            if "weights" not in method.get_params(deep=False):
-                raise ValueError(
-                    f"fusion method {method_name!r} has no weights parameter; "
-                    "ModalityFusion(weights=...) cannot be applied to it."
-                )
+        if isinstance(self.weights, str):  # "auto", checked above
+            method.set_params(weights=self.weights)
+        elif self.weights is not None:
             method.set_params(weights=self._weights_in_order(names))
         method.set_modalities(names, kinds)
-        if y is not None:
-            self._set_target_type(method, method_name, y)
+        target_type = getattr(self, "target_type_", None) if y is not None else None
+        if target_type not in (None, "unknown") and hasattr(method, "set_target_type"):
+            method.set_target_type(target_type)
         with _native_output():
             Z = method.fit_transform(blocks, y, **weighted)
         Z = self._check_fused(Z, n, method_name)
-
-        self.transformers_ = fitted
-        self.named_transformers_ = Bunch(**{nm: t for nm, t, _ in fitted})
-        self.method_ = method
-        self.modality_names_ = names
-        self._block_kinds = kinds
-        self._block_widths = widths
-        self._block_sparse = [sparse.issparse(b) for b in blocks]
-        self.fill_values_ = fills if policy != "raise" else {}
-        self._fills = fills
         out_names = list(method.get_feature_names_out(feature_names))
         if len(out_names) != Z.shape[1]:
             raise ValueError(
@@ -714,14 +748,131 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             out_names += [f"{PRESENCE_PREFIX}__{nm}" for nm in names]
         # the layout reads the modality-prefixed names; the output names
         # are the readable ones (table columns by their own names)
-        self._feature_names_out = _readable_names(out_names, own_names)
-        self.block_layout_ = BlockLayout.from_feature_names(
+        layout = BlockLayout.from_feature_names(
             out_names,
             sequence_modalities={nm for nm, k in zip(names, kinds) if k == "sequence"},
             vocabulary_sizes=vocab,
             image_shapes=shapes,
         )
+        self._check_unique_output(out_names, layout, names, method_name)
+
+        self.transformers_ = fitted
+        self.named_transformers_ = Bunch(**{nm: t for nm, t, _ in fitted})
+        self.method_ = method
+        self.modality_names_ = names
+        self._block_kinds = kinds
+        self._block_widths = widths
+        self._block_sparse = [sparse.issparse(b) for b in blocks]
+        self.fill_values_ = fills
+        self._fills = fills
+        self._fitted_missing = policy
+        self._feature_names_out = _readable_names(out_names, own_names)
+        self.block_layout_ = layout
         return self._finish(Z, presents, n, _frame_index(X))
+
+    def _check_weights_for(self, method, method_name):
+        """Check ``weights`` against the method, before any branch is fitted:
+        the method has a ``weights`` parameter (one that takes ``"auto"``
+        for ``weights="auto"``), left at its default: weights given on both
+        are refused, naming the two."""
+        if self.weights is None:
+            return
+        params = method.get_params(deep=False)
+        if "weights" not in params:
+            raise ValueError(
+                f"fusion method {method_name!r} has no weights parameter; "
+                "ModalityFusion(weights=...) cannot be applied to it."
+            )
+        if isinstance(self.weights, str) and not _learns_weights(type(method)):
+            raise ValueError(
+                f"ModalityFusion(weights='auto'): fusion method {method_name!r} "
+                "cannot learn its modality weights (its weights parameter does "
+                "not take 'auto'). Methods that can: "
+                f"{', '.join(_methods_learning_weights()) or 'none'}. Give the "
+                "weights as a list or a dict, or use one of those methods."
+            )
+        default = _default_weights(type(method))
+        given = params["weights"]
+        if not _same_default(given, default):
+            label = type(method).__name__
+            raise ValueError(
+                f"weights are given twice: ModalityFusion(weights={self.weights!r}) "
+                f"and {label}(weights={given!r}). Keep one: remove "
+                "ModalityFusion's weights to use the method's, or leave the "
+                f"method's weights at their default ({default!r}) to use "
+                "ModalityFusion's."
+            )
+
+    def _check_added_blocks(self, names, method, method_name, policy):
+        """Refuse, before any branch is fitted, a modality named like a
+        block the fusion adds: ``presence`` under ``missing="indicator"``,
+        ``joint`` with the joint expert of ``StackFusion``."""
+        if policy == "indicator" and PRESENCE_PREFIX in names:
+            raise ValueError(
+                f"modality {PRESENCE_PREFIX!r} clashes with the presence columns "
+                f"({PRESENCE_PREFIX}__<modality>) that missing='indicator' adds; "
+                "rename the modality."
+            )
+        from ._methods import StackFusion
+
+        if isinstance(method, StackFusion) and method.joint and "joint" in names:
+            raise ValueError(
+                "modality 'joint' clashes with the joint block (joint__*, the "
+                f"scores of the joint expert) that method {method_name!r} adds; "
+                "rename the modality (or set joint=False on the method)."
+            )
+
+    @staticmethod
+    def _check_unique_output(out_names, layout, names, method_name):
+        """Refuse a fused output whose feature names or block names are not
+        unique: a modality named like a block the method adds (a plugin
+        method's included) would be merged with it, or read twice."""
+        name_counts = Counter(out_names)
+        twice = [nm for nm in out_names if name_counts[nm] > 1]
+        block_counts = Counter(layout.names)
+        blocks = [b for b in layout.names if block_counts[b] > 1]
+        if not twice and not blocks:
+            return
+        if twice:
+            block = str(twice[0]).partition("__")[0]
+            what = f"the feature name {twice[0]!r} appears twice in the output"
+        else:
+            block = blocks[0]
+            what = f"the output has two blocks named {block!r}"
+        if block in names:
+            raise ValueError(
+                f"modality {block!r} clashes with a block that fusion method "
+                f"{method_name!r} adds ({what}); rename the modality."
+            )
+        raise ValueError(
+            f"fusion method {method_name!r} returned names that are not unique "
+            f"({what}); each block it adds needs a name of its own."
+        )
+
+    def _check_missing_switch(self, policy):
+        """In transform, refuse a ``missing`` that needs a refit: switching
+        ``"indicator"`` on or off changes the number of output columns that
+        the steps after the fusion were fitted on."""
+        fitted = getattr(self, "_fitted_missing", None)
+        if fitted is None or fitted == policy or "indicator" not in (fitted, policy):
+            return
+        width = len(self._feature_names_out)
+        raise ValueError(
+            f"ModalityFusion was fitted with missing={fitted!r} but now has "
+            f"missing={policy!r}: 'indicator' adds one presence column per "
+            "modality, so switching it on or off changes the number of output "
+            f"columns ({width} at fit) that the steps after the fusion were "
+            f"fitted on. Refit with missing={policy!r}, or set missing="
+            f"{fitted!r} back."
+        )
+
+    def _fill_for(self, k, name, policy):
+        """The row filling the missing rows of block ``k`` in transform,
+        under the current ``policy``: zeros (``"zero"``, sequence blocks) or
+        the mean block row learned at fit (whatever the policy then)."""
+        if policy == "zero" or self._block_kinds[k] == "sequence":
+            return np.zeros(self._block_widths[k])
+        return self._fills[name]
 
     def _weights_in_order(self, names):
         return check_weights(self.weights, names).tolist()
@@ -855,8 +1006,9 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     # -- transforming -------------------------------------------------------
     def _transform_blocks(self, X):
         check_is_fitted(self, "transformers_")
-        X, n = validate_table(self, X, self._columns(), reset=False)
         policy = self._missing_policy(warn=False)
+        self._check_missing_switch(policy)
+        X, n = validate_table(self, X, self._columns(), reset=False)
         index = row_index(X)
         branches = list(self._iter(X, n, fitted=True, policy=policy, index=index))
         with _native_output():
@@ -870,13 +1022,13 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                 for b in branches
             )
         outs = reissue(outs)
-        blocks, presents = [], []
+        blocks, presents, unreadable_found = [], [], []
         for k, (branch, out) in enumerate(zip(branches, outs)):
             name, present, block = branch.name, branch.present, None
             if out is not None:
                 block = self._as_block(out, name, present, index, "transform")
                 unreadable = self._unreadable_rows(
-                    branch, block, index, "transform", policy
+                    branch, block, index, "transform", policy, found=unreadable_found
                 )
                 if len(unreadable):
                     keep = np.setdiff1d(np.arange(len(present)), unreadable)
@@ -886,12 +1038,16 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                         f"transformer {name!r} returned {block.shape[1]} features "
                         f"in transform but {self._block_widths[k]} in fit"
                     )
-            block = self._expand(block, present, n, self._fills[name])
+            blocks.append((k, name, block, present))
+        self._raise_unreadable(unreadable_found)
+        expanded = []
+        for k, name, block, present in blocks:
+            block = self._expand(block, present, n, self._fill_for(k, name, policy))
             if self._block_sparse[k] and not sparse.issparse(block):
                 block = sparse.csr_matrix(block)
-            blocks.append(block)
+            expanded.append(block)
             presents.append(present)
-        return blocks, presents, n
+        return expanded, presents, n
 
     def transform(self, X):
         """Transform every modality and fuse the blocks.
@@ -920,13 +1076,22 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         Parameters
         ----------
         input_features : array-like of str, default=None
-            Ignored; present for API consistency.
+            Checked, as scikit-learn's transformers check it: None, or the
+            column names seen in ``fit`` (``feature_names_in_``; for an X
+            without names, ``n_features_in_`` names). The output names do
+            not depend on it.
 
         Returns
         -------
         feature_names_out : ndarray of str objects
+
+        Raises
+        ------
+        ValueError
+            When ``input_features`` differs from the columns seen in ``fit``.
         """
         check_is_fitted(self, "_feature_names_out")
+        _check_feature_names_in(self, input_features)
         return self._feature_names_out.copy()
 
     def _method_has_modality_weights(self):
@@ -980,6 +1145,53 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         tags.input_tags.sparse = False
         tags.transformer_tags.preserves_dtype = ["float64"]
         return tags
+
+
+def _default_weights(cls):
+    """The default of a method class's ``weights`` parameter."""
+    try:
+        return signature(cls.__init__).parameters["weights"].default
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _same_default(value, default):
+    """Whether a ``weights`` value is the default one (None or a string such
+    as ``"auto"``; a list or an array never is)."""
+    if default is None:
+        return value is None
+    return isinstance(value, str) and isinstance(default, str) and value == default
+
+
+def _learns_weights(cls):
+    """Whether a fusion method class's ``weights`` takes ``"auto"``: its
+    ``_parameter_constraints`` say so, or (none declared) its default is
+    ``"auto"``."""
+    constraints = getattr(cls, "_parameter_constraints", {}).get("weights")
+    if constraints is None:
+        return _default_weights(cls) == "auto"
+    return any(
+        isinstance(c, StrOptions)
+        and "auto" in c.options
+        or (isinstance(c, str) and c == "auto")
+        for c in constraints
+    )
+
+
+def _methods_learning_weights():
+    """The registered fusion methods whose ``weights`` takes ``"auto"``."""
+    from skmultimodal.plugins import get_registry
+
+    registry = get_registry("fusion_method")
+    found = []
+    for name in registry.names():
+        try:
+            cls = registry.get(name)
+        except Exception:  # a broken plugin does not spoil the message
+            continue
+        if _learns_weights(cls):
+            found.append(name)
+    return found
 
 
 def _is_drop(trans):

@@ -20,6 +20,7 @@ from ._io import (
     chunk_output,
     image_column,
     read_item,
+    read_limits,
     run_chunks,
 )
 from ._transformers import _EXTRACTOR_PARAMS
@@ -31,12 +32,14 @@ class _ExtractChunk:
     """Per-chunk callable shipped to the joblib workers: read each item of a
     contiguous chunk and write the extractor's ``_extract`` row into one
     float32 array, the chunk's single result. It pickles as the error policy
-    plus the bound method, i.e. the estimator itself."""
+    plus the bound method, i.e. the estimator itself, and the reading limits
+    in force where it is made (the calling process)."""
 
     def __init__(self, on_error, extract, n_features):
         self.on_error = on_error
         self.extract = extract
         self.n_features = n_features
+        self.limits = read_limits()
 
     def __call__(self, first, items, out=None, caller_pid=None):
         if out is None:
@@ -45,7 +48,7 @@ class _ExtractChunk:
         failed = []
         for k, item in enumerate(items):
             try:
-                img = read_item(item)
+                img = read_item(item, self.limits)
             except _ItemError as exc:
                 failed.append(
                     (first + k, _unreadable(self.on_error, first + k, item, exc))

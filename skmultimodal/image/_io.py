@@ -8,8 +8,12 @@ data is turned into RGB.
 
 from __future__ import annotations
 
+import io
 import numbers
 import os
+import re
+import stat
+import struct
 import threading
 import warnings
 
@@ -64,6 +68,16 @@ class _Failed:
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _JPEG_SIGNATURE = b"\xff\xd8\xff"
+# JPEG start-of-frame markers (the frame header holds the image size): every
+# SOFn but DHT (C4), JPG (C8) and DAC (CC).
+_JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+# Bytes read at once from the start of encoded data to check its header
+# (as fast to copy as a few bytes), and PNG's width and height in IHDR.
+_HEAD_BYTES = 512
+_PNG_SIZE = struct.Struct(">II")
+# A path that is a URL ("https://...", "s3://..."; two letters at least, so
+# a Windows drive is not one).
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+://")
 # A blank image is white, the colour transparent pixels are composited on.
 BLANK = np.full((1, 1, 3), 255, dtype=np.uint8)
 BLANK.setflags(write=False)
@@ -83,46 +97,233 @@ def describe_source(item) -> str:
     return f"value {text} of type {type(item).__name__}"
 
 
-def _check_complete(buf) -> None:
-    """Refuse PNG and JPEG data whose end marker is missing (a truncated file).
+# ------------------------------------------------------------------ limits
+def read_limits():
+    """``(max_bytes, max_pixels)``: the limits in force now, read in the
+    calling process (the callables shipped to the workers carry them).
 
-    Depending on the codec and where the file was cut, OpenCV either decodes
-    such data partially (filling the rest) or fails with a library message
-    on stderr; the marker check is cheap and gives one clear reason.
+    ``max_bytes`` is :data:`skmultimodal.image.MAX_FILE_BYTES`, the largest
+    image file read; ``max_pixels`` is Pillow's decompression-bomb limit
+    ``PIL.Image.MAX_IMAGE_PIXELS``, the most pixels an encoded image may
+    declare. None means no limit.
     """
-    head = buf[:8].tobytes()
-    if head.startswith(_PNG_SIGNATURE):
-        if b"IEND" not in buf[-64:].tobytes():
-            raise _ItemError("truncated PNG data (no IEND chunk at the end)")
-    elif head.startswith(_JPEG_SIGNATURE):
-        if b"\xff\xd9" not in buf[-64:].tobytes():
-            raise _ItemError("truncated JPEG data (no end-of-image marker)")
+    from PIL import Image
 
+    from skmultimodal import image
 
-def _is_gray_alpha_png(buf) -> bool:
-    """Whether ``buf`` is a PNG of colour type 4 (gray + alpha), which OpenCV
-    decodes as four channels (the gray value three times, then alpha)."""
+    max_bytes = image.MAX_FILE_BYTES
+    max_pixels = Image.MAX_IMAGE_PIXELS
+    for name, value in (
+        ("skmultimodal.image.MAX_FILE_BYTES", max_bytes),
+        ("PIL.Image.MAX_IMAGE_PIXELS", max_pixels),
+    ):
+        if value is not None and (
+            not isinstance(value, numbers.Integral)
+            or isinstance(value, bool)
+            or value < 1
+        ):
+            raise ValueError(
+                f"{name} must be a positive integer or None (no limit), got {value!r}."
+            )
     return (
-        buf.size > 25
-        and buf[:8].tobytes() == _PNG_SIGNATURE
-        and buf[12:16].tobytes() == b"IHDR"
-        and int(buf[25]) == 4
+        None if max_bytes is None else int(max_bytes),
+        None if max_pixels is None else int(max_pixels),
     )
 
 
-def _decode_raw(buf) -> np.ndarray:
+# OpenCV's log level is one setting for the whole process: while at least one
+# reader is active it is silent (the decoders' warnings, e.g. on incomplete
+# data, would go to stderr), and the level found is restored when the last
+# one is done.
+_QUIET_LOCK = threading.Lock()
+_quiet_depth = 0
+_saved_log_level = None
+
+
+class _QuietOpenCV:
+    """Context manager: OpenCV's logging off inside, the user's level
+    restored after (re-entrant, from any thread)."""
+
+    def __enter__(self):
+        global _quiet_depth, _saved_log_level
+        with _QUIET_LOCK:
+            if _quiet_depth == 0:
+                _saved_log_level = cv2.utils.logging.getLogLevel()
+                cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+            _quiet_depth += 1
+
+    def __exit__(self, *exc):
+        global _quiet_depth
+        with _QUIET_LOCK:
+            _quiet_depth -= 1
+            if _quiet_depth == 0:
+                cv2.utils.logging.setLogLevel(_saved_log_level)
+
+
+quiet_opencv = _QuietOpenCV()
+
+
+class _Quietly:
+    """``func`` run with OpenCV's logging off: one switch per chunk of work
+    in a worker, rather than one per image."""
+
+    def __init__(self, func):
+        self.func = func
+
+    def __call__(self, *args):
+        with quiet_opencv:
+            return self.func(*args)
+
+
+# ------------------------------------------------------------------ decoding
+def _jpeg_size(buf, head):
+    """``(width, height)`` from a JPEG's frame header, or None.
+
+    Walks the marker segments up to the first start-of-frame, by their
+    lengths: the entropy-coded data is never scanned (and a size inside an
+    EXIF thumbnail, in an APP1 segment, is skipped). ``head`` holds the
+    first bytes of ``buf``; the walk reads further bytes only past them.
+    """
+    n = buf.size
+    base, data = 0, head  # data == buf[base : base + len(data)]
+    last = len(data) - 9  # the last index of data with a whole frame header
+    pos = 2
+    while True:
+        i = pos - base
+        if i > last:
+            if pos + 9 > n:
+                return None
+            base, data = pos, buf[pos : pos + _HEAD_BYTES].tobytes()
+            i, last = 0, len(data) - 9
+        if data[i] != 0xFF:
+            return None  # corrupt: the decoder says so
+        code = data[i + 1]
+        if code in _JPEG_SOF:
+            height = data[i + 5] << 8 | data[i + 6]
+            width = data[i + 7] << 8 | data[i + 8]
+            return (width, height) if height else None
+        if code == 0xFF:  # a fill byte before a marker
+            pos += 1
+        elif code == 0xDA or code == 0xD9:  # scan data or the end: no frame
+            return None
+        elif 0xD0 <= code <= 0xD7 or code == 0x01:  # markers without a length
+            pos += 2
+        else:
+            pos += 2 + (data[i + 2] << 8 | data[i + 3])
+
+
+def _other_size(buf, max_pixels):
+    """``(width, height)`` of encoded data other than PNG and JPEG, read by
+    Pillow from the header alone (nothing is decoded), or None when Pillow
+    does not know the format (then OpenCV's own limit applies)."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        # an image over Pillow's limit is refused below, with the row named
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(buf)) as im:
+                return im.size
+        except Image.DecompressionBombError as exc:
+            # more than twice the limit: Pillow refuses before giving a size
+            raise _ItemError(
+                f"the image is larger than the limit of {max_pixels:,} pixels "
+                f"({exc}) {_BOMB_HINT}"
+            ) from None
+        except Exception:  # any header Pillow cannot parse: let OpenCV try
+            return None
+
+
+_BOMB_HINT = (
+    "(a possible decompression bomb; to read larger images raise "
+    "PIL.Image.MAX_IMAGE_PIXELS, or set it to None for no limit)"
+)
+
+
+def _check_header(buf, max_pixels):
+    """Check encoded data before decoding it; True for a gray + alpha PNG.
+
+    Refuses PNG and JPEG data whose end marker is missing (a truncated
+    file: depending on the codec and where the file was cut, OpenCV either
+    decodes such data partially or fails) and an image that declares more
+    than ``max_pixels`` pixels (a decompression bomb: a small file that
+    decodes to a huge array). The size is read from the header: PNG's IHDR,
+    JPEG's frame header, Pillow for other formats. A gray + alpha PNG
+    (colour type 4) is one that OpenCV decodes as four channels (the gray
+    value three times, then alpha).
+    """
+    head = buf[:_HEAD_BYTES].tobytes()
+    gray_alpha = False
+    size = None
+    if head.startswith(_PNG_SIGNATURE):
+        if b"IEND" not in buf[-64:].tobytes():
+            raise _ItemError("truncated PNG data (no IEND chunk at the end)")
+        if len(head) >= 26 and head[12:16] == b"IHDR":
+            gray_alpha = head[25] == 4
+            size = _PNG_SIZE.unpack_from(head, 16)
+    elif head.startswith(_JPEG_SIGNATURE):
+        if b"\xff\xd9" not in buf[-64:].tobytes():
+            raise _ItemError("truncated JPEG data (no end-of-image marker)")
+        if max_pixels is not None:
+            size = _jpeg_size(buf, head)
+    elif max_pixels is not None:
+        size = _other_size(buf, max_pixels)
+    if max_pixels is not None and size is not None:
+        width, height = size
+        if width * height > max_pixels:
+            raise _ItemError(
+                f"the image declares {width} x {height} pixels (width x height, "
+                f"{width * height:,} pixels), more than the limit of "
+                f"{max_pixels:,} pixels {_BOMB_HINT}"
+            )
+    return gray_alpha
+
+
+def _png_cut_short(buf) -> bool:
+    """Whether a PNG's chunks run past the end of the data (a file cut
+    short, then perhaps given an IEND chunk again): chunk lengths only."""
+    n = buf.size
+    pos = 8
+    while pos + 8 <= n:
+        (length,) = struct.unpack_from(">I", buf, pos)
+        end = pos + 12 + length
+        if end > n:
+            return True
+        if buf[pos + 4 : pos + 8].tobytes() == b"IEND":
+            return False
+        pos = end
+    return True
+
+
+def _decode_raw(buf, max_pixels) -> np.ndarray:
     """Encoded data -> the decoder's array (gray, gray + alpha, BGR or BGRA
-    order, any depth); a gray + alpha PNG comes back as its two channels."""
+    order, any depth); a gray + alpha PNG comes back as its two channels.
+    ``max_pixels``: the most pixels the data may declare (None: no limit)."""
     if buf.size == 0:
         raise _ItemError("empty data (0 bytes)")
-    _check_complete(buf)
+    gray_alpha = _check_header(buf, max_pixels)
     try:
-        img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
-    except cv2.error as exc:  # pragma: no cover - depends on the codec
-        raise _ItemError(f"cannot decode image data ({exc.err})") from None
+        if _quiet_depth:
+            img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+        else:
+            with quiet_opencv:
+                img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+    except cv2.error as exc:
+        if "CV_IO_MAX_IMAGE_PIXELS" in exc.err:  # with no limit of our own
+            raise _ItemError(
+                "the image declares more pixels than OpenCV decodes "
+                "(CV_IO_MAX_IMAGE_PIXELS, 2**30 by default)"
+            ) from None
+        raise _ItemError(  # pragma: no cover - depends on the codec
+            f"cannot decode image data ({exc.err})"
+        ) from None
     if img is None:
+        if buf[:8].tobytes() == _PNG_SIGNATURE and _png_cut_short(buf):
+            raise _ItemError(
+                "truncated PNG data (incomplete: a chunk runs past the end of the data)"
+            )
         raise _ItemError("not a decodable image (unknown format or corrupt data)")
-    if img.ndim == 3 and img.shape[2] == 4 and _is_gray_alpha_png(buf):
+    if gray_alpha and img.ndim == 3 and img.shape[2] == 4:
         img = cv2.merge([cv2.extractChannel(img, 0), cv2.extractChannel(img, 3)])
     return img
 
@@ -143,10 +344,6 @@ def _from_decoder(img: np.ndarray) -> np.ndarray:
         elif channels == 2 and img.dtype == np.uint8:  # gray + alpha
             return _composite_u8(cv2.extractChannel(img, 0), cv2.extractChannel(img, 1))
     return img
-
-
-def _decode(buf) -> np.ndarray:
-    return _from_decoder(_decode_raw(buf))
 
 
 def _composite_u8(color: np.ndarray, alpha: np.ndarray) -> np.ndarray:
@@ -176,8 +373,18 @@ def _composite_on_white(img: np.ndarray) -> np.ndarray:
     return (out[..., 0] if gray else out).astype(np.float32)
 
 
-def _to_canonical(img: np.ndarray) -> np.ndarray:
-    """Check dtype/shape and return a canonical image (may be ``img`` itself)."""
+_HDR_ADVICE = (
+    "a high-dynamic-range file (HDR, PFM, OpenEXR or float TIFF); the library "
+    "reads 8- and 16-bit images (float ones only with values in [0, 1]): "
+    "tone-map or convert the file to 8 or 16 bits (PNG, JPEG, TIFF) first"
+)
+
+
+def _to_canonical(img: np.ndarray, decoded=False) -> np.ndarray:
+    """Check dtype/shape and return a canonical image (may be ``img`` itself).
+
+    ``decoded``: ``img`` comes from a file or encoded bytes (the messages
+    about float values then speak of the file, not of an array)."""
     dtype = img.dtype
     if img.ndim not in (2, 3):
         raise _ItemError(
@@ -199,8 +406,18 @@ def _to_canonical(img: np.ndarray) -> np.ndarray:
         img = img.astype(np.float32, copy=False)
         lo, hi = float(img.min()), float(img.max())
         if not (np.isfinite(lo) and np.isfinite(hi)):
+            if decoded:
+                raise _ItemError(
+                    f"the image decodes to float values with NaN or infinity: "
+                    f"{_HDR_ADVICE}"
+                )
             raise _ItemError("float image contains NaN or infinite values")
         if lo < -1e-6 or hi > 1.0 + 1e-6:
+            if decoded:
+                raise _ItemError(
+                    f"the image decodes to float values in [{lo:.4g}, {hi:.4g}], "
+                    f"outside [0, 1]: {_HDR_ADVICE}"
+                )
             raise _ItemError(
                 f"float image values must lie in [0, 1], got [{lo:.4g}, {hi:.4g}] "
                 "(divide 8-bit data by 255)"
@@ -218,26 +435,79 @@ def _to_canonical(img: np.ndarray) -> np.ndarray:
     return img
 
 
-def _read_bytes(item) -> np.ndarray:
-    """The encoded data of a path or bytes item as a ``uint8`` buffer."""
+def _read_bytes(item, max_bytes) -> np.ndarray:
+    """The encoded data of a path or bytes item as a ``uint8`` buffer.
+
+    Only a regular file of at most ``max_bytes`` bytes (None: no limit) is
+    read: opening does not wait (a pipe with no writer would block), and a
+    device, pipe, socket or directory is refused before anything is read.
+    """
     if isinstance(item, (bytes, bytearray, memoryview)):
         return np.frombuffer(item, dtype=np.uint8)
+    if isinstance(item, str) and "://" in item and _URL.match(item):
+        raise _ItemError(
+            "URLs are not read: download the image first (the library reads "
+            "local paths, bytes and arrays)"
+        )
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(item, "rb") as f:
-            return np.frombuffer(f.read(), dtype=np.uint8)
+        fd = os.open(item, flags)
     except FileNotFoundError:
         raise _ItemError("file not found") from None
-    except (IsADirectoryError, PermissionError, OSError) as exc:
+    except OSError as exc:
         raise _ItemError(f"cannot read file ({type(exc).__name__})") from None
     except ValueError as exc:  # a NUL byte or an unencodable character
         raise _ItemError(f"invalid file path ({exc})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            if stat.S_ISDIR(info.st_mode):
+                kind = "a directory"
+            elif stat.S_ISFIFO(info.st_mode):
+                kind = "a pipe"
+            elif stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode):
+                kind = "a device"
+            else:
+                kind = "a socket or other special file"
+            raise _ItemError(
+                f"cannot read file: not a regular file ({kind}); only image "
+                "files are read"
+            )
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise _ItemError(_too_large(f"{info.st_size:,}", max_bytes))
+        # the size from fstat, plus one byte to see the end; read on (up to
+        # the limit) should the file have grown since
+        want = info.st_size + 1
+        if max_bytes is not None:
+            want = min(want, max_bytes + 1)
+        parts, total = [], 0
+        while part := os.read(fd, want):
+            parts.append(part)
+            total += len(part)
+            if max_bytes is not None and total > max_bytes:
+                raise _ItemError(_too_large(f"over {max_bytes:,}", max_bytes))
+            want = 1 << 20 if max_bytes is None else min(1 << 20, max_bytes + 1 - total)
+    except OSError as exc:
+        raise _ItemError(f"cannot read file ({type(exc).__name__})") from None
+    finally:
+        os.close(fd)
+    return np.frombuffer(parts[0] if len(parts) == 1 else b"".join(parts), np.uint8)
 
 
-def _read(item):
+def _too_large(size, max_bytes):
+    return (
+        f"file too large ({size} bytes; image files are read up to {max_bytes:,} "
+        "bytes: raise skmultimodal.image.MAX_FILE_BYTES, or set it to None, to "
+        "read larger ones)"
+    )
+
+
+def _read(item, limits):
     """``(image, raw)``: a canonical image (``raw`` False), or the decoder's
     8-bit 3- or 4-channel array (``raw`` True: BGR(A) order, alpha not yet
     composited), which :func:`_from_decoder_stack` finishes for a stack of
-    them at once. ``_ItemError`` on failure."""
+    them at once. ``limits``: :func:`read_limits`' pair, for files and
+    encoded bytes (arrays have no limit). ``_ItemError`` on failure."""
     if isinstance(item, np.ndarray):
         if item.dtype == np.uint8 and (
             item.ndim == 2 or (item.ndim == 3 and item.shape[2] == 3)
@@ -248,22 +518,26 @@ def _read(item):
     if is_missing(item):
         raise _ItemError("missing value (None, NaN or empty)")
     if isinstance(item, (str, os.PathLike, bytes, bytearray, memoryview)):
-        img = _decode_raw(_read_bytes(item))
+        max_bytes, max_pixels = limits
+        img = _decode_raw(_read_bytes(item, max_bytes), max_pixels)
         if img.dtype == np.uint8 and img.ndim == 3 and img.shape[2] in (3, 4):
             return img, True
-        return _to_canonical(_from_decoder(img)), False
+        return _to_canonical(_from_decoder(img), decoded=True), False
     raise _ItemError(
         f"unsupported item type {type(item).__name__}: expected a file path, "
         "encoded image bytes or a numpy array"
     )
 
 
-def read_item(item) -> np.ndarray:
+def read_item(item, limits=None) -> np.ndarray:
     """Decode one item into a canonical image; ``_ItemError`` on failure.
 
-    The result may share memory with an array item: callers never write to it.
+    ``limits``: :func:`read_limits`' pair (taken now when None). Of a
+    multi-frame file (an animated GIF, a multi-page TIFF) the first frame
+    is read. The result may share memory with an array item: callers never
+    write to it.
     """
-    img, raw = _read(item)
+    img, raw = _read(item, read_limits() if limits is None else limits)
     return _from_decoder(img) if raw else img
 
 
@@ -527,17 +801,20 @@ class ItemFunction:
     computed from a blank image (``"blank"``) or None (``"missing"``) with
     the reason: failures travel back as return values, so the calling
     process warns (warnings raised in worker processes would be lost).
+    The reading limits are those in force where it is made (the calling
+    process), which it carries to the workers.
     """
 
     def __init__(self, on_error):
         self.on_error = on_error
+        self.limits = read_limits()
 
     def process(self, img):  # pragma: no cover - overridden
         raise NotImplementedError
 
     def __call__(self, i, item):
         try:
-            img = read_item(item)
+            img = read_item(item, self.limits)
         except _ItemError as exc:
             message = f"{describe_source(item)}: {exc.detail}"
             if self.on_error == "raise":
@@ -568,9 +845,15 @@ def run_items(func, items, labels, *, n_jobs, verbose, desc):
     from skmultimodal.utils import parallel_map
 
     try:
-        results = parallel_map(
-            func, items, n_jobs=n_jobs, verbose=verbose, desc=desc, catch=_IndexedError
-        )
+        with quiet_opencv:  # here and in threads; worker processes per image
+            results = parallel_map(
+                func,
+                items,
+                n_jobs=n_jobs,
+                verbose=verbose,
+                desc=desc,
+                catch=_IndexedError,
+            )
     except _IndexedError as exc:
         raise ImageDecodeError(
             f"cannot read image at {describe_row(labels, exc.index)}, {exc.message}"
@@ -664,8 +947,10 @@ def _unreadable(on_error, index, item, exc):
     return message
 
 
-def read_batches(items, first, on_error):
+def read_batches(items, first, on_error, limits):
     """Read ``items`` (positions ``first``, ``first + 1``, ...) in batches.
+
+    ``limits``: :func:`read_limits`' pair, taken in the calling process.
 
     Yields ``(groups, failed)`` per batch: ``groups`` is a list of
     ``(positions, stack)``, ``stack`` an ``(n, H, W[, 3])`` array of the
@@ -681,7 +966,7 @@ def read_batches(items, first, on_error):
     for pos, item in enumerate(items):
         reason = None
         try:
-            img, raw = _read(item)
+            img, raw = _read(item, limits)
         except _ItemError as exc:
             reason = _unreadable(on_error, first + pos, item, exc)
             img, raw = (None if on_error == "missing" else BLANK.copy()), False
@@ -742,11 +1027,12 @@ def run_chunks(func, items, labels, *, width, n_jobs, verbose, desc, on_error):
     try:
         n_workers = effective_n_jobs(n_jobs)
         if n_workers == 1 or n < 2:
-            for a in range(0, n, _SERIAL_CHUNK):
-                b = min(n, a + _SERIAL_CHUNK)
-                failed += func(a, items[a:b], out[a:b], None)[1]
-                if bar is not None:
-                    bar.update(b - a)
+            with quiet_opencv:
+                for a in range(0, n, _SERIAL_CHUNK):
+                    b = min(n, a + _SERIAL_CHUNK)
+                    failed += func(a, items[a:b], out[a:b], None)[1]
+                    if bar is not None:
+                        bar.update(b - a)
         else:
             spans = chunk_spans(n, n_workers, _CHUNKS_PER_WORKER)
             # batch_size=1: the chunks are already balanced; joblib's automatic
@@ -755,7 +1041,7 @@ def run_chunks(func, items, labels, *, width, n_jobs, verbose, desc, on_error):
             parallel = Parallel(n_jobs=n_jobs, batch_size=1, return_as="generator")
             caller_pid = os.getpid() if _pickles_results_at_once() else None
             # the first failing chunk's error, as in the serial loop
-            task = InOrderErrors(func, (_IndexedError, _WrongLength))
+            task = InOrderErrors(_Quietly(func), (_IndexedError, _WrongLength))
             results = parallel(
                 delayed(task)(a, items[a:b], None, caller_pid) for a, b in spans
             )

@@ -201,9 +201,12 @@ class _ImageTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
 
 _ON_ERROR_DOC = """
     on_error : {{{options}}}, default="raise"
-        What to do with an item that cannot be read (missing file, bytes
-        that are not an image, truncated PNG/JPEG data, zero-size image,
-        unsupported array shape or dtype, missing value): ``"raise"`` raises
+        What to do with an item that cannot be read (missing file, a path
+        that is not a regular file or is a URL, a file over
+        ``skmultimodal.image.MAX_FILE_BYTES``, bytes that are not an image,
+        truncated PNG/JPEG data, an image declaring more pixels than
+        ``PIL.Image.MAX_IMAGE_PIXELS``, zero-size image, unsupported array
+        shape or dtype, missing value): ``"raise"`` raises
         :class:`ImageDecodeError` naming the row and the source;
         ``"blank"`` uses a blank white image instead and emits one
         :class:`ImageWarning` with the same details.{more}"""
@@ -251,6 +254,19 @@ class ImageReader(_ImageTransformer):
     ``uint8`` (``round(v * 255 / 65535)``), ``uint8`` stays ``uint8`` and
     float stays float (``float32``). Inputs are never modified; the output
     never shares memory with them.
+
+    Of a file with several frames (an animated GIF, a multi-page TIFF) the
+    first frame is read, silently. Only local files are read: a path that
+    is a URL (``https://...``, ``s3://...``) is an unreadable item, as is
+    anything but a regular file (a directory, device or pipe), a file
+    larger than ``skmultimodal.image.MAX_FILE_BYTES`` (256 MiB; raise it, or
+    set it to None, to read larger files) and encoded data that declares
+    more pixels than Pillow's decompression-bomb limit
+    ``PIL.Image.MAX_IMAGE_PIXELS`` (checked from the header, before
+    decoding; None means no limit). The limits in force when
+    ``transform`` is called apply, in every worker. A file that decodes to
+    float values outside [0, 1] (a high-dynamic-range image: HDR, PFM,
+    OpenEXR) is unreadable too: convert it to 8 or 16 bits first.
 
     Parameters
     ----------{_COMMON_PARAMS}

@@ -17,6 +17,7 @@ from ._io import (
     chunk_output,
     image_column,
     read_batches,
+    read_limits,
     run_chunks,
 )
 from ._transformers import _EXTRACTOR_PARAMS
@@ -36,13 +37,16 @@ class _UnionChunk:
         self.on_error = on_error
         self.extractors = extractors
         self.widths = widths
+        self.limits = read_limits()  # those of the calling process
 
     def __call__(self, first, items, out=None, caller_pid=None):
         if out is None:
             out = chunk_output((len(items), sum(self.widths)), caller_pid)
         hooks = [_batch_hook(est) for est in self.extractors]
         failed = []
-        for groups, unreadable in read_batches(items, first, self.on_error):
+        for groups, unreadable in read_batches(
+            items, first, self.on_error, self.limits
+        ):
             for pos, reason in unreadable:
                 failed.append((first + pos, reason))
                 if self.on_error == "missing":

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import threading
 import warnings
 
+import joblib
 import numpy as np
+import sklearn
 from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
 
@@ -98,13 +101,43 @@ def record_warnings():
         _RECORDING.caught = outer
 
 
+#: Files whose frames a warning skips to reach the user's code: this
+#: package, scikit-learn (``Pipeline.fit``, the ``set_output`` and
+#: ``_fit_context`` wrappers around ``fit`` and ``transform``) and joblib
+#: (``Pipeline(memory=...)`` caches the fitted steps through it).
+_INTERNAL_PREFIXES = tuple(
+    os.path.dirname(os.path.abspath(module.__file__)) + os.sep
+    for module in (sys.modules[__name__.split(".")[0]], sklearn, joblib)
+)
+
+
+def _caller_stacklevel():
+    """The ``stacklevel`` that makes a ``warnings.warn`` in the function
+    calling this one point at the first frame outside this package,
+    scikit-learn and joblib: the user's line (``fusion.fit(X)``,
+    ``pipe.predict(X)``), whatever the wrappers in between. Python 3.12's
+    ``skip_file_prefixes`` does the same; this also works on 3.10 and 3.11."""
+    frame = sys._getframe(2)  # the function that warns
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(_INTERNAL_PREFIXES):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+def warn_at_caller(message, category=UserWarning):
+    """``warnings.warn(message, category)`` pointing at the user's code (see
+    :func:`_caller_stacklevel`)."""
+    warnings.warn(message, category, stacklevel=_caller_stacklevel() + 1)
+
+
 def reissue(results):
     """The results of :class:`RelayWarnings` tasks, their warnings issued
-    here, in task order."""
+    here, in task order, pointing at the user's code."""
     out = []
     for result, caught in results:
         for category, text in caught:
-            warnings.warn(text, category, stacklevel=2)
+            warnings.warn(text, category, stacklevel=_caller_stacklevel() + 1)
         out.append(result)
     return out
 

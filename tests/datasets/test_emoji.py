@@ -1,6 +1,7 @@
 import os
 import socket
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -64,3 +65,16 @@ def test_returned_frames_are_independent_copies():
     X, _ = load_emoji(return_X_y=True)
     X.loc[0, "text"] = "changed"
     assert load_emoji().data.loc[0, "text"] != "changed"
+
+
+@pytest.mark.parametrize("param", ["return_X_y", "exclude_flags"])
+@pytest.mark.parametrize("value", ["no", "yes", 0, 1, None])
+def test_non_bool_flags_are_refused_naming_the_parameter(param, value):
+    """A string such as "no" would be truthy: refused, never taken as True."""
+    with pytest.raises(ValueError, match=f"'{param}' parameter of load_emoji"):
+        load_emoji(**{param: value})
+
+
+def test_numpy_bools_are_bools():
+    X, y = load_emoji(return_X_y=np.True_, exclude_flags=np.True_)
+    assert "Flags" not in set(y) and len(X) == len(y)

@@ -112,3 +112,18 @@ def test_cli_lists_icons_and_evaluates_with_groups():
     assert groups is not None and groups.equals(bunch.groups)
     args = cli.build_parser().parse_args(["evaluate", "--dataset", "icons"])
     assert args.dataset == "icons"
+
+
+@pytest.mark.parametrize("value", ["no", "yes", 0, 1, None])
+def test_non_bool_return_X_y_is_refused_before_the_packages(monkeypatch, value):
+    """Checked first: the parameter's error, even without fontawesomefree."""
+    find_spec = importlib.util.find_spec
+
+    def no_fontawesome(name, *args, **kwargs):
+        if name == "fontawesomefree":
+            return None
+        return find_spec(name, *args, **kwargs)
+
+    monkeypatch.setattr(importlib.util, "find_spec", no_fontawesome)
+    with pytest.raises(ValueError, match="'return_X_y' parameter of load_icons"):
+        load_icons(return_X_y=value)

@@ -119,9 +119,12 @@ def test_missing_policy_raise_and_skip():
     # a row missing one modality uses the other one alone
     only_num = clf.named_estimators_["num"].predict_proba(pd.DataFrame({"num": [3.0]}))
     np.testing.assert_allclose(proba[0], only_num[0])
-    both_missing = pd.DataFrame({"text": [""], "num": [np.nan]})
-    with pytest.raises(ValueError, match="every modality is missing"):
-        clf.predict(both_missing)
+    # a row with no modality at all gets the training class prior
+    both_missing = pd.DataFrame({"text": ["", "cat"], "num": [np.nan, np.nan]})
+    with pytest.warns(UserWarning, match=r"missing or unreadable in row 0;"):
+        proba = clf.predict_proba(both_missing)
+    np.testing.assert_allclose(proba[0], clf.class_prior_)
+    np.testing.assert_allclose(clf.class_prior_, [np.mean(y == 0), np.mean(y == 1)])
 
 
 def test_params_clone_pickle_and_grid_search():

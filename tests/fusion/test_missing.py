@@ -64,7 +64,11 @@ def test_error_names_rows_and_modality():
     with pytest.raises(ValueError) as exc:
         _fusion("raise").fit(X, y)
     msg = str(exc.value)
-    assert "modality 'num'" in msg and "in row 1 (index 's1')." in msg
+    # one error names every modality with missing values, each with its rows
+    assert (
+        "modality 'num' is missing (None, NaN or empty) in row 1 (index 's1');" in msg
+    )
+    assert "modality 'text' is missing (None, NaN or empty) in rows 4 and 5" in msg
     X2 = X.copy()
     X2.loc["s1", "num"] = 0.0
     complete = X2.copy()

@@ -351,13 +351,19 @@ def test_late_fusion_raise_policy_names_unreadable_rows(tables):
         _late("raise").fit(X, y)
 
 
-def test_late_fusion_row_with_nothing_readable_is_an_error(tables):
+def test_late_fusion_row_with_nothing_readable_gets_the_class_prior(tables):
+    """A row whose image is unreadable and whose text is missing carries no
+    evidence: under missing="skip" it gets the training class prior, with a
+    warning naming the rows."""
     X, _, y = tables
     late = _quiet(_late("skip").fit, X, y)
     X2 = X.loc[BAD].copy()
     X2["text"] = None
-    with pytest.raises(ValueError, match="every modality is missing or unreadable"):
-        _quiet(late.predict_proba, X2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        proba = late.predict_proba(X2)
+    assert any("training class prior" in str(w.message) for w in caught)
+    np.testing.assert_allclose(proba, np.tile(late.class_prior_, (len(BAD), 1)))
 
 
 # -- the old spelling of "raise" ---------------------------------------------

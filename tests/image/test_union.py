@@ -104,10 +104,10 @@ class _CountDecodes:
         self._decode = image_io._decode_raw
         monkeypatch.setattr(image_io, "_decode_raw", self)
 
-    def __call__(self, buf):
+    def __call__(self, buf, *limits):
         with self._lock:
             self.calls += 1
-        return self._decode(buf)
+        return self._decode(buf, *limits)
 
 
 # ------------------------------------------------- identical to three reads

@@ -136,8 +136,10 @@ class GatedMultimodalUnit(FusionMethod):
     Notes
     -----
     The unit needs ``y`` at fit time (it is supervised, as in the paper), a
-    classification target (binary or multiclass), and dense or sparse
-    numeric blocks.
+    classification target (binary or multiclass: its ``target_types``, so
+    that :class:`~skmultimodal.fusion.ModalityFusion` refuses a multi-label
+    or continuous target before fitting it), and dense or sparse numeric
+    blocks.
 
     References
     ----------
@@ -160,6 +162,9 @@ class GatedMultimodalUnit(FusionMethod):
     """
 
     accepts_sparse = True
+    #: The unit trains a softmax head on class labels: ModalityFusion refuses
+    #: any other target (multi-label, continuous) before fitting it.
+    target_types = ("binary", "multiclass")
 
     _parameter_constraints: dict = {
         "n_components": [Interval(Integral, 1, None, closed="left")],
@@ -331,7 +336,7 @@ class GatedMultimodalUnit(FusionMethod):
                 f"{blocks[0].shape[0]}"
             )
         target = type_of_target(y, input_name="y", raise_unknown=True)
-        if target not in ("binary", "multiclass"):
+        if target not in self.target_types:
             raise ValueError(
                 "GatedMultimodalUnit needs a binary or multiclass target, got "
                 f"a {target!r} target"

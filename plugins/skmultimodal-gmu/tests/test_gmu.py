@@ -144,3 +144,40 @@ def test_skmultimodal_plugin_checks(estimator, check):
     # skmultimodal's checks for fusion methods: the registration interface,
     # the block contract, and scikit-learn's checks inside ModalityFusion
     check(estimator)
+
+
+@pytest.mark.parametrize(
+    "target, what",
+    [("continuous", "a continuous"), ("multilabel", "a multi-label")],
+)
+def test_modality_fusion_refuses_other_targets_before_fitting_the_unit(
+    monkeypatch, target, what
+):
+    from skmultimodal.fusion import ModalityFusion
+
+    blocks, y = _synthetic(n=30)
+    X = np.hstack(blocks)
+    if target == "continuous":
+        y = np.linspace(0.0, 1.0, 30)
+    else:
+        y = np.column_stack([y == 0, y == 1]).astype(int)
+
+    def fit(self, *args, **kwargs):
+        raise AssertionError("the unit must not be fitted on this target")
+
+    monkeypatch.setattr(GatedMultimodalUnit, "fit", fit)
+    fusion = ModalityFusion(
+        [("a", "passthrough", list(range(6))), ("b", "passthrough", [6, 7, 8, 9])],
+        method="gmu",
+    )
+    with pytest.raises(ValueError, match=f"'gmu' cannot fit {what}") as info:
+        fusion.fit(X, y)
+    able = str(info.value).partition("Methods that can: ")[2]
+    assert able and "gmu" not in able
+
+
+def test_the_builder_refuses_gmu_for_a_regressor_when_built():
+    from skmultimodal import make_multimodal_pipeline
+
+    with pytest.raises(ValueError, match="'gmu' cannot fit a continuous"):
+        make_multimodal_pipeline(method="gmu", estimator="ridge")
