@@ -6,11 +6,12 @@ status 2)."""
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import sys
 import time
 import warnings
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 PROG = "skmultimodal"
@@ -20,6 +21,80 @@ QUICK_MAX_ROWS = 600
 
 class CLIError(Exception):
     """An error caused by the user's input; printed as one line."""
+
+
+class Terminated(BaseException):
+    """SIGTERM received while a command runs (raised by the handler that
+    :func:`sigterm_raises` installs): like Ctrl-C, it unwinds the command,
+    so that a file half written is removed. Not an :class:`Exception`, so
+    that no ``except Exception`` on the way stops it."""
+
+
+@contextmanager
+def sigterm_raises():
+    """Within the block, SIGTERM (what ``timeout``, Docker, systemd and
+    Kubernetes send) raises :class:`Terminated`; the previous handler is
+    restored at the end. Only the main thread can set a handler: elsewhere
+    nothing changes."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum, frame):
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+#: The fusion's advice for a row whose image cannot be read (after an error
+#: naming it), as the library words it for a fusion under ``raise`` and
+#: under a filling policy, and the extractor's words for such a row.
+_UNREADABLE_ADVICE = (
+    re.compile(
+        r"Fix or drop the row, or have it treated as missing: give the "
+        r"extractor on_error='missing' and ModalityFusion missing='\w+' "
+        r"\(or 'zero', 'indicator'\); make_multimodal_pipeline\(missing='\w+'\) "
+        r"sets both\."
+    ),
+    re.compile(
+        r"Fix or drop the row, or have it treated as missing: give the "
+        r"extractor on_error='missing' \(this ModalityFusion has "
+        r"missing='\w+', which then fills the row\)\."
+    ),
+)
+_MODEL_REFUSES = (
+    "The model's image extractor refuses unreadable files (a model trained "
+    "with --missing raise does; --missing at prediction only fills what it "
+    "lets through): fix or drop the row, or retrain the model with --missing "
+    "mean (or zero, indicator), which treats such an image as missing."
+)
+
+
+def unreadable_advice(command, message):
+    """``message`` with the library's advice for an unreadable image in
+    ``command``'s terms: ``--missing`` where the command builds the model
+    (evaluate, train), retraining where it loads one (predict, featurize),
+    whose image extractor alone decides whether it reads or refuses."""
+    loads = command in ("predict", "featurize")
+    for pattern in _UNREADABLE_ADVICE:
+        advice = (
+            _MODEL_REFUSES
+            if loads
+            else "Fix or drop the row, or have it treated as missing: "
+            "--missing mean (or zero, indicator)."
+        )
+        message = pattern.sub(advice, message)
+    return message.replace(
+        "an unreadable image under on_error='missing'",
+        "an unreadable image, treated as missing",
+    )
 
 
 def _write_json(doc, path):
@@ -43,6 +118,137 @@ def _names(text, option, what):
     raise CLIError(f"{option} needs at least one {what}{hint}")
 
 
+#: The modalities whose columns ``--image-column`` and ``--text-column``
+#: name, by option.
+COLUMN_OPTIONS = {"image": "--image-column", "text": "--text-column"}
+
+
+def _column_options(args, training=True):
+    """``--image-column`` and ``--text-column`` as the commands take them:
+    the column's name when one is given (``image`` and ``text`` by default
+    for ``training``), the list of names when several are (``--image-column
+    front back``, or the option repeated); a name given twice is refused."""
+    for modality, option in COLUMN_OPTIONS.items():
+        attr = f"{modality}_column"
+        names = getattr(args, attr, None)
+        if isinstance(names, list):
+            twice = sorted({n for n in names if names.count(n) > 1})
+            if twice:
+                raise CLIError(
+                    f"{option} names {', '.join(map(repr, twice))} more than once: "
+                    "give each column once"
+                )
+            names = names[0] if len(names) == 1 else names
+        elif names is None and training:
+            names = modality
+        setattr(args, attr, names)
+
+
+def _one_column_each(args, what, instead):
+    """Refuse several ``--image-column``/``--text-column`` names where
+    ``what`` reads one column per modality; ``instead`` says what reads
+    several."""
+    for modality, option in COLUMN_OPTIONS.items():
+        names = getattr(args, f"{modality}_column", None)
+        if isinstance(names, list):
+            given = " ".join(names)
+            raise CLIError(
+                f"{option} {given}: {what} reads one image column and one text "
+                f"column; {instead}"
+            )
+
+
+def _several_columns(args):
+    """``{"image": ..., "text": ...}``, the ``--image-column`` and
+    ``--text-column`` names, when either option names several columns
+    (read then under their own names); else None (one column each, read
+    as ``image`` and ``text``)."""
+    columns = {m: getattr(args, f"{m}_column", None) for m in COLUMN_OPTIONS}
+    if not any(isinstance(c, list) for c in columns.values()):
+        return None
+    return columns
+
+
+def _check_columns_once(args):
+    """Refuse a column given to two of ``--image-column``,
+    ``--text-column``, ``--numeric-columns`` and ``--categorical-columns``:
+    one column is one modality's."""
+    seen = {}
+    options = {option: f"{m}_column" for m, option in COLUMN_OPTIONS.items()}
+    for option, attr in options.items():
+        for name in _as_list(getattr(args, attr, None)):
+            if name in seen and seen[name] != option:
+                raise CLIError(
+                    f"column {name!r} is given to both {seen[name]} and "
+                    f"{option}: a column is read as one modality; name it once"
+                )
+            seen.setdefault(name, option)
+    tabular = getattr(args, "tabular", None) or {}
+    for kind, names in tabular.items():
+        option = f"--{kind}-columns"
+        for name in names:
+            if name in seen:
+                raise CLIError(
+                    f"column {name!r} is given to both {seen[name]} and "
+                    f"{option}: a column is read as one modality; name it once"
+                )
+
+
+def _read_own_columns(args, columns, modalities, csv, kwargs):
+    """``load_table`` of a CSV whose image and text ``columns`` (several of
+    a modality, see :func:`_several_columns`) are read under their own
+    names: image paths resolved against the CSV's folder, texts checked,
+    and with the ``raise`` policy every path that is not a file and every
+    empty cell of the columns of ``modalities`` refused in one message."""
+    from skmultimodal.datasets._table import check_no_missing, load_table
+    from skmultimodal.fusion._missing_policy import canonical_missing
+
+    policy = canonical_missing(args.missing)
+    image, text = _as_list(columns["image"]), _as_list(columns["text"])
+    read = list(dict.fromkeys([*image, *text]))
+    tabular = [
+        c for cols in (getattr(args, "tabular", None) or {}).values() for c in cols
+    ]
+    X, y, groups = load_table(
+        csv,
+        image_column=None,
+        text_column=None,
+        tabular_columns=[*read, *tabular],
+        **kwargs,
+    )
+    refused = [
+        *(image if "image" in modalities else []),
+        *(text if "text" in modalities else []),
+    ]
+    own = {
+        "image": image,
+        "text": text,
+        "read": refused if policy == "raise" else [],
+        "order": [*read, *tabular],
+    }
+    X = _own_modalities(X, X, own, Path(csv), policy, "line")
+    if policy == "raise" and tabular:
+        check_no_missing(X, ["tabular"], {}, csv, tabular=tabular)
+    return X, y, groups
+
+
+def _comma_hint(args, exc):
+    """``exc`` (a column not found) with a hint when a column option holds
+    a comma: several columns are separated by spaces, not commas."""
+    spelled = []
+    for modality, option in COLUMN_OPTIONS.items():
+        for name in _as_list(getattr(args, f"{modality}_column", None)):
+            if "," in name:
+                parts = " ".join(p.strip() for p in name.split(",") if p.strip())
+                spelled.append(f"{option} {parts}")
+    if not spelled or "not found" not in str(exc):
+        return exc
+    return CLIError(
+        f"{exc}; several columns are separated by spaces, not commas: "
+        f"{' '.join(spelled)}"
+    )
+
+
 def _tabular(args):
     """``{"numeric": [...], "categorical": [...]}`` of ``--numeric-columns``
     and ``--categorical-columns`` (None when neither is given)."""
@@ -54,8 +260,10 @@ def _tabular(args):
     )
     target = getattr(args, "target", None)
     features = {
-        "--image-column": [getattr(args, "image_column", None)],
-        "--text-column": [getattr(args, "text_column", None)],
+        option: _as_list(getattr(args, f"{m}_column", None))
+        for m, option in COLUMN_OPTIONS.items()
+    }
+    features |= {
         "--numeric-columns": numeric or [],
         "--categorical-columns": categorical or [],
     }
@@ -76,7 +284,14 @@ def _tabular(args):
     return {"numeric": numeric or [], "categorical": categorical or []}
 
 
-def _read_table(args, modalities, csv=None, **kwargs):
+def _as_list(names):
+    """A column option's value as a list of names (None: none)."""
+    if names is None:
+        return []
+    return list(names) if isinstance(names, list) else [names]
+
+
+def _read_table(args, modalities, csv=None, task="classification", **kwargs):
     """``load_table`` of the ``--csv`` options (or of another file, ``csv``,
     with the same columns); with the ``raise`` policy, every image path that
     is not a file, every empty cell of ``modalities`` and every row whose
@@ -89,17 +304,24 @@ def _read_table(args, modalities, csv=None, **kwargs):
     policy = canonical_missing(args.missing)
     tabular = getattr(args, "tabular", None) or {}  # set by train
     refuse = [*modalities, "tabular"] if policy == "raise" else []
-    return load_table(
-        csv,
-        image_column=args.image_column,
-        text_column=args.text_column,
-        tabular_columns=[c for cols in tabular.values() for c in cols],
-        # one warning naming the CSV lines, instead of the extractors' own
-        # per fit and per fold (an absent file is a missing image either way)
-        absent_images_as_missing=policy != "raise",
-        refuse_empty=[m for m in ("image", "text", "tabular") if m in refuse],
-        **kwargs,
-    )
+    kwargs["task"] = task  # a constant target is refused in the task's terms
+    try:
+        several = _several_columns(args)
+        if several is not None:
+            return _read_own_columns(args, several, modalities, csv, kwargs)
+        return load_table(
+            csv,
+            image_column=args.image_column,
+            text_column=args.text_column,
+            tabular_columns=[c for cols in tabular.values() for c in cols],
+            # one warning naming the CSV lines, instead of the extractors' own
+            # per fit and per fold (an absent file is a missing image either way)
+            absent_images_as_missing=policy != "raise",
+            refuse_empty=[m for m in ("image", "text", "tabular") if m in refuse],
+            **kwargs,
+        )
+    except ValueError as exc:
+        raise _comma_hint(args, exc) from None
 
 
 def _task(args):
@@ -124,6 +346,7 @@ def _target(args, y, task, csv, labels=None):
     """The target column read for ``task``: ``(y, labels)``."""
     from skmultimodal.datasets._target import prepare_target
 
+    # a constant target is refused by load_table, in the task's terms
     return prepare_target(
         y,
         task=task,
@@ -141,13 +364,17 @@ def cmd_evaluate(args):
     from skmultimodal.model_selection import _compare, _models
     from skmultimodal.utils._paths import check_output_dir, check_output_file
 
+    _column_options(args)
     # where the results go, first, then the names: fail before any work
+    _refuse_overwriting_input(args, "--output", args.output)
+    _refuse_overwriting_input(args, "--json", args.json)
     report_dir = check_output_dir(args.output, "--output").resolve()
     if args.json is not None:  # it may go in the report folder, made before it
         check_output_file(args.json, "--json", (".json",), also_ok=report_dir)
     models = _names(args.models, "--models", "model name")
     methods = _names(args.methods, "--methods", "fusion method name")
     args.tabular = _tabular(args)
+    _check_columns_once(args)
     models = _models.resolve_models(models, methods, tabular=bool(args.tabular))
     task, labels, test = _task(args), None, None
     if args.csv is None:
@@ -184,11 +411,11 @@ def cmd_evaluate(args):
         used = {m for name in models for m in _models.model_spec(name)[1]}
         used.discard("tabular")  # its empty cells are imputed, not refused
         kwargs = {"target": args.target, "group_column": args.group_column}
-        X, y, groups = _read_table(args, used, **kwargs)
+        X, y, groups = _read_table(args, used, task=task, **kwargs)
         y, labels = _target(args, y, task, args.csv)
         if args.test_csv is not None:  # its image paths relative to it
             X_test, y_test, _ = _read_table(
-                args, used, csv=args.test_csv, target=args.target
+                args, used, csv=args.test_csv, task=task, target=args.target
             )
             y_test, _ = _target(args, y_test, task, args.test_csv, labels)
             test = (X_test, y_test, str(args.test_csv))
@@ -198,6 +425,8 @@ def cmd_evaluate(args):
     if test is not None and task == "classification":
         _warn_unseen_classes(y, test, args.csv)
     k = args.cv if args.cv is not None else (3 if args.quick else 5)
+    if task == "classification":
+        _check_class_counts(y, k)
     cv = _compare.make_cv(k, y, groups, param="--cv", task=task)
     t0 = time.perf_counter()
     results = _models.run_evaluation(
@@ -213,6 +442,7 @@ def cmd_evaluate(args):
         class_weight=args.class_weight,
         test=test,
         tabular=args.tabular,
+        columns=None if args.csv is None else _several_columns(args),
     )
     if labels is not None:  # multi-label: the label names, not their columns
         results["classes"] = labels
@@ -234,12 +464,67 @@ def cmd_evaluate(args):
         dataset=dataset,
         elapsed=elapsed,
         metrics=doc,
-        X=X,  # the rows evaluated: thumbnails of the most confident errors
+        # the rows evaluated: thumbnails of the most confident errors, named
+        # by CSV line as every message names them
+        X=X if args.csv is None else _shown_rows(X, args).rename_axis("line"),
         command=shlex.join([PROG, *args.argv]),
         data_files=files or None,  # a bundled dataset: the table's checksum
     )
     print(f"\nreport written to {out} ({elapsed:.0f} s)")
     return 0
+
+
+def _shown_rows(X, args):
+    """The evaluated rows as the report shows them: with several image or
+    text columns, each row's first image and first text as ``image`` and
+    ``text``."""
+    several = _several_columns(args)
+    if several is None:
+        return X
+    shown = {m: _as_list(c)[0] for m, c in several.items() if c}
+    return X.assign(**{m: X[c] for m, c in shown.items()})
+
+
+#: Distinct whole numbers above which a classification target that cannot
+#: fill the folds is more likely a quantity: the message suggests
+#: ``--task regression``.
+MANY_INTEGER_CLASSES = 10
+
+
+def _check_class_counts(y, k):
+    """Every class of ``y`` fills each of ``k`` stratified folds, or a
+    CLIError naming the rarest class (its plain value), how many classes
+    fall short, and, for a target of many whole numbers (a price, a count),
+    ``--task regression``."""
+    import numpy as np
+    import pandas as pd
+
+    from skmultimodal.datasets._table import _plain
+
+    if k < 2:
+        return  # make_cv names the bad --cv
+    counts = pd.Series(np.asarray(y)).value_counts(sort=False)
+    short = counts[counts < k]
+    if short.empty:
+        return
+    rarest = short.idxmin()
+    message = (
+        f"--cv {k} needs at least {k} samples of every class; class "
+        f"{_plain(rarest)!r} has {short.min()}"
+    )
+    if len(short) > 1:
+        message += f", and {len(short) - 1} other class(es) have fewer than {k}"
+    values = pd.Series(counts.index)
+    whole = pd.api.types.is_integer_dtype(values) or (
+        pd.api.types.is_float_dtype(values) and (values == values.round()).all()
+    )
+    if whole and not pd.api.types.is_bool_dtype(values):
+        if len(counts) > MANY_INTEGER_CLASSES:
+            message += (
+                f"; the target holds {len(counts)} distinct whole numbers: if "
+                "they are quantities (prices, counts), pass --task regression"
+            )
+    raise CLIError(message)
 
 
 def _warn_unseen_classes(y, test, csv):
@@ -277,7 +562,14 @@ def cmd_train(args):
     )
     from skmultimodal.persistence import check_save_path, save_model
 
+    _column_options(args)
+    _refuse_overwriting_input(args, "--output", args.output)
     if getattr(args, "chunk_size", None) is not None:  # out of core
+        _one_column_each(
+            args,
+            "train --chunk-size",
+            "train without --chunk-size reads several (in memory)",
+        )
         from skmultimodal.streaming import train_command
 
         return train_command(args, tabular=_tabular(args), error=CLIError)
@@ -293,6 +585,7 @@ def cmd_train(args):
     if args.method is not None and args.method not in fusion_method_names():
         raise unknown_method(args.method, "--method")
     args.tabular = _tabular(args)
+    _check_columns_once(args)
     task = args.task = _task(args)
     if task == "regression" and args.classifier in ("logistic", "attention"):
         raise CLIError(
@@ -303,7 +596,7 @@ def cmd_train(args):
         raise CLIError(
             f"--classifier ridge is a regressor; --task {task} needs classes"
         )
-    X, y, _ = _read_table(args, ("image", "text"), target=args.target)
+    X, y, _ = _read_table(args, ("image", "text"), task=task, target=args.target)
     y, args.labels = _target(args, y, task, args.csv)
     t0 = time.perf_counter()
     est, metadata = train_model(X, y, args)
@@ -322,6 +615,7 @@ def cmd_train(args):
 def cmd_predict(args):
     from skmultimodal.model_selection._models import prediction_table
 
+    _column_options(args, training=False)
     if args.dask is not None:
         return _run_dask(args, "predict", "predictions")
     keep = _check_table_command(args)
@@ -357,6 +651,7 @@ WIDE_FEATURES = 10_000
 def cmd_featurize(args):
     from skmultimodal.model_selection._models import feature_names, feature_table
 
+    _column_options(args, training=False)
     if args.dask is not None:
         return _run_dask(args, "featurize", "rows of features")
     keep = _check_table_command(args)
@@ -404,8 +699,20 @@ def _run_dask(args, kind, what):
             "--dask writes one Parquet file per partition: give --output a "
             "folder (e.g. --output predictions/)"
         )
+    _refuse_overwriting_input(args, "--output", args.output)
+    folder = Path(args.output)
+    if folder.is_dir() and any(folder.iterdir()):
+        raise CLIError(
+            f"--output {args.output!r}: the folder is not empty; choose an "
+            "empty or new --output folder, or remove its files"
+        )
     if args.chunk_size < 1:
         raise CLIError(f"--chunk-size must be at least 1, got {args.chunk_size}")
+    _one_column_each(
+        args,
+        "--dask",
+        f"{kind} without --dask reads several, --chunk-size rows at a time",
+    )
     try:
         import distributed  # noqa: F401  (the extra, checked before any work)
 
@@ -446,6 +753,40 @@ def _run_dask(args, kind, what):
     return 0
 
 
+#: The input files a command reads, by option (the attribute is the
+#: option's name in ``args``).
+INPUT_OPTIONS = ("--csv", "--parquet", "--test-csv", "--model")
+
+
+def _same_file(a, b):
+    """Whether paths ``a`` and ``b`` name one file: the same path once
+    links and ``..`` are resolved, or, both existing, the same file (a hard
+    link too)."""
+    import os
+
+    try:
+        if a.resolve() == b.resolve():
+            return True
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except (OSError, RuntimeError):  # a link loop: not the input
+        return False
+
+
+def _refuse_overwriting_input(args, option, output):
+    """Refuse, before any work, an ``option`` (a file or folder the command
+    writes) that is one of the input files it reads: it would be replaced."""
+    if output is None or str(output) == "-":
+        return
+    for flag in INPUT_OPTIONS:
+        given = getattr(args, flag[2:].replace("-", "_"), None)
+        if given is not None and _same_file(Path(output), Path(given)):
+            raise CLIError(
+                f"{option} {str(output)!r} is the input file {flag} "
+                f"{str(given)!r}: writing it would destroy the input; choose "
+                f"another {option}"
+            )
+
+
 def _check_table_command(args):
     """What predict and featurize check before reading anything: the
     output file (and pyarrow for Parquet, in or out), ``--chunk-size`` and
@@ -453,6 +794,7 @@ def _check_table_command(args):
     from skmultimodal.utils._output import TABLE_FORMATS, _pyarrow
     from skmultimodal.utils._paths import check_output_file
 
+    _refuse_overwriting_input(args, "--output", args.output)
     if args.output != "-":
         check_output_file(args.output, "--output", tuple(TABLE_FORMATS))
         if Path(args.output).suffix.lower() == ".parquet":
@@ -494,7 +836,12 @@ def _stream_table(args, est, meta, keep, policy, compute):
     """Read the ``--csv`` or ``--parquet`` input ``--chunk-size`` rows at a
     time and write the kept columns, then ``compute(X)``, of each chunk to
     ``--output``, atomically. Returns ``(rows written, output path or None
-    for standard output)``."""
+    for standard output)``.
+
+    A model fitted on columns of their own names (a pipeline built with
+    ``image=["front", "back"]``, say) reads them under those names; one
+    fitted on ``image`` and ``text`` (as ``train`` fits it) reads the image
+    and text columns renamed so."""
     from skmultimodal.datasets._table import (
         iter_parquet,
         iter_table,
@@ -508,18 +855,22 @@ def _stream_table(args, est, meta, keep, policy, compute):
             meta,
             args.image_column,
             args.text_column,
-            hint="pass --image-column and --text-column for a model fitted on "
-            "those names",
+            hint="pass --image-column and --text-column naming the columns it "
+            "was fitted on (each takes several: --image-column front back)",
         )
     except ValueError as exc:
         raise CLIError(f"--model {str(args.model)!r}: {exc}") from None
+    own = _own_columns(args, est, columns, tabular)
+    if own is not None:
+        tabular = own["tabular"]
     source = args.csv if args.csv is not None else args.parquet
+    read = own["read"] if own is not None else []
     chunks = (iter_table if args.csv is not None else iter_parquet)(
         source,
-        image_column=columns["image"],
-        text_column=columns["text"],
+        image_column=None if own is not None else columns["image"],
+        text_column=None if own is not None else columns["text"],
         chunksize=args.chunk_size,
-        keep_columns=keep,
+        keep_columns=list(dict.fromkeys([*keep, *read])),
         tabular_columns=tabular,
         # an absent file becomes an empty cell, named once here: a model
         # trained with "raise" would stop at it, and the extractors of the
@@ -531,13 +882,120 @@ def _stream_table(args, est, meta, keep, policy, compute):
     )
     stream = sys.stdout if args.output == "-" else None
     path = None if stream else Path(args.output)
+    unit = "line" if args.csv is not None else "row"
     n = 0
-    with closing(chunks), table_writer(path, stream=stream) as write:
-        for X, kept in chunks:
-            out = compute(X)
-            write(kept.join(out) if keep else out)
-            n += len(out)
+    try:
+        with closing(chunks), table_writer(path, stream=stream) as write:
+            for X, kept in chunks:
+                if own is not None:
+                    X = _own_modalities(X, kept, own, Path(source), policy, unit)
+                    kept = kept[keep]
+                out = compute(X)
+                write(kept.join(out) if keep else out)
+                n += len(out)
+    except ValueError as exc:
+        raise _comma_hint(args, exc) from None
     return n, path
+
+
+def _own_columns(args, est, columns, tabular):
+    """None for a model that reads the image and text columns renamed
+    ``image`` and ``text``; else, for one fitted on columns of their own
+    names (or given several of either), ``{"image": [...], "text": [...],
+    "read": [...], "tabular": [...], "order": [...]}``: the columns read
+    under their own names, the table columns, and the order the model was
+    fitted on. A CLIError when the model needs a column not given."""
+    fitted_on = [str(c) for c in getattr(est, "feature_names_in_", ())]
+    image, text = _as_list(columns["image"]), _as_list(columns["text"])
+    several = len(image) > 1 or len(text) > 1
+    # a model fitted on the given names, not on the modalities' own names
+    renamed = [
+        name
+        for modality, names in (("image", image), ("text", text))
+        for name in names
+        if name != modality and name in fitted_on and modality not in fitted_on
+    ]
+    if not (several or renamed):
+        return None
+    if several and {"image", "text"} & set(fitted_on):
+        option, names = (
+            ("--image-column", image) if len(image) > 1 else ("--text-column", text)
+        )
+        raise CLIError(
+            f"--model {str(args.model)!r} reads one image and one text column "
+            f"(it was fitted on {', '.join(map(repr, fitted_on))}, the names a "
+            f"file's columns get); {option} names {len(names)}: give one"
+        )
+    read = list(dict.fromkeys([*image, *text]))
+    tabular = list(tabular) or _tabular_branch_columns(est)
+    lacking = [c for c in fitted_on if c not in read and c not in tabular]
+    if fitted_on and (lacking or not set(read) <= set(fitted_on)):
+        unknown = [c for c in read if c not in fitted_on]
+        why = (
+            f"it was not fitted on {', '.join(map(repr, unknown))}"
+            if unknown
+            else f"{', '.join(map(repr, lacking))} not given"
+        )
+        raise CLIError(
+            f"--model {str(args.model)!r} reads the columns "
+            f"{', '.join(map(repr, fitted_on))}; --image-column "
+            f"{' '.join(image) or '(none)'} --text-column {' '.join(text) or '(none)'}"
+            f" does not match them ({why}): give each image column with "
+            "--image-column and each text column with --text-column"
+        )
+    order = fitted_on or [*read, *tabular]
+    return {
+        "image": image,
+        "text": text,
+        "read": read,
+        "tabular": tabular,
+        "order": order,
+    }
+
+
+def _tabular_branch_columns(est):
+    """The columns of the ``tabular`` branch of a builder's pipeline (the
+    branch of ``make_multimodal_pipeline(tabular=...)``), or []."""
+    fusion = (getattr(est, "named_steps", None) or {}).get("fusion")
+    for name, _, columns in getattr(fusion, "transformers", None) or ():
+        if name == "tabular":
+            return [columns] if isinstance(columns, str) else list(columns)
+    return []
+
+
+def _own_modalities(X, kept, own, path, policy, unit):
+    """``X`` (a chunk's table columns) with the image and text columns of
+    ``own`` (see :func:`_own_columns`) read from ``kept``, the chunk's raw
+    columns, as the renamed ones are: image paths resolved against the
+    file's folder, text columns checked, and with the ``raise`` policy
+    every path that is not a file and every empty cell refused, all in one
+    message."""
+    from skmultimodal.datasets._table import (
+        _check_text_column,
+        _empty_parts,
+        _refusal,
+        _resolve_images,
+    )
+
+    X = X.copy()
+    bad = []
+    for column in own["image"]:
+        X[column], parts = _resolve_images(
+            kept[column],
+            path.resolve().parent,
+            column,
+            absent_as_missing=policy != "raise",
+            unit=unit,
+        )
+        bad += parts
+    for column in own["text"]:
+        _check_text_column(kept[column], column, path, unit=unit)
+        X[column] = kept[column].astype(object)
+    refuse = own["read"] if policy == "raise" else []
+    empty = _empty_parts(X, refuse, {}, [], unit)
+    if bad or empty:
+        raise ValueError(_refusal(bad, empty, path))
+    return X[own["order"]]
 
 
 def _kept_columns(args):

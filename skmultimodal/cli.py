@@ -17,12 +17,15 @@ from skmultimodal._commands import (
     PROG,
     QUICK_MAX_ROWS,
     CLIError,
+    Terminated,
     cmd_datasets,
     cmd_evaluate,
     cmd_featurize,
     cmd_plugins,
     cmd_predict,
     cmd_train,
+    sigterm_raises,
+    unreadable_advice,
 )
 
 #: Exit status for bad input or usage (as argparse uses).
@@ -32,6 +35,8 @@ EXIT_FAILURE = 1
 #: Exit status when standard output is closed early (``... | head``): what a
 #: shell reports for a process killed by SIGPIPE (128 + 13), as Unix tools do.
 EXIT_BROKEN_PIPE = 141
+#: Exit status on SIGTERM: what a shell reports for a process it killed.
+EXIT_TERMINATED = 143
 DEFAULT_REPORT_DIR = "skmultimodal-report"
 #: ``--missing`` values: the policies, and ``error``, another spelling of
 #: ``raise``.
@@ -46,18 +51,23 @@ HELP = {
     "--disable-plugin": "do not load the plugin with this distribution or "
     "entry-point name (repeatable; adds to SKMULTIMODAL_DISABLE_PLUGINS)",
     "--csv": "CSV with one row per sample; image paths are relative to its folder",
-    "--image-column": "column of image paths (default: %(default)s)",
-    "--text-column": "column of texts (default: %(default)s)",
+    "--image-column": "column of image paths (default: image; one: several are "
+    "for predict and featurize)",
+    "--text-column": "column of texts (default: text; one, as --image-column)",
     "--target": "column of class labels (default: %(default)s)",
     "--missing": "missing-modality policy (default: %(default)s; error means raise); "
     "except with raise, an empty cell or unreadable image is a missing modality",
-    "predict --image-column": "column of image paths (default: the model's)",
-    "predict --text-column": "column of texts (default: the model's)",
+    "predict --image-column": "column(s) of image paths, several separated by "
+    "spaces or the option repeated (default: the model's)",
+    "predict --text-column": "column(s) of texts, as --image-column (default: the "
+    "model's)",
     "predict --missing": "missing-modality policy (default: the model's)",
     "--parquet": "Parquet file instead of --csv (needs pyarrow), read in row "
     "batches; image paths are relative to its folder",
-    "featurize --image-column": "column of image paths (default: the model's)",
-    "featurize --text-column": "column of texts (default: the model's)",
+    "featurize --image-column": "column(s) of image paths, several separated by "
+    "spaces or the option repeated (default: the model's)",
+    "featurize --text-column": "column(s) of texts, as --image-column (default: the "
+    "model's)",
     "featurize --missing": "missing-modality policy (default: the model's)",
     "featurize --output": "features file NAME.csv, NAME.jsonl (JSON lines) or "
     "NAME.parquet (needs pyarrow), or - for CSV on standard output (default); "
@@ -127,8 +137,8 @@ def _table_options(p, *, required=True, training=True, parquet=False):
             source.add_argument(flag, metavar="FILE", help=HELP[flag])
     else:
         _add(p, "--csv", required=required, metavar="FILE")
-    _add(p, "--image-column", default="image" if training else None, metavar="NAME")
-    _add(p, "--text-column", default="text" if training else None, metavar="NAME")
+    for flag in ("--image-column", "--text-column"):  # default: in _commands
+        _add(p, flag, action="extend", nargs="+", metavar="NAME")
     if training:
         _add(p, "--target", default="label", metavar="NAME")
     policies = {"choices": MISSING_CHOICES, "metavar": "{raise,zero,mean,indicator}"}
@@ -250,6 +260,14 @@ _ROWS = re.compile(rf"\brows {_ROW_LIST}( and \d+ more)? \(index ({_ROW_LIST})\)
 _BUILDER_HINT = "make_multimodal_pipeline(missing='mean') (or 'zero', 'indicator')"
 #: The library's ``missing=`` spelled as the command's option.
 _OPTION_TERMS = [
+    (  # the fusion's advice for an unreadable row: one option does both
+        re.compile(
+            r"give the extractor on_error='missing' and ModalityFusion "
+            r"missing='(\w+)' \(or 'zero', 'indicator'\); "
+            r"make_multimodal_pipeline\(missing='\w+'\) sets both"
+        ),
+        r"--missing \1 (or zero, indicator)",
+    ),
     (
         re.compile(r"missing='zero', 'mean' or 'indicator' to ModalityFusion"),
         "--missing zero, mean or indicator",
@@ -288,6 +306,7 @@ def _in_command_terms(args, message):
     Parquet row number (``--parquet``), where the library names a row by its
     position and its index label."""
     message = " ".join(str(message).split())
+    message = unreadable_advice(getattr(args, "command", None), message)
     message = message.replace(_BUILDER_HINT, "--missing mean (or zero, indicator)")
     for library, option in _OPTION_TERMS:
         message = library.sub(option, message)
@@ -349,7 +368,7 @@ def main(argv=None):
     # unless --debug: TensorFlow's log lines (not its numerics) are hidden
     hook = None if debug else quiet_tensorflow()
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), sigterm_raises():
             if not debug:
                 warnings.filterwarnings("ignore", category=FutureWarning)
                 warnings.showwarning = _warning_printer(args)
@@ -361,6 +380,9 @@ def main(argv=None):
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    except Terminated:  # the file being written is removed, as on Ctrl-C
+        print(f"{PROG}: terminated (SIGTERM)", file=sys.stderr)
+        return EXIT_TERMINATED
     except Exception as exc:
         if debug:
             raise

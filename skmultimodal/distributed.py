@@ -369,7 +369,7 @@ def _check_file_columns(est, meta, settings):
     (:func:`~skmultimodal.datasets._table.model_columns`)."""
     from skmultimodal.datasets._table import model_columns
 
-    return model_columns(
+    columns, tabular = model_columns(
         est,
         meta,
         settings["image_column"],
@@ -377,6 +377,16 @@ def _check_file_columns(est, meta, settings):
         hint="pass image_column= and text_column= for a model fitted on those "
         "names, or a dask DataFrame with the model's own columns",
     )
+    several = {m: c for m, c in columns.items() if isinstance(c, list | tuple)}
+    if several:
+        what = " and ".join(f"{m} columns {list(c)}" for m, c in several.items())
+        raise ValueError(
+            f"the model reads several columns per modality ({what}), and "
+            "partitions read one image and one text column each: predict "
+            "without Dask (skmultimodal predict without --dask reads several "
+            "columns, --chunk-size rows at a time)"
+        )
+    return columns, tabular
 
 
 def _partition_frame(part, est, meta, settings, policy, trained):

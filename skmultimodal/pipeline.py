@@ -834,6 +834,7 @@ class _TableCells(TransformerMixin, BaseEstimator):
                 wrong = np.flatnonzero(np.isnan(values) & ~missing)
                 if len(wrong):
                     label = frame.index[wrong[0]]
+                    label = label.item() if hasattr(label, "item") else label
                     raise ValueError(
                         f"numeric table column {name!r} holds {len(wrong)} cell(s) "
                         f"that are not numbers, the first at index {label!r}: "

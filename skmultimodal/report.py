@@ -538,7 +538,8 @@ def metrics_json(results, dataset):
     folds, the other scores, ``fit_time`` and ``modalities``. ``task``,
     ``scoring`` and ``greater_is_better`` are added when the task or the
     scores are not the classification defaults, and ``test`` when the
-    results hold test-set scores. ``results`` may be the output of
+    results hold test-set scores. ``n_classes`` is null for a regression
+    target, which has no classes. ``results`` may be the output of
     :func:`~skmultimodal.model_selection.compare_models` as it is (see
     :func:`write_report`).
     """
@@ -554,10 +555,12 @@ def metrics_json(results, dataset):
         m["modalities"] = list(r["modalities"])
         models[name] = m
     classes = results.get("classes", [])
+    n_classes = int(results.get("n_classes", len(classes)))
     doc = {
         "dataset": dataset,
         "n_samples": int(results["n_samples"]),
-        "n_classes": int(results.get("n_classes", len(classes))),
+        # a regression target has no classes: null, not 0
+        "n_classes": None if task == "regression" else n_classes,
         "cv": int(results["cv"]),
         "models": models,
         "best_model": best_model(results),
@@ -1186,25 +1189,34 @@ def _fmt(value):
     return str(value)
 
 
+def _row_unit(X):
+    """What the index labels of ``X`` count, as the failure list names a
+    row: the index's name (``"line"`` for CSV line numbers, as
+    ``skmultimodal evaluate`` names them), else ``"row"``."""
+    name = getattr(getattr(X, "index", None), "name", None)
+    return str(name) if name is not None and str(name).strip() else "row"
+
+
 def _cards(fail, X, task):
     """The thumbnails grid of :func:`failures`' items."""
     e = html.escape
     cards = []
     images = X["image"] if X is not None and "image" in X.columns else None
     texts = X["text"] if X is not None and "text" in X.columns else None
+    unit = _row_unit(X)
     for item in fail["items"]:
         i = item["position"]
         parts = []
         if images is not None:
             png = _thumbnail(images.iloc[i])
             parts.append(
-                f'<img class="thumb" alt="row {e(str(X.index[i]))}" '
+                f'<img class="thumb" alt="{e(unit)} {e(str(X.index[i]))}" '
                 f'src="data:image/png;base64,{png}">'
                 if png
                 else '<div class="thumb noimg">image missing or unreadable</div>'
             )
         row = X.index[i] if X is not None else i
-        parts.append(f'<div class="row">row {e(str(_label(row)))}</div>')
+        parts.append(f'<div class="row">{e(unit)} {e(str(_label(row)))}</div>')
         parts.append(f"<div>true: <b>{e(_fmt(item['true']))}</b></div>")
         parts.append(
             f'<div>predicted: <b class="wrong">{e(_fmt(item["predicted"]))}</b></div>'
@@ -1272,7 +1284,18 @@ def _contribution_note(doc):
             "per-modality share, so the figure shows the scores only.</p>"
         )
     items = []
-    if late:
+    regression = doc.get("task") == "regression"
+    # what the late-fusion weights pool: predicted values or probabilities
+    pooled = "predictions" if regression else "probabilities"
+    if late and regression:
+        items.append(
+            f"<li><b>Late-fusion weights</b> ({e(', '.join(late))}): the "
+            "least-squares weights learned on each modality's out-of-fold "
+            "predictions (non-negative, they sum to 1): the fused prediction "
+            "is their weighted mean. A larger weight means the fused "
+            "prediction leans more on that modality's predictions.</li>"
+        )
+    elif late:
         items.append(
             f"<li><b>Late-fusion weights</b> ({e(', '.join(late))}): the "
             "pooling weights learned on each modality's out-of-fold class "
@@ -1292,9 +1315,10 @@ def _contribution_note(doc):
         "<p>What the bars on the right mean depends on the model:</p>"
         f"<ul>{''.join(items)}</ul>"
         "<p>The two can point in opposite directions. Late-fusion weights "
-        "are fitted on out-of-fold probabilities to make the pooled "
-        "prediction right, so they reward the modality whose probabilities "
-        "are accurate and confident. Attention shares come from the "
+        f"are fitted on out-of-fold {pooled} to make the pooled "
+        f"prediction right, so they reward the modality whose {pooled} "
+        f"are {'accurate' if regression else 'accurate and confident'}. "
+        "Attention shares come from the "
         "network's query-key similarities: a modality can draw attention "
         "because its tokens are many or easy to match while the decisive "
         "evidence comes from the other. High attention is therefore no proof "
@@ -1462,7 +1486,7 @@ def _html(doc, figures, elapsed, *, X=None):
     what = {
         "classification": f"{doc['n_classes']} classes",
         "regression": "regression",
-        "multilabel": f"{len(doc.get('classes', []))} labels (multi-label)",
+        "multilabel": f"{len(doc.get('classes') or [])} labels (multi-label)",
     }[task]
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -1562,7 +1586,9 @@ def write_report(
         ``image`` and ``text`` columns show beside the items the best model
         gets wrong (images as thumbnails, read as the image transformers
         read them; one that cannot be read shows a placeholder), and its
-        checksum is recorded. Never modified.
+        checksum is recorded. Its index labels name those rows, as "row
+        12", or, when the index has a name, by it: "line 12" for an index
+        named ``"line"`` (CSV line numbers). Never modified.
     command : str, default=None
         The command that ran the evaluation, recorded as given.
     data_files : list of path-like, default=None
@@ -1632,7 +1658,9 @@ def write_report(
     doc["best_model"] = best
     doc["best_single_modality"] = single
     doc["below_best_single_modality"] = below
-    doc["classes"] = [str(c) for c in results.get("classes", [])]
+    doc["classes"] = (  # null for regression, as n_classes
+        None if task == "regression" else [str(c) for c in results.get("classes", [])]
+    )
     if task == "classification" and best is not None:
         doc["confusion_matrix"] = confusion_matrix(
             results["y_true"],

@@ -119,3 +119,81 @@ def test_modality_contributions(data):
     assert modality_contributions(concat.fit(X, y), X) is None
     with pytest.raises(TypeError, match="must be a fitted estimator.*got object"):
         modality_contributions(object(), X)  # not a model: a caller's mistake
+
+
+# ------------------------------------------- several columns a modality ---
+def _two_of_each(data):
+    """The data with two image and two text columns of their own names."""
+    X, y = data
+    X2 = X.assign(front=X["image"], back=X["image"][::-1].to_numpy())
+    X2 = X2.assign(title=X["text"], body=X["text"].str.upper())
+    return X2.drop(columns=["image", "text"]), y
+
+
+def test_build_models_gives_every_model_the_columns_of_its_modalities():
+    from skmultimodal.model_selection._models import build_models
+
+    columns = {"image": ["front", "back"], "text": "title"}
+    names = ["image-only", "text-only", "fusion", "late-fusion", "fusion-concat"]
+    built, skipped = build_models(
+        names, modalities=["image", "text"], quick=True, memory=None,
+        random_state=0, columns=columns,
+    )  # fmt: skip
+    assert not skipped
+    read = {
+        name: [c for _, _, c in est.named_steps["fusion"].transformers]
+        for name, (est, _, _) in built.items()
+    }
+    assert read["image-only"] == ["front", "back"]
+    assert read["text-only"] == ["title"]
+    for name in ("fusion", "late-fusion", "fusion-concat"):
+        assert read[name] == ["front", "back", "title"], name
+    # one modality's two columns are fused: the label says how
+    assert built["image-only"][2] == "stack (default)"
+    assert built["text-only"][2] == "-"
+    assert built["late-fusion"][2] == "late"
+
+
+def test_run_evaluation_takes_the_modalities_from_the_columns(data):
+    from skmultimodal.model_selection._models import run_evaluation
+
+    X, y = _two_of_each(data)
+    columns = {"image": ["front", "back"], "text": ["title", "body"]}
+    results = run_evaluation(
+        X, y, cv=3, models=["image-only", "text-only"], progress=False,
+        columns=columns,
+    )  # fmt: skip
+    assert set(results.models) == {"image-only", "text-only"}
+    assert results.models["text-only"]["modalities"] == ["text"]
+    assert 0 <= results.models["text-only"]["accuracy"] <= 1
+    # without the mapping, X has no "image" or "text" column to evaluate
+    with pytest.raises(ValueError, match="no model can be evaluated"):
+        run_evaluation(X, y, cv=3, models=["text-only"], progress=False)
+    # a modality left out of the mapping is not evaluated
+    results = run_evaluation(
+        X, y, cv=3, models=["image-only", "text-only"], progress=False,
+        columns={"text": ["title", "body"]},
+    )  # fmt: skip
+    assert list(results.models) == ["text-only"]
+    assert "image-only" in results.skipped
+
+
+# ------------------------------------------------ plain values in messages ---
+def test_make_cv_names_a_class_by_its_plain_value():
+    from skmultimodal.model_selection._compare import make_cv
+
+    y = np.array([-1, *[0] * 5, *[1] * 5], dtype=np.int64)
+    with pytest.raises(ValueError, match="needs at least 3") as info:
+        make_cv(3, y, None)
+    assert "class -1 has 1" in str(info.value)
+    assert "np." not in str(info.value)
+
+
+def test_prepare_target_names_a_constant_by_its_plain_value():
+    import pandas as pd
+
+    from skmultimodal.datasets._target import prepare_target
+
+    with pytest.raises(ValueError, match="one value only") as info:
+        prepare_target(pd.Series([7.5] * 4), task="regression", column="price")
+    assert "(7.5)" in str(info.value) and "np." not in str(info.value)

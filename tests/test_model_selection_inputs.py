@@ -7,7 +7,9 @@ processes."""
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
+from sklearn.base import BaseEstimator
 from sklearn.model_selection import KFold
 
 from skmultimodal import make_multimodal_pipeline
@@ -25,9 +27,17 @@ def _text_only():
     return make_multimodal_pipeline(image=None, text_features="tfidf")
 
 
-def _broken():
+def _ridge():
+    return make_multimodal_pipeline(
+        image=None, text_features="tfidf", estimator="ridge"
+    )
+
+
+def _broken(estimator=None):
     """A model whose fit fails: an error from it means fitting started."""
-    return make_multimodal_pipeline(image=None, text="no such column")
+    return make_multimodal_pipeline(
+        image=None, text="no such column", estimator=estimator
+    )
 
 
 # ------------------------------------------------------ folds and rows ---
@@ -134,14 +144,120 @@ def test_a_bool_cv_is_refused_as_a_bool(data):
         compare_models({"t": _text_only()}, X, y, cv=True)
 
 
-def test_regression_on_labels_names_y_and_the_task(data):
+@pytest.mark.parametrize("task", ["regression", None])
+def test_regression_on_labels_names_y_and_the_task(data, task):
+    """Explicit, or followed from the regressors: y must hold numbers."""
     X, y = data
     labels = np.array(["cat", "dog", "eel"], dtype=object)[y]
     labels[0] = 1.5  # a number, then a label
     with pytest.raises(
         ValueError, match=r"task='regression' needs numbers in y; row 1 of y is 'dog'"
     ):
-        compare_models({"t": _text_only()}, X, labels, cv=3, task="regression")
+        compare_models({"r": _broken("ridge")}, X, labels, cv=3, task=task)
+
+
+def test_regressors_on_whole_numbers_are_a_regression(data):
+    """y of class-like whole numbers: the task follows the regressors (their
+    scores, unstratified folds, float out-of-fold predictions)."""
+    X, y = data
+    result = compare_models({"r": _ridge()}, X, y, cv=3)
+    assert result.task == "regression" and result.scoring == ["r2", "mae"]
+    assert result.classes == [] and result.n_classes == 0
+    m = result.models["r"]
+    assert np.isfinite(m.r2) and m.mae > 0 and m.oof_proba is None
+    # each row's prediction by the fold model that did not see it, untruncated
+    for est, test in zip(m.estimators, m.test_indices):
+        assert np.allclose(m.oof_pred[test], est.predict(X.iloc[test]))
+    assert m.oof_pred.dtype.kind == "f" and not np.allclose(m.oof_pred, y)
+
+
+@pytest.mark.parametrize(
+    "task, models, message",
+    [
+        (
+            None,
+            {"r": _broken("ridge"), "c": _broken(), "c2": _broken()},
+            r"models mixes regressors \('r'\) and classifiers \('c', 'c2'\).*"
+            r"\(task='regression'\).*\(task='classification'",
+        ),
+        (
+            "classification",
+            {"c": _broken(), "r": _broken("ridge")},
+            r"task='classification' does not fit the regressor\(s\) 'r': .*"
+            "task='regression'",
+        ),
+        (
+            "multilabel",
+            {"r": _broken("ridge")},
+            r"task='multilabel' does not fit the regressor\(s\) 'r'",
+        ),
+        (
+            "regression",
+            {"r": _broken("ridge"), "c": _broken()},
+            r"task='regression' does not fit the classifier\(s\) 'c': .*"
+            "task='classification'",
+        ),
+    ],
+    ids=["mixed", "classification-regressor", "multilabel-regressor", "regression"],
+)
+def test_models_of_another_task_are_refused_naming_them(data, task, models, message):
+    """Before anything is fitted (the broken models would fail in fit)."""
+    X, y = data
+    with pytest.raises(ValueError, match=message):
+        compare_models(models, X, y, cv=3, task=task)
+
+
+class _Mean(BaseEstimator):
+    """A model of neither kind (no estimator type): predicts y's mean."""
+
+    def fit(self, X, y):
+        self.mean_ = np.mean(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.mean_)
+
+
+@pytest.mark.parametrize("continuous", [False, True])
+def test_models_of_neither_kind_take_the_task_of_y(data, continuous):
+    X, y = data
+    target = y + 0.5 * continuous
+    result = compare_models({"mean": _Mean()}, X, target, cv=3, scoring="r2")
+    assert result.task == ("regression" if continuous else "classification")
+
+
+@pytest.mark.parametrize("task", [None, "classification"])
+def test_classifiers_on_continuous_numbers_are_refused(data, task):
+    X, _ = data
+    value = np.random.RandomState(0).normal(size=len(X))
+    with pytest.raises(
+        ValueError,
+        match=r"y holds continuous numbers, but classification.* needs class labels",
+    ) as info:
+        compare_models({"c": _broken()}, X, value, cv=3, task=task)
+    assert "(the classifier(s) 'c')" in str(info.value)
+
+
+@pytest.mark.parametrize("model", [_ridge, _text_only])
+@pytest.mark.parametrize("kind", ["array", "series"])
+def test_a_missing_target_is_refused_as_fit_refuses_it(data, model, kind):
+    """The rows named in fit's own words, before any fold is fitted and
+    without NumPy's warnings."""
+    X, y = data
+    X = X.set_axis([f"p{i}" for i in range(len(X))])
+    target = y.astype(float)
+    target[[2, 7]] = np.nan
+    if kind == "series":
+        target = pd.Series(target, index=X.index).astype(object)
+        target.iloc[7] = None
+    with pytest.raises(ValueError) as fitted:
+        model().fit(X, target)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # e.g. NaN cast to int
+        with pytest.raises(ValueError) as compared:
+            compare_models({"m": model()}, X, target, cv=3)
+    assert str(compared.value) == str(fitted.value)
+    assert compared.match(r"y is missing .* in 2 row\(s\): row 2 \(index 'p2'\)")
 
 
 @pytest.mark.parametrize(

@@ -71,3 +71,39 @@ def test_report_module_does_not_use_pyplot_or_the_command_line():
     source = (Path(__file__).parents[1] / "skmultimodal" / "report.py").read_text()
     for call in ("matplotlib.pyplot", "matplotlib.use(", "skmultimodal.cli"):
         assert call not in source
+
+
+@pytest.mark.parametrize("index_name, unit", [(None, "row"), ("line", "line")])
+def test_failures_name_rows_by_the_index_name(tmp_path, index_name, unit):
+    import re
+
+    import pandas as pd
+
+    index = pd.Index([10, 11, 12, 13, 14, 15], name=index_name)
+    X = pd.DataFrame({"text": list("uvwxyz")}, index=index)
+    out = write_report(tmp_path / "r", _results(), dataset="tiny", X=X)
+    page = (out / "report.html").read_text()
+    named = re.findall(r'<div class="row">(\w+) (\d+)</div>', page)
+    # the best model, late-fusion, is wrong at positions 1 and 4
+    assert sorted(named) == [(unit, "11"), (unit, "14")]
+    assert X.index.name == index_name  # the caller's table is left alone
+
+
+def test_regression_report_explains_least_squares_late_fusion_weights(tmp_path):
+    results = _results()
+    y = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    renamed = {"accuracy": "r2", "macro_f1": "mae"}
+    for entry in results["models"].values():
+        for old, new in renamed.items():
+            for suffix in ("", "_std", "_folds"):
+                entry[new + suffix] = entry.pop(old + suffix)
+        entry["oof_pred"] = y + 0.5
+    results.update(
+        task="regression", scoring=["r2", "mae"], y_true=y, classes=[], n_classes=0
+    )
+    out = write_report(tmp_path / "r", results, dataset="tiny")
+    page = (out / "report.html").read_text()
+    assert "least-squares weights learned on each modality's out-of-fold" in page
+    assert "class probabilities" not in page
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["n_classes"] is None and metrics["classes"] is None

@@ -25,11 +25,16 @@ def load_bundled(name):
 
 
 def bundled_datasets():
-    """Rows describing the bundled datasets (name, samples, classes, ...)."""
+    """Rows describing the datasets ``skmultimodal datasets`` lists (name,
+    samples, classes, ...): the bundled datasets, the synthetic generator
+    with the range of classes it takes, and the example catalogue written
+    to disk."""
     import numpy as np
 
+    from ._catalogue import CATEGORIES
     from ._emoji import load_emoji
     from ._icons import load_icons
+    from ._synthetic import MAX_CLASSES
 
     rows = []
     bunch = load_emoji()
@@ -63,9 +68,19 @@ def bundled_datasets():
             "name": "synthetic",
             "loader": "skmultimodal.datasets.make_multimodal_classification",
             "n_samples": "any (n_samples=)",
-            "n_classes": "any (n_classes=)",
+            "n_classes": f"2-{MAX_CLASSES} (n_classes=)",
             "modalities": "image (array), text",
             "source": "generated",
+        }
+    )
+    rows.append(
+        {
+            "name": "catalogue",
+            "loader": "skmultimodal.datasets.write_example_catalogue",
+            "n_samples": f"{len(CATEGORIES)} x n_per_class (default 15)",
+            "n_classes": len(CATEGORIES),
+            "modalities": "image (PNG path), text (title), table (price, brand)",
+            "source": "generated: a CSV and its photos written to a folder",
         }
     )
     return rows

@@ -6,8 +6,10 @@ row batches (:func:`iter_parquet`), their rows labelled by row number."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
+from shlex import quote as shlex_quote
 
 #: Line number of a CSV's first data row (the header is line 1): the index
 #: label :func:`load_table` gives row 0.
@@ -25,9 +27,69 @@ def _plain(v):
 def _read_csv(path):
     path = Path(path)
     df = _csv_errors(path, lambda pd: pd.read_csv(path))
+    _check_unique_header(path)
     if len(df) == 0:
         raise ValueError(f"CSV {str(path)!r} has a header but no rows")
     return df
+
+
+def _check_unique_header(path):
+    """Refuse a CSV whose header names a column twice (pandas would read
+    the second as ``NAME.1`` and the first would be used, silently). Only a
+    regular file is checked: a pipe cannot be read twice."""
+    import csv
+
+    if not path.is_file():
+        return
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        header = next(csv.reader(fh), [])
+    _check_unique(header, path, "CSV")
+
+
+def _check_unique(names, path, kind):
+    """Refuse a table (a ``kind`` file at ``path``) with duplicated column
+    names, naming them."""
+    seen, twice = set(), []
+    for name in names:
+        if name in seen and name not in twice:
+            twice.append(name)
+        seen.add(name)
+    if twice:
+        raise ValueError(
+            f"{kind} {str(path)!r} names column(s) "
+            f"{', '.join(map(repr, twice))} more than once; rename them so "
+            "that each column has its own name"
+        )
+
+
+#: Appended to a CSV problem that a file not separated by commas causes.
+_SEPARATOR_HINT = (
+    "the file is read as comma-separated: convert a file separated by ';' "
+    "or tabs to commas, and quote a field that holds a comma"
+)
+
+
+def _encoding_problem(path, exc):
+    """The message of a CSV that is not UTF-8: the first line (and byte)
+    that does not decode, found by reading ``path`` again when it is a
+    regular file, and how to convert it."""
+    bad = exc.object[exc.start : exc.start + 1]
+    where = f"byte 0x{bad.hex()}" if bad else "a byte"
+    if path.is_file():
+        with open(path, "rb") as fh:
+            for number, line in enumerate(fh, start=1):
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError as err:
+                    byte = line[err.start : err.start + 1].hex()
+                    where = f"byte 0x{byte} on line {number} (its byte {err.start + 1})"
+                    break
+    converted = path.with_name(f"{path.stem}-utf8{path.suffix}")
+    return (
+        f"cannot parse CSV {str(path)!r}: {where} is not UTF-8, the encoding "
+        "CSV files are read in; convert the file, e.g. iconv -f latin1 -t "
+        f"utf-8 {shlex_quote(str(path))} > {shlex_quote(str(converted))}"
+    )
 
 
 def _csv_errors(path, read):
@@ -43,8 +105,12 @@ def _csv_errors(path, read):
         return read(pd)
     except pd.errors.EmptyDataError:
         raise ValueError(f"CSV {str(path)!r} is empty") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ValueError(_encoding_problem(path, exc)) from None
+    except (pd.errors.ParserError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        if re.search(r"Expected \d+ fields? in line", first):
+            first += f" ({_SEPARATOR_HINT})"
         raise ValueError(f"cannot parse CSV {str(path)!r}: {first}") from None
     except OSError as exc:
         raise ValueError(f"cannot read CSV {str(path)!r}: {exc.strerror}") from None
@@ -56,11 +122,14 @@ def _check_columns(names, columns, csv_path):
     missing = [c for c in columns if c is not None and c not in names]
     if missing:
         available = ", ".join(map(str, names))
+        hint = ""
+        if len(names) == 1 and any(sep in str(names[0]) for sep in ";\t"):
+            hint = f" ({_SEPARATOR_HINT})"
         what = "column" if len(missing) == 1 else "columns"
         names = ", ".join(repr(c) for c in missing)
         raise ValueError(
             f"{what} {names} not found in {str(csv_path)!r}; "
-            f"available columns: {available}"
+            f"available columns: {available}{hint}"
         )
 
 
@@ -72,7 +141,17 @@ _BAD_PATHS = {
     "directory": "image path on {where} is a directory, not an image file",
     "special": "image path on {where} is not a regular file (a device, pipe "
     "or socket), not an image file",
+    "url": "image cell on {where} is a URL; URLs are not read (download the "
+    "image first: the library reads local paths, bytes and arrays)",
 }
+
+
+def _looks_like_url(value):
+    """Whether an image cell is a URL (``https://...``, ``s3://...``), as the
+    image readers tell (:data:`skmultimodal.image._io._URL`)."""
+    from skmultimodal.image._io import _URL
+
+    return isinstance(value, str) and _URL.match(value) is not None
 
 
 def _path_kind(path):
@@ -132,6 +211,12 @@ def _resolve_images(
     for idx, value in series.items():
         if is_missing(value):
             resolved.append(None)
+            continue
+        if check and _looks_like_url(value):
+            bad.setdefault("url", []).append(
+                (_plain(idx), str(value), value, len(resolved))
+            )
+            resolved.append(str(value))
             continue
         p = Path(str(value)).expanduser()
         if not p.is_absolute():
@@ -215,7 +300,10 @@ def _check_text_column(series, column, csv_path, unit="line"):
     )
 
 
-def _check_target(y, target, csv_path):
+def _check_target(y, target, csv_path, task="classification"):
+    """Every row of the target ``y`` holds a value, and not the same one:
+    at least 2 classes for a classifier, 2 distinct values for a regressor,
+    2 distinct label sets for multi-label learning (``task``)."""
     import pandas as pd
 
     if y.isna().any():
@@ -224,12 +312,27 @@ def _check_target(y, target, csv_path):
             f"target column {target!r} is empty on line {row} of "
             f"{str(csv_path)!r}; every row needs a label"
         )
-    classes = pd.unique(y)
-    if len(classes) < 2:
+    values = pd.unique(y)
+    if len(values) >= 2:
+        return
+    value = _plain(values[0])
+    where = f"target column {target!r} of {str(csv_path)!r}"
+    if task == "regression":
         raise ValueError(
-            f"target column {target!r} has a single class ({classes[0]!r}); "
-            "a classifier needs at least 2 classes"
+            f"{where} holds one value only ({value!r}) in every row: nothing "
+            "to regress (R² is undefined for a constant target); a regression "
+            "target needs at least 2 distinct values"
         )
+    if task == "multilabel":
+        raise ValueError(
+            f"{where} holds the same label set ({value!r}) in every row: "
+            "nothing to learn; a multi-label target needs rows whose labels "
+            "differ"
+        )
+    raise ValueError(
+        f"target column {target!r} has a single class ({value!r}); "
+        "a classifier needs at least 2 classes"
+    )
 
 
 def load_table(
@@ -238,6 +341,7 @@ def load_table(
     image_column,
     text_column,
     target=None,
+    task="classification",
     group_column=None,
     tabular_columns=(),
     allow_absent_images=False,
@@ -255,7 +359,10 @@ def load_table(
     path that is not a regular file (absent, a directory) is an error unless
     ``allow_absent_images`` (the path is kept; the model's image extractors
     report it) or ``absent_images_as_missing`` (the cell is emptied, with a
-    warning). ``tabular_columns`` are copied into X under their own names.
+    warning). ``task`` (``"classification"``, ``"regression"`` or
+    ``"multilabel"``) is what the ``target`` is learned for: a target with
+    one value in every row is refused in its terms. ``tabular_columns`` are
+    copied into X under their own names.
     ``refuse_empty`` names the modalities (``"image"``, ``"text"``,
     ``"tabular"``) whose empty cells are refused, as the ``raise`` policy
     does (see :func:`check_no_missing`): one ValueError then names every
@@ -284,7 +391,7 @@ def load_table(
     y = groups = None
     if target is not None:
         y = df[target]
-        _check_target(y, target, csv)
+        _check_target(y, target, csv, task)
     if group_column is not None:
         groups = df[group_column]
     return X, y, groups
@@ -313,6 +420,7 @@ def iter_table(
     chunk's problems are then one ValueError naming them all.
     """
     csv = Path(csv)
+    _check_unique_header(csv)
     reader = _csv_errors(csv, lambda pd: pd.read_csv(csv, chunksize=chunksize))
 
     def frames():
@@ -370,6 +478,7 @@ def iter_parquet(
     source = _parquet_errors(pa, path, lambda: pq.ParquetFile(path))
     keep_columns, tabular_columns = list(keep_columns), list(tabular_columns)
     wanted = [image_column, text_column, *tabular_columns, *keep_columns]
+    _check_unique(source.schema_arrow.names, path, "Parquet file")
     _check_columns(source.schema_arrow.names, wanted, path)
     if source.metadata.num_rows == 0:
         source.close()
@@ -459,6 +568,8 @@ def _checked_chunks(
         refuse_empty = ("image", "text") if policy_raise else ()
     first = True
     for df in frames:
+        if df.empty and first:  # a header-only CSV read in chunks
+            continue
         if first:
             wanted = [image_column, text_column, *tabular_columns, *keep_columns]
             _check_columns(df.columns, wanted, path)

@@ -9,10 +9,14 @@ import numpy as np
 TASKS = ("classification", "regression", "multilabel")
 
 
+def _plain(value):
+    """A NumPy scalar as the Python value it holds (for messages)."""
+    return value.item() if hasattr(value, "item") else value
+
+
 def _where(series, row, column, source):
-    line = row.item() if hasattr(row, "item") else row
-    value = series.loc[row]
-    value = value.item() if hasattr(value, "item") else value
+    line = _plain(row)
+    value = _plain(series.loc[row])
     where = f" of {str(source)!r}" if source is not None else ""
     return f"target column {column!r} has {value!r} on line {line}{where}"
 
@@ -76,7 +80,7 @@ def prepare_target(
         if values.nunique() < 2:
             raise ValueError(
                 f"target column {column!r} holds one value only "
-                f"({values.iloc[0]!r}): nothing to regress"
+                f"({_plain(values.iloc[0])!r}): nothing to regress"
             )
         return values.to_numpy(dtype=float), None
     if task == "multilabel":

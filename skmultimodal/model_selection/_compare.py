@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from sklearn.base import is_classifier, is_regressor
 from sklearn.metrics import hamming_loss, make_scorer
 from sklearn.model_selection import (
     GroupKFold,
@@ -21,6 +22,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
+from skmultimodal.utils import check_target_present
 from skmultimodal.utils._parallel import record_warnings
 
 #: Scores :func:`compare_models` computes by default: name -> scorer.
@@ -91,7 +93,8 @@ def make_cv(
     if small < n_splits:
         raise ValueError(
             f"{named} needs at least {n_splits} samples of every class; "
-            f"class {labels[counts.argmin()]!r} has {small}"
+            f"class {np.asarray(labels, dtype=object)[counts.argmin()]!r} has "
+            f"{small}"
         )
     if groups is None:
         return StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
@@ -156,6 +159,80 @@ def _check_models(models):
     return dict(models)
 
 
+def _row_labels(X, y):
+    """The index of ``X`` when it labels the rows of ``y`` (as in fit's
+    messages), else None."""
+    index = getattr(X, "index", None)
+    try:
+        return index if index is not None and len(index) == len(y) else None
+    except TypeError:  # a y without a length: the checks after this say so
+        return None
+
+
+def _names(names):
+    return ", ".join(repr(name) for name in names)
+
+
+def _kind(model):
+    """``"regressor"``, ``"classifier"`` or None (neither, or a model
+    without scikit-learn's tags)."""
+    try:
+        if is_regressor(model):
+            return "regressor"
+        return "classifier" if is_classifier(model) else None
+    except AttributeError:  # no __sklearn_tags__: no known kind
+        return None
+
+
+def _check_task(task, models, y):
+    """The task of :func:`compare_models`, checked before anything is
+    fitted: ``task`` itself, or (None) the models' (all regressors:
+    ``"regression"``), or else ``y``'s (:func:`infer_task`). A ValueError
+    naming the models when they mix regressors and classifiers or
+    contradict ``task``, and when a classification task meets a continuous
+    ``y``.
+
+    ``is_regressor`` and ``is_classifier`` see through pipelines; a model
+    that is neither agrees with any task."""
+    if task is not None and task not in TASKS:
+        raise ValueError(f"task must be one of {list(TASKS)}, got {task!r}")
+    kinds = {name: _kind(model) for name, model in models.items()}
+    regressors = [name for name, kind in kinds.items() if kind == "regressor"]
+    classifiers = [name for name, kind in kinds.items() if kind == "classifier"]
+    if task is None and regressors and classifiers:
+        raise ValueError(
+            f"models mixes regressors ({_names(regressors)}) and classifiers "
+            f"({_names(classifiers)}), and compare_models scores every model "
+            "on one task: compare the regressors (task='regression') and the "
+            "classifiers (task='classification' or 'multilabel') in separate "
+            "calls"
+        )
+    if task == "regression" and classifiers:
+        raise ValueError(
+            f"task='regression' does not fit the classifier(s) "
+            f"{_names(classifiers)}: use regressors, or task='classification' "
+            "(or 'multilabel') for classifiers; task=None follows the models"
+        )
+    if task in ("classification", "multilabel") and regressors:
+        raise ValueError(
+            f"task={task!r} does not fit the regressor(s) {_names(regressors)}: "
+            "use classifiers, or task='regression' for regressors; task=None "
+            "follows the models"
+        )
+    if task is None and regressors:
+        return "regression"
+    if task is None and not classifiers:
+        return infer_task(y)
+    if task in (None, "classification") and infer_task(y) == "regression":
+        by = f" (the classifier(s) {_names(classifiers)})" if classifiers else ""
+        raise ValueError(
+            f"y holds continuous numbers, but classification{by} needs class "
+            "labels (strings or whole numbers): use regressors "
+            "(task='regression') for numbers"
+        )
+    return task or infer_task(y)
+
+
 def _check_groups_values(groups, n):
     """``groups`` as an array of one value per row, none of them missing."""
     groups = np.asarray(groups)
@@ -183,8 +260,8 @@ def _check_regression_target(y):
     if len(bad):
         raise ValueError(
             f"task='regression' needs numbers in y; row {bad[0]} of y is "
-            f"{values.iloc[bad[0]]!r}. Use task='classification' for class "
-            "labels."
+            f"{values.iloc[bad[0]]!r}. Use classifiers and "
+            "task='classification' for class labels."
         )
 
 
@@ -425,7 +502,12 @@ def _summary(folds, splits, scorers, y):
     entry.fit_time_folds = [fold.fit_time for fold in folds]
     entry.fit_time = float(np.mean(entry.fit_time_folds))
     # every row is in exactly one test fold (checked before fitting)
-    entry.oof_pred = np.empty(y.shape, dtype=y.dtype)
+    # in y's dtype; float for a whole-number y predicted in floats (by a
+    # regressor), which y's dtype would truncate
+    dtype = y.dtype
+    if dtype.kind in "biu" and any(fold.pred.dtype.kind == "f" for fold in folds):
+        dtype = np.result_type(dtype, np.float64)
+    entry.oof_pred = np.empty(y.shape, dtype=dtype)
     for fold, test in zip(folds, tests):
         entry.oof_pred[test] = fold.pred
     # out-of-fold probabilities, columns in np.unique(y) order (multi-label:
@@ -476,7 +558,7 @@ def compare_models(
         The samples, e.g. a DataFrame with ``image`` and ``text`` columns.
     y : array-like of shape (n_samples,) or (n_samples, n_labels)
         Class labels, a 0/1 label matrix (multi-label) or numbers
-        (regression).
+        (regression); none missing (None, NaN or ``pandas.NA``).
     groups : array-like of shape (n_samples,), default=None
         Group of each row: with an integer ``cv``, rows of one group stay
         in one fold (``StratifiedGroupKFold``; ``GroupKFold`` without
@@ -509,9 +591,17 @@ def compare_models(
     random_state : int, default=0
         Seed of the fold shuffling when ``cv`` is None or an int.
     task : {"classification", "regression", "multilabel"} or None, default=None
-        None infers it from ``y`` (:func:`infer_task`). Without classes,
+        None follows the models: ``"regression"`` when they are regressors
+        (:func:`sklearn.base.is_regressor`, which sees through pipelines),
+        whatever ``y`` holds (whole numbers too); with classifiers, or
+        models of neither kind, it is inferred from ``y`` (:func:`infer_task`:
+        ``"multilabel"`` for a 0/1 label matrix, else
+        ``"classification"``). Regressors and classifiers together are
+        refused, as is a task that a model cannot do (a classifier under
+        ``"regression"``, a regressor under another task). Without classes,
         an integer ``cv`` gives shuffled ``KFold``. ``"regression"`` needs
-        numbers in ``y``.
+        numbers in ``y``, ``"classification"`` class labels (not
+        continuous numbers).
 
     Returns
     -------
@@ -536,13 +626,16 @@ def compare_models(
         When ``models`` is not a dict, one of its values is not an
         estimator (named by its key), or ``cv`` is a bool.
     ValueError
-        When ``models`` is empty; an integer ``cv`` is below 2 or exceeds
-        the rows of a class (or the groups); the test folds of ``cv`` leave
-        rows out or hold some twice (the message counts them); a score is
-        named after a result field; ``task="regression"`` meets a ``y``
-        that is not numbers, or ``groups`` has a missing value (the
-        messages name the row). An error while fitting or scoring a model
-        is raised as it is.
+        When ``models`` is empty, or mixes regressors and classifiers with
+        ``task=None``, or holds a model that cannot do ``task`` (the
+        message names the models); ``y`` has a missing value (the message
+        names the rows, as ``fit`` does); an integer ``cv`` is below 2 or
+        exceeds the rows of a class (or the groups); the test folds of
+        ``cv`` leave rows out or hold some twice (the message counts them);
+        a score is named after a result field; ``task="regression"`` meets
+        a ``y`` that is not numbers, or ``groups`` has a missing value (the
+        messages name the row); classification meets a continuous ``y``.
+        An error while fitting or scoring a model is raised as it is.
 
     See Also
     --------
@@ -580,10 +673,10 @@ def compare_models(
     (3, (60,), ['image', 'text'])
     """
     models = _check_models(models)
+    # fit's own check and wording, naming the rows by X's index
+    check_target_present(y, _row_labels(X, y))
     y = np.asarray(y)
-    task = infer_task(y) if task is None else task
-    if task not in TASKS:
-        raise ValueError(f"task must be one of {list(TASKS)}, got {task!r}")
+    task = _check_task(task, models, y)
     if task == "regression":
         _check_regression_target(y)
     if groups is not None:

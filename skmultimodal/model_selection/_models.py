@@ -151,15 +151,22 @@ def build_models(
     task="classification",
     class_weight=None,
     tabular=None,
+    columns=None,
 ):
     """``({name: (unfitted pipeline, modalities used, fusion label)},
     {name: why skipped})``: a model needing a column ``modalities`` lacks,
     an optional dependency that is not installed, or a ``task`` it cannot
     do, is skipped. ``tabular``: the builder's ``tabular=``, the table
-    columns that ``tabular-only`` and every fused model take."""
+    columns that ``tabular-only`` and every fused model take. ``columns``:
+    the column, or list of columns, of each modality (``{"image": ["front",
+    "back"], "text": "title"}``), the builder's ``image=`` and ``text=`` of
+    every model using that modality (None: the columns ``image`` and
+    ``text``); several columns of a modality are one branch each, fused
+    even in the image-only or text-only model."""
     from skmultimodal.fusion._missing_policy import canonical_missing
     from skmultimodal.pipeline import make_multimodal_pipeline
 
+    columns = {m: c for m, c in (columns or {}).items() if c}
     models, skipped = {}, {}
     for name in names:
         kwargs, used, label = model_spec(name)
@@ -173,6 +180,13 @@ def build_models(
             continue
         for modality in {"image", "text"} - set(modalities):
             kwargs.setdefault(modality, None)
+        for modality in set(columns) & set(used):
+            kwargs[modality] = columns[modality]
+        branches = sum(
+            len(columns[m]) if isinstance(columns.get(m), list) else 1 for m in used
+        )
+        if label == "-" and branches > 1:  # one modality's columns, fused
+            label = model_spec("fusion")[2]
         kwargs = task_kwargs(kwargs, task, class_weight)
         if isinstance(kwargs, str):
             skipped[name] = kwargs
@@ -208,6 +222,7 @@ def run_evaluation(
     class_weight=None,
     test=None,
     tabular=None,
+    columns=None,
 ):
     """Cross-validate ``skmultimodal evaluate``'s models; return the results
     its table and report show.
@@ -220,6 +235,10 @@ def run_evaluation(
     matrix; one logistic regression per label); ``class_weight``: the
     classifiers' ``class_weight``; ``tabular``: table columns (the builder's
     ``tabular=``), a ``tabular-only`` model's and every fused model's.
+    ``columns``: the column, or list of columns, of each modality in X
+    (``{"image": ["front", "back"], "text": ["title", "body"]}``): the
+    modalities evaluated are its keys, and every model using a modality
+    reads all of its columns (None: X's columns ``image`` and ``text``).
     ``test``: ``(X_test, y_test, name)``, a separate test set: every model
     is then also fitted on all of ``X`` and scored on it. Each fold
     featurizes its rows once: the image and text branches of every model
@@ -242,7 +261,10 @@ def run_evaluation(
     if isinstance(cv, int):
         cv = make_cv(cv, y, groups, random_state=random_state, task=task)
     splits = list(cv.split(X, y, groups))
-    modalities = [c for c in ("image", "text") if c in X.columns]
+    if columns is None:
+        modalities = [c for c in ("image", "text") if c in X.columns]
+    else:
+        modalities = [m for m in ("image", "text") if columns.get(m)]
     if tabular:
         modalities.append("tabular")
     with tempfile.TemporaryDirectory(prefix="skmultimodal-cache-") as cache:
@@ -256,6 +278,7 @@ def run_evaluation(
             task=task,
             class_weight=class_weight,
             tabular=tabular,
+            columns=columns,
         )
         if not built:
             why = "; ".join(f"{name} {reason}" for name, reason in skipped.items())
@@ -330,15 +353,25 @@ def quick_subset(X, y, groups, n, stratify=True):
 
 def train_model(X, y, args):
     """Fit what ``skmultimodal train`` saves: the builder's pipeline with the
-    command's options (``args``: its argparse namespace). Returns the fitted
-    pipeline and the metadata stored with it."""
+    command's options (``args``: its argparse namespace). One column of a
+    modality is read as ``image`` (``text``); with several of either
+    (``args.image_column == ["front", "back"]``), X holds every image and
+    text column under its own name and the pipeline reads them so, one
+    branch each. Returns the fitted pipeline and the metadata stored with
+    it, the image and text column names (or lists) included, for
+    ``predict``."""
     from skmultimodal.fusion._missing_policy import canonical_missing
     from skmultimodal.pipeline import make_multimodal_pipeline
 
     task = getattr(args, "task", "classification")
+    # several columns of a modality are read under their own names (one
+    # column under the modality's name, ``image`` or ``text``)
+    several = any(isinstance(c, list) for c in (args.image_column, args.text_column))
     est = make_multimodal_pipeline(
-        image="image" if args.image_column else None,
-        text="text" if args.text_column else None,
+        image=(args.image_column if several else "image")
+        if args.image_column
+        else None,
+        text=(args.text_column if several else "text") if args.text_column else None,
         method=args.method,
         estimator=args.classifier,
         missing=canonical_missing(args.missing),

@@ -213,7 +213,10 @@ def test_train_and_predict_with_a_tabular_modality(tmp_path):
         ("train", "--text-column"),
     ]:
         args = [command, "--csv", csv, "--target", "label", *CSV_ARGS]
-        args = [*args, option, "label"]
+        if option == "--text-column":  # repeated, it would add a column
+            args = [*args[:-2], "--text-column", "label"]
+        else:
+            args = [*args, option, "label"]
         if command == "train":
             args += ["--output", model]
         proc = run_main(*args)
