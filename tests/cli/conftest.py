@@ -133,3 +133,30 @@ def run_error(argv, capsys):
     assert len(lines) == 1, err
     assert lines[0].startswith("skmultimodal: error: ") and "Traceback" not in err
     return status, lines[0]
+
+
+def write_columns_dataset(folder, n_per_class=8):
+    """:func:`write_dataset`'s table with two image columns (``front``, and
+    ``back``: the pictures shuffled) and two text columns (``title``, and
+    ``body``: each caption's words reversed), and no ``picture`` or
+    ``caption`` column."""
+    path = write_dataset(folder, n_per_class=n_per_class)
+    df = pd.read_csv(path)
+    rng = np.random.default_rng(0)
+    df["front"] = df["picture"]
+    df["back"] = df["picture"].to_numpy()[rng.permutation(len(df))]
+    df["title"] = df["caption"]
+    df["body"] = df["caption"].str.split().str[::-1].str.join(" ")
+    df = df.drop(columns=["picture", "caption"])
+    df.to_csv(path, index=False)
+    return path
+
+
+def usage_error(proc):
+    """The one ``skmultimodal: error:`` line of a command refused with exit
+    status 2, without a traceback."""
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if "skmultimodal: error:" in ln]
+    assert len(lines) == 1, proc.stderr
+    return lines[0]

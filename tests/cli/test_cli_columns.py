@@ -13,35 +13,19 @@ import pytest
 from skmultimodal.datasets._table import load_table
 from skmultimodal.persistence import load_model
 
-from .conftest import run_main, write_dataset
+from .conftest import run_main, write_columns_dataset
+from .conftest import usage_error as _error
 
 COLUMNS = ["--image-column", "front", "back", "--text-column", "title", "body"]
 EVAL = ["--cv", "3", "--quick", "--no-progress"]
 MODELS = ["--models", "image-only,text-only,fusion"]
 
 
-def _error(proc):
-    """The one ``skmultimodal: error:`` line of a refused command."""
-    assert proc.returncode == 2, proc.stderr
-    assert "Traceback" not in proc.stderr
-    lines = [ln for ln in proc.stderr.splitlines() if "skmultimodal: error:" in ln]
-    assert len(lines) == 1, proc.stderr
-    return lines[0]
-
-
 @pytest.fixture(scope="module")
 def csv(tmp_path_factory):
     """60 rows with two image columns (``front``, ``back``) and two text
     columns (``title``, ``body``); no ``image`` or ``text`` column."""
-    path = write_dataset(tmp_path_factory.mktemp("columns"), n_per_class=20)
-    df = pd.read_csv(path)
-    rng = np.random.default_rng(0)
-    df["front"] = df["picture"]
-    df["back"] = df["picture"].to_numpy()[rng.permutation(len(df))]
-    df["title"] = df["caption"]
-    df["body"] = df["caption"].str.split().str[::-1].str.join(" ")
-    df = df.drop(columns=["picture", "caption"])
-    df.to_csv(path, index=False)
+    path = write_columns_dataset(tmp_path_factory.mktemp("columns"), n_per_class=20)
     return path
 
 

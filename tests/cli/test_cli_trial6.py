@@ -15,16 +15,14 @@ from skmultimodal.datasets._table import load_table
 from skmultimodal.model_selection._models import feature_table
 from skmultimodal.persistence import save_model
 
-from .conftest import CSV_ARGS, run_main, write_dataset
-
-
-def _error(proc):
-    """The one ``skmultimodal: error:`` line of a refused command."""
-    assert proc.returncode == 2, proc.stderr
-    assert "Traceback" not in proc.stderr
-    lines = [ln for ln in proc.stderr.splitlines() if "skmultimodal: error:" in ln]
-    assert len(lines) == 1, proc.stderr
-    return lines[0]
+from .conftest import (
+    CSV_ARGS,
+    run_main,
+    write_columns_dataset,
+)
+from .conftest import (
+    usage_error as _error,
+)
 
 
 @pytest.fixture(scope="module")
@@ -32,13 +30,9 @@ def csv(tmp_path_factory):
     """The tiny dataset with two image and two text columns, as the trial
     rearranged its rows (``front``, ``back``, ``title``, ``body``), and a
     constant and a whole-number ``price``."""
-    path = write_dataset(tmp_path_factory.mktemp("trial6"), n_per_class=8)
+    path = write_columns_dataset(tmp_path_factory.mktemp("trial6"), n_per_class=8)
     df = pd.read_csv(path)
-    rng = np.random.default_rng(0)
-    df["front"] = df["picture"]
-    df["back"] = df["picture"].to_numpy()[rng.permutation(len(df))]
-    df["title"] = df["caption"]
-    df["body"] = df["caption"].str.split().str[::-1].str.join(" ")
+    df["picture"], df["caption"] = df["front"], df["title"]  # for CSV_ARGS
     df["constant"] = 7.5
     # distinct whole numbers, the rarest first: -1
     df["price"] = [-1, *range(10, 10 + 3 * (len(df) - 1), 3)]

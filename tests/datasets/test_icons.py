@@ -87,15 +87,20 @@ def test_hog_features_on_a_few_rows():
     assert np.isfinite(features).all() and features.std() > 0
 
 
-def test_missing_package_raises_import_error(monkeypatch):
+@pytest.fixture
+def no_fontawesome(monkeypatch):
+    """``fontawesomefree`` looks uninstalled."""
     find_spec = importlib.util.find_spec
 
-    def no_fontawesome(name, *args, **kwargs):
+    def without(name, *args, **kwargs):
         if name == "fontawesomefree":
             return None
         return find_spec(name, *args, **kwargs)
 
-    monkeypatch.setattr(importlib.util, "find_spec", no_fontawesome)
+    monkeypatch.setattr(importlib.util, "find_spec", without)
+
+
+def test_missing_package_raises_import_error(no_fontawesome):
     with pytest.raises(ImportError, match=r'pip install "skmultimodal\[icons\]"'):
         load_icons()
 
@@ -115,15 +120,7 @@ def test_cli_lists_icons_and_evaluates_with_groups():
 
 
 @pytest.mark.parametrize("value", ["no", "yes", 0, 1, None])
-def test_non_bool_return_X_y_is_refused_before_the_packages(monkeypatch, value):
+def test_non_bool_return_X_y_is_refused_before_the_packages(no_fontawesome, value):
     """Checked first: the parameter's error, even without fontawesomefree."""
-    find_spec = importlib.util.find_spec
-
-    def no_fontawesome(name, *args, **kwargs):
-        if name == "fontawesomefree":
-            return None
-        return find_spec(name, *args, **kwargs)
-
-    monkeypatch.setattr(importlib.util, "find_spec", no_fontawesome)
     with pytest.raises(ValueError, match="'return_X_y' parameter of load_icons"):
         load_icons(return_X_y=value)
