@@ -425,8 +425,6 @@ def cmd_evaluate(args):
     if test is not None and task == "classification":
         _warn_unseen_classes(y, test, args.csv)
     k = args.cv if args.cv is not None else (3 if args.quick else 5)
-    if task == "classification":
-        _check_class_counts(y, k)
     cv = _compare.make_cv(k, y, groups, param="--cv", task=task)
     t0 = time.perf_counter()
     results = _models.run_evaluation(
@@ -483,48 +481,6 @@ def _shown_rows(X, args):
         return X
     shown = {m: _as_list(c)[0] for m, c in several.items() if c}
     return X.assign(**{m: X[c] for m, c in shown.items()})
-
-
-#: Distinct whole numbers above which a classification target that cannot
-#: fill the folds is more likely a quantity: the message suggests
-#: ``--task regression``.
-MANY_INTEGER_CLASSES = 10
-
-
-def _check_class_counts(y, k):
-    """Every class of ``y`` fills each of ``k`` stratified folds, or a
-    CLIError naming the rarest class (its plain value), how many classes
-    fall short, and, for a target of many whole numbers (a price, a count),
-    ``--task regression``."""
-    import numpy as np
-    import pandas as pd
-
-    from skmultimodal.datasets._table import _plain
-
-    if k < 2:
-        return  # make_cv names the bad --cv
-    counts = pd.Series(np.asarray(y)).value_counts(sort=False)
-    short = counts[counts < k]
-    if short.empty:
-        return
-    rarest = short.idxmin()
-    message = (
-        f"--cv {k} needs at least {k} samples of every class; class "
-        f"{_plain(rarest)!r} has {short.min()}"
-    )
-    if len(short) > 1:
-        message += f", and {len(short) - 1} other class(es) have fewer than {k}"
-    values = pd.Series(counts.index)
-    whole = pd.api.types.is_integer_dtype(values) or (
-        pd.api.types.is_float_dtype(values) and (values == values.round()).all()
-    )
-    if whole and not pd.api.types.is_bool_dtype(values):
-        if len(counts) > MANY_INTEGER_CLASSES:
-            message += (
-                f"; the target holds {len(counts)} distinct whole numbers: if "
-                "they are quantities (prices, counts), pass --task regression"
-            )
-    raise CLIError(message)
 
 
 def _warn_unseen_classes(y, test, csv):

@@ -197,3 +197,17 @@ def test_prepare_target_names_a_constant_by_its_plain_value():
     with pytest.raises(ValueError, match="one value only") as info:
         prepare_target(pd.Series([7.5] * 4), task="regression", column="price")
     assert "(7.5)" in str(info.value) and "np." not in str(info.value)
+
+
+def test_make_cv_counts_the_short_classes_and_hints_at_regression():
+    from skmultimodal.model_selection._compare import make_cv
+
+    prices = np.arange(100, 130)  # 30 whole numbers, one row each
+    with pytest.raises(ValueError) as info:
+        make_cv(3, prices, None)
+    message = str(info.value)
+    assert "class 100 has 1, and 29 other class(es) have fewer than 3" in message
+    assert "pass task='regression'" in message
+    with pytest.raises(ValueError) as info:  # a few classes: no such hint
+        make_cv(3, np.array([0, 0, 0, 1, 1, 2]), None, param="--cv")
+    assert "regression" not in str(info.value)

@@ -67,6 +67,11 @@ def infer_task(y):
     return "regression" if kind.startswith("continuous") else "classification"
 
 
+#: More distinct whole-number classes than this, too rare for the folds,
+#: suggest a regression target (prices, counts) to :func:`make_cv`.
+MANY_INTEGER_CLASSES = 10
+
+
 def make_cv(
     n_splits, y, groups=None, *, random_state=0, param="cv", task="classification"
 ):
@@ -89,13 +94,28 @@ def make_cv(
         _check_groups(groups, n_splits, named, option)
         return GroupKFold(n_splits, shuffle=True, random_state=random_state)
     labels, counts = np.unique(np.asarray(y), return_counts=True)
-    small = counts.min()
-    if small < n_splits:
-        raise ValueError(
-            f"{named} needs at least {n_splits} samples of every class; "
-            f"class {np.asarray(labels, dtype=object)[counts.argmin()]!r} has "
-            f"{small}"
+    short = counts < n_splits
+    if short.any():
+        rarest = labels[counts.argmin()]
+        rarest = rarest.item() if hasattr(rarest, "item") else rarest
+        message = (
+            f"{named} needs at least {n_splits} samples of every class; class "
+            f"{rarest!r} has {counts.min()}"
         )
+        if short.sum() > 1:
+            message += (
+                f", and {short.sum() - 1} other class(es) have fewer than {n_splits}"
+            )
+        whole = labels.dtype.kind in "iu" or (
+            labels.dtype.kind == "f" and (labels == np.round(labels)).all()
+        )
+        if whole and len(labels) > MANY_INTEGER_CLASSES:
+            task_hint = "--task regression" if option else "task='regression'"
+            message += (
+                f"; the target holds {len(labels)} distinct whole numbers: if "
+                f"they are quantities (prices, counts), pass {task_hint}"
+            )
+        raise ValueError(message)
     if groups is None:
         return StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
     _check_groups(groups, n_splits, named, option)
