@@ -187,18 +187,19 @@ def _step_times(paths, repeats):
     (one image at a time, reading once per extractor) and as
     ``ImageFeatureUnion`` does it (one read, images of one shape decoded and
     described in small batches)."""
-    from skmultimodal.image._io import read_batches, read_item
+    from skmultimodal.image._io import read_batches, read_item, read_limits
     from skmultimodal.image._union import _batch_hook
 
+    limits = read_limits()
     images = [read_item(p) for p in paths]
-    groups = [g for batch, _ in read_batches(paths, 0, "raise") for g in batch]
+    groups = [g for batch, _ in read_batches(paths, 0, "raise", limits) for g in batch]
     extractors = {
         "HOG (gray, resize 64x64, descriptor)": HOGFeatures().fit(paths),
         "HSV colour histogram": ColorHistogram(color_space="hsv").fit(paths),
         "16x16 RGB pixels": PixelFeatures(color="rgb").fit(paths),
     }
     one = {"read + decode": lambda: [read_item(p) for p in paths]}
-    batched = {"read + decode": lambda: list(read_batches(paths, 0, "raise"))}
+    batched = {"read + decode": lambda: list(read_batches(paths, 0, "raise", limits))}
     for name, est in extractors.items():
         one[name] = lambda e=est: [e._extract(img) for img in images]
         hook = _batch_hook(est)

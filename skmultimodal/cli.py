@@ -51,9 +51,9 @@ HELP = {
     "--disable-plugin": "do not load the plugin with this distribution or "
     "entry-point name (repeatable; adds to SKMULTIMODAL_DISABLE_PLUGINS)",
     "--csv": "CSV with one row per sample; image paths are relative to its folder",
-    "--image-column": "column of image paths (default: image; one: several are "
-    "for predict and featurize)",
-    "--text-column": "column of texts (default: text; one, as --image-column)",
+    "--image-column": "column(s) of image paths, several separated by spaces or "
+    "the option repeated (default: image)",
+    "--text-column": "column(s) of texts, as --image-column (default: text)",
     "--target": "column of class labels (default: %(default)s)",
     "--missing": "missing-modality policy (default: %(default)s; error means raise); "
     "except with raise, an empty cell or unreadable image is a missing modality",

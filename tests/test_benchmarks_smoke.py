@@ -214,3 +214,32 @@ def test_style_shift_quick_run(tmp_path):
     assert "*Total time:" in out
     # the renders are cached as PNGs and re-used
     assert len(list(tmp_path.rglob("*.png"))) > 0
+
+
+# ------------------------------------------------- decode once, step by step
+def test_decode_once_command_prints_the_steps():
+    """``bench_image.py --decode-once``, the command the decode-once section
+    names for its per-step times, runs to its end (it is not part of
+    ``run_all.py``)."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "bench_image.py"),
+            "--decode-once",
+            "--n",
+            "24",
+            "--repeats",
+            "1",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
+    out = proc.stdout
+    assert "## Default image branch: decode once" in out
+    assert "as the three-read branch: **True**" in out
+    for step in ("read + decode", "HOG (gray", "HSV colour histogram", "16x16 RGB"):
+        assert step in out, step
+    assert "ratio from these steps" in out

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from skmultimodal import cli
 from skmultimodal.datasets._table import load_table
 from skmultimodal.persistence import load_model
 
@@ -230,3 +231,16 @@ def test_a_column_named_twice_in_one_option_is_refused(command, csv, tmp_path):
     line = _error(proc)
     assert "--image-column names 'front' more than once" in line, line
     assert not output.exists()
+
+
+@pytest.mark.parametrize("command", ["evaluate", "train", "predict", "featurize"])
+def test_help_says_every_command_takes_several_columns(command, capsys):
+    """Each command's help for the column options says several columns are
+    taken (all four commands read several since they learned to)."""
+    with pytest.raises(SystemExit):
+        cli.main([command, "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    for flag in ("--image-column", "--text-column"):
+        text = out.split(f"{flag} NAME [NAME ...] ", 1)[1]
+        assert text.startswith("column(s) of"), (flag, text[:80])
+    assert "several separated by spaces" in out
