@@ -200,7 +200,11 @@ def _read_own_columns(args, columns, modalities, csv, kwargs):
     names: image paths resolved against the CSV's folder, texts checked,
     and with the ``raise`` policy every path that is not a file and every
     empty cell of the columns of ``modalities`` refused in one message."""
-    from skmultimodal.datasets._table import check_no_missing, load_table
+    from skmultimodal.datasets._table import (
+        check_no_missing,
+        load_table,
+        own_modalities,
+    )
     from skmultimodal.fusion._missing_policy import canonical_missing
 
     policy = canonical_missing(args.missing)
@@ -226,7 +230,7 @@ def _read_own_columns(args, columns, modalities, csv, kwargs):
         "read": refused if policy == "raise" else [],
         "order": [*read, *tabular],
     }
-    X = _own_modalities(X, X, own, Path(csv), policy, "line")
+    X = own_modalities(X, X, own, Path(csv), policy, "line")
     if policy == "raise" and tabular:
         check_no_missing(X, ["tabular"], {}, csv, tabular=tabular)
     return X, y, groups
@@ -521,14 +525,11 @@ def cmd_train(args):
     _column_options(args)
     _refuse_overwriting_input(args, "--output", args.output)
     if getattr(args, "chunk_size", None) is not None:  # out of core
-        _one_column_each(
-            args,
-            "train --chunk-size",
-            "train without --chunk-size reads several (in memory)",
-        )
         from skmultimodal.streaming import train_command
 
-        return train_command(args, tabular=_tabular(args), error=CLIError)
+        args.tabular = _tabular(args)
+        _check_columns_once(args)
+        return train_command(args, tabular=args.tabular, error=CLIError)
     if getattr(args, "n_features", None) is not None:
         raise CLIError(
             "--n-features sets the hashed text blocks of out-of-core training; "
@@ -802,6 +803,7 @@ def _stream_table(args, est, meta, keep, policy, compute):
         iter_parquet,
         iter_table,
         model_columns,
+        own_modalities,
     )
     from skmultimodal.utils._output import table_writer
 
@@ -844,7 +846,7 @@ def _stream_table(args, est, meta, keep, policy, compute):
         with closing(chunks), table_writer(path, stream=stream) as write:
             for X, kept in chunks:
                 if own is not None:
-                    X = _own_modalities(X, kept, own, Path(source), policy, unit)
+                    X = own_modalities(X, kept, own, Path(source), policy, unit)
                     kept = kept[keep]
                 out = compute(X)
                 write(kept.join(out) if keep else out)
@@ -917,41 +919,6 @@ def _tabular_branch_columns(est):
         if name == "tabular":
             return [columns] if isinstance(columns, str) else list(columns)
     return []
-
-
-def _own_modalities(X, kept, own, path, policy, unit):
-    """``X`` (a chunk's table columns) with the image and text columns of
-    ``own`` (see :func:`_own_columns`) read from ``kept``, the chunk's raw
-    columns, as the renamed ones are: image paths resolved against the
-    file's folder, text columns checked, and with the ``raise`` policy
-    every path that is not a file and every empty cell refused, all in one
-    message."""
-    from skmultimodal.datasets._table import (
-        _check_text_column,
-        _empty_parts,
-        _refusal,
-        _resolve_images,
-    )
-
-    X = X.copy()
-    bad = []
-    for column in own["image"]:
-        X[column], parts = _resolve_images(
-            kept[column],
-            path.resolve().parent,
-            column,
-            absent_as_missing=policy != "raise",
-            unit=unit,
-        )
-        bad += parts
-    for column in own["text"]:
-        _check_text_column(kept[column], column, path, unit=unit)
-        X[column] = kept[column].astype(object)
-    refuse = own["read"] if policy == "raise" else []
-    empty = _empty_parts(X, refuse, {}, [], unit)
-    if bad or empty:
-        raise ValueError(_refusal(bad, empty, path))
-    return X[own["order"]]
 
 
 def _kept_columns(args):

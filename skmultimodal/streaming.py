@@ -407,8 +407,12 @@ def csv_chunks(
         The CSV file.
     chunk_size : int
         Rows per chunk (at least 1).
-    image_column, text_column : str or None, default="image", "text"
-        Columns of the image paths and of the texts (None: no such modality).
+    image_column, text_column : str, list of str or None, default="image", "text"
+        Columns of the image paths and of the texts (None: no such
+        modality). When either is a list (several columns of a modality),
+        every image and text column is read under its own name, as the
+        pipeline of ``make_out_of_core_pipeline(image=[...], text=[...])``
+        reads them; otherwise they are read as ``image`` and ``text``.
     target : str, default="label"
         Column of the class labels; an empty cell is an error naming its line.
     tabular_columns : sequence of str, default=()
@@ -430,21 +434,42 @@ def csv_chunks(
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size!r}")
     policy = canonical_missing(missing)
     columns = {"image": image_column, "text": text_column}
+    own = None
+    if any(isinstance(c, (list, tuple)) for c in columns.values()):
+        image, text = (
+            [c] if isinstance(c, str) else list(c or ()) for c in columns.values()
+        )
+        read = list(dict.fromkeys([*image, *text]))
+        own = {
+            "image": image,
+            "text": text,
+            "read": read,
+            "order": [*read, *tabular_columns],
+        }
 
     def chunks():
-        from skmultimodal.datasets._table import check_no_missing, iter_table
+        from skmultimodal.datasets._table import (
+            check_no_missing,
+            iter_table,
+            own_modalities,
+        )
 
         reader = iter_table(
             csv,
-            image_column=image_column,
-            text_column=text_column,
+            image_column=image_column if own is None else None,
+            text_column=text_column if own is None else None,
             chunksize=chunk_size,
-            keep_columns=[target],
+            keep_columns=[target, *(own["read"] if own else [])],
             tabular_columns=tabular_columns,
             allow_absent_images=policy != "raise",
+            refuse_empty=None if own is None else (),
         )
         try:
             for X, kept in reader:
+                if own is not None:
+                    X = own_modalities(
+                        X, kept, own, Path(csv), policy, "line", keep_absent=True
+                    )
                 y = kept[target]
                 if y.isna().any():
                     line = y.index[y.isna()][0]
@@ -453,7 +478,7 @@ def csv_chunks(
                         f"target column {target!r} is empty on line {line} of "
                         f"{str(csv)!r}; every row needs a label"
                     )
-                if policy == "raise":
+                if policy == "raise" and own is None:  # own: refused above
                     used = [m for m in ("image", "text") if m in X.columns]
                     check_no_missing(X, used, columns, csv)
                 yield X, y
@@ -1034,9 +1059,12 @@ def train_command(args, *, tabular, error):
         error=lambda msg: error(f"{option}: {msg}"),
     )
     missing = canonical_missing(args.missing)
-    pipe = make_out_of_core_pipeline(
-        image="image" if args.image_column else None,
-        text="text" if args.text_column else None,
+    several = any(isinstance(c, list) for c in (args.image_column, args.text_column))
+    pipe = make_out_of_core_pipeline(  # several: every column its own name
+        image=(args.image_column if several else "image")
+        if args.image_column
+        else None,
+        text=(args.text_column if several else "text") if args.text_column else None,
         tabular=tabular,
         missing=missing,
         classifier="attention" if attention else "sgd",

@@ -709,3 +709,35 @@ def check_no_missing(X, modalities, columns, csv_path, *, unit="line", tabular=(
     empty = _empty_parts(X, modalities, columns, tabular, unit)
     if empty:
         raise ValueError(_refusal([], empty, csv_path))
+
+
+def own_modalities(X, kept, own, path, policy, unit, *, keep_absent=False):
+    """``X`` (a chunk's table columns) with the image and text columns of
+    ``own`` (the command line's ``_own_columns``: ``{"image": [...], "text": [...],
+    "read": [...], "order": [...]}``) read from ``kept``, the chunk's raw
+    columns, as the renamed ones are: image paths resolved against the
+    file's folder, text columns checked, and with the ``raise`` policy
+    every path that is not a file and every empty cell refused, all in one
+    message. Otherwise a path that is not a file becomes an empty cell with
+    a warning, or with ``keep_absent`` is kept for the model to find
+    unreadable (as ``iter_table(allow_absent_images=True)`` keeps it)."""
+    X = X.copy()
+    bad = []
+    for column in own["image"]:
+        X[column], parts = _resolve_images(
+            kept[column],
+            path.resolve().parent,
+            column,
+            allow_absent=keep_absent and policy != "raise",
+            absent_as_missing=not keep_absent and policy != "raise",
+            unit=unit,
+        )
+        bad += parts
+    for column in own["text"]:
+        _check_text_column(kept[column], column, path, unit=unit)
+        X[column] = kept[column].astype(object)
+    refuse = own["read"] if policy == "raise" else []
+    empty = _empty_parts(X, refuse, {}, [], unit)
+    if bad or empty:
+        raise ValueError(_refusal(bad, empty, path))
+    return X[own["order"]]

@@ -180,14 +180,59 @@ def test_a_column_named_twice_is_refused(command, columns, options, csv, tmp_pat
     assert not output.exists()
 
 
-def test_out_of_core_training_says_it_reads_one_column_each(csv, tmp_path):
+def test_out_of_core_training_reads_every_column_of_each_modality(csv, tmp_path):
+    """``train --chunk-size`` fits one branch per column, each read under its
+    own name, and stores the lists; ``predict`` (whole and in chunks) then
+    needs no column option and gives the same predictions both ways."""
+    model_path = tmp_path / "m.skops"
     proc = run_main(
         "train", "--csv", csv, *COLUMNS, "--chunk-size", "20",
-        "--output", tmp_path / "m.skops",
+        "--output", model_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "20 rows at a time" in proc.stdout
+    model = load_model(model_path)
+    assert model.metadata["image_column"] == ["front", "back"]
+    assert model.metadata["text_column"] == ["title", "body"]
+    est = model.estimator
+    fusion = est.named_steps["fusion"]
+    assert [(n, c) for n, _, c in fusion.transformers] == [
+        ("front", "front"), ("back", "back"), ("title", "title"), ("body", "body"),
+    ]  # fmt: skip
+    X, y = _table(csv)
+    expected = est.predict(X)
+    assert (expected == y).mean() > 0.9  # the classes are easy
+    preds = []
+    for extra in ([], ["--chunk-size", "7"]):
+        out = tmp_path / f"p{len(extra)}.csv"
+        proc = run_main(
+            "predict", "--model", model_path, "--csv", csv, *extra, "--output", out
+        )
+        assert proc.returncode == 0, proc.stderr
+        preds.append(pd.read_csv(out)["prediction"].to_numpy())
+    np.testing.assert_array_equal(preds[0], expected)
+    np.testing.assert_array_equal(preds[1], expected)
+
+
+def test_out_of_core_training_of_several_columns_names_empty_cells(holes, tmp_path):
+    """With ``--missing raise`` an empty cell of any column is refused with
+    its column and CSV line; with ``mean`` the rows are filled and the
+    model trains."""
+    model_path = tmp_path / "m.skops"
+    proc = run_main(
+        "train", "--csv", holes, *COLUMNS, "--chunk-size", "4",
+        "--output", model_path,
     )  # fmt: skip
     line = _error(proc)
-    assert "train --chunk-size reads one image column" in line, line
-    assert "train without --chunk-size reads several" in line, line
+    assert "modality 'back' (column 'back')" in line, line
+    assert "line 5" in line, line
+    assert not model_path.exists()
+    proc = run_main(
+        "train", "--csv", holes, *COLUMNS, "--chunk-size", "4", "--missing",
+        "mean", "--output", model_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert load_model(model_path).metadata["missing"] == "mean"
 
 
 @pytest.mark.parametrize("command", ["predict", "featurize"])
