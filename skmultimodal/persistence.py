@@ -330,8 +330,10 @@ def save_model(estimator, path, *, metadata=None) -> Path:
     Raises
     ------
     ValueError
-        Unknown suffix, a missing destination folder, or a Keras model
-        asked for in ``.skops``.
+        Unknown suffix, a missing destination folder, a Keras model asked
+        for in ``.skops``, or a ``.skops`` file that :func:`load_model`
+        would refuse because a parameter holds a path object
+        (``pathlib.Path``): the message names the parameter; pass a str.
     TypeError
         ``metadata`` is not a dict, or holds a key or value of another type
         than those listed above (the message names it and its type).
@@ -378,9 +380,17 @@ def save_model(estimator, path, *, metadata=None) -> Path:
 
     try:
         data = sio.dumps(envelope)
+        untrusted = sio.get_untrusted_types(data=data)
+    except Exception as exc:
+        raise ValueError(
+            f"cannot save this estimator in the .skops format ({exc}); "
+            "save it as .joblib"
+        ) from exc
+    _check_no_paths(estimator, untrusted)
+    try:
         # skops rebuilds objects from a schema, not from pickled code: check
         # that this estimator comes back with the same types before writing.
-        back = sio.loads(data, trusted=sio.get_untrusted_types(data=data))
+        back = sio.loads(data, trusted=untrusted)
         _restore_layouts(back)
         problem = _type_mismatch(estimator, back["estimator"])
     except Exception as exc:
@@ -396,6 +406,68 @@ def save_model(estimator, path, *, metadata=None) -> Path:
     with atomic_write(path, "wb") as fh:
         fh.write(data)
     return path
+
+
+def _is_path_type(name):
+    """Whether the type ``name`` (as skops reports it) is a path class
+    (``pathlib.Path`` and the like); only modules already imported are
+    looked at."""
+    import os
+    import sys
+
+    module, _, attr = name.rpartition(".")
+    cls = getattr(sys.modules.get(module), attr, None)
+    return isinstance(cls, type) and issubclass(cls, os.PathLike)
+
+
+def _path_parameters(estimator):
+    """The parameters (``get_params(deep=True)`` keys, with the key inside
+    a dict or the position inside a list) holding a path object."""
+    import os
+
+    found = []
+
+    def visit(value, where):
+        if isinstance(value, os.PathLike):
+            found.append(where)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                visit(item, f"{where}[{key!r}]")
+        elif isinstance(value, list | tuple):
+            for i, item in enumerate(value):
+                visit(item, f"{where}[{i}]")
+
+    try:
+        params = estimator.get_params(deep=True)
+    except Exception:
+        return found
+    for key, value in params.items():
+        if not hasattr(value, "get_params"):  # an estimator's own are listed
+            visit(value, repr(key))
+    return found
+
+
+def _check_no_paths(estimator, untrusted):
+    """Refuse to write a ``.skops`` file holding path objects: no path type
+    is trusted, so :func:`load_model` would refuse the file."""
+    paths = sorted(t for t in untrusted if _is_path_type(t))
+    if paths:
+        trusted = trusted_types()
+        paths = [t for t in paths if t not in trusted]
+    if not paths:
+        return
+    where = _path_parameters(estimator)
+    held = (
+        f"the parameter(s) {', '.join(where)} hold"
+        if where
+        else "its fitted state holds"
+    )
+    raise ValueError(
+        f"cannot save this estimator in the .skops format: {held} a path object "
+        f"({', '.join(paths)}), a type load_model does not trust, so the file "
+        "would not load. Pass the path as a str (str(path)), or save it as "
+        ".joblib; nothing was written."
+    )
 
 
 _METADATA_TYPES = (

@@ -174,8 +174,24 @@ def _pool(keras, tensor, pooling):
     raise ValueError(f"cannot pool a layer output of shape {tuple(tensor.shape)}")
 
 
+def _output_names(model):
+    """The names of the layers giving ``model``'s outputs."""
+    names = getattr(model, "output_names", None)
+    if not names or len(names) != len(model.outputs):
+        names = [t._keras_history[0].name for t in model.outputs]
+    return list(names)
+
+
 def _cut(keras, base, layer, pooling, what):
     if layer is None:
+        if len(base.outputs) != 1:
+            names = _output_names(base)
+            raise ValueError(
+                f"{what} has {len(names)} outputs, the layers "
+                f"{', '.join(map(repr, names))}; layer=None takes a model's one "
+                f"output: choose the feature with layer=..., e.g. "
+                f"layer={names[0]!r}."
+            )
         output = base.outputs[0]
     else:
         try:
@@ -338,7 +354,9 @@ class KerasFeatures(ImageExtractor):
 
     layer : str, default=None
         Name of the layer whose output is the feature; None: the network's
-        last layer (for an application, the last one before the top).
+        output (for an application, that of the last layer before the top).
+        A ``.keras`` model with several outputs needs a layer: None is a
+        ValueError at ``fit`` naming the layers of its outputs.
 
     pooling : {{"avg", "max"}} or None, default="avg"
         Global average or max over the spatial (or sequence) axes of the
@@ -402,6 +420,10 @@ class KerasFeatures(ImageExtractor):
     -----
     ``n_jobs`` workers decode and resize the images of each batch; the
     network runs in the calling process (TensorFlow uses the cores itself).
+
+    A network output holding NaN or infinite values (broken weights, say)
+    raises a ValueError in ``transform`` naming the model and the first
+    such image's row.
 
     Pickling (and :func:`skmultimodal.persistence.save_model`, ``.joblib``
     and ``.skops``) stores the parameters and the fitted attributes only:
@@ -604,12 +626,34 @@ class KerasFeatures(ImageExtractor):
         return _network(model, weights, self.layer, self.pooling, size, seed, digests)
 
     # ----------------------------------------------------------- features
-    def _run(self, network, preprocess, images):
-        """Features of a list of ``uint8`` RGB images of the input size."""
+    def _run(self, network, preprocess, images, rows=None, labels=None):
+        """Features of a list of ``uint8`` RGB images of the input size
+        (those at ``rows`` of the column, for the error message); a
+        ValueError when the network gives NaN or infinite values."""
         batch = np.stack(images).astype(np.float32)
         if preprocess is not None:
             batch = np.asarray(preprocess(batch), dtype=np.float32)
-        return np.asarray(network.predict(batch), dtype=np.float32)
+        out = np.asarray(network.predict(batch), dtype=np.float32)
+        bad = np.flatnonzero(~np.isfinite(out).all(axis=1))
+        if bad.size:
+            model, weights, _, _, _ = self._resolve()
+            what = (
+                f"the model in {model}"
+                if _is_model_file(self.model)
+                else f"{model} (weights={weights!r})"
+            )
+            where = (
+                f"the image at {describe_row(labels, rows[bad[0]])}"
+                if rows is not None
+                else "an image"
+            )
+            more = f" (and {bad.size - 1} more in its batch)" if bad.size > 1 else ""
+            raise ValueError(
+                f"{type(self).__name__}: {what} gave NaN or infinite features "
+                f"for {where}{more}: the network's output is not finite; check "
+                "its weights (and the layer chosen)."
+            )
+        return out
 
     def _preprocess(self):
         _, _, _, preprocessing, _ = self._resolve()
@@ -671,7 +715,9 @@ class KerasFeatures(ImageExtractor):
                 keep.append(k)
             if keep:
                 rows = [start + k for k in keep]
-                out[rows] = self._run(network, preprocess, [images[k] for k in keep])
+                out[rows] = self._run(
+                    network, preprocess, [images[k] for k in keep], rows, labels
+                )
             if bar is not None:
                 bar.update(len(chunk))
         if bar is not None:

@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from skmultimodal.utils import describe_failures
+from skmultimodal.utils import describe_failures, describe_row
 
 from ._validation import TextColumnMixin, check_texts
 from ._vectors import TextEmbeddingWarning
@@ -102,8 +102,11 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
     An empty or whitespace-only text (a missing text becomes ``""``) is a
     missing modality: its row is entirely NaN and one
     :class:`TextEmbeddingWarning` names those rows; the model never sees
-    it. ``fit`` runs the model on the first texts to check its output. An
-    ``X`` of 0 rows raises a ValueError in ``fit`` and ``transform`` alike.
+    it. ``fit`` runs the model on the first texts to check its output (a
+    model with several outputs is refused). An output holding NaN or
+    infinite values raises a ValueError naming the model file and the
+    first such row. An ``X`` of 0 rows raises a ValueError in ``fit`` and
+    ``transform`` alike.
 
     Examples
     --------
@@ -169,6 +172,16 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
                 f"{owner}: the model {str(path)!r} must take one string input "
                 f"(a batch of texts); its inputs: {got}"
             )
+        outputs = getattr(model, "outputs", None) or []
+        if len(outputs) > 1:
+            names = getattr(model, "output_names", None) or []
+            layers = f", the layers {', '.join(map(repr, names))}" if names else ""
+            raise ValueError(
+                f"{owner}: the model {str(path)!r} has {len(outputs)} "
+                f"outputs{layers}; expected one 2-D output (one vector per "
+                "text): save the encoder with that output only, e.g. "
+                "keras.Model(model.inputs, model.get_layer(name).output)"
+            )
         shape = tuple(inputs[0].shape)
         if shape not in ((None,), (None, 1)):
             raise ValueError(
@@ -188,9 +201,10 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
             loaded = _LOADED[self] = (model, _compile(model, shape))
         return loaded
 
-    def _encode(self, encode, texts):
+    def _encode(self, encode, texts, rows=None, labels=None):
         """The vectors of ``texts`` by ``encode`` (see :func:`_compile`),
-        ``batch_size`` texts at a time."""
+        ``batch_size`` texts at a time; ``texts`` are the rows ``rows`` of
+        the column (named by the error on a non-finite output)."""
         owner = type(self).__name__
         import tensorflow as tf  # string tensors: the TensorFlow backend
 
@@ -203,7 +217,21 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
                     f"{owner}: the model {str(self.path)!r} has several outputs; "
                     "expected one 2-D output (one vector per text)"
                 )
-            parts.append(np.asarray(out))
+            out = np.asarray(out)
+            if out.dtype.kind in "fc" and not np.isfinite(out).all():
+                bad = np.argwhere(~np.isfinite(out))[0]
+                first = start + (int(bad[0]) if out.ndim else 0)
+                where = (
+                    f"the text at {describe_row(labels, rows[first])}"
+                    if rows is not None
+                    else f"the text {texts[first]!r}"
+                )
+                raise ValueError(
+                    f"{owner}: the model {str(self.path)!r} returned NaN or "
+                    f"infinite values for {where}: its output is not finite; "
+                    "check the model (its weights)"
+                )
+            parts.append(out)
         out = parts[0] if len(parts) == 1 else np.concatenate(parts)
         if out.ndim != 2 or out.shape[0] != len(texts):
             raise ValueError(
@@ -227,12 +255,16 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
         self : KerasTextEncoder
         """
         owner = type(self).__name__
-        texts, _ = check_texts(X, owner=owner, action="fit")
+        texts, labels = check_texts(X, owner=owner, action="fit")
         path = self._absolute_path()
         model, sha256, shape = self._load(path)
         encode = _compile(model, shape)
-        probe = [t for t in texts if t.strip()][: self.batch_size] or ["a"]
-        self.n_features_out_ = self._encode(encode, probe).shape[1]
+        rows = [i for i, t in enumerate(texts) if t.strip()][: self.batch_size]
+        if rows:
+            probe = self._encode(encode, [texts[i] for i in rows], rows, labels)
+        else:  # only empty texts: the model is tried on a word
+            probe = self._encode(encode, ["a"])
+        self.n_features_out_ = probe.shape[1]
         self.model_path_ = str(path)
         self.model_sha256_ = sha256
         _LOADED[self] = (model, encode)
@@ -263,8 +295,8 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
         present = np.array([bool(t.strip()) for t in texts], dtype=bool)
         out = np.full((len(texts), self.n_features_out_), np.nan)
         if present.any():
-            kept = [t for t, p in zip(texts, present) if p]
-            encoded = self._encode(encode, kept)
+            rows = np.flatnonzero(present)
+            encoded = self._encode(encode, [texts[i] for i in rows], rows, labels)
             if encoded.shape[1] != self.n_features_out_:
                 raise ValueError(
                     f"{type(self).__name__}: the model returned "

@@ -7,6 +7,7 @@ import codecs
 import hashlib
 import os
 import re
+import shlex
 import warnings
 from numbers import Real
 from pathlib import Path
@@ -49,26 +50,92 @@ def _describe_line(path, lineno):
     return f"{str(path)!r}, line {lineno}"
 
 
+# compressed files and archives, by their first bytes: (magic, what, command)
+_COMPRESSED = [
+    (rb"\x1f\x8b", "gzip-compressed", "gunzip"),
+    (rb"PK\x03\x04", "a zip archive", "unzip"),
+    (rb"BZh[1-9](1AY&SY|\x17rE8P\x90)", "bzip2-compressed", "bunzip2"),
+    (rb"\xfd7zXZ\x00", "xz-compressed", "unxz"),
+]
+
+
+def _check_not_compressed(path, head):
+    for magic, what, command in _COMPRESSED:
+        if re.match(magic, head):
+            action = (
+                "extract the vector file" if command == "unzip" else "decompress it"
+            )
+            raise ValueError(
+                f"word-vector file {str(path)!r} is {what}: {action} first "
+                f"(e.g. {command} {shlex.quote(str(path))}) and pass the text file"
+            )
+
+
+def _values(parts):
+    """A line's values as float32, or None when one is not a finite number."""
+    try:
+        with np.errstate(over="ignore"):  # inf: refused below
+            row = np.array(parts, dtype=np.float32)
+    except ValueError:
+        return None
+    return row if np.isfinite(row).all() else None
+
+
+def _bad_fields(path, lineno, line, dim, header):
+    """The error for a line that does not split as 'word v1 ... vd' (``dim``
+    None: the first line, which sets the dimension)."""
+    fields = line.split(" ") if dim is None else line.rsplit(" ", dim)
+    if "\t" in fields[-1]:  # a tab in a word is allowed, not among values
+        problem = "is tab-separated"
+    elif not fields[0]:
+        problem = "starts with a space"
+    elif "" in fields[1:]:
+        problem = "has values separated by more than one space"
+    elif dim is None:
+        return ValueError(
+            f"{_describe_line(path, lineno)}: a word without values "
+            f"({line[:40]!r}); expected 'word v1 v2 ...' (GloVe) or a "
+            "'count dim' header (word2vec, fastText)"
+        )
+    else:
+        got = len(line.split()) - 1
+        where = "header" if header else "first line"
+        return ValueError(
+            f"{_describe_line(path, lineno)}: {got} value(s) after the word, "
+            f"expected {dim} (the dimension set by the {where})"
+        )
+    expected = (
+        "a word and its values" if dim is None else f"{dim} values after the word"
+    )
+    return ValueError(
+        f"{_describe_line(path, lineno)}: the line {problem} ({line[:40]!r}); "
+        f"expected {expected}, separated by single spaces"
+    )
+
+
 def read_word_vectors(path, words=None, *, encoding="utf-8"):
     """Read a word-vector file in the text format of word2vec, GloVe or
     fastText.
 
     Each line is a word followed by its values, separated by single spaces
-    (a trailing space, as fastText writes, is allowed). A word may contain
-    spaces, unless a part after a space is a number: that line has too
-    many values. word2vec and
-    fastText ``.vec`` files start with a header line ``"<count> <dim>"``;
+    (a trailing space, as fastText writes, is allowed; tabs or runs of
+    spaces between values are refused). A word may contain spaces, unless a
+    part after a space is a number: that line has too many values. word2vec
+    and fastText ``.vec`` files start with a header line ``"<count> <dim>"``;
     GloVe files have none: the header is detected (a first line of exactly
     two integers) and, when present, its count and dimension are checked.
+    Every line's layout and dimension are checked; the values are parsed
+    (finite float32 numbers) for the kept words only.
 
     Parameters
     ----------
     path : str or path-like
-        The vector file (text format; gzip and the binary word2vec format
-        are not read).
+        The vector file (text format; compressed files and the binary
+        word2vec format are not read).
     words : set of str or None, default=None
         Keep only the vectors of these words (the file is still read whole,
-        and every line's dimension checked); None keeps every word.
+        every line's dimension checked, and the values of these words
+        parsed); None keeps every word.
     encoding : str, default="utf-8"
         The file's text encoding.
 
@@ -89,9 +156,10 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
         ``path`` does not exist.
     ValueError
         Naming the file and the line: a line whose number of values differs
-        from the dimension, a value that is not a finite number (checked
-        for the kept words), bytes that are not ``encoding``, a header whose count
-        does not match the file, a binary or empty file.
+        from the dimension or whose values are not separated by single
+        spaces, a value that is not a finite float32 number (checked for the
+        kept words), bytes that are not ``encoding``, a header whose
+        count does not match the file, a compressed, binary or empty file.
 
     Examples
     --------
@@ -116,6 +184,8 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
     with open(path, "rb") as fh:
         for lineno, raw in enumerate(fh, 1):
             digest.update(raw)
+            if lineno == 1:
+                _check_not_compressed(path, raw)
             if b"\x00" in raw:
                 raise ValueError(
                     f"{_describe_line(path, lineno)}: NUL bytes; this looks like a "
@@ -148,13 +218,9 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
                             f"{line!r} announces dimension {dim}"
                         )
                     continue
+                if len(fields) < 2 or "" in fields:
+                    raise _bad_fields(path, lineno, line, None, header)
                 dim = len(fields) - 1
-                if dim < 1:
-                    raise ValueError(
-                        f"{_describe_line(path, lineno)}: a word without values "
-                        f"({line[:40]!r}); expected 'word v1 v2 ...' (GloVe) or "
-                        "a 'count dim' header (word2vec, fastText)"
-                    )
             parts = line.rsplit(" ", dim)
             # a word may hold spaces (a few GloVe words do), but not numbers
             # after one: then the line has too many values
@@ -162,21 +228,14 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
                 _is_number(f) for f in parts[0].split(" ")[1:]
             )
             if len(parts) != dim + 1 or not parts[0] or "" in parts[1:] or spilled:
-                got = len(line.split()) - 1
-                where = "header" if header else "first line"
-                raise ValueError(
-                    f"{_describe_line(path, lineno)}: {got} value(s) after the "
-                    f"word, expected {dim} (the dimension set by the {where})"
-                )
+                raise _bad_fields(path, lineno, line, dim, header)
             n_vectors += 1
             word = parts[0]
+            # the values are parsed for the kept words only: parsing every
+            # line would cost several times the read of a large file
             if (words is None or word in words) and word not in vocabulary:
-                try:
-                    with np.errstate(over="ignore"):  # inf: refused below
-                        row = np.array(parts[1:], dtype=np.float32)
-                except ValueError:
-                    row = None
-                if row is None or not np.isfinite(row).all():
+                row = _values(parts[1:])
+                if row is None:
                     raise ValueError(
                         f"{_describe_line(path, lineno)}: the values of {word!r} "
                         "are not all finite numbers (float32)"
