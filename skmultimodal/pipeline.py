@@ -249,7 +249,14 @@ def _classifier(classifier, random_state, target_type="auto"):
             f"estimator must be a name in {list(CLASSIFIERS + REGRESSORS)} or an "
             f"estimator with fit/predict, got {type(classifier).__name__}."
         )
-    return clone(classifier)
+    clf = clone(classifier)
+    # the builder's seed for an instance left unseeded, never over the user's
+    if (
+        random_state is not None
+        and clf.get_params(deep=False).get("random_state", False) is None
+    ):
+        clf.set_params(random_state=random_state)
+    return clf
 
 
 def _target_type(estimator, target_type):
@@ -448,8 +455,11 @@ def make_multimodal_pipeline(
     n_jobs : int or None, default=None
         Branches fitted in parallel.
     random_state : int or None, default=None
-        Seed of the attention classifier and of the fusion method's internal
-        folds (``ModalityFusion(random_state=...)``).
+        Seed of the fusion method's internal folds
+        (``ModalityFusion(random_state=...)``) and of the final estimator:
+        ``classifier="attention"`` gets it, and an estimator instance (cloned)
+        whose ``random_state`` parameter is None gets it too; an instance's
+        own ``random_state`` (not None) is kept.
     image_tokens : bool, default=False
         Learn the image features end to end (needs ``classifier="attention"``
         or a ``MultimodalAttentionClassifier``): the image branch is

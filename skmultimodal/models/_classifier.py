@@ -149,12 +149,36 @@ def _explicit_layout(modalities, n_features):
             blocks.append(Block(str(name), start, start + int(width), *rest))
             start += int(width)
         layout = BlockLayout(blocks)
+    names = layout.names
+    repeated = [name for name in dict.fromkeys(names) if names.count(name) > 1]
+    if repeated:
+        raise ValueError(
+            f"modalities names the block {repeated[0]!r} {names.count(repeated[0])} "
+            f"times ({names}); each block needs its own name"
+        )
     if layout.n_features != n_features:
         raise ValueError(
             f"modalities cover {layout.n_features} columns ({layout!r}) but X has "
             f"{n_features} features"
         )
     return layout
+
+
+def _check_token_ids(layout, X):
+    """Refuse a sequence block of ``layout`` whose columns of ``X`` hold
+    anything but non-negative integer ids, naming the first such row."""
+    for b in layout:
+        if b.kind != "sequence":
+            continue
+        ids = _dense(X[:, b.slice])
+        bad = (ids < 0) | (ids != np.round(ids))
+        if bad.any():
+            row = int(np.nonzero(bad.any(axis=1))[0][0])
+            raise ValueError(
+                f"block {b.name!r} (columns {b.start}:{b.stop}) holds token ids, "
+                f"but row {row} has {ids[row][bad[row]][0].item()!r}; expected "
+                "non-negative integers (0 = padding)"
+            )
 
 
 def _n_target_columns(y):
@@ -300,6 +324,11 @@ class _ChunkDataset(keras.utils.PyDataset):
         except ValueError as exc:
             name = type(clf).__name__
             raise ValueError(f"{name}.fit_chunks: chunk {k}: {exc}") from None
+        try:
+            _check_token_ids(clf.block_layout_, X)
+        except ValueError as exc:
+            name = type(clf).__name__
+            raise ValueError(f"{name}.fit_chunks: chunk {k}: {exc}") from None
         for b in clf.block_layout_:
             ids = _dense(X[:, b.slice]) if b.kind == "sequence" else None
             if ids is not None and ids.max(initial=0) >= b.vocabulary_size:
@@ -414,7 +443,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         block. A list gives blocks in column order as ``(name, width)``,
         ``(name, width, "sequence")``, ``(name, width, "sequence",
         vocabulary_size)`` or ``(name, width, "image", (height, width,
-        channels))``.
+        channels))``. Each block needs its own name (any string).
     tokens_per_block : int or dict, default=1
         Number of tokens a feature block is split into (contiguous chunks,
         e.g. HOG cells); a dict maps block names to counts (others get 1;
@@ -454,7 +483,8 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
     image_augmentation : bool, default=True
         Augment the images of image blocks while training (Keras
         preprocessing layers, the identity at inference): horizontal flip,
-        shifts and zooms of up to 10 %, a colour jitter and a Gaussian blur.
+        shifts and zooms of up to 10 %, a colour jitter (brightness and
+        contrast, and saturation for RGB images) and a Gaussian blur.
     image_patch_size : {2, 4, 8, 16}, default=8
         Side in pixels of the image patch behind each token of an image
         block: the convolutional stem has ``log2(image_patch_size)``
@@ -959,20 +989,11 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             layout = hint or BlockLayout([Block("X", 0, n_features, "features")])
         else:
             layout = _explicit_layout(self.modalities, n_features)
+        _check_token_ids(layout, X)
         blocks = []
         for b in layout:
             if b.kind == "sequence":
-                ids = X[:, b.slice]
-                bad = (ids < 0) | (ids != np.round(ids))
-                if bad.any():
-                    row = int(np.nonzero(bad.any(axis=1))[0][0])
-                    raise ValueError(
-                        f"block {b.name!r} (columns {b.start}:{b.stop}) holds "
-                        f"token ids, but row {row} has "
-                        f"{ids[row][bad[row]][0]!r}; expected non-negative "
-                        "integers (0 = padding)"
-                    )
-                seen = int(ids.max(initial=0)) + 1
+                seen = int(X[:, b.slice].max(initial=0)) + 1
                 vocab = max(b.vocabulary_size or 0, seen, 2)
                 b = Block(b.name, b.start, b.stop, "sequence", vocab)
             blocks.append(b)
@@ -1124,6 +1145,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
     def _forward(self, model, X):
         check_is_fitted(self)
         X, _ = self._validate_data(X)
+        _check_token_ids(self.block_layout_, X)
         with _quiet_keras():
             out = [
                 keras.ops.convert_to_numpy(
@@ -1146,6 +1168,13 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             Columns in the order of ``classes_``; rows sum to 1. For a
             multi-label fit, shape ``(n_samples, n_labels)``: each label's
             probability of being present, independent of the others.
+
+        Raises
+        ------
+        ValueError
+            A sequence block holding an id that is not a non-negative
+            integer (named by block, columns and row), as in ``fit``; an id
+            beyond the vocabulary is read as out of vocabulary.
         """
         check_is_fitted(self)
         raw = self._forward(self.model_, X)

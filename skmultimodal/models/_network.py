@@ -5,6 +5,8 @@ fit the very same Keras model directly, without the estimator around it.
 This module imports Keras; it is only imported when the classifier is used.
 """
 
+import re
+
 import keras
 
 from ._layers import (
@@ -23,6 +25,9 @@ from ._layers import (
 )
 
 POOLING_LAYER = "attention_pooling"
+
+# Characters a Keras layer name may hold in every backend and graph mode.
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 _OPTIMIZERS = {
     "adam": "Adam",
@@ -69,6 +74,8 @@ def build_network(
         One dict per modality block with keys ``name``, ``start``, ``stop``,
         ``kind`` ("features", "sequence" or "image"), ``n_tokens``,
         ``vocabulary_size`` (sequence blocks) and ``shape`` (image blocks).
+        A name may hold any character: the layer names use a form Keras
+        takes (see :func:`_layer_prefixes`).
     n_features : int
         Number of input columns.
     n_classes : int
@@ -101,42 +108,40 @@ def build_network(
     """
     inputs = keras.Input((n_features,), dtype="float32", name="fused")
     tokens, masks, feature_blocks = [], [], []
-    for spec in token_spec:
-        block = BlockSlice(spec["start"], spec["stop"], name=f"{spec['name']}_block")(
-            inputs
-        )
+    # the blocks' names as Keras takes them in layer names
+    prefixes = _layer_prefixes([spec["name"] for spec in token_spec])
+    for spec, prefix in zip(token_spec, prefixes):
+        block = BlockSlice(spec["start"], spec["stop"], name=f"{prefix}_block")(inputs)
         if spec["kind"] == "features":
             if input_dropout:
                 block = keras.layers.Dropout(
-                    input_dropout, name=f"{spec['name']}_input_dropout"
+                    input_dropout, name=f"{prefix}_input_dropout"
                 )(block)
             feature_blocks.append(block)
         if spec["kind"] == "sequence":
             ids = SequenceIds(spec["vocabulary_size"])(block)
             mask = PaddingMask()(ids)
             x = keras.layers.Embedding(
-                spec["vocabulary_size"], width, name=f"{spec['name']}_embedding"
+                spec["vocabulary_size"], width, name=f"{prefix}_embedding"
             )(ids)
             if sequence_encoder == "lstm":
-                x = LSTMEncoder(width, name=f"{spec['name']}_lstm")(x, token_mask=mask)
+                x = LSTMEncoder(width, name=f"{prefix}_lstm")(x, token_mask=mask)
             else:
                 x = PositionEmbedding()(x)
                 x = TransformerBlock(
-                    width, n_heads, dropout, name=f"{spec['name']}_self_attention"
+                    width, n_heads, dropout, name=f"{prefix}_self_attention"
                 )(x, token_mask=mask)
         elif spec["kind"] == "image":
-            x = keras.layers.Reshape(
-                tuple(spec["shape"]), name=f"{spec['name']}_image"
-            )(block)
-            if image_augmentation:
-                for layer in augmentation_layers(spec["name"]):
-                    x = layer(x)
-            x = ConvStem(width, image_patch_size, name=f"{spec['name']}_stem")(x)
-            mask = ConstantMask(spec["n_tokens"])(block)
-        else:
-            x = FeatureTokens(spec["n_tokens"], width, name=f"{spec['name']}_tokens")(
+            x = keras.layers.Reshape(tuple(spec["shape"]), name=f"{prefix}_image")(
                 block
             )
+            if image_augmentation:
+                for layer in augmentation_layers(prefix, spec["shape"][-1]):
+                    x = layer(x)
+            x = ConvStem(width, image_patch_size, name=f"{prefix}_stem")(x)
+            mask = ConstantMask(spec["n_tokens"])(block)
+        else:
+            x = FeatureTokens(spec["n_tokens"], width, name=f"{prefix}_tokens")(block)
             mask = ConstantMask(spec["n_tokens"])(block)
         tokens.append(x)
         masks.append(mask)
@@ -144,17 +149,17 @@ def build_network(
     # Sequence tokens (words) attend to the tokens of the other modalities.
     if len(token_spec) > 1:
         crossed = []
-        for i, spec in enumerate(token_spec):
+        for i, (spec, prefix) in enumerate(zip(token_spec, prefixes)):
             if spec["kind"] != "sequence":
                 crossed.append(tokens[i])
                 continue
             others = [t for j, t in enumerate(tokens) if j != i]
             other_masks = [m for j, m in enumerate(masks) if j != i]
-            context = _concat(others, name=f"{spec['name']}_context")
-            context_mask = _concat(other_masks, name=f"{spec['name']}_context_mask")
+            context = _concat(others, name=f"{prefix}_context")
+            context_mask = _concat(other_masks, name=f"{prefix}_context_mask")
             crossed.append(
                 CrossAttention(
-                    width, n_heads, dropout, name=f"{spec['name']}_cross_attention"
+                    width, n_heads, dropout, name=f"{prefix}_cross_attention"
                 )(tokens[i], context, context_mask=context_mask)
             )
         tokens = crossed
@@ -226,13 +231,15 @@ class _SmoothedSparseCrossentropy(keras.losses.Loss):
         }
 
 
-def augmentation_layers(name):
+def augmentation_layers(name, channels=3):
     """Keras preprocessing layers that augment an image block in training
     only (at inference each is the identity): a horizontal flip, a shift of
     up to 10 % and a zoom of up to 10 % (edges extended), a colour jitter
-    (brightness, contrast and saturation) and a Gaussian blur. Images are
-    in [0, 1]."""
+    (brightness and contrast, and saturation for 3 channels) and a Gaussian
+    blur. Images are in [0, 1], of ``channels`` channels (1 for grey)."""
     unit = (0.0, 1.0)
+    # saturation works in HSV, which needs RGB: left out of grey images
+    saturation = (0.3, 0.7) if channels == 3 else None
     return [
         keras.layers.RandomFlip("horizontal", name=f"{name}_flip"),
         keras.layers.RandomTranslation(
@@ -243,7 +250,7 @@ def augmentation_layers(name):
             value_range=unit,
             brightness_factor=0.1,
             contrast_factor=0.2,
-            saturation_factor=(0.3, 0.7),
+            saturation_factor=saturation,
             name=f"{name}_color_jitter",
         ),
         keras.layers.RandomGaussianBlur(
@@ -254,6 +261,25 @@ def augmentation_layers(name):
             name=f"{name}_blur",
         ),
     ]
+
+
+def _layer_prefixes(names):
+    """The prefix of the Keras layer names of each block: its name where
+    Keras takes it as it is, else the name with each other character (``/``,
+    spaces, non-ASCII letters) replaced by ``_`` and the block's index
+    appended, made unique. The blocks keep their own names everywhere
+    else (attention weights, feature names)."""
+    taken = set(names)
+    prefixes = []
+    for i, name in enumerate(names):
+        safe = _UNSAFE.sub("_", name)
+        if safe != name:
+            safe = f"{safe}_{i}"
+            while safe in taken:
+                safe += "_"
+            taken.add(safe)
+        prefixes.append(safe)
+    return prefixes
 
 
 def _concat(tensors, name):
