@@ -605,20 +605,17 @@ def cmd_predict(args):
 WIDE_FEATURES = 10_000
 
 
-def cmd_featurize(args):
-    from skmultimodal.model_selection._models import feature_names, feature_table
+def _feature_columns(args, est, meta):
+    """The feature names ``featurize`` writes for the model ``est`` (None:
+    it names none), with a warning when they are too many columns to read
+    back; ``--dask`` or not."""
+    from skmultimodal.model_selection._models import feature_names
 
-    _column_options(args, training=False)
-    if args.dask is not None:
-        return _run_dask(args, "featurize", "rows of features")
-    keep = _check_table_command(args)
-    est, meta, policy = _load_table_model(args)
     try:
         labels = meta.get("classes") if meta.get("task") == "multilabel" else None
         names = feature_names(est, labels=labels)
     except ValueError as exc:
         raise CLIError(f"--model {str(args.model)!r}: {exc}") from None
-    _refuse_clash(args, keep, names or [], "the features")
     if names is not None and len(names) > WIDE_FEATURES:
         hint = ""
         if meta.get("chunk_size") is not None:  # trained out of core
@@ -634,6 +631,19 @@ def cmd_featurize(args):
             UserWarning,
             stacklevel=2,
         )
+    return names
+
+
+def cmd_featurize(args):
+    from skmultimodal.model_selection._models import feature_table
+
+    _column_options(args, training=False)
+    if args.dask is not None:
+        return _run_dask(args, "featurize", "rows of features")
+    keep = _check_table_command(args)
+    est, meta, policy = _load_table_model(args)
+    names = _feature_columns(args, est, meta)
+    _refuse_clash(args, keep, names or [], "the features")
     n, path = _stream_table(
         args,
         est,
@@ -683,6 +693,13 @@ def _run_dask(args, kind, what):
     _pyarrow()
     from skmultimodal.utils._errors import is_bad_input
 
+    if kind == "featurize":  # the width warning of featurize without --dask
+        try:
+            est, meta, _ = _load_table_model(args)
+        except (ImportError, OSError, ValueError):
+            pass  # the workers load the model and report why it fails
+        else:
+            _feature_columns(args, est, meta)
     try:
         meta = run_on_dask(
             args.model,

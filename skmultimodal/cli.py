@@ -318,11 +318,10 @@ def _in_command_terms(args, message):
         return message
     message = _ROW.sub(rf"{unit} \1", message)
     message = _ROWS.sub(lambda m: _listed(unit, m.group(2), m.group(1)), message)
-    if "(index " in message:  # labels the patterns do not cover
-        note = _NOTES[0] if unit == "line" else _NOTES[1]
-        return message if note in message else message + note
-    for note in _NOTES:
+    for note in _NOTES:  # a worker's note too: kept only if labels are left
         message = message.replace(note, "")
+    if "(index " in message:  # labels the patterns do not cover
+        return message + (_NOTES[0] if unit == "line" else _NOTES[1])
     return message
 
 

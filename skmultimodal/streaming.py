@@ -283,8 +283,21 @@ def make_out_of_core_pipeline(
 
 
 # ------------------------------------------------------------ the chunks ---
+def _dask_chunks(what):
+    """The error for a dask collection ``what`` given where the chunks (or
+    a chunk) are: what to pass instead."""
+    return TypeError(
+        f"{what}; fit_out_of_core reads pandas chunks: pass a function "
+        "returning them, computed one partition at a time, e.g. lambda: "
+        "((p[columns], p[target]) for p in (part.compute() for part in "
+        "ddf.partitions))"
+    )
+
+
 def _passes(chunks):
     """A function returning a fresh iterable of the chunks at each call."""
+    if hasattr(chunks, "__dask_graph__"):
+        raise _dask_chunks(f"chunks is a dask {type(chunks).__name__}")
     if callable(chunks):
         return chunks
     if isinstance(chunks, str | bytes | Path):
@@ -315,6 +328,11 @@ def _read(passes, what):
 
     empty = True
     for k, item in enumerate(passes()):
+        pair = item if isinstance(item, tuple | list) and len(item) == 2 else ()
+        dask = [v for v in (item, *pair) if hasattr(v, "__dask_graph__")]
+        if dask:
+            kind = f"a dask {type(dask[0]).__name__}"
+            raise _dask_chunks(f"chunk {k} of the {what} is (or holds) {kind}")
         if not (isinstance(item, tuple | list) and len(item) == 2):
             raise ValueError(
                 f"chunk {k} of the {what} is not an (X, y) pair; got "
@@ -793,6 +811,10 @@ def fit_out_of_core(pipeline, chunks, *, classes=None):
         under ``missing="raise"``) names the chunk, counted from 0, and the
         pass (``"chunk 2 of the statistics pass: ..."``), and keeps its type
         (e.g. :class:`~skmultimodal.image.ImageDecodeError`).
+    TypeError
+        A chunk's X that is not a DataFrame, or a dask DataFrame given as
+        the chunks (or its partitions as chunks): pass ``lambda: ((p[columns],
+        p[target]) for p in (part.compute() for part in ddf.partitions))``.
 
     See Also
     --------

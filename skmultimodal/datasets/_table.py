@@ -494,6 +494,8 @@ def iter_parquet(
                 if batch is None:
                     return
                 df = _decoded(pa, batch).to_pandas()
+                if any(name is not None for name in df.index.names):
+                    df = df.reset_index()  # a named pandas index: a column here
                 df.index = range(start, start + len(df))
                 start += len(df)
                 yield df

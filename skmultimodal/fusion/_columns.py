@@ -415,6 +415,16 @@ def validate_table(estimator, X, columns, *, reset):
     Sets/checks ``n_features_in_`` and ``feature_names_in_``.
     """
     name = type(estimator).__name__
+    if hasattr(X, "__dask_graph__"):  # before anything reads it into memory
+        raise TypeError(
+            f"{name} got a dask {type(X).__name__}; it takes a pandas DataFrame "
+            "held in memory (ddf.compute(), if it fits). Predict a dask "
+            "DataFrame with skmultimodal.distributed.predict_partitions(model, "
+            "ddf, output_folder); train on one partition at a time with "
+            "skmultimodal.streaming.fit_out_of_core(make_out_of_core_pipeline("
+            "...), lambda: ((p[columns], p[target]) for p in (part.compute() "
+            "for part in ddf.partitions)))"
+        )
     if sparse.issparse(X):
         raise TypeError(
             f"{name} got a sparse matrix X; it takes a table of modality columns "
