@@ -17,8 +17,11 @@ renamed to the output; on any failure it is removed and one
 
 from __future__ import annotations
 
+import logging
+import numbers
 import os
 import pickle
+import re
 import shutil
 import threading
 import time
@@ -42,6 +45,9 @@ INDEX_NOTES = {
 }
 #: Suffixes of the input files :func:`predict_partitions` reads by name.
 INPUT_SUFFIXES = (".csv", ".parquet")
+#: Suffixes of single output files, refused for the output folder (a
+#: folder of parts named ``.parquet`` is the usual convention: allowed).
+FILE_SUFFIXES = {".csv": "CSV", ".json": "JSON", ".jsonl": "JSON lines"}
 
 
 class PartitionError(RuntimeError):
@@ -197,9 +203,33 @@ def _parquet_groups(files, chunk_size):
     return parts
 
 
-def _read_csv_block(path, offset, length):
+class _BlockParseError(ValueError):
+    """A CSV block that does not parse, read before the rows in front of it
+    were counted: ``line`` is the line within the block (its header line
+    1), :meth:`at` the message naming the file's line."""
+
+    def __init__(self, before, line, after):
+        super().__init__(f"{before}{line}{after}")
+        self.before, self.line, self.after = before, line, after
+
+    def __reduce__(self):  # keep the parts across processes
+        return (type(self), (self.before, self.line, self.after))
+
+    def at(self, first_row):
+        """The message, the block starting after ``first_row`` data rows."""
+        return f"{self.before}{first_row + self.line}{self.after}"
+
+
+def _read_csv_block(path, offset, length, first_row=None):
     """The rows of the CSV ``path`` that start in ``[offset, offset +
-    length)``, with the file's column names."""
+    length)``, with the file's column names.
+
+    The block is parsed behind the file's header line, so that its rows
+    parse as in the whole file. A parse error names the file's line as
+    without Dask (the header is line 1; a line is a row), ``first_row``
+    being the number of data rows before the block; before those are
+    counted (None), it is a :class:`_BlockParseError`.
+    """
     import io
 
     from fsspec.utils import read_block
@@ -208,14 +238,52 @@ def _read_csv_block(path, offset, length):
 
     with open(path, "rb") as fh:
         data = read_block(fh, offset, length, delimiter=b"\n")
-    if offset == 0:
-        return _csv_errors(Path(path), lambda pd: pd.read_csv(io.BytesIO(data)))
-    header = _csv_errors(Path(path), lambda pd: pd.read_csv(path, nrows=0))
-    if not data.strip():
-        return header
-    return _csv_errors(
-        Path(path),
-        lambda pd: pd.read_csv(io.BytesIO(data), header=None, names=header.columns),
+        if offset:
+            data = read_block(fh, 0, 1, delimiter=b"\n") + data
+
+    def read(pd):
+        df = pd.read_csv(io.BytesIO(data))
+        if offset and not isinstance(df.index, pd.RangeIndex):
+            # pandas takes the extra fields of a first row for an index;
+            # in the whole file, that row is not the first: an error
+            raise pd.errors.ParserError(
+                f"Expected {len(df.columns)} fields in line 2, saw "
+                f"{len(df.columns) + df.index.nlevels}"
+            )
+        return df
+
+    try:
+        return _csv_errors(Path(path), read)
+    except ValueError as exc:
+        error = _block_parse_error(str(exc), path, offset + length)
+        if error is None:
+            raise
+    if first_row is None:
+        raise error
+    raise ValueError(error.at(first_row)) from None
+
+
+def _block_parse_error(text, path, end):
+    """The parse error ``text`` of a CSV block ending at byte ``end`` (about)
+    as a :class:`_BlockParseError`, or None where it names no line."""
+    found = re.search(r"EOF inside string starting at (?:row|line) (\d+)", text)
+    if found is None:
+        found = re.search(r"fields in line (\d+)", text)
+        if found is None:
+            return None
+        line = int(found.group(1))
+        return _BlockParseError(text[: found.start(1)], line, text[found.end(1) :])
+    line = int(found.group(1)) + 1  # pandas counts rows from 0, the header 0
+    if end >= os.path.getsize(path):  # at the file's end: an unclosed quote
+        before = text[: found.start()] + "EOF inside string starting on line "
+        return _BlockParseError(before, line, text[found.end() :])
+    return _BlockParseError(
+        f"cannot parse CSV {path!r}: a quoted field holding a line break, "
+        "starting on line ",
+        line,
+        ", was split between partitions (partitions of a CSV are cut at line "
+        "ends): convert the table to Parquet, or predict without Dask (without "
+        "--dask)",
     )
 
 
@@ -227,6 +295,8 @@ def _read_parquet_groups(path, groups):
     import pyarrow.parquet as pq
 
     df = pq.ParquetFile(path).read_row_groups(list(groups)).to_pandas()
+    if any(name is not None for name in df.index.names):
+        df = df.reset_index()  # a named pandas index: a column here
     return df.reset_index(drop=True)  # rows by position, not a stored index
 
 
@@ -321,22 +391,17 @@ def _run_partition(part, ref, settings, tmpdir):
         ) from exc
     from skmultimodal.utils._parallel import record_warnings
 
+    compute = _kind_function(settings["kind"])
     try:
         with record_warnings() as caught:
             df, X, kept = _partition_frame(part, est, meta, settings, policy, trained)
-            out = _kind_function(settings["kind"])(est, X, meta, settings["proba"])
-        if kept is not None and len(kept.columns):
-            clash = [c for c in kept.columns if c in out.columns]
-            if clash:
-                raise ValueError(
-                    f"kept column(s) {', '.join(map(repr, clash))} would share a "
-                    "name with the output columns; rename them in the input"
-                )
-            out = kept.join(out)
-        if len(out) != len(df):
-            raise ValueError(f"the output has {len(out)} rows for {len(df)} input rows")
-        name = PART_NAME.format(part["index"])
-        _write_parquet(out, Path(tmpdir) / name)
+            # a partition without rows: its file is made by _write_empty_parts
+            out = compute(est, X, meta, settings["proba"]) if len(df) else None
+        name = None
+        if out is not None:
+            out = _with_kept(out, kept, len(df))
+            name = PART_NAME.format(part["index"])
+            _write_parquet(out, Path(tmpdir) / name)
     except Exception as exc:
         cause = _with_index_note(exc, part)
         raise PartitionError(
@@ -349,11 +414,29 @@ def _run_partition(part, ref, settings, tmpdir):
         "partition": part["index"],
         "file": name,
         "rows_in": len(df),
-        "rows_out": len(out),
+        "rows_out": 0 if out is None else len(out),
         "seconds": time.perf_counter() - start,
         "worker": _worker_address(),
         "warnings": [(kind, _with_index_note(text, part)) for kind, text in caught],
     }
+
+
+def _with_kept(out, kept, rows):
+    """The output ``out`` of ``rows`` input rows, the ``kept`` input columns
+    in front, attached by position (index labels may repeat)."""
+    import pandas as pd
+
+    if len(out) != rows:
+        raise ValueError(f"the output has {len(out)} rows for {rows} input rows")
+    if kept is None or not len(kept.columns):
+        return out
+    clash = [c for c in kept.columns if c in out.columns]
+    if clash:
+        raise ValueError(
+            f"kept column(s) {', '.join(map(repr, clash))} would share a "
+            "name with the output columns; rename them in the input"
+        )
+    return pd.concat([kept.reset_index(drop=True), out.reset_index(drop=True)], axis=1)
 
 
 def _with_index_note(text, part):
@@ -389,18 +472,62 @@ def _check_file_columns(est, meta, settings):
     return columns, tabular
 
 
+def _fitted_on(est):
+    """The names of the columns ``est`` was fitted on (none if unnamed)."""
+    return [str(c) for c in getattr(est, "feature_names_in_", ())]
+
+
+def _check_frame_columns(est, keep, columns):
+    """Refuse a DataFrame (its ``columns``) that lacks a column the model
+    was fitted on or one of the ``keep`` columns, naming them."""
+    names = [str(c) for c in columns]
+    lacks = []
+    read = [c for c in _fitted_on(est) if c not in names]
+    if read:
+        lacks.append(f"column(s) {', '.join(map(repr, read))} (the model reads them)")
+    kept = [c for c in keep if str(c) not in names]
+    if kept:
+        lacks.append(f"kept column(s) {', '.join(map(repr, kept))}")
+    if lacks:
+        raise ValueError(
+            f"the DataFrame lacks {' and '.join(lacks)}; its columns: "
+            f"{', '.join(names)}"
+        )
+
+
+def _absent_as_missing(df, column):
+    """``df`` with the image paths of ``column`` that are not files as empty
+    cells, as a CSV's are for a model trained with ``missing="raise"`` and
+    run with another policy (with the same warning, naming the rows by index
+    label). Cells that are not paths (bytes, arrays) are left as they are."""
+    import numpy as np
+
+    from skmultimodal.datasets._table import _resolve_images
+
+    cells = df[column]
+    paths = cells.map(lambda v: isinstance(v, (str, os.PathLike))).to_numpy(bool)
+    if not paths.any():
+        return df
+    resolved, _ = _resolve_images(
+        cells[paths], Path.cwd(), column, True, True, unit="index label"
+    )
+    gone = np.flatnonzero(paths)[[r is None for r in resolved]]
+    if not len(gone):
+        return df
+    values = cells.to_numpy(dtype=object, copy=True)
+    values[gone] = None
+    return df.assign(**{column: values})
+
+
 def _partition_frame(part, est, meta, settings, policy, trained):
     """``(input rows, model input X, kept columns)`` of one partition."""
     keep = settings["keep_columns"]
     if part["source"] == "frame":
-        df = part["frame"]
-        missing = [c for c in keep if c not in df.columns]
-        if missing:
-            raise ValueError(
-                f"kept column(s) {', '.join(map(repr, missing))} not in the "
-                f"DataFrame; its columns: {', '.join(map(str, df.columns))}"
-            )
-        return df, df, df[keep] if keep else None
+        df = X = part["frame"]
+        _check_frame_columns(est, keep, df.columns)
+        if trained == "raise" != policy and "image" in _fitted_on(est):
+            X = _absent_as_missing(df, "image")
+        return df, X, df[keep] if keep else None
 
     from skmultimodal.datasets._table import (
         FIRST_DATA_LINE,
@@ -410,7 +537,8 @@ def _partition_frame(part, est, meta, settings, policy, trained):
 
     path = Path(part["path"])
     if part["source"] == "csv":
-        df = _read_csv_block(part["path"], part["offset"], part["length"])
+        block = part["offset"], part["length"]
+        df = _read_csv_block(part["path"], *block, first_row=part["first_row"])
         df.index = df.index + part["first_row"] + FIRST_DATA_LINE  # CSV lines
     else:
         df = _read_parquet_groups(part["path"], part["groups"])
@@ -455,6 +583,8 @@ def _write_parquet(df, path):
 def _describe_parts(data, chunk_size, client):
     """The partitions of ``data`` (metadata only) and the number of input
     rows, or None when only the tasks can count them (a dask DataFrame)."""
+    from distributed import wait
+
     if hasattr(data, "to_delayed") and hasattr(data, "npartitions"):
         parts = [
             {
@@ -484,9 +614,18 @@ def _describe_parts(data, chunk_size, client):
         blocks = _csv_blocks(files, chunk_size)
         # the rows each block holds, counted on the workers (integers only
         # come back): they number the CSV lines of the next pass
-        counts = client.gather(
-            [client.submit(_count_csv_block, *b, pure=False, retries=1) for b in blocks]
-        )
+        futures = [
+            client.submit(_count_csv_block, *b, pure=False, retries=1) for b in blocks
+        ]
+        wait(futures)
+        counts = []
+        for (path, *_), future in zip(blocks, futures):
+            if future.status == "error":
+                exc = future.exception()
+                if isinstance(exc, _BlockParseError):  # the file's line
+                    rows = sum(c for (p, *_), c in zip(blocks, counts) if p == path)
+                    raise ValueError(exc.at(rows)) from None
+            counts.append(future.result())
         first = {}
         for (path, offset, length), rows in zip(blocks, counts):
             if rows == 0:
@@ -627,6 +766,15 @@ def _default_client(client):
 
 def _check_output(output, overwrite):
     output = Path(output)
+    if output.suffix.lower() in FILE_SUFFIXES:
+        raise ValueError(
+            f"output: {str(output)!r} is named like a "
+            f"{FILE_SUFFIXES[output.suffix.lower()]} file, but the partitions "
+            "are written as a folder of Parquet parts (part-00000.parquet, "
+            "...): name a folder, e.g. "
+            f"{str(output.with_suffix(''))!r} or "
+            f"{str(output.with_suffix('.parquet'))!r}"
+        )
     if not output.parent.is_dir():
         raise ValueError(
             f"output: folder {str(output.parent)!r} does not exist; create it first"
@@ -683,18 +831,24 @@ def predict_partitions(
     data : dask DataFrame, path, glob pattern or list of them
         CSV or Parquet files, read by the workers: a CSV in byte ranges of
         about ``chunk_size`` rows cut at line ends (a quoted field holding a
-        line break can be split: use Parquet for such a table), Parquet by
-        row groups. Image paths in a
+        line break can be split between partitions, which is refused: use
+        Parquet for such a table), Parquet by row groups (a named pandas
+        index is read as a column). Image paths in a
         file are resolved against that file's folder *on the worker*, and
         rows are labelled by CSV line (header line 1) or by row number of
         the Parquet file, in messages. A dask DataFrame's partitions are
-        passed to the model as they are.
+        passed to the model as they are (with a policy other than the
+        model's ``"raise"``, an image path that is not a file is a missing
+        image, as in a file); with an estimator in hand, its columns are
+        checked against the model's before any task runs.
     output : path
         Folder to create; it receives ``part-00000.parquet``, ... (one per
-        partition, in input order). It appears only once every partition is
-        written: they go to a temporary folder next to it, renamed at the
-        end. It must be on a file system the workers and this process
-        share.
+        partition, in input order; a partition without rows gives a part
+        without rows, with the columns of the others). It appears only once
+        every partition is written: they go to a temporary folder next to
+        it, renamed at the end. It must be on a file system the workers and
+        this process share. A name ending in ``.csv``, ``.json`` or
+        ``.jsonl`` is refused (``.parquet`` is fine).
     kind : {"predict", "featurize"} or callable, default="predict"
         ``predict``: the columns ``skmultimodal predict`` writes;
         ``featurize``: the fused features; a callable ``(estimator,
@@ -746,15 +900,22 @@ def predict_partitions(
         names the partition, its rows and the cause, and the output is not
         written.
     ValueError
-        Bad arguments, before anything runs.
+        Bad arguments or a table that cannot be read (a CSV line that does
+        not parse, named by its line), before any partition is processed;
+        an input without rows.
     """
     from dask import delayed
     from distributed import as_completed, wait
 
     start = time.perf_counter()
     _kind_function(kind)  # checked before anything runs
-    if not isinstance(chunk_size, int) or chunk_size < 1:
+    if (
+        not isinstance(chunk_size, numbers.Integral)
+        or isinstance(chunk_size, bool)
+        or chunk_size < 1
+    ):
         raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+    chunk_size = int(chunk_size)
     if isinstance(keep_columns, str):
         keep_columns = [keep_columns]
     keep = list(
@@ -773,14 +934,17 @@ def predict_partitions(
         "text_column": text_column,
         "missing": missing,
     }
-    if parts[0]["source"] != "frame" and not isinstance(model, (str, os.PathLike)):
+    if not isinstance(model, (str, os.PathLike)):
         # an estimator in hand: its columns are checked before any task runs
         from skmultimodal.persistence import SavedModel
 
         est, meta = model, {}
         if isinstance(model, SavedModel):
             est, meta = model.estimator, model.metadata
-        _check_file_columns(est, meta, settings)
+        if parts[0]["source"] == "frame":
+            _check_frame_columns(est, keep, data.columns)
+        else:
+            _check_file_columns(est, meta, settings)
     ref = _model_ref(model, trusted, client)
     tmp = output.with_name(f".{output.name}.tmp-{uuid.uuid4().hex[:8]}")
     tmp.mkdir()
@@ -822,6 +986,7 @@ def predict_partitions(
     try:
         results.sort(key=lambda r: r["partition"])
         _verify(results, parts, expected, tmp)
+        _write_empty_parts(results, tmp)
         _replace_folder(tmp, output)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -858,6 +1023,8 @@ def _verify(results, parts, expected, tmp):
         lost = sorted(set(range(len(parts))) - set(got))
         raise PartitionError(f"partition(s) {lost} returned no result")
     for r in results:
+        if r["file"] is None:  # no rows: see _write_empty_parts
+            continue
         path = tmp / r["file"]
         if not path.is_file():
             raise PartitionError(
@@ -880,6 +1047,22 @@ def _verify(results, parts, expected, tmp):
     for path in tmp.iterdir():  # temporary files of a task that was retried
         if path.name not in names:
             path.unlink()
+
+
+def _write_empty_parts(results, tmp):
+    """A part for each partition without rows, with the columns and types
+    of the others (read from a part's footer), as dask's ``to_parquet``
+    writes one; no row in any partition: the "no rows" error."""
+    import pyarrow.parquet as pq
+
+    written = [r["file"] for r in results if r["file"] is not None]
+    if not written:
+        raise ValueError("data: the input has no rows")
+    empty = pq.read_schema(tmp / written[0]).empty_table()
+    for r in results:
+        if r["file"] is None:
+            r["file"] = PART_NAME.format(r["partition"])
+            pq.write_table(empty, tmp / r["file"])
 
 
 def run_on_dask(
@@ -906,7 +1089,9 @@ def run_on_dask(
     ``n_workers`` single-threaded worker processes on this machine, default
     one per core, closed at the end) or a scheduler address such as
     ``"tcp://scheduler:8786"``. The other arguments are those of
-    :func:`predict_partitions`. Returns its metadata dict.
+    :func:`predict_partitions`. Returns its metadata dict. The log lines of
+    the local cluster's workers are not shown: a failure is the one
+    error raised.
     """
     from distributed import Client, LocalCluster
 
@@ -922,16 +1107,20 @@ def run_on_dask(
         trusted=trusted,
         overwrite=overwrite,
     )
+    _check_output(output, overwrite)  # before a cluster starts
     if address == "local":
-        with (
-            LocalCluster(
+        with warnings.catch_warnings():
+            # its HTTP server moves on when another cluster holds the port
+            warnings.filterwarnings("ignore", "Port .* is already in use")
+            cluster = LocalCluster(
                 n_workers=n_workers,
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
-            ) as cluster,
-            Client(cluster) as client,
-        ):
+                # the workers' log lines and tracebacks: the error says it
+                silence_logs=logging.CRITICAL,
+            )
+        with cluster, Client(cluster) as client:
             return predict_partitions(
                 model_path, input_path, output, client=client, **args
             )
