@@ -715,6 +715,7 @@ def _run_dask(args, kind, what):
             image_column=args.image_column,
             text_column=args.text_column,
             trusted=args.trust,
+            debug=getattr(args, "debug", False),
         )
     except PartitionError as exc:
         if exc.cause is not None and is_bad_input(exc.cause, CLIError):

@@ -1082,6 +1082,7 @@ def run_on_dask(
     trusted=None,
     overwrite=False,
     n_workers=None,
+    debug=False,
 ):
     """:func:`predict_partitions` for the command line's ``--dask``.
 
@@ -1090,8 +1091,9 @@ def run_on_dask(
     one per core, closed at the end) or a scheduler address such as
     ``"tcp://scheduler:8786"``. The other arguments are those of
     :func:`predict_partitions`. Returns its metadata dict. The log lines of
-    the local cluster's workers are not shown: a failure is the one
-    error raised.
+    the local cluster's workers are not shown (a failure is the one error
+    raised), unless ``debug`` (the command line's ``--debug``): then their
+    warnings and errors are, as Dask shows them by default.
     """
     from distributed import Client, LocalCluster
 
@@ -1118,7 +1120,7 @@ def run_on_dask(
                 processes=True,
                 dashboard_address=None,
                 # the workers' log lines and tracebacks: the error says it
-                silence_logs=logging.CRITICAL,
+                silence_logs=logging.WARNING if debug else logging.CRITICAL,
             )
         with cluster, Client(cluster) as client:
             return predict_partitions(

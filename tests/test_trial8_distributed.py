@@ -212,6 +212,19 @@ def test_cli_dask_prints_one_line_on_error(data, tmp_path, capfd):
     assert "line 26" in err
 
 
+def test_cli_dask_debug_shows_the_workers_logs(data, tmp_path, capfd):
+    """``--debug`` lets the local cluster's workers log their failure (and
+    the command prints its traceback)."""
+    _, model, csv, _ = data
+    ragged = _ragged(csv, tmp_path, 24)
+    args = ["predict", "--model", str(model), "--csv", str(ragged), "--output"]
+    args += [str(tmp_path / "out"), "--dask", "local", "--chunk-size", "4"]
+    with pytest.raises(ValueError, match="line 26"):  # --debug: raised
+        cli.main([*args, "--debug"])
+    err = capfd.readouterr().err
+    assert "Compute Failed" in err, err[-3000:]
+
+
 def test_parquet_named_index_is_read_as_a_column(client, data, tmp_path):
     est, model, csv, _ = data
     df = pd.read_csv(csv)
