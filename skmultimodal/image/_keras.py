@@ -4,19 +4,20 @@ or a user's ``.keras`` model file, cut at a layer and pooled.
 
 TensorFlow is imported only when a network is built (in ``fit``, or in the
 first ``transform`` after unpickling). The network is never stored on the
-estimator: it is looked up in a per-process cache keyed by the parameters,
-so pickles, ``clone`` and joblib workers carry no TensorFlow object.
+estimator: it is kept in ``_LOADED``, keyed weakly by the extractor (as
+``KerasTextEncoder`` keeps its model), so pickles, ``clone`` and joblib
+workers carry no TensorFlow object and the network goes with the extractor.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import numbers
 import os
+import threading
 import warnings
+import weakref
 from pathlib import Path
-from typing import Any, NamedTuple
 
 import cv2
 import numpy as np
@@ -206,11 +207,14 @@ def _cut(keras, base, layer, pooling, what):
     return keras.Model(base.inputs, _pool(keras, output, pooling))
 
 
-class _Network(NamedTuple):
+class _Network:
     """A feature network and its inference function (see :func:`_compile`)."""
 
-    model: Any
-    predict: Any
+    __slots__ = ("model", "predict", "__weakref__")
+
+    def __init__(self, model, predict):
+        self.model = model
+        self.predict = predict
 
 
 def _compile(network):
@@ -233,10 +237,9 @@ def _compile(network):
     return function.get_concrete_function(spec)
 
 
-@functools.lru_cache(maxsize=4)
 def _network(model, weights, layer, pooling, size, seed, digests):
-    """The feature network for one parameter set, built (and its inference
-    function traced) once per process.
+    """Build the feature network for one parameter set and trace its
+    inference function (see :func:`_network_of` for when).
 
     ``digests`` maps each file the network is built from to the SHA-256
     recorded by ``fit``: a file changed since then is refused here.
@@ -305,6 +308,43 @@ def _network(model, weights, layer, pooling, size, seed, digests):
             "input_size or choose another layer."
         )
     return _Network(network, _compile(network))
+
+
+# The network of each extractor and the key (the arguments of _network) it
+# was built for. Kept outside the estimator, as KerasTextEncoder's _LOADED, so
+# that no TensorFlow object is pickled, deep-copied or saved with it; the
+# entry goes when the extractor is collected. _SHARED lets extractors with
+# the same key (clones, refits, copies) share one network while any of them
+# lives. _BUILD_LOCK makes concurrent first calls build once, and keeps
+# builds (which seed Keras' global random state) from interleaving.
+_LOADED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_SHARED: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+_BUILD_LOCK = threading.Lock()
+
+
+def _network_of(owner, key):
+    """The network of the extractor ``owner`` for ``key`` (``_network``'s
+    arguments): the one it holds, else that of another live extractor with
+    the same key, else built now (checking the files' digests)."""
+    entry = _LOADED.get(owner)
+    if entry is not None and entry[0] == key:
+        return entry[1]
+    with _BUILD_LOCK:
+        entry = _LOADED.get(owner)
+        if entry is None or entry[0] != key:
+            network = _SHARED.get(key)
+            if network is None:
+                network = _SHARED[key] = _network(*key)
+            entry = _LOADED[owner] = (key, network)
+    return entry[1]
+
+
+def _forget_networks():
+    """Drop every network held, as in a fresh process: each extractor
+    rebuilds its own (and checks its files) at its next use."""
+    with _BUILD_LOCK:
+        _LOADED.clear()
+        _SHARED.clear()
 
 
 class _ReadAndResize(ItemFunction):
@@ -405,7 +445,8 @@ class KerasFeatures(ImageExtractor):
     file_digests_ : tuple of (str, str)
         ``(absolute path, SHA-256)`` of the ``.keras`` model and weights
         files the network is built from: a file changed after ``fit`` is
-        refused rather than giving other features.
+        refused when the network is built again (see Notes) rather than
+        giving other features.
 
     files_ : dict
         The absolute paths of those files (``"model"``, ``"weights"``),
@@ -430,8 +471,18 @@ class KerasFeatures(ImageExtractor):
     no TensorFlow object. The network is rebuilt from them at the first
     ``transform`` after loading (ImageNet weights from Keras' cache, files
     from their paths, a random network from ``seed_``; Keras' seeded
-    initialization is reproducible within one Keras version) and cached per
-    process, so clones and refits with the same parameters share it.
+    initialization is reproducible within one Keras version).
+
+    Each fitted extractor builds its network once per process and keeps it
+    while it lives (outside the estimator; it is freed with the extractor).
+    Extractors with the same parameters, seed and files (clones, refits,
+    copies) share one network while any of them holds it, and threads
+    calling ``transform`` at once build it once. The files' SHA-256 are
+    checked whenever the network is built: in ``fit``, and in the first
+    ``transform`` (or feature union call) of an extractor that holds no
+    network yet and finds none shared, e.g. after loading it in a new
+    process. An extractor holding its network keeps giving the fitted
+    features, whatever happens to the files afterwards.
 
     Examples
     --------
@@ -622,8 +673,11 @@ class KerasFeatures(ImageExtractor):
         model, weights, _, _, _ = self._resolve()
         size = getattr(self, "_size", None) or getattr(self, "input_size_", None)
         seed = getattr(self, "_seed", getattr(self, "seed_", None))
+        if _is_model_file(model):
+            size = None  # a .keras model is loaded as saved, at any input size
         digests = getattr(self, "_file_digests", getattr(self, "file_digests_", ()))
-        return _network(model, weights, self.layer, self.pooling, size, seed, digests)
+        key = (model, weights, self.layer, self.pooling, size, seed, digests)
+        return _network_of(self, key)
 
     # ----------------------------------------------------------- features
     def _run(self, network, preprocess, images, rows=None, labels=None):

@@ -130,9 +130,9 @@ def test_changed_file_is_refused_after_fit(tmp_path):
     est = KerasFeatures(model=path).fit(_images(2))
     blob = pickle.dumps(est)
     _tiny_model(seed=1).save(path)
-    from skmultimodal.image._keras import _network
+    from skmultimodal.image._keras import _forget_networks
 
-    _network.cache_clear()  # as in a fresh process
+    _forget_networks()  # as in a fresh process
     with pytest.raises(ValueError, match="changed since the extractor was fitted"):
         pickle.loads(blob).transform(_images(2))
 
@@ -433,20 +433,20 @@ def test_input_not_mutated(tiny_file):
 
 
 def test_pickle_holds_no_tensorflow_and_rebuilds_identically():
-    from skmultimodal.image._keras import _network
+    from skmultimodal.image._keras import _forget_networks
 
     images = _images(4)
     est = KerasFeatures(**SMALL).fit(images)
     expected = est.transform(images)
     blob = pickle.dumps(est)
     assert b"tensorflow" not in blob and b"keras.src" not in blob
-    _network.cache_clear()  # rebuilt from the parameters, as in a new process
+    _forget_networks()  # rebuilt from the parameters, as in a new process
     np.testing.assert_array_equal(pickle.loads(blob).transform(images), expected)
 
 
 @pytest.mark.parametrize("suffix", [".joblib", ".skops"])
 def test_save_model_round_trip(tmp_path, tiny_file, suffix):
-    from skmultimodal.image._keras import _network
+    from skmultimodal.image._keras import _forget_networks
 
     images = _images(4)
     # a str path: .skops trusts no pathlib type by default
@@ -457,7 +457,7 @@ def test_save_model_round_trip(tmp_path, tiny_file, suffix):
         est.fit(images)
         expected = est.transform(images)
         path = save_model(est, tmp_path / f"model{suffix}")
-        _network.cache_clear()
+        _forget_networks()
         trusted = True if suffix == ".joblib" else None
         back = load_model(path, trusted=trusted).estimator
         np.testing.assert_array_equal(back.transform(images), expected)
