@@ -107,6 +107,8 @@ TRUSTED_TYPES = (
     "sklearn.feature_extraction.text.CountVectorizer",
     "sklearn.feature_extraction.text.HashingVectorizer",
     "sklearn.pipeline.FeatureUnion",
+    # splits tabular=[...] columns by dtype; holds only its three parameters
+    "sklearn.compose._column_transformer.make_column_selector",
     "builtins.slice",
     "collections.OrderedDict",
     "numpy.dtype",  # OneHotEncoder(dtype=np.float64) of the tabular branch
@@ -532,6 +534,18 @@ def _not_ours(path, why):
     return ModelFileError(f"{str(path)!r} is not a skmultimodal model file ({why})")
 
 
+def _truncated(path, why):
+    return ModelFileError(
+        f"{str(path)!r} is truncated or corrupt: {why}. Copy it again, or save "
+        "the model again."
+    )
+
+
+def _reason(exc):
+    """``exc``'s message, or its type's name when it has none (EOFError)."""
+    return str(exc) or type(exc).__name__
+
+
 def load_model(path, *, trusted=None) -> SavedModel:
     """Load a model written by :func:`save_model`.
 
@@ -588,6 +602,10 @@ def load_model(path, *, trusted=None) -> SavedModel:
         raise ModelFileError(f"model file {str(path)!r} {why}")
     fmt = _format_of(path, error=ModelFileError)
     head = _head(path)
+    if not head:
+        raise _truncated(
+            path, "it is empty (0 bytes), as when a copy or download was cut short"
+        )
     if fmt == "skops":
         if not head.startswith(_ZIP_MAGIC):
             hint = (
@@ -624,7 +642,7 @@ def load_model(path, *, trusted=None) -> SavedModel:
                 "if you or someone you trust wrote it and nobody else could "
                 "change it; to share a model, save it as .skops."
             )
-        envelope = _load_joblib(path)
+        envelope = _load_joblib(path, head)
     if not (isinstance(envelope, dict) and envelope.get("format") == FORMAT):
         raise _not_ours(
             path,
@@ -657,20 +675,57 @@ def load_model(path, *, trusted=None) -> SavedModel:
     )
 
 
-def _load_joblib(path):
-    """Unpickle ``path``: only after the caller checked ``trusted=True``."""
+def _load_joblib(path, head):
+    """Unpickle ``path`` (whose first bytes are ``head``): only after the
+    caller checked ``trusted=True``."""
     import pickle
+    import struct
+    import zlib
 
     import joblib
 
-    try:
-        return joblib.load(path)
-    except (pickle.UnpicklingError, EOFError, ValueError, KeyError, IndexError) as exc:
-        raise _not_ours(path, f"cannot unpickle it: {exc}") from exc
-    except (ModuleNotFoundError, AttributeError) as exc:
-        raise ModelFileError(
-            f"cannot load {str(path)!r}: it needs code that is not installed ({exc})"
-        ) from exc
+    with open(path, "rb") as fh:
+        try:
+            return joblib.load(fh)
+        except (
+            pickle.UnpicklingError,
+            EOFError,
+            ValueError,
+            KeyError,
+            IndexError,
+            struct.error,
+            zlib.error,
+        ) as exc:
+            if _cut_short(exc, fh, head):
+                raise _truncated(
+                    path,
+                    "its data end before the pickle is complete, as when a copy "
+                    f"or download was cut short (cannot unpickle it: {_reason(exc)})",
+                ) from exc
+            raise _not_ours(path, f"cannot unpickle it: {_reason(exc)}") from exc
+        except (ModuleNotFoundError, AttributeError) as exc:
+            raise ModelFileError(
+                f"cannot load {str(path)!r}: it needs code that is not installed "
+                f"({exc})"
+            ) from exc
+
+
+def _cut_short(exc, fh, head):
+    """Whether unpickling ``fh`` (first bytes ``head``) failed with ``exc``
+    for want of data: the reader says so, or it got to the end of the file
+    and an uncompressed pickle lacks its final STOP."""
+    import os
+
+    if isinstance(exc, EOFError) or str(exc).startswith(
+        ("pickle exhausted", "EOF")  # a frame, a NumPy array cut short
+    ):
+        return True
+    if fh.tell() < os.fstat(fh.fileno()).st_size:
+        return False  # it stopped at bad content before the end
+    if head.startswith(b"\x80"):  # not compressed: a whole pickle ends with "."
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1) != b"."
+    return True
 
 
 def trusted_types(extra=None):
@@ -744,10 +799,15 @@ def _canonical(name):
 
 
 def _load_skops(path, trusted):
+    import zipfile
+    import zlib
+
     import skops.io as sio
 
     try:
         found = sio.get_untrusted_types(file=path)
+    except zipfile.BadZipFile as exc:  # it starts as a zip archive (checked)
+        raise _broken_zip(path, exc) from exc
     except Exception as exc:
         raise _not_ours(path, f"not a skops file: {exc}") from exc
     if trusted is True:
@@ -765,10 +825,43 @@ def _load_skops(path, trusted):
             f"{str(path)!r} cannot be loaded: it needs the module {exc.name!r}"
             f"{_MODULE_MISSING}"
         ) from exc
+    except (zipfile.BadZipFile, zlib.error) as exc:
+        raise _broken_zip(path, exc) from exc
     except Exception as exc:
         raise _not_ours(path, f"cannot load it with skops: {exc}") from exc
     _restore_layouts(envelope)
     return envelope
+
+
+def _broken_zip(path, exc):
+    """The error for a file that starts as a zip archive (a skops file) but
+    cannot be read as one: cut short when the end of the archive, its
+    central directory, is missing."""
+    import os
+
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(max(0, os.fstat(fh.fileno()).st_size - _ZIP_TAIL))
+            tail = fh.read()
+    except OSError:  # it was just read: do not guess why it cannot be now
+        return _truncated(path, f"it cannot be read as a zip archive ({exc})")
+    at = tail.rfind(b"PK\x05\x06")  # the end record: 22 bytes, then a comment
+    has_end = at >= 0 and len(tail) >= at + 22 + int.from_bytes(
+        tail[at + 20 : at + 22], "little"
+    )
+    if not has_end:
+        why = (
+            "it starts as a zip archive (a skops file) but its end, the zip's "
+            "central directory, is missing, as when a copy or download was cut short"
+        )
+    else:
+        why = f"it is a zip archive (a skops file) that cannot be read ({exc})"
+    return _truncated(path, why)
+
+
+# how far from its end a zip archive's end record starts, at most: 22 bytes
+# and a comment of up to 65535
+_ZIP_TAIL = 22 + 65535
 
 
 def _disabled_plugins():
