@@ -80,7 +80,9 @@ def test_a_bad_cell_of_a_later_chunk_is_named():
     bad["text"] = bad["text"].astype(object)
     bad.loc[bad.index[3], "text"] = 12345  # a number in the text column
     exc = _raised(_pipe(missing="mean"), _replace(chunks, 1, bad))
-    assert type(exc) is ValueError
+    from skmultimodal.text._validation import NotATextError
+
+    assert type(exc) is NotATextError and isinstance(exc, ValueError)
     assert str(exc).startswith(
         "chunk 1 of the statistics pass: TextFeatures: row 3 (index 19) of X "
         "holds a value of type int (12345), not a string"

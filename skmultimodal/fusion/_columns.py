@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import numbers
+from collections import Counter
 from typing import NamedTuple
 
 import numpy as np
@@ -366,6 +367,8 @@ def naming_branch(name, hint=""):
         yield
     except RowError as exc:
         text = str(exc).rstrip(".")
+        if not getattr(exc, "missing_hint", True):
+            hint = ""  # the row cannot be read as missing (a number as text)
         raise type(exc)(f"modality {name!r}: {text}. {hint}".strip()) from None
 
 
@@ -435,11 +438,17 @@ def validate_table(estimator, X, columns, *, reset):
         lengths = {}
         for key, col in X.items():
             try:
+                if isinstance(col, (str, bytes)):  # one value, not a column
+                    raise TypeError
                 lengths[key] = len(col)
             except TypeError:
+                wrapped = ", ".join(f"{k!r}: [...]" for k in X)
                 raise ValueError(
-                    f"{name}: column {key!r} of the dict X is not a sequence "
-                    f"({type(col).__name__})"
+                    f"{name}: the value of {key!r} in the dict X is a single "
+                    f"{type(col).__name__}, not a column: a dict X holds one "
+                    "column (a list of values, one per sample) per modality. "
+                    f"For one sample, wrap each value in a list ({{{wrapped}}}) "
+                    "or pass pd.DataFrame([row])."
                 ) from None
         if len(set(lengths.values())) > 1:
             raise ValueError(
@@ -454,6 +463,13 @@ def validate_table(estimator, X, columns, *, reset):
         _check_n_samples(name, n)
         return X, n
     if isinstance(X, pd.DataFrame):
+        if not X.columns.is_unique:
+            counts = Counter(X.columns)
+            twice = ", ".join(f"{k!r} {v} times" for k, v in counts.items() if v > 1)
+            raise ValueError(
+                f"{name}: X has duplicated column names ({twice}); rename or "
+                "drop the copies so that each column has its own name."
+            )
         # columns chosen by name are found by name at transform, whatever
         # the other columns; positions need the columns seen in fit
         if reset or _uses_positions(columns):
@@ -473,7 +489,23 @@ def validate_table(estimator, X, columns, *, reset):
                 f"{name} got a list of {len(X)} dicts (records); it takes one "
                 "column per modality: pass pandas.DataFrame(records)."
             )
+        if isinstance(X, pd.Series):
+            raise ValueError(
+                f"{name} expects a 2-D table (DataFrame, dict of columns or 2-D "
+                f"array); got a pandas Series of {len(X)} values, which looks "
+                "like one row (such as X.iloc[0]). Pass one sample as a table "
+                "of one row: row.to_frame().T or pd.DataFrame([row]) (or "
+                "X.iloc[[0]])."
+            )
         X = np.asarray(X, dtype=object if _ragged(X) else None)
+    if X.ndim == 1:
+        raise ValueError(
+            f"{name} expects a 2-D table (DataFrame, dict of columns or 2-D "
+            f"array); got a 1-D array of shape {X.shape}, which looks like one "
+            "sample (one value per column). Reshape your data with "
+            "array.reshape(1, -1) if it is one sample, or pass "
+            "pd.DataFrame([row]) with column names."
+        )
     if X.ndim != 2:
         raise ValueError(
             f"{name} expects a 2-D table (DataFrame, dict of columns or 2-D "

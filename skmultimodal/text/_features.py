@@ -14,6 +14,12 @@ from sklearn.utils.validation import check_is_fitted
 from ._validation import TextColumnMixin, check_texts
 
 
+def _public_name(estimator):
+    """The class name that messages give: the first public one of its
+    classes (``TextFeatures`` for the default text branch's private one)."""
+    return next(c.__name__ for c in type(estimator).__mro__ if c.__name__[0] != "_")
+
+
 class HashingTextFeatures(HashingVectorizer):
     """scikit-learn's ``HashingVectorizer`` with feature names.
 
@@ -157,7 +163,7 @@ class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         return self._fit(X, y, transform=True)
 
     def _fit(self, X, y, transform=False):
-        owner = type(self).__name__
+        owner = _public_name(self)
         texts, _ = check_texts(X, owner=owner, action="fit")
         extractor = self._make_extractor()
         try:
@@ -211,7 +217,7 @@ class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
             a value that is neither a string nor missing.
         """
         check_is_fitted(self)
-        owner = type(self).__name__
+        owner = _public_name(self)
         texts, _ = check_texts(X, owner=owner, action="transform")
         return self.extractor_.transform(texts)
 
@@ -243,7 +249,7 @@ class _OptionalTextFeatures(TextFeatures):
         except ValueError as exc:
             if "empty vocabulary" not in str(exc):
                 raise
-        texts, _ = check_texts(X, owner=type(self).__name__)
+        texts, _ = check_texts(X, owner=_public_name(self))
         warnings.warn(
             f"the word TF-IDF of the default text branch found no word in the "
             f"{len(texts)} text(s) (emoji, symbols or single characters only); "
@@ -258,7 +264,7 @@ class _OptionalTextFeatures(TextFeatures):
         check_is_fitted(self)
         if self.extractor_ is not None:
             return super().transform(X)
-        texts, _ = check_texts(X, owner=type(self).__name__, action="transform")
+        texts, _ = check_texts(X, owner=_public_name(self), action="transform")
         return sp.csr_matrix((len(texts), 0))
 
     def get_feature_names_out(self, input_features=None):

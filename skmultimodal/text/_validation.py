@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 from skmultimodal.utils import as_column, describe_row, is_missing
+from skmultimodal.utils._errors import RowError
+
+
+class NotATextError(RowError):
+    """A row of a text column holds a value that is neither a string nor
+    missing. A composite names its modality, without the hint on rows read
+    as missing (only None, NaN and ``pandas.NA`` are missing texts)."""
+
+    missing_hint = False
 
 
 class TextColumnMixin:
@@ -34,7 +43,8 @@ def check_texts(X, *, owner, what="X", action=None):
     ``X`` is a pandas Series, a one-column DataFrame, a list/tuple or a 1-D
     array. Missing values (None, NaN, ``pandas.NA``) become ``""``; strings
     (including numpy ``str_``) are kept as they are; anything else (numbers,
-    bytes, lists, ...) raises a ValueError naming the row and the type.
+    bytes, lists, ...) raises a ValueError (:class:`NotATextError`) naming
+    the row and the type.
 
     Parameters
     ----------
@@ -64,7 +74,7 @@ def check_texts(X, *, owner, what="X", action=None):
             shown = repr(value)
             if len(shown) > 60:
                 shown = shown[:57] + "..."
-            raise ValueError(
+            raise NotATextError(
                 f"{owner}: {describe_row(labels, i)} of {what} holds a value of type "
                 f"{type(value).__name__} ({shown}), not a string. Text columns "
                 f"take str values; {MISSING_RULE}."
