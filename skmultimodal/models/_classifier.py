@@ -10,6 +10,7 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep a user's own setting
 
 import random
+import threading
 import warnings
 from contextlib import contextmanager
 from numbers import Integral, Real
@@ -76,6 +77,12 @@ def _native_encoders():
     return config_context(transform_output="default")
 
 
+#: Held for the whole of a seeded fit: Keras draws from the process's
+#: global generators, so two seeded fits in threads at once would interleave
+#: their draws (different models) and restore each other's states.
+_SEED_LOCK = threading.RLock()
+
+
 @contextmanager
 def _seeded(seed):
     """Seed Python, NumPy, TensorFlow and Keras for the duration of a fit,
@@ -85,6 +92,10 @@ def _seeded(seed):
     where a later unseeded fit fails with "Random ops require a seed"; this
     one never touches that switch (CPU kernels are deterministic without
     it) and restores the global seeds, so seeded and unseeded fits mix.
+    TensorFlow's sequence of operation seeds is restored too (setting the
+    global seed alone would start the user's sequence again from its first
+    draw). Seeded fits in several threads run one at a time
+    (:data:`_SEED_LOCK`), so each gives the model it gives alone.
     """
     if seed is None:
         yield
@@ -97,22 +108,32 @@ def _seeded(seed):
         from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
     except ImportError:  # pragma: no cover - Keras internals moved
         global_state = None
-    py_state = random.getstate()
-    np_state = np.random.get_state()  # noqa: NPY002 (restored below)
-    tf_seed = context.global_seed()
-    if global_state is not None:
-        keras_seed = global_state.get_global_attribute("global_random_seed")
-        keras_gen = global_state.get_global_attribute(GLOBAL_SEED_GENERATOR)
-    keras.utils.set_random_seed(int(seed))
-    try:
-        yield
-    finally:
-        random.setstate(py_state)
-        np.random.set_state(np_state)  # noqa: NPY002
-        tf.random.set_seed(tf_seed)
+    with _SEED_LOCK:
+        py_state = random.getstate()
+        np_state = np.random.get_state()  # noqa: NPY002 (restored below)
+        tf_seed = context.global_seed()
+        ctx = context.context()
+        # the generator of operation seeds that the global seed starts
+        tf_rng = getattr(ctx, "_rng", None)
+        tf_rng_state = None if tf_rng is None else tf_rng.getstate()
         if global_state is not None:
-            global_state.set_global_attribute("global_random_seed", keras_seed)
-            global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, keras_gen)
+            keras_seed = global_state.get_global_attribute("global_random_seed")
+            keras_gen = global_state.get_global_attribute(GLOBAL_SEED_GENERATOR)
+        keras.utils.set_random_seed(int(seed))
+        try:
+            yield
+        finally:
+            random.setstate(py_state)
+            np.random.set_state(np_state)  # noqa: NPY002
+            tf.random.set_seed(tf_seed)
+            if hasattr(ctx, "_rng"):
+                if tf_rng_state is None:
+                    ctx._rng = tf_rng
+                else:
+                    ctx._rng.setstate(tf_rng_state)
+            if global_state is not None:
+                global_state.set_global_attribute("global_random_seed", keras_seed)
+                global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, keras_gen)
 
 
 def _dense(X):

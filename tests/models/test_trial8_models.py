@@ -192,3 +192,49 @@ def test_builder_seeds_an_unseeded_classifier_instance():
     assert pipe.get_params()["classifier__random_state"] == 3
     pipe = make_multimodal_pipeline(image="image", classifier=user)
     assert pipe.get_params()["classifier__random_state"] is None
+
+
+# ------------------------------------------------------------ seeded fits
+def _seed_data():
+    rng = np.random.RandomState(0)
+    return rng.rand(60, 8).astype("float32"), np.arange(60) % 2
+
+
+def test_seeded_fit_continues_the_users_tensorflow_sequence():
+    """The user's seeded TensorFlow sequence goes on after a seeded fit as
+    if no fit had happened (setting the global seed back alone started it
+    again from its first draw)."""
+    import tensorflow as tf
+
+    X, y = _seed_data()
+    tf.random.set_seed(5)
+    first, second = (float(tf.random.uniform(())) for _ in range(2))
+    tf.random.set_seed(5)
+    assert float(tf.random.uniform(())) == first
+    MultimodalAttentionClassifier(modalities=[("a", 4), ("b", 4)], **TINY).fit(X, y)
+    assert float(tf.random.uniform(())) == second
+
+
+def test_seeded_fits_in_threads_equal_fits_one_at_a_time():
+    """Seeded fits in threads give the models they give alone, and leave the
+    global NumPy and Python states as they were."""
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    X, y = _seed_data()
+
+    def fit(seed):
+        params = {**TINY, "random_state": seed, "epochs": 2}
+        clf = MultimodalAttentionClassifier(modalities=[("a", 4), ("b", 4)], **params)
+        return clf.fit(X, y).predict_proba(X)
+
+    alone = [fit(0), fit(1)]
+    np.random.seed(123)  # noqa: NPY002
+    random.seed(123)
+    expected_np, expected_py = np.random.get_state()[1].copy(), random.getstate()  # noqa: NPY002
+    with ThreadPoolExecutor(2) as pool:
+        together = list(pool.map(fit, [0, 1, 0, 1]))
+    for got, want in zip(together, alone * 2):
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(np.random.get_state()[1], expected_np)  # noqa: NPY002
+    assert random.getstate() == expected_py
