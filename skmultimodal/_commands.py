@@ -429,7 +429,8 @@ def cmd_evaluate(args):
     if test is not None and task == "classification":
         _warn_unseen_classes(y, test, args.csv)
     k = args.cv if args.cv is not None else (3 if args.quick else 5)
-    cv = _compare.make_cv(k, y, groups, param="--cv", task=task)
+    seed = args.random_state
+    cv = _compare.make_cv(k, y, groups, random_state=seed, param="--cv", task=task)
     t0 = time.perf_counter()
     results = _models.run_evaluation(
         X,
@@ -445,6 +446,7 @@ def cmd_evaluate(args):
         test=test,
         tabular=args.tabular,
         columns=None if args.csv is None else _several_columns(args),
+        random_state=seed,
     )
     if labels is not None:  # multi-label: the label names, not their columns
         results["classes"] = labels

@@ -87,6 +87,7 @@ HELP = {
     "with --task regression)",
     "--epochs": "epochs of the attention classifier",
     "--random-state": "seed (default: %(default)s)",
+    "evaluate --random-state": "seed of the folds and models (default: %(default)s)",
     "--class-weight": "weigh classes inversely to their frequency (default: none)",
     "--task": "classification (one label per row; the default), regression "
     "(a number per row: R² and MAE, k-fold) or multilabel (label sets split on "
@@ -190,6 +191,7 @@ def build_parser():
     _add(p, "--class-weight", choices=["balanced"])
     _add(p, "--output", default=DEFAULT_REPORT_DIR, metavar="DIR")
     _add(p, "--json", metavar="FILE")
+    _add(p, "--random-state", type=int, default=0)
     _add(p, "--quick", action="store_true")
     _add(p, "--no-progress", action="store_true")
     p.set_defaults(func=cmd_evaluate)

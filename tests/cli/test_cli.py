@@ -667,3 +667,30 @@ def test_plugins_and_datasets_subcommands():
     assert proc.returncode == 0, proc.stderr
     rows = {r["name"]: r for r in json.loads(proc.stdout)}
     assert rows["emoji"]["n_samples"] > 1000 and rows["emoji"]["n_classes"] == 9
+
+
+@pytest.mark.parametrize("given, seed", [([], 0), (["--random-state", "7"], 7)])
+def test_evaluate_random_state_seeds_the_folds_and_the_models(
+    tiny_csv, tmp_path, monkeypatch, given, seed
+):
+    """``evaluate --random-state`` reaches the shuffled folds and every
+    model (default 0, as before the option existed)."""
+    from skmultimodal.model_selection import _models
+
+    seen = {}
+
+    class Stop(Exception):
+        pass
+
+    def record(X, y, **kwargs):
+        seen.update(kwargs)
+        raise Stop
+
+    monkeypatch.setattr(_models, "run_evaluation", record)
+    with pytest.raises(Stop):
+        cli.main(
+            ["evaluate", "--csv", str(tiny_csv), *CSV_ARGS, "--target", "label",
+             "--cv", "2", "--output", str(tmp_path / "r"), "--debug", *given]
+        )  # fmt: skip
+    assert seen["random_state"] == seed
+    assert seen["cv"].random_state == seed and seen["cv"].shuffle
