@@ -34,11 +34,13 @@ from ._columns import (
 from ._methods import MULTILABEL, _binary_rows
 from ._pooling import (
     EPS,
+    check_fold_weights,
     check_weights,
     checked_sample_weight,
     learn_pool_weights,
     normalize_weights,
     pool,
+    weight_params,
 )
 
 __all__ = ["LateFusionClassifier"]
@@ -50,19 +52,6 @@ def _split(estimator):
     if isinstance(estimator, Pipeline) and len(estimator.steps) > 1:
         return estimator[:-1], estimator.steps[-1][1]
     return None, estimator
-
-
-def _final_step(estimator):
-    """The model that takes the sample weights: a Pipeline's last step."""
-    return estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
-
-
-def _weight_params(estimator, sample_weight):
-    """``fit`` keyword arguments giving ``sample_weight`` to the final step."""
-    if sample_weight is None:
-        return {}
-    last = estimator.steps[-1][0] + "__" if isinstance(estimator, Pipeline) else ""
-    return {f"{last}sample_weight": sample_weight}
 
 
 def _fit_one(estimator, data, y, sample_weight=None):
@@ -77,7 +66,13 @@ def _fit_one(estimator, data, y, sample_weight=None):
     weighted = {} if sample_weight is None else {"sample_weight": sample_weight}
     head, final = _split(estimator)
     if head is None:
-        return estimator.fit(data, y, **_weight_params(estimator, sample_weight)), None
+        params = weight_params(estimator, sample_weight)
+        if not isinstance(estimator, Pipeline):
+            return estimator.fit(data, y, **params), None
+        # ``step__sample_weight`` of a one-step Pipeline, which metadata
+        # routing would refuse
+        with config_context(enable_metadata_routing=False):
+            return estimator.fit(data, y, **params), None
     Xt = head.fit_transform(data, y)
     # a Pipeline with memory fits clones of its steps: keep the fitted ones
     estimator.steps = [*head.steps, estimator.steps[-1]]
@@ -90,11 +85,24 @@ def _fit_one(estimator, data, y, sample_weight=None):
     return estimator, np.where(unreadable, np.nan, 0.0)[:, None]
 
 
-def _oof_proba(estimator, data, y, cv, sample_weight=None):
-    params = _weight_params(estimator, sample_weight)
-    return cross_val_predict(
-        estimator, data, y, cv=cv, method="predict_proba", params=params
-    )
+def _oof_proba(estimator, data, y, cv, sample_weight=None, name=None):
+    """Out-of-fold probabilities of ``estimator`` (modality ``name``), with
+    ``sample_weight`` given to its final step in each fold."""
+    splits = list(cv.split(data, y))
+    for fold, (train, _) in enumerate(splits):
+        what = f"LateFusionClassifier's estimator {name!r}"
+        check_fold_weights(sample_weight, train, what, fold)
+    # the weights go to the final step as ``step__sample_weight``, which
+    # metadata routing would refuse: the model is the caller's to route to
+    with config_context(enable_metadata_routing=False):
+        return cross_val_predict(
+            estimator,
+            data,
+            y,
+            cv=splits,
+            method="predict_proba",
+            params=weight_params(estimator, sample_weight),
+        )
 
 
 class LateFusionClassifier(ClassifierMixin, ColumnComposition):
@@ -328,7 +336,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         to take it."""
         for name, est, _ in self.estimators:
             owner = f"the final step of estimator {name!r}"
-            checked_sample_weight(sample_weight, n, _final_step(est), owner)
+            checked_sample_weight(sample_weight, n, est, owner)
         return checked_sample_weight(sample_weight, n, None, "")
 
     def _prior(self, y, sample_weight):
@@ -381,7 +389,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             y_p = take_y(y, present) if len(present) < n else y
             w_p = take_y(sample_weight, present) if len(present) < n else sample_weight
             cv = check_cv(self.cv, y_p, classifier=True)
-            oof = _oof_proba(clone(est), data, y_p, cv, w_p)
+            oof = _oof_proba(clone(est), data, y_p, cv, w_p, name=branches[i][0])
             if self._multilabel:
                 P[i, present] = self._check_labels(oof, name=branches[i][0])
             else:

@@ -17,7 +17,16 @@ from scipy import sparse
 from sklearn.base import clone
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression, RidgeCV
-from sklearn.model_selection import KFold, StratifiedKFold, check_cv
+from sklearn.model_selection import (
+    GroupKFold,
+    GroupShuffleSplit,
+    KFold,
+    LeaveOneGroupOut,
+    LeavePGroupsOut,
+    StratifiedGroupKFold,
+    StratifiedKFold,
+    check_cv,
+)
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import StandardScaler, normalize
 from sklearn.utils import check_random_state
@@ -31,11 +40,23 @@ from sklearn.utils.validation import (
 from ._base import FusionMethod
 from ._pooling import (
     EPS,
+    check_fold_weights,
     check_weights,
     checked_sample_weight,
     learn_pool_weights,
     normalize_weights,
     pool,
+    weight_params,
+)
+
+#: scikit-learn's splitters that need ``groups``, which the internal folds
+#: never get.
+_GROUP_SPLITTERS = (
+    GroupKFold,
+    GroupShuffleSplit,
+    LeaveOneGroupOut,
+    LeavePGroupsOut,
+    StratifiedGroupKFold,
 )
 
 __all__ = [
@@ -436,12 +457,13 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         owner = f"the estimator of fusion method {name!r}"
         return checked_sample_weight(sample_weight, n, self.estimator, owner)
 
-    def _weighted(self, rows=None):
-        """The ``fit`` keyword giving the sample weights of ``rows``."""
+    def _weighted(self, expert, rows=None):
+        """The ``fit`` keyword giving the sample weights of ``rows`` to
+        ``expert`` (a Pipeline: to its final step)."""
         sw = getattr(self, "_sw", None)
         if sw is None:
             return {}
-        return {"sample_weight": sw if rows is None else sw[rows]}
+        return weight_params(expert, sw if rows is None else sw[rows])
 
     @property
     def _kind(self):
@@ -462,14 +484,17 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         oof = np.zeros((_n_rows(X), self._n_outputs()))
         seen = np.zeros(_n_rows(X), dtype=int)
         folds = []
-        for train, test in cv.split(X, y if y.ndim == 1 else None):
+        splits = cv.split(X, y if y.ndim == 1 else None)
+        for fold, (train, test) in enumerate(splits):
+            what = f"fusion method {self._method_name!r}"
+            check_fold_weights(getattr(self, "_sw", None), train, what, fold)
             expert = self._new_expert()
             if self._kind == "classes" and len(np.unique(y[train])) < 2:
                 # a class too rare to reach this fold's training rows, in a
                 # two-class target: no classifier can fit one class, so the
                 # fold scores its rows with the class it saw
                 expert = DummyClassifier(strategy="prior")
-            est = expert.fit(_take(X, train), y[train], **self._weighted(train))
+            est = expert.fit(_take(X, train), y[train], **self._weighted(expert, train))
             oof[test] = self._proba(est, _take(X, test))
             seen[test] += 1
             folds.append(est)
@@ -489,9 +514,9 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
             final.set_params(warm_start=True)
             final.coef_ = np.mean([e.coef_ for e in folds], axis=0)
             final.intercept_ = np.mean([e.intercept_ for e in folds], axis=0)
-            final.fit(X, y, **self._weighted()).set_params(warm_start=False)
+            final.fit(X, y, **self._weighted(final)).set_params(warm_start=False)
         else:
-            final.fit(X, y, **self._weighted())
+            final.fit(X, y, **self._weighted(final))
         return final, oof
 
     def _new_expert(self):
@@ -507,6 +532,12 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         return OneVsRestClassifier(est) if kind == "multilabel" else est
 
     def _check_cv(self, y):
+        if isinstance(self.cv, _GROUP_SPLITTERS):
+            raise ValueError(
+                f"fusion method {self._method_name!r}: cv={self.cv!r} needs "
+                "groups, but the internal cross-validation folds get none; use "
+                "an int or a splitter that needs no groups (such as KFold)"
+            )
         if isinstance(self.cv, Integral):
             # Shuffled: rows are often ordered (by class, by source), and
             # unshuffled inner folds would then be nearly grouped.

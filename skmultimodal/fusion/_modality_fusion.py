@@ -629,10 +629,11 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sample, passed to the fusion method (the experts
             of the class-score methods such as the default ``"stack"``, and
-            the loss of their ``weights="auto"``); a method whose ``fit``
-            does not take it (``"concat"``, which learns nothing from the
-            target) refuses it. The branches' transformers are fitted
-            without it.
+            the loss of their ``weights="auto"``; ``"concat"`` weighs the
+            rows of its block statistics with it); a method whose ``fit``
+            does not take it (a plugin method whose ``fit`` has no
+            ``sample_weight`` parameter) refuses it. The branches'
+            transformers are fitted without it.
 
         Returns
         -------
@@ -677,7 +678,12 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                     "(such as 'stack'), or give the weights to the classifier "
                     "after the fusion only"
                 )
-            check_consistent_length(np.arange(n), sample_weight)
+            n_weights = len(np.ravel(sample_weight))
+            if n_weights != n:
+                raise ValueError(
+                    f"sample_weight has {n_weights} values but X has {n} rows; "
+                    "give one weight per row"
+                )
             weighted = {"sample_weight": sample_weight}
 
         policy = self._missing_policy()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import logsumexp, softmax
+from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import InvalidParameterError
 
 EPS = 1e-12
@@ -147,12 +148,27 @@ def check_weights(w, names, what="weights"):
     return arr
 
 
+def final_step(estimator):
+    """The model that takes the sample weights: a Pipeline's last step."""
+    return estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
+
+
+def weight_params(estimator, sample_weight):
+    """``fit`` keyword arguments giving ``sample_weight`` to the final step
+    (a Pipeline's last step)."""
+    if sample_weight is None:
+        return {}
+    last = estimator.steps[-1][0] + "__" if isinstance(estimator, Pipeline) else ""
+    return {f"{last}sample_weight": sample_weight}
+
+
 def checked_sample_weight(sample_weight, n, model, owner):
     """``sample_weight`` as ``n`` finite non-negative floats, once ``model``
-    (None: no model to ask) is known to take it in ``fit``; ``owner`` names
-    whose model it is in the error."""
+    (None: no model to ask; a Pipeline: its final step) is known to take it
+    in ``fit``; ``owner`` names whose model it is in the error."""
     from sklearn.utils.validation import _check_sample_weight, has_fit_parameter
 
+    model = None if model is None else final_step(model)
     if model is not None and not has_fit_parameter(model, "sample_weight"):
         raise ValueError(
             f"sample_weight: {owner} ({type(model).__name__}) does not take "
@@ -161,3 +177,15 @@ def checked_sample_weight(sample_weight, n, model, owner):
     return _check_sample_weight(
         sample_weight, np.zeros((n, 0)), ensure_non_negative=True
     )
+
+
+def check_fold_weights(sample_weight, train, what, fold):
+    """Raise when the training rows of an internal cross-validation fold
+    all have weight 0 (no model can fit them); ``what`` names whose folds
+    they are, ``fold`` the fold's number from 0."""
+    if sample_weight is not None and not np.any(sample_weight[train] > 0):
+        raise ValueError(
+            f"sample_weight: the training rows of internal cross-validation fold "
+            f"{fold} of {what} all have weight 0, so no model can be fitted "
+            "on them; use fewer cv folds or give more rows a weight > 0"
+        )
