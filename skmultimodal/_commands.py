@@ -346,6 +346,17 @@ def _task(args):
     return task
 
 
+def _check_class_weight(args, task, attention):
+    """Refuse ``--class-weight`` with a multi-label target for the attention
+    classifier (``attention``: how the command names it, or falsy) before
+    any work: the builder's refusal, in the command's terms."""
+    if task == "multilabel" and args.class_weight is not None and attention:
+        raise CLIError(
+            f"--class-weight {args.class_weight} is not supported for "
+            f"multi-label targets (--label-separator) by {attention}"
+        )
+
+
 def _target(args, y, task, csv, labels=None):
     """The target column read for ``task``: ``(y, labels)``."""
     from skmultimodal.datasets._target import prepare_target
@@ -381,6 +392,9 @@ def cmd_evaluate(args):
     _check_columns_once(args)
     models = _models.resolve_models(models, methods, tabular=bool(args.tabular))
     task, labels, test = _task(args), None, None
+    if any(_models.model_spec(n)[0].get("classifier") == "attention" for n in models):
+        attention = "the attention-classifier model; leave it out with --models"
+        _check_class_weight(args, task, attention)
     if args.csv is None:
         given = [
             (opt, why)
@@ -555,6 +569,8 @@ def cmd_train(args):
         raise CLIError(
             f"--classifier ridge is a regressor; --task {task} needs classes"
         )
+    attention = args.classifier == "attention" and "--classifier attention"
+    _check_class_weight(args, task, attention)
     X, y, _ = _read_table(args, ("image", "text"), task=task, target=args.target)
     y, args.labels = _target(args, y, task, args.csv)
     t0 = time.perf_counter()

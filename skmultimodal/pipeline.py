@@ -207,6 +207,26 @@ def _make_classifier(
                 f"class_weight={class_weight!r} weighs classes; a regression "
                 "(continuous target) has none."
             )
+        from skmultimodal.utils._validation import check_class_weight
+
+        check_class_weight(class_weight)
+        multilabel = target_type == "multilabel-indicator"
+        if multilabel and classifier in (None, "logistic"):
+            # the builder's OneVsRestClassifier: each label's binary problem
+            # balanced on its own; a dict's keys would be the 0/1 of a label
+            if class_weight != "balanced":
+                raise ValueError(
+                    f"class_weight={class_weight!r}: with a multi-label target "
+                    "only class_weight='balanced' is supported (each label's "
+                    "classifier balances its own present and absent rows)."
+                )
+            return clf.set_params(estimator__class_weight=class_weight)
+        if multilabel and classifier == "attention":
+            raise ValueError(
+                f"class_weight={class_weight!r} is not supported for multi-label "
+                "targets by the attention classifier; weight the samples with "
+                "sample_weight."
+            )
         if "class_weight" not in clf.get_params(deep=False):
             raise ValueError(
                 f"class_weight={class_weight!r} needs a classifier with a "
@@ -484,9 +504,13 @@ def make_multimodal_pipeline(
         cells are all empty is a missing modality.
     class_weight : dict, "balanced" or None, default=None
         Class weights of the classifier (its ``class_weight`` parameter; an
-        error for a classifier without one). The fusion method's internal
-        experts (``stack`` and the other class-score methods) are not
-        weighted: the classifier, their meta-learner, is.
+        error for a classifier without one). A dict's weights are finite and
+        non-negative (a ValueError naming the class). The fusion method's
+        internal experts (``stack`` and the other class-score methods) are
+        not weighted: the classifier, their meta-learner, is. With
+        ``target_type="multilabel-indicator"``, ``"balanced"`` balances each
+        label's own classifier of ``"logistic"`` (its present and absent
+        rows); a dict, or the attention classifier, is a ValueError there.
     target_type : {"auto", "binary", "multiclass", "multilabel-indicator", \
             "continuous"}, default="auto"
         The kind of target (``ModalityFusion(target_type=...)``). ``"auto"``

@@ -37,7 +37,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from skmultimodal.utils import check_target_present
+from skmultimodal.utils._validation import check_class_weight, check_target_present
 
 from ._layers import patch_grid
 from ._network import attention_model, build_network
@@ -520,9 +520,10 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
     patience : int, default=5
         Epochs without improvement before stopping.
     class_weight : dict, "balanced" or None, default=None
-        Weights of classes, multiplied into the sample weights. Not
-        supported with a multi-label ``y`` (a ValueError): weight samples
-        with ``sample_weight`` there.
+        Weights of classes, multiplied into the sample weights: a dict's
+        weights finite and non-negative (else a ValueError at fit naming the
+        class). Not supported with a multi-label ``y`` (a ValueError): weight
+        samples with ``sample_weight`` there.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout, shuffling and the validation
         split: the same data and integer seed give identical predictions,
@@ -725,10 +726,11 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         ------
         ValueError
             A 2-D ``y`` with a value other than 0/1 (named by row and
-            column), a multi-label ``y`` with ``class_weight`` set, a
-            1-D ``y`` of a single class, or a ``sample_weight`` of another
-            length, with NaN, all 0 or with a negative weight (the first
-            negative row named).
+            column), a ``class_weight`` dict with a negative or non-finite
+            weight (named by class), a multi-label ``y`` with ``class_weight``
+            set, a 1-D ``y`` of a single class, or a ``sample_weight`` of
+            another length, with NaN, all 0 or with a negative weight (the
+            first negative row named).
 
         Warns
         -----
@@ -736,6 +738,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             A label of a multi-label ``y`` that is the same (all 0 or all 1)
             in every training sample: the network learns it as constant.
         """
+        check_class_weight(self.class_weight, type(self).__name__)
         rs = self.random_state
         if rs is None or isinstance(rs, Integral):
             self._seed = None if rs is None else int(rs)
@@ -825,6 +828,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         (2, 2)
         """
         name = type(self).__name__
+        check_class_weight(self.class_weight, type(self).__name__)
         chunks = _chunk_passes(chunks, name)
         if self.early_stopping:
             raise ValueError(

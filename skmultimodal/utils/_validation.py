@@ -239,3 +239,23 @@ def is_missing(value) -> bool:
         return not value or value.isspace()
     # is_scalar: pd.isna of an array or a list is elementwise, not one answer
     return bool(pd.api.types.is_scalar(value) and pd.isna(value))
+
+
+def check_class_weight(class_weight, owner=None) -> None:
+    """Refuse a ``class_weight`` dict with a negative or non-finite weight,
+    naming its class (scikit-learn's classifiers train on such weights);
+    ``owner`` (a class name) starts the message. Other values are left to
+    the estimator."""
+    if not isinstance(class_weight, dict):
+        return
+    for label, weight in class_weight.items():
+        try:
+            ok = bool(np.isfinite(weight) and weight >= 0)
+        except TypeError:
+            ok = False
+        if not ok:
+            who = f"{owner}: " if owner else ""
+            raise ValueError(
+                f"{who}class_weight must hold finite, non-negative numbers, but "
+                f"class {label!r} has {weight!r}."
+            )
