@@ -678,7 +678,9 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                     "(such as 'stack'), or give the weights to the classifier "
                     "after the fusion only"
                 )
-            n_weights = len(np.ravel(sample_weight))
+            from sklearn.utils.validation import _num_samples
+
+            n_weights = _num_samples(sample_weight)
             if n_weights != n:
                 raise ValueError(
                     f"sample_weight has {n_weights} values but X has {n} rows; "
