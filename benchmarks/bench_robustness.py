@@ -44,6 +44,7 @@ from sklearn.model_selection import (
 
 from skmultimodal import make_multimodal_pipeline
 from skmultimodal.datasets import load_emoji, make_multimodal_classification
+from skmultimodal.model_selection._compare import _group_params
 
 METHODS = [
     "concat",
@@ -78,11 +79,21 @@ def word_tfidf():
 
 
 def score(kwargs, X, y, cv, groups=None, n_jobs=2):
+    """Mean and std of the accuracy over ``cv``; with ``groups``, the outer
+    folds and the fusion's internal folds keep each group whole (as
+    ``compare_models`` and ``skmultimodal evaluate`` do)."""
     pipe = make_multimodal_pipeline(random_state=0, **kwargs)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter of tiny folds
         s = cross_val_score(
-            pipe, X, y, cv=cv, groups=groups, n_jobs=n_jobs, error_score="raise"
+            pipe,
+            X,
+            y,
+            cv=cv,
+            groups=groups,
+            n_jobs=n_jobs,
+            error_score="raise",
+            params=_group_params(pipe, groups),
         )
     return s.mean(), s.std()
 

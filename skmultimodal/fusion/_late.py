@@ -7,7 +7,12 @@ from numbers import Integral
 import numpy as np
 from sklearn import config_context
 from sklearn.base import ClassifierMixin, _fit_context, clone
-from sklearn.model_selection import check_cv, cross_val_predict
+from sklearn.model_selection import (
+    GroupKFold,
+    StratifiedGroupKFold,
+    check_cv,
+    cross_val_predict,
+)
 from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import StrOptions
@@ -20,6 +25,7 @@ from sklearn.utils.validation import (
 
 from skmultimodal.utils import check_target_present
 from skmultimodal.utils._parallel import warn_at_caller
+from skmultimodal.utils._validation import check_groups
 
 from ._columns import (
     ColumnComposition,
@@ -31,12 +37,14 @@ from ._columns import (
     take_y,
     validate_table,
 )
-from ._methods import MULTILABEL, _binary_rows
+from ._methods import _GROUP_SPLITTERS, MULTILABEL, _binary_rows
 from ._pooling import (
     EPS,
     check_fold_weights,
     check_weights,
     checked_sample_weight,
+    group_splitter_error,
+    grouped_n_splits,
     learn_pool_weights,
     normalize_weights,
     pool,
@@ -85,10 +93,11 @@ def _fit_one(estimator, data, y, sample_weight=None):
     return estimator, np.where(unreadable, np.nan, 0.0)[:, None]
 
 
-def _oof_proba(estimator, data, y, cv, sample_weight=None, name=None):
+def _oof_proba(estimator, data, y, cv, sample_weight=None, name=None, groups=None):
     """Out-of-fold probabilities of ``estimator`` (modality ``name``), with
-    ``sample_weight`` given to its final step in each fold."""
-    splits = list(cv.split(data, y))
+    ``sample_weight`` given to its final step in each fold and ``groups`` to
+    the splitter."""
+    splits = list(cv.split(data, y, groups))
     for fold, (train, _) in enumerate(splits):
         what = f"LateFusionClassifier's estimator {name!r}"
         check_fold_weights(sample_weight, train, what, fold)
@@ -164,7 +173,9 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
            with a FutureWarning, and will be removed in 0.4.
     cv : int, cross-validation generator or iterable, default=5
         Internal cross-validation used when ``weights="auto"``; an int means
-        (Stratified)KFold without shuffling.
+        (Stratified)KFold without shuffling, or StratifiedGroupKFold
+        (GroupKFold for a multi-label target) when ``fit`` gets ``groups``
+        (a group splitter needs them).
     n_jobs : int, default=None
         Number of models fitted in parallel
         (:class:`sklearn.utils.parallel.Parallel`).
@@ -254,7 +265,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         self.n_jobs = n_jobs
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, groups=None):
         """Fit one model per modality (and the weights when ``"auto"``).
 
         Parameters
@@ -269,6 +280,12 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             internal cross-validation, and to the log-loss that
             ``weights="auto"`` minimises. Every model's final step must
             take ``sample_weight`` in ``fit``.
+        groups : array-like of shape (n_samples,), default=None
+            Group of each sample, for the internal cross-validation of
+            ``weights="auto"``: its folds then keep each group whole, so that
+            the weights are learned from probabilities of models that never
+            saw the row's group. Give the same groups as the outer folds'.
+            Not used with fixed weights.
 
         Returns
         -------
@@ -292,6 +309,10 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         check_target_present(y, row_index(X))
         if sample_weight is not None:
             sample_weight = self._check_sample_weight(sample_weight, n)
+        groups = check_groups(groups, n, "LateFusionClassifier")
+        if groups is None and isinstance(self.cv, _GROUP_SPLITTERS):
+            if isinstance(self.weights, str):  # the folds are used
+                raise ValueError(group_splitter_error("LateFusionClassifier", self.cv))
         self.multilabel_ = type_of_target(y, input_name="y") == MULTILABEL
         if self.multilabel_:  # one probability per label
             y = np.asarray(y.toarray() if hasattr(y, "toarray") else y, dtype=int)
@@ -328,7 +349,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         )
         with config_context(transform_output="default"):
             branches = [b for b, _, _ in fitted]
-            self.weights_ = self._resolve_weights(branches, y, n, sample_weight)
+            self.weights_ = self._resolve_weights(branches, y, n, sample_weight, groups)
         return self
 
     def _check_sample_weight(self, sample_weight, n):
@@ -373,23 +394,24 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
                 "class prior, class_prior_)."
             )
 
-    def _resolve_weights(self, branches, y, n, sample_weight=None):
+    def _resolve_weights(self, branches, y, n, sample_weight=None, groups=None):
         names = [b.name for b in branches]
         w = self.weights
         if w is None:
             return normalize_weights(np.ones(len(names)))
         if isinstance(w, str):  # "auto"
-            return self._learn_weights(branches, y, n, sample_weight)
+            return self._learn_weights(branches, y, n, sample_weight, groups)
         return normalize_weights(check_weights(w, names))
 
-    def _learn_weights(self, branches, y, n, sample_weight=None):
+    def _learn_weights(self, branches, y, n, sample_weight=None, groups=None):
         P = np.zeros((len(branches), n, len(self.classes_)))
         masks = np.zeros((n, len(branches)), dtype=bool)
         for i, (_, est, _, data, present) in enumerate(branches):
             y_p = take_y(y, present) if len(present) < n else y
             w_p = take_y(sample_weight, present) if len(present) < n else sample_weight
-            cv = check_cv(self.cv, y_p, classifier=True)
-            oof = _oof_proba(clone(est), data, y_p, cv, w_p, name=branches[i][0])
+            g_p = take_y(groups, present) if len(present) < n else groups
+            cv = self._internal_cv(y_p, g_p, branches[i][0])
+            oof = _oof_proba(clone(est), data, y_p, cv, w_p, branches[i][0], g_p)
             if self._multilabel:
                 P[i, present] = self._check_labels(oof, name=branches[i][0])
             else:
@@ -411,6 +433,17 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             P, masks, y_idx, self.voting, sample_weight=sample_weight
         )
         return weights
+
+    def _internal_cv(self, y, groups, name):
+        """The splitter of ``weights="auto"`` for the rows of modality
+        ``name``: ``cv``, an int becoming a group splitter with ``groups``."""
+        if groups is None or not isinstance(self.cv, Integral):
+            return check_cv(self.cv, y, classifier=True)
+        what = f"LateFusionClassifier (the rows of modality {name!r})"
+        n_splits = grouped_n_splits(self.cv, groups, what)
+        if self._multilabel:
+            return GroupKFold(n_splits)
+        return StratifiedGroupKFold(n_splits)
 
     @property
     def _multilabel(self):

@@ -37,12 +37,16 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
+from skmultimodal.utils._validation import check_groups
+
 from ._base import FusionMethod
 from ._pooling import (
     EPS,
     check_fold_weights,
     check_weights,
     checked_sample_weight,
+    group_splitter_error,
+    grouped_n_splits,
     learn_pool_weights,
     normalize_weights,
     pool,
@@ -353,7 +357,10 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
     of **out-of-fold** probabilities (each training row scored by an expert
     that did not see it, from an internal stratified ``cv``), so the
     classifier after the fusion learns from honest scores, as in stacking;
-    ``transform`` uses the experts fitted on all training rows.
+    ``transform`` uses the experts fitted on all training rows. With
+    ``groups`` given to ``fit``, the internal folds keep each group in one
+    fold (``cv`` an int: shuffled ``StratifiedGroupKFold``), so that no
+    expert scores a row whose group it was trained on.
     """
 
     accepts_sparse = True
@@ -390,12 +397,12 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
             return "continuous"
         return "multilabel" if target_type == MULTILABEL else "classes"
 
-    def _fit_experts(self, blocks, y, sample_weight=None):
+    def _fit_experts(self, blocks, y, sample_weight=None, groups=None):
         """Fit one expert per feature block; return the out-of-fold scores,
         each of shape (n_samples, n_outputs): class probabilities, per-label
         probabilities (multi-label) or one predicted value (continuous).
         ``sample_weight`` goes to every expert's fit and to the weights'
-        loss."""
+        loss; ``groups`` to the internal folds."""
         self._validate_params()
         if y is None:
             raise ValueError(
@@ -426,6 +433,8 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
                 )
         self._y = y  # the checked target, for the joint expert and the weights
         self._sw = self._check_sample_weight(sample_weight, len(y))
+        what = f"fusion method {self._method_name!r}"
+        self._groups = check_groups(groups, len(y), what)
         cv = self._check_cv(y)
         kinds = self._kinds(len(blocks))
         self.scales_, self.estimators_, oof = [], [], []
@@ -484,7 +493,7 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         oof = np.zeros((_n_rows(X), self._n_outputs()))
         seen = np.zeros(_n_rows(X), dtype=int)
         folds = []
-        splits = cv.split(X, y if y.ndim == 1 else None)
+        splits = cv.split(X, y if y.ndim == 1 else None, self._groups)
         for fold, (train, test) in enumerate(splits):
             what = f"fusion method {self._method_name!r}"
             check_fold_weights(getattr(self, "_sw", None), train, what, fold)
@@ -532,21 +541,25 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         return OneVsRestClassifier(est) if kind == "multilabel" else est
 
     def _check_cv(self, y):
-        if isinstance(self.cv, _GROUP_SPLITTERS):
-            raise ValueError(
-                f"fusion method {self._method_name!r}: cv={self.cv!r} needs "
-                "groups, but the internal cross-validation folds get none; use "
-                "an int or a splitter that needs no groups (such as KFold)"
-            )
+        groups = self._groups
+        what = f"fusion method {self._method_name!r}"
+        if groups is None and isinstance(self.cv, _GROUP_SPLITTERS):
+            raise ValueError(group_splitter_error(what, self.cv))
         if isinstance(self.cv, Integral):
             # Shuffled: rows are often ordered (by class, by source), and
             # unshuffled inner folds would then be nearly grouped.
+            seed = self._seed()
+            if groups is not None:
+                n_splits = grouped_n_splits(self.cv, groups, what)
+                if self._kind != "classes":  # nothing to stratify on
+                    return GroupKFold(n_splits, shuffle=True, random_state=seed)
+                return StratifiedGroupKFold(n_splits, shuffle=True, random_state=seed)
             if self._kind != "classes":  # nothing to stratify on
                 n_splits = int(min(self.cv, max(_n_rows(y), 2)))
-                return KFold(n_splits, shuffle=True, random_state=self._seed())
+                return KFold(n_splits, shuffle=True, random_state=seed)
             smallest = np.unique(y, return_counts=True)[1].min()
             n_splits = int(min(self.cv, max(smallest, 2)))
-            return StratifiedKFold(n_splits, shuffle=True, random_state=self._seed())
+            return StratifiedKFold(n_splits, shuffle=True, random_state=seed)
         return check_cv(self.cv, y, classifier=self._kind == "classes")
 
     def _seed(self):
@@ -604,16 +617,17 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
     _pool_voting = "soft"
 
     # -- fit / transform --------------------------------------------------
-    def fit(self, blocks, y=None, sample_weight=None):
-        self.fit_transform(blocks, y, sample_weight)
+    def fit(self, blocks, y=None, sample_weight=None, groups=None):
+        self.fit_transform(blocks, y, sample_weight, groups)
         return self
 
-    def fit_transform(self, blocks, y=None, sample_weight=None):
-        """Fit the experts (with ``sample_weight``, if given); return the
-        fusion of their out-of-fold scores."""
-        P = self._fit_experts(blocks, y, sample_weight)
+    def fit_transform(self, blocks, y=None, sample_weight=None, groups=None):
+        """Fit the experts (with ``sample_weight``, if given; internal folds
+        that keep each of ``groups`` whole, if given); return the fusion of
+        their out-of-fold scores."""
+        P = self._fit_experts(blocks, y, sample_weight, groups)
         self._fit_weights(P, y)
-        del self._y, self._sw
+        del self._y, self._sw, self._groups
         return self._combine(P, blocks)
 
     def transform(self, blocks):
@@ -653,7 +667,9 @@ class ProductFusion(_ClassScoreFusion):
         block; None means ``LogisticRegression(C=10)``.
     cv : int, cross-validation generator or iterable, default=3
         Internal cross-validation giving the out-of-fold probabilities; an
-        int means shuffled StratifiedKFold (capped by the smallest class).
+        int means shuffled StratifiedKFold (capped by the smallest class),
+        or StratifiedGroupKFold when ``fit`` gets ``groups`` (a group
+        splitter needs them).
     weights : "auto", list of float, dict or None, default=None
         Exponents :math:`w_i` (renormalised to sum to 1). None: 1 each;
         ``"auto"``: learned by minimising the log-loss of the product on the
@@ -731,7 +747,9 @@ class SumFusion(_ClassScoreFusion):
     estimator : classifier or None, default=None
         The per-modality classifier; None means ``LogisticRegression(C=10)``.
     cv : int, cross-validation generator or iterable, default=3
-        Internal cross-validation for the out-of-fold probabilities.
+        Internal cross-validation for the out-of-fold probabilities; an
+        int means shuffled StratifiedKFold, or StratifiedGroupKFold when
+        ``fit`` gets ``groups`` (a group splitter needs them).
     weights : "auto", list of float, dict or None, default=None
         :math:`w_i`. None: 1 each; ``"auto"``: learned on the out-of-fold
         probabilities (log-loss of the normalised sum).
@@ -790,7 +808,9 @@ class MeanFusion(SumFusion):
     estimator : classifier or None, default=None
         The per-modality classifier; None means ``LogisticRegression(C=10)``.
     cv : int, cross-validation generator or iterable, default=3
-        Internal cross-validation for the out-of-fold probabilities.
+        Internal cross-validation for the out-of-fold probabilities; an
+        int means shuffled StratifiedKFold, or StratifiedGroupKFold when
+        ``fit`` gets ``groups`` (a group splitter needs them).
     weights : "auto", list of float, dict or None, default=None
         :math:`w_i` (not all 0).
     random_state : int, RandomState instance or None, default=None
@@ -848,7 +868,9 @@ class TensorFusion(_ClassScoreFusion):
     estimator : classifier or None, default=None
         The per-modality classifier; None means ``LogisticRegression(C=10)``.
     cv : int, cross-validation generator or iterable, default=3
-        Internal cross-validation for the out-of-fold probabilities.
+        Internal cross-validation for the out-of-fold probabilities; an
+        int means shuffled StratifiedKFold, or StratifiedGroupKFold when
+        ``fit`` gets ``groups`` (a group splitter needs them).
     weights : "auto", list of float, dict or None, default=None
         Per-modality factors :math:`w_i`.
     random_state : int, RandomState instance or None, default=None
@@ -938,7 +960,9 @@ class AttentionFusion(_ClassScoreFusion):
     estimator : classifier or None, default=None
         The per-modality classifier; None means ``LogisticRegression(C=10)``.
     cv : int, cross-validation generator or iterable, default=3
-        Internal cross-validation for the out-of-fold probabilities.
+        Internal cross-validation for the out-of-fold probabilities; an
+        int means shuffled StratifiedKFold, or StratifiedGroupKFold when
+        ``fit`` gets ``groups`` (a group splitter needs them).
     weights : "auto", list of float, dict or None, default=None
         Static per-modality factors :math:`w_i`.
     random_state : int, RandomState instance or None, default=None
@@ -1046,7 +1070,9 @@ class TokenFusion(_ClassScoreFusion):
     estimator : classifier or None, default=None
         The per-modality classifier; None means ``LogisticRegression(C=10)``.
     cv : int, cross-validation generator or iterable, default=3
-        Internal cross-validation for the out-of-fold probabilities.
+        Internal cross-validation for the out-of-fold probabilities; an
+        int means shuffled StratifiedKFold, or StratifiedGroupKFold when
+        ``fit`` gets ``groups`` (a group splitter needs them).
     weights : "auto", list of float, dict or None, default=None
         Per-modality factors :math:`w_i` (feature blocks only).
     random_state : int, RandomState instance or None, default=None
@@ -1133,7 +1159,9 @@ class StackFusion(_ClassScoreFusion):
     estimator : classifier or None, default=None
         The classifier of each expert; None means ``LogisticRegression(C=10)``.
     cv : int, cross-validation generator or iterable, default=3
-        Internal cross-validation for the out-of-fold probabilities.
+        Internal cross-validation for the out-of-fold probabilities; an
+        int means shuffled StratifiedKFold, or StratifiedGroupKFold when
+        ``fit`` gets ``groups`` (a group splitter needs them).
     weights : list of float, dict or None, default=None
         Per-modality factors applied to the blocks before the joint expert
         (as ``concat``'s weights) and to the modality's scores.
@@ -1193,8 +1221,8 @@ class StackFusion(_ClassScoreFusion):
             return sparse.hstack([sparse.csr_matrix(p) for p in parts]).tocsr()
         return np.hstack(parts)
 
-    def fit_transform(self, blocks, y=None, sample_weight=None):
-        P = self._fit_experts(blocks, y, sample_weight)
+    def fit_transform(self, blocks, y=None, sample_weight=None, groups=None):
+        P = self._fit_experts(blocks, y, sample_weight, groups)
         self._fit_weights(P, y)
         self.joint_estimator_ = None
         y = self._y
@@ -1204,7 +1232,7 @@ class StackFusion(_ClassScoreFusion):
             est, scores = self._oof_fit(xj, y, self._check_cv(y))
             P = [*P, scores]
             self.joint_estimator_ = est
-        del self._sw
+        del self._sw, self._groups
         return self._combine(P, blocks)
 
     def _expert_scores(self, blocks):
@@ -1250,7 +1278,9 @@ class LateFusion(_ClassScoreFusion):
     estimator : classifier or None, default=None
         The per-modality classifier; None means ``LogisticRegression(C=10)``.
     cv : int, cross-validation generator or iterable, default=3
-        Internal cross-validation for the out-of-fold probabilities.
+        Internal cross-validation for the out-of-fold probabilities; an
+        int means shuffled StratifiedKFold, or StratifiedGroupKFold when
+        ``fit`` gets ``groups`` (a group splitter needs them).
     weights : "auto", list of float, dict or None, default="auto"
         :math:`w_i` (renormalised to sum to 1); None means equal weights.
     random_state : int, RandomState instance or None, default=None

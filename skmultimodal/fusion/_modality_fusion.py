@@ -27,6 +27,7 @@ from sklearn.utils.validation import (
 
 from skmultimodal.utils import check_target_present
 from skmultimodal.utils._parallel import RelayWarnings, reissue, warn_at_caller
+from skmultimodal.utils._validation import check_groups
 
 from ._columns import (
     ColumnComposition,
@@ -617,7 +618,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
 
             raise ValueError(_target_error(method_name, target_type))
 
-    def fit(self, X, y=None, sample_weight=None):
+    def fit(self, X, y=None, sample_weight=None, groups=None):
         """Fit every branch and the fusion method.
 
         Parameters
@@ -634,16 +635,25 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             does not take it (a plugin method whose ``fit`` has no
             ``sample_weight`` parameter) refuses it. The branches'
             transformers are fitted without it.
+        groups : array-like of shape (n_samples,), default=None
+            Group of each sample, for the internal cross-validation of the
+            methods that have one (the class-score methods such as the
+            default ``"stack"``, and plugin methods whose ``fit`` takes
+            ``groups``): their folds then keep each group whole, so that
+            no expert scores a row whose group it was trained on. Give the
+            same groups as the outer folds' (for example
+            ``cross_validate(pipe, X, y, groups=g, params={"fusion__groups":
+            g})``). Methods without internal folds do not use them.
 
         Returns
         -------
         self : ModalityFusion
         """
-        self.fit_transform(X, y, sample_weight)
+        self.fit_transform(X, y, sample_weight, groups)
         return self
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit_transform(self, X, y=None, sample_weight=None):
+    def fit_transform(self, X, y=None, sample_weight=None, groups=None):
         """Fit every branch and the fusion method, and return the fused matrix.
 
         Parameters
@@ -655,6 +665,9 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sample, passed to the fusion method (see
             :meth:`fit`).
+        groups : array-like of shape (n_samples,), default=None
+            Group of each sample, for the fusion method's internal folds
+            (see :meth:`fit`).
 
         Returns
         -------
@@ -687,6 +700,10 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                     "give one weight per row"
                 )
             weighted = {"sample_weight": sample_weight}
+        if groups is not None:
+            groups = check_groups(groups, n, "ModalityFusion")
+            if "groups" in signature(method.fit_transform).parameters:
+                weighted["groups"] = groups
 
         policy = self._missing_policy()
         kept = [nm for nm, _, _ in self._branches(fitted=False)]

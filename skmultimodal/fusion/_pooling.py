@@ -189,3 +189,26 @@ def check_fold_weights(sample_weight, train, what, fold):
             f"{fold} of {what} all have weight 0, so no model can be fitted "
             "on them; use fewer cv folds or give more rows a weight > 0"
         )
+
+
+def grouped_n_splits(cv, groups, what):
+    """The number of internal folds for an int ``cv`` with ``groups``: at
+    most one per group, and at least 2 groups."""
+    n_groups = len(np.unique(groups.astype(str)))
+    if n_groups < 2:
+        raise ValueError(
+            f"{what}: groups has {n_groups} distinct value; the internal "
+            "cross-validation folds keep each group whole and need at least 2 "
+            "groups"
+        )
+    return int(min(cv, n_groups))
+
+
+def group_splitter_error(what, cv):
+    """The message for a group splitter as ``cv`` of a fit without groups."""
+    return (
+        f"{what}: cv={cv!r} needs groups, but fit got none; pass them to fit "
+        "(ModalityFusion.fit(X, y, groups=...), in a Pipeline "
+        "fit(X, y, <fusion step>__groups=...)), or use an int or a splitter "
+        "that needs no groups (such as KFold)"
+    )

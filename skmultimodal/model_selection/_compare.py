@@ -24,6 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import check_target_present
 from skmultimodal.utils._parallel import record_warnings
+from skmultimodal.utils._validation import check_groups
 
 #: Scores :func:`compare_models` computes by default: name -> scorer.
 DEFAULT_SCORING = {"accuracy": "accuracy", "macro_f1": "f1_macro"}
@@ -253,24 +254,6 @@ def _check_task(task, models, y):
     return task or infer_task(y)
 
 
-def _check_groups_values(groups, n):
-    """``groups`` as an array of one value per row, none of them missing."""
-    groups = np.asarray(groups)
-    if groups.ndim != 1 or len(groups) != n:
-        raise ValueError(
-            f"groups must hold one value per row of y: got shape "
-            f"{groups.shape} for {n} rows"
-        )
-    missing = np.flatnonzero(pd.isna(groups))
-    if len(missing):
-        raise ValueError(
-            f"groups has a missing value (NaN or None) in row {missing[0]}"
-            + (f" and {len(missing) - 1} more" if len(missing) > 1 else "")
-            + "; every row needs a group"
-        )
-    return groups
-
-
 def _check_regression_target(y):
     """A ValueError naming the first value of ``y`` that is not a number."""
     if y.dtype.kind in "biuf":
@@ -479,7 +462,42 @@ def _take_rows(X, rows):
     return X.iloc[rows] if hasattr(X, "iloc") else X[rows]
 
 
-def _run_fold(model, X, y, split, scorers):
+def _group_params(model, groups):
+    """``fit`` parameters giving the training rows' ``groups`` to ``model``
+    (or to its Pipeline steps) where its ``fit`` takes them; none under
+    metadata routing, where the model's own requests route them."""
+    from inspect import signature
+
+    from sklearn import get_config
+    from sklearn.pipeline import Pipeline
+
+    def takes(est):
+        fit = getattr(est, "fit", None)
+        return fit is not None and "groups" in signature(fit).parameters
+
+    if groups is None:
+        return {}
+    if get_config().get("enable_metadata_routing", False):
+        return {"groups": groups} if _requests_groups(model) else {}
+    if isinstance(model, Pipeline):
+        steps = [
+            (name, step)
+            for name, step in model.steps
+            if step not in (None, "passthrough")
+        ]
+        return {f"{name}__groups": groups for name, step in steps if takes(step)}
+    return {"groups": groups} if takes(model) else {}
+
+
+def _requests_groups(model):
+    """Whether ``model`` (under metadata routing) asks for ``groups`` in fit."""
+    from sklearn.utils.metadata_routing import get_routing_for_object
+
+    routing = get_routing_for_object(model)
+    return "groups" in routing.consumes(method="fit", params={"groups"})
+
+
+def _run_fold(model, X, y, split, scorers, groups=None):
     """Fit and score one fold (``cross_validate`` on that split), predict
     its test rows and read the model's shares: ``(fold, warnings)``, the
     warnings issued meanwhile recorded as ``(category, text)`` pairs, each
@@ -494,6 +512,7 @@ def _run_fold(model, X, y, split, scorers):
             scoring=scorers,
             error_score="raise",
             return_estimator=True,
+            params=_group_params(model, groups),
         )
         est = res["estimator"][0]
         X_test = _take_rows(X, split[1])
@@ -582,7 +601,13 @@ def compare_models(
     groups : array-like of shape (n_samples,), default=None
         Group of each row: with an integer ``cv``, rows of one group stay
         in one fold (``StratifiedGroupKFold``; ``GroupKFold`` without
-        classes). One value per row, none missing (NaN or None).
+        classes). One value per row, none missing (NaN or None). They also
+        reach the ``fit`` of every model that takes ``groups`` (a
+        :class:`~skmultimodal.fusion.ModalityFusion`, a
+        :class:`~skmultimodal.fusion.LateFusionClassifier`, a search), and of
+        such a step of a Pipeline, so that its internal folds keep each
+        group whole too. With metadata routing enabled they reach a model
+        only as it requests them (``set_fit_request(groups=True)``).
     cv : int, cross-validation generator or iterable, default=None
         None or an int: that many stratified folds (default 5), shuffled
         with ``random_state`` (``StratifiedKFold``, or
@@ -700,7 +725,7 @@ def compare_models(
     if task == "regression":
         _check_regression_target(y)
     if groups is not None:
-        groups = _check_groups_values(groups, len(y))
+        groups = check_groups(groups, len(y))
     if isinstance(cv, bool | np.bool_):
         raise TypeError(
             "cv must be a number of folds (an int), a splitter or an iterable "
@@ -723,7 +748,7 @@ def compare_models(
         # processes reach the caller too (there they would only go to the
         # workers' standard error); each distinct one once per model
         done = Parallel(n_jobs=n_jobs)(
-            delayed(_run_fold)(model, X, y, split, scorers) for split in splits
+            delayed(_run_fold)(model, X, y, split, scorers, groups) for split in splits
         )
         relayed = dict.fromkeys(w for _, caught in done for w in caught)
         for category, text in relayed:  # from the line calling compare_models

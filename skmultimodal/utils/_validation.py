@@ -259,3 +259,25 @@ def check_class_weight(class_weight, owner=None) -> None:
                 f"{who}class_weight must hold finite, non-negative numbers, but "
                 f"class {label!r} has {weight!r}."
             )
+
+
+def check_groups(groups, n, owner=None):
+    """``groups`` as an array of one value per row (None stays None), none
+    of them missing; ``owner`` starts the message."""
+    if groups is None:
+        return None
+    who = f"{owner}: " if owner else ""
+    groups = np.asarray(groups)
+    if groups.ndim != 1 or len(groups) != n:
+        raise ValueError(
+            f"{who}groups must hold one value per row of y: got shape "
+            f"{groups.shape} for {n} rows"
+        )
+    missing = np.flatnonzero(pd.isna(groups))
+    if len(missing):
+        raise ValueError(
+            f"{who}groups has a missing value (NaN or None) in row {missing[0]}"
+            + (f" and {len(missing) - 1} more" if len(missing) > 1 else "")
+            + "; every row needs a group"
+        )
+    return groups
