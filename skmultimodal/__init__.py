@@ -10,10 +10,16 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "datasets",
+    "distributed",
     "fusion",
     "image",
+    "model_selection",
     "models",
+    "persistence",
+    "pipeline",
+    "plotting",
     "plugins",
+    "streaming",
     "text",
     "utils",
 )

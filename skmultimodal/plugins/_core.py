@@ -246,7 +246,9 @@ class PluginManager:
         reporter = os.environ.get(_REPORTER, str(os.getpid()))
         worker = multiprocessing.parent_process() and reporter != str(os.getpid())
         if key not in self._warned and not worker:
-            warnings.warn(message, PluginWarning, stacklevel=5)
+            from skmultimodal.utils._parallel import warn_at_caller
+
+            warn_at_caller(message, PluginWarning)  # the user's line
         self._warned.add(key)
 
     def _fail(self, plugin, reason, *, who=None, status="skipped", exc=None, **what):
