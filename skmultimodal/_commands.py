@@ -199,7 +199,9 @@ def _read_own_columns(args, columns, modalities, csv, kwargs):
     a modality, see :func:`_several_columns`) are read under their own
     names: image paths resolved against the CSV's folder, texts checked,
     and with the ``raise`` policy every path that is not a file and every
-    empty cell of the columns of ``modalities`` refused in one message."""
+    empty cell of the columns of ``modalities`` refused in one message (the
+    files of the image columns are not looked at without ``"image"`` among
+    ``modalities``)."""
     from skmultimodal.datasets._table import (
         check_no_missing,
         load_table,
@@ -230,7 +232,9 @@ def _read_own_columns(args, columns, modalities, csv, kwargs):
         "read": refused if policy == "raise" else [],
         "order": [*read, *tabular],
     }
-    X = own_modalities(X, X, own, Path(csv), policy, "line")
+    X = own_modalities(
+        X, X, own, Path(csv), policy, "line", check_images="image" in modalities
+    )
     if policy == "raise" and tabular:
         check_no_missing(X, ["tabular"], {}, csv, tabular=tabular)
     return X, y, groups
@@ -300,7 +304,9 @@ def _read_table(args, modalities, csv=None, task="classification", **kwargs):
     with the same columns); with the ``raise`` policy, every image path that
     is not a file, every empty cell of ``modalities`` and every row whose
     table columns are all empty (a missing tabular modality) is refused
-    before anything is fitted, all in one message."""
+    before anything is fitted, all in one message. Without ``"image"`` among
+    ``modalities`` (no model reads the images) the image paths are resolved
+    but their files are not looked at."""
     from skmultimodal.datasets._table import load_table
     from skmultimodal.fusion._missing_policy import canonical_missing
 
@@ -318,9 +324,10 @@ def _read_table(args, modalities, csv=None, task="classification", **kwargs):
             image_column=args.image_column,
             text_column=args.text_column,
             tabular_columns=[c for cols in tabular.values() for c in cols],
+            allow_absent_images="image" not in modalities,
             # one warning naming the CSV lines, instead of the extractors' own
             # per fit and per fold (an absent file is a missing image either way)
-            absent_images_as_missing=policy != "raise",
+            absent_images_as_missing=policy != "raise" and "image" in modalities,
             refuse_empty=[m for m in ("image", "text", "tabular") if m in refuse],
             **kwargs,
         )
@@ -376,6 +383,7 @@ def _target(args, y, task, csv, labels=None):
 def cmd_evaluate(args):
     from skmultimodal import report
     from skmultimodal.datasets._bundled import load_bundled
+    from skmultimodal.fusion._missing_policy import canonical_missing
     from skmultimodal.model_selection import _compare, _models
     from skmultimodal.utils._paths import check_output_dir, check_output_file
 
@@ -440,6 +448,12 @@ def cmd_evaluate(args):
     if args.quick and len(y) > QUICK_MAX_ROWS:
         stratify = task == "classification"
         X, y, groups = _models.quick_subset(X, y, groups, QUICK_MAX_ROWS, stratify)
+    fills = canonical_missing(args.missing) != "raise"
+    if args.csv is not None and fills and "image" in used:
+        # one warning naming them all, not the models' own per fold and model
+        X = _undecodable_as_missing(X, args, args.csv)
+        if test is not None:
+            test = (_undecodable_as_missing(test[0], args, test[2]), *test[1:])
     if test is not None and task == "classification":
         _warn_unseen_classes(y, test, args.csv)
     k = args.cv if args.cv is not None else (3 if args.quick else 5)
@@ -490,6 +504,67 @@ def cmd_evaluate(args):
     )
     print(f"\nreport written to {out} ({elapsed:.0f} s)")
     return 0
+
+
+def _undecodable_as_missing(X, args, csv):
+    """``X`` with its image cells emptied where the file exists but cannot
+    be decoded (read as the models' image extractors read it, each file
+    once), with one warning naming every such line of ``csv``, path and
+    reason: a missing image, as the models would treat it, but named once
+    instead of once per fold and model."""
+    from skmultimodal.datasets._table import _lines_text, _plain
+    from skmultimodal.image._io import (
+        _ItemError,
+        describe_source,
+        read_item,
+        read_limits,
+    )
+    from skmultimodal.utils import is_missing
+
+    several = _several_columns(args)
+    columns = (
+        {c: c for c in _as_list(several["image"])}
+        if several is not None
+        else {"image": args.image_column}
+    )
+    limits, reasons, parts, emptied = read_limits(), {}, [], {}
+    for column, name in columns.items():
+        failed = []
+        for label, item in X[column].items():
+            if is_missing(item):
+                continue
+            if item not in reasons:
+                try:
+                    read_item(item, limits)
+                    reasons[item] = None
+                except _ItemError as exc:
+                    reasons[item] = f"{describe_source(item)}: {exc.detail}"
+            if reasons[item] is not None:
+                failed.append((_plain(label), reasons[item]))
+        if not failed:
+            continue
+        emptied[column] = [label for label, _ in failed]
+        shown = "; ".join(f"line {label}, {why}" for label, why in failed[:5])
+        if len(failed) > 5:
+            rest = _lines_text([label for label, _ in failed[5:]], limit=20)
+            shown += f"; and on {rest}"
+        parts.append(
+            f"{len(failed)} image file(s) of column {name!r} of {str(csv)!r} "
+            f"cannot be decoded: {shown}"
+        )
+    if not parts:
+        return X
+    several_rows = sum(map(len, emptied.values())) > 1
+    warnings.warn(
+        f"{'; '.join(parts)}; treated as "
+        + ("missing images" if several_rows else "a missing image"),
+        UserWarning,
+        stacklevel=2,
+    )
+    X = X.copy()
+    for column, labels in emptied.items():
+        X.loc[labels, column] = None
+    return X
 
 
 def _shown_rows(X, args):
@@ -801,14 +876,16 @@ def _check_table_command(args):
 
 def _load_table_model(args):
     """The ``--model`` of predict and featurize, with the ``--missing``
-    policy set: ``(estimator, metadata, policy)``."""
+    policy set: ``(estimator, metadata, policy)``. A model trained with a
+    filling policy keeps it under the other (``--missing mean`` on a model
+    trained with ``zero`` still fills zeros): what was fitted stays."""
     from skmultimodal.fusion import _missing_policy as policies
     from skmultimodal.persistence import load_model
 
     model = load_model(args.model, trusted=args.trust)
     est, meta = model.estimator, model.metadata
     trained = policies.trained_missing(est, meta.get("missing") or "raise")
-    policy = policies.canonical_missing(args.missing or trained)
+    policy = policies.prediction_policy(trained, args.missing)
     if policy != trained:
         policies.set_missing_policy(est, policy)
     return est, meta, policy

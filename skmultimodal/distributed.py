@@ -334,11 +334,9 @@ def _load_on_worker(ref, settings):
     else:
         est, meta = pickle.loads(ref["payload"]), dict(ref["metadata"])
     trained = policies.trained_missing(est, meta.get("missing") or "raise")
-    policy = trained
-    if settings["missing"] is not None:
-        policy = policies.canonical_missing(settings["missing"])
-        if policy != trained:
-            policies.set_missing_policy(est, policy)
+    policy = policies.prediction_policy(trained, settings["missing"])
+    if policy != trained:
+        policies.set_missing_policy(est, policy)
     return est, meta, policy, trained
 
 

@@ -214,12 +214,30 @@ def _format_of(path: Path, error=ValueError) -> str:
     )
 
 
+def _skops_io(action="saving", error=ValueError):
+    """``skops.io``; without skops (the ``persist`` extra), ``error`` with a
+    message saying that ``action`` ("saving", "loading") .skops needs it."""
+    try:
+        import skops.io as sio
+    except ImportError:
+        also = (
+            ", or save as .joblib (pickle; loading it needs trust)"
+            if action == "saving"
+            else ""
+        )
+        raise error(
+            f'{action} .skops needs skops: pip install "skmultimodal[persist]"{also}'
+        ) from None
+    return sio
+
+
 def check_save_path(path, *, keras=None, error=ValueError) -> str:
     """Check, before fitting, that a model can be saved at ``path``.
 
     Its suffix must name a format, as for :func:`save_model`; a model
-    holding a Keras network cannot go in a ``.skops`` file; the folder
-    must exist, and ``path`` must not be a folder.
+    holding a Keras network cannot go in a ``.skops`` file, and a
+    ``.skops`` file needs skops (the ``persist`` extra); the folder must
+    exist, and ``path`` must not be a folder.
 
     Parameters
     ----------
@@ -255,6 +273,8 @@ def check_save_path(path, *, keras=None, error=ValueError) -> str:
             f"the .skops format stores classical pipelines only, and {keras} "
             f"holds a Keras model: save it as {path.with_suffix('.joblib').name}"
         )
+    if fmt == "skops":
+        _skops_io(error=error)
     if path.is_dir():
         raise error("it is a folder, not a file")
     if not path.resolve().parent.is_dir():
@@ -333,7 +353,8 @@ def save_model(estimator, path, *, metadata=None) -> Path:
     ------
     ValueError
         Unknown suffix, a missing destination folder, a Keras model asked
-        for in ``.skops``, or a ``.skops`` file that :func:`load_model`
+        for in ``.skops``, ``.skops`` without skops installed, or a
+        ``.skops`` file that :func:`load_model`
         would refuse because a parameter holds a path object
         (``pathlib.Path``): the message names the parameter; pass a str.
     TypeError
@@ -378,7 +399,7 @@ def save_model(estimator, path, *, metadata=None) -> Path:
             "the .skops format stores classical pipelines only; this one holds a "
             "Keras model: save it as .joblib"
         )
-    import skops.io as sio
+    sio = _skops_io()
 
     try:
         data = sio.dumps(envelope)
@@ -578,7 +599,7 @@ def load_model(path, *, trusted=None) -> SavedModel:
     ModelFileError
         The file does not exist, cannot be read, has an unknown suffix, its
         content does not match its suffix, or it is not a skmultimodal model
-        file.
+        file; or it is a ``.skops`` file and skops is not installed.
     UntrustedTypesError
         A ``.skops`` file holds types outside the trusted list. Types of a
         plugin that is installed but disabled are named as such, with the
@@ -802,7 +823,7 @@ def _load_skops(path, trusted):
     import zipfile
     import zlib
 
-    import skops.io as sio
+    sio = _skops_io("loading", ModelFileError)
 
     try:
         found = sio.get_untrusted_types(file=path)

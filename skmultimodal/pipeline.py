@@ -825,9 +825,13 @@ def _tabular_selectors(tabular):
 class _TableCells(TransformerMixin, BaseEstimator):
     """The cells of table columns made ready for scikit-learn's imputers:
     ``kind="numeric"`` gives floats (a boolean column 0/1) and refuses a
-    cell that is not a number, naming its column and row; ``"categorical"``
-    gives objects (a boolean or date column as text), whatever the column's
-    dtype. Missing cells stay missing (NaN).
+    cell that is not a number or is infinite, naming its column and row;
+    ``"categorical"`` gives objects (a boolean or date column as text),
+    whatever the column's dtype: a column that is not all numbers in fit
+    (``3`` beside ``"red"``) has every cell as text, then and later, so
+    ``3`` and ``"3"`` are one category. Missing cells (as
+    :func:`~skmultimodal.utils.is_missing` says: also an empty or
+    whitespace-only string) become NaN.
 
     Parameters
     ----------
@@ -841,45 +845,87 @@ class _TableCells(TransformerMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
-        self.transform(X)  # the same checks as later
+        # the same checks as later; which categorical columns are text
+        self._as_text = self._cells(X, None)[1]
         self.n_features_in_ = np.shape(X)[1]
         if isinstance(X, pd.DataFrame):
             self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         return self
 
     def transform(self, X):
+        return self._cells(X, getattr(self, "_as_text", None))[0]
+
+    @staticmethod
+    def _missing(cells):
+        """Whether each cell of the Series ``cells`` is missing."""
+        from skmultimodal.utils import is_missing
+
+        missing = cells.isna().to_numpy(copy=True)
+        if cells.dtype.kind == "O":  # objects, strings, categories: "" and " "
+            missing |= np.fromiter(map(is_missing, cells.tolist()), bool, len(cells))
+        return missing
+
+    def _cells(self, X, as_text):
+        """The cells of X as one array, and for each column whether its
+        categorical cells were made text (``as_text``: those of fit, or
+        None to decide here)."""
+        import numbers
+
         frame = X
         if not isinstance(X, pd.DataFrame):
             frame = pd.DataFrame(np.asarray(X, dtype=object))
         types = pd.api.types
-        columns = []
-        for name in frame.columns:
+        as_categorical = "give the column as categorical"
+        as_missing = "make them missing (NaN) to have them imputed"
+        columns, texts = [], []
+        for i, name in enumerate(frame.columns):
             cells = frame[name]
-            missing = cells.isna().to_numpy()
+            missing = self._missing(cells)
             if self.kind == "categorical":
                 if types.is_bool_dtype(cells) or types.is_datetime64_any_dtype(cells):
                     cells = cells.astype(str)
                 values = np.array(cells.astype(object).tolist(), dtype=object)
+                present = values[~missing]
+                text = (
+                    as_text[i]
+                    if as_text is not None
+                    else not all(isinstance(v, numbers.Number) for v in present)
+                )
+                if text:  # one kind of category: scikit-learn refuses a mix
+                    values[~missing] = [str(v) for v in present]
                 values[missing] = np.nan
+                texts.append(text)
             else:
                 if types.is_bool_dtype(cells):
                     cells = cells.astype(float)
-                values = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
-                wrong = np.flatnonzero(np.isnan(values) & ~missing)
-                if len(wrong):
-                    label = frame.index[wrong[0]]
-                    label = label.item() if hasattr(label, "item") else label
-                    raise ValueError(
-                        f"numeric table column {name!r} holds {len(wrong)} cell(s) "
-                        f"that are not numbers, the first at index {label!r}: "
-                        f"{cells.iloc[wrong[0]]!r}. Fix those cells, or give the "
-                        "column as categorical"
-                    )
+                values = pd.to_numeric(cells, errors="coerce").to_numpy(
+                    float, copy=True
+                )
+                values[missing] = np.nan
+                refused = (
+                    (
+                        np.isnan(values) & ~missing,
+                        "that are not numbers",
+                        as_categorical,
+                    ),
+                    (np.isinf(values), "that are infinite", as_missing),
+                )
+                for wrong, what, fix in refused:
+                    wrong = np.flatnonzero(wrong)
+                    if len(wrong):
+                        label, cell = frame.index[wrong[0]], cells.iloc[wrong[0]]
+                        label = label.item() if hasattr(label, "item") else label
+                        cell = cell.item() if isinstance(cell, np.generic) else cell
+                        raise ValueError(
+                            f"numeric table column {name!r} holds {len(wrong)} "
+                            f"cell(s) {what}, the first at index {label!r}: "
+                            f"{cell!r}. Fix those cells, or {fix}"
+                        )
             columns.append(values)
         if not columns:
             kind = object if self.kind == "categorical" else float
-            return np.empty((len(frame), 0), dtype=kind)
-        return np.column_stack(columns)
+            return np.empty((len(frame), 0), dtype=kind), texts
+        return np.column_stack(columns), texts
 
     def get_feature_names_out(self, input_features=None):
         from sklearn.utils.validation import _check_feature_names_in
@@ -898,7 +944,8 @@ def _tabular_branch(tabular):
     from sklearn.preprocessing import OneHotEncoder
 
     numeric, categorical = _tabular_selectors(tabular)
-    # a column empty in every training row is kept (as 0), not dropped
+    # a column empty in every training row is kept, not dropped: as 0, or
+    # as the one category 0 (a category unseen in training is ignored)
     numbers = Pipeline(
         [
             ("cells", _TableCells("numeric")),
@@ -909,7 +956,10 @@ def _tabular_branch(tabular):
     categories = Pipeline(
         [
             ("cells", _TableCells("categorical")),
-            ("impute", SimpleImputer(strategy="most_frequent")),
+            (
+                "impute",
+                SimpleImputer(strategy="most_frequent", keep_empty_features=True),
+            ),
             ("encode", OneHotEncoder(handle_unknown="ignore")),
         ]
     )

@@ -146,6 +146,7 @@ def plot_attention_weights(
     >>> len(fig.axes)
     2
     """
+    _require_matplotlib()
     import matplotlib.axes
     import matplotlib.pyplot as plt
 
@@ -408,6 +409,8 @@ def plot_image_attention(
     2
     """
     import cv2
+
+    _require_matplotlib()
     import matplotlib
     import matplotlib.axes
     import matplotlib.colors
@@ -506,3 +509,13 @@ def _check_attention(attention, n):
                 f"{k} at patch (row {r}, column {c}): {attention[k, r, c]}"
             )
     return attention
+
+
+def _require_matplotlib():
+    """An ImportError naming the extra to install when matplotlib is not."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise ImportError(
+            'skmultimodal.plotting needs matplotlib: pip install "skmultimodal[plot]"'
+        ) from None

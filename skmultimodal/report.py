@@ -40,6 +40,12 @@ Files of the report folder:
   embedded as base64 PNGs; no external link) with all of the above and
   the reliability diagram of the best model.
 
+The figures need matplotlib (the ``plot`` extra): without it the report is
+written without them (a warning says so, and the page says so where each
+figure would be). Thumbnails of a bundled dataset's images (``emoji``,
+``icons``) come with the credit line their licence asks for, on the page
+and as ``credit`` in ``metrics.json``.
+
 Writing a report into a folder that holds an earlier one replaces these
 files and removes those of them the new report does not write (e.g.
 ``predicted_vs_true.png`` when a classification report follows a
@@ -49,10 +55,12 @@ regression one); no other file in the folder is touched.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import html
 import io
 import json
+import warnings
 from pathlib import Path
 
 from skmultimodal.utils import atomic_write
@@ -139,6 +147,10 @@ REPORT_FILES = (
     "confusion_matrix.png",
     "predicted_vs_true.png",
     "modality_contribution.png",
+)
+#: What the report says where a figure would be when matplotlib is missing.
+FIGURES_LEFT_OUT = (
+    'matplotlib is not installed; pip install "skmultimodal[plot]" adds the figures'
 )
 #: ``cv_kind`` of results without one (``compare_models`` does not record
 #: which splitter it used).
@@ -1001,7 +1013,7 @@ def _fitted_modalities(entry):
     """``(modalities, fusion method label)`` of a model of
     :func:`~skmultimodal.model_selection.compare_models`'s results, read
     from its first fitted fold model (``entry["estimators"]``): the
-    modalities fused by its ``fusion`` step (or the per-modality models of
+    modalities fused by its ``ModalityFusion`` step (or the per-modality models of
     a ``LateFusionClassifier``) and the fusion method, ``"-"`` for one
     modality as ``skmultimodal evaluate`` labels it. None for any other
     model."""
@@ -1009,7 +1021,9 @@ def _fitted_modalities(entry):
     if hasattr(est, "weights_") and hasattr(est, "estimators_"):
         names = [str(n) for n, _, _ in est.estimators_]  # LateFusionClassifier
         return names, "late" if len(names) > 1 else "-"
-    fusion = (getattr(est, "named_steps", None) or {}).get("fusion")
+    from skmultimodal.model_selection._compare import _fusion_step
+
+    fusion = _fusion_step(est)[1]  # the ModalityFusion step, whatever its name
     names = getattr(fusion, "modality_names_", None)
     if names is None:
         return None
@@ -1237,9 +1251,13 @@ def _cards(fail, X, task):
 
 
 def _figure_html(title, png, extra="", cls=""):
-    """A figure with its caption (``extra``: HTML placed under it)."""
-    data = base64.b64encode(png).decode("ascii")
+    """A figure with its caption (``extra``: HTML placed under it); for
+    ``png`` None (no matplotlib), a note in its place."""
     title = title[:1].upper() + title[1:]
+    if png is None:
+        note = html.escape(f"{title}: left out, {FIGURES_LEFT_OUT}")
+        return f'<p class="note">{note}.{extra}</p>'
+    data = base64.b64encode(png).decode("ascii")
     return (
         f'<figure{cls}><img alt="{html.escape(title)}" '
         f'src="data:image/png;base64,{data}">'
@@ -1448,9 +1466,11 @@ def _html(doc, figures, elapsed, *, X=None):
         if X is None:
             note += "; the table was not given, so no thumbnails or text"
         if fail["items"]:
+            credit = doc.get("credit")
             parts.append(
                 f"<h3>{title} ({len(fail['items'])}; {e(note)})</h3>"
                 + _cards(fail, X, task)
+                + (f'<p class="muted">Images: {e(credit)}.</p>' if credit else "")
             )
         else:
             parts.append(f"<h3>{title}</h3><p>No wrong out-of-fold prediction.</p>")
@@ -1557,14 +1577,15 @@ def write_report(
     Parameters
     ----------
     output : str or path-like
-        Folder (created if needed). The files of an earlier report in it
-        are replaced: each new file is written to a temporary file renamed
-        over the old one once complete, and then the report files this
-        report does not write (e.g. ``predicted_vs_true.png`` of a
-        regression report, when a classification report is written over
-        it) are removed. Only the report's own file names
-        (:data:`REPORT_FILES`) are ever replaced or removed: anything else
-        in the folder is left alone.
+        Folder (created if needed, once everything is computed; a folder
+        this call created is removed again when writing fails). The files
+        of an earlier report in it are replaced: each new file is written
+        to a temporary file renamed over the old one once complete, and
+        then the report files this report does not write (e.g.
+        ``predicted_vs_true.png`` of a regression report, when a
+        classification report is written over it) are removed. Only the
+        report's own file names (:data:`REPORT_FILES`) are ever replaced or
+        removed: anything else in the folder is left alone.
     results : dict
         The output of :func:`skmultimodal.model_selection.compare_models`,
         as it is, or what ``skmultimodal evaluate``'s evaluation returns
@@ -1576,7 +1597,9 @@ def write_report(
         for a model that is not a skmultimodal pipeline), ``skipped`` is
         empty and ``cv_kind`` is ``"cross-validation"``. Never modified.
     dataset : str
-        Name shown in the report.
+        Name shown in the report. The name of a bundled dataset
+        (``"emoji"``, ``"icons"``) adds the credit line of its images when
+        the report shows them as thumbnails.
     elapsed : float, default=0.0
         Wall time of the evaluation in seconds.
     metrics : dict, default=None
@@ -1597,6 +1620,12 @@ def write_report(
     Returns
     -------
     path : pathlib.Path
+
+    Warns
+    -----
+    UserWarning
+        When matplotlib (the ``plot`` extra) is missing: ``metrics.json``
+        and ``report.html`` are written without the figures.
 
     Raises
     ------
@@ -1640,7 +1669,6 @@ def write_report(
     paths = _check_inputs(results, X, command, data_files)
     task = task_of(results)
     scoring = scoring_of(results)
-    out.mkdir(parents=True, exist_ok=True)
     doc = dict(metrics or metrics_json(results, dataset))
     best = best_model(results)
     doc["models"] = {n: dict(m) for n, m in doc["models"].items()}
@@ -1689,34 +1717,51 @@ def write_report(
             for item in fail["items"]:
                 item["row"] = _label(X.index[item["position"]])
         doc["failures"] = fail
+        if fail["items"] and X is not None and "image" in X.columns:
+            from skmultimodal.datasets._bundled import image_credit
+
+            credit = image_credit(dataset)
+            if credit:  # the thumbnails are the dataset's licensed images
+                doc["credit"] = credit
     doc["reproducibility"] = reproducibility(
         command=command, data_files=paths, X=X, y=results["y_true"]
     )
 
-    figures = {}
+    try:
+        import matplotlib  # noqa: F401
+
+        plot = True
+    except ImportError:  # the "plot" extra is missing
+        plot = False
+        warnings.warn(
+            f"the report's figures were left out: {FIGURES_LEFT_OUT}",
+            UserWarning,
+            stacklevel=2,
+        )
+    figures = {}  # (title, PNG bytes or None without matplotlib, file name)
     if best is None:
         pass
     elif task == "classification":
         figures["errors"] = (
             f"Confusion matrix of the best model ({best})",
-            confusion_figure(results, best),
+            confusion_figure(results, best) if plot else None,
             "confusion_matrix.png",
         )
     elif task == "regression":
         figures["errors"] = (
             f"Out-of-fold predictions of the best model ({best})",
-            regression_figure(results, best),
+            regression_figure(results, best) if plot else None,
             "predicted_vs_true.png",
         )
     if calibration is not None and calibration.get("prob_true") is not None:
         figures["calibration"] = (
             f"Reliability diagram of the best model ({best})",
-            calibration_figure(calibration, best),
+            calibration_figure(calibration, best) if plot else None,
             None,  # in the page only
         )
     figures["contribution"] = (
         f"{score_label(scoring[0])} per model and per-modality contribution",
-        contribution_figure(results),
+        contribution_figure(results) if plot else None,
         "modality_contribution.png",
     )
     text = json.dumps(doc, indent=2, default=str)
@@ -1725,16 +1770,27 @@ def write_report(
     # goes to a temporary file renamed over the old one once complete (a
     # failure never leaves half a file behind), and only then are the files
     # of an earlier report that this one does not write removed
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
     written = []
-    for _, png, filename in figures.values():
-        if filename:
-            with atomic_write(out / filename, "wb") as fh:
-                fh.write(png)
-            written.append(filename)
-    with atomic_write(out / "metrics.json", "w", encoding="utf-8") as fh:
-        fh.write(text)
-    with atomic_write(out / "report.html", "w", encoding="utf-8") as fh:
-        fh.write(page)
+    try:
+        for _, png, filename in figures.values():
+            if filename and png is not None:
+                with atomic_write(out / filename, "wb") as fh:
+                    fh.write(png)
+                written.append(filename)
+        with atomic_write(out / "metrics.json", "w", encoding="utf-8") as fh:
+            fh.write(text)
+        with atomic_write(out / "report.html", "w", encoding="utf-8") as fh:
+            fh.write(page)
+    except BaseException:
+        if created:  # no empty or half-written report folder left behind
+            for name in written:
+                (out / name).unlink(missing_ok=True)
+            (out / "metrics.json").unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                out.rmdir()
+        raise
     _remove_stale(out, keep=[*written, "metrics.json", "report.html"])
     return out
 

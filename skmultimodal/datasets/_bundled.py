@@ -24,6 +24,29 @@ def load_bundled(name):
     raise ValueError(f"unknown dataset {name!r}; see 'skmultimodal datasets'")
 
 
+#: Where each bundled dataset's ``DESCR`` credits its images, whose licence
+#: (CC BY 4.0) asks for attribution wherever they are shown.
+_CREDIT_IN_DESCR = {
+    "emoji": r"\((Twemoji graphics,[^)]*)\)",
+    "icons": r"^(Font Awesome Free by .*?)\.?\s*\Z",
+}
+
+
+def image_credit(name):
+    """The credit line of the images of the bundled dataset ``name``, as
+    its ``DESCR`` words it; None for a dataset whose images need none."""
+    import re
+
+    from ._emoji import DESCR as EMOJI
+    from ._icons import DESCR as ICONS
+
+    if name not in _CREDIT_IN_DESCR:
+        return None
+    descr = {"emoji": EMOJI, "icons": ICONS}[name]
+    found = re.search(_CREDIT_IN_DESCR[name], descr, re.DOTALL | re.MULTILINE)
+    return " ".join(found.group(1).split())
+
+
 def bundled_datasets():
     """Rows describing the datasets ``skmultimodal datasets`` lists (name,
     samples, classes, ...): the bundled datasets, the synthetic generator

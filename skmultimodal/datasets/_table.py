@@ -713,7 +713,9 @@ def check_no_missing(X, modalities, columns, csv_path, *, unit="line", tabular=(
         raise ValueError(_refusal([], empty, csv_path))
 
 
-def own_modalities(X, kept, own, path, policy, unit, *, keep_absent=False):
+def own_modalities(
+    X, kept, own, path, policy, unit, *, keep_absent=False, check_images=True
+):
     """``X`` (a chunk's table columns) with the image and text columns of
     ``own`` (the command line's ``_own_columns``: ``{"image": [...], "text": [...],
     "read": [...], "order": [...]}``) read from ``kept``, the chunk's raw
@@ -722,7 +724,9 @@ def own_modalities(X, kept, own, path, policy, unit, *, keep_absent=False):
     every path that is not a file and every empty cell refused, all in one
     message. Otherwise a path that is not a file becomes an empty cell with
     a warning, or with ``keep_absent`` is kept for the model to find
-    unreadable (as ``iter_table(allow_absent_images=True)`` keeps it)."""
+    unreadable (as ``iter_table(allow_absent_images=True)`` keeps it).
+    With ``check_images=False`` (no model reads the images) the image paths
+    are resolved and their files not looked at, whatever the policy."""
     X = X.copy()
     bad = []
     for column in own["image"]:
@@ -730,8 +734,8 @@ def own_modalities(X, kept, own, path, policy, unit, *, keep_absent=False):
             kept[column],
             path.resolve().parent,
             column,
-            allow_absent=keep_absent and policy != "raise",
-            absent_as_missing=not keep_absent and policy != "raise",
+            allow_absent=not check_images or (keep_absent and policy != "raise"),
+            absent_as_missing=check_images and not keep_absent and policy != "raise",
             unit=unit,
         )
         bad += parts

@@ -55,21 +55,21 @@ class FusionMethod(BaseEstimator):
         whose ``_parameter_constraints["weights"]`` accepts ``"auto"`` (or,
         declaring none, whose default is ``"auto"``).
 
-    Class attributes
-    ----------------
-    accepts_sparse : bool
+    Attributes
+    ----------
+    accepts_sparse : bool (class attribute), default=False
         Whether ``fit``/``transform`` take scipy sparse blocks. When False,
         :class:`ModalityFusion` refuses sparse blocks with a clear error.
-    accepts_sequence : bool
+    accepts_sequence : bool (class attribute), default=False
         Whether the method takes sequence blocks (integer token ids, from a
         branch whose last step has ``sequence_output = True``) and passes
         them through. When False, :class:`ModalityFusion` refuses them with a
         clear error.
-    accepts_image : bool
+    accepts_image : bool (class attribute), default=False
         Whether the method takes image blocks (decoded images, from a branch
         whose last step has ``image_output = True``) and passes them
         through unchanged; refused with a clear error when False.
-    target_types : tuple of str or None
+    target_types : tuple of str or None (class attribute), default=None
         The target types the method can fit (values of ``type_of_target``);
         :class:`ModalityFusion` refuses any other with a clear error. None
         (the default) declares nothing: every target is passed on.

@@ -16,6 +16,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.utils._indexing import _get_column_indices, _safe_indexing
+from sklearn.utils._param_validation import validate_parameter_constraints
 from sklearn.utils._repr_html.estimator import _VisualBlock
 from sklearn.utils._user_interface import _print_elapsed_time
 from sklearn.utils.metaestimators import _BaseComposition
@@ -101,7 +102,17 @@ class ColumnComposition(_BaseComposition):
     # -- parameters ---------------------------------------------------------
     def _missing_policy(self, *, warn=True):
         """``self.missing``, with the deprecated ``"error"`` read as ``"raise"``
-        (with a FutureWarning when ``warn``: in fit, not at every predict)."""
+        (with a FutureWarning when ``warn``: in fit, not at every predict).
+
+        A value outside the class's ``_parameter_constraints["missing"]`` is
+        refused with fit's error, also when it was set on a fitted model."""
+        constraints = getattr(self, "_parameter_constraints", {}).get("missing")
+        if constraints is not None:
+            validate_parameter_constraints(
+                {"missing": constraints},
+                {"missing": self.missing},
+                caller_name=type(self).__name__,
+            )
         if self.missing == "error" and not warn:
             return "raise"
         if self.missing == "error":

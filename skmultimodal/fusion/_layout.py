@@ -10,7 +10,10 @@ a plain ndarray, so every other estimator sees ordinary data.
 
 from __future__ import annotations
 
+import inspect
 import re
+from functools import cache
+from numbers import Integral
 from typing import NamedTuple
 
 import numpy as np
@@ -206,13 +209,119 @@ class BlockLayout(tuple):
         )
 
 
+def _without_layout(out):
+    """``out`` (or each array of a tuple or list of them) with no layout."""
+    if isinstance(out, tuple | list):
+        for item in out:
+            _without_layout(item)
+    elif isinstance(out, FusedArray):
+        out.block_layout = None
+    return out
+
+
+def _selects_rows(key, shape):
+    """Whether ``Z[key]`` keeps every column of the 2-D ``Z`` in place: a
+    row selection (``Z[rows]``, ``Z[mask]``, ``Z[rows, :]``, ``Z[rows,
+    ...]``), whose column index, if any, is a full slice."""
+    key = key if isinstance(key, tuple) else (key,)
+    if len(shape) != 2 or any(k is None for k in key):  # np.newaxis
+        return False
+    for i, k in enumerate(key):
+        if k is Ellipsis:  # the full slices it stands for
+            key = key[:i] + (slice(None),) * (3 - len(key)) + key[i + 1 :]
+            break
+    if len(key) < 2:
+        return True
+    column = key[1]
+    return (
+        len(key) == 2
+        and isinstance(column, slice)
+        and column.indices(shape[1]) == (0, shape[1], 1)
+    )
+
+
+@cache
+def _signature(func):
+    try:
+        return inspect.signature(func)
+    except (TypeError, ValueError):  # none to read: not known to keep columns
+        return None
+
+
+def _along_rows(func, args, kwargs):
+    """Whether the NumPy function ``func(*args, **kwargs)`` works along the
+    rows (``axis`` 0 or -2), leaving every column in place."""
+    signature = _signature(func)
+    if signature is None or "axis" not in signature.parameters:
+        return False
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError:
+        return False
+    bound.apply_defaults()
+    axis = bound.arguments["axis"]
+    return isinstance(axis, Integral) and not isinstance(axis, bool) and axis in (0, -2)
+
+
+def _along_rows_method(name):
+    """The ndarray method ``name`` (whose NumPy function of the same name
+    takes the array first, then the same arguments), dropping the layout
+    of its result, or of the array itself when it works in place (``sort``,
+    ``partition``), unless it works along the rows."""
+    method, function = getattr(np.ndarray, name), getattr(np, name)
+
+    def along_axis(self, *args, **kwargs):
+        out = method(self, *args, **kwargs)
+        if _along_rows(function, (self, *args), kwargs):
+            return out
+        if out is None:  # in place: the array's own columns moved
+            self.block_layout = None
+        return _without_layout(out)
+
+    along_axis.__name__ = along_axis.__qualname__ = name
+    along_axis.__doc__ = f"``ndarray.{name}``; the layout stays along the rows only."
+    return along_axis
+
+
+#: NumPy functions without an ``axis`` that keep every column in place
+#: (elementwise, copies, row stacking and splitting).
+_KEEPS_COLUMNS = frozenset(
+    {
+        np.around,
+        np.atleast_2d,
+        np.clip,
+        np.copy,
+        np.empty_like,
+        np.flipud,
+        np.full_like,
+        np.imag,
+        np.nan_to_num,
+        np.ones_like,
+        np.real,
+        np.round,
+        np.vsplit,
+        np.vstack,
+        np.where,
+        np.zeros_like,
+    }
+)
+
+
 class FusedArray(np.ndarray):
     """A 2-D float array carrying the :class:`BlockLayout` of its columns.
 
     Returned by :class:`ModalityFusion` for dense output. It behaves as a
-    plain ndarray; ``np.asarray(Z)`` returns one. The layout survives
-    row selection, arithmetic, copying and pickling, and is dropped by any
-    operation that changes the number of columns.
+    plain ndarray; ``np.asarray(Z)`` returns one. The layout is kept only
+    where the columns are certainly unchanged: row selections (``Z[rows]``,
+    ``Z[rows, :]``, ``Z[mask]``), elementwise arithmetic and ufuncs,
+    copying, pickling, and NumPy functions along the rows (``axis=0``, e.g.
+    ``np.sort(Z, axis=0)``). Anything else drops it (the result's
+    ``block_layout`` is None, so :func:`get_block_layout` finds none): any
+    column indexing but a full slice (``Z[:, ::-1]``, ``Z[:, perm]``),
+    transposes (``Z.T``, ``np.transpose``), functions along the columns or
+    over the whole array (``axis=1``, ``-1`` or None, e.g. ``np.sort(Z)``,
+    ``np.roll(Z, 1)``), matrix products, and any change in the number of
+    columns.
 
     Examples
     --------
@@ -223,6 +332,8 @@ class FusedArray(np.ndarray):
     >>> get_block_layout(Z[1:3]).names
     ['a', 'b']
     >>> get_block_layout(Z[:, :2]) is None
+    True
+    >>> get_block_layout(Z[:, ::-1]) is None  # the same width, reordered
     True
     >>> type(np.asarray(Z)).__name__
     'ndarray'
@@ -251,6 +362,49 @@ class FusedArray(np.ndarray):
             and self.shape[1] == obj.shape[1]
         )
         self.block_layout = layout if keep else None
+
+    def __getitem__(self, key):
+        out = super().__getitem__(key)
+        if isinstance(out, FusedArray) and not _selects_rows(key, self.shape):
+            out.block_layout = None
+        return out
+
+    def __array_function__(self, func, types, args, kwargs):
+        out = super().__array_function__(func, types, args, kwargs)
+        if func in _KEEPS_COLUMNS or _along_rows(func, args, kwargs):
+            return out
+        if any(out is arg for arg in args):  # an input returned as it is
+            out = out.view(type(out))
+        return _without_layout(out)
+
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        out = super().__array_wrap__(array, context, return_scalar)
+        if context is not None and context[0].signature is not None:
+            return _without_layout(out)  # a generalised ufunc: matmul
+        return out
+
+    @property
+    def T(self):
+        return self.transpose()
+
+    @property
+    def mT(self):
+        return _without_layout(super().mT)
+
+    def transpose(self, *axes):
+        return _without_layout(super().transpose(*axes))
+
+    def swapaxes(self, axis1, axis2):
+        return _without_layout(super().swapaxes(axis1, axis2))
+
+    # methods along an axis: the layout stays only along the rows (axis=0)
+    argpartition = _along_rows_method("argpartition")
+    argsort = _along_rows_method("argsort")
+    cumprod = _along_rows_method("cumprod")
+    cumsum = _along_rows_method("cumsum")
+    partition = _along_rows_method("partition")
+    sort = _along_rows_method("sort")
+    take = _along_rows_method("take")
 
     def __reduce__(self):
         constructor, args, state = super().__reduce__()

@@ -21,6 +21,22 @@ def trained_missing(estimator, default="raise"):
     return canonical_missing(default)
 
 
+#: The policies that fill a missing modality with values fitted in
+#: training: a model trained with one keeps its own fill at prediction.
+FILLING_POLICIES = ("zero", "mean")
+
+
+def prediction_policy(trained, requested):
+    """The policy a model trained with ``trained`` predicts with when
+    ``requested`` (None: the trained one) is asked for: a model trained
+    with a filling policy keeps it under the other (``mean`` asked of a
+    model trained with ``zero`` still fills zeros: what was fitted stays)."""
+    policy = canonical_missing(requested or trained)
+    if policy in FILLING_POLICIES and trained in FILLING_POLICIES:
+        return trained
+    return policy
+
+
 def set_missing_policy(estimator, policy):
     """Give a fitted pipeline's fusion step another missing-modality
     policy. The fill values stay those fitted in training, and

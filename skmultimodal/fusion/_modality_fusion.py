@@ -521,7 +521,17 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         elif hasattr(trans, "get_feature_names_out"):
             try:
                 feats = np.asarray(trans.get_feature_names_out(), dtype=object)
-            except Exception:
+            except (AttributeError, NotImplementedError):
+                # a step without names (a Pipeline says so with an
+                # AttributeError): generic names, as documented
+                feats = None
+            except Exception as exc:  # names are not worth failing fit for
+                warn_at_caller(
+                    f"ModalityFusion: the feature names of branch {name!r} "
+                    f"({type(trans).__name__}) could not be computed, so its "
+                    f"columns are named {name}__x0, {name}__x1, ...: "
+                    f"get_feature_names_out() raised {type(exc).__name__}: {exc}"
+                )
                 feats = None
         if feats is None or len(feats) != width:
             feats = [f"x{j}" for j in range(width)]

@@ -18,7 +18,11 @@ from sklearn.utils._param_validation import (
     StrOptions,
 )
 from sklearn.utils._set_output import ADAPTERS_MANAGER
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    _get_feature_names,
+    check_is_fitted,
+)
 
 from ._io import (
     INTERPOLATIONS,
@@ -117,6 +121,12 @@ class _ImageTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
             The fitted transformer.
         """
         image_column(X)
+        self.n_features_in_ = 1  # one column of images
+        names = _get_feature_names(X)  # a one-column DataFrame's str name
+        if names is not None:
+            self.feature_names_in_ = names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
         self._fitted = True
         return self
 
@@ -152,6 +162,36 @@ class _ImageTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
 
     def _process(self, img):
         return img
+
+    def get_feature_names_out(self, input_features=None):
+        """Name of the single output column (images in, images out).
+
+        So that pipelines can name their output: in
+        ``make_pipeline(Grayscale(), PixelFeatures())`` the names come from
+        the final feature extractor.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Checked as scikit-learn's one-to-one transformers check it: one
+            name, equal to ``feature_names_in_`` when that is set; returned.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            ``input_features``, else the fitted column name, else
+            ``["image"]``.
+
+        Raises
+        ------
+        ValueError
+            When ``input_features`` does not hold one name, or differs from
+            the column name seen in :meth:`fit`.
+        """
+        check_is_fitted(self)
+        if input_features is None and not hasattr(self, "feature_names_in_"):
+            return np.array(["image"], dtype=object)
+        return np.array(_check_feature_names_in(self, input_features), dtype=object)
 
     def set_output(self, *, transform=None):
         """Accept an output setting; the output stays a column of images.
@@ -211,6 +251,17 @@ _ON_ERROR_DOC = """
         ``"blank"`` uses a blank white image instead and emits one
         :class:`ImageWarning` with the same details.{more}"""
 
+_ATTRIBUTES_DOC = """
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Always 1: one column of images.
+    feature_names_in_ : ndarray of shape (1,)
+        The column name, when fitted on a one-column DataFrame with a string
+        column name; :meth:`get_feature_names_out` passes it on (else
+        ``"image"``)."""
+
 _JOBS_DOC = """
     n_jobs : int, default=None
         Number of joblib workers for the per-image work (``None`` means 1
@@ -269,7 +320,7 @@ class ImageReader(_ImageTransformer):
     OpenEXR) is unreadable too: convert it to 8 or 16 bits first.
 
     Parameters
-    ----------{_COMMON_PARAMS}
+    ----------{_COMMON_PARAMS}{_ATTRIBUTES_DOC}
 
     See Also
     --------
@@ -303,7 +354,7 @@ class Grayscale(_ImageTransformer):
     of ``(H, W)`` arrays.
 
     Parameters
-    ----------{_COMMON_PARAMS}
+    ----------{_COMMON_PARAMS}{_ATTRIBUTES_DOC}
 
     See Also
     --------
@@ -345,7 +396,7 @@ default="area"
         OpenCV interpolation (``cv2.INTER_AREA`` etc.). ``"area"`` is the
         best choice for shrinking; cubic and Lanczos results of float images
         are clipped to [0, 1].
-{_COMMON_PARAMS}
+{_COMMON_PARAMS}{_ATTRIBUTES_DOC}
 
     See Also
     --------
@@ -404,7 +455,7 @@ class Binarize(_ImageTransformer):
     threshold : float in [0, 1] or "otsu", default="otsu"
         Fixed threshold, or ``"otsu"`` to choose one per image with Otsu's
         method (OpenCV's ``THRESH_OTSU`` on the 8-bit intensities).
-{_COMMON_PARAMS}
+{_COMMON_PARAMS}{_ATTRIBUTES_DOC}
 
     See Also
     --------
@@ -457,7 +508,7 @@ class Normalize(_ImageTransformer):
         scaled to mean 0 and standard deviation 1 (a constant image becomes
         all zeros); its values leave [0, 1], so it is a final step, not an
         input to the other image steps.
-{_COMMON_PARAMS}
+{_COMMON_PARAMS}{_ATTRIBUTES_DOC}
 
     Examples
     --------

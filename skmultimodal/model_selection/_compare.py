@@ -318,9 +318,11 @@ def modality_contributions(estimator, X):
     Parameters
     ----------
     estimator : estimator
-        A fitted pipeline ``[("fusion", ModalityFusion), ("classifier",
-        ...)]``, as :func:`~skmultimodal.make_multimodal_pipeline` builds,
-        or a fitted ``LateFusionClassifier``.
+        A fitted :class:`~sklearn.pipeline.Pipeline` holding a
+        :class:`~skmultimodal.fusion.ModalityFusion` step, whatever the
+        steps' names (as :func:`~skmultimodal.make_multimodal_pipeline` or
+        :func:`~sklearn.pipeline.make_pipeline` builds it; the attention
+        classifier is its last step), or a fitted ``LateFusionClassifier``.
     X : pandas.DataFrame
         Rows over which per-sample attention is averaged (unused for late
         fusion's weights, but checked all the same: at least one row, with
@@ -331,8 +333,8 @@ def modality_contributions(estimator, X):
     contributions : dict of str to float or None
         ``{modality (or block) name: share}``, or None when the model has no
         per-modality weights (e.g. ``method="concat"``, or a model without
-        a ``fusion`` step) or they cannot be computed from it. A mistake in
-        the arguments raises instead (see Raises).
+        a ``ModalityFusion`` step) or they cannot be computed from it. A
+        mistake in the arguments raises instead (see Raises).
 
     Raises
     ------
@@ -377,16 +379,17 @@ def modality_contributions(estimator, X):
             "X must be the rows (a DataFrame with the model's modality "
             "columns) to average the shares over; got None"
         )
-    steps = getattr(estimator, "named_steps", None)
     late = hasattr(estimator, "weights_") and hasattr(estimator, "estimators_")
-    fusion = estimator if late else (steps or {}).get("fusion")
+    position, fusion = (0, estimator) if late else _fusion_step(estimator)
+    if position:  # steps before the fusion step make its input
+        X = estimator[:position].transform(X)
     _check_rows(fusion, X)
     if late:
         names = [n for n, _, _ in estimator.estimators_]  # LateFusionClassifier
         return dict(zip(names, np.asarray(estimator.weights_, dtype=float).tolist()))
     if fusion is None:
         return None
-    clf = steps.get("classifier")
+    clf = estimator.steps[-1][1]  # the final estimator, whatever its name
     names = list(getattr(fusion, "modality_names_", []))
     from skmultimodal.fusion.methods import LateFusion
 
@@ -396,7 +399,9 @@ def modality_contributions(estimator, X):
         if w.shape != (len(names),) or not w.sum() > 0:
             return None
         return dict(zip(names, (w / w.sum()).tolist()))
-    Z = fusion.transform(X) if hasattr(clf, "attention_weights") else None
+    # what the final estimator sees: the fused rows, through any steps after
+    attends = hasattr(clf, "attention_weights")
+    Z = estimator[position:-1].transform(X) if attends else None
     try:
         if Z is not None:
             w = clf.attention_weights(Z)
@@ -417,6 +422,21 @@ def modality_contributions(estimator, X):
         return None
     mean = w.mean(axis=0)
     return dict(zip(names, (mean / mean.sum()).tolist()))
+
+
+def _fusion_step(estimator):
+    """``(position, step)`` of the first ``ModalityFusion`` step of a
+    pipeline, found by type whatever its name; ``(None, None)`` without one
+    (or for a model that is not a pipeline)."""
+    from sklearn.pipeline import Pipeline
+
+    from skmultimodal.fusion import ModalityFusion
+
+    if isinstance(estimator, Pipeline):
+        for position, (_, step) in enumerate(estimator.steps):
+            if isinstance(step, ModalityFusion):
+                return position, step
+    return None, None
 
 
 def _check_rows(fusion, X):

@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.feature_extraction.text import strip_accents_ascii, strip_accents_unicode
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils._set_output import _get_output_config
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from ._validation import TextColumnMixin, check_texts, column_name
 
@@ -107,7 +107,9 @@ class TextCleaner(
     ``"default"`` gives the 1-D object array back; any other container
     (e.g. ``"polars"``) is refused with a ValueError. ``get_feature_names_out``
     returns the single column name (the input DataFrame's column name, else
-    ``"text"``) so that pipelines can name their output.
+    ``"text"``) so that pipelines can name their output; as scikit-learn's
+    one-to-one transformers, it refuses ``input_features`` other than the
+    column name seen in ``fit``.
 
     Examples
     --------
@@ -253,12 +255,20 @@ class TextCleaner(
         Parameters
         ----------
         input_features : array-like of str or None, default=None
-            If given, must hold one name, which is returned.
+            Checked as scikit-learn's one-to-one transformers check it: it
+            must hold one name, equal to ``feature_names_in_`` when that is
+            set (fitted on a DataFrame); returned.
 
         Returns
         -------
         feature_names_out : ndarray of str objects
             ``input_features``, else the fitted column name, else ``["text"]``.
+
+        Raises
+        ------
+        ValueError
+            When ``input_features`` does not hold one name, or differs from
+            the column name seen in :meth:`fit`.
         """
         check_is_fitted(self)
         if input_features is not None:
@@ -266,9 +276,8 @@ class TextCleaner(
             if names.shape != (1,):
                 raise ValueError(
                     "TextCleaner takes one text column; input_features must "
-                    f"hold one name, got {list(names)!r}."
+                    f"hold one name, got {list(names.ravel())!r}."
                 )
-            return names
-        if hasattr(self, "feature_names_in_"):
-            return self.feature_names_in_.copy()
-        return np.array(["text"], dtype=object)
+        elif not hasattr(self, "feature_names_in_"):
+            return np.array(["text"], dtype=object)
+        return np.array(_check_feature_names_in(self, input_features), dtype=object)

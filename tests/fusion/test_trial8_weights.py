@@ -101,7 +101,9 @@ def test_pipeline_expert_refused_when_final_step_cannot_weigh():
 @pytest.mark.parametrize("cv", [GroupKFold(3), StratifiedGroupKFold(3)])
 def test_group_splitter_as_internal_cv_refused(cv):
     X, y = _data()
-    with pytest.raises(ValueError, match="needs groups, but fit got none; pass them to fit"):
+    with pytest.raises(
+        ValueError, match="needs groups, but fit got none; pass them to fit"
+    ):
         _fusion(StackFusion(cv=cv)).fit(X, y)
 
 
