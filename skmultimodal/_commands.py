@@ -618,6 +618,12 @@ def cmd_train(args):
     if getattr(args, "chunk_size", None) is not None:  # out of core
         from skmultimodal.streaming import train_command
 
+        if getattr(args, "group_column", None) is not None:
+            raise CLIError(
+                "--group-column groups the internal folds of the stacking; "
+                "out of core (--chunk-size) the model has none"
+            )
+
         args.tabular = _tabular(args)
         _check_columns_once(args)
         return train_command(args, tabular=args.tabular, error=CLIError)
@@ -646,10 +652,16 @@ def cmd_train(args):
         )
     attention = args.classifier == "attention" and "--classifier attention"
     _check_class_weight(args, task, attention)
-    X, y, _ = _read_table(args, ("image", "text"), task=task, target=args.target)
+    X, y, groups = _read_table(
+        args,
+        ("image", "text"),
+        task=task,
+        target=args.target,
+        group_column=getattr(args, "group_column", None),
+    )
     y, args.labels = _target(args, y, task, args.csv)
     t0 = time.perf_counter()
-    est, metadata = train_model(X, y, args)
+    est, metadata = train_model(X, y, args, groups=groups)
     fit_time = time.perf_counter() - t0
     path = save_model(est, path, metadata=metadata)
     n = len(y)

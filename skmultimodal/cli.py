@@ -72,7 +72,8 @@ HELP = {
     "featurize --output": "features file NAME.csv, NAME.jsonl (JSON lines) or "
     "NAME.parquet (needs pyarrow), or - for CSV on standard output (default); "
     "written to a temporary file renamed at the end",
-    "--group-column": "column of groups: rows of one group stay in one fold",
+    "--group-column": "column of groups: rows of one group stay in one fold (train: "
+    "of the stacking's internal folds)",
     "--dataset": "bundled dataset used without --csv (default: %(default)s)",
     "--cv": "folds (default: 5, or 3 with --quick)",
     "--methods": "comma-separated registered fusion methods, each a model "
@@ -207,6 +208,7 @@ def build_parser():
     _add(p, "--numeric-columns", metavar="LIST")
     _add(p, "--categorical-columns", metavar="LIST")
     _add(p, "--random-state", type=int, default=0)
+    _add(p, "--group-column", metavar="NAME")
     _add(p, "--output", required=True, metavar="FILE")
     out_of_core = "train out of core, reading N rows at a time: the concat model "
     out_of_core += "with hashed texts and SGDClassifier (--epochs passes, default 10) "

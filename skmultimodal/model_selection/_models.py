@@ -351,7 +351,7 @@ def quick_subset(X, y, groups, n, stratify=True):
     return X.iloc[keep], y, groups
 
 
-def train_model(X, y, args):
+def train_model(X, y, args, groups=None):
     """Fit what ``skmultimodal train`` saves: the builder's pipeline with the
     command's options (``args``: its argparse namespace). One column of a
     modality is read as ``image`` (``text``); with several of either
@@ -359,9 +359,12 @@ def train_model(X, y, args):
     text column under its own name and the pipeline reads them so, one
     branch each. Returns the fitted pipeline and the metadata stored with
     it, the image and text column names (or lists) included, for
-    ``predict``."""
+    ``predict``. ``groups`` (``--group-column``) go to the fusion's
+    internal folds, as ``compare_models`` gives them."""
     from skmultimodal.fusion._missing_policy import canonical_missing
     from skmultimodal.pipeline import make_multimodal_pipeline
+
+    from ._compare import _group_params
 
     task = getattr(args, "task", "classification")
     # several columns of a modality are read under their own names (one
@@ -383,7 +386,7 @@ def train_model(X, y, args):
     if args.epochs is not None:
         keys = [k for k in est.get_params() if k.rsplit("__", 1)[-1] == "epochs"]
         est.set_params(**dict.fromkeys(keys, args.epochs))
-    est.fit(X, y)
+    est.fit(X, y, **_group_params(est, groups))
     method = est.named_steps["fusion"].method  # e.g. the builder's "stack"
     if task == "multilabel":
         classes = list(args.labels)  # the label of each column of y
