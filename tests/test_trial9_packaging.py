@@ -21,42 +21,9 @@ from skmultimodal.persistence import (
     save_model,
 )
 from skmultimodal.report import FIGURES_LEFT_OUT, write_report
+from tests.test_report import _results  # a small evaluation result
 
 PERSIST = 'pip install "skmultimodal[persist]"'
-
-
-def _results():
-    """A small evaluation result, as ``skmultimodal evaluate`` makes."""
-    model = {
-        "accuracy": 0.5,
-        "accuracy_std": 0.1,
-        "macro_f1": 0.5,
-        "macro_f1_std": 0.1,
-        "fit_time": 0.1,
-        "accuracy_folds": [0.4, 0.6],
-        "macro_f1_folds": [0.4, 0.6],
-        "fit_time_folds": [0.1, 0.1],
-        "oof_pred": np.array(["a", "a", "a", "b", "b", "b"]),
-    }
-    return {
-        "models": {
-            "text-only": {**model, "modalities": ["text"], "method": "-"},
-            "late-fusion": {
-                **model,
-                "accuracy": 0.6,
-                "modalities": ["image", "text"],
-                "method": "late",
-                "contribution": {"image": 0.3, "text": 0.7},
-            },
-        },
-        "classes": ["a", "b"],
-        "y_true": np.array(["a", "b", "a", "b", "a", "b"]),
-        "n_samples": 6,
-        "n_classes": 2,
-        "cv": 2,
-        "cv_kind": "stratified k-fold",
-        "skipped": {},
-    }
 
 
 def _table():

@@ -18,11 +18,9 @@ from sklearn.utils._param_validation import (
     StrOptions,
 )
 from sklearn.utils._set_output import ADAPTERS_MANAGER
-from sklearn.utils.validation import (
-    _check_feature_names_in,
-    _get_feature_names,
-    check_is_fitted,
-)
+from sklearn.utils.validation import _get_feature_names, check_is_fitted
+
+from skmultimodal.utils._validation import one_name_out
 
 from ._io import (
     INTERPOLATIONS,
@@ -188,10 +186,7 @@ class _ImageTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
             When ``input_features`` does not hold one name, or differs from
             the column name seen in :meth:`fit`.
         """
-        check_is_fitted(self)
-        if input_features is None and not hasattr(self, "feature_names_in_"):
-            return np.array(["image"], dtype=object)
-        return np.array(_check_feature_names_in(self, input_features), dtype=object)
+        return one_name_out(self, input_features, "image")
 
     def set_output(self, *, transform=None):
         """Accept an output setting; the output stays a column of images.

@@ -10,7 +10,9 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.feature_extraction.text import strip_accents_ascii, strip_accents_unicode
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils._set_output import _get_output_config
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
+
+from skmultimodal.utils._validation import one_name_out
 
 from ._validation import TextColumnMixin, check_texts, column_name
 
@@ -278,6 +280,4 @@ class TextCleaner(
                     "TextCleaner takes one text column; input_features must "
                     f"hold one name, got {list(names.ravel())!r}."
                 )
-        elif not hasattr(self, "feature_names_in_"):
-            return np.array(["text"], dtype=object)
-        return np.array(_check_feature_names_in(self, input_features), dtype=object)
+        return one_name_out(self, input_features, "text")

@@ -281,3 +281,16 @@ def check_groups(groups, n, owner=None):
             + "; every row needs a group"
         )
     return groups
+
+
+def one_name_out(estimator, input_features, default):
+    """``get_feature_names_out`` of a fitted transformer of one column (of
+    images or texts): ``input_features`` checked as scikit-learn checks a
+    one-to-one transformer's (one name, equal to ``feature_names_in_`` when
+    that is set), else the fitted column name, else ``[default]``."""
+    from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
+
+    check_is_fitted(estimator)
+    if input_features is None and not hasattr(estimator, "feature_names_in_"):
+        return np.array([default], dtype=object)
+    return np.array(_check_feature_names_in(estimator, input_features), dtype=object)

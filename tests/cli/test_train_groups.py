@@ -33,37 +33,20 @@ def test_train_gives_the_group_column_to_the_stacking(tiny_csv, tmp_path, monkey
     assert seen == [None]
 
 
+def _train(csv, model, *options):
+    args = ["train", "--csv", str(csv), *CSV_ARGS, "--target", "label"]
+    return run_main(*args, *options, "--output", str(model))
+
+
 def test_train_group_column_refused_out_of_core(tiny_csv, tmp_path):
-    res = run_main(
-        "train",
-        "--csv",
-        str(tiny_csv),
-        *CSV_ARGS,
-        "--target",
-        "label",
-        "--group-column",
-        "group",
-        "--chunk-size",
-        "8",
-        "--output",
-        str(tmp_path / "m.skops"),
+    res = _train(
+        tiny_csv, tmp_path / "m.skops", "--group-column", "group", "--chunk-size", "8"
     )
     assert res.returncode == 2
     assert "--group-column" in res.stderr and "--chunk-size" in res.stderr
 
 
 def test_train_unknown_group_column_is_named(tiny_csv, tmp_path):
-    res = run_main(
-        "train",
-        "--csv",
-        str(tiny_csv),
-        *CSV_ARGS,
-        "--target",
-        "label",
-        "--group-column",
-        "nope",
-        "--output",
-        str(tmp_path / "m.skops"),
-    )
+    res = _train(tiny_csv, tmp_path / "m.skops", "--group-column", "nope")
     assert res.returncode == 2
     assert "'nope'" in res.stderr
