@@ -95,6 +95,25 @@ def _image_branch(image_features, memory, on_error):
     )
 
 
+def _check_features(features, param):
+    """A TypeError unless ``features`` (``image_features=`` or
+    ``text_features=``) is None, a registered extractor's name or a
+    transformer instance."""
+    if features is None or isinstance(features, str):
+        return
+    if isinstance(features, type):
+        name = features.__name__
+        got = f"the class {name} (pass an instance: {name}())"
+    elif hasattr(features, "fit") and hasattr(features, "transform"):
+        return
+    else:
+        got = f"{features!r} ({type(features).__name__})"
+    raise TypeError(
+        f"{param} must be a registered extractor name (a str), a transformer "
+        f"instance (with fit and transform) or None; got {got}"
+    )
+
+
 def _check_image_tokens(image, classifier, image_features):
     """The combinations ``image_tokens=True`` needs, with one clear error."""
     if image is None:
@@ -196,9 +215,14 @@ def _text_branch(text_features, memory):
 
 
 def _make_classifier(
-    classifier, random_state, class_weight=None, target_type="auto", stopping=True
+    classifier,
+    random_state,
+    class_weight=None,
+    target_type="auto",
+    stopping=True,
+    param="estimator",
 ):
-    clf = _classifier(classifier, random_state, target_type)
+    clf = _classifier(classifier, random_state, target_type, param)
     if classifier == "attention" and stopping:
         clf.set_params(**ATTENTION_STOPPING)
     if class_weight is not None:
@@ -236,7 +260,9 @@ def _make_classifier(
     return clf
 
 
-def _classifier(classifier, random_state, target_type="auto"):
+def _classifier(classifier, random_state, target_type="auto", param="estimator"):
+    """The final estimator named or given (cloned) as ``param`` (the
+    builder's ``estimator=`` or ``classifier=``, named in the errors)."""
     if classifier is None and target_type == "continuous":
         classifier = "ridge"
     if classifier == "ridge":
@@ -261,13 +287,19 @@ def _classifier(classifier, random_state, target_type="auto"):
         )
     if isinstance(classifier, str):
         raise ValueError(
-            f"Unknown estimator {classifier!r}; use one of "
+            f"Unknown estimator {classifier!r} (given as {param}=); use one of "
             f"{list(CLASSIFIERS + REGRESSORS)} or pass an estimator instance."
         )
-    if not (hasattr(classifier, "fit") and hasattr(classifier, "predict")):
+    if isinstance(classifier, type) or not (
+        hasattr(classifier, "fit") and hasattr(classifier, "predict")
+    ):
+        got = type(classifier).__name__
+        if isinstance(classifier, type):
+            name = classifier.__name__
+            got = f"the class {name} (pass an instance: {name}())"
         raise ValueError(
-            f"estimator must be a name in {list(CLASSIFIERS + REGRESSORS)} or an "
-            f"estimator with fit/predict, got {type(classifier).__name__}."
+            f"{param} must be a name in {list(CLASSIFIERS + REGRESSORS)}, an "
+            f"estimator with fit/predict or None, got {got}."
         )
     clf = clone(classifier)
     # the builder's seed for an instance left unseeded, never over the user's
@@ -567,8 +599,23 @@ def make_multimodal_pipeline(
             "give the final estimator as estimator= or classifier= (another "
             "name for it), not both."
         )
+    param = "classifier" if classifier is not None else "estimator"
     if estimator is None:
         estimator = classifier
+    if not isinstance(image_tokens, bool | np.bool_):
+        raise TypeError(
+            f"image_tokens must be a bool (True or False), got {image_tokens!r} "
+            f"({type(image_tokens).__name__})"
+        )
+    if method_params is not None and not isinstance(method_params, dict):
+        raise TypeError(
+            "method_params must be a dict of the fusion method's parameters "
+            "(e.g. method='concat', method_params={'block_norm': 'l2'}) or None; "
+            f"got {method_params!r} ({type(method_params).__name__})"
+        )
+    _check_features(image_features, "image_features")
+    _check_features(text_features, "text_features")
+    _check_tabular(tabular)
     target_type = _target_type(estimator, target_type)
     images, texts = _columns(image, "image"), _columns(text, "text")
     if not (images or texts or tabular):
@@ -634,7 +681,12 @@ def make_multimodal_pipeline(
     _check_branch_names(fusion, origins, {"image": image, "text": text})
     _check_method_target(method, target_type)
     clf = _make_classifier(
-        estimator, random_state, class_weight, target_type, stopping=not image_tokens
+        estimator,
+        random_state,
+        class_weight,
+        target_type,
+        stopping=not image_tokens,
+        param=param,
     )
     return Pipeline([("fusion", fusion), ("classifier", clf)])
 
@@ -796,27 +848,40 @@ def _tabular_columns(tabular):
     return list(tabular)
 
 
+def _check_tabular(tabular):
+    """A ValueError unless ``tabular=`` is None, a list of column names or a
+    dict ``{"numeric": [...], "categorical": [...]}`` of such lists."""
+    if tabular is None:
+        return
+    if isinstance(tabular, dict):
+        unknown = set(tabular) - {"numeric", "categorical"}
+        if unknown:
+            raise ValueError(
+                "tabular= as a dict takes the keys 'numeric' and 'categorical'; "
+                f"got {sorted(unknown, key=str)}"
+            )
+    lists = tabular.values() if isinstance(tabular, dict) else [tabular]
+    for columns in lists:
+        if not isinstance(columns, list | tuple) or not all(
+            isinstance(c, str) for c in columns
+        ):
+            raise ValueError(
+                "tabular= must be a list of column names or a dict "
+                f"{{'numeric': [...], 'categorical': [...]}}; got {tabular!r}"
+            )
+
+
 def _tabular_selectors(tabular):
     """``(numeric, categorical)`` columns of ``tabular=``: a dict
     ``{"numeric": [...], "categorical": [...]}`` says which is which; a list
     is split by dtype at fit time (numbers are numeric), by selectors."""
     from sklearn.compose import make_column_selector
 
+    _check_tabular(tabular)
     if isinstance(tabular, dict):
-        unknown = set(tabular) - {"numeric", "categorical"}
-        if unknown:
-            raise ValueError(
-                "tabular= as a dict takes the keys 'numeric' and 'categorical'; "
-                f"got {sorted(unknown)}"
-            )
         numeric = list(tabular.get("numeric", []))
         categorical = list(tabular.get("categorical", []))
     else:
-        if isinstance(tabular, str) or not all(isinstance(c, str) for c in tabular):
-            raise ValueError(
-                "tabular= must be a list of column names or a dict "
-                f"{{'numeric': [...], 'categorical': [...]}}; got {tabular!r}"
-            )
         numeric = make_column_selector(dtype_include="number")
         categorical = make_column_selector(dtype_exclude="number")
     return numeric, categorical

@@ -215,6 +215,8 @@ def make_out_of_core_pipeline(
     from skmultimodal.fusion._missing_policy import canonical_missing
     from skmultimodal.pipeline import (
         _check_branch_names,
+        _check_features,
+        _check_tabular,
         _columns,
         _image_branch,
         _Origin,
@@ -231,10 +233,16 @@ def make_out_of_core_pipeline(
             n_features = ATTENTION_HASHING_FEATURES
     if not isinstance(epochs, Integral) or isinstance(epochs, bool) or epochs < 1:
         raise ValueError(f"epochs must be an integer of at least 1, got {epochs!r}")
-    if not isinstance(n_features, Integral) or n_features < 1:
+    if (
+        not isinstance(n_features, Integral)
+        or isinstance(n_features, bool)
+        or n_features < 1
+    ):
         raise ValueError(f"n_features must be a positive integer, got {n_features!r}")
     if not isinstance(alpha, Real) or alpha <= 0:
         raise ValueError(f"alpha must be a positive number, got {alpha!r}")
+    _check_features(image_features, "image_features")
+    _check_tabular(tabular)
     missing = canonical_missing(missing)
     images, texts = _columns(image, "image"), _columns(text, "text")
     if not (images or texts or tabular):

@@ -265,7 +265,7 @@ def test_a_missing_target_is_refused_as_fit_refuses_it(data, model, kind):
     [
         (np.r_[np.arange(7) % 6, np.nan, np.arange(52) % 6], "missing value .* row 7"),
         ([None, *["a", "b", "c"] * 19, "a", "b"], "missing value .* row 0"),
-        (np.arange(59) % 6, r"one value per row of y: got shape \(59,\) for 60"),
+        (np.arange(59) % 6, r"one value per row: got shape \(59,\) for 60"),
     ],
     ids=["nan", "none", "short"],
 )

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import math
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils._param_validation import (
+    Interval,
+    validate_params,
+)
+
+from skmultimodal.utils._validation import Count
 
 SHAPES = ("circle", "square", "triangle", "diamond", "cross", "ring")
 MAX_CLASSES = 2 * len(SHAPES) - 1
@@ -79,15 +84,15 @@ def _draw_shape(shape, size, rng, noise):
 
 @validate_params(
     {
-        "n_samples": [Interval(Integral, 1, None, closed="left")],
-        "n_classes": [Interval(Integral, 2, MAX_CLASSES, closed="both")],
-        "image_size": [Interval(Integral, 8, None, closed="left")],
+        "n_samples": [Count(1, None, closed="left")],
+        "n_classes": [Count(2, MAX_CLASSES, closed="both")],
+        "image_size": [Count(8, None, closed="left")],
         "image_signal": [Interval(Real, 0, 1, closed="both")],
         "text_signal": [Interval(Real, 0, 1, closed="both")],
         "image_noise": [Interval(Real, 0, None, closed="left")],
         "text_noise": [Interval(Real, 0, 1, closed="both")],
-        "vocabulary_size": [Interval(Integral, 2, None, closed="left")],
-        "text_length": [Interval(Integral, 1, None, closed="left")],
+        "vocabulary_size": [Count(2, None, closed="left")],
+        "text_length": [Count(1, None, closed="left")],
         "shuffle": ["boolean"],
         "random_state": ["random_state"],
     },
@@ -169,7 +174,8 @@ def make_multimodal_classification(
     Raises
     ------
     ValueError
-        For parameters out of range, or a vocabulary too small to give every
+        For parameters out of range or of the wrong type (a bool where an
+        int is expected included), or a vocabulary too small to give every
         topic a word.
 
     See Also

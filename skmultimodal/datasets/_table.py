@@ -394,6 +394,12 @@ def load_table(
         _check_target(y, target, csv, task)
     if group_column is not None:
         groups = df[group_column]
+        if groups.isna().any():
+            row = _plain(groups.index[groups.isna()][0])
+            raise ValueError(
+                f"group column {group_column!r} is empty on line {row} of "
+                f"{str(csv)!r}; every row needs a group"
+            )
     return X, y, groups
 
 

@@ -88,8 +88,8 @@ class FusionMethod(BaseEstimator):
     def transform(self, blocks):
         raise NotImplementedError
 
-    def fit_transform(self, blocks, y=None):
-        return self.fit(blocks, y).transform(blocks)
+    def fit_transform(self, blocks, y=None, **fit_params):
+        return self.fit(blocks, y, **fit_params).transform(blocks)
 
     def get_feature_names_out(self, input_features):
         raise NotImplementedError
@@ -133,3 +133,17 @@ class FusionMethod(BaseEstimator):
         # Concrete subclasses are real estimators unless they say otherwise.
         if "_abstract_interface" not in cls.__dict__:
             cls._abstract_interface = False
+
+
+def method_takes(method, name):
+    """Whether the fusion method ``method`` takes the fit parameter ``name``
+    (``"sample_weight"``, ``"groups"``): in its ``fit_transform``, or in its
+    ``fit`` when its ``fit_transform`` passes its keywords on to ``fit`` (as
+    :meth:`FusionMethod.fit_transform` does)."""
+    from inspect import Parameter, signature
+
+    params = signature(method.fit_transform).parameters
+    if name in params:
+        return True
+    forwards = any(p.kind is Parameter.VAR_KEYWORD for p in params.values())
+    return forwards and name in signature(method.fit).parameters

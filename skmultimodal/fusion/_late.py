@@ -41,9 +41,9 @@ from ._methods import _GROUP_SPLITTERS, MULTILABEL, _binary_rows
 from ._pooling import (
     EPS,
     check_fold_weights,
+    check_group_splitter,
     check_weights,
     checked_sample_weight,
-    group_splitter_error,
     grouped_n_splits,
     learn_pool_weights,
     normalize_weights,
@@ -98,6 +98,15 @@ def _oof_proba(estimator, data, y, cv, sample_weight=None, name=None, groups=Non
     ``sample_weight`` given to its final step in each fold and ``groups`` to
     the splitter."""
     splits = list(cv.split(data, y, groups))
+    tested = np.zeros(len(y), dtype=int)
+    for _, test in splits:
+        tested[test] += 1
+    if not (tested == 1).all():
+        raise ValueError(
+            f"LateFusionClassifier: cv must put every row (of modality {name!r}) "
+            "in exactly one test fold (a KFold-like splitter) to give "
+            "out-of-fold probabilities for weights='auto'"
+        )
     for fold, (train, _) in enumerate(splits):
         what = f"LateFusionClassifier's estimator {name!r}"
         check_fold_weights(sample_weight, train, what, fold)
@@ -310,9 +319,9 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         if sample_weight is not None:
             sample_weight = self._check_sample_weight(sample_weight, n)
         groups = check_groups(groups, n, "LateFusionClassifier")
-        if groups is None and isinstance(self.cv, _GROUP_SPLITTERS):
-            if isinstance(self.weights, str):  # the folds are used
-                raise ValueError(group_splitter_error("LateFusionClassifier", self.cv))
+        if isinstance(self.cv, _GROUP_SPLITTERS) and isinstance(self.weights, str):
+            how = "LateFusionClassifier.fit(X, y, groups=...)"  # "auto": folds used
+            check_group_splitter(self.cv, groups, "LateFusionClassifier", how)
         self.multilabel_ = type_of_target(y, input_name="y") == MULTILABEL
         if self.multilabel_:  # one probability per label
             y = np.asarray(y.toarray() if hasattr(y, "toarray") else y, dtype=int)
@@ -440,10 +449,9 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         if groups is None or not isinstance(self.cv, Integral):
             return check_cv(self.cv, y, classifier=True)
         what = f"LateFusionClassifier (the rows of modality {name!r})"
-        n_splits = grouped_n_splits(self.cv, groups, what)
         if self._multilabel:
-            return GroupKFold(n_splits)
-        return StratifiedGroupKFold(n_splits)
+            return GroupKFold(grouped_n_splits(self.cv, groups, what))
+        return StratifiedGroupKFold(grouped_n_splits(self.cv, groups, what, y))
 
     @property
     def _multilabel(self):

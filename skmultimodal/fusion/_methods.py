@@ -43,9 +43,9 @@ from ._base import FusionMethod
 from ._pooling import (
     EPS,
     check_fold_weights,
+    check_group_splitter,
     check_weights,
     checked_sample_weight,
-    group_splitter_error,
     grouped_n_splits,
     learn_pool_weights,
     normalize_weights,
@@ -53,8 +53,7 @@ from ._pooling import (
     weight_params,
 )
 
-#: scikit-learn's splitters that need ``groups``, which the internal folds
-#: never get.
+#: scikit-learn's splitters that need ``groups`` (given to ``fit``).
 _GROUP_SPLITTERS = (
     GroupKFold,
     GroupShuffleSplit,
@@ -431,6 +430,15 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
                     f"fusion method {self._method_name!r} needs at least 2 classes "
                     f"in y; got {len(self.classes_)} class"
                 )
+        if kind != "continuous" and self.estimator is not None:
+            if not hasattr(self.estimator, "predict_proba"):
+                raise TypeError(
+                    f"fusion method {self._method_name!r}: estimator="
+                    f"{type(self.estimator).__name__}(...) has no predict_proba; "
+                    "the class scores of each modality are its probabilities: "
+                    "use a classifier with predict_proba (e.g. LogisticRegression, "
+                    "or CalibratedClassifierCV around this one)"
+                )
         self._y = y  # the checked target, for the joint expert and the weights
         self._sw = self._check_sample_weight(sample_weight, len(y))
         what = f"fusion method {self._method_name!r}"
@@ -543,16 +551,21 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
     def _check_cv(self, y):
         groups = self._groups
         what = f"fusion method {self._method_name!r}"
-        if groups is None and isinstance(self.cv, _GROUP_SPLITTERS):
-            raise ValueError(group_splitter_error(what, self.cv))
+        if isinstance(self.cv, _GROUP_SPLITTERS):
+            how = (
+                "ModalityFusion.fit(X, y, groups=...), in a Pipeline "
+                "fit(X, y, <fusion step>__groups=...)"
+            )
+            check_group_splitter(self.cv, groups, what, how)
         if isinstance(self.cv, Integral):
             # Shuffled: rows are often ordered (by class, by source), and
             # unshuffled inner folds would then be nearly grouped.
             seed = self._seed()
             if groups is not None:
-                n_splits = grouped_n_splits(self.cv, groups, what)
                 if self._kind != "classes":  # nothing to stratify on
+                    n_splits = grouped_n_splits(self.cv, groups, what)
                     return GroupKFold(n_splits, shuffle=True, random_state=seed)
+                n_splits = grouped_n_splits(self.cv, groups, what, y)
                 return StratifiedGroupKFold(n_splits, shuffle=True, random_state=seed)
             if self._kind != "classes":  # nothing to stratify on
                 n_splits = int(min(self.cv, max(_n_rows(y), 2)))

@@ -29,6 +29,7 @@ from skmultimodal.utils import check_target_present
 from skmultimodal.utils._parallel import RelayWarnings, reissue, warn_at_caller
 from skmultimodal.utils._validation import check_groups
 
+from ._base import method_takes
 from ._columns import (
     ColumnComposition,
     all_nan_rows,
@@ -694,7 +695,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         method_name = _method_label(self.method)
         weighted = {}
         if sample_weight is not None:
-            if "sample_weight" not in signature(method.fit_transform).parameters:
+            if not method_takes(method, "sample_weight"):
                 raise ValueError(
                     f"sample_weight: fusion method {method_name!r} does not take "
                     "sample weights; use a method that learns from the target "
@@ -712,7 +713,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             weighted = {"sample_weight": sample_weight}
         if groups is not None:
             groups = check_groups(groups, n, "ModalityFusion")
-            if "groups" in signature(method.fit_transform).parameters:
+            if method_takes(method, "groups"):  # else: no internal folds
                 weighted["groups"] = groups
 
         policy = self._missing_policy()

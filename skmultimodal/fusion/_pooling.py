@@ -34,6 +34,11 @@ def pool(P, masks, w, voting):
     proba : ndarray of shape (n_samples, n_classes)
         Rows sum to 1.
     """
+    if voting not in ("soft", "log"):  # e.g. set on a fitted model
+        raise InvalidParameterError(
+            f"The 'voting' parameter must be a str among {{'log', 'soft'}}. "
+            f"Got {voting!r} instead."
+        )
     m, n = P.shape[0], P.shape[1]
     if masks is None:
         masks = np.ones((n, m), dtype=bool)
@@ -191,24 +196,37 @@ def check_fold_weights(sample_weight, train, what, fold):
         )
 
 
-def grouped_n_splits(cv, groups, what):
+def grouped_n_splits(cv, groups, what, y=None):
     """The number of internal folds for an int ``cv`` with ``groups``: at
-    most one per group, and at least 2 groups."""
-    n_groups = len(np.unique(groups.astype(str)))
+    most one per group and, with class labels ``y``, at most the rows of
+    the smallest class (as without groups); at least 2 groups."""
+    n_groups = len(np.unique(groups))
     if n_groups < 2:
         raise ValueError(
             f"{what}: groups has {n_groups} distinct value; the internal "
             "cross-validation folds keep each group whole and need at least 2 "
             "groups"
         )
-    return int(min(cv, n_groups))
+    n_splits = min(cv, n_groups)
+    if y is not None:
+        smallest = np.unique(y, return_counts=True)[1].min()
+        n_splits = min(n_splits, max(smallest, 2))
+    return int(n_splits)
 
 
-def group_splitter_error(what, cv):
-    """The message for a group splitter as ``cv`` of a fit without groups."""
-    return (
-        f"{what}: cv={cv!r} needs groups, but fit got none; pass them to fit "
-        "(ModalityFusion.fit(X, y, groups=...), in a Pipeline "
-        "fit(X, y, <fusion step>__groups=...)), or use an int or a splitter "
-        "that needs no groups (such as KFold)"
-    )
+def check_group_splitter(cv, groups, what, how):
+    """Refuse a group splitter ``cv`` without ``groups`` (``how`` says how
+    to pass them), or with fewer groups than its folds."""
+    if groups is None:
+        raise ValueError(
+            f"{what}: cv={cv!r} needs groups, but fit got none; pass them to "
+            f"fit ({how}), or use an int or a splitter that needs no groups "
+            "(such as KFold)"
+        )
+    n_splits = getattr(cv, "n_splits", None)
+    n_groups = len(np.unique(groups))
+    if isinstance(n_splits, int) and n_splits > n_groups:
+        raise ValueError(
+            f"{what}: cv={cv!r} makes {n_splits} folds, but groups has only "
+            f"{n_groups} distinct values; use fewer folds"
+        )

@@ -64,6 +64,14 @@ class _ExtractChunk:
         return out, failed
 
 
+def _same(a, b):
+    """Whether two parameter values are equal (arrays element-wise)."""
+    try:
+        return a is b or bool(np.array_equal(a, b) if np.ndim(a) else a == b)
+    except Exception:  # values that cannot be compared count as changed
+        return False
+
+
 class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
     __doc__ = f"""Base class for feature extractors that describe each image on its own.
 
@@ -87,7 +95,9 @@ class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
     ``_check_params(self) -> int``
         Check what the constraints cannot (relations between parameters)
         by raising ``ValueError``, and return the number of output
-        features. Called by :meth:`fit`, after the constraints.
+        features. Called by :meth:`fit`, after the constraints, and again
+        (with them) by :meth:`transform`, so that a parameter changed with
+        ``set_params`` after fit is refused there too: keep it cheap.
     ``_extract(self, image) -> ndarray``
         The features of **one** image as a 1-D array of that length.
         ``image`` is canonical: ``uint8``, or ``float32`` with values in
@@ -221,7 +231,30 @@ class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
         n_features = self._check_params()
         image_column(X)
         self.n_features_out_ = int(n_features)
+        self._fit_params = self.get_params(deep=False)
         return self
+
+    def _check_fitted_params(self):
+        """Check the parameters again before features are computed: the
+        constraints and ``_check_params``, so that a parameter changed with
+        ``set_params`` since fit is refused as :meth:`fit` refuses it, and
+        that the number of features is still the fitted one."""
+        check_is_fitted(self)
+        self._validate_params()
+        n_features = self._check_params()
+        if n_features != self.n_features_out_:
+            fitted = getattr(self, "_fit_params", {})
+            changed = [
+                name
+                for name, value in self.get_params(deep=False).items()
+                if name in fitted and not _same(value, fitted[name])
+            ]
+            what = ", ".join(changed) or "its parameters"
+            raise ValueError(
+                f"{type(self).__name__}: {what} changed since fit (the fitted "
+                f"extractor gives {self.n_features_out_} features; now "
+                f"{n_features}); refit it."
+            )
 
     def transform(self, X):
         """Compute the features of each image.
@@ -238,7 +271,7 @@ class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
             One row per image; all NaN for an unreadable one under
             ``on_error="missing"``.
         """
-        check_is_fitted(self)
+        self._check_fitted_params()
         items, labels = image_column(X)
         name = type(self).__name__
         try:

@@ -20,26 +20,28 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import _deprecate_positional_args, check_is_fitted
 
+from skmultimodal.utils._validation import Count
+
 from ._base import ImageExtractor
 from ._io import (
     _GRAY_MATRIX,
     INTERPOLATIONS,
-    _check_size,
     resize,
     to_float,
     to_gray,
     to_rgb,
     to_uint8,
 )
-from ._transformers import _EXTRACTOR_PARAMS
+from ._transformers import _EXTRACTOR_PARAMS, _as_size, _check_size_param
 
 
 def _prepare(est, img):
     """Gray-then-resize or resize-then-RGB, as ``est.color`` says."""
     interpolation = INTERPOLATIONS[est.interpolation]
+    size = _as_size(est.size)
     if est.color == "gray":
-        return resize(to_gray(img), est.size, interpolation)
-    return to_rgb(resize(img, est.size, interpolation))
+        return resize(to_gray(img), size, interpolation)
+    return to_rgb(resize(img, size, interpolation))
 
 
 # ------------------------------------------------------- batches of images
@@ -51,9 +53,10 @@ def _prepare(est, img):
 def _prepare_stack(est, stack):
     """:func:`_prepare` of each image of a stack, as a stack."""
     interpolation = INTERPOLATIONS[est.interpolation]
+    size = _as_size(est.size)
     if est.color == "gray":
-        return _resize_stack(_gray_stack(stack), est.size, interpolation)
-    return _rgb_stack(_resize_stack(stack, est.size, interpolation))
+        return _resize_stack(_gray_stack(stack), size, interpolation)
+    return _rgb_stack(_resize_stack(stack, size, interpolation))
 
 
 def _gray_stack(stack):
@@ -113,8 +116,9 @@ def _resize_stack(stack, size, interpolation):
 
 
 _PREP_PARAMS = """
-    size : tuple of (int, int), default={size}
-        Every image is resized to ``(height, width)`` (NumPy order).
+    size : (int, int), default={size}
+        Every image is resized to ``(height, width)`` (NumPy order): a
+        tuple, list or integer array of two positive integers.
 
     color : {{"gray", "rgb"}}, default="gray"
         ``"gray"`` converts with the ITU-R 601 weights of :class:`Grayscale`
@@ -140,7 +144,17 @@ def _hog_plan(size, pixels_per_cell, cells_per_block, orientations, gamma):
     row-major order.
     """
     (ch, cw), (bh, bw) = pixels_per_cell, cells_per_block
-    window = (size[1] // cw * cw, size[0] // ch * ch)
+    # HOGFeatures checks its parameters before it gets here; OpenCV itself
+    # asserts, or crashes the process (nbins 0), on what is refused here.
+    ok = orientations >= 1 and min(ch, cw, bh, bw) >= 1
+    window = (size[1] // cw * cw, size[0] // ch * ch) if ok else (0, 0)
+    if not ok or window[0] < bw * cw or window[1] < bh * ch:
+        raise ValueError(
+            f"no HOG descriptor for size={size}, pixels_per_cell="
+            f"{pixels_per_cell}, cells_per_block={cells_per_block}, orientations="
+            f"{orientations}: orientations must be >= 1 and the size must hold "
+            "at least one block of cells."
+        )
     descriptor = cv2.HOGDescriptor(
         window,  # winSize (width, height): the whole (cropped) image
         (bw * cw, bh * ch),  # blockSize
@@ -217,12 +231,13 @@ class HOGFeatures(ImageExtractor):
     orientations : int, default=9
         Number of orientation bins over 0-180 degrees (unsigned gradients).
 
-    pixels_per_cell : tuple of (int, int), default=(8, 8)
-        Cell ``(height, width)`` in pixels. Pixels beyond the last whole cell
-        (when ``size`` is not a multiple) are ignored by both backends.
+    pixels_per_cell : (int, int), default=(8, 8)
+        Cell ``(height, width)`` in pixels (a tuple, list or integer
+        array). Pixels beyond the last whole cell (when ``size`` is not a
+        multiple) are ignored by both backends.
 
-    cells_per_block : tuple of (int, int), default=(2, 2)
-        Block ``(height, width)`` in cells.
+    cells_per_block : (int, int), default=(2, 2)
+        Block ``(height, width)`` in cells (a tuple, list or integer array).
 
     block_norm : {{"L2-Hys", "L2", "L1", "L1-sqrt"}}, default="L2-Hys"
         Block normalization. The OpenCV backend supports only ``"L2-Hys"``
@@ -290,12 +305,12 @@ class HOGFeatures(ImageExtractor):
 
     _parameter_constraints: dict = {
         **ImageExtractor._parameter_constraints,
-        "size": [tuple],
+        "size": "no_validation",  # the sizes are checked by _check_size_param
         "color": [StrOptions({"gray", "rgb"})],
         "interpolation": [StrOptions(set(INTERPOLATIONS))],
-        "orientations": [numbers.Integral],
-        "pixels_per_cell": [tuple],
-        "cells_per_block": [tuple],
+        "orientations": [Count(1, None, closed="left")],
+        "pixels_per_cell": "no_validation",
+        "cells_per_block": "no_validation",
         "block_norm": [StrOptions({"L2-Hys", "L2", "L1", "L1-sqrt"})],
         "transform_sqrt": ["boolean"],
         "backend": [StrOptions({"opencv", "skimage"})],
@@ -332,37 +347,38 @@ class HOGFeatures(ImageExtractor):
         self.verbose = verbose
 
     def _check_params(self):
-        _check_size(self.size)
-        _check_size(self.pixels_per_cell, "pixels_per_cell")
-        _check_size(self.cells_per_block, "cells_per_block")
-        if self.orientations < 1:
-            raise ValueError(f"orientations must be >= 1, got {self.orientations}.")
+        for name in ("size", "pixels_per_cell", "cells_per_block"):
+            _check_size_param(getattr(self, name), name, type(self).__name__)
         if self.backend == "opencv" and self.block_norm != "L2-Hys":
             raise ValueError(
                 f"block_norm={self.block_norm!r} needs backend='skimage'; the "
                 "OpenCV backend supports only 'L2-Hys'."
             )
-        cells = [s // c for s, c in zip(self.size, self.pixels_per_cell)]
-        blocks = [n - b + 1 for n, b in zip(cells, self.cells_per_block)]
+        size, cell, block = self._sizes()
+        cells = [s // c for s, c in zip(size, cell)]
+        blocks = [n - b + 1 for n, b in zip(cells, block)]
         if min(blocks) < 1:
             raise ValueError(
-                f"size={self.size} holds {cells[0]}x{cells[1]} cells of "
-                f"{self.pixels_per_cell} pixels, fewer than one block of "
-                f"cells_per_block={self.cells_per_block}; use a larger size or "
+                f"size={size} holds {cells[0]}x{cells[1]} cells of "
+                f"{cell} pixels, fewer than one block of "
+                f"cells_per_block={block}; use a larger size or "
                 "smaller cells."
             )
-        (bh, bw) = self.cells_per_block
-        return blocks[0] * blocks[1] * bh * bw * self.orientations
+        return blocks[0] * blocks[1] * block[0] * block[1] * int(self.orientations)
+
+    def _sizes(self):
+        """``size``, ``pixels_per_cell`` and ``cells_per_block`` as checked
+        pairs of Python ints (they may be given as lists or arrays)."""
+        return (
+            _as_size(self.size),
+            _as_size(self.pixels_per_cell),
+            _as_size(self.cells_per_block),
+        )
 
     def _opencv_hog(self):
         """The cached ``(descriptor, window, order)`` of :func:`_hog_plan`."""
-        # size and the cell/block shapes are tuples (_parameter_constraints)
         return _hog_plan(
-            self.size,
-            self.pixels_per_cell,
-            self.cells_per_block,
-            self.orientations,
-            bool(self.transform_sqrt),
+            *self._sizes(), int(self.orientations), bool(self.transform_sqrt)
         )
 
     def _extract(self, image):
@@ -374,11 +390,12 @@ class HOGFeatures(ImageExtractor):
             return descriptor.compute(to_uint8(img))[order]
         from skimage.feature import hog
 
+        _, cell, block = self._sizes()
         return hog(
             img,
-            orientations=self.orientations,
-            pixels_per_cell=self.pixels_per_cell,
-            cells_per_block=self.cells_per_block,
+            orientations=int(self.orientations),
+            pixels_per_cell=cell,
+            cells_per_block=block,
             block_norm=self.block_norm,
             transform_sqrt=self.transform_sqrt,
             feature_vector=True,
@@ -423,7 +440,7 @@ class PixelFeatures(ImageExtractor):
 
     _parameter_constraints: dict = {
         **ImageExtractor._parameter_constraints,
-        "size": [tuple],
+        "size": "no_validation",  # checked by _check_size_param
         "color": [StrOptions({"gray", "rgb"})],
         "interpolation": [StrOptions(set(INTERPOLATIONS))],
     }
@@ -447,8 +464,9 @@ class PixelFeatures(ImageExtractor):
         self.verbose = verbose
 
     def _check_params(self):
-        _check_size(self.size)
-        return self.size[0] * self.size[1] * (1 if self.color == "gray" else 3)
+        _check_size_param(self.size, "size", type(self).__name__)
+        height, width = _as_size(self.size)
+        return height * width * (1 if self.color == "gray" else 3)
 
     def _extract(self, image):
         return to_float(_prepare(self, image)).reshape(-1)
@@ -583,7 +601,7 @@ class ColorHistogram(ImageExtractor):
 
     _parameter_constraints: dict = {
         **ImageExtractor._parameter_constraints,
-        "bins": [numbers.Integral],
+        "bins": [Count(1, 256, closed="both")],
         "color_space": [StrOptions({"rgb", "hsv"})],
     }
     _feature_prefix = "hist_"
@@ -598,9 +616,7 @@ class ColorHistogram(ImageExtractor):
         self.verbose = verbose
 
     def _check_params(self):
-        if not 1 <= self.bins <= 256:
-            raise ValueError(f"bins must be in [1, 256], got {self.bins}.")
-        return 3 * self.bins
+        return 3 * int(self.bins)
 
     def _extract(self, image):
         img = to_uint8(to_rgb(image))
@@ -610,7 +626,7 @@ class ColorHistogram(ImageExtractor):
             ranges[:2] = [0, 180]
         n_pixels = np.float32(img.shape[0] * img.shape[1])
         parts = [
-            cv2.calcHist([img], [c], None, [self.bins], ranges[2 * c : 2 * c + 2])
+            cv2.calcHist([img], [c], None, [int(self.bins)], ranges[2 * c : 2 * c + 2])
             for c in range(3)
         ]
         return np.concatenate(parts).ravel() / n_pixels
@@ -636,7 +652,7 @@ class ColorHistogram(ImageExtractor):
                 [index, flat],
                 [0, 1 + c],
                 None,
-                [n, self.bins],
+                [n, int(self.bins)],
                 [0, n, *ranges[2 * c : 2 * c + 2]],
             )
             for c in range(3)

@@ -33,7 +33,6 @@ from ._io import (
     ImageDecodeError,
     ImageWarning,
     ItemFunction,
-    _check_size,
     _Failed,
     _IndexedError,
     image_column,
@@ -41,7 +40,7 @@ from ._io import (
     to_rgb,
     to_uint8,
 )
-from ._transformers import _EXTRACTOR_PARAMS
+from ._transformers import _EXTRACTOR_PARAMS, _as_size, _check_size_param
 
 __all__ = ["KerasFeatures"]
 
@@ -403,8 +402,9 @@ class KerasFeatures(ImageExtractor):
         layer output; None flattens it. A layer that already outputs one
         vector per image is used as is.
 
-    input_size : tuple of (int, int), default=None
-        ``(height, width)`` the images are resized to. None: the
+    input_size : (int, int), default=None
+        ``(height, width)`` the images are resized to (a tuple, list or
+        integer array of two positive integers). None: the
         application's own size (224 x 224 for most; 299 for Inception and
         Xception, ...), or the fixed input size of the ``.keras`` model.
         A ``.keras`` model whose input fixes its height and width takes
@@ -503,7 +503,7 @@ class KerasFeatures(ImageExtractor):
         "weights": [str, os.PathLike, None],
         "layer": [str, None],
         "pooling": [StrOptions({"avg", "max"}), None],
-        "input_size": [tuple, None],
+        "input_size": "no_validation",  # checked by _check_size_param
         "preprocessing": [str],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
@@ -545,7 +545,7 @@ class KerasFeatures(ImageExtractor):
         # a saved extractor works from any current folder
         files = getattr(self, "files_", {})
         if self.input_size is not None:
-            _check_size(self.input_size, "input_size")
+            _check_size_param(self.input_size, "input_size", type(self).__name__)
         digests = []
         if _is_model_file(model):
             model = files.get("model", os.fspath(model))
@@ -592,7 +592,9 @@ class KerasFeatures(ImageExtractor):
         model, weights, family, _, digests = self._resolve()
         self._file_digests = tuple((os.path.abspath(p), _sha256(p)) for p in digests)
         size = self.input_size
-        if size is None and family is not None:
+        if size is not None:
+            size = _as_size(size)
+        elif family is not None:
             side = _DEFAULT_SIZES.get(model, 224)
             size = (side, side)
         self._size = size
@@ -709,6 +711,13 @@ class KerasFeatures(ImageExtractor):
             )
         return out
 
+    def _check_fitted_params(self):
+        # Only the constraints are checked again at transform (also from
+        # ImageFeatureUnion): _check_params builds the network and hashes the
+        # files, and fit keeps the size and digests it found.
+        check_is_fitted(self)
+        self._validate_params()
+
     def _preprocess(self):
         _, _, _, preprocessing, _ = self._resolve()
         return None if preprocessing == "none" else _preprocess_function(preprocessing)
@@ -735,7 +744,7 @@ class KerasFeatures(ImageExtractor):
         """
         from skmultimodal.utils import parallel_map
 
-        check_is_fitted(self)
+        self._check_fitted_params()
         items, labels = image_column(X)
         network, preprocess = self._build(), self._preprocess()
         reader = _ReadAndResize(self.on_error, self.input_size_)

@@ -100,6 +100,11 @@ class _ImageTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
         "verbose": ["verbose"],
     }
 
+    def _check_params(self):
+        """Check what the constraints cannot; called by :meth:`fit` and again
+        by :meth:`transform`, with the constraints, so that a parameter
+        changed with ``set_params`` after fit is refused as at fit."""
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the parameters and that ``X`` is a non-empty column of images.
@@ -118,6 +123,7 @@ class _ImageTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
         self : object
             The fitted transformer.
         """
+        self._check_params()
         image_column(X)
         self.n_features_in_ = 1  # one column of images
         names = _get_feature_names(X)  # a one-column DataFrame's str name
@@ -146,6 +152,8 @@ class _ImageTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
             One array per row (see the class description for its layout).
         """
         check_is_fitted(self)
+        self._validate_params()
+        self._check_params()
         items, labels = image_column(X)
         func = _Apply(self.on_error, self._process, copy=True)
         results = run_items(
@@ -408,7 +416,7 @@ default="area"
 
     _parameter_constraints: dict = {
         **_ImageTransformer._parameter_constraints,
-        "size": ["array-like"],
+        "size": "no_validation",  # checked by _check_size_param
         "interpolation": [StrOptions(set(INTERPOLATIONS))],
     }
 
@@ -427,10 +435,8 @@ default="area"
         self.n_jobs = n_jobs
         self.verbose = verbose
 
-    def fit(self, X, y=None):
-        """Check the parameters and ``X``; see :meth:`ImageReader.fit`."""
+    def _check_params(self):
         _check_size_param(self.size, "size", type(self).__name__)
-        return super().fit(X, y)
 
     def _process(self, img):
         return resize(img, _as_size(self.size), INTERPOLATIONS[self.interpolation])

@@ -229,10 +229,15 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
         self._validate_names(names)
         active = [(n, e) for n, e in self.transformer_list if not _is_drop(e)]
         for name, est in active:
-            if isinstance(est, str) or not hasattr(est, "fit"):
+            # checked before any fit: another transformer would be fitted on
+            # the column of images itself, and fail deep inside its library
+            if not isinstance(est, (ImageExtractor, ImageFeatures)):
                 raise ValueError(
                     f"transformer_list entry {name!r} must be an image feature "
-                    f"extractor or 'drop', got {est!r}."
+                    f"extractor or 'drop', got {est!r}: it is not built on "
+                    "skmultimodal.image.ImageExtractor, so it cannot share the "
+                    "single read of each image; put it in a sklearn FeatureUnion "
+                    "instead."
                 )
         if not active:
             raise ValueError(
@@ -285,8 +290,11 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
             image under ``on_error="missing"``.
         """
         check_is_fitted(self)
-        items, labels = image_column(X)
+        self._validate_params()
         parts = [(name, _core(name, est)) for name, est in self.transformers_]
+        for _, est in parts:
+            est._check_fitted_params()  # a member changed with set_params
+        items, labels = image_column(X)
         extractors = [est for _, est in parts]
         widths = [est.n_features_out_ for est in extractors]
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,10 @@ from sklearn.model_selection import (
     cross_validate,
 )
 from sklearn.utils import Bunch
+from sklearn.utils._param_validation import (
+    Interval,
+    validate_parameter_constraints,
+)
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
@@ -239,6 +244,19 @@ def _check_task(task, models, y):
             f"task={task!r} does not fit the regressor(s) {_names(regressors)}: "
             "use classifiers, or task='regression' for regressors; task=None "
             "follows the models"
+        )
+    if task == "multilabel" and infer_task(y) != "multilabel":
+        kind = type_of_target(y, input_name="y")
+        raise ValueError(
+            "task='multilabel' needs a 2-D 0/1 label matrix y (one column per "
+            f"label); got a {y.ndim}-D {kind} target. task=None infers the task "
+            "from y"
+        )
+    if task == "classification" and infer_task(y) == "multilabel":
+        raise ValueError(
+            "task='classification' needs one class label per row of y; got a "
+            "2-D 0/1 label matrix (multilabel-indicator): use task='multilabel' "
+            "(or task=None) for it"
         )
     if task is None and regressors:
         return "regression"
@@ -484,11 +502,13 @@ def _take_rows(X, rows):
 
 def _group_params(model, groups):
     """``fit`` parameters giving the training rows' ``groups`` to ``model``
-    (or to its Pipeline steps) where its ``fit`` takes them; none under
-    metadata routing, where the model's own requests route them."""
+    (or to its Pipeline steps) where its ``fit`` takes them, and to a
+    search (its splitter, and the steps of the model it searches); none
+    under metadata routing, where the model's own requests route them."""
     from inspect import signature
 
     from sklearn import get_config
+    from sklearn.model_selection._search import BaseSearchCV
     from sklearn.pipeline import Pipeline
 
     def takes(est):
@@ -499,6 +519,8 @@ def _group_params(model, groups):
         return {}
     if get_config().get("enable_metadata_routing", False):
         return {"groups": groups} if _requests_groups(model) else {}
+    if isinstance(model, BaseSearchCV):  # its folds, then its model's
+        return {"groups": groups, **_group_params(model.estimator, groups)}
     if isinstance(model, Pipeline):
         steps = [
             (name, step)
@@ -587,6 +609,19 @@ def _summary(folds, splits, scorers, y):
     return entry
 
 
+#: The types and ranges of :func:`compare_models`' options, checked before
+#: anything is fitted (as scikit-learn's ``validate_params`` would).
+_PARAMETER_CONSTRAINTS = {
+    "scoring": [str, callable, list, tuple, dict, None],
+    "n_jobs": [
+        Interval(Integral, None, -1, closed="right"),
+        Interval(Integral, 1, None, closed="left"),
+        None,
+    ],
+    "random_state": ["random_state"],
+}
+
+
 def compare_models(
     models,
     X,
@@ -653,7 +688,7 @@ def compare_models(
         Folds fitted in parallel (through joblib, as ``cross_validate``'s
         ``n_jobs``). The warnings of the folds reach the caller either way:
         see the Notes.
-    random_state : int, default=0
+    random_state : int, RandomState instance or None, default=0
         Seed of the fold shuffling when ``cv`` is None or an int.
     task : {"classification", "regression", "multilabel"} or None, default=None
         None follows the models: ``"regression"`` when they are regressors
@@ -689,7 +724,10 @@ def compare_models(
     ------
     TypeError
         When ``models`` is not a dict, one of its values is not an
-        estimator (named by its key), or ``cv`` is a bool.
+        estimator (named by its key), or ``cv`` is a bool; when
+        ``scoring``, ``n_jobs`` or ``random_state`` is of a wrong type or out
+        of range (scikit-learn's ``InvalidParameterError``, also a
+        ValueError, naming the parameter).
     ValueError
         When ``models`` is empty, or mixes regressors and classifiers with
         ``task=None``, or holds a model that cannot do ``task`` (the
@@ -699,7 +737,9 @@ def compare_models(
         ``cv`` leave rows out or hold some twice (the message counts them);
         a score is named after a result field; ``task="regression"`` meets
         a ``y`` that is not numbers, or ``groups`` has a missing value (the
-        messages name the row); classification meets a continuous ``y``.
+        messages name the row); classification meets a continuous ``y`` or
+        a 0/1 label matrix, ``task="multilabel"`` a ``y`` that is not one;
+        ``scoring`` is an empty list or dict.
         An error while fitting or scoring a model is raised as it is.
 
     See Also
@@ -738,6 +778,16 @@ def compare_models(
     (3, (60,), ['image', 'text'])
     """
     models = _check_models(models)
+    validate_parameter_constraints(
+        _PARAMETER_CONSTRAINTS,
+        {"scoring": scoring, "n_jobs": n_jobs, "random_state": random_state},
+        caller_name="compare_models",
+    )
+    if isinstance(scoring, list | tuple | dict) and not scoring:
+        raise ValueError(
+            f"scoring={scoring!r} holds no score: give at least one (a name or a "
+            "scorer), or scoring=None for the task's default scores"
+        )
     # fit's own check and wording, naming the rows by X's index
     check_target_present(y, _row_labels(X, y))
     y = np.asarray(y)

@@ -294,12 +294,16 @@ def run_evaluation(
         with bar:
             for name, (est, used, label) in built.items():
                 bar.set_postfix_str(name)
-                one = compare_models({name: est}, X, y, cv=splits, task=task)
+                one = compare_models(
+                    {name: est}, X, y, groups=groups, cv=splits, task=task
+                )
                 results[name] = one.models[name]
                 results[name].update(modalities=used, method=label)
                 del results[name]["estimators"]  # one model's folds at a time
                 if test is not None:
-                    scores[name] = _test_scores(est, X, y, test[0], test[1], task)
+                    scores[name] = _test_scores(
+                        est, X, y, test[0], test[1], task, groups
+                    )
                 bar.update(len(splits))
     kind = "group k-fold" if groups is not None else "k-fold"
     one.update(
@@ -316,15 +320,16 @@ def run_evaluation(
     return one
 
 
-def _test_scores(est, X, y, X_test, y_test, task):
-    """``{score: value}`` of ``est`` fitted on all of ``X`` and scored on the
-    test set (errors positive, as in the cross-validation results)."""
+def _test_scores(est, X, y, X_test, y_test, task, groups=None):
+    """``{score: value}`` of ``est`` fitted on all of ``X`` (its ``groups``
+    given to the fusion's internal folds) and scored on the test set
+    (errors positive, as in the cross-validation results)."""
     from sklearn.base import clone
     from sklearn.metrics import check_scoring
 
-    from ._compare import LOWER_IS_BETTER, TASK_SCORING
+    from ._compare import LOWER_IS_BETTER, TASK_SCORING, _group_params
 
-    fitted = clone(est).fit(X, y)
+    fitted = clone(est).fit(X, y, **_group_params(est, groups))
     out = {}
     for key, scoring in TASK_SCORING[task].items():
         value = float(check_scoring(fitted, scoring=scoring)(fitted, X_test, y_test))

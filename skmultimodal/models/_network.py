@@ -39,10 +39,12 @@ _OPTIMIZERS = {
 
 def make_optimizer(name, learning_rate, weight_decay=0.0):
     """A fresh Keras optimizer from its lower-case name; ``weight_decay``
-    (decoupled, applied to every weight) when it is positive."""
-    kwargs = {"learning_rate": learning_rate}
+    (decoupled, applied to every weight) when it is positive. Both are
+    passed as Python floats: Keras refuses an int or a NumPy scalar other
+    than float64 as ``learning_rate``."""
+    kwargs = {"learning_rate": float(learning_rate)}
     if weight_decay:
-        kwargs["weight_decay"] = weight_decay
+        kwargs["weight_decay"] = float(weight_decay)
     return getattr(keras.optimizers, _OPTIMIZERS[name])(**kwargs)
 
 

@@ -208,9 +208,11 @@ class TextCleaner(
         ValueError
             ``X`` has 0 rows (as in ``fit``, and as scikit-learn's
             ``TfidfVectorizer.transform``), or holds a value that is neither
-            a string nor missing.
+            a string nor missing; or a parameter set since fit is
+            invalid (checked as fit checks it).
         """
         check_is_fitted(self)
+        self._validate_params()  # parameters may have changed since fit
         owner = type(self).__name__
         texts, _ = check_texts(X, owner=owner, action="transform")
         out = np.empty(len(texts), dtype=object)

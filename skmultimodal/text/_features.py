@@ -214,9 +214,11 @@ class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         ------
         ValueError
             ``X`` has 0 rows (whatever the method, as in ``fit``), or holds
-            a value that is neither a string nor missing.
+            a value that is neither a string nor missing; or a parameter
+            set since fit is invalid (checked as fit checks it).
         """
         check_is_fitted(self)
+        self._validate_params()  # parameters may have changed since fit
         owner = _public_name(self)
         texts, _ = check_texts(X, owner=owner, action="transform")
         return self.extractor_.transform(texts)
@@ -262,6 +264,7 @@ class _OptionalTextFeatures(TextFeatures):
 
     def transform(self, X):
         check_is_fitted(self)
+        self._validate_params()
         if self.extractor_ is not None:
             return super().transform(X)
         texts, _ = check_texts(X, owner=_public_name(self), action="transform")

@@ -8,15 +8,14 @@ import hashlib
 import os
 import warnings
 import weakref
-from numbers import Integral
 from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_failures, describe_row
+from skmultimodal.utils._validation import Count
 
 from ._validation import TextColumnMixin, check_texts
 from ._vectors import TextEmbeddingWarning
@@ -117,7 +116,7 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "path": [str, os.PathLike, None],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Count(1, None, closed="left")],
     }
 
     def __init__(self, path=None, *, batch_size=64):
@@ -286,9 +285,12 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
         ValueError
             ``X`` has 0 rows (as in ``fit``, and as scikit-learn's
             ``TfidfVectorizer.transform``), or holds a value that is neither
-            a string nor missing.
+            a string nor missing; or a parameter set since fit is
+            invalid (checked as fit checks it).
         """
         check_is_fitted(self)
+        # parameters may have changed since fit: checked as fit checks them
+        self._validate_params()
         owner = type(self).__name__
         texts, labels = check_texts(X, owner=owner, action="transform")
         _, encode = self._model_for_use()

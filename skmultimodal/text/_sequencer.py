@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
-from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import TextColumnMixin, check_texts
+from skmultimodal.utils._validation import Count
+
+from ._validation import (
+    TextColumnMixin,
+    build_analyzer,
+    check_texts,
+)
 
 PAD_ID = 0
 OOV_ID = 1
@@ -95,9 +99,9 @@ class TextSequencer(TextColumnMixin, TransformerMixin, BaseEstimator):
     sequence_output = True
 
     _parameter_constraints: dict = {
-        "max_length": [Interval(Integral, 1, None, closed="left")],
-        "max_vocabulary": [Interval(Integral, 1, None, closed="left"), None],
-        "min_frequency": [Interval(Integral, 1, None, closed="left")],
+        "max_length": [Count(1, None, closed="left")],
+        "max_vocabulary": [Count(1, None, closed="left"), None],
+        "min_frequency": [Count(1, None, closed="left")],
         "lowercase": ["boolean"],
         "token_pattern": [str],
         "padding": [StrOptions({"post", "pre"})],
@@ -124,9 +128,11 @@ class TextSequencer(TextColumnMixin, TransformerMixin, BaseEstimator):
         self.truncating = truncating
 
     def _analyzer(self):
-        return CountVectorizer(
-            lowercase=self.lowercase, token_pattern=self.token_pattern
-        ).build_analyzer()
+        return build_analyzer(
+            type(self).__name__,
+            lowercase=self.lowercase,
+            token_pattern=self.token_pattern,
+        )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -178,9 +184,12 @@ class TextSequencer(TextColumnMixin, TransformerMixin, BaseEstimator):
         ValueError
             ``X`` has 0 rows (as in ``fit``, and as scikit-learn's
             ``TfidfVectorizer.transform``), or holds a value that is neither
-            a string nor missing.
+            a string nor missing; or a parameter set since fit is
+            invalid (checked as fit checks it).
         """
         check_is_fitted(self)
+        # parameters may have changed since fit: checked as fit checks them
+        self._validate_params()
         owner = type(self).__name__
         texts, _ = check_texts(X, owner=owner, action="transform")
         analyze = self._analyzer()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from sklearn.feature_extraction.text import CountVectorizer
+
 from skmultimodal.utils import as_column, describe_row, is_missing
 from skmultimodal.utils._errors import RowError
 
@@ -100,3 +104,19 @@ def column_name(X):
     else:
         return None
     return name if isinstance(name, str) else None
+
+
+def build_analyzer(owner, *, lowercase, token_pattern):
+    """scikit-learn's word analyzer (``CountVectorizer.build_analyzer``) with
+    this ``lowercase`` and ``token_pattern``; a pattern that is not a valid
+    regular expression raises a ValueError naming ``owner`` and the
+    parameter."""
+    try:
+        return CountVectorizer(
+            lowercase=lowercase, token_pattern=token_pattern
+        ).build_analyzer()
+    except re.error as exc:
+        raise ValueError(
+            f"{owner}: token_pattern {token_pattern!r} is not a valid regular "
+            f"expression: {exc}"
+        ) from None

@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_failures
 
-from ._validation import TextColumnMixin, check_texts
+from ._validation import TextColumnMixin, build_analyzer, check_texts
 
 __all__ = ["TextEmbeddingWarning", "WordVectorFeatures", "read_word_vectors"]
 
@@ -384,15 +384,11 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         self.warn_oov_rate = warn_oov_rate
 
     def _analyzer(self):
-        try:
-            return CountVectorizer(
-                lowercase=self.lowercase, token_pattern=self.token_pattern
-            ).build_analyzer()
-        except re.error as exc:
-            raise ValueError(
-                f"{type(self).__name__}: token_pattern {self.token_pattern!r} is "
-                f"not a valid regular expression: {exc}"
-            ) from None
+        return build_analyzer(
+            type(self).__name__,
+            lowercase=self.lowercase,
+            token_pattern=self.token_pattern,
+        )
 
     def _counts(self, texts):
         """Counts of the known tokens (sparse, one column per vocabulary
@@ -494,9 +490,11 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         ValueError
             ``X`` has 0 rows (as in ``fit``, and as scikit-learn's
             ``TfidfVectorizer.transform``), or holds a value that is neither
-            a string nor missing.
+            a string nor missing; or a parameter set since fit is
+            invalid (checked as fit checks it).
         """
         check_is_fitted(self)
+        self._validate_params()  # parameters may have changed since fit
         owner = type(self).__name__
         texts, labels = check_texts(X, owner=owner, action="transform")
         counts, n_tokens = self._counts(texts)

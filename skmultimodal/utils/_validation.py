@@ -6,6 +6,7 @@ import numbers
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import Interval
 
 
 def as_column(X, *, what="X"):
@@ -263,14 +264,15 @@ def check_class_weight(class_weight, owner=None) -> None:
 
 def check_groups(groups, n, owner=None):
     """``groups`` as an array of one value per row (None stays None), none
-    of them missing; ``owner`` starts the message."""
+    of them missing, all of one kind (numbers or text: scikit-learn's
+    splitters sort them); ``owner`` starts the message."""
     if groups is None:
         return None
     who = f"{owner}: " if owner else ""
     groups = np.asarray(groups)
     if groups.ndim != 1 or len(groups) != n:
         raise ValueError(
-            f"{who}groups must hold one value per row of y: got shape "
+            f"{who}groups must hold one value per row: got shape "
             f"{groups.shape} for {n} rows"
         )
     missing = np.flatnonzero(pd.isna(groups))
@@ -280,6 +282,15 @@ def check_groups(groups, n, owner=None):
             + (f" and {len(missing) - 1} more" if len(missing) > 1 else "")
             + "; every row needs a group"
         )
+    if groups.dtype == object:
+        text = np.array([isinstance(g, str) for g in groups])
+        if text.any() and not text.all():
+            first, other = np.flatnonzero(text)[0], np.flatnonzero(~text)[0]
+            raise ValueError(
+                f"{who}groups mixes text and other values (row {first}: "
+                f"{groups[first]!r}, row {other}: {groups[other]!r}); give every "
+                "group as text, or every group as a number"
+            )
     return groups
 
 
@@ -294,3 +305,21 @@ def one_name_out(estimator, input_features, default):
     if input_features is None and not hasattr(estimator, "feature_names_in_"):
         return np.array([default], dtype=object)
     return np.array(_check_feature_names_in(estimator, input_features), dtype=object)
+
+
+class Count(Interval):
+    """``Interval(numbers.Integral, left, right, closed=...)`` that refuses
+    bools: scikit-learn counts ``True`` as the integer 1, which would
+    silently mean one bin, one row or one step (and OpenCV refuses it for a
+    count)."""
+
+    def __init__(self, left, right, *, closed):
+        super().__init__(numbers.Integral, left, right, closed=closed)
+
+    def is_satisfied_by(self, val):
+        if isinstance(val, bool | np.bool_):
+            return False
+        return super().is_satisfied_by(val)
+
+    def __str__(self):
+        return f"{super().__str__()} (not a bool)"

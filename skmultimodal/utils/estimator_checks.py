@@ -660,6 +660,7 @@ def fusion_method_checks(method):
     from sklearn.utils.estimator_checks import estimator_checks_generator
 
     from skmultimodal.fusion import ModalityFusion
+    from skmultimodal.fusion._base import method_takes
 
     if "random_state" in method.get_params() and method.random_state is None:
         method = clone(method).set_params(random_state=0)
@@ -675,7 +676,7 @@ def fusion_method_checks(method):
     # does (and refuses it otherwise, by design); its branches' scalers are
     # fitted unweighted, as ColumnTransformer's are, so a weight is never a
     # number of copies of the row
-    weighted = "sample_weight" in inspect.signature(method.fit_transform).parameters
+    weighted = method_takes(method, "sample_weight")
     for estimator, check in estimator_checks_generator(fusion, legacy=True):
         name = _name(check)
         if "sample_weight" in name and (

@@ -50,3 +50,43 @@ def test_train_unknown_group_column_is_named(tiny_csv, tmp_path):
     res = _train(tiny_csv, tmp_path / "m.skops", "--group-column", "nope")
     assert res.returncode == 2
     assert "'nope'" in res.stderr
+
+
+def test_evaluate_gives_the_group_column_to_every_fold_and_the_test_refit(
+    tiny_csv, tmp_path, monkeypatch
+):
+    seen = _record_groups(monkeypatch)
+    res = run_main(
+        "evaluate",
+        "--csv",
+        str(tiny_csv),
+        *CSV_ARGS,
+        "--target",
+        "label",
+        "--group-column",
+        "group",
+        "--cv",
+        "2",
+        "--models",
+        "fusion",
+        "--test-csv",
+        str(tiny_csv),
+        "--no-progress",
+        "--output",
+        str(tmp_path / "report"),
+    )
+    assert res.returncode == 0, res.stderr
+    groups = pd.read_csv(tiny_csv)["group"]
+    assert len(seen) == 3 and all(g is not None for g in seen)  # 2 folds, 1 refit
+    assert seen[-1] == groups.tolist()  # the refit on every row
+    assert sorted(seen[0] + seen[1]) == sorted(groups.tolist())  # the folds
+
+
+def test_an_empty_group_cell_is_named(tiny_csv, tmp_path):
+    table = pd.read_csv(tiny_csv)
+    table.loc[3, "group"] = None
+    csv = tiny_csv.parent / "empty_group.csv"
+    table.to_csv(csv, index=False)
+    res = _train(csv, tmp_path / "m.skops", "--group-column", "group")
+    assert res.returncode == 2
+    assert "group column 'group' is empty on line 5" in res.stderr

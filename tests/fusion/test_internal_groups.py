@@ -176,3 +176,97 @@ def test_compare_models_gives_groups_to_the_fusion(routing):
         plain = compare_models({"p": pipe}, X, y, cv=GroupKFold(3).split(X, y, g))
     assert (_fold_train_scores(plain, X, y, g) == 1.0).all()
     assert (_fold_train_scores(grouped, X, y, g) < 0.9).all()
+
+
+def test_a_plugin_method_whose_fit_takes_groups_gets_them():
+    from sklearn.base import BaseEstimator
+
+    from skmultimodal.fusion import FusionMethod
+
+    class Recording(FusionMethod, BaseEstimator):
+        def fit(self, blocks, y=None, groups=None):
+            self.groups_ = groups
+            return self
+
+        def transform(self, blocks):
+            return np.hstack(blocks)
+
+        def get_feature_names_out(self, input_features):
+            return np.array([f"f{j}" for j in range(4)], dtype=object)
+
+    X, y, g = _grouped()
+    fitted = _fusion(Recording()).fit(X, y, groups=g)
+    np.testing.assert_array_equal(fitted.method_.groups_, g)
+
+
+def test_mixed_kinds_of_groups_are_refused():
+    X, y, _ = _grouped()
+    g = np.array([i // 4 if (i // 4) % 2 else f"{i // 4}" for i in range(120)], object)
+    with pytest.raises(ValueError, match="groups mixes text and other values"):
+        _fusion(StackFusion()).fit(X, y, groups=g)
+    with pytest.raises(ValueError, match="groups mixes text and other values"):
+        _late().fit(X, y, groups=g)
+
+
+def test_group_splitter_messages_name_the_estimator_and_its_folds():
+    X, y, _ = _grouped()
+    two = np.arange(120) // 60
+    with pytest.raises(ValueError, match=r"LateFusionClassifier\.fit\(X, y, groups"):
+        _late(GroupKFold(3)).fit(X, y)
+    with pytest.raises(ValueError, match="makes 3 folds, but groups has only 2"):
+        _late(GroupKFold(3)).fit(X, y, groups=two)
+    with pytest.raises(ValueError, match="makes 3 folds, but groups has only 2"):
+        _fusion(StackFusion(cv=GroupKFold(3))).fit(X, y, groups=two)
+
+
+def test_late_fusion_refuses_folds_that_are_no_partition():
+    X, y, _ = _grouped()
+    for cv in ([], [(np.arange(60), np.arange(60, 70))]):
+        with pytest.raises(ValueError, match="exactly one test fold"):
+            _late(cv).fit(X, y)
+
+
+def test_grouped_internal_folds_capped_by_the_smallest_class():
+    import warnings
+
+    X, _, g = _grouped()
+    y = np.r_[np.zeros(116, int), np.ones(4, int)]  # one group of the rare class
+    y[4:8] = 1  # and another: 8 rows in 2 groups
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # scikit-learn's least-populated warning
+        _fusion(StackFusion(random_state=0)).fit(X, y, groups=g)
+
+
+def test_stack_expert_without_predict_proba_is_named():
+    from sklearn.svm import LinearSVC
+
+    X, y, _ = _grouped()
+    with pytest.raises(TypeError, match="estimator=LinearSVC.*has no predict_proba"):
+        _fusion(StackFusion(estimator=LinearSVC())).fit(X, y)
+
+
+def test_late_fusion_voting_set_after_fit_is_checked():
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X, y, _ = _grouped()
+    late = _late().fit(X, y)
+    late.set_params(voting="tipo")
+    with pytest.raises(InvalidParameterError, match="'voting'"):
+        late.predict_proba(X)
+
+
+def test_compare_models_gives_groups_to_a_search_and_its_fusion():
+    from sklearn.model_selection import GridSearchCV
+
+    from skmultimodal.model_selection import compare_models
+
+    X, y, g = _grouped()
+    pipe = sklearn.pipeline.make_pipeline(
+        _fusion(StackFusion(estimator=KNeighborsClassifier(n_neighbors=1))),
+        LogisticRegression(),
+    )
+    search = GridSearchCV(pipe, {"logisticregression__C": [1.0]}, cv=GroupKFold(2))
+    result = compare_models({"p": search}, X, y, groups=g, cv=3)
+    # the search's folds got the groups (GroupKFold needs them), and its
+    # refit's stacking learned from honest scores
+    assert (_fold_train_scores(result, X, y, g) < 0.9).all()

@@ -134,5 +134,5 @@ def test_resize_refuses_bad_size_at_fit_naming_it(size):
     "extractor", [HOGFeatures(size=(True, 8)), PixelFeatures(size=(8, False))]
 )
 def test_a_boolean_size_of_an_extractor_is_refused(extractor):
-    with pytest.raises(ValueError, match="size must be a"):
+    with pytest.raises(ValueError, match=r"'size' parameter of \w+ must be a"):
         extractor.fit([np.zeros((8, 8, 3), np.uint8)])
