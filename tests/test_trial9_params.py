@@ -128,3 +128,24 @@ def test_out_of_core_checks_image_features():
 def test_out_of_core_refuses_a_bool_n_features():
     with pytest.raises(ValueError, match="n_features must be a positive integer"):
         make_out_of_core_pipeline(n_features=True)
+
+
+def _counts_given_a_bool():
+    from skmultimodal.datasets import write_example_catalogue
+    from skmultimodal.image import KerasFeatures
+    from skmultimodal.models import MultimodalAttentionClassifier
+
+    return {
+        "epochs": MultimodalAttentionClassifier(epochs=True)._validate_params,
+        "width": MultimodalAttentionClassifier(width=np.True_)._validate_params,
+        "keras-batch-size": KerasFeatures(batch_size=True)._validate_params,
+        "catalogue": lambda: write_example_catalogue("unused", n_per_class=True),
+    }
+
+
+@pytest.mark.parametrize("case", ["epochs", "width", "keras-batch-size", "catalogue"])
+def test_a_bool_is_no_count(case):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match=r"\(not a bool\)"):
+        _counts_given_a_bool()[case]()

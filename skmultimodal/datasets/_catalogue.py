@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-from numbers import Integral, Real
+from numbers import Real
 from pathlib import Path
 
 import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+
+from skmultimodal.utils._validation import Count
 
 #: The categories, in the order the rows are generated before shuffling.
 CATEGORIES = ("books", "lamps", "mugs", "plants")
@@ -173,8 +175,8 @@ def _title(category, colour, brand, rng):
 @validate_params(
     {
         "folder": [str, os.PathLike],
-        "n_per_class": [Interval(Integral, 1, None, closed="left")],
-        "image_size": [Interval(Integral, 16, None, closed="left")],
+        "n_per_class": [Count(1, None, closed="left")],
+        "image_size": [Count(16, None, closed="left")],
         "photo_style": [StrOptions({"studio", "phone"})],
         "missing": [Interval(Real, 0, 0.5, closed="both")],
         "name": [str],

@@ -12,7 +12,6 @@ workers carry no TensorFlow object and the network goes with the extractor.
 from __future__ import annotations
 
 import hashlib
-import numbers
 import os
 import threading
 import warnings
@@ -23,10 +22,11 @@ import cv2
 import numpy as np
 from sklearn.base import _fit_context
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_failures, describe_row
+from skmultimodal.utils._validation import Count
 
 from ._base import ImageExtractor
 from ._io import (
@@ -505,7 +505,7 @@ class KerasFeatures(ImageExtractor):
         "pooling": [StrOptions({"avg", "max"}), None],
         "input_size": "no_validation",  # checked by _check_size_param
         "preprocessing": [str],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "batch_size": [Count(1, None, closed="left")],
         "random_state": ["random_state"],
     }
 

@@ -125,7 +125,35 @@ def make_cv(
     if groups is None:
         return StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
     _check_groups(groups, n_splits, named, option)
+    _warn_confined_classes(y, groups, n_splits, named)
     return StratifiedGroupKFold(n_splits, shuffle=True, random_state=random_state)
+
+
+def _warn_confined_classes(y, groups, n_splits, named):
+    """Warn when a class lives in fewer groups than folds: a group stays in
+    one fold, so some test fold holds rows of a class that its training
+    rows never show, and no model can predict them."""
+    frame = pd.DataFrame({"y": np.asarray(y), "g": np.asarray(groups, dtype=str)})
+    spread = frame.groupby("y")["g"].nunique()
+    confined = spread[spread < n_splits]
+    if len(confined):
+        listed = ", ".join(
+            f"{_plain_label(c)!r} (in {k} group{'s' if k > 1 else ''})"
+            for c, k in confined.items()
+        )
+        which = "class" if len(confined) == 1 else "classes"
+        warnings.warn(
+            f"{named}: {which} {listed} {'lies' if len(confined) == 1 else 'lie'} "
+            f"in fewer groups than the {n_splits} folds; a group stays in one "
+            "fold, so some test fold holds rows of a class its training rows "
+            "never show (scored wrong whatever the model)",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _plain_label(value):
+    return value.item() if hasattr(value, "item") else value
 
 
 def _check_groups(groups, n_splits, named, option):

@@ -37,7 +37,11 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from skmultimodal.utils._validation import check_class_weight, check_target_present
+from skmultimodal.utils._validation import (
+    Count,
+    check_class_weight,
+    check_target_present,
+)
 
 from ._layers import patch_grid
 from ._network import attention_model, build_network
@@ -589,14 +593,14 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
 
     _parameter_constraints: dict = {
         "modalities": [StrOptions({"auto"}), list, tuple],
-        "tokens_per_block": [Interval(Integral, 1, None, closed="left"), dict],
+        "tokens_per_block": [Count(1, None, closed="left"), dict],
         "sequence_encoder": [StrOptions({"lstm", "attention"})],
-        "width": [Interval(Integral, 1, None, closed="left")],
-        "n_heads": [Interval(Integral, 1, None, closed="left")],
-        "n_attention_layers": [Interval(Integral, 0, None, closed="left")],
+        "width": [Count(1, None, closed="left")],
+        "n_heads": [Count(1, None, closed="left")],
+        "n_attention_layers": [Count(0, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Count(1, None, closed="left")],
+        "batch_size": [Count(1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "optimizer": [StrOptions({"adam", "adamw", "rmsprop", "sgd"})],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
@@ -607,7 +611,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         "image_patch_size": [Options(Integral, {2, 4, 8, 16})],
         "early_stopping": ["boolean"],
         "validation_split": [Interval(Real, 0, 1, closed="neither")],
-        "patience": [Interval(Integral, 0, None, closed="left")],
+        "patience": [Count(0, None, closed="left")],
         "class_weight": [dict, StrOptions({"balanced"}), None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],

@@ -270,3 +270,19 @@ def test_compare_models_gives_groups_to_a_search_and_its_fusion():
     # the search's folds got the groups (GroupKFold needs them), and its
     # refit's stacking learned from honest scores
     assert (_fold_train_scores(result, X, y, g) < 0.9).all()
+
+
+def test_make_cv_warns_of_a_class_in_fewer_groups_than_folds():
+    import warnings
+
+    from skmultimodal.model_selection._compare import make_cv
+
+    y = np.repeat([0, 1, 2], 10)
+    spread = np.arange(30) // 2  # every class in 5 groups
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        make_cv(3, y, spread)
+    confined = spread.copy()
+    confined[20:] = 99  # class 2 in one group
+    with pytest.warns(UserWarning, match=r"class 2 \(in 1 group\) lies in fewer"):
+        make_cv(3, y, confined, param="--cv")
