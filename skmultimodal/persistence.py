@@ -358,6 +358,7 @@ def save_model(estimator, path, *, metadata=None) -> Path:
         would refuse because a parameter holds a path object
         (``pathlib.Path``): the message names the parameter; pass a str.
     TypeError
+        ``estimator`` is not an estimator (it has no ``fit``), or
         ``metadata`` is not a dict, or holds a key or value of another type
         than those listed above (the message names it and its type).
 
@@ -374,6 +375,11 @@ def save_model(estimator, path, *, metadata=None) -> Path:
     """
     from skmultimodal import __version__
 
+    if not hasattr(estimator, "fit"):  # e.g. the result of fit's caller
+        raise TypeError(
+            f"save_model saves an estimator (with a fit method); got "
+            f"{type(estimator).__name__}"
+        )
     path = Path(path)
     fmt = _format_of(path)
     if not path.resolve().parent.is_dir():

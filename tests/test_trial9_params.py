@@ -149,3 +149,22 @@ def test_a_bool_is_no_count(case):
 
     with pytest.raises(InvalidParameterError, match=r"\(not a bool\)"):
         _counts_given_a_bool()[case]()
+
+
+@pytest.mark.parametrize("thing", [None, "hello", {"a": 1}])
+def test_save_model_refuses_what_is_not_an_estimator(thing, tmp_path):
+    from skmultimodal.persistence import save_model
+
+    with pytest.raises(TypeError, match="save_model saves an estimator"):
+        save_model(thing, tmp_path / "model.joblib")
+    assert not (tmp_path / "model.joblib").exists()
+
+
+def test_compare_models_refuses_names_that_are_not_strings():
+    from sklearn.dummy import DummyClassifier
+
+    from skmultimodal.model_selection import compare_models
+
+    X, y = np.zeros((10, 1)), np.arange(10) % 2
+    with pytest.raises(TypeError, match=r"named by strings .*; got 1 \(int\)"):
+        compare_models({1: DummyClassifier()}, X, y, cv=2)

@@ -205,6 +205,12 @@ def _check_models(models):
     if not models:
         raise ValueError("models is empty: pass at least one {name: estimator}")
     for name, model in models.items():
+        if not isinstance(name, str):
+            raise TypeError(
+                f"models must be named by strings (they name the table's rows "
+                f"and the report's columns); got {name!r} "
+                f"({type(name).__name__}): use {{{str(name)!r}: model}}"
+            )
         if not hasattr(model, "fit"):
             raise TypeError(
                 f"models[{name!r}] is not an estimator (it has no fit method): "
