@@ -479,7 +479,8 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
     width : int, default=64
         Common token width.
     n_heads : int, default=4
-        Attention heads.
+        Attention heads, each of key size ``width // n_heads``; at most
+        ``width`` (a larger value is a ValueError at fit).
     n_attention_layers : int, default=1
         Self-attention layers across all modality tokens.
     dropout : float, default=0.1
@@ -1067,6 +1068,12 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         return spec
 
     def _build_keras_model(self):
+        if self.n_heads > self.width:
+            raise ValueError(
+                f"n_heads={self.n_heads} is larger than width={self.width}: each "
+                "attention head works in width // n_heads dimensions, so "
+                "n_heads must be at most width"
+            )
         spec = self._token_spec()
         self.tokens_per_modality_ = {s["name"]: s["n_tokens"] for s in spec}
         return build_network(
