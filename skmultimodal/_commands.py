@@ -5,6 +5,7 @@ status 2)."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import shlex
@@ -17,6 +18,23 @@ from pathlib import Path
 PROG = "skmultimodal"
 #: ``--quick`` evaluates a stratified subset of at most this many rows.
 QUICK_MAX_ROWS = 600
+#: The largest ``--random-state``: NumPy takes seeds from 0 to 2**32 - 1.
+MAX_SEED = 2**32 - 1
+
+
+def seed(text):
+    """The type of ``--random-state``: an integer from 0 to
+    :data:`MAX_SEED`, checked as the option is read (argparse names the
+    option in its error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not a seed: expected an integer from 0 to {MAX_SEED}"
+        )
+    return value
 
 
 class CLIError(Exception):

@@ -24,6 +24,7 @@ from skmultimodal._commands import (
     cmd_plugins,
     cmd_predict,
     cmd_train,
+    seed,
     sigterm_raises,
     unreadable_advice,
 )
@@ -192,7 +193,7 @@ def build_parser():
     _add(p, "--class-weight", choices=["balanced"])
     _add(p, "--output", default=DEFAULT_REPORT_DIR, metavar="DIR")
     _add(p, "--json", metavar="FILE")
-    _add(p, "--random-state", type=int, default=0)
+    _add(p, "--random-state", type=seed, default=0)
     _add(p, "--quick", action="store_true")
     _add(p, "--no-progress", action="store_true")
     p.set_defaults(func=cmd_evaluate)
@@ -207,7 +208,7 @@ def build_parser():
     _add(p, "--class-weight", choices=["balanced"])
     _add(p, "--numeric-columns", metavar="LIST")
     _add(p, "--categorical-columns", metavar="LIST")
-    _add(p, "--random-state", type=int, default=0)
+    _add(p, "--random-state", type=seed, default=0)
     _add(p, "--group-column", metavar="NAME")
     _add(p, "--output", required=True, metavar="FILE")
     out_of_core = "train out of core, reading N rows at a time: the concat model "

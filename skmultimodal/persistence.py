@@ -100,6 +100,7 @@ TRUSTED_TYPES = (
     "skmultimodal.text._vectors.WordVectorFeatures",
     "skmultimodal.text._keras_encoder.KerasTextEncoder",
     "skmultimodal.pipeline._TableCells",
+    "skmultimodal.pipeline._TableColumns",  # splits tabular=[...] by dtype
     # scikit-learn helpers held by fitted pipelines
     "sklearn.utils._bunch.Bunch",
     "sklearn.feature_extraction.text.TfidfVectorizer",
@@ -107,7 +108,8 @@ TRUSTED_TYPES = (
     "sklearn.feature_extraction.text.CountVectorizer",
     "sklearn.feature_extraction.text.HashingVectorizer",
     "sklearn.pipeline.FeatureUnion",
-    # splits tabular=[...] columns by dtype; holds only its three parameters
+    # split tabular=[...] columns by dtype before _TableColumns (models saved
+    # then still load); holds only its three parameters
     "sklearn.compose._column_transformer.make_column_selector",
     "builtins.slice",
     "collections.OrderedDict",
@@ -358,7 +360,8 @@ def save_model(estimator, path, *, metadata=None) -> Path:
         would refuse because a parameter holds a path object
         (``pathlib.Path``): the message names the parameter; pass a str.
     TypeError
-        ``estimator`` is not an estimator (it has no ``fit``), or
+        ``estimator`` is not an estimator (it has no ``fit``) or is an
+        estimator class rather than an instance, or
         ``metadata`` is not a dict, or holds a key or value of another type
         than those listed above (the message names it and its type).
 
@@ -375,6 +378,12 @@ def save_model(estimator, path, *, metadata=None) -> Path:
     """
     from skmultimodal import __version__
 
+    if isinstance(estimator, type):  # hasattr(LogisticRegression, "fit")
+        name = estimator.__name__
+        raise TypeError(
+            f"save_model saves an estimator instance; got the class {name} "
+            f"(pass an instance: {name}())"
+        )
     if not hasattr(estimator, "fit"):  # e.g. the result of fit's caller
         raise TypeError(
             f"save_model saves an estimator (with a fit method); got "

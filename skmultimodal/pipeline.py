@@ -532,7 +532,9 @@ def make_multimodal_pipeline(
         imputed with their most frequent value and one-hot encoded
         (categories unseen in training ignored). A list is split by dtype at
         fit time; ``{"numeric": [...], "categorical": [...]}`` says which is
-        which (e.g. a numeric code that is a category). A row whose tabular
+        which (e.g. a numeric code that is a category). A category is the
+        same whatever the column's dtype (``3``, ``3.0`` and ``"3"`` are
+        one; a date or a bool has one text form). A row whose tabular
         cells are all empty is a missing modality.
     class_weight : dict, "balanced" or None, default=None
         Class weights of the classifier (its ``class_weight`` parameter; an
@@ -874,29 +876,116 @@ def _check_tabular(tabular):
 def _tabular_selectors(tabular):
     """``(numeric, categorical)`` columns of ``tabular=``: a dict
     ``{"numeric": [...], "categorical": [...]}`` says which is which; a list
-    is split by dtype at fit time (numbers are numeric), by selectors."""
-    from sklearn.compose import make_column_selector
-
+    is split by dtype at fit time (numbers are numeric), by selectors.
+    Column labels are plain str (scikit-learn refuses NumPy's ``np.str_``)."""
     _check_tabular(tabular)
     if isinstance(tabular, dict):
-        numeric = list(tabular.get("numeric", []))
-        categorical = list(tabular.get("categorical", []))
+        numeric = [str(c) for c in tabular.get("numeric", [])]
+        categorical = [str(c) for c in tabular.get("categorical", [])]
     else:
-        numeric = make_column_selector(dtype_include="number")
-        categorical = make_column_selector(dtype_exclude="number")
+        numeric = _TableColumns("numeric")
+        categorical = _TableColumns("categorical")
     return numeric, categorical
+
+
+class _TableColumns:
+    """Column selector of the tabular branch: the columns of a DataFrame
+    whose dtype is numeric (pandas' ``is_numeric_dtype``, so also nullable
+    and Arrow numbers and decimals, or a duration; booleans excluded) with
+    ``kind="numeric"``, the other columns with ``"categorical"``; their
+    labels as plain str.
+
+    Parameters
+    ----------
+    kind : {"numeric", "categorical"}
+    """
+
+    def __init__(self, kind):
+        self.kind = kind
+
+    def __repr__(self):
+        return f"_TableColumns({self.kind!r})"
+
+    def __call__(self, X):
+        if not hasattr(X, "dtypes"):
+            raise ValueError(
+                "tabular= as a list splits the columns by dtype and needs a "
+                "pandas DataFrame; give a dict {'numeric': [...], "
+                "'categorical': [...]} for other inputs"
+            )
+        types = pd.api.types
+        return [
+            str(name)
+            for name, dtype in X.dtypes.items()
+            if (self.kind == "numeric")
+            == (
+                (types.is_numeric_dtype(dtype) or dtype.kind == "m")
+                and not types.is_bool_dtype(dtype)
+            )
+        ]
+
+
+#: A number written as text ("3", " -2.50", "1e3"), a category equal to it.
+_NUMBER_TEXT = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _category_number(value):
+    """A categorical cell's number, or None: a real number (not a bool)
+    as it is, a number written as text (``"3"``, ``"3.0"``) as an int or a
+    float."""
+    import decimal
+    import numbers
+
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Real | decimal.Decimal):
+        return value
+    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value):
+        value = value.strip()
+        return int(value) if value.lstrip("+-").isdigit() else float(value)
+    return None
+
+
+def _category_text(value):
+    """A categorical cell as text, one text whatever its container: a text
+    as it is (``"007"`` and ``"7"`` stay two categories), a number as its
+    value (``3`` and ``3.0`` are ``"3"``, as the text ``"3"``), a bool
+    ``"True"`` or ``"False"``, a date or time ISO text (``"2024-01-02"``
+    at midnight, else ``"2024-01-02 10:30:00"``), anything else ``str``."""
+    import datetime
+    import math
+
+    if isinstance(value, str):
+        return value
+    number = _category_number(value)
+    if number is not None:
+        if math.isfinite(number) and number == int(number):
+            return str(int(number))
+        return str(float(number))
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    if isinstance(value, datetime.datetime):  # pandas' Timestamp too
+        text = value.isoformat(sep=" ")
+        return text[:10] if text.endswith(" 00:00:00") else text
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
 
 
 class _TableCells(TransformerMixin, BaseEstimator):
     """The cells of table columns made ready for scikit-learn's imputers:
     ``kind="numeric"`` gives floats (a boolean column 0/1) and refuses a
-    cell that is not a number or is infinite, naming its column and row;
-    ``"categorical"`` gives objects (a boolean or date column as text),
-    whatever the column's dtype: a column that is not all numbers in fit
-    (``3`` beside ``"red"``) has every cell as text, then and later, so
-    ``3`` and ``"3"`` are one category. Missing cells (as
-    :func:`~skmultimodal.utils.is_missing` says: also an empty or
-    whitespace-only string) become NaN.
+    cell that is not a real number or is infinite, naming its column and
+    row; ``"categorical"`` gives objects, each cell in one form whatever
+    its column's dtype: a column all numbers in fit keeps its numbers (a
+    number written as text later, ``"3"``, is the number); any other
+    column has every cell as text, then and later: a number as its value
+    (``3``, ``3.0`` and ``"3"`` are one category, spelt as first met in
+    fit; a text as written, ``"007"`` and ``"7"`` two), a bool ``"True"``
+    or ``"False"``, a date or time ISO text (``"2024-01-02"`` at
+    midnight), anything else (a list, say) ``str``.
+    Missing cells (as :func:`~skmultimodal.utils.is_missing` says: also an
+    empty or whitespace-only string) become NaN.
 
     Parameters
     ----------
@@ -910,11 +999,15 @@ class _TableCells(TransformerMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
-        # the same checks as later; which categorical columns are text
+        # the same checks as later; for each categorical column None (its
+        # numbers kept) or {text: spelling} of its categories (text)
+        from sklearn.utils.validation import _get_feature_names
+
         self._as_text = self._cells(X, None)[1]
         self.n_features_in_ = np.shape(X)[1]
-        if isinstance(X, pd.DataFrame):
-            self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        names = _get_feature_names(X)  # as the ColumnTransformer has them
+        if names is not None:
+            self.feature_names_in_ = names
         return self
 
     def transform(self, X):
@@ -930,10 +1023,41 @@ class _TableCells(TransformerMixin, BaseEstimator):
             missing |= np.fromiter(map(is_missing, cells.tolist()), bool, len(cells))
         return missing
 
+    @staticmethod
+    def _categories(cells, missing, spelt):
+        """The categories of the cells (a list) as an array, and ``spelt``:
+        None keeps numbers as numbers, a dict ``{text: spelling}`` makes
+        each cell the spelling of its text (``spelt="fit"``: decided here,
+        the texts of the cells added)."""
+        if spelt == "fit":
+            numbers = all(
+                not isinstance(v, str) and _category_number(v) is not None
+                for v, gone in zip(cells, missing)
+                if not gone
+            )
+            spelt = None if numbers else {}
+            fitting = True
+        else:
+            fitting = False
+        values = np.empty(len(cells), dtype=object)  # a list cell stays one cell
+        for j, value in enumerate(cells):
+            if missing[j]:
+                values[j] = np.nan
+            elif spelt is None:
+                number = _category_number(value)
+                values[j] = number if number is not None else _category_text(value)
+            else:
+                text = _category_text(value)
+                if fitting and text not in spelt:
+                    number = _category_number(value) is not None
+                    spelt[text] = str(value) if number else text
+                values[j] = spelt.get(text, text)
+        return values, spelt
+
     def _cells(self, X, as_text):
-        """The cells of X as one array, and for each column whether its
-        categorical cells were made text (``as_text``: those of fit, or
-        None to decide here)."""
+        """The cells of X as one array, and for each categorical column
+        None (numbers) or its ``{text: spelling}`` (``as_text``: those of
+        fit, or None to decide here)."""
         import numbers
 
         frame = X
@@ -942,32 +1066,40 @@ class _TableCells(TransformerMixin, BaseEstimator):
         types = pd.api.types
         as_categorical = "give the column as categorical"
         as_missing = "make them missing (NaN) to have them imputed"
+        as_real = "give a real part or magnitude as a column of its own"
         columns, texts = [], []
         for i, name in enumerate(frame.columns):
             cells = frame[name]
             missing = self._missing(cells)
             if self.kind == "categorical":
-                if types.is_bool_dtype(cells) or types.is_datetime64_any_dtype(cells):
-                    cells = cells.astype(str)
-                values = np.array(cells.astype(object).tolist(), dtype=object)
-                present = values[~missing]
-                text = (
-                    as_text[i]
-                    if as_text is not None
-                    else not all(isinstance(v, numbers.Number) for v in present)
+                spelt = "fit" if as_text is None else as_text[i]
+                values, spelt = self._categories(
+                    cells.astype(object).tolist(), missing, spelt
                 )
-                if text:  # one kind of category: scikit-learn refuses a mix
-                    values[~missing] = [str(v) for v in present]
-                values[missing] = np.nan
-                texts.append(text)
+                texts.append(spelt)
             else:
+                complex_ = np.zeros(len(cells), dtype=bool)
+                if cells.dtype.kind in "cO":  # complex numbers lose their imag
+                    complex_[:] = [
+                        isinstance(v, numbers.Complex)
+                        and not isinstance(v, numbers.Real)
+                        for v in cells.tolist()
+                    ]
+                numeric = cells
                 if types.is_bool_dtype(cells):
-                    cells = cells.astype(float)
-                values = pd.to_numeric(cells, errors="coerce").to_numpy(
-                    float, copy=True
+                    numeric = cells.astype(float)
+                elif complex_.any():
+                    numeric = cells.astype(object).where(~complex_)
+                elif types.is_extension_array_dtype(cells) and types.is_numeric_dtype(
+                    cells
+                ):  # pandas' to_numeric fails on an Arrow decimal with nulls
+                    numeric = pd.Series(cells.to_numpy(float, na_value=np.nan))
+                values = pd.to_numeric(numeric, errors="coerce").to_numpy(
+                    float, copy=True, na_value=np.nan
                 )
                 values[missing] = np.nan
                 refused = (
+                    (complex_ & ~missing, "that are complex numbers", as_real),
                     (
                         np.isnan(values) & ~missing,
                         "that are not numbers",

@@ -1577,8 +1577,9 @@ def write_report(
     Parameters
     ----------
     output : str or path-like
-        Folder (created if needed, once everything is computed; a folder
-        this call created is removed again when writing fails). The files
+        Folder (created if needed, with its missing parents, once
+        everything is computed; the folders this call created are removed
+        again when writing fails, while they are empty). The files
         of an earlier report in it are replaced: each new file is written
         to a temporary file renamed over the old one once complete, and
         then the report files this report does not write (e.g.
@@ -1770,7 +1771,11 @@ def write_report(
     # goes to a temporary file renamed over the old one once complete (a
     # failure never leaves half a file behind), and only then are the files
     # of an earlier report that this one does not write removed
-    created = not out.exists()
+    created = []  # the folders this call creates, the deepest first
+    folder = out
+    while not folder.exists() and folder != folder.parent:
+        created.append(folder)
+        folder = folder.parent
     out.mkdir(parents=True, exist_ok=True)
     written = []
     try:
@@ -1788,8 +1793,9 @@ def write_report(
             for name in written:
                 (out / name).unlink(missing_ok=True)
             (out / "metrics.json").unlink(missing_ok=True)
-            with contextlib.suppress(OSError):
-                out.rmdir()
+            for folder in created:  # rmdir removes only an empty folder
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
         raise
     _remove_stale(out, keep=[*written, "metrics.json", "report.html"])
     return out

@@ -15,6 +15,7 @@ from .cli.conftest import write_dataset
 pytest.importorskip("skops")
 
 SELECTOR = "sklearn.compose._column_transformer.make_column_selector"
+TABLE_COLUMNS = "skmultimodal.pipeline._TableColumns"
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ TABULAR_DICT = {"numeric": ["length"], "categorical": ["colour"]}
 
 # test_persistence.py round-trips every method on image + text; these are the
 # configurations with a tabular branch, given as a list (split by dtype with
-# make_column_selector) and as a dict (named columns)
+# _TableColumns) and as a dict (named columns)
 @pytest.mark.parametrize(
     "params",
     [
@@ -61,7 +62,7 @@ def test_tabular_pipelines_load_from_skops_without_trusted(data, tmp_path, param
     ).fit(X, y)
     path = save_model(pipe, tmp_path / "m.skops")
     found = sio.get_untrusted_types(file=path)
-    assert (SELECTOR in found) == isinstance(params["tabular"], list)
+    assert (TABLE_COLUMNS in found) == isinstance(params["tabular"], list)
     loaded = load_model(path)  # no trusted=...
     np.testing.assert_array_equal(loaded.predict(X), pipe.predict(X))
     np.testing.assert_allclose(

@@ -15,7 +15,11 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.base import clone
-from sklearn.utils._indexing import _get_column_indices, _safe_indexing
+from sklearn.utils._indexing import (
+    _determine_key_type,
+    _get_column_indices,
+    _safe_indexing,
+)
 from sklearn.utils._param_validation import validate_parameter_constraints
 from sklearn.utils._repr_html.estimator import _VisualBlock
 from sklearn.utils._user_interface import _print_elapsed_time
@@ -25,7 +29,7 @@ from sklearn.utils.validation import validate_data
 
 from skmultimodal.utils._errors import RowError
 from skmultimodal.utils._parallel import RelayWarnings, reissue, warn_at_caller
-from skmultimodal.utils._validation import with_row_positions
+from skmultimodal.utils._validation import plain_label, with_row_positions
 
 
 class Branch(NamedTuple):
@@ -570,8 +574,11 @@ def select_column(X, column, branch, what="modality"):
 
     DataFrames and 2-D arrays go through scikit-learn's column selection
     (names, positions, slices, boolean masks); a dict X is indexed by name.
+    NumPy strings (``np.str_``) name columns as str do, and a DataFrame's
+    ``np.str_`` labels come back as str. The columns of a
+    DataFrame with MultiIndex columns are selected by position only.
     """
-    spec = column(X) if callable(column) else column
+    spec = _plain_key(column(X) if callable(column) else column)
     if isinstance(X, dict):
         try:
             if isinstance(spec, str):
@@ -592,11 +599,53 @@ def select_column(X, column, branch, what="modality"):
             "pandas DataFrame or a dict of columns; got a "
             f"{type(X).__name__}. Select array columns by position."
         )
+    multi = isinstance(X, pd.DataFrame) and isinstance(X.columns, pd.MultiIndex)
+    try:
+        key_type = "invalid" if spec is None else _determine_key_type(spec)
+    except (TypeError, ValueError):
+        key_type = "tuple" if multi and isinstance(spec, tuple) else "invalid"
+    if key_type == "invalid":
+        raise ValueError(
+            f"the column of {what} {branch!r} is {spec!r}, a "
+            f"{type(spec).__name__}; a column is given by a name (str), a "
+            "position (int), a list of names or of positions, a slice or "
+            "a boolean mask, or a callable returning one of these."
+        )
+    if key_type == "bool" and np.ndim(spec) == 1 and len(spec) != X.shape[1]:
+        raise ValueError(
+            f"the column of {what} {branch!r} is a boolean mask of {len(spec)} "
+            f"value(s); X has {X.shape[1]} columns, one value each."
+        )
+    if multi and key_type in ("str", "tuple"):
+        raise ValueError(
+            f"{what} {branch!r} selects column {spec!r} by name, but X has "
+            f"MultiIndex columns ({X.columns.nlevels} levels), whose columns "
+            "are selected by position only. Flatten the names first, e.g. "
+            "X.columns = ['_'.join(map(str, c)) for c in X.columns]."
+        )
     try:
         _get_column_indices(X, spec)
     except (KeyError, IndexError, ValueError):
         raise _not_in_X(X, spec, branch, what) from None
-    return _safe_indexing(X, spec, axis=1)
+    out = _safe_indexing(X, spec, axis=1)
+    if isinstance(out, pd.DataFrame) and any(isinstance(c, np.str_) for c in out):
+        # labels as str, as scikit-learn's column machinery expects them
+        out = out.set_axis(
+            [str(c) if isinstance(c, np.str_) else c for c in out], axis=1
+        )
+    return out
+
+
+def _plain_key(spec):
+    """A column spec with its NumPy strings (``np.str_``, e.g. from a NumPy
+    array of names) as str: scikit-learn's column selection takes str only.
+    A new list or tuple when one changes (the caller's is left as it is)."""
+    if isinstance(spec, np.str_):
+        return str(spec)
+    if isinstance(spec, list | tuple) and any(isinstance(s, np.str_) for s in spec):
+        plain = [str(s) if isinstance(s, np.str_) else s for s in spec]
+        return plain if isinstance(spec, list) else tuple(plain)
+    return spec
 
 
 def _not_in_X(X, spec, branch, what):
@@ -725,7 +774,7 @@ def describe_rows(rows, index, limit=10):
     more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
     text = f"row{'s' if len(rows) > 1 else ''} {_in_words(shown, more)}"
     if index is not None:
-        labels = [_py(index[i]) for i in shown]
+        labels = [plain_label(index[i]) for i in shown]
         if not all(
             isinstance(lab, numbers.Integral) and int(lab) == i
             for lab, i in zip(labels, shown)
@@ -744,10 +793,6 @@ def _in_words(items, more=""):
     return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def _py(v):
-    return v.item() if hasattr(v, "item") else v
-
-
 class _Labels:
     """The index labels of a DataFrame by position, as Python values; read
     only when an error message needs them (no copy of the index)."""
@@ -758,7 +803,7 @@ class _Labels:
         self._index = index
 
     def __getitem__(self, i):
-        return _py(self._index[i])
+        return plain_label(self._index[i])
 
     def __len__(self):
         return len(self._index)

@@ -7,12 +7,8 @@ from numbers import Integral
 import numpy as np
 from sklearn import config_context
 from sklearn.base import ClassifierMixin, _fit_context, clone
-from sklearn.model_selection import (
-    GroupKFold,
-    StratifiedGroupKFold,
-    check_cv,
-    cross_val_predict,
-)
+from sklearn.dummy import DummyClassifier
+from sklearn.model_selection import GroupKFold, StratifiedGroupKFold, check_cv
 from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import StrOptions
@@ -42,12 +38,15 @@ from ._pooling import (
     EPS,
     check_fold_weights,
     check_group_splitter,
+    check_stratifiable,
     check_weights,
     checked_sample_weight,
     grouped_n_splits,
     learn_pool_weights,
     normalize_weights,
     pool,
+    unrouted,
+    warn_ungrouped,
     weight_params,
 )
 
@@ -64,23 +63,23 @@ def _split(estimator):
 
 def _fit_one(estimator, data, y, sample_weight=None):
     """Fit one model (run in the workers); ``sample_weight`` goes to its
-    final step.
+    final step, whatever the caller's metadata routing (as in
+    :func:`_oof_proba`: requests set inside the model are not consulted).
 
     Returns the model and a one-column marker of the rows its transformer
     steps output as all NaN (unreadable items; the final model is then left
     unfitted, to be refitted without them), or None for a model that is not
     a Pipeline, whose features cannot be seen.
     """
+    with unrouted():
+        return _fit_one_unrouted(estimator, data, y, sample_weight)
+
+
+def _fit_one_unrouted(estimator, data, y, sample_weight=None):
     weighted = {} if sample_weight is None else {"sample_weight": sample_weight}
     head, final = _split(estimator)
     if head is None:
-        params = weight_params(estimator, sample_weight)
-        if not isinstance(estimator, Pipeline):
-            return estimator.fit(data, y, **params), None
-        # ``step__sample_weight`` of a one-step Pipeline, which metadata
-        # routing would refuse
-        with config_context(enable_metadata_routing=False):
-            return estimator.fit(data, y, **params), None
+        return estimator.fit(data, y, **weight_params(estimator, sample_weight)), None
     Xt = head.fit_transform(data, y)
     # a Pipeline with memory fits clones of its steps: keep the fitted ones
     estimator.steps = [*head.steps, estimator.steps[-1]]
@@ -96,7 +95,14 @@ def _fit_one(estimator, data, y, sample_weight=None):
 def _oof_proba(estimator, data, y, cv, sample_weight=None, name=None, groups=None):
     """Out-of-fold probabilities of ``estimator`` (modality ``name``), with
     ``sample_weight`` given to its final step in each fold and ``groups`` to
-    the splitter."""
+    the splitter: columns follow ``np.unique(y)`` (a multi-label ``y``: the
+    model's per-label probabilities).
+
+    A fold whose training rows hold one class (a class too rare, or kept in
+    too few groups, to reach them) scores its rows with the class it saw (a
+    ``DummyClassifier``), as the class-score fusion methods' folds do: no
+    classifier can fit one class.
+    """
     splits = list(cv.split(data, y, groups))
     tested = np.zeros(len(y), dtype=int)
     for _, test in splits:
@@ -107,20 +113,40 @@ def _oof_proba(estimator, data, y, cv, sample_weight=None, name=None, groups=Non
             "in exactly one test fold (a KFold-like splitter) to give "
             "out-of-fold probabilities for weights='auto'"
         )
+    what = f"LateFusionClassifier's estimator {name!r}"
     for fold, (train, _) in enumerate(splits):
-        what = f"LateFusionClassifier's estimator {name!r}"
         check_fold_weights(sample_weight, train, what, fold)
-    # the weights go to the final step as ``step__sample_weight``, which
-    # metadata routing would refuse: the model is the caller's to route to
-    with config_context(enable_metadata_routing=False):
-        return cross_val_predict(
-            estimator,
-            data,
-            y,
-            cv=splits,
-            method="predict_proba",
-            params=weight_params(estimator, sample_weight),
+    classes = np.unique(y) if y.ndim == 1 else None
+    out = np.zeros((len(y), len(classes) if y.ndim == 1 else y.shape[1]))
+    for train, test in splits:
+        model = clone(estimator)
+        if classes is not None and len(np.unique(y[train])) < 2:
+            model = DummyClassifier(strategy="prior")
+        w = None if sample_weight is None else sample_weight[train]
+        # the rule of _fit_one: the weights go to the final step (as
+        # ``step__sample_weight``) whatever the caller's metadata routing
+        with unrouted():
+            model.fit(take_rows(data, train), y[train], **weight_params(model, w))
+            proba = model.predict_proba(take_rows(data, test))
+        if classes is None:
+            out[test] = _checked_labels(proba, y.shape[1], name)
+        else:
+            out[np.ix_(test, np.searchsorted(classes, model.classes_))] = proba
+    return out
+
+
+def _checked_labels(proba, n_labels, name):
+    """The per-label probabilities of estimator ``name`` for a multi-label
+    target of ``n_labels`` labels, checked."""
+    proba = np.asarray(proba, dtype=float)
+    if proba.ndim != 2 or proba.shape[1] != n_labels:
+        raise ValueError(
+            f"estimator {name!r} gives probabilities of shape {proba.shape} "
+            f"for a multi-label target of {n_labels} labels; use "
+            "a model with one probability per label, such as "
+            "OneVsRestClassifier(LogisticRegression())"
         )
+    return proba
 
 
 class LateFusionClassifier(ClassifierMixin, ColumnComposition):
@@ -184,7 +210,9 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         Internal cross-validation used when ``weights="auto"``; an int means
         (Stratified)KFold without shuffling, or StratifiedGroupKFold
         (GroupKFold for a multi-label target) when ``fit`` gets ``groups``
-        (a group splitter needs them).
+        (a group splitter needs them), unless a modality's rows hold fewer
+        than 2 groups: its folds are then those without groups, with a
+        warning. A stratified splitter refuses a multi-label target.
     n_jobs : int, default=None
         Number of models fitted in parallel
         (:class:`sklearn.utils.parallel.Parallel`).
@@ -320,13 +348,15 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             sample_weight = self._check_sample_weight(sample_weight, n)
         groups = check_groups(groups, n, "LateFusionClassifier")
         if isinstance(self.cv, _GROUP_SPLITTERS) and isinstance(self.weights, str):
-            how = "LateFusionClassifier.fit(X, y, groups=...)"  # "auto": folds used
-            check_group_splitter(self.cv, groups, "LateFusionClassifier", how)
+            owner = "LateFusionClassifier"  # "auto": folds used
+            check_group_splitter(self.cv, groups, owner, owner)
         self.multilabel_ = type_of_target(y, input_name="y") == MULTILABEL
         if self.multilabel_:  # one probability per label
             y = np.asarray(y.toarray() if hasattr(y, "toarray") else y, dtype=int)
             check_consistent_length(np.arange(n), y)
             self.classes_ = np.arange(y.shape[1])
+            if isinstance(self.weights, str):  # "auto": folds used
+                check_stratifiable(self.cv, "multi-label", "LateFusionClassifier")
         else:
             y = column_or_1d(y, warn=True)
             check_consistent_length(np.arange(n), y)  # scikit-learn's message
@@ -415,14 +445,16 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     def _learn_weights(self, branches, y, n, sample_weight=None, groups=None):
         P = np.zeros((len(branches), n, len(self.classes_)))
         masks = np.zeros((n, len(branches)), dtype=bool)
-        for i, (_, est, _, data, present) in enumerate(branches):
-            y_p = take_y(y, present) if len(present) < n else y
-            w_p = take_y(sample_weight, present) if len(present) < n else sample_weight
-            g_p = take_y(groups, present) if len(present) < n else groups
-            cv = self._internal_cv(y_p, g_p, branches[i][0])
-            oof = _oof_proba(clone(est), data, y_p, cv, w_p, branches[i][0], g_p)
+        rows = [b.present if len(b.present) < n else slice(None) for b in branches]
+        ungrouped = self._check_groups(branches, [take_y(groups, r) for r in rows])
+        for i, (name, est, _, data, present) in enumerate(branches):
+            y_p, w_p, g_p = (take_y(v, rows[i]) for v in (y, sample_weight, groups))
+            if name in ungrouped:  # the folds split without them
+                g_p = None
+            cv = self._internal_cv(y_p, g_p)
+            oof = _oof_proba(clone(est), data, y_p, cv, w_p, name, g_p)
             if self._multilabel:
-                P[i, present] = self._check_labels(oof, name=branches[i][0])
+                P[i, present] = self._check_labels(oof, name=name)
             else:
                 P[i, present] = self._align(oof, np.unique(y_p))
             masks[present, i] = True
@@ -443,12 +475,36 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         )
         return weights
 
-    def _internal_cv(self, y, groups, name):
-        """The splitter of ``weights="auto"`` for the rows of modality
-        ``name``: ``cv``, an int becoming a group splitter with ``groups``."""
+    def _check_groups(self, branches, groups):
+        """The names of the modalities whose rows hold fewer than 2 of
+        their ``groups`` (one array per branch, or None), whose internal
+        folds for an int ``cv`` then ignore groups (one warning names them);
+        a group splitter ``cv`` is refused there, naming the modality."""
+        names = [b.name for b in branches]
+        if groups[0] is None:
+            return []
+        if isinstance(self.cv, _GROUP_SPLITTERS):
+            for name, g in zip(names, groups):
+                what = f"LateFusionClassifier (the rows of modality {name!r})"
+                check_group_splitter(self.cv, g, what, "LateFusionClassifier")
+        if not isinstance(self.cv, Integral):
+            return []
+        counts = {nm: len(np.unique(g)) for nm, g in zip(names, groups)}
+        few = {nm: k for nm, k in counts.items() if k < 2}
+        if few:
+            which = " and ".join(repr(nm) for nm in few)
+            word = "modality" if len(few) == 1 else "modalities"
+            what = f"LateFusionClassifier (the rows of {word} {which})"
+            warn_ungrouped(what, max(few.values()))
+        return list(few)
+
+    def _internal_cv(self, y, groups):
+        """The splitter of ``weights="auto"`` for the rows of one modality:
+        ``cv``, an int becoming a group splitter with ``groups`` (at least 2
+        of them, see :meth:`_check_groups`)."""
         if groups is None or not isinstance(self.cv, Integral):
             return check_cv(self.cv, y, classifier=True)
-        what = f"LateFusionClassifier (the rows of modality {name!r})"
+        what = "LateFusionClassifier"  # not reached: 2 groups or more
         if self._multilabel:
             return GroupKFold(grouped_n_splits(self.cv, groups, what))
         return StratifiedGroupKFold(grouped_n_splits(self.cv, groups, what, y))
@@ -460,15 +516,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     def _check_labels(self, proba, name):
         """A model's per-label probabilities, checked for a multi-label
         target."""
-        proba = np.asarray(proba, dtype=float)
-        if proba.ndim != 2 or proba.shape[1] != len(self.classes_):
-            raise ValueError(
-                f"estimator {name!r} gives probabilities of shape {proba.shape} "
-                f"for a multi-label target of {len(self.classes_)} labels; use "
-                "a model with one probability per label, such as "
-                "OneVsRestClassifier(LogisticRegression())"
-            )
-        return proba
+        return _checked_labels(proba, len(self.classes_), name)
 
     def _align(self, proba, classes):
         """Columns of an estimator's proba mapped onto ``classes_``."""

@@ -263,6 +263,39 @@ def _along_rows(func, args, kwargs):
     return isinstance(axis, Integral) and not isinstance(axis, bool) and axis in (0, -2)
 
 
+def _shared_layout(args, kwargs):
+    """The layout that every 2-D :class:`FusedArray` among the arguments
+    (or in a list or tuple argument, as ``np.concatenate`` takes) carries,
+    or None when one carries none or two differ."""
+    layout = None
+    for arg in (*args, *kwargs.values()):
+        for a in arg if isinstance(arg, tuple | list) else (arg,):
+            if isinstance(a, FusedArray) and a.ndim == 2:
+                if a.block_layout is None or (
+                    layout is not None and a.block_layout != layout
+                ):
+                    return None
+                layout = a.block_layout
+    return layout
+
+
+def _with_layout(out, layout):
+    """``out`` carrying ``layout`` when it is a 2-D array as wide as the
+    layout: the result of an operation along the rows, whose layout a
+    nested ufunc reduction or ``np.concatenate`` may have dropped."""
+    if (
+        layout is not None
+        and isinstance(out, np.ndarray)
+        and out.ndim == 2
+        and out.shape[1] == layout.n_features
+        and getattr(out, "block_layout", None) is None
+    ):
+        if not isinstance(out, FusedArray):
+            out = out.view(FusedArray)
+        out.block_layout = layout
+    return out
+
+
 def _along_rows_method(name):
     """The ndarray method ``name`` (whose NumPy function of the same name
     takes the array first, then the same arguments), dropping the layout
@@ -273,7 +306,7 @@ def _along_rows_method(name):
     def along_axis(self, *args, **kwargs):
         out = method(self, *args, **kwargs)
         if _along_rows(function, (self, *args), kwargs):
-            return out
+            return _with_layout(out, self.block_layout)
         if out is None:  # in place: the array's own columns moved
             self.block_layout = None
         return _without_layout(out)
@@ -314,14 +347,18 @@ class FusedArray(np.ndarray):
     plain ndarray; ``np.asarray(Z)`` returns one. The layout is kept only
     where the columns are certainly unchanged: row selections (``Z[rows]``,
     ``Z[rows, :]``, ``Z[mask]``), elementwise arithmetic and ufuncs,
-    copying, pickling, and NumPy functions along the rows (``axis=0``, e.g.
-    ``np.sort(Z, axis=0)``). Anything else drops it (the result's
+    copying, pickling, NumPy functions and methods along the rows
+    (``axis=0``, e.g. ``np.sort(Z, axis=0)``, ``Z.cumsum(axis=0)``), and
+    stacking the rows of arrays that carry no other layout (``np.vstack``,
+    ``np.concatenate(..., axis=0)``). Anything else drops it (the result's
     ``block_layout`` is None, so :func:`get_block_layout` finds none): any
     column indexing but a full slice (``Z[:, ::-1]``, ``Z[:, perm]``),
-    transposes (``Z.T``, ``np.transpose``), functions along the columns or
-    over the whole array (``axis=1``, ``-1`` or None, e.g. ``np.sort(Z)``,
-    ``np.roll(Z, 1)``), matrix products, and any change in the number of
-    columns.
+    transposes (``Z.T``, ``np.transpose``), functions and methods along the
+    columns or over the whole array (``axis=1``, ``-1`` or None, e.g.
+    ``np.sort(Z)``, ``np.roll(Z, 1)``, ``Z.repeat(2, axis=1)``), ufunc
+    methods that keep the shape, whatever their axis
+    (``np.add.accumulate``, ``np.add.reduceat``), matrix products, and any
+    change in the number of columns.
 
     Examples
     --------
@@ -372,14 +409,21 @@ class FusedArray(np.ndarray):
     def __array_function__(self, func, types, args, kwargs):
         out = super().__array_function__(func, types, args, kwargs)
         if func in _KEEPS_COLUMNS or _along_rows(func, args, kwargs):
-            return out
+            return _with_layout(out, _shared_layout(args, kwargs))
         if any(out is arg for arg in args):  # an input returned as it is
             out = out.view(type(out))
         return _without_layout(out)
 
     def __array_wrap__(self, array, context=None, return_scalar=False):
         out = super().__array_wrap__(array, context, return_scalar)
-        if context is not None and context[0].signature is not None:
+        if context is None:
+            # a ufunc method (reduce, accumulate, reduceat), whose axis is
+            # not known here: a result as tall as the input may have mixed
+            # the columns (along the rows, the row count changes, or the
+            # caller knows the axis and puts the layout back)
+            if getattr(out, "shape", None) == self.shape:
+                return _without_layout(out)
+        elif context[0].signature is not None:
             return _without_layout(out)  # a generalised ufunc: matmul
         return out
 
@@ -403,6 +447,7 @@ class FusedArray(np.ndarray):
     cumprod = _along_rows_method("cumprod")
     cumsum = _along_rows_method("cumsum")
     partition = _along_rows_method("partition")
+    repeat = _along_rows_method("repeat")
     sort = _along_rows_method("sort")
     take = _along_rows_method("take")
 

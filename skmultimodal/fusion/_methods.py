@@ -44,12 +44,14 @@ from ._pooling import (
     EPS,
     check_fold_weights,
     check_group_splitter,
+    check_stratifiable,
     check_weights,
     checked_sample_weight,
     grouped_n_splits,
     learn_pool_weights,
     normalize_weights,
     pool,
+    unrouted,
     weight_params,
 )
 
@@ -359,7 +361,9 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
     ``transform`` uses the experts fitted on all training rows. With
     ``groups`` given to ``fit``, the internal folds keep each group in one
     fold (``cv`` an int: shuffled ``StratifiedGroupKFold``), so that no
-    expert scores a row whose group it was trained on.
+    expert scores a row whose group it was trained on; an int ``cv`` with
+    fewer than 2 groups (an outer fold holding one group) falls back, with a
+    warning, to the folds used without groups.
     """
 
     accepts_sparse = True
@@ -482,6 +486,15 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
             return {}
         return weight_params(expert, sw if rows is None else sw[rows])
 
+    def _fit_expert(self, expert, X, y, rows=None):
+        """``expert`` fitted on ``rows`` (None: all) of ``X``, with their
+        sample weights (see :meth:`_weighted`), whatever the caller's
+        metadata routing: requests set inside the expert are not consulted."""
+        if rows is not None:
+            X, y = _take(X, rows), y[rows]
+        with unrouted():
+            return expert.fit(X, y, **self._weighted(expert, rows))
+
     @property
     def _kind(self):
         # a model fitted before multi-label and continuous targets: classes
@@ -511,7 +524,7 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
                 # two-class target: no classifier can fit one class, so the
                 # fold scores its rows with the class it saw
                 expert = DummyClassifier(strategy="prior")
-            est = expert.fit(_take(X, train), y[train], **self._weighted(expert, train))
+            est = self._fit_expert(expert, X, y, train)
             oof[test] = self._proba(est, _take(X, test))
             seen[test] += 1
             folds.append(est)
@@ -531,9 +544,9 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
             final.set_params(warm_start=True)
             final.coef_ = np.mean([e.coef_ for e in folds], axis=0)
             final.intercept_ = np.mean([e.intercept_ for e in folds], axis=0)
-            final.fit(X, y, **self._weighted(final)).set_params(warm_start=False)
+            self._fit_expert(final, X, y).set_params(warm_start=False)
         else:
-            final.fit(X, y, **self._weighted(final))
+            self._fit_expert(final, X, y)
         return final, oof
 
     def _new_expert(self):
@@ -551,22 +564,25 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
     def _check_cv(self, y):
         groups = self._groups
         what = f"fusion method {self._method_name!r}"
+        if self._kind != "classes":  # nothing to stratify on
+            target = "multi-label" if self._kind == "multilabel" else self._kind
+            check_stratifiable(self.cv, target, what)
         if isinstance(self.cv, _GROUP_SPLITTERS):
-            how = (
-                "ModalityFusion.fit(X, y, groups=...), in a Pipeline "
-                "fit(X, y, <fusion step>__groups=...)"
-            )
-            check_group_splitter(self.cv, groups, what, how)
+            check_group_splitter(self.cv, groups, what, "ModalityFusion")
         if isinstance(self.cv, Integral):
             # Shuffled: rows are often ordered (by class, by source), and
             # unshuffled inner folds would then be nearly grouped.
             seed = self._seed()
-            if groups is not None:
-                if self._kind != "classes":  # nothing to stratify on
-                    n_splits = grouped_n_splits(self.cv, groups, what)
-                    return GroupKFold(n_splits, shuffle=True, random_state=seed)
-                n_splits = grouped_n_splits(self.cv, groups, what, y)
-                return StratifiedGroupKFold(n_splits, shuffle=True, random_state=seed)
+            labels = y if self._kind == "classes" else None
+            # None: fewer than 2 groups, so the ungrouped folds below (warned)
+            grouped = groups is not None and grouped_n_splits(
+                self.cv, groups, what, labels
+            )
+            if grouped and self._kind != "classes":  # nothing to stratify on
+                return GroupKFold(grouped, shuffle=True, random_state=seed)
+            if grouped:
+                return StratifiedGroupKFold(grouped, shuffle=True, random_state=seed)
+            self._groups = None  # the folds below split without them
             if self._kind != "classes":  # nothing to stratify on
                 n_splits = int(min(self.cv, max(_n_rows(y), 2)))
                 return KFold(n_splits, shuffle=True, random_state=seed)

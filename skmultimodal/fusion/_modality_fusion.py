@@ -39,7 +39,7 @@ from ._columns import (
     validate_table,
 )
 from ._layout import BlockLayout, FusedArray
-from ._pooling import check_weights
+from ._pooling import check_weights, one_weight_per_row
 
 __all__ = ["ModalityFusion"]
 
@@ -638,9 +638,10 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             One column (or several) per modality.
         y : array-like of shape (n_samples,), default=None
             Target, passed to the branches and to the fusion method.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample, passed to the fusion method (the experts
-            of the class-score methods such as the default ``"stack"``, and
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Weight of each sample (a number: the same for every row),
+            passed to the fusion method (the experts of the class-score
+            methods such as the default ``"stack"``, and
             the loss of their ``weights="auto"``; ``"concat"`` weighs the
             rows of its block statistics with it); a method whose ``fit``
             does not take it (a plugin method whose ``fit`` has no
@@ -673,7 +674,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             One column (or several) per modality.
         y : array-like of shape (n_samples,), default=None
             Target.
-        sample_weight : array-like of shape (n_samples,), default=None
+        sample_weight : float or array-like of shape (n_samples,), default=None
             Weight of each sample, passed to the fusion method (see
             :meth:`fit`).
         groups : array-like of shape (n_samples,), default=None
@@ -704,6 +705,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                 )
             from sklearn.utils.validation import _num_samples
 
+            sample_weight = one_weight_per_row(sample_weight, n)
             n_weights = _num_samples(sample_weight)
             if n_weights != n:
                 raise ValueError(

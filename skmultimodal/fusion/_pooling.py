@@ -3,13 +3,32 @@ fusion methods and :class:`LateFusionClassifier`."""
 
 from __future__ import annotations
 
+from inspect import Parameter, signature
+
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import logsumexp, softmax
+from sklearn import config_context, get_config
+from sklearn.model_selection import (
+    RepeatedStratifiedKFold,
+    StratifiedGroupKFold,
+    StratifiedKFold,
+    StratifiedShuffleSplit,
+)
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import InvalidParameterError
 
+from skmultimodal.utils._parallel import warn_at_caller
+
 EPS = 1e-12
+
+#: scikit-learn's splitters that stratify on class labels.
+_STRATIFIED_SPLITTERS = (
+    RepeatedStratifiedKFold,
+    StratifiedGroupKFold,
+    StratifiedKFold,
+    StratifiedShuffleSplit,
+)
 
 
 def pool(P, masks, w, voting):
@@ -158,6 +177,15 @@ def final_step(estimator):
     return estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
 
 
+def unrouted():
+    """The context of every fit of a per-modality model or expert (each
+    internal fold's and the final one alike): metadata routing off, so
+    ``sample_weight`` reaches the model by the fusion's own rule (its
+    ``fit``, or a Pipeline's final step's) whatever the caller's setting;
+    requests set inside the model are neither needed nor consulted."""
+    return config_context(enable_metadata_routing=False)
+
+
 def weight_params(estimator, sample_weight):
     """``fit`` keyword arguments giving ``sample_weight`` to the final step
     (a Pipeline's last step)."""
@@ -170,17 +198,42 @@ def weight_params(estimator, sample_weight):
 def checked_sample_weight(sample_weight, n, model, owner):
     """``sample_weight`` as ``n`` finite non-negative floats, once ``model``
     (None: no model to ask; a Pipeline: its final step) is known to take it
-    in ``fit``; ``owner`` names whose model it is in the error."""
-    from sklearn.utils.validation import _check_sample_weight, has_fit_parameter
+    in ``fit`` (a ``fit(X, y, **params)``, as a meta-estimator's, counts:
+    its own error, if any, then names what it cannot take); ``owner`` names
+    whose model it is in the error."""
+    from sklearn.utils.validation import _check_sample_weight
 
+    sample_weight = one_weight_per_row(sample_weight, n)
     model = None if model is None else final_step(model)
-    if model is not None and not has_fit_parameter(model, "sample_weight"):
+    if model is not None and not _takes_sample_weight(model):
         raise ValueError(
             f"sample_weight: {owner} ({type(model).__name__}) does not take "
             "sample_weight in fit; use a model that does, or fit without weights"
         )
     return _check_sample_weight(
         sample_weight, np.zeros((n, 0)), ensure_non_negative=True
+    )
+
+
+def one_weight_per_row(sample_weight, n):
+    """``sample_weight`` given as one number: that weight for each of the
+    ``n`` rows (as scikit-learn takes it); any other value as it is. A
+    single value that is not a number is a TypeError naming the parameter."""
+    if sample_weight is None or np.ndim(sample_weight) != 0:
+        return sample_weight
+    try:
+        return np.full(n, float(sample_weight))
+    except (TypeError, ValueError):
+        raise TypeError(
+            "sample_weight must be a number or one number per row; got "
+            f"{sample_weight!r}"
+        ) from None
+
+
+def _takes_sample_weight(model):
+    params = signature(model.fit).parameters
+    return "sample_weight" in params or any(
+        p.kind is Parameter.VAR_KEYWORD for p in params.values()
     )
 
 
@@ -199,14 +252,17 @@ def check_fold_weights(sample_weight, train, what, fold):
 def grouped_n_splits(cv, groups, what, y=None):
     """The number of internal folds for an int ``cv`` with ``groups``: at
     most one per group and, with class labels ``y``, at most the rows of
-    the smallest class (as without groups); at least 2 groups."""
+    the smallest class (as without groups).
+
+    None when ``groups`` has fewer than 2 distinct values (as in the
+    training rows of an outer fold that holds one group): no folds can keep
+    each group whole, and the caller uses its folds without groups, with
+    one warning naming ``what`` (see :func:`warn_ungrouped`).
+    """
     n_groups = len(np.unique(groups))
     if n_groups < 2:
-        raise ValueError(
-            f"{what}: groups has {n_groups} distinct value; the internal "
-            "cross-validation folds keep each group whole and need at least 2 "
-            "groups"
-        )
+        warn_ungrouped(what, n_groups)
+        return None
     n_splits = min(cv, n_groups)
     if y is not None:
         smallest = np.unique(y, return_counts=True)[1].min()
@@ -214,14 +270,50 @@ def grouped_n_splits(cv, groups, what, y=None):
     return int(n_splits)
 
 
-def check_group_splitter(cv, groups, what, how):
-    """Refuse a group splitter ``cv`` without ``groups`` (``how`` says how
-    to pass them), or with fewer groups than its folds."""
-    if groups is None:
+def warn_ungrouped(what, n_groups):
+    """Warn that the internal folds of ``what`` ignore ``groups``, which
+    has ``n_groups`` (< 2) distinct values in the rows fitted."""
+    warn_at_caller(
+        f"{what}: groups has {n_groups} distinct value in the rows fitted (as "
+        "have the training rows of an outer cross-validation fold holding one "
+        "group), and internal cross-validation folds that keep each group "
+        "whole need at least 2 groups; the internal folds ignore groups "
+        "instead (as when fit gets none)."
+    )
+
+
+def check_stratifiable(cv, target, what):
+    """Refuse a stratified splitter ``cv`` for a ``target`` kind it cannot
+    split (``"multi-label"`` or ``"continuous"``); ``what`` names whose
+    folds they are."""
+    if isinstance(cv, _STRATIFIED_SPLITTERS):
         raise ValueError(
-            f"{what}: cv={cv!r} needs groups, but fit got none; pass them to "
-            f"fit ({how}), or use an int or a splitter that needs no groups "
-            "(such as KFold)"
+            f"{what}: cv={cv!r} is a stratified splitter, and a stratified "
+            f"splitter cannot split a {target} target; use GroupKFold/KFold or "
+            "an int"
+        )
+
+
+def check_group_splitter(cv, groups, what, owner):
+    """Refuse a group splitter ``cv`` without ``groups`` (the message says
+    how to give them to the fit of ``owner``, ``"ModalityFusion"`` or
+    ``"LateFusionClassifier"``, with metadata routing on or off), or with
+    fewer groups than its folds."""
+    if groups is None:
+        if get_config()["enable_metadata_routing"]:
+            how = (
+                f"request them (set_fit_request(groups=True) on the {owner}) and "
+                "pass fit(X, y, groups=...) (or params={'groups': groups} to "
+                "cross_validate)"
+            )
+        else:
+            how = (
+                f"pass them to fit ({owner}.fit(X, y, groups=...), in a Pipeline "
+                f"fit(X, y, <{owner} step>__groups=...))"
+            )
+        raise ValueError(
+            f"{what}: cv={cv!r} needs groups, but fit got none; {how}, or use an "
+            "int or a splitter that needs no groups (such as KFold)"
         )
     n_splits = getattr(cv, "n_splits", None)
     n_groups = len(np.unique(groups))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 from sklearn.base import TransformerMixin, _fit_context, clone
 from sklearn.utils import Bunch
@@ -10,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_row
 
-from ._base import ImageExtractor
+from ._base import ImageExtractor, _same
 from ._features import ImageFeatures
 from ._io import (
     _WrongLength,
@@ -114,7 +116,10 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
         :class:`ColorHistogram`, or a plugin's), an :class:`ImageFeatures`
         whose extractor is one, or ``"drop"`` to leave it out. Their
         parameters are reachable as ``<name>__<param>`` (``get_params``,
-        ``set_params``, grid searches). Their own ``on_error``, ``n_jobs``
+        ``set_params``, grid searches); an extractor's parameter changed
+        after fit is checked and used at ``transform``, as by the extractor
+        on its own (a change in its number of features, or in the list of
+        extractors, needs a refit). Their own ``on_error``, ``n_jobs``
         and ``verbose`` are not used: the union's apply to the single read.
 {_EXTRACTOR_PARAMS}
 
@@ -291,9 +296,7 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
         """
         check_is_fitted(self)
         self._validate_params()
-        parts = [(name, _core(name, est)) for name, est in self.transformers_]
-        for _, est in parts:
-            est._check_fitted_params()  # a member changed with set_params
+        parts = self._current_parts()
         items, labels = image_column(X)
         extractors = [est for _, est in parts]
         widths = [est.n_features_out_ for est in extractors]
@@ -316,6 +319,44 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
                 f"{describe_row(labels, exc.index)}; expected shape "
                 f"({widths[exc.part]},)."
             ) from None
+
+    def _current_parts(self):
+        """``(name, extractor)`` computing each fitted part's features as its
+        member of ``transformer_list`` would now on its own: an extractor's
+        parameters changed with ``set_params`` since fit are checked and
+        used, as its own ``transform`` does (a change in its number of
+        features is refused); an :class:`ImageFeatures` keeps the extractor
+        it built at fit, as its own ``transform`` does. An extractor whose
+        ``fit`` does not record its parameters (``ImageExtractor.fit``
+        does) has its current parameters checked only."""
+        members = self._active()
+        fitted = [name for name, _ in self.transformers_]
+        if [name for name, _ in members] != fitted or any(
+            type(member) is not type(est)
+            for (_, member), (_, est) in zip(members, self.transformers_)
+        ):
+            raise ValueError(
+                f"ImageFeatureUnion: transformer_list changed since fit (the "
+                f"fitted extractors are {fitted}); refit it."
+            )
+        parts = []
+        for (name, member), (_, est) in zip(members, self.transformers_):
+            core = _core(name, est)
+            at_fit = getattr(core, "_fit_params", None)  # ImageExtractor.fit's
+            if isinstance(member, ImageExtractor) and at_fit is None:
+                member._validate_params()  # its changes unknown: checked only
+            elif isinstance(member, ImageExtractor):
+                now = {key: getattr(member, key) for key in at_fit}
+                changed = {
+                    key: value
+                    for key, value in now.items()
+                    if not _same(value, at_fit[key])
+                }
+                if changed:  # on a copy: the fitted extractor stays as fitted
+                    core = copy.copy(core).set_params(**changed)
+            core._check_fitted_params()
+            parts.append((name, core))
+        return parts
 
     def get_feature_names_out(self, input_features=None):
         """Each extractor's feature names, short, prefixed with ``<name>__``.

@@ -18,17 +18,18 @@ from sklearn.model_selection import (
     check_cv,
     cross_validate,
 )
-from sklearn.utils import Bunch
+from sklearn.utils import Bunch, column_or_1d
 from sklearn.utils._param_validation import (
     Interval,
     validate_parameter_constraints,
 )
+from sklearn.utils.metadata_routing import MetadataRequest, get_routing_for_object
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import check_target_present
-from skmultimodal.utils._parallel import record_warnings
+from skmultimodal.utils._parallel import record_warnings, warn_at_caller
 from skmultimodal.utils._validation import check_groups
 
 #: Scores :func:`compare_models` computes by default: name -> scorer.
@@ -142,13 +143,11 @@ def _warn_confined_classes(y, groups, n_splits, named):
             for c, k in confined.items()
         )
         which = "class" if len(confined) == 1 else "classes"
-        warnings.warn(
+        warn_at_caller(
             f"{named}: {which} {listed} {'lies' if len(confined) == 1 else 'lie'} "
             f"in fewer groups than the {n_splits} folds; a group stays in one "
             "fold, so some test fold holds rows of a class its training rows "
             "never show (scored wrong whatever the model)",
-            UserWarning,
-            stacklevel=3,
         )
 
 
@@ -304,6 +303,53 @@ def _check_task(task, models, y):
             "(task='regression') for numbers"
         )
     return task or infer_task(y)
+
+
+def _as_table(X):
+    """``X``, or a dict of equal-length columns as a DataFrame (the folds
+    take rows of it by position), the dict itself left as it is. A
+    ValueError naming the column for a value that is not a column, columns
+    of different lengths, or a multi-dimensional array, which a DataFrame
+    column cannot hold."""
+    if not isinstance(X, dict):
+        return X
+    columns, lengths = {}, {}
+    for key, column in X.items():
+        if isinstance(column, str | bytes) or not hasattr(column, "__len__"):
+            raise ValueError(
+                f"the value of {key!r} in the dict X is a single "
+                f"{type(column).__name__}, not a column: a dict X holds one "
+                "column (a list of values, one per row) per modality"
+            )
+        if isinstance(column, np.ndarray) and column.ndim > 1:
+            raise ValueError(
+                f"the value of {key!r} in the dict X is an array of shape "
+                f"{column.shape}: compare_models takes the rows of a dict X "
+                "as a DataFrame, whose columns hold one value per row; pass "
+                "X as a DataFrame, e.g. with an image (or vector) per row, "
+                f"{{{key!r}: list(array), ...}}, as the model's columns expect"
+            )
+        # a Series by position, as the models read it (not aligned on its index)
+        columns[key] = column.to_numpy() if isinstance(column, pd.Series) else column
+        lengths[key] = len(column)
+    if len(set(lengths.values())) > 1:
+        raise ValueError(
+            "the columns of the dict X have different lengths: "
+            + ", ".join(f"{k!r}: {v}" for k, v in lengths.items())
+            + ". Every column needs one value per row."
+        )
+    return pd.DataFrame(columns)
+
+
+def _ravel_column(y):
+    """A one-column ``y`` as 1-D, with scikit-learn's DataConversionWarning
+    (as ``fit`` gives), issued from the line calling compare_models."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        y = column_or_1d(y, warn=True)
+    for w in caught:
+        warnings.warn(w.message, w.category, stacklevel=3)
+    return y
 
 
 def _check_regression_target(y):
@@ -537,8 +583,12 @@ def _take_rows(X, rows):
 def _group_params(model, groups):
     """``fit`` parameters giving the training rows' ``groups`` to ``model``
     (or to its Pipeline steps) where its ``fit`` takes them, and to a
-    search (its splitter, and the steps of the model it searches); none
-    under metadata routing, where the model's own requests route them."""
+    search: ``groups`` for its splitter, and ``<step>__groups`` for the
+    steps of a Pipeline it searches. A model searched bare gets none, since
+    a search gives ``groups`` to its splitter only (:func:`_check_group_routing`
+    warns of it). Under metadata routing, ``{"groups": groups}`` where the
+    model's own requests take them (an unset request is refused before
+    this, by :func:`_check_group_routing`), else none."""
     from inspect import signature
 
     from sklearn import get_config
@@ -565,10 +615,88 @@ def _group_params(model, groups):
     return {"groups": groups} if takes(model) else {}
 
 
+def _check_group_routing(models, groups):
+    """Before anything is fitted, where ``groups`` cannot reach a model's
+    internal folds as the caller may think.
+
+    With metadata routing disabled, a UserWarning (once per model, naming
+    it) for a search over a model that takes ``groups`` itself (not a
+    Pipeline): the search gives ``groups`` to its splitter only. With
+    routing enabled, a ValueError naming the model and the consumer for a
+    model holding a consumer of ``groups`` whose request is unset, as
+    scikit-learn refuses metadata passed to one
+    (``UnsetMetadataPassedError``); a request set to False leaves them
+    out, and a model without a consumer gets none."""
+    from sklearn import get_config
+    from sklearn.model_selection._search import BaseSearchCV
+
+    if groups is None:
+        return
+    for name, model in models.items():
+        if get_config().get("enable_metadata_routing", False):
+            unset = _unset_group_requests(get_routing_for_object(model), "fit")
+            if unset:
+                path, owner = unset[0]
+                where = (
+                    f"its {owner} (at {' -> '.join(map(repr, path))})"
+                    if path
+                    else f"the model itself (a {owner})"
+                )
+                raise ValueError(
+                    f"models[{name!r}]: {where} takes groups in fit, but has not "
+                    "said whether it wants them: with metadata routing enabled, "
+                    "compare_models(groups=...) reaches a model only as it "
+                    "requests them, and an unset request is refused (as by "
+                    "scikit-learn's cross_validate). Call "
+                    f"set_fit_request(groups=True) on that {owner} so that its "
+                    "internal folds keep each group whole, or "
+                    "set_fit_request(groups=False) to leave the groups out of it"
+                )
+        elif isinstance(model, BaseSearchCV) and "groups" in _group_params(
+            model.estimator, groups
+        ):
+            inner = type(model.estimator).__name__
+            warnings.warn(
+                f"models[{name!r}]: groups reach only the splitter of this "
+                f"{type(model).__name__}, not the {inner} it searches, so the "
+                f"internal folds of that {inner} (of weights='auto', or of a "
+                "stacking fusion) do not keep each group whole: with metadata "
+                "routing disabled, a search gives fit's groups to its splitter "
+                "only. To group them, enable metadata routing "
+                "(sklearn.set_config(enable_metadata_routing=True)) and call "
+                f"set_fit_request(groups=True) on the {inner}, or wrap it in a "
+                "Pipeline, so that '<step>__groups' reaches it",
+                UserWarning,
+                stacklevel=3,
+            )
+
+
+def _unset_group_requests(routing, method):
+    """``(path, owner name)`` of each consumer in ``routing`` (scikit-learn's
+    routing of a model) whose request for ``groups`` in ``method`` is unset
+    (None), following the routes of ``method`` through routers."""
+    if isinstance(routing, MetadataRequest):
+        requests = getattr(routing, method, None)
+        if requests is None or "groups" not in requests.requests:
+            return []
+        if requests.requests["groups"] is not None:  # True, False or an alias
+            return []
+        owner = routing.owner
+        return [((), owner if isinstance(owner, str) else type(owner).__name__)]
+    found = []
+    for child, pair in routing:
+        for caller, callee in pair.mapping:
+            if caller != method:
+                continue
+            for path, owner in _unset_group_requests(pair.router, callee):
+                path = path if child == "$self_request" else (child, *path)
+                if (path, owner) not in found:
+                    found.append((path, owner))
+    return found
+
+
 def _requests_groups(model):
     """Whether ``model`` (under metadata routing) asks for ``groups`` in fit."""
-    from sklearn.utils.metadata_routing import get_routing_for_object
-
     routing = get_routing_for_object(model)
     return "groups" in routing.consumes(method="fit", params={"groups"})
 
@@ -682,21 +810,35 @@ def compare_models(
     models : dict of str to estimator
         The models to compare, by name (cloned for every fold; kept in
         this order). At least one.
-    X : pandas.DataFrame or array-like of shape (n_samples, ...)
-        The samples, e.g. a DataFrame with ``image`` and ``text`` columns.
+    X : pandas.DataFrame, dict of columns or array-like of shape (n_samples, ...)
+        The samples, e.g. a DataFrame with ``image`` and ``text`` columns. A
+        dict of equal-length columns (lists or 1-D arrays) is taken as the
+        DataFrame of those columns (the dict is left as it is); a column
+        that is a multi-dimensional array is refused (pass a DataFrame).
     y : array-like of shape (n_samples,) or (n_samples, n_labels)
         Class labels, a 0/1 label matrix (multi-label) or numbers
-        (regression); none missing (None, NaN or ``pandas.NA``).
+        (regression); none missing (None, NaN or ``pandas.NA``). A single
+        column (a one-column DataFrame, an ``(n_samples, 1)`` array) is
+        taken as 1-D, with a ``DataConversionWarning``, as ``fit`` takes it.
     groups : array-like of shape (n_samples,), default=None
         Group of each row: with an integer ``cv``, rows of one group stay
         in one fold (``StratifiedGroupKFold``; ``GroupKFold`` without
-        classes). One value per row, none missing (NaN or None). They also
-        reach the ``fit`` of every model that takes ``groups`` (a
+        classes). One value per row, none missing (NaN or None). With
+        metadata routing disabled (scikit-learn's default), they also reach
+        the ``fit`` of a model that takes ``groups`` (a
         :class:`~skmultimodal.fusion.ModalityFusion`, a
-        :class:`~skmultimodal.fusion.LateFusionClassifier`, a search), and of
-        such a step of a Pipeline, so that its internal folds keep each
-        group whole too. With metadata routing enabled they reach a model
-        only as it requests them (``set_fit_request(groups=True)``).
+        :class:`~skmultimodal.fusion.LateFusionClassifier`), of such a step
+        of a Pipeline (as ``<step>__groups``), and of a search: its
+        splitter, and such a step of a Pipeline it searches; so the internal
+        folds of these models keep each group whole too. A search gives
+        ``groups`` to its splitter only, so the internal folds of a model it
+        searches bare (not in a Pipeline) are not grouped: a UserWarning
+        names such a model. With metadata routing enabled they reach a
+        model as its requests say (``set_fit_request(groups=True)`` on the
+        consumer, ``groups=False`` to leave them out), searched models
+        included; a model holding a consumer of ``groups`` whose request is
+        unset is refused before anything is fitted, as scikit-learn refuses
+        metadata passed to an unset request.
     cv : int, cross-validation generator or iterable, default=None
         None or an int: that many stratified folds (default 5), shuffled
         with ``random_state`` (``StratifiedKFold``, or
@@ -769,7 +911,12 @@ def compare_models(
         names the rows, as ``fit`` does); an integer ``cv`` is below 2 or
         exceeds the rows of a class (or the groups); the test folds of
         ``cv`` leave rows out or hold some twice (the message counts them);
-        a score is named after a result field; ``task="regression"`` meets
+        a score is named after a result field; with metadata routing
+        enabled and ``groups`` given, a model holds a consumer of
+        ``groups`` whose request is unset (the message names the model and
+        the consumer); a dict ``X`` holds a value that is not a column, a
+        multi-dimensional array or columns of different lengths (the
+        message names them); ``task="regression"`` meets
         a ``y`` that is not numbers, or ``groups`` has a missing value (the
         messages name the row); classification meets a continuous ``y`` or
         a 0/1 label matrix, ``task="multilabel"`` a ``y`` that is not one;
@@ -822,14 +969,18 @@ def compare_models(
             f"scoring={scoring!r} holds no score: give at least one (a name or a "
             "scorer), or scoring=None for the task's default scores"
         )
+    X = _as_table(X)
     # fit's own check and wording, naming the rows by X's index
     check_target_present(y, _row_labels(X, y))
     y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:  # one column: a target, as fit takes it
+        y = _ravel_column(y)
     task = _check_task(task, models, y)
     if task == "regression":
         _check_regression_target(y)
     if groups is not None:
         groups = check_groups(groups, len(y))
+    _check_group_routing(models, groups)
     if isinstance(cv, bool | np.bool_):
         raise TypeError(
             "cv must be a number of folds (an int), a splitter or an iterable "

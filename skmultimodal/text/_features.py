@@ -5,11 +5,15 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils._param_validation import HasMethods
+from sklearn.utils._set_output import _wrap_data_with_container
 from sklearn.utils.validation import check_is_fitted
+
+from skmultimodal.utils._validation import with_row_positions
 
 from ._validation import TextColumnMixin, check_texts
 
@@ -18,6 +22,19 @@ def _public_name(estimator):
     """The class name that messages give: the first public one of its
     classes (``TextFeatures`` for the default text branch's private one)."""
     return next(c.__name__ for c in type(estimator).__mro__ if c.__name__[0] != "_")
+
+
+def _labelled(X, texts):
+    """``texts`` (the checked texts of ``X``) with the index labels and row
+    positions of ``X``, for an extractor that names rows in its messages."""
+    if isinstance(X, pd.Series | pd.DataFrame):
+        out = pd.Series(texts, index=X.index, dtype=object)
+        out.attrs = dict(X.attrs)
+        return out
+    positions = getattr(X, "row_positions", None)
+    if positions is not None and len(positions) == len(texts):
+        return with_row_positions(list(texts), positions)
+    return texts
 
 
 class HashingTextFeatures(HashingVectorizer):
@@ -51,7 +68,9 @@ class HashingTextFeatures(HashingVectorizer):
         return np.array([f"hash{i}" for i in range(self.n_features)], dtype=object)
 
 
-class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
+class TextFeatures(
+    TextColumnMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
     """Feature vectors of texts by a named (pluggable) extractor.
 
     ``method`` names an extractor of the ``"text_features"`` registry
@@ -100,8 +119,10 @@ class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
     scikit-learn (never re-implemented here): with its defaults,
     ``idf(t) = ln((1 + n) / (1 + df(t))) + 1`` and each row is
     L2-normalised. The output of "tfidf", "count" and "hashing"
-    is a sparse matrix, so ``set_output(transform="pandas")`` does not apply
-    to them; scale it with e.g. ``MaxAbsScaler``.
+    is a sparse matrix, returned as it is whatever ``set_output`` (or
+    scikit-learn's global ``transform_output``) says, as scikit-learn's
+    vectorizers return it; scale it with e.g. ``MaxAbsScaler``. A dense
+    output follows ``set_output``.
 
     Examples
     --------
@@ -160,18 +181,42 @@ class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         -------
         features : sparse matrix or ndarray of shape (n_samples, n_features)
         """
-        return self._fit(X, y, transform=True)
+        return self._dense_output(self._fit(X, y, transform=True), X)
+
+    def _dense_output(self, out, X):
+        """``out`` in the container ``set_output`` asks for when it is dense;
+        a sparse matrix as it is (as scikit-learn's vectorizers return it)."""
+        if sp.issparse(out):
+            return out
+        return _wrap_data_with_container("transform", out, X, self)
+
+    def _extractor_input(self, extractor, X, texts):
+        """What the extractor is given: the checked texts, with the labels of
+        ``X`` for one of the project's text transformers (which names rows
+        in its messages)."""
+        if not isinstance(extractor, TextColumnMixin):
+            return texts
+        return _labelled(X, texts)
 
     def _fit(self, X, y, transform=False):
         owner = _public_name(self)
         texts, _ = check_texts(X, owner=owner, action="fit")
-        extractor = self._make_extractor()
+        extractor = self._make_extractor()  # a fresh one, never the user's
+        if hasattr(extractor, "set_output"):
+            # this TextFeatures' set_output gives the container, not the
+            # extractor's (nor scikit-learn's global one through it)
+            extractor.set_output(transform="default")
+        if hasattr(extractor, "_message_name"):
+            label = self.method
+            label = repr(label) if isinstance(label, str) else type(label).__name__
+            extractor._message_name = f"{owner}(method={label})"
+        given = self._extractor_input(extractor, X, texts)
         try:
             if transform and hasattr(extractor, "fit_transform"):
-                out = extractor.fit_transform(texts, y)
+                out = extractor.fit_transform(given, y)
             else:
-                extractor.fit(texts, y)
-                out = extractor.transform(texts) if transform else None
+                extractor.fit(given, y)
+                out = extractor.transform(given) if transform else None
         except ValueError as exc:
             # scikit-learn's vectorizers say only "empty vocabulary; perhaps
             # the documents only contain stop words": name the estimator
@@ -219,9 +264,14 @@ class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         self._validate_params()  # parameters may have changed since fit
+        return self._dense_output(self._transform(X), X)
+
+    def _transform(self, X):
         owner = _public_name(self)
         texts, _ = check_texts(X, owner=owner, action="transform")
-        return self.extractor_.transform(texts)
+        return self.extractor_.transform(
+            self._extractor_input(self.extractor_, X, texts)
+        )
 
     def get_feature_names_out(self, input_features=None):
         """The extractor's feature names (for "tfidf": the vocabulary terms).
@@ -236,6 +286,12 @@ class TextFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return np.asarray(self.extractor_.get_feature_names_out(), dtype=object)
+
+
+# transform and fit_transform give set_output's container themselves, to a
+# dense output only (TextFeatures is not wrapped by scikit-learn, which
+# refuses a sparse output under pandas output); set_output stays available
+TextFeatures._sklearn_auto_wrap_output_keys = {"transform"}
 
 
 class _OptionalTextFeatures(TextFeatures):
@@ -262,11 +318,9 @@ class _OptionalTextFeatures(TextFeatures):
         self.extractor_ = None
         return sp.csr_matrix((len(texts), 0)) if transform else None
 
-    def transform(self, X):
-        check_is_fitted(self)
-        self._validate_params()
+    def _transform(self, X):
         if self.extractor_ is not None:
-            return super().transform(X)
+            return super()._transform(X)
         texts, _ = check_texts(X, owner=_public_name(self), action="transform")
         return sp.csr_matrix((len(texts), 0))
 

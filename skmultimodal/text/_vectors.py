@@ -383,9 +383,17 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         self.encoding = encoding
         self.warn_oov_rate = warn_oov_rate
 
+    #: The name its messages give (None: the class name). TextFeatures sets
+    #: it on the extractor it makes, for its messages to name what the user
+    #: built: ``TextFeatures(method='word_vectors')``.
+    _message_name = None
+
+    def _name(self):
+        return self._message_name or type(self).__name__
+
     def _analyzer(self):
         return build_analyzer(
-            type(self).__name__,
+            self._name(),
             lowercase=self.lowercase,
             token_pattern=self.token_pattern,
         )
@@ -421,7 +429,7 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         -------
         self : WordVectorFeatures
         """
-        owner = type(self).__name__
+        owner = self._name()
         texts, _ = check_texts(X, owner=owner, action="fit")
         if self.path is None:
             raise ValueError(
@@ -464,7 +472,7 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         rate = n_oov / n_tokens if n_tokens else 0.0
         if self.warn_oov_rate is not None and rate > self.warn_oov_rate:
             warnings.warn(
-                f"{type(self).__name__}: {n_oov} of the {n_tokens} tokens of "
+                f"{self._name()}: {n_oov} of the {n_tokens} tokens of "
                 f"these texts ({rate:.0%}) are out of the vocabulary of "
                 f"{self.vectors_info_['path']!r} (vocabulary: words of the "
                 "training texts found in the file); check the file, lowercase "
@@ -495,7 +503,7 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         self._validate_params()  # parameters may have changed since fit
-        owner = type(self).__name__
+        owner = self._name()
         texts, labels = check_texts(X, owner=owner, action="transform")
         counts, n_tokens = self._counts(texts)
         weights = counts if self.tfidf_ is None else self.tfidf_.transform(counts)
@@ -520,7 +528,7 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
             ]
             shown = describe_failures(labels, failures)
             warnings.warn(
-                f"{type(self).__name__}: left {missing.size} text(s) with no known "
+                f"{self._name()}: left {missing.size} text(s) with no known "
                 f"word as missing rows (all NaN): {shown}",
                 TextEmbeddingWarning,
                 stacklevel=3,  # past the set_output wrapper

@@ -150,10 +150,23 @@ class _Labels(list):
         return i if self.positions is None else int(self.positions[i])
 
 
+def plain_label(label):
+    """An index label as Python writes it, for messages: a NumPy scalar as
+    its Python value (``2``, not ``np.int64(2)``), also within a tuple (a
+    MultiIndex label)."""
+    if isinstance(label, tuple):
+        return tuple(plain_label(v) for v in label)
+    if isinstance(label, np.generic) and not isinstance(
+        label, np.datetime64 | np.timedelta64
+    ):
+        return label.item()
+    return label
+
+
 def describe_row(labels, i) -> str:
     """``"row 3"`` or ``"row 3 (index 'a')"`` for error messages; a row of a
     branch's subset is named by its position in the caller's table."""
-    label = labels[i] if labels is not None else i
+    label = plain_label(labels[i]) if labels is not None else i
     if isinstance(labels, _Labels):
         i = labels.position(i)
     if isinstance(label, numbers.Integral) and int(label) == i:

@@ -1,0 +1,77 @@
+"""Fixes from the tenth round of trials made by hand (the others have their
+own test files, tests/**/test_trial10_*.py)."""
+
+import warnings
+
+import numpy as np
+
+from skmultimodal.datasets import make_multimodal_classification
+from skmultimodal.model_selection._compare import make_cv
+
+
+def test_confined_class_warning_points_at_the_callers_line():
+    X, y = make_multimodal_classification(n_samples=60, random_state=0)
+    groups = np.where(y == 0, 0, 1 + np.arange(60) % 5)  # class 0 in one group
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        make_cv(3, y, groups=groups)
+    (w,) = [w for w in caught if "fewer groups" in str(w.message)]
+    assert w.filename == __file__
+
+
+def test_numpy_string_labels_of_a_table_in_both_tabular_forms():
+    import pandas as pd
+
+    from skmultimodal import make_multimodal_pipeline
+
+    X, y = make_multimodal_classification(n_samples=30, random_state=0)
+    X["price"] = np.arange(30.0)
+    X["brand"] = np.array(["a", "b"])[np.arange(30) % 2]
+    X.columns = pd.Index([np.str_(c) for c in X.columns], dtype=object)
+    before = X.copy()
+    forms = (["price", "brand"], {"numeric": ["price"], "categorical": ["brand"]})
+    for tabular in forms:
+        model = make_multimodal_pipeline(
+            tabular=tabular, method="concat", random_state=0
+        ).fit(X, y)
+        names = list(model["fusion"].get_feature_names_out())
+        assert {"price", "brand_a", "brand_b"} <= set(names), tabular
+    pd.testing.assert_frame_equal(X, before)
+    assert all(type(c) is np.str_ for c in X.columns)  # the user's labels kept
+
+
+def test_late_fusion_scalar_and_non_number_sample_weight():
+    import pytest
+    from sklearn.linear_model import LogisticRegression
+
+    from skmultimodal.fusion import LateFusionClassifier
+
+    rng = np.random.RandomState(0)
+    X, y = rng.rand(40, 4), np.arange(40) % 2
+    late = LateFusionClassifier(
+        [
+            ("a", LogisticRegression(), [0, 1]),
+            ("b", LogisticRegression(), [2, 3]),
+        ]
+    )
+    full = late.fit(X, y, sample_weight=np.full(40, 2.0)).predict_proba(X)
+    np.testing.assert_allclose(late.fit(X, y, sample_weight=2.0).predict_proba(X), full)
+    with pytest.raises(TypeError, match="sample_weight must be a number or one"):
+        late.fit(X, y, sample_weight="heavy")
+
+
+def test_text_codes_keep_their_leading_zeros():
+    import pandas as pd
+
+    from skmultimodal import make_multimodal_pipeline
+
+    X, y = make_multimodal_classification(n_samples=60, random_state=0)
+    X["price"] = np.arange(60.0)
+    X["zip"] = np.array(["007", "7", "070"])[y]
+    tabular = {"numeric": ["price"], "categorical": ["zip"]}
+    model = make_multimodal_pipeline(
+        image=None, text=None, tabular=tabular, method="concat", random_state=0
+    ).set_output(transform="pandas")
+    names = list(model.fit(X, y)["fusion"].transform(X).columns)
+    assert {"zip_007", "zip_7", "zip_070"} <= {n.split("__")[-1] for n in names}
+    assert isinstance(X, pd.DataFrame)
