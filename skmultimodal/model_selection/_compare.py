@@ -348,7 +348,7 @@ def _ravel_column(y):
         warnings.simplefilter("always")
         y = column_or_1d(y, warn=True)
     for w in caught:
-        warnings.warn(w.message, w.category, stacklevel=3)
+        warn_at_caller(str(w.message), w.category)
     return y
 
 
@@ -656,7 +656,7 @@ def _check_group_routing(models, groups):
             model.estimator, groups
         ):
             inner = type(model.estimator).__name__
-            warnings.warn(
+            warn_at_caller(
                 f"models[{name!r}]: groups reach only the splitter of this "
                 f"{type(model).__name__}, not the {inner} it searches, so the "
                 f"internal folds of that {inner} (of weights='auto', or of a "
@@ -666,8 +666,6 @@ def _check_group_routing(models, groups):
                 "(sklearn.set_config(enable_metadata_routing=True)) and call "
                 f"set_fit_request(groups=True) on the {inner}, or wrap it in a "
                 "Pipeline, so that '<step>__groups' reaches it",
-                UserWarning,
-                stacklevel=3,
             )
 
 
