@@ -125,7 +125,7 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
 
     def _absolute_path(self):
         """``path`` checked and made absolute (against the current folder)."""
-        owner = type(self).__name__
+        owner = self._name()
         if self.path is None:
             raise ValueError(
                 f"{owner}: path is None; give the encoder's .keras file, e.g. "
@@ -142,7 +142,7 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
 
     def _load(self, path, expected_sha256=None):
         """Load and check the model at the absolute ``path``."""
-        owner = type(self).__name__
+        owner = self._name()
         if not path.is_file():
             given = os.fspath(self.path)
             looked = "" if given == str(path) else f" (looked for {str(path)!r})"
@@ -204,7 +204,7 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
         """The vectors of ``texts`` by ``encode`` (see :func:`_compile`),
         ``batch_size`` texts at a time; ``texts`` are the rows ``rows`` of
         the column (named by the error on a non-finite output)."""
-        owner = type(self).__name__
+        owner = self._name()
         import tensorflow as tf  # string tensors: the TensorFlow backend
 
         texts, parts = list(texts), []
@@ -253,7 +253,7 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
         -------
         self : KerasTextEncoder
         """
-        owner = type(self).__name__
+        owner = self._name()
         texts, labels = check_texts(X, owner=owner, action="fit")
         path = self._absolute_path()
         model, sha256, shape = self._load(path)
@@ -291,7 +291,7 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         # parameters may have changed since fit: checked as fit checks them
         self._validate_params()
-        owner = type(self).__name__
+        owner = self._name()
         texts, labels = check_texts(X, owner=owner, action="transform")
         _, encode = self._model_for_use()
         present = np.array([bool(t.strip()) for t in texts], dtype=bool)
@@ -301,14 +301,14 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
             encoded = self._encode(encode, [texts[i] for i in rows], rows, labels)
             if encoded.shape[1] != self.n_features_out_:
                 raise ValueError(
-                    f"{type(self).__name__}: the model returned "
+                    f"{self._name()}: the model returned "
                     f"{encoded.shape[1]} features, {self.n_features_out_} in fit"
                 )
             out[present] = encoded
         missing = np.flatnonzero(~present)
         if missing.size:
             warnings.warn(
-                f"{type(self).__name__}: left {missing.size} empty text(s) as "
+                f"{self._name()}: left {missing.size} empty text(s) as "
                 "missing rows (all NaN): "
                 f"{describe_failures(labels, [(i, 'empty') for i in missing])}",
                 TextEmbeddingWarning,

@@ -25,6 +25,14 @@ class TextColumnMixin:
     :func:`check_texts`); 2-D numeric input is not accepted.
     """
 
+    #: The name its messages give (None: the class name). TextFeatures sets
+    #: it on the extractor it makes, for its messages to name what the user
+    #: built, e.g. ``TextFeatures(method='word_vectors')``.
+    _message_name = None
+
+    def _name(self):
+        return self._message_name or type(self).__name__
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False

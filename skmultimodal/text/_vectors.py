@@ -383,14 +383,6 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         self.encoding = encoding
         self.warn_oov_rate = warn_oov_rate
 
-    #: The name its messages give (None: the class name). TextFeatures sets
-    #: it on the extractor it makes, for its messages to name what the user
-    #: built: ``TextFeatures(method='word_vectors')``.
-    _message_name = None
-
-    def _name(self):
-        return self._message_name or type(self).__name__
-
     def _analyzer(self):
         return build_analyzer(
             self._name(),

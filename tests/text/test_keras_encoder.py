@@ -207,3 +207,16 @@ def test_refits_and_batch_sizes_trigger_no_retracing(encoder_path):
     )
     assert proc.returncode == 0 and proc.stdout.strip() == "done", proc.stderr
     assert "retracing" not in proc.stderr, proc.stderr
+
+
+def test_warnings_through_text_features_name_it_and_the_index(encoder_path):
+    import pandas as pd
+
+    tf = TextFeatures(method="keras_encoder", method_params={"path": str(encoder_path)})
+    tf.fit(TEXTS)
+    X = pd.Series(["red cat", None, "blue dog"], index=["a", "b", "c"])
+    with pytest.warns(TextEmbeddingWarning) as caught:
+        tf.transform(X)
+    (message,) = [str(w.message) for w in caught]
+    assert message.startswith("TextFeatures(method='keras_encoder'): ")
+    assert "row 1 (index 'b'), empty" in message
