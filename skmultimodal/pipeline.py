@@ -535,7 +535,9 @@ def make_multimodal_pipeline(
         which (e.g. a numeric code that is a category). A category is the
         same whatever the column's dtype (``3``, ``3.0`` and ``"3"`` are
         one; a date or a bool has one text form). A row whose tabular
-        cells are all empty is a missing modality.
+        cells are all empty is a missing modality. The names may be any 1-D
+        array-like of str (a tuple, a ``pandas.Index``); a name that is not
+        a str, or a dict naming no column, is a ValueError.
     class_weight : dict, "balanced" or None, default=None
         Class weights of the classifier (its ``class_weight`` parameter; an
         error for a classifier without one). A dict's weights are finite and
@@ -617,7 +619,7 @@ def make_multimodal_pipeline(
         )
     _check_features(image_features, "image_features")
     _check_features(text_features, "text_features")
-    _check_tabular(tabular)
+    tabular = _check_tabular(tabular)
     target_type = _target_type(estimator, target_type)
     images, texts = _columns(image, "image"), _columns(text, "text")
     if not (images or texts or tabular):
@@ -851,10 +853,13 @@ def _tabular_columns(tabular):
 
 
 def _check_tabular(tabular):
-    """A ValueError unless ``tabular=`` is None, a list of column names or a
-    dict ``{"numeric": [...], "categorical": [...]}`` of such lists."""
+    """``tabular=`` with its columns as lists: None, a list of column names
+    or a dict ``{"numeric": [...], "categorical": [...]}`` of such lists;
+    the names may be given as any 1-D array-like of str (a tuple, a
+    ``pandas.Index``, an array). A ValueError names what is wrong: another
+    kind of value, a name that is not a str, or no column at all."""
     if tabular is None:
-        return
+        return None
     if isinstance(tabular, dict):
         unknown = set(tabular) - {"numeric", "categorical"}
         if unknown:
@@ -862,15 +867,33 @@ def _check_tabular(tabular):
                 "tabular= as a dict takes the keys 'numeric' and 'categorical'; "
                 f"got {sorted(unknown, key=str)}"
             )
-    lists = tabular.values() if isinstance(tabular, dict) else [tabular]
-    for columns in lists:
-        if not isinstance(columns, list | tuple) or not all(
-            isinstance(c, str) for c in columns
-        ):
+        out = {k: _tabular_names(v, f"tabular[{k!r}]") for k, v in tabular.items()}
+        if not any(out.values()):
             raise ValueError(
-                "tabular= must be a list of column names or a dict "
-                f"{{'numeric': [...], 'categorical': [...]}}; got {tabular!r}"
+                f"tabular={tabular!r} names no column; give at least one, or "
+                "tabular=None for no tabular columns"
             )
+        return out
+    return _tabular_names(tabular, "tabular=")
+
+
+def _tabular_names(columns, where):
+    """The column names of ``columns`` (a 1-D array-like of str) as a list."""
+    if isinstance(columns, str | bytes | dict) or np.ndim(columns) != 1:
+        raise ValueError(
+            "tabular= must be a list of column names or a dict "
+            f"{{'numeric': [...], 'categorical': [...]}} of such lists; "
+            f"{where} is {columns!r}"
+        )
+    names = list(columns)
+    if wrong := [c for c in names if not isinstance(c, str)]:
+        raise ValueError(
+            f"{where} names columns by their names (str); got {wrong[0]!r} "
+            f"({type(wrong[0]).__name__}). Table columns are named; a "
+            "DataFrame with columns 0, 1, ... can be renamed with "
+            "X.columns = X.columns.astype(str)"
+        )
+    return names
 
 
 def _tabular_selectors(tabular):
@@ -878,7 +901,7 @@ def _tabular_selectors(tabular):
     ``{"numeric": [...], "categorical": [...]}`` says which is which; a list
     is split by dtype at fit time (numbers are numeric), by selectors.
     Column labels are plain str (scikit-learn refuses NumPy's ``np.str_``)."""
-    _check_tabular(tabular)
+    tabular = _check_tabular(tabular)
     if isinstance(tabular, dict):
         numeric = [str(c) for c in tabular.get("numeric", [])]
         categorical = [str(c) for c in tabular.get("categorical", [])]

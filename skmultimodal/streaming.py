@@ -242,7 +242,7 @@ def make_out_of_core_pipeline(
     if not isinstance(alpha, Real) or alpha <= 0:
         raise ValueError(f"alpha must be a positive number, got {alpha!r}")
     _check_features(image_features, "image_features")
-    _check_tabular(tabular)
+    tabular = _check_tabular(tabular)
     missing = canonical_missing(missing)
     images, texts = _columns(image, "image"), _columns(text, "text")
     if not (images or texts or tabular):

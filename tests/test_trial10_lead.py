@@ -75,3 +75,32 @@ def test_text_codes_keep_their_leading_zeros():
     names = list(model.fit(X, y)["fusion"].transform(X).columns)
     assert {"zip_007", "zip_7", "zip_070"} <= {n.split("__")[-1] for n in names}
     assert isinstance(X, pd.DataFrame)
+
+
+def test_tabular_names_as_array_likes_and_refusals():
+    import pandas as pd
+    import pytest
+
+    from skmultimodal import make_multimodal_pipeline
+
+    X, y = make_multimodal_classification(n_samples=60, random_state=0)
+    X["price"] = np.arange(60.0)
+    X["colour"] = ["red", "blue"] * 30
+
+    def score(tabular):
+        model = make_multimodal_pipeline(
+            image_features="pixels", tabular=tabular, random_state=0
+        )
+        return model.fit(X, y).predict_proba(X)
+
+    expected = score({"numeric": ["price"], "categorical": ["colour"]})
+    index_dict = {"numeric": pd.Index(["price"]), "categorical": pd.Index(["colour"])}
+    np.testing.assert_allclose(score(index_dict), expected)
+    np.testing.assert_allclose(score(X.columns.drop(["image", "text"])), expected)
+    np.testing.assert_allclose(score(np.array(["price", "colour"])), expected)
+    with pytest.raises(ValueError, match=r"tabular=\{'numeric': \[\]\} names no"):
+        make_multimodal_pipeline(tabular={"numeric": []})
+    with pytest.raises(ValueError, match=r"tabular\['numeric'\] names columns by"):
+        make_multimodal_pipeline(tabular={"numeric": [0, 1]})
+    with pytest.raises(ValueError, match="tabular= is 'price'"):
+        make_multimodal_pipeline(tabular="price")

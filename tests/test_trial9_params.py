@@ -91,7 +91,8 @@ def test_image_tokens_takes_a_numpy_bool():
 )
 @pytest.mark.parametrize("build", [make_multimodal_pipeline, make_out_of_core_pipeline])
 def test_tabular_must_be_column_names(build, value):
-    with pytest.raises(ValueError, match="tabular= must be a list of column names"):
+    names = "tabular= must be a list of column names|names columns by their names"
+    with pytest.raises(ValueError, match=names):
         build(tabular=value)
 
 

@@ -384,6 +384,11 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
     #: continuous targets.
     target_types = CLASS_TARGETS
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True  # the experts learn from y
+        return tags
+
     # -- experts ----------------------------------------------------------
     def _target_kind(self, y):
         """``"classes"``, ``"multilabel"`` or ``"continuous"``: the kind of
@@ -409,8 +414,9 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         self._validate_params()
         if y is None:
             raise ValueError(
-                f"fusion method {self._method_name!r} needs the target y at fit: "
-                "it projects each modality into out-of-fold class scores. Use "
+                f"fusion method {self._method_name!r} needs the target y at fit "
+                "(it requires y to be passed, but the target y is None): it "
+                "projects each modality into out-of-fold class scores. Use "
                 "method='concat' to fuse without a target."
             )
         self.target_kind_ = kind = self._target_kind(y)

@@ -4,6 +4,7 @@ fusion methods and :class:`LateFusionClassifier`."""
 from __future__ import annotations
 
 from inspect import Parameter, signature
+from numbers import Number
 
 import numpy as np
 from scipy.optimize import minimize
@@ -219,15 +220,19 @@ def one_weight_per_row(sample_weight, n):
     """``sample_weight`` given as one number: that weight for each of the
     ``n`` rows (as scikit-learn takes it); any other value as it is. A
     single value that is not a number is a TypeError naming the parameter."""
-    if sample_weight is None or np.ndim(sample_weight) != 0:
+    if isinstance(sample_weight, Number):
+        try:
+            return np.full(n, float(sample_weight))
+        except TypeError:  # a complex number
+            pass
+    elif sample_weight is None or (
+        not isinstance(sample_weight, str | bytes)
+        and (hasattr(sample_weight, "__len__") or hasattr(sample_weight, "__array__"))
+    ):  # array-likes as they are: scikit-learn's checks read them
         return sample_weight
-    try:
-        return np.full(n, float(sample_weight))
-    except (TypeError, ValueError):
-        raise TypeError(
-            "sample_weight must be a number or one number per row; got "
-            f"{sample_weight!r}"
-        ) from None
+    raise TypeError(
+        f"sample_weight must be a number or one number per row; got {sample_weight!r}"
+    )
 
 
 def _takes_sample_weight(model):
