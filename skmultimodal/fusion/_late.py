@@ -650,4 +650,9 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = False
+        # NaN marks a missing modality value, which "skip" accepts
+        tags.input_tags.allow_nan = isinstance(self.missing, str) and (
+            self.missing == "skip"
+        )
+        tags.classifier_tags.multi_label = True  # a 0/1 label matrix as y
         return tags

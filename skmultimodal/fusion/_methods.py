@@ -514,8 +514,12 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         twins fitted on the internal folds.
 
         The default classifier's fit on all rows starts from the mean of the
-        fold solutions (a warm start): the same optimum, reached in a
-        fraction of the iterations.
+        fold solutions (a warm start) and stops as soon as it is within the
+        solver's tolerance (``tol=1e-3``), usually a few iterations in: an
+        approximation of the optimum, which depends slightly on how the
+        internal folds fell (its probabilities can move by a few hundredths
+        with ``random_state``). A given ``estimator`` is fitted from
+        scratch.
         """
         oof = np.zeros((_n_rows(X), self._n_outputs()))
         seen = np.zeros(_n_rows(X), dtype=int)
@@ -547,6 +551,7 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
             and all(hasattr(e, "coef_") for e in folds)
             and all(len(e.classes_) == len(self.classes_) for e in folds)
         ):
+            # warm start: stops within tol of the optimum, near the fold mean
             final.set_params(warm_start=True)
             final.coef_ = np.mean([e.coef_ for e in folds], axis=0)
             final.intercept_ = np.mean([e.intercept_ for e in folds], axis=0)

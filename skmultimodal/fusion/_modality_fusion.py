@@ -12,7 +12,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn import config_context
 from sklearn.base import TransformerMixin, _fit_context
-from sklearn.utils import Bunch
+from sklearn.utils import Bunch, get_tags
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils._repr_html.estimator import _VisualBlock
 from sklearn.utils._set_output import _get_output_config
@@ -462,7 +462,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             try:
                 out = out.astype(np.float64, copy=False)
             except (TypeError, ValueError) as exc:
-                raise ValueError(
+                raise TypeError(
                     f"transformer {name!r} returned non-numeric values in {where} "
                     f"({exc}); end the branch with a feature extractor."
                 ) from None
@@ -1181,8 +1181,32 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = False
+        # NaN marks a missing modality value, which a filling policy accepts
+        tags.input_tags.allow_nan = isinstance(self.missing, str) and (
+            self.missing in ("zero", "mean", "indicator")
+        )
+        tags.target_tags.required = _method_requires_y(self.method)
         tags.transformer_tags.preserves_dtype = ["float64"]
         return tags
+
+
+def _method_requires_y(method):
+    """Whether fusion method ``method`` (a name or an instance) needs ``y`` at
+    fit, as its own tags say (every built-in method but ``"concat"``); False
+    for a name or an object that cannot say, so that the tags never raise."""
+    if isinstance(method, str):
+        if method == "concat":
+            return False
+        from skmultimodal.plugins import get_registry
+
+        try:
+            method = get_registry("fusion_method").create(method)
+        except Exception:  # an unknown name is reported by fit
+            return False
+    try:
+        return bool(get_tags(method).target_tags.required)
+    except Exception:  # not an estimator with tags
+        return False
 
 
 def _default_weights(cls):

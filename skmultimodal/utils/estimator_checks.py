@@ -390,9 +390,12 @@ NON_TABULAR_CHECKS = [
 
 def check_missing_items(est, X, y, *, kind):
     """Missing items (None, NaN): a text extractor gets them as ``""`` through
-    :class:`~skmultimodal.text.TextFeatures`; an image extractor raises a
-    ValueError naming the row or, with ``on_error="blank"``, gives one row
-    each."""
+    :class:`~skmultimodal.text.TextFeatures`; an image extractor with
+    ``on_error="raise"`` (a clone set to it, when it has the parameter)
+    raises a ValueError naming the row, and the extractor as given follows
+    its own ``on_error``: ``"blank"`` gives one finite row each,
+    ``"missing"`` a row of NaN for the missing item (one given ``"raise"``
+    is also checked with ``"blank"``)."""
     X = list(X)
     X[1] = None
     if kind == "text":
@@ -402,17 +405,31 @@ def check_missing_items(est, X, y, *, kind):
         out = TextFeatures(method=clone(est)).fit(X, y).transform(X)
         assert out.shape[0] == len(X), "one row per text, missing ones included"
         return
+    params = est.get_params()
+    raising = clone(est)
+    if "on_error" in params:
+        raising.set_params(on_error="raise")
     try:
-        clone(est).fit(X, y).transform(X)
+        raising.fit(X, y).transform(X)
     except ValueError as exc:
         assert "row 1" in str(exc), f"the error must name the row (row 1): {exc}"
     else:
-        raise AssertionError("a missing image must raise a ValueError naming it")
-    if "on_error" in est.get_params():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            out = clone(est).set_params(on_error="blank").fit(X, y).transform(X)
-        assert _dense(out).shape[0] == len(X) and np.isfinite(_dense(out)).all()
+        raise AssertionError(
+            "a missing image must raise a ValueError naming it (on_error='raise')"
+        )
+    if "on_error" not in params:
+        return
+    on_error = "blank" if params["on_error"] == "raise" else params["on_error"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = _dense(clone(est).set_params(on_error=on_error).fit(X, y).transform(X))
+    assert out.shape[0] == len(X), f"on_error={on_error!r}: one row per image"
+    others = np.delete(out, 1, axis=0)
+    assert np.isfinite(others).all(), f"on_error={on_error!r}: NaN in a readable row"
+    if on_error == "blank":
+        assert np.isfinite(out[1]).all(), "on_error='blank': NaN in the blank row"
+    elif on_error == "missing":
+        assert np.isnan(out[1]).all(), "on_error='missing': the row must be all NaN"
 
 
 def _sample_images():

@@ -196,6 +196,11 @@ class GatedMultimodalUnit(FusionMethod):
         self.random_state = random_state
 
     # -- preprocessing -------------------------------------------------------
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True  # the gates are learnt from y
+        return tags
+
     def _check_blocks(self, blocks, *, fitted):
         if not isinstance(blocks, (list, tuple)) or len(blocks) == 0:
             raise ValueError(
@@ -327,7 +332,8 @@ class GatedMultimodalUnit(FusionMethod):
         if y is None:
             raise ValueError(
                 "GatedMultimodalUnit is supervised (its gates are learnt from "
-                "the target): fit it with y, e.g. pipeline.fit(X, y)"
+                "the target; it requires y to be passed, but the target y is "
+                "None): fit it with y, e.g. pipeline.fit(X, y)"
             )
         y = np.asarray(y)
         if y.shape[0] != blocks[0].shape[0]:

@@ -181,3 +181,14 @@ def test_the_builder_refuses_gmu_for_a_regressor_when_built():
 
     with pytest.raises(ValueError, match="'gmu' cannot fit a continuous"):
         make_multimodal_pipeline(method="gmu", estimator="ridge")
+
+
+def test_a_modality_fusion_of_it_says_it_requires_y():
+    from sklearn.utils import get_tags
+
+    from skmultimodal.fusion import ModalityFusion
+
+    fusion = ModalityFusion(
+        [("a", "passthrough", [0]), ("b", "passthrough", [1])], method="gmu"
+    )
+    assert get_tags(fusion).target_tags.required
