@@ -250,7 +250,10 @@ def _network(model, weights, layer, pooling, size, seed, digests):
             raise ValueError(
                 f"{path} changed since the extractor was fitted (its SHA-256 "
                 "differs): the features would not be the fitted ones. Refit "
-                "the extractor, or restore the file."
+                "the extractor, or restore the file. A fitted extractor may "
+                "come from a Pipeline's memory= cache, which hands back the "
+                "one fitted before the change: then clear the cache folder, "
+                "or build the pipeline without memory=."
             )
     weights_file = weights if weights not in ("imagenet", None) else None
     if _is_model_file(model):

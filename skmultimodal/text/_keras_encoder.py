@@ -154,7 +154,10 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"{owner}: the model file {str(path)!r} changed since this "
                 f"encoder was fitted (SHA-256 {sha256[:12]}..., fitted with "
-                f"{expected_sha256[:12]}...); fit again, or restore the file"
+                f"{expected_sha256[:12]}...); fit again, or restore the file. "
+                "A fitted encoder may come from a Pipeline's memory= cache, "
+                "which hands back the one fitted before the change: then "
+                "clear the cache folder, or build the pipeline without memory="
             )
         import keras
 
