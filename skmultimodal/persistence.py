@@ -101,6 +101,8 @@ TRUSTED_TYPES = (
     "skmultimodal.text._keras_encoder.KerasTextEncoder",
     "skmultimodal.pipeline._TableCells",
     "skmultimodal.pipeline._TableColumns",  # splits tabular=[...] by dtype
+    # the branches' memory= cache: its folder and two joblib settings
+    "skmultimodal.utils._memory.FileStampMemory",
     # scikit-learn helpers held by fitted pipelines
     "sklearn.utils._bunch.Bunch",
     "sklearn.feature_extraction.text.TfidfVectorizer",

@@ -147,7 +147,9 @@ def _pixel_branch(image_features, memory, on_error):
         features = ImageArray(on_error=on_error)
     else:
         features = clone(image_features)
-    return Pipeline([("features", features)], memory=memory)
+    # the "scale" slot (passthrough: the network takes the pixels as they
+    # are) makes "features" a cached, non-final step
+    return Pipeline([("features", features), ("scale", "passthrough")], memory=memory)
 
 
 def _word_branch(memory):
@@ -155,7 +157,40 @@ def _word_branch(memory):
     tokens cross-attend to the image patch tokens."""
     from skmultimodal.text import TextSequencer
 
-    return Pipeline([("features", TextSequencer())], memory=memory)
+    return Pipeline(
+        [("features", TextSequencer()), ("scale", "passthrough")], memory=memory
+    )
+
+
+def _check_memory(memory):
+    """``memory=`` of the builder as the branches take it: None; a folder (a
+    str or path) or a :class:`joblib.Memory` as a
+    :class:`~skmultimodal.utils._memory.FileStampMemory`, whose cache key
+    holds the files the rows name; any other object with ``cache`` as it
+    is."""
+    import os
+
+    from joblib import Memory
+
+    from skmultimodal.utils._memory import FileStampMemory
+
+    if memory is None or isinstance(memory, FileStampMemory):
+        return memory
+    if isinstance(memory, str | os.PathLike):
+        return FileStampMemory(memory)
+    if isinstance(memory, Memory):
+        if memory.location is None:
+            return None
+        return FileStampMemory(
+            memory.location, mmap_mode=memory.mmap_mode, compress=memory.compress
+        )
+    if callable(getattr(memory, "cache", None)):
+        return memory
+    raise TypeError(
+        "make_multimodal_pipeline(memory=...) must be None, a cache folder (a "
+        "str or path), a joblib.Memory or an object with a cache method; got "
+        f"{memory!r} ({type(memory).__name__})"
+    )
 
 
 def _takes_on_error(name, on_error):
@@ -500,10 +535,26 @@ def make_multimodal_pipeline(
         a missing image too rather than a failed fit. ``"error"``, the old
         spelling of ``"raise"``, is deprecated (FutureWarning; removed in
         0.4).
-    memory : str, joblib.Memory or None, default=None
-        Caches the fitted feature extractors of each branch (see
-        :class:`~sklearn.pipeline.Pipeline`), so several pipelines fitted on
-        the same rows featurize them once.
+    memory : str, path, joblib.Memory, object with ``cache`` or None, \
+            default=None
+        Caches the fitted feature extractors of the image and text branches
+        with their features (see :class:`~sklearn.pipeline.Pipeline`), so
+        several pipelines fitted on the same rows featurize them once. A
+        folder (a str or path) or a :class:`joblib.Memory` becomes a
+        ``FileStampMemory`` (``skmultimodal.utils._memory``) in that folder,
+        whose key is the rows' values, the extractor's parameters and, for
+        every cell or parameter naming an existing file, its absolute path,
+        size and modification time: a file rewritten in place, or the same
+        relative paths under another working folder, is featurized again
+        (a file rewritten within the file system's time resolution with the
+        same size is not seen). Any other object with a ``cache`` method is
+        used as it is, with its own key. A cache hit hands back the fitted
+        extractor and features without running them, so the warnings of
+        featurizing (e.g. the ``ImageWarning`` naming an unreadable file and
+        why) are not repeated; the fusion's own warnings (naming the rows of
+        a missing modality) still are. The ``tabular`` branch is not cached:
+        imputing, scaling and encoding its columns costs no more than
+        hashing them for the cache key.
     n_jobs : int or None, default=None
         Branches fitted in parallel.
     random_state : int or None, default=None
@@ -620,6 +671,7 @@ def make_multimodal_pipeline(
     _check_features(image_features, "image_features")
     _check_features(text_features, "text_features")
     tabular = _check_tabular(tabular)
+    memory = _check_memory(memory)
     target_type = _target_type(estimator, target_type)
     images, texts = _columns(image, "image"), _columns(text, "text")
     if not (images or texts or tabular):

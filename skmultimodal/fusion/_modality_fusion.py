@@ -63,7 +63,13 @@ def _native_output():
 
 
 def _last_step(transformer):
-    steps = getattr(transformer, "steps", None)
+    """The last step of a (nested) Pipeline that is not a skipped slot
+    (``"passthrough"`` or None)."""
+    steps = [
+        (name, step)
+        for name, step in getattr(transformer, "steps", None) or ()
+        if step is not None and not (isinstance(step, str) and step == "passthrough")
+    ]
     if steps:
         return _last_step(steps[-1][1])
     return transformer

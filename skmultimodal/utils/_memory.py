@@ -1,0 +1,134 @@
+"""The cache of :func:`~skmultimodal.make_multimodal_pipeline`'s
+``memory=``: a joblib cache whose key also holds the size and modification
+time of every file the rows or the extractor's parameters name."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["FileStampMemory"]
+
+
+class FileStampMemory:
+    """A ``Pipeline(memory=...)`` cache that sees files change.
+
+    A joblib cache keys a fitted step on its arguments: the rows and the
+    extractor's parameters as they are, so a path names the same features
+    whatever the file holds. This cache adds to the key a stamp: the
+    absolute path, size and modification time (``st_mtime_ns``) of every
+    cell of the rows and every parameter of the extractor
+    (``get_params(deep=True)``) that is a str or path naming an existing
+    file. A file rewritten in place, or the same relative paths under
+    another working folder, is then a cache miss. One ``os.stat`` per text
+    cell; no file is read.
+
+    It holds only plain values (it pickles, clones and saves as ``.skops``)
+    and makes its :class:`joblib.Memory` when a pipeline is fitted.
+
+    Parameters
+    ----------
+    location : str, path or None
+        The cache folder (joblib's ``location``); None caches nothing.
+    mmap_mode : {None, "r+", "r", "w+", "c"}, default=None
+        joblib's ``mmap_mode`` for the cached arrays.
+    compress : bool or int, default=False
+        joblib's ``compress`` for the cached results.
+    """
+
+    def __init__(self, location, *, mmap_mode=None, compress=False):
+        self.location = None if location is None else os.fspath(location)
+        self.mmap_mode = mmap_mode
+        self.compress = compress
+
+    def __repr__(self):
+        return f"FileStampMemory(location={self.location!r})"
+
+    def __eq__(self, other):
+        return type(other) is type(self) and vars(other) == vars(self)
+
+    def __hash__(self):
+        return hash((self.location, self.mmap_mode, self.compress))
+
+    def cache(self, func, ignore=None, **kwargs):
+        """``func`` cached: called through :func:`_call` with the files'
+        stamp. ``ignore`` names arguments of ``func`` left out of the key
+        (as joblib's)."""
+        if self.location is None:
+            return func
+        from joblib import Memory
+
+        memory = Memory(
+            self.location, mmap_mode=self.mmap_mode, compress=self.compress, verbose=0
+        )
+        cached = memory.cache(_call, ignore=["ignored"], **kwargs)
+        ignore = set(ignore or ())
+
+        def call(*args, **params):
+            ignored = {k: v for k, v in params.items() if k in ignore}
+            kept = {k: v for k, v in params.items() if k not in ignore}
+            stamp = file_stamp([*args, *kept.values()])
+            return cached(func, stamp, args, kept, ignored)
+
+        call.__wrapped__ = func
+        return call
+
+
+def _call(func, stamp, args, kwargs, ignored):
+    """``func(*args, **kwargs, **ignored)``; ``stamp`` is only part of the
+    cache key."""
+    return func(*args, **kwargs, **ignored)
+
+
+def file_stamp(values):
+    """``[(absolute path, st_mtime_ns, st_size)]`` of the files named by
+    ``values``: by a str or path among them, a text cell of an array, Series
+    or DataFrame among them, or a str or path parameter of an estimator
+    among them (``get_params(deep=True)``)."""
+    stamp = []
+    for value in values:
+        if hasattr(value, "get_params") and not isinstance(value, type):
+            params = value.get_params(deep=True)
+            cells = [params[k] for k in sorted(params)]
+        else:
+            cells = _cells(value)
+        for cell in cells:
+            found = _stat(cell)
+            if found is not None:
+                stamp.append(found)
+    return stamp
+
+
+def _cells(value):
+    """The cells of ``value`` that may be paths (those of text columns)."""
+    if isinstance(value, str | os.PathLike):
+        return [value]
+    if isinstance(value, pd.DataFrame):
+        return [c for _, column in value.items() for c in _cells(column)]
+    if isinstance(value, pd.Series | pd.Index):
+        if value.dtype.kind in "OSU" or isinstance(value.dtype, pd.StringDtype):
+            return value.tolist()
+        return []
+    if isinstance(value, np.ndarray):
+        return value.ravel().tolist() if value.dtype.kind in "OSU" else []
+    if isinstance(value, list | tuple):
+        return [c for c in value if isinstance(c, str | os.PathLike)]
+    return []
+
+
+def _stat(cell):
+    """``(absolute path, st_mtime_ns, st_size)`` of the file ``cell`` names,
+    or None: not a str or path, not an existing file, or a name the system
+    refuses (too long, a NUL byte)."""
+    if not isinstance(cell, str | os.PathLike):
+        return None
+    try:
+        found = os.stat(cell)
+    except (OSError, ValueError, TypeError):
+        return None
+    if not stat.S_ISREG(found.st_mode):
+        return None
+    return (os.path.abspath(cell), found.st_mtime_ns, found.st_size)
