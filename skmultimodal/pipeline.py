@@ -584,8 +584,11 @@ def make_multimodal_pipeline(
         (categories unseen in training ignored). A list is split by dtype at
         fit time; ``{"numeric": [...], "categorical": [...]}`` says which is
         which (e.g. a numeric code that is a category). A category is the
-        same whatever the column's dtype (``3``, ``3.0`` and ``"3"`` are
-        one; a date or a bool has one text form). A row whose tabular
+        same whatever the column's dtype: a column all numbers in fit keeps
+        numbers (a number written as text later, ``"3"`` or ``"007"``, is
+        that number); any other column compares texts, a text as written and
+        a number as its shortest text (``3`` and ``3.0`` are ``"3"``), a
+        date or a bool in one text form. A row whose tabular
         cells are all empty is a missing modality. The names may be any 1-D
         array-like of str (a tuple, a ``pandas.Index``); a name that is not
         a str, or a dict naming no column, is a ValueError.
@@ -920,18 +923,26 @@ def _check_tabular(tabular):
                 f"got {sorted(unknown, key=str)}"
             )
         out = {k: _tabular_names(v, f"tabular[{k!r}]") for k, v in tabular.items()}
-        if not any(out.values()):
-            raise ValueError(
-                f"tabular={tabular!r} names no column; give at least one, or "
-                "tabular=None for no tabular columns"
-            )
-        return out
-    return _tabular_names(tabular, "tabular=")
+        named = any(out.values())
+    else:
+        out = _tabular_names(tabular, "tabular=")
+        named = bool(out)
+    if not named:
+        raise ValueError(
+            f"tabular={tabular!r} names no column; give at least one, or "
+            "tabular=None for no tabular columns"
+        )
+    return out
 
 
 def _tabular_names(columns, where):
-    """The column names of ``columns`` (a 1-D array-like of str) as a list."""
-    if isinstance(columns, str | bytes | dict) or np.ndim(columns) != 1:
+    """The column names of ``columns`` (a list, a tuple, or a 1-D array or
+    ``pandas.Index`` of str) as a list."""
+    if isinstance(columns, np.ndarray | pd.Index | pd.Series):
+        one_d = columns.ndim == 1
+    else:
+        one_d = isinstance(columns, list | tuple)
+    if not one_d:
         raise ValueError(
             "tabular= must be a list of column names or a dict "
             f"{{'numeric': [...], 'categorical': [...]}} of such lists; "

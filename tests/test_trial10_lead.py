@@ -104,3 +104,49 @@ def test_tabular_names_as_array_likes_and_refusals():
         make_multimodal_pipeline(tabular={"numeric": [0, 1]})
     with pytest.raises(ValueError, match="tabular= is 'price'"):
         make_multimodal_pipeline(tabular="price")
+
+
+def test_tabular_nested_or_empty_lists_are_refused_naming_tabular():
+    import pytest
+
+    from skmultimodal import make_multimodal_pipeline
+
+    for bad in (["a", ["b"]], {"numeric": [["a"], "b"]}):
+        with pytest.raises(ValueError, match=r"names columns by their names"):
+            make_multimodal_pipeline(text="t", tabular=bad)
+    for empty in ([], ()):
+        with pytest.raises(ValueError, match=r"names no column"):
+            make_multimodal_pipeline(text="t", tabular=empty)
+
+
+def test_no_warning_for_a_searched_model_without_internal_folds():
+    import warnings
+
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV, GroupKFold
+    from sklearn.pipeline import make_pipeline
+
+    from skmultimodal.fusion import LateFusionClassifier
+    from skmultimodal.image import PixelFeatures
+    from skmultimodal.model_selection import compare_models
+    from skmultimodal.text import TextFeatures
+
+    X, y = make_multimodal_classification(n_samples=60, random_state=0)
+    groups = np.arange(60) // 5
+
+    def late(weights):
+        image = make_pipeline(PixelFeatures(), LogisticRegression(max_iter=2000))
+        text = make_pipeline(TextFeatures(), LogisticRegression())
+        return LateFusionClassifier(
+            [("image", image, "image"), ("text", text, "text")], weights=weights
+        )
+
+    def said(weights):
+        search = GridSearchCV(late(weights), {"voting": ["soft"]}, cv=GroupKFold(2))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            compare_models({"gs": search}, X, y, groups=groups, cv=GroupKFold(3))
+        return [w for w in caught if "reach only the splitter" in str(w.message)]
+
+    assert said([1, 1]) == []  # fixed weights: no internal folds
+    assert len(said("auto")) == 1

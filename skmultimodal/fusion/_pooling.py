@@ -294,8 +294,8 @@ def check_stratifiable(cv, target, what):
     if isinstance(cv, _STRATIFIED_SPLITTERS):
         raise ValueError(
             f"{what}: cv={cv!r} is a stratified splitter, and a stratified "
-            f"splitter cannot split a {target} target; use GroupKFold/KFold or "
-            "an int"
+            f"splitter cannot split a {target} target; use KFold or an int "
+            "(GroupKFold with groups)"
         )
 
 

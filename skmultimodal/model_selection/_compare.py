@@ -621,7 +621,8 @@ def _check_group_routing(models, groups):
 
     With metadata routing disabled, a UserWarning (once per model, naming
     it) for a search over a model that takes ``groups`` itself (not a
-    Pipeline): the search gives ``groups`` to its splitter only. With
+    Pipeline) and has internal folds (:func:`_uses_internal_folds`): the
+    search gives ``groups`` to its splitter only. With
     routing enabled, a ValueError naming the model and the consumer for a
     model holding a consumer of ``groups`` whose request is unset, as
     scikit-learn refuses metadata passed to one
@@ -652,8 +653,10 @@ def _check_group_routing(models, groups):
                     "internal folds keep each group whole, or "
                     "set_fit_request(groups=False) to leave the groups out of it"
                 )
-        elif isinstance(model, BaseSearchCV) and "groups" in _group_params(
-            model.estimator, groups
+        elif (
+            isinstance(model, BaseSearchCV)
+            and "groups" in _group_params(model.estimator, groups)
+            and _uses_internal_folds(model.estimator)
         ):
             inner = type(model.estimator).__name__
             warn_at_caller(
@@ -667,6 +670,21 @@ def _check_group_routing(models, groups):
                 f"set_fit_request(groups=True) on the {inner}, or wrap it in a "
                 "Pipeline, so that '<step>__groups' reaches it",
             )
+
+
+def _uses_internal_folds(model):
+    """Whether ``model``, a consumer of ``groups``, splits its training rows
+    into internal folds: a LateFusionClassifier with ``weights="auto"``, a
+    ModalityFusion whose method learns from ``y`` (all but ``"concat"``),
+    and, not knowing, any other model."""
+    from skmultimodal.fusion import LateFusionClassifier, ModalityFusion
+    from skmultimodal.fusion._modality_fusion import _method_requires_y
+
+    if isinstance(model, LateFusionClassifier):
+        return isinstance(model.weights, str) and model.weights == "auto"
+    if isinstance(model, ModalityFusion):
+        return _method_requires_y(model.method)
+    return True
 
 
 def _unset_group_requests(routing, method):
@@ -831,9 +849,10 @@ def compare_models(
         folds of these models keep each group whole too. A search gives
         ``groups`` to its splitter only, so the internal folds of a model it
         searches bare (not in a Pipeline) are not grouped: a UserWarning
-        names such a model. With metadata routing enabled they reach a
-        model as its requests say (``set_fit_request(groups=True)`` on the
-        consumer, ``groups=False`` to leave them out), searched models
+        names such a model when it has internal folds. With metadata
+        routing enabled they reach a model as its requests say
+        (``set_fit_request(groups=True)`` on the consumer, ``groups=False``
+        to leave them out), searched models
         included; a model holding a consumer of ``groups`` whose request is
         unset is refused before anything is fitted, as scikit-learn refuses
         metadata passed to an unset request.

@@ -94,8 +94,10 @@ def test_builder_image_tokens_branches():
     assert fusion.method == "concat"
     branches = {name: (trans, col) for name, trans, col in fusion.transformers}
     assert list(branches) == ["image", "text", "words"]
-    assert isinstance(branches["image"][0][-1], ImageArray)
-    assert isinstance(branches["words"][0][-1], TextSequencer)
+    # "features" then a passthrough "scale" slot, so that memory= caches them
+    assert isinstance(branches["image"][0]["features"], ImageArray)
+    assert isinstance(branches["words"][0]["features"], TextSequencer)
+    assert branches["image"][0][-1] == branches["words"][0][-1] == "passthrough"
     assert branches["words"][1] == "text"
     only = make_multimodal_pipeline(
         text=None, classifier="attention", image_tokens=True
@@ -106,11 +108,12 @@ def test_builder_image_tokens_branches():
         image_tokens=True,
         image_features=ImageArray(size=(32, 32)),
     )
-    assert small.named_steps["fusion"].transformers[0][1][-1].size == (32, 32)
+    assert small.named_steps["fusion"].transformers[0][1]["features"].size == (32, 32)
     missing = make_multimodal_pipeline(
         classifier="attention", image_tokens=True, missing="zero"
     )
-    assert missing.named_steps["fusion"].transformers[0][1][-1].on_error == "missing"
+    branch = missing.named_steps["fusion"].transformers[0][1]
+    assert branch["features"].on_error == "missing"
 
 
 @pytest.mark.parametrize(
