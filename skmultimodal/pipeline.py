@@ -3,6 +3,7 @@ multi-label classification or regression."""
 
 from __future__ import annotations
 
+import decimal
 import re
 import warnings
 from typing import NamedTuple
@@ -1019,12 +1020,13 @@ def _category_number(value):
     """A categorical cell's number, or None: a real number (not a bool)
     as it is, a number written as text (``"3"``, ``"3.0"``) as an int or a
     float."""
-    import decimal
     import numbers
 
     if isinstance(value, bool):
         return None
-    if isinstance(value, numbers.Real | decimal.Decimal):
+    if isinstance(value, decimal.Decimal):  # as the float read from a CSV
+        return float(value) if value.is_finite() else None
+    if isinstance(value, numbers.Real):
         return value
     if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value):
         value = value.strip()
@@ -1032,9 +1034,17 @@ def _category_number(value):
     return None
 
 
+#: A date and time written as text ("2024-01-02 00:00:00", "...T10:30:00Z").
+_DATETIME_TEXT = re.compile(
+    r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?"
+)
+
+
 def _category_text(value):
     """A categorical cell as text, one text whatever its container: a text
-    as it is (``"007"`` and ``"7"`` stay two categories), a number as its
+    as it is (``"007"`` and ``"7"`` stay two categories; a date and time
+    written as text, as a CSV holds a datetime, as that date-time), a
+    number as its
     value (``3`` and ``3.0`` are ``"3"``, as the text ``"3"``), a bool
     ``"True"`` or ``"False"``, a date or time ISO text (``"2024-01-02"``
     at midnight, else ``"2024-01-02 10:30:00"``), anything else ``str``."""
@@ -1042,7 +1052,12 @@ def _category_text(value):
     import math
 
     if isinstance(value, str):
-        return value
+        if not _DATETIME_TEXT.fullmatch(value):
+            return value
+        try:  # as the date-time it writes: a CSV's spelling of a datetime
+            value = pd.Timestamp(value)
+        except ValueError:
+            return value
     number = _category_number(value)
     if number is not None:
         if math.isfinite(number) and number == int(number):
@@ -1135,8 +1150,10 @@ class _TableCells(TransformerMixin, BaseEstimator):
             else:
                 text = _category_text(value)
                 if fitting and text not in spelt:
-                    number = _category_number(value) is not None
-                    spelt[text] = str(value) if number else text
+                    number = _category_number(value)
+                    if isinstance(value, decimal.Decimal):
+                        value = number  # spelt as the float a CSV gives
+                    spelt[text] = str(value) if number is not None else text
                 values[j] = spelt.get(text, text)
         return values, spelt
 
@@ -1201,7 +1218,8 @@ class _TableCells(TransformerMixin, BaseEstimator):
                         cell = cell.item() if isinstance(cell, np.generic) else cell
                         raise ValueError(
                             f"numeric table column {name!r} holds {len(wrong)} "
-                            f"cell(s) {what}, the first at index {label!r}: "
+                            f"cell(s) {what}, the first on row {wrong[0]} "
+                            f"(index {label!r}): "
                             f"{cell!r}. Fix those cells, or {fix}"
                         )
             columns.append(values)

@@ -176,7 +176,7 @@ def test_ordinary_table_columns_fit_or_name_their_bad_cells(table):
     )
     message = (
         r"numeric table column 'price' holds 1 cell\(s\) that are not numbers, the "
-        r"first at index 5: 'heavy'"
+        r"first on row \d+ \(index 5\): 'heavy'"
     )
     with pytest.raises(ValueError, match=message):
         pipe.fit(bad, y)

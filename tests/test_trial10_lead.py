@@ -150,3 +150,29 @@ def test_no_warning_for_a_searched_model_without_internal_folds():
 
     assert said([1, 1]) == []  # fixed weights: no internal folds
     assert len(said("auto")) == 1
+
+
+def test_parquet_and_csv_spellings_are_the_same_categories():
+    import decimal
+
+    import pandas as pd
+
+    from skmultimodal.pipeline import _TableCells
+
+    def same(fitted, other):
+        cells = _TableCells("categorical").fit(fitted)
+        return list(cells.transform(fitted).ravel()) == list(
+            cells.transform(other).ravel()
+        )
+
+    decimals = pd.DataFrame({"c": [decimal.Decimal("10.00"), decimal.Decimal("11.01")]})
+    floats = pd.DataFrame({"c": [10.0, 11.01]})  # the same column read from a CSV
+    assert same(decimals, floats) and same(floats, decimals)
+    mixed = pd.DataFrame({"c": [decimal.Decimal("10.00"), "x"]})
+    assert same(mixed, pd.DataFrame({"c": [10.0, "x"]}))
+    when = pd.to_datetime(["2024-01-01 00:00", "2024-01-02 10:30"])
+    stamps = pd.DataFrame({"c": when})
+    texts = pd.DataFrame({"c": ["2024-01-01 00:00:00", "2024-01-02 10:30:00"]})
+    assert same(stamps, texts) and same(texts, stamps)
+    codes = pd.DataFrame({"c": ["007", "7"]})
+    assert list(_TableCells("categorical").fit_transform(codes).ravel()) == ["007", "7"]
