@@ -230,14 +230,14 @@ def _read_own_columns(args, columns, modalities, csv, kwargs):
     policy = canonical_missing(args.missing)
     image, text = _as_list(columns["image"]), _as_list(columns["text"])
     read = list(dict.fromkeys([*image, *text]))
-    tabular = [
-        c for cols in (getattr(args, "tabular", None) or {}).values() for c in cols
-    ]
+    kinds = getattr(args, "tabular", None) or {}
+    tabular = [c for cols in kinds.values() for c in cols]
     X, y, groups = load_table(
         csv,
         image_column=None,
         text_column=None,
         tabular_columns=[*read, *tabular],
+        categorical_columns=kinds.get("categorical", []),
         **kwargs,
     )
     refused = [
@@ -342,6 +342,7 @@ def _read_table(args, modalities, csv=None, task="classification", **kwargs):
             image_column=args.image_column,
             text_column=args.text_column,
             tabular_columns=[c for cols in tabular.values() for c in cols],
+            categorical_columns=tabular.get("categorical", []),
             allow_absent_images="image" not in modalities,
             # one warning naming the CSV lines, instead of the extractors' own
             # per fit and per fold (an absent file is a missing image either way)
@@ -966,7 +967,11 @@ def _stream_table(args, est, meta, keep, policy, compute):
         tabular = own["tabular"]
     source = args.csv if args.csv is not None else args.parquet
     read = own["read"] if own is not None else []
-    chunks = (iter_table if args.csv is not None else iter_parquet)(
+    reader, as_text = iter_parquet, {}
+    if args.csv is not None:  # categorical columns as text, as train reads them
+        reader = iter_table
+        as_text["categorical_columns"] = meta.get("categorical_columns") or ()
+    chunks = reader(
         source,
         image_column=None if own is not None else columns["image"],
         text_column=None if own is not None else columns["text"],
@@ -980,6 +985,7 @@ def _stream_table(args, est, meta, keep, policy, compute):
         # with "raise", every path that is not a file and every empty image
         # or text cell of a chunk: one message naming them all
         refuse_empty=("image", "text") if policy == "raise" else (),
+        **as_text,
     )
     stream = sys.stdout if args.output == "-" else None
     path = None if stream else Path(args.output)

@@ -220,9 +220,10 @@ class _BlockParseError(ValueError):
         return f"{self.before}{first_row + self.line}{self.after}"
 
 
-def _read_csv_block(path, offset, length, first_row=None):
+def _read_csv_block(path, offset, length, first_row=None, categorical_columns=()):
     """The rows of the CSV ``path`` that start in ``[offset, offset +
-    length)``, with the file's column names.
+    length)``, with the file's column names; ``categorical_columns`` read
+    as text, as without Dask (``007`` stays ``"007"``).
 
     The block is parsed behind the file's header line, so that its rows
     parse as in the whole file. A parse error names the file's line as
@@ -234,7 +235,7 @@ def _read_csv_block(path, offset, length, first_row=None):
 
     from fsspec.utils import read_block
 
-    from skmultimodal.datasets._table import _csv_errors
+    from skmultimodal.datasets._table import _csv_errors, _text_dtypes
 
     with open(path, "rb") as fh:
         data = read_block(fh, offset, length, delimiter=b"\n")
@@ -242,7 +243,7 @@ def _read_csv_block(path, offset, length, first_row=None):
             data = read_block(fh, 0, 1, delimiter=b"\n") + data
 
     def read(pd):
-        df = pd.read_csv(io.BytesIO(data))
+        df = pd.read_csv(io.BytesIO(data), dtype=_text_dtypes(categorical_columns))
         if offset and not isinstance(df.index, pd.RangeIndex):
             # pandas takes the extra fields of a first row for an index;
             # in the whole file, that row is not the first: an error
@@ -536,7 +537,12 @@ def _partition_frame(part, est, meta, settings, policy, trained):
     path = Path(part["path"])
     if part["source"] == "csv":
         block = part["offset"], part["length"]
-        df = _read_csv_block(part["path"], *block, first_row=part["first_row"])
+        df = _read_csv_block(
+            part["path"],
+            *block,
+            first_row=part["first_row"],
+            categorical_columns=meta.get("categorical_columns") or (),
+        )
         df.index = df.index + part["first_row"] + FIRST_DATA_LINE  # CSV lines
     else:
         df = _read_parquet_groups(part["path"], part["groups"])

@@ -417,6 +417,7 @@ def csv_chunks(
     target="label",
     tabular_columns=(),
     missing="raise",
+    categorical_columns=(),
 ):
     """A function reading a CSV ``chunk_size`` rows at a time, as
     :func:`fit_out_of_core` takes it: each call gives a fresh iterator of
@@ -443,6 +444,9 @@ def csv_chunks(
         Column of the class labels; an empty cell is an error naming its line.
     tabular_columns : sequence of str, default=()
         Columns copied into X under their own names.
+    categorical_columns : sequence of str, default=()
+        Those of them read as text, as written (a code ``007`` stays
+        ``"007"``), not by pandas' type inference.
     missing : {"raise", "zero", "mean", "indicator"}, default="raise"
         The model's missing-modality policy. With ``"raise"`` an empty image
         or text cell is an error listing the chunk's empty lines; otherwise
@@ -489,6 +493,7 @@ def csv_chunks(
             tabular_columns=tabular_columns,
             allow_absent_images=policy != "raise",
             refuse_empty=None if own is None else (),
+            categorical_columns=categorical_columns,
         )
         try:
             for X, kept in reader:
@@ -1112,6 +1117,7 @@ def train_command(args, *, tabular, error):
         target=args.target,
         tabular_columns=columns,
         missing=missing,
+        categorical_columns=(tabular or {}).get("categorical", ()),
     )
     t0 = time.perf_counter()
     est, stats = _fit(pipe, chunks, None)

@@ -24,13 +24,22 @@ def _plain(v):
     return v.item() if hasattr(v, "item") else v
 
 
-def _read_csv(path):
+def _read_csv(path, categorical_columns=()):
     path = Path(path)
-    df = _csv_errors(path, lambda pd: pd.read_csv(path))
+    dtype = _text_dtypes(categorical_columns)
+    df = _csv_errors(path, lambda pd: pd.read_csv(path, dtype=dtype))
     _check_unique_header(path)
     if len(df) == 0:
         raise ValueError(f"CSV {str(path)!r} has a header but no rows")
     return df
+
+
+def _text_dtypes(categorical_columns):
+    """``pandas.read_csv``'s ``dtype=`` reading ``categorical_columns`` as
+    text, as written (None: none): a code ``007`` stays ``"007"``, as a
+    Parquet file's text column holds it, not the number 7 that pandas would
+    infer (and merge with ``7``). An empty cell stays missing."""
+    return {column: str for column in categorical_columns} or None
 
 
 def _check_unique_header(path):
@@ -344,6 +353,7 @@ def load_table(
     task="classification",
     group_column=None,
     tabular_columns=(),
+    categorical_columns=(),
     allow_absent_images=False,
     absent_images_as_missing=False,
     refuse_empty=(),
@@ -362,7 +372,9 @@ def load_table(
     warning). ``task`` (``"classification"``, ``"regression"`` or
     ``"multilabel"``) is what the ``target`` is learned for: a target with
     one value in every row is refused in its terms. ``tabular_columns`` are
-    copied into X under their own names.
+    copied into X under their own names; those of ``categorical_columns``
+    are read as text, as written (``007`` stays ``"007"``, see
+    :func:`_text_dtypes`).
     ``refuse_empty`` names the modalities (``"image"``, ``"text"``,
     ``"tabular"``) whose empty cells are refused, as the ``raise`` policy
     does (see :func:`check_no_missing`): one ValueError then names every
@@ -370,7 +382,7 @@ def load_table(
     is a ValueError naming the file, column and line.
     """
     csv = Path(csv)
-    df = _read_csv(csv)
+    df = _read_csv(csv, categorical_columns)
     df.index = df.index + FIRST_DATA_LINE  # index labels are CSV line numbers
     tabular_columns = list(tabular_columns)
     _check_columns(
@@ -411,6 +423,7 @@ def iter_table(
     chunksize,
     keep_columns=(),
     tabular_columns=(),
+    categorical_columns=(),
     allow_absent_images=False,
     absent_images_as_missing=False,
     refuse_empty=None,
@@ -420,14 +433,18 @@ def iter_table(
     Yields ``(X, kept)`` per chunk: X as :func:`load_table` gives it (index
     labels are CSV line numbers, as in the whole table), ``kept`` the
     ``keep_columns`` of those rows, unchanged. Only one chunk of the file is
-    in memory at a time. ``refuse_empty=None`` (the default) refuses the
+    in memory at a time; ``categorical_columns`` are read as text, as
+    :func:`load_table` reads them. ``refuse_empty=None`` (the default) refuses the
     empty image and text cells when neither ``allow_absent_images`` nor
     ``absent_images_as_missing`` is set (the ``raise`` policy): each
     chunk's problems are then one ValueError naming them all.
     """
     csv = Path(csv)
     _check_unique_header(csv)
-    reader = _csv_errors(csv, lambda pd: pd.read_csv(csv, chunksize=chunksize))
+    dtype = _text_dtypes(categorical_columns)
+    reader = _csv_errors(
+        csv, lambda pd: pd.read_csv(csv, chunksize=chunksize, dtype=dtype)
+    )
 
     def frames():
         chunks = iter(reader)
@@ -670,7 +687,8 @@ def _empty_parts(X, modalities, columns, tabular_columns, unit):
             cols = [c for c in tabular_columns if c in X.columns]
             if not cols:
                 continue
-            mask = X[cols].isna().all(axis=1).to_numpy(dtype=bool)
+            # an empty or whitespace-only cell is missing, as in the pipeline
+            mask = X[cols].map(is_missing).all(axis=1).to_numpy(dtype=bool)
             where = f"columns {', '.join(map(repr, cols))}"
         elif name in X.columns:
             mask = X[name].map(is_missing).to_numpy(dtype=bool)
