@@ -531,7 +531,7 @@ def _undecodable_as_missing(X, args, csv):
     once), with one warning naming every such line of ``csv``, path and
     reason: a missing image, as the models would treat it, but named once
     instead of once per fold and model."""
-    from skmultimodal.datasets._table import _lines_text, _plain
+    from skmultimodal.datasets._table import _lines_text
     from skmultimodal.image._io import (
         _ItemError,
         describe_source,
@@ -539,6 +539,7 @@ def _undecodable_as_missing(X, args, csv):
         read_limits,
     )
     from skmultimodal.utils import is_missing
+    from skmultimodal.utils._validation import plain_label
 
     several = _several_columns(args)
     columns = (
@@ -559,7 +560,7 @@ def _undecodable_as_missing(X, args, csv):
                 except _ItemError as exc:
                     reasons[item] = f"{describe_source(item)}: {exc.detail}"
             if reasons[item] is not None:
-                failed.append((_plain(label), reasons[item]))
+                failed.append((plain_label(label), reasons[item]))
         if not failed:
             continue
         emptied[column] = [label for label, _ in failed]
@@ -604,15 +605,16 @@ def _warn_unseen_classes(y, test, csv):
     import numpy as np
     import pandas as pd
 
-    from skmultimodal.datasets._table import _lines_text, _plain
+    from skmultimodal.datasets._table import _lines_text
+    from skmultimodal.utils._validation import plain_label
 
     X_test, y_test, name = test
     y_test = pd.Series(np.asarray(y_test), index=X_test.index)
     unseen = ~y_test.isin(pd.unique(np.asarray(y)))
     if not unseen.any():
         return
-    classes = ", ".join(repr(_plain(c)) for c in pd.unique(y_test[unseen]))
-    lines = [_plain(v) for v in y_test.index[unseen.to_numpy()]]
+    classes = ", ".join(repr(plain_label(c)) for c in pd.unique(y_test[unseen]))
+    lines = [plain_label(v) for v in y_test.index[unseen.to_numpy()]]
     n, total = len(lines), len(y_test)
     warnings.warn(
         f"--test-csv {name!r}: class(es) {classes} never occur in the training "

@@ -1163,6 +1163,8 @@ class _TableCells(TransformerMixin, BaseEstimator):
         fit, or None to decide here)."""
         import numbers
 
+        from skmultimodal.utils._validation import plain_label
+
         frame = X
         if not isinstance(X, pd.DataFrame):
             frame = pd.DataFrame(np.asarray(X, dtype=object))
@@ -1214,8 +1216,7 @@ class _TableCells(TransformerMixin, BaseEstimator):
                     wrong = np.flatnonzero(wrong)
                     if len(wrong):
                         label, cell = frame.index[wrong[0]], cells.iloc[wrong[0]]
-                        label = label.item() if hasattr(label, "item") else label
-                        cell = cell.item() if isinstance(cell, np.generic) else cell
+                        label, cell = plain_label(label), plain_label(cell)
                         raise ValueError(
                             f"numeric table column {name!r} holds {len(wrong)} "
                             f"cell(s) {what}, the first on row {wrong[0]} "

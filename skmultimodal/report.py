@@ -64,6 +64,7 @@ import warnings
 from pathlib import Path
 
 from skmultimodal.utils import atomic_write
+from skmultimodal.utils._validation import plain_label
 
 __all__ = [
     "TASK_SCORING",
@@ -730,12 +731,6 @@ def format_plugins_table(rows=None, *, tracebacks=False):
 
 
 # ------------------------------------------------------ error analysis ---
-def _label(value):
-    """A class label or value as JSON-friendly Python (numpy scalars
-    unwrapped)."""
-    return value.item() if hasattr(value, "item") else value
-
-
 def per_class_scores(results, name):
     """Out-of-fold precision, recall, F1 and support of model ``name``, one
     row per class (multi-label: per label), by
@@ -891,8 +886,8 @@ def failures(results, name, *, n=N_FAILURES):
             items.append(
                 {
                     "position": int(i),
-                    "true": _label(y[i]),
-                    "predicted": _label(pred[i]),
+                    "true": plain_label(y[i]),
+                    "predicted": plain_label(pred[i]),
                     "confidence": None if conf is None else float(conf[k]),
                     "true_class_probability": (
                         None if true_p is None else float(true_p[k])
@@ -1230,7 +1225,7 @@ def _cards(fail, X, task):
                 else '<div class="thumb noimg">image missing or unreadable</div>'
             )
         row = X.index[i] if X is not None else i
-        parts.append(f'<div class="row">{e(unit)} {e(str(_label(row)))}</div>')
+        parts.append(f'<div class="row">{e(unit)} {e(str(plain_label(row)))}</div>')
         parts.append(f"<div>true: <b>{e(_fmt(item['true']))}</b></div>")
         parts.append(
             f'<div>predicted: <b class="wrong">{e(_fmt(item["predicted"]))}</b></div>'
@@ -1716,7 +1711,7 @@ def write_report(
         fail = failures(results, best)
         if X is not None:
             for item in fail["items"]:
-                item["row"] = _label(X.index[item["position"]])
+                item["row"] = plain_label(X.index[item["position"]])
         doc["failures"] = fail
         if fail["items"] and X is not None and "image" in X.columns:
             from skmultimodal.datasets._bundled import image_credit

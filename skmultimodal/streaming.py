@@ -402,8 +402,10 @@ def _in_chunk(k, what):
 
 def _labels(X, mask, limit=10):
     """The index labels of the rows of ``mask`` (the first ``limit``)."""
+    from skmultimodal.utils._validation import plain_label
+
     rows = np.flatnonzero(mask)
-    shown = [v.item() if hasattr(v, "item") else v for v in X.index[rows[:limit]]]
+    shown = [plain_label(v) for v in X.index[rows[:limit]]]
     more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
     return f"{shown}{more}"
 
@@ -483,6 +485,7 @@ def csv_chunks(
             iter_table,
             own_modalities,
         )
+        from skmultimodal.utils._validation import plain_label
 
         reader = iter_table(
             csv,
@@ -503,8 +506,7 @@ def csv_chunks(
                     )
                 y = kept[target]
                 if y.isna().any():
-                    line = y.index[y.isna()][0]
-                    line = line.item() if hasattr(line, "item") else line
+                    line = plain_label(y.index[y.isna()][0])
                     raise ValueError(
                         f"target column {target!r} is empty on line {line} of "
                         f"{str(csv)!r}; every row needs a label"
@@ -637,6 +639,8 @@ class _TabularBranch:
     def partial_fit(self, data, labels):
         import pandas as pd
 
+        from skmultimodal.utils._validation import plain_label
+
         if self.numeric is None:
             self._resolve(data)
         self.n_rows += len(data)
@@ -656,7 +660,7 @@ class _TabularBranch:
             column = data[c]
             counts = self.counts[c]
             for value, n in column.value_counts(dropna=True, sort=False).items():
-                value = value.item() if hasattr(value, "item") else value
+                value = plain_label(value)
                 counts[value] = counts.get(value, 0) + int(n)
             self.empty[c] += int(column.isna().sum())
         return None
@@ -1060,6 +1064,7 @@ def train_command(args, *, tabular, error):
 
     from skmultimodal.fusion._missing_policy import canonical_missing
     from skmultimodal.persistence import check_save_path, save_model
+    from skmultimodal.utils._validation import plain_label
 
     path, option = Path(args.output), f"--output {str(args.output)!r}"
     if args.chunk_size < 1:
@@ -1122,7 +1127,7 @@ def train_command(args, *, tabular, error):
     t0 = time.perf_counter()
     est, stats = _fit(pipe, chunks, None)
     fit_time = time.perf_counter() - t0
-    classes = [c.item() if hasattr(c, "item") else c for c in est.classes_]
+    classes = [plain_label(c) for c in est.classes_]
     metadata = {
         "image_column": args.image_column,
         "text_column": args.text_column,

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from skmultimodal.utils._validation import plain_label
+
 #: What ``--task`` takes.
 TASKS = ("classification", "regression", "multilabel")
 
 
-def _plain(value):
-    """A NumPy scalar as the Python value it holds (for messages)."""
-    return value.item() if hasattr(value, "item") else value
-
-
 def _where(series, row, column, source):
-    line = _plain(row)
-    value = _plain(series.loc[row])
+    line = plain_label(row)
+    value = plain_label(series.loc[row])
     where = f" of {str(source)!r}" if source is not None else ""
     return f"target column {column!r} has {value!r} on line {line}{where}"
 
@@ -80,7 +77,7 @@ def prepare_target(
         if values.nunique() < 2:
             raise ValueError(
                 f"target column {column!r} holds one value only "
-                f"({_plain(values.iloc[0])!r}): nothing to regress"
+                f"({plain_label(values.iloc[0])!r}): nothing to regress"
             )
         return values.to_numpy(dtype=float), None
     if task == "multilabel":

@@ -656,3 +656,8 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         )
         tags.classifier_tags.multi_label = True  # a 0/1 label matrix as y
         return tags
+
+    def __skmultimodal_internal_folds__(self):
+        """Whether fit splits its training rows into internal folds (to
+        learn ``weights="auto"``), which ``groups`` should keep whole."""
+        return isinstance(self.weights, str) and self.weights == "auto"

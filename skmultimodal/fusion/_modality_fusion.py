@@ -1195,6 +1195,12 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         tags.transformer_tags.preserves_dtype = ["float64"]
         return tags
 
+    def __skmultimodal_internal_folds__(self):
+        """Whether fit splits its training rows into internal folds (those
+        of a method that learns from ``y``: all but ``"concat"``), which
+        ``groups`` should keep whole."""
+        return _method_requires_y(self.method)
+
 
 def _method_requires_y(method):
     """Whether fusion method ``method`` (a name or an instance) needs ``y`` at

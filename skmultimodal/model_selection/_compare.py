@@ -30,7 +30,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import check_target_present
 from skmultimodal.utils._parallel import record_warnings, warn_at_caller
-from skmultimodal.utils._validation import check_groups
+from skmultimodal.utils._validation import check_groups, plain_label
 
 #: Scores :func:`compare_models` computes by default: name -> scorer.
 DEFAULT_SCORING = {"accuracy": "accuracy", "macro_f1": "f1_macro"}
@@ -103,8 +103,7 @@ def make_cv(
     labels, counts = np.unique(np.asarray(y), return_counts=True)
     short = counts < n_splits
     if short.any():
-        rarest = labels[counts.argmin()]
-        rarest = rarest.item() if hasattr(rarest, "item") else rarest
+        rarest = plain_label(labels[counts.argmin()])
         message = (
             f"{named} needs at least {n_splits} samples of every class; class "
             f"{rarest!r} has {counts.min()}"
@@ -139,7 +138,7 @@ def _warn_confined_classes(y, groups, n_splits, named):
     confined = spread[spread < n_splits]
     if len(confined):
         listed = ", ".join(
-            f"{_plain_label(c)!r} (in {k} group{'s' if k > 1 else ''})"
+            f"{plain_label(c)!r} (in {k} group{'s' if k > 1 else ''})"
             for c, k in confined.items()
         )
         which = "class" if len(confined) == 1 else "classes"
@@ -149,10 +148,6 @@ def _warn_confined_classes(y, groups, n_splits, named):
             "fold, so some test fold holds rows of a class its training rows "
             "never show (scored wrong whatever the model)",
         )
-
-
-def _plain_label(value):
-    return value.item() if hasattr(value, "item") else value
 
 
 def _check_groups(groups, n_splits, named, option):
@@ -674,17 +669,12 @@ def _check_group_routing(models, groups):
 
 def _uses_internal_folds(model):
     """Whether ``model``, a consumer of ``groups``, splits its training rows
-    into internal folds: a LateFusionClassifier with ``weights="auto"``, a
-    ModalityFusion whose method learns from ``y`` (all but ``"concat"``),
-    and, not knowing, any other model."""
-    from skmultimodal.fusion import LateFusionClassifier, ModalityFusion
-    from skmultimodal.fusion._modality_fusion import _method_requires_y
-
-    if isinstance(model, LateFusionClassifier):
-        return isinstance(model.weights, str) and model.weights == "auto"
-    if isinstance(model, ModalityFusion):
-        return _method_requires_y(model.method)
-    return True
+    into internal folds, as its optional ``__skmultimodal_internal_folds__()``
+    answers (in the manner of scikit-learn's ``__sklearn_is_fitted__``):
+    LateFusionClassifier, ModalityFusion, and any model that defines it.
+    Not knowing (a model without it): yes."""
+    answer = getattr(model, "__skmultimodal_internal_folds__", None)
+    return True if answer is None else bool(answer())
 
 
 def _unset_group_requests(routing, method):
@@ -849,10 +839,12 @@ def compare_models(
         folds of these models keep each group whole too. A search gives
         ``groups`` to its splitter only, so the internal folds of a model it
         searches bare (not in a Pipeline) are not grouped: a UserWarning
-        names such a model when it has internal folds. With metadata
-        routing enabled they reach a model as its requests say
-        (``set_fit_request(groups=True)`` on the consumer, ``groups=False``
-        to leave them out), searched models
+        names such a model when it has internal folds (a model says
+        whether it has them with a method
+        ``__skmultimodal_internal_folds__()`` returning a bool; without one
+        it is assumed to). With metadata routing enabled they reach a model
+        as its requests say (``set_fit_request(groups=True)`` on the
+        consumer, ``groups=False`` to leave them out), searched models
         included; a model holding a consumer of ``groups`` whose request is
         unset is refused before anything is fitted, as scikit-learn refuses
         metadata passed to an unset request.
@@ -1037,7 +1029,7 @@ def compare_models(
         task=task,
         scoring=list(scorers),
         greater_is_better={k: k not in LOWER_IS_BETTER for k in scorers},
-        classes=[c.item() if hasattr(c, "item") else c for c in classes],
+        classes=[plain_label(c) for c in classes],
         n_samples=len(y),
         n_classes=len(classes),
         cv=len(splits),

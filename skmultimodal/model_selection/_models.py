@@ -398,7 +398,9 @@ def train_model(X, y, args, groups=None):
     elif task == "regression":
         classes = []
     else:
-        classes = [c.item() if hasattr(c, "item") else c for c in est.classes_]
+        from skmultimodal.utils._validation import plain_label
+
+        classes = [plain_label(c) for c in est.classes_]
     default = "ridge" if task == "regression" else "logistic"
     metadata = {
         "image_column": args.image_column,

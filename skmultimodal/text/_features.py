@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils._validation import with_row_positions
 
-from ._validation import TextColumnMixin, check_texts
+from ._validation import TextColumnMixin, check_texts, messages_name
 
 
 def _public_name(estimator):
@@ -190,6 +190,14 @@ class TextFeatures(
             return out
         return _wrap_data_with_container("transform", out, X, self)
 
+    def _extractor_messages_name(self):
+        """The name the extractor's messages give (a text transformer of
+        this package, see :func:`messages_name`): this TextFeatures and its
+        method, e.g. ``TextFeatures(method='word_vectors')``."""
+        label = self.method
+        label = repr(label) if isinstance(label, str) else type(label).__name__
+        return f"{_public_name(self)}(method={label})"
+
     def _extractor_input(self, extractor, X, texts):
         """What the extractor is given: the checked texts, with the labels of
         ``X`` for one of the project's text transformers (which names rows
@@ -206,17 +214,14 @@ class TextFeatures(
             # this TextFeatures' set_output gives the container, not the
             # extractor's (nor scikit-learn's global one through it)
             extractor.set_output(transform="default")
-        if hasattr(extractor, "_message_name"):
-            label = self.method
-            label = repr(label) if isinstance(label, str) else type(label).__name__
-            extractor._message_name = f"{owner}(method={label})"
         given = self._extractor_input(extractor, X, texts)
         try:
-            if transform and hasattr(extractor, "fit_transform"):
-                out = extractor.fit_transform(given, y)
-            else:
-                extractor.fit(given, y)
-                out = extractor.transform(given) if transform else None
+            with messages_name(extractor, self._extractor_messages_name()):
+                if transform and hasattr(extractor, "fit_transform"):
+                    out = extractor.fit_transform(given, y)
+                else:
+                    extractor.fit(given, y)
+                    out = extractor.transform(given) if transform else None
         except ValueError as exc:
             # scikit-learn's vectorizers say only "empty vocabulary; perhaps
             # the documents only contain stop words": name the estimator
@@ -269,9 +274,9 @@ class TextFeatures(
     def _transform(self, X):
         owner = _public_name(self)
         texts, _ = check_texts(X, owner=owner, action="transform")
-        return self.extractor_.transform(
-            self._extractor_input(self.extractor_, X, texts)
-        )
+        given = self._extractor_input(self.extractor_, X, texts)
+        with messages_name(self.extractor_, self._extractor_messages_name()):
+            return self.extractor_.transform(given)
 
     def get_feature_names_out(self, input_features=None):
         """The extractor's feature names (for "tfidf": the vocabulary terms).

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from sklearn.feature_extraction.text import CountVectorizer
 
@@ -25,13 +27,13 @@ class TextColumnMixin:
     :func:`check_texts`); 2-D numeric input is not accepted.
     """
 
-    #: The name its messages give (None: the class name). TextFeatures sets
-    #: it on the extractor it makes, for its messages to name what the user
-    #: built, e.g. ``TextFeatures(method='word_vectors')``.
-    _message_name = None
-
     def _name(self):
-        return self._message_name or type(self).__name__
+        """The name its messages give: the class name, or the one given by
+        :func:`messages_name` while a composite calls it."""
+        named = _MESSAGES_NAME.get()
+        if named is not None and named[0] is self:
+            return named[1]
+        return type(self).__name__
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -40,6 +42,24 @@ class TextColumnMixin:
         tags.input_tags.string = True
         tags.input_tags.allow_nan = True
         return tags
+
+
+#: ``(estimator, name)`` while :func:`messages_name` is in effect.
+_MESSAGES_NAME = ContextVar("skmultimodal_text_messages_name", default=None)
+
+
+@contextmanager
+def messages_name(estimator, name):
+    """Within the block, the messages of ``estimator`` (a text transformer
+    of this package) give ``name`` instead of its class name: TextFeatures
+    names what the user built, e.g. ``TextFeatures(method='word_vectors')``,
+    while it calls the extractor it made. Nothing is stored on
+    ``estimator``."""
+    token = _MESSAGES_NAME.set((estimator, name))
+    try:
+        yield
+    finally:
+        _MESSAGES_NAME.reset(token)
 
 
 MISSING_RULE = (

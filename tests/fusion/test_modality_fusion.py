@@ -19,7 +19,7 @@ from sklearn.preprocessing import (
 
 from skmultimodal.fusion import FusionMethod, ModalityFusion
 from skmultimodal.fusion.methods import ConcatFusion
-from skmultimodal.plugins import hookimpl, register_plugin, unregister_plugin
+from skmultimodal.plugins import hookimpl
 
 WORDS = ["red", "blue", "green", "cat", "dog", "bird"]
 
@@ -191,15 +191,8 @@ class _Plugin:
         register("dense_only_test", DenseOnly)
 
 
-@pytest.fixture
-def dense_only_plugin():
-    plugin = _Plugin()
-    assert register_plugin(plugin, "dense-only-test-plugin")
-    yield
-    unregister_plugin(plugin)
-
-
-def test_unknown_method_lists_available_names_including_plugins(dense_only_plugin):
+def test_unknown_method_lists_available_names_including_plugins(use_plugin):
+    assert use_plugin(_Plugin(), "dense-only-test-plugin")
     X, y = _data()
     with pytest.raises(ValueError, match="Unknown fusion method 'nope'") as exc:
         _fusion(method="nope").fit(X, y)
@@ -207,7 +200,8 @@ def test_unknown_method_lists_available_names_including_plugins(dense_only_plugi
         assert name in str(exc.value)
 
 
-def test_method_refusing_sparse_names_method_and_branch(dense_only_plugin):
+def test_method_refusing_sparse_names_method_and_branch(use_plugin):
+    assert use_plugin(_Plugin(), "dense-only-test-plugin")
     X, y = _data()
     with pytest.raises(ValueError, match="'dense_only_test' cannot take sparse") as exc:
         _fusion(method="dense_only_test").fit(X, y)

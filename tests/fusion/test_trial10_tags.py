@@ -19,7 +19,7 @@ from sklearn.utils.estimator_checks import check_requires_y_none
 
 from skmultimodal.fusion import FusionMethod, LateFusionClassifier, ModalityFusion
 from skmultimodal.fusion.methods import AttentionFusion, ConcatFusion, StackFusion
-from skmultimodal.plugins import hookimpl, register_plugin, unregister_plugin
+from skmultimodal.plugins import hookimpl
 from tests.fusion.estimator_instances import first_half, second_half
 
 BLOCKS = [("a", StandardScaler(), [0, 1]), ("b", "passthrough", [2, 3])]
@@ -86,15 +86,8 @@ class _Plugin:
         register("unsupervised_tags_test", _Unsupervised)
 
 
-@pytest.fixture
-def tags_plugin():
-    plugin = _Plugin()
-    assert register_plugin(plugin, "tags-test-plugin")
-    yield
-    unregister_plugin(plugin)
-
-
-def test_plugin_names_follow_their_methods_tags(tags_plugin):
+def test_plugin_names_follow_their_methods_tags(use_plugin):
+    assert use_plugin(_Plugin(), "tags-test-plugin")
     required = get_tags(_fusion(method="supervised_tags_test")).target_tags.required
     assert required is True
     other = get_tags(_fusion(method="unsupervised_tags_test")).target_tags.required

@@ -1,4 +1,6 @@
-"""Fixtures for plugin tests: throwaway plugins, fresh managers, fake dists."""
+"""Helpers for plugin tests: fake distributions and fresh interpreters (the
+throwaway-plugin fixtures ``use_plugin`` and ``fresh_manager`` are in
+``tests/conftest.py``)."""
 
 from __future__ import annotations
 
@@ -9,38 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
-from skmultimodal.plugins import get_plugin_manager, register_plugin, unregister_plugin
-
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def fresh_manager():
-    """A plugin manager that starts empty and is reset again afterwards, so
-    warnings of one test never leak into (or hide from) another."""
-    manager = get_plugin_manager()
-    manager.reset()
-    yield manager
-    manager.reset()
-
-
-@pytest.fixture
-def use_plugin(fresh_manager):
-    """Register throwaway plugin objects; all are unregistered afterwards."""
-    registered = []
-
-    def _use(plugin, name=None, **kwargs):
-        ok = register_plugin(plugin, name, **kwargs)
-        if ok:
-            registered.append(plugin)
-        return ok
-
-    yield _use
-    for plugin in registered:
-        if fresh_manager._pm.is_registered(plugin):
-            unregister_plugin(plugin)
 
 
 def write_fake_distribution(
