@@ -973,6 +973,8 @@ def _stream_table(args, est, meta, keep, policy, compute):
     if args.csv is not None:  # categorical columns as text, as train reads them
         reader = iter_table
         as_text["categorical_columns"] = meta.get("categorical_columns") or ()
+    else:  # the model's own columns read as the modalities are, not typed
+        as_text["read_columns"] = read
     chunks = reader(
         source,
         image_column=None if own is not None else columns["image"],

@@ -293,12 +293,15 @@ def _count_csv_block(path, offset, length):
 
 
 def _read_parquet_groups(path, groups):
+    """``(DataFrame, Arrow table)`` of the row groups ``groups`` of the
+    Parquet file at ``path``."""
     import pyarrow.parquet as pq
 
-    df = pq.ParquetFile(path).read_row_groups(list(groups)).to_pandas()
+    table = pq.ParquetFile(path).read_row_groups(list(groups))
+    df = table.to_pandas()
     if any(name is not None for name in df.index.names):
         df = df.reset_index()  # a named pandas index: a column here
-    return df.reset_index(drop=True)  # rows by position, not a stored index
+    return df.reset_index(drop=True), table  # rows by position, not an index
 
 
 # ------------------------------------------------ on the worker side ---
@@ -532,9 +535,12 @@ def _partition_frame(part, est, meta, settings, policy, trained):
         FIRST_DATA_LINE,
         _check_columns,
         _modalities,
+        _typed_columns,
+        _typed_kept,
     )
 
     path = Path(part["path"])
+    table = None
     if part["source"] == "csv":
         block = part["offset"], part["length"]
         df = _read_csv_block(
@@ -545,7 +551,7 @@ def _partition_frame(part, est, meta, settings, policy, trained):
         )
         df.index = df.index + part["first_row"] + FIRST_DATA_LINE  # CSV lines
     else:
-        df = _read_parquet_groups(part["path"], part["groups"])
+        df, table = _read_parquet_groups(part["path"], part["groups"])
         df.index = df.index + part["first_row"]  # row numbers of the file
     if len(df) != part["rows"]:
         raise ValueError(
@@ -569,7 +575,16 @@ def _partition_frame(part, est, meta, settings, policy, trained):
         unit="line" if csv else "row",
         refuse_empty=used if policy == "raise" else (),
     )
-    return df, X, df[keep] if keep else None
+    if not keep:
+        return df, X, None
+    if table is None:
+        return df, X, df[keep]
+    # the kept columns not read as modalities: with their Arrow types
+    import pyarrow as pa
+
+    read = {columns["image"], columns["text"], *tabular}
+    typed = _typed_columns(pa, table.schema, [c for c in keep if c not in read])
+    return df, X, _typed_kept(df[keep], table, typed)
 
 
 def _write_parquet(df, path):
@@ -577,8 +592,9 @@ def _write_parquet(df, path):
     import pyarrow.parquet as pq
 
     from skmultimodal.utils import atomic_write
+    from skmultimodal.utils._output import arrow_table
 
-    table = pa.Table.from_pandas(df, preserve_index=False)
+    table = arrow_table(pa, df)
     with atomic_write(path, "wb") as fh:
         pq.write_table(table, fh)
 
@@ -863,7 +879,9 @@ def predict_partitions(
     proba : bool, default=True
         With ``kind="predict"``, one ``proba_<class>`` column per class.
     id_column, keep_columns : str and list of str, default=None
-        Input columns copied in front of the output (the id first).
+        Input columns copied in front of the output (the id first); from a
+        Parquet file, those the model does not read keep their Arrow types
+        (a ``decimal128``, an integer column with nulls), in every part.
     image_column, text_column : str, default=None
         The file's columns of image paths and texts (default: the model's,
         from its saved metadata; without metadata, ``"image"`` and

@@ -11,17 +11,14 @@ import sys
 from pathlib import Path
 from shlex import quote as shlex_quote
 
+from skmultimodal.utils._validation import plain_label
+
 #: Line number of a CSV's first data row (the header is line 1): the index
 #: label :func:`load_table` gives row 0.
 FIRST_DATA_LINE = 2
 #: Label of a Parquet file's first row in :func:`iter_parquet`: rows are
 #: numbered from 0, as ``pandas.read_parquet`` indexes them.
 FIRST_PARQUET_ROW = 0
-
-
-def _plain(v):
-    """A NumPy scalar as the Python value it holds (for messages)."""
-    return v.item() if hasattr(v, "item") else v
 
 
 def _read_csv(path, categorical_columns=()):
@@ -223,7 +220,7 @@ def _resolve_images(
             continue
         if check and _looks_like_url(value):
             bad.setdefault("url", []).append(
-                (_plain(idx), str(value), value, len(resolved))
+                (plain_label(idx), str(value), value, len(resolved))
             )
             resolved.append(str(value))
             continue
@@ -232,7 +229,9 @@ def _resolve_images(
             p = base_dir / p
         kind = _path_kind(p) if check else None
         if kind is not None:
-            bad.setdefault(kind, []).append((_plain(idx), str(value), p, len(resolved)))
+            bad.setdefault(kind, []).append(
+                (plain_label(idx), str(value), p, len(resolved))
+            )
         resolved.append(str(p))
     if not bad:
         return resolved, []
@@ -304,7 +303,7 @@ def _check_text_column(series, column, csv_path, unit="line"):
     line, value = present.index[0], present.iloc[0]
     raise ValueError(
         f"text column {column!r} of {str(csv_path)!r} holds numbers, not "
-        f"texts ({unit} {_plain(line)}: {_plain(value)!r}); pass the "
+        f"texts ({unit} {plain_label(line)}: {plain_label(value)!r}); pass the "
         "column of texts with --text-column"
     )
 
@@ -316,7 +315,7 @@ def _check_target(y, target, csv_path, task="classification"):
     import pandas as pd
 
     if y.isna().any():
-        row = _plain(y.index[y.isna()][0])
+        row = plain_label(y.index[y.isna()][0])
         raise ValueError(
             f"target column {target!r} is empty on line {row} of "
             f"{str(csv_path)!r}; every row needs a label"
@@ -324,7 +323,7 @@ def _check_target(y, target, csv_path, task="classification"):
     values = pd.unique(y)
     if len(values) >= 2:
         return
-    value = _plain(values[0])
+    value = plain_label(values[0])
     where = f"target column {target!r} of {str(csv_path)!r}"
     if task == "regression":
         raise ValueError(
@@ -407,7 +406,7 @@ def load_table(
     if group_column is not None:
         groups = df[group_column]
         if groups.isna().any():
-            row = _plain(groups.index[groups.isna()][0])
+            row = plain_label(groups.index[groups.isna()][0])
             raise ValueError(
                 f"group column {group_column!r} is empty on line {row} of "
                 f"{str(csv)!r}; every row needs a group"
@@ -482,6 +481,7 @@ def iter_parquet(
     allow_absent_images=False,
     absent_images_as_missing=False,
     refuse_empty=None,
+    read_columns=(),
 ):
     """:func:`iter_table` for a Parquet file, read in row batches.
 
@@ -490,7 +490,12 @@ def iter_parquet(
     :data:`FIRST_PARQUET_ROW` (0), and messages say ``row N``. Image paths
     are relative to the file's folder. Only the columns asked for are read
     (needs pyarrow, the ``parquet`` extra); dictionary-encoded columns are
-    decoded, so a column holds what a CSV of the same table would. Every
+    decoded, so a column holds what a CSV of the same table would. A kept
+    column that is not also read as a modality is read as its Arrow type
+    where pandas would give it back as another (see :func:`_typed_columns`),
+    so that a Parquet output has it exactly as the file stores it;
+    ``read_columns`` names kept columns that a model reads (under their own
+    names), which are read as pandas reads them. Every
     problem is a one-line ValueError naming the file (and the column and
     rows).
     """
@@ -507,6 +512,12 @@ def iter_parquet(
         source.close()
         raise ValueError(f"Parquet file {str(path)!r} has no rows")
     columns = list(dict.fromkeys(c for c in wanted if c is not None))
+    # ``read_columns``: kept columns a model reads under their own names (a
+    # model fitted on them), read as pandas reads them, as the modalities
+    read = {image_column, text_column, *tabular_columns, *read_columns}
+    typed = _typed_columns(
+        pa, source.schema_arrow, [c for c in keep_columns if c not in read]
+    )
 
     def frames():
         batches = source.iter_batches(batch_size=chunksize, columns=columns)
@@ -521,7 +532,7 @@ def iter_parquet(
                     df = df.reset_index()  # a named pandas index: a column here
                 df.index = range(start, start + len(df))
                 start += len(df)
-                yield df
+                yield _typed_kept(df, batch, typed)
         finally:
             source.close()
 
@@ -567,6 +578,57 @@ def _decoded(pa, batch):
         for a in batch.columns
     ]
     return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+
+
+def _typed_columns(pa, schema, names):
+    """The columns of ``names`` (kept columns of a Parquet file, of Arrow
+    ``schema``) to read as ``pandas.ArrowDtype`` columns (see
+    :func:`_typed_kept`): those that pandas would write back as another
+    Arrow type or with other values (an integer column with nulls as
+    floats, a ``decimal128`` of another precision, a string column as
+    ``large_string``). A column pandas reads with a dtype that does not
+    depend on its values and writes back as stored (one the file's pandas
+    metadata names, such as ``Int64``, or a time zone's) is read as pandas
+    reads it."""
+    import pandas as pd
+
+    fields = [schema.field(name) for name in names]
+    if not fields:
+        return []
+    empty = pa.RecordBatch.from_arrays(
+        [pa.array([], f.type) for f in fields],
+        schema=pa.schema(fields, metadata=schema.metadata),
+    )
+    df = _decoded(pa, empty).to_pandas()
+    if any(name is not None for name in df.index.names):
+        df = df.reset_index()  # a named pandas index: a column here
+    dtypes = {str(c): t for c, t in df.dtypes.items()}
+    try:
+        back = pa.Table.from_pandas(df, preserve_index=False).schema
+    except (pa.ArrowException, TypeError, ValueError):
+        return [f.name for f in fields]  # pandas cannot write them back
+    return [
+        f.name
+        for f in fields
+        if not isinstance(dtypes.get(f.name), pd.api.extensions.ExtensionDtype)
+        or back.get_field_index(f.name) < 0
+        or not back.field(f.name).type.equals(f.type)
+    ]
+
+
+def _typed_kept(df, data, typed):
+    """``df`` (a chunk as pandas reads it) with its columns ``typed`` taken
+    from ``data``, the Arrow record batch or table of the same rows, as
+    ``pandas.ArrowDtype`` columns: their Arrow types and values, nulls as
+    nulls, which ``pyarrow.Table.from_pandas`` writes back as they are."""
+    import pandas as pd
+
+    if not typed:
+        return df
+    arrays = pd.arrays.ArrowExtensionArray
+    return df.assign(
+        **{name: pd.Series(arrays(data.column(name)), index=df.index) for name in typed}
+    )
 
 
 def _checked_chunks(
@@ -696,7 +758,7 @@ def _empty_parts(X, modalities, columns, tabular_columns, unit):
         else:
             continue
         if mask.any():
-            lines = [_plain(v) for v in X.index[mask]]
+            lines = [plain_label(v) for v in X.index[mask]]
             parts.append(
                 f"modality {name!r} ({where}) is empty in {len(lines)} row(s), "
                 f"on {_lines_text(lines, unit=unit)}"

@@ -66,7 +66,7 @@ def _csv_writer(fh):
     state = {"header": True}
 
     def write(df):
-        df.to_csv(fh, index=False, header=state["header"])
+        _as_pandas_reads(df).to_csv(fh, index=False, header=state["header"])
         state["header"] = False
 
     return write
@@ -75,9 +75,54 @@ def _csv_writer(fh):
 def _jsonl_writer(fh):
     def write(df):
         if len(df):  # one object per line, each line ended by a newline
-            df.to_json(fh, orient="records", lines=True, force_ascii=False)
+            _as_pandas_reads(df).to_json(
+                fh, orient="records", lines=True, force_ascii=False
+            )
 
     return write
+
+
+def _arrow_columns(df):
+    """The positions of the ``pandas.ArrowDtype`` columns of ``df``."""
+    import pandas as pd
+
+    return [i for i, t in enumerate(df.dtypes) if isinstance(t, pd.ArrowDtype)]
+
+
+def _as_pandas_reads(df):
+    """``df`` with its ``pandas.ArrowDtype`` columns (kept columns of a
+    Parquet input, read with their Arrow types) as pandas reads such a
+    column from a file, so that a CSV or JSON lines output is written as
+    it is from any other column."""
+    positions = _arrow_columns(df)
+    if not positions:
+        return df
+    df = df.copy(deep=False)
+    for i in positions:
+        column = df.iloc[:, i].array.__arrow_array__().to_pandas()
+        column.index = df.index
+        df.isetitem(i, column)
+    return df
+
+
+def arrow_table(pa, df):
+    """``df`` as an Arrow table, without its index. A ``pandas.ArrowDtype``
+    column (a kept column of a Parquet input) keeps its Arrow type and
+    values; the table's pandas metadata has it read back as pandas reads
+    any such column (not as an ``ArrowDtype`` one, which not every type
+    can be)."""
+    import json
+
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    positions = _arrow_columns(df)
+    if not positions or table.schema.metadata is None:
+        return table
+    meta = json.loads(table.schema.metadata[b"pandas"])
+    for i in positions:  # no index is kept: the columns are df's, in order
+        meta["columns"][i]["numpy_type"] = "object"
+    return table.replace_schema_metadata(
+        {**table.schema.metadata, b"pandas": json.dumps(meta).encode()}
+    )
 
 
 class _ParquetChunks:
@@ -86,7 +131,7 @@ class _ParquetChunks:
         self.writer = None
 
     def write(self, df):
-        table = self.pa.Table.from_pandas(df, preserve_index=False)
+        table = arrow_table(self.pa, df)
         if self.writer is None:
             self.writer = self.pq.ParquetWriter(self.fh, table.schema)
         elif not table.schema.equals(self.writer.schema):
