@@ -315,9 +315,9 @@ def _check_target(y, target, csv_path, task="classification"):
     import pandas as pd
 
     if y.isna().any():
-        row = plain_label(y.index[y.isna()][0])
+        lines = [plain_label(v) for v in y.index[y.isna()]]
         raise ValueError(
-            f"target column {target!r} is empty on line {row} of "
+            f"target column {target!r} is empty on {_lines_text(lines)} of "
             f"{str(csv_path)!r}; every row needs a label"
         )
     values = pd.unique(y)
@@ -406,10 +406,10 @@ def load_table(
     if group_column is not None:
         groups = df[group_column]
         if groups.isna().any():
-            row = plain_label(groups.index[groups.isna()][0])
+            lines = [plain_label(v) for v in groups.index[groups.isna()]]
             raise ValueError(
-                f"group column {group_column!r} is empty on line {row} of "
-                f"{str(csv)!r}; every row needs a group"
+                f"group column {group_column!r} is empty on "
+                f"{_lines_text(lines)} of {str(csv)!r}; every row needs a group"
             )
     return X, y, groups
 

@@ -21,7 +21,7 @@ from sklearn.utils.validation import (
 
 from skmultimodal.utils import check_target_present
 from skmultimodal.utils._parallel import warn_at_caller
-from skmultimodal.utils._validation import check_groups
+from skmultimodal.utils._validation import N_JOBS, check_groups
 
 from ._columns import (
     ColumnComposition,
@@ -281,7 +281,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         "voting": [StrOptions({"soft", "log"})],
         "missing": [StrOptions({"raise", "skip", "error"}, deprecated={"error"})],
         "cv": ["cv_object"],
-        "n_jobs": [Integral, None],
+        "n_jobs": N_JOBS,
     }
 
     def __init__(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from inspect import signature
-from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -27,7 +26,7 @@ from sklearn.utils.validation import (
 
 from skmultimodal.utils import check_target_present
 from skmultimodal.utils._parallel import RelayWarnings, reissue, warn_at_caller
-from skmultimodal.utils._validation import check_groups
+from skmultimodal.utils._validation import N_JOBS, check_groups
 
 from ._base import method_takes
 from ._columns import (
@@ -360,7 +359,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                 {"raise", "zero", "mean", "indicator", "error"}, deprecated={"error"}
             )
         ],
-        "n_jobs": [Integral, None],
+        "n_jobs": N_JOBS,
         "verbose": ["verbose"],
         "random_state": ["random_state"],
         "target_type": [

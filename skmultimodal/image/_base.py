@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 from abc import ABCMeta, abstractmethod
 
 import numpy as np
@@ -11,6 +10,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_row
+from skmultimodal.utils._validation import N_JOBS
 
 from ._io import (
     BLANK,
@@ -182,7 +182,7 @@ class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
 
     _parameter_constraints: dict = {
         "on_error": [StrOptions({"raise", "blank", "missing"})],
-        "n_jobs": [None, numbers.Integral],
+        "n_jobs": N_JOBS,
         "verbose": ["verbose"],
     }
     _feature_prefix = None

@@ -11,7 +11,6 @@ only thing that grows with the number of images.
 from __future__ import annotations
 
 import functools
-import numbers
 from fractions import Fraction
 
 import cv2
@@ -20,7 +19,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import _deprecate_positional_args, check_is_fitted
 
-from skmultimodal.utils._validation import Count
+from skmultimodal.utils._validation import N_JOBS, Count
 
 from ._base import ImageExtractor
 from ._io import (
@@ -737,7 +736,7 @@ class ImageFeatures(TransformerMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "method": [str, HasMethods(["fit", "transform"])],
         "method_params": [dict, None],
-        "n_jobs": [None, numbers.Integral],
+        "n_jobs": N_JOBS,
         "verbose": ["verbose"],
     }
 

@@ -20,7 +20,7 @@ from sklearn.utils._param_validation import (
 from sklearn.utils._set_output import ADAPTERS_MANAGER
 from sklearn.utils.validation import _get_feature_names, check_is_fitted
 
-from skmultimodal.utils._validation import one_name_out
+from skmultimodal.utils._validation import N_JOBS, one_name_out
 
 from ._io import (
     INTERPOLATIONS,
@@ -96,7 +96,7 @@ class _ImageTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
 
     _parameter_constraints: dict = {
         "on_error": [StrOptions({"raise", "blank"})],
-        "n_jobs": [None, numbers.Integral],
+        "n_jobs": N_JOBS,
         "verbose": ["verbose"],
     }
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -20,7 +19,6 @@ from sklearn.model_selection import (
 )
 from sklearn.utils import Bunch, column_or_1d
 from sklearn.utils._param_validation import (
-    Interval,
     validate_parameter_constraints,
 )
 from sklearn.utils.metadata_routing import MetadataRequest, get_routing_for_object
@@ -30,7 +28,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import check_target_present
 from skmultimodal.utils._parallel import record_warnings, warn_at_caller
-from skmultimodal.utils._validation import check_groups, plain_label
+from skmultimodal.utils._validation import N_JOBS, check_groups, plain_label
 
 #: Scores :func:`compare_models` computes by default: name -> scorer.
 DEFAULT_SCORING = {"accuracy": "accuracy", "macro_f1": "f1_macro"}
@@ -781,11 +779,7 @@ def _summary(folds, splits, scorers, y):
 #: anything is fitted (as scikit-learn's ``validate_params`` would).
 _PARAMETER_CONSTRAINTS = {
     "scoring": [str, callable, list, tuple, dict, None],
-    "n_jobs": [
-        Interval(Integral, None, -1, closed="right"),
-        Interval(Integral, 1, None, closed="left"),
-        None,
-    ],
+    "n_jobs": N_JOBS,
     "random_state": ["random_state"],
 }
 

@@ -75,8 +75,15 @@ def _csv_writer(fh):
 def _jsonl_writer(fh):
     def write(df):
         if len(df):  # one object per line, each line ended by a newline
+            # dates and times as ISO 8601 texts (not epoch milliseconds), to
+            # the microsecond, as the CSV writes them
             _as_pandas_reads(df).to_json(
-                fh, orient="records", lines=True, force_ascii=False
+                fh,
+                orient="records",
+                lines=True,
+                force_ascii=False,
+                date_format="iso",
+                date_unit="us",
             )
 
     return write

@@ -336,3 +336,9 @@ class Count(Interval):
 
     def __str__(self):
         return f"{super().__str__()} (not a bool)"
+
+
+#: The constraint of every ``n_jobs`` parameter: None or an int other than
+#: 0 (joblib's rule: -1 is every core, 0 has no meaning; a bool is not a
+#: count), checked before any work with a message naming the parameter.
+N_JOBS = [None, Count(None, -1, closed="right"), Count(1, None, closed="left")]

@@ -148,7 +148,13 @@ def test_a_jsonl_output_is_written_as_before(data, tmp_path):
     expected = _as_before(
         parquet,
         5,
-        lambda df, first: df.to_json(orient="records", lines=True, force_ascii=False),
+        lambda df, first: df.to_json(
+            orient="records",
+            lines=True,
+            force_ascii=False,
+            date_format="iso",  # dates as ISO texts, as the JSON lines writer
+            date_unit="us",
+        ),
     )
     got = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [{k: row[k] for k in KEPT} for row in got] == [
