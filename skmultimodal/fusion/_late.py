@@ -33,7 +33,7 @@ from ._columns import (
     take_y,
     validate_table,
 )
-from ._methods import _GROUP_SPLITTERS, MULTILABEL, _binary_rows
+from ._methods import _GROUP_SPLITTERS, MULTILABEL, _binary_rows, _check_split_rows
 from ._pooling import (
     EPS,
     check_fold_weights,
@@ -104,6 +104,7 @@ def _oof_proba(estimator, data, y, cv, sample_weight=None, name=None, groups=Non
     classifier can fit one class.
     """
     splits = list(cv.split(data, y, groups))
+    _check_split_rows(splits, len(y), "LateFusionClassifier", f"modality {name!r} has")
     tested = np.zeros(len(y), dtype=int)
     for _, test in splits:
         tested[test] += 1
@@ -149,6 +150,10 @@ def _checked_labels(proba, n_labels, name):
     return proba
 
 
+def _is_drop(estimator):
+    return isinstance(estimator, str) and estimator == "drop"
+
+
 class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     """One classifier per modality; their class probabilities are combined.
 
@@ -185,15 +190,19 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     Parameters
     ----------
     estimators : list of (name, estimator, column) tuples
-        ``estimator`` has ``fit`` and ``predict_proba``. ``column`` is as in
-        :class:`ModalityFusion` (a name gives a 1-D column, a list a table,
-        ints select array columns by position, or a callable).
+        ``estimator`` has ``fit`` and ``predict_proba``, or is ``"drop"``
+        (as in :class:`~sklearn.ensemble.VotingClassifier`, e.g. through
+        ``set_params(name="drop")``): that member is left out of fit,
+        predict and the weights; at least one must remain. ``column`` is as
+        in :class:`ModalityFusion` (a name gives a 1-D column, a list a
+        table, ints select array columns by position, or a callable).
     weights : None, "auto", list of float or dict, default=None
         Weight of each modality. None: equal weights. ``"auto"``: learned in
         ``fit`` by minimising the log-loss of the combination on out-of-fold
         probabilities from an internal cross-validation (``cv``) of each
         model on the training data only. A list (in order) or
-        ``{name: weight}``: fixed weights.
+        ``{name: weight}``: fixed weights; a list gives one per estimator,
+        and the weight of a ``"drop"`` one is ignored.
     voting : {"soft", "log"}, default="soft"
         Arithmetic or geometric combination of the probabilities.
     missing : {"raise", "skip"}, default="raise"
@@ -212,7 +221,9 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         (GroupKFold for a multi-label target) when ``fit`` gets ``groups``
         (a group splitter needs them), unless a modality's rows hold fewer
         than 2 groups: its folds are then those without groups, with a
-        warning. A stratified splitter refuses a multi-label target.
+        warning. A stratified splitter refuses a multi-label target. A list
+        of splits fits only the rows it was made for: in an outer
+        cross-validation (a subset of them), give an int or a splitter.
     n_jobs : int, default=None
         Number of models fitted in parallel
         (:class:`sklearn.utils.parallel.Parallel`).
@@ -220,12 +231,12 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     Attributes
     ----------
     estimators_ : list of (name, fitted estimator, column)
-        The fitted per-modality models, with a callable ``column`` resolved
-        on the X given to ``fit``.
+        The fitted per-modality models (``"drop"`` ones left out), with a
+        callable ``column`` resolved on the X given to ``fit``.
     named_estimators_ : Bunch
-        Fitted models by name.
+        Fitted models by name (``"drop"`` for a dropped one).
     weights_ : ndarray of shape (n_modalities,)
-        The weights used, summing to 1.
+        The weights used (one per model of ``estimators_``), summing to 1.
     classes_ : ndarray of shape (n_classes,)
         Class labels (multi-label: the label indices ``0 .. n_labels - 1``).
     class_prior_ : ndarray of shape (n_classes,)
@@ -330,13 +341,20 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         """
         self._validate_branches()
         for name, est, _ in self.estimators:
+            if _is_drop(est):
+                continue
             if not hasattr(est, "fit") or not hasattr(est, "predict_proba"):
                 raise TypeError(
-                    f"estimator {name!r} must have fit and predict_proba; got "
-                    f"{type(est).__name__}"
+                    f"estimator {name!r} must have fit and predict_proba, or be "
+                    f"'drop'; got {type(est).__name__}"
                 )
         if not self.estimators:
             raise ValueError("LateFusionClassifier needs at least one estimator")
+        if not self._branches(fitted=False):
+            raise ValueError(
+                "LateFusionClassifier: every estimator is 'drop'; at least one "
+                "must be a classifier"
+            )
         X, n = validate_table(self, X, self._columns(), reset=True)
         if y is None:
             raise ValueError(
@@ -383,8 +401,9 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             ) from exc
         self._check_fit_rows([b.present for b, _, _ in fitted], n, row_index(X))
         self.estimators_ = [(b.name, est, b.column) for b, est, _ in fitted]
-        self.named_estimators_ = Bunch(
-            **{name: est for name, est, _ in self.estimators_}
+        fitted_by_name = {name: est for name, est, _ in self.estimators_}
+        self.named_estimators_ = Bunch(  # "drop" for a dropped one
+            **{name: fitted_by_name.get(name, "drop") for name, _, _ in self.estimators}
         )
         with config_context(transform_output="default"):
             branches = [b for b, _, _ in fitted]
@@ -394,7 +413,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     def _check_sample_weight(self, sample_weight, n):
         """``sample_weight`` checked, once every model's final step is known
         to take it."""
-        for name, est, _ in self.estimators:
+        for name, est, _ in self._branches(fitted=False):
             owner = f"the final step of estimator {name!r}"
             checked_sample_weight(sample_weight, n, est, owner)
         return checked_sample_weight(sample_weight, n, None, "")
@@ -440,7 +459,25 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             return normalize_weights(np.ones(len(names)))
         if isinstance(w, str):  # "auto"
             return self._learn_weights(branches, y, n, sample_weight, groups)
-        return normalize_weights(check_weights(w, names))
+        return normalize_weights(check_weights(self._kept_weights(w), names))
+
+    def _kept_weights(self, w):
+        """The fixed weights ``w`` of the estimators not ``"drop"``: a
+        dropped one's weight is ignored (a list still gives one weight per
+        estimator, as VotingClassifier's)."""
+        every = [name for name, _, _ in self.estimators]
+        dropped = {name for name, est, _ in self.estimators if _is_drop(est)}
+        if not dropped:
+            return w
+        if isinstance(w, dict):
+            return {name: v for name, v in w.items() if name not in dropped}
+        w = list(np.ravel(np.asarray(w, dtype=object)))
+        if len(w) != len(every):
+            raise ValueError(
+                f"got {len(w)} weights for {len(every)} estimators {every}; give "
+                "one per estimator, 'drop' ones included (their weight is ignored)"
+            )
+        return [v for name, v in zip(every, w) if name not in dropped]
 
     def _learn_weights(self, branches, y, n, sample_weight=None, groups=None):
         P = np.zeros((len(branches), n, len(self.classes_)))
@@ -508,6 +545,13 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         if self._multilabel:
             return GroupKFold(grouped_n_splits(self.cv, groups, what))
         return StratifiedGroupKFold(grouped_n_splits(self.cv, groups, what, y))
+
+    def _branches(self, fitted):
+        """The triples to iterate over: the fitted ones, or the given ones
+        not ``"drop"``."""
+        if fitted:
+            return self.estimators_
+        return [t for t in self.estimators if not _is_drop(t[1])]
 
     @property
     def _multilabel(self):

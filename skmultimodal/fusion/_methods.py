@@ -160,6 +160,37 @@ def _take(block, rows):
     return block[rows] if sparse.issparse(block) else np.asarray(block)[rows]
 
 
+def _check_split_rows(splits, n, what, rows="fit got"):
+    """Refuse internal-fold ``splits`` (``(train, test)`` pairs) that index
+    rows outside the ``n`` rows being fitted, as a fixed list of splits
+    does in a subset of the rows it was made for (an outer fold); ``what``
+    names the owner of the ``cv`` parameter."""
+    hint = (
+        "a list of splits fits only the rows it was made for; give an int or a splitter"
+    )
+    low, high = 0, -1
+    for split in splits:
+        for idx in split:
+            idx = np.asarray(idx)
+            if idx.dtype == bool:
+                if idx.shape != (n,):
+                    raise ValueError(
+                        f"{what}: cv's splits are masks of {idx.shape[0]} rows "
+                        f"but {rows} {n} rows: {hint}"
+                    )
+            elif idx.size:
+                low, high = min(low, int(idx.min())), max(high, int(idx.max()))
+    if low < 0:
+        raise ValueError(
+            f"{what}: cv's splits hold the negative row index {low}; row "
+            f"indices run from 0 to {n - 1} ({rows} {n} rows): {hint}"
+        )
+    if high >= n:
+        raise ValueError(
+            f"{what}: cv's splits index rows up to {high} but {rows} {n} rows: {hint}"
+        )
+
+
 class _BlockInfoMixin:
     """Default modality names/kinds when ``set_modalities`` was not called."""
 
@@ -524,9 +555,10 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         oof = np.zeros((_n_rows(X), self._n_outputs()))
         seen = np.zeros(_n_rows(X), dtype=int)
         folds = []
-        splits = cv.split(X, y if y.ndim == 1 else None, self._groups)
+        what = f"fusion method {self._method_name!r}"
+        splits = list(cv.split(X, y if y.ndim == 1 else None, self._groups))
+        _check_split_rows(splits, _n_rows(X), what)
         for fold, (train, test) in enumerate(splits):
-            what = f"fusion method {self._method_name!r}"
             check_fold_weights(getattr(self, "_sw", None), train, what, fold)
             expert = self._new_expert()
             if self._kind == "classes" and len(np.unique(y[train])) < 2:
@@ -960,14 +992,32 @@ class TensorFusion(_ClassScoreFusion):
     def get_feature_names_out(self, input_features):
         check_is_fitted(self, "estimators_")
         names = self._names(len(input_features))
-        # the appended constant 1 of modality m is called "<m>_one"
-        labels = [
-            [f"{m}_{c}" for c in self._class_labels()] + [f"{m}_one"] for m in names
-        ]
-        out = labels[0]
-        for lab in labels[1:]:
-            out = [f"{a}x{b}" for a in out for b in lab]
+        classes = self._class_labels()
+        out = _tensor_names(names, classes, _constant_name(classes))
+        if len(set(out)) < len(out):
+            # labels holding "x<modality>_" can make two products read alike:
+            # name each class by its position (digits hold no "x")
+            out = _tensor_names(names, [str(k) for k in range(len(classes))], "one")
         return np.array([f"tensor__{s}" for s in out], dtype=object)
+
+
+def _constant_name(classes):
+    """The name of TensorFusion's appended constant 1: ``"one"``, with
+    underscores appended while it is the name of a class."""
+    taken, name = set(classes), "one"
+    while name in taken:
+        name += "_"
+    return name
+
+
+def _tensor_names(modalities, classes, constant):
+    """``<m>_<class>`` and ``<m>_<constant>`` of each modality ``m``, their
+    products joined by ``"x"`` (in the order of TensorFusion's columns)."""
+    labels = [[f"{m}_{c}" for c in [*classes, constant]] for m in modalities]
+    out = labels[0]
+    for lab in labels[1:]:
+        out = [f"{a}x{b}" for a in out for b in lab]
+    return out
 
 
 class AttentionFusion(_ClassScoreFusion):
