@@ -4,6 +4,7 @@ multi-label classification or regression."""
 from __future__ import annotations
 
 import decimal
+import numbers
 import re
 import warnings
 from typing import NamedTuple
@@ -160,6 +161,18 @@ def _word_branch(memory):
 
     return Pipeline(
         [("features", TextSequencer()), ("scale", "passthrough")], memory=memory
+    )
+
+
+def _check_n_jobs(n_jobs):
+    """``n_jobs=`` of the builder, checked when it builds (the branches'
+    rule: None or an int other than 0)."""
+    from sklearn.utils._param_validation import validate_parameter_constraints
+
+    from skmultimodal.utils._validation import N_JOBS
+
+    validate_parameter_constraints(
+        {"n_jobs": N_JOBS}, {"n_jobs": n_jobs}, caller_name="make_multimodal_pipeline"
     )
 
 
@@ -458,8 +471,9 @@ def make_multimodal_pipeline(
 
     Parameters
     ----------
-    image : str, list of str, dict or None, default="image"
-        Column holding the images (paths, bytes or arrays). None leaves the
+    image : str, int, list, dict or None, default="image"
+        Column holding the images (paths, bytes or arrays), by name (str)
+        or by position (int). None leaves the
         image modality out (a text-only pipeline). A list of columns (a
         front and a back photo) makes one image branch per column, named by
         the column, each its own modality. A dict ``{branch name: column}``
@@ -467,12 +481,20 @@ def make_multimodal_pipeline(
         the names are the modality names of the fused output, of
         ``weights`` and of grid parameters
         (``fusion__front_photo__features__...``).
-    text : str, list of str, dict or None, default="text"
-        Column holding the texts. None leaves the text modality out; a list
-        (a title and a description) makes one text branch per column; a
-        dict ``{branch name: column}`` names them.
+    text : str, int, list, dict or None, default="text"
+        Column holding the texts, by name or by position. None leaves the
+        text modality out; a list (a title and a description) makes one
+        text branch per column; a dict ``{branch name: column}`` names them.
 
-        A single column gives the branch name ``"image"`` (``"text"``).
+        A single column gives the branch name ``"image"`` (``"text"``); in
+        a list, a column named ``"front"`` gives the branch ``"front"`` and
+        a position ``2`` the branch ``"image_2"`` (``"text_2"``).
+        Positions (a bool is not one; negative ones count from the end) let
+        the pipeline take a 2-D array as well as a DataFrame, as
+        scikit-learn's ensembles such as
+        :class:`~sklearn.ensemble.BaggingClassifier` hand it on
+        (``make_multimodal_pipeline(image=0, text=1)``); a column named is
+        found in a DataFrame only. ``tabular=`` takes names only.
         The branch names are checked when the pipeline is built, by
         :class:`~skmultimodal.fusion.ModalityFusion`'s rules: unique (the
         ``"tabular"`` branch and the ``"<name>_words"`` branches of
@@ -650,6 +672,12 @@ def make_multimodal_pipeline(
     ... )
     >>> [(name, column) for name, _, column in pipe[0].transformers]
     [('image', 'front'), ('title', 'title'), ('how', 'method')]
+
+    Columns by position, for a 2-D array X (or a DataFrame):
+
+    >>> pipe = make_multimodal_pipeline(image=[0, 2], text=1)
+    >>> [(name, column) for name, _, column in pipe[0].transformers]
+    [('image_0', 0), ('image_2', 2), ('text', 1)]
     """
     from skmultimodal.fusion import ModalityFusion
 
@@ -674,6 +702,7 @@ def make_multimodal_pipeline(
         )
     _check_features(image_features, "image_features")
     _check_features(text_features, "text_features")
+    _check_n_jobs(n_jobs)
     tabular = _check_tabular(tabular)
     memory = _check_memory(memory)
     target_type = _target_type(estimator, target_type)
@@ -754,37 +783,64 @@ def make_multimodal_pipeline(
 def _columns(spec, default_name):
     """``[(branch name, column, how)]`` of ``image=``/``text=``: one column
     keeps the modality's name as branch name; a list gives one branch per
-    column, named by the column; a dict ``{branch name: column}`` names
-    them. ``how`` says how a name was derived (None: the user's own)."""
+    column, named by the column (a position ``k`` by ``<modality>_<k>``); a
+    dict ``{branch name: column}`` names them. A column is a name (str) or
+    a position (int, not a bool). ``how`` says how a name was derived (None:
+    the user's own)."""
     if spec is None:
         return []
-    if isinstance(spec, str):
-        return [(default_name, spec, f"the name of a single {default_name} column")]
     if isinstance(spec, dict):
-        ok = all(isinstance(k, str) and isinstance(v, str) for k, v in spec.items())
+        ok = all(isinstance(k, str) for k in spec)
         columns = list(spec.values()) if ok else None
+    elif isinstance(spec, list | tuple):
+        columns = list(spec)
     else:
-        columns = list(spec) if isinstance(spec, list | tuple) else None
-    if not columns or not all(isinstance(c, str) for c in columns):
+        columns = [spec]
+    if columns and (bad := [c for c in columns if _is_bool(c)]):
         raise ValueError(
-            f"{default_name}= must be a column name (or a non-empty list of "
-            "column names, or a dict {branch name: column name}); got "
-            f"{spec!r}. The builder selects the columns of a DataFrame by "
-            "name: for a 2-D array, pass pandas.DataFrame(X, columns=[...]) "
-            "with names, or build a ModalityFusion, which also selects "
-            "columns by position"
+            f"{default_name}= selects column {bad[0]!r}, a bool, which is "
+            "not a column position: give a column by its name (str) or its "
+            f"position (int), e.g. {default_name}=0; got {spec!r}"
         )
+    if not columns or not all(_is_column(c) for c in columns):
+        raise ValueError(
+            f"{default_name}= must be a column name or position (a str or an "
+            "int), a non-empty list of them, or a dict {branch name: column}; "
+            f"got {spec!r}. A DataFrame's columns are selected by name or by "
+            "position, a 2-D array's by position"
+        )
+    columns = [_column(c) for c in columns]
     if isinstance(spec, dict):
         if len(set(columns)) != len(columns):
             raise ValueError(f"{default_name}= names a column twice: {spec}")
-        return [(name, column, None) for name, column in spec.items()]
+        return [(name, column, None) for name, column in zip(spec, columns)]
     if len(columns) == 1:
-        return [
-            (default_name, columns[0], f"the name of a single {default_name} column")
-        ]
+        how = f"the name of a single {default_name} column"
+        return [(default_name, columns[0], how)]
     if len(set(columns)) != len(columns):
         raise ValueError(f"{default_name}= names a column twice: {columns}")
-    return [(c, c, "named after its column") for c in columns]
+    return [
+        (c, c, "named after its column")
+        if isinstance(c, str)
+        else (f"{default_name}_{c}", c, "named after its position")
+        for c in columns
+    ]
+
+
+def _is_bool(column):
+    return isinstance(column, bool | np.bool_)
+
+
+def _is_column(column):
+    """Whether ``column`` selects one column: a name or a position."""
+    if _is_bool(column):
+        return False
+    return isinstance(column, str | numbers.Integral)
+
+
+def _column(column):
+    """A column as a plain str or int (not ``np.str_`` or ``np.int64``)."""
+    return str(column) if isinstance(column, str) else int(column)
 
 
 class _Origin(NamedTuple):
@@ -1100,41 +1156,83 @@ class _TableCells(TransformerMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
+        self._fit(X)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None):
+        # the cells as fit makes them are those transform gives: one pass
+        return self._fit(X)
+
+    def _fit(self, X):
         # the same checks as later; for each categorical column None (its
         # numbers kept) or {text: spelling} of its categories (text)
         from sklearn.utils.validation import _get_feature_names
 
-        self._as_text = self._cells(X, None)[1]
+        values, self._as_text = self._cells(X, None)
         self.n_features_in_ = np.shape(X)[1]
         names = _get_feature_names(X)  # as the ColumnTransformer has them
         if names is not None:
             self.feature_names_in_ = names
-        return self
+        return values
 
     def transform(self, X):
         return self._cells(X, getattr(self, "_as_text", None))[0]
 
     @staticmethod
-    def _missing(cells):
+    def _distinct(cells, skip):
+        """The cells of the Series ``cells`` outside the mask ``skip`` as
+        ``(codes, distinct)``: ``distinct`` a list of values (as
+        ``astype(object)`` gives them) in the order first met, ``codes``
+        each cell's position in it (-1: skipped). Equal cells share a
+        position only where they are the same value of the same type: a
+        category, a NumPy number, bool, date or duration (by its bytes:
+        -0.0 is not 0.0) or a str in a column of str; any other cell (``1``,
+        ``1.0`` and ``True`` are equal) has a position of its own."""
+        kept = np.flatnonzero(~skip)
+        dtype, key = cells.dtype, None
+        if isinstance(dtype, pd.CategoricalDtype):
+            key = cells.cat.codes.to_numpy()[kept]
+        elif isinstance(dtype, np.dtype) and dtype.kind in "biufmM":
+            if dtype.itemsize in (1, 2, 4, 8):
+                key = cells.to_numpy()[kept].view(f"i{dtype.itemsize}")
+        elif dtype.kind == "O":
+            key = cells.to_numpy(dtype=object)[kept]
+            if set(map(type, key)) - {str}:
+                key = None
+        codes = np.full(len(cells), -1, dtype=np.intp)
+        if key is None:
+            codes[kept] = np.arange(len(kept))
+            first = kept
+        else:
+            codes[kept] = pd.factorize(key)[0]
+            # codes count up in the order first met: a new one tops the old
+            seen = np.maximum.accumulate(codes[kept])
+            first = kept[np.flatnonzero(np.diff(seen, prepend=-1) > 0)]
+        return codes, cells.iloc[first].astype(object).tolist()
+
+    @classmethod
+    def _missing(cls, cells):
         """Whether each cell of the Series ``cells`` is missing."""
         from skmultimodal.utils import is_missing
 
         missing = cells.isna().to_numpy(copy=True)
         if cells.dtype.kind == "O":  # objects, strings, categories: "" and " "
-            missing |= np.fromiter(map(is_missing, cells.tolist()), bool, len(cells))
+            codes, distinct = cls._distinct(cells, missing)
+            gone = np.fromiter(map(is_missing, distinct), bool, len(distinct))
+            missing[codes >= 0] = gone[codes[codes >= 0]]
         return missing
 
     @staticmethod
-    def _categories(cells, missing, spelt):
-        """The categories of the cells (a list) as an array, and ``spelt``:
-        None keeps numbers as numbers, a dict ``{text: spelling}`` makes
-        each cell the spelling of its text (``spelt="fit"``: decided here,
-        the texts of the cells added)."""
+    def _categories(cells, spelt):
+        """The categories of the cells (a list, none missing) as an array,
+        and ``spelt``: None keeps numbers as numbers, a dict ``{text:
+        spelling}`` makes each cell the spelling of its text
+        (``spelt="fit"``: decided here, the texts of the cells added)."""
         if spelt == "fit":
             numbers = all(
                 not isinstance(v, str) and _category_number(v) is not None
-                for v, gone in zip(cells, missing)
-                if not gone
+                for v in cells
             )
             spelt = None if numbers else {}
             fitting = True
@@ -1142,9 +1240,7 @@ class _TableCells(TransformerMixin, BaseEstimator):
             fitting = False
         values = np.empty(len(cells), dtype=object)  # a list cell stays one cell
         for j, value in enumerate(cells):
-            if missing[j]:
-                values[j] = np.nan
-            elif spelt is None:
+            if spelt is None:
                 number = _category_number(value)
                 values[j] = number if number is not None else _category_text(value)
             else:
@@ -1178,9 +1274,11 @@ class _TableCells(TransformerMixin, BaseEstimator):
             missing = self._missing(cells)
             if self.kind == "categorical":
                 spelt = "fit" if as_text is None else as_text[i]
-                values, spelt = self._categories(
-                    cells.astype(object).tolist(), missing, spelt
-                )
+                # each distinct value made a category once, not each cell
+                codes, distinct = self._distinct(cells, missing)
+                categories, spelt = self._categories(distinct, spelt)
+                values = np.full(len(cells), np.nan, dtype=object)
+                values[codes >= 0] = categories[codes[codes >= 0]]
                 texts.append(spelt)
             else:
                 complex_ = np.zeros(len(cells), dtype=bool)

@@ -145,9 +145,10 @@ def test_class_weight_reaches_the_classifier(table):
     assert rare > 0
 
 
-@pytest.mark.parametrize("spec", [0, [0, 1], [], ["text", 1], {"a": 1}])
-def test_columns_not_given_by_name_are_refused_clearly(spec):
-    with pytest.raises(ValueError, match=r"image= must be a column name .* by name"):
+@pytest.mark.parametrize("spec", [1.5, [0, 1.5], [], ["text", None], {"a": [1]}])
+def test_columns_given_neither_by_name_nor_by_position_are_refused_clearly(spec):
+    # names (str) and positions (int) select columns; nothing else does
+    with pytest.raises(ValueError, match=r"image= must be a column name or position"):
         make_multimodal_pipeline(image=spec, text="text")
 
 

@@ -597,7 +597,12 @@ def select_column(X, column, branch, what="modality"):
         raise ValueError(
             f"{what} {branch!r} selects column {spec!r} by name, which needs a "
             "pandas DataFrame or a dict of columns; got a "
-            f"{type(X).__name__}. Select array columns by position."
+            f"{type(X).__name__} (scikit-learn's ensembles, such as "
+            "BaggingClassifier, turn a DataFrame into one, keeping the order "
+            "of its columns). Select the columns by position instead: "
+            "make_multimodal_pipeline(image=0, text=1, ...) with the positions "
+            "of the image and text columns, or the position as the column of "
+            "a ModalityFusion branch; or pass X as a DataFrame."
         )
     multi = isinstance(X, pd.DataFrame) and isinstance(X.columns, pd.MultiIndex)
     try:
