@@ -126,20 +126,33 @@ class Section:
 
 
 def time_interleaved(
-    funcs: dict[str, Callable[[], object]], repeats: int, *, warmup: int = 1
+    funcs: dict[str, Callable[[], object]],
+    repeats: int,
+    *,
+    warmup: int = 1,
+    setup: dict[str, Callable[[], object]] | None = None,
 ) -> dict[str, Timing]:
     """Time each callable ``repeats`` times, alternating between them.
 
     Each callable runs ``warmup`` untimed times first (imports, worker pools,
-    caches). The garbage collector is run between calls and disabled during
-    each timed call.
+    caches). ``setup[name]()``, where given, runs untimed before each call
+    of ``funcs[name]`` (e.g. to empty a cache folder). The garbage collector
+    is run between calls and disabled during each timed call.
     """
+    setup = setup or {}
+
+    def prepare(name):
+        if name in setup:
+            setup[name]()
+
     for _ in range(warmup):
-        for f in funcs.values():
+        for name, f in funcs.items():
+            prepare(name)
             f()
     times = {name: [] for name in funcs}
     for _ in range(max(1, repeats)):
         for name, f in funcs.items():
+            prepare(name)
             gc.collect()
             gc.disable()
             try:

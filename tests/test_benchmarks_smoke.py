@@ -33,6 +33,8 @@ SECTIONS = [
     "## image_tokens (`benchmarks/bench_image_tokens.py`)",
     "## predict (`benchmarks/bench_predict.py`)",
     "## tabular (`benchmarks/bench_tabular.py`)",
+    "### Speed of the tabular branch",
+    "## File-stamp cache (memory=)",
     "## out_of_core (`benchmarks/bench_out_of_core.py`)",
     "## scale (`benchmarks/bench_scale.py`)",
     "## dask (`benchmarks/bench_dask.py`)",

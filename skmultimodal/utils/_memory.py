@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 
 import numpy as np
 import pandas as pd
@@ -23,8 +24,8 @@ class FileStampMemory:
     cell of the rows and every parameter of the extractor
     (``get_params(deep=True)``) that is a str or path naming an existing
     file. A file rewritten in place, or the same relative paths under
-    another working folder, is then a cache miss. One ``os.stat`` per text
-    cell; no file is read.
+    another working folder, is then a cache miss. Each distinct text is
+    looked up once; no file is read.
 
     It holds only plain values (it pickles, clones and saves as ``.skops``)
     and makes its :class:`joblib.Memory` when a pipeline is fitted.
@@ -87,19 +88,60 @@ def file_stamp(values):
     """``[(absolute path, st_mtime_ns, st_size)]`` of the files named by
     ``values``: by a str or path among them, a text cell of an array, Series
     or DataFrame among them, or a str or path parameter of an estimator
-    among them (``get_params(deep=True)``)."""
-    stamp = []
+    among them (``get_params(deep=True)``); each name once, in the order
+    first met (the rows themselves are the rest of the key)."""
+    names, kinds = [], (str, os.PathLike)
     for value in values:
         if hasattr(value, "get_params") and not isinstance(value, type):
             params = value.get_params(deep=True)
             cells = [params[k] for k in sorted(params)]
         else:
             cells = _cells(value)
-        for cell in cells:
-            found = _stat(cell)
-            if found is not None:
-                stamp.append(found)
+        names += [c for c in cells if isinstance(c, kinds)]
+    try:
+        names = list(dict.fromkeys(names))
+    except TypeError:  # a path object that cannot be hashed
+        pass
+    if _access_as_stat():
+        # os.access answers a name of no file without raising, several times
+        # faster than os.stat (most text cells name no file)
+        names = [n for n in names if _exists(n)]
+    stamp = []
+    for name in names:
+        found = _stat(name)
+        if found is not None:
+            stamp.append(found)
     return stamp
+
+
+def _exists(name):
+    """Whether ``name`` names something (``os.access``; False for a name the
+    system refuses)."""
+    try:
+        return os.access(name, os.F_OK)
+    except (ValueError, TypeError):  # a NUL byte, a path that is not one
+        return False
+
+
+def _access_as_stat():
+    """Whether ``os.access(path, os.F_OK)`` finds every file ``os.stat``
+    finds: it looks with the process's real ids and, for a user other than
+    root, without its capabilities, so they must be its effective ids and
+    it must hold none."""
+    if not hasattr(os, "geteuid"):
+        return True  # Windows: one identity
+    if (os.getuid(), os.getgid()) != (os.geteuid(), os.getegid()):
+        return False  # set-user-ID or set-group-ID
+    if os.getuid() == 0 or sys.platform != "linux":
+        return True
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("CapEff:"):
+                    return int(line.split()[1], 16) == 0
+    except (OSError, ValueError):
+        pass
+    return False
 
 
 def _cells(value):
