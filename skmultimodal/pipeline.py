@@ -488,13 +488,21 @@ def make_multimodal_pipeline(
 
         A single column gives the branch name ``"image"`` (``"text"``); in
         a list, a column named ``"front"`` gives the branch ``"front"`` and
-        a position ``2`` the branch ``"image_2"`` (``"text_2"``).
-        Positions (a bool is not one; negative ones count from the end) let
+        a position ``2`` the branch ``"image_2"`` (``"text_2"``; ``-1``
+        gives ``"image_-1"``). An int is always a position, also on a
+        DataFrame whose column labels are ints (rename them,
+        ``X.columns = X.columns.astype(str)``, to select by label).
+        Negative positions count from the end; within one argument, give
+        them all from the start or all from the end (a mix, which may name
+        one column twice, is refused). A bool is not a position.
+        Positions let
         the pipeline take a 2-D array as well as a DataFrame, as
         scikit-learn's ensembles such as
         :class:`~sklearn.ensemble.BaggingClassifier` hand it on
-        (``make_multimodal_pipeline(image=0, text=1)``); a column named is
-        found in a DataFrame only. ``tabular=`` takes names only.
+        (``make_multimodal_pipeline(image=0, text=1)``; the array keeps the
+        DataFrame's column order only with ``BaggingClassifier``'s defaults
+        ``max_features=1.0`` and ``bootstrap_features=False``); a column
+        named is found in a DataFrame only. ``tabular=`` takes names only.
         The branch names are checked when the pipeline is built, by
         :class:`~skmultimodal.fusion.ModalityFusion`'s rules: unique (the
         ``"tabular"`` branch and the ``"<name>_words"`` branches of
@@ -614,7 +622,11 @@ def make_multimodal_pipeline(
         date or a bool in one text form. A row whose tabular
         cells are all empty is a missing modality. The names may be any 1-D
         array-like of str (a tuple, a ``pandas.Index``); a name that is not
-        a str, or a dict naming no column, is a ValueError.
+        a str, or a dict naming no column, is a ValueError. Columns are
+        selected by name only, so a pipeline with ``tabular=`` needs X as a
+        DataFrame (or a dict of columns), and cannot run inside an ensemble
+        that hands its members an array, such as
+        :class:`~sklearn.ensemble.BaggingClassifier`.
     class_weight : dict, "balanced" or None, default=None
         Class weights of the classifier (its ``class_weight`` parameter; an
         error for a classifier without one). A dict's weights are finite and
@@ -810,6 +822,13 @@ def _columns(spec, default_name):
             "position, a 2-D array's by position"
         )
     columns = [_column(c) for c in columns]
+    positions = [c for c in columns if not isinstance(c, str)]
+    if any(c < 0 for c in positions) and any(c >= 0 for c in positions):
+        raise ValueError(
+            f"{default_name}= mixes positions from the start (0, 1, ...) and "
+            f"from the end (-1, -2, ...), which may select one column twice: "
+            f"{spec}. Give all positions from the start, or all from the end"
+        )
     if isinstance(spec, dict):
         if len(set(columns)) != len(columns):
             raise ValueError(f"{default_name}= names a column twice: {spec}")

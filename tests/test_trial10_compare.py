@@ -80,7 +80,7 @@ def test_search_over_a_bare_consumer_warns_once_naming_the_model():
 
 def test_search_over_a_bare_modality_fusion_warns():
     X, y, g = _grouped()
-    search = GridSearchCV(_fusion(), {"method": ["concat"]}, cv=GroupKFold(2))
+    search = GridSearchCV(_fusion(), {"weights": [None]}, cv=GroupKFold(2))
     with pytest.warns(UserWarning, match=r"models\['f'\].*not the ModalityFusion"):
         # a transformer has no score: the search fails, warned before fitting
         with pytest.raises(TypeError, match="should have a 'score' method"):

@@ -130,8 +130,8 @@ def test_names_on_an_array_say_how_to_select_by_position(data):
     pipe = make_multimodal_pipeline(image_features="pixels", random_state=0)
     message = (
         r"modality 'image' selects column 'image' by name, which needs a "
-        r"pandas DataFrame .* BaggingClassifier.* make_multimodal_pipeline\("
-        r"image=0, text=1, \.\.\.\).* or pass X as a DataFrame"
+        r"pandas DataFrame .* BaggingClassifier.*\. Select an array's columns "
+        r"by position \(an int or a list of ints\), or pass X as a DataFrame\.$"
     )
     with pytest.raises(ValueError, match=message):
         BaggingClassifier(pipe, n_estimators=2, random_state=0).fit(X, y)

@@ -3,7 +3,6 @@ throwaway-plugin fixture; models saying whether they have internal folds;
 TextFeatures naming itself in its extractor's messages without setting
 anything on the extractor."""
 
-import inspect
 import warnings
 
 import numpy as np
@@ -31,18 +30,26 @@ def test_table_cells_names_a_multiindex_label_plainly():
 
 
 def test_labels_are_unwrapped_by_plain_label_only():
-    import skmultimodal.datasets._table as table
-    import skmultimodal.datasets._target as target
-    import skmultimodal.model_selection._compare as compare
-    import skmultimodal.report as report
-    import skmultimodal.streaming as streaming
-    from skmultimodal.pipeline import _TableCells
+    """No module of the package unwraps a NumPy scalar by hand (``.item()``,
+    or ``isinstance(..., np.generic)`` beside it): plain_label does, in
+    utils/_validation.py only."""
+    import pathlib
+    import re
 
-    for source in (
-        *(inspect.getsource(m) for m in (table, target, compare, report, streaming)),
-        inspect.getsource(_TableCells._cells),
-    ):
-        assert ".item()" not in source
+    import skmultimodal
+    import skmultimodal.model_selection._compare as compare
+
+    root = pathlib.Path(skmultimodal.__file__).parent
+    helper = root / "utils" / "_validation.py"
+    found = [
+        f"{path.relative_to(root)}:{i}: {line.strip()}"
+        for path in sorted(root.rglob("*.py"))
+        if path != helper
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\.item\(\)", line)
+    ]
+    assert not found, found
+    assert "def plain_label" in helper.read_text(encoding="utf-8")
     assert not hasattr(compare, "_plain_label")
 
 
@@ -70,7 +77,23 @@ def test_use_plugin_fixture_reaches_every_test_folder(use_plugin):
 
 
 def test_use_plugin_fixture_unregisters_afterwards():
+    """The fixture's own teardown unregisters its plugins: its generator is
+    driven here, and checked before fresh_manager's reset, which would hide
+    a plugin left registered."""
+    from tests import conftest
+
+    def generator(fixture, *args):
+        return getattr(fixture, "__wrapped__", fixture)(*args)
+
+    managing = generator(conftest.fresh_manager)
+    using = generator(conftest.use_plugin, next(managing))
+    assert next(using)(_HalvesPlugin(), "trial11-plugin")
+    assert "halves_trial11" in get_registry("fusion_method").names()
+    with pytest.raises(StopIteration):
+        next(using)  # use_plugin's teardown
     assert "halves_trial11" not in get_registry("fusion_method").names()
+    with pytest.raises(StopIteration):
+        next(managing)
 
 
 # -- 3. a model says whether it has internal folds ---------------------------------

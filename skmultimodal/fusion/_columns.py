@@ -108,15 +108,17 @@ class ColumnComposition(_BaseComposition):
         """``self.missing``, with the deprecated ``"error"`` read as ``"raise"``
         (with a FutureWarning when ``warn``: in fit, not at every predict).
 
-        A value outside the class's ``_parameter_constraints["missing"]`` is
-        refused with fit's error, also when it was set on a fitted model."""
-        constraints = getattr(self, "_parameter_constraints", {}).get("missing")
-        if constraints is not None:
-            validate_parameter_constraints(
-                {"missing": constraints},
-                {"missing": self.missing},
-                caller_name=type(self).__name__,
-            )
+        ``missing`` and ``n_jobs``, the parameters that transform and
+        predict read, are checked against the class's
+        ``_parameter_constraints``: a value set on a fitted model is refused
+        with fit's error, naming the parameter."""
+        constraints = getattr(self, "_parameter_constraints", {})
+        used = [p for p in ("missing", "n_jobs") if p in constraints]
+        validate_parameter_constraints(
+            {p: constraints[p] for p in used},
+            {p: getattr(self, p) for p in used},
+            caller_name=type(self).__name__,
+        )
         if self.missing == "error" and not warn:
             return "raise"
         if self.missing == "error":
@@ -594,15 +596,23 @@ def select_column(X, column, branch, what="modality"):
             f"column {spec!r}"
         )
     if _by_name(spec) and not isinstance(X, pd.DataFrame):
+        if branch == "tabular":  # make_multimodal_pipeline's, by name only
+            fix = (
+                "make_multimodal_pipeline's tabular= selects columns by name "
+                "only: pass X as a DataFrame (a pipeline with tabular= cannot "
+                "run inside such an ensemble)"
+            )
+        else:
+            fix = (
+                "Select an array's columns by position (an int or a list of "
+                "ints), or pass X as a DataFrame"
+            )
         raise ValueError(
             f"{what} {branch!r} selects column {spec!r} by name, which needs a "
             "pandas DataFrame or a dict of columns; got a "
             f"{type(X).__name__} (scikit-learn's ensembles, such as "
             "BaggingClassifier, turn a DataFrame into one, keeping the order "
-            "of its columns). Select the columns by position instead: "
-            "make_multimodal_pipeline(image=0, text=1, ...) with the positions "
-            "of the image and text columns, or the position as the column of "
-            "a ModalityFusion branch; or pass X as a DataFrame."
+            f"of its columns). {fix}."
         )
     multi = isinstance(X, pd.DataFrame) and isinstance(X.columns, pd.MultiIndex)
     try:

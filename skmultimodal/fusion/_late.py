@@ -11,7 +11,7 @@ from sklearn.dummy import DummyClassifier
 from sklearn.model_selection import GroupKFold, StratifiedGroupKFold, check_cv
 from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import InvalidParameterError, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import (
     check_consistent_length,
@@ -33,7 +33,14 @@ from ._columns import (
     take_y,
     validate_table,
 )
-from ._methods import _GROUP_SPLITTERS, MULTILABEL, _binary_rows, _check_split_rows
+from ._methods import (
+    _GROUP_SPLITTERS,
+    MULTILABEL,
+    _binary_rows,
+    _check_split_rows,
+    _check_test_folds,
+    _row_positions,
+)
 from ._pooling import (
     EPS,
     check_fold_weights,
@@ -104,16 +111,10 @@ def _oof_proba(estimator, data, y, cv, sample_weight=None, name=None, groups=Non
     classifier can fit one class.
     """
     splits = list(cv.split(data, y, groups))
-    _check_split_rows(splits, len(y), "LateFusionClassifier", f"modality {name!r} has")
-    tested = np.zeros(len(y), dtype=int)
-    for _, test in splits:
-        tested[test] += 1
-    if not (tested == 1).all():
-        raise ValueError(
-            f"LateFusionClassifier: cv must put every row (of modality {name!r}) "
-            "in exactly one test fold (a KFold-like splitter) to give "
-            "out-of-fold probabilities for weights='auto'"
-        )
+    owner = "LateFusionClassifier"
+    _check_split_rows(splits, len(y), owner, f"modality {name!r} has")
+    gives = "out-of-fold probabilities for weights='auto'"
+    _check_test_folds(splits, len(y), owner, gives, f" (of modality {name!r})")
     what = f"LateFusionClassifier's estimator {name!r}"
     for fold, (train, _) in enumerate(splits):
         check_fold_weights(sample_weight, train, what, fold)
@@ -133,6 +134,31 @@ def _oof_proba(estimator, data, y, cv, sample_weight=None, name=None, groups=Non
             out[test] = _checked_labels(proba, y.shape[1], name)
         else:
             out[np.ix_(test, np.searchsorted(classes, model.classes_))] = proba
+    return out
+
+
+def _present_splits(splits, present, n, name):
+    """``splits`` (``(train, test)`` pairs over ``n`` rows: indices or
+    masks) mapped onto the rows ``present`` of modality ``name``: each part
+    keeps its present rows, numbered by their position among them; a split
+    testing none of them is left out."""
+    if len(present) == n:
+        return splits
+    position = np.full(n, -1)
+    position[present] = np.arange(len(present))
+    out = []
+    for fold, split in enumerate(splits):
+        train, test = (position[_row_positions(part)] for part in split)
+        train, test = train[train >= 0], test[test >= 0]
+        if len(test) and not len(train):
+            raise ValueError(
+                f"LateFusionClassifier: split {fold} of cv trains on none of the "
+                f"rows of modality {name!r} (missing in all of them), so no "
+                "model can score its test rows; give an int or a splitter, "
+                "which split the modality's own rows"
+            )
+        if len(test):
+            out.append((train, test))
     return out
 
 
@@ -200,7 +226,8 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         Weight of each modality. None: equal weights. ``"auto"``: learned in
         ``fit`` by minimising the log-loss of the combination on out-of-fold
         probabilities from an internal cross-validation (``cv``) of each
-        model on the training data only. A list (in order) or
+        model on the training data only; a single estimator left (the others
+        ``"drop"``) weighs 1, with no cross-validation. A list (in order) or
         ``{name: weight}``: fixed weights; a list gives one per estimator,
         and the weight of a ``"drop"`` one is ignored.
     voting : {"soft", "log"}, default="soft"
@@ -224,6 +251,8 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         warning. A stratified splitter refuses a multi-label target. A list
         of splits fits only the rows it was made for: in an outer
         cross-validation (a subset of them), give an int or a splitter.
+        With ``missing="skip"``, a modality's folds are the rows of each
+        split where it is present (a split testing none is left out).
     n_jobs : int, default=None
         Number of models fitted in parallel
         (:class:`sklearn.utils.parallel.Parallel`).
@@ -365,15 +394,15 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         if sample_weight is not None:
             sample_weight = self._check_sample_weight(sample_weight, n)
         groups = check_groups(groups, n, "LateFusionClassifier")
-        if isinstance(self.cv, _GROUP_SPLITTERS) and isinstance(self.weights, str):
-            owner = "LateFusionClassifier"  # "auto": folds used
+        if isinstance(self.cv, _GROUP_SPLITTERS) and self._learns_weights():
+            owner = "LateFusionClassifier"
             check_group_splitter(self.cv, groups, owner, owner)
         self.multilabel_ = type_of_target(y, input_name="y") == MULTILABEL
         if self.multilabel_:  # one probability per label
             y = np.asarray(y.toarray() if hasattr(y, "toarray") else y, dtype=int)
             check_consistent_length(np.arange(n), y)
             self.classes_ = np.arange(y.shape[1])
-            if isinstance(self.weights, str):  # "auto": folds used
+            if self._learns_weights():
                 check_stratifiable(self.cv, "multi-label", "LateFusionClassifier")
         else:
             y = column_or_1d(y, warn=True)
@@ -457,9 +486,31 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         w = self.weights
         if w is None:
             return normalize_weights(np.ones(len(names)))
-        if isinstance(w, str):  # "auto"
+        if isinstance(w, str):  # "auto"; one model left weighs 1
+            if not self._learns_weights():
+                return np.ones(1)
             return self._learn_weights(branches, y, n, sample_weight, groups)
-        return normalize_weights(check_weights(self._kept_weights(w), names))
+        try:
+            return normalize_weights(check_weights(self._kept_weights(w), names))
+        except InvalidParameterError:
+            self._check_dropped_weights(w, names)
+            raise
+
+    def _check_dropped_weights(self, w, names):
+        """Refuse fixed weights ``w`` valid but for the ``"drop"`` estimators
+        holding every positive weight, naming them (the kept ones, ``names``,
+        all weigh 0); any other fault is left to :func:`check_weights`."""
+        every = [name for name, _, _ in self.estimators]
+        try:
+            full = check_weights(w, every)
+        except ValueError:
+            return
+        positive = [nm for nm, v in zip(every, full) if v > 0 and nm not in names]
+        raise InvalidParameterError(
+            f"weights: every estimator kept ({names}) weighs 0, and the only "
+            f"positive weights are those of {positive}, which are 'drop' (left "
+            "out, their weight ignored); give a kept estimator a weight > 0"
+        ) from None
 
     def _kept_weights(self, w):
         """The fixed weights ``w`` of the estimators not ``"drop"``: a
@@ -484,11 +535,16 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         masks = np.zeros((n, len(branches)), dtype=bool)
         rows = [b.present if len(b.present) < n else slice(None) for b in branches]
         ungrouped = self._check_groups(branches, [take_y(groups, r) for r in rows])
+        listed = self._listed_splits(n, branches)
         for i, (name, est, _, data, present) in enumerate(branches):
             y_p, w_p, g_p = (take_y(v, rows[i]) for v in (y, sample_weight, groups))
             if name in ungrouped:  # the folds split without them
                 g_p = None
-            cv = self._internal_cv(y_p, g_p)
+            if listed is None:
+                cv = self._internal_cv(y_p, g_p)
+            else:
+                splits = _present_splits(listed, present, n, name)
+                cv = check_cv(splits, y_p, classifier=True)
             oof = _oof_proba(clone(est), data, y_p, cv, w_p, name, g_p)
             if self._multilabel:
                 P[i, present] = self._check_labels(oof, name=name)
@@ -534,6 +590,23 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             what = f"LateFusionClassifier (the rows of {word} {which})"
             warn_ungrouped(what, max(few.values()))
         return list(few)
+
+    def _listed_splits(self, n, branches):
+        """A ``cv`` given as a list (or other iterable) of splits, read once;
+        None for an int or a splitter. Where a modality misses rows, the
+        splits are checked against the ``n`` rows fitted here (each
+        modality's folds are then its present rows of each split, see
+        :func:`_present_splits`); else by :func:`_oof_proba`."""
+        if (
+            self.cv is None
+            or isinstance(self.cv, Integral)
+            or hasattr(self.cv, "split")
+        ):
+            return None
+        splits = list(self.cv)
+        if any(len(b.present) < n for b in branches):
+            _check_split_rows(splits, n, "LateFusionClassifier")
+        return splits
 
     def _internal_cv(self, y, groups):
         """The splitter of ``weights="auto"`` for the rows of one modality:
@@ -704,4 +777,14 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     def __skmultimodal_internal_folds__(self):
         """Whether fit splits its training rows into internal folds (to
         learn ``weights="auto"``), which ``groups`` should keep whole."""
-        return isinstance(self.weights, str) and self.weights == "auto"
+        return self._learns_weights()
+
+    def _learns_weights(self):
+        """Whether fit learns ``weights="auto"`` on internal folds: not with a
+        single estimator left (the others ``"drop"``), whose weight is 1."""
+        if not (isinstance(self.weights, str) and self.weights == "auto"):
+            return False
+        try:
+            return len(self._branches(fitted=False)) > 1
+        except (TypeError, IndexError, KeyError):  # estimators not yet checked
+            return True

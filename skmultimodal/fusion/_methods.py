@@ -191,6 +191,26 @@ def _check_split_rows(splits, n, what, rows="fit got"):
         )
 
 
+def _row_positions(idx):
+    """Row positions of a split's part: indices, or a boolean mask."""
+    idx = np.asarray(idx)
+    return np.flatnonzero(idx) if idx.dtype == bool else idx.astype(int)
+
+
+def _check_test_folds(splits, n, what, gives, of=""):
+    """Refuse internal-fold ``splits`` unless each of the ``n`` rows (``of``
+    which modality, say) is in exactly one test fold, as the out-of-fold
+    scores (``gives``) of ``what`` need."""
+    tested = np.zeros(n, dtype=int)
+    for _, test in splits:
+        np.add.at(tested, _row_positions(test), 1)
+    if not (tested == 1).all():
+        raise ValueError(
+            f"{what}: cv must put every row{of} in exactly one test fold (a "
+            f"KFold-like splitter) to give {gives}"
+        )
+
+
 class _BlockInfoMixin:
     """Default modality names/kinds when ``set_modalities`` was not called."""
 
@@ -553,11 +573,11 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         scratch.
         """
         oof = np.zeros((_n_rows(X), self._n_outputs()))
-        seen = np.zeros(_n_rows(X), dtype=int)
         folds = []
         what = f"fusion method {self._method_name!r}"
         splits = list(cv.split(X, y if y.ndim == 1 else None, self._groups))
         _check_split_rows(splits, _n_rows(X), what)
+        _check_test_folds(splits, _n_rows(X), what, "out-of-fold class scores")
         for fold, (train, test) in enumerate(splits):
             check_fold_weights(getattr(self, "_sw", None), train, what, fold)
             expert = self._new_expert()
@@ -568,14 +588,7 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
                 expert = DummyClassifier(strategy="prior")
             est = self._fit_expert(expert, X, y, train)
             oof[test] = self._proba(est, _take(X, test))
-            seen[test] += 1
             folds.append(est)
-        if not (seen == 1).all():
-            raise ValueError(
-                f"fusion method {self._method_name!r}: cv must put every row in "
-                "exactly one test fold (a KFold-like splitter) to give "
-                "out-of-fold class scores"
-            )
         final = self._new_expert()
         if (
             self.estimator is None

@@ -141,7 +141,8 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         ``"drop"``. ``column`` is a column name (the transformer gets a 1-D
         Series, as image and text extractors expect), a list of names (a
         DataFrame), an int / list of ints / slice (positions, also for 2-D
-        arrays), or a callable ``column(X)`` returning one of those. The
+        arrays; an int is a position even on a DataFrame whose column
+        labels are ints), or a callable ``column(X)`` returning one of those. The
         columns no entry selects are left out of the output (there is no
         ``remainder``, unlike :class:`~sklearn.compose.ColumnTransformer`):
         give a column an entry such as ``("extra", "passthrough",

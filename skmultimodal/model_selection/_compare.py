@@ -614,8 +614,9 @@ def _check_group_routing(models, groups):
 
     With metadata routing disabled, a UserWarning (once per model, naming
     it) for a search over a model that takes ``groups`` itself (not a
-    Pipeline) and has internal folds (:func:`_uses_internal_folds`): the
-    search gives ``groups`` to its splitter only. With
+    Pipeline) and has internal folds in some candidate of its grid
+    (:func:`_searches_internal_folds`): the search gives ``groups`` to its
+    splitter only. With
     routing enabled, a ValueError naming the model and the consumer for a
     model holding a consumer of ``groups`` whose request is unset, as
     scikit-learn refuses metadata passed to one
@@ -649,7 +650,7 @@ def _check_group_routing(models, groups):
         elif (
             isinstance(model, BaseSearchCV)
             and "groups" in _group_params(model.estimator, groups)
-            and _uses_internal_folds(model.estimator)
+            and _searches_internal_folds(model)
         ):
             inner = type(model.estimator).__name__
             warn_at_caller(
@@ -663,6 +664,39 @@ def _check_group_routing(models, groups):
                 f"set_fit_request(groups=True) on the {inner}, or wrap it in a "
                 "Pipeline, so that '<step>__groups' reaches it",
             )
+
+
+def _searches_internal_folds(search):
+    """Whether some candidate of ``search`` (a scikit-learn search) has
+    internal folds (:func:`_uses_internal_folds`): its model cloned with
+    each parameter combination of ``param_grid`` or ``param_distributions``
+    set, nothing fitted. A parameter drawn from a distribution (not a list)
+    keeps the model's own value; a search with neither attribute is
+    answered by its model."""
+    from sklearn.base import clone
+    from sklearn.model_selection import ParameterGrid
+
+    base = search.estimator
+    grid = getattr(search, "param_grid", None)
+    if grid is None:
+        grid = getattr(search, "param_distributions", None)
+    if grid is None:
+        return _uses_internal_folds(base)
+    parts = grid if isinstance(grid, (list, tuple)) else [grid]
+    try:  # a distribution cannot be listed: the model's own value stays
+        candidates = ParameterGrid(
+            [{k: v for k, v in part.items() if not hasattr(v, "rvs")} for part in parts]
+        )
+    except (AttributeError, TypeError, ValueError):  # a bad grid is reported by fit
+        return _uses_internal_folds(base)
+    for candidate in candidates:
+        try:
+            model = clone(base).set_params(**candidate)
+        except (TypeError, ValueError):  # a bad grid is reported by fit
+            model = base
+        if _uses_internal_folds(model):
+            return True
+    return False
 
 
 def _uses_internal_folds(model):
@@ -833,7 +867,10 @@ def compare_models(
         folds of these models keep each group whole too. A search gives
         ``groups`` to its splitter only, so the internal folds of a model it
         searches bare (not in a Pipeline) are not grouped: a UserWarning
-        names such a model when it has internal folds (a model says
+        names such a search when a candidate of its grid has internal folds
+        (its model with that candidate's parameters set, nothing fitted;
+        a parameter drawn from a distribution keeps the model's value, so
+        only lists of values are looked at). A model says
         whether it has them with a method
         ``__skmultimodal_internal_folds__()`` returning a bool; without one
         it is assumed to). With metadata routing enabled they reach a model

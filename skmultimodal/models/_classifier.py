@@ -41,6 +41,7 @@ from skmultimodal.utils._validation import (
     Count,
     check_class_weight,
     check_target_present,
+    plain_label,
 )
 
 from ._layers import patch_grid
@@ -201,7 +202,7 @@ def _check_token_ids(layout, X):
             row = int(np.nonzero(bad.any(axis=1))[0][0])
             raise ValueError(
                 f"block {b.name!r} (columns {b.start}:{b.stop}) holds token ids, "
-                f"but row {row} has {ids[row][bad[row]][0].item()!r}; expected "
+                f"but row {row} has {plain_label(ids[row][bad[row]][0])!r}; expected "
                 "non-negative integers (0 = padding)"
             )
 
@@ -988,8 +989,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         bad = ~((y == 0) | (y == 1))
         if bad.any():
             row, col = (int(i[0]) for i in np.nonzero(bad))
-            value = y[row, col]
-            value = value.item() if isinstance(value, np.generic) else value
+            value = plain_label(y[row, col])
             raise ValueError(
                 f"{name}: a 2-D y is a multi-label indicator matrix (one column "
                 f"of 0/1 per label), but row {row} has {value!r} in "

@@ -123,8 +123,10 @@ def test_meta_estimator_expert_with_fit_params_takes_sample_weight():
 def test_group_splitter_message_under_routing_says_to_request_groups():
     X, y, _ = _data()
     g = np.arange(N) // 4
-    late = LateFusionClassifier(
-        [("a", LogisticRegression(), [0, 1])], weights="auto", cv=GroupKFold(3)
+    late = LateFusionClassifier(  # two members: one alone learns no weights
+        [("a", LogisticRegression(), [0, 1]), ("b", LogisticRegression(), [2, 3])],
+        weights="auto",
+        cv=GroupKFold(3),
     )
     with sklearn.config_context(enable_metadata_routing=True):
         pipe = make_pipeline(
