@@ -294,13 +294,15 @@ def _count_csv_block(path, offset, length):
 
 def _read_parquet_groups(path, groups):
     """``(DataFrame, Arrow table)`` of the row groups ``groups`` of the
-    Parquet file at ``path``."""
+    Parquet file at ``path``, read as ``predict --parquet`` reads a batch
+    (:func:`~skmultimodal.datasets._table.parquet_frame`)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from skmultimodal.datasets._table import parquet_frame
+
     table = pq.ParquetFile(path).read_row_groups(list(groups))
-    df = table.to_pandas()
-    if any(name is not None for name in df.index.names):
-        df = df.reset_index()  # a named pandas index: a column here
+    df = parquet_frame(pa, table)
     return df.reset_index(drop=True), table  # rows by position, not an index
 
 
@@ -535,8 +537,8 @@ def _partition_frame(part, est, meta, settings, policy, trained):
         FIRST_DATA_LINE,
         _check_columns,
         _modalities,
-        _typed_columns,
         _typed_kept,
+        typed_columns,
     )
 
     path = Path(part["path"])
@@ -582,8 +584,8 @@ def _partition_frame(part, est, meta, settings, policy, trained):
     # the kept columns not read as modalities: with their Arrow types
     import pyarrow as pa
 
-    read = {columns["image"], columns["text"], *tabular}
-    typed = _typed_columns(pa, table.schema, [c for c in keep if c not in read])
+    read = [columns["image"], columns["text"], *tabular]
+    typed = typed_columns(pa, table.schema, keep, read)
     return df, X, _typed_kept(df[keep], table, typed)
 
 

@@ -481,11 +481,11 @@ def csv_chunks(
 
     def chunks():
         from skmultimodal.datasets._table import (
+            check_filled,
             check_no_missing,
             iter_table,
             own_modalities,
         )
-        from skmultimodal.utils._validation import plain_label
 
         reader = iter_table(
             csv,
@@ -505,12 +505,7 @@ def csv_chunks(
                         X, kept, own, Path(csv), policy, "line", keep_absent=True
                     )
                 y = kept[target]
-                if y.isna().any():
-                    line = plain_label(y.index[y.isna()][0])
-                    raise ValueError(
-                        f"target column {target!r} is empty on line {line} of "
-                        f"{str(csv)!r}; every row needs a label"
-                    )
+                check_filled(y, target, csv)  # every empty line of the chunk
                 if policy == "raise" and own is None:  # own: refused above
                     used = [m for m in ("image", "text") if m in X.columns]
                     check_no_missing(X, used, columns, csv)

@@ -23,12 +23,19 @@ def test_jsonl_output_writes_dates_as_iso_texts(tmp_path):
     with table_writer(path) as write:
         write(df)
     rows = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
-    assert rows[0]["when"] == "2024-01-02T03:04:05.123456"
+    # the texts the CSV writes: a date as a date, a zoned time with its offset
+    assert rows[0]["when"] == "2024-01-02 03:04:05.123456"
     assert rows[1]["when"] is None
-    assert rows[0]["day"] == "2024-01-02T00:00:00.000000"
-    # a zoned time in UTC, marked as such
-    assert rows[0]["zoned"] == "2024-01-02T02:04:05.000000Z"
+    assert rows[0]["day"] == "2024-01-02"
+    assert rows[1]["day"] is None
+    assert rows[0]["zoned"] == "2024-01-02 03:04:05+01:00"
+    assert rows[1]["zoned"] == "2024-06-01 00:00:00+02:00"
     assert pd.Timestamp(rows[0]["when"]) == df["when"][0]
+    assert pd.Timestamp(rows[0]["zoned"]) == df["zoned"][0]
+    with table_writer(tmp_path / "out.csv") as write:
+        write(df)
+    csv = pd.read_csv(tmp_path / "out.csv", dtype=str).astype(object)
+    assert csv.where(csv.notna(), None).to_dict("records") == rows
 
 
 def _table(tmp_path, rows):

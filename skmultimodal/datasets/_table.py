@@ -308,18 +308,30 @@ def _check_text_column(series, column, csv_path, unit="line"):
     )
 
 
+def check_filled(values, column, path, kind="target", unit="line"):
+    """Refuse the empty cells of ``values``, the target (``kind``) or group
+    column ``column`` of the table at ``path``, naming every one of their
+    lines (``unit``). A cell of whitespace only is empty, as everywhere else
+    (:func:`~skmultimodal.utils.is_missing`), not a class or a group."""
+    from skmultimodal.utils import is_missing
+
+    empty = values.map(is_missing).to_numpy(dtype=bool)
+    if empty.any():
+        lines = [plain_label(v) for v in values.index[empty]]
+        need = "a label" if kind == "target" else "a group"
+        raise ValueError(
+            f"{kind} column {column!r} is empty on {_lines_text(lines, unit=unit)} "
+            f"of {str(path)!r}; every row needs {need}"
+        )
+
+
 def _check_target(y, target, csv_path, task="classification"):
     """Every row of the target ``y`` holds a value, and not the same one:
     at least 2 classes for a classifier, 2 distinct values for a regressor,
     2 distinct label sets for multi-label learning (``task``)."""
     import pandas as pd
 
-    if y.isna().any():
-        lines = [plain_label(v) for v in y.index[y.isna()]]
-        raise ValueError(
-            f"target column {target!r} is empty on {_lines_text(lines)} of "
-            f"{str(csv_path)!r}; every row needs a label"
-        )
+    check_filled(y, target, csv_path)
     values = pd.unique(y)
     if len(values) >= 2:
         return
@@ -405,12 +417,7 @@ def load_table(
         _check_target(y, target, csv, task)
     if group_column is not None:
         groups = df[group_column]
-        if groups.isna().any():
-            lines = [plain_label(v) for v in groups.index[groups.isna()]]
-            raise ValueError(
-                f"group column {group_column!r} is empty on "
-                f"{_lines_text(lines)} of {str(csv)!r}; every row needs a group"
-            )
+        check_filled(groups, group_column, csv, "group")
     return X, y, groups
 
 
@@ -492,7 +499,7 @@ def iter_parquet(
     (needs pyarrow, the ``parquet`` extra); dictionary-encoded columns are
     decoded, so a column holds what a CSV of the same table would. A kept
     column that is not also read as a modality is read as its Arrow type
-    where pandas would give it back as another (see :func:`_typed_columns`),
+    where pandas would give it back as another (see :func:`typed_columns`),
     so that a Parquet output has it exactly as the file stores it;
     ``read_columns`` names kept columns that a model reads (under their own
     names), which are read as pandas reads them. Every
@@ -514,10 +521,8 @@ def iter_parquet(
     columns = list(dict.fromkeys(c for c in wanted if c is not None))
     # ``read_columns``: kept columns a model reads under their own names (a
     # model fitted on them), read as pandas reads them, as the modalities
-    read = {image_column, text_column, *tabular_columns, *read_columns}
-    typed = _typed_columns(
-        pa, source.schema_arrow, [c for c in keep_columns if c not in read]
-    )
+    read = [image_column, text_column, *tabular_columns, *read_columns]
+    typed = typed_columns(pa, source.schema_arrow, keep_columns, read)
 
     def frames():
         batches = source.iter_batches(batch_size=chunksize, columns=columns)
@@ -527,9 +532,7 @@ def iter_parquet(
                 batch = _parquet_errors(pa, path, lambda: next(batches, None))
                 if batch is None:
                     return
-                df = _decoded(pa, batch).to_pandas()
-                if any(name is not None for name in df.index.names):
-                    df = df.reset_index()  # a named pandas index: a column here
+                df = parquet_frame(pa, batch)
                 df.index = range(start, start + len(df))
                 start += len(df)
                 yield _typed_kept(df, batch, typed)
@@ -568,40 +571,56 @@ def _parquet_errors(pa, path, read):
         raise ValueError(f"cannot read Parquet file {str(path)!r}: {why}") from None
 
 
-def _decoded(pa, batch):
-    """A record batch with its dictionary-encoded columns decoded (pandas
-    would make them categoricals, which a CSV never gives)."""
-    if not any(pa.types.is_dictionary(f.type) for f in batch.schema):
-        return batch
-    arrays = [
-        a.dictionary_decode() if pa.types.is_dictionary(a.type) else a
-        for a in batch.columns
+def _decoded(pa, data):
+    """An Arrow record batch or table with its dictionary-encoded columns
+    decoded (pandas would make them categoricals, which a CSV never gives),
+    and the schema's metadata kept: the file's pandas metadata still reads
+    an ``Int64`` column as one, not as floats."""
+    schema = data.schema
+    if not any(pa.types.is_dictionary(f.type) for f in schema):
+        return data
+    arrays = [  # a cast, not dictionary_decode: a table's columns are chunked
+        a.cast(a.type.value_type) if pa.types.is_dictionary(a.type) else a
+        for a in data.columns
     ]
-    return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+    fields = [f.with_type(a.type) for f, a in zip(schema, arrays)]
+    return type(data).from_arrays(
+        arrays, schema=pa.schema(fields, metadata=schema.metadata)
+    )
 
 
-def _typed_columns(pa, schema, names):
-    """The columns of ``names`` (kept columns of a Parquet file, of Arrow
+def parquet_frame(pa, data):
+    """The rows of ``data`` (an Arrow record batch or table read from a
+    Parquet file) as pandas reads them, dictionary-encoded columns
+    :func:`_decoded` and a named pandas index as a column."""
+    df = _decoded(pa, data).to_pandas()
+    if any(name is not None for name in df.index.names):
+        df = df.reset_index()
+    return df
+
+
+def typed_columns(pa, schema, keep_columns, read_columns):
+    """The kept columns ``keep_columns`` of a Parquet file (of Arrow
     ``schema``) to read as ``pandas.ArrowDtype`` columns (see
-    :func:`_typed_kept`): those that pandas would write back as another
-    Arrow type or with other values (an integer column with nulls as
-    floats, a ``decimal128`` of another precision, a string column as
-    ``large_string``). A column pandas reads with a dtype that does not
-    depend on its values and writes back as stored (one the file's pandas
-    metadata names, such as ``Int64``, or a time zone's) is read as pandas
-    reads it."""
+    :func:`_typed_kept`): of those not among ``read_columns`` (the columns
+    a model reads, which are read as pandas reads them, as the modalities),
+    those that pandas would write back as another Arrow type or with other
+    values (an integer column with nulls as floats, a ``decimal128`` of
+    another precision, a string column as ``large_string``). A column
+    pandas reads with a dtype that does not depend on its values and writes
+    back as stored (one the file's pandas metadata names, such as ``Int64``,
+    or a time zone's) is read as pandas reads it."""
     import pandas as pd
 
-    fields = [schema.field(name) for name in names]
+    read = set(read_columns)
+    fields = [schema.field(name) for name in keep_columns if name not in read]
     if not fields:
         return []
     empty = pa.RecordBatch.from_arrays(
         [pa.array([], f.type) for f in fields],
         schema=pa.schema(fields, metadata=schema.metadata),
     )
-    df = _decoded(pa, empty).to_pandas()
-    if any(name is not None for name in df.index.names):
-        df = df.reset_index()  # a named pandas index: a column here
+    df = parquet_frame(pa, empty)
     dtypes = {str(c): t for c, t in df.dtypes.items()}
     try:
         back = pa.Table.from_pandas(df, preserve_index=False).schema

@@ -75,9 +75,9 @@ def _csv_writer(fh):
 def _jsonl_writer(fh):
     def write(df):
         if len(df):  # one object per line, each line ended by a newline
-            # dates and times as ISO 8601 texts (not epoch milliseconds), to
-            # the microsecond, as the CSV writes them
-            _as_pandas_reads(df).to_json(
+            # dates and times as the texts the CSV writes (_dates_as_texts),
+            # not epoch milliseconds; any other ISO 8601, to the microsecond
+            _dates_as_texts(_as_pandas_reads(df)).to_json(
                 fh,
                 orient="records",
                 lines=True,
@@ -87,6 +87,36 @@ def _jsonl_writer(fh):
             )
 
     return write
+
+
+def _dates_as_texts(df):
+    """``df`` with its dates and times as the texts the CSV writer gives
+    them, missing ones as None: ISO 8601, a date as ``2024-01-02``, a time
+    as ``2024-01-02 03:04:05`` (to the microsecond where the column has
+    them) and a zoned one with its offset (``+02:00``), not moved to UTC."""
+    import datetime
+
+    import pandas as pd
+
+    moments = (datetime.date, datetime.time)  # a datetime is a date
+    out = None
+    for i, (_, column) in enumerate(df.items()):
+        if column.dtype.kind == "M" or isinstance(column.dtype, pd.DatetimeTZDtype):
+            # the CSV writer's own texts: a column of midnights as dates
+            csv = column.to_frame().to_csv(
+                index=False, header=False, na_rep="NaT", lineterminator="\n"
+            )
+            texts = [None if t == "NaT" else t for t in csv.split("\n")[:-1]]
+        elif column.dtype == object and any(isinstance(v, moments) for v in column):
+            texts = [
+                str(v) if isinstance(v, moments) and v is not pd.NaT else v
+                for v in column
+            ]
+        else:
+            continue
+        out = df.copy(deep=False) if out is None else out
+        out.isetitem(i, pd.Series(texts, index=df.index, dtype=object))
+    return df if out is None else out
 
 
 def _arrow_columns(df):

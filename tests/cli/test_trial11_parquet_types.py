@@ -157,9 +157,18 @@ def test_a_jsonl_output_is_written_as_before(data, tmp_path):
         ),
     )
     got = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [{k: row[k] for k in KEPT} for row in got] == [
-        json.loads(line) for line in expected.splitlines()
-    ]
+    expected = [json.loads(line) for line in expected.splitlines()]
+    # a date and a zoned time as the CSV writes them, not as ISO date-times
+    # in UTC: 2024-01-02, 2024-03-31 05:30:00+02:00
+    csv = tmp_path / "out.csv"
+    _run("predict", model, parquet, csv)
+    texts = pd.read_csv(csv, dtype=str).astype(object)
+    texts = texts.where(texts.notna(), None)
+    for row, text in zip(expected, texts.to_dict("records")):
+        row.update(day=text["day"], seen=text["seen"])
+    assert expected[1]["day"] == "2024-01-02"
+    assert expected[2]["seen"] == "2024-03-31 05:30:00+02:00"
+    assert [{k: row[k] for k in KEPT} for row in got] == expected
 
 
 def test_pandas_nullable_integers_are_written_to_csv_as_before(data, tmp_path):
