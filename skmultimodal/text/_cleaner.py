@@ -10,13 +10,24 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.feature_extraction.text import strip_accents_ascii, strip_accents_unicode
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils._set_output import _get_output_config
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_feature_names, check_is_fitted
 
 from skmultimodal.utils._validation import one_name_out
 
-from ._validation import TextColumnMixin, check_texts, column_name
+from ._validation import TextColumnMixin, check_texts
 
-_URL_RE = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.IGNORECASE)
+# A URL: "scheme://" then non-spaces, the scheme starting at a word boundary
+# with a letter, or "www." then non-spaces. Linear time: the scheme
+# characters of a run are scanned from the run's start only (the lookbehind),
+# once to check that "://" ends it and once to find its first letter at a
+# word boundary, whose prefix (group 1) is kept; the same matches as
+# r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", which rescans the run from
+# each of its word boundaries (quadratic on "a.a.a...").
+_URL_RE = re.compile(
+    r"(?<![a-z0-9+.-])(?=[a-z0-9+.-]*+://\S)([a-z0-9+.-]*?)\b[a-z][a-z0-9+.-]*+://\S+"
+    r"|\bwww\.\S+",
+    re.IGNORECASE,
+)
 
 
 class _CategoryTable(dict):
@@ -49,7 +60,7 @@ class TextCleaner(
 
     The steps run in this order, each only when enabled:
 
-    1. missing values (None, NaN, ``pandas.NA``) become ``""``;
+    1. missing values (None, NaN, ``pandas.NA``, NaT) become ``""``;
     2. Unicode normalisation ``unicode_form`` (e.g. NFKC folds full-width
        letters and ligatures: "ﬁ" -> "fi");
     3. URLs (``scheme://...`` or ``www....`` up to the next whitespace) are
@@ -87,7 +98,8 @@ class TextCleaner(
         Always 1: one text column.
     feature_names_in_ : ndarray of shape (1,)
         The column name, when fitted on a one-column DataFrame with a string
-        column name.
+        column name; ``transform`` refuses a DataFrame with another column
+        name, as scikit-learn's transformers do.
 
     See Also
     --------
@@ -96,7 +108,7 @@ class TextCleaner(
 
     Notes
     -----
-    Missing texts are not an error: None, NaN and ``pandas.NA`` become
+    Missing texts are not an error: None, NaN, ``pandas.NA`` and NaT become
     ``""``. Any other non-string value (a number, bytes, a list) raises a
     ValueError naming the row and the type. An ``X`` of 0 rows raises a
     ValueError in ``fit`` and ``transform`` alike.
@@ -163,20 +175,16 @@ class TextCleaner(
         -------
         self : TextCleaner
         """
-        texts, _ = check_texts(X, owner=type(self).__name__, action="fit")
+        check_texts(X, owner=type(self).__name__, action="fit")
         self.n_features_in_ = 1
-        name = column_name(X)
-        if name is not None and hasattr(X, "columns"):
-            self.feature_names_in_ = np.array([name], dtype=object)
-        elif hasattr(self, "feature_names_in_"):
-            del self.feature_names_in_
+        _check_feature_names(self, X, reset=True)  # a DataFrame's column name
         return self
 
     def _clean(self, text):
         if self.unicode_form is not None:
             text = unicodedata.normalize(self.unicode_form, text)
         if self.remove_urls:
-            text = _URL_RE.sub(" ", text)
+            text = _URL_RE.sub(r"\1 ", text)
         if self.lowercase:
             text = text.lower()
         if self.strip_accents == "unicode":
@@ -208,13 +216,18 @@ class TextCleaner(
         ValueError
             ``X`` has 0 rows (as in ``fit``, and as scikit-learn's
             ``TfidfVectorizer.transform``), or holds a value that is neither
-            a string nor missing; or a parameter set since fit is
-            invalid (checked as fit checks it).
+            a string nor missing; ``X`` is a DataFrame whose column name
+            differs from ``feature_names_in_``; or a parameter set since fit
+            is invalid (checked as fit checks it).
         """
         check_is_fitted(self)
         self._validate_params()  # parameters may have changed since fit
         owner = type(self).__name__
         texts, _ = check_texts(X, owner=owner, action="transform")
+        try:  # as scikit-learn: the column name seen in fit, warnings if absent
+            _check_feature_names(self, X, reset=False)
+        except ValueError as exc:
+            raise ValueError(f"{owner}: {exc}") from None
         out = np.empty(len(texts), dtype=object)
         out[:] = [self._clean(t) for t in texts]
         if _get_output_config("transform", self)["dense"] == "pandas":

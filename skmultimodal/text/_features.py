@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import warnings
 
 import numpy as np
@@ -16,6 +17,10 @@ from sklearn.utils.validation import check_is_fitted
 from skmultimodal.utils._validation import with_row_positions
 
 from ._validation import TextColumnMixin, check_texts, messages_name
+
+#: The starts of scikit-learn's messages for min_df/max_df that prune every
+#: term of a vectorizer's vocabulary.
+_PRUNED = ("After pruning, no terms remain", "max_df corresponds to < documents")
 
 
 def _public_name(estimator):
@@ -112,7 +117,7 @@ class TextFeatures(
 
     Notes
     -----
-    Missing texts (None, NaN, ``pandas.NA``) become ``""`` before the
+    Missing texts (None, NaN, ``pandas.NA``, NaT) become ``""`` before the
     extractor sees them; any other non-string value raises a ValueError
     naming the row. An ``X`` of 0 rows raises a ValueError in ``fit`` and
     ``transform`` alike, whatever the method. TF-IDF is computed by
@@ -224,13 +229,36 @@ class TextFeatures(
                     out = extractor.transform(given) if transform else None
         except ValueError as exc:
             # scikit-learn's vectorizers say only "empty vocabulary; perhaps
-            # the documents only contain stop words": name the estimator
-            if "empty vocabulary" not in str(exc):
+            # the documents only contain stop words" or, for min_df/max_df
+            # that prune every term, "After pruning, no terms remain" or
+            # "max_df corresponds to < documents than min_df": name the
+            # estimator, the method and the parameters
+            message = str(exc)
+            pruned = message.startswith(_PRUNED)
+            if not pruned and "empty vocabulary" not in message:
                 raise
             label = repr(self.method)
             analyzer = getattr(extractor, "analyzer", None)
             if not isinstance(self.method, str):
                 label = type(self.method).__name__
+            if pruned:
+                given = ", ".join(
+                    f"{p}={getattr(extractor, p)!r}"
+                    for p in ("min_df", "max_df", "max_features")
+                    if hasattr(extractor, p)
+                )
+                n = len(texts)
+                low, high = (
+                    v if isinstance(v, numbers.Integral) else v * n
+                    for v in (extractor.min_df, extractor.max_df)
+                )
+                raise ValueError(
+                    f"{owner}: method {label} with {given} keeps no term of the "
+                    f"{n} text(s) of X: no term is in at least {low:g} and at "
+                    f"most {high:g} of them (a float min_df/max_df is a share "
+                    "of the texts, an int a number of texts). Lower min_df or "
+                    "raise max_df."
+                ) from exc
             if isinstance(analyzer, str):
                 label += f" (analyzer={analyzer!r})"
             hint = ""

@@ -80,7 +80,7 @@ class TextSequencer(TextColumnMixin, TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    Missing texts (None, NaN, ``pandas.NA``) become ``""`` and thus a row of
+    Missing texts (None, NaN, ``pandas.NA``, NaT) become ``""`` and thus a row of
     padding; any other non-string value raises a ValueError naming the row.
     An ``X`` of 0 rows raises a ValueError in ``fit`` and ``transform``
     alike.
@@ -220,6 +220,11 @@ class TextSequencer(TextColumnMixin, TransformerMixin, BaseEstimator):
         tokens : list of list of str
             One list per row; unknown ids (1, or ids outside the vocabulary)
             are shown as ``"<oov>"``.
+
+        Raises
+        ------
+        ValueError
+            ``X`` is not a 2-D array of integers of ``max_length`` columns.
         """
         check_is_fitted(self)
         ids = np.asarray(X)
@@ -227,6 +232,11 @@ class TextSequencer(TextColumnMixin, TransformerMixin, BaseEstimator):
             raise ValueError(
                 "TextSequencer.inverse_transform takes a 2-D array of integer "
                 f"ids, got shape {ids.shape} and dtype {ids.dtype}."
+            )
+        if ids.shape[1] != self.max_length:  # as scikit-learn checks n_features
+            raise ValueError(
+                f"TextSequencer.inverse_transform: X has {ids.shape[1]} columns, "
+                f"but the sequences are max_length={self.max_length} ids long."
             )
         inverse = {i: t for t, i in self.vocabulary_.items()}
         return [

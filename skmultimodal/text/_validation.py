@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping, Set
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+import numpy as np
+import pandas as pd
 from sklearn.feature_extraction.text import CountVectorizer
 
 from skmultimodal.utils import as_column, describe_row, is_missing
@@ -14,8 +17,9 @@ from skmultimodal.utils._errors import RowError
 
 class NotATextError(RowError):
     """A row of a text column holds a value that is neither a string nor
-    missing. A composite names its modality, without the hint on rows read
-    as missing (only None, NaN and ``pandas.NA`` are missing texts)."""
+    missing, or a string that is not valid Unicode. A composite names its
+    modality, without the hint on rows read as missing (only None, NaN,
+    ``pandas.NA`` and NaT are missing texts)."""
 
     missing_hint = False
 
@@ -63,20 +67,26 @@ def messages_name(estimator, name):
 
 
 MISSING_RULE = (
-    "None, NaN and pandas.NA are missing texts (the empty string '' for a "
+    "None, NaN, pandas.NA and NaT are missing texts (the empty string '' for a "
     "text transformer on its own; in ModalityFusion, a missing modality that "
     "its missing policy handles)"
 )
+
+
+#: A lone surrogate: a str that no UTF-8 codec (TensorFlow, a CSV) encodes.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def check_texts(X, *, owner, what="X", action=None):
     """Return ``(texts, labels)`` for one text column.
 
     ``X`` is a pandas Series, a one-column DataFrame, a list/tuple or a 1-D
-    array. Missing values (None, NaN, ``pandas.NA``) become ``""``; strings
-    (including numpy ``str_``) are kept as they are; anything else (numbers,
-    bytes, lists, ...) raises a ValueError (:class:`NotATextError`) naming
-    the row and the type.
+    (or ``(n, 1)``) array; any other container (a dict, a set, an iterator)
+    raises a ValueError naming its type. Missing values (None, NaN,
+    ``pandas.NA``, NaT) become ``""``; strings (including numpy ``str_``)
+    are kept as they are; anything else (numbers, bytes, lists, ...) and a
+    string that is not valid Unicode (a lone surrogate, which UTF-8 cannot
+    encode) raise a ValueError (:class:`NotATextError`) naming the row.
 
     Parameters
     ----------
@@ -95,10 +105,32 @@ def check_texts(X, *, owner, what="X", action=None):
     labels : list
         Index labels for error messages.
     """
+    if not isinstance(X, pd.Series | pd.DataFrame | list | tuple | np.ndarray):
+        hint = ""
+        if isinstance(X, Mapping):
+            hint = " (its keys would be taken; pass pd.Series(X) for its values)"
+        elif isinstance(X, Set):
+            hint = " (a set has no row order)"
+        elif isinstance(X, Iterator):
+            hint = " (fit would use it up; pass list(X))"
+        raise ValueError(
+            f"{owner}: {what} must be a pandas Series, a one-column DataFrame, a "
+            f"list or tuple or a 1-D array of texts, got a {type(X).__name__}"
+            f"{hint}."
+        )
     items, labels = as_column(X, what=f"{owner}: {what}")
     texts = []
     for i, value in enumerate(items):
         if isinstance(value, str):
+            if not value.isascii() and (bad := _SURROGATE.search(value)):
+                raise NotATextError(
+                    f"{owner}: {describe_row(labels, i)} of {what} is not valid "
+                    f"Unicode: it holds the lone surrogate {bad.group()!r} at "
+                    f"character {bad.start()}, which cannot be encoded as UTF-8 "
+                    "(bytes decoded with errors='surrogateescape'?). Decode the "
+                    "source with its right encoding (e.g. pd.read_csv(..., "
+                    "encoding='latin-1'))."
+                )
             texts.append(str(value))
         elif not isinstance(value, bytes) and is_missing(value):
             texts.append("")
@@ -117,21 +149,6 @@ def check_texts(X, *, owner, what="X", action=None):
             f"required to {action}."
         )
     return texts, labels
-
-
-def column_name(X):
-    """The name of a one-column DataFrame's column or a Series, when a str."""
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover
-        return None
-    if isinstance(X, pd.DataFrame) and X.shape[1] == 1:
-        name = X.columns[0]
-    elif isinstance(X, pd.Series):
-        name = X.name
-    else:
-        return None
-    return name if isinstance(name, str) else None
 
 
 def build_analyzer(owner, *, lowercase, token_pattern):

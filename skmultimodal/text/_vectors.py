@@ -42,6 +42,21 @@ def _is_number(text):
     return True
 
 
+# A value as a text vector file writes it: ASCII decimal (float() also takes
+# "1_000", full-width or Arabic-Indic digits); nan and inf are numbers here,
+# refused as not finite when parsed
+_NUMBER = r"(?:[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|nan|[+-]?inf(?:inity)?)"
+_DECIMAL = re.compile(_NUMBER, re.ASCII | re.IGNORECASE)
+# a character that float() may take but no such number holds (a quick scan of
+# the values of a kept line, which float32 parsing then checks)
+_NOT_DECIMAL = re.compile(r"[^0-9.eE+\- nNaAiIfFtTyY]")
+
+
+def _tabbed(word):
+    """Whether a line's word is a tab-separated word and value."""
+    return "\t" in word and _is_number(word.rsplit("\t", 1)[1])
+
+
 def _is_count(text):
     return text.isascii() and text.isdigit()
 
@@ -85,7 +100,7 @@ def _bad_fields(path, lineno, line, dim, header):
     """The error for a line that does not split as 'word v1 ... vd' (``dim``
     None: the first line, which sets the dimension)."""
     fields = line.split(" ") if dim is None else line.rsplit(" ", dim)
-    if "\t" in fields[-1]:  # a tab in a word is allowed, not among values
+    if "\t" in fields[-1] or _tabbed(fields[0]):  # allowed in a word only
         problem = "is tab-separated"
     elif not fields[0]:
         problem = "starts with a space"
@@ -125,7 +140,9 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
     GloVe files have none: the header is detected (a first line of exactly
     two integers) and, when present, its count and dimension are checked.
     Every line's layout and dimension are checked; the values are parsed
-    (finite float32 numbers) for the kept words only.
+    (finite float32 numbers written in ASCII decimal, as such files write
+    them: not ``1_000`` nor other scripts' digits, which Python's ``float``
+    takes) for the kept words only.
 
     Parameters
     ----------
@@ -157,9 +174,10 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
     ValueError
         Naming the file and the line: a line whose number of values differs
         from the dimension or whose values are not separated by single
-        spaces, a value that is not a finite float32 number (checked for the
-        kept words), bytes that are not ``encoding``, a header whose
-        count does not match the file, a compressed, binary or empty file.
+        spaces (tabs, runs of spaces), a value that is not a finite float32
+        number in ASCII decimal (checked for the kept words), bytes that are
+        not ``encoding``, a header whose count does not match the file, a
+        compressed, binary or empty file.
 
     Examples
     --------
@@ -218,9 +236,19 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
                             f"{line!r} announces dimension {dim}"
                         )
                     continue
-                if len(fields) < 2 or "" in fields:
+                if len(fields) < 2 or "" in fields or _tabbed(fields[0]):
                     raise _bad_fields(path, lineno, line, None, header)
-                dim = len(fields) - 1
+                # the values are the numbers that end the line: the word may
+                # hold spaces ("new york"), but no number after one
+                dim = 0
+                while dim < len(fields) - 1 and _DECIMAL.fullmatch(fields[-1 - dim]):
+                    dim += 1
+                if not dim or any(map(_is_number, fields[1 : len(fields) - dim])):
+                    raise ValueError(
+                        f"{_describe_line(path, lineno)}: the value "
+                        f"{fields[-1 - dim]!r} is not a number written in ASCII "
+                        f"decimal ({line[:40]!r}); expected 'word v1 v2 ...'"
+                    )
             parts = line.rsplit(" ", dim)
             # a word may hold spaces (a few GloVe words do), but not numbers
             # after one: then the line has too many values
@@ -234,11 +262,15 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
             # the values are parsed for the kept words only: parsing every
             # line would cost several times the read of a large file
             if (words is None or word in words) and word not in vocabulary:
-                row = _values(parts[1:])
+                row = None
+                if not _NOT_DECIMAL.search(line, len(word) + 1):
+                    row = _values(parts[1:])
                 if row is None:
+                    bad = [v for v in parts[1:] if not _DECIMAL.fullmatch(v)]
                     raise ValueError(
                         f"{_describe_line(path, lineno)}: the values of {word!r} "
-                        "are not all finite numbers (float32)"
+                        "are not all finite numbers (float32) written in ASCII "
+                        f"decimal{f' ({bad[0]!r})' if bad else ''}"
                     )
                 rows.append(row)
                 vocabulary[word] = len(vocabulary)
@@ -438,6 +470,12 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         words = set()
         for text in texts:
             words.update(analyze(text))
+        if not words:
+            raise ValueError(
+                f"{owner}: the {len(texts)} text(s) of X hold no token (every "
+                "text empty or missing, or no match of token_pattern "
+                f"{self.token_pattern!r}); nothing to look up in the word vectors"
+            )
         vocabulary, vectors, info = read_word_vectors(
             self.path, words, encoding=self.encoding
         )

@@ -13,9 +13,10 @@ def as_column(X, *, what="X"):
     """Turn one modality column into ``(items, labels)``.
 
     Accepts a pandas Series, a one-column DataFrame, a list or tuple, or a 1-D
-    numpy array. ``items`` is a list (never a view on the caller's data that we
-    write to); ``labels`` are the index labels used in error messages (the
-    Series/DataFrame index, else positions).
+    (or ``(n, 1)`` object or string) numpy array. ``items`` is a list (never
+    a view on the caller's data that we write to); ``labels`` are the index
+    labels used in error messages (the Series/DataFrame index, else
+    positions).
 
     Raises
     ------
@@ -44,7 +45,7 @@ def as_column(X, *, what="X"):
             f"got a single {type(X).__name__}."
         )
     if isinstance(X, np.ndarray):
-        if X.ndim == 2 and X.shape[1] == 1 and X.dtype == object:
+        if X.ndim == 2 and X.shape[1] == 1 and X.dtype.kind in "OUS":
             X = X[:, 0]
         if X.ndim != 1:
             raise ValueError(
