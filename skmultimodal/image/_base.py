@@ -17,6 +17,7 @@ from ._io import (
     _ItemError,
     _unreadable,
     _WrongLength,
+    check_column_name,
     chunk_output,
     image_column,
     read_item,
@@ -118,6 +119,14 @@ class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
     ----------
     n_features_out_ : int
         Number of output features (what ``_check_params`` returned).
+
+    n_features_in_ : int
+        Always 1: one column of images.
+
+    feature_names_in_ : ndarray of shape (1,)
+        The column name, when fitted on a one-column DataFrame with a string
+        column name; a DataFrame with another one is refused by
+        :meth:`transform` (a ValueError, as in scikit-learn).
 
     See Also
     --------
@@ -230,6 +239,7 @@ class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
         """
         n_features = self._check_params()
         image_column(X)
+        check_column_name(self, X, reset=True)
         self.n_features_out_ = int(n_features)
         self._fit_params = self.get_params(deep=False)
         return self
@@ -273,6 +283,7 @@ class ImageExtractor(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
         """
         self._check_fitted_params()
         items, labels = image_column(X)
+        check_column_name(self, X, reset=False)
         name = type(self).__name__
         try:
             return run_chunks(

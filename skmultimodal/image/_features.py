@@ -10,6 +10,7 @@ only thing that grows with the number of images.
 
 from __future__ import annotations
 
+import copy
 import functools
 from fractions import Fraction
 
@@ -21,10 +22,11 @@ from sklearn.utils.validation import _deprecate_positional_args, check_is_fitted
 
 from skmultimodal.utils._validation import N_JOBS, Count
 
-from ._base import ImageExtractor
+from ._base import ImageExtractor, _same
 from ._io import (
     _GRAY_MATRIX,
     INTERPOLATIONS,
+    check_column_name,
     resize,
     to_float,
     to_gray,
@@ -719,9 +721,25 @@ class ImageFeatures(TransformerMixin, BaseEstimator):
     n_features_out_ : int
         Number of output features.
 
+    n_features_in_ : int
+        Always 1: one column of images.
+
+    feature_names_in_ : ndarray of shape (1,)
+        The column name, when fitted on a one-column DataFrame with a string
+        column name (the extractor checks it at ``transform``).
+
     See Also
     --------
     HOGFeatures, PixelFeatures, ColorHistogram : the built-in extractors.
+
+    Notes
+    -----
+    Parameters changed with ``set_params`` after fit (``method_params``,
+    ``method__<param>``, ``n_jobs``, ``verbose``) are checked and used by
+    :meth:`transform`, on a copy of the fitted extractor, as the extractor
+    on its own uses them (a change in its number of features needs a
+    refit); a changed ``method`` (another name or class) is refused there:
+    refit.
 
     Examples
     --------
@@ -780,7 +798,30 @@ class ImageFeatures(TransformerMixin, BaseEstimator):
         extractor.fit(X, y)
         self.extractor_ = extractor
         self.n_features_out_ = len(extractor.get_feature_names_out())
+        check_column_name(self, X, reset=True)
         return self
+
+    def _current_extractor(self):
+        """The fitted extractor, or a copy of it with the parameters changed
+        with ``set_params`` since fit applied, as the extractor built now
+        would have them; a changed ``method`` is refused (refit)."""
+        check_is_fitted(self)
+        self._validate_params()
+        fitted = self.extractor_
+        now = self._make_extractor()
+        if type(now) is not type(fitted):
+            raise ValueError(
+                f"ImageFeatures: method changed since fit (the fitted extractor is "
+                f"{type(fitted).__name__}, method now gives {type(now).__name__}); "
+                "refit it."
+            )
+        at_fit = fitted.get_params(deep=False)
+        changed = {
+            key: value
+            for key, value in now.get_params(deep=False).items()
+            if not _same(value, at_fit.get(key))
+        }
+        return copy.copy(fitted).set_params(**changed) if changed else fitted
 
     def transform(self, X):
         """Features of each image from the fitted extractor.
@@ -794,11 +835,11 @@ class ImageFeatures(TransformerMixin, BaseEstimator):
         -------
         features : ndarray of shape (n_samples, n_features_out_)
         """
-        check_is_fitted(self)
-        return self.extractor_.transform(X)
+        return self._current_extractor().transform(X)
 
     def get_feature_names_out(self, input_features=None):
-        """The extractor's feature names.
+        """The extractor's feature names (with the parameters changed since
+        fit, as :meth:`transform` uses them).
 
         Parameters
         ----------
@@ -809,8 +850,8 @@ class ImageFeatures(TransformerMixin, BaseEstimator):
         -------
         feature_names_out : ndarray of str objects
         """
-        check_is_fitted(self)
-        return np.asarray(self.extractor_.get_feature_names_out(), dtype=object)
+        extractor = self._current_extractor()
+        return np.asarray(extractor.get_feature_names_out(), dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -16,13 +16,19 @@ import stat
 import struct
 import threading
 import warnings
+from collections.abc import Iterator, Mapping, Set
 
 import cv2
 import numpy as np
 
 from skmultimodal.utils import as_column, describe_failures, describe_row, is_missing
 from skmultimodal.utils._errors import RowError
-from skmultimodal.utils._parallel import InOrderErrors, chunk_spans, in_order
+from skmultimodal.utils._parallel import (
+    InOrderErrors,
+    chunk_spans,
+    in_order,
+    warn_at_caller,
+)
 
 __all__ = [
     "ImageDecodeError",
@@ -176,46 +182,75 @@ class _Quietly:
 
 
 # ------------------------------------------------------------------ decoding
-def _jpeg_size(buf, head):
-    """``(width, height)`` from a JPEG's frame header, or None.
+def _jpeg_layout(buf, head):
+    """``(size, scan)``: ``(width, height)`` from a JPEG's frame header (or
+    None) and the position of its first start-of-scan marker (or None).
 
-    Walks the marker segments up to the first start-of-frame, by their
-    lengths: the entropy-coded data is never scanned (and a size inside an
-    EXIF thumbnail, in an APP1 segment, is skipped). ``head`` holds the
-    first bytes of ``buf``; the walk reads further bytes only past them.
+    Walks the marker segments by their lengths: the entropy-coded data is
+    never scanned (and a size inside an EXIF thumbnail, in an APP1 segment,
+    is skipped). Stray bytes between segments are skipped up to the next
+    0xFF, as libjpeg does (with a warning). ``head`` holds the first bytes
+    of ``buf``; the walk reads further bytes only past them.
     """
     n = buf.size
     base, data = 0, head  # data == buf[base : base + len(data)]
     last = len(data) - 9  # the last index of data with a whole frame header
-    pos = 2
+    pos, size = 2, None
     while True:
         i = pos - base
         if i > last:
             if pos + 9 > n:
-                return None
+                return size, None
             base, data = pos, buf[pos : pos + _HEAD_BYTES].tobytes()
             i, last = 0, len(data) - 9
-        if data[i] != 0xFF:
-            return None  # corrupt: the decoder says so
+        if data[i] != 0xFF:  # stray bytes: on to the next marker
+            j = data.find(b"\xff", i)
+            pos = base + (j if j >= 0 else len(data))
+            continue
         code = data[i + 1]
-        if code in _JPEG_SOF:
+        if code in _JPEG_SOF and size is None:
             height = data[i + 5] << 8 | data[i + 6]
             width = data[i + 7] << 8 | data[i + 8]
-            return (width, height) if height else None
+            size = (width, height) if height and width else None
+        if code == 0xDA:  # the first scan: the frame header comes before it
+            return size, pos
+        if code == 0xD9:  # the end, without a scan
+            return size, None
         if code == 0xFF:  # a fill byte before a marker
             pos += 1
-        elif code == 0xDA or code == 0xD9:  # scan data or the end: no frame
-            return None
-        elif 0xD0 <= code <= 0xD7 or code == 0x01:  # markers without a length
+        elif 0xD0 <= code <= 0xD8 or code in (0x00, 0x01):  # no length
             pos += 2
         else:
             pos += 2 + (data[i + 2] << 8 | data[i + 3])
 
 
-def _other_size(buf, max_pixels):
-    """``(width, height)`` of encoded data other than PNG and JPEG, read by
-    Pillow from the header alone (nothing is decoded), or None when Pillow
-    does not know the format (then OpenCV's own limit applies)."""
+def _jpeg_complete(buf, scan) -> bool:
+    """Whether a JPEG's end-of-image marker follows its scan data (``scan``:
+    where the first scan starts, None if unknown). Data after the marker
+    (a phone's Motion Photo video, a maker trailer) is allowed; the marker
+    cannot occur inside the entropy-coded data, so a file cut short has
+    none after its scan. Searched from the end, in blocks (vectorised): the
+    last 64 bytes, then 64 KiB at a time (a trailer of random data holds
+    the two bytes in its last few KiB)."""
+    start = 2 if scan is None else scan
+    end, block = buf.size, 64
+    while True:
+        low = max(start, end - block)
+        part = buf[low:end]
+        if np.any((part[:-1] == 0xFF) & (part[1:] == 0xD9)):
+            return True
+        if low == start:
+            return False
+        end, block = low + 1, 1 << 16  # one byte shared: a marker across
+
+
+def _other_size(buf, head, max_pixels):
+    """``(width, height)`` of encoded data other than PNG and JPEG, read
+    from the header alone (nothing is decoded): by :func:`_own_size`, else
+    by Pillow; None when neither can read it."""
+    size = _own_size(buf, head)
+    if size is not None:
+        return size
     from PIL import Image
 
     with warnings.catch_warnings():
@@ -230,8 +265,96 @@ def _other_size(buf, max_pixels):
                 f"the image is larger than the limit of {max_pixels:,} pixels "
                 f"({exc}) {_BOMB_HINT}"
             ) from None
-        except Exception:  # any header Pillow cannot parse: let OpenCV try
+        except Exception:  # any header Pillow cannot parse
             return None
+
+
+# Radiance HDR's resolution line, PFM's and PAM's sizes.
+_RADIANCE_SIZE = re.compile(rb"\n\n([-+])([XY]) (\d+) ([-+])([XY]) (\d+)")
+_PFM_SIZE = re.compile(rb"P[Ff]\s+(\d+)\s+(\d+)\s")
+_PAM_FIELD = re.compile(rb"\n\s*(WIDTH|HEIGHT)\s+(\d+)")
+_EXR_WINDOW = b"dataWindow\0box2i\0\x10\0\0\0"
+
+
+def _own_size(buf, head):
+    """``(width, height)`` from the header of the formats OpenCV decodes
+    that Pillow does not parse (or not always): TIFF (any sample type, and
+    BigTIFF), Radiance HDR, PFM, PAM and OpenEXR; None otherwise."""
+    try:
+        if head[:4] in (b"II*\0", b"MM\0*", b"II+\0", b"MM\0+"):
+            return _tiff_size(buf, "<" if head[0] == 0x49 else ">", head[2] == 43)
+        if head.startswith(b"#?"):
+            found = _RADIANCE_SIZE.search(buf[:65536].tobytes())
+            if found:
+                sizes = {found[2]: int(found[3]), found[5]: int(found[6])}
+                return sizes[b"X"], sizes[b"Y"]
+        elif found := _PFM_SIZE.match(head):
+            return int(found[1]), int(found[2])
+        elif head.startswith(b"P7"):
+            fields = dict(_PAM_FIELD.findall(head.split(b"ENDHDR")[0]))
+            return int(fields[b"WIDTH"]), int(fields[b"HEIGHT"])
+        elif head.startswith(b"\x76\x2f\x31\x01"):
+            k = buf[:65536].tobytes().find(_EXR_WINDOW)
+            if k >= 0:
+                x0, y0, x1, y1 = struct.unpack_from("<4i", buf, k + len(_EXR_WINDOW))
+                return (x1 - x0 + 1, y1 - y0 + 1) if x1 >= x0 and y1 >= y0 else None
+    except (KeyError, struct.error):  # a field missing or past the end
+        return None
+    return None
+
+
+def _tiff_size(buf, order, big):
+    """``(width, height)`` from a TIFF's first image directory."""
+    if big:  # BigTIFF: 8-byte offsets and counts, 20-byte entries
+        (offset,) = struct.unpack_from(order + "Q", buf, 8)
+        (count,) = struct.unpack_from(order + "Q", buf, offset)
+        first, step = offset + 8, 20
+    else:
+        (offset,) = struct.unpack_from(order + "I", buf, 4)
+        (count,) = struct.unpack_from(order + "H", buf, offset)
+        first, step = offset + 2, 12
+    entries = buf[first : first + step * min(count, 4096)].tobytes()
+    found = {}
+    for k in range(0, len(entries) - step + 1, step):
+        tag, kind = struct.unpack_from(order + "HH", entries, k)
+        if tag in (256, 257) and kind in (3, 4, 16):
+            value = k + (12 if big else 8)
+            fmt = {3: "H", 4: "I", 16: "Q"}[kind]
+            found[tag] = struct.unpack_from(order + fmt, entries, value)[0]
+    return (found[256], found[257]) if len(found) == 2 else None
+
+
+# The starts of the formats OpenCV decodes: data that starts otherwise is
+# no image it reads.
+_IMAGE_STARTS = (
+    _PNG_SIGNATURE,
+    _JPEG_SIGNATURE,
+    b"II*\0",
+    b"MM\0*",
+    b"II+\0",
+    b"MM\0+",
+    b"BM",
+    b"GIF8",
+    b"RIFF",
+    b"#?",
+    *(bytes([0x50, kind]) for kind in b"1234567Ff"),  # PNM, PAM, PFM
+    b"\x59\xa6\x6a\x95",  # Sun raster
+    b"\x76\x2f\x31\x01",  # OpenEXR
+    b"\x00\x00\x00\x0cjP",  # JPEG 2000
+    b"\xff\x4f\xff\x51",  # JPEG 2000 codestream
+)
+
+
+def _unknown_size(head, max_pixels):
+    """Why data whose size is unknown is not decoded under a pixel limit."""
+    if not (head.startswith(_IMAGE_STARTS) or head[4:8] == b"ftyp"):
+        return "not a decodable image (unknown format or corrupt data)"
+    return (
+        "the image size cannot be read from its header (a corrupt or unusual "
+        "header), so the image is not decoded: images are checked against the "
+        f"limit of {max_pixels:,} pixels before decoding (set "
+        "PIL.Image.MAX_IMAGE_PIXELS to None to decode it without the check)"
+    )
 
 
 _BOMB_HINT = (
@@ -241,34 +364,42 @@ _BOMB_HINT = (
 
 
 def _check_header(buf, max_pixels):
-    """Check encoded data before decoding it; True for a gray + alpha PNG.
+    """Check encoded data before decoding it: ``(gray_alpha, transparent)``.
 
-    Refuses PNG and JPEG data whose end marker is missing (a truncated
+    Refuses PNG and JPEG data that ends before its end marker (a truncated
     file: depending on the codec and where the file was cut, OpenCV either
-    decodes such data partially or fails) and an image that declares more
-    than ``max_pixels`` pixels (a decompression bomb: a small file that
-    decodes to a huge array). The size is read from the header: PNG's IHDR,
-    JPEG's frame header, Pillow for other formats. A gray + alpha PNG
-    (colour type 4) is one that OpenCV decodes as four channels (the gray
-    value three times, then alpha).
+    decodes such data partially or fails; data after the end marker, as
+    phones append, is allowed) and an image that declares more than
+    ``max_pixels`` pixels (a decompression bomb: a small file that decodes
+    to a huge array). The size is read from the header: PNG's IHDR, JPEG's
+    frame header, :func:`_own_size` or Pillow for other formats; under a
+    limit, data whose size cannot be read is refused, not decoded.
+    ``gray_alpha``: a gray + alpha PNG (colour type 4), one that OpenCV
+    decodes as four channels (the gray value three times, then alpha).
+    ``transparent``: the gray value a gray PNG's tRNS chunk makes
+    transparent (OpenCV ignores it), or None.
     """
     head = buf[:_HEAD_BYTES].tobytes()
-    gray_alpha = False
-    size = None
+    gray_alpha, transparent, size = False, None, None
     if head.startswith(_PNG_SIGNATURE):
-        if b"IEND" not in buf[-64:].tobytes():
-            raise _ItemError("truncated PNG data (no IEND chunk at the end)")
+        if b"IEND" not in buf[-64:].tobytes() and _png_cut_short(buf):
+            raise _ItemError("truncated PNG data (it ends before its IEND chunk)")
         if len(head) >= 26 and head[12:16] == b"IHDR":
-            gray_alpha = head[25] == 4
             size = _PNG_SIZE.unpack_from(head, 16)
+            gray_alpha = head[25] == 4
+            if head[25] == 0:
+                transparent = _png_transparent_gray(buf, head[24])
     elif head.startswith(_JPEG_SIGNATURE):
-        if b"\xff\xd9" not in buf[-64:].tobytes():
-            raise _ItemError("truncated JPEG data (no end-of-image marker)")
-        if max_pixels is not None:
-            size = _jpeg_size(buf, head)
+        size, scan = _jpeg_layout(buf, head)
+        if not _jpeg_complete(buf, scan):
+            raise _ItemError(
+                "truncated JPEG data (it ends before its end-of-image marker)"
+            )
     elif max_pixels is not None:
-        size = _other_size(buf, max_pixels)
-    if max_pixels is not None and size is not None:
+        size = _other_size(buf, head, max_pixels)
+    if max_pixels is not None:
+        if size is None:
+            raise _ItemError(_unknown_size(head, max_pixels))
         width, height = size
         if width * height > max_pixels:
             raise _ItemError(
@@ -276,7 +407,23 @@ def _check_header(buf, max_pixels):
                 f"{width * height:,} pixels), more than the limit of "
                 f"{max_pixels:,} pixels {_BOMB_HINT}"
             )
-    return gray_alpha
+    return gray_alpha, transparent
+
+
+def _png_transparent_gray(buf, depth):
+    """The gray value a gray PNG's tRNS chunk makes transparent, at the
+    depth OpenCV decodes to (1-, 2- and 4-bit gray is scaled to 8 bits), or
+    None: the chunks before the image data, by their lengths."""
+    n, pos = buf.size, 8
+    while pos + 10 <= n:
+        length, kind = struct.unpack_from(">I4s", buf, pos)
+        if kind == b"tRNS" and length >= 2:
+            (value,) = struct.unpack_from(">H", buf, pos + 8)
+            return value * 255 // ((1 << depth) - 1) if depth < 8 else value
+        if kind in (b"IDAT", b"IEND"):
+            return None
+        pos += 12 + length
+    return None
 
 
 def _png_cut_short(buf) -> bool:
@@ -301,7 +448,7 @@ def _decode_raw(buf, max_pixels) -> np.ndarray:
     ``max_pixels``: the most pixels the data may declare (None: no limit)."""
     if buf.size == 0:
         raise _ItemError("empty data (0 bytes)")
-    gray_alpha = _check_header(buf, max_pixels)
+    gray_alpha, transparent = _check_header(buf, max_pixels)
     try:
         if _quiet_depth:
             img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
@@ -325,6 +472,8 @@ def _decode_raw(buf, max_pixels) -> np.ndarray:
         raise _ItemError("not a decodable image (unknown format or corrupt data)")
     if gray_alpha and img.ndim == 3 and img.shape[2] == 4:
         img = cv2.merge([cv2.extractChannel(img, 0), cv2.extractChannel(img, 3)])
+    elif transparent is not None and img.ndim == 2:  # composited on white
+        img[img == transparent] = np.iinfo(img.dtype).max
     return img
 
 
@@ -385,6 +534,8 @@ def _to_canonical(img: np.ndarray, decoded=False) -> np.ndarray:
 
     ``decoded``: ``img`` comes from a file or encoded bytes (the messages
     about float values then speak of the file, not of an array)."""
+    if not img.dtype.isnative:  # another byte order: a native copy
+        img = img.astype(img.dtype.newbyteorder("="))
     dtype = img.dtype
     if img.ndim not in (2, 3):
         raise _ItemError(
@@ -775,8 +926,17 @@ def image_column(X, *, what="X"):
 
     Accepts what :func:`skmultimodal.utils.as_column` accepts plus a 3-D
     ``(n, H, W)`` or 4-D ``(n, H, W, C)`` numeric array of equal-size images.
-    Raises ValueError when there are no images.
+    Raises ValueError when there are no images, and for an iterator (a
+    generator: ``fit`` would consume it, leaving nothing to transform), a
+    set or a mapping, which are no column.
     """
+    if isinstance(X, (Iterator, Set, Mapping)):
+        raise ValueError(
+            f"{what} must be a column of images (a list, tuple, 1-D array, "
+            f"pandas Series or one-column DataFrame, or an (n, H, W[, C]) "
+            f"array); got a {type(X).__name__}. Make it a list first, e.g. "
+            f"list({what})."
+        )
     if isinstance(X, np.ndarray) and X.dtype != object and X.ndim != 1:
         if X.ndim not in (3, 4):
             raise ValueError(
@@ -790,6 +950,23 @@ def image_column(X, *, what="X"):
     if len(items) == 0:
         raise ValueError(f"{what} holds no images (0 rows); at least 1 is required.")
     return items, labels
+
+
+def check_column_name(est, X, *, reset):
+    """Set (``reset``, in ``fit``) or check ``est``'s ``n_features_in_``
+    (1: one column of images) and ``feature_names_in_`` (a one-column
+    DataFrame's string column name), with scikit-learn's own check: a
+    DataFrame whose column name is not the fitted one is a ValueError, a
+    name on one side only (a DataFrame at fit, a list or Series after) a
+    warning."""
+    from sklearn.utils.validation import _check_feature_names
+
+    if reset:
+        est.n_features_in_ = 1
+    try:
+        _check_feature_names(est, X, reset=reset)
+    except ValueError as exc:
+        raise ValueError(f"{type(est).__name__}: {exc}") from None
 
 
 class ItemFunction:
@@ -867,9 +1044,7 @@ def run_items(func, items, labels, *, n_jobs, verbose, desc):
             what = "left {} unreadable item(s) as missing rows (all NaN)"
         else:
             what = "substituted a blank image for {} unreadable item(s)"
-        warnings.warn(
-            f"{desc}: {what.format(len(failed))}: {shown}", ImageWarning, stacklevel=3
-        )
+        warn_at_caller(f"{desc}: {what.format(len(failed))}: {shown}", ImageWarning)
     for k in failed:
         results[k] = results[k].value
     return results
@@ -1063,7 +1238,5 @@ def run_chunks(func, items, labels, *, width, n_jobs, verbose, desc, on_error):
             what = "left {} unreadable item(s) as missing rows (all NaN)"
         else:
             what = "substituted a blank image for {} unreadable item(s)"
-        warnings.warn(
-            f"{desc}: {what.format(len(failed))}: {shown}", ImageWarning, stacklevel=3
-        )
+        warn_at_caller(f"{desc}: {what.format(len(failed))}: {shown}", ImageWarning)
     return out

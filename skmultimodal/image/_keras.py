@@ -26,6 +26,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_failures, describe_row
+from skmultimodal.utils._parallel import warn_at_caller
 from skmultimodal.utils._validation import Count
 
 from ._base import ImageExtractor
@@ -35,6 +36,7 @@ from ._io import (
     ItemFunction,
     _Failed,
     _IndexedError,
+    check_column_name,
     image_column,
     resize,
     to_rgb,
@@ -655,6 +657,7 @@ class KerasFeatures(ImageExtractor):
             The fitted extractor.
         """
         image_column(X)
+        check_column_name(self, X, reset=True)
         self._seed = None
         if self.weights is None:
             rng = check_random_state(self.random_state)
@@ -749,6 +752,7 @@ class KerasFeatures(ImageExtractor):
 
         self._check_fitted_params()
         items, labels = image_column(X)
+        check_column_name(self, X, reset=False)
         network, preprocess = self._build(), self._preprocess()
         reader = _ReadAndResize(self.on_error, self.input_size_)
         name = type(self).__name__
@@ -794,10 +798,8 @@ class KerasFeatures(ImageExtractor):
                 what = "left {} unreadable item(s) as missing rows (all NaN)"
             else:
                 what = "substituted a blank image for {} unreadable item(s)"
-            warnings.warn(
-                f"{name}: {what.format(len(failures))}: {shown}",
-                ImageWarning,
-                stacklevel=3,
+            warn_at_caller(
+                f"{name}: {what.format(len(failures))}: {shown}", ImageWarning
             )
         return out
 

@@ -18,13 +18,14 @@ from sklearn.utils._param_validation import (
     StrOptions,
 )
 from sklearn.utils._set_output import ADAPTERS_MANAGER
-from sklearn.utils.validation import _get_feature_names, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils._validation import N_JOBS, one_name_out
 
 from ._io import (
     INTERPOLATIONS,
     ItemFunction,
+    check_column_name,
     image_column,
     resize,
     run_items,
@@ -125,12 +126,7 @@ class _ImageTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
         """
         self._check_params()
         image_column(X)
-        self.n_features_in_ = 1  # one column of images
-        names = _get_feature_names(X)  # a one-column DataFrame's str name
-        if names is not None:
-            self.feature_names_in_ = names
-        elif hasattr(self, "feature_names_in_"):
-            del self.feature_names_in_
+        check_column_name(self, X, reset=True)
         self._fitted = True
         return self
 
@@ -155,6 +151,7 @@ class _ImageTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
         self._validate_params()
         self._check_params()
         items, labels = image_column(X)
+        check_column_name(self, X, reset=False)
         func = _Apply(self.on_error, self._process, copy=True)
         results = run_items(
             func,
@@ -248,8 +245,9 @@ _ON_ERROR_DOC = """
         that is not a regular file or is a URL, a file over
         ``skmultimodal.image.MAX_FILE_BYTES``, bytes that are not an image,
         truncated PNG/JPEG data, an image declaring more pixels than
-        ``PIL.Image.MAX_IMAGE_PIXELS``, zero-size image, unsupported array
-        shape or dtype, missing value): ``"raise"`` raises
+        ``PIL.Image.MAX_IMAGE_PIXELS`` or whose size cannot be read from its
+        header under that limit, zero-size image, unsupported array shape
+        or dtype, missing value): ``"raise"`` raises
         :class:`ImageDecodeError` naming the row and the source;
         ``"blank"`` uses a blank white image instead and emits one
         :class:`ImageWarning` with the same details.{more}"""
@@ -263,7 +261,8 @@ _ATTRIBUTES_DOC = """
     feature_names_in_ : ndarray of shape (1,)
         The column name, when fitted on a one-column DataFrame with a string
         column name; :meth:`get_feature_names_out` passes it on (else
-        ``"image"``)."""
+        ``"image"``). A DataFrame with another column name is refused by
+        ``transform`` (a ValueError, as in scikit-learn)."""
 
 _JOBS_DOC = """
     n_jobs : int, default=None
@@ -317,10 +316,14 @@ class ImageReader(_ImageTransformer):
     set it to None, to read larger files) and encoded data that declares
     more pixels than Pillow's decompression-bomb limit
     ``PIL.Image.MAX_IMAGE_PIXELS`` (checked from the header, before
-    decoding; None means no limit). The limits in force when
-    ``transform`` is called apply, in every worker. A file that decodes to
-    float values outside [0, 1] (a high-dynamic-range image: HDR, PFM,
-    OpenEXR) is unreadable too: convert it to 8 or 16 bits first.
+    decoding: data whose size cannot be read from its header is refused
+    too; None means no limit). The limits in force when ``transform`` is
+    called apply, in every worker. A file that decodes to float values
+    outside [0, 1] (a high-dynamic-range image: HDR, PFM, OpenEXR) is
+    unreadable too: convert it to 8 or 16 bits first. Data after a
+    complete PNG or JPEG image (a phone's trailer) is ignored; a PNG's
+    ``tRNS`` transparent colour is composited on white like alpha. Arrays
+    may have either byte order.
 
     Parameters
     ----------{_COMMON_PARAMS}{_ATTRIBUTES_DOC}
@@ -455,7 +458,9 @@ class Binarize(_ImageTransformer):
     ----------
     threshold : float in [0, 1] or "otsu", default="otsu"
         Fixed threshold, or ``"otsu"`` to choose one per image with Otsu's
-        method (OpenCV's ``THRESH_OTSU`` on the 8-bit intensities).
+        method (OpenCV's ``THRESH_OTSU`` on the 8-bit intensities; the split
+        of :func:`skimage.filters.threshold_otsu`, whose threshold for a
+        constant image is its value: such an image becomes all black).
 {_COMMON_PARAMS}{_ATTRIBUTES_DOC}
 
     See Also
@@ -488,9 +493,11 @@ class Binarize(_ImageTransformer):
     def _process(self, img):
         gray = to_gray(img)
         if isinstance(self.threshold, str):
-            _, out = cv2.threshold(
-                to_uint8(gray), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU
-            )
+            gray = to_uint8(gray)
+            low, high = cv2.minMaxLoc(gray)[:2]
+            if low == high:  # Otsu's threshold of a flat image is its value
+                return np.zeros(gray.shape, np.uint8)
+            _, out = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
             return out
         if gray.dtype == np.uint8:
             gray = gray.astype(np.float32) * np.float32(1.0 / 255.0)

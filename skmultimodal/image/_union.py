@@ -16,6 +16,7 @@ from ._base import ImageExtractor, _same
 from ._features import ImageFeatures
 from ._io import (
     _WrongLength,
+    check_column_name,
     chunk_output,
     image_column,
     read_batches,
@@ -133,6 +134,14 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
 
     n_features_out_ : int
         Total number of output features.
+
+    n_features_in_ : int
+        Always 1: one column of images.
+
+    feature_names_in_ : ndarray of shape (1,)
+        The column name, when fitted on a one-column DataFrame with a string
+        column name; a DataFrame with another one is refused by
+        :meth:`transform` (a ValueError, as in scikit-learn).
 
     See Also
     --------
@@ -269,6 +278,7 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
         """
         active = self._active()
         image_column(X)
+        check_column_name(self, X, reset=True)
         fitted = []
         for name, est in active:
             est = clone(est).fit(X, y)
@@ -298,6 +308,7 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
         self._validate_params()
         parts = self._current_parts()
         items, labels = image_column(X)
+        check_column_name(self, X, reset=False)
         extractors = [est for _, est in parts]
         widths = [est.n_features_out_ for est in extractors]
         try:
@@ -325,8 +336,8 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
         member of ``transformer_list`` would now on its own: an extractor's
         parameters changed with ``set_params`` since fit are checked and
         used, as its own ``transform`` does (a change in its number of
-        features is refused); an :class:`ImageFeatures` keeps the extractor
-        it built at fit, as its own ``transform`` does. An extractor whose
+        features is refused); an :class:`ImageFeatures`' changes are those
+        its own ``transform`` uses. An extractor whose
         ``fit`` does not record its parameters (``ImageExtractor.fit``
         does) has its current parameters checked only."""
         members = self._active()
@@ -341,6 +352,9 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
             )
         parts = []
         for (name, member), (_, est) in zip(members, self.transformers_):
+            if isinstance(member, ImageFeatures):  # its changes, on a copy
+                est = copy.copy(est).set_params(**member.get_params(deep=False))
+                est = est._current_extractor()
             core = _core(name, est)
             at_fit = getattr(core, "_fit_params", None)  # ImageExtractor.fit's
             if isinstance(member, ImageExtractor) and at_fit is None:
