@@ -277,6 +277,16 @@ _JOBS_DOC = """
 # it other than the blank one, so "missing" is not offered.
 _COMMON_PARAMS = _ON_ERROR_DOC.format(options='"raise", "blank"', more="") + _JOBS_DOC
 
+#: The column-name attributes of every image estimator, for its docstring.
+_COLUMN_ATTRS = """
+    n_features_in_ : int
+        Always 1: one column of images.
+
+    feature_names_in_ : ndarray of shape (1,)
+        The column name, when fitted on a one-column DataFrame with a string
+        column name; a DataFrame with another one is refused by
+        :meth:`transform` (a ValueError, as in scikit-learn)."""
+
 # Feature extractors: a missing row is a row of NaN.
 _EXTRACTOR_PARAMS = (
     _ON_ERROR_DOC.format(

@@ -23,7 +23,7 @@ from ._io import (
     read_limits,
     run_chunks,
 )
-from ._transformers import _EXTRACTOR_PARAMS
+from ._transformers import _COLUMN_ATTRS, _EXTRACTOR_PARAMS
 
 __all__ = ["ImageFeatureUnion"]
 
@@ -134,14 +134,7 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
 
     n_features_out_ : int
         Total number of output features.
-
-    n_features_in_ : int
-        Always 1: one column of images.
-
-    feature_names_in_ : ndarray of shape (1,)
-        The column name, when fitted on a one-column DataFrame with a string
-        column name; a DataFrame with another one is refused by
-        :meth:`transform` (a ValueError, as in scikit-learn).
+{_COLUMN_ATTRS}
 
     See Also
     --------
