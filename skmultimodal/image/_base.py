@@ -10,14 +10,13 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_row
-from skmultimodal.utils._validation import N_JOBS
+from skmultimodal.utils._validation import N_JOBS, check_column_name
 
 from ._io import (
     BLANK,
     _ItemError,
     _unreadable,
     _WrongLength,
-    check_column_name,
     chunk_output,
     image_column,
     read_item,

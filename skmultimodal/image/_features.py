@@ -20,13 +20,12 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import _deprecate_positional_args, check_is_fitted
 
-from skmultimodal.utils._validation import N_JOBS, Count
+from skmultimodal.utils._validation import N_JOBS, Count, check_column_name
 
 from ._base import ImageExtractor, _same
 from ._io import (
     _GRAY_MATRIX,
     INTERPOLATIONS,
-    check_column_name,
     resize,
     to_float,
     to_gray,

@@ -952,23 +952,6 @@ def image_column(X, *, what="X"):
     return items, labels
 
 
-def check_column_name(est, X, *, reset):
-    """Set (``reset``, in ``fit``) or check ``est``'s ``n_features_in_``
-    (1: one column of images) and ``feature_names_in_`` (a one-column
-    DataFrame's string column name), with scikit-learn's own check: a
-    DataFrame whose column name is not the fitted one is a ValueError, a
-    name on one side only (a DataFrame at fit, a list or Series after) a
-    warning."""
-    from sklearn.utils.validation import _check_feature_names
-
-    if reset:
-        est.n_features_in_ = 1
-    try:
-        _check_feature_names(est, X, reset=reset)
-    except ValueError as exc:
-        raise ValueError(f"{type(est).__name__}: {exc}") from None
-
-
 class ItemFunction:
     """Picklable per-item callable for :func:`parallel_map`.
 

@@ -27,7 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_failures, describe_row
 from skmultimodal.utils._parallel import warn_at_caller
-from skmultimodal.utils._validation import Count
+from skmultimodal.utils._validation import Count, check_column_name
 
 from ._base import ImageExtractor
 from ._io import (
@@ -36,7 +36,6 @@ from ._io import (
     ItemFunction,
     _Failed,
     _IndexedError,
-    check_column_name,
     image_column,
     resize,
     to_rgb,

@@ -20,12 +20,11 @@ from sklearn.utils._param_validation import (
 from sklearn.utils._set_output import ADAPTERS_MANAGER
 from sklearn.utils.validation import check_is_fitted
 
-from skmultimodal.utils._validation import N_JOBS, one_name_out
+from skmultimodal.utils._validation import N_JOBS, check_column_name, one_name_out
 
 from ._io import (
     INTERPOLATIONS,
     ItemFunction,
-    check_column_name,
     image_column,
     resize,
     run_items,

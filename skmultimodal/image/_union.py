@@ -11,12 +11,12 @@ from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_row
+from skmultimodal.utils._validation import check_column_name
 
 from ._base import ImageExtractor, _same
 from ._features import ImageFeatures
 from ._io import (
     _WrongLength,
-    check_column_name,
     chunk_output,
     image_column,
     read_batches,

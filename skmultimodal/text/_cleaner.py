@@ -10,9 +10,9 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.feature_extraction.text import strip_accents_ascii, strip_accents_unicode
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils._set_output import _get_output_config
-from sklearn.utils.validation import _check_feature_names, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
-from skmultimodal.utils._validation import one_name_out
+from skmultimodal.utils._validation import check_column_name, one_name_out
 
 from ._validation import TextColumnMixin, check_texts
 
@@ -176,8 +176,7 @@ class TextCleaner(
         self : TextCleaner
         """
         check_texts(X, owner=type(self).__name__, action="fit")
-        self.n_features_in_ = 1
-        _check_feature_names(self, X, reset=True)  # a DataFrame's column name
+        check_column_name(self, X, reset=True)  # a DataFrame's column name
         return self
 
     def _clean(self, text):
@@ -224,10 +223,7 @@ class TextCleaner(
         self._validate_params()  # parameters may have changed since fit
         owner = type(self).__name__
         texts, _ = check_texts(X, owner=owner, action="transform")
-        try:  # as scikit-learn: the column name seen in fit, warnings if absent
-            _check_feature_names(self, X, reset=False)
-        except ValueError as exc:
-            raise ValueError(f"{owner}: {exc}") from None
+        check_column_name(self, X, reset=False)  # as fitted, as scikit-learn
         out = np.empty(len(texts), dtype=object)
         out[:] = [self._clean(t) for t in texts]
         if _get_output_config("transform", self)["dense"] == "pandas":

@@ -151,6 +151,24 @@ class _Labels(list):
         return i if self.positions is None else int(self.positions[i])
 
 
+def check_column_name(est, X, *, reset):
+    """Set (``reset``, in ``fit``) or check ``est``'s ``n_features_in_``
+    (1: one column, of images or texts) and ``feature_names_in_`` (a
+    one-column DataFrame's string column name), with scikit-learn's own
+    check: a
+    DataFrame whose column name is not the fitted one is a ValueError, a
+    name on one side only (a DataFrame at fit, a list or Series after) a
+    warning."""
+    from sklearn.utils.validation import _check_feature_names
+
+    if reset:
+        est.n_features_in_ = 1
+    try:
+        _check_feature_names(est, X, reset=reset)
+    except ValueError as exc:
+        raise ValueError(f"{type(est).__name__}: {exc}") from None
+
+
 def plain_label(label):
     """An index label as Python writes it, for messages: a NumPy scalar as
     its Python value (``2``, not ``np.int64(2)``), also within a tuple (a
