@@ -17,8 +17,9 @@ from sklearn.pipeline import make_pipeline
 
 from skmultimodal import make_multimodal_pipeline
 from skmultimodal.datasets import make_multimodal_classification
-from skmultimodal.fusion import FusionMethod, LateFusionClassifier
-from skmultimodal.plugins import hookimpl, register_plugin, unregister_plugin
+from skmultimodal.fusion import LateFusionClassifier
+from skmultimodal.plugins import register_plugin, unregister_plugin
+from tests._methods import HStackMethod, fusion_plugin
 
 
 @pytest.fixture(scope="module")
@@ -153,28 +154,9 @@ def test_joint_and_presence_are_free_where_nothing_adds_them():
 
 
 # -- target types ---------------------------------------------------------------
-class _Undeclared(FusionMethod):
-    """A throwaway plugin method that declares no target_types."""
-
-    def fit(self, blocks, y=None):
-        return self
-
-    def transform(self, blocks):
-        return np.hstack([np.asarray(b) for b in blocks])
-
-    def get_feature_names_out(self, input_features):
-        return np.concatenate(input_features)
-
-
-class _UndeclaredPlugin:
-    @hookimpl
-    def skmultimodal_register_fusion_methods(self, register):
-        register("undeclared_test", _Undeclared)
-
-
 @pytest.fixture
 def undeclared():
-    plugin = _UndeclaredPlugin()
+    plugin = fusion_plugin(undeclared_test=HStackMethod)
     register_plugin(plugin, name="undeclared-test-plugin")
     yield
     unregister_plugin(plugin)

@@ -12,10 +12,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, GroupKFold
 
-from skmultimodal.fusion import FusionMethod, LateFusionClassifier, ModalityFusion
+from skmultimodal.fusion import LateFusionClassifier, ModalityFusion
 from skmultimodal.model_selection import compare_models
-from skmultimodal.plugins import get_registry, hookimpl
+from skmultimodal.plugins import get_registry
 from skmultimodal.text import TextFeatures, WordVectorFeatures
+from tests._methods import HStackMethod, fusion_plugin
 
 
 # -- 1. one helper for NumPy scalar labels -----------------------------------------
@@ -54,25 +55,8 @@ def test_labels_are_unwrapped_by_plain_label_only():
 
 
 # -- 2. one throwaway-plugin fixture for every test folder -------------------------
-class _Halves(FusionMethod):
-    def fit(self, blocks, y=None):
-        return self
-
-    def transform(self, blocks):
-        return np.hstack(blocks)
-
-    def get_feature_names_out(self, input_features):
-        return np.concatenate(input_features)
-
-
-class _HalvesPlugin:
-    @hookimpl
-    def skmultimodal_register_fusion_methods(self, register):
-        register("halves_trial11", _Halves)
-
-
 def test_use_plugin_fixture_reaches_every_test_folder(use_plugin):
-    assert use_plugin(_HalvesPlugin(), "trial11-plugin")
+    assert use_plugin(fusion_plugin(halves_trial11=HStackMethod), "trial11-plugin")
     assert "halves_trial11" in get_registry("fusion_method").names()
 
 
@@ -87,7 +71,7 @@ def test_use_plugin_fixture_unregisters_afterwards():
 
     managing = generator(conftest.fresh_manager)
     using = generator(conftest.use_plugin, next(managing))
-    assert next(using)(_HalvesPlugin(), "trial11-plugin")
+    assert next(using)(fusion_plugin(halves_trial11=HStackMethod), "trial11-plugin")
     assert "halves_trial11" in get_registry("fusion_method").names()
     with pytest.raises(StopIteration):
         next(using)  # use_plugin's teardown

@@ -21,7 +21,7 @@ from sklearn.utils.validation import (
 
 from skmultimodal.utils import check_target_present
 from skmultimodal.utils._parallel import warn_at_caller
-from skmultimodal.utils._validation import N_JOBS, check_groups
+from skmultimodal.utils._validation import N_JOBS, check_groups, row_positions
 
 from ._columns import (
     ColumnComposition,
@@ -39,7 +39,6 @@ from ._methods import (
     _binary_rows,
     _check_split_rows,
     _check_test_folds,
-    _row_positions,
 )
 from ._pooling import (
     EPS,
@@ -148,7 +147,7 @@ def _present_splits(splits, present, n, name):
     position[present] = np.arange(len(present))
     out = []
     for fold, split in enumerate(splits):
-        train, test = (position[_row_positions(part)] for part in split)
+        train, test = (position[row_positions(part)] for part in split)
         train, test = train[train >= 0], test[test >= 0]
         if len(test) and not len(train):
             raise ValueError(

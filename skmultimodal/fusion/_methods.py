@@ -37,7 +37,7 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
-from skmultimodal.utils._validation import check_groups
+from skmultimodal.utils._validation import check_groups, check_partition
 
 from ._base import FusionMethod
 from ._pooling import (
@@ -191,24 +191,12 @@ def _check_split_rows(splits, n, what, rows="fit got"):
         )
 
 
-def _row_positions(idx):
-    """Row positions of a split's part: indices, or a boolean mask."""
-    idx = np.asarray(idx)
-    return np.flatnonzero(idx) if idx.dtype == bool else idx.astype(int)
-
-
 def _check_test_folds(splits, n, what, gives, of=""):
     """Refuse internal-fold ``splits`` unless each of the ``n`` rows (``of``
     which modality, say) is in exactly one test fold, as the out-of-fold
     scores (``gives``) of ``what`` need."""
-    tested = np.zeros(n, dtype=int)
-    for _, test in splits:
-        np.add.at(tested, _row_positions(test), 1)
-    if not (tested == 1).all():
-        raise ValueError(
-            f"{what}: cv must put every row{of} in exactly one test fold (a "
-            f"KFold-like splitter) to give {gives}"
-        )
+    why = f" (a KFold-like splitter) to give {gives}"
+    check_partition(splits, n, what, of, why)
 
 
 class _BlockInfoMixin:

@@ -28,7 +28,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import check_target_present
 from skmultimodal.utils._parallel import record_warnings, warn_at_caller
-from skmultimodal.utils._validation import N_JOBS, check_groups, plain_label
+from skmultimodal.utils._validation import (
+    N_JOBS,
+    check_groups,
+    check_partition,
+    plain_label,
+)
 
 #: Scores :func:`compare_models` computes by default: name -> scorer.
 DEFAULT_SCORING = {"accuracy": "accuracy", "macro_f1": "f1_macro"}
@@ -363,37 +368,6 @@ def _as_indices(rows):
     """Row positions of a split's train or test part (a boolean mask too)."""
     rows = np.asarray(rows)
     return np.flatnonzero(rows) if rows.dtype == bool else rows.astype(int)
-
-
-def _check_partition(splits, n):
-    """A ValueError unless every row is in exactly one test fold."""
-    counts = np.zeros(n, dtype=int)
-    for _, test in splits:
-        np.add.at(counts, test, 1)
-    uncovered, repeated = np.flatnonzero(counts == 0), np.flatnonzero(counts > 1)
-    if not len(uncovered) and not len(repeated):
-        return
-
-    def rows(which):
-        first = ", ".join(str(i) for i in which[:5])
-        return f"rows {first}{', ...' if len(which) > 5 else ''}"
-
-    found = []
-    if len(uncovered):
-        found.append(
-            f"{len(uncovered)} of {n} rows are in no test fold ({rows(uncovered)})"
-        )
-    if len(repeated):
-        found.append(
-            f"{len(repeated)} of {n} rows are in several test folds ({rows(repeated)})"
-        )
-    raise ValueError(
-        "cv must put every row in exactly one test fold, since compare_models "
-        "gives each row one out-of-fold prediction (oof_pred, oof_proba); "
-        f"with this cv, {' and '.join(found)}. Use k-fold splits (an int cv, "
-        "KFold, StratifiedKFold, GroupKFold), or "
-        "sklearn.model_selection.cross_validate for other splits."
-    )
 
 
 def modality_contributions(estimator, X):
@@ -1034,7 +1008,15 @@ def compare_models(
         (_as_indices(train), _as_indices(test))
         for train, test in check_cv(cv, y, classifier=classifier).split(X, y, groups)
     ]
-    _check_partition(splits, len(y))
+    check_partition(
+        splits,
+        len(y),
+        "compare_models",
+        why=", since it gives each row one out-of-fold prediction (oof_pred, "
+        "oof_proba)",
+        fix=" Use k-fold splits (an int cv, KFold, StratifiedKFold, GroupKFold), "
+        "or sklearn.model_selection.cross_validate for other splits.",
+    )
     scorers = _scorers(TASK_SCORING[task] if scoring is None else scoring)
     _check_score_names(scorers)
     result = {}

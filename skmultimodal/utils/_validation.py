@@ -326,6 +326,35 @@ def check_groups(groups, n, owner=None):
     return groups
 
 
+def row_positions(idx):
+    """Row positions of a split's part: indices, or a boolean mask."""
+    idx = np.asarray(idx)
+    return np.flatnonzero(idx) if idx.dtype == bool else idx.astype(int)
+
+
+def check_partition(splits, n, what, of="", why="", fix=""):
+    """Refuse ``splits`` unless each of the ``n`` rows (``of`` which
+    modality, say) is in exactly one test fold, as out-of-fold scores need:
+    the message starts with ``what``, gives ``why`` after the rule, names the
+    first rows in no test fold and in several, then ``fix``."""
+    counts = np.zeros(n, dtype=int)
+    for _, test in splits:
+        np.add.at(counts, row_positions(test), 1)
+    found = []
+    for which, where in ((counts == 0, "no test fold"), (counts > 1, "several")):
+        if len(rows := np.flatnonzero(which)):
+            first = ", ".join(str(i) for i in rows[:5]) + (
+                ", ..." if len(rows) > 5 else ""
+            )
+            where = where if where == "no test fold" else "several test folds"
+            found.append(f"{len(rows)} of {n} rows are in {where} (rows {first})")
+    if found:
+        raise ValueError(
+            f"{what}: cv must put every row{of} in exactly one test fold{why}; "
+            f"with this cv, {' and '.join(found)}.{fix}"
+        )
+
+
 def one_name_out(estimator, input_features, default):
     """``get_feature_names_out`` of a fitted transformer of one column (of
     images or texts): ``input_features`` checked as scikit-learn checks a

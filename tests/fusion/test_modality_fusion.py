@@ -17,9 +17,9 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 
-from skmultimodal.fusion import FusionMethod, ModalityFusion
+from skmultimodal.fusion import ModalityFusion
 from skmultimodal.fusion.methods import ConcatFusion
-from skmultimodal.plugins import hookimpl
+from tests._methods import HStackMethod, fusion_plugin
 
 WORDS = ["red", "blue", "green", "cat", "dog", "bird"]
 
@@ -172,27 +172,14 @@ def test_modality_weights_only_for_attention():
 
 
 # -- clear errors ------------------------------------------------------------------
-class DenseOnly(FusionMethod):
-    """A plugin-style method that cannot take sparse blocks."""
-
-    def fit(self, blocks, y=None):
-        return self
-
-    def transform(self, blocks):
-        return np.hstack(blocks)
-
-    def get_feature_names_out(self, input_features):
-        return np.concatenate(input_features)
-
-
-class _Plugin:
-    @hookimpl
-    def skmultimodal_register_fusion_methods(self, register):
-        register("dense_only_test", DenseOnly)
+# a plugin-style method that cannot take sparse blocks
+DENSE_ONLY = fusion_plugin(dense_only_test=HStackMethod)
 
 
 def test_unknown_method_lists_available_names_including_plugins(use_plugin):
-    assert use_plugin(_Plugin(), "dense-only-test-plugin")
+    assert use_plugin(
+        fusion_plugin(dense_only_test=HStackMethod), "dense-only-test-plugin"
+    )
     X, y = _data()
     with pytest.raises(ValueError, match="Unknown fusion method 'nope'") as exc:
         _fusion(method="nope").fit(X, y)
@@ -201,7 +188,9 @@ def test_unknown_method_lists_available_names_including_plugins(use_plugin):
 
 
 def test_method_refusing_sparse_names_method_and_branch(use_plugin):
-    assert use_plugin(_Plugin(), "dense-only-test-plugin")
+    assert use_plugin(
+        fusion_plugin(dense_only_test=HStackMethod), "dense-only-test-plugin"
+    )
     X, y = _data()
     with pytest.raises(ValueError, match="'dense_only_test' cannot take sparse") as exc:
         _fusion(method="dense_only_test").fit(X, y)

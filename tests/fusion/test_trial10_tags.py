@@ -17,9 +17,9 @@ from sklearn.utils import estimator_checks as sk
 from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import check_requires_y_none
 
-from skmultimodal.fusion import FusionMethod, LateFusionClassifier, ModalityFusion
+from skmultimodal.fusion import LateFusionClassifier, ModalityFusion
 from skmultimodal.fusion.methods import AttentionFusion, ConcatFusion, StackFusion
-from skmultimodal.plugins import hookimpl
+from tests._methods import HStackMethod, fusion_plugin
 from tests.fusion.estimator_instances import first_half, second_half
 
 BLOCKS = [("a", StandardScaler(), [0, 1]), ("b", "passthrough", [2, 3])]
@@ -54,17 +54,8 @@ def test_method_instances_say_whether_they_require_y():
     assert get_tags(_fusion(method=ConcatFusion())).target_tags.required is False
 
 
-class _Supervised(FusionMethod):
+class _Supervised(HStackMethod):
     """A plugin-style method declaring that it needs y."""
-
-    def fit(self, blocks, y=None):
-        return self
-
-    def transform(self, blocks):
-        return np.hstack(blocks)
-
-    def get_feature_names_out(self, input_features):
-        return np.concatenate(input_features)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -79,15 +70,13 @@ class _Unsupervised(_Supervised):
         return tags
 
 
-class _Plugin:
-    @hookimpl
-    def skmultimodal_register_fusion_methods(self, register):
-        register("supervised_tags_test", _Supervised)
-        register("unsupervised_tags_test", _Unsupervised)
-
-
 def test_plugin_names_follow_their_methods_tags(use_plugin):
-    assert use_plugin(_Plugin(), "tags-test-plugin")
+    assert use_plugin(
+        fusion_plugin(
+            supervised_tags_test=_Supervised, unsupervised_tags_test=_Unsupervised
+        ),
+        "tags-test-plugin",
+    )
     required = get_tags(_fusion(method="supervised_tags_test")).target_tags.required
     assert required is True
     other = get_tags(_fusion(method="unsupervised_tags_test")).target_tags.required

@@ -1,0 +1,40 @@
+"""The thirteenth round's own changes: one test-fold check for every caller."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from skmultimodal.fusion.methods import StackFusion
+from skmultimodal.utils._validation import check_partition
+
+
+def test_internal_folds_that_miss_rows_name_them():
+    """The fusion methods' internal folds get the same check, with the same
+    row details, as compare_models' folds."""
+    rng = np.random.RandomState(0)
+    y = np.repeat([0, 1], 10)
+    blocks = [rng.rand(20, 3), rng.rand(20, 2)]
+    half = np.arange(10)
+    splits = [(half, half + 10)]  # rows 0-9 are never tested
+    with pytest.raises(ValueError) as info:
+        StackFusion(cv=splits).fit(blocks, y)
+    message = str(info.value)
+    assert "fusion method 'stack': cv must put every row in exactly one test fold" in (
+        message
+    )
+    assert "10 of 20 rows are in no test fold (rows 0, 1, 2, 3, 4, ...)" in message
+
+
+@pytest.mark.parametrize("as_mask", [False, True])
+def test_check_partition_counts_masks_and_indices(as_mask):
+    def part(rows):
+        if not as_mask:
+            return np.asarray(rows)
+        mask = np.zeros(4, dtype=bool)
+        mask[rows] = True
+        return mask
+
+    check_partition([(None, part([0, 1])), (None, part([2, 3]))], 4, "x")
+    with pytest.raises(ValueError, match=r"1 of 4 rows are in several test folds"):
+        check_partition([(None, part([0, 1, 2])), (None, part([2, 3]))], 4, "x")
