@@ -38,3 +38,24 @@ def test_check_partition_counts_masks_and_indices(as_mask):
     check_partition([(None, part([0, 1])), (None, part([2, 3]))], 4, "x")
     with pytest.raises(ValueError, match=r"1 of 4 rows are in several test folds"):
         check_partition([(None, part([0, 1, 2])), (None, part([2, 3]))], 4, "x")
+
+
+@pytest.mark.parametrize("n_jobs", [None, 2])
+def test_a_branch_error_names_its_modality_in_a_note(n_jobs):
+    """An error of one branch (here text pruning that keeps no term) keeps
+    its message and gets a note naming the modality, in worker processes
+    too."""
+    import pandas as pd
+
+    from skmultimodal import make_multimodal_pipeline
+    from skmultimodal.text import TextFeatures
+
+    X = pd.DataFrame({"text": ["aa bb", "cc dd", "ee ff", "gg hh"] * 3})
+    y = [0, 1] * 6
+    pruned = TextFeatures("tfidf", method_params={"min_df": 50})
+    pipe = make_multimodal_pipeline(
+        image=None, text_features=pruned, method="concat", n_jobs=n_jobs
+    )
+    with pytest.raises(ValueError, match="^TextFeatures") as info:
+        pipe.fit(X, y)
+    assert "(raised by the branch of modality 'text')" in info.value.__notes__

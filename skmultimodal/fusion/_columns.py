@@ -379,7 +379,8 @@ def _run_branch(
 def naming_branch(name, hint=""):
     """A :class:`~skmultimodal.utils._errors.RowError` raised inside
     (an unreadable image, ...) names the modality ``name`` and ends with
-    ``hint`` (how the missing policy could take the row instead)."""
+    ``hint`` (how the missing policy could take the row instead); any other
+    exception gets a note (shown under its message) naming the modality."""
     try:
         yield
     except RowError as exc:
@@ -387,6 +388,10 @@ def naming_branch(name, hint=""):
         if not getattr(exc, "missing_hint", True):
             hint = ""  # the row cannot be read as missing (a number as text)
         raise type(exc)(f"modality {name!r}: {text}. {hint}".strip()) from None
+    except Exception as exc:
+        if name:
+            exc.add_note(f"(raised by the branch of modality {name!r})")
+        raise
 
 
 def all_nan_rows(out):
