@@ -29,7 +29,7 @@ from skmultimodal.utils import describe_failures, describe_row
 from skmultimodal.utils._parallel import warn_at_caller
 from skmultimodal.utils._validation import Count, check_column_name
 
-from ._base import ImageExtractor
+from ._base import ImageExtractor, _same
 from ._io import (
     ImageDecodeError,
     ImageWarning,
@@ -68,10 +68,18 @@ _DEFAULT_SIZES = {
 }
 _MODEL_SUFFIXES = (".keras",)
 _POOLING = {"avg": "Average", "max": "Max"}
+# The parameters the network and the input size are found from: changed with
+# set_params after fit, they are found again at transform (see _current).
+_NETWORK_PARAMS = ("model", "weights", "layer", "pooling", "input_size")
 
 
 def _is_model_file(model) -> bool:
-    return isinstance(model, os.PathLike) or str(model).endswith(_MODEL_SUFFIXES)
+    """Whether ``model`` is a file (path-like, or a name ending in
+    ``.keras`` in any case, as ``KerasTextEncoder`` takes it) rather than a
+    ``keras.applications`` name."""
+    return isinstance(model, os.PathLike) or os.fspath(model).lower().endswith(
+        _MODEL_SUFFIXES
+    )
 
 
 def _application_names():
@@ -453,8 +461,9 @@ class KerasFeatures(ImageExtractor):
         giving other features.
 
     files_ : dict
-        The absolute paths of those files (``"model"``, ``"weights"``),
-        found at fit: a saved extractor reads them from any current folder.
+        The absolute paths of those files (``"model"``, ``"weights"``; empty
+        for an application with ``"imagenet"`` or None weights), found at
+        fit: a saved extractor reads them from any current folder.
 
     See Also
     --------
@@ -465,6 +474,14 @@ class KerasFeatures(ImageExtractor):
     -----
     ``n_jobs`` workers decode and resize the images of each batch; the
     network runs in the calling process (TensorFlow uses the cores itself).
+
+    ``model``, ``weights``, ``layer``, ``pooling`` and ``input_size``
+    changed with ``set_params`` after fit are used by ``transform``: the
+    network and input size are found for them as ``fit`` finds them (with
+    the fitted ``seed_``; a file named anew is read from the current folder),
+    and one giving another number of features than ``n_features_out_`` is a
+    ValueError there and in ``get_feature_names_out``: refit. The fitted
+    attributes stay those of ``fit``.
 
     A network output holding NaN or infinite values (broken weights, say)
     raises a ValueError in ``transform`` naming the model and the first
@@ -541,22 +558,42 @@ class KerasFeatures(ImageExtractor):
         self.verbose = verbose
 
     # ------------------------------------------------------------ fitting
+    def _fitted_file(self, name):
+        """The absolute path fit found for the file parameter ``name``
+        (``"model"`` or ``"weights"``) while that parameter is the one fit
+        saw, so that a saved extractor reads it from any current folder; None
+        when there is none, or the parameter changed with set_params since."""
+        path = getattr(self, "files_", {}).get(name)
+        fitted = getattr(self, "_fit_params", None)
+        if fitted is not None and not _same(getattr(self, name), fitted.get(name)):
+            return None
+        return path
+
     def _resolve(self):
         """Check the parameters without building anything: ``(model, weights,
-        size or None, family or None, digests)``."""
+        family or None, preprocessing, files)``, ``files`` the paths of the
+        model and weights files the network is built from."""
         model, weights = self.model, self.weights
-        # once fitted, a file is the one found at fit (its absolute path), so
-        # a saved extractor works from any current folder
-        files = getattr(self, "files_", {})
         if self.input_size is not None:
             _check_size_param(self.input_size, "input_size", type(self).__name__)
-        digests = []
+        files = []
         if _is_model_file(model):
-            model = files.get("model", os.fspath(model))
+            model = self._fitted_file("model") or os.fspath(model)
             if not os.path.isfile(model):
                 raise ValueError(
                     f"model={os.fspath(self.model)!r}: no such .keras model file"
-                    + (f" (looked for {model!r})." if model != self.model else ".")
+                    + (
+                        f" (looked for {model!r})."
+                        if model != os.fspath(self.model)
+                        else "."
+                    )
+                )
+            if not model.endswith(_MODEL_SUFFIXES):
+                raise ValueError(
+                    f"model={os.fspath(self.model)!r}: Keras loads a model file "
+                    "only under a name ending in '.keras' (in lower case): "
+                    "rename the file, or save the model with "
+                    'model.save("name.keras").'
                 )
             if weights is None:
                 raise ValueError(
@@ -564,14 +601,14 @@ class KerasFeatures(ImageExtractor):
                     ".keras file keeps its saved weights: leave weights at its "
                     "default or give a weights file path."
                 )
-            digests.append(model)
+            files.append(model)
             family = None
         else:
             _, family = _application(model)
         if weights is not None and (
             isinstance(weights, os.PathLike) or weights != "imagenet"
         ):
-            weights = files.get("weights", os.fspath(weights))
+            weights = self._fitted_file("weights") or os.fspath(weights)
             if not os.path.isfile(weights):
                 raise ValueError(
                     f"weights={os.fspath(self.weights)!r} is not 'imagenet', None "
@@ -582,7 +619,7 @@ class KerasFeatures(ImageExtractor):
                         else "."
                     )
                 )
-            digests.append(weights)
+            files.append(weights)
         elif _is_model_file(model):
             weights = None  # the weights saved in the file
         preprocessing = self.preprocessing
@@ -590,22 +627,57 @@ class KerasFeatures(ImageExtractor):
             preprocessing = family or "none"
         if preprocessing != "none":
             _preprocess_function(preprocessing)
-        return model, weights, family, preprocessing, digests
+        return model, weights, family, preprocessing, files
 
     def _check_params(self):
-        model, weights, family, _, digests = self._resolve()
-        self._file_digests = tuple((os.path.abspath(p), _sha256(p)) for p in digests)
+        _, _, _, _, files = self._resolve()
+        self._file_digests = tuple((os.path.abspath(p), _sha256(p)) for p in files)
+        network, self._size = self._network_and_size(self._seed, self._file_digests)
+        return int(network.model.output_shape[1])
+
+    def _network_and_size(self, seed, digests):
+        """The network of the current parameters and the ``(height, width)``
+        images are resized to, as fit finds them; ``seed`` (of a random
+        network) and ``digests`` (``(absolute path, SHA-256)`` of files, those
+        of the files used now being checked) as fit drew and recorded them."""
+        model, weights, family, _, files = self._resolve()
         size = self.input_size
         if size is not None:
             size = _as_size(size)
         elif family is not None:
             side = _DEFAULT_SIZES.get(model, 224)
             size = (side, side)
-        self._size = size
-        network = self._build().model
+        used = {os.path.abspath(p) for p in files}
+        digests = tuple((path, sha) for path, sha in digests if path in used)
+        # a .keras model is loaded as saved, at any input size
+        key_size = size if family is not None else None
+        key = (model, weights, self.layer, self.pooling, key_size, seed, digests)
+        network = _network_of(self, key)
         if family is None:  # a .keras file: its own input size, if fixed
-            self._size = self._model_file_size(model, network.input_shape, size)
-        return int(network.output_shape[1])
+            size = self._model_file_size(model, network.model.input_shape, size)
+        return network, size
+
+    def _changed_since_fit(self):
+        """The parameters the network is found from changed with set_params
+        since fit (none for an extractor fitted before fit recorded them)."""
+        fitted = getattr(self, "_fit_params", {})
+        return [
+            name
+            for name in _NETWORK_PARAMS
+            if name in fitted and not _same(getattr(self, name), fitted[name])
+        ]
+
+    def _current(self):
+        """``(network, input size)`` for :meth:`transform`: fit's, found again
+        from the parameters changed since fit where some are (fit's seed, and
+        the digests fit recorded for the files still used)."""
+        if self.weights is None and self.seed_ is None:
+            raise ValueError(
+                f"{type(self).__name__}: weights=None set since fit: fit built "
+                "the network with other weights and drew no seed (from "
+                "random_state) for a random one; refit it."
+            )
+        return self._network_and_size(self.seed_, self.file_digests_)
 
     @staticmethod
     def _model_file_size(model, shape, size):
@@ -663,28 +735,19 @@ class KerasFeatures(ImageExtractor):
             self._seed = int(rng.randint(np.iinfo(np.int32).max))
         self.__dict__.pop("files_", None)  # a refit finds the files again
         n_features = self._check_params()
-        model, weights, _, _, _ = self._resolve()
-        self.files_ = {
+        model, weights, _, _, files = self._resolve()
+        self.files_ = {  # only files: not an application name, nor "imagenet"
             name: os.path.abspath(path)
             for name, path in (("model", model), ("weights", weights))
-            if isinstance(path, str) and path != "imagenet"
+            if path is not None and path in files
         }
         self.seed_ = self._seed
         self.file_digests_ = self._file_digests
         self.input_size_ = self._size
         self.n_features_out_ = n_features
+        self._fit_params = self.get_params(deep=False)  # as ImageExtractor.fit
         del self._seed, self._file_digests, self._size
         return self
-
-    def _build(self):
-        model, weights, _, _, _ = self._resolve()
-        size = getattr(self, "_size", None) or getattr(self, "input_size_", None)
-        seed = getattr(self, "_seed", getattr(self, "seed_", None))
-        if _is_model_file(model):
-            size = None  # a .keras model is loaded as saved, at any input size
-        digests = getattr(self, "_file_digests", getattr(self, "file_digests_", ()))
-        key = (model, weights, self.layer, self.pooling, size, seed, digests)
-        return _network_of(self, key)
 
     # ----------------------------------------------------------- features
     def _run(self, network, preprocess, images, rows=None, labels=None):
@@ -717,11 +780,21 @@ class KerasFeatures(ImageExtractor):
         return out
 
     def _check_fitted_params(self):
-        # Only the constraints are checked again at transform (also from
-        # ImageFeatureUnion): _check_params builds the network and hashes the
-        # files, and fit keeps the size and digests it found.
+        # At transform (also from ImageFeatureUnion) the constraints are
+        # checked again and the network found (built for parameters changed
+        # since fit): it must still give the fitted number of features. Files
+        # are not hashed again: fit keeps their digests.
         check_is_fitted(self)
         self._validate_params()
+        network, _ = self._current()
+        n_features = int(network.model.output_shape[1])
+        if n_features != self.n_features_out_:
+            what = ", ".join(self._changed_since_fit()) or "its parameters"
+            raise ValueError(
+                f"{type(self).__name__}: {what} changed since fit: the network "
+                f"now gives {n_features} features, {self.n_features_out_} in "
+                "fit; refit it."
+            )
 
     def _preprocess(self):
         _, _, _, preprocessing, _ = self._resolve()
@@ -729,8 +802,9 @@ class KerasFeatures(ImageExtractor):
 
     def _extract(self, image):
         # one image (e.g. from ImageFeatureUnion): a batch of one
-        reader = _ReadAndResize(self.on_error, self.input_size_)
-        return self._run(self._build(), self._preprocess(), [reader.process(image)])[0]
+        network, size = self._current()
+        reader = _ReadAndResize(self.on_error, size)
+        return self._run(network, self._preprocess(), [reader.process(image)])[0]
 
     def transform(self, X):
         """Compute the features of each image, ``batch_size`` images at a time.
@@ -752,8 +826,8 @@ class KerasFeatures(ImageExtractor):
         self._check_fitted_params()
         items, labels = image_column(X)
         check_column_name(self, X, reset=False)
-        network, preprocess = self._build(), self._preprocess()
-        reader = _ReadAndResize(self.on_error, self.input_size_)
+        (network, size), preprocess = self._current(), self._preprocess()
+        reader = _ReadAndResize(self.on_error, size)
         name = type(self).__name__
         out = np.empty((len(items), self.n_features_out_), dtype=np.float32)
         failures = []
@@ -818,6 +892,8 @@ class KerasFeatures(ImageExtractor):
         feature_names_out : ndarray of str objects
         """
         check_is_fitted(self)
+        if self._changed_since_fit():  # names of the network transform uses
+            self._check_fitted_params()
         stem = (
             Path(os.fspath(self.model)).stem
             if _is_model_file(self.model)
