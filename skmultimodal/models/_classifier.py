@@ -41,6 +41,7 @@ from skmultimodal.utils._validation import (
     Count,
     check_class_weight,
     check_target_present,
+    describe_row,
     plain_label,
 )
 
@@ -56,17 +57,6 @@ _PREDICT_CHUNK = 2048
 # Below this many optimizer steps a fit runs eagerly (run_eagerly="auto"):
 # tracing the training graph costs more than it saves for tiny fits.
 _EAGER_MAX_STEPS = 64
-
-
-@contextmanager
-def _quiet_keras():
-    """Silence Keras' warning about a softmax over one key token (a cross-
-    attention context of a single token is legitimate here)."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore", message="You are using a softmax over axis", category=UserWarning
-        )
-        yield
 
 
 def _positive_int(value):
@@ -141,6 +131,40 @@ def _seeded(seed):
                 global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, keras_gen)
 
 
+class _Divergence(keras.callbacks.Callback):
+    """Stops a fit at the end of the first epoch whose training loss or
+    weights are not finite (a diverged fit); :meth:`check` then raises.
+
+    Keras' ``TerminateOnNaN`` prints its own message, checks the loss only
+    (a fit can end with a finite loss and NaN weights) and raises no error
+    of ours."""
+
+    def __init__(self):
+        super().__init__()
+        self.problem = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not np.isfinite(loss):
+            self.problem = f"its training loss in epoch {epoch + 1} is {float(loss)}"
+        elif not all(np.isfinite(w).all() for w in self.model.get_weights()):
+            self.problem = (
+                f"the network's weights are NaN or infinite after epoch {epoch + 1}"
+            )
+        else:
+            return
+        self.model.stop_training = True
+
+    def check(self, clf):
+        """Raise the ValueError of a diverged fit of ``clf``."""
+        if self.problem is not None:
+            raise ValueError(
+                f"{type(clf).__name__}: the fit diverged: {self.problem}; scale "
+                "the features (e.g. with StandardScaler) or use a smaller "
+                f"learning_rate (now {clf.learning_rate!r})"
+            )
+
+
 def _dense(X):
     return X.toarray() if hasattr(X, "toarray") else X
 
@@ -156,15 +180,22 @@ def _explicit_layout(modalities, n_features):
                 blocks.append(item)
                 start = item.stop
                 continue
-            item = tuple(item)
+            entry = item
+            item = tuple(item) if isinstance(item, list | tuple) else (item,)
             if len(item) < 2 or len(item) > 4:
                 raise ValueError(
                     "each entry of modalities must be (name, width), "
                     "(name, width, kind), (name, width, 'sequence', "
                     "vocabulary_size) or (name, width, 'image', (height, width, "
-                    f"channels)); got {item!r}"
+                    f"channels)); got {entry!r}"
                 )
             name, width, *rest = item
+            if not _positive_int(width):
+                raise ValueError(
+                    f"modalities entry {entry!r}: the width of block {name!r} "
+                    "must be a positive integer (its number of columns of X); "
+                    f"got {width!r}"
+                )
             if len(rest) == 2 and rest[0] == "image":
                 rest = ["image", None, tuple(rest[1])]
             elif rest == ["image"]:
@@ -469,7 +500,8 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         block. A list gives blocks in column order as ``(name, width)``,
         ``(name, width, "sequence")``, ``(name, width, "sequence",
         vocabulary_size)`` or ``(name, width, "image", (height, width,
-        channels))``. Each block needs its own name (any string).
+        channels))``. Each block needs its own name (any string) and a
+        positive integer width (its number of columns).
     tokens_per_block : int or dict, default=1
         Number of tokens a feature block is split into (contiguous chunks,
         e.g. HOG cells); a dict maps block names to counts (others get 1;
@@ -736,7 +768,10 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             weight (named by class), a multi-label ``y`` with ``class_weight``
             set, a 1-D ``y`` of a single class, or a ``sample_weight`` of
             another length, with NaN, all 0 or with a negative weight (the
-            first negative row named).
+            first negative row named). A ``modalities`` entry whose width is
+            not a positive integer. A diverged fit: a training loss or
+            weights that are NaN or infinite (the fit stops at the end of that
+            epoch, named; scale the features or lower ``learning_rate``).
 
         Warns
         -----
@@ -751,7 +786,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         else:
             self._seed = int(check_random_state(rs).randint(np.iinfo(np.int32).max))
         self.__dict__.pop("_explainer", None)
-        with _seeded(self._seed), _quiet_keras(), _native_encoders():
+        with _seeded(self._seed), _native_encoders():
             # SciKeras' fit flow: validation, target encoding (its
             # ClassifierLabelEncoder), model build and the fit below.
             self._fit(
@@ -812,7 +847,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             ``y`` (multi-label targets are fitted in memory), a label outside
             ``classes``, or a later pass that gives another number of rows
             than the first (or than ``class_counts`` counts), named by its
-            epoch.
+            epoch; a diverged fit, as in :meth:`fit`.
 
         See Also
         --------
@@ -865,7 +900,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         else:
             self._seed = int(check_random_state(rs).randint(np.iinfo(np.int32).max))
         self.__dict__.pop("_explainer", None)
-        with _seeded(self._seed), _quiet_keras(), _native_encoders():
+        with _seeded(self._seed), _native_encoders():
             stream = _check_chunks(chunks(), name)
             first = next(stream, None)
             stream.close()
@@ -891,12 +926,14 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             if eager == "auto":
                 eager = self.epochs * len(dataset) <= _EAGER_MAX_STEPS
             self.model_.run_eagerly = bool(eager)
+            divergence = _Divergence()
             try:
                 hist = self.model_.fit(
                     dataset,
                     epochs=self.epochs,
                     verbose=self.verbose,
                     shuffle=False,  # the batches must come in order
+                    callbacks=[divergence],
                 )
             except Exception:
                 if dataset.error is not None:  # raised in the data pipeline
@@ -906,6 +943,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             k: [float(v) for v in vals] for k, vals in hist.history.items()
         }
         self.n_iter_ = len(self.history_.get("loss", []))
+        divergence.check(self)
         return self
 
     def _initialize_stream(self, X, classes):
@@ -1119,7 +1157,8 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             cw = compute_sample_weight(self.class_weight, labels).astype(np.float32)
             sample_weight = cw if sample_weight is None else sample_weight * cw
         validation_data = None
-        callbacks = []
+        divergence = _Divergence()
+        callbacks = [divergence]
         if self.early_stopping:
             X, y, sample_weight, validation_data = self._validation_split(
                 X, y, sample_weight
@@ -1153,6 +1192,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             k: [float(v) for v in vals] for k, vals in hist.history.items()
         }
         self.n_iter_ = len(self.history_.get("loss", []))
+        divergence.check(self)
 
     def _validation_split(self, X, y, sample_weight):
         n_val = int(np.ceil(self.validation_split * X.shape[0]))
@@ -1178,18 +1218,31 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         return X[train], y[train], sw_train, (X[val], y[val], sw_val)
 
     # -------------------------------------------------------------- predict
-    def _forward(self, model, X):
+    def _forward(self, model, X, what):
+        """The output of ``model`` (the network or its attention weights,
+        ``what``, for the error) on ``X``, refused when not finite."""
+        import pandas as pd
+
         check_is_fitted(self)
+        labels = X.index if isinstance(X, pd.DataFrame) else None  # for the error
         X, _ = self._validate_data(X)
         _check_token_ids(self.block_layout_, X)
-        with _quiet_keras():
-            out = [
-                keras.ops.convert_to_numpy(
-                    model(X[i : i + _PREDICT_CHUNK], training=False)
-                )
-                for i in range(0, X.shape[0], _PREDICT_CHUNK)
-            ]
-        return np.concatenate(out, axis=0).astype(np.float64)
+        out = [
+            keras.ops.convert_to_numpy(model(X[i : i + _PREDICT_CHUNK], training=False))
+            for i in range(0, X.shape[0], _PREDICT_CHUNK)
+        ]
+        out = np.concatenate(out, axis=0).astype(np.float64)
+        bad = np.flatnonzero(~np.isfinite(out.reshape(len(out), -1)).all(axis=1))
+        if bad.size:
+            n = bad.size - 1
+            more = f" (and {n} more row{'s' if n > 1 else ''})" if n else ""
+            raise ValueError(
+                f"{type(self).__name__}: the network gave NaN or infinite {what} "
+                f"for {describe_row(labels, bad[0])}{more}: its output is not "
+                "finite; check that row's features (values far larger than those "
+                "fitted on overflow the network: scale them as for fit)"
+            )
+        return out
 
     def predict_proba(self, X):
         """Class probabilities.
@@ -1210,10 +1263,12 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         ValueError
             A sequence block holding an id that is not a non-negative
             integer (named by block, columns and row), as in ``fit``; an id
-            beyond the vocabulary is read as out of vocabulary.
+            beyond the vocabulary is read as out of vocabulary. A row whose
+            probabilities are NaN or infinite (the first such row named),
+            e.g. features far larger than those fitted on.
         """
         check_is_fitted(self)
-        raw = self._forward(self.model_, X)
+        raw = self._forward(self.model_, X, "probabilities")
         if getattr(self, "_multilabel", False):
             return raw
         if len(self.classes_) == 2:
@@ -1246,7 +1301,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         check_is_fitted(self)
         if getattr(self, "_explainer", None) is None:
             self._explainer = attention_model(self.model_)
-        return self._forward(self._explainer, X)
+        return self._forward(self._explainer, X, "attention weights")
 
     def token_attention(self, X):
         """Attention weight of every token of every modality block.

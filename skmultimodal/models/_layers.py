@@ -255,6 +255,20 @@ def _attention_mask(query_mask, key_mask):
     return ops.cast(ops.expand_dims(key_mask, 1), "bool")
 
 
+def _keys(tokens, token_mask):
+    """The key tokens of an attention and their mask; a single key token
+    gets a masked copy of itself after it. Attention over one key is all on
+    it, and Keras warns about such a softmax over one value; the masked copy
+    takes no attention (or, the token itself masked, half of it, on the same
+    value), so the outputs are the same."""
+    if tokens.shape[1] != 1:
+        return tokens, token_mask
+    return (
+        ops.concatenate([tokens, tokens], axis=1),
+        ops.concatenate([token_mask, ops.zeros_like(token_mask)], axis=1),
+    )
+
+
 @_register
 class TransformerBlock(keras.layers.Layer):
     """Post-norm transformer encoder block: masked multi-head self-attention
@@ -283,10 +297,9 @@ class TransformerBlock(keras.layers.Layer):
         self.ffn2.build((*input_shape[:-1], 2 * self.width))
 
     def call(self, inputs, token_mask, training=None):
-        mask = _attention_mask(token_mask, token_mask)
-        attended = self.attention(
-            inputs, inputs, attention_mask=mask, training=training
-        )
+        keys, key_mask = _keys(inputs, token_mask)
+        mask = _attention_mask(token_mask, key_mask)
+        attended = self.attention(inputs, keys, attention_mask=mask, training=training)
         x = self.norm1(inputs + self.drop(attended, training=training))
         ff = self.ffn2(self.ffn1(x))
         return self.norm2(x + self.drop(ff, training=training))
@@ -327,6 +340,7 @@ class CrossAttention(keras.layers.Layer):
         self.norm.build(query_shape)
 
     def call(self, query, context, context_mask, training=None):
+        context, context_mask = _keys(context, context_mask)
         mask = _attention_mask(None, context_mask)
         attended = self.attention(
             query, context, attention_mask=mask, training=training
@@ -399,7 +413,12 @@ class AttentionPooling(keras.layers.Layer):
     def call(self, inputs, token_mask):
         scores = ops.matmul(self.key(inputs), self.query) * self.scale
         scores = ops.where(token_mask > 0, scores, ops.full_like(scores, _NEG))
-        weights = ops.softmax(scores, axis=-1)
+        if scores.shape[-1] == 1:
+            # one token takes all the weight (Keras warns about a softmax
+            # over one value); exp(0) keeps a NaN score and its 0 gradient
+            weights = ops.exp(scores - scores)
+        else:
+            weights = ops.softmax(scores, axis=-1)
         weighted = inputs * ops.expand_dims(weights, -1)
         parts, start = [], 0
         for n in self.token_counts:
