@@ -693,6 +693,8 @@ def load_model(path, *, trusted=None) -> SavedModel:
             f"{str(path)!r} uses model file format version {version}; this "
             f"skmultimodal reads version {FORMAT_VERSION}"
         )
+    if "estimator" not in envelope:
+        raise _truncated(path, "its estimator entry is missing (damaged bytes?)")
     original = envelope.get("skmultimodal_version")
     if original != __version__:
         import warnings
@@ -716,35 +718,36 @@ def load_model(path, *, trusted=None) -> SavedModel:
 def _load_joblib(path, head):
     """Unpickle ``path`` (whose first bytes are ``head``): only after the
     caller checked ``trusted=True``."""
-    import pickle
-    import struct
-    import zlib
-
     import joblib
 
     with open(path, "rb") as fh:
         try:
             return joblib.load(fh)
-        except (
-            pickle.UnpicklingError,
-            EOFError,
-            ValueError,
-            KeyError,
-            IndexError,
-            struct.error,
-            zlib.error,
-        ) as exc:
+        except (ModelFileError, Warning):  # a warning made an error: as it is
+            raise
+        except (ModuleNotFoundError, AttributeError) as exc:
+            raise ModelFileError(
+                f"cannot load {str(path)!r}: it needs code that is not installed "
+                f"({exc})"
+            ) from exc
+        except Exception as exc:
+            # damaged bytes fail anywhere in the unpickling of what the file
+            # holds, with any error: in pickle's reader (an opcode, a frame
+            # length: MemoryError), in a reconstructor or __setstate__
+            # (NumPy's, scikit-learn's: TypeError, KeyError, RuntimeError) or
+            # in an archive inside (a Keras model's zip: BadZipFile "Bad
+            # CRC-32", h5py's OSError)
             if _cut_short(exc, fh, head):
                 raise _truncated(
                     path,
                     "its data end before the pickle is complete, as when a copy "
                     f"or download was cut short (cannot unpickle it: {_reason(exc)})",
                 ) from exc
-            raise _not_ours(path, f"cannot unpickle it: {_reason(exc)}") from exc
-        except (ModuleNotFoundError, AttributeError) as exc:
-            raise ModelFileError(
-                f"cannot load {str(path)!r}: it needs code that is not installed "
-                f"({exc})"
+            error = type(exc).__name__
+            raise _truncated(
+                path,
+                "cannot unpickle it, as when its bytes were damaged after it "
+                f"was saved ({error}{f': {exc}' if str(exc) else ''})",
             ) from exc
 
 

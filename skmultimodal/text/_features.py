@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numbers
+import reprlib
 import warnings
 
+import joblib
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -27,6 +29,30 @@ def _public_name(estimator):
     """The class name that messages give: the first public one of its
     classes (``TextFeatures`` for the default text branch's private one)."""
     return next(c.__name__ for c in type(estimator).__mro__ if c.__name__[0] != "_")
+
+
+def _same_param(a, b):
+    """Whether two values of an extractor's parameter are the same: an
+    estimator by its class and parameters (fitted or not), lists, tuples and
+    dicts item by item, anything else by ``==`` or, where that fails (an
+    array, an object without ``__eq__`` that ``clone`` copied), by content."""
+    if hasattr(a, "get_params") and not isinstance(a, type):
+        return type(a) is type(b) and _same_param(
+            a.get_params(deep=False), b.get_params(deep=False)
+        )
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_same_param, a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_param(a[k], b[k]) for k in a)
+    try:
+        if a is b or bool(a == b):
+            return True
+    except Exception:  # an array's == is element-wise
+        pass
+    try:
+        return joblib.hash(a) == joblib.hash(b)
+    except Exception:  # values that cannot be compared count as changed
+        return False
 
 
 def _labelled(X, texts):
@@ -128,6 +154,13 @@ class TextFeatures(
     scikit-learn's global ``transform_output``) says, as scikit-learn's
     vectorizers return it; scale it with e.g. ``MaxAbsScaler``. A dense
     output follows ``set_output``.
+
+    ``method`` and ``method_params`` changed with ``set_params`` after fit
+    are checked by :meth:`transform` as fit checks them; a valid change is
+    refused there (refit: the fitted vocabulary, or the loaded model, cannot
+    follow it), but for a parameter that only acts in ``transform``
+    (``batch_size`` of ``"keras_encoder"``, ``warn_oov_rate`` of
+    ``"word_vectors"``), which is used.
 
     Examples
     --------
@@ -275,7 +308,52 @@ class TextFeatures(
                 f"or only stop words / 1-character tokens?).{hint}"
             ) from exc
         self.extractor_ = extractor
+        # the parameters as an extractor built now has them, never fitted
+        # (fit may change a value in place, e.g. a RandomState)
+        self._fit_params = self._make_extractor().get_params(deep=False)
         return out
+
+    def _check_extractor_params(self):
+        """Check ``method`` and ``method_params`` as fit does, and refuse a
+        change since fit (a fitted vocabulary cannot follow it: refit), but
+        of the extractor's parameters that only act in ``transform`` (its
+        class's ``_transform_time_params``, e.g. a ``batch_size``): those
+        are set on the fitted extractor."""
+        now = self._make_extractor()  # an unknown key: fit's ValueError
+        if hasattr(now, "_parameter_constraints"):
+            now._validate_params()  # an invalid value: fit's error
+        fitted = self.extractor_
+        if fitted is None:  # _OptionalTextFeatures that found no word
+            return
+        owner = _public_name(self)
+        if type(now) is not type(fitted):
+            raise ValueError(
+                f"{owner}: method changed since fit (the fitted extractor is "
+                f"{type(fitted).__name__}, method now gives {type(now).__name__}); "
+                "refit it."
+            )
+        at_fit = getattr(self, "_fit_params", None) or fitted.get_params(deep=False)
+        changed = {
+            key: value
+            for key, value in now.get_params(deep=False).items()
+            if not _same_param(value, at_fit.get(key))
+        }
+        transform_time = getattr(fitted, "_transform_time_params", ())
+        if refit := [key for key in changed if key not in transform_time]:
+            label = self.method
+            label = repr(label) if isinstance(label, str) else type(label).__name__
+            what = ", ".join(
+                f"{key} from {reprlib.repr(at_fit.get(key))} to "
+                f"{reprlib.repr(changed[key])}"
+                for key in refit
+            )
+            raise ValueError(
+                f"{owner}: parameters of method {label} changed since fit "
+                f"({what}): the fitted extractor (its vocabulary, or the model "
+                "it loaded) cannot follow a change; refit it."
+            )
+        if changed:
+            fitted.set_params(**changed)
 
     def transform(self, X):
         """Features of the texts.
@@ -293,10 +371,14 @@ class TextFeatures(
         ValueError
             ``X`` has 0 rows (whatever the method, as in ``fit``), or holds
             a value that is neither a string nor missing; or a parameter
-            set since fit is invalid (checked as fit checks it).
+            set since fit is invalid (checked as fit checks it); or
+            ``method`` or ``method_params`` changed since fit (refit), but
+            for a parameter that only acts here, such as the
+            ``batch_size`` of ``"keras_encoder"``, which is used.
         """
         check_is_fitted(self)
         self._validate_params()  # parameters may have changed since fit
+        self._check_extractor_params()
         return self._dense_output(self._transform(X), X)
 
     def _transform(self, X):

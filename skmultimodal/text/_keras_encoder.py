@@ -118,6 +118,9 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
         "path": [str, os.PathLike, None],
         "batch_size": [Count(1, None, closed="left")],
     }
+    #: parameters that act in transform only: TextFeatures uses a change of
+    #: them after fit (any other change needs a refit)
+    _transform_time_params = ("batch_size",)
 
     def __init__(self, path=None, *, batch_size=64):
         self.path = path

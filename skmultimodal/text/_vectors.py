@@ -397,6 +397,9 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         "encoding": [str],
         "warn_oov_rate": [Interval(Real, 0, 1, closed="both"), None],
     }
+    #: parameters that act in transform only: TextFeatures uses a change of
+    #: them after fit (any other change needs a refit)
+    _transform_time_params = ("warn_oov_rate",)
 
     def __init__(
         self,
