@@ -64,6 +64,7 @@ import warnings
 from pathlib import Path
 
 from skmultimodal.utils import atomic_write
+from skmultimodal.utils._io import file_sha256
 from skmultimodal.utils._validation import plain_label
 
 __all__ = [
@@ -950,17 +951,6 @@ def _versions():
             if getattr(module, "__version__", None):
                 versions[name] = str(module.__version__)
     return versions
-
-
-def file_sha256(path):
-    """SHA-256 (hex) of a file's bytes, read in chunks."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _hashable_cell(value):

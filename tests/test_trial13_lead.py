@@ -59,3 +59,34 @@ def test_a_branch_error_names_its_modality_in_a_note(n_jobs):
     with pytest.raises(ValueError, match="^TextFeatures") as info:
         pipe.fit(X, y)
     assert "(raised by the branch of modality 'text')" in info.value.__notes__
+
+
+def test_keras_text_encoder_names_an_upper_case_suffix(tmp_path):
+    """A ``.KERAS`` name is a model file to both Keras extractors, refused
+    with the same message (Keras loads only a lower-case ``.keras``)."""
+    from skmultimodal.text import TextFeatures
+
+    path = tmp_path / "ENC.KERAS"
+    path.write_bytes(b"not read")
+    texts = ["a b", "c d"]
+    features = TextFeatures("keras_encoder", method_params={"path": str(path)})
+    with pytest.raises(ValueError, match=r"ending in '\.keras' \(in lower case\)"):
+        features.fit(texts)
+
+
+def test_one_file_digest_for_every_module(tmp_path):
+    """report, the Keras image extractor and the Keras text encoder hash
+    files with the one helper."""
+    import hashlib
+
+    import skmultimodal.image._keras as image_keras
+    import skmultimodal.report as report
+    import skmultimodal.text._keras_encoder as text_keras
+    from skmultimodal.utils._io import file_sha256
+
+    path = tmp_path / "f.bin"
+    path.write_bytes(b"x" * 3_000_000)
+    assert file_sha256(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+    for module in (image_keras, report, text_keras):
+        assert module.file_sha256 is file_sha256
+        assert not hasattr(module, "_sha256")

@@ -11,7 +11,6 @@ workers carry no TensorFlow object and the network goes with the extractor.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 import warnings
@@ -26,6 +25,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_failures, describe_row
+from skmultimodal.utils._io import check_keras_file_name, file_sha256
 from skmultimodal.utils._parallel import warn_at_caller
 from skmultimodal.utils._validation import Count, check_column_name
 
@@ -127,14 +127,6 @@ def _preprocess_function(family):
             f"preprocess_input; use 'auto', 'none' or one of {known}."
         )
     return fn
-
-
-def _sha256(path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _cache_folder() -> Path:
@@ -255,7 +247,7 @@ def _network(model, weights, layer, pooling, size, seed, digests):
     import keras
 
     for path, digest in digests:
-        if _sha256(path) != digest:
+        if file_sha256(path) != digest:
             raise ValueError(
                 f"{path} changed since the extractor was fitted (its SHA-256 "
                 "differs): the features would not be the fitted ones. Refit "
@@ -588,13 +580,7 @@ class KerasFeatures(ImageExtractor):
                         else "."
                     )
                 )
-            if not model.endswith(_MODEL_SUFFIXES):
-                raise ValueError(
-                    f"model={os.fspath(self.model)!r}: Keras loads a model file "
-                    "only under a name ending in '.keras' (in lower case): "
-                    "rename the file, or save the model with "
-                    'model.save("name.keras").'
-                )
+            check_keras_file_name(model, f"model={os.fspath(self.model)!r}")
             if weights is None:
                 raise ValueError(
                     "weights=None re-initializes a keras.applications model; a "
@@ -631,7 +617,7 @@ class KerasFeatures(ImageExtractor):
 
     def _check_params(self):
         _, _, _, _, files = self._resolve()
-        self._file_digests = tuple((os.path.abspath(p), _sha256(p)) for p in files)
+        self._file_digests = tuple((os.path.abspath(p), file_sha256(p)) for p in files)
         network, self._size = self._network_and_size(self._seed, self._file_digests)
         return int(network.model.output_shape[1])
 

@@ -4,7 +4,6 @@ loaded."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import warnings
 import weakref
@@ -15,6 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_failures, describe_row
+from skmultimodal.utils._io import check_keras_file_name, file_sha256
 from skmultimodal.utils._validation import Count
 
 from ._validation import TextColumnMixin, check_texts
@@ -27,14 +27,6 @@ __all__ = ["KerasTextEncoder"]
 # ever pickled, deep-copied or saved with it: a copy (pickle, clone, skops)
 # reloads the model from its path.
 _LOADED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _compile(model, shape):
@@ -141,6 +133,7 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
                 "format is loaded (never HDF5 or pickles, which can run code): "
                 'save the encoder with model.save("encoder.keras")'
             )
+        check_keras_file_name(path, f"{owner}: {str(path)!r}")
         return Path(os.path.abspath(path))
 
     def _load(self, path, expected_sha256=None):
@@ -152,7 +145,7 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
             raise FileNotFoundError(
                 f"{owner}: model file {given!r} does not exist{looked}"
             )
-        sha256 = _sha256(path)
+        sha256 = file_sha256(path)
         if expected_sha256 is not None and sha256 != expected_sha256:
             raise ValueError(
                 f"{owner}: the model file {str(path)!r} changed since this "

@@ -4,6 +4,7 @@ write leaves the previous file as it was."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
 import tempfile
@@ -143,3 +144,24 @@ def _sync_folder(folder):
         pass
     finally:
         os.close(fd)
+
+
+def file_sha256(path) -> str:
+    """SHA-256 (hex) of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_keras_file_name(path, what) -> None:
+    """Refuse a model file whose name ends in ``.keras`` other than in lower
+    case: Keras loads a model file only under that exact suffix. ``what``
+    (``"model='x.KERAS'"``, say) starts the message."""
+    if not os.fspath(path).endswith(".keras"):
+        raise ValueError(
+            f"{what}: Keras loads a model file only under a name ending in "
+            "'.keras' (in lower case): rename the file, or save the model with "
+            'model.save("name.keras").'
+        )
