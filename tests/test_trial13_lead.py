@@ -90,3 +90,24 @@ def test_one_file_digest_for_every_module(tmp_path):
     for module in (image_keras, report, text_keras):
         assert module.file_sha256 is file_sha256
         assert not hasattr(module, "_sha256")
+
+
+@pytest.mark.parametrize("output", ["default", "pandas"])
+def test_text_features_take_a_pipeline_starting_with_a_vectorizer(output):
+    """A Pipeline whose vectorizer has no set_output is an extractor as any
+    other (scikit-learn cannot set its output; TextFeatures still gives its
+    own container)."""
+    import sklearn
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_pipeline
+
+    from skmultimodal.text import TextFeatures
+
+    texts = ["aa bb", "cc dd", "ee aa", "bb cc", "dd ee"]
+    method = make_pipeline(TfidfVectorizer(), TruncatedSVD(2, random_state=0))
+    expected = method.fit_transform(texts)
+    with sklearn.config_context(transform_output=output):
+        out = TextFeatures(method).fit_transform(texts)
+    assert out.shape == (5, 2)
+    np.testing.assert_allclose(np.asarray(out), expected)

@@ -251,7 +251,12 @@ class TextFeatures(
         if hasattr(extractor, "set_output"):
             # this TextFeatures' set_output gives the container, not the
             # extractor's (nor scikit-learn's global one through it)
-            extractor.set_output(transform="default")
+            try:
+                extractor.set_output(transform="default")
+            except ValueError:
+                # a Pipeline whose vectorizer has no set_output: scikit-learn
+                # cannot configure it, and its steps give what they give
+                pass
         given = self._extractor_input(extractor, X, texts)
         try:
             with messages_name(extractor, self._extractor_messages_name()):
