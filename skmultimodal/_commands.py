@@ -145,7 +145,10 @@ def _column_options(args, training=True):
     """``--image-column`` and ``--text-column`` as the commands take them:
     the column's name when one is given (``image`` and ``text`` by default
     for ``training``), the list of names when several are (``--image-column
-    front back``, or the option repeated); a name given twice is refused."""
+    front back``, or the option repeated); a name given twice is refused.
+    Returns the modalities whose column is the default, not named (see
+    :func:`_absent_defaults`)."""
+    defaulted = []
     for modality, option in COLUMN_OPTIONS.items():
         attr = f"{modality}_column"
         names = getattr(args, attr, None)
@@ -159,7 +162,54 @@ def _column_options(args, training=True):
             names = names[0] if len(names) == 1 else names
         elif names is None and training:
             names = modality
+            defaulted.append(modality)
         setattr(args, attr, names)
+    return defaulted
+
+
+def _csv_header(csv):
+    """The column names of the CSV file ``csv`` as ``load_table`` reads
+    them, or None when it is not a regular file or its header cannot be
+    read (reading the table then says why)."""
+    import pandas as pd
+
+    if csv is None or not Path(csv).is_file():  # a pipe cannot be read twice
+        return None
+    try:
+        return [str(c) for c in pd.read_csv(csv, nrows=0).columns]
+    except (ValueError, OSError):
+        return None
+
+
+def _absent_defaults(args, defaulted):
+    """Leave out, with a warning, the modalities of ``defaulted`` (their
+    column not named: ``image`` or ``text`` by default) whose column the
+    ``--csv`` file lacks, when something else is left to learn from: the
+    other modality's column or the table columns (``args.tabular``): a
+    text-only catalogue trains a text model. A column named with
+    ``--image-column``/``--text-column`` must be in the file; so must one
+    of the two when nothing else is given (reading the table then names
+    them, and the file's columns)."""
+    header = _csv_header(getattr(args, "csv", None))
+    absent = [m for m in defaulted if header is not None and m not in header]
+    if not absent:
+        return
+    attrs = {m: f"{m}_column" for m in COLUMN_OPTIONS}
+    left = [
+        m
+        for m in COLUMN_OPTIONS
+        if getattr(args, attrs[m]) is not None and m not in absent
+    ]
+    if left or getattr(args, "tabular", None):
+        for modality in absent:
+            setattr(args, attrs[modality], None)
+            warnings.warn(
+                f"--csv {str(args.csv)!r} has no {modality!r} column: the "
+                f"{modality} modality is left out (name its {modality} column "
+                f"with {COLUMN_OPTIONS[modality]} if it has one)",
+                UserWarning,
+                stacklevel=3,
+            )
 
 
 def _one_column_each(args, what, instead):
@@ -406,7 +456,7 @@ def cmd_evaluate(args):
     from skmultimodal.model_selection import _compare, _models
     from skmultimodal.utils._paths import check_output_dir, check_output_file
 
-    _column_options(args)
+    defaulted = _column_options(args)
     # where the results go, first, then the names: fail before any work
     _refuse_overwriting_input(args, "--output", args.output)
     _refuse_overwriting_input(args, "--json", args.json)
@@ -453,6 +503,7 @@ def cmd_evaluate(args):
         except ImportError as exc:  # the optional "icons" extra is missing
             raise CLIError(str(exc)) from exc
     else:  # every empty cell of the table, not only the first fold's
+        _absent_defaults(args, defaulted)
         used = {m for name in models for m in _models.model_spec(name)[1]}
         used.discard("tabular")  # its empty cells are imputed, not refused
         kwargs = {"target": args.target, "group_column": args.group_column}
@@ -460,9 +511,18 @@ def cmd_evaluate(args):
         y, labels = _target(args, y, task, args.csv)
         if args.test_csv is not None:  # its image paths relative to it
             X_test, y_test, _ = _read_table(
-                args, used, csv=args.test_csv, task=task, target=args.target
+                args,
+                used,
+                csv=args.test_csv,
+                task=task,
+                target=args.target,
+                test_table=True,  # only scored: one class is enough
             )
             y_test, _ = _target(args, y_test, task, args.test_csv, labels)
+            if task == "classification":  # 001 and 1 as written, in both
+                from skmultimodal.datasets._table import same_label_form
+
+                y, y_test = same_label_form(y, y_test)
             test = (X_test, y_test, str(args.test_csv))
     if args.quick and len(y) > QUICK_MAX_ROWS:
         stratify = task == "classification"
@@ -542,11 +602,10 @@ def _undecodable_as_missing(X, args, csv):
     from skmultimodal.utils._validation import plain_label
 
     several = _several_columns(args)
-    columns = (
-        {c: c for c in _as_list(several["image"])}
-        if several is not None
-        else {"image": args.image_column}
-    )
+    if several is not None:
+        columns = {c: c for c in _as_list(several["image"])}
+    else:  # read as "image"; none when the CSV has no image column
+        columns = {"image": args.image_column} if args.image_column else {}
     limits, reasons, parts, emptied = read_limits(), {}, [], {}
     for column, name in columns.items():
         failed = []
@@ -634,7 +693,7 @@ def cmd_train(args):
     )
     from skmultimodal.persistence import check_save_path, save_model
 
-    _column_options(args)
+    defaulted = _column_options(args)
     _refuse_overwriting_input(args, "--output", args.output)
     if getattr(args, "chunk_size", None) is not None:  # out of core
         from skmultimodal.streaming import train_command
@@ -647,6 +706,7 @@ def cmd_train(args):
 
         args.tabular = _tabular(args)
         _check_columns_once(args)
+        _absent_defaults(args, defaulted)
         return train_command(args, tabular=args.tabular, error=CLIError)
     if getattr(args, "n_features", None) is not None:
         raise CLIError(
@@ -673,6 +733,15 @@ def cmd_train(args):
         )
     attention = args.classifier == "attention" and "--classifier attention"
     _check_class_weight(args, task, attention)
+    if args.epochs is not None and not attention:  # the others fit to convergence
+        default = "ridge" if task == "regression" else "logistic"
+        raise CLIError(
+            "--epochs sets the epochs of --classifier attention (or the passes "
+            "of out-of-core training, --chunk-size); --classifier "
+            f"{args.classifier or default} has none: drop --epochs, or pass "
+            "--classifier attention"
+        )
+    _absent_defaults(args, defaulted)
     X, y, groups = _read_table(
         args,
         ("image", "text"),
@@ -744,11 +813,17 @@ def _feature_columns(args, est, meta):
         raise CLIError(f"--model {str(args.model)!r}: {exc}") from None
     if names is not None and len(names) > WIDE_FEATURES:
         hint = ""
-        if meta.get("chunk_size") is not None:  # trained out of core
+        blocks = _hashed_blocks(est) if meta.get("chunk_size") is not None else []
+        if blocks:  # trained out of core: its --n-features
+            n = max(blocks)
             hint = (
-                " (a model trained with --chunk-size hashes each text into "
-                "65,536 columns per block, 16,384 with --classifier attention: "
-                "train it with --n-features 1024, say, for a narrower one)"
+                f" (this model, trained with --chunk-size, hashes its texts into "
+                f"{len(blocks)} blocks of {n:,} columns"
+                + (
+                    ": train it with --n-features 1024, say, for a narrower one)"
+                    if n > 1024
+                    else ")"
+                )
             )
         warnings.warn(
             f"the model gives {len(names):,} features per row: the output "
@@ -758,6 +833,16 @@ def _feature_columns(args, est, meta):
             stacklevel=2,
         )
     return names
+
+
+def _hashed_blocks(est):
+    """The columns of each hashed text block of the model ``est`` (one per
+    ``HashingVectorizer``: its ``n_features``), as an out-of-core model
+    hashes its texts (``--n-features``); [] for one that hashes none."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    params = est.get_params() if hasattr(est, "get_params") else {}
+    return [v.n_features for v in params.values() if isinstance(v, HashingVectorizer)]
 
 
 def cmd_featurize(args):

@@ -53,7 +53,7 @@ HELP = {
     "entry-point name (repeatable; adds to SKMULTIMODAL_DISABLE_PLUGINS)",
     "--csv": "CSV with one row per sample; image paths are relative to its folder",
     "--image-column": "column(s) of image paths, several separated by spaces or "
-    "the option repeated (default: image)",
+    "the option repeated (default: image, if the file has it)",
     "--text-column": "column(s) of texts, as --image-column (default: text)",
     "--target": "column of class labels (default: %(default)s)",
     "--missing": "missing-modality policy (default: %(default)s; error means raise); "
@@ -87,7 +87,7 @@ HELP = {
     "model, also with --classifier attention; concat with one modality)",
     "--classifier": "estimator after the fusion (default: logistic, or ridge "
     "with --task regression)",
-    "--epochs": "epochs of the attention classifier",
+    "--epochs": "epochs of the attention classifier (passes with --chunk-size)",
     "--random-state": "seed (default: %(default)s)",
     "evaluate --random-state": "seed of the folds and models (default: %(default)s)",
     "--class-weight": "weigh classes inversely to their frequency (default: none)",

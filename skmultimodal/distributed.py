@@ -220,10 +220,11 @@ class _BlockParseError(ValueError):
         return f"{self.before}{first_row + self.line}{self.after}"
 
 
-def _read_csv_block(path, offset, length, first_row=None, categorical_columns=()):
+def _read_csv_block(path, offset, length, first_row=None, roles=((), ())):
     """The rows of the CSV ``path`` that start in ``[offset, offset +
-    length)``, with the file's column names; ``categorical_columns`` read
-    as text, as without Dask (``007`` stays ``"007"``).
+    length)``, with the file's column names; ``roles``, the text and the
+    numeric columns of :func:`~skmultimodal.datasets._table.csv_roles`, read
+    as without Dask (a kept ``007`` stays ``"007"``, a class ``NA`` one).
 
     The block is parsed behind the file's header line, so that its rows
     parse as in the whole file. A parse error names the file's line as
@@ -235,7 +236,11 @@ def _read_csv_block(path, offset, length, first_row=None, categorical_columns=()
 
     from fsspec.utils import read_block
 
-    from skmultimodal.datasets._table import _csv_errors, _text_dtypes
+    from skmultimodal.datasets._table import (
+        _csv_errors,
+        csv_options,
+        missing_numbers,
+    )
 
     with open(path, "rb") as fh:
         data = read_block(fh, offset, length, delimiter=b"\n")
@@ -243,7 +248,7 @@ def _read_csv_block(path, offset, length, first_row=None, categorical_columns=()
             data = read_block(fh, 0, 1, delimiter=b"\n") + data
 
     def read(pd):
-        df = pd.read_csv(io.BytesIO(data), dtype=_text_dtypes(categorical_columns))
+        df = pd.read_csv(io.BytesIO(data), **csv_options(roles[0]))
         if offset and not isinstance(df.index, pd.RangeIndex):
             # pandas takes the extra fields of a first row for an index;
             # in the whole file, that row is not the first: an error
@@ -251,7 +256,7 @@ def _read_csv_block(path, offset, length, first_row=None, categorical_columns=()
                 f"Expected {len(df.columns)} fields in line 2, saw "
                 f"{len(df.columns) + df.index.nlevels}"
             )
-        return df
+        return missing_numbers(df, roles[1])
 
     try:
         return _csv_errors(Path(path), read)
@@ -538,18 +543,26 @@ def _partition_frame(part, est, meta, settings, policy, trained):
         _check_columns,
         _modalities,
         _typed_kept,
+        csv_roles,
         typed_columns,
     )
 
     path = Path(part["path"])
     table = None
+    columns, tabular = _check_file_columns(est, meta, settings)
     if part["source"] == "csv":
         block = part["offset"], part["length"]
         df = _read_csv_block(
             part["path"],
             *block,
             first_row=part["first_row"],
-            categorical_columns=meta.get("categorical_columns") or (),
+            roles=csv_roles(
+                columns["image"],
+                columns["text"],
+                keep,
+                tabular,
+                meta.get("categorical_columns") or (),
+            ),
         )
         df.index = df.index + part["first_row"] + FIRST_DATA_LINE  # CSV lines
     else:
@@ -560,7 +573,6 @@ def _partition_frame(part, est, meta, settings, policy, trained):
             f"read {len(df)} rows where {part['rows']} were counted: the file "
             "changed while it was processed"
         )
-    columns, tabular = _check_file_columns(est, meta, settings)
     _check_columns(df, [columns["image"], columns["text"], *tabular, *keep], path)
     csv = part["source"] == "csv"
     # the raise policy: one error names every absent file and empty cell

@@ -21,22 +21,86 @@ FIRST_DATA_LINE = 2
 FIRST_PARQUET_ROW = 0
 
 
-def _read_csv(path, categorical_columns=()):
+def _read_csv(path, text_columns=(), numeric_columns=()):
     path = Path(path)
-    dtype = _text_dtypes(categorical_columns)
-    df = _csv_errors(path, lambda pd: pd.read_csv(path, dtype=dtype))
+    options = csv_options(text_columns)
+    df = _csv_errors(path, lambda pd: pd.read_csv(path, **options))
     _check_unique_header(path)
     if len(df) == 0:
         raise ValueError(f"CSV {str(path)!r} has a header but no rows")
+    return missing_numbers(df, numeric_columns)
+
+
+#: The cells that ``pandas.read_csv`` reads as missing by default, besides
+#: the empty one (its documented ``na_values``). They are missing in a
+#: numeric table column only (:func:`missing_numbers`): there they can only
+#: mean "no number", as R and SQL exports write it.
+PANDAS_MISSING = frozenset(
+    {
+        "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+        "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None",
+        "n/a", "nan", "null",
+    }
+)  # fmt: skip
+
+
+def csv_roles(
+    image_column=None,
+    text_column=None,
+    keep_columns=(),
+    tabular_columns=(),
+    categorical_columns=(),
+):
+    """``(text, numeric)``: the columns of a CSV read as text, as written
+    (see :func:`csv_options`), and its numeric table columns (see
+    :func:`missing_numbers`), for a read of these columns. Text are the
+    image paths, the categorical columns and the ``keep_columns`` that are
+    not also read as the texts or as numbers (an id, a target, a group):
+    a code ``007`` stays ``"007"``, not the number 7 that pandas would
+    infer (and merge with ``7``, and infer per chunk). The text column is
+    read as pandas reads it, so that a column of numbers is refused as
+    texts (:func:`_check_text_column`)."""
+    numeric = [c for c in tabular_columns if c not in categorical_columns]
+    kept = [c for c in keep_columns if c != text_column and c not in numeric]
+    text = [image_column, *categorical_columns, *kept]
+    return list(dict.fromkeys(c for c in text if c is not None)), numeric
+
+
+def csv_options(text_columns=()):
+    """``pandas.read_csv``'s keywords reading ``text_columns`` as text, as
+    written, as a Parquet file's text column holds it, and every column
+    with only an empty cell missing: a class, a category or an id ``NA``
+    (North America), ``None`` or ``null`` stays one (a cell of whitespace
+    only is missing too, everywhere: :func:`~skmultimodal.utils.is_missing`).
+    """
+    return {
+        "dtype": {column: str for column in text_columns} or None,
+        "keep_default_na": False,
+        "na_values": [""],
+    }
+
+
+def missing_numbers(df, numeric_columns):
+    """``df`` (read with :func:`csv_options`) with the cells of its
+    ``numeric_columns`` that pandas reads as missing by default
+    (:data:`PANDAS_MISSING`: ``NA``, ``N/A``, ``null``...) missing, and such
+    a column then numbers where every other cell is one, as pandas reads
+    it by default. A cell that is no number is left for the model to
+    refuse, naming it."""
+    import pandas as pd
+
+    for column in numeric_columns:
+        if column not in df.columns or pd.api.types.is_numeric_dtype(df[column]):
+            continue
+        marked = df[column].isin(PANDAS_MISSING)
+        if marked.any():
+            cells = df[column].mask(marked)
+            try:
+                cells = pd.to_numeric(cells)
+            except (TypeError, ValueError):
+                pass  # a cell that is not a number: the model names it
+            df[column] = cells
     return df
-
-
-def _text_dtypes(categorical_columns):
-    """``pandas.read_csv``'s ``dtype=`` reading ``categorical_columns`` as
-    text, as written (None: none): a code ``007`` stays ``"007"``, as a
-    Parquet file's text column holds it, not the number 7 that pandas would
-    infer (and merge with ``7``). An empty cell stays missing."""
-    return {column: str for column in categorical_columns} or None
 
 
 def _check_unique_header(path):
@@ -83,6 +147,13 @@ def _encoding_problem(path, exc):
     where = f"byte 0x{bad.hex()}" if bad else "a byte"
     if path.is_file():
         with open(path, "rb") as fh:
+            if fh.read(4) == b"PAR1":  # the signature a Parquet file starts with
+                return (
+                    f"cannot parse CSV {str(path)!r}: it is a Parquet file, not "
+                    "a CSV; pass it with --parquet (predict and featurize read "
+                    "Parquet files), or convert it to CSV to train or evaluate"
+                )
+            fh.seek(0)
             for number, line in enumerate(fh, start=1):
                 try:
                     line.decode("utf-8")
@@ -127,16 +198,41 @@ def _check_columns(names, columns, csv_path):
     names = list(names)
     missing = [c for c in columns if c is not None and c not in names]
     if missing:
-        available = ", ".join(map(str, names))
+        available = ", ".join(map(_shown_name, names))
         hint = ""
         if len(names) == 1 and any(sep in str(names[0]) for sep in ";\t"):
             hint = f" ({_SEPARATOR_HINT})"
+        spaced = [
+            repr(n)
+            for n in names
+            if str(n) != str(n).strip() and str(n).strip() in map(str, missing)
+        ]
+        if spaced:
+            hint += (
+                f" ({', '.join(spaced)}: spaces around a column's name are part "
+                "of it; remove them from the header)"
+            )
+        if names and str(names[0]).lstrip().startswith("{"):
+            hint += (
+                " (the file looks like JSON lines, not a CSV: convert it to CSV, "
+                "e.g. with pandas.read_json(path, lines=True).to_csv)"
+            )
         what = "column" if len(missing) == 1 else "columns"
         names = ", ".join(repr(c) for c in missing)
         raise ValueError(
             f"{what} {names} not found in {str(csv_path)!r}; "
             f"available columns: {available}{hint}"
         )
+
+
+def _shown_name(name):
+    """A column's name as :func:`_check_columns` lists it: as it is, or
+    quoted (``' title'``) where it has spaces around it, holds a comma or
+    is empty, so that the list shows it as the header holds it."""
+    text = str(name)
+    if not text or text != text.strip() or "," in text:
+        return repr(text)
+    return text
 
 
 #: How an image cell's path that is not a regular file is named in
@@ -325,15 +421,55 @@ def check_filled(values, column, path, kind="target", unit="line"):
         )
 
 
-def _check_target(y, target, csv_path, task="classification"):
+def target_values(text, task="classification"):
+    """The target column ``text`` (read as text, as written) as ``task``
+    learns it: numbers where every filled cell is one (a regression target,
+    and classes with fractions, refused then as classes), label sets
+    (multi-label) as written, and class labels as numbers only where each
+    is written as pandas writes the number back: ``1``, ``20`` or ``-3``,
+    but not ``001`` (a code, which would merge with ``1``), ``1e5`` or
+    ``+7``, whose classes keep their text."""
+    import numpy as np
+    import pandas as pd
+
+    if task == "multilabel":
+        return text
+    filled = text.notna()
+    numbers = pd.to_numeric(text, errors="coerce")
+    if numbers[filled].isna().any():  # a cell that is not a number
+        return text
+    present = numbers[filled].astype(float)
+    if task == "regression" or (present != np.round(present)).any():
+        return numbers
+    written = numbers[filled].astype(str) == text[filled].str.strip()
+    return numbers if written.all() else text
+
+
+def same_label_form(y, y_test):
+    """The class labels of a training and a test table (arrays, of
+    :func:`target_values`) in one form: as they are where both are text
+    or both numbers; else both as text, as the files write them (a class
+    is a number only where its text is how the number is written). Where
+    one holds ``001`` and the other only numbers, ``1`` and ``001`` are
+    then two classes, as written, not a mix of types."""
+    import numpy as np
+
+    y, y_test = np.asarray(y), np.asarray(y_test)
+    if (y.dtype.kind == "O") == (y_test.dtype.kind == "O"):
+        return y, y_test
+    return y.astype(str).astype(object), y_test.astype(str).astype(object)
+
+
+def _check_target(y, target, csv_path, task="classification", test_table=False):
     """Every row of the target ``y`` holds a value, and not the same one:
     at least 2 classes for a classifier, 2 distinct values for a regressor,
-    2 distinct label sets for multi-label learning (``task``)."""
+    2 distinct label sets for multi-label learning (``task``). A
+    ``test_table``, only scored, may hold one class."""
     import pandas as pd
 
     check_filled(y, target, csv_path)
     values = pd.unique(y)
-    if len(values) >= 2:
+    if len(values) >= 2 or (test_table and task == "classification"):
         return
     value = plain_label(values[0])
     where = f"target column {target!r} of {str(csv_path)!r}"
@@ -350,8 +486,7 @@ def _check_target(y, target, csv_path, task="classification"):
             "differ"
         )
     raise ValueError(
-        f"target column {target!r} has a single class ({value!r}); "
-        "a classifier needs at least 2 classes"
+        f"{where} has a single class ({value!r}); a classifier needs at least 2 classes"
     )
 
 
@@ -368,6 +503,7 @@ def load_table(
     allow_absent_images=False,
     absent_images_as_missing=False,
     refuse_empty=(),
+    test_table=False,
 ):
     """Read a CSV of image paths, texts and labels.
 
@@ -382,10 +518,14 @@ def load_table(
     report it) or ``absent_images_as_missing`` (the cell is emptied, with a
     warning). ``task`` (``"classification"``, ``"regression"`` or
     ``"multilabel"``) is what the ``target`` is learned for: a target with
-    one value in every row is refused in its terms. ``tabular_columns`` are
-    copied into X under their own names; those of ``categorical_columns``
-    are read as text, as written (``007`` stays ``"007"``, see
-    :func:`_text_dtypes`).
+    one value in every row is refused in its terms (but a ``test_table``,
+    only scored, may hold one class); its cells are read as text and typed
+    by :func:`target_values` (the class ``001`` stays ``"001"``).
+    ``tabular_columns`` are copied into X under their own names; those of
+    ``categorical_columns`` are read as text, as written (``007`` stays
+    ``"007"``), the others as numbers, pandas' missing marks (``NA``,
+    ``null``...) missing (see :func:`csv_roles`). Elsewhere only an empty
+    cell is missing: a class or a group ``NA`` is one.
     ``refuse_empty`` names the modalities (``"image"``, ``"text"``,
     ``"tabular"``) whose empty cells are refused, as the ``raise`` policy
     does (see :func:`check_no_missing`): one ValueError then names every
@@ -393,7 +533,14 @@ def load_table(
     is a ValueError naming the file, column and line.
     """
     csv = Path(csv)
-    df = _read_csv(csv, categorical_columns)
+    roles = csv_roles(
+        image_column,
+        text_column,
+        [target, group_column],
+        tabular_columns,
+        categorical_columns,
+    )
+    df = _read_csv(csv, *roles)
     df.index = df.index + FIRST_DATA_LINE  # index labels are CSV line numbers
     tabular_columns = list(tabular_columns)
     _check_columns(
@@ -413,8 +560,8 @@ def load_table(
     )
     y = groups = None
     if target is not None:
-        y = df[target]
-        _check_target(y, target, csv, task)
+        y = target_values(df[target], task)
+        _check_target(y, target, csv, task, test_table)
     if group_column is not None:
         groups = df[group_column]
         check_filled(groups, group_column, csv, "group")
@@ -438,18 +585,24 @@ def iter_table(
 
     Yields ``(X, kept)`` per chunk: X as :func:`load_table` gives it (index
     labels are CSV line numbers, as in the whole table), ``kept`` the
-    ``keep_columns`` of those rows, unchanged. Only one chunk of the file is
-    in memory at a time; ``categorical_columns`` are read as text, as
-    :func:`load_table` reads them. ``refuse_empty=None`` (the default) refuses the
-    empty image and text cells when neither ``allow_absent_images`` nor
-    ``absent_images_as_missing`` is set (the ``raise`` policy): each
-    chunk's problems are then one ValueError naming them all.
+    ``keep_columns`` of those rows, as written: read as text (``000123``
+    stays ``"000123"`` whatever the chunk), unless read as the texts or as
+    numeric table columns too (see :func:`csv_roles`). Only one chunk of
+    the file is in memory at a time; ``categorical_columns`` are read as
+    text, as :func:`load_table` reads them. ``refuse_empty=None`` (the
+    default) refuses the empty image and text cells when neither
+    ``allow_absent_images`` nor ``absent_images_as_missing`` is set (the
+    ``raise`` policy): each chunk's problems are then one ValueError naming
+    them all.
     """
     csv = Path(csv)
     _check_unique_header(csv)
-    dtype = _text_dtypes(categorical_columns)
+    text, numeric = csv_roles(
+        image_column, text_column, keep_columns, tabular_columns, categorical_columns
+    )
+    options = csv_options(text)
     reader = _csv_errors(
-        csv, lambda pd: pd.read_csv(csv, chunksize=chunksize, dtype=dtype)
+        csv, lambda pd: pd.read_csv(csv, chunksize=chunksize, **options)
     )
 
     def frames():
@@ -460,7 +613,7 @@ def iter_table(
                 if df is None:
                     return
                 df.index = df.index + FIRST_DATA_LINE
-                yield df
+                yield missing_numbers(df, numeric)
         finally:
             reader.close()
 

@@ -492,7 +492,7 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         self._sw = self._check_sample_weight(sample_weight, len(y))
         what = f"fusion method {self._method_name!r}"
         self._groups = check_groups(groups, len(y), what)
-        cv = self._check_cv(y)
+        self._cv = cv = self._check_cv(y)  # the joint expert's folds too
         kinds = self._kinds(len(blocks))
         self.scales_, self.estimators_, oof = [], [], []
         for block, kind in zip(blocks, kinds):
@@ -630,9 +630,41 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
             if self._kind != "classes":  # nothing to stratify on
                 n_splits = int(min(self.cv, max(_n_rows(y), 2)))
                 return KFold(n_splits, shuffle=True, random_state=seed)
-            smallest = np.unique(y, return_counts=True)[1].min()
-            n_splits = int(min(self.cv, max(smallest, 2)))
-            return StratifiedKFold(n_splits, shuffle=True, random_state=seed)
+            classes, counts = np.unique(y, return_counts=True)
+            n_splits = int(min(self.cv, max(counts.min(), 2)))
+            cv = StratifiedKFold(n_splits, shuffle=True, random_state=seed)
+            rare = counts < n_splits
+            if not rare.any():
+                return cv
+            # a class of one row: scikit-learn warns, naming neither the class
+            # nor where n_splits comes from; the same folds, drawn without
+            # that warning, and this one instead
+            import warnings
+
+            from skmultimodal.utils._validation import plain_label
+
+            listed = ", ".join(
+                f"{plain_label(c)!r} ({n} row{'' if n == 1 else 's'})"
+                for c, n in zip(classes[rare], counts[rare])
+            )
+            many = rare.sum() > 1
+            warnings.warn(
+                f"{what}: class{'es' if many else ''} {listed} "
+                f"{'have' if many else 'has'} fewer rows than its {n_splits} "
+                f"internal folds (cv={self.cv}, reduced to the number of rows "
+                "of the rarest class, at least 2): such a class cannot be "
+                "scored out-of-fold reliably (an internal fold trains on none "
+                "of its rows); gather more rows of it, or merge it into "
+                "another class or drop it",
+                UserWarning,
+                stacklevel=2,
+            )
+            with warnings.catch_warnings():
+                warnings.filterwarnings(
+                    "ignore", "The least populated class", UserWarning
+                )
+                cv = check_cv(list(cv.split(np.zeros((len(y), 1)), y)))
+            return cv
         return check_cv(self.cv, y, classifier=self._kind == "classes")
 
     def _seed(self):
@@ -700,7 +732,7 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         their out-of-fold scores."""
         P = self._fit_experts(blocks, y, sample_weight, groups)
         self._fit_weights(P, y)
-        del self._y, self._sw, self._groups
+        del self._y, self._sw, self._groups, self._cv
         return self._combine(P, blocks)
 
     def transform(self, blocks):
@@ -1320,10 +1352,10 @@ class StackFusion(_ClassScoreFusion):
         del self._y
         if self.joint:
             xj = self._joint_block(blocks)
-            est, scores = self._oof_fit(xj, y, self._check_cv(y))
+            est, scores = self._oof_fit(xj, y, self._cv)
             P = [*P, scores]
             self.joint_estimator_ = est
-        del self._sw, self._groups
+        del self._sw, self._groups, self._cv
         return self._combine(P, blocks)
 
     def _expert_scores(self, blocks):
