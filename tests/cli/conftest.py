@@ -78,6 +78,16 @@ def tiny_csv(tmp_path_factory):
 CSV_ARGS = ["--image-column", "picture", "--text-column", "caption"]
 
 
+@pytest.fixture(scope="session")
+def tiny_model(tiny_csv, tmp_path_factory):
+    """The default model trained by ``train`` on :func:`tiny_csv`, once per
+    session (tests only read it)."""
+    path = tmp_path_factory.mktemp("tiny_model") / "model.skops"
+    proc = run_main("train", "--csv", tiny_csv, *CSV_ARGS, "--output", path)
+    assert proc.returncode == 0, proc.stderr
+    return path
+
+
 def run_cli(*args, cwd=None, timeout=300):
     """Run ``python -m skmultimodal ARGS``; return the CompletedProcess."""
     env = dict(os.environ)

@@ -4,7 +4,7 @@ run, written as Parquet parts by the workers of a local cluster."""
 import pandas as pd
 import pytest
 
-from .conftest import CSV_ARGS, run_main
+from .conftest import run_main
 
 pytest.importorskip("distributed", reason="--dask needs the distributed extra")
 pytest.importorskip("pyarrow", reason="--dask writes Parquet (the parquet extra)")
@@ -13,12 +13,9 @@ pytest.importorskip("pyarrow", reason="--dask writes Parquet (the parquet extra)
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def model(tiny_csv, tmp_path_factory):
-    path = tmp_path_factory.mktemp("dask") / "model.skops"
-    res = run_main("train", "--csv", tiny_csv, *CSV_ARGS, "--output", path)
-    assert res.returncode == 0, res.stderr
-    return path
+@pytest.fixture
+def model(tiny_model):
+    return tiny_model
 
 
 @pytest.mark.parametrize("command", ["predict", "featurize"])

@@ -56,12 +56,9 @@ def test_a_dask_block_reads_kept_columns_as_written(tmp_path):
     assert df["sku"].tolist() == CODES
 
 
-@pytest.fixture(scope="module")
-def model(tiny_csv, tmp_path_factory):
-    path = tmp_path_factory.mktemp("m13") / "m.skops"
-    proc = run_main("train", "--csv", tiny_csv, *CSV_ARGS, "--output", path)
-    assert proc.returncode == 0, proc.stderr
-    return path
+@pytest.fixture
+def model(tiny_model):
+    return tiny_model
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
