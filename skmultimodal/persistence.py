@@ -744,10 +744,11 @@ def _load_joblib(path, head):
                     f"or download was cut short (cannot unpickle it: {_reason(exc)})",
                 ) from exc
             error = type(exc).__name__
-            raise _truncated(
-                path,
-                "cannot unpickle it, as when its bytes were damaged after it "
-                f"was saved ({error}{f': {exc}' if str(exc) else ''})",
+            raise ModelFileError(
+                f"cannot unpickle {str(path)!r} ({error}"
+                f"{f': {exc}' if str(exc) else ''}): the file may be damaged "
+                "or truncated (copy it again), or need other versions of the "
+                "packages it was saved with (save the model again with these)"
             ) from exc
 
 

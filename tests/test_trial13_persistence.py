@@ -4,8 +4,6 @@ the unpickling raise: a TypeError or RuntimeError of a reconstructor, a
 MemoryError of a damaged frame length, a Keras model's BadZipFile ("Bad
 CRC-32") inside the pickle."""
 
-import re
-
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
@@ -56,8 +54,9 @@ def test_a_damaged_frame_length_is_a_model_file_error(tmp_path):
     with pytest.raises(ModelFileError) as exc:
         load_model(path, trusted=True)
     message = str(exc.value)
-    assert f"{str(path)!r} is truncated or corrupt" in message
-    assert "bytes were damaged" in message and "save the model again" in message
+    assert f"cannot unpickle {str(path)!r} (" in message
+    assert "may be damaged or truncated" in message
+    assert "save the model again" in message
     assert isinstance(exc.value.__cause__, MemoryError | OverflowError)
 
 
@@ -86,7 +85,7 @@ def test_a_damaged_keras_model_inside_a_joblib_file(tmp_path):
     with pytest.raises(ModelFileError) as exc:
         load_model(path, trusted=True)
     message = str(exc.value)
-    assert re.search(rf"{re.escape(repr(str(path)))} is truncated or corrupt", message)
+    assert f"cannot unpickle {str(path)!r} (" in message
     assert "BadZipFile" in message and "Bad CRC-32" in message
 
 

@@ -10,6 +10,7 @@ information, unlike an unsupervised projection), then combines those.
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -37,7 +38,8 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
-from skmultimodal.utils._validation import check_groups, check_partition
+from skmultimodal.utils._parallel import warn_at_caller
+from skmultimodal.utils._validation import check_groups, check_partition, plain_label
 
 from ._base import FusionMethod
 from ._pooling import (
@@ -625,47 +627,47 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
             if grouped and self._kind != "classes":  # nothing to stratify on
                 return GroupKFold(grouped, shuffle=True, random_state=seed)
             if grouped:
-                return StratifiedGroupKFold(grouped, shuffle=True, random_state=seed)
+                cv = StratifiedGroupKFold(grouped, shuffle=True, random_state=seed)
+                why = "reduced to what the groups allow" if grouped < self.cv else ""
+                return self._rare_classes_named(cv, y, what, why)
             self._groups = None  # the folds below split without them
             if self._kind != "classes":  # nothing to stratify on
                 n_splits = int(min(self.cv, max(_n_rows(y), 2)))
                 return KFold(n_splits, shuffle=True, random_state=seed)
-            classes, counts = np.unique(y, return_counts=True)
-            n_splits = int(min(self.cv, max(counts.min(), 2)))
+            smallest = np.unique(y, return_counts=True)[1].min()
+            n_splits = int(min(self.cv, max(smallest, 2)))
             cv = StratifiedKFold(n_splits, shuffle=True, random_state=seed)
-            rare = counts < n_splits
-            if not rare.any():
-                return cv
-            # a class of one row: scikit-learn warns, naming neither the class
-            # nor where n_splits comes from; the same folds, drawn without
-            # that warning, and this one instead
-            import warnings
-
-            from skmultimodal.utils._validation import plain_label
-
-            listed = ", ".join(
-                f"{plain_label(c)!r} ({n} row{'' if n == 1 else 's'})"
-                for c, n in zip(classes[rare], counts[rare])
-            )
-            many = rare.sum() > 1
-            warnings.warn(
-                f"{what}: class{'es' if many else ''} {listed} "
-                f"{'have' if many else 'has'} fewer rows than its {n_splits} "
-                f"internal folds (cv={self.cv}, reduced to the number of rows "
-                "of the rarest class, at least 2): such a class cannot be "
-                "scored out-of-fold reliably (an internal fold trains on none "
-                "of its rows); gather more rows of it, or merge it into "
-                "another class or drop it",
-                UserWarning,
-                stacklevel=2,
-            )
-            with warnings.catch_warnings():
-                warnings.filterwarnings(
-                    "ignore", "The least populated class", UserWarning
-                )
-                cv = check_cv(list(cv.split(np.zeros((len(y), 1)), y)))
-            return cv
+            why = "reduced to the rows of the rarest class, at least 2"
+            why = why if n_splits < self.cv else ""
+            return self._rare_classes_named(cv, y, what, why)
         return check_cv(self.cv, y, classifier=self._kind == "classes")
+
+    def _rare_classes_named(self, cv, y, what, why):
+        """``cv`` (the stratified splitter of an int ``cv``: ``why`` says how
+        its folds were reduced, if they were); or, where a class has fewer
+        rows than its folds, a warning naming it and the same folds, drawn
+        without scikit-learn's warning, which names neither the class nor
+        where the number of folds comes from."""
+        classes, counts = np.unique(y, return_counts=True)
+        rare = counts < cv.n_splits
+        if not rare.any():
+            return cv
+        listed = ", ".join(
+            f"{plain_label(c)!r} ({n} row{'' if n == 1 else 's'})"
+            for c, n in zip(classes[rare], counts[rare])
+        )
+        many = rare.sum() > 1
+        warn_at_caller(
+            f"{what}: class{'es' if many else ''} {listed} "
+            f"{'have' if many else 'has'} fewer rows than the {cv.n_splits} "
+            f"internal folds (cv={self.cv}{', ' + why if why else ''}): such a "
+            "class cannot be scored out-of-fold reliably (an internal fold "
+            "trains on none of its rows); gather more rows of it, or merge it "
+            "into another class or drop it"
+        )
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "The least populated class", UserWarning)
+            return check_cv(list(cv.split(np.zeros((len(y), 1)), y, self._groups)))
 
     def _seed(self):
         rs = self.random_state

@@ -357,8 +357,16 @@ class TextFeatures(
                 f"({what}): the fitted extractor (its vocabulary, or the model "
                 "it loaded) cannot follow a change; refit it."
             )
-        if changed:
-            fitted.set_params(**changed)
+        # the transform-time ones as they are now, also when set back to the
+        # value fit saw after another transform used a different one
+        params, current = now.get_params(deep=False), fitted.get_params(deep=False)
+        stale = {
+            key: params[key]
+            for key in transform_time
+            if key in params and not _same_param(params[key], current.get(key))
+        }
+        if stale:
+            fitted.set_params(**stale)
 
     def transform(self, X):
         """Features of the texts.

@@ -338,8 +338,20 @@ def check_partition(splits, n, what, of="", why="", fix=""):
     the message starts with ``what``, gives ``why`` after the rule, names the
     first rows in no test fold and in several, then ``fix``."""
     counts = np.zeros(n, dtype=int)
-    for _, test in splits:
-        np.add.at(counts, row_positions(test), 1)
+    for fold, (_, test) in enumerate(splits):
+        test = np.asarray(test)
+        if test.dtype != bool and test.size and test.dtype.kind not in "iu":
+            raise ValueError(
+                f"{what}: cv's test fold {fold} holds {test.dtype} values; a "
+                "fold gives its rows as integer positions or a boolean mask"
+            )
+        rows = row_positions(test)
+        if len(bad := rows[(rows < 0) | (rows >= n)]):
+            raise ValueError(
+                f"{what}: cv's test fold {fold} holds row position {bad[0]}, "
+                f"outside 0 to {n - 1} ({n} rows)"
+            )
+        np.add.at(counts, np.unique(rows), 1)  # a row once per fold
     found = []
     for which, where in ((counts == 0, "no test fold"), (counts > 1, "several")):
         if len(rows := np.flatnonzero(which)):

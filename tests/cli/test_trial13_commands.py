@@ -157,11 +157,11 @@ def test_a_class_of_one_row_is_named_instead_of_sklearns_warning(method, name):
     messages = {str(w.message) for w in caught}
     assert all(w.category is UserWarning for w in caught)
     assert messages == {
-        f"fusion method {name!r}: class 'rare' (1 row) has fewer rows than its "
-        "2 internal folds (cv=3, reduced to the number of rows of the rarest "
-        "class, at least 2): such a class cannot be scored out-of-fold "
-        "reliably (an internal fold trains on none of its rows); gather more "
-        "rows of it, or merge it into another class or drop it"
+        f"fusion method {name!r}: class 'rare' (1 row) has fewer rows than the "
+        "2 internal folds (cv=3, reduced to the rows of the rarest class, at "
+        "least 2): such a class cannot be scored out-of-fold reliably (an "
+        "internal fold trains on none of its rows); gather more rows of it, or "
+        "merge it into another class or drop it"
     }  # and not scikit-learn's "The least populated class in y has only 1 ..."
     # the folds are those of before: 2 stratified shuffled folds, seeded
     given = StratifiedKFold(2, shuffle=True, random_state=0)
@@ -184,3 +184,23 @@ def test_classes_of_one_row_are_all_named():
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             _fusion(SumFusion).fit_transform(X, y)
+
+
+def test_a_class_of_one_row_is_named_with_groups_too():
+    """Grouped internal folds (StratifiedGroupKFold) name the class as the
+    ungrouped ones do, once, at the caller's line, without scikit-learn's
+    warning."""
+    X, y = _rare()
+    groups = np.arange(len(y)) // 2
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _fusion(StackFusion).fit(X, y, groups=groups)
+    assert len(caught) == 1, [str(w.message) for w in caught]
+    assert str(caught[0].message).startswith(
+        "fusion method 'stack': class 'rare' (1 row) has fewer rows"
+    )
+    message = str(caught[0].message)
+    assert "than the 2 internal folds (cv=3, reduced to what the groups allow)" in (
+        message
+    )
+    assert caught[0].filename == __file__

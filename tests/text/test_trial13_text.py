@@ -134,3 +134,27 @@ def test_the_keras_encoders_batch_size_is_used_and_its_path_refused(tmp_path):
     tf.set_params(method_params={"path": str(other)})
     with pytest.raises(ValueError, match=_refit("'keras_encoder'") + ".*path from"):
         tf.transform(TEXTS)
+
+
+def test_a_transform_time_parameter_set_back_to_its_fit_value_is_used(tmp_path):
+    """warn_oov_rate set to None after fit, then back to its fit value: the
+    warning comes back (the fitted extractor follows the current value)."""
+    import warnings
+
+    path = tmp_path / "v.vec"
+    path.write_text("2 2\ncat 1 0\ndog 0 1\n", encoding="utf-8")
+    params = {"path": str(path), "warn_oov_rate": 0.5}
+    tf = TextFeatures("word_vectors", method_params=params).fit(["cat dog", "dog"])
+    unknown = ["cat zz yy xx ww", "qq"]  # 5 of 6 tokens unknown
+
+    def warned():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            tf.transform(unknown)
+        return any("5 of the 6 tokens" in str(w.message) for w in caught)
+
+    assert warned()
+    tf.set_params(method_params={**params, "warn_oov_rate": None})
+    assert not warned()
+    tf.set_params(method_params=params)
+    assert warned()
