@@ -189,9 +189,12 @@ def _absent_defaults(args, defaulted):
     text-only catalogue trains a text model. A column named with
     ``--image-column``/``--text-column`` must be in the file; so must one
     of the two when nothing else is given (reading the table then names
-    them, and the file's columns)."""
+    them, and the file's columns). A column whose name is the default's
+    but for spaces around it (``' image'``) does not leave it out: reading
+    the table then names it, and the spaces."""
     header = _csv_header(getattr(args, "csv", None))
-    absent = [m for m in defaulted if header is not None and m not in header]
+    stripped = {name.strip() for name in header or ()}
+    absent = [m for m in defaulted if header is not None and m not in stripped]
     if not absent:
         return
     attrs = {m: f"{m}_column" for m in COLUMN_OPTIONS}
@@ -288,6 +291,7 @@ def _read_own_columns(args, columns, modalities, csv, kwargs):
         text_column=None,
         tabular_columns=[*read, *tabular],
         categorical_columns=kinds.get("categorical", []),
+        own_columns={"image": image, "text": text},
         **kwargs,
     )
     refused = [

@@ -59,11 +59,25 @@ def csv_roles(
     a code ``007`` stays ``"007"``, not the number 7 that pandas would
     infer (and merge with ``7``, and infer per chunk). The text column is
     read as pandas reads it, so that a column of numbers is refused as
-    texts (:func:`_check_text_column`)."""
-    numeric = [c for c in tabular_columns if c not in categorical_columns]
-    kept = [c for c in keep_columns if c != text_column and c not in numeric]
-    text = [image_column, *categorical_columns, *kept]
-    return list(dict.fromkeys(c for c in text if c is not None)), numeric
+    texts (:func:`_check_text_column`). ``image_column`` and
+    ``text_column`` may be lists (several columns of a modality, read
+    under their own names, also among ``tabular_columns``): they are read
+    so too, never as numbers, their ``NA`` or ``None`` a text."""
+    images, texts = _names_of(image_column), _names_of(text_column)
+    numeric = [
+        c
+        for c in tabular_columns
+        if c not in categorical_columns and c not in images and c not in texts
+    ]
+    kept = [c for c in keep_columns if c not in texts and c not in numeric]
+    text = [*images, *categorical_columns, *kept]
+    return list(dict.fromkeys(text)), numeric
+
+
+def _names_of(columns):
+    """The column names of ``columns``: one name (None: none) or a list."""
+    names = [columns] if columns is None or isinstance(columns, str) else columns
+    return [c for c in names if c is not None]
 
 
 def csv_options(text_columns=()):
@@ -139,6 +153,23 @@ _SEPARATOR_HINT = (
 )
 
 
+def _parquet_problem(path):
+    """The message of a CSV that failed to parse because it is a Parquet
+    file (a regular file starting with the signature ``PAR1``), else None:
+    its bytes may fail to decode, or (a small, compressed file) decode and
+    fail to split into fields."""
+    if not path.is_file():
+        return None
+    with open(path, "rb") as fh:
+        if fh.read(4) != b"PAR1":  # the signature a Parquet file starts with
+            return None
+    return (
+        f"cannot parse CSV {str(path)!r}: it is a Parquet file, not "
+        "a CSV; pass it with --parquet (predict and featurize read "
+        "Parquet files), or convert it to CSV to train or evaluate"
+    )
+
+
 def _encoding_problem(path, exc):
     """The message of a CSV that is not UTF-8: the first line (and byte)
     that does not decode, found by reading ``path`` again when it is a
@@ -147,13 +178,6 @@ def _encoding_problem(path, exc):
     where = f"byte 0x{bad.hex()}" if bad else "a byte"
     if path.is_file():
         with open(path, "rb") as fh:
-            if fh.read(4) == b"PAR1":  # the signature a Parquet file starts with
-                return (
-                    f"cannot parse CSV {str(path)!r}: it is a Parquet file, not "
-                    "a CSV; pass it with --parquet (predict and featurize read "
-                    "Parquet files), or convert it to CSV to train or evaluate"
-                )
-            fh.seek(0)
             for number, line in enumerate(fh, start=1):
                 try:
                     line.decode("utf-8")
@@ -183,12 +207,16 @@ def _csv_errors(path, read):
     except pd.errors.EmptyDataError:
         raise ValueError(f"CSV {str(path)!r} is empty") from None
     except UnicodeDecodeError as exc:
-        raise ValueError(_encoding_problem(path, exc)) from None
+        raise ValueError(
+            _parquet_problem(path) or _encoding_problem(path, exc)
+        ) from None
     except (pd.errors.ParserError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         if re.search(r"Expected \d+ fields? in line", first):
             first += f" ({_SEPARATOR_HINT})"
-        raise ValueError(f"cannot parse CSV {str(path)!r}: {first}") from None
+        raise ValueError(
+            _parquet_problem(path) or f"cannot parse CSV {str(path)!r}: {first}"
+        ) from None
     except OSError as exc:
         raise ValueError(f"cannot read CSV {str(path)!r}: {exc.strerror}") from None
 
@@ -504,6 +532,7 @@ def load_table(
     absent_images_as_missing=False,
     refuse_empty=(),
     test_table=False,
+    own_columns=None,
 ):
     """Read a CSV of image paths, texts and labels.
 
@@ -525,7 +554,11 @@ def load_table(
     ``categorical_columns`` are read as text, as written (``007`` stays
     ``"007"``), the others as numbers, pandas' missing marks (``NA``,
     ``null``...) missing (see :func:`csv_roles`). Elsewhere only an empty
-    cell is missing: a class or a group ``NA`` is one.
+    cell is missing: a class or a group ``NA`` is one. ``own_columns``
+    (``{"image": [...], "text": [...]}``) names those of the
+    ``tabular_columns`` that are several image and text columns read under
+    their own names: read as the image and text columns are, not as
+    numbers (a text ``NA`` stays one).
     ``refuse_empty`` names the modalities (``"image"``, ``"text"``,
     ``"tabular"``) whose empty cells are refused, as the ``raise`` policy
     does (see :func:`check_no_missing`): one ValueError then names every
@@ -533,9 +566,10 @@ def load_table(
     is a ValueError naming the file, column and line.
     """
     csv = Path(csv)
+    own = own_columns or {}
     roles = csv_roles(
-        image_column,
-        text_column,
+        [image_column, *own.get("image", ())],
+        [text_column, *own.get("text", ())],
         [target, group_column],
         tabular_columns,
         categorical_columns,

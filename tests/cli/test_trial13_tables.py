@@ -198,3 +198,93 @@ def test_a_parquet_file_given_as_csv_suggests_parquet(tmp_path):
     with pytest.raises(ValueError, match="is a Parquet file.*--parquet") as err:
         load_table(path, image_column=None, text_column="text")
     assert "iconv" not in str(err.value)
+
+
+# ---------------------------------------------- review of this round ---
+def _two_text_columns(tmp_path):
+    rows = ["a,b,label"] + [
+        f"red apple {i},fruit {i},x" if i % 2 else f"blue sky {i},weather {i},y"
+        for i in range(8)
+    ]
+    rows[3] = "None,NA,x"
+    path = tmp_path / "two.csv"
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_several_text_columns_keep_pandas_missing_marks_as_texts(tmp_path):
+    path = _two_text_columns(tmp_path)
+    X, _, _ = load_table(
+        path,
+        image_column=None,
+        text_column=None,
+        target="label",
+        tabular_columns=["a", "b"],
+        own_columns={"image": [], "text": ["a", "b"]},
+    )
+    assert X.loc[4, ["a", "b"]].tolist() == ["None", "NA"]
+    # train reads them so too: no empty cell for --missing raise to refuse
+    proc = run_main(
+        "train", "--csv", path, "--text-column", "a", "b", "--target", "label",
+        "--output", tmp_path / "m.joblib",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_several_image_columns_are_read_as_written(tmp_path):
+    path = _table(tmp_path, front=["NA", "007"], back=["b.png", "null"], y=[1, 2])
+    X, _, _ = load_table(
+        path,
+        image_column=None,
+        text_column=None,
+        tabular_columns=["front", "back"],
+        own_columns={"image": ["front", "back"], "text": []},
+    )
+    assert X["front"].tolist() == ["NA", "007"]
+    assert X["back"].tolist() == ["b.png", "null"]
+
+
+def test_several_text_columns_of_numbers_are_still_refused(tmp_path):
+    path = _table(
+        tmp_path, a=[1, 2, 3, 4], b=["x y", "z", "w", "v"], label=list("xyxy")
+    )
+    proc = run_main(
+        "train", "--csv", path, "--text-column", "a", "b", "--target", "label",
+        "--output", tmp_path / "m.joblib",
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert "text column 'a'" in proc.stderr and "holds numbers" in proc.stderr
+
+
+def test_a_default_column_with_spaces_is_not_left_out(tmp_path):
+    path = tmp_path / "spaced.csv"
+    rows = ["label,text, image"] + [
+        f"{'xy'[i % 2]},word{i} other,img{i}.png" for i in range(8)
+    ]
+    path.write_text("\n".join(rows) + "\n")
+    proc = run_main("train", "--csv", path, "--output", tmp_path / "m.joblib")
+    assert proc.returncode == 2
+    assert "has no 'image' column" not in proc.stderr
+    assert "' image'" in proc.stderr and "spaces around a column's name" in proc.stderr
+
+
+def _compressed_parquet(path):
+    pytest.importorskip("pyarrow")
+    frame = pd.DataFrame(
+        {"text": [f"word {i}" for i in range(4)], "label": list("abab")}
+    )
+    frame.to_parquet(path, compression="snappy")
+
+
+def _ascii_parquet(path):
+    # the signature, then ASCII that fails to split into fields
+    path.write_bytes(b"PAR1\nx\na,b,c\n")
+
+
+@pytest.mark.parametrize("write", [_compressed_parquet, _ascii_parquet])
+def test_a_parquet_file_that_fails_to_parse_is_named(tmp_path, write):
+    path = tmp_path / "t.parquet"
+    write(path)
+    with pytest.raises(ValueError, match="is a Parquet file.*--parquet") as err:
+        load_table(path, image_column=None, text_column="text")
+    assert "comma-separated" not in str(err.value)
