@@ -115,7 +115,7 @@ def test_text_features_take_a_pipeline_starting_with_a_vectorizer(output):
 
 def test_check_partition_refuses_positions_outside_the_rows():
     """Out-of-range, negative and float positions are named; a row given
-    twice in one fold is not "in several test folds"."""
+    twice in one fold is named as such, not as "in several test folds"."""
     ok = (None, np.array([2, 3]))
     with pytest.raises(
         ValueError, match=r"fold 1 holds row position 4, outside 0 to 3"
@@ -125,4 +125,5 @@ def test_check_partition_refuses_positions_outside_the_rows():
         check_partition([(None, np.array([0, -1])), ok], 4, "x")
     with pytest.raises(ValueError, match="holds float64 values"):
         check_partition([(None, np.array([0.0, 1.5])), ok], 4, "x")
-    check_partition([(None, np.array([0, 1, 1])), ok], 4, "x")  # once per fold
+    with pytest.raises(ValueError, match="test fold 0 holds row 1 more than once"):
+        check_partition([(None, np.array([0, 1, 1])), ok], 4, "x")

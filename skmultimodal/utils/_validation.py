@@ -351,7 +351,14 @@ def check_partition(splits, n, what, of="", why="", fix=""):
                 f"{what}: cv's test fold {fold} holds row position {bad[0]}, "
                 f"outside 0 to {n - 1} ({n} rows)"
             )
-        np.add.at(counts, np.unique(rows), 1)  # a row once per fold
+        unique, times = np.unique(rows, return_counts=True)
+        if (times > 1).any():
+            raise ValueError(
+                f"{what}: cv must put every row{of} in exactly one test fold"
+                f"{why}; test fold {fold} holds row {unique[times > 1][0]} more "
+                f"than once.{fix}"
+            )
+        np.add.at(counts, unique, 1)
     found = []
     for which, where in ((counts == 0, "no test fold"), (counts > 1, "several")):
         if len(rows := np.flatnonzero(which)):
