@@ -167,20 +167,6 @@ def _column_options(args, training=True):
     return defaulted
 
 
-def _csv_header(csv):
-    """The column names of the CSV file ``csv`` as ``load_table`` reads
-    them, or None when it is not a regular file or its header cannot be
-    read (reading the table then says why)."""
-    import pandas as pd
-
-    if csv is None or not Path(csv).is_file():  # a pipe cannot be read twice
-        return None
-    try:
-        return [str(c) for c in pd.read_csv(csv, nrows=0).columns]
-    except (ValueError, OSError):
-        return None
-
-
 def _absent_defaults(args, defaulted):
     """Leave out, with a warning, the modalities of ``defaulted`` (their
     column not named: ``image`` or ``text`` by default) whose column the
@@ -192,7 +178,9 @@ def _absent_defaults(args, defaulted):
     them, and the file's columns). A column whose name is the default's
     but for spaces around it (``' image'``) does not leave it out: reading
     the table then names it, and the spaces."""
-    header = _csv_header(getattr(args, "csv", None))
+    from skmultimodal.datasets._table import csv_header
+
+    header = csv_header(getattr(args, "csv", None))
     stripped = {name.strip() for name in header or ()}
     absent = [m for m in defaulted if header is not None and m not in stripped]
     if not absent:

@@ -117,17 +117,25 @@ def missing_numbers(df, numeric_columns):
     return df
 
 
+def csv_header(path):
+    """The column names of the CSV file ``path`` as its first line writes
+    them (a BOM dropped), or None when it is not a regular file: a pipe
+    cannot be read twice."""
+    import csv
+
+    if path is None or not Path(path).is_file():
+        return None
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        return next(csv.reader(fh), [])
+
+
 def _check_unique_header(path):
     """Refuse a CSV whose header names a column twice (pandas would read
     the second as ``NAME.1`` and the first would be used, silently). Only a
-    regular file is checked: a pipe cannot be read twice."""
-    import csv
-
-    if not path.is_file():
-        return
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-        header = next(csv.reader(fh), [])
-    _check_unique(header, path, "CSV")
+    regular file is checked."""
+    header = csv_header(path)
+    if header is not None:
+        _check_unique(header, path, "CSV")
 
 
 def _check_unique(names, path, kind):
