@@ -101,6 +101,7 @@ TRUSTED_TYPES = (
     "skmultimodal.text._keras_encoder.KerasTextEncoder",
     "skmultimodal.pipeline._TableCells",
     "skmultimodal.pipeline._TableColumns",  # splits tabular=[...] by dtype
+    "skmultimodal.pipeline._TabularNames",  # the columns of tabular=
     # the branches' memory= cache: its folder and two joblib settings
     "skmultimodal.utils._memory.FileStampMemory",
     # scikit-learn helpers held by fitted pipelines

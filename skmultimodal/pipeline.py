@@ -977,10 +977,22 @@ def _fixed_spec(spec, column, old_name, new_name, arg):
     }
 
 
+class _TabularNames(list):
+    """The columns of ``tabular=``: a list of names, selected by name only,
+    whose ``hint`` the column selection gives for X that is not a DataFrame
+    (``clone``, pickling and ``.skops`` files keep the class)."""
+
+    hint = (
+        "make_multimodal_pipeline's tabular= selects columns by name only: pass "
+        "X as a DataFrame (a pipeline with tabular= cannot run inside such an "
+        "ensemble)"
+    )
+
+
 def _tabular_columns(tabular):
     if isinstance(tabular, dict):
-        return [c for key in ("numeric", "categorical") for c in tabular.get(key, [])]
-    return list(tabular)
+        tabular = [c for k in ("numeric", "categorical") for c in tabular.get(k, [])]
+    return _TabularNames(tabular)
 
 
 def _check_tabular(tabular):

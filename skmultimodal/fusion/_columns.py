@@ -583,7 +583,9 @@ def select_column(X, column, branch, what="modality"):
     (names, positions, slices, boolean masks); a dict X is indexed by name.
     NumPy strings (``np.str_``) name columns as str do, and a DataFrame's
     ``np.str_`` labels come back as str. The columns of a
-    DataFrame with MultiIndex columns are selected by position only.
+    DataFrame with MultiIndex columns are selected by position only. A
+    spec with a ``hint`` attribute (the builder's ``tabular=`` names) gives
+    that hint where it cannot select from X.
     """
     spec = _plain_key(column(X) if callable(column) else column)
     if isinstance(X, dict):
@@ -601,17 +603,10 @@ def select_column(X, column, branch, what="modality"):
             f"column {spec!r}"
         )
     if _by_name(spec) and not isinstance(X, pd.DataFrame):
-        if branch == "tabular":  # make_multimodal_pipeline's, by name only
-            fix = (
-                "make_multimodal_pipeline's tabular= selects columns by name "
-                "only: pass X as a DataFrame (a pipeline with tabular= cannot "
-                "run inside such an ensemble)"
-            )
-        else:
-            fix = (
-                "Select an array's columns by position (an int or a list of "
-                "ints), or pass X as a DataFrame"
-            )
+        fix = getattr(column, "hint", None) or (
+            "Select an array's columns by position (an int or a list of "
+            "ints), or pass X as a DataFrame"
+        )
         raise ValueError(
             f"{what} {branch!r} selects column {spec!r} by name, which needs a "
             "pandas DataFrame or a dict of columns; got a "

@@ -4,12 +4,14 @@ the builder, the tabular branch on an array, a single member of
 weights="auto", the weights of "drop" members, and one check that test
 folds partition the rows."""
 
+import pickle
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import randint
+from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, KFold, RandomizedSearchCV
 from sklearn.preprocessing import StandardScaler
@@ -21,6 +23,7 @@ from skmultimodal.fusion import LateFusionClassifier, ModalityFusion
 from skmultimodal.fusion.methods import StackFusion
 from skmultimodal.model_selection import compare_models
 from skmultimodal.model_selection._compare import _searches_internal_folds
+from skmultimodal.persistence import load_model, save_model
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -177,9 +180,28 @@ def test_tabular_on_an_array_says_it_needs_a_dataframe():
     assert "by position" not in message
 
 
-def test_hand_built_fusion_gets_no_builder_advice():
+def test_the_tabular_hint_travels_with_the_columns_not_the_branch_name(tmp_path):
+    X, y = make_multimodal_classification(40, 2, random_state=0)
+    X = X.assign(price=np.arange(40.0))
+    pipe = make_multimodal_pipeline(
+        image=0, text=1, tabular=["price"], image_features="pixels", method="concat"
+    )
+    save_model(pipe, tmp_path / "model.skops")  # the .skops format keeps it too
+    loaded = load_model(tmp_path / "model.skops").estimator
+    for copy in (clone(pipe), pickle.loads(pickle.dumps(pipe)), loaded):
+        with pytest.raises(ValueError, match="tabular= selects columns by name"):
+            copy.fit(X.to_numpy(), y)
+    columns = dict((n, c) for n, _, c in pipe[0].transformers)["tabular"]
+    assert columns == ["price"] and isinstance(columns, list)
+    mine = ModalityFusion([("tabular", "passthrough", ["price"])])
+    with pytest.raises(ValueError, match="Select an array's columns by position"):
+        mine.fit(X[["price"]].to_numpy(), y)
+
+
+@pytest.mark.parametrize("name", ["a", "tabular"])
+def test_hand_built_fusion_gets_no_builder_advice(name):
     X, y = _frame(20)
-    fusion = ModalityFusion([("a", "passthrough", ["a"])])
+    fusion = ModalityFusion([(name, "passthrough", ["a"])])
     with pytest.raises(
         ValueError, match="Select an array's columns by position"
     ) as info:
