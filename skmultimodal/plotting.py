@@ -112,8 +112,8 @@ def plot_attention_weights(
     sample_labels : list of str, default=None
         Bar labels; default the index of ``weights``.
     ax : matplotlib Axes, default=None
-        Where to draw the modality bars (without words). A new figure is made
-        when None.
+        Where to draw the modality bars (without words); its figure keeps its
+        layout. A new figure is made when None.
     title : str or None, default="Attention per modality"
         Title of the modality panel.
 
@@ -147,6 +147,7 @@ def plot_attention_weights(
     2
     """
     _require_matplotlib()
+    import matplotlib
     import matplotlib.axes
     import matplotlib.pyplot as plt
 
@@ -166,6 +167,9 @@ def plot_attention_weights(
         raise TypeError(f"ax must be a matplotlib Axes or None; got {_describe(ax)}")
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a str or None; got {_describe(title)}")
+    # Only a figure made here gets a layout: a user's figure keeps its own
+    # (e.g. layout="constrained"), as in sklearn's plotting Displays.
+    own_figure = ax is None
     if with_words:
         if ax is not None:
             raise ValueError("ax cannot be used with words (two panels are drawn)")
@@ -182,7 +186,12 @@ def plot_attention_weights(
 
     rows = np.arange(n)
     left = np.zeros(n)
-    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    # A property cycle without colours (e.g. only linestyles) falls back to
+    # matplotlib's default colours.
+    colors = (
+        plt.rcParams["axes.prop_cycle"].by_key().get("color")
+        or matplotlib.rcParamsDefault["axes.prop_cycle"].by_key()["color"]
+    )
     for k, column in enumerate(weights.columns):
         share = values[:, k]
         ax.barh(
@@ -215,7 +224,8 @@ def plot_attention_weights(
 
     if with_words:
         _draw_words(wax, words, word_weights, n)
-    fig.tight_layout()
+    if own_figure:
+        fig.tight_layout()
     return fig
 
 
@@ -374,8 +384,10 @@ def plot_image_attention(
         Opacity of the map over the image, from 0 to 1.
     cmap : str or matplotlib Colormap, default="inferno"
         Colour map of the attention (a name in ``matplotlib.colormaps``).
-    axes : sequence of matplotlib Axes, default=None
-        One Axes per image; a new figure with one row of panels when None.
+    axes : sequence or array of matplotlib Axes, default=None
+        One Axes per image; an array of any shape (e.g. the grid from
+        ``Figure.subplots(2, 2)``) is read in row order. A new figure with one
+        row of panels when None; a figure of yours keeps its layout.
 
     Returns
     -------
@@ -446,18 +458,21 @@ def plot_image_attention(
                 "axes must be a sequence of matplotlib Axes, one per image; got "
                 "a single Axes (pass [ax] for one image)"
             )
+        if isinstance(axes, np.ndarray):
+            axes = axes.ravel()
         _check_sequence(axes, "axes", "a sequence of matplotlib Axes", n, "images")
         for k, ax in enumerate(axes):
             if not isinstance(ax, matplotlib.axes.Axes):
                 raise TypeError(
                     f"axes[{k}] must be a matplotlib Axes; got {_describe(ax)} "
-                    "(for a grid from plt.subplots pass axes.ravel())"
+                    "(for a grid pass the array from subplots, or np.ravel(axes))"
                 )
     try:
         images = ImageReader().fit_transform(images)
     except RowError as exc:
         raise type(exc)(f"images: {exc}") from None
-    if axes is None:
+    own_figure = axes is None
+    if own_figure:
         fig, axes = plt.subplots(1, n, figsize=(2.2 * n, 2.6), squeeze=False)
         axes = axes[0]
     fig = axes[0].figure
@@ -473,7 +488,8 @@ def plot_image_attention(
         ax.axis("off")
         if titles is not None:
             ax.set_title(str(titles[k]), fontsize=8)
-    fig.tight_layout()
+    if own_figure:
+        fig.tight_layout()
     return fig
 
 
