@@ -117,10 +117,12 @@ def unreadable_advice(command, message):
 
 def _write_json(doc, path):
     from skmultimodal.utils import atomic_write
+    from skmultimodal.utils._io import json_text
 
-    # a temporary file renamed over `path` once complete: never half a file
+    # a temporary file renamed over `path` once complete: never half a file;
+    # a NaN score is written null (strict JSON)
     with atomic_write(Path(path), "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, indent=2)
+        fh.write(json_text(doc))
 
 
 def _names(text, option, what):

@@ -18,7 +18,8 @@ the best model (:data:`TASK_SCORING` gives each task's default, and
 ranks below every other: a model whose primary score is NaN is never the
 best (nor the best single-modality model), and when every model's is NaN
 there is no best model (``best_model`` is None, and the summary and the
-report say so).
+report say so). ``metrics.json`` holds a NaN (or infinite) value as null,
+since JSON has neither.
 
 Files of the report folder:
 
@@ -64,7 +65,7 @@ import warnings
 from pathlib import Path
 
 from skmultimodal.utils import atomic_write
-from skmultimodal.utils._io import file_sha256
+from skmultimodal.utils._io import file_sha256, json_text
 from skmultimodal.utils._validation import plain_label
 
 __all__ = [
@@ -91,7 +92,11 @@ TASK_SCORING = {
 }
 #: Scores where lower is better, when ``results["greater_is_better"]`` does
 #: not say (the results store their positive value, e.g. the mean absolute
-#: error, not scikit-learn's negated scorer).
+#: error, not scikit-learn's negated scorer). One rule with
+#: :func:`~skmultimodal.model_selection.compare_models`, which records the
+#: direction of every score from its scorer's sign (``score_sign``: these
+#: names' scikit-learn scorers, ``neg_*``, say lower is better) and stores
+#: such errors positive; a recorded direction wins over the name.
 LOWER_IS_BETTER = frozenset(
     {"mae", "mse", "rmse", "median_ae", "hamming_loss", "log_loss", "brier"}
 )
@@ -1750,7 +1755,7 @@ def write_report(
         contribution_figure(results) if plot else None,
         "modality_contribution.png",
     )
-    text = json.dumps(doc, indent=2, default=str)
+    text = json_text(doc)
     page = _html(doc, {k: v[:2] for k, v in figures.items()}, elapsed, X=X)
     # everything is computed before the first file is written; each file
     # goes to a temporary file renamed over the old one once complete (a

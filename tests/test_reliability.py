@@ -197,13 +197,20 @@ def test_cli_json_is_written_atomically(tmp_path, monkeypatch, replaced):
     _commands._write_json({"a": 1}, path)
     assert replaced == ["metrics.json"] and json.loads(path.read_text()) == {"a": 1}
 
-    class BrokenJson:
-        @staticmethod
-        def dump(doc, fh, **kwargs):
-            fh.write('{"a": ')
+    class HalfWritten:  # the disk fills up after the first half of the text
+        def __init__(self, fh):
+            self.fh = fh
+
+        def write(self, text):
+            self.fh.write(text[: len(text) // 2])
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(_commands, "json", BrokenJson)
+    @contextlib.contextmanager
+    def full_disk(path, *args, **kwargs):
+        with atomic_write(path, *args, **kwargs) as fh:
+            yield HalfWritten(fh)
+
+    monkeypatch.setattr("skmultimodal.utils.atomic_write", full_disk)
     with pytest.raises(OSError):
         _commands._write_json({"a": 2}, path)
     assert json.loads(path.read_text()) == {"a": 1}

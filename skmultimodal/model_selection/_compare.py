@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier, is_regressor
-from sklearn.metrics import hamming_loss, make_scorer
+from sklearn.metrics import get_scorer, hamming_loss, make_scorer
 from sklearn.model_selection import (
     GroupKFold,
     KFold,
@@ -49,9 +49,38 @@ TASK_SCORING = {
         "hamming_loss": make_scorer(hamming_loss, greater_is_better=False),
     },
 }
-#: Scores that are errors (lower is better): scikit-learn's scorers give
-#: them negated; the results hold the error itself.
-LOWER_IS_BETTER = frozenset({"mae", "hamming_loss"})
+
+
+def score_sign(scorer):
+    """``-1`` for a scorer of an error or loss (lower is better), else ``1``:
+    the sign scikit-learn's scorer carries (``make_scorer(...,
+    greater_is_better=False)`` and the ``neg_*`` scorers give the error
+    negated); a name is looked up with :func:`sklearn.metrics.get_scorer`. A
+    plain callable gives ``1``: ``cross_validate`` takes its scores as they
+    are. :func:`compare_models` multiplies each score by it, so that an
+    error is stored positive, and records ``greater_is_better`` from it."""
+    if isinstance(scorer, str):
+        scorer = get_scorer(scorer)
+    return -1 if getattr(scorer, "_sign", 1) < 0 else 1
+
+
+def _stored_sign(key, scorer):
+    """What a score named ``key`` is multiplied by in the results: the
+    scorer's :func:`score_sign`, so that an error is stored positive, but 1
+    for a name that says the score is negated (``neg_*``, scikit-learn's
+    names such as ``"neg_mean_squared_error"``), which keeps the value
+    scikit-learn gives under it."""
+    return 1 if str(key).startswith("neg_") else score_sign(scorer)
+
+
+#: The task defaults that are errors (lower is better), by :func:`score_sign`
+#: of their scorers; the results hold the error itself.
+LOWER_IS_BETTER = frozenset(
+    key
+    for scoring in TASK_SCORING.values()
+    for key, scorer in scoring.items()
+    if score_sign(scorer) < 0
+)
 #: The fields of a model's entry in :func:`compare_models`'s result that
 #: are not scores (``skmultimodal evaluate`` adds ``modalities`` and
 #: ``method``): no score may take one of these names.
@@ -163,6 +192,9 @@ def _check_groups(groups, n_splits, named, option):
 
 
 def _scorers(scoring):
+    """``scoring`` as ``cross_validate`` takes it: a dict of name -> scorer,
+    or a callable as it is (``cross_validate`` names its score ``score``,
+    or its scores by the keys of the dict it returns)."""
     if scoring is None:
         return dict(DEFAULT_SCORING)
     if isinstance(scoring, str):
@@ -170,7 +202,7 @@ def _scorers(scoring):
     if isinstance(scoring, dict):
         return dict(scoring)
     if callable(scoring):
-        return {"score": scoring}
+        return scoring
     return {name: name for name in scoring}
 
 
@@ -532,15 +564,45 @@ def _fold_proba(est, X_test, y):
     if not hasattr(est, "predict_proba"):
         return None
     try:
-        P = np.asarray(est.predict_proba(X_test), dtype=float)
+        P = est.predict_proba(X_test)
+        if y.ndim == 2:  # multi-label indicator target
+            return _label_proba(P, getattr(est, "classes_", None), y.shape[1])
+        P = np.asarray(P, dtype=float)
     except Exception:  # e.g. a pipeline ending in a regressor
         return None
-    if y.ndim == 2:  # multi-label indicator target
-        return P if P.shape[1] == y.shape[1] else None
     classes = np.unique(y)
     out = np.zeros((P.shape[0], len(classes)))
     out[:, np.searchsorted(classes, getattr(est, "classes_", classes))] = P
     return out
+
+
+def _label_proba(P, classes, n_labels):
+    """The probability of each label, ``(n_samples, n_labels)``, from a
+    multi-label model's ``predict_proba``: an array of that shape as it is
+    (e.g. ``OneVsRestClassifier``), or, from a list of one
+    ``(n_samples, n_classes)`` array per label (``MultiOutputClassifier``),
+    the column of each label's positive class (1): located by the label's
+    ``classes_`` where the model has them (a label whose training rows
+    never held it gets 0), else the last column, as scikit-learn's
+    multi-label scoring takes it. None for anything else."""
+    if isinstance(P, list | tuple):  # one array per label
+        if len(P) != n_labels:
+            return None
+        if not isinstance(classes, list | tuple) or len(classes) != n_labels:
+            classes = [None] * n_labels
+        columns = []
+        for p, c in zip(P, classes):
+            p = np.asarray(p, dtype=float)
+            if p.ndim != 2:
+                return None
+            if c is None:
+                columns.append(p[:, -1])
+                continue
+            positive = np.flatnonzero(np.asarray(c) == 1)
+            columns.append(p[:, positive[0]] if positive.size else np.zeros(len(p)))
+        return np.column_stack(columns)
+    P = np.asarray(P, dtype=float)
+    return P if P.ndim == 2 and P.shape[1] == n_labels else None
 
 
 def _take_rows(X, rows):
@@ -735,7 +797,13 @@ def _run_fold(model, X, y, split, scorers, groups=None):
         fold = Bunch(
             estimator=est,
             fit_time=float(res["fit_time"][0]),
-            scores={key: float(res[f"test_{key}"][0]) for key in scorers},
+            # one per key of the scoring dict, or of the dict a callable
+            # returned (cross_validate's test_<key>)
+            scores={
+                key.removeprefix("test_"): float(value[0])
+                for key, value in res.items()
+                if key.startswith("test_")
+            },
             pred=np.asarray(est.predict(X_test)),
             proba=_fold_proba(est, X_test, y),
             share=modality_contributions(est, X_test),
@@ -743,14 +811,28 @@ def _run_fold(model, X, y, split, scorers, groups=None):
     return fold, list(dict.fromkeys(caught))
 
 
-def _summary(folds, splits, scorers, y):
-    """One model's entry of :func:`compare_models`'s result."""
+def _check_fold_scores(folds, signs, name):
+    """A ValueError when a fold of ``models[name]`` gave other scores than
+    ``signs`` names (a callable ``scoring`` returning a dict with other
+    keys than on the first fold)."""
+    for i, fold in enumerate(folds):
+        if list(fold.scores) != list(signs):
+            raise ValueError(
+                f"scoring returned the scores {list(fold.scores)} on fold {i} "
+                f"of models[{name!r}], but {list(signs)} on the first fold: a "
+                "callable scoring must return one number, or a dict with the "
+                "same keys, on every fold"
+            )
+
+
+def _summary(folds, splits, signs, y):
+    """One model's entry of :func:`compare_models`'s result; ``signs`` holds
+    :func:`score_sign` of each score."""
     tests = [test for _, test in splits]
     entry = Bunch()
-    for key in scorers:
-        scores = [fold.scores[key] for fold in folds]
-        if key in LOWER_IS_BETTER:  # the scorer gave the error negated
-            scores = [-s for s in scores]
+    for key, sign in signs.items():
+        # an error's scorer gives it negated: stored positive
+        scores = [sign * fold.scores[key] for fold in folds]
         entry[f"{key}_folds"] = scores
         entry[key] = float(np.mean(scores))
         entry[f"{key}_std"] = float(np.std(scores))
@@ -866,11 +948,20 @@ def compare_models(
         :func:`~sklearn.model_selection.cross_val_predict`); score them with
         ``cross_validate`` itself.
     scoring : str, callable, list or dict, default=None
-        Scores per fold, as in ``cross_validate``; None scores the task's
+        Scores per fold, as in ``cross_validate``: a callable is named
+        ``score``, or, when it returns a dict of scores, gives one score per
+        key (the same keys on every fold); None scores the task's
         :data:`TASK_SCORING`: ``accuracy`` and ``macro_f1`` (macro-averaged
         F1) for classification, ``r2`` and ``mae`` (mean absolute error)
         for regression, ``micro_f1``, ``macro_f1`` and ``hamming_loss`` for
-        multi-label. Errors (:data:`LOWER_IS_BETTER`) are stored positive.
+        multi-label. A score whose scorer is an error or loss (its sign,
+        :func:`score_sign`: made with ``make_scorer(...,
+        greater_is_better=False)``, or a ``neg_*`` name such as
+        ``"neg_mean_absolute_error"``) is stored positive, the error
+        itself, and ``greater_is_better`` says False for it, unless its
+        name starts with ``neg_`` (as scikit-learn's names of such scorers
+        do): that name keeps scikit-learn's negated value. A plain
+        callable's scores are stored as it returns them.
         A score may not be named after a result field
         (:data:`RESULT_FIELDS`, e.g. ``fit_time``) nor after another
         score's fields (``<name>_std``, ``<name>_folds``).
@@ -903,9 +994,11 @@ def compare_models(
         ``contribution`` (mean :func:`modality_contributions` over the
         folds, or None), ``estimators`` (the fitted fold models) and
         ``test_indices``, and ``oof_proba``, the out-of-fold class (or
-        per-label) probabilities, None for a model without
-        ``predict_proba``. Also ``task``, ``scoring`` (the score names, the
-        first the main one), ``greater_is_better`` (``{score: bool}``),
+        per-label: of each label's positive class, also from a model giving
+        one array per label, as ``MultiOutputClassifier``) probabilities,
+        None for a model without ``predict_proba``. Also ``task``,
+        ``scoring`` (the score names, the first the main one),
+        ``greater_is_better`` (``{score: bool}``),
         ``classes`` (empty for regression; label indices for multi-label),
         ``n_samples``, ``n_classes``, ``cv`` (number of folds) and
         ``y_true``.
@@ -925,7 +1018,9 @@ def compare_models(
         names the rows, as ``fit`` does); an integer ``cv`` is below 2 or
         exceeds the rows of a class (or the groups); the test folds of
         ``cv`` leave rows out or hold some twice (the message counts them);
-        a score is named after a result field; with metadata routing
+        a score is named after a result field (a callable's dict keys:
+        once its first model is fitted), or a callable ``scoring`` returns
+        other keys on another fold; with metadata routing
         enabled and ``groups`` given, a model holds a consumer of
         ``groups`` whose request is unset (the message names the model and
         the consumer); a dict ``X`` holds a value that is not a column, a
@@ -1018,7 +1113,10 @@ def compare_models(
         "or sklearn.model_selection.cross_validate for other splits.",
     )
     scorers = _scorers(TASK_SCORING[task] if scoring is None else scoring)
-    _check_score_names(scorers)
+    signs = None  # {score: score_sign}; a callable's names come with its scores
+    if isinstance(scorers, dict):
+        _check_score_names(scorers)
+        signs = {key: _stored_sign(key, scorer) for key, scorer in scorers.items()}
     result = {}
     for name, model in models.items():
         # one task per fold, so that the warnings of folds fitted in other
@@ -1030,7 +1128,12 @@ def compare_models(
         relayed = dict.fromkeys(w for _, caught in done for w in caught)
         for category, text in relayed:  # from the line calling compare_models
             warnings.warn(text, category, stacklevel=2)
-        result[name] = _summary([fold for fold, _ in done], splits, scorers, y)
+        folds = [fold for fold, _ in done]
+        if signs is None:  # the first fold's scores name those of a callable
+            signs = {key: _stored_sign(key, scorers) for key in folds[0].scores}
+            _check_score_names(signs)
+        _check_fold_scores(folds, signs, name)
+        result[name] = _summary(folds, splits, signs, y)
     if task == "regression":
         classes = np.array([])
     elif task == "multilabel":
@@ -1040,8 +1143,8 @@ def compare_models(
     return Bunch(
         models=result,
         task=task,
-        scoring=list(scorers),
-        greater_is_better={k: k not in LOWER_IS_BETTER for k in scorers},
+        scoring=list(signs),
+        greater_is_better={key: sign > 0 for key, sign in signs.items()},
         classes=[plain_label(c) for c in classes],
         n_samples=len(y),
         n_classes=len(classes),

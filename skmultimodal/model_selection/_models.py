@@ -327,13 +327,13 @@ def _test_scores(est, X, y, X_test, y_test, task, groups=None):
     from sklearn.base import clone
     from sklearn.metrics import check_scoring
 
-    from ._compare import LOWER_IS_BETTER, TASK_SCORING, _group_params
+    from ._compare import TASK_SCORING, _group_params, score_sign
 
     fitted = clone(est).fit(X, y, **_group_params(est, groups))
     out = {}
     for key, scoring in TASK_SCORING[task].items():
         value = float(check_scoring(fitted, scoring=scoring)(fitted, X_test, y_test))
-        out[key] = -value if key in LOWER_IS_BETTER else value
+        out[key] = score_sign(scoring) * value
     return out
 
 

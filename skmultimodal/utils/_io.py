@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
+import math
+import numbers
 import os
 import stat
 import tempfile
@@ -165,3 +168,23 @@ def check_keras_file_name(path, what) -> None:
             "'.keras' (in lower case): rename the file, or save the model with "
             'model.save("name.keras").'
         )
+
+
+def json_text(doc):
+    """``doc`` as indented JSON text: a NaN or infinite number (a score of a
+    fold that failed) as null, since JSON has neither, and anything else
+    JSON cannot hold as its ``str``; ``allow_nan=False`` makes sure that no
+    non-standard ``NaN`` or ``Infinity`` is ever written."""
+    return json.dumps(_finite_or_null(doc), indent=2, default=str, allow_nan=False)
+
+
+def _finite_or_null(value):
+    """``value`` with every NaN or infinite number in it (in dicts, lists
+    and tuples) replaced by None."""
+    if isinstance(value, dict):
+        return {key: _finite_or_null(v) for key, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_or_null(v) for v in value]
+    if isinstance(value, numbers.Real) and not math.isfinite(value):
+        return None
+    return value
