@@ -1,10 +1,17 @@
 """Registries of named classes, filled through pluggy hooks: nothing runs at
 import; the first :func:`get_registry` registers the built-in plugin modules
 (each declares a :class:`RegistryKind` and its hookspec), then each entry
-point on its own, and calls each plugin's hooks through ``pm.hook``."""
+point on its own, and calls each plugin's hooks through ``pm.hook``.
+
+An entry point is loaded from its own distribution (``EntryPoint.load``) and
+registered under its entry-point name, or, when several distributions declare
+that name, under ``"<entry-point name> (<distribution>)"``, so that none hides
+another. A plugin's import and hooks run while the registries are being built:
+querying them there raises a RuntimeError, recorded as that plugin's failure."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 import multiprocessing
@@ -236,6 +243,9 @@ class PluginManager:
         self._pm = pluggy.PluginManager(GROUP)
         self._kinds: dict[str, RegistryKind] = {}
         self._who: dict[str, tuple[str, str]] = {}  # plugin: distribution, version
+        self._ep_names: dict[str, str] = {}  # plugin: its entry-point name
+        self._eps: list[metadata.EntryPoint] | None = None  # None: not loaded
+        self._busy = ""  # the plugin import or hook running, while building
         self._registries: dict[str, Registry] | None = None
         self._failures: list[PluginFailure] = []
         self._disabled_by_call: dict[str, str] = {}  # normalized name: source
@@ -269,32 +279,65 @@ class PluginManager:
         env = {_normalize(n): DISABLE_PLUGINS_ENV for n in env if n.strip()}
         return {**env, **self._disabled_by_call}
 
+    def _warn_unmatched(self, disabled: dict[str, str]) -> None:
+        """Warn once about each disabled (normalized) name that matches no
+        entry point, distribution or plugin: a typo; nothing before loading."""
+        if self._eps is None:  # not loaded yet, or autoload is off
+            return
+        pairs = [(ep.name, ep.dist.name) for ep in self._eps]
+        installed = ", ".join(f"{n} ({d})" for n, d in pairs) or "none"
+        pairs += [(p, d) for p, (d, _) in self._who.items() if d != GROUP]
+        pairs += self._ep_names.items()  # "<name> (<distribution>)" too
+        seen = {_normalize(n) for pair in pairs for n in pair}
+        unmatched = "it matches no installed plugin (entry-point names and their "
+        unmatched += f"distributions: {installed})"
+        for name, source in disabled.items():
+            why = "built-in methods cannot be disabled" if name == GROUP else unmatched
+            if name not in seen:
+                self._warn((name,), f"{source} names {name!r}, ignored: {why}")
+
+    @contextlib.contextmanager
+    def _running(self, what: str):
+        """Mark ``what`` (a plugin's import or hook) as running: a query of the
+        registries meanwhile is an error (:meth:`registries`)."""
+        self._busy, before = what, self._busy
+        try:
+            yield
+        finally:
+            self._busy = before
+
     def _block(self, name: str, who: tuple[str, str]) -> bool:
         """Block plugin ``name`` in pluggy (which drops it) if the user disabled
-        it or its distribution; built-ins cannot be disabled."""
+        it, its entry-point name or its distribution; built-ins cannot be."""
+        keys = map(_normalize, (name, self._ep_names.get(name, name), who[0]))
         disabled = self._disabled()
-        source = disabled.get(_normalize(name)) or disabled.get(_normalize(who[0]))
+        source = next((disabled[k] for k in keys if k in disabled), "")
         if source and not name.startswith("builtin:"):
             self._pm.set_blocked(name)
             self._fail(name, f"disabled by {source}", who=who, status="disabled")
             return True
         return False
 
-    def _add(
-        self, name: str, who, register: Callable, why: str = "", *, by_hand=False
-    ) -> bool:
-        """Register plugin ``name`` through ``register()`` unless it is disabled
-        (an entry point is then never imported); skip it if that fails, if it
-        is a class whose hooks are methods (they need an instance), or if it
-        implements no hook or one pluggy does not know (``check_pending``)."""
+    def _add(self, name: str, who, load: Callable, why="", *, by_hand=False) -> bool:
+        """Register the plugin ``load()`` returns as ``name`` unless it is
+        disabled (an entry point is then never imported); skip it if that
+        fails, if it is a class whose hooks are methods (they need an
+        instance), or if it implements no hook or one pluggy does not know."""
         if self._block(name, who):
             return False
         if self._pm.has_plugin(name):
-            self._fail(name, "its name is already used", who=who)
+            self._fail(
+                name,
+                f"its name is already used by the plugin from {_who(*self._who[name])}"
+                f"; register it under another name (register_plugin(plugin, name)) "
+                f"or unregister_plugin({name!r}) first",
+                who=who,
+            )
             return False
         self._who[name], self._registries = who, None
         try:
-            register()
+            with self._running(f"the import of plugin {name!r}"):
+                self._pm.register(load(), name)
         except Exception as exc:
             self._fail(name, f"{why}{type(exc).__name__}: {exc}", exc=exc)
             return False
@@ -338,19 +381,15 @@ class PluginManager:
         if autoload_disabled():
             return
         eps = metadata.entry_points(group=GROUP)
-        eps = sorted(eps, key=lambda ep: (ep.dist.name.lower(), ep.name))
-        for ep in eps:  # pluggy loads and registers this entry point alone
-            load = partial(self._pm.load_setuptools_entrypoints, GROUP, ep.name)
+        self._eps = eps = sorted(eps, key=lambda ep: (ep.dist.name.lower(), ep.name))
+        names = [ep.name for ep in eps]
+        for ep in eps:  # from its own distribution, under a name of its own
+            shared = names.count(ep.name) > 1
+            name = f"{ep.name} ({ep.dist.name})" if shared else ep.name
+            self._ep_names[name] = ep.name
             why = f"import of {ep.value!r} failed: "
-            self._add(ep.name, (ep.dist.name, ep.dist.version), load, why)
-        seen = {_normalize(n) for ep in eps for n in (ep.name, ep.dist.name)}
-        installed = ", ".join(f"{ep.name} ({ep.dist.name})" for ep in eps) or "none"
-        unmatched = "it matches no installed plugin (entry-point names and their "
-        unmatched += f"distributions: {installed})"
-        for name, source in self._disabled().items():
-            why = "built-in methods cannot be disabled" if name == GROUP else unmatched
-            if name not in seen:
-                self._warn((name,), f"{source} names {name!r}, ignored: {why}")
+            self._add(name, (ep.dist.name, ep.dist.version), ep.load, why)
+        self._warn_unmatched(self._disabled())
 
     def _build(self) -> dict[str, Registry]:
         """Call each plugin's hooks through ``pm.hook`` on their own (one call
@@ -366,8 +405,10 @@ class PluginManager:
             others = [p for p in self._pm.get_plugins() if p is not plugin]
             for kind in self._kinds.values():
                 hook = self._pm.subset_hook_caller(kind.hookspec.__name__, others)
+                register = partial(self._register, registries[kind.name], name)
                 try:
-                    hook(register=partial(self._register, registries[kind.name], name))
+                    with self._running(f"hook {hook.name} of plugin {name!r}"):
+                        hook(register=register)
                 except Exception as exc:
                     why = f"hook {hook.name} raised {type(exc).__name__}: {exc}"
                     self._fail(name, why, status="failed", exc=exc)
@@ -384,8 +425,16 @@ class PluginManager:
             self._fail(plugin, why, status="refused", exc=exc, **what)
 
     def registries(self) -> dict[str, Registry]:
-        """All registries by kind, loading the plugins on first use."""
+        """All registries by kind, loading the plugins on first use; a
+        RuntimeError while a plugin's import or hook runs (they are half-built)."""
         with self._lock:
+            if self._busy:
+                raise RuntimeError(
+                    f"skmultimodal registries cannot be queried from inside "
+                    f"{self._busy}: they are being built. Look the registry up "
+                    "at call time instead (e.g. in fit), not in a plugin's import "
+                    "or hook"
+                )
             if not self._kinds:
                 os.environ.setdefault(_REPORTER, str(os.getpid()))
                 self._load()
@@ -450,13 +499,17 @@ def disable_plugins(*names: str, source: str = "disable_plugins()") -> None:
     """Disable plugins by distribution or entry-point name, as listing them in
     ``SKMULTIMODAL_DISABLE_PLUGINS`` (to which they are added, for worker
     processes) or ``skmultimodal --disable-plugin`` do: an entry point is then
-    never imported, a loaded plugin is dropped, and pluggy blocks the name."""
+    never imported, a loaded plugin is dropped, and pluggy blocks the name.
+    An entry-point name that several distributions declare disables them all.
+    A name matching no plugin is warned about, here once plugins are loaded."""
     names = tuple(n.strip() for n in names if n.strip())
     current = [n for n in os.environ.get(DISABLE_PLUGINS_ENV, "").split(",") if n]
     os.environ[DISABLE_PLUGINS_ENV] = ",".join(dict.fromkeys([*current, *names]))
     with _MANAGER._lock:
-        _MANAGER._disabled_by_call.update({_normalize(n): source for n in names})
+        disabled = {_normalize(n): source for n in names}
+        _MANAGER._disabled_by_call.update(disabled)
         _MANAGER._registries = None  # the next use blocks those already loaded
+        _MANAGER._warn_unmatched(disabled)
 
 
 def get_plugin_manager() -> PluginManager:
@@ -473,13 +526,23 @@ def get_registry(kind: str) -> Registry:
 
 def register_plugin(plugin, name=None, *, distribution="<local>", version="") -> bool:
     """Register an object with ``@hookimpl`` functions by hand as ``name``
-    (default: pluggy's canonical name, its ``__name__``) from ``distribution``;
-    False when refused (a :class:`PluginWarning` says why) or disabled."""
+    (default: pluggy's canonical name, its ``__name__``) from ``distribution``,
+    and call its hooks now, so that each problem warns here
+    (:class:`PluginWarning`). False when it was disabled or skipped (not
+    registered), or when its hooks registered no accepted name but had a
+    refused registration or a failure (it stays registered, as would what
+    they accepted: :func:`unregister_plugin` removes it); True otherwise."""
     with _MANAGER._lock:
         _MANAGER.registries()  # built-ins and entry points come first
         name = name or _MANAGER._pm.get_canonical_name(plugin)
-        register = partial(_MANAGER._pm.register, plugin, name)
-        return _MANAGER._add(name, (distribution, version), register, by_hand=True)
+        who = (distribution, version)
+        if not _MANAGER._add(name, who, lambda: plugin, by_hand=True):
+            return False
+        registries = _MANAGER.registries().values()
+        if any(e.plugin == name for r in registries for e in r.entries()):
+            return True
+        problems = [f for f in _MANAGER._failures if f.status in ("refused", "failed")]
+        return all(f.plugin != name for f in problems)
 
 
 def unregister_plugin(plugin) -> None:

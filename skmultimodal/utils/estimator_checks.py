@@ -15,8 +15,8 @@ blocks. These checks do, beside the scikit-learn checks that apply:
   :class:`~skmultimodal.fusion.ModalityFusion` that uses the method;
 - :func:`check_feature_extractor` (and :func:`feature_extractor_checks`):
   the registration interface; scikit-learn's API checks; ragged images of
-  every supported kind (or texts); missing items; ``fit`` changing no
-  parameter, pickling and the rest of
+  every supported kind, file paths and encoded bytes (or texts); missing
+  items; ``fit`` changing no parameter, pickling and the rest of
   :data:`NON_TABULAR_CHECKS`;
 - :func:`parametrize_with_checks`: the pytest decorator running them.
 
@@ -37,9 +37,15 @@ Examples
 
 from __future__ import annotations
 
+import atexit
 import copy
+import functools
 import inspect
+import io
+import os
 import pickle
+import shutil
+import tempfile
 import warnings
 from functools import partial
 from unittest import SkipTest
@@ -184,13 +190,19 @@ def _dense(Z):
     return np.asarray(Z)
 
 
-def _equal(a, b, what="outputs"):
+def _equal(a, b, what="two outputs"):
+    """Assert that two outputs are equal; ``what`` says which two."""
     a, b = _dense(a), _dense(b)
     assert a.shape == b.shape, f"{what} differ in shape: {a.shape} != {b.shape}"
     if a.dtype == object:
-        assert all(np.array_equal(x, y) for x, y in zip(a.ravel(), b.ravel())), what
+        assert all(np.array_equal(x, y) for x, y in zip(a.ravel(), b.ravel())), (
+            f"{what} differ"
+        )
     else:
-        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-9, err_msg=what)
+        try:
+            np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-9)
+        except AssertionError as exc:
+            raise AssertionError(f"{what} differ:{exc}") from None
 
 
 def _output(est, X):
@@ -210,18 +222,30 @@ def _raises(errors, func, *args, what):
 
 
 def _same_input(a, b):
+    """Assert that ``a`` is still ``b``, its copy taken before fit and
+    transform, naming the first item changed."""
     if isinstance(a, (pd.Series, pd.DataFrame)):
-        assert a.equals(b) or all(
-            np.array_equal(np.asarray(x), np.asarray(y))
-            for x, y in zip(np.ravel(a.to_numpy()), np.ravel(b.to_numpy()))
-        ), "the input was modified"
-        return
-    assert len(a) == len(b), "the input was modified"
-    for x, y in zip(a, b):
-        if isinstance(x, np.ndarray):
-            assert np.array_equal(x, y) and x.dtype == y.dtype, "the input was modified"
+        if a.equals(b):
+            return
+        a, b = np.ravel(a.to_numpy()), np.ravel(b.to_numpy())
+    assert len(a) == len(b), (
+        f"fit or transform changed the number of items of X: {len(b)} before, "
+        f"{len(a)} after; they must leave their input as given"
+    )
+    for i, (x, y) in enumerate(zip(a, b)):
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            same = np.array_equal(x, y) and np.asarray(x).dtype == np.asarray(y).dtype
         else:
-            assert x == y or (x != x and y != y), "the input was modified"
+            same = x == y or (x != x and y != y)
+        assert same, (
+            f"fit or transform modified item {i} of X in place ({_short(y)} became "
+            f"{_short(x)}); they must leave their input as given (work on a copy)"
+        )
+
+
+def _short(item):
+    text = repr(item)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _name(check):
@@ -238,9 +262,16 @@ def check_clone_and_params(est, X, y):
     """``clone`` keeps the parameters; ``set_params`` takes them back."""
     params = est.get_params()
     twin = clone(est)
-    assert twin.get_params().keys() == params.keys()
+    assert twin.get_params().keys() == params.keys(), (
+        f"a clone has the parameters {sorted(twin.get_params())}, the estimator "
+        f"{sorted(params)}; get_params must list the __init__ parameters"
+    )
     twin.set_params(**{k: v for k, v in params.items() if "__" not in k})
-    assert not any(k.endswith("_") and hasattr(twin, k) for k in vars(twin))
+    fitted = sorted(k for k in vars(twin) if k.endswith("_") and hasattr(twin, k))
+    assert not fitted, (
+        f"an unfitted clone has the fitted attribute(s) {', '.join(fitted)} after "
+        "set_params; only fit may set attributes ending in '_'"
+    )
 
 
 def _param_hashes(est):
@@ -295,7 +326,12 @@ def check_fit_does_not_mutate_input(est, X, y):
 
 def check_fit_idempotent(est, X, y):
     """Fitting twice gives the same output."""
-    _equal(_output(clone(est).fit(X, y), X), _output(clone(est).fit(X, y), X))
+    _equal(
+        _output(clone(est).fit(X, y), X),
+        _output(clone(est).fit(X, y), X),
+        "the outputs of two fits on the same data (seed a random estimator with "
+        "its random_state)",
+    )
 
 
 def check_fit_transform_equals_fit_then_transform(est, X, y):
@@ -304,18 +340,27 @@ def check_fit_transform_equals_fit_then_transform(est, X, y):
         raise SkipTest("not a transformer")
     if get_tags(est).non_deterministic:
         raise SkipTest("non-deterministic estimator")
-    _equal(clone(est).fit_transform(X, y), clone(est).fit(X, y).transform(X))
+    _equal(
+        clone(est).fit_transform(X, y),
+        clone(est).fit(X, y).transform(X),
+        "fit_transform(X) and fit(X).transform(X)",
+    )
 
 
 def check_pickle_round_trip(est, X, y):
     """A fitted estimator gives the same output after pickling."""
     est = clone(est).fit(X, y)
-    _equal(_output(est, X), _output(pickle.loads(pickle.dumps(est)), X))
+    _equal(
+        _output(est, X),
+        _output(pickle.loads(pickle.dumps(est)), X),
+        "the outputs before and after a pickle round trip",
+    )
 
 
 def check_n_samples_preserved(est, X, y):
     """One output row per input item."""
-    assert _output(clone(est).fit(X, y), X).shape[0] == len(X)
+    n = _output(clone(est).fit(X, y), X).shape[0]
+    assert n == len(X), f"{n} output rows for {len(X)} input items: one row each"
 
 
 def check_feature_names_out(est, X, y):
@@ -325,8 +370,17 @@ def check_feature_names_out(est, X, y):
     est = clone(est).fit(X, y)
     out, names = est.transform(X), est.get_feature_names_out()
     if out.ndim == 2:
-        assert len(names) == out.shape[1], "one feature name per output column"
-    assert len(set(names)) == len(names), "feature names must be unique"
+        assert len(names) == out.shape[1], (
+            f"{len(names)} feature names for {out.shape[1]} output columns: "
+            "get_feature_names_out must name each column"
+        )
+    assert len(set(names)) == len(names), (
+        f"feature names must be unique; repeated: {_repeated(names)}"
+    )
+
+
+def _repeated(names):
+    return sorted({str(n) for n in names if list(names).count(n) > 1})
 
 
 def check_set_output_pandas(est, X, y):
@@ -340,18 +394,38 @@ def check_set_output_pandas(est, X, y):
     out = est.transform(X)
     if np.ndim(plain) == 1 and len(plain) and isinstance(plain[0], np.ndarray):
         # images stay images: no table is made of them, whatever set_output
-        assert not isinstance(out, pd.Series | pd.DataFrame)
-        assert len(out) == len(plain)
-        assert all(np.array_equal(a, b) for a, b in zip(out, plain))
+        assert not isinstance(out, pd.Series | pd.DataFrame), (
+            f"set_output(transform='pandas') made a {type(out).__name__} of "
+            "images; images must stay a sequence of arrays"
+        )
+        assert len(out) == len(plain), (
+            f"set_output(transform='pandas'): {len(out)} images for {len(plain)}"
+        )
+        assert all(np.array_equal(a, b) for a, b in zip(out, plain)), (
+            "set_output(transform='pandas') changed the images"
+        )
         return
+    same = "set_output(transform='pandas') and the default output"
+    names = list(est.get_feature_names_out())
     if np.ndim(plain) == 1:  # one output column (e.g. cleaned texts)
-        assert isinstance(out, pd.Series)
-        assert [out.name] == list(est.get_feature_names_out())
-        _equal(out.to_numpy(), plain)
+        assert isinstance(out, pd.Series), (
+            f"set_output(transform='pandas') gave a {type(out).__name__} for one "
+            "output column; expected a Series"
+        )
+        assert [out.name] == names, (
+            f"the Series is named {out.name!r}; expected the feature names {names}"
+        )
+        _equal(out.to_numpy(), plain, same)
         return
-    assert isinstance(out, pd.DataFrame)
-    assert list(out.columns) == list(est.get_feature_names_out())
-    _equal(out, plain)
+    assert isinstance(out, pd.DataFrame), (
+        f"set_output(transform='pandas') gave a {type(out).__name__}; expected a "
+        "DataFrame"
+    )
+    assert list(out.columns) == names, (
+        f"the DataFrame's columns are {list(out.columns)}; expected the feature "
+        f"names {names}"
+    )
+    _equal(out, plain, same)
 
 
 def check_n_jobs_equivalence(est, X, y):
@@ -359,7 +433,8 @@ def check_n_jobs_equivalence(est, X, y):
     if "n_jobs" not in est.get_params():
         raise SkipTest("no n_jobs parameter")
     a = _output(clone(est).set_params(n_jobs=1).fit(X, y), X)
-    _equal(a, _output(clone(est).set_params(n_jobs=2).fit(X, y), X))
+    b = _output(clone(est).set_params(n_jobs=2).fit(X, y), X)
+    _equal(a, b, "the outputs with n_jobs=1 and n_jobs=2")
 
 
 def check_empty_input_error(est, X, y):
@@ -432,9 +507,60 @@ def check_missing_items(est, X, y, *, kind):
         assert np.isnan(out[1]).all(), "on_error='missing': the row must be all NaN"
 
 
+def check_image_paths_and_bytes(est):
+    """Image items given as a file path or as encoded (PNG) bytes, which
+    :class:`~skmultimodal.image.ImageFeatures` hands to the extractor
+    undecoded, give the features of the array they encode."""
+    from skmultimodal.image import ImageFeatures
+
+    image, path, data = _sample_png()
+    arrays = [image.copy()] + [
+        x for x in _sample_images()[0] if isinstance(x, np.ndarray)
+    ]
+    fitted = ImageFeatures(method=clone(est)).fit(arrays, np.arange(len(arrays)) % 2)
+    expected = _dense(fitted.transform([image.copy()]))
+    for item, what in ((path, f"a file path ({path!r})"), (data, "PNG bytes")):
+        try:
+            out = fitted.transform([item])
+        except Exception as exc:
+            raise AssertionError(
+                f"{type(est).__name__} failed on an image given as {what}: "
+                f"{type(exc).__name__}: {exc}. An image extractor must accept "
+                "paths and encoded bytes as well as arrays (ImageFeatures passes "
+                "them on undecoded): subclass skmultimodal.image.ImageExtractor, "
+                "whose transform decodes each item for _extract, or decode them "
+                "with skmultimodal.image.ImageReader"
+            ) from exc
+        _equal(
+            out, expected, f"the features of an image given as {what} and as an array"
+        )
+
+
+@functools.cache
+def _sample_png():
+    """``(image, path, data)``: a small RGB ``uint8`` image, the path of its
+    PNG file (in a temporary folder removed when the interpreter exits) and
+    the PNG bytes."""
+    from PIL import Image
+
+    image = np.random.default_rng(1).integers(0, 256, (15, 13, 3), dtype=np.uint8)
+    image.setflags(write=False)
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="PNG")
+    # removed at exit: checks made at collection time may run much later
+    folder = tempfile.mkdtemp(prefix="skmultimodal-checks-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = os.path.join(folder, "rgb.png")
+    with open(path, "wb") as file:
+        file.write(buffer.getvalue())
+    return image, path, buffer.getvalue()
+
+
 def _sample_images():
-    """Ragged images of every supported kind, with a label each."""
+    """Ragged images of every supported kind, then a PNG image as a file
+    path and as encoded bytes, with a label each."""
     rng = np.random.default_rng(0)
+    _, path, data = _sample_png()
     X = [
         rng.integers(0, 256, (20, 17), dtype=np.uint8),  # gray
         rng.integers(0, 256, (18, 22, 3), dtype=np.uint8),  # RGB
@@ -442,8 +568,10 @@ def _sample_images():
         rng.integers(0, 65536, (19, 21, 3), dtype=np.uint16),  # 16-bit
         rng.random((24, 20, 1)).astype(np.float32),  # float gray, one channel
         rng.random((17, 18, 3)),  # float64 RGB
+        path,  # a PNG file
+        data,  # PNG bytes
     ]
-    return X, np.array([0, 1, 0, 1, 0, 1])
+    return X, np.arange(len(X)) % 2
 
 
 def _sample_texts():
@@ -477,7 +605,8 @@ def _kind(estimator):
 
 def feature_extractor_checks(estimator, *, kind=None, X=None, y=None):
     """The ``(estimator, check)`` pairs of :func:`check_feature_extractor`,
-    each run as ``check(estimator)``."""
+    each run as ``check(estimator)``, each with its own copy of ``X`` and
+    ``y``."""
     from sklearn.utils import estimator_checks as sk
 
     kind = kind or _kind(estimator)
@@ -486,6 +615,7 @@ def feature_extractor_checks(estimator, *, kind=None, X=None, y=None):
     if X is None:
         X, y = _sample_images() if kind == "image" else _sample_texts()
     y = np.arange(len(X)) % 2 if y is None else y
+    estimator = _seeded(estimator)
     name = type(estimator).__name__
     yield estimator, partial(check_registry_interface, kind=kind)
     for check in (
@@ -497,9 +627,30 @@ def feature_extractor_checks(estimator, *, kind=None, X=None, y=None):
         sk.check_parameters_default_constructible,
     ):
         yield estimator, partial(check, name)
+    if kind == "image":
+        yield estimator, check_image_paths_and_bytes
+    # each check its own copy of the data: one that an estimator modified
+    # would hide the modification from check_fit_does_not_mutate_input
     for check in NON_TABULAR_CHECKS:
-        yield estimator, partial(check, X=X, y=y)
-    yield estimator, partial(check_missing_items, X=X, y=y, kind=kind)
+        yield estimator, partial(check, **_fresh(X=X, y=y))
+    yield estimator, partial(check_missing_items, **_fresh(X=X, y=y), kind=kind)
+
+
+def _fresh(**data):
+    """A copy of each piece of sample data, for one check."""
+    return copy.deepcopy(data)
+
+
+def _seeded(estimator):
+    """``estimator``, or a clone of it with ``random_state=0`` when it has a
+    ``random_state`` left to None (scikit-learn's ``set_random_state``), so
+    that the checks comparing two fits compare alike."""
+    from sklearn.utils._testing import set_random_state
+
+    if estimator.get_params().get("random_state", 0) is None:
+        estimator = clone(estimator)
+        set_random_state(estimator)
+    return estimator
 
 
 def check_feature_extractor(
@@ -510,13 +661,16 @@ def check_feature_extractor(
     Parameters
     ----------
     estimator : estimator instance
-        Unfitted; it is cloned, never fitted in place.
+        Unfitted; it is cloned, never fitted in place. A ``random_state``
+        left to None is set to 0.
     kind : {"image", "text"}, default=None
         What it takes; None reads it from its ``input_tags``
         (``three_d_array``: images, ``string``: texts).
     X, y : sequence of images or texts, and labels, default=None
-        Sample data; by default ragged images of every supported kind
-        (gray, RGB, RGBA, 16-bit, float) or a few texts.
+        Sample data, copied for each check; by default ragged images of
+        every supported kind (gray, RGB, RGBA, 16-bit, float, a PNG file's
+        path, PNG bytes) or a few texts. An image extractor is also run on
+        a PNG image given as a path and as bytes, whatever ``X``.
     expected_failed_checks : dict, default=None
         ``{check name: reason}`` of checks not to run.
 
@@ -546,22 +700,66 @@ def _names(blocks):
 
 def check_fusion_fit_transform(method, blocks, y):
     """``fit`` then ``transform`` on a list of blocks: one finite row per
-    sample, inputs untouched; unfitted, ``transform`` raises NotFittedError."""
+    sample, the blocks and ``y`` untouched; unfitted, ``transform`` raises
+    NotFittedError."""
+    snapshot = copy.deepcopy((blocks, y))
     _raises(NotFittedError, clone(method).transform, blocks, what="unfitted transform")
-    snapshot = [b.copy() for b in blocks]
-    Z = _dense(clone(method).fit(blocks, y).transform(blocks))
-    for b, s in zip(blocks, snapshot):
-        np.testing.assert_array_equal(b, s, err_msg="the blocks were modified")
-    assert Z.ndim == 2 and Z.shape[0] == len(y), f"{Z.shape} for {len(y)} samples"
+    _check_untouched(blocks, y, snapshot, "transform (unfitted)")
+    fitted = clone(method).fit(blocks, y)
+    _check_untouched(blocks, y, snapshot, "fit")
+    Z = _dense(fitted.transform(blocks))
+    _check_untouched(blocks, y, snapshot, "transform")
+    assert Z.ndim == 2 and Z.shape[0] == len(y), (
+        f"transform gave shape {Z.shape} for {len(y)} samples; expected "
+        f"({len(y)}, n_features)"
+    )
     assert np.isfinite(Z).all(), "non-finite fused values"
+
+
+def _check_untouched(blocks, y, snapshot, call):
+    """Assert that ``call`` left the blocks and ``y`` as in ``snapshot``."""
+    assert len(blocks) == len(snapshot[0]), (
+        f"{call} changed the list of blocks in place ({len(snapshot[0])} blocks "
+        f"became {len(blocks)}); a fusion method must leave it as given"
+    )
+    for i, (b, s) in enumerate(zip(blocks, snapshot[0])):
+        assert _same_block(b, s), (
+            f"{call} modified block {i} in place; a fusion method must leave "
+            "its input blocks as given (work on a copy)"
+        )
+    before = snapshot[1]
+    if np.array_equal(y, before):
+        return
+    diff = np.flatnonzero(y != before) if np.shape(y) == np.shape(before) else []
+    if len(diff):
+        i = diff[0]
+        was, now = (np.ravel(v)[i : i + 1].tolist()[0] for v in (before, y))
+        change = f"y[{i}] was {was!r}, is now {now!r}"
+    else:
+        change = f"shape {np.shape(before)} became {np.shape(y)}"
+    raise AssertionError(
+        f"{call} modified y in place ({change}); a fusion method must leave y "
+        "as given (work on a copy)"
+    )
+
+
+def _same_block(a, b):
+    return type(a) is type(b) and np.array_equal(_dense(a), _dense(b))
 
 
 def check_fusion_clone_and_params(method, blocks, y):
     """``clone`` keeps the parameters; a clone fitted alike fuses alike."""
     twin = clone(method)
-    assert twin.get_params() == method.get_params()
+    before, after = _param_hashes(method), _param_hashes(twin)
+    changed = sorted(
+        k for k in before.keys() | after.keys() if before.get(k) != after.get(k)
+    )
+    assert not changed, (
+        f"clone changed the parameter(s) {', '.join(changed)}; __init__ must "
+        "store each parameter as given under its own name"
+    )
     a = clone(method).fit(blocks, y).transform(blocks)
-    _equal(a, twin.fit(blocks, y).transform(blocks), "refitted clone")
+    _equal(a, twin.fit(blocks, y).transform(blocks), "a method and its refitted clone")
 
 
 def check_fusion_fit_transform_consistent(method, blocks, y):
@@ -573,10 +771,13 @@ def check_fusion_fit_transform_consistent(method, blocks, y):
 
     own = type(method).fit_transform is not FusionMethod.fit_transform
     if own:
-        _equal(Z_fit, clone(method).fit_transform(blocks, y), "repeated fit_transform")
-        assert _dense(Z_fit).shape == _dense(Z).shape
+        _equal(Z_fit, clone(method).fit_transform(blocks, y), "two fit_transform")
+        assert _dense(Z_fit).shape == _dense(Z).shape, (
+            f"fit_transform gave shape {_dense(Z_fit).shape} but fit().transform() "
+            f"{_dense(Z).shape}; they must give as many rows and columns"
+        )
     else:
-        _equal(Z_fit, Z, "fit_transform and fit().transform()")
+        _equal(Z_fit, Z, "fit_transform() and fit().transform()")
 
 
 def check_fusion_overwrite_params(method, blocks, y):
@@ -592,22 +793,36 @@ def check_fusion_pickle(method, blocks, y):
     """A fitted method fuses alike after a pickle round trip."""
     fitted = clone(method).fit(blocks, y)
     loaded = pickle.loads(pickle.dumps(fitted))
-    _equal(loaded.transform(blocks), fitted.transform(blocks), "after pickling")
+    _equal(
+        loaded.transform(blocks),
+        fitted.transform(blocks),
+        "the outputs before and after a pickle round trip",
+    )
 
 
 def check_fusion_rows_independent(method, blocks, y):
     """Rows are fused independently: a subset gives the same rows."""
     fitted = clone(method).fit(blocks, y)
     part = fitted.transform([b[:7] for b in blocks])
-    _equal(part, _dense(fitted.transform(blocks))[:7], "rows of a subset")
+    _equal(
+        part,
+        _dense(fitted.transform(blocks))[:7],
+        "the first 7 rows fused alone and among all rows",
+    )
 
 
 def check_fusion_feature_names(method, blocks, y):
     """One unique output name per fused column."""
     fitted = clone(method).fit(blocks, y)
     names = fitted.get_feature_names_out(_names(blocks))
-    assert len(names) == _dense(fitted.transform(blocks)).shape[1]
-    assert len(set(names)) == len(names), "feature names must be unique"
+    n_columns = _dense(fitted.transform(blocks)).shape[1]
+    assert len(names) == n_columns, (
+        f"get_feature_names_out gave {len(names)} names for {n_columns} columns; "
+        "it must name each column transform returns"
+    )
+    assert len(set(names)) == len(names), (
+        f"feature names must be unique; repeated: {_repeated(names)}"
+    )
 
 
 def check_fusion_n_samples_consistency(method, blocks, y):
@@ -649,7 +864,10 @@ def check_fusion_sparse_blocks(method, blocks, y):
         raise SkipTest("accepts_sparse is False")
     mixed = [blocks[0], sparse.csr_matrix(blocks[1])]
     Z = _dense(clone(method).fit(mixed, y).transform(mixed))
-    assert Z.shape[0] == len(y) and np.isfinite(Z).all(), "sparse blocks"
+    assert Z.shape[0] == len(y), (
+        f"with a sparse block: {Z.shape[0]} rows for {len(y)} samples"
+    )
+    assert np.isfinite(Z).all(), "with a sparse block: non-finite fused values"
 
 
 FUSION_CHECKS = [
@@ -679,12 +897,11 @@ def fusion_method_checks(method):
     from skmultimodal.fusion import ModalityFusion
     from skmultimodal.fusion._base import method_takes
 
-    if "random_state" in method.get_params() and method.random_state is None:
-        method = clone(method).set_params(random_state=0)
+    method = _seeded(method)
     blocks, y = _blocks()
     yield method, partial(check_registry_interface, kind="fusion")
     for check in FUSION_CHECKS:
-        yield method, partial(check, blocks=blocks, y=y)
+        yield method, partial(check, **_fresh(blocks=blocks, y=y))
     fusion = ModalityFusion(
         [("a", StandardScaler(), first_half), ("b", StandardScaler(), second_half)],
         method=method,
@@ -746,11 +963,11 @@ def _run(pairs, expected):
         except Exception as exc:
             raise AssertionError(
                 f"{_name(check)} failed for {type(estimator).__name__}: "
-                f"{type(exc).__name__}: {exc}"
+                f"{type(exc).__name__}: {str(exc).strip()}"
             ) from exc
 
 
-def parametrize_with_checks(estimators, *, expected_failed_checks=None):
+def parametrize_with_checks(estimators, *, kind=None, expected_failed_checks=None):
     """A pytest decorator running the checks of fusion methods and image or
     text feature extractors, as ``test(estimator, check)`` calling
     ``check(estimator)``, like scikit-learn's decorator of the same name.
@@ -760,7 +977,10 @@ def parametrize_with_checks(estimators, *, expected_failed_checks=None):
     estimators : list of estimator instances
         :class:`~skmultimodal.fusion.FusionMethod` instances get
         :func:`fusion_method_checks`, others :func:`feature_extractor_checks`
-        (their kind read from their ``input_tags``).
+        (with ``kind``).
+    kind : {"image", "text"}, default=None
+        What the feature extractors take; None reads it from each one's
+        ``input_tags`` (``three_d_array``: images, ``string``: texts).
     expected_failed_checks : callable, default=None
         ``expected_failed_checks(estimator)`` gives ``{check name: reason}``
         of checks marked as expected to fail (strict xfail).
@@ -782,7 +1002,7 @@ def parametrize_with_checks(estimators, *, expected_failed_checks=None):
         if isinstance(estimator, FusionMethod):
             pairs = fusion_method_checks(estimator)
         else:
-            pairs = feature_extractor_checks(estimator)
+            pairs = feature_extractor_checks(estimator, kind=kind)
         for est, check in pairs:
             name = _name(check)
             marks = (

@@ -196,9 +196,9 @@ def test_invalid_name_is_refused(use_plugin):
 def test_duplicate_names_both_providers_and_builtin_wins(use_plugin):
     first = make_plugin(TEXT, ("lengths", Lengths))
     second = make_plugin(TEXT, ("lengths", Lengths), ("tfidf", Lengths))
-    use_plugin(first, "first", distribution="skmultimodal-one", version="1.0")
-    use_plugin(second, "second", distribution="skmultimodal-two", version="2.0")
-    with pytest.warns(PluginWarning) as record:
+    with pytest.warns(PluginWarning) as record:  # at the registration
+        use_plugin(first, "first", distribution="skmultimodal-one", version="1.0")
+        use_plugin(second, "second", distribution="skmultimodal-two", version="2.0")
         entries = {e.name: e for e in get_registry("text_features").entries()}
     messages = skipped(record)
     assert len(messages) == 2
