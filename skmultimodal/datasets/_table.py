@@ -7,7 +7,6 @@ row batches (:func:`iter_parquet`), their rows labelled by row number."""
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from shlex import quote as shlex_quote
 
@@ -338,10 +337,13 @@ def _resolve_images(
     Every non-empty path must be a regular file unless ``allow_absent`` (the
     path is kept, unchecked: the model's missing policy then treats a file
     it cannot read as a missing image) or ``absent_as_missing`` (such a path
-    becomes an empty cell here, with a warning on standard error; no part is
+    becomes an empty cell here, with one
+    :class:`~skmultimodal.image.ImageWarning` naming them all; no part is
     returned). Messages name the index label of a row as ``unit`` ("line"
     of a CSV, "row" of a Parquet file)."""
+    from skmultimodal.image._io import ImageWarning
     from skmultimodal.utils import is_missing
+    from skmultimodal.utils._parallel import warn_at_caller
 
     check = absent_as_missing or not allow_absent
     resolved = []
@@ -378,10 +380,12 @@ def _resolve_images(
             for k in kinds
         ]
         several = sum(map(len, bad.values())) > 1
-        print(
-            f"skmultimodal: warning: {'; '.join(parts)}; treated as "
+        # a warning, not a line on standard error: a caller can catch it, and
+        # a Dask worker's (``predict_partitions``) reaches the calling process
+        warn_at_caller(
+            f"{'; '.join(parts)}; treated as "
             + ("missing images" if several else "a missing image"),
-            file=sys.stderr,
+            ImageWarning,
         )
         return resolved, []
     parts = [_bad_paths_text(k, [r[:3] for r in bad[k]], column, unit) for k in kinds]
