@@ -184,7 +184,9 @@ def make_out_of_core_pipeline(
         L2 penalty of the ``SGDClassifier`` (not used by ``"attention"``).
     class_weight : dict, "balanced" or None, default=None
         Class weights of the classifier. Out of core, ``"balanced"`` is
-        computed from the class counts of the statistics pass.
+        computed from the class counts of the statistics pass (the weights
+        applied are the fitted classifier's ``class_weight_``; its parameter
+        stays ``"balanced"``).
     random_state : int or None, default=None
         Seed of the classifier's shuffling within each pass or chunk (and of
         the attention network's weights and dropout).
@@ -334,6 +336,8 @@ def _read(passes, what):
     """Yield ``(k, X, y)`` for each chunk of one pass, checked."""
     import pandas as pd
 
+    from skmultimodal.fusion._columns import check_unique_columns
+
     empty = True
     for k, item in enumerate(passes()):
         pair = item if isinstance(item, tuple | list) and len(item) == 2 else ()
@@ -352,6 +356,8 @@ def _read(passes, what):
                 f"chunk {k} of the {what}: X must be a pandas DataFrame, got "
                 f"{type(X).__name__}"
             )
+        with _in_chunk(k, what):  # a name twice selects two columns
+            check_unique_columns(X, "fit_out_of_core")
         y = np.asarray(y)
         if y.ndim != 1 or len(y) != len(X):
             raise ValueError(
@@ -462,7 +468,12 @@ def csv_chunks(
     """
     from skmultimodal.fusion._missing_policy import canonical_missing
 
-    if not isinstance(chunk_size, Integral) or chunk_size < 1:
+    if not isinstance(chunk_size, Integral) or isinstance(chunk_size, bool):
+        raise ValueError(
+            "chunk_size must be a positive integer (the rows per chunk), got "
+            f"{chunk_size!r} ({type(chunk_size).__name__})"
+        )
+    if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size!r}")
     policy = canonical_missing(missing)
     columns = {"image": image_column, "text": text_column}
@@ -517,6 +528,47 @@ def csv_chunks(
 
 
 # -------------------------------------------------- streaming statistics ---
+def _learns_from_rows(extractor, path):
+    """``(path, step)`` of the first step of a branch's ``extractor`` (at
+    ``path``) that learns from the rows in ``fit``, or None. Out of core the
+    extractor is fitted on the first chunk only, so such a step would learn
+    from that chunk alone. Learners are scikit-learn's estimators whose
+    ``requires_fit`` tag is set (a TF-IDF or count vocabulary, a scaler,
+    PCA) and skmultimodal's text vocabularies (``WordVectorFeatures``,
+    ``TextSequencer``); pipelines, unions and ``TextFeatures`` or
+    ``ImageFeatures`` are looked into. skmultimodal's image extractors learn
+    nothing, and another package's extractor is taken to learn nothing (as
+    :func:`make_out_of_core_pipeline` documents for ``image_features``)."""
+    from sklearn.utils import get_tags
+
+    from skmultimodal.text import TextSequencer, WordVectorFeatures
+
+    if extractor is None or isinstance(extractor, str):  # "passthrough", "drop"
+        return None
+    if hasattr(extractor, "steps"):  # a Pipeline
+        parts = extractor.steps
+    elif hasattr(extractor, "transformer_list"):  # FeatureUnion, ImageFeatureUnion
+        parts = extractor.transformer_list
+    elif hasattr(extractor, "_make_extractor"):  # TextFeatures, ImageFeatures
+        parts = [("method", extractor._make_extractor())]
+    else:
+        parts = None
+    if parts is not None:
+        for name, part in parts:
+            found = _learns_from_rows(part, f"{path}__{name}")
+            if found is not None:
+                return found
+        return None
+    if isinstance(extractor, TextSequencer | WordVectorFeatures):
+        return path, extractor
+    if (
+        type(extractor).__module__.startswith("sklearn.")
+        and get_tags(extractor).requires_fit
+    ):
+        return path, extractor
+    return None
+
+
 class _FeatureBranch:
     """A ``[("features", extractor), ("scale", StandardScaler or
     "passthrough")]`` branch fitted a chunk at a time: the extractor (which
@@ -539,6 +591,18 @@ class _FeatureBranch:
                 f"branch {name!r} cannot be fitted out of core: it must be a "
                 "Pipeline [('features', extractor), ('scale', StandardScaler() "
                 "or 'passthrough')], as make_out_of_core_pipeline builds it"
+            )
+        learner = _learns_from_rows(steps[0][1], "features")
+        if learner is not None:
+            path, step = learner
+            raise ValueError(
+                f"branch {name!r} cannot be fitted out of core: its step {path} "
+                f"({type(step).__name__}) learns from the rows in fit (such as "
+                "a vocabulary or IDF weights), which out of core it would learn "
+                "from the first chunk alone. Build the model with "
+                "skmultimodal.streaming.make_out_of_core_pipeline (texts hashed "
+                "by HashingVectorizer, which learns nothing), or use only "
+                "extractors that learn nothing in fit"
             )
         self.name, self.column = name, column
         self.features = clone(steps[0][1])
@@ -600,15 +664,31 @@ class _TabularBranch:
 
     def __init__(self, name, branch, column):
         from sklearn.compose import ColumnTransformer
+        from sklearn.impute import SimpleImputer
+        from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
         parts = getattr(branch, "transformers", None)
-        if not (
-            isinstance(branch, ColumnTransformer)
-            and [p[0] for p in parts] == ["numeric", "categorical"]
-        ):
+        ok = isinstance(branch, ColumnTransformer) and [p[0] for p in parts] == [
+            "numeric",
+            "categorical",
+        ]
+        if ok:  # what is learnt a chunk at a time: see partial_fit and finish
+            numbers, categories = parts[0][1], parts[1][1]
+            steps = getattr(numbers, "steps", [])
+            ok = (
+                [s[0] for s in steps] == ["scale", "impute"]
+                and isinstance(steps[0][1], StandardScaler)
+                and isinstance(steps[1][1], SimpleImputer)
+                and steps[1][1].strategy == "constant"
+                and isinstance(categories, OneHotEncoder)
+            )
+        if not ok:
             raise ValueError(
                 f"branch {name!r} cannot be fitted out of core: it must be the "
-                "tabular ColumnTransformer of make_out_of_core_pipeline"
+                "tabular ColumnTransformer of make_out_of_core_pipeline (numeric "
+                "columns: StandardScaler, then SimpleImputer(strategy='constant'); "
+                "categorical ones: OneHotEncoder), whose statistics are learnt a "
+                "chunk at a time"
             )
         self.name, self.column, self.branch = name, column, branch
         self.numeric = self.categorical = self.scale = None
@@ -655,6 +735,8 @@ class _TabularBranch:
             column = data[c]
             counts = self.counts[c]
             for value, n in column.value_counts(dropna=True, sort=False).items():
+                if n == 0:  # a category of a Categorical dtype no row holds
+                    continue
                 value = plain_label(value)
                 counts[value] = counts.get(value, 0) + int(n)
             self.empty[c] += int(column.isna().sum())
@@ -704,9 +786,12 @@ class _TabularBranch:
 
         numbers, encoder = parts
         data = prototype[self.numeric + self.categorical]
-        scaled = numbers.steps[0][1].transform(data[self.numeric].astype(float))
-        numbers.steps[1][1].fit(scaled)
-        encoder.fit(data[self.categorical])
+        # a part without columns is left unfitted, as ColumnTransformer does
+        if self.numeric:
+            scaled = numbers.steps[0][1].transform(data[self.numeric].astype(float))
+            numbers.steps[1][1].fit(scaled)
+        if self.categorical:
+            encoder.fit(data[self.categorical])
         branch = clone(self.branch)
         branch.set_params(
             transformers=[
@@ -815,7 +900,9 @@ def fit_out_of_core(pipeline, chunks, *, classes=None):
     ------
     ValueError
         A pipeline that is not one of :func:`make_out_of_core_pipeline`
-        (``stack`` and other fusion methods cannot be fitted out of core),
+        (``stack`` and other fusion methods cannot be fitted out of core,
+        nor a branch with a step that learns from the rows in ``fit``, such
+        as the TF-IDF vocabulary of ``make_multimodal_pipeline``),
         a chunk that is not ``(DataFrame, labels)``, a missing modality
         under ``missing="raise"``, a label outside ``classes``, or (the
         attention classifier) ``early_stopping=True``. An error in a
@@ -879,25 +966,39 @@ def _fit(pipeline, chunks, classes):
     if hasattr(clf, "fit_chunks") and not hasattr(clf, "partial_fit"):
         _fit_network(clf, fusion, passes, classes, stats["counts"])
         return pipeline, stats
-    if clf.get_params().get("class_weight") == "balanced":
+    balanced = clf.get_params().get("class_weight") == "balanced"
+    if balanced:
+        # partial_fit cannot count the classes: it takes the weights that
+        # "balanced" gives the class counts of the statistics pass, as a dict
+        # for the training passes only (the parameter stays "balanced")
         counts, n = stats["counts"], sum(stats["counts"].values())
-        clf.set_params(
-            class_weight={
-                c: n / (len(counts) * counts[c])
-                for c in classes.tolist()
-                if c in counts
-            }
-        )
+        weights = {
+            c: n / (len(counts) * counts[c]) for c in classes.tolist() if c in counts
+        }
+        clf.set_params(class_weight=weights)
     for _ in range(epochs):
-        with warnings.catch_warnings():
-            # unreadable rows were reported by the statistics pass
-            warnings.filterwarnings("ignore", "ModalityFusion: modality")
+        with _reported_by_the_statistics_pass():
             for k, X, y in _read(passes, "training pass"):
                 _check_classes(classes, y, X, k, "training pass")
                 with _in_chunk(k, "training pass"):
                     Z = fusion.transform(X)
                 clf.partial_fit(Z, y, classes=classes)
+    if balanced:
+        clf.set_params(class_weight="balanced")
+        clf.class_weight_ = weights
     return pipeline, stats
+
+
+@contextmanager
+def _reported_by_the_statistics_pass():
+    """Silence, in a training pass, the warnings about missing modalities and
+    unreadable images: the statistics pass reported each row once."""
+    from skmultimodal.image import ImageWarning
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "ModalityFusion: modality")
+        warnings.filterwarnings("ignore", category=ImageWarning)
+        yield
 
 
 def _fit_network(clf, fusion, passes, classes, counts):
@@ -911,9 +1012,7 @@ def _fit_network(clf, fusion, passes, classes, counts):
                 Z = fusion.transform(X)
             yield Z, y
 
-    with warnings.catch_warnings():
-        # unreadable rows were reported by the statistics pass
-        warnings.filterwarnings("ignore", "ModalityFusion: modality")
+    with _reported_by_the_statistics_pass():
         clf.fit_chunks(fused, classes=classes, class_counts=counts)
 
 
@@ -922,6 +1021,7 @@ def _statistics_pass(fusion, passes, classes):
     from sklearn.compose import ColumnTransformer
 
     from skmultimodal.fusion._columns import select_column
+    from skmultimodal.utils._parallel import warn_at_caller
     from skmultimodal.utils._validation import with_row_positions
 
     policy = fusion._missing_policy(warn=False)
@@ -967,11 +1067,9 @@ def _statistics_pass(fusion, passes, classes):
                 "nothing to fit its transformer on"
             )
         if unreadable[branch.name]:
-            warnings.warn(
+            warn_at_caller(
                 f"fit_out_of_core: modality {branch.name!r} could not be read in "
-                f"{unreadable[branch.name]} row(s); treated as missing",
-                UserWarning,
-                stacklevel=3,
+                f"{unreadable[branch.name]} row(s); treated as missing"
             )
     try:
         found = np.asarray(sorted(counts))

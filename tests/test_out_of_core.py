@@ -275,7 +275,7 @@ def test_balanced_class_weights_come_from_the_statistics_pass():
     y = np.where(np.arange(40) < 25, 0, y)  # class 0 over-represented
     pipe = make_out_of_core_pipeline(epochs=1, missing="mean", class_weight="balanced")
     model = fit_out_of_core(pipe, _chunks(X, y, 16))
-    weights = model.named_steps["classifier"].class_weight
+    weights = model.named_steps["classifier"].class_weight_
     expected = compute_class_weight("balanced", classes=np.unique(y), y=y)
     assert list(weights) == np.unique(y).tolist()
     np.testing.assert_allclose(list(weights.values()), expected)

@@ -485,13 +485,7 @@ def validate_table(estimator, X, columns, *, reset):
         _check_n_samples(name, n)
         return X, n
     if isinstance(X, pd.DataFrame):
-        if not X.columns.is_unique:
-            counts = Counter(X.columns)
-            twice = ", ".join(f"{k!r} {v} times" for k, v in counts.items() if v > 1)
-            raise ValueError(
-                f"{name}: X has duplicated column names ({twice}); rename or "
-                "drop the copies so that each column has its own name."
-            )
+        check_unique_columns(X, name)
         # columns chosen by name are found by name at transform, whatever
         # the other columns; positions need the columns seen in fit
         if reset or _uses_positions(columns):
@@ -544,6 +538,19 @@ def validate_table(estimator, X, columns, *, reset):
             f"{name}."
         )
     return X, X.shape[0]
+
+
+def check_unique_columns(X, name):
+    """A ValueError naming each column name that the DataFrame ``X`` holds
+    more than once (``name`` says who checks): a modality selected by such
+    a name would be ambiguous."""
+    if not X.columns.is_unique:
+        counts = Counter(X.columns)
+        twice = ", ".join(f"{k!r} {v} times" for k, v in counts.items() if v > 1)
+        raise ValueError(
+            f"{name}: X has duplicated column names ({twice}); rename or "
+            "drop the copies so that each column has its own name."
+        )
 
 
 def _ragged(X):
