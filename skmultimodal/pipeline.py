@@ -983,9 +983,8 @@ class _TabularNames(list):
     (``clone``, pickling and ``.skops`` files keep the class)."""
 
     hint = (
-        "make_multimodal_pipeline's tabular= selects columns by name only: pass "
-        "X as a DataFrame (a pipeline with tabular= cannot run inside such an "
-        "ensemble)"
+        "The builder's tabular= selects columns by name only: pass X as a "
+        "DataFrame (a pipeline with tabular= cannot run inside such an ensemble)"
     )
 
 

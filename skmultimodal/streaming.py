@@ -186,7 +186,11 @@ def make_out_of_core_pipeline(
         Class weights of the classifier. Out of core, ``"balanced"`` is
         computed from the class counts of the statistics pass (the weights
         applied are the fitted classifier's ``class_weight_``; its parameter
-        stays ``"balanced"``).
+        stays ``"balanced"``, so ``clone`` gives the unfitted model). To go
+        on training the fitted classifier with its own ``partial_fit``, set
+        its ``class_weight`` to ``class_weight_`` first: with
+        ``"balanced"``, ``SGDClassifier`` weighs each later chunk by that
+        chunk's own class counts.
     random_state : int or None, default=None
         Seed of the classifier's shuffling within each pass or chunk (and of
         the attention network's weights and dropout).
@@ -222,6 +226,7 @@ def make_out_of_core_pipeline(
         _columns,
         _image_branch,
         _Origin,
+        _tabular_columns,
     )
 
     if classifier not in ("sgd", "attention"):
@@ -258,12 +263,9 @@ def make_out_of_core_pipeline(
     ]
     branches += [(name, _text_branch(n_features), column) for name, column, _ in texts]
     if tabular:
-        columns = (
-            [c for key in ("numeric", "categorical") for c in tabular.get(key, [])]
-            if isinstance(tabular, dict)
-            else list(tabular)
+        branches.append(
+            ("tabular", _tabular_branch(tabular), _tabular_columns(tabular))
         )
-        branches.append(("tabular", _tabular_branch(tabular), columns))
     fusion = ModalityFusion(branches, method="concat", missing=missing)
     origins = [_Origin("image", column, how) for _, column, how in images]
     origins += [_Origin("text", column, how) for _, column, how in texts]

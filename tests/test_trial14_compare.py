@@ -216,3 +216,20 @@ def test_write_report_metrics_json_is_strict_json_with_a_nan_score(tmp_path):
     assert doc["models"]["ridge"]["r2"] is None
     assert doc["models"]["ridge"]["r2_std"] is None
     assert doc["models"]["ridge"]["mae"] > 0
+
+
+def test_a_callable_may_return_its_keys_in_another_order_on_another_fold():
+    X, y = _classes()
+    calls = []
+
+    def both(est, X, y):
+        calls.append(1)
+        scores = {
+            "acc": accuracy_score(y, est.predict(X)),
+            "f1": f1_score(y, est.predict(X)),
+        }
+        return scores if len(calls) % 2 else dict(reversed(scores.items()))
+
+    result = compare_models({"lr": LogisticRegression()}, X, y, cv=3, scoring=both)
+    assert sorted(result.scoring) == ["acc", "f1"]
+    assert len(result.models["lr"].f1_folds) == 3

@@ -209,3 +209,14 @@ def test_a_chunk_with_a_duplicated_column_name_is_named_as_such():
 def test_csv_chunks_asks_for_a_positive_integer_chunk_size(tmp_path, value):
     with pytest.raises(ValueError, match="chunk_size must be a positive integer"):
         csv_chunks(tmp_path / "x.csv", chunk_size=value)
+
+
+# ------------------------------------------ the tabular= hint, out of core ---
+def test_the_out_of_core_builders_tabular_columns_carry_the_hint():
+    X, y = _data()
+    X = X.assign(price=np.arange(len(y), dtype=float))
+    pipe = make_out_of_core_pipeline(image=None, text=None, tabular=["price"], epochs=1)
+    streamed = fit_out_of_core(pipe, _halves(X[["price"]], y))
+    for model in (clone(pipe).fit(X[["price"]], y), streamed):
+        with pytest.raises(ValueError, match="tabular= selects columns by name only"):
+            model.predict(X[["price"]].to_numpy())

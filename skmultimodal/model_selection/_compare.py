@@ -814,9 +814,10 @@ def _run_fold(model, X, y, split, scorers, groups=None):
 def _check_fold_scores(folds, signs, name):
     """A ValueError when a fold of ``models[name]`` gave other scores than
     ``signs`` names (a callable ``scoring`` returning a dict with other
-    keys than on the first fold)."""
+    keys than on the first fold; their order may differ, as in
+    ``cross_validate``)."""
     for i, fold in enumerate(folds):
-        if list(fold.scores) != list(signs):
+        if set(fold.scores) != set(signs):
             raise ValueError(
                 f"scoring returned the scores {list(fold.scores)} on fold {i} "
                 f"of models[{name!r}], but {list(signs)} on the first fold: a "
