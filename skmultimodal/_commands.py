@@ -417,9 +417,15 @@ def _task(args):
 
 
 def _check_class_weight(args, task, attention):
-    """Refuse ``--class-weight`` with a multi-label target for the attention
-    classifier (``attention``: how the command names it, or falsy) before
-    any work: the builder's refusal, in the command's terms."""
+    """Refuse ``--class-weight`` with a regression, and with a multi-label
+    target for the attention classifier (``attention``: how the command
+    names it, or falsy) before any work: the builder's refusals, in the
+    command's terms."""
+    if task == "regression" and args.class_weight is not None:
+        raise CLIError(
+            f"--class-weight {args.class_weight} weighs classes; --task "
+            "regression has none"
+        )
     if task == "multilabel" and args.class_weight is not None and attention:
         raise CLIError(
             f"--class-weight {args.class_weight} is not supported for "
@@ -463,9 +469,10 @@ def cmd_evaluate(args):
     _check_columns_once(args)
     models = _models.resolve_models(models, methods, tabular=bool(args.tabular))
     task, labels, test = _task(args), None, None
+    attention = None
     if any(_models.model_spec(n)[0].get("classifier") == "attention" for n in models):
         attention = "the attention-classifier model; leave it out with --models"
-        _check_class_weight(args, task, attention)
+    _check_class_weight(args, task, attention)
     if args.csv is None:
         given = [
             (opt, why)

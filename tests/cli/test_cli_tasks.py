@@ -153,6 +153,11 @@ def test_train_and_predict_multilabel(tables, tmp_path):
         ),
         (["--target", "label", "--classifier", "ridge"], "ridge is a regressor"),
         (["--target", "label", "--label-separator", ""], "at least one character"),
+        (
+            ["--target", "price", "--task", "regression", "--class-weight", "balanced"],
+            "^skmultimodal: error: --class-weight balanced weighs classes; --task "
+            "regression has none$",
+        ),
     ],
 )
 def test_train_refuses_a_target_that_does_not_fit_the_task(
@@ -163,7 +168,17 @@ def test_train_refuses_a_target_that_does_not_fit_the_task(
         "train", "--csv", train, *CSV_ARGS, *args, "--output", tmp_path / "m.skops"
     )
     assert res.returncode == 2
-    assert re.search(match, res.stderr), res.stderr
+    assert re.search(match, res.stderr, re.MULTILINE), res.stderr
+
+
+def test_evaluate_refuses_class_weight_with_a_regression(tables, tmp_path):
+    train, _ = tables
+    res = run_main(
+        "evaluate", "--csv", train, *FAST, "--target", "price", "--task",
+        "regression", "--class-weight", "balanced", "--output", tmp_path / "r",
+    )  # fmt: skip
+    assert res.returncode == 2
+    assert "--class-weight balanced weighs classes; --task regression" in res.stderr
 
 
 def test_test_csv_with_an_unknown_label_is_refused(tables, tmp_path):
