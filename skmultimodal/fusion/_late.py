@@ -21,7 +21,12 @@ from sklearn.utils.validation import (
 
 from skmultimodal.utils import check_target_present
 from skmultimodal.utils._parallel import warn_at_caller
-from skmultimodal.utils._validation import N_JOBS, check_groups, row_positions
+from skmultimodal.utils._validation import (
+    N_JOBS,
+    check_groups,
+    plain_label,
+    row_positions,
+)
 
 from ._columns import (
     ColumnComposition,
@@ -84,11 +89,14 @@ def _fit_one(estimator, data, y, sample_weight=None):
 def _fit_one_unrouted(estimator, data, y, sample_weight=None):
     weighted = {} if sample_weight is None else {"sample_weight": sample_weight}
     head, final = _split(estimator)
+    if _one_class(y):  # the rule of _oof_proba's folds (fit warns)
+        final = DummyClassifier(strategy="prior")
+        estimator = final if head is None else estimator
     if head is None:
         return estimator.fit(data, y, **weight_params(estimator, sample_weight)), None
     Xt = head.fit_transform(data, y)
     # a Pipeline with memory fits clones of its steps: keep the fitted ones
-    estimator.steps = [*head.steps, estimator.steps[-1]]
+    estimator.steps = [*head.steps, (estimator.steps[-1][0], final)]
     unreadable = all_nan_rows(Xt)
     if unreadable is None:
         final.fit(Xt, y, **weighted)
@@ -121,7 +129,7 @@ def _oof_proba(estimator, data, y, cv, sample_weight=None, name=None, groups=Non
     out = np.zeros((len(y), len(classes) if y.ndim == 1 else y.shape[1]))
     for train, test in splits:
         model = clone(estimator)
-        if classes is not None and len(np.unique(y[train])) < 2:
+        if _one_class(y[train]):
             model = DummyClassifier(strategy="prior")
         w = None if sample_weight is None else sample_weight[train]
         # the rule of _fit_one: the weights go to the final step (as
@@ -134,6 +142,13 @@ def _oof_proba(estimator, data, y, cv, sample_weight=None, name=None, groups=Non
         else:
             out[np.ix_(test, np.searchsorted(classes, model.classes_))] = proba
     return out
+
+
+def _one_class(y):
+    """Whether the class target ``y`` holds a single class, which no
+    classifier can fit (a ``DummyClassifier`` then gives it its probability
+    1); a multi-label ``y`` is left to its models."""
+    return np.ndim(y) == 1 and len(np.unique(y)) < 2
 
 
 def _present_splits(splits, present, n, name):
@@ -205,7 +220,11 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     output as all NaN could not be read (an extractor with
     ``on_error="missing"`` outputs such a row for an unreadable image) and
     counts as missing too: the model is fitted again without those rows, and
-    at predict they are not given to its final step. A row in which every
+    at predict they are not given to its final step. A modality present only
+    in rows of one class, which no classifier can fit, gets (as its final
+    step) a ``DummyClassifier(strategy="prior")`` giving that class
+    probability 1, with a warning naming it, as the internal folds of
+    ``weights="auto"`` do for a fold of one class. A row in which every
     modality is missing or unreadable carries no evidence: at fit it is left
     out of every modality's model (and of the learned weights), with one
     warning naming the rows; at predict its probabilities are the training
@@ -408,6 +427,12 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             check_consistent_length(np.arange(n), y)  # scikit-learn's message
             check_classification_targets(y)
             self.classes_ = np.unique(y)
+            if len(self.classes_) < 2:  # as the members would say (a modality
+                # present only in rows of one class gets a prior; fit warns)
+                raise ValueError(
+                    "LateFusionClassifier needs samples of at least 2 classes "
+                    f"in y; it holds one class: {plain_label(self.classes_[0])!r}"
+                )
         self.class_prior_ = self._prior(y, sample_weight)
         try:  # the models get their native blocks whatever set_config says
             with config_context(transform_output="default"):
@@ -428,6 +453,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
                 "label, such as OneVsRestClassifier(LogisticRegression())"
             ) from exc
         self._check_fit_rows([b.present for b, _, _ in fitted], n, row_index(X))
+        self._warn_one_class([b for b, _, _ in fitted], y)
         self.estimators_ = [(b.name, est, b.column) for b, est, _ in fitted]
         fitted_by_name = {name: est for name, est, _ in self.estimators_}
         self.named_estimators_ = Bunch(  # "drop" for a dropped one
@@ -479,6 +505,27 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
                 "modality's model (at predict such a row gets the training "
                 "class prior, class_prior_)."
             )
+
+    def _warn_one_class(self, branches, y):
+        """One warning for each modality whose present rows hold a single
+        class of the two or more of ``y`` (its other rows missing or
+        unreadable, skipped): :func:`_fit_one` fitted a ``DummyClassifier``
+        in its place, as the internal folds do."""
+        if self.multilabel_ or len(self.classes_) < 2:
+            return
+        for branch in branches:
+            held = np.unique(take_y(y, branch.present)).tolist()
+            if len(held) == 1:
+                warn_at_caller(
+                    f"LateFusionClassifier: modality {branch.name!r} is present "
+                    f"only in rows of class {held[0]!r} (it is missing or "
+                    "unreadable, and skipped, in the others); no classifier can "
+                    "fit a single class, so its model (a Pipeline: its final "
+                    "step) is DummyClassifier(strategy='prior'), which gives "
+                    "that class probability 1 wherever the modality is present, "
+                    "as the internal folds of weights='auto' do for a fold of "
+                    "one class."
+                )
 
     def _resolve_weights(self, branches, y, n, sample_weight=None, groups=None):
         names = [b.name for b in branches]

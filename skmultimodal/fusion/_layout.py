@@ -209,14 +209,45 @@ class BlockLayout(tuple):
         )
 
 
-def _without_layout(out):
-    """``out`` (or each array of a tuple or list of them) with no layout."""
+def _without_layout(out, inputs=()):
+    """``out`` (or each array of a tuple or list of them) with no layout.
+
+    An array among ``inputs`` (the caller's, which an operation may return
+    as it is, alone or in a list: ``np.atleast_1d(Z, v)``) is never changed:
+    a view of it without layout takes its place (in a new tuple or list).
+    """
     if isinstance(out, tuple | list):
-        for item in out:
-            _without_layout(item)
+        items = [_without_layout(item, inputs) for item in out]
+        if any(new is not old for new, old in zip(items, out)):
+            out = out._make(items) if hasattr(out, "_make") else type(out)(items)
     elif isinstance(out, FusedArray):
+        if any(out is a for a in inputs):
+            out = out.view(type(out))
         out.block_layout = None
     return out
+
+
+def _inputs(func, args, kwargs):
+    """The arrays given to ``func(*args, **kwargs)``, also inside (nested)
+    lists and tuples, but those it writes to as its ``out``: the arrays an
+    operation must leave as they are."""
+    signature = _signature(func)
+    try:
+        bound = signature.bind(*args, **kwargs).arguments if signature else kwargs
+    except TypeError:
+        bound = kwargs
+    outs = list(_arrays(bound.get("out")))
+    given = _arrays((*args, *kwargs.values()))
+    return [a for a in given if not any(a is o for o in outs)]
+
+
+def _arrays(arg):
+    """The arrays in ``arg``: an array, or (nested) lists and tuples of them."""
+    if isinstance(arg, tuple | list):
+        for item in arg:
+            yield from _arrays(item)
+    elif isinstance(arg, np.ndarray):
+        yield arg
 
 
 def _selects_rows(key, shape):
@@ -410,9 +441,7 @@ class FusedArray(np.ndarray):
         out = super().__array_function__(func, types, args, kwargs)
         if func in _KEEPS_COLUMNS or _along_rows(func, args, kwargs):
             return _with_layout(out, _shared_layout(args, kwargs))
-        if any(out is arg for arg in args):  # an input returned as it is
-            out = out.view(type(out))
-        return _without_layout(out)
+        return _without_layout(out, _inputs(func, args, kwargs))
 
     def __array_wrap__(self, array, context=None, return_scalar=False):
         out = super().__array_wrap__(array, context, return_scalar)
