@@ -34,6 +34,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import (
+    check_array,
     check_is_fitted,
     column_or_1d,
 )
@@ -152,6 +153,19 @@ def _least_squares_weights(preds, y, sample_weight=None):
     if not w.sum() > 0:
         return np.full(preds.shape[1], 1.0 / preds.shape[1])
     return w / w.sum()
+
+
+def _indicator_matrix(y):
+    """A multi-label target as a dense numeric matrix, of ints where its
+    values are whole (0/1): read once from whatever it came as (a sparse
+    matrix, a DataFrame of pandas nullable dtypes such as ``Int64`` or
+    ``boolean``, which ``np.asarray`` makes an object array that
+    scikit-learn's ``OneVsRestClassifier`` refuses as an unknown label
+    type)."""
+    y = check_array(y, accept_sparse="csr", dtype="numeric", input_name="y")
+    y = y.toarray() if sparse.issparse(y) else y
+    whole = y.astype(int)
+    return whole if np.array_equal(whole, y) else y
 
 
 def _n_rows(block):
@@ -461,8 +475,12 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
                 "method='concat' to fuse without a target."
             )
         self.target_kind_ = kind = self._target_kind(y)
+        # the labels' names (a DataFrame's columns), for warnings
+        columns = getattr(y, "columns", None) if kind == "multilabel" else None
+        self._label_names = None if columns is None else list(columns)
+        self._folds_warned = False  # the internal folds' warning: once a fit
         if kind == "multilabel":
-            y = np.asarray(y.toarray() if sparse.issparse(y) else y)
+            y = _indicator_matrix(y)
             self.classes_ = np.arange(y.shape[1])
         elif kind == "continuous":
             y = column_or_1d(y, warn=True).astype(float)
@@ -539,7 +557,11 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         metadata routing: requests set inside the expert are not consulted."""
         if rows is not None:
             X, y = _take(X, rows), y[rows]
-        with unrouted():
+        with unrouted(), warnings.catch_warnings():
+            # a label constant in these rows: named by _warn_fold_targets
+            warnings.filterwarnings(
+                "ignore", "Label .* is present in all training examples", UserWarning
+            )
             return expert.fit(X, y, **self._weighted(expert, rows))
 
     @property
@@ -568,6 +590,7 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         splits = list(cv.split(X, y if y.ndim == 1 else None, self._groups))
         _check_split_rows(splits, _n_rows(X), what)
         _check_test_folds(splits, _n_rows(X), what, "out-of-fold class scores")
+        self._warn_fold_targets(splits, y, what)
         for fold, (train, test) in enumerate(splits):
             check_fold_weights(getattr(self, "_sw", None), train, what, fold)
             expert = self._new_expert()
@@ -594,6 +617,88 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         else:
             self._fit_expert(final, X, y)
         return final, oof
+
+    def _warn_fold_targets(self, splits, y, what):
+        """Warn, once a fit, where the training rows of an internal fold:
+
+        - miss a class of ``y``, which that fold's expert then scores 0
+          out-of-fold (a given ``cv`` only: an int's stratified folds miss
+          only a class that :meth:`_rare_classes_named` names);
+        - all have, or all lack, a label of a multi-label ``y``, which that
+          fold's expert then predicts as a constant (named here instead of
+          by scikit-learn's "Label not 2 is present in all training
+          examples", once per expert, which :meth:`_fit_expert` hides).
+        """
+        if getattr(self, "_folds_warned", False) or self._kind == "continuous":
+            return
+        if self._kind == "multilabel":
+            message = self._constant_labels(splits, y, what)
+        elif isinstance(self.cv, Integral):
+            return
+        else:
+            message = self._missing_classes(splits, y, what)
+        if message:
+            self._folds_warned = True
+            warn_at_caller(message)
+
+    def _constant_labels(self, splits, y, what):
+        """The warning naming the labels of the multi-label ``y`` that the
+        training rows of an internal fold all have or all lack; None if
+        there are none."""
+        names = getattr(self, "_label_names", None)
+        counts = y.sum(axis=0)
+        parts = []
+        for j in range(y.shape[1]):
+            for fold, (train, _) in enumerate(splits):
+                values = np.unique(y[train, j])
+                if len(values) > 1:
+                    continue
+                label = f"label {j}" + ("" if names is None else f" ({names[j]!r})")
+                lacks = "with" if values.size and values[0] == 0 else "without"
+                parts.append(
+                    f"{label}, in {int(counts[j])} of {len(y)} rows: internal "
+                    f"fold {fold} trains on no row {lacks} it"
+                )
+                break
+        if not parts:
+            return None
+        return (
+            f"{what}: {'; '.join(parts)}. A label too rare or too common for "
+            f"the {len(splits)} internal folds (cv={self.cv!r}) cannot be scored "
+            "out-of-fold reliably (such a fold's expert predicts it as a "
+            "constant); gather more rows with and without it, or drop it"
+        )
+
+    def _missing_classes(self, splits, y, what):
+        """The warning naming the internal folds (of a given ``cv``) whose
+        training rows miss a class; None if there are none."""
+        parts = []
+        for fold, (train, _) in enumerate(splits):
+            missing = np.setdiff1d(self.classes_, y[train])
+            if missing.size:
+                listed = ", ".join(repr(plain_label(c)) for c in missing)
+                many = "es" if missing.size > 1 else ""
+                parts.append(
+                    f"internal fold {fold} trains on no row of class{many} {listed}"
+                )
+        if not parts:
+            return None
+        if isinstance(self.cv, _GROUP_SPLITTERS):  # each group kept whole
+            fix = (
+                "fewer internal folds, or groups that spread each class over "
+                "more of them (StratifiedGroupKFold(shuffle=True) spreads the "
+                "classes as far as the groups allow)"
+            )
+        else:
+            fix = (
+                "a stratified, shuffled splitter (StratifiedKFold(n_splits="
+                f"{len(splits)}, shuffle=True)), or an int cv"
+            )
+        return (
+            f"{what}: {'; '.join(parts)} (cv={self.cv!r}): such a fold's expert "
+            "scores the class it trained on no row of 0 out-of-fold, as if it "
+            f"could not occur; use folds whose training rows hold every class: {fix}"
+        )
 
     def _new_expert(self):
         """A fresh expert: the ``estimator`` (multi-label: one per label), or
@@ -735,6 +840,7 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         P = self._fit_experts(blocks, y, sample_weight, groups)
         self._fit_weights(P, y)
         del self._y, self._sw, self._groups, self._cv
+        del self._label_names, self._folds_warned
         return self._combine(P, blocks)
 
     def transform(self, blocks):
@@ -1357,7 +1463,7 @@ class StackFusion(_ClassScoreFusion):
             est, scores = self._oof_fit(xj, y, self._cv)
             P = [*P, scores]
             self.joint_estimator_ = est
-        del self._sw, self._groups, self._cv
+        del self._sw, self._groups, self._cv, self._label_names, self._folds_warned
         return self._combine(P, blocks)
 
     def _expert_scores(self, blocks):
