@@ -11,7 +11,7 @@ from sklearn.dummy import DummyClassifier
 from sklearn.model_selection import GroupKFold, StratifiedGroupKFold, check_cv
 from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import InvalidParameterError, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import (
     check_consistent_length,
@@ -50,9 +50,9 @@ from ._pooling import (
     check_fold_weights,
     check_group_splitter,
     check_stratifiable,
-    check_weights,
     checked_sample_weight,
     grouped_n_splits,
+    kept_weights,
     learn_pool_weights,
     normalize_weights,
     pool,
@@ -536,45 +536,8 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             if not self._learns_weights():
                 return np.ones(1)
             return self._learn_weights(branches, y, n, sample_weight, groups)
-        try:
-            return normalize_weights(check_weights(self._kept_weights(w), names))
-        except InvalidParameterError:
-            self._check_dropped_weights(w, names)
-            raise
-
-    def _check_dropped_weights(self, w, names):
-        """Refuse fixed weights ``w`` valid but for the ``"drop"`` estimators
-        holding every positive weight, naming them (the kept ones, ``names``,
-        all weigh 0); any other fault is left to :func:`check_weights`."""
         every = [name for name, _, _ in self.estimators]
-        try:
-            full = check_weights(w, every)
-        except ValueError:
-            return
-        positive = [nm for nm, v in zip(every, full) if v > 0 and nm not in names]
-        raise InvalidParameterError(
-            f"weights: every estimator kept ({names}) weighs 0, and the only "
-            f"positive weights are those of {positive}, which are 'drop' (left "
-            "out, their weight ignored); give a kept estimator a weight > 0"
-        ) from None
-
-    def _kept_weights(self, w):
-        """The fixed weights ``w`` of the estimators not ``"drop"``: a
-        dropped one's weight is ignored (a list still gives one weight per
-        estimator, as VotingClassifier's)."""
-        every = [name for name, _, _ in self.estimators]
-        dropped = {name for name, est, _ in self.estimators if _is_drop(est)}
-        if not dropped:
-            return w
-        if isinstance(w, dict):
-            return {name: v for name, v in w.items() if name not in dropped}
-        w = list(np.ravel(np.asarray(w, dtype=object)))
-        if len(w) != len(every):
-            raise ValueError(
-                f"got {len(w)} weights for {len(every)} estimators {every}; give "
-                "one per estimator, 'drop' ones included (their weight is ignored)"
-            )
-        return [v for name, v in zip(every, w) if name not in dropped]
+        return normalize_weights(kept_weights(w, every, names, "estimator"))
 
     def _learn_weights(self, branches, y, n, sample_weight=None, groups=None):
         P = np.zeros((len(branches), n, len(self.classes_)))

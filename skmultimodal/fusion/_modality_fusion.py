@@ -12,7 +12,11 @@ from scipy import sparse
 from sklearn import config_context
 from sklearn.base import TransformerMixin, _fit_context
 from sklearn.utils import Bunch, get_tags
-from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.utils._indexing import _get_column_indices
+from sklearn.utils._param_validation import (
+    HasMethods,
+    StrOptions,
+)
 from sklearn.utils._repr_html.estimator import _VisualBlock
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.metaestimators import available_if
@@ -26,11 +30,18 @@ from sklearn.utils.validation import (
 
 from skmultimodal.utils import check_target_present
 from skmultimodal.utils._parallel import RelayWarnings, reissue, warn_at_caller
-from skmultimodal.utils._validation import N_JOBS, check_groups
+from skmultimodal.utils._validation import (
+    N_JOBS,
+    check_groups,
+    check_regression_target,
+    describe_cell,
+    plain_label,
+)
 
 from ._base import method_takes
 from ._columns import (
     ColumnComposition,
+    _plain_key,
     all_nan_rows,
     describe_rows,
     naming_branch,
@@ -38,7 +49,7 @@ from ._columns import (
     validate_table,
 )
 from ._layout import BlockLayout, FusedArray
-from ._pooling import check_weights, one_weight_per_row
+from ._pooling import kept_weights, one_weight_per_row
 
 __all__ = ["ModalityFusion"]
 
@@ -162,14 +173,19 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         classes are in :mod:`skmultimodal.fusion.methods`). Still applied to
         the method, with a FutureWarning; it will be removed in 0.3.
     weights : dict, list of float or "auto", default=None
-        Per-modality weights (``{"image": 0.5}``, or one per kept
-        transformer in order), handed to the method's ``weights`` parameter,
-        replacing its default (``late``'s ``"auto"`` included). ``"auto"``
-        (learn the weights) is handed on to a method whose ``weights`` takes
-        it (``product``, ``sum``, ``mean``, ``late``, ...); another method
-        refuses it, listing those that can. A method instance whose own
-        ``weights`` is not its default refuses these: give the weights in
-        one place.
+        Per-modality weights (``{"image": 0.5}``, missing names weighing 1,
+        or a list of one per transformer in order), handed to the method's
+        ``weights`` parameter, replacing its default (``late``'s ``"auto"``
+        included). As in :class:`LateFusionClassifier`, a ``"drop"``
+        transformer's weight is ignored (a list still gives one weight per
+        transformer, ``"drop"`` ones included), so a grid over
+        ``{"<name>": ["drop", ...]}`` keeps the weights. Checked (names,
+        length, finite and non-negative) before any branch is fitted.
+        ``"auto"`` (learn the weights) is handed on to a method whose
+        ``weights`` takes it (``product``, ``sum``, ``mean``, ``late``,
+        ...); another method refuses it, listing those that can. A method
+        instance whose own ``weights`` is not its default refuses these:
+        give the weights in one place.
     missing : {"raise", "zero", "mean", "indicator"}, default="raise"
         What to do with rows whose modality value is missing (None, NaN,
         ``pd.NA``, NaT, an empty or whitespace-only string, whether the
@@ -222,7 +238,15 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         fusion method is told (its ``set_target_type``), and a method that
         cannot fit the target (the class-probability methods other than
         ``stack`` and ``late`` with a multi-label or continuous target) is
-        refused with a clear error listing the methods that can.
+        refused with a clear error listing the methods that can. A
+        ``target_type`` given is checked against ``y`` before any branch is
+        fitted: ``type_of_target(y)`` must be of that type (``"multiclass"``
+        also takes two classes), and a ``"continuous"`` target must hold
+        numbers (an object array of numbers is read as floats; a number
+        written as text is refused), all finite; the error names the type
+        found and the first row out of place. A ``"continuous"`` ``y`` of
+        several columns is a multi-output target, which only a method
+        that does not use the target (``"concat"``) takes.
         :func:`~skmultimodal.make_multimodal_pipeline` sets
         ``"continuous"`` for a regressor.
     estimator_target_types : tuple of str or None, default=None
@@ -234,7 +258,8 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         label matrix, a continuous target) is refused at the start of
         ``fit``, before any branch is fitted, with an error naming the type
         found and the builder argument for it (``target_type=`` or
-        ``estimator=``). An explicit ``target_type`` is not checked.
+        ``estimator=``). A ``target_type`` given is checked against ``y``
+        instead (see above).
 
     Attributes
     ----------
@@ -277,6 +302,13 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     with ``ColumnTransformer(verbose_feature_names_out=False)``, unless one
     of them would appear twice in the output; then that branch keeps the
     prefix on all its names. :attr:`block_layout_` always knows the blocks.
+    As in :class:`~sklearn.compose.ColumnTransformer`, each branch's
+    transformer names its output from the names of its input columns (a
+    ``passthrough`` branch keeps them): X's column names, or for an X
+    without names (a 2-D array, integer column labels) ``x<i>`` by the
+    column's position in X (``("a", StandardScaler(), [3, 4])`` gives
+    ``a__x3``, ``a__x4``), or the ``input_features`` given to
+    :meth:`get_feature_names_out`.
 
     ``set_output(transform="pandas")`` (or ``"polars"``), directly, through
     ``Pipeline.set_output`` or ``sklearn.set_config(transform_output=...)``,
@@ -519,15 +551,24 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         out[present] = block
         return out
 
-    def _branch_feature_names(self, name, trans, column, width, kind, X_columns):
+    def _branch_feature_names(self, name, trans, width, kind, inputs):
+        """The prefixed names of a branch's block. As in ColumnTransformer,
+        the branch's transformer names its output from ``inputs``, the
+        names of its input columns (None: not known), and a passthrough
+        branch's columns keep them."""
         if kind == "sequence":
             return np.array([f"{name}__seq{j}" for j in range(width)], dtype=object)
         feats = None
         if trans == "passthrough":
-            feats = _passthrough_names(column, X_columns, width)
+            feats = inputs
         elif hasattr(trans, "get_feature_names_out"):
             try:
-                feats = np.asarray(trans.get_feature_names_out(), dtype=object)
+                feats = np.asarray(
+                    trans.get_feature_names_out()
+                    if inputs is None
+                    else trans.get_feature_names_out(inputs),
+                    dtype=object,
+                )
             except (AttributeError, NotImplementedError):
                 # a step without names (a Pipeline says so with an
                 # AttributeError): generic names, as documented
@@ -543,6 +584,23 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         if feats is None or len(feats) != width:
             feats = [f"x{j}" for j in range(width)]
         return np.array([f"{name}__{f}" for f in feats], dtype=object)
+
+    def _block_names(self, branches, input_names, named):
+        """``(feature_names, own_names)``: for each fitted branch
+        ``((name, transformer, column), width, kind, input positions)``, the
+        prefixed names of its block, its input columns named by
+        ``input_names`` (one per column of X), and (:func:`_own_names`) its
+        names that are a table's own, when ``named`` (X names its
+        columns)."""
+        feature_names, own_names = [], []
+        for (name, trans, column), width, kind, cols in branches:
+            inputs = None if cols is None else np.asarray(input_names)[cols]
+            prefixed = self._branch_feature_names(name, trans, width, kind, inputs)
+            feature_names.append(prefixed)
+            own_names.append(
+                _own_names(name, prefixed, column, kind, input_names if named else None)
+            )
+        return feature_names, own_names
 
     def __setstate__(self, state):
         # a model saved before ``target_type`` existed read its target "auto"
@@ -612,28 +670,44 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             f"it, set the fusion step's estimator_target_types=None): {hint}"
         )
 
-    def _set_target_type(self, method, method_name, y):
+    def _set_target_type(self, method, method_name, y, labels=None):
         """Resolve ``target_type`` (``target_type_``), refusing a target the
-        method declares it cannot fit; called before any branch is fitted.
-        The method gets it later, once it knows its modalities."""
+        method declares it cannot fit, and a ``y`` that is not of the
+        ``target_type`` given (a continuous one: numbers, all finite, by
+        :func:`~skmultimodal.utils._validation.check_regression_target`);
+        called before any branch is fitted, ``labels`` naming the rows.
+        The method gets the type later, once it knows its modalities.
+        Returns ``y`` (a continuous object ``y`` of numbers as floats)."""
+        from ._methods import _target_error
+
         target_type = self.target_type
+        multioutput = ""
         if target_type == "auto":
             target_type = type_of_target(y, input_name="y")
         elif target_type == "continuous":
-            y = np.asarray(y)
-            if not np.issubdtype(y.dtype, np.number):
-                raise ValueError(
-                    "target_type='continuous' needs a numeric target; y has "
-                    f"dtype {y.dtype}"
+            y = check_regression_target(
+                y,
+                labels,
+                who="target_type='continuous'",
+                hint="Class labels need a classifier and target_type='auto' "
+                "(or 'binary', 'multiclass').",
+            )
+            if np.ndim(y) == 2 and np.shape(y)[1] > 1:  # one column per output
+                target_type = "continuous-multioutput"
+                multioutput = (
+                    f"target_type='continuous' with a y of {np.shape(y)[1]} "
+                    "columns (a multi-output regression target, "
+                    f"{target_type!r}): "
                 )
+        else:
+            _check_declared_target(y, target_type, labels)
         self.target_type_ = target_type
         accepted = getattr(method, "target_types", None)
         if target_type == "unknown":  # the method's own check names it
-            return
+            return y
         if accepted is not None and target_type not in accepted:
-            from ._methods import _target_error
-
-            raise ValueError(_target_error(method_name, target_type))
+            raise ValueError(multioutput + _target_error(method_name, target_type))
+        return y
 
     def fit(self, X, y=None, sample_weight=None, groups=None):
         """Fit every branch and the fusion method.
@@ -727,19 +801,18 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         policy = self._missing_policy()
         kept = [nm for nm, _, _ in self._branches(fitted=False)]
         self._check_weights_for(method, method_name)
+        weights = self._weights_in_order()  # checked before featurizing too
         self._check_added_blocks(kept, method, method_name, policy)
         if y is not None:  # a target the method refuses, before featurizing
-            self._set_target_type(method, method_name, y)
+            y = self._set_target_type(method, method_name, y, index)
         with _native_output():
             fitted_branches = self._fit_branches(
                 X, y, n, policy=policy, index=index, verbose=self.verbose
             )
 
-        X_columns = list(X.columns) if isinstance(X, pd.DataFrame) else None
-        if isinstance(X, dict):
-            X_columns = list(X)
-        names, kinds, blocks, widths, fills, own_names = [], [], [], [], {}, []
-        fitted, feature_names, vocab, presents, shapes = [], [], {}, [], {}
+        input_columns = []
+        names, kinds, blocks, widths, fills = [], [], [], [], {}
+        fitted, vocab, presents, shapes = [], {}, [], {}
         for (name, _, column, _, present), fitted_trans, out in fitted_branches:
             block = self._as_block(out, name, present, index, "fit")
             kind = branch_kind(fitted_trans)
@@ -761,20 +834,20 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             blocks.append(block)
             widths.append(block.shape[1])
             fitted.append((name, fitted_trans, column))
-            feature_names.append(
-                self._branch_feature_names(
-                    name, fitted_trans, column, block.shape[1], kind, X_columns
-                )
-            )
-            own_names.append(
-                _own_names(name, feature_names[-1], column, kind, X_columns)
-            )
+            input_columns.append(_column_positions(X, column))
+        # the names of X's columns (else x<i> by position), which the
+        # branches' transformers get, as in ColumnTransformer
+        X_columns = _column_names(X)
+        named = X_columns is not None
+        feature_names, own_names = self._block_names(
+            zip(fitted, widths, kinds, input_columns),
+            X_columns if named else _check_feature_names_in(self, None),
+            named,
+        )
 
         self._check_method_accepts(method, method_name, names, kinds, blocks)
-        if isinstance(self.weights, str):  # "auto", checked above
-            method.set_params(weights=self.weights)
-        elif self.weights is not None:
-            method.set_params(weights=self._weights_in_order(names))
+        if weights is not None:  # "auto", or the kept branches' own
+            method.set_params(weights=weights)
         method.set_modalities(names, kinds)
         target_type = getattr(self, "target_type_", None) if y is not None else None
         if target_type not in (None, "unknown") and hasattr(method, "set_target_type"):
@@ -782,14 +855,14 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         with _native_output():
             Z = method.fit_transform(blocks, y, **weighted)
         Z = self._check_fused(Z, n, method_name)
-        out_names = list(method.get_feature_names_out(feature_names))
-        if len(out_names) != Z.shape[1]:
+        out_names = _fused_names(method, feature_names, names, policy)
+        width = Z.shape[1] + (len(names) if policy == "indicator" else 0)
+        if len(out_names) != width:
             raise ValueError(
-                f"fusion method {method_name!r} named {len(out_names)} features "
-                f"but returned {Z.shape[1]} columns"
+                f"fusion method {method_name!r} named "
+                f"{len(out_names) - (width - Z.shape[1])} features but returned "
+                f"{Z.shape[1]} columns"
             )
-        if policy == "indicator":
-            out_names += [f"{PRESENCE_PREFIX}__{nm}" for nm in names]
         # the layout reads the modality-prefixed names; the output names
         # are the readable ones (table columns by their own names)
         layout = BlockLayout.from_feature_names(
@@ -810,6 +883,8 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         self.fill_values_ = fills
         self._fills = fills
         self._fitted_missing = policy
+        self._input_columns = input_columns
+        self._named_input = named
         self._feature_names_out = _readable_names(out_names, own_names)
         self.block_layout_ = layout
         return self._finish(Z, presents, n, _frame_index(X))
@@ -918,8 +993,19 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             return np.zeros(self._block_widths[k])
         return self._fills[name]
 
-    def _weights_in_order(self, names):
-        return check_weights(self.weights, names).tolist()
+    def _weights_in_order(self):
+        """``weights`` for the method: ``"auto"``, None, or the fixed
+        weights of the branches not ``"drop"``, in order, checked. They are
+        given per declared branch (``{name: weight}``, or a list of one per
+        transformer, ``"drop"`` ones included), and a dropped branch's
+        weight is ignored, as :class:`LateFusionClassifier` does, so that a
+        grid over ``<name>: ["drop", ...]`` keeps the weights."""
+        w = self.weights
+        if w is None or isinstance(w, str):
+            return w
+        every = [name for name, _, _ in self.transformers]
+        kept = [name for name, trans, _ in self.transformers if not _is_drop(trans)]
+        return kept_weights(w, every, kept, "transformer").tolist()
 
     def _check_method_accepts(self, method, method_name, names, kinds, blocks):
         for name, kind, block in zip(names, kinds, blocks):
@@ -1120,10 +1206,15 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         Parameters
         ----------
         input_features : array-like of str, default=None
-            Checked, as scikit-learn's transformers check it: None, or the
-            column names seen in ``fit`` (``feature_names_in_``; for an X
-            without names, ``n_features_in_`` names). The output names do
-            not depend on it.
+            The names of X's columns, checked as scikit-learn's transformers
+            check it: None, or the column names seen in ``fit``
+            (``feature_names_in_``); for an X without names (a 2-D array),
+            any ``n_features_in_`` names, None meaning ``x0``, ``x1``, ...
+            As in :class:`~sklearn.compose.ColumnTransformer`, each
+            branch's transformer names its output from the names of its
+            input columns (a ``passthrough`` branch keeps them): columns
+            selected by position are named by their position in X
+            (``tab__x3``), or by ``input_features``.
 
         Returns
         -------
@@ -1135,8 +1226,25 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             When ``input_features`` differs from the columns seen in ``fit``.
         """
         check_is_fitted(self, "_feature_names_out")
-        _check_feature_names_in(self, input_features)
-        return self._feature_names_out.copy()
+        input_names = _check_feature_names_in(self, input_features)
+        input_columns = getattr(self, "_input_columns", None)  # None: older fit
+        if (
+            input_features is None
+            or input_columns is None
+            or hasattr(self, "feature_names_in_")  # the names seen in fit
+        ):
+            return self._feature_names_out.copy()
+        feature_names, own_names = self._block_names(
+            zip(
+                self.transformers_, self._block_widths, self._block_kinds, input_columns
+            ),
+            input_names,
+            self._named_input,
+        )
+        names = _fused_names(
+            self.method_, feature_names, self.modality_names_, self._fitted_missing
+        )
+        return _readable_names(names, own_names)
 
     def _method_has_modality_weights(self):
         if hasattr(self, "method_"):
@@ -1272,6 +1380,80 @@ def _is_drop(trans):
     return isinstance(trans, str) and trans == "drop"
 
 
+#: The types of ``y`` (``type_of_target``'s names) that each class
+#: ``target_type`` given takes: a multi-class target may show two classes
+#: only (in a fold, say).
+_DECLARED_TARGETS = {
+    "binary": ("binary",),
+    "multiclass": ("binary", "multiclass"),
+    "multilabel-indicator": ("multilabel-indicator",),
+}
+
+
+def _check_declared_target(y, declared, labels=None):
+    """Refuse, before any branch is fitted, a ``y`` that is not of the class
+    ``target_type`` given (``declared``), naming the type found
+    (``type_of_target``) and, where one value is out of place, the first
+    (``labels``: the rows' index labels)."""
+    given = f"target_type={declared!r}"
+    try:
+        found = type_of_target(y, input_name="y")
+    except ValueError as exc:  # label lists, ragged rows, inf
+        raise ValueError(f"{given} does not fit y: {exc}") from None
+    if found == "unknown" or found in _DECLARED_TARGETS[declared]:
+        return  # unknown: the method's own check names it
+    values = np.asarray(y.toarray() if sparse.issparse(y) else y)
+    if isinstance(y, (pd.Series, pd.DataFrame)):
+        labels = y.index
+    if declared == "multilabel-indicator":
+        if values.ndim == 2 and found == "binary":  # one label
+            return
+        need = (
+            f"{given} needs a 0/1 label matrix y (one row per sample, one "
+            "column per label)"
+        )
+        if values.ndim != 2:
+            raise ValueError(
+                f"{need}; y is a 1-D {found!r} target (type_of_target). Turn "
+                "class labels or label lists into such a matrix with "
+                "sklearn.preprocessing.MultiLabelBinarizer, or set "
+                "target_type='auto' for one class label per row."
+            )
+        off = np.flatnonzero(~np.isin(values.ravel(), [0, 1]))
+        where = ""
+        if len(off):
+            i = int(off[0])
+            value = plain_label(values.ravel()[i])
+            where = f": {describe_cell(values, i, labels)} holds {value!r}"
+        raise ValueError(
+            f"{need}; y is {found!r} (type_of_target){where}. Give each label "
+            "as 0 or 1."
+        )
+    if values.ndim == 2 and values.shape[1] > 1:
+        raise ValueError(
+            f"{given} needs one class label per row of y; y has "
+            f"{values.shape[1]} columns ({found!r}, type_of_target). For a 0/1 "
+            "label matrix set target_type='multilabel-indicator'."
+        )
+    if found == "continuous":
+        flat = values.ravel().astype(float)
+        off = np.flatnonzero(flat != np.round(flat))
+        raise ValueError(
+            f"{given} needs class labels in y; y is 'continuous' "
+            f"(type_of_target): {describe_cell(values, int(off[0]), labels)} "
+            f"holds {plain_label(values.ravel()[off[0]])!r}. For a regression "
+            "target set target_type='continuous' and use a regressor."
+        )
+    classes = np.unique(values)
+    shown = ", ".join(repr(plain_label(c)) for c in classes[:10])
+    more = ", ..." if len(classes) > 10 else ""
+    raise ValueError(
+        f"{given} needs two classes in y; y is {found!r} (type_of_target) with "
+        f"{len(classes)} classes [{shown}{more}]. Set target_type='multiclass' "
+        "(or 'auto' to take the type of y)."
+    )
+
+
 def _nonfinite_rows(block):
     """Boolean mask of the rows of a float block holding a NaN or inf."""
     if sparse.issparse(block):
@@ -1340,6 +1522,39 @@ def _readable_names(names, own_names):
         kept = [own for own in kept if not any(own is c for c in clashing)]
 
 
-def _passthrough_names(column, X_columns, width):
-    selected = _selected_columns(column, X_columns)
-    return selected if selected is not None and len(selected) == width else None
+def _column_positions(X, column):
+    """The positions in X of the columns a (resolved) column spec selects,
+    or None when they cannot be told."""
+    spec = _plain_key(column)
+    try:
+        if isinstance(X, dict):
+            keys = list(X)
+            return np.asarray(
+                [keys.index(c) for c in ([spec] if isinstance(spec, str) else spec)],
+                dtype=int,
+            )
+        return np.asarray(_get_column_indices(X, spec), dtype=int)
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+
+
+def _column_names(X):
+    """X's own column names, as str, when it names its columns with strings
+    (NumPy strings included; a dict's keys, as ``feature_names_in_``
+    holds them); else None, and the columns are ``x<i>`` by position, as in
+    scikit-learn (a 2-D array, integer column labels)."""
+    if isinstance(X, dict):
+        return np.asarray([str(k) for k in X], dtype=object)
+    if isinstance(X, pd.DataFrame) and all(isinstance(c, str) for c in X.columns):
+        return np.asarray([str(c) for c in X.columns], dtype=object)
+    return None
+
+
+def _fused_names(method, feature_names, names, policy):
+    """The prefixed output names: those of the fitted fusion ``method`` for
+    the blocks' ``feature_names``, then the presence columns of
+    ``missing="indicator"`` (``policy``), one per modality of ``names``."""
+    out_names = list(method.get_feature_names_out(feature_names))
+    if policy == "indicator":
+        out_names += [f"{PRESENCE_PREFIX}__{nm}" for nm in names]
+    return out_names

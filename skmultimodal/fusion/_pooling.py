@@ -3,6 +3,7 @@ fusion methods and :class:`LateFusionClassifier`."""
 
 from __future__ import annotations
 
+import contextlib
 from inspect import Parameter, signature
 from numbers import Number
 
@@ -171,6 +172,43 @@ def check_weights(w, names, what="weights"):
             f"{dict(zip(names, arr.tolist()))}"
         )
     return arr
+
+
+def kept_weights(w, every, kept, what):
+    """Fixed weights ``w``, given per declared member ``every`` (a dict by
+    name, or one per member in order, ``"drop"`` ones included), as the
+    checked weights of the ``kept`` members in order: a dropped member's
+    weight is ignored, as VotingClassifier's, so that a grid over
+    ``<name>: ["drop", ...]`` keeps them. Errors name ``what``
+    (``"transformer"``, ``"estimator"``)."""
+    dropped = [name for name in every if name not in kept]
+    given = w
+    if dropped and isinstance(w, dict):
+        w = {name: v for name, v in w.items() if name not in dropped}
+    elif dropped:
+        w = list(np.ravel(np.asarray(w, dtype=object)))
+        if len(w) != len(every):
+            raise ValueError(
+                f"got {len(w)} weights for {len(every)} {what}s {every}; give "
+                f"one per {what}, 'drop' ones included (their weight is "
+                "ignored), or a dict {name: weight}"
+            )
+        w = [v for name, v in zip(every, w) if name not in dropped]
+    try:
+        return check_weights(w, kept)
+    except InvalidParameterError:
+        full = None
+        if dropped:  # valid but for the dropped members holding every positive?
+            with contextlib.suppress(ValueError):
+                full = check_weights(given, every)
+        if full is None:
+            raise
+        positive = [nm for nm, v in zip(every, full) if v > 0 and nm in dropped]
+        raise InvalidParameterError(
+            f"weights: every {what} kept ({kept}) weighs 0, and the only "
+            f"positive weights are those of {positive}, which are 'drop' (left "
+            f"out, their weight ignored); give a kept {what} a weight > 0"
+        ) from None
 
 
 def final_step(estimator):

@@ -32,6 +32,7 @@ from skmultimodal.utils._validation import (
     N_JOBS,
     check_groups,
     check_partition,
+    check_regression_target,
     plain_label,
 )
 
@@ -382,18 +383,16 @@ def _ravel_column(y):
     return y
 
 
-def _check_regression_target(y):
-    """A ValueError naming the first value of ``y`` that is not a number."""
-    if y.dtype.kind in "biuf":
-        return
-    values = pd.Series(y.ravel())
-    bad = np.flatnonzero(pd.to_numeric(values, errors="coerce").isna() & values.notna())
-    if len(bad):
-        raise ValueError(
-            f"task='regression' needs numbers in y; row {bad[0]} of y is "
-            f"{values.iloc[bad[0]]!r}. Use classifiers and "
-            "task='classification' for class labels."
-        )
+def _check_regression_target(y, labels=None):
+    """``y`` checked as fit checks a continuous target (numbers only, all
+    finite; an object array of numbers as floats), with a ValueError naming
+    the first row that is not (by ``labels``, X's index)."""
+    return check_regression_target(
+        y,
+        labels,
+        who="task='regression'",
+        hint="Use classifiers and task='classification' for class labels.",
+    )
 
 
 def _as_indices(rows):
@@ -1087,7 +1086,7 @@ def compare_models(
         y = _ravel_column(y)
     task = _check_task(task, models, y)
     if task == "regression":
-        _check_regression_target(y)
+        y = _check_regression_target(y, _row_labels(X, y))
     if groups is not None:
         groups = check_groups(groups, len(y))
     _check_group_routing(models, groups)

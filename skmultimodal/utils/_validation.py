@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -247,6 +248,116 @@ def check_target_present(y, labels=None, limit=5) -> None:
             f"y is missing (None, NaN or pandas.NA) in {len(rows)} row(s): "
             f"{shown}{more}. Drop those rows or give them a target."
         )
+
+
+def check_regression_target(y, labels=None, *, who="a regression target", hint=""):
+    """``y`` as a regression target: numbers only, all finite.
+
+    The one check of a continuous target, run before anything is fitted
+    (by :class:`~skmultimodal.fusion.ModalityFusion` for
+    ``target_type="continuous"`` and by
+    :func:`~skmultimodal.model_selection.compare_models` for
+    ``task="regression"``). A numeric ``y`` is returned as it is; an object
+    ``y`` holding only numbers (as pandas gives for mixed or nullable
+    columns) as a float array of the same shape, as scikit-learn's
+    regressors read it. Anything else raises a ValueError naming the first
+    offending row (``labels``: the rows' index labels, such as ``X``'s; a
+    pandas ``y`` gives its own), and the column of a 2-D ``y``:
+
+    - a value that is not a number, a number written as text (``"12.5"``)
+      included, as ``fit`` refuses it;
+    - an infinite value, as :func:`check_target_present` names a NaN.
+
+    ``who`` starts the message (``"target_type='continuous'"``); ``hint``
+    ends the one for a value that is not a number. Missing values (NaN,
+    None) are left to :func:`check_target_present`; a sparse ``y`` is left
+    as it is.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.utils._validation import check_regression_target
+    >>> check_regression_target(np.array([1.5, 2, 3], dtype=object))
+    array([1.5, 2. , 3. ])
+    >>> check_regression_target([1.0, "12.5"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: a regression target needs numbers in y; row 1 of y is '12.5' ...
+    """
+    if y is None or hasattr(y, "toarray"):
+        return y
+    if isinstance(y, (pd.Series, pd.DataFrame)):
+        labels = y.index
+    try:
+        values = np.asarray(y)
+    except ValueError:  # ragged: rows of different lengths
+        raise ValueError(
+            f"{who} needs one number per row of y (or one row of numbers per "
+            "sample); y holds sequences of different lengths."
+        ) from None
+    if values.dtype.kind in "US" and isinstance(y, list | tuple):
+        values = np.asarray(y, dtype=object)  # a list's numbers stay numbers
+    kind = values.dtype.kind
+    if kind in "biuf" or values.size == 0:
+        converted = None
+    else:
+        flat = values.ravel()
+        missing = np.asarray(pd.isna(flat), dtype=bool)
+        real = np.fromiter(
+            (isinstance(v, numbers.Real | Decimal) for v in flat),
+            dtype=bool,
+            count=flat.size,
+        )
+        bad = np.flatnonzero(~(real | missing))
+        if len(bad):
+            i = int(bad[0])
+            value = plain_label(flat[i])
+            text = isinstance(value, (str, bytes, np.str_, np.bytes_))
+            what = " (a number written as text)" if text and _numeric(value) else ""
+            fix = (
+                " Convert y to numbers first (e.g. y.astype(float))."
+                if what
+                else (f" {hint}" if hint else "")
+            )
+            raise ValueError(
+                f"{who} needs numbers in y; {describe_cell(values, i, labels)} of y is "
+                f"{value!r}{what}.{fix}"
+            )
+        converted = np.where(missing, np.nan, flat).astype(np.float64)
+        converted = converted.reshape(values.shape)
+    checked = values if converted is None else converted
+    if kind in "fO":
+        infinite = np.flatnonzero(np.isinf(checked).ravel())
+        if len(infinite):
+            shown = ", ".join(
+                describe_cell(checked, int(i), labels) for i in infinite[:5]
+            )
+            more = f" and {len(infinite) - 5} more" if len(infinite) > 5 else ""
+            raise ValueError(
+                f"{who} needs finite numbers in y; y is infinite in "
+                f"{len(infinite)} row(s): {shown}{more}. Drop those rows or give "
+                "them a finite target."
+            )
+    return y if converted is None else converted
+
+
+def _numeric(text):
+    """Whether a string reads as a number (``"12.5"``, ``" 3 "``)."""
+    try:
+        float(text)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def describe_cell(values, i, labels=None):
+    """``"row 3 (index 'a')"``, with ``", column 1"`` in a 2-D ``values``,
+    for the ``i``-th value of ``values.ravel()`` (``labels``: the rows'
+    index labels)."""
+    if values.ndim == 2:
+        row, col = divmod(i, values.shape[1])
+        return f"{describe_row(labels, row)}, column {col}"
+    return describe_row(labels, i)
 
 
 def is_missing(value) -> bool:
