@@ -764,6 +764,12 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         Returns
         -------
         Z : FusedArray or sparse matrix of shape (n_samples, n_features_out)
+            With a class-score method (``stack``, ``late``, ``product``,
+            ``sum``, ``mean``, ``tensor``, ``attention``, ``tokens``), the
+            training rows' out-of-fold scores, each from experts that did
+            not see the row, as in stacking: it differs from
+            ``fit(X, y).transform(X)``, which scores them with the experts
+            fitted on all rows. ``concat`` gives the same either way.
         """
         self._validate_transformers()
         X, n = validate_table(self, X, self._columns(), reset=True)

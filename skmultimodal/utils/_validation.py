@@ -217,7 +217,8 @@ def check_target_present(y, labels=None, limit=5) -> None:
     """Raise a ValueError naming the rows whose target is missing.
 
     Missing: None, NaN and every pandas missing marker, in a 1-D target or
-    in any column of a 2-D one (a sparse target is not checked). ``labels``
+    in any column of a 2-D one (a sparse target is not checked); an
+    infinite number in a float target is refused too, naming its rows. ``labels``
     are the index labels of the rows (for example those of ``X``); a pandas
     ``y`` gives its own.
 
@@ -247,6 +248,23 @@ def check_target_present(y, labels=None, limit=5) -> None:
         raise ValueError(
             f"y is missing (None, NaN or pandas.NA) in {len(rows)} row(s): "
             f"{shown}{more}. Drop those rows or give them a target."
+        )
+    values = np.asarray(y)
+    if values.dtype.kind == "f":  # an infinite value is no target either
+        _refuse_infinite(values, labels, "the target")
+
+
+def _refuse_infinite(values, labels, who):
+    """A ValueError naming the first rows (cells, for a 2-D ``values``) of a
+    float ``values`` that are infinite; nothing when all are finite."""
+    infinite = np.flatnonzero(np.isinf(values).ravel())
+    if len(infinite):
+        shown = ", ".join(describe_cell(values, int(i), labels) for i in infinite[:5])
+        more = f" and {len(infinite) - 5} more" if len(infinite) > 5 else ""
+        raise ValueError(
+            f"{who} needs finite numbers in y; y is infinite in "
+            f"{len(infinite)} row(s): {shown}{more}. Drop those rows or give "
+            "them a finite target."
         )
 
 
@@ -327,17 +345,7 @@ def check_regression_target(y, labels=None, *, who="a regression target", hint="
         converted = converted.reshape(values.shape)
     checked = values if converted is None else converted
     if kind in "fO":
-        infinite = np.flatnonzero(np.isinf(checked).ravel())
-        if len(infinite):
-            shown = ", ".join(
-                describe_cell(checked, int(i), labels) for i in infinite[:5]
-            )
-            more = f" and {len(infinite) - 5} more" if len(infinite) > 5 else ""
-            raise ValueError(
-                f"{who} needs finite numbers in y; y is infinite in "
-                f"{len(infinite)} row(s): {shown}{more}. Drop those rows or give "
-                "them a finite target."
-            )
+        _refuse_infinite(checked, labels, who)
     return y if converted is None else converted
 
 

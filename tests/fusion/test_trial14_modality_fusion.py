@@ -258,7 +258,7 @@ def test_compare_models_names_an_infinite_target():
     X, _ = _table()
     price = np.array(_price())
     price[4] = -np.inf
-    with pytest.raises(ValueError, match=r"task='regression'.*infinite.*row 4\b"):
+    with pytest.raises(ValueError, match=r"y is infinite in 1 row\(s\): row 4\b"):
         _compare_models(X, price)
 
 
@@ -299,3 +299,16 @@ def test_check_regression_target_names_the_cell_of_a_2d_target():
         check_regression_target(Y)
     out = check_regression_target(np.array([[1, 2.5], [3, 4]], dtype=object))
     assert out.dtype == np.float64 and out.shape == (2, 2)
+
+
+@pytest.mark.parametrize("estimator", ["logistic", "ridge"])
+def test_an_infinite_target_is_named_by_row_whatever_the_target_type(estimator):
+    from skmultimodal import make_multimodal_pipeline
+    from skmultimodal.datasets import make_multimodal_classification
+
+    X, _ = make_multimodal_classification(30, 2, random_state=0)
+    y = np.arange(30.0)
+    y[7] = np.inf
+    pipe = make_multimodal_pipeline(image_features="pixels", estimator=estimator)
+    with pytest.raises(ValueError, match=r"y is infinite in 1 row\(s\): row 7\."):
+        pipe.fit(X, y)
