@@ -441,6 +441,10 @@ class FusedArray(np.ndarray):
         out = super().__array_function__(func, types, args, kwargs)
         if func in _KEEPS_COLUMNS or _along_rows(func, args, kwargs):
             return _with_layout(out, _shared_layout(args, kwargs))
+        if not isinstance(out, FusedArray | tuple | list) or not any(
+            isinstance(a, FusedArray) for a in _arrays(out)
+        ):
+            return out  # a scalar, a shape, plain arrays: nothing to strip
         return _without_layout(out, _inputs(func, args, kwargs))
 
     def __array_wrap__(self, array, context=None, return_scalar=False):

@@ -562,25 +562,29 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         if trans == "passthrough":
             feats = inputs
         elif hasattr(trans, "get_feature_names_out"):
-            try:
-                feats = np.asarray(
-                    trans.get_feature_names_out()
-                    if inputs is None
-                    else trans.get_feature_names_out(inputs),
-                    dtype=object,
-                )
-            except (AttributeError, NotImplementedError):
-                # a step without names (a Pipeline says so with an
-                # AttributeError): generic names, as documented
-                feats = None
-            except Exception as exc:  # names are not worth failing fit for
+            # with the input names, as ColumnTransformer asks; a transformer
+            # that keeps names of its own (fitted on named columns, or a
+            # step with set_output="pandas") refuses them: ask it without
+            calls = [()] if inputs is None else [(inputs,), ()]
+            for args in calls:
+                try:
+                    feats = np.asarray(trans.get_feature_names_out(*args), dtype=object)
+                    break
+                except (AttributeError, NotImplementedError):
+                    # a step without names (a Pipeline says so with an
+                    # AttributeError): generic names, as documented
+                    break
+                except Exception as exc:  # names are not worth failing fit for
+                    failure, called = exc, args
+            else:
+                shown = "" if not called else list(called[0])
                 warn_at_caller(
                     f"ModalityFusion: the feature names of branch {name!r} "
                     f"({type(trans).__name__}) could not be computed, so its "
                     f"columns are named {name}__x0, {name}__x1, ...: "
-                    f"get_feature_names_out() raised {type(exc).__name__}: {exc}"
+                    f"get_feature_names_out({shown}) raised "
+                    f"{type(failure).__name__}: {failure}"
                 )
-                feats = None
         if feats is None or len(feats) != width:
             feats = [f"x{j}" for j in range(width)]
         return np.array([f"{name}__{f}" for f in feats], dtype=object)
@@ -1412,8 +1416,12 @@ def _check_declared_target(y, declared, labels=None):
     if isinstance(y, (pd.Series, pd.DataFrame)):
         labels = y.index
     if declared == "multilabel-indicator":
-        if values.ndim == 2 and found == "binary":  # one label
-            return
+        if values.ndim == 2 and values.shape[1] == 1 and found == "binary":
+            raise ValueError(
+                f"{given} got a label matrix y of one column: one label is a "
+                "binary target. Pass y as one column (1-D, e.g. y.ravel()) with "
+                "target_type='binary' or 'auto'."
+            )
         need = (
             f"{given} needs a 0/1 label matrix y (one row per sample, one "
             "column per label)"
@@ -1444,11 +1452,15 @@ def _check_declared_target(y, declared, labels=None):
     if found == "continuous":
         flat = values.ravel().astype(float)
         off = np.flatnonzero(flat != np.round(flat))
+        where = ""  # whole numbers past int64 read as continuous too
+        if len(off):
+            i = int(off[0])
+            where = f": {describe_cell(values, i, labels)} holds "
+            where += repr(plain_label(values.ravel()[i]))
         raise ValueError(
             f"{given} needs class labels in y; y is 'continuous' "
-            f"(type_of_target): {describe_cell(values, int(off[0]), labels)} "
-            f"holds {plain_label(values.ravel()[off[0]])!r}. For a regression "
-            "target set target_type='continuous' and use a regressor."
+            f"(type_of_target){where}. For a regression target set "
+            "target_type='continuous' and use a regressor."
         )
     classes = np.unique(values)
     shown = ", ".join(repr(plain_label(c)) for c in classes[:10])

@@ -184,6 +184,7 @@ def kept_weights(w, every, kept, what):
     dropped = [name for name in every if name not in kept]
     given = w
     if dropped and isinstance(w, dict):
+        ignored = {name: v for name, v in w.items() if name in dropped}
         w = {name: v for name, v in w.items() if name not in dropped}
     elif dropped:
         w = list(np.ravel(np.asarray(w, dtype=object)))
@@ -193,7 +194,18 @@ def kept_weights(w, every, kept, what):
                 f"one per {what}, 'drop' ones included (their weight is "
                 "ignored), or a dict {name: weight}"
             )
+        ignored = {name: v for name, v in zip(every, w) if name in dropped}
         w = [v for name, v in zip(every, w) if name not in dropped]
+    if dropped:  # ignored, but valid: a grid's candidates agree on it
+        try:
+            values = np.asarray(list(ignored.values()), dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"weights must be numbers; got {given!r}") from None
+        if not np.isfinite(values).all() or (values < 0).any():
+            raise InvalidParameterError(
+                f"weights must be finite and non-negative, those of the 'drop' "
+                f"{what}s too (their weight is ignored); got {ignored}"
+            )
     try:
         return check_weights(w, kept)
     except InvalidParameterError:

@@ -4,6 +4,8 @@ positional columns counted in X (and from input_features) as in
 ColumnTransformer, and the one regression-target check shared with
 compare_models (numbers only, all finite, rows named)."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -312,3 +314,65 @@ def test_an_infinite_target_is_named_by_row_whatever_the_target_type(estimator):
     pipe = make_multimodal_pipeline(image_features="pixels", estimator=estimator)
     with pytest.raises(ValueError, match=r"y is infinite in 1 row\(s\): row 7\."):
         pipe.fit(X, y)
+
+
+# -- a review of the round ---------------------------------------------------------
+def _small(n=40, columns=3):
+    rng = np.random.RandomState(0)
+    y = np.arange(n) % 2
+    X = pd.DataFrame(
+        rng.normal(size=(n, columns)) + y[:, None], columns=list("abc")[:columns]
+    )
+    return X, y
+
+
+def test_a_one_column_label_matrix_is_refused_as_a_binary_target():
+    X, y = _small()
+    fusion = ModalityFusion(
+        [("a", StandardScaler(), ["a"]), ("b", StandardScaler(), ["b", "c"])],
+        method="stack",
+        target_type="multilabel-indicator",
+    )
+    with pytest.raises(ValueError, match="label matrix y of one column: one label"):
+        fusion.fit(X, y[:, None])
+
+
+def test_whole_numbers_past_int64_declared_as_classes_get_the_message():
+    X, _ = _small(30, 2)
+    y = np.array([1e19, 2e19, 3e19])[np.arange(30) % 3]
+    fusion = ModalityFusion(
+        [("a", StandardScaler(), ["a"]), ("b", StandardScaler(), ["b"])],
+        method="stack",
+        target_type="multiclass",
+    )
+    with pytest.raises(ValueError, match=r"y is 'continuous' \(type_of_target\)\."):
+        fusion.fit(X, y)
+
+
+def test_a_branch_keeping_its_own_input_names_is_named_without_a_warning():
+    from sklearn.impute import SimpleImputer
+
+    A = np.random.RandomState(0).normal(size=(40, 6))
+    inner = make_pipeline(
+        SimpleImputer().set_output(transform="pandas"), StandardScaler()
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fusion = ModalityFusion([("a", inner, [3, 4]), ("b", "passthrough", [5])])
+        names = fusion.fit(A, np.arange(40) % 2).get_feature_names_out()
+    assert names.tolist() == ["a__x0", "a__x1", "b__x5"]  # the branch's own names
+
+
+@pytest.mark.parametrize("weights", [[-1.0, 1.0, 1.0], {"a": np.nan}, ["x", 1, 1]])
+def test_the_weight_of_a_dropped_branch_is_checked_too(weights):
+    X, y = _small()
+    branches = [
+        ("a", StandardScaler(), ["a"]),
+        ("b", StandardScaler(), ["b"]),
+        ("c", "passthrough", ["c"]),
+    ]
+    fusion = ModalityFusion(branches, method="sum", weights=weights).set_params(
+        a="drop"
+    )
+    with pytest.raises(ValueError, match="weights must be"):
+        fusion.fit(X, y)
