@@ -32,3 +32,16 @@ def use_plugin(fresh_manager):
     for plugin in registered:
         if fresh_manager._pm.is_registered(plugin):
             unregister_plugin(plugin)
+
+
+@pytest.fixture
+def agg_backend():
+    """matplotlib's pyplot on the Agg backend; every figure closed after."""
+    matplotlib = pytest.importorskip(
+        "matplotlib", reason="skmultimodal.plotting needs the plot extra (matplotlib)"
+    )
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    yield plt
+    plt.close("all")

@@ -11,14 +11,7 @@ matplotlib = pytest.importorskip(
     "matplotlib", reason="skmultimodal.plotting needs the plot extra (matplotlib)"
 )
 
-
-@pytest.fixture(autouse=True)
-def agg_backend():
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    yield plt
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("agg_backend")  # tests/conftest.py
 
 
 def _images(n):
