@@ -156,7 +156,7 @@ def _target_options(p):
 
 def build_parser():
     from skmultimodal import __version__
-    from skmultimodal.model_selection._models import EVALUATED_MODELS
+    from skmultimodal.model_selection._models import EVALUATED_MODELS, TABULAR_MODEL
 
     common = argparse.ArgumentParser(PROG, add_help=False)  # every command's options
     # unset unless given: a command's defaults must not undo an option given
@@ -181,10 +181,9 @@ def build_parser():
     _add(p, "--group-column", metavar="NAME")
     _add(p, "--dataset", default="emoji", choices=["emoji", "icons"])
     _add(p, "--cv", type=int, metavar="K")
-    models = f"comma-separated subset of: {', '.join(EVALUATED_MODELS)}"
-    _add(
-        p, "--models", metavar="LIST", help=f"{models} (default: all), or fusion-METHOD"
-    )
+    models = ", ".join([*EVALUATED_MODELS, f"{TABULAR_MODEL} (with table columns)"])
+    models = f"comma-separated subset of: {models} (default: all), or fusion-METHOD"
+    _add(p, "--models", metavar="LIST", help=models)
     _add(p, "--methods", metavar="LIST")
     _target_options(p)
     _add(p, "--numeric-columns", metavar="LIST")

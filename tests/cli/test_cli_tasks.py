@@ -388,3 +388,9 @@ def test_dask_partitions_name_and_write_label_sets_as_the_commands_do(
     predictions = KINDS["predict"](loaded.estimator, X, meta, True)
     squares = predictions["prediction"][table["label"].to_numpy() == "square"]
     assert len(squares) and (squares == "|").all(), list(squares)
+
+
+def test_evaluate_help_lists_the_tabular_model():
+    res = run_main("evaluate", "--help")
+    flat = "".join(res.stdout.split())  # argparse wraps at hyphens and spaces
+    assert "tabular-only(withtablecolumns)" in flat
