@@ -179,12 +179,17 @@ def _absent_defaults(args, defaulted):
     of the two when nothing else is given (reading the table then names
     them, and the file's columns). A column whose name is the default's
     but for spaces around it (``' image'``) does not leave it out: reading
-    the table then names it, and the spaces."""
-    from skmultimodal.datasets._table import csv_header
+    the table then names it, and the spaces. Nor does a header that is one
+    name holding a ``;`` or a tab (a file not separated by commas): reading
+    the table names the separator. A file that is no CSV is refused here,
+    as reading it would refuse it (see ``csv_header``)."""
+    from skmultimodal.datasets._table import csv_header, other_separator
 
     header = csv_header(getattr(args, "csv", None))
-    stripped = {name.strip() for name in header or ()}
-    absent = [m for m in defaulted if header is not None and m not in stripped]
+    if header is None or other_separator(header):
+        return
+    stripped = {name.strip() for name in header}
+    absent = [m for m in defaulted if m not in stripped]
     if not absent:
         return
     attrs = {m: f"{m}_column" for m in COLUMN_OPTIONS}
@@ -532,6 +537,8 @@ def cmd_evaluate(args):
     if args.csv is not None and fills and "image" in used:
         # one warning naming them all, not the models' own per fold and model
         X = _undecodable_as_missing(X, args, args.csv)
+        others = "text-only" + (" or tabular-only" if args.tabular else "")
+        _refuse_no_images(args, X, args.csv, f"--models {others}")
         if test is not None:
             test = (_undecodable_as_missing(test[0], args, test[2]), *test[1:])
     if test is not None and task == "classification":
@@ -602,13 +609,8 @@ def _undecodable_as_missing(X, args, csv):
     from skmultimodal.utils import is_missing
     from skmultimodal.utils._validation import plain_label
 
-    several = _several_columns(args)
-    if several is not None:
-        columns = {c: c for c in _as_list(several["image"])}
-    else:  # read as "image"; none when the CSV has no image column
-        columns = {"image": args.image_column} if args.image_column else {}
     limits, reasons, parts, emptied = read_limits(), {}, [], {}
-    for column, name in columns.items():
+    for column, name in _image_columns(args).items():
         failed = []
         for label, item in X[column].items():
             if is_missing(item):
@@ -645,6 +647,35 @@ def _undecodable_as_missing(X, args, csv):
     for column, labels in emptied.items():
         X.loc[labels, column] = None
     return X
+
+
+def _image_columns(args):
+    """``{column of X: column of the CSV}`` of the image columns read."""
+    several = _several_columns(args)
+    if several is not None:
+        return {c: c for c in _as_list(several["image"])}
+    # read as "image"; none when the CSV has no image column
+    return {"image": args.image_column} if args.image_column else {}
+
+
+def _refuse_no_images(args, X, csv, leave_out):
+    """Refuse, before anything is fitted, an image column of ``X`` (read
+    from ``csv`` with a filling ``--missing``) that is empty in every row:
+    its paths all absent, URLs or undecodable, treated as missing, no model
+    has an image to fit on. Says to fix the paths or to leave the image
+    modality out, as ``leave_out`` says how."""
+    from skmultimodal.utils import is_missing
+
+    for column, name in _image_columns(args).items():
+        if X[column].map(is_missing).all():
+            folder = str(Path(csv).resolve().parent)
+            raise CLIError(
+                f"modality 'image' (column {name!r}) is missing in every row of "
+                f"{str(csv)!r}: not one of its images can be read (image paths "
+                f"are read relative to the CSV's folder, {folder!r}); nothing to "
+                f"fit an image model on: fix the paths, or leave the image "
+                f"modality out ({leave_out})"
+            )
 
 
 def _shown_rows(X, args):
@@ -687,6 +718,7 @@ def _warn_unseen_classes(y, test, csv):
 
 
 def cmd_train(args):
+    from skmultimodal.fusion._missing_policy import canonical_missing
     from skmultimodal.model_selection._models import (
         fusion_method_names,
         train_model,
@@ -750,6 +782,14 @@ def cmd_train(args):
         target=args.target,
         group_column=getattr(args, "group_column", None),
     )
+    if canonical_missing(args.missing) != "raise":
+        _refuse_no_images(
+            args,
+            X,
+            args.csv,
+            "train leaves it out when the CSV has no 'image' column and no "
+            "--image-column is given",
+        )
     y, args.labels = _target(args, y, task, args.csv)
     t0 = time.perf_counter()
     est, metadata = train_model(X, y, args, groups=groups)

@@ -119,13 +119,29 @@ def missing_numbers(df, numeric_columns):
 def csv_header(path):
     """The column names of the CSV file ``path`` as its first line writes
     them (a BOM dropped), or None when it is not a regular file: a pipe
-    cannot be read twice."""
+    cannot be read twice. A file that is no CSV (a Parquet file, a
+    spreadsheet) or not UTF-8 is refused as reading it refuses it
+    (:func:`_csv_errors`), before anything is told of its columns."""
     import csv
 
     if path is None or not Path(path).is_file():
         return None
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-        return next(csv.reader(fh), [])
+    path = Path(path)
+    problem = _parquet_problem(path)
+    if problem is not None:
+        raise ValueError(problem)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            return next(csv.reader(fh), [])
+    except UnicodeDecodeError as exc:
+        raise ValueError(_encoding_problem(path, exc)) from None
+
+
+def other_separator(names):
+    """Whether the header ``names`` is one name holding a ``;`` or a tab:
+    a file separated by another character than the comma, read as one
+    column."""
+    return len(names) == 1 and any(sep in str(names[0]) for sep in ";\t")
 
 
 def _check_unique_header(path):
@@ -160,21 +176,30 @@ _SEPARATOR_HINT = (
 )
 
 
+#: What a file given as a CSV is, by the signature it starts with, and what
+#: to do with it.
+_SIGNATURES = {
+    b"PAR1": "it is a Parquet file, not a CSV; pass it with --parquet (predict "
+    "and featurize read Parquet files), or convert it to CSV to train or evaluate",
+    b"PK\x03\x04": "it looks like a spreadsheet (.xlsx, .ods) or a zip archive, "
+    "not a CSV; export the sheet as CSV (or unzip the CSV) and pass that file",
+}
+
+
 def _parquet_problem(path):
-    """The message of a CSV that failed to parse because it is a Parquet
-    file (a regular file starting with the signature ``PAR1``), else None:
+    """The message of a CSV that failed to parse because it is a binary
+    file of a known kind (a regular file starting with a signature of
+    :data:`_SIGNATURES`: Parquet, a spreadsheet or zip archive), else None:
     its bytes may fail to decode, or (a small, compressed file) decode and
     fail to split into fields."""
     if not path.is_file():
         return None
     with open(path, "rb") as fh:
-        if fh.read(4) != b"PAR1":  # the signature a Parquet file starts with
-            return None
-    return (
-        f"cannot parse CSV {str(path)!r}: it is a Parquet file, not "
-        "a CSV; pass it with --parquet (predict and featurize read "
-        "Parquet files), or convert it to CSV to train or evaluate"
-    )
+        start = fh.read(4)
+    for signature, what in _SIGNATURES.items():
+        if start == signature:
+            return f"cannot parse CSV {str(path)!r}: {what}"
+    return None
 
 
 def _encoding_problem(path, exc):
@@ -228,14 +253,27 @@ def _csv_errors(path, read):
         raise ValueError(f"cannot read CSV {str(path)!r}: {exc.strerror}") from None
 
 
-def _check_columns(names, columns, csv_path):
-    """Every column of ``columns`` (None: not asked for) is among ``names``."""
+#: The command line's options naming the columns that :func:`load_table`
+#: reads by role: the option, what its column holds and its default (None:
+#: none), for the message of a column not found.
+ROLE_OPTIONS = {
+    "target": ("--target", "labels", "label"),
+    "group": ("--group-column", "groups", None),
+    "image": ("--image-column", "image paths", "image"),
+    "text": ("--text-column", "texts", "text"),
+}
+
+
+def _check_columns(names, columns, csv_path, roles=None):
+    """Every column of ``columns`` (None: not asked for) is among ``names``;
+    ``roles`` maps a column to its role in :data:`ROLE_OPTIONS`, whose
+    option the message of that column not found names."""
     names = list(names)
     missing = [c for c in columns if c is not None and c not in names]
     if missing:
         available = ", ".join(map(_shown_name, names))
         hint = ""
-        if len(names) == 1 and any(sep in str(names[0]) for sep in ";\t"):
+        if other_separator(names):
             hint = f" ({_SEPARATOR_HINT})"
         spaced = [
             repr(n)
@@ -252,6 +290,14 @@ def _check_columns(names, columns, csv_path):
                 " (the file looks like JSON lines, not a CSV: convert it to CSV, "
                 "e.g. with pandas.read_json(path, lines=True).to_csv)"
             )
+        for column in missing:
+            if column in (roles or {}):
+                option, holds, default = ROLE_OPTIONS[roles[column]]
+                default = f" (default {default!r})" if default else ""
+                hint += (
+                    f"; {column!r} is the {option} column{default}: pass "
+                    f"{option} NAME, NAME the column of {holds}"
+                )
         what = "column" if len(missing) == 1 else "columns"
         names = ", ".join(repr(c) for c in missing)
         raise ValueError(
@@ -322,7 +368,13 @@ def _bad_paths_text(kind, rows, column, unit, looked=True):
     return text
 
 
-def _resolve_images(
+def _resolve_images(*args, **kwargs):
+    """``(resolved, parts)`` of :func:`_checked_images`, without its advice."""
+    resolved, parts, _ = _checked_images(*args, **kwargs)
+    return resolved, parts
+
+
+def _checked_images(
     series,
     base_dir,
     column,
@@ -330,9 +382,11 @@ def _resolve_images(
     absent_as_missing=False,
     unit="line",
 ):
-    """Image paths relative to the table's folder -> absolute paths, and the
+    """Image paths relative to the table's folder -> absolute paths, the
     message parts of the paths that are not regular files (absent files,
-    directories, devices), one per kind.
+    directories, devices), one per kind, and, when not one path of the
+    column is a file, the advice that ends the message (else None): filling
+    every row's image as missing leaves nothing to fit on.
 
     Every non-empty path must be a regular file unless ``allow_absent`` (the
     path is kept, unchecked: the model's missing policy then treats a file
@@ -368,7 +422,7 @@ def _resolve_images(
             )
         resolved.append(str(p))
     if not bad:
-        return resolved, []
+        return resolved, [], None
     # every row is named: one run tells the user all the paths to fix
     kinds = [kind for kind in _BAD_PATHS if kind in bad]
     if absent_as_missing:
@@ -387,9 +441,19 @@ def _resolve_images(
             + ("missing images" if several else "a missing image"),
             ImageWarning,
         )
-        return resolved, []
+        return resolved, [], None
     parts = [_bad_paths_text(k, [r[:3] for r in bad[k]], column, unit) for k in kinds]
-    return resolved, parts
+    advice = None
+    if sum(map(len, bad.values())) == sum(v is not None for v in resolved):
+        advice = f"not one image of column {column!r} can be read"
+        if kinds != ["url"]:
+            table = "CSV" if unit == "line" else "Parquet file"
+            advice += (
+                f": image paths are read relative to the {table}'s folder, "
+                f"{str(base_dir)!r}, not the current folder"
+            )
+        advice += "; fix the paths, or leave the image modality out"
+    return resolved, parts, advice
 
 
 def model_columns(est, meta, image_column=None, text_column=None, *, hint):
@@ -589,10 +653,14 @@ def load_table(
     df = _read_csv(csv, *roles)
     df.index = df.index + FIRST_DATA_LINE  # index labels are CSV line numbers
     tabular_columns = list(tabular_columns)
+    by_role = {image_column: "image", text_column: "text"}
+    by_role |= {c: m for m in ("image", "text") for c in own.get(m, ())}
+    by_role |= {target: "target", group_column: "group"}
     _check_columns(
         df.columns,
         [image_column, text_column, target, group_column, *tabular_columns],
         csv,
+        by_role,
     )
     X = _modalities(
         df,
@@ -918,9 +986,9 @@ def _modalities(
     import pandas as pd
 
     X = pd.DataFrame(index=df.index)
-    bad_paths = []
+    bad_paths, advice = [], None
     if image_column is not None:
-        X["image"], bad_paths = _resolve_images(
+        X["image"], bad_paths, advice = _checked_images(
             df[image_column],
             csv.resolve().parent,
             image_column,
@@ -941,7 +1009,7 @@ def _modalities(
     columns = {"image": image_column, "text": text_column}
     empty = _empty_parts(X, refuse_empty, columns, tabular_columns, unit)
     if bad_paths or empty:
-        raise ValueError(_refusal(bad_paths, empty, csv))
+        raise ValueError(_refusal(bad_paths, empty, csv, advice))
     return X
 
 
@@ -984,12 +1052,15 @@ def _empty_parts(X, modalities, columns, tabular_columns, unit):
     return parts
 
 
-def _refusal(bad_paths, empty, path):
+def _refusal(bad_paths, empty, path, advice=None):
     """One message of every problem of the table at ``path`` that the
-    ``raise`` policy refuses: the parts of :func:`_resolve_images` (image
+    ``raise`` policy refuses: the parts of :func:`_checked_images` (image
     paths that are not files) and of :func:`_empty_parts` (empty cells),
-    then what to do."""
+    then what to do: ``advice`` where a column has no image file at all
+    (a missing policy would leave its modality missing in every row)."""
     text = f"{'; '.join([*bad_paths, *empty])} of {str(path)!r}"
+    if advice:
+        return f"{text}; {advice}"
     if not empty:
         return (
             f"{text}; missing='mean' (or 'zero', 'indicator') treats such a path "
@@ -1032,9 +1103,9 @@ def own_modalities(
     With ``check_images=False`` (no model reads the images) the image paths
     are resolved and their files not looked at, whatever the policy."""
     X = X.copy()
-    bad = []
+    bad, advice = [], []
     for column in own["image"]:
-        X[column], parts = _resolve_images(
+        X[column], parts, every = _checked_images(
             kept[column],
             path.resolve().parent,
             column,
@@ -1043,11 +1114,12 @@ def own_modalities(
             unit=unit,
         )
         bad += parts
+        advice += [every] if every else []
     for column in own["text"]:
         _check_text_column(kept[column], column, path, unit=unit)
         X[column] = kept[column].astype(object)
     refuse = own["read"] if policy == "raise" else []
     empty = _empty_parts(X, refuse, {}, [], unit)
     if bad or empty:
-        raise ValueError(_refusal(bad, empty, path))
+        raise ValueError(_refusal(bad, empty, path, "; ".join(advice)))
     return X[own["order"]]

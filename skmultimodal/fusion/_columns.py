@@ -228,7 +228,8 @@ class ColumnComposition(_BaseComposition):
             if len(branch.present) == 0:
                 raise ValueError(
                     f"modality {branch.name!r} is missing in every row; nothing "
-                    f"to fit its {self._branch_word} on."
+                    f"to fit its {self._branch_word} on. Check the values of its "
+                    "column: each is empty, or unreadable and treated as missing."
                 )
         self._check_presence([b.present for b in branches], n, index)
         total = len(branches)
