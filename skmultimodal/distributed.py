@@ -511,13 +511,13 @@ def _absent_as_missing(df, column):
     label). Cells that are not paths (bytes, arrays) are left as they are."""
     import numpy as np
 
-    from skmultimodal.datasets._table import _resolve_images
+    from skmultimodal.datasets._table import _checked_images
 
     cells = df[column]
     paths = cells.map(lambda v: isinstance(v, (str, os.PathLike))).to_numpy(bool)
     if not paths.any():
         return df
-    resolved, _ = _resolve_images(
+    resolved, _, _ = _checked_images(
         cells[paths], Path.cwd(), column, True, True, unit="index label"
     )
     gone = np.flatnonzero(paths)[[r is None for r in resolved]]

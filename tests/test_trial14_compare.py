@@ -16,7 +16,7 @@ from sklearn.tree import DecisionTreeClassifier
 from skmultimodal import make_multimodal_pipeline
 from skmultimodal.datasets import make_multimodal_classification
 from skmultimodal.model_selection import compare_models
-from skmultimodal.model_selection._compare import LOWER_IS_BETTER, score_sign
+from skmultimodal.model_selection._compare import TASK_SCORING, score_sign
 from skmultimodal.report import best_model, write_report
 from skmultimodal.report import greater_is_better as report_greater_is_better
 from skmultimodal.utils._io import json_text
@@ -183,8 +183,14 @@ def test_default_errors_and_the_report_agree():
     result = compare_models({"r": Ridge()}, X, y, cv=3)
     assert result.models["r"].mae > 0
     assert result.greater_is_better == {"r2": True, "mae": False}
-    assert LOWER_IS_BETTER == {"mae", "hamming_loss"}
-    for key in LOWER_IS_BETTER:  # the report's fallback says the same
+    errors = {
+        key
+        for scoring in TASK_SCORING.values()
+        for key, scorer in scoring.items()
+        if score_sign(scorer) < 0
+    }
+    assert errors == {"mae", "hamming_loss"}
+    for key in errors:  # the report's fallback says the same
         assert report_greater_is_better({}, key) is False
     assert score_sign("neg_log_loss") == -1 and score_sign("accuracy") == 1
 

@@ -368,12 +368,6 @@ def _bad_paths_text(kind, rows, column, unit, looked=True):
     return text
 
 
-def _resolve_images(*args, **kwargs):
-    """``(resolved, parts)`` of :func:`_checked_images`, without its advice."""
-    resolved, parts, _ = _checked_images(*args, **kwargs)
-    return resolved, parts
-
-
 def _checked_images(
     series,
     base_dir,

@@ -74,14 +74,6 @@ def _stored_sign(key, scorer):
     return 1 if str(key).startswith("neg_") else score_sign(scorer)
 
 
-#: The task defaults that are errors (lower is better), by :func:`score_sign`
-#: of their scorers; the results hold the error itself.
-LOWER_IS_BETTER = frozenset(
-    key
-    for scoring in TASK_SCORING.values()
-    for key, scorer in scoring.items()
-    if score_sign(scorer) < 0
-)
 #: The fields of a model's entry in :func:`compare_models`'s result that
 #: are not scores (``skmultimodal evaluate`` adds ``modalities`` and
 #: ``method``): no score may take one of these names.
