@@ -44,6 +44,7 @@ from ._methods import (
     _binary_rows,
     _check_split_rows,
     _check_test_folds,
+    _indicator_matrix,
 )
 from ._pooling import (
     EPS,
@@ -417,7 +418,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             check_group_splitter(self.cv, groups, owner, owner)
         self.multilabel_ = type_of_target(y, input_name="y") == MULTILABEL
         if self.multilabel_:  # one probability per label
-            y = np.asarray(y.toarray() if hasattr(y, "toarray") else y, dtype=int)
+            y = _indicator_matrix(y)
             check_consistent_length(np.arange(n), y)
             self.classes_ = np.arange(y.shape[1])
             if self._learns_weights():
