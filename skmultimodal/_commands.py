@@ -658,6 +658,13 @@ def _image_columns(args):
     return {"image": args.image_column} if args.image_column else {}
 
 
+#: How ``train`` leaves the image modality out (for its messages).
+_LEAVE_OUT_IMAGES = (
+    "train leaves it out when the CSV has no 'image' column and no "
+    "--image-column is given"
+)
+
+
 def _refuse_no_images(args, X, csv, leave_out):
     """Refuse, before anything is fitted, an image column of ``X`` (read
     from ``csv`` with a filling ``--missing``) that is empty in every row:
@@ -668,14 +675,20 @@ def _refuse_no_images(args, X, csv, leave_out):
 
     for column, name in _image_columns(args).items():
         if X[column].map(is_missing).all():
-            folder = str(Path(csv).resolve().parent)
-            raise CLIError(
-                f"modality 'image' (column {name!r}) is missing in every row of "
-                f"{str(csv)!r}: not one of its images can be read (image paths "
-                f"are read relative to the CSV's folder, {folder!r}); nothing to "
-                f"fit an image model on: fix the paths, or leave the image "
-                f"modality out ({leave_out})"
-            )
+            raise _no_images(name, csv, leave_out)
+
+
+def _no_images(name, csv, leave_out):
+    """The error for image column ``name`` of ``csv`` that has not one
+    readable image, with what to do: fix the paths, or ``leave_out``."""
+    folder = str(Path(csv).resolve().parent)
+    return CLIError(
+        f"modality 'image' (column {name!r}) is missing in every row of "
+        f"{str(csv)!r}: not one of its images can be read (image paths "
+        f"are read relative to the CSV's folder, {folder!r}); nothing to "
+        f"fit an image model on: fix the paths, or leave the image "
+        f"modality out ({leave_out})"
+    )
 
 
 def _shown_rows(X, args):
@@ -729,7 +742,7 @@ def cmd_train(args):
     defaulted = _column_options(args)
     _refuse_overwriting_input(args, "--output", args.output)
     if getattr(args, "chunk_size", None) is not None:  # out of core
-        from skmultimodal.streaming import train_command
+        from skmultimodal.streaming import _EmptyModality, train_command
 
         if getattr(args, "group_column", None) is not None:
             raise CLIError(
@@ -740,7 +753,13 @@ def cmd_train(args):
         args.tabular = _tabular(args)
         _check_columns_once(args)
         _absent_defaults(args, defaulted)
-        return train_command(args, tabular=args.tabular, error=CLIError)
+        try:
+            return train_command(args, tabular=args.tabular, error=CLIError)
+        except _EmptyModality as exc:
+            name = _image_columns(args).get(exc.modality)
+            if name is None:
+                raise
+            raise _no_images(name, args.csv, _LEAVE_OUT_IMAGES) from None
     if getattr(args, "n_features", None) is not None:
         raise CLIError(
             "--n-features sets the hashed text blocks of out-of-core training; "
@@ -787,8 +806,7 @@ def cmd_train(args):
             args,
             X,
             args.csv,
-            "train leaves it out when the CSV has no 'image' column and no "
-            "--image-column is given",
+            _LEAVE_OUT_IMAGES,
         )
     y, args.labels = _target(args, y, task, args.csv)
     t0 = time.perf_counter()

@@ -571,6 +571,18 @@ def _learns_from_rows(extractor, path):
     return None
 
 
+class _EmptyModality(ValueError):
+    """A modality missing or unreadable in every row of the statistics pass
+    (``modality``: its branch name): nothing to fit its transformer on."""
+
+    def __init__(self, modality):
+        self.modality = modality
+        super().__init__(
+            f"modality {modality!r} is missing or unreadable in every row; "
+            "nothing to fit its transformer on"
+        )
+
+
 class _FeatureBranch:
     """A ``[("features", extractor), ("scale", StandardScaler or
     "passthrough")]`` branch fitted a chunk at a time: the extractor (which
@@ -1064,10 +1076,7 @@ def _statistics_pass(fusion, passes, classes):
                 prototype[branch.name] = X.iloc[[ok[0]]]
     for branch in branches:
         if branch.name not in prototype:
-            raise ValueError(
-                f"modality {branch.name!r} is missing or unreadable in every row; "
-                "nothing to fit its transformer on"
-            )
+            raise _EmptyModality(branch.name)
         if unreadable[branch.name]:
             warn_at_caller(
                 f"fit_out_of_core: modality {branch.name!r} could not be read in "

@@ -622,8 +622,10 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         """Warn, once a fit, where the training rows of an internal fold:
 
         - miss a class of ``y``, which that fold's expert then scores 0
-          out-of-fold (a given ``cv`` only: an int's stratified folds miss
-          only a class that :meth:`_rare_classes_named` names);
+          out-of-fold (a given ``cv``, or an int's folds kept to groups: an
+          int's stratified folds without groups miss only a class that
+          :meth:`_rare_classes_named` names, and one warning of that kind
+          is enough);
         - all have, or all lack, a label of a multi-label ``y``, which that
           fold's expert then predicts as a constant (named here instead of
           by scikit-learn's "Label not 2 is present in all training
@@ -633,7 +635,7 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
             return
         if self._kind == "multilabel":
             message = self._constant_labels(splits, y, what)
-        elif isinstance(self.cv, Integral):
+        elif isinstance(self.cv, Integral) and self._groups is None:
             return
         else:
             message = self._missing_classes(splits, y, what)
@@ -683,7 +685,13 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
                 )
         if not parts:
             return None
-        if isinstance(self.cv, _GROUP_SPLITTERS):  # each group kept whole
+        if isinstance(self.cv, Integral):  # StratifiedGroupKFold already
+            fix = (
+                "groups that spread each class over more of them (a class whose "
+                "rows share one group is never trained on where that group is "
+                "held out)"
+            )
+        elif isinstance(self.cv, _GROUP_SPLITTERS):  # each group kept whole
             fix = (
                 "fewer internal folds, or groups that spread each class over "
                 "more of them (StratifiedGroupKFold(shuffle=True) spreads the "
@@ -762,6 +770,7 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
             for c, n in zip(classes[rare], counts[rare])
         )
         many = rare.sum() > 1
+        self._folds_warned = True  # the fit's one warning about its folds
         warn_at_caller(
             f"{what}: class{'es' if many else ''} {listed} "
             f"{'have' if many else 'has'} fewer rows than the {cv.n_splits} "
