@@ -249,7 +249,9 @@ def _other_size(buf, head, max_pixels):
     from the header alone (nothing is decoded): by :func:`_own_size`, else
     by Pillow; None when neither can read it."""
     size = _own_size(buf, head)
-    if size is not None:
+    if size is not None or head.startswith((*_TIFF_STARTS, b"#?")):
+        # TIFF and Radiance: the size OpenCV's decoder reads, or none (Pillow
+        # may read another size from a header crafted to differ)
         return size
     from PIL import Image
 
@@ -269,8 +271,12 @@ def _other_size(buf, head, max_pixels):
             return None
 
 
-# Radiance HDR's resolution line, PFM's and PAM's sizes.
-_RADIANCE_SIZE = re.compile(rb"\n\n([-+])([XY]) (\d+) ([-+])([XY]) (\d+)")
+# The starts of TIFF and BigTIFF data (little- and big-endian).
+_TIFF_STARTS = (b"II*\0", b"MM\0*", b"II+\0", b"MM\0+")
+# Radiance HDR's resolution line as OpenCV reads it (C's sscanf with
+# "-Y %d +X %d": any whitespace, or none, around the numbers, anything
+# after them), PFM's and PAM's sizes.
+_RADIANCE_SIZE = re.compile(rb"-Y\s*([-+]?\d+)\s*\+X\s*([-+]?\d+)")
 _PFM_SIZE = re.compile(rb"P[Ff]\s+(\d+)\s+(\d+)\s")
 _PAM_FIELD = re.compile(rb"\n\s*(WIDTH|HEIGHT)\s+(\d+)")
 _EXR_WINDOW = b"dataWindow\0box2i\0\x10\0\0\0"
@@ -281,13 +287,10 @@ def _own_size(buf, head):
     that Pillow does not parse (or not always): TIFF (any sample type, and
     BigTIFF), Radiance HDR, PFM, PAM and OpenEXR; None otherwise."""
     try:
-        if head[:4] in (b"II*\0", b"MM\0*", b"II+\0", b"MM\0+"):
+        if head[:4] in _TIFF_STARTS:
             return _tiff_size(buf, "<" if head[0] == 0x49 else ">", head[2] == 43)
         if head.startswith(b"#?"):
-            found = _RADIANCE_SIZE.search(buf[:65536].tobytes())
-            if found:
-                sizes = {found[2]: int(found[3]), found[5]: int(found[6])}
-                return sizes[b"X"], sizes[b"Y"]
+            return _radiance_size(buf)
         elif found := _PFM_SIZE.match(head):
             return int(found[1]), int(found[2])
         elif head.startswith(b"P7"):
@@ -303,8 +306,50 @@ def _own_size(buf, head):
     return None
 
 
+def _lines_as_read(data, size=128):
+    """The lines C's ``fgets(line, size, file)`` reads from ``data``: each
+    up to and including a newline, at most ``size - 1`` bytes (a longer
+    line is read in parts)."""
+    pos = 0
+    while pos < len(data):
+        end = data.find(b"\n", pos, pos + size - 1)
+        end = pos + size - 1 if end < 0 else end + 1
+        yield data[pos:end]
+        pos = end
+
+
+def _radiance_size(buf):
+    """``(width, height)`` from a Radiance HDR header, read as OpenCV's
+    decoder reads it: the first line, then lines up to the first empty one
+    (the end of the header), in parts of at most 127 bytes; the size is
+    the line right after it. None if that line is not ``-Y <height> +X
+    <width>`` or the header does not end in the first 64 KiB (nothing is
+    searched for in the pixel data) or a size is not a positive C int
+    (the decoder would wrap it round)."""
+    lines = _lines_as_read(buf[:65536].tobytes())
+    next(lines, None)  # the first line ("#?RADIANCE")
+    for line in lines:
+        if line == b"\n":  # the end of the header
+            break
+    else:
+        return None
+    line = next(lines, b"")
+    if not line.endswith(b"\n") and len(line) < 127:  # cut short by 64 KiB
+        return None
+    found = _RADIANCE_SIZE.match(line.split(b"\0")[0])  # a C string
+    if found is None:
+        return None
+    height, width = int(found[1]), int(found[2])
+    return (width, height) if 0 < width < 2**31 and 0 < height < 2**31 else None
+
+
 def _tiff_size(buf, order, big):
-    """``(width, height)`` from a TIFF's first image directory."""
+    """``(width, height)`` from a TIFF's first image directory (the page
+    OpenCV decodes), as libtiff reads it; None if a size tag is missing or
+    not a single SHORT or LONG (LONG8 in BigTIFF). A directory that holds a
+    size tag twice is refused: libtiff uses the first copy, other readers
+    the last, so a file can declare a small size to one and a huge one to
+    the other."""
     if big:  # BigTIFF: 8-byte offsets and counts, 20-byte entries
         (offset,) = struct.unpack_from(order + "Q", buf, 8)
         (count,) = struct.unpack_from(order + "Q", buf, offset)
@@ -317,10 +362,24 @@ def _tiff_size(buf, order, big):
     found = {}
     for k in range(0, len(entries) - step + 1, step):
         tag, kind = struct.unpack_from(order + "HH", entries, k)
-        if tag in (256, 257) and kind in (3, 4, 16):
-            value = k + (12 if big else 8)
-            fmt = {3: "H", 4: "I", 16: "Q"}[kind]
-            found[tag] = struct.unpack_from(order + fmt, entries, value)[0]
+        if tag not in (256, 257):
+            continue
+        name = "width (tag 256)" if tag == 256 else "height (tag 257)"
+        if tag in found:
+            raise _ItemError(
+                f"the TIFF's first image directory holds its image {name} "
+                "more than once: readers disagree on which copy counts "
+                "(OpenCV's libtiff uses the first, others the last), so its "
+                "size cannot be checked against the pixel limit and it is not "
+                "decoded (a possible decompression bomb; save the image again "
+                "with one size, or set PIL.Image.MAX_IMAGE_PIXELS to None to "
+                "decode it without the check)"
+            )
+        (count,) = struct.unpack_from(order + ("Q" if big else "I"), entries, k + 4)
+        fmt = {3: "H", 4: "I", 16: "Q" if big else None}.get(kind)
+        if count != 1 or fmt is None:  # not a size libtiff reads as ours
+            return None
+        found[tag] = struct.unpack_from(order + fmt, entries, k + (12 if big else 8))[0]
     return (found[256], found[257]) if len(found) == 2 else None
 
 
@@ -329,10 +388,7 @@ def _tiff_size(buf, order, big):
 _IMAGE_STARTS = (
     _PNG_SIGNATURE,
     _JPEG_SIGNATURE,
-    b"II*\0",
-    b"MM\0*",
-    b"II+\0",
-    b"MM\0+",
+    *_TIFF_STARTS,
     b"BM",
     b"GIF8",
     b"RIFF",
