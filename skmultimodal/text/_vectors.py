@@ -8,7 +8,6 @@ import hashlib
 import os
 import re
 import shlex
-import warnings
 from numbers import Real
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_failures
+from skmultimodal.utils._parallel import warn_at_caller
 
 from ._validation import TextColumnMixin, build_analyzer, check_texts
 
@@ -84,6 +84,34 @@ def _check_not_compressed(path, head):
                 f"word-vector file {str(path)!r} is {what}: {action} first "
                 f"(e.g. {command} {shlex.quote(str(path))}) and pass the text file"
             )
+
+
+def _check_encoding(encoding, owner, path):
+    """Refuse an ``encoding`` Python does not know as a text encoding, or
+    one that is not ASCII-compatible: the file is split into lines at the
+    byte ``b"\\n"`` before decoding, which UTF-16 and UTF-32 do not write
+    as the newline alone."""
+    try:
+        codecs.lookup(encoding)
+        ascii_compatible = b"a b\n".decode(encoding) == "a b\n"
+    except LookupError:  # unknown, or a bytes codec ("hex", "rot13")
+        raise ValueError(
+            f"{owner}: encoding {encoding!r} is not a known text encoding"
+        ) from None
+    except UnicodeError:  # UTF-32: not 4 bytes of a character
+        ascii_compatible = False
+    if not ascii_compatible:
+        iconv = codecs.lookup(encoding).name.upper()
+        iconv = iconv.replace("-LE", "LE").replace("-BE", "BE")
+        source = Path(os.fspath(path))
+        target = source.with_name(f"{source.stem}.utf8{source.suffix}")
+        raise ValueError(
+            f"{owner}: encoding {encoding!r} is not ASCII-compatible (a newline "
+            "is not the single byte b'\\n', as in UTF-16 and UTF-32), and "
+            "vector files are read line by line: convert the file to UTF-8 "
+            f"first (e.g. iconv -f {iconv} -t UTF-8 {shlex.quote(str(source))} "
+            f"> {shlex.quote(str(target))}) and pass encoding='utf-8'"
+        )
 
 
 def _values(parts):
@@ -154,7 +182,9 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
         every line's dimension checked, and the values of these words
         parsed); None keeps every word.
     encoding : str, default="utf-8"
-        The file's text encoding.
+        The file's text encoding: one that writes ASCII as ASCII (UTF-8,
+        Latin-1, cp1252, ...); UTF-16 and UTF-32 are refused (convert such a
+        file to UTF-8 first).
 
     Returns
     -------
@@ -177,7 +207,8 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
         spaces (tabs, runs of spaces), a value that is not a finite float32
         number in ASCII decimal (checked for the kept words), bytes that are
         not ``encoding``, a header whose count does not match the file, a
-        compressed, binary or empty file.
+        compressed, binary or empty file; an ``encoding`` that is unknown or
+        not ASCII-compatible (UTF-16, UTF-32).
 
     Examples
     --------
@@ -194,6 +225,7 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
         raise FileNotFoundError(
             f"word-vector file {str(path)!r} does not exist (or is not a file)"
         )
+    _check_encoding(encoding, "read_word_vectors", path)
     digest = hashlib.sha256()
     vocabulary: dict[str, int] = {}
     rows: list[np.ndarray] = []
@@ -319,13 +351,16 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         Regular expression of a token (scikit-learn's default: two or more
         word characters).
     encoding : str, default="utf-8"
-        The vector file's encoding.
+        The vector file's encoding: one that writes ASCII as ASCII (UTF-8,
+        Latin-1, cp1252, ...). UTF-16 and UTF-32 are refused in ``fit``
+        (the file is read line by line at the newline byte): convert such
+        a file to UTF-8 first (e.g. ``iconv -f UTF-16 -t UTF-8``).
     warn_oov_rate : float in [0, 1] or None, default=0.5
         Warn (:class:`TextEmbeddingWarning`) when more than this share of
         the tokens of the texts given to ``transform`` are out of the
         vocabulary, a sign of a mismatched file or tokenization (one warning
-        per call); None never warns. The training texts' rate is kept in
-        ``oov_rate_``.
+        per call); None never warns. The rate of the texts ``fit`` was
+        given is kept in ``oov_rate_``.
 
     Attributes
     ----------
@@ -337,11 +372,24 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
     tfidf_ : TfidfTransformer or None
         The fitted IDF weighting (``pooling="tfidf"``), over ``vocabulary_``.
     n_tokens_ : int
-        Tokens in the training texts.
+        Tokens in the texts ``fit`` was given.
     n_oov_ : int
         Of those, tokens not in the file (out of vocabulary).
     oov_rate_ : float
-        ``n_oov_ / n_tokens_`` (0.0 when there is no token).
+        ``n_oov_ / n_tokens_`` (0.0 when there is no token). In a fusion
+        whose ``missing`` is not ``"raise"``
+        (:class:`~skmultimodal.fusion.ModalityFusion` and
+        :func:`~skmultimodal.make_multimodal_pipeline` with ``"zero"``,
+        ``"mean"`` or ``"indicator"``,
+        :class:`~skmultimodal.fusion.LateFusionClassifier` with ``"skip"``),
+        the branch is fitted on every row, then refitted without the texts
+        that have no known word (missing rows): the fitted extractor's
+        three counts are those of the texts with at least one known word,
+        leaving out every token of the texts left out (all out of
+        vocabulary), so its ``oov_rate_`` is lower than the training
+        texts' and may be 0.0. The rate over all the training texts is the
+        one reported by the :class:`TextEmbeddingWarning` of the first fit,
+        when above ``warn_oov_rate``.
     vectors_info_ : dict
         The file read: ``path``, ``format`` (``"word2vec"`` with a header
         line, ``"glove"`` without), ``n_vectors``, ``dim`` and ``sha256``.
@@ -463,12 +511,7 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
                 f"{owner}: path is None; give the word-vector file, e.g. "
                 'method_params={"path": "glove.6B.100d.txt"}'
             )
-        try:
-            codecs.lookup(self.encoding)
-        except LookupError:
-            raise ValueError(
-                f"{owner}: encoding {self.encoding!r} is not a known text encoding"
-            ) from None
+        _check_encoding(self.encoding, owner, self.path)
         analyze = self._analyzer()
         words = set()
         for text in texts:
@@ -504,14 +547,13 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
     def _warn_oov(self, n_oov, n_tokens):
         rate = n_oov / n_tokens if n_tokens else 0.0
         if self.warn_oov_rate is not None and rate > self.warn_oov_rate:
-            warnings.warn(
+            warn_at_caller(
                 f"{self._name()}: {n_oov} of the {n_tokens} tokens of "
                 f"these texts ({rate:.0%}) are out of the vocabulary of "
                 f"{self.vectors_info_['path']!r} (vocabulary: words of the "
                 "training texts found in the file); check the file, lowercase "
                 "and token_pattern (warn_oov_rate=None silences this)",
                 TextEmbeddingWarning,
-                stacklevel=4,  # past transform and its set_output wrapper
             )
 
     def transform(self, X):
@@ -560,11 +602,10 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
                 for i in missing
             ]
             shown = describe_failures(labels, failures)
-            warnings.warn(
+            warn_at_caller(
                 f"{self._name()}: left {missing.size} text(s) with no known "
                 f"word as missing rows (all NaN): {shown}",
                 TextEmbeddingWarning,
-                stacklevel=3,  # past the set_output wrapper
             )
         return out
 
