@@ -587,7 +587,7 @@ class _FeatureBranch:
     """A ``[("features", extractor), ("scale", StandardScaler or
     "passthrough")]`` branch fitted a chunk at a time: the extractor (which
     learns nothing) on the first rows, the scaler with ``partial_fit``, and
-    the column sums and sums of squares of its output (for
+    the column means and variances of its output (for
     :func:`_rms_centred_norm` and the fill values)."""
 
     def __init__(self, name, branch, column):
@@ -622,7 +622,8 @@ class _FeatureBranch:
         self.features = clone(steps[0][1])
         self.scale = clone(scale) if scale != "passthrough" else None
         self.fitted = False
-        self.total = self.squares = None
+        # the output's moments, unscaled: StandardScaler's stable updates
+        self.moments = StandardScaler(with_mean=False) if self.scale is None else None
         self.count = 0
 
     def partial_fit(self, data, labels):
@@ -643,28 +644,20 @@ class _FeatureBranch:
             Z = Z[~unreadable]
         if Z.shape[0]:
             self.count += Z.shape[0]
-            if self.scale is not None:
-                self.scale.partial_fit(Z)
-            else:
-                total = np.asarray(Z.sum(axis=0), dtype=np.float64).ravel()
-                sq = Z.multiply(Z) if sparse.issparse(Z) else np.square(Z)
-                sq = np.asarray(sq.sum(axis=0), dtype=np.float64).ravel()
-                if self.total is None:
-                    self.total, self.squares = total, sq
-                else:
-                    self.total += total
-                    self.squares += sq
+            (self.scale or self.moments).partial_fit(Z)
         return unreadable
 
     def finish(self):
-        """The fitted branch and the moments of its output."""
+        """The fitted branch and the moments of its output: the column
+        means, the column sums of squared deviations and the row count."""
         from sklearn.pipeline import Pipeline
 
         if self.scale is None:
             fitted = Pipeline([("features", self.features), ("scale", "passthrough")])
-            return fitted, (self.total, self.squares, self.count)
+            m = self.moments
+            return fitted, (m.mean_, m.n_samples_seen_ * m.var_, self.count)
         fitted = Pipeline([("features", self.features), ("scale", self.scale)])
-        # standardised columns sum to 0; their squares to n var / scale**2
+        # standardised columns: mean 0, squares summing to n var / scale**2
         scale = self.scale
         squares = scale.n_samples_seen_ * scale.var_ / scale.scale_**2
         return fitted, (np.zeros_like(squares), squares, self.count)
@@ -790,7 +783,8 @@ class _TabularBranch:
             squares.insert(0, scale.n_samples_seen_ * scale.var_ / scale.scale_**2)
         total = np.concatenate(total) if total else np.zeros(0)
         squares = np.concatenate(squares) if squares else np.zeros(0)
-        return (numbers, encoder), (total, squares, self.n_rows)
+        mean = total / max(self.n_rows, 1)  # one-hot: counts, exact
+        return (numbers, encoder), (mean, squares - total * mean, self.n_rows)
 
     def fit_parts(self, parts, prototype):
         """The ColumnTransformer with its parts (their statistics learnt)
@@ -1131,12 +1125,12 @@ def _fit_fusion(fusion, stats):
     fusion.set_params(transformers=given)
     fills, scales = {}, []
     for name in fusion.modality_names_:
-        total, squares, count = moments[name]
+        mean, deviations, count = moments[name]
         # the mean block row is learned whatever the policy (as ModalityFusion
         # does); the rows "zero" fills hold zeros
-        fills[name] = total / count
-        fill = np.zeros_like(total) if stats["policy"] == "zero" else fills[name]
-        scales.append(_rms_centred_norm(total, squares, count, fill, stats["n_rows"]))
+        fills[name] = mean
+        fill = np.zeros_like(mean) if stats["policy"] == "zero" else mean
+        scales.append(_rms_centred_norm(mean, deviations, count, fill, stats["n_rows"]))
     # fitted attributes of ModalityFusion and ConcatFusion: the values a fit
     # on every row gives, not those of the few rows the step was fitted on
     fusion.method_.scales_ = scales
@@ -1144,14 +1138,16 @@ def _fit_fusion(fusion, stats):
     fusion._fills = dict(fills)
 
 
-def _rms_centred_norm(total, squares, count, fill, n):
+def _rms_centred_norm(mean, deviations, count, fill, n):
     """``ConcatFusion``'s block scale, the root-mean-square centred row norm
-    of a block, from its column sums and sums of squares over its ``count``
-    present rows, the other ``n - count`` rows holding ``fill``."""
+    of a block, from its column means and sums of squared deviations over
+    its ``count`` present rows, the other ``n - count`` rows holding
+    ``fill`` (centred moments merged: no cancellation for a block with a
+    large offset)."""
     missing = n - count
-    mean = (total + missing * fill) / n
-    mean_square = (squares + missing * fill**2) / n
-    scale = float(np.sqrt(np.sum(np.maximum(mean_square - mean**2, 0.0))))
+    centre = (count * mean + missing * fill) / n
+    squares = deviations + count * (mean - centre) ** 2 + missing * (fill - centre) ** 2
+    scale = float(np.sqrt(np.sum(squares) / n))
     return scale if scale > 1e-12 else 1.0
 
 

@@ -369,25 +369,43 @@ class ConcatFusion(_BlockInfoMixin, FusionMethod):
 
 def _rms_centred_norm(block, sample_weight=None):
     """sqrt(mean over rows of ||row - column mean||^2), without densifying;
-    with ``sample_weight``, the weighted mean and column mean."""
+    with ``sample_weight``, the weighted mean and column mean. The squares
+    are those of the centred values (two passes, not E[x^2] - mean^2, which
+    cancels for a block with a large offset)."""
     n = block.shape[0]
     if sample_weight is not None:
         total = float(np.sum(sample_weight))
         w = np.asarray(sample_weight, dtype=float) / (total if total > 0 else 1.0)
     if sparse.issparse(block):
         block = sparse.csr_matrix(block, dtype=float)
+        if not block.has_canonical_format:  # one stored value per cell
+            block = block.copy()
+            block.sum_duplicates()
+        cols, width = block.indices, block.shape[1]
+        rows = np.repeat(np.arange(n), np.diff(block.indptr))
+        weight = np.full(len(rows), 1.0 / n) if sample_weight is None else w[rows]
         if sample_weight is None:
             mean = np.asarray(block.mean(axis=0)).ravel()
-            sq = np.asarray(block.multiply(block).sum(axis=0)).ravel() / n
         else:
             mean = np.asarray(block.T @ w).ravel()
-            sq = np.asarray(block.multiply(block).T @ w).ravel()
+        dev = block.data - mean[cols]
+        sq = np.bincount(cols, weights=weight * dev**2, minlength=width)
+        # the cells not stored are 0, each off the column mean by -mean: their
+        # share of the weight, exactly 0 for a column stored in every row
+        stored = np.bincount(cols[weight > 0], minlength=width)
+        if sample_weight is None:
+            unstored = (n - stored) / n
+        else:
+            share = np.bincount(cols, weights=weight, minlength=width)
+            full = stored == np.count_nonzero(w > 0)
+            unstored = np.where(full, 0.0, np.maximum(1.0 - share, 0.0))
+        sq += mean**2 * unstored
     else:
         block = np.asarray(block, dtype=float)
         mean = block.mean(axis=0) if sample_weight is None else w @ block
-        sq = (block**2).mean(axis=0) if sample_weight is None else w @ block**2
-    total = float(np.sum(np.maximum(sq - mean**2, 0.0)))
-    scale = np.sqrt(total)
+        dev = (block - mean) ** 2
+        sq = dev.mean(axis=0) if sample_weight is None else w @ dev
+    scale = np.sqrt(float(np.sum(sq)))
     return scale if scale > 1e-12 else 1.0
 
 

@@ -815,6 +815,8 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         self._check_added_blocks(kept, method, method_name, policy)
         if y is not None:  # a target the method refuses, before featurizing
             y = self._set_target_type(method, method_name, y, index)
+            if _method_has_internal_folds(method):
+                self._warn_supervised_branches(method_name)
         with _native_output():
             fitted_branches = self._fit_branches(
                 X, y, n, policy=policy, index=index, verbose=self.verbose
@@ -898,6 +900,31 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         self._feature_names_out = _readable_names(out_names, own_names)
         self.block_layout_ = layout
         return self._finish(Z, presents, n, _frame_index(X))
+
+    def _warn_supervised_branches(self, method_name):
+        """Warn, naming each branch and step, of the branch steps that learn
+        from ``y``: the branches are fitted on every training row with ``y``
+        before the method's internal folds, so the out-of-fold class scores
+        of such a branch have seen their own labels."""
+        found = [
+            (name, step)
+            for name, trans, _ in self._branches(fitted=False)
+            if (step := _step_learning_from_target(trans)) is not None
+        ]
+        if not found:
+            return
+        named = "; ".join(f"branch {name!r}: {step}" for name, step in found)
+        warn_at_caller(
+            f"ModalityFusion(method={method_name!r}): a branch step learns from "
+            f"the labels ({named}). The branches are fitted on every training "
+            "row before the method's internal folds, so that modality's "
+            "out-of-fold class scores have seen their own labels: they are "
+            "optimistic, and the classifier after the fusion over-trusts that "
+            "modality. Move the step into the method's estimator (e.g. "
+            "StackFusion(estimator=make_pipeline(SelectKBest(k=20), "
+            "LogisticRegression()))), which each internal fold refits, or use "
+            "method='concat'."
+        )
 
     def _check_weights_for(self, method, method_name):
         """Check ``weights`` against the method, before any branch is fitted:
@@ -1317,7 +1344,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         """Whether fit splits its training rows into internal folds (those
         of a method that learns from ``y``: all but ``"concat"``), which
         ``groups`` should keep whole."""
-        return _method_requires_y(self.method)
+        return _method_has_internal_folds(self.method)
 
 
 def _method_requires_y(method):
@@ -1337,6 +1364,54 @@ def _method_requires_y(method):
         return bool(get_tags(method).target_tags.required)
     except Exception:  # not an estimator with tags
         return False
+
+
+def _method_has_internal_folds(method):
+    """Whether fusion method ``method`` (a name or an instance) splits the
+    training rows into internal folds: as its optional
+    ``__skmultimodal_internal_folds__()`` answers, else whether it learns
+    from ``y`` (:func:`_method_requires_y`: the class-score methods)."""
+    answer = getattr(method, "__skmultimodal_internal_folds__", None)
+    return _method_requires_y(method) if answer is None else bool(answer())
+
+
+def _learns_from_target(estimator):
+    """Whether ``estimator`` learns from ``y`` at fit: its tags say it needs
+    ``y`` (TargetEncoder, RFE, a classifier inside SelectFromModel), or it
+    scores features with a ``score_func`` that takes ``y`` (SelectKBest,
+    SelectPercentile: their tags say no, as a score function of your own
+    may ignore ``y`` by declaring ``y=None``; scikit-learn's own, such as
+    ``f_classif`` or ``chi2``, need it)."""
+    try:
+        if get_tags(estimator).target_tags.required:
+            return True
+        score_func = estimator.get_params(deep=False).get("score_func")
+    except Exception:  # not an estimator with tags and parameters
+        return False
+    if not callable(score_func):
+        return False
+    try:
+        params = list(signature(score_func).parameters.values())
+    except (TypeError, ValueError):  # cannot say: scikit-learn passes (X, y)
+        return True
+    return len(params) > 1 and params[1].default is params[1].empty
+
+
+def _step_learning_from_target(transformer):
+    """``"<path> (<class>)"`` of the first estimator in ``transformer`` (itself,
+    or one nested in it: Pipeline steps, FeatureUnion or ColumnTransformer
+    members, a meta-estimator's estimator) that learns from ``y``
+    (:func:`_learns_from_target`); None if none does."""
+    if _learns_from_target(transformer):
+        return type(transformer).__name__
+    try:
+        params = transformer.get_params(deep=True)
+    except Exception:  # "passthrough", or not an estimator
+        return None
+    for path, value in params.items():
+        if hasattr(value, "get_params") and _learns_from_target(value):
+            return f"step {path!r} ({type(value).__name__})"
+    return None
 
 
 def _default_weights(cls):

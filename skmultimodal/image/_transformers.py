@@ -508,8 +508,9 @@ class Binarize(_ImageTransformer):
                 return np.zeros(gray.shape, np.uint8)
             _, out = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
             return out
-        if gray.dtype == np.uint8:
-            gray = gray.astype(np.float32) * np.float32(1.0 / 255.0)
+        if gray.dtype == np.uint8:  # each of the 256 values compared exactly
+            white = np.arange(256) / 255.0 > self.threshold
+            return np.where(white, 255, 0).astype(np.uint8)[gray]
         return np.where(gray > self.threshold, 255, 0).astype(np.uint8)
 
 
