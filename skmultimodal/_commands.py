@@ -937,7 +937,9 @@ def _run_dask(args, kind, what):
             "folder (e.g. --output predictions/)"
         )
     _refuse_overwriting_input(args, "--output", args.output)
-    folder = Path(args.output)
+    from skmultimodal.utils._paths import check_output_dir
+
+    folder = check_output_dir(args.output, "--output")
     if folder.is_dir() and any(folder.iterdir()):
         raise CLIError(
             f"--output {args.output!r}: the folder is not empty; choose an "

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from skmultimodal.utils import atomic_write
+from skmultimodal.utils._paths import output_file_problem
 
 __all__ = [
     "FORMAT",
@@ -242,7 +243,8 @@ def check_save_path(path, *, keras=None, error=ValueError) -> str:
     Its suffix must name a format, as for :func:`save_model`; a model
     holding a Keras network cannot go in a ``.skops`` file, and a
     ``.skops`` file needs skops (the ``persist`` extra); the folder must
-    exist, and ``path`` must not be a folder.
+    exist and be writable (a temporary file is created there and
+    removed), and ``path`` must not be a folder.
 
     Parameters
     ----------
@@ -280,10 +282,9 @@ def check_save_path(path, *, keras=None, error=ValueError) -> str:
         )
     if fmt == "skops":
         _skops_io(error=error)
-    if path.is_dir():
-        raise error("it is a folder, not a file")
-    if not path.resolve().parent.is_dir():
-        raise error(f"folder {str(path.parent)!r} does not exist")
+    problem = output_file_problem(path)
+    if problem:
+        raise error(problem)
     return fmt
 
 
@@ -357,7 +358,8 @@ def save_model(estimator, path, *, metadata=None) -> Path:
     Raises
     ------
     ValueError
-        Unknown suffix, a missing destination folder, a Keras model asked
+        Unknown suffix, a missing destination folder or one that cannot be
+        written, ``path`` naming a folder, a Keras model asked
         for in ``.skops``, ``.skops`` without skops installed, or a
         ``.skops`` file that :func:`load_model`
         would refuse because a parameter holds a path object
@@ -396,6 +398,9 @@ def save_model(estimator, path, *, metadata=None) -> Path:
     fmt = _format_of(path)
     if not path.resolve().parent.is_dir():
         raise ValueError(f"cannot write {str(path)!r}: folder does not exist")
+    problem = output_file_problem(path)  # a folder there, one not writable
+    if problem:
+        raise ValueError(f"cannot write {str(path)!r}: {problem}")
     metadata = _check_metadata(metadata)
     envelope = {
         "format": FORMAT,
@@ -848,9 +853,12 @@ def _load_skops(path, trusted):
     sio = _skops_io("loading", ModelFileError)
 
     try:
+        _check_archive(path)  # before skops decompresses anything
         found = sio.get_untrusted_types(file=path)
-    except zipfile.BadZipFile as exc:  # it starts as a zip archive (checked)
+    except (zipfile.BadZipFile, zlib.error) as exc:  # starts as a zip (checked)
         raise _broken_zip(path, exc) from exc
+    except ModelFileError:
+        raise
     except Exception as exc:
         raise _not_ours(path, f"not a skops file: {exc}") from exc
     if trusted is True:
@@ -874,6 +882,130 @@ def _load_skops(path, trusted):
         raise _not_ours(path, f"cannot load it with skops: {exc}") from exc
     _restore_layouts(envelope)
     return envelope
+
+
+#: How far the members of a ``.skops`` file may expand. :func:`save_model`
+#: stores them uncompressed, so a member of more than
+#: ``_SKOPS_SMALL`` bytes compressed more than ``_SKOPS_MAX_RATIO``
+#: times over is refused, and so are members adding up to more than
+#: ``_SKOPS_MAX_RATIO`` times the file's size plus ``_SKOPS_SMALL``: a zip
+#: bomb would otherwise be decompressed, into memory, before anything
+#: else is checked.
+_SKOPS_MAX_RATIO = 100
+_SKOPS_SMALL = 16 << 20
+
+
+def _check_archive(path):
+    """Refuse, before skops reads it, a ``.skops`` archive whose members
+    expand far beyond what the file holds, or whose NumPy arrays declare
+    more data than they hold (NumPy would allocate the declared size). The
+    sizes a zip declares bound what :mod:`zipfile` returns, so they are
+    checked without decompressing anything but the arrays' headers."""
+    import os
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        _check_members(path, zf, os.path.getsize(path), "")
+
+
+def _check_members(path, zf, size, where):
+    """:func:`_check_archive` for the open archive ``zf`` of ``size``
+    bytes, its members named ``where`` + name in messages; a SciPy sparse
+    matrix's ``.npz`` member, itself an archive, is checked in turn."""
+    import io
+    import zipfile
+
+    infos = zf.infolist()
+    for info in infos:
+        if (
+            info.file_size > _SKOPS_SMALL
+            and info.file_size > _SKOPS_MAX_RATIO * info.compress_size
+        ):
+            raise _bomb(
+                path,
+                f"its member {where + info.filename!r} expands from "
+                f"{_size(info.compress_size)} to {_size(info.file_size)}",
+            )
+    total = sum(info.file_size for info in infos)
+    if total > _SKOPS_MAX_RATIO * size + _SKOPS_SMALL:
+        largest = max(infos, key=lambda info: info.file_size)
+        whose = f"the members of {where[:-1]!r}" if where else "its members"
+        raise _bomb(
+            path,
+            f"{whose} expand from {_size(size)} to {_size(total)} in all (the "
+            f"largest, {where + largest.filename!r}: {_size(largest.file_size)})",
+        )
+    for info in infos:
+        name = where + info.filename
+        if info.filename.endswith(".npy"):
+            _check_npy(path, zf, info, name)
+        elif info.filename.endswith(".npz"):
+            try:
+                inner = zipfile.ZipFile(io.BytesIO(zf.read(info)))
+            except zipfile.BadZipFile as exc:
+                raise _truncated(
+                    path,
+                    f"its sparse matrix {name!r} is not a readable archive ({exc})",
+                ) from exc
+            with inner:
+                _check_members(path, inner, info.file_size, f"{name}/")
+
+
+def _bomb(path, what):
+    return ModelFileError(
+        f"refusing to load {str(path)!r}: {what}, more than "
+        f"{_SKOPS_MAX_RATIO} times over; save_model stores .skops members "
+        "uncompressed, so this is a damaged or forged file (a zip bomb). Save "
+        "the model again."
+    )
+
+
+def _check_npy(path, zf, info, name):
+    """Refuse the ``.npy`` member ``info`` when its header is damaged or
+    declares more data than the member holds."""
+    import math
+    import zipfile
+    import zlib
+
+    import numpy as np
+
+    fmt = np.lib.format
+    readers = {(1, 0): fmt.read_array_header_1_0, (2, 0): fmt.read_array_header_2_0}
+    try:
+        with zf.open(info) as fh:
+            read = readers.get(fmt.read_magic(fh))
+            if read is None:  # another version: NumPy says what it is
+                return
+            shape, _, dtype = read(fh)
+            held = info.file_size - fh.tell()
+    except (OSError, zipfile.BadZipFile, zlib.error):
+        raise  # reading the archive itself failed: said by the caller
+    except Exception as exc:  # ValueError, SyntaxError, tokenize's TokenError
+        raise _truncated(
+            path, f"its array {name!r} has a damaged header ({_reason(exc)})"
+        ) from exc
+    if dtype.hasobject:  # refused by np.load(allow_pickle=False)
+        return
+    if any(n < 0 for n in shape):
+        raise _truncated(path, f"its array {name!r} declares the shape {shape}")
+    needed = math.prod(shape) * dtype.itemsize
+    if needed > held:
+        raise _truncated(
+            path,
+            f"its array {name!r} declares the shape {shape} of {dtype} "
+            f"({_size(needed)}) but holds {_size(held)} of data",
+        )
+
+
+def _size(n):
+    """``n`` bytes for people: ``"817.2 KB"``, ``"8.0 TB"``."""
+    if n < 1000:
+        return f"{n} bytes"
+    for unit in ("KB", "MB", "GB"):
+        n /= 1000
+        if n < 1000:
+            return f"{n:.1f} {unit}"
+    return f"{n / 1000:.1f} TB"
 
 
 def _broken_zip(path, exc):

@@ -11,10 +11,14 @@ workers carry no TensorFlow object and the network goes with the extractor.
 
 from __future__ import annotations
 
+import io
+import json
 import os
+import tempfile
 import threading
 import warnings
 import weakref
+import zipfile
 from pathlib import Path
 
 import cv2
@@ -159,6 +163,97 @@ def _offline_error(model, exc):
     )
 
 
+def load_keras_file(path, what):
+    """The model saved in the ``.keras`` file ``path`` (not compiled), read
+    in Keras' safe mode: no Python code stored in the file (``Lambda``
+    layers) is ever run, even after ``enable_unsafe_deserialization()``
+    somewhere in the process (in Keras 3 that flag overrides
+    ``load_model(safe_mode=True)``; ``SafeModeScope`` overrides both).
+    ``what`` starts the ValueError raised when the file cannot be read.
+    Used by :class:`KerasFeatures` and ``KerasTextEncoder``."""
+    import keras
+    from keras.src.saving.serialization_lib import SafeModeScope
+
+    if not zipfile.is_zipfile(path):
+        raise ValueError(
+            f"{what}: the file is truncated or is not a .keras zip archive (as "
+            'model.save("name.keras") writes): copy it again, or save the '
+            "model again."
+        )
+    try:
+        with SafeModeScope(True):
+            return keras.saving.load_model(path, compile=False, safe_mode=True)
+    except Exception as exc:
+        hint = ""
+        if "safe_mode" in str(exc):
+            hint = (
+                " skmultimodal reads .keras files in safe mode only, whatever "
+                "keras.config.enable_unsafe_deserialization() set: save the "
+                "model without Lambda layers (e.g. with a custom layer "
+                "registered with keras.saving.register_keras_serializable)."
+            )
+        raise ValueError(f"{what}: {exc}{hint}") from exc
+
+
+def _file_variables(path):
+    """``{path in the file: shape}`` of the variables in the Keras 3 weights
+    file ``path`` (``.weights.h5``, sharded ``.weights.json``, or a
+    ``.keras`` archive's weights); None for another format (legacy HDF5,
+    whose layer count Keras checks itself)."""
+    import h5py
+
+    name = os.fspath(path)
+    if name.endswith(".weights.h5"):
+        files = [name]
+    elif name.endswith(".weights.json"):
+        with open(name, encoding="utf-8") as index:
+            shards = json.load(index)["weight_map"].values()
+        files = sorted(
+            {
+                os.path.join(os.path.dirname(name), shard)
+                for entry in shards
+                for shard in (entry if isinstance(entry, list) else [entry])
+            }
+        )
+    elif name.endswith(".keras"):
+        with zipfile.ZipFile(name) as archive:
+            if "model.weights.h5" not in archive.namelist():
+                return None
+            files = [io.BytesIO(archive.read("model.weights.h5"))]
+    else:
+        return None
+    found = {}
+
+    def visit(key, item):
+        if isinstance(item, h5py.Dataset):
+            found[key] = item.shape
+
+    for file in files:
+        with h5py.File(file, "r") as h5:
+            h5.visititems(visit)
+    return found
+
+
+def _variables_not_in(base, weights_file):
+    """The variables (``{path: shape}``) of ``weights_file`` that the network
+    ``base`` has no place for (Keras loads such a file without a word),
+    found by comparing with the file ``base.save_weights`` writes. An
+    optimizer's state (a file saved from a trained, compiled model) is not
+    a part of the network and is left out."""
+    found = _file_variables(weights_file)
+    if not found:
+        return {}
+    with tempfile.TemporaryDirectory() as folder:
+        own = os.path.join(folder, "network.weights.h5")
+        base.save_weights(own)
+        expected = _file_variables(own)
+    return {
+        key: shape
+        for key, shape in found.items()
+        if key not in expected and key.split("/", 1)[0] != "optimizer"
+    }
+
+
 def _pool(keras, tensor, pooling):
     """The layer output as one vector per image: global average or max over
     the spatial (or sequence) axes, or flattened (``pooling=None``)."""
@@ -258,12 +353,7 @@ def _network(model, weights, layer, pooling, size, seed, digests):
             )
     weights_file = weights if weights not in ("imagenet", None) else None
     if _is_model_file(model):
-        try:
-            base = keras.saving.load_model(model, compile=False)
-        except Exception as exc:
-            raise ValueError(
-                f"cannot load the Keras model file {model}: {exc}"
-            ) from exc
+        base = load_keras_file(model, f"cannot load the Keras model file {model}")
         what = f"the model in {model}"
     else:
         from skmultimodal.models._classifier import _seeded
@@ -287,21 +377,43 @@ def _network(model, weights, layer, pooling, size, seed, digests):
         what = model
     if weights_file is not None:
         # Keras loads a file that matches only in part with warnings and the
-        # unmatched layers left as initialized: refused here.
+        # unmatched layers left as initialized, and a file with parts the
+        # network lacks (another, larger network) silently: both refused here.
+        cannot = f"cannot load the weights file {weights_file} into {what}"
+        top = (
+            ""
+            if _is_model_file(model)
+            else (
+                f" If it holds {model} with its classification top: {model} is "
+                "built here without its top, so give the weights of "
+                f"keras.applications.{model}(include_top=False) (saved with "
+                "save_weights, or Keras' ImageNet file whose name ends in "
+                "notop.h5 or no_top*.h5)."
+            )
+        )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
                 base.load_weights(weights_file)
             except Exception as exc:
-                raise ValueError(
-                    f"cannot load the weights file {weights_file} into {what}: {exc}"
-                ) from exc
+                raise ValueError(f"{cannot}: {exc}{top}") from exc
         partial = [w for w in caught if "freshly-initialized" in str(w.message)]
         if partial:
             raise ValueError(
-                f"cannot load the weights file {weights_file} into {what}: it "
-                f"does not match the network ({len(partial)} part(s) not found "
-                f"in the file, e.g. {str(partial[0].message)[:160]})."
+                f"{cannot}: it does not match the network ({len(partial)} "
+                "part(s) not found in the file, e.g. "
+                f"{str(partial[0].message)[:160]}).{top}"
+            )
+        extra = _variables_not_in(base, weights_file)
+        if extra:
+            items = list(extra.items())
+            shown = ", ".join(f"{key} {shape}" for key, shape in items[:3])
+            more = ", ..." if len(extra) > 3 else ""
+            raise ValueError(
+                f"{cannot}: the file holds {len(extra)} variable(s) the network "
+                f"has no place for ({shown}{more}): it is the weights file of "
+                "another, larger network. Give a weights file saved from this "
+                f"same network.{top}"
             )
     network = _cut(keras, base, layer, pooling, what)
     if len(network.output_shape) != 2 or network.output_shape[1] is None:
@@ -381,7 +493,10 @@ class KerasFeatures(ImageExtractor):
         A ``keras.applications`` model name (``"MobileNetV3Small"``,
         ``"MobileNetV3Large"``, ``"EfficientNetV2B0"``, ``"ResNet50"``,
         ``"ConvNeXtTiny"``, ...), built without its classification top, or
-        the path of a ``.keras`` model file (with the weights saved in it).
+        the path of a ``.keras`` model file (with the weights saved in it),
+        read in Keras' safe mode even after
+        ``keras.config.enable_unsafe_deserialization()``: a model holding
+        Python code (``Lambda`` layers) is refused.
 
     weights : "imagenet", None or path, default="imagenet"
         For a ``keras.applications`` name: ``"imagenet"``, Keras' ImageNet

@@ -61,7 +61,8 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
     path : str or path-like, default=None
         The model, saved with ``model.save("encoder.keras")``. Only the
         ``.keras`` format is read, with Keras' ``safe_mode`` (no pickled
-        code, no custom objects beyond those registered with Keras); HDF5
+        code, no custom objects beyond those registered with Keras), even
+        after ``keras.config.enable_unsafe_deserialization()``; HDF5
         (``.h5``) and SavedModel folders are refused. A relative path is
         relative to the current folder at ``fit`` (see ``model_path_``).
     batch_size : int, default=64
@@ -155,14 +156,12 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
                 "which hands back the one fitted before the change: then "
                 "clear the cache folder, or build the pipeline without memory="
             )
-        import keras
+        # imported here: the image package only when a model is loaded
+        from skmultimodal.image._keras import load_keras_file
 
-        try:
-            model = keras.saving.load_model(path, compile=False, safe_mode=True)
-        except Exception as exc:
-            raise ValueError(
-                f"{owner}: cannot load the Keras model {str(path)!r}: {exc}"
-            ) from exc
+        model = load_keras_file(
+            path, f"{owner}: cannot load the Keras model {str(path)!r}"
+        )
         inputs = getattr(model, "inputs", None) or []
         if len(inputs) != 1 or "string" not in str(inputs[0].dtype):
             got = ", ".join(f"{tuple(t.shape)} {t.dtype}" for t in inputs) or "none"

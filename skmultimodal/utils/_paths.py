@@ -4,12 +4,54 @@ Each check raises a ValueError naming ``option`` (the setting that gave
 the path, such as ``"--output"``) and returns the path.
 """
 
+import os
+import tempfile
 from pathlib import Path
+
+
+def unwritable(folder, shown=None):
+    """Why no file can be created in the existing ``folder`` (None: one
+    can), named ``shown`` (as the user gave it; default or ``"."``:
+    ``folder``) in the message.
+
+    A temporary file is created there and removed: permissions, read-only
+    mounts and immutable folders all count, for root too (which
+    :func:`os.access` does not tell).
+    """
+    try:
+        with tempfile.NamedTemporaryFile(
+            dir=folder, prefix=".skmultimodal-write-test-", suffix=".tmp"
+        ):
+            pass
+    except OSError as exc:
+        shown = str(folder if shown is None or str(shown) == "." else shown)
+        return (
+            f"cannot write in folder {shown!r} ({exc.strerror or exc}): choose "
+            "a folder you can write to"
+        )
+    return None
+
+
+def output_file_problem(path, *, also_ok=None):
+    """Why a file cannot be written at ``path`` (None: it can): it is a
+    folder, or its folder (``also_ok``: a folder about to be created)
+    does not exist or cannot be written."""
+    path = Path(path)
+    if path.is_dir():
+        return "it is a folder, not a file"
+    # the folder the file is written in, as atomic_write finds it (a link
+    # as the last component is replaced, not followed)
+    folder = Path(os.path.realpath(os.path.dirname(os.path.abspath(path))))
+    if also_ok is not None and folder == also_ok and not folder.exists():
+        return None
+    if not folder.is_dir():
+        return f"folder {str(path.parent)!r} does not exist"
+    return unwritable(folder, path.parent)
 
 
 def check_output_dir(path, option="--output"):
     """A results folder: an existing folder, or a new one in an existing
-    folder (only the last level is created)."""
+    folder (only the last level is created); either written in."""
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise ValueError(f"{option} {str(path)!r}: it is a file, not a folder")
@@ -18,22 +60,25 @@ def check_output_dir(path, option="--output"):
             f"{option} {str(path)!r}: folder {str(path.parent)!r} does not exist "
             "(only the report folder itself is created)"
         )
+    if path.is_dir():
+        problem = unwritable(path.resolve(), path)
+    else:  # created there
+        problem = unwritable(path.resolve().parent, path.parent)
+    if problem:
+        raise ValueError(f"{option} {str(path)!r}: {problem}")
     return path
 
 
 def check_output_file(path, option, suffixes=None, *, also_ok=None):
     """An output file: its suffix one of ``suffixes`` (None: any), its folder
-    existing (or ``also_ok``, a folder about to be created), not a folder."""
+    existing and written in (or ``also_ok``, a folder about to be created),
+    not a folder."""
     path = Path(path)
     if suffixes is not None and path.suffix.lower() not in suffixes:
         raise ValueError(
             f"{option} {str(path)!r}: the file name must end in {' or '.join(suffixes)}"
         )
-    if path.is_dir():
-        raise ValueError(f"{option} {str(path)!r}: it is a folder, not a file")
-    parent = path.resolve().parent
-    if not parent.is_dir() and not (also_ok is not None and parent == also_ok):
-        raise ValueError(
-            f"{option} {str(path)!r}: folder {str(path.parent)!r} does not exist"
-        )
+    problem = output_file_problem(path, also_ok=also_ok)
+    if problem:
+        raise ValueError(f"{option} {str(path)!r}: {problem}")
     return path
