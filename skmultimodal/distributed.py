@@ -813,6 +813,13 @@ def _check_output(output, overwrite):
         raise ValueError(
             f"output: folder {str(output.parent)!r} does not exist; create it first"
         )
+    # the parts are written in a temporary folder beside the output, then
+    # renamed to it: its folder is the one written in
+    from skmultimodal.utils._paths import unwritable
+
+    problem = unwritable(output.parent.resolve(), output.parent)
+    if problem:
+        raise ValueError(f"output {str(output)!r}: {problem}")
     if output.exists() and not output.is_dir():
         raise ValueError(f"output: {str(output)!r} exists and is not a folder")
     if output.exists() and not overwrite and any(output.iterdir()):

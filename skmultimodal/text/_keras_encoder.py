@@ -5,7 +5,6 @@ loaded."""
 from __future__ import annotations
 
 import os
-import warnings
 import weakref
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_failures, describe_row
 from skmultimodal.utils._io import check_keras_file_name, file_sha256
+from skmultimodal.utils._parallel import warn_at_caller
 from skmultimodal.utils._validation import Count
 
 from ._validation import TextColumnMixin, check_texts
@@ -97,8 +97,10 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
     it. ``fit`` runs the model on the first texts to check its output (a
     model with several outputs is refused). An output holding NaN or
     infinite values raises a ValueError naming the model file and the
-    first such row. An ``X`` of 0 rows raises a ValueError in ``fit`` and
-    ``transform`` alike.
+    first such row; so does a batch whose output width differs from that in
+    ``fit`` (a width that varies with the batch, e.g. a ``TextVectorization``
+    without ``output_sequence_length``), naming its rows. An ``X`` of 0
+    rows raises a ValueError in ``fit`` and ``transform`` alike.
 
     Examples
     --------
@@ -198,16 +200,19 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
             loaded = _LOADED[self] = (model, _compile(model, shape))
         return loaded
 
-    def _encode(self, encode, texts, rows=None, labels=None):
+    def _encode(self, encode, texts, rows=None, labels=None, width=None):
         """The vectors of ``texts`` by ``encode`` (see :func:`_compile`),
         ``batch_size`` texts at a time; ``texts`` are the rows ``rows`` of
-        the column (named by the error on a non-finite output)."""
+        the column (named by the errors). Each batch's output must be 2-D
+        and ``width`` wide (None: as wide as the first batch's)."""
         owner = self._name()
         import tensorflow as tf  # string tensors: the TensorFlow backend
 
         texts, parts = list(texts), []
+        seen = "in fit" if width is not None else "for its first batch"
         for start in range(0, len(texts), self.batch_size):
-            batch = tf.constant(texts[start : start + self.batch_size], tf.string)
+            stop = min(start + self.batch_size, len(texts))
+            batch = tf.constant(texts[start:stop], tf.string)
             out = encode(batch)
             if isinstance(out, list | tuple | dict):
                 raise ValueError(
@@ -215,6 +220,32 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
                     "expected one 2-D output (one vector per text)"
                 )
             out = np.asarray(out)
+            if out.ndim != 2 or out.shape[0] != stop - start:
+                raise ValueError(
+                    f"{owner}: the model {str(self.path)!r} returned an output "
+                    f"of shape {out.shape} for {stop - start} texts; expected "
+                    "2-D (n_texts, n_features): end the encoder with a pooling "
+                    "layer"
+                )
+            if width is None:
+                width = out.shape[1]
+            elif out.shape[1] != width:
+                where = (
+                    f"the texts at {describe_row(labels, rows[start])} to "
+                    f"{describe_row(labels, rows[stop - 1])}"
+                    if rows is not None
+                    else f"texts {start} to {stop - 1}"
+                )
+                raise ValueError(
+                    f"{owner}: the model {str(self.path)!r} returned "
+                    f"{out.shape[1]} features for the batch of {where}, "
+                    f"{width} {seen}: "
+                    "the width of its output varies with the batch (e.g. a "
+                    "TextVectorization layer without output_sequence_length, "
+                    "or a ragged output). The encoder must output one "
+                    "fixed-width vector per text: set output_sequence_length "
+                    "and pool the tokens (e.g. GlobalAveragePooling1D)"
+                )
             if out.dtype.kind in "fc" and not np.isfinite(out).all():
                 bad = np.argwhere(~np.isfinite(out))[0]
                 first = start + (int(bad[0]) if out.ndim else 0)
@@ -230,12 +261,6 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
                 )
             parts.append(out)
         out = parts[0] if len(parts) == 1 else np.concatenate(parts)
-        if out.ndim != 2 or out.shape[0] != len(texts):
-            raise ValueError(
-                f"{owner}: the model {str(self.path)!r} returned an output of "
-                f"shape {out.shape} for {len(texts)} texts; expected 2-D "
-                "(n_texts, n_features): end the encoder with a pooling layer"
-            )
         return out.astype(np.float64)
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -296,21 +321,16 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
         out = np.full((len(texts), self.n_features_out_), np.nan)
         if present.any():
             rows = np.flatnonzero(present)
-            encoded = self._encode(encode, [texts[i] for i in rows], rows, labels)
-            if encoded.shape[1] != self.n_features_out_:
-                raise ValueError(
-                    f"{self._name()}: the model returned "
-                    f"{encoded.shape[1]} features, {self.n_features_out_} in fit"
-                )
-            out[present] = encoded
+            out[present] = self._encode(
+                encode, [texts[i] for i in rows], rows, labels, self.n_features_out_
+            )
         missing = np.flatnonzero(~present)
         if missing.size:
-            warnings.warn(
+            warn_at_caller(
                 f"{self._name()}: left {missing.size} empty text(s) as "
                 "missing rows (all NaN): "
                 f"{describe_failures(labels, [(i, 'empty') for i in missing])}",
                 TextEmbeddingWarning,
-                stacklevel=3,  # past the set_output wrapper
             )
         return out
 
