@@ -1,16 +1,16 @@
 """The ``skmultimodal`` command line (``evaluate``, ``train``, ``predict``,
 ``featurize``, ``plugins``, ``datasets``): it parses the arguments and
-runs the command (:mod:`skmultimodal._commands`, which reads the input
-files and writes the results; the work is the library's). Every
-error is printed as one line, ``skmultimodal: error: ...``: exit status 2
-for bad input (see :func:`_is_bad_input`), 1 for any other failure;
-``--debug`` shows the traceback instead."""
+runs the command (:mod:`skmultimodal._commands`, which reads the input files and
+writes the results; the work is the library's). Every error is printed as one line,
+``skmultimodal: error: ...``: exit status 2 for bad input (see :func:`_is_bad_input`),
+1 for any other failure; ``--debug`` shows the traceback too."""
 
 from __future__ import annotations
 
 import argparse
 import re
 import sys
+import traceback
 import warnings
 
 from skmultimodal._commands import (
@@ -346,11 +346,12 @@ def _warning_printer(args):
 
 
 def main(argv=None):
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status (with ``--debug``, a caller
+    passing ``argv`` gets the error raised; the shell, the traceback and status)."""
     parser = build_parser()
-    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
-    args = parser.parse_args(argv)
-    args.argv = argv  # the report records the exact command
+    given = sys.argv[1:] if argv is None else [str(a) for a in argv]
+    args = parser.parse_args(given)
+    args.argv = given  # the report records the exact command
     if getattr(args, "disable_plugin", None):  # before any plugin loads
         from skmultimodal.plugins import disable_plugins
 
@@ -359,17 +360,15 @@ def main(argv=None):
     from skmultimodal.utils._errors import is_bad_input, stdout_closed
     from skmultimodal.utils._quiet import quiet_tensorflow, uninstall_quiet_import
 
-    try:
-        # "0", "false", "no", "off" and "" mean off: not any non-empty value
+    try:  # "0", "false", "no", "off" and "" mean off (not any non-empty value)
         debug = getattr(args, "debug", False) or env_flag("SKMULTIMODAL_DEBUG")
     except ValueError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    if args.command is None:
-        parser.print_help()
+    if args.command is None:  # a usage error: the help goes where errors go
+        parser.print_help(sys.stderr)
         return EXIT_USAGE
-    # unless --debug: TensorFlow's log lines (not its numerics) are hidden
-    hook = None if debug else quiet_tensorflow()
+    hook = None if debug else quiet_tensorflow()  # TF's logs hidden (numerics kept)
     try:
         with warnings.catch_warnings(), sigterm_raises():
             if not debug:
@@ -387,11 +386,13 @@ def main(argv=None):
         print(f"{PROG}: terminated (SIGTERM)", file=sys.stderr)
         return EXIT_TERMINATED
     except Exception as exc:
-        if debug:
+        if debug and argv is not None:  # main([...]): the error to its caller
             raise
         status = EXIT_USAGE if is_bad_input(exc, CLIError) else EXIT_FAILURE
         message = _in_command_terms(args, exc) or type(exc).__name__
-        if status == EXIT_FAILURE:  # not the input: the traceback helps
+        if debug:  # from the shell: the traceback, and the status as without
+            traceback.print_exc()
+        elif status == EXIT_FAILURE:  # not the input: the traceback helps
             message += f" ({type(exc).__name__}; --debug shows the traceback)"
         print(f"{PROG}: error: {message}", file=sys.stderr)
         return status

@@ -4,6 +4,7 @@ write leaves the previous file as it was."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import math
@@ -55,6 +56,10 @@ def atomic_write(path, mode="wb", *, encoding=None, newline=None):
     ------
     FileNotFoundError
         The destination folder does not exist.
+    OSError
+        The write failed (a full disk, a file size limit): its errno, a
+        message naming ``path``, the original error chained; ``path`` is
+        left as it was and the temporary file removed.
 
     Examples
     --------
@@ -91,20 +96,44 @@ def atomic_write(path, mode="wb", *, encoding=None, newline=None):
         delete=False,
         **options,
     )
-    tmp = fh.name
+    tmp, finishing = fh.name, False
     try:
         yield fh
+        finishing = True
         fh.flush()
         os.fsync(fh.fileno())
         fh.close()
         os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
-    except BaseException:
-        fh.close()
+    except BaseException as exc:
+        # close() flushes what is buffered: on a full disk it fails as the
+        # write did (the file is closed all the same), so it must not stop
+        # the temporary file's removal nor replace the original error
+        with contextlib.suppress(OSError):
+            fh.close()
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if _failed_write(exc, finishing):  # name the file, not its hidden copy
+            raise OSError(
+                exc.errno, f"cannot write {os.fspath(path)!r}: {exc.strerror}"
+            ) from exc
         raise
     _sync_folder(folder)
+
+
+# errors only a write gives (a read never does): the file being written failed
+_NO_ROOM = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+
+
+def _failed_write(exc, finishing):
+    """Whether ``exc`` is the failure of :func:`atomic_write`'s own file: an
+    OSError of a disk or a file size limit met by a write in the ``with``
+    block, or any OSError once the block is done (flush, sync, rename)."""
+    return (
+        isinstance(exc, OSError)
+        and exc.errno is not None
+        and (finishing or exc.errno in _NO_ROOM)
+    )
 
 
 def _mode_for(target):

@@ -66,7 +66,8 @@ def test_every_subcommand_has_help(sub, expected, capsys):
 
 def test_no_command_prints_help_and_fails(capsys):
     assert cli.main([]) != 0
-    assert "usage: skmultimodal" in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "usage: skmultimodal" in err and out == ""
 
 
 # -------------------------------------------------------------- evaluate --
