@@ -42,18 +42,27 @@ class CLIError(Exception):
 
 
 class Terminated(BaseException):
-    """SIGTERM received while a command runs (raised by the handler that
-    :func:`sigterm_raises` installs): like Ctrl-C, it unwinds the command,
-    so that a file half written is removed. Not an :class:`Exception`, so
-    that no ``except Exception`` on the way stops it."""
+    """SIGTERM or SIGHUP received while a command runs (raised by the
+    handler that :func:`sigterm_raises` installs): like Ctrl-C, it unwinds
+    the command, so that a file half written is removed. Not an
+    :class:`Exception`, so that no ``except Exception`` on the way stops it.
+    ``signum`` is the signal's number, ``str()`` its name (``"SIGHUP"``)."""
+
+    def __init__(self, signum=None):
+        import signal
+
+        self.signum = signal.SIGTERM if signum is None else signum
+        super().__init__(signal.Signals(self.signum).name)
 
 
 @contextmanager
 def sigterm_raises():
     """Within the block, SIGTERM (what ``timeout``, Docker, systemd and
-    Kubernetes send) raises :class:`Terminated`; the previous handler is
-    restored at the end. Only the main thread can set a handler: elsewhere
-    nothing changes."""
+    Kubernetes send) and, where the platform has it, SIGHUP (the terminal
+    or ssh session closed) raise :class:`Terminated`; the previous handlers
+    are restored at the end. A signal ignored when the block starts (SIGHUP
+    under ``nohup``) stays ignored. Only the main thread can set a handler:
+    elsewhere nothing changes."""
     import signal
     import threading
 
@@ -62,13 +71,20 @@ def sigterm_raises():
         return
 
     def terminate(signum, frame):
-        raise Terminated
+        raise Terminated(signum)
 
-    previous = signal.signal(signal.SIGTERM, terminate)
+    names = ("SIGTERM", "SIGHUP")
+    signums = [getattr(signal, n) for n in names if hasattr(signal, n)]
+    previous = {
+        signum: signal.signal(signum, terminate)
+        for signum in signums
+        if signal.getsignal(signum) is not signal.SIG_IGN
+    }
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 #: The fusion's advice for a row whose image cannot be read (after an error
@@ -568,14 +584,9 @@ def cmd_evaluate(args):
     elapsed = time.perf_counter() - t0
     dataset = args.dataset if args.csv is None else str(args.csv)
     doc = report.metrics_json(results, dataset)
-    print(report.format_table(results))
-    print(report.format_summary(results))
-    for name, why in results["skipped"].items():
-        print(f"skipped {name}: {why}", file=sys.stderr)
-    if args.json:
-        if Path(args.json).resolve().parent == report_dir:
-            report_dir.mkdir(exist_ok=True)
-        _write_json(doc, args.json)
+    # the results written before they are printed (a full disk behind
+    # `> log` loses nothing); the report, which creates its folder and
+    # removes it again should it fail, before --json, which may go in it
     files = [f for f in (args.csv, args.test_csv) if f is not None]
     out = report.write_report(
         args.output,
@@ -589,8 +600,45 @@ def cmd_evaluate(args):
         command=shlex.join([PROG, *args.argv]),
         data_files=files or None,  # a bundled dataset: the table's checksum
     )
-    print(f"\nreport written to {out} ({elapsed:.0f} s)")
+    written = f"the report folder {str(out)!r}"
+    # the report's metrics.json holds the --json document, and more
+    if args.json and Path(args.json).resolve() != (out / "metrics.json").resolve():
+        _write_json(doc, args.json)
+        written += f" and --json {str(args.json)!r}"
+    with _printing(written):
+        print(report.format_table(results))
+        print(report.format_summary(results))
+        for name, why in results["skipped"].items():
+            print(f"skipped {name}: {why}", file=sys.stderr)
+        print(f"\nreport written to {out} ({elapsed:.0f} s)")
     return 0
+
+
+@contextmanager
+def _printing(written):
+    """Print what a command did once its results are written (``written``
+    names them): a failure to write standard output (a full disk behind
+    ``> log``, an encoding without a character of the text) is raised as an
+    OSError saying so and that they were written, not as though writing
+    them had failed. A closed pipe (``| head``) is left to the silent exit
+    of the command line."""
+    from skmultimodal.utils._errors import stdout_closed
+
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, UnicodeEncodeError) as exc:
+        hint = ""
+        if isinstance(exc, UnicodeEncodeError):  # nothing of it was written
+            hint = f" (its encoding is {exc.encoding}: set PYTHONIOENCODING=utf-8)"
+        else:  # what is left in its buffer is not written again at exit
+            stdout_closed(None)
+        raise OSError(
+            f"could not write to standard output{hint}: {exc}; the results "
+            f"were written ({written})"
+        ) from exc
 
 
 def _undecodable_as_missing(X, args, csv):
@@ -819,7 +867,8 @@ def cmd_train(args):
         "multilabel": f"{len(metadata['classes'])} labels",
         "regression": "a numeric target",
     }[task]
-    print(f"trained on {n} rows, {what} in {fit_time:.1f} s; saved to {path}")
+    with _printing(f"the model {str(path)!r}"):
+        print(f"trained on {n} rows, {what} in {fit_time:.1f} s; saved to {path}")
     return 0
 
 
@@ -849,7 +898,8 @@ def cmd_predict(args):
         ),
     )
     if path is not None:
-        print(f"{n} predictions written to {path}")
+        with _printing(f"the predictions {str(path)!r}"):
+            print(f"{n} predictions written to {path}")
     return 0
 
 
@@ -924,7 +974,8 @@ def cmd_featurize(args):
     )
     if path is not None:
         width = len(names) if names is not None else "their"
-        print(f"{n} rows of {width} features written to {path}")
+        with _printing(f"the features {str(path)!r}"):
+            print(f"{n} rows of {width} features written to {path}")
     return 0
 
 
@@ -993,10 +1044,11 @@ def _run_dask(args, kind, what):
         if exc.cause is not None and is_bad_input(exc.cause, CLIError):
             raise CLIError(str(exc)) from exc
         raise
-    print(
-        f"{meta['rows']} {what} written to {meta['output']} ({meta['parts']} "
-        f"Parquet parts, {len(meta['workers'])} workers, {meta['seconds']:.1f} s)"
-    )
+    with _printing(f"the {what} in {str(meta['output'])!r}"):
+        print(
+            f"{meta['rows']} {what} written to {meta['output']} ({meta['parts']} "
+            f"Parquet parts, {len(meta['workers'])} workers, {meta['seconds']:.1f} s)"
+        )
     return 0
 
 

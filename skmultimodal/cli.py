@@ -382,9 +382,9 @@ def main(argv=None):
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
-    except Terminated:  # the file being written is removed, as on Ctrl-C
-        print(f"{PROG}: terminated (SIGTERM)", file=sys.stderr)
-        return EXIT_TERMINATED
+    except Terminated as exc:  # the file being written is removed, as on Ctrl-C
+        print(f"{PROG}: terminated ({exc})", file=sys.stderr)
+        return 128 + exc.signum  # EXIT_TERMINATED for SIGTERM, 129 SIGHUP
     except Exception as exc:
         if debug and argv is not None:  # main([...]): the error to its caller
             raise

@@ -1127,28 +1127,48 @@ def _check_inputs(results, X, command, data_files):
         return []
     if isinstance(data_files, (str, bytes)) or hasattr(data_files, "__fspath__"):
         data_files = [data_files]
+    from skmultimodal.datasets._table import _path_kind
+
     paths = [Path(p) for p in data_files]
     for path in paths:
-        if not path.is_file():
-            why = "is not a file" if path.exists() else "does not exist"
-            raise ValueError(f"data_files: {str(path)!r} {why}")
+        # a pipe or device (``--csv /dev/stdin``) is recorded without a checksum
+        why = {"absent": "does not exist", "directory": "is a folder"}
+        if _path_kind(path) in why:
+            raise ValueError(
+                f"data_files: {str(path)!r} {why[_path_kind(path)]}: give the "
+                "files the data was read from"
+            )
     return paths
+
+
+#: Why a data file that is not a regular file has no checksum in the report.
+NO_CHECKSUM = "not a regular file (a pipe or device, read once): no checksum"
 
 
 def reproducibility(*, command=None, data_files=(), X=None, y=None):
     """What reproduces an evaluation: the command, Python and library
     versions, the SHA-256 of each data file and, with ``X``, of the
-    evaluated table and its target."""
+    evaluated table and its target. A data file that is not a regular file
+    (a pipe, as ``--csv /dev/stdin``: read once, already consumed) gets no
+    checksum (``sha256`` and ``bytes`` null) and a ``note`` saying why."""
     import platform
+
+    from skmultimodal.datasets._table import _path_kind
+
+    def entry(path):
+        if _path_kind(path) is None:
+            return {
+                "path": str(path),
+                "sha256": file_sha256(path),
+                "bytes": path.stat().st_size,
+            }
+        return {"path": str(path), "sha256": None, "bytes": None, "note": NO_CHECKSUM}
 
     return {
         "command": command,
         "python": platform.python_version(),
         "versions": _versions(),
-        "data_files": [
-            {"path": str(p), "sha256": file_sha256(p), "bytes": p.stat().st_size}
-            for p in data_files
-        ],
+        "data_files": [entry(Path(p)) for p in data_files],
         "table_sha256": None if X is None else table_sha256(X, y),
     }
 
@@ -1479,7 +1499,10 @@ def _html(doc, figures, elapsed, *, X=None):
         if env.get("command")
         else "<p>Command: not recorded.</p>"
     )
-    sums = [([f["path"], f["sha256"], f["bytes"]], False) for f in env["data_files"]]
+    sums = []
+    for f in env["data_files"]:  # a pipe's has no checksum: its note instead
+        sha, size = (f["sha256"], f["bytes"]) if f["sha256"] else (f["note"], "-")
+        sums.append(([f["path"], sha, size], False))
     data = _table(["data file", "SHA-256", "bytes"], sums) if sums else ""
     if env.get("table_sha256"):
         data += (
@@ -1606,7 +1629,9 @@ def write_report(
     command : str, default=None
         The command that ran the evaluation, recorded as given.
     data_files : list of path-like, default=None
-        Files the data was read from; the SHA-256 of each is recorded.
+        Files the data was read from; the SHA-256 of each is recorded (of
+        one that is not a regular file, such as a pipe, none: a note says
+        so).
 
     Returns
     -------
@@ -1623,8 +1648,8 @@ def write_report(
     ValueError
         When ``results`` lacks a key the report reads (every missing key is
         named), ``output`` is a file, ``X`` does not have one row per
-        evaluated sample or a data file does not exist (all checked before
-        anything is written).
+        evaluated sample or a data file does not exist or is a folder (all
+        checked before anything is written).
     TypeError
         When ``results`` is not a dict (e.g. a fitted model), ``X`` is not
         a DataFrame or ``command`` not a string.

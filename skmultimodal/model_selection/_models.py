@@ -9,6 +9,7 @@ method. Unknown names are a ValueError listing the choices.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 
@@ -283,12 +284,18 @@ def run_evaluation(
         if not built:
             why = "; ".join(f"{name} {reason}" for name, reason in skipped.items())
             raise ValueError(f"no model can be evaluated on these columns: {why}")
+        if not progress:
+            shown = {"disable": True}
+        elif "TQDM_DISABLE" in os.environ:  # tqdm's default, which it reads
+            shown = {}
+        else:  # drawn on a terminal only: not into a log file or a pipe
+            shown = {"disable": None}
         bar = tqdm(
             total=len(splits) * len(built),
             desc="evaluate",
             unit="fit",
-            disable=not progress,
             file=sys.stderr,
+            **shown,
         )
         results, scores = {}, {}
         with bar:

@@ -36,12 +36,19 @@ def table_writer(path, stream=None):
     one's column types). The chunks go to a temporary file next to ``path``
     that replaces it when the ``with`` block ends without an exception;
     otherwise ``path`` is left as it was. ``stream`` (a text file such as
-    ``sys.stdout``) takes CSV directly instead of ``path``.
+    ``sys.stdout``) takes CSV directly instead of ``path``: in UTF-8, as a
+    ``.csv`` file is written, to its binary ``buffer`` when it has one
+    (whatever the encoding of the text stream, which is flushed first).
     """
     from skmultimodal.utils import atomic_write
 
     if stream is not None:
-        yield _csv_writer(stream)
+        binary = getattr(stream, "buffer", None)
+        if binary is None:  # a text stream only (io.StringIO)
+            yield _csv_writer(stream)
+            return
+        stream.flush()  # what was written to it before comes first
+        yield _csv_writer(binary, encoding="utf-8")
         return
     path = Path(path)
     suffix = path.suffix.lower()
@@ -62,31 +69,81 @@ def table_writer(path, stream=None):
         yield _csv_writer(fh) if suffix == ".csv" else _jsonl_writer(fh)
 
 
-def _csv_writer(fh):
+def _csv_writer(fh, encoding=None):
+    """A ``write(df)`` appending CSV to the text file ``fh`` (or, with an
+    ``encoding``, to the binary file ``fh``); the header once."""
     state = {"header": True}
 
     def write(df):
-        _as_pandas_reads(df).to_csv(fh, index=False, header=state["header"])
+        df = _as_pandas_reads(df)
+        if encoding is None:
+            df.to_csv(fh, index=False, header=state["header"])
+        else:
+            text = df.to_csv(index=False, header=state["header"])
+            # a BufferedWriter may write part of a large block (the reader of
+            # a pipe gone meanwhile): the rest is written, or the error raised
+            rest = memoryview(text.encode(encoding))
+            while rest:
+                rest = rest[fh.write(rest) :]
         state["header"] = False
 
     return write
 
 
 def _jsonl_writer(fh):
+    import itertools
+    import json
+
     def write(df):
-        if len(df):  # one object per line, each line ended by a newline
-            # dates and times as the texts the CSV writes (_dates_as_texts),
-            # not epoch milliseconds; any other ISO 8601, to the microsecond
-            _dates_as_texts(_as_pandas_reads(df)).to_json(
-                fh,
-                orient="records",
-                lines=True,
-                force_ascii=False,
-                date_format="iso",
-                date_unit="us",
-            )
+        if not len(df):
+            return
+        # dates and times as the texts the CSV writes (_dates_as_texts),
+        # not epoch milliseconds; any other ISO 8601, to the microsecond
+        df = _dates_as_texts(_as_pandas_reads(df))
+        text = df.to_json(
+            orient="records",
+            lines=True,
+            force_ascii=False,
+            date_format="iso",
+            date_unit="us",
+        )
+        # pandas writes floats to a number of decimals (10 by default, 15 at
+        # most: 1.2e-11 as 0.0): each float column's values written again in
+        # full, as the CSV has them
+        floats = _exact_floats(df)
+        names = list(floats)
+        rows = zip(*floats.values()) if floats else itertools.repeat(())
+        # "\n" ends each line (a text's own newlines are escaped; not every
+        # line break str.splitlines knows, such as U+2028, is)
+        for line, values in zip(text.split("\n")[: len(df)], rows):
+            record = json.loads(line)
+            record.update(zip(names, values))
+            # one object per line, each line ended by a newline
+            fh.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+            fh.write("\n")
 
     return write
+
+
+def _exact_floats(df):
+    """``{name: values}`` of the float columns of ``df``: each value a Python
+    float that :mod:`json` writes as the shortest text reading back as the
+    same number (of a ``float32`` column: as the same ``float32``, the text
+    the CSV has), None for a missing or infinite one (``null``, as pandas
+    writes it)."""
+    import numpy as np
+
+    out = {}
+    for name, column in df.items():
+        if column.dtype.kind != "f":
+            continue
+        values = column.to_numpy(dtype="float64", na_value=np.nan)
+        if column.dtype.itemsize < 8:  # 0.1 as float32, not 0.10000000149...
+            values = values.astype(np.float32).astype(str).astype("float64")
+        exact = values.astype(object)
+        exact[~np.isfinite(values)] = None
+        out[str(name)] = exact.tolist()  # as the JSON names it
+    return out
 
 
 def _dates_as_texts(df):
