@@ -94,6 +94,11 @@ class _ImageTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
     """Shared machinery: stateless fit, per-item work through joblib, and a
     ``set_output`` that accepts every setting and leaves images as they are."""
 
+    def __init_subclass__(cls, **kwargs):
+        # a class keyword, not inherited: else each subclass's fit_transform
+        # would wrap its images in a DataFrame under set_config(transform_output)
+        super().__init_subclass__(auto_wrap_output_keys=None, **kwargs)
+
     _parameter_constraints: dict = {
         "on_error": [StrOptions({"raise", "blank"})],
         "n_jobs": N_JOBS,

@@ -20,7 +20,7 @@ import re
 import threading
 import traceback
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import partial
 from importlib import metadata
 from typing import Any, NamedTuple, Protocol
@@ -343,6 +343,15 @@ class PluginManager:
             return False
         plugin = self._pm.get_plugin(name)
         hooks = self._pm.get_hookcallers(plugin) or []
+        if not isinstance(plugin, Hashable):  # pluggy keeps its plugins in sets
+            self._pm.unregister(name=name)
+            kind = type(plugin).__qualname__
+            self._fail(
+                name,
+                f"pluggy needs a hashable plugin, not an unhashable {kind}"
+                "; register a module, a class or an instance with default hashing",
+            )
+            return False
         if _needs_instance(plugin, hooks):
             self._pm.unregister(name=name)
             cls = plugin.__qualname__
