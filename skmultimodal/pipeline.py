@@ -575,7 +575,7 @@ def make_multimodal_pipeline(
         ``FileStampMemory`` (``skmultimodal.utils._memory``) in that folder,
         whose key is the rows' values, the extractor's parameters and, for
         every cell or parameter naming an existing file (also inside a
-        dict or list parameter, such as ``method_params``), its absolute path,
+        dict parameter, such as ``method_params``), its absolute path,
         size and modification time: a file rewritten in place, or the same
         relative paths under another working folder, is featurized again
         (a file rewritten within the file system's time resolution with the

@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 from scipy import sparse
 from sklearn.compose import ColumnTransformer
+from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.feature_selection import SelectFromModel, SelectKBest, f_classif
-from sklearn.linear_model import LogisticRegression
+from sklearn.impute import IterativeImputer
+from sklearn.linear_model import BayesianRidge, LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler, TargetEncoder
 
@@ -79,6 +81,8 @@ def test_nested_or_bare_supervised_step_warns(branch):
         (make_pipeline(StandardScaler(), SelectKBest(k=2)), "concat"),
         (StandardScaler(), "stack"),
         (SelectKBest(_unsupervised_score, k=2), "stack"),  # ignores y
+        # the imputer fits its regressor on X: no label reaches the branch
+        (IterativeImputer(estimator=BayesianRidge(), max_iter=2), "stack"),
     ],
 )
 def test_no_warning_without_folds_or_without_a_supervised_step(branch, method):
@@ -170,3 +174,12 @@ def test_out_of_core_concat_scale_has_no_cancellation():
     scale = out_of_core(present.mean(axis=0), deviations, 40, fill, 50)
     np.testing.assert_allclose(scale, in_memory(block), rtol=1e-9)
     np.testing.assert_allclose(scale, 1.2, atol=0.3)  # about sqrt(2 * 0.8)
+
+
+def test_concat_of_a_sparse_block_without_stored_values():
+    """A hashed text branch whose training texts hold no token."""
+    blocks = [sparse.csr_matrix((6, 5)), np.arange(12.0).reshape(6, 2)]
+    for weights in (None, np.arange(1.0, 7.0)):
+        method = ConcatFusion()
+        Z = method.fit_transform(blocks, [0, 1] * 3, sample_weight=weights)
+        assert Z.shape == (6, 7) and method.scales_[0] == 1.0

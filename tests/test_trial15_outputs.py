@@ -143,6 +143,22 @@ def test_files_save_model_writes_stay_well_inside_the_bounds(model, tmp_path):
         persistence._check_archive(path)  # stored: a ratio of 1, far below 100
 
 
+def test_a_large_sparse_matrix_of_ones_loads(tmp_path):
+    """SciPy deflates a sparse matrix's arrays: a matrix of ones shrinks
+    hundreds of times over, and is no zip bomb."""
+    rng = np.random.default_rng(0)
+    n, nnz = 40_000, 2_200_000  # data.npy: 17.6 MB, past the 16 MB floor
+    X = sp.csr_matrix(
+        (np.ones(nnz), (rng.integers(0, n, nnz), rng.integers(0, 500, nnz))),
+        shape=(n, 500),
+    )
+    X.data[:] = 1.0  # duplicates summed: ones again
+    clf = KNeighborsClassifier(algorithm="brute").fit(X, rng.integers(0, 2, n))
+    path = save_model(clf, tmp_path / "ones.skops")
+    loaded = load_model(path, trusted=True).estimator
+    assert (loaded._fit_X != X).nnz == 0
+
+
 # ------------------------------------------- 2. outputs checked first --
 @pytest.fixture
 def read_only(tmp_path, monkeypatch):

@@ -56,20 +56,20 @@ class _Holder(BaseEstimator):
         self.files = files
 
 
-def test_file_stamp_walks_dicts_lists_and_tuples_of_parameters(tmp_path):
+def test_file_stamp_walks_the_dicts_of_parameters(tmp_path):
     a, b, c = (tmp_path / n for n in ("a.txt", "b.txt", "c.keras"))
     for p in (a, b, c):
         p.write_text("x", "utf-8")
     names = lambda est: [s[0] for s in file_stamp([est])]  # noqa: E731
-    nested = _Holder({"k": [str(a), ("x", {"deep": b})]})
-    assert names(nested) == [str(a), str(b)]
+    nested = _Holder({"k": str(a), "x": {"deep": b}, "words": [str(c)]})
+    assert names(nested) == [str(a), str(b)]  # a list (of words) is not read
     images = ImageFeatures(method="keras", method_params={"model": str(c)})
     assert str(c) in names(images)
     encoder = TextFeatures("keras_encoder", method_params={"path": str(c)})
     assert names(encoder) == [str(c)]
-    # bounded: a list holding itself ends
-    loop = [str(a)]
-    loop.append(loop)
+    # bounded: a dict holding itself ends
+    loop = {"path": str(a)}
+    loop["self"] = loop
     assert names(_Holder(loop)) == [str(a)]
 
 

@@ -69,9 +69,8 @@ def test_plugin_warning_points_at_the_callers_line():
     def skmultimodal_register_nothing_known(register):
         pass
 
-    plugin = types.SimpleNamespace(
-        skmultimodal_register_nothing_known=skmultimodal_register_nothing_known
-    )
+    plugin = types.ModuleType("trial9_unknown_hook_plugin")  # hashable, as pluggy needs
+    plugin.skmultimodal_register_nothing_known = skmultimodal_register_nothing_known
     with pytest.warns(PluginWarning, match="unknown hook") as caught:
         assert not register_plugin(plugin, "trial9_unknown_hook")
     assert caught[0].filename == __file__

@@ -389,7 +389,8 @@ def _rms_centred_norm(block, sample_weight=None):
         else:
             mean = np.asarray(block.T @ w).ravel()
         dev = block.data - mean[cols]
-        sq = np.bincount(cols, weights=weight * dev**2, minlength=width)
+        # float even with no stored value (bincount of nothing gives ints)
+        sq = np.bincount(cols, weights=weight * dev**2, minlength=width) * 1.0
         # the cells not stored are 0, each off the column mean by -mean: their
         # share of the weight, exactly 0 for a column stored in every row
         stored = np.bincount(cols[weight > 0], minlength=width)

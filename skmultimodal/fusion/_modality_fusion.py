@@ -1376,18 +1376,31 @@ def _method_has_internal_folds(method):
 
 
 def _learns_from_target(estimator):
-    """Whether ``estimator`` learns from ``y`` at fit: its tags say it needs
-    ``y`` (TargetEncoder, RFE, a classifier inside SelectFromModel), or it
-    scores features with a ``score_func`` that takes ``y`` (SelectKBest,
-    SelectPercentile: their tags say no, as a score function of your own
-    may ignore ``y`` by declaring ``y=None``; scikit-learn's own, such as
-    ``f_classif`` or ``chi2``, need it)."""
+    """Whether the transformer ``estimator`` learns from ``y`` at fit: its
+    tags say it needs ``y`` (TargetEncoder, RFE, LinearDiscriminantAnalysis);
+    it selects features with an estimator whose tags do (SelectFromModel or
+    SequentialFeatureSelector around a classifier: their own tags say no,
+    as the estimator may be unsupervised); or it scores features with a
+    ``score_func`` that takes ``y`` (SelectKBest, SelectPercentile: their
+    tags say no, as a score function of your own may ignore ``y`` by
+    declaring ``y=None``; scikit-learn's own, such as ``f_classif`` or
+    ``chi2``, need it). An estimator without ``transform`` (the regressor
+    of an IterativeImputer) is fitted by its parent, on the parent's
+    terms: not counted."""
+    from sklearn.feature_selection import SelectorMixin
+
+    if not hasattr(estimator, "transform"):
+        return False
     try:
         if get_tags(estimator).target_tags.required:
             return True
-        score_func = estimator.get_params(deep=False).get("score_func")
-    except Exception:  # not an estimator with tags and parameters
+        params = estimator.get_params(deep=False)
+        inner = params.get("estimator")
+        if isinstance(estimator, SelectorMixin) and hasattr(inner, "fit"):
+            return get_tags(inner).target_tags.required
+    except (AttributeError, TypeError):  # no tags or parameters to read
         return False
+    score_func = params.get("score_func")
     if not callable(score_func):
         return False
     try:
@@ -1406,7 +1419,7 @@ def _step_learning_from_target(transformer):
         return type(transformer).__name__
     try:
         params = transformer.get_params(deep=True)
-    except Exception:  # "passthrough", or not an estimator
+    except (AttributeError, TypeError):  # "passthrough", or not an estimator
         return None
     for path, value in params.items():
         if hasattr(value, "get_params") and _learns_from_target(value):

@@ -941,7 +941,12 @@ class KerasFeatures(ImageExtractor):
             chunk = items[start : start + self.batch_size]
             try:
                 images = parallel_map(
-                    reader, chunk, n_jobs=self.n_jobs, desc=name, prefer="threads"
+                    reader,
+                    chunk,
+                    n_jobs=self.n_jobs,
+                    desc=name,
+                    prefer="threads",
+                    catch=_IndexedError,
                 )
             except _IndexedError as exc:
                 raise ImageDecodeError(

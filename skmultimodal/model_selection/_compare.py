@@ -1035,11 +1035,13 @@ def compare_models(
     converge) are recorded, in the folds' worker processes too, where they
     would otherwise only reach the workers' standard error, and issued
     again in the calling process, attributed to the line that called
-    ``compare_models``: each distinct warning once per model, although the
-    test rows of a fold are transformed more than once (for the scores,
-    ``oof_pred`` and ``oof_proba``). ``warnings.catch_warnings`` and the
-    warning filters of the caller apply to them (the filters also reach
-    the workers, as scikit-learn's ``Parallel`` passes them on).
+    ``compare_models`` and prefixed with the model's key
+    (``models['late']: ...``): each distinct warning once per model, for
+    any ``n_jobs``, although the test rows of a fold are transformed more
+    than once (for the scores, ``oof_pred`` and ``oof_proba``).
+    ``warnings.catch_warnings`` and the warning filters of the caller
+    apply to them (the filters also reach the workers, as scikit-learn's
+    ``Parallel`` passes them on).
 
     Examples
     --------
@@ -1119,7 +1121,10 @@ def compare_models(
         )
         relayed = dict.fromkeys(w for _, caught in done for w in caught)
         for category, text in relayed:  # from the line calling compare_models
-            warnings.warn(text, category, stacklevel=2)
+            # naming the model: the same text relayed for the next model would
+            # otherwise be a repeat from this line, which the "default" action
+            # drops (unless the folds reset the registry: run in this process)
+            warnings.warn(f"models[{name!r}]: {text}", category, stacklevel=2)
         folds = [fold for fold, _ in done]
         if signs is None:  # the first fold's scores name those of a callable
             signs = {key: _stored_sign(key, scorers) for key in folds[0].scores}

@@ -248,7 +248,7 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
                 )
             if out.dtype.kind in "fc" and not np.isfinite(out).all():
                 bad = np.argwhere(~np.isfinite(out))[0]
-                first = start + (int(bad[0]) if out.ndim else 0)
+                first = start + int(bad[0])
                 where = (
                     f"the text at {describe_row(labels, rows[first])}"
                     if rows is not None

@@ -113,7 +113,7 @@ def atomic_write(path, mode="wb", *, encoding=None, newline=None):
             fh.close()
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        if _failed_write(exc, finishing):  # name the file, not its hidden copy
+        if _failed_write(exc, finishing, tmp):  # the file, not its hidden copy
             raise OSError(
                 exc.errno, f"cannot write {os.fspath(path)!r}: {exc.strerror}"
             ) from exc
@@ -125,14 +125,19 @@ def atomic_write(path, mode="wb", *, encoding=None, newline=None):
 _NO_ROOM = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 
 
-def _failed_write(exc, finishing):
-    """Whether ``exc`` is the failure of :func:`atomic_write`'s own file: an
-    OSError of a disk or a file size limit met by a write in the ``with``
-    block, or any OSError once the block is done (flush, sync, rename)."""
+def _failed_write(exc, finishing, tmp):
+    """Whether ``exc`` is the failure of :func:`atomic_write`'s own file
+    ``tmp``: an OSError of a disk or a file size limit met by a write in the
+    ``with`` block (naming no file, or ``tmp``: not another file the block
+    wrote, such as a cache), or any OSError once the block is done (flush,
+    sync, rename)."""
     return (
         isinstance(exc, OSError)
         and exc.errno is not None
-        and (finishing or exc.errno in _NO_ROOM)
+        and (
+            finishing
+            or (exc.errno in _NO_ROOM and exc.filename in (None, tmp))
+        )
     )
 
 

@@ -23,7 +23,7 @@ class FileStampMemory:
     absolute path, size and modification time (``st_mtime_ns``) of every
     cell of the rows and every parameter of the extractor
     (``get_params(deep=True)``) that is a str or path naming an existing
-    file, or holds one in a dict, list or tuple (``method_params={"path":
+    file, or holds one in a dict (``method_params={"path":
     ...}``; see :func:`file_stamp`). A file rewritten in place, or the same
     relative paths under another working folder, is then a cache miss. Each
     distinct text is looked up once; no file is read.
@@ -89,9 +89,9 @@ def file_stamp(values):
     """``[(absolute path, st_mtime_ns, st_size)]`` of the files named by
     ``values``: by a str or path among them, a text cell of an array, Series
     or DataFrame among them, or a str or path parameter of an estimator
-    among them (``get_params(deep=True)``), also inside a parameter's dict
-    values and list or tuple items (``method_params={"path": ...}``), down
-    to :data:`_PARAM_DEPTH` levels; each name once, in the order first met
+    among them (``get_params(deep=True)``), also among a parameter's dict
+    values (``method_params={"path": ...}``), down to :data:`_PARAM_DEPTH`
+    levels; each name once, in the order first met
     (the rows themselves are the rest of the key)."""
     names, kinds = [], (str, os.PathLike)
     for value in values:
@@ -117,21 +117,21 @@ def file_stamp(values):
     return stamp
 
 
-#: how deep :func:`file_stamp` looks into a parameter's dicts, lists and
-#: tuples (``{"path": ...}`` is 1 level; a self-holding list ends there)
+#: how deep :func:`file_stamp` looks into a parameter's dicts
+#: (``{"path": ...}`` is 1 level; a dict holding itself ends there)
 _PARAM_DEPTH = 4
 
 
 def _nested(value, depth=_PARAM_DEPTH):
-    """``value``, or, when it is a dict, list or tuple, the values in it
-    (dict values, items), recursively down to ``depth`` levels."""
-    if isinstance(value, dict):
-        value = list(value.values())
-    elif not isinstance(value, list | tuple):
+    """``value``, or, when it is a dict (``method_params``), the values in
+    it, recursively down to ``depth`` levels. Lists and tuples are not
+    looked into: a parameter may hold a long list of words (a vectorizer's
+    ``vocabulary``), each of which would be checked at every lookup."""
+    if not isinstance(value, dict):
         return [value]
     if depth == 0:
         return []
-    return [c for item in value for c in _nested(item, depth - 1)]
+    return [c for item in value.values() for c in _nested(item, depth - 1)]
 
 
 def _exists(name):

@@ -170,22 +170,32 @@ class InOrderErrors:
             return _Raised(exc)
 
 
+class _Stop(Exception):
+    """Thrown into joblib's generator to stop the tasks left (see :func:`in_order`)."""
+
+
 def in_order(results):
     """The results of :class:`InOrderErrors` tasks from joblib's generator
     (in input order); an exception a task handed back is raised when its
-    turn comes. The generator is closed first, which stops the tasks still
-    running at once: left to the garbage collector, its shutdown could
-    race with the next ``Parallel`` call."""
+    turn comes. The generator is stopped first, which cancels the tasks
+    still running at once: left to the garbage collector, its shutdown
+    could race with the next ``Parallel`` call.
+
+    It is stopped by throwing :class:`_Stop` into it, not by ``close()``:
+    joblib aborts the same way on both, but on ``close()`` it also warns
+    that the tasks left were cancelled, a warning that filters set here
+    could not reliably silence (worker threads swap the process-wide
+    filters in and out around each task)."""
     try:
         for result in results:
             if type(result) is _Raised:
                 raise result.exc
             yield result
     finally:
-        with warnings.catch_warnings():
-            # joblib's note that the tasks left were cancelled: on purpose
-            warnings.filterwarnings("ignore", r".* tasks ", UserWarning)
-            results.close()
+        try:
+            results.throw(_Stop())
+        except (_Stop, StopIteration):
+            pass
 
 
 def parallel_map(

@@ -65,6 +65,12 @@ def test_disk_full_in_the_block_names_the_file_other_errors_are_kept(tmp_path):
             (tmp_path / "absent.csv").read_text()
     assert info.value.filename == str(tmp_path / "absent.csv")
     assert os.listdir(tmp_path) == []
+    # nor is a full disk met by another file the block writes (a cache)
+    cache = str(tmp_path / "cache.bin")
+    with pytest.raises(OSError) as info:
+        with atomic_write(path, "w"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), cache)
+    assert info.value.filename == cache and "cannot write" not in str(info.value)
 
 
 def test_cli_failed_write_names_the_output_and_leaves_nothing(
