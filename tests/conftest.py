@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from skmultimodal.plugins import get_plugin_manager, register_plugin, unregister_plugin
@@ -45,3 +49,21 @@ def agg_backend():
 
     yield plt
     plt.close("all")
+
+
+@pytest.fixture
+def unwritable_folder(tmp_path, monkeypatch):
+    """A folder ``ro`` in which no file can be created, as in a read-only
+    folder, for root too: creating a temporary file there (the output
+    checks' probe, and atomic_write) fails with ``PermissionError``."""
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    real = tempfile.NamedTemporaryFile
+
+    def named_temporary_file(*args, dir=None, **kwargs):
+        if dir is not None and Path(dir).resolve() == ro.resolve():
+            raise PermissionError(errno.EACCES, "Permission denied", str(dir))
+        return real(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", named_temporary_file)
+    return ro

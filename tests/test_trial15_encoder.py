@@ -3,10 +3,7 @@ is refused batch by batch, naming the model file and the rows; its
 TextEmbeddingWarning points at the caller's line; ``run_on_dask`` checks
 that the output's folder can be written before a cluster starts."""
 
-import errno
-import tempfile
 import warnings
-from pathlib import Path
 
 import pytest
 
@@ -99,23 +96,6 @@ def test_the_empty_text_warning_points_at_the_callers_line(tmp_path):
         found = [w for w in caught if w.category is TextEmbeddingWarning]
         assert len(found) == 1
         assert found[0].filename == __file__, found[0].filename
-
-
-@pytest.fixture
-def unwritable_folder(tmp_path, monkeypatch):
-    """A folder in which no file can be created (as read-only, for root
-    too): creating a temporary file there fails."""
-    ro = tmp_path / "ro"
-    ro.mkdir()
-    real = tempfile.NamedTemporaryFile
-
-    def named_temporary_file(*args, dir=None, **kwargs):
-        if dir is not None and Path(dir).resolve() == ro.resolve():
-            raise PermissionError(errno.EACCES, "Permission denied", str(dir))
-        return real(*args, dir=dir, **kwargs)
-
-    monkeypatch.setattr(tempfile, "NamedTemporaryFile", named_temporary_file)
-    return ro
 
 
 @pytest.mark.parametrize("run", ["run_on_dask", "predict_partitions"])

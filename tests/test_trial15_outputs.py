@@ -3,13 +3,10 @@ reads them (zip bombs, arrays declaring impossible sizes), and output
 locations checked, folders refused and writability probed, before any work
 (the API's save_model and every command line output option)."""
 
-import errno
 import io
 import os
 import sys
-import tempfile
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -160,24 +157,6 @@ def test_a_large_sparse_matrix_of_ones_loads(tmp_path):
 
 
 # ------------------------------------------- 2. outputs checked first --
-@pytest.fixture
-def read_only(tmp_path, monkeypatch):
-    """A folder ``ro`` in which no file can be created: creating a temporary
-    file there (the probe, and atomic_write) fails as a read-only folder
-    does, for root too."""
-    ro = tmp_path / "ro"
-    ro.mkdir()
-    real = tempfile.NamedTemporaryFile
-
-    def named_temporary_file(*args, dir=None, **kwargs):
-        if dir is not None and Path(dir).resolve() == ro.resolve():
-            raise PermissionError(errno.EACCES, "Permission denied", str(dir))
-        return real(*args, dir=dir, **kwargs)
-
-    monkeypatch.setattr(tempfile, "NamedTemporaryFile", named_temporary_file)
-    return ro
-
-
 def _fail_if_called(*args, **kwargs):
     raise AssertionError("reached serializing, reading or fitting before the checks")
 
@@ -196,16 +175,17 @@ def test_save_model_refuses_a_folder_before_serializing(tmp_path, monkeypatch, s
     assert list((tmp_path / f"m{suffix}").iterdir()) == []
 
 
-def test_save_model_refuses_a_folder_it_cannot_write_in(read_only, monkeypatch):
+def test_save_model_refuses_a_folder_it_cannot_write_in(unwritable_folder, monkeypatch):
     import skops.io
 
     monkeypatch.setattr(skops.io, "dumps", _fail_if_called)
     clf = LogisticRegression().fit([[0.0], [1.0]], [0, 1])
     with pytest.raises(ValueError, match=r"cannot write in folder '.*ro' \(Permission"):
-        save_model(clf, read_only / "m.skops")
+        save_model(clf, unwritable_folder / "m.skops")
     with pytest.raises(ValueError, match=r"^--output: cannot write in folder"):
         persistence.check_save_path(
-            read_only / "m.skops", error=lambda msg: ValueError(f"--output: {msg}")
+            unwritable_folder / "m.skops",
+            error=lambda msg: ValueError(f"--output: {msg}"),
         )
 
 
@@ -218,7 +198,7 @@ def test_the_probe_leaves_nothing_behind(tmp_path):
 @pytest.mark.skipif(
     sys.platform == "win32" or os.geteuid() == 0,
     reason="root (and Windows) write in a folder whatever its mode: chmod "
-    "cannot make one unwritable there; the read_only tests simulate it",
+    "cannot make one unwritable there; the unwritable_folder tests simulate it",
 )
 def test_a_folder_without_write_permission_is_refused(tmp_path):
     ro = tmp_path / "ro"
@@ -280,15 +260,15 @@ UNWRITABLE = {
 
 @pytest.mark.parametrize("case", list(UNWRITABLE))
 def test_cli_outputs_in_a_folder_that_cannot_be_written_are_refused_first(
-    case, tmp_path, read_only, nothing_is_read, capsys
+    case, tmp_path, unwritable_folder, nothing_is_read, capsys
 ):
     (tmp_path / "data.csv").write_text("title,label\na b,x\nc d,y\n")
     argv, option = UNWRITABLE[case]
-    argv = [a.format(tmp=tmp_path, ro=read_only) for a in argv]
+    argv = [a.format(tmp=tmp_path, ro=unwritable_folder) for a in argv]
     status = cli.main(argv)
     err = capsys.readouterr().err
     assert status == cli.EXIT_USAGE, err
-    assert f"error: {option} '{read_only}" in err
-    assert f"cannot write in folder '{read_only}' (Permission denied)" in err
+    assert f"error: {option} '{unwritable_folder}" in err
+    assert f"cannot write in folder '{unwritable_folder}' (Permission denied)" in err
     assert "Traceback" not in err and ".tmp" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv", "ro"]

@@ -128,9 +128,14 @@ def test_an_output_that_is_the_input_is_refused(case, tmp_path, capsys):
 
 # -------------------------------------------------------------- SIGTERM ---
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe (POSIX)")
-def test_sigterm_while_writing_removes_the_partial_output(model_and_csv, tmp_path):
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_sigterm_while_writing_removes_the_partial_output(
+    model_and_csv, tmp_path, name
+):
     """The input is a named pipe nobody writes to: the command waits on it
-    with the output's temporary file open, until it is sent SIGTERM."""
+    with the output's temporary file open, until it is sent SIGTERM (or
+    SIGHUP: the terminal hung up)."""
+    signum = getattr(signal, name)
     model, _ = model_and_csv
     fifo = tmp_path / "input.csv"
     os.mkfifo(fifo)
@@ -153,15 +158,15 @@ def test_sigterm_while_writing_removes_the_partial_output(model_and_csv, tmp_pat
             assert time.monotonic() < deadline, "no temporary file appeared"
             time.sleep(0.2)
         time.sleep(0.5)  # in the blocking read of the pipe
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(signum)
         _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
-    assert proc.returncode == cli.EXIT_TERMINATED, err
+    assert proc.returncode == 128 + signum, err  # exited, not killed
     assert list(out.parent.iterdir()) == []  # no partial file left
-    assert err.strip().splitlines()[-1] == "skmultimodal: terminated (SIGTERM)"
+    assert err.strip().splitlines()[-1] == f"skmultimodal: terminated ({name})"
 
 
 def test_main_restores_the_sigterm_handler(tmp_path, capsys):

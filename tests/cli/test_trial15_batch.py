@@ -8,8 +8,6 @@ import io
 import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 import types
@@ -20,7 +18,7 @@ import pytest
 
 from skmultimodal import cli
 
-from .conftest import CSV_ARGS, ROOT, run_main, write_dataset
+from .conftest import CSV_ARGS, run_main, write_dataset
 
 EVAL = [*CSV_ARGS, "--models", "text-only", "--cv", "2", "--no-progress"]
 
@@ -276,42 +274,3 @@ def test_sighup_raises_terminated_unless_ignored():
             assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGHUP, previous)
-
-
-@pytest.mark.skipif(
-    not hasattr(os, "mkfifo") or not hasattr(signal, "SIGHUP"),
-    reason="needs a named pipe and SIGHUP (POSIX)",
-)
-def test_sighup_while_writing_removes_the_partial_output(model, tmp_path):
-    """The input is a named pipe nobody writes to: the command waits on it
-    with the output's temporary file open, until the terminal hangs up."""
-    fifo = tmp_path / "input.csv"
-    os.mkfifo(fifo)
-    out = tmp_path / "out" / "predictions.csv"
-    out.parent.mkdir()
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    argv = ["predict", "--model", model, "--csv", fifo, *CSV_ARGS, "--output", out]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "skmultimodal", *map(str, argv)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 240
-        while not any(out.parent.iterdir()):  # the temporary file, once open
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "no temporary file appeared"
-            time.sleep(0.2)
-        time.sleep(0.5)  # in the blocking read of the pipe
-        proc.send_signal(signal.SIGHUP)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    assert proc.returncode == 128 + signal.SIGHUP, err  # exited, not killed
-    assert list(out.parent.iterdir()) == []  # no partial file left
-    assert err.strip().splitlines()[-1] == "skmultimodal: terminated (SIGHUP)"
