@@ -26,6 +26,8 @@ from skmultimodal.image import (
 )
 from skmultimodal.plugins import PluginWarning, get_registry, hookimpl, register_plugin
 
+from .image.test_image_set_output import _images
+
 
 @hookimpl
 def skmultimodal_register_fusion_methods(register):
@@ -77,15 +79,6 @@ def pandas_output():
         yield
     finally:
         sklearn.set_config(transform_output=before)
-
-
-def _images():
-    rng = np.random.default_rng(0)
-    return [
-        rng.integers(0, 256, (20, 24, 3), dtype=np.uint8),
-        rng.integers(0, 256, (18, 18), dtype=np.uint8),
-        rng.random((22, 20, 3)).astype(np.float32),
-    ]
 
 
 @pytest.mark.parametrize(
