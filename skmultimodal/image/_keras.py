@@ -29,6 +29,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_failures, describe_row
+from skmultimodal.utils._errors import require_keras
 from skmultimodal.utils._io import check_keras_file_name, file_sha256
 from skmultimodal.utils._parallel import warn_at_caller
 from skmultimodal.utils._validation import Count, check_column_name
@@ -339,6 +340,7 @@ def _network(model, weights, layer, pooling, size, seed, digests):
     ``digests`` maps each file the network is built from to the SHA-256
     recorded by ``fit``: a file changed since then is refused here.
     """
+    require_keras("KerasFeatures")
     import keras
 
     for path, digest in digests:
@@ -828,6 +830,7 @@ class KerasFeatures(ImageExtractor):
         self : object
             The fitted extractor.
         """
+        require_keras(type(self).__name__)
         image_column(X)
         check_column_name(self, X, reset=True)
         self._seed = None

@@ -14,7 +14,16 @@ _LAZY = {"MultimodalAttentionClassifier": "skmultimodal.models._classifier"}
 
 def __getattr__(name):
     if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        from skmultimodal.utils._errors import KERAS_MODULES, require_keras
+
+        try:
+            module = importlib.import_module(_LAZY[name])
+        except ModuleNotFoundError as exc:  # scikeras: named with the extra
+            if (exc.name or "").split(".")[0] not in KERAS_MODULES:
+                raise
+            require_keras(name)
+            raise
+        value = getattr(module, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'skmultimodal.models' has no attribute {name!r}")

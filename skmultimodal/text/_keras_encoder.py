@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_failures, describe_row
+from skmultimodal.utils._errors import require_keras
 from skmultimodal.utils._io import check_keras_file_name, file_sha256
 from skmultimodal.utils._parallel import warn_at_caller
 from skmultimodal.utils._validation import Count
@@ -142,6 +143,7 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
     def _load(self, path, expected_sha256=None):
         """Load and check the model at the absolute ``path``."""
         owner = self._name()
+        require_keras(owner)
         if not path.is_file():
             given = os.fspath(self.path)
             looked = "" if given == str(path) else f" (looked for {str(path)!r})"

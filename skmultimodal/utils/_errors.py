@@ -1,5 +1,5 @@
-"""Telling an input check's error from any other failure, and leaving
-quietly when standard output is closed."""
+"""Telling an input check's error from any other failure, naming a missing
+optional dependency, and leaving quietly when standard output is closed."""
 
 import linecache
 import os
@@ -58,3 +58,24 @@ def stdout_closed(status):
     except (OSError, ValueError, AttributeError):
         pass  # not a real file (captured output): nothing to redirect
     return status
+
+
+#: The modules of the ``keras`` extra.
+KERAS_MODULES = ("keras", "tensorflow", "scikeras")
+
+
+def require_keras(owner):
+    """Import Keras (and its TensorFlow backend) for ``owner``, or raise an
+    ImportError saying which extra installs them, instead of a bare
+    ``No module named 'keras'``."""
+    try:
+        import keras  # noqa: F401
+        import tensorflow  # noqa: F401
+    except ModuleNotFoundError as exc:
+        if exc.name is None or exc.name.split(".")[0] not in KERAS_MODULES:
+            raise
+        raise ImportError(
+            f"{owner} needs Keras and TensorFlow ({exc.name!r} is not "
+            'installed): pip install "skmultimodal[keras]"',
+            name=exc.name,
+        ) from exc
