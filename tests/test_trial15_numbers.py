@@ -183,3 +183,25 @@ def test_concat_of_a_sparse_block_without_stored_values():
         method = ConcatFusion()
         Z = method.fit_transform(blocks, [0, 1] * 3, sample_weight=weights)
         assert Z.shape == (6, 7) and method.scales_[0] == 1.0
+
+
+def test_contributions_without_any_share_are_none():
+    """Attention that gives no row any share (a sequence-only model whose
+    texts are all empty) has no contributions, not 0/0."""
+    from sklearn.base import BaseEstimator, ClassifierMixin
+    from sklearn.pipeline import Pipeline
+
+    from skmultimodal.model_selection import modality_contributions
+
+    class NoShare(ClassifierMixin, BaseEstimator):
+        def fit(self, X, y):
+            self.classes_ = np.unique(y)
+            return self
+
+        def attention_weights(self, Z):
+            return np.zeros((Z.shape[0], 2))
+
+    X, y = make_multimodal_classification(n_samples=40, random_state=0)
+    fusion = make_multimodal_pipeline(method="concat", image_features="pixels")[0]
+    pipe = Pipeline([("fusion", fusion), ("clf", NoShare())]).fit(X, y)
+    assert modality_contributions(pipe, X) is None

@@ -509,6 +509,8 @@ def modality_contributions(estimator, X):
     if w.ndim != 2 or w.shape[1] != len(names):
         return None
     mean = w.mean(axis=0)
+    if not mean.sum() > 0:  # no row has a share (every text empty, say)
+        return None
     return dict(zip(names, (mean / mean.sum()).tolist()))
 
 

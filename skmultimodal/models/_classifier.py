@@ -28,7 +28,7 @@ from sklearn.base import (
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -45,7 +45,7 @@ from skmultimodal.utils._validation import (
     plain_label,
 )
 
-from ._layers import patch_grid
+from ._layers import feature_token_count, patch_grid
 from ._network import attention_model, build_network
 
 try:  # the fusion module's public names, once it exports them
@@ -169,6 +169,30 @@ def _dense(X):
     return X.toarray() if hasattr(X, "toarray") else X
 
 
+def _check_unique_names(layout, source, advice, feature_names=None):
+    """Refuse a ``layout`` naming a block more than once (the network's layers
+    are named after the blocks): ``source`` says where the names come from,
+    ``advice`` what to do; the repeated block's columns are named (by
+    ``feature_names`` when given)."""
+    names = layout.names
+    repeated = [name for name in dict.fromkeys(names) if names.count(name) > 1]
+    if not repeated:
+        return
+    name = repeated[0]
+    spans = []
+    for b in layout:
+        if b.name == name:
+            span = f"{b.start}:{b.stop}"
+            if feature_names is not None:
+                first, last = feature_names[b.start], feature_names[b.stop - 1]
+                span += f" ({first!r}" + (f"..{last!r})" if b.width > 1 else ")")
+            spans.append(span)
+    raise ValueError(
+        f"{source} the block {name!r} {names.count(name)} times ({names}), at "
+        f"columns {', '.join(spans)}; each block needs its own name: {advice}"
+    )
+
+
 def _explicit_layout(modalities, n_features):
     """A BlockLayout from a user's ``modalities`` list."""
     if isinstance(modalities, BlockLayout):
@@ -206,13 +230,9 @@ def _explicit_layout(modalities, n_features):
             blocks.append(Block(str(name), start, start + int(width), *rest))
             start += int(width)
         layout = BlockLayout(blocks)
-    names = layout.names
-    repeated = [name for name in dict.fromkeys(names) if names.count(name) > 1]
-    if repeated:
-        raise ValueError(
-            f"modalities names the block {repeated[0]!r} {names.count(repeated[0])} "
-            f"times ({names}); each block needs its own name"
-        )
+    _check_unique_names(
+        layout, "modalities names", "rename one of them or merge their columns"
+    )
     if layout.n_features != n_features:
         raise ValueError(
             f"modalities cover {layout.n_features} columns ({layout!r}) but X has "
@@ -506,7 +526,12 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         Number of tokens a feature block is split into (contiguous chunks,
         e.g. HOG cells); a dict maps block names to counts (others get 1;
         a name that is no block of ``X`` is refused at fit). Capped at the
-        block's width. Sequence blocks have one token per id.
+        block's width. The block is cut into chunks of ``ceil(block width /
+        count)`` columns, the last one zero padded, and gets one token per
+        chunk: fewer tokens than asked when the count does not divide the
+        width (10 columns in 9 tokens: 5 tokens of 2 columns), so that no
+        token is padding only; ``tokens_per_modality_`` has the counts made.
+        Sequence blocks have one token per id.
     sequence_encoder : {"lstm", "attention"}, default="lstm"
         Encoder of embedded sequence tokens.
     width : int, default=64
@@ -560,7 +585,10 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
     class_weight : dict, "balanced" or None, default=None
         Weights of classes, multiplied into the sample weights: a dict's
         weights finite and non-negative (else a ValueError at fit naming the
-        class). Not supported with a multi-label ``y`` (a ValueError): weight
+        class). "balanced": ``n_samples / (n_classes * count)`` from the
+        class counts weighted by ``sample_weight``, as scikit-learn's
+        classifiers do (a row of weight ``k`` counts as ``k`` rows). Not
+        supported with a multi-label ``y`` (a ValueError): weight
         samples with ``sample_weight`` there.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout, shuffling and the validation
@@ -591,7 +619,8 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
     block_layout_ : BlockLayout
         The modality blocks used (sequence blocks with their vocabulary size).
     tokens_per_modality_ : dict
-        Number of tokens of each block.
+        Number of tokens of each block (for a feature block, at most its
+        ``tokens_per_block``: see there).
     model_ : keras.Model
         The fitted network.
     history_ : dict
@@ -1055,6 +1084,14 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         n_features = X.shape[1]
         if self.modalities == "auto":
             layout = hint or BlockLayout([Block("X", 0, n_features, "features")])
+            _check_unique_names(
+                layout,
+                "modalities='auto': the layout of X names",
+                "put each modality's <modality>__ columns side by side (and "
+                "its <modality>__seq<k> ids apart from its features under "
+                "another name), or pass modalities explicitly",
+                getattr(self, "feature_names_in_", None),
+            )
         else:
             layout = _explicit_layout(self.modalities, n_features)
         _check_token_ids(layout, X)
@@ -1091,7 +1128,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
                 n_tokens = rows * cols
             else:
                 n = tpb.get(b.name, 1) if isinstance(tpb, dict) else tpb
-                n_tokens = max(1, min(int(n), b.width))
+                n_tokens = feature_token_count(b.width, n)
             spec.append(
                 {
                     "name": b.name,
@@ -1152,7 +1189,16 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
     def _fit_keras_model(
         self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
     ):
-        if self.class_weight is not None:
+        if self.class_weight == "balanced":
+            # from the weighted class counts, as scikit-learn's classifiers:
+            # a row of weight k counts as k duplicated rows
+            codes = np.asarray(y).ravel().astype(int)
+            present, index = np.unique(codes, return_inverse=True)
+            cw = compute_class_weight(
+                "balanced", classes=present, y=codes, sample_weight=sample_weight
+            )[index].astype(np.float32)
+            sample_weight = cw if sample_weight is None else sample_weight * cw
+        elif self.class_weight is not None:
             labels = self.classes_[np.asarray(y).ravel().astype(int)]
             cw = compute_sample_weight(self.class_weight, labels).astype(np.float32)
             sample_weight = cw if sample_weight is None else sample_weight * cw
@@ -1317,9 +1363,12 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             (all blocks of a row together sum to 1), of shape
             ``(n_samples, n_tokens)``: for a sequence block one column per
             position (word) of the sequence, 0 at padding; for a feature
-            block one column per region token. For an image block the
-            patch tokens keep their place in the image: shape
-            ``(n_samples, rows, columns)`` (see ``patch_grids_``).
+            block one column per region token (``tokens_per_modality_``).
+            For an image block the patch tokens keep their place in the
+            image: shape ``(n_samples, rows, columns)`` (see
+            ``patch_grids_``). A row whose every token is padding (every
+            block a sequence block, each empty) has 0 everywhere: there is
+            nothing to attend to.
         """
         weights = self._pooling_weights(X)
         grids = self.patch_grids_
@@ -1354,10 +1403,11 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         -------
         weights : pandas.DataFrame of shape (n_samples, n_modalities) or ndarray
             With ``modality=None``, the share of the pooling attention each
-            modality block receives; rows sum to 1, and the index is
-            ``X``'s when it is a DataFrame. With a block name, an array of
-            shape ``(n_samples, rows, columns)`` for an image block (the
-            patch map, drawn over the image by
+            modality block receives; rows sum to 1 (0 for every block of a
+            row that is padding only, see :meth:`token_attention`), and the
+            index is ``X``'s when it is a DataFrame. With a block name, an
+            array of shape ``(n_samples, rows, columns)`` for an image block
+            (the patch map, drawn over the image by
             :func:`skmultimodal.plotting.plot_image_attention`) and
             ``(n_samples, n_tokens)`` otherwise, in the same units (the
             block's tokens sum to its share).

@@ -41,12 +41,24 @@ class BlockSlice(keras.layers.Layer):
         return {**super().get_config(), "start": self.start, "stop": self.stop}
 
 
+def feature_token_count(n_features, n_tokens):
+    """Number of tokens :class:`FeatureTokens` makes of ``n_features``
+    columns when ``n_tokens`` are asked for: chunks of ``ceil(n_features /
+    n_tokens)`` columns, as many as hold a column (at most ``n_tokens``), so
+    that no token is padding only (10 columns in 9 asked tokens: 5 chunks of
+    2)."""
+    chunk = math.ceil(n_features / max(1, min(int(n_tokens), n_features)))
+    return math.ceil(n_features / chunk)
+
+
 @_register
 class FeatureTokens(keras.layers.Layer):
     """Split a feature block into ``n_tokens`` contiguous chunks and project
     each chunk to ``width`` (one shared projection plus a learned position
     embedding per chunk, as patch embeddings do). The last chunk is zero
-    padded when the block width is not a multiple of ``n_tokens``.
+    padded when the block width is not a multiple of ``n_tokens``; take
+    ``n_tokens`` from :func:`feature_token_count` so that every chunk holds
+    at least one column.
     """
 
     def __init__(self, n_tokens, width, **kwargs):
@@ -389,7 +401,9 @@ class AttentionPooling(keras.layers.Layer):
     """Pool tokens with a learned query, keeping the modalities apart.
 
     ``weights`` (batch, n_tokens) is a softmax over all non-padding tokens
-    (each row sums to 1): these are the weights that
+    (each row sums to 1; a row whose every token is padding, e.g. an empty
+    text in a model of sequence blocks only, has weight 0 everywhere and a
+    pooled output of 0): these are the weights that
     :meth:`MultimodalAttentionClassifier.attention_weights` reports. The
     pooled output concatenates, for each modality, the weighted sum of its
     own tokens (``token_counts`` gives the tokens of each modality in
@@ -419,6 +433,9 @@ class AttentionPooling(keras.layers.Layer):
             weights = ops.exp(scores - scores)
         else:
             weights = ops.softmax(scores, axis=-1)
+        # padding takes no weight, also in a row of padding only (whose
+        # softmax over the fill value is uniform)
+        weights = weights * ops.cast(token_mask > 0, weights.dtype)
         weighted = inputs * ops.expand_dims(weights, -1)
         parts, start = [], 0
         for n in self.token_counts:
