@@ -249,7 +249,9 @@ def machine_markdown() -> str:
 def run_child(code: str, args: list, *, timeout: float | None = None) -> dict:
     """Run ``python -c code *args``; return its JSON result and peak RSS.
 
-    The child must print one JSON object as the last line of its stdout.
+    The child must print one JSON object as the last line of its stdout; a
+    non-zero ``"status"`` in it (the exit status of a command the child ran)
+    raises, with the child's stderr.
     The result gets ``"peak_rss_bytes"``: the child's own peak resident set
     size, as the child reported it with :data:`PEAK_RSS_CODE` (``VmHWM`` of
     its address space), or else ``ru_maxrss`` from ``os.wait4`` of that very
@@ -292,6 +294,11 @@ def run_child(code: str, args: list, *, timeout: float | None = None) -> dict:
         )
     lines = [ln for ln in stdout.splitlines() if ln.strip()]
     result = json.loads(lines[-1])
+    if result.get("status", 0) != 0:  # a command the child ran, e.g. cli.main
+        raise RuntimeError(
+            f"benchmark child's command exited with {result['status']}:\n"
+            f"{stderr[-3000:]}"
+        )
     scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss is KiB on Linux
     result["wait4_maxrss_bytes"] = usage.ru_maxrss * scale
     result.setdefault("peak_rss_bytes", result["wait4_maxrss_bytes"])
@@ -466,6 +473,41 @@ def section_markdown(section: Section) -> str:
     return "\n".join(parts)
 
 
+def reaches(value: float, bar: float) -> bool:
+    """Whether an accuracy (or a change of one) reaches ``bar``, up to float
+    round-off: means of fold accuracies give -0.010000000000000009 for
+    -0.01."""
+    return value >= bar - 1e-9
+
+
+def positive_int(text: str) -> int:
+    """An argparse ``type``: an integer of at least 1 (sizes, repeats, folds)."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive integer (≥ 1)")
+    return value
+
+
+def run_cli(argv: list) -> None:
+    """``skmultimodal.cli.main(argv)`` with its output on stderr (stdout is
+    the report); raises if it exits with a non-zero status."""
+    import contextlib
+
+    from skmultimodal import cli
+
+    with contextlib.redirect_stdout(sys.stderr):
+        status = cli.main([str(a) for a in argv])
+    if status != 0:
+        raise RuntimeError(
+            f"`skmultimodal {' '.join(map(str, argv))}` exited with {status}"
+        )
+
+
 def main_single(run, argv=None):
     """Command line of one benchmark module: print its section(s)."""
     import argparse
@@ -473,7 +515,7 @@ def main_single(run, argv=None):
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="tiny sizes")
-    parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument("--repeats", type=positive_int, default=None)
     args = parser.parse_args(argv)
     repeats = args.repeats or (2 if args.quick else 5)
     with tempfile.TemporaryDirectory(prefix="skmm-bench-") as tmp:

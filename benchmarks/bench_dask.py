@@ -33,7 +33,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
@@ -41,7 +40,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import PEAK_RSS_CODE, run_child
+from _harness import PEAK_RSS_CODE, run_child, run_cli
 
 ONE_PROCESS = (
     PEAK_RSS_CODE
@@ -75,6 +74,7 @@ ON_DASK = (
     PEAK_RSS_CODE
     + r"""
 import json, sys, time
+import dask
 import pandas as pd
 from dask.distributed import Client, LocalCluster
 from skmultimodal.distributed import predict_partitions
@@ -85,7 +85,9 @@ def noop(est, X):
 def nothing(i):
     return i
 
-model, csv, out, chunk, tiny_csv = sys.argv[1:6]
+model, csv, out, chunk, tiny_csv, scratch = sys.argv[1:7]
+# the scratch space of the scheduler, nanny and workers: not $TMPDIR
+dask.config.set({"temporary-directory": scratch})
 t0 = time.perf_counter()
 with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                   dashboard_address=None) as cluster, Client(cluster) as client:
@@ -141,7 +143,6 @@ def main(argv=None):
     n_train = 400 if args.quick else None  # quick: train on 400 emoji
     n_tiny = 100 if args.quick else 2_000
 
-    from skmultimodal import cli
     from skmultimodal.datasets import load_emoji
 
     t_start = time.perf_counter()
@@ -157,8 +158,7 @@ def main(argv=None):
         train_rows.to_csv(train_csv, index=False)
         model = tmp / "model.skops"
         train = ["train", "--csv", str(train_csv), "--output", str(model)]
-        with contextlib.redirect_stdout(sys.stderr):  # stdout: the report
-            assert cli.main(train) == 0
+        run_cli(train)  # its output on stderr: stdout is the report
         csv = tmp / "rows.csv"
         write_csv(csv, n_rows, table[["image", "text"]])
         tiny = tmp / "tiny.csv"
@@ -168,7 +168,9 @@ def main(argv=None):
             out = tmp / f"one-{kind}.parquet"
             one[kind] = run_child(ONE_PROCESS, [model, csv, out, chunk, kind])
             log(f"one process, {kind}: {one[kind]['seconds']:.1f} s")
-        dask = run_child(ON_DASK, [model, csv, tmp / "dask", chunk, tiny])
+        # the workers' scratch space too goes with the temporary folder
+        scratch = tmp / "dask-scratch"
+        dask = run_child(ON_DASK, [model, csv, tmp / "dask", chunk, tiny, scratch])
         log(f"dask: {json.dumps(dask)}")
 
     print("# Dask partitions (`bench_dask.py`)\n")

@@ -280,9 +280,13 @@ def _bare_opencv_from_paths(paths):
 
 
 def main(argv=None):
+    from _harness import positive_int
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=None, help="use n random images")
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--n", type=positive_int, default=None, help="use n random images"
+    )
+    parser.add_argument("--repeats", type=positive_int, default=5)
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument(
         "--decode-once",

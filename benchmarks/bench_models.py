@@ -18,7 +18,7 @@ import argparse
 import time
 
 import numpy as np
-from _harness import Row, Section, Timing, section_markdown
+from _harness import Row, Section, Timing, positive_int, section_markdown
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
@@ -210,7 +210,9 @@ def _layout_only(params, Z, y):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 folds, 3 epochs")
-    parser.add_argument("--folds", type=int, default=5, help="folds to run (<=5)")
+    parser.add_argument(
+        "--folds", type=positive_int, default=5, help="folds to run (<=5)"
+    )
     args = parser.parse_args(argv)
     section = run(n_splits=args.folds, quick=args.quick)
     print(section_markdown(section))

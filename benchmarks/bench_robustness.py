@@ -32,6 +32,7 @@ Prints Markdown tables; the fusion user guide shows the full run's.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 import warnings
 
@@ -105,10 +106,12 @@ def shuffled(X, column, seed=0):
 
 
 def verdict(fused, image, text, margin=0.01, gain=None):
+    from _harness import reaches
+
     best = max(image, text)
-    ok = fused >= best - margin
+    ok = reaches(fused, best - margin)
     if gain is not None:
-        ok = ok and fused >= best + gain
+        ok = ok and reaches(fused, best + gain)
     return "met" if ok else "**missed**"
 
 
@@ -136,7 +139,7 @@ def robustness_rows(quick, n_jobs):
         if name == "emoji" and s["default fused"][0] < 0.82:
             ok = "**missed**"
         rows.append((name, s, target, ok))
-        print(f"  {name}: done", flush=True)
+        print(f"  {name}: done", file=sys.stderr, flush=True)
 
     try:
         from skmultimodal.datasets import load_icons
@@ -163,7 +166,7 @@ def robustness_rows(quick, n_jobs):
             s["default fused"][0], s["image only"][0], s["text only"][0], margin=0
         )
         rows.append(("icons, words-only text branch", s, "≥ best single", ok))
-        print("  icons: done", flush=True)
+        print("  icons: done", file=sys.stderr, flush=True)
 
     n = 300 if quick else 900
     sweep = [
@@ -190,7 +193,7 @@ def robustness_rows(quick, n_jobs):
             s["default fused"][0], s["image only"][0], s["text only"][0], gain=gain
         )
         rows.append((name, s, target, ok))
-        print(f"  {name}: done", flush=True)
+        print(f"  {name}: done", file=sys.stderr, flush=True)
     return rows
 
 
@@ -201,7 +204,7 @@ def method_rows(quick, n_jobs):
         out[m] = score(kw, X, y, cv, n_jobs=n_jobs)
     for method in METHODS if not quick else ["concat", "product"]:
         out[method] = score(dict(method=method), X, y, cv, n_jobs=n_jobs)
-        print(f"  method {method}: done", flush=True)
+        print(f"  method {method}: done", file=sys.stderr, flush=True)
     return out
 
 
@@ -238,7 +241,7 @@ def attention_rows(n_jobs, singles=None):
     ]:
         s = score(dict(classifier="attention"), Xv, y, cv, n_jobs=n_jobs)
         rows.append((name, s, target, "met" if s[0] >= bar else "**missed**"))
-        print(f"  attention, {name}: done", flush=True)
+        print(f"  attention, {name}: done", file=sys.stderr, flush=True)
     return rows
 
 

@@ -29,14 +29,13 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _harness import PEAK_RSS_CODE, run_child
+from _harness import PEAK_RSS_CODE, run_child, run_cli
 
 CHILD = (
     PEAK_RSS_CODE
@@ -52,6 +51,8 @@ print(json.dumps({"status": status, "seconds": seconds,
                   "peak_rss_bytes": peak_rss_bytes()}))
 """
 )
+#: The commands measured (``--commands``).
+COMMANDS = ("featurize", "predict")
 #: Rows per Parquet row group of the input tables.
 ROW_GROUP = 100_000
 #: Targets: time per row and peak RSS at the larger size over the smaller.
@@ -75,6 +76,17 @@ def write_table(path, n, data, kind):
         table.to_csv(path, index=False)
 
 
+def command_list(text):
+    """An argparse ``type``: comma-separated commands, each featurize or predict."""
+    commands = [c.strip() for c in text.split(",") if c.strip()]
+    unknown = [c for c in commands if c not in COMMANDS]
+    if not commands or unknown:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give one or more of {', '.join(COMMANDS)}, comma-separated"
+        )
+    return commands
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smoke run")
@@ -83,18 +95,20 @@ def main(argv=None):
     )
     parser.add_argument(
         "--commands",
-        default="featurize,predict",
+        type=command_list,
+        default=",".join(COMMANDS),
         help="comma-separated commands to run (default: %(default)s)",
     )
     parser.add_argument(
         "--model", type=Path, help="a saved model to use instead of training one"
     )
     args = parser.parse_args(argv)
+    if args.model is not None and not args.model.is_file():
+        parser.error(f"--model {args.model}: no such file (a model saved by train)")
     sizes = (1_000, 3_000) if args.quick else (100_000, 1_000_000)
     chunk = 500 if args.quick else 10_000
-    commands = [c.strip() for c in args.commands.split(",") if c.strip()]
+    commands = args.commands
 
-    from skmultimodal import cli
     from skmultimodal.datasets import load_emoji
 
     t_start = time.perf_counter()
@@ -110,8 +124,7 @@ def main(argv=None):
         if args.model is None:
             t = time.perf_counter()
             train = ["train", "--csv", str(train_csv), "--output", str(model)]
-            with contextlib.redirect_stdout(sys.stderr):  # stdout: the report
-                assert cli.main(train) == 0
+            run_cli(train)  # its output on stderr: stdout is the report
             seconds = time.perf_counter() - t
             log(f"trained on {len(train_rows):,} rows in {seconds:.0f} s")
         option = f"--{args.input}"
@@ -127,8 +140,6 @@ def main(argv=None):
                 load = os.getloadavg()[0]
                 res = run_child(CHILD, argv)
                 loads.append(f"{command} {n:,}: {load:.1f} / {os.getloadavg()[0]:.1f}")
-                if res["status"] != 0:
-                    raise RuntimeError(f"{command} exited with {res['status']}")
                 results[command, n] = (res["seconds"], res["peak_rss_bytes"])
                 log(
                     f"{command} {n:,} rows: {res['seconds']:.1f} s, peak RSS "

@@ -89,9 +89,10 @@ Usage::
 ``--skip-cv`` drops the fixed rows' fold columns (the candidates' grouped
 folds are part of the selection and always run).
 
-Without the font, prints one line naming the package and the path looked
-for, and exits 0 (a skip). The font path: ``--font`` or the environment
-variable ``SKMM_NOTO_EMOJI_FONT``.
+Without the font (or with a file Pillow cannot open as one), prints one
+line naming the package and the path looked for, and exits 0 (a skip).
+The font path: ``--font`` or the environment variable
+``SKMM_NOTO_EMOJI_FONT``.
 """
 
 from __future__ import annotations
@@ -682,6 +683,15 @@ def main(argv=None):
             f"{SKIP_MESSAGE} at {font}: install the Debian package "
             f"{FONT_PACKAGE} (`apt-get install {FONT_PACKAGE}`), or give the "
             f"font's path with --font or ${FONT_ENV}."
+        )
+        return 0
+    try:
+        NotoRenderer(font)
+    except OSError as exc:  # not a font file Pillow can draw with
+        print(
+            f"Style-shift benchmark skipped: {font} is not a font Pillow can open "
+            f"at size {FONT_SIZE} ({exc}): give the path of the Noto Color Emoji "
+            f"font (Debian package {FONT_PACKAGE}) with --font or ${FONT_ENV}."
         )
         return 0
 

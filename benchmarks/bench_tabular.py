@@ -46,6 +46,13 @@ def log(msg):
     print(f"  {msg}", file=sys.stderr, flush=True)
 
 
+def verdict(change, bar):
+    """``"met"`` if an accuracy change reaches ``bar`` (``_harness.reaches``)."""
+    from _harness import reaches
+
+    return "met" if reaches(change, bar) else "missed"
+
+
 def data(n, noise_table, seed=0):
     from skmultimodal.datasets import make_multimodal_classification
 
@@ -204,9 +211,13 @@ def speed(n, repeats):
 
 
 def main(argv=None):
+    from _harness import positive_int
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smoke run")
-    parser.add_argument("--repeats", type=int, default=None, help="timed repeats")
+    parser.add_argument(
+        "--repeats", type=positive_int, default=None, help="timed repeats"
+    )
     parser.add_argument(
         "--skip-accuracy", action="store_true", help="the speed part only"
     )
@@ -262,9 +273,9 @@ def main(argv=None):
     )
     print(
         f"\nTargets: informative table adds {gain:+.3f} (≥ +0.05: "
-        f"**{'met' if gain >= 0.05 else 'missed'}**); noise table changes "
+        f"**{verdict(gain, 0.05)}**); noise table changes "
         f"image + text by {loss:+.3f} (≥ −0.01: "
-        f"**{'met' if loss >= -0.01 else 'missed'}**)."
+        f"**{verdict(loss, -0.01)}**)."
     )
     print("\n" + timing)
     print(f"\n*Total time: {time.perf_counter() - t_start:.0f} s.*")

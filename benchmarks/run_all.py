@@ -2,9 +2,13 @@
 
 Usage::
 
-    python benchmarks/run_all.py                       # full run, ~15-20 min on 2 cores
+    python benchmarks/run_all.py                       # full run: ~1.5 h on 2 cores
     python benchmarks/run_all.py --quick               # tiny sizes, to check it runs
     python benchmarks/run_all.py --only hog streaming  # some modules only
+
+Only a full run (no ``--quick``, no ``--only``) writes ``docs/benchmarks.md``
+by default; the others write a new file in the system's temporary folder
+unless ``--output`` is given, and say where.
 
 Each ``benchmarks/bench_<name>.py`` either exposes ``run(ctx)`` returning a
 ``_harness.Section`` (or a list of them), or is a script printing Markdown,
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -26,7 +31,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from _harness import ROOT, Context, Section, write_page  # noqa: E402
+from _harness import ROOT, Context, Section, positive_int, write_page  # noqa: E402
 
 # Modules run first, in this order; any other bench_*.py follows by name.
 ORDER = [
@@ -64,6 +69,12 @@ def discover():
     names = sorted(p.stem[len("bench_") :] for p in BENCH_DIR.glob("bench_*.py"))
     ordered = [n for n in ORDER if n in names]
     return ordered + [n for n in names if n not in ordered]
+
+
+def module_name(text):
+    """An argparse ``type`` for ``--only``: ``hog`` or ``bench_hog`` (or
+    ``bench_hog.py``) gives ``hog``; ``choices`` then checks it exists."""
+    return text.removesuffix(".py").removeprefix("bench_")
 
 
 def _as_sections(result):
@@ -118,29 +129,58 @@ def run_module(name, ctx):
 
 
 def main(argv=None):
+    runnable = [n for n in discover() if n not in COVERED]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes and 2 repeats (smoke run)"
     )
     parser.add_argument(
-        "--repeats", type=int, default=None, help="timed repeats (default 5; quick 2)"
+        "--repeats",
+        type=positive_int,
+        default=None,
+        help="timed repeats (default 5; quick 2)",
     )
     parser.add_argument(
         "--output",
         type=Path,
-        default=ROOT / "docs" / "benchmarks.md",
-        help="Markdown page to write (default: docs/benchmarks.md)",
+        default=None,
+        help="Markdown page to write (default: docs/benchmarks.md for a full "
+        "run; a new file in the temporary folder with --quick or --only)",
     )
     parser.add_argument(
-        "--only", nargs="*", default=None, help="run only these modules (e.g. hog)"
+        "--only",
+        nargs="+",
+        type=module_name,
+        choices=runnable,
+        default=None,
+        metavar="NAME",
+        help="run only these modules, by exact name (hog runs bench_hog.py): "
+        + ", ".join(runnable),
     )
     args = parser.parse_args(argv)
     repeats = args.repeats or (2 if args.quick else 5)
-    names = discover()
-    if args.only:
-        names = [n for n in names if any(o in n for o in args.only)]
-    names = [n for n in names if n not in COVERED]
-    command = "python benchmarks/run_all.py" + (" --quick" if args.quick else "")
+    names = [n for n in runnable if args.only is None or n in args.only]
+    command = shlex.join(
+        ["python", "benchmarks/run_all.py"]
+        + (["--quick"] if args.quick else [])
+        + (["--repeats", str(args.repeats)] if args.repeats else [])
+        + (["--only", *dict.fromkeys(args.only)] if args.only else [])
+        + (["--output", str(args.output)] if args.output else [])
+    )
+    output = args.output
+    if output is None and (args.quick or args.only):
+        # docs/benchmarks.md is the full run's page: a partial or quick page
+        # goes to a new file of its own
+        fd, name = tempfile.mkstemp(prefix="skmultimodal-benchmarks-", suffix=".md")
+        os.close(fd)
+        output = Path(name)
+        print(
+            f"[run_all] --quick/--only without --output: writing {output} "
+            "(docs/benchmarks.md is written by a full run only)",
+            flush=True,
+        )
+    elif output is None:
+        output = ROOT / "docs" / "benchmarks.md"
     start = time.perf_counter()
     load_start = os.getloadavg()
     sections, failed = [], []
@@ -183,14 +223,14 @@ def main(argv=None):
         f"`bench_{n}.py` is not run separately: {why}." for n, why in COVERED.items()
     ]
     write_page(
-        args.output,
+        output,
         sections,
         command=command,
         quick=args.quick,
         elapsed=elapsed,
         machine_notes=notes,
     )
-    print(f"[run_all] wrote {args.output} in {elapsed:.0f} s", flush=True)
+    print(f"[run_all] wrote {output} in {elapsed:.0f} s", flush=True)
     if failed:
         print(f"[run_all] failed: {', '.join(failed)}", file=sys.stderr)
         return 1
