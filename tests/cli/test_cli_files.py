@@ -150,6 +150,9 @@ def test_sigterm_while_writing_removes_the_partial_output(
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        # the signal's default action, even where the test runs under nohup
+        # (whose ignored SIGHUP the command keeps ignoring, as it should)
+        preexec_fn=lambda: signal.signal(signum, signal.SIG_DFL),
     )
     try:
         deadline = time.monotonic() + 240
