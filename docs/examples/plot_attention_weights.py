@@ -23,6 +23,7 @@ from skmultimodal.image import PixelFeatures
 from skmultimodal.models import MultimodalAttentionClassifier
 from skmultimodal.plotting import plot_attention_weights
 from skmultimodal.text import TextSequencer
+from skmultimodal.utils import atomic_write
 
 X, y = make_multimodal_classification(
     n_samples=400, n_classes=3, image_size=16, text_noise=0.5, random_state=0
@@ -82,5 +83,6 @@ default_dir = Path(__file__).resolve().parents[1] / "images"
 out_dir = Path(os.environ.get("SKMULTIMODAL_FIGURE_DIR", default_dir))
 out_dir.mkdir(parents=True, exist_ok=True)
 out = out_dir / "attention_weights.png"
-fig.savefig(out, dpi=110)
+with atomic_write(out) as fh:
+    fig.savefig(fh, format="png", dpi=110)
 print(f"wrote {out}")

@@ -28,6 +28,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score, train_test
 
 from skmultimodal import make_multimodal_pipeline
 from skmultimodal.datasets import load_emoji
+from skmultimodal.utils import atomic_write
 
 FIGURES = os.environ.get("SKMULTIMODAL_FIGURE_DIR")
 OUT = (
@@ -55,7 +56,9 @@ with tempfile.TemporaryDirectory() as cache:
         pipelines[method] = make_multimodal_pipeline(
             method=method, memory=memory, random_state=0
         )
-    pipelines["late"] = make_multimodal_pipeline(method="late", memory=memory)
+    pipelines["late"] = make_multimodal_pipeline(
+        method="late", memory=memory, random_state=0
+    )
     scores = {}
     for name, pipe in pipelines.items():
         scores[name] = cross_val_score(pipe, X, y, cv=cv)
@@ -80,5 +83,6 @@ ax.set_xlabel(
 ax.set_title("Early fusion (green) and late fusion (purple) vs single modalities")
 fig.tight_layout()
 OUT.parent.mkdir(parents=True, exist_ok=True)
-fig.savefig(OUT, dpi=100)
+with atomic_write(OUT) as fh:
+    fig.savefig(fh, format="png", dpi=100)
 print(f"wrote {OUT}")

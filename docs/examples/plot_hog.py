@@ -24,6 +24,7 @@ from skimage.feature import hog
 
 from skmultimodal.datasets import load_emoji
 from skmultimodal.image import Grayscale, HOGFeatures, ImageReader, Resize
+from skmultimodal.utils import atomic_write
 
 FIGURES = os.environ.get("SKMULTIMODAL_FIGURE_DIR")
 OUT = Path(FIGURES or Path(__file__).resolve().parents[1] / "images") / "hog.png"
@@ -66,5 +67,6 @@ axes[2, 0].set_ylabel("HOG, 8x8 cells")
 fig.suptitle("Histogram of Oriented Gradients of emoji")
 fig.tight_layout()
 OUT.parent.mkdir(parents=True, exist_ok=True)
-fig.savefig(OUT, dpi=100)
+with atomic_write(OUT) as fh:
+    fig.savefig(fh, format="png", dpi=100)
 print(f"wrote {OUT}")

@@ -9,7 +9,8 @@ over the image.
 Run: ``python docs/examples/plot_image_attention.py`` (writes
 ``docs/images/image_attention.png``, or into ``$SKMULTIMODAL_FIGURE_DIR``
 when set; about three minutes on 2 CPU cores;
-``$SKMULTIMODAL_EXAMPLE_ROWS`` fits on a subset of that many rows).
+``$SKMULTIMODAL_EXAMPLE_ROWS`` fits on a random subset of that many rows
+for 2 epochs, a quick check; 0 or unset fits on all rows).
 """
 
 import os
@@ -21,12 +22,14 @@ from sklearn.model_selection import train_test_split
 from skmultimodal import make_multimodal_pipeline
 from skmultimodal.datasets import load_emoji
 from skmultimodal.plotting import plot_image_attention
+from skmultimodal.utils import atomic_write
 
 X, y = load_emoji(return_X_y=True)
 y = np.asarray(y)
-rows = os.environ.get("SKMULTIMODAL_EXAMPLE_ROWS")
-if rows:
-    keep = np.random.RandomState(0).permutation(len(y))[: int(rows)]
+# 0 or unset: every row (as in plot_fusion_comparison.py)
+rows = int(os.environ.get("SKMULTIMODAL_EXAMPLE_ROWS") or 0)
+if rows > 0:
+    keep = np.random.RandomState(0).permutation(len(y))[:rows]
     X, y = X.iloc[keep].reset_index(drop=True), y[keep]
 X_train, X_test, y_train, y_test = train_test_split(
     X, y, test_size=0.2, random_state=0, stratify=y
@@ -34,7 +37,7 @@ X_train, X_test, y_train, y_test = train_test_split(
 model = make_multimodal_pipeline(
     classifier="attention", image_tokens=True, random_state=0
 )
-if rows:
+if rows > 0:
     model.set_params(classifier__epochs=2)
 model.fit(X_train, y_train)
 print(f"test accuracy: {model.score(X_test, y_test):.3f}")
@@ -56,5 +59,6 @@ out_dir = Path(
     or Path(__file__).resolve().parents[1] / "images"
 )
 out_dir.mkdir(parents=True, exist_ok=True)
-fig.savefig(out_dir / "image_attention.png", dpi=120, bbox_inches="tight")
+with atomic_write(out_dir / "image_attention.png") as fh:
+    fig.savefig(fh, format="png", dpi=120, bbox_inches="tight")
 print(f"wrote {out_dir / 'image_attention.png'}")
