@@ -134,10 +134,7 @@ def _failed_write(exc, finishing, tmp):
     return (
         isinstance(exc, OSError)
         and exc.errno is not None
-        and (
-            finishing
-            or (exc.errno in _NO_ROOM and exc.filename in (None, tmp))
-        )
+        and (finishing or (exc.errno in _NO_ROOM and exc.filename in (None, tmp)))
     )
 
 
