@@ -36,3 +36,13 @@ def test_keras_backed_extractors_name_the_extra(no_keras, tmp_path):
     for fit in fits:
         with pytest.raises(ImportError, match=r'pip install "skmultimodal\[keras\]"'):
             fit()
+
+
+def test_attention_classifier_names_the_extra_without_scikeras(monkeypatch):
+    import skmultimodal.models as models
+
+    monkeypatch.setitem(sys.modules, "scikeras", None)
+    monkeypatch.delitem(sys.modules, "skmultimodal.models._classifier", raising=False)
+    monkeypatch.delitem(vars(models), "MultimodalAttentionClassifier", raising=False)
+    with pytest.raises(ImportError, match=r"'scikeras' is not installed.*\[keras\]"):
+        models.MultimodalAttentionClassifier  # noqa: B018

@@ -30,7 +30,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_failures, describe_row
 from skmultimodal.utils._errors import require_keras
-from skmultimodal.utils._io import check_keras_file_name, file_sha256
+from skmultimodal.utils._io import check_keras_file_name, file_sha256, load_keras_file
 from skmultimodal.utils._parallel import warn_at_caller
 from skmultimodal.utils._validation import Count, check_column_name
 
@@ -162,38 +162,6 @@ def _offline_error(model, exc):
         "~/.keras/models); the file is then used without any network access. "
         "Or pass weights=<path of a weights file>."
     )
-
-
-def load_keras_file(path, what):
-    """The model saved in the ``.keras`` file ``path`` (not compiled), read
-    in Keras' safe mode: no Python code stored in the file (``Lambda``
-    layers) is ever run, even after ``enable_unsafe_deserialization()``
-    somewhere in the process (in Keras 3 that flag overrides
-    ``load_model(safe_mode=True)``; ``SafeModeScope`` overrides both).
-    ``what`` starts the ValueError raised when the file cannot be read.
-    Used by :class:`KerasFeatures` and ``KerasTextEncoder``."""
-    import keras
-    from keras.src.saving.serialization_lib import SafeModeScope
-
-    if not zipfile.is_zipfile(path):
-        raise ValueError(
-            f"{what}: the file is truncated or is not a .keras zip archive (as "
-            'model.save("name.keras") writes): copy it again, or save the '
-            "model again."
-        )
-    try:
-        with SafeModeScope(True):
-            return keras.saving.load_model(path, compile=False, safe_mode=True)
-    except Exception as exc:
-        hint = ""
-        if "safe_mode" in str(exc):
-            hint = (
-                " skmultimodal reads .keras files in safe mode only, whatever "
-                "keras.config.enable_unsafe_deserialization() set: save the "
-                "model without Lambda layers (e.g. with a custom layer "
-                "registered with keras.saving.register_keras_serializable)."
-            )
-        raise ValueError(f"{what}: {exc}{hint}") from exc
 
 
 def _file_variables(path):

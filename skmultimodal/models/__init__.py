@@ -14,15 +14,10 @@ _LAZY = {"MultimodalAttentionClassifier": "skmultimodal.models._classifier"}
 
 def __getattr__(name):
     if name in _LAZY:
-        from skmultimodal.utils._errors import KERAS_MODULES, require_keras
+        from skmultimodal.utils._errors import require_keras
 
-        try:
-            module = importlib.import_module(_LAZY[name])
-        except ModuleNotFoundError as exc:  # scikeras: named with the extra
-            if (exc.name or "").split(".")[0] not in KERAS_MODULES:
-                raise
-            require_keras(name)
-            raise
+        require_keras(name, "scikeras")  # the extra, named when missing
+        module = importlib.import_module(_LAZY[name])
         value = getattr(module, name)
         globals()[name] = value
         return value

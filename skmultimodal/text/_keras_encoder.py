@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_failures, describe_row
 from skmultimodal.utils._errors import require_keras
-from skmultimodal.utils._io import check_keras_file_name, file_sha256
+from skmultimodal.utils._io import check_keras_file_name, file_sha256, load_keras_file
 from skmultimodal.utils._parallel import warn_at_caller
 from skmultimodal.utils._validation import Count
 
@@ -160,9 +160,6 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
                 "which hands back the one fitted before the change: then "
                 "clear the cache folder, or build the pipeline without memory="
             )
-        # imported here: the image package only when a model is loaded
-        from skmultimodal.image._keras import load_keras_file
-
         model = load_keras_file(
             path, f"{owner}: cannot load the Keras model {str(path)!r}"
         )

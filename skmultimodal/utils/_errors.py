@@ -1,6 +1,7 @@
 """Telling an input check's error from any other failure, naming a missing
 optional dependency, and leaving quietly when standard output is closed."""
 
+import importlib
 import linecache
 import os
 import sys
@@ -64,13 +65,14 @@ def stdout_closed(status):
 KERAS_MODULES = ("keras", "tensorflow", "scikeras")
 
 
-def require_keras(owner):
-    """Import Keras (and its TensorFlow backend) for ``owner``, or raise an
-    ImportError saying which extra installs them, instead of a bare
-    ``No module named 'keras'``."""
+def require_keras(owner, *modules):
+    """Import Keras (and its TensorFlow backend), then ``modules`` (such as
+    ``"scikeras"``), for ``owner``, or raise an ImportError saying which
+    extra installs a missing one, instead of a bare ``No module named
+    'keras'``."""
     try:
-        import keras  # noqa: F401
-        import tensorflow  # noqa: F401
+        for module in ("keras", "tensorflow", *modules):
+            importlib.import_module(module)
     except ModuleNotFoundError as exc:
         if exc.name is None or exc.name.split(".")[0] not in KERAS_MODULES:
             raise

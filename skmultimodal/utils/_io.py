@@ -13,6 +13,7 @@ import os
 import stat
 import tempfile
 import threading
+import zipfile
 from pathlib import Path
 
 _UMASK_LOCK = threading.Lock()
@@ -199,6 +200,38 @@ def check_keras_file_name(path, what) -> None:
             "'.keras' (in lower case): rename the file, or save the model with "
             'model.save("name.keras").'
         )
+
+
+def load_keras_file(path, what):
+    """The model saved in the ``.keras`` file ``path`` (not compiled), read
+    in Keras' safe mode: no Python code stored in the file (``Lambda``
+    layers) is ever run, even after ``enable_unsafe_deserialization()``
+    somewhere in the process (in Keras 3 that flag overrides
+    ``load_model(safe_mode=True)``; ``SafeModeScope`` overrides both).
+    ``what`` starts the ValueError raised when the file cannot be read.
+    Used by ``KerasFeatures`` and ``KerasTextEncoder``."""
+    import keras
+    from keras.src.saving.serialization_lib import SafeModeScope
+
+    if not zipfile.is_zipfile(path):
+        raise ValueError(
+            f"{what}: the file is truncated or is not a .keras zip archive (as "
+            'model.save("name.keras") writes): copy it again, or save the '
+            "model again."
+        )
+    try:
+        with SafeModeScope(True):
+            return keras.saving.load_model(path, compile=False, safe_mode=True)
+    except Exception as exc:
+        hint = ""
+        if "safe_mode" in str(exc):
+            hint = (
+                " skmultimodal reads .keras files in safe mode only, whatever "
+                "keras.config.enable_unsafe_deserialization() set: save the "
+                "model without Lambda layers (e.g. with a custom layer "
+                "registered with keras.saving.register_keras_serializable)."
+            )
+        raise ValueError(f"{what}: {exc}{hint}") from exc
 
 
 def json_text(doc):
