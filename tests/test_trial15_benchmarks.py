@@ -126,6 +126,13 @@ def test_scripts_reject_non_positive_sizes(bench, module, argv, capsys):
     assert f"argument {argv[0]}" in capsys.readouterr().err
 
 
+def test_models_benchmark_refuses_more_folds_than_it_has(bench, capsys):
+    with pytest.raises(SystemExit) as exc:
+        bench("bench_models").main(["--folds", "6"])
+    assert exc.value.code == 2
+    assert "the benchmark has 5 folds, got 6" in capsys.readouterr().err
+
+
 def test_harness_repeats_must_be_positive(bench, capsys):
     with pytest.raises(SystemExit):
         bench("_harness").main_single(lambda ctx: [], ["--repeats", "0"])
