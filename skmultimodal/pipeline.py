@@ -1105,14 +1105,17 @@ _NUMBER_TEXT = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
 
 def _category_number(value):
     """A categorical cell's number, or None: a real number (not a bool)
-    as it is, a number written as text (``"3"``, ``"3.0"``) as an int or a
-    float."""
+    as it is, a NumPy float32 or float16 as the float of its shortest text
+    (``0.1``, not ``0.10000000149011612``), a number written as text
+    (``"3"``, ``"3.0"``) as an int or a float."""
     import numbers
 
     if isinstance(value, bool):
         return None
     if isinstance(value, decimal.Decimal):  # as the float read from a CSV
         return float(value) if value.is_finite() else None
+    if isinstance(value, np.floating) and value.itemsize < 8:
+        return float(str(value))  # at its own precision, as float64 holds it
     if isinstance(value, numbers.Real):
         return value
     if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value):
@@ -1134,7 +1137,8 @@ def _category_text(value):
     number as its
     value (``3`` and ``3.0`` are ``"3"``, as the text ``"3"``), a bool
     ``"True"`` or ``"False"``, a date or time ISO text (``"2024-01-02"``
-    at midnight, else ``"2024-01-02 10:30:00"``), anything else ``str``."""
+    at midnight, else ``"2024-01-02 10:30:00"``), a list as a list
+    (an Arrow list cell, a NumPy array, too), anything else ``str``."""
     import datetime
     import math
 
@@ -1157,12 +1161,27 @@ def _category_text(value):
         return text[:10] if text.endswith(" 00:00:00") else text
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return str(value)
+    return str(_as_lists(value))
+
+
+def _as_lists(value):
+    """A cell with the arrays in it made lists: pandas gives an Arrow list
+    cell as a NumPy array (``[1 2]``), of arrays when nested, also within
+    a list or an Arrow struct's dict; the same list in an object column
+    is a list (``[1, 2]``)."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, list):
+        return [_as_lists(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_lists(v) for k, v in value.items()}
+    return value
 
 
 class _TableCells(TransformerMixin, BaseEstimator):
     """The cells of table columns made ready for scikit-learn's imputers:
-    ``kind="numeric"`` gives floats (a boolean column 0/1) and refuses a
+    ``kind="numeric"`` gives floats (a boolean column 0/1, a duration its
+    seconds, a date-time its seconds since the Unix epoch) and refuses a
     cell that is not a real number or is infinite, naming its column and
     row; ``"categorical"`` gives objects, each cell in one form whatever
     its column's dtype: a column all numbers in fit keeps its numbers (a
@@ -1171,7 +1190,8 @@ class _TableCells(TransformerMixin, BaseEstimator):
     (``3``, ``3.0`` and ``"3"`` are one category, spelt as first met in
     fit; a text as written, ``"007"`` and ``"7"`` two), a bool ``"True"``
     or ``"False"``, a date or time ISO text (``"2024-01-02"`` at
-    midnight), anything else (a list, say) ``str``.
+    midnight), a float32 as its shortest text (``"0.1"``), a list (an
+    Arrow list cell too) its list's ``str``, anything else ``str``.
     Missing cells (as :func:`~skmultimodal.utils.is_missing` says: also an
     empty or whitespace-only string) become NaN.
 
@@ -1278,11 +1298,24 @@ class _TableCells(TransformerMixin, BaseEstimator):
                 text = _category_text(value)
                 if fitting and text not in spelt:
                     number = _category_number(value)
-                    if isinstance(value, decimal.Decimal):
-                        value = number  # spelt as the float a CSV gives
+                    if isinstance(value, decimal.Decimal | np.floating):
+                        value = number  # spelt as its float (a CSV's)
                     spelt[text] = str(value) if number is not None else text
                 values[j] = spelt.get(text, text)
         return values, spelt
+
+    @staticmethod
+    def _seconds(cells):
+        """A Series of durations as seconds, or of date-times (dates at
+        midnight) as seconds since the Unix epoch (a tz-aware one: its UTC
+        instant), whatever their unit (NumPy's or Arrow's): a float array,
+        NaN where NaT."""
+        if cells.dtype.kind == "M":  # as NumPy's datetime64 of the UTC instant
+            cells = pd.to_datetime(cells, utc=True).dt.tz_convert(None)
+        values = cells.to_numpy()  # datetime64/timedelta64 in its own unit
+        if values.dtype.kind == "M":
+            values = values - np.datetime64(0, "s")
+        return values / np.timedelta64(1, "s")
 
     def _cells(self, X, as_text):
         """The cells of X as one array, and for each categorical column
@@ -1307,6 +1340,12 @@ class _TableCells(TransformerMixin, BaseEstimator):
                 spelt = "fit" if as_text is None else as_text[i]
                 # each distinct value made a category once, not each cell
                 codes, distinct = self._distinct(cells, missing)
+                dtype = cells.dtype
+                if isinstance(dtype, pd.CategoricalDtype):
+                    dtype = dtype.categories.dtype
+                if dtype.kind == "f" and dtype.itemsize < 8:
+                    # float32 cells come as Python floats: at their precision
+                    distinct = list(np.asarray(distinct, f"f{dtype.itemsize}"))
                 categories, spelt = self._categories(distinct, spelt)
                 values = np.full(len(cells), np.nan, dtype=object)
                 values[codes >= 0] = categories[codes[codes >= 0]]
@@ -1322,6 +1361,8 @@ class _TableCells(TransformerMixin, BaseEstimator):
                 numeric = cells
                 if types.is_bool_dtype(cells):
                     numeric = cells.astype(float)
+                elif cells.dtype.kind in "mM":  # seconds, whatever the unit
+                    numeric = pd.Series(self._seconds(cells))
                 elif complex_.any():
                     numeric = cells.astype(object).where(~complex_)
                 elif types.is_extension_array_dtype(cells) and types.is_numeric_dtype(
