@@ -47,6 +47,7 @@ from ._methods import (
     _indicator_matrix,
 )
 from ._pooling import (
+    _STRATIFIED_SPLITTERS,
     EPS,
     check_fold_weights,
     check_group_splitter,
@@ -118,7 +119,14 @@ def _oof_proba(estimator, data, y, cv, sample_weight=None, name=None, groups=Non
     ``DummyClassifier``), as the class-score fusion methods' folds do: no
     classifier can fit one class.
     """
-    splits = list(cv.split(data, y, groups))
+    try:
+        splits = list(cv.split(data, y, groups))
+    except ValueError as exc:  # scikit-learn's names neither modality nor cv
+        raise ValueError(
+            f"LateFusionClassifier: the internal cross-validation of "
+            f"weights='auto' (cv={cv!r}) cannot split the {len(y)} rows where "
+            f"modality {name!r} is present: {exc}"
+        ) from exc
     owner = "LateFusionClassifier"
     _check_split_rows(splits, len(y), owner, f"modality {name!r} has")
     gives = "out-of-fold probabilities for weights='auto'"
@@ -225,10 +233,15 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     in rows of one class, which no classifier can fit, gets (as its final
     step) a ``DummyClassifier(strategy="prior")`` giving that class
     probability 1, with a warning naming it, as the internal folds of
-    ``weights="auto"`` do for a fold of one class. A row in which every
-    modality is missing or unreadable carries no evidence: at fit it is left
-    out of every modality's model (and of the learned weights), with one
-    warning naming the rows; at predict its probabilities are the training
+    ``weights="auto"`` do for a fold of one class. A modality missing in
+    every training row of a class (but present in rows of two classes or
+    more) has a model that never saw that class, and no opinion about it:
+    with ``voting="log"`` that class's product leaves the model out (its
+    probability 0 would veto the class), with a warning at fit naming the
+    modality and the class. A row in which every modality is missing or
+    unreadable carries no evidence: at fit it is left out of every
+    modality's model (and of the learned weights), with one warning naming
+    the rows; at predict its probabilities are the training
     class prior ``class_prior_`` (the per-label training mean for a
     multi-label target), with one warning naming the rows.
 
@@ -271,7 +284,10 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         of splits fits only the rows it was made for: in an outer
         cross-validation (a subset of them), give an int or a splitter.
         With ``missing="skip"``, a modality's folds are the rows of each
-        split where it is present (a split testing none is left out).
+        split where it is present (a split testing none is left out). An
+        int's folds are reduced, with a warning naming the modality, to what
+        its rows allow (a stratified splitter: the rows of their largest
+        class); a modality too rare for 2 folds is an error naming it.
     n_jobs : int, default=None
         Number of models fitted in parallel
         (:class:`sklearn.utils.parallel.Parallel`).
@@ -511,11 +527,22 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         """One warning for each modality whose present rows hold a single
         class of the two or more of ``y`` (its other rows missing or
         unreadable, skipped): :func:`_fit_one` fitted a ``DummyClassifier``
-        in its place, as the internal folds do."""
+        in its place, as the internal folds do; and one for the modalities
+        whose present rows miss some classes (more than one held), which
+        their models never saw (see :func:`pool`)."""
         if self.multilabel_ or len(self.classes_) < 2:
             return
+        unseen = []
         for branch in branches:
             held = np.unique(take_y(y, branch.present)).tolist()
+            never = np.setdiff1d(self.classes_, held)
+            if len(held) > 1 and len(never):
+                many = "es" if len(never) > 1 else ""
+                listed = ", ".join(repr(plain_label(c)) for c in never)
+                unseen.append(
+                    f"modality {branch.name!r} is missing or unreadable (and "
+                    f"skipped) in every training row of class{many} {listed}"
+                )
             if len(held) == 1:
                 warn_at_caller(
                     f"LateFusionClassifier: modality {branch.name!r} is present "
@@ -527,6 +554,15 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
                     "as the internal folds of weights='auto' do for a fold of "
                     "one class."
                 )
+        if unseen:
+            warn_at_caller(
+                f"LateFusionClassifier: {'; '.join(unseen)}. A model that never "
+                "saw a class has no opinion about it: with voting='log' the "
+                "class's product leaves that model out (its probability 0 "
+                "would veto the class); with voting='soft' the model adds 0 to "
+                "the class's sum. Give the class training rows with the "
+                "modality for its model to weigh in on it."
+            )
 
     def _resolve_weights(self, branches, y, n, sample_weight=None, groups=None):
         names = [b.name for b in branches]
@@ -546,12 +582,13 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         rows = [b.present if len(b.present) < n else slice(None) for b in branches]
         ungrouped = self._check_groups(branches, [take_y(groups, r) for r in rows])
         listed = self._listed_splits(n, branches)
+        seen = []  # the classes each modality's models saw (present rows)
         for i, (name, est, _, data, present) in enumerate(branches):
             y_p, w_p, g_p = (take_y(v, rows[i]) for v in (y, sample_weight, groups))
             if name in ungrouped:  # the folds split without them
                 g_p = None
             if listed is None:
-                cv = self._internal_cv(y_p, g_p)
+                cv = self._internal_cv(y_p, g_p, name, n)
             else:
                 splits = _present_splits(listed, present, n, name)
                 cv = check_cv(splits, y_p, classifier=True)
@@ -559,7 +596,8 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             if self._multilabel:
                 P[i, present] = self._check_labels(oof, name=name)
             else:
-                P[i, present] = self._align(oof, np.unique(y_p))
+                seen.append(np.unique(y_p))
+                P[i, present] = self._align(oof, seen[-1])
             masks[present, i] = True
         covered = masks.any(axis=1)  # rows with no modality carry no evidence
         if not covered.all():
@@ -574,7 +612,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         else:
             y_idx = np.searchsorted(self.classes_, y)
         weights, self.cv_log_loss_ = learn_pool_weights(
-            P, masks, y_idx, self.voting, sample_weight=sample_weight
+            P, masks, y_idx, self.voting, sample_weight, self._seen(seen)
         )
         return weights
 
@@ -618,16 +656,59 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             _check_split_rows(splits, n, "LateFusionClassifier")
         return splits
 
-    def _internal_cv(self, y, groups):
-        """The splitter of ``weights="auto"`` for the rows of one modality:
+    def _internal_cv(self, y, groups, name, n):
+        """The splitter of ``weights="auto"`` for the rows of modality
+        ``name`` (labels ``y``: its present rows of the ``n`` fitted):
         ``cv``, an int becoming a group splitter with ``groups`` (at least 2
-        of them, see :meth:`_check_groups`)."""
-        if groups is None or not isinstance(self.cv, Integral):
+        of them, see :meth:`_check_groups`), its folds then reduced to what
+        those rows allow (see :meth:`_fewer_folds`)."""
+        if not isinstance(self.cv, Integral):
             return check_cv(self.cv, y, classifier=True)
         what = "LateFusionClassifier"  # not reached: 2 groups or more
-        if self._multilabel:
-            return GroupKFold(grouped_n_splits(self.cv, groups, what))
-        return StratifiedGroupKFold(grouped_n_splits(self.cv, groups, what, y))
+        if groups is None:
+            cv = check_cv(self.cv, y, classifier=True)
+        elif self._multilabel:
+            cv = GroupKFold(grouped_n_splits(self.cv, groups, what))
+        else:
+            cv = StratifiedGroupKFold(grouped_n_splits(self.cv, groups, what, y))
+        return self._fewer_folds(cv, y, name, n)
+
+    def _fewer_folds(self, cv, y, name, n):
+        """The splitter ``cv`` of an int ``cv`` for the rows of modality
+        ``name`` (labels ``y``, of the ``n`` fitted), its folds reduced, with
+        a warning naming the modality, to what those rows allow: a
+        stratified splitter makes at most as many folds as the rows of their
+        largest class, another as the rows (scikit-learn's splitters refuse
+        more). A modality with too few rows for 2 folds (present in a single
+        row, or in one row of each class) is an error naming it and ``cv``."""
+        stratified = isinstance(cv, _STRATIFIED_SPLITTERS)
+        most = np.unique(y, return_counts=True)[1].max() if stratified else len(y)
+        if cv.n_splits <= most:
+            return cv
+        if len(y) < n:
+            rows = (
+                f"is present in {len(y)} of the {n} training rows (missing or "
+                "unreadable, and skipped, in the others)"
+            )
+        else:
+            rows = f"has {n} training rows"
+        if stratified:
+            rows += f", at most {most} of one class"
+        if most < 2:
+            raise ValueError(
+                f"LateFusionClassifier: modality {name!r} {rows}, and the internal "
+                f"cross-validation of weights='auto' (cv={self.cv}) needs 2 rows"
+                f"{' of one class' if stratified else ''} to make 2 folds; give "
+                "fixed weights (None, a list or a dict), gather more rows with "
+                f"the modality, or leave it out (set_params({name}='drop'))"
+            )
+        warn_at_caller(
+            f"LateFusionClassifier: modality {name!r} {rows}: too few for the "
+            f"{self.cv} internal folds of weights='auto' (cv={self.cv}), so its "
+            f"folds are reduced to {most}; its out-of-fold probabilities, and "
+            "the weights learned from them, rest on few rows."
+        )
+        return type(cv)(int(most))
 
     def _branches(self, fitted):
         """The triples to iterate over: the fitted ones, or the given ones
@@ -644,6 +725,14 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         """A model's per-label probabilities, checked for a multi-label
         target."""
         return _checked_labels(proba, len(self.classes_), name)
+
+    def _seen(self, classes):
+        """Which of ``classes_`` each modality's model saw (one array of
+        classes per modality), for :func:`pool`; None for a multi-label
+        target, whose models see each label."""
+        if self._multilabel:
+            return None
+        return np.array([np.isin(self.classes_, c) for c in classes])
 
     def _align(self, proba, classes):
         """Columns of an estimator's proba mapped onto ``classes_``."""
@@ -727,7 +816,8 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             two = two / two.sum(axis=1, keepdims=True)
             out[covered] = two[:, 1].reshape(-1, k)
             return out
-        proba = pool(P, masks, self.weights_, self.voting)
+        seen = self._seen(b.estimator.classes_ for b in branches)
+        proba = pool(P, masks, self.weights_, self.voting, seen)
         # weights below pool's EPS would leave a row summing to less than 1
         out[covered] = proba / proba.sum(axis=1, keepdims=True)
         return out

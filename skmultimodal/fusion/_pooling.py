@@ -33,7 +33,7 @@ _STRATIFIED_SPLITTERS = (
 )
 
 
-def pool(P, masks, w, voting):
+def pool(P, masks, w, voting, seen=None):
     """Pool per-modality probabilities into one distribution per sample.
 
     Parameters
@@ -49,6 +49,15 @@ def pool(P, masks, w, voting):
     voting : {"soft", "log"}
         ``"soft"``: :math:`\\sum_i w_i P_i` (the sum rule); ``"log"``:
         :math:`\\propto \\exp \\sum_i w_i \\log P_i` (the product rule).
+    seen : ndarray of bool of shape (n_modalities, n_classes), default=None
+        Which classes each modality's model was fitted on; None means all.
+        With ``"log"``, a model that never saw a class has no opinion about
+        it: that class's product leaves it out (the weights renormalised,
+        per sample and class, over the present modalities that saw it),
+        instead of its probability 0 vetoing the class. A class that no
+        present modality of weight > 0 saw keeps the rule above (its
+        probability is then near 0). ``"soft"`` ignores it: a model adds
+        its probability 0 to the sum, which lowers the class, never vetoes it.
 
     Returns
     -------
@@ -66,11 +75,18 @@ def pool(P, masks, w, voting):
     ww = normalize_weights(w, masks)
     if voting == "soft":
         return np.einsum("nm,mnc->nc", ww, P)
-    s = np.einsum("nm,mnc->nc", ww, np.log(np.clip(P, EPS, 1.0)))
+    logP = np.log(np.clip(P, EPS, 1.0))
+    if seen is None or np.all(seen):
+        s = np.einsum("nm,mnc->nc", ww, logP)
+    else:  # per (sample, class): the present modalities that saw the class
+        by_class = masks[:, None, :] & seen.T[None, :, :]  # (n, c, m)
+        unseen = ~(by_class & (np.asarray(w) > 0)).any(axis=-1, keepdims=True)
+        by_class = np.where(unseen, masks[:, None, :], by_class)
+        s = np.einsum("ncm,mnc->nc", normalize_weights(w, by_class), logP)
     return np.exp(s - logsumexp(s, axis=1, keepdims=True))
 
 
-def learn_pool_weights(P, masks, y_idx, voting, sample_weight=None):
+def learn_pool_weights(P, masks, y_idx, voting, sample_weight=None, seen=None):
     """Weights minimising the log-loss of :func:`pool` on held-out
     probabilities.
 
@@ -84,6 +100,8 @@ def learn_pool_weights(P, masks, y_idx, voting, sample_weight=None):
     voting : {"soft", "log"}
     sample_weight : ndarray of shape (n_samples,), default=None
         Weight of each sample in the mean log-loss.
+    seen : ndarray of bool of shape (n_modalities, n_classes), default=None
+        Which classes each modality's model saw (see :func:`pool`).
 
     Returns
     -------
@@ -96,7 +114,7 @@ def learn_pool_weights(P, masks, y_idx, voting, sample_weight=None):
     rows = np.arange(n)
 
     def loss(theta):
-        proba = pool(P, masks, softmax(theta), voting)
+        proba = pool(P, masks, softmax(theta), voting, seen)
         losses = -np.log(np.clip(proba[rows, y_idx], EPS, 1.0))
         return np.average(losses, weights=sample_weight)
 
