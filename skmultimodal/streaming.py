@@ -81,21 +81,24 @@ def _text_branch(n_features):
 
 
 def _tabular_branch(tabular):
-    """Numeric columns standardised (the scaler ignores empty cells), their
-    empty cells then set to 0, the mean; categorical ones one-hot encoded,
-    an empty cell being a category of its own (categories unseen in
-    training ignored)."""
+    """The cells read as :func:`~skmultimodal.make_multimodal_pipeline`
+    reads them (a missing cell: None, NaN, ``pd.NA`` or an empty or
+    whitespace-only text); numeric columns standardised (the scaler ignores
+    missing cells), their missing cells then set to 0, the mean;
+    categorical ones given their most frequent category for a missing cell
+    and one-hot encoded (categories unseen in training ignored)."""
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-    from skmultimodal.pipeline import _tabular_selectors
+    from skmultimodal.pipeline import _TableCells, _tabular_selectors
 
     # a list is split by dtype: in fit, or on the first chunk out of core
     numeric, categorical = _tabular_selectors(tabular)
     numbers = Pipeline(
         [
+            ("cells", _TableCells("numeric")),
             ("scale", StandardScaler()),
             (
                 "impute",
@@ -105,7 +108,18 @@ def _tabular_branch(tabular):
             ),
         ]
     )
-    categories = OneHotEncoder(handle_unknown="ignore")
+    # the in-memory branch's categories: a column empty in every training
+    # row is kept, as the one category 0
+    categories = Pipeline(
+        [
+            ("cells", _TableCells("categorical")),
+            (
+                "impute",
+                SimpleImputer(strategy="most_frequent", keep_empty_features=True),
+            ),
+            ("encode", OneHotEncoder(handle_unknown="ignore")),
+        ]
+    )
     return ColumnTransformer(
         [("numeric", numbers, numeric), ("categorical", categories, categorical)],
         verbose_feature_names_out=False,
@@ -153,9 +167,14 @@ def make_out_of_core_pipeline(
         Numeric and categorical columns of a ``"tabular"`` branch: a list is
         split by dtype (by the first chunk's dtypes out of core);
         ``{"numeric": [...], "categorical": [...]}`` says which is which.
-        Numeric columns are standardised (the empty cells ignored), then
-        their empty cells set to 0 (the mean); categorical ones take
-        ``"missing"`` for an empty cell and are one-hot encoded.
+        The cells are read as :func:`~skmultimodal.make_multimodal_pipeline`
+        reads them, with the same categories: a missing cell is None, NaN,
+        ``pd.NA`` or an empty or whitespace-only text (never a category); a
+        number written as text is that number. Numeric columns are
+        standardised (the missing cells ignored), then their missing cells
+        set to 0 (the mean); categorical ones give a missing cell their
+        most frequent category (a column missing in every row: the one
+        category ``0``) and are one-hot encoded.
     image_features : str, transformer or None, default=None
         Image feature extractor, as in
         :func:`~skmultimodal.make_multimodal_pipeline`. Out of core it must
@@ -665,14 +684,25 @@ class _FeatureBranch:
 
 class _TabularBranch:
     """The tabular ``ColumnTransformer`` of :func:`make_out_of_core_pipeline`
-    fitted a chunk at a time: the numeric scaler with ``partial_fit`` (it
-    ignores empty cells), the categories of each categorical column (an
-    empty cell being one) gathered and counted."""
+    fitted a chunk at a time, its cells read as the in-memory fit reads them
+    (``_TableCells``): the numeric scaler with ``partial_fit`` (it ignores
+    missing cells), the categories of each categorical column gathered and
+    counted (missing cells apart: they take the most frequent category),
+    each column's spelling of its categories decided in the order met, as
+    ``_TableCells`` decides it over every row."""
 
     def __init__(self, name, branch, column):
         from sklearn.compose import ColumnTransformer
         from sklearn.impute import SimpleImputer
         from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+        from skmultimodal.pipeline import _TableCells
+
+        def steps(part, names, *kinds):
+            steps = getattr(part, "steps", [])
+            return [s[0] for s in steps] == names and all(
+                isinstance(est, kind) for (_, est), kind in zip(steps, kinds)
+            )
 
         parts = getattr(branch, "transformers", None)
         ok = isinstance(branch, ColumnTransformer) and [p[0] for p in parts] == [
@@ -681,25 +711,36 @@ class _TabularBranch:
         ]
         if ok:  # what is learnt a chunk at a time: see partial_fit and finish
             numbers, categories = parts[0][1], parts[1][1]
-            steps = getattr(numbers, "steps", [])
             ok = (
-                [s[0] for s in steps] == ["scale", "impute"]
-                and isinstance(steps[0][1], StandardScaler)
-                and isinstance(steps[1][1], SimpleImputer)
-                and steps[1][1].strategy == "constant"
-                and isinstance(categories, OneHotEncoder)
+                steps(
+                    numbers,
+                    ["cells", "scale", "impute"],
+                    _TableCells,
+                    StandardScaler,
+                    SimpleImputer,
+                )
+                and numbers.steps[2][1].strategy == "constant"
+                and steps(
+                    categories,
+                    ["cells", "impute", "encode"],
+                    _TableCells,
+                    SimpleImputer,
+                    OneHotEncoder,
+                )
+                and categories.steps[1][1].strategy == "most_frequent"
             )
         if not ok:
             raise ValueError(
                 f"branch {name!r} cannot be fitted out of core: it must be the "
                 "tabular ColumnTransformer of make_out_of_core_pipeline (numeric "
-                "columns: StandardScaler, then SimpleImputer(strategy='constant'); "
-                "categorical ones: OneHotEncoder), whose statistics are learnt a "
-                "chunk at a time"
+                "columns: cells, StandardScaler, then SimpleImputer(strategy="
+                "'constant'); categorical ones: cells, SimpleImputer(strategy="
+                "'most_frequent'), then OneHotEncoder), whose statistics are "
+                "learnt a chunk at a time"
             )
         self.name, self.column, self.branch = name, column, branch
         self.numeric = self.categorical = self.scale = None
-        self.counts, self.empty = {}, {}
+        self.counts, self.spelt = {}, {}
         self.n_rows = 0
 
     def _part(self, name):
@@ -714,67 +755,104 @@ class _TabularBranch:
         for part in ("numeric", "categorical"):
             spec = specs[part]
             setattr(self, part, list(spec(data) if callable(spec) else spec))
-        self.scale = clone(self._part("numeric").steps[0][1])
+        self.scale = clone(self._part("numeric").named_steps["scale"])
         self.counts = {c: {} for c in self.categorical}
-        self.empty = dict.fromkeys(self.categorical, 0)
+        # each column's as _TableCells has it: None (numbers kept) or
+        # {text: spelling}, spelt as first met
+        self.spelt = dict.fromkeys(self.categorical)
+
+    def _spell(self, c, cells, texts):
+        """Merge into column ``c``'s spelling this chunk's ``cells`` (as
+        the chunk alone makes them) and ``texts`` (their ``{text:
+        spelling}``, or None: numbers): a column all numbers so far keeps
+        its numbers; once a chunk holds a text, every category is spelt as
+        its text was first met."""
+        import pandas as pd
+
+        from skmultimodal.pipeline import _category_text
+
+        spelt = self.spelt[c]
+        if spelt is None and texts is None:
+            return
+        if spelt is None:  # the numbers counted so far become texts
+            spelt = self.spelt[c] = {}
+            counts, self.counts[c] = self.counts[c], {}
+            for value, n in counts.items():
+                key = spelt.setdefault(_category_text(value), str(value))
+                self.counts[c][key] = self.counts[c].get(key, 0) + n
+        if texts is None:  # this chunk's numbers, in the order met
+            for value in pd.unique(cells[~pd.isna(cells)]):
+                spelt.setdefault(_category_text(value), str(value))
+        else:
+            for text, spelling in texts.items():
+                spelt.setdefault(text, spelling)
 
     def partial_fit(self, data, labels):
         import pandas as pd
+        from sklearn.base import clone
 
         from skmultimodal.utils._validation import plain_label
 
         if self.numeric is None:
             self._resolve(data)
         self.n_rows += len(data)
-        if self.numeric:
-            bad = [
-                c
-                for c in self.numeric
-                if not (pd.api.types.is_numeric_dtype(data[c]) or data[c].isna().all())
-            ]
-            if bad:
-                raise ValueError(
-                    f"numeric tabular column(s) {bad} hold non-numeric values "
-                    f"(index {data.index[0]!r} onwards); declare them categorical"
-                )
-            self.scale.partial_fit(data[self.numeric].astype(np.float64))
-        for c in self.categorical:
-            column = data[c]
+        if self.numeric:  # a bad cell is refused, naming its row
+            cells = clone(self._part("numeric").named_steps["cells"])
+            self.scale.partial_fit(cells.fit_transform(data[self.numeric]))
+        if not self.categorical:
+            return None
+        frame = data[self.categorical]
+        cells = clone(self._part("categorical").named_steps["cells"])
+        values, texts = cells._cells(frame, None)  # as this chunk alone has them
+        for i, c in enumerate(self.categorical):
+            self._spell(c, values[:, i], texts[i])
+        spelt = [self.spelt[c] for c in self.categorical]
+        if any(s is not None for s in spelt):  # as the columns spell them
+            values, _ = cells._cells(frame, spelt)
+        for i, c in enumerate(self.categorical):
+            column = values[:, i]
+            codes, found = pd.factorize(column[~pd.isna(column)])
             counts = self.counts[c]
-            for value, n in column.value_counts(dropna=True, sort=False).items():
-                if n == 0:  # a category of a Categorical dtype no row holds
-                    continue
+            for value, n in zip(found, np.bincount(codes, minlength=len(found))):
                 value = plain_label(value)
                 counts[value] = counts.get(value, 0) + int(n)
-            self.empty[c] += int(column.isna().sum())
         return None
 
     def finish(self):
-        """The numeric pipeline and the encoder, their statistics learnt,
-        and the mean output row (the ``"mean"`` fill value)."""
+        """The numeric scaler and the categorical imputer and encoder, their
+        statistics learnt, and the mean output row (the ``"mean"`` fill
+        value)."""
         from sklearn.base import clone
 
-        categories, total = [], []
+        categories, total, modes = [], [], []
         for c in self.categorical:
+            counts = self.counts[c]
             try:
-                values = sorted(self.counts[c])
+                values = sorted(counts)
             except TypeError:
-                kinds = sorted({type(v).__name__ for v in self.counts[c]})
+                kinds = sorted({type(v).__name__ for v in counts})
                 raise ValueError(
                     f"categorical tabular column {c!r} mixes value types "
                     f"({', '.join(kinds)}) across chunks; give the column one "
                     "type (e.g. read it as strings)"
                 ) from None
-            counts = [self.counts[c][v] for v in values]
-            if self.empty[c]:  # the encoder's category for an empty cell
-                values, counts = [*values, np.nan], [*counts, self.empty[c]]
+            # SimpleImputer's most frequent value (ties: the least); a column
+            # missing in every row is the one category 0, as in memory
+            top = max(counts.values(), default=0)
+            mode = min((v for v in values if counts[v] == top), default=0)
+            counts = {**counts, mode: counts.get(mode, 0)}
+            counts[mode] += self.n_rows - sum(counts.values())  # missing cells
+            values = sorted(counts)
+            modes.append(mode if top else np.nan)
             categories.append(values)
-            total.append(np.asarray(counts, dtype=np.float64))
-        numbers = clone(self._part("numeric"))
-        numbers.steps[0] = ("scale", self.scale)
-        encoder = clone(self._part("categorical"))
+            total.append(np.asarray([counts[v] for v in values], dtype=np.float64))
+        impute = None
+        if self.categorical:
+            impute = clone(self._part("categorical").named_steps["impute"])
+            impute.fit(np.asarray([modes], dtype=object))
+        encoder = clone(self._part("categorical").named_steps["encode"])
         encoder.set_params(categories=categories)
-        # standardised columns sum to 0 (empty cells are set to 0), their
+        # standardised columns sum to 0 (missing cells are set to 0), their
         # squares to n var / scale**2; a one-hot column's squares are its sum
         squares = list(total)
         if self.numeric:
@@ -784,7 +862,7 @@ class _TabularBranch:
         total = np.concatenate(total) if total else np.zeros(0)
         squares = np.concatenate(squares) if squares else np.zeros(0)
         mean = total / max(self.n_rows, 1)  # one-hot: counts, exact
-        return (numbers, encoder), (mean, squares - total * mean, self.n_rows)
+        return (impute, encoder), (mean, squares - total * mean, self.n_rows)
 
     def fit_parts(self, parts, prototype):
         """The ColumnTransformer with its parts (their statistics learnt)
@@ -792,19 +870,26 @@ class _TabularBranch:
         from sklearn.base import clone
         from sklearn.frozen import FrozenEstimator
 
-        numbers, encoder = parts
+        impute, encoder = parts
         data = prototype[self.numeric + self.categorical]
+        numbers = clone(self._part("numeric"))
+        categories = clone(self._part("categorical"))
         # a part without columns is left unfitted, as ColumnTransformer does
         if self.numeric:
-            scaled = numbers.steps[0][1].transform(data[self.numeric].astype(float))
-            numbers.steps[1][1].fit(scaled)
+            cells = numbers.named_steps["cells"]
+            scaled = self.scale.transform(cells.fit_transform(data[self.numeric]))
+            numbers.named_steps["impute"].fit(scaled)
+            numbers.steps[1] = ("scale", self.scale)
         if self.categorical:
-            encoder.fit(data[self.categorical])
+            cells = categories.named_steps["cells"].fit(data[self.categorical])
+            cells._as_text = [self.spelt[c] for c in self.categorical]
+            encoder.fit(impute.transform(cells.transform(data[self.categorical])))
+            categories.steps[1:] = [("impute", impute), ("encode", encoder)]
         branch = clone(self.branch)
         branch.set_params(
             transformers=[
                 ("numeric", FrozenEstimator(numbers), self.numeric),
-                ("categorical", FrozenEstimator(encoder), self.categorical),
+                ("categorical", FrozenEstimator(categories), self.categorical),
             ]
         )
         return branch.fit(data)

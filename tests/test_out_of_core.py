@@ -69,8 +69,8 @@ def test_statistics_do_not_depend_on_the_chunk_size(size):
     num_b = tab_b.named_transformers_["numeric"]["scale"]
     np.testing.assert_allclose(num_a.mean_, num_b.mean_, rtol=1e-12)
     np.testing.assert_allclose(num_a.var_, num_b.var_, rtol=1e-10)
-    cats_a = tab_a.named_transformers_["categorical"].categories_
-    cats_b = tab_b.named_transformers_["categorical"].categories_
+    cats_a = tab_a.named_transformers_["categorical"]["encode"].categories_
+    cats_b = tab_b.named_transformers_["categorical"]["encode"].categories_
     assert [list(map(str, c)) for c in cats_a] == [list(map(str, c)) for c in cats_b]
     f_a, f_b = ooc.named_steps["fusion"], memory.named_steps["fusion"]
     assert f_a.fill_values_.keys() == f_b.fill_values_.keys()

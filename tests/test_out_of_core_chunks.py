@@ -96,8 +96,8 @@ def test_non_numeric_values_of_a_numeric_column_are_named():
     exc = _raised(_pipe(missing="mean", tabular=TABULAR), _replace(chunks, 2, bad))
     assert type(exc) is ValueError
     assert str(exc).startswith(
-        "chunk 2 of the statistics pass: numeric tabular column(s) ['price'] "
-        "hold non-numeric values (index 32 onwards)"
+        "chunk 2 of the statistics pass: numeric table column 'price' holds "
+        "16 cell(s) that are not numbers, the first on row 0 (index 32): 'cheap'"
     )
 
 
