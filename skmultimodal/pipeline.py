@@ -1247,7 +1247,7 @@ class _TableCells(TransformerMixin, BaseEstimator):
         elif isinstance(dtype, np.dtype) and dtype.kind in "biufmM":
             if dtype.itemsize in (1, 2, 4, 8):
                 key = cells.to_numpy()[kept].view(f"i{dtype.itemsize}")
-        elif dtype.kind == "O":
+        elif dtype.kind in "OU":  # objects, pandas and Arrow strings
             key = cells.to_numpy(dtype=object)[kept]
             if set(map(type, key)) - {str}:
                 key = None
@@ -1264,11 +1264,16 @@ class _TableCells(TransformerMixin, BaseEstimator):
 
     @classmethod
     def _missing(cls, cells):
-        """Whether each cell of the Series ``cells`` is missing."""
+        """Whether each cell of the Series ``cells`` is missing: as
+        :func:`~skmultimodal.fusion._columns.missing_mask` says, each
+        distinct value looked at once."""
+        from skmultimodal.fusion._columns import _may_hold_strings
         from skmultimodal.utils import is_missing
 
         missing = cells.isna().to_numpy(copy=True)
-        if cells.dtype.kind == "O":  # objects, strings, categories: "" and " "
+        # any dtype that may hold strings (object, string, Arrow, categories
+        # of those): "" and " " too
+        if not missing.all() and _may_hold_strings(cells.dtype):
             codes, distinct = cls._distinct(cells, missing)
             gone = np.fromiter(map(is_missing, distinct), bool, len(distinct))
             missing[codes >= 0] = gone[codes[codes >= 0]]

@@ -741,10 +741,10 @@ def _array_missing_mask(values):
     """The mask of a 1-D NumPy array (any dtype)."""
     if len(values) == 0:
         return np.zeros(0, dtype=bool)
-    if values.dtype.kind == "U":
-        return values == ""
-    if values.dtype.kind == "S":
-        return values == b""
+    if values.dtype.kind in "US":
+        # empty or whitespace-only, as is_missing says (str.strip/bytes.strip
+        # drop the characters that isspace finds)
+        return np.char.str_len(np.char.strip(values)) == 0
     if values.dtype.kind in "fcmM":
         return np.asarray(pd.isna(values), dtype=bool)
     if values.dtype != object:
