@@ -35,6 +35,7 @@ See ``docs/persistence.md``.
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -364,6 +365,9 @@ def save_model(estimator, path, *, metadata=None) -> Path:
         ``.skops`` file that :func:`load_model`
         would refuse because a parameter holds a path object
         (``pathlib.Path``): the message names the parameter; pass a str.
+        An estimator that the format cannot store, such as one holding a
+        lambda: the message names the parameter holding it, and advises
+        ``.joblib`` only for an estimator that pickle can store.
     TypeError
         ``estimator`` is not an estimator (it has no ``fit``) or is an
         estimator class rather than an instance, or
@@ -412,8 +416,14 @@ def save_model(estimator, path, *, metadata=None) -> Path:
 
         # written to a temporary file renamed over `path` once complete: a
         # failure (an unpicklable step, a full disk) leaves the old file
-        with atomic_write(path, "wb") as fh:
-            joblib.dump(envelope, fh)
+        try:
+            with atomic_write(path, "wb") as fh:
+                joblib.dump(envelope, fh)
+        except _PICKLE_ERRORS as exc:
+            raise ValueError(
+                f"cannot save this estimator as {path.suffix}: "
+                f"{_pickling_failure(estimator, exc)}"
+            ) from exc
         return path
     if _uses_keras(estimator):
         raise ValueError(
@@ -426,10 +436,7 @@ def save_model(estimator, path, *, metadata=None) -> Path:
         data = sio.dumps(envelope)
         untrusted = sio.get_untrusted_types(data=data)
     except Exception as exc:
-        raise ValueError(
-            f"cannot save this estimator in the .skops format ({exc}); "
-            "save it as .joblib"
-        ) from exc
+        raise _not_skops(estimator, exc) from exc
     _check_no_paths(estimator, untrusted)
     try:
         # skops rebuilds objects from a schema, not from pickled code: check
@@ -438,10 +445,7 @@ def save_model(estimator, path, *, metadata=None) -> Path:
         _restore_layouts(back)
         problem = _type_mismatch(estimator, back["estimator"])
     except Exception as exc:
-        raise ValueError(
-            f"cannot save this estimator in the .skops format ({exc}); "
-            "save it as .joblib"
-        ) from exc
+        raise _not_skops(estimator, exc) from exc
     if problem:
         raise ValueError(
             f"the .skops format cannot store this estimator faithfully ({problem}); "
@@ -450,6 +454,60 @@ def save_model(estimator, path, *, metadata=None) -> Path:
     with atomic_write(path, "wb") as fh:
         fh.write(data)
     return path
+
+
+#: What pickle raises for an object it cannot store: a lambda or a function
+#: defined inside another (PicklingError, AttributeError), a lock or an open
+#: file (TypeError).
+_PICKLE_ERRORS = (pickle.PicklingError, TypeError, AttributeError)
+
+
+def _not_skops(estimator, exc):
+    """The error for an estimator that skops failed (``exc``) to store:
+    saving it as .joblib is advised only if pickle can store it."""
+    failure = _pickling_failure(estimator)
+    advice = "save it as .joblib" if failure is None else f"nor as .joblib: {failure}"
+    return ValueError(
+        f"cannot save this estimator in the .skops format ({exc}); {advice}"
+    )
+
+
+def _pickling_failure(estimator, exc=None):
+    """Why pickle cannot store ``estimator`` (``exc``: the error it raised;
+    None: try), naming the deepest parameter whose value it cannot store;
+    None when it can."""
+
+    def fails(value):
+        try:
+            pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as error:
+            return error
+        return None
+
+    if exc is None and (exc := fails(estimator)) is None:
+        return None
+    try:
+        params = estimator.get_params(deep=True)
+    except Exception:  # not a scikit-learn estimator
+        params = {}
+    failing = [key for key, value in params.items() if fails(value) is not None]
+    key = max(failing, key=lambda k: k.count("__"), default=None)
+    holder = (
+        "the estimator holds an object that"
+        if key is None
+        else f"its parameter {key!r} holds {_short_repr(params[key])}, which"
+    )
+    return (
+        f"{holder} cannot be pickled ({type(exc).__name__}: {exc}); pass a "
+        "function defined at the top level of an importable module (not a "
+        "lambda or a function defined inside another function), or another "
+        "object that pickle can store"
+    )
+
+
+def _short_repr(value, limit=80):
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _is_path_type(name):
@@ -620,10 +678,12 @@ def load_model(path, *, trusted=None) -> SavedModel:
     ModelFileError
         The file does not exist, cannot be read, has an unknown suffix, its
         content does not match its suffix, or it is not a skmultimodal model
-        file; or it is a ``.skops`` file and skops is not installed.
+        file (its ``format_version`` not an integer, its metadata not a
+        dict); or it is a ``.skops`` file and skops is not installed.
     UntrustedTypesError
         A ``.skops`` file holds types outside the trusted list. Types of a
-        plugin that is installed but disabled are named as such, with the
+        plugin that is installed but disabled (by name, or with
+        ``SKMULTIMODAL_DISABLE_PLUGIN_AUTOLOAD``) are named as such, with the
         plugin and how it was disabled: enabling it again loads the model.
     UntrustedPickleError
         A pickle-based file without ``trusted=True``.
@@ -692,6 +752,12 @@ def load_model(path, *, trusted=None) -> SavedModel:
             "skmultimodal.persistence.save_model or 'skmultimodal train'",
         )
     version = envelope.get("format_version")
+    if type(version) is not int:  # a str "1" would print as version 1
+        raise _truncated(
+            path,
+            f"its format_version is {_short_repr(version)} (a "
+            f"{type(version).__name__}), not an integer",
+        )
     if version != FORMAT_VERSION:
         raise ModelFileError(
             f"{str(path)!r} uses model file format version {version}; this "
@@ -699,6 +765,11 @@ def load_model(path, *, trusted=None) -> SavedModel:
         )
     if "estimator" not in envelope:
         raise _truncated(path, "its estimator entry is missing (damaged bytes?)")
+    metadata = envelope.get("metadata")
+    if not isinstance(metadata, dict | None):
+        raise _truncated(
+            path, f"its metadata is a {type(metadata).__name__}, not a dict"
+        )
     original = envelope.get("skmultimodal_version")
     if original != __version__:
         import warnings
@@ -713,7 +784,7 @@ def load_model(path, *, trusted=None) -> SavedModel:
         )
     return SavedModel(
         estimator=envelope["estimator"],
-        metadata=dict(envelope.get("metadata") or {}),
+        metadata=dict(metadata or {}),
         skmultimodal_version="" if original is None else str(original),
         path=path,
     )
@@ -1042,22 +1113,47 @@ _ZIP_TAIL = 22 + 65535
 
 def _disabled_plugins():
     """Top-level module of each installed entry-point plugin the user
-    disabled: ``{module: (plugin, distribution, reason)}``."""
+    disabled, by name or with plugin autoload off: ``{module: (plugin,
+    distribution, reason, what to do)}``."""
+    import os
     from importlib import metadata
 
-    from skmultimodal.plugins import list_plugins
+    from skmultimodal.plugins import (
+        DISABLE_AUTOLOAD_ENV,
+        autoload_disabled,
+        list_plugins,
+    )
 
-    disabled = {
-        (row["plugin"], row["distribution"]): row["reason"]
-        for row in list_plugins(include_failures=True)
-        if row["status"] == "disabled"
-    }
+    if autoload_disabled():  # no entry-point plugin is loaded
+        value = os.environ.get(DISABLE_AUTOLOAD_ENV, "")
+        off = (
+            f"not loaded: {DISABLE_AUTOLOAD_ENV}={value} turns plugin autoload off",
+            f"Unset {DISABLE_AUTOLOAD_ENV} (or set it to 0)",
+        )
+        disabled = None
+    else:
+        disabled = {
+            (row["plugin"], row["distribution"]): row["reason"]
+            for row in list_plugins(include_failures=True)
+            if row["status"] == "disabled"
+        }
     found = {}
     for ep in metadata.entry_points(group="skmultimodal"):
-        reason = disabled.get((ep.name, ep.dist.name if ep.dist else None))
+        dist = ep.dist.name if ep.dist else None
+        if disabled is None:
+            reason, enable = off
+        else:
+            reason, enable = disabled.get((ep.name, dist)), _ENABLE_PLUGIN
         if reason:
-            found[ep.module.partition(".")[0]] = (ep.name, ep.dist.name, reason)
+            found[ep.module.partition(".")[0]] = (ep.name, dist, reason, enable)
     return found
+
+
+#: How to enable again a plugin disabled by name.
+_ENABLE_PLUGIN = (
+    "Enable it again (do not name it in SKMULTIMODAL_DISABLE_PLUGINS, "
+    "--disable-plugin or disable_plugins())"
+)
 
 
 def _untrusted_message(path, refused):
@@ -1086,13 +1182,11 @@ def _untrusted_message(path, refused):
             f"{str(path)!r} holds {', '.join(names)} from the module "
             f"{module!r}{_MODULE_MISSING}"
         )
-    for (plugin, dist, reason), names in of_plugins.items():
+    for (plugin, dist, reason, enable), names in of_plugins.items():
         parts.append(
             f"{str(path)!r} holds {', '.join(names)} of the skmultimodal plugin "
             f"{plugin!r} (distribution {dist}), which is installed but "
-            f"{reason}. Enable it again (do not name it in "
-            "SKMULTIMODAL_DISABLE_PLUGINS, --disable-plugin or "
-            "disable_plugins()) and its types load, with no trusted=... needed."
+            f"{reason}. {enable} and its types load, with no trusted=... needed."
         )
     if unknown:
         also = " also" if parts else ""
@@ -1162,6 +1256,16 @@ def _restore_layouts(obj, seen=None):
         _restore_layouts(child, seen)
 
 
+def _saved_state(obj):
+    """The attributes of ``obj`` that are saved: its ``__getstate__`` (which
+    skops and pickle store), leaving out a cache rebuilt after loading."""
+    try:
+        state = obj.__getstate__()
+    except Exception:
+        state = None
+    return state if isinstance(state, dict) else vars(obj)
+
+
 def _type_mismatch(a, b, where="estimator", depth=0, seen=None):
     """First place where ``b`` (reloaded) differs in type from ``a``."""
     import numpy as np
@@ -1183,7 +1287,12 @@ def _type_mismatch(a, b, where="estimator", depth=0, seen=None):
             return f"{where}: length changed"
         items = [(f"{where}[{i}]", x, z) for i, (x, z) in enumerate(zip(a, b))]
     elif hasattr(a, "__dict__") and hasattr(b, "__dict__"):
-        items = [(f"{where}.{k}", v, vars(b).get(k)) for k, v in vars(a).items()]
+        saved = _saved_state(a)
+        items = [
+            (f"{where}.{k}", v, vars(b).get(k))
+            for k, v in vars(a).items()
+            if k in saved
+        ]
     else:
         return None
     for w, x, z in items:

@@ -606,10 +606,27 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             )
         return feature_names, own_names
 
+    @property
+    def named_transformers_(self):
+        """The fitted branches of ``transformers_`` by name (a Bunch): built
+        on each access, as in ColumnTransformer, so that a saved model holds
+        each fitted branch once."""
+        return Bunch(**{nm: t for nm, t, _ in self.transformers_})
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        if state.get("_input_columns") is not None:  # rebuilt on first use
+            # the output names: 10^5 of them for a hashed text branch, which
+            # the .skops format would store one JSON node at a time
+            state.pop("_feature_names_out", None)
+        return state
+
     def __setstate__(self, state):
         # a model saved before ``target_type`` existed read its target "auto"
         state.setdefault("target_type", "auto")
         state.setdefault("estimator_target_types", None)
+        # a model saved when it was stored (now built from transformers_)
+        state.pop("named_transformers_", None)
         super().__setstate__(state)
 
     def set_params(self, **params):
@@ -886,7 +903,6 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         self._check_unique_output(out_names, layout, names, method_name)
 
         self.transformers_ = fitted
-        self.named_transformers_ = Bunch(**{nm: t for nm, t, _ in fitted})
         self.method_ = method
         self.modality_names_ = names
         self._block_kinds = kinds
@@ -1012,7 +1028,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         fitted = getattr(self, "_fitted_missing", None)
         if fitted is None or fitted == policy or "indicator" not in (fitted, policy):
             return
-        width = len(self._feature_names_out)
+        width = len(self._fitted_feature_names())
         raise ValueError(
             f"ModalityFusion was fitted with missing={fitted!r} but now has "
             f"missing={policy!r}: 'indicator' adds one presence column per "
@@ -1262,18 +1278,24 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         ValueError
             When ``input_features`` differs from the columns seen in ``fit``.
         """
-        check_is_fitted(self, "_feature_names_out")
+        check_is_fitted(self, "method_")
         input_names = _check_feature_names_in(self, input_features)
-        input_columns = getattr(self, "_input_columns", None)  # None: older fit
         if (
             input_features is None
-            or input_columns is None
+            or getattr(self, "_input_columns", None) is None  # older fit
             or hasattr(self, "feature_names_in_")  # the names seen in fit
         ):
-            return self._feature_names_out.copy()
+            return self._fitted_feature_names().copy()
+        return self._output_names(input_names)
+
+    def _output_names(self, input_names):
+        """The output feature names, X's columns named ``input_names``."""
         feature_names, own_names = self._block_names(
             zip(
-                self.transformers_, self._block_widths, self._block_kinds, input_columns
+                self.transformers_,
+                self._block_widths,
+                self._block_kinds,
+                self._input_columns,
             ),
             input_names,
             self._named_input,
@@ -1282,6 +1304,16 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             self.method_, feature_names, self.modality_names_, self._fitted_missing
         )
         return _readable_names(names, own_names)
+
+    def _fitted_feature_names(self):
+        """The output feature names for the columns seen in fit: computed in
+        ``fit``, and after loading a saved model (which leaves them out,
+        see ``__getstate__``) rebuilt on first use."""
+        names = self.__dict__.get("_feature_names_out")
+        if names is None:
+            names = self._output_names(_check_feature_names_in(self, None))
+            self._feature_names_out = names
+        return names
 
     def _method_has_modality_weights(self):
         if hasattr(self, "method_"):

@@ -223,6 +223,18 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
         self._set_params("transformer_list", **params)
         return self
 
+    @property
+    def named_transformers_(self):
+        """The fitted extractors of ``transformers_`` by name (a Bunch):
+        built on each access, as in ColumnTransformer, so that a saved model
+        holds each fitted extractor once."""
+        return Bunch(**dict(self.transformers_))
+
+    def __setstate__(self, state):
+        # a model saved when it was stored (now built from transformers_)
+        state.pop("named_transformers_", None)
+        super().__setstate__(state)
+
     def _active(self):
         """``(name, estimator)`` of the parts that are not dropped, checked."""
         if not all(
@@ -278,7 +290,6 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
             _core(name, est)  # refuse what cannot share the single read now
             fitted.append((name, est))
         self.transformers_ = fitted
-        self.named_transformers_ = Bunch(**dict(fitted))
         self.n_features_out_ = sum(_core(n, e).n_features_out_ for n, e in fitted)
         return self
 
