@@ -124,6 +124,44 @@ def test_a_model_saved_with_the_stored_attribute_still_loads(make):
     assert list(back.named_transformers_) == [n for n, *_ in back.transformers_]
 
 
+def _late():
+    from skmultimodal.fusion import LateFusionClassifier
+
+    return LateFusionClassifier(
+        [
+            ("a", LogisticRegression(), [0, 1]),
+            ("gone", "drop", [1]),
+            ("b", LogisticRegression(), [2, 3]),
+        ]
+    )
+
+
+def test_late_fusion_stores_each_fitted_model_once(tmp_path):
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 4)), np.arange(40) % 2
+    clf = _late().fit(X, y)
+    named = clf.named_estimators_
+    assert list(named) == ["a", "gone", "b"] and named.gone == "drop"
+    assert named.b is clf.estimators_[1][1]
+    path = save_model(clf, tmp_path / "late.skops")
+    assert "named_estimators_" not in _state_keys(_schema(path))
+    loaded = load_model(path).estimator
+    assert loaded.named_estimators_.a is loaded.estimators_[0][1]
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    # a later set_params does not change what was fitted
+    clf.set_params(estimators=[("c", LogisticRegression(), [0])])
+    assert list(clf.named_estimators_) == ["a", "gone", "b"]
+    # as an older fit stored it
+    old = _late().fit(X, y)
+    stored = old.named_estimators_
+    del old.__dict__["_estimator_names"]
+    old.__dict__["named_estimators_"] = stored
+    back = pickle.loads(pickle.dumps(old))
+    assert "named_estimators_" not in vars(back)
+    assert list(back.named_estimators_) == ["a", "gone", "b"]
+    assert not hasattr(_late(), "named_estimators_")  # before fit
+
+
 # -- 2. the output names are not saved ---------------------------------------
 @pytest.mark.parametrize("suffix", [".skops", ".joblib"])
 def test_output_names_are_rebuilt_after_loading_not_saved(tmp_path, suffix):

@@ -472,14 +472,25 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         self._check_fit_rows([b.present for b, _, _ in fitted], n, row_index(X))
         self._warn_one_class([b for b, _, _ in fitted], y)
         self.estimators_ = [(b.name, est, b.column) for b, est, _ in fitted]
-        fitted_by_name = {name: est for name, est, _ in self.estimators_}
-        self.named_estimators_ = Bunch(  # "drop" for a dropped one
-            **{name: fitted_by_name.get(name, "drop") for name, _, _ in self.estimators}
-        )
+        self._estimator_names = [name for name, _, _ in self.estimators]
         with config_context(transform_output="default"):
             branches = [b for b, _, _ in fitted]
             self.weights_ = self._resolve_weights(branches, y, n, sample_weight, groups)
         return self
+
+    @property
+    def named_estimators_(self):
+        """The fitted models by name, ``"drop"`` for a dropped one (a Bunch):
+        built on each access from ``estimators_``, so that a saved model
+        holds each fitted model once."""
+        fitted = {name: est for name, est, _ in self.estimators_}
+        return Bunch(**{n: fitted.get(n, "drop") for n in self._estimator_names})
+
+    def __setstate__(self, state):
+        # a model saved when it was stored (now built from estimators_)
+        if "named_estimators_" in state:
+            state["_estimator_names"] = list(state.pop("named_estimators_"))
+        super().__setstate__(state)
 
     def _check_sample_weight(self, sample_weight, n):
         """``sample_weight`` checked, once every model's final step is known
