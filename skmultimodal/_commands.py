@@ -548,7 +548,9 @@ def cmd_evaluate(args):
             test = (X_test, y_test, str(args.test_csv))
     if args.quick and len(y) > QUICK_MAX_ROWS:
         stratify = task == "classification"
-        X, y, groups = _models.quick_subset(X, y, groups, QUICK_MAX_ROWS, stratify)
+        X, y, groups = _models.quick_subset(
+            X, y, groups, QUICK_MAX_ROWS, stratify, random_state=args.random_state
+        )
     fills = canonical_missing(args.missing) != "raise"
     if args.csv is not None and fills and "image" in used:
         # one warning naming them all, not the models' own per fold and model

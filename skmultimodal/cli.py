@@ -28,6 +28,7 @@ from skmultimodal._commands import (
     sigterm_raises,
     unreadable_advice,
 )
+from skmultimodal.utils._quiet import process_state_kept, quiet_tensorflow
 
 #: Exit status for bad input or usage (as argparse uses).
 EXIT_USAGE = 2
@@ -89,7 +90,7 @@ HELP = {
     "with --task regression)",
     "--epochs": "epochs of the attention classifier (passes with --chunk-size)",
     "--random-state": "seed (default: %(default)s)",
-    "evaluate --random-state": "seed of the folds and models (default: %(default)s)",
+    "evaluate --random-state": "seed of folds, models, --quick rows (%(default)s)",
     "--class-weight": "weigh classes inversely to their frequency (default: none)",
     "--task": "classification (one label per row; the default), regression "
     "(a number per row: R² and MAE, k-fold) or multilabel (label sets split on "
@@ -345,6 +346,7 @@ def _warning_printer(args):
     return show
 
 
+@process_state_kept()  # main([...]) from Python leaves no setting behind
 def main(argv=None):
     """Run the command line; return the exit status (with ``--debug``, a caller
     passing ``argv`` gets the error raised; the shell, the traceback and status)."""
@@ -357,8 +359,7 @@ def main(argv=None):
 
         disable_plugins(*args.disable_plugin, source="--disable-plugin")
     from skmultimodal.utils import env_flag
-    from skmultimodal.utils._errors import is_bad_input, stdout_closed
-    from skmultimodal.utils._quiet import quiet_tensorflow, uninstall_quiet_import
+    from skmultimodal.utils._errors import fold_led, is_bad_input, stdout_closed
 
     try:  # "0", "false", "no", "off" and "" mean off (not any non-empty value)
         debug = getattr(args, "debug", False) or env_flag("SKMULTIMODAL_DEBUG")
@@ -368,7 +369,8 @@ def main(argv=None):
     if args.command is None:  # a usage error: the help goes where errors go
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    hook = None if debug else quiet_tensorflow()  # TF's logs hidden (numerics kept)
+    if not debug:  # TF's logs hidden (numerics kept)
+        quiet_tensorflow()
     try:
         with warnings.catch_warnings(), sigterm_raises():
             if not debug:
@@ -389,12 +391,10 @@ def main(argv=None):
         if debug and argv is not None:  # main([...]): the error to its caller
             raise
         status = EXIT_USAGE if is_bad_input(exc, CLIError) else EXIT_FAILURE
-        message = _in_command_terms(args, exc) or type(exc).__name__
+        message = _in_command_terms(args, fold_led(exc)) or type(exc).__name__
         if debug:  # from the shell: the traceback, and the status as without
             traceback.print_exc()
         elif status == EXIT_FAILURE:  # not the input: the traceback helps
             message += f" ({type(exc).__name__}; --debug shows the traceback)"
         print(f"{PROG}: error: {message}", file=sys.stderr)
         return status
-    finally:
-        uninstall_quiet_import(hook)

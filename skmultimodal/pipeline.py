@@ -1328,11 +1328,19 @@ class _TableCells(TransformerMixin, BaseEstimator):
         fit, or None to decide here)."""
         import numbers
 
-        from skmultimodal.utils._validation import plain_label
+        from skmultimodal.utils._validation import (
+            ROWS_ATTR,
+            RowPositions,
+            plain_label,
+        )
 
         frame = X
         if not isinstance(X, pd.DataFrame):
             frame = pd.DataFrame(np.asarray(X, dtype=object))
+        # a branch's subset (ModalityFusion's): rows named by their positions
+        # in the caller's table, as the image and text branches name them
+        rows = frame.attrs.get(ROWS_ATTR)
+        positions = rows.of(frame) if isinstance(rows, RowPositions) else None
         types = pd.api.types
         as_categorical = "give the column as categorical"
         as_missing = "make them missing (NaN) to have them imputed"
@@ -1392,9 +1400,10 @@ class _TableCells(TransformerMixin, BaseEstimator):
                     if len(wrong):
                         label, cell = frame.index[wrong[0]], cells.iloc[wrong[0]]
                         label, cell = plain_label(label), plain_label(cell)
+                        row = wrong[0] if positions is None else positions[wrong[0]]
                         raise ValueError(
                             f"numeric table column {name!r} holds {len(wrong)} "
-                            f"cell(s) {what}, the first on row {wrong[0]} "
+                            f"cell(s) {what}, the first on row {row} "
                             f"(index {label!r}): "
                             f"{cell!r}. Fix those cells, or {fix}"
                         )

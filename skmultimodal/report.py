@@ -61,6 +61,7 @@ import functools
 import html
 import io
 import json
+import numbers
 import warnings
 from pathlib import Path
 
@@ -1145,10 +1146,35 @@ def _check_inputs(results, X, command, data_files):
 NO_CHECKSUM = "not a regular file (a pipe or device, read once): no checksum"
 
 
-def reproducibility(*, command=None, data_files=(), X=None, y=None):
+def _seed(value):
+    """A random state as JSON: an int or None as it is, anything else (a
+    ``RandomState`` instance, whose draws depend on its use) by its type."""
+    if value is None or isinstance(value, numbers.Integral):
+        return None if value is None else int(value)
+    return f"a {type(value).__name__} instance"
+
+
+def splitter_record(splitter):
+    """The fold splitter as JSON: ``class`` (its class name) and those of its
+    parameters ``n_splits``, ``shuffle`` and ``random_state`` it has; a dict
+    is kept as given, None (not recorded) stays None."""
+    if splitter is None or isinstance(splitter, dict):
+        return splitter
+    params = ("n_splits", "shuffle", "random_state")
+    record = {p: getattr(splitter, p) for p in params if hasattr(splitter, p)}
+    if "random_state" in record:
+        record["random_state"] = _seed(record["random_state"])
+    return {"class": type(splitter).__name__, **record}
+
+
+def reproducibility(
+    *, command=None, data_files=(), X=None, y=None, random_state=None, splitter=None
+):
     """What reproduces an evaluation: the command, Python and library
     versions, the SHA-256 of each data file and, with ``X``, of the
-    evaluated table and its target. A data file that is not a regular file
+    evaluated table and its target, the ``random_state`` of the evaluation
+    and its fold ``splitter`` (:func:`splitter_record`; both None when not
+    recorded). A data file that is not a regular file
     (a pipe, as ``--csv /dev/stdin``: read once, already consumed) gets no
     checksum (``sha256`` and ``bytes`` null) and a ``note`` saying why."""
     import platform
@@ -1170,6 +1196,8 @@ def reproducibility(*, command=None, data_files=(), X=None, y=None):
         "versions": _versions(),
         "data_files": [entry(Path(p)) for p in data_files],
         "table_sha256": None if X is None else table_sha256(X, y),
+        "random_state": _seed(random_state),
+        "splitter": splitter_record(splitter),
     }
 
 
@@ -1510,6 +1538,13 @@ def _html(doc, figures, elapsed, *, X=None):
             f"<code>{env['table_sha256']}</code></p>"
         )
     data = data or "<p>Data checksum: not recorded.</p>"
+    split, seed = env.get("splitter"), env.get("random_state")
+    folds = [] if seed is None else [f"random_state={seed}"]
+    if split:  # as the splitter's repr: KFold(n_splits=5, shuffle=True, ...)
+        params = ", ".join(f"{k}={v}" for k, v in split.items() if k != "class")
+        folds.insert(0, f"{split.get('class', 'splitter')}({params})")
+    folds = "; ".join(folds) or "not recorded"
+    data += f"<p>Folds and seed: <code>{e(folds)}</code></p>"
 
     if best is None:
         fails = "<h2>Where the best model fails</h2>\n<p>No error analysis: "
@@ -1739,8 +1774,13 @@ def write_report(
             credit = image_credit(dataset)
             if credit:  # the thumbnails are the dataset's licensed images
                 doc["credit"] = credit
-    doc["reproducibility"] = reproducibility(
-        command=command, data_files=paths, X=X, y=results["y_true"]
+    doc["reproducibility"] = reproducibility(  # the seed and folds, if given
+        command=command,
+        data_files=paths,
+        X=X,
+        y=results["y_true"],
+        random_state=results.get("random_state"),
+        splitter=results.get("splitter"),
     )
 
     try:

@@ -768,12 +768,23 @@ def _requests_groups(model):
     return "groups" in routing.consumes(method="fit", params={"groups"})
 
 
-def _run_fold(model, X, y, split, scorers, groups=None):
+def _run_fold(model, X, y, split, scorers, groups=None, where=None):
     """Fit and score one fold (``cross_validate`` on that split), predict
     its test rows and read the model's shares: ``(fold, warnings)``, the
     warnings issued meanwhile recorded as ``(category, text)`` pairs, each
     distinct one once (predicting for the scores and for ``oof_pred`` and
-    ``oof_proba`` transforms the test rows more than once)."""
+    ``oof_proba`` transforms the test rows more than once). An error is
+    raised as it is, with the note ``where`` (the model and fold)."""
+    try:
+        return _fit_fold(model, X, y, split, scorers, groups)
+    except Exception as exc:
+        if where:
+            exc.add_note(where)
+        raise
+
+
+def _fit_fold(model, X, y, split, scorers, groups):
+    """:func:`_run_fold`'s work."""
     with record_warnings() as caught:
         res = cross_validate(
             model,
@@ -802,6 +813,14 @@ def _run_fold(model, X, y, split, scorers, groups=None):
             share=modality_contributions(est, X_test),
         )
     return fold, list(dict.fromkeys(caught))
+
+
+def _fold_note(name, i, k, split):
+    """The note of an error in fold ``i`` (from 0) of ``k`` of ``models[name]``."""
+    return (
+        f"in fold {i + 1} of {k} of models[{name!r}], fitted on its "
+        f"{len(split[0])} training rows (its test rows: {len(split[1])})"
+    )
 
 
 def _check_fold_scores(folds, signs, name):
@@ -994,8 +1013,9 @@ def compare_models(
         ``scoring`` (the score names, the first the main one),
         ``greater_is_better`` (``{score: bool}``),
         ``classes`` (empty for regression; label indices for multi-label),
-        ``n_samples``, ``n_classes``, ``cv`` (number of folds) and
-        ``y_true``.
+        ``n_samples``, ``n_classes``, ``cv`` (number of folds),
+        ``splitter`` (the splitter that made them; None for given splits),
+        ``random_state`` and ``y_true``.
 
     Raises
     ------
@@ -1024,7 +1044,9 @@ def compare_models(
         messages name the row); classification meets a continuous ``y`` or
         a 0/1 label matrix, ``task="multilabel"`` a ``y`` that is not one;
         ``scoring`` is an empty list or dict.
-        An error while fitting or scoring a model is raised as it is.
+        An error while fitting or scoring a model is raised as it is, with
+        a note naming the model and the fold (``in fold 2 of 5 of
+        models['late'], ...``).
 
     See Also
     --------
@@ -1118,8 +1140,12 @@ def compare_models(
         # one task per fold, so that the warnings of folds fitted in other
         # processes reach the caller too (there they would only go to the
         # workers' standard error); each distinct one once per model
+        k = len(splits)
         done = Parallel(n_jobs=n_jobs)(
-            delayed(_run_fold)(model, X, y, split, scorers, groups) for split in splits
+            delayed(_run_fold)(
+                model, X, y, split, scorers, groups, _fold_note(name, i, k, split)
+            )
+            for i, split in enumerate(splits)
         )
         relayed = dict.fromkeys(w for _, caught in done for w in caught)
         for category, text in relayed:  # from the line calling compare_models
@@ -1148,5 +1174,8 @@ def compare_models(
         n_samples=len(y),
         n_classes=len(classes),
         cv=len(splits),
+        # how the folds were made, for a report's reproducibility record
+        splitter=cv if hasattr(cv, "split") else None,
+        random_state=random_state,
         y_true=y,
     )

@@ -315,6 +315,7 @@ def run_evaluation(
     kind = "group k-fold" if groups is not None else "k-fold"
     one.update(
         models=results,
+        splitter=cv if hasattr(cv, "split") else None,
         skipped=skipped,
         cv_kind=f"stratified {kind}" if task == "classification" else kind,
     )
@@ -344,9 +345,10 @@ def _test_scores(est, X, y, X_test, y_test, task, groups=None):
     return out
 
 
-def quick_subset(X, y, groups, n, stratify=True):
-    """A random subset of ``n`` rows (``evaluate --quick``), stratified by
-    class unless ``stratify=False``: ``(X, y, groups)`` with y and groups as
+def quick_subset(X, y, groups, n, stratify=True, random_state=0):
+    """A random subset of ``n`` rows (``evaluate --quick``), drawn with
+    ``random_state`` (the run's ``--random-state``), stratified by class
+    unless ``stratify=False``: ``(X, y, groups)`` with y and groups as
     arrays."""
     import numpy as np
     from sklearn.model_selection import train_test_split
@@ -355,7 +357,7 @@ def quick_subset(X, y, groups, n, stratify=True):
         np.arange(len(y)),
         train_size=n,
         stratify=np.asarray(y) if stratify else None,
-        random_state=0,
+        random_state=random_state,
     )
     keep = np.sort(keep)
     y = np.asarray(y)[keep]

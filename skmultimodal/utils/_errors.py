@@ -81,3 +81,11 @@ def require_keras(owner, *modules):
             'installed): pip install "skmultimodal[keras]"',
             name=exc.name,
         ) from exc
+
+
+def fold_led(exc):
+    """The text of ``exc``, led by the fold it was raised in where
+    ``compare_models`` noted it (``in fold 2 of 5 of models['fusion'], ...:
+    modality 'text' is missing in every row; ...``)."""
+    folds = [n for n in getattr(exc, "__notes__", ()) if n.startswith("in fold ")]
+    return f"{folds[0]}: {exc}" if folds else str(exc)

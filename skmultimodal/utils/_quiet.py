@@ -5,8 +5,12 @@ Used by the command line unless ``--debug``: :func:`quiet_tensorflow` sets
 Python loggers, and installs an import hook that drops
 :data:`TF_IMPORT_NOISE` from what TensorFlow's C++ code writes while it is
 imported; :func:`uninstall_quiet_import` removes the hook.
+:func:`process_state_kept` puts all this back, for
+``skmultimodal.cli.main`` called from Python.
 """
 
+import contextlib
+import logging
 import os
 import sys
 
@@ -126,8 +130,6 @@ def quiet_tensorflow():
     where unset, before anything imports TensorFlow, quieten the
     ``tensorflow`` and ``absl`` Python loggers, and return an import hook
     dropping :data:`TF_IMPORT_NOISE` (None once TensorFlow is imported)."""
-    import logging
-
     for name, value in QUIET_ENV.items():
         os.environ.setdefault(name, value)
     # TensorFlow's Python logger is a plain logging.Logger; absl's is only
@@ -139,3 +141,35 @@ def quiet_tensorflow():
     hook = QuietTensorFlowImport()
     sys.meta_path.insert(0, hook)
     return hook
+
+
+def _log_levels():
+    """The ``tensorflow`` logger's level, absl's verbosity and its logger's
+    level (absl's defaults, -1 and NOTSET, while absl is not imported)."""
+    absl = sys.modules.get("absl.logging")
+    absl_state = (absl.get_verbosity(), absl.get_absl_logger().level) if absl else ()
+    return logging.getLogger("tensorflow").level, absl_state or (-1, logging.NOTSET)
+
+
+@contextlib.contextmanager
+def process_state_kept():
+    """Put back on exit what :func:`quiet_tensorflow` changed in the process:
+    the variables of :data:`QUIET_ENV` in ``os.environ``, the log levels and
+    the import hook (for ``skmultimodal.cli.main`` called from Python)."""
+    env = {name: os.environ.get(name) for name in QUIET_ENV}
+    hooks, (tf_level, (verbosity, absl_level)) = list(sys.meta_path), _log_levels()
+    try:
+        yield
+    finally:
+        for name, value in env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        for hook in [h for h in sys.meta_path if h not in hooks]:
+            if isinstance(hook, QuietTensorFlowImport):
+                uninstall_quiet_import(hook)
+        logging.getLogger("tensorflow").setLevel(tf_level)
+        if absl := sys.modules.get("absl.logging"):
+            absl.set_verbosity(verbosity)
+            absl.get_absl_logger().setLevel(absl_level)
