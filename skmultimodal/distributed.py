@@ -222,9 +222,10 @@ class _BlockParseError(ValueError):
 
 def _read_csv_block(path, offset, length, first_row=None, roles=((), ())):
     """The rows of the CSV ``path`` that start in ``[offset, offset +
-    length)``, with the file's column names; ``roles``, the text and the
-    numeric columns of :func:`~skmultimodal.datasets._table.csv_roles`, read
-    as without Dask (a kept ``007`` stays ``"007"``, a class ``NA`` one).
+    length)``, with the file's column names; the text columns of ``roles``
+    (those of :func:`~skmultimodal.datasets._table.csv_roles`) read as
+    without Dask (a kept ``007`` stays ``"007"``, a class ``NA`` one), the
+    numeric ones as written, for ``missing_numbers`` to type.
 
     The block is parsed behind the file's header line, so that its rows
     parse as in the whole file. A parse error names the file's line as
@@ -236,11 +237,7 @@ def _read_csv_block(path, offset, length, first_row=None, roles=((), ())):
 
     from fsspec.utils import read_block
 
-    from skmultimodal.datasets._table import (
-        _csv_errors,
-        csv_options,
-        missing_numbers,
-    )
+    from skmultimodal.datasets._table import _csv_errors, csv_options
 
     with open(path, "rb") as fh:
         data = read_block(fh, offset, length, delimiter=b"\n")
@@ -256,7 +253,7 @@ def _read_csv_block(path, offset, length, first_row=None, roles=((), ())):
                 f"Expected {len(df.columns)} fields in line 2, saw "
                 f"{len(df.columns) + df.index.nlevels}"
             )
-        return missing_numbers(df, roles[1])
+        return df
 
     try:
         return _csv_errors(Path(path), read)
@@ -544,27 +541,28 @@ def _partition_frame(part, est, meta, settings, policy, trained):
         _modalities,
         _typed_kept,
         csv_roles,
+        missing_numbers,
         typed_columns,
     )
 
     path = Path(part["path"])
     table = None
     columns, tabular = _check_file_columns(est, meta, settings)
+    written = None  # the rows as written, for the kept columns of a CSV
     if part["source"] == "csv":
         block = part["offset"], part["length"]
-        df = _read_csv_block(
-            part["path"],
-            *block,
-            first_row=part["first_row"],
-            roles=csv_roles(
-                columns["image"],
-                columns["text"],
-                keep,
-                tabular,
-                meta.get("categorical_columns") or (),
-            ),
+        roles = csv_roles(
+            columns["image"],
+            columns["text"],
+            keep,
+            tabular,
+            meta.get("categorical_columns") or (),
         )
-        df.index = df.index + part["first_row"] + FIRST_DATA_LINE  # CSV lines
+        written = _read_csv_block(
+            part["path"], *block, first_row=part["first_row"], roles=roles
+        )
+        written.index = written.index + part["first_row"] + FIRST_DATA_LINE
+        df = missing_numbers(written, roles[1])  # CSV lines, as written
     else:
         df, table = _read_parquet_groups(part["path"], part["groups"])
         df.index = df.index + part["first_row"]  # row numbers of the file
@@ -591,13 +589,12 @@ def _partition_frame(part, est, meta, settings, policy, trained):
     )
     if not keep:
         return df, X, None
-    if table is None:
-        return df, X, df[keep]
-    # the kept columns not read as modalities: with their Arrow types
+    if table is None:  # as written, whatever the model reads of them
+        return df, X, written[keep]
+    # the kept columns with their Arrow types, whatever the model reads
     import pyarrow as pa
 
-    read = [columns["image"], columns["text"], *tabular]
-    typed = typed_columns(pa, table.schema, keep, read)
+    typed = typed_columns(pa, table.schema, keep, [])
     return df, X, _typed_kept(df[keep], table, typed)
 
 

@@ -54,10 +54,13 @@ def csv_roles(
     (see :func:`csv_options`), and its numeric table columns (see
     :func:`missing_numbers`), for a read of these columns. Text are the
     image paths, the categorical columns and the ``keep_columns`` that are
-    not also read as the texts or as numbers (an id, a target, a group):
-    a code ``007`` stays ``"007"``, not the number 7 that pandas would
-    infer (and merge with ``7``, and infer per chunk). The text column is
-    read as pandas reads it, so that a column of numbers is refused as
+    not also read as the texts (an id, a target, a group): a code ``007``
+    stays ``"007"``, not the number 7 that pandas would infer (and merge
+    with ``7``, and infer per chunk). A kept numeric column is read as text
+    too, as written, and :func:`missing_numbers` types it as pandas infers
+    it, leaving the text in the DataFrame it is given (which
+    :func:`iter_table` keeps): the model reads the numbers. The text column
+    is read as pandas reads it, so that a column of numbers is refused as
     texts (:func:`_check_text_column`). ``image_column`` and
     ``text_column`` may be lists (several columns of a modality, read
     under their own names, also among ``tabular_columns``): they are read
@@ -68,7 +71,7 @@ def csv_roles(
         for c in tabular_columns
         if c not in categorical_columns and c not in images and c not in texts
     ]
-    kept = [c for c in keep_columns if c not in texts and c not in numeric]
+    kept = [c for c in keep_columns if c not in texts]
     text = [*images, *categorical_columns, *kept]
     return list(dict.fromkeys(text)), numeric
 
@@ -98,22 +101,39 @@ def missing_numbers(df, numeric_columns):
     ``numeric_columns`` that pandas reads as missing by default
     (:data:`PANDAS_MISSING`: ``NA``, ``N/A``, ``null``...) missing, and such
     a column then numbers where every other cell is one, as pandas reads
-    it by default. A cell that is no number is left for the model to
-    refuse, naming it."""
+    it by default. A numeric column read as text (a kept one, see
+    :func:`csv_roles`) is first typed as ``pandas.read_csv`` infers it
+    (``7`` an integer, ``True`` a boolean). A cell that is no number is
+    left for the model to refuse, naming it. ``df`` itself is left as it
+    is (a new DataFrame is returned): its texts stay the kept copy."""
+    import io
+
     import pandas as pd
 
-    for column in numeric_columns:
-        if column not in df.columns or pd.api.types.is_numeric_dtype(df[column]):
-            continue
-        marked = df[column].isin(PANDAS_MISSING)
+    texts = [
+        column
+        for column in dict.fromkeys(numeric_columns)
+        if column in df.columns and not pd.api.types.is_numeric_dtype(df[column])
+    ]
+    if not texts:
+        return df
+    # pandas' own inference of the cells (quoted as needed, a missing one
+    # empty): the types the columns get when read without their kept copy
+    written = df[texts].to_csv(index=False)
+    typed = pd.read_csv(io.StringIO(written), **csv_options())
+    typed.index = df.index
+    numbers = {}
+    for column in texts:
+        cells = typed[column]
+        marked = cells.isin(PANDAS_MISSING)
         if marked.any():
-            cells = df[column].mask(marked)
+            cells = cells.mask(marked)
             try:
                 cells = pd.to_numeric(cells)
             except (TypeError, ValueError):
                 pass  # a cell that is not a number: the model names it
-            df[column] = cells
-    return df
+        numbers[column] = cells
+    return df.assign(**numbers)
 
 
 def csv_header(path):
@@ -694,11 +714,12 @@ def iter_table(
     Yields ``(X, kept)`` per chunk: X as :func:`load_table` gives it (index
     labels are CSV line numbers, as in the whole table), ``kept`` the
     ``keep_columns`` of those rows, as written: read as text (``000123``
-    stays ``"000123"`` whatever the chunk), unless read as the texts or as
-    numeric table columns too (see :func:`csv_roles`). Only one chunk of
-    the file is in memory at a time; ``categorical_columns`` are read as
-    text, as :func:`load_table` reads them. ``refuse_empty=None`` (the
-    default) refuses the empty image and text cells when neither
+    stays ``"000123"`` whatever the chunk; a numeric table column too, which
+    X has as numbers), unless read as the texts (see :func:`csv_roles`).
+    Only one chunk of the file is in memory at a time;
+    ``categorical_columns`` are read as text, as :func:`load_table` reads
+    them. ``refuse_empty=None`` (the default) refuses the empty image and
+    text cells when neither
     ``allow_absent_images`` nor ``absent_images_as_missing`` is set (the
     ``raise`` policy): each chunk's problems are then one ValueError naming
     them all.
@@ -721,7 +742,7 @@ def iter_table(
                 if df is None:
                     return
                 df.index = df.index + FIRST_DATA_LINE
-                yield missing_numbers(df, numeric)
+                yield missing_numbers(df, numeric), df  # kept: as written
         finally:
             reader.close()
 
@@ -759,13 +780,14 @@ def iter_parquet(
     are relative to the file's folder. Only the columns asked for are read
     (needs pyarrow, the ``parquet`` extra); dictionary-encoded columns are
     decoded, so a column holds what a CSV of the same table would. A kept
-    column that is not also read as a modality is read as its Arrow type
-    where pandas would give it back as another (see :func:`typed_columns`),
-    so that a Parquet output has it exactly as the file stores it;
-    ``read_columns`` names kept columns that a model reads (under their own
-    names), which are read as pandas reads them. Every
-    problem is a one-line ValueError naming the file (and the column and
-    rows).
+    column is kept as its Arrow type where pandas would give it back as
+    another (see :func:`typed_columns`), so that a Parquet output has it
+    exactly as the file stores it, in every chunk, also when X has it (a
+    numeric table column, read as pandas reads it); ``read_columns`` names
+    kept columns that are read as modalities from ``kept`` (several image
+    or text columns under their own names), which are kept as pandas reads
+    them. Every problem is a one-line ValueError naming the file (and the
+    column and rows).
     """
     from skmultimodal.utils._output import _pyarrow
 
@@ -781,9 +803,9 @@ def iter_parquet(
         raise ValueError(f"Parquet file {str(path)!r} has no rows")
     columns = list(dict.fromkeys(c for c in wanted if c is not None))
     # ``read_columns``: kept columns a model reads under their own names (a
-    # model fitted on them), read as pandas reads them, as the modalities
-    read = [image_column, text_column, *tabular_columns, *read_columns]
-    typed = typed_columns(pa, source.schema_arrow, keep_columns, read)
+    # model fitted on them) from the kept copy, as pandas reads them; X has
+    # the other columns a model reads as pandas reads them, whatever kept
+    typed = typed_columns(pa, source.schema_arrow, keep_columns, read_columns)
 
     def frames():
         batches = source.iter_batches(batch_size=chunksize, columns=columns)
@@ -796,7 +818,7 @@ def iter_parquet(
                 df = parquet_frame(pa, batch)
                 df.index = range(start, start + len(df))
                 start += len(df)
-                yield _typed_kept(df, batch, typed)
+                yield df, _typed_kept(df, batch, typed)
         finally:
             source.close()
 
@@ -864,7 +886,7 @@ def typed_columns(pa, schema, keep_columns, read_columns):
     """The kept columns ``keep_columns`` of a Parquet file (of Arrow
     ``schema``) to read as ``pandas.ArrowDtype`` columns (see
     :func:`_typed_kept`): of those not among ``read_columns`` (the columns
-    a model reads, which are read as pandas reads them, as the modalities),
+    a model reads from the kept copy, which are kept as pandas reads them),
     those that pandas would write back as another Arrow type or with other
     values (an integer column with nulls as floats, a ``decimal128`` of
     another precision, a string column as ``large_string``). A column
@@ -925,16 +947,18 @@ def _checked_chunks(
     kind="CSV",
     unit="line",
 ):
-    """``(X, kept)`` of each DataFrame of ``frames`` (read from ``path``, a
-    ``kind`` file whose rows are labelled by ``unit``): the columns checked
-    on the first one, then :func:`_modalities` of each (``refuse_empty``:
-    as :func:`iter_table` takes it)."""
+    """``(X, kept)`` of each pair ``(df, written)`` of ``frames`` (read from
+    ``path``, a ``kind`` file whose rows are labelled by ``unit``; ``df``
+    the chunk as the model reads it, ``written`` the same rows as they are
+    kept): the columns checked on the first one, then :func:`_modalities`
+    of each ``df`` (``refuse_empty``: as :func:`iter_table` takes it) and
+    the ``keep_columns`` of ``written``."""
     keep_columns, tabular_columns = list(keep_columns), list(tabular_columns)
     if refuse_empty is None:  # the raise policy refuses every empty modality
         policy_raise = not (allow_absent_images or absent_images_as_missing)
         refuse_empty = ("image", "text") if policy_raise else ()
     first = True
-    for df in frames:
+    for df, written in frames:
         if df.empty and first:  # a header-only CSV read in chunks
             continue
         if first:
@@ -953,7 +977,7 @@ def _checked_chunks(
             unit=unit,
             refuse_empty=refuse_empty,
         )
-        yield X, df[keep_columns]
+        yield X, written[keep_columns]
     if first:
         raise ValueError(f"{kind} {str(path)!r} has a header but no rows")
 

@@ -187,16 +187,31 @@ def _as_pandas_reads(df):
     """``df`` with its ``pandas.ArrowDtype`` columns (kept columns of a
     Parquet input, read with their Arrow types) as pandas reads such a
     column from a file, so that a CSV or JSON lines output is written as
-    it is from any other column."""
+    it is from any other column; but an integer column as pandas' nullable
+    integers, whatever the chunk: ``3`` (not ``3.0`` in a chunk that has a
+    null, which is empty), a value a float cannot hold as it is."""
     positions = _arrow_columns(df)
     if not positions:
         return df
     df = df.copy(deep=False)
     for i in positions:
-        column = df.iloc[:, i].array.__arrow_array__().to_pandas()
+        array = df.iloc[:, i].array.__arrow_array__()
+        column = array.to_pandas(types_mapper=_nullable_integers)
         column.index = df.index
         df.isetitem(i, column)
     return df
+
+
+def _nullable_integers(arrow_type):
+    """The pandas nullable integer dtype of an Arrow integer type (``Int64``
+    of ``int64``, ``UInt8`` of ``uint8``), None for any other type."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    if not pa.types.is_integer(arrow_type):
+        return None
+    return pd.array(np.empty(0, arrow_type.to_pandas_dtype())).dtype
 
 
 def arrow_table(pa, df):

@@ -1,7 +1,8 @@
 """The kept columns (``--id-column``, ``--keep-columns``) of a ``--parquet``
 input keep their Arrow types and values in a Parquet output, in every
 chunk, in-process and with ``--dask``; a CSV or JSON lines output is
-written as before (each chunk's columns as pandas reads them)."""
+written as before (each chunk's columns as pandas reads them, but integers
+stay integers in every chunk)."""
 
 import datetime
 import decimal
@@ -118,7 +119,11 @@ def _as_before(parquet, chunk, write):
             a.dictionary_decode() if pa.types.is_dictionary(a.type) else a
             for a in batch.columns
         ]
-        df = pa.RecordBatch.from_arrays(arrays, names=KEPT).to_pandas()
+        # integers stay integers in every chunk (nullable), as written
+        ints = {pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int32Dtype()}
+        df = pa.RecordBatch.from_arrays(arrays, names=KEPT).to_pandas(
+            types_mapper=ints.get
+        )
         with warnings.catch_warnings():  # pandas' notice of a future format
             warnings.simplefilter("ignore", DeprecationWarning)
             parts.append(write(df, first=i == 0))
