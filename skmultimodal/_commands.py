@@ -1146,6 +1146,7 @@ def _stream_table(args, est, meta, keep, policy, compute):
     fitted on ``image`` and ``text`` (as ``train`` fits it) reads the image
     and text columns renamed so."""
     from skmultimodal.datasets._table import (
+        EmptiedImages,
         iter_parquet,
         iter_table,
         model_columns,
@@ -1194,16 +1195,19 @@ def _stream_table(args, est, meta, keep, policy, compute):
     stream = sys.stdout if args.output == "-" else None
     path = None if stream else Path(args.output)
     unit = "line" if args.csv is not None else "row"
-    n = 0
+    n, seen = 0, EmptiedImages()  # own image columns: warned as the reader does
     try:
         with closing(chunks), table_writer(path, stream=stream) as write:
             for X, kept in chunks:
                 if own is not None:
-                    X = own_modalities(X, kept, own, Path(source), policy, unit)
+                    X = own_modalities(
+                        X, kept, own, Path(source), policy, unit, seen=seen
+                    )
                     kept = kept[keep]
                 out = compute(X)
                 write(kept.join(out) if keep else out)
                 n += len(out)
+        seen.warn_later(source, unit)
     except ValueError as exc:
         raise _comma_hint(args, exc) from None
     return n, path

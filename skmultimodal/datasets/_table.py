@@ -388,6 +388,57 @@ def _bad_paths_text(kind, rows, column, unit, looked=True):
     return text
 
 
+class EmptiedImages:
+    """The image paths that are not files, emptied (``absent_as_missing``)
+    over the chunks of one read, by column: the first chunk to meet any in
+    a column names them in its warning (:func:`_checked_images`), the later
+    chunks only count theirs, and :meth:`warn_later` gives their number in
+    one warning once every chunk is read. A file of many chunks warns
+    twice, not once per chunk."""
+
+    def __init__(self):
+        self._columns = {}  # column -> [named, later, first label, last, kinds]
+
+    def counted(self, column, kinds, labels):
+        """Whether the emptied paths of a chunk (their ``kinds`` and row
+        ``labels``, in row order) of ``column`` are only counted: an earlier
+        chunk's warning named the column's first ones."""
+        seen = self._columns.get(column)
+        if seen is None:
+            self._columns[column] = [len(labels), 0, None, None, set()]
+            return False
+        if not seen[1]:
+            seen[2] = labels[0]
+        seen[1] += len(labels)
+        seen[3] = labels[-1]
+        seen[4].update(kinds)
+        return True
+
+    def warn_later(self, path, unit="line"):
+        """One :class:`~skmultimodal.image.ImageWarning` per column whose
+        later chunks had such paths: how many, on which ``unit`` labels of
+        the file at ``path``, and how many in all."""
+        from skmultimodal.image._io import ImageWarning
+        from skmultimodal.utils._parallel import warn_at_caller
+
+        for column, (named, later, first, last, kinds) in self._columns.items():
+            if not later:
+                continue
+            one = later == 1
+            if kinds == {"absent"}:
+                what = "image file not found" if one else "image files not found"
+            else:
+                what = "image path not found or not an image file"
+                what = what if one else "image paths not found or not image files"
+            where = f"{unit} {first}" if one else f"{unit}s {first} to {last}"
+            warn_at_caller(
+                f"{what} on {later} more {unit}{'' if one else 's'} of column "
+                f"{column!r} in later chunks of {str(path)!r} ({where}); treated "
+                f"as missing images, {named + later} in all",
+                ImageWarning,
+            )
+
+
 def _checked_images(
     series,
     base_dir,
@@ -395,6 +446,7 @@ def _checked_images(
     allow_absent=False,
     absent_as_missing=False,
     unit="line",
+    seen=None,
 ):
     """Image paths relative to the table's folder -> absolute paths, the
     message parts of the paths that are not regular files (absent files,
@@ -408,7 +460,10 @@ def _checked_images(
     becomes an empty cell here, with one
     :class:`~skmultimodal.image.ImageWarning` naming them all; no part is
     returned). Messages name the index label of a row as ``unit`` ("line"
-    of a CSV, "row" of a Parquet file)."""
+    of a CSV, "row" of a Parquet file). ``seen`` (an
+    :class:`EmptiedImages`, over the chunks of one read) has the warning
+    given only for the first chunk to empty any path of the column, the
+    later ones counted there."""
     from skmultimodal.image._io import ImageWarning
     from skmultimodal.utils import is_missing
     from skmultimodal.utils._parallel import warn_at_caller
@@ -443,6 +498,10 @@ def _checked_images(
         for rows in bad.values():
             for *_, position in rows:
                 resolved[position] = None
+        if seen is not None:
+            rows = sorted((r[3], r[0]) for rows in bad.values() for r in rows)
+            if seen.counted(column, kinds, [label for _, label in rows]):
+                return resolved, [], None
         parts = [
             _bad_paths_text(k, [r[:3] for r in bad[k]], column, unit, looked=False)
             for k in kinds
@@ -722,7 +781,9 @@ def iter_table(
     text cells when neither
     ``allow_absent_images`` nor ``absent_images_as_missing`` is set (the
     ``raise`` policy): each chunk's problems are then one ValueError naming
-    them all.
+    them all. With ``absent_images_as_missing``, the warning naming the
+    emptied paths is given for the first chunk that has any; those of the
+    later chunks are counted, in one warning once the last chunk is read.
     """
     csv = Path(csv)
     _check_unique_header(csv)
@@ -952,12 +1013,15 @@ def _checked_chunks(
     the chunk as the model reads it, ``written`` the same rows as they are
     kept): the columns checked on the first one, then :func:`_modalities`
     of each ``df`` (``refuse_empty``: as :func:`iter_table` takes it) and
-    the ``keep_columns`` of ``written``."""
+    the ``keep_columns`` of ``written``. The image paths that are not files
+    (``absent_images_as_missing``) are named by the warning of the first
+    chunk with any, and counted in one warning once every chunk is read
+    (see :class:`EmptiedImages`)."""
     keep_columns, tabular_columns = list(keep_columns), list(tabular_columns)
     if refuse_empty is None:  # the raise policy refuses every empty modality
         policy_raise = not (allow_absent_images or absent_images_as_missing)
         refuse_empty = ("image", "text") if policy_raise else ()
-    first = True
+    first, seen = True, EmptiedImages()
     for df, written in frames:
         if df.empty and first:  # a header-only CSV read in chunks
             continue
@@ -976,8 +1040,10 @@ def _checked_chunks(
             kind=kind,
             unit=unit,
             refuse_empty=refuse_empty,
+            seen=seen,
         )
         yield X, written[keep_columns]
+    seen.warn_later(path, unit)
     if first:
         raise ValueError(f"{kind} {str(path)!r} has a header but no rows")
 
@@ -994,13 +1060,15 @@ def _modalities(
     kind="CSV",
     unit="line",
     refuse_empty=(),
+    seen=None,
 ):
     """The ``image`` and ``text`` columns of a read table, checked, and its
     ``tabular_columns`` under their own names. Every image path that is not
     a regular file (unless ``allow_absent_images`` or
-    ``absent_images_as_missing``) and every empty cell of the modalities of
-    ``refuse_empty`` (see :func:`check_no_missing`) is refused by one
-    ValueError naming them all, by kind and column."""
+    ``absent_images_as_missing``; ``seen``: as :func:`_checked_images` takes
+    it) and every empty cell of the modalities of ``refuse_empty`` (see
+    :func:`check_no_missing`) is refused by one ValueError naming them all,
+    by kind and column."""
     import pandas as pd
 
     X = pd.DataFrame(index=df.index)
@@ -1013,6 +1081,7 @@ def _modalities(
             allow_absent_images,
             absent_images_as_missing,
             unit=unit,
+            seen=seen,
         )
     if text_column is not None:
         _check_text_column(df[text_column], text_column, csv, unit=unit)
@@ -1107,7 +1176,16 @@ def check_no_missing(X, modalities, columns, csv_path, *, unit="line", tabular=(
 
 
 def own_modalities(
-    X, kept, own, path, policy, unit, *, keep_absent=False, check_images=True
+    X,
+    kept,
+    own,
+    path,
+    policy,
+    unit,
+    *,
+    keep_absent=False,
+    check_images=True,
+    seen=None,
 ):
     """``X`` (a chunk's table columns) with the image and text columns of
     ``own`` (the command line's ``_own_columns``: ``{"image": [...], "text": [...],
@@ -1119,7 +1197,10 @@ def own_modalities(
     a warning, or with ``keep_absent`` is kept for the model to find
     unreadable (as ``iter_table(allow_absent_images=True)`` keeps it).
     With ``check_images=False`` (no model reads the images) the image paths
-    are resolved and their files not looked at, whatever the policy."""
+    are resolved and their files not looked at, whatever the policy.
+    ``seen`` (an :class:`EmptiedImages` over the chunks of one read) warns
+    of a column's paths that are not files for its first chunk with any
+    only, counting the later ones."""
     X = X.copy()
     bad, advice = [], []
     for column in own["image"]:
@@ -1130,6 +1211,7 @@ def own_modalities(
             allow_absent=not check_images or (keep_absent and policy != "raise"),
             absent_as_missing=check_images and not keep_absent and policy != "raise",
             unit=unit,
+            seen=seen,
         )
         bad += parts
         advice += [every] if every else []

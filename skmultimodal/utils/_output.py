@@ -75,7 +75,9 @@ def _csv_writer(fh, encoding=None):
     state = {"header": True}
 
     def write(df):
-        df = _as_pandas_reads(df)
+        # dates, times and durations each as its own text: pandas writes a
+        # chunk of midnights as dates, a chunk of whole days as "1 days"
+        df = _dates_as_texts(_as_pandas_reads(df), durations=True)
         if encoding is None:
             df.to_csv(fh, index=False, header=state["header"])
         else:
@@ -146,24 +148,28 @@ def _exact_floats(df):
     return out
 
 
-def _dates_as_texts(df):
-    """``df`` with its dates and times as the texts the CSV writer gives
-    them, missing ones as None: ISO 8601, a date as ``2024-01-02``, a time
-    as ``2024-01-02 03:04:05`` (to the microsecond where the column has
-    them) and a zoned one with its offset (``+02:00``), not moved to UTC."""
+def _dates_as_texts(df, durations=False):
+    """``df`` with its dates and times as texts, missing ones as None, each
+    value's own text whatever the other rows of its chunk, so that a column
+    is written alike whatever ``--chunk-size`` (pandas' CSV writer gives a
+    chunk of midnights as dates, and every time of a chunk with the
+    fraction digits of the one that needs most): ISO 8601, a date as
+    ``2024-01-02``, a date-time as ``2024-01-02 03:04:05``, a midnight as
+    ``2024-01-02 00:00:00``, a fraction of a second where the value has one
+    (``.500000``, to the nanosecond where it has them), a zoned one with
+    its offset (``+02:00``), not moved to UTC; with ``durations``, a
+    duration as ``1 days 00:00:00`` (not ``1 days`` in a chunk of whole
+    days)."""
     import datetime
 
     import pandas as pd
 
     moments = (datetime.date, datetime.time)  # a datetime is a date
+    kinds = "Mm" if durations else "M"  # a zoned dtype's kind is "M" too
     out = None
     for i, (_, column) in enumerate(df.items()):
-        if column.dtype.kind == "M" or isinstance(column.dtype, pd.DatetimeTZDtype):
-            # the CSV writer's own texts: a column of midnights as dates
-            csv = column.to_frame().to_csv(
-                index=False, header=False, na_rep="NaT", lineterminator="\n"
-            )
-            texts = [None if t == "NaT" else t for t in csv.split("\n")[:-1]]
+        if column.dtype.kind in kinds:  # Timestamps and Timedeltas, NaT
+            texts = [None if v is pd.NaT else str(v) for v in column]
         elif column.dtype == object and any(isinstance(v, moments) for v in column):
             texts = [
                 str(v) if isinstance(v, moments) and v is not pd.NaT else v
