@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
 from fractions import Fraction
 
 import cv2
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, StrOptions
-from sklearn.utils.validation import _deprecate_positional_args, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
+from skmultimodal.utils._parallel import warn_at_caller
 from skmultimodal.utils._validation import N_JOBS, Count, check_column_name
 
 from ._base import ImageExtractor, _same
@@ -684,6 +686,41 @@ class ColorHistogram(ImageExtractor):
 
 
 # --------------------------------------------------------------- dispatcher
+def _keyword_only_by_position(init):
+    """``init`` (``ImageFeatures.__init__``) still taking its keyword-only
+    parameters after ``method`` by position: deprecated, with a FutureWarning
+    that names the class and the keyword call to write instead, pointing at
+    the caller's line; an error from 0.3. ``functools.wraps`` keeps the
+    signature that ``get_params`` and ``clone`` read (``clone`` passes
+    keywords, so it never warns)."""
+    keyword_only = [
+        name
+        for name, param in inspect.signature(init).parameters.items()
+        if param.kind == param.KEYWORD_ONLY
+    ]
+
+    @functools.wraps(init)
+    def wrapper(self, *args, **kwargs):
+        extra = args[1:]
+        if not extra or len(extra) > len(keyword_only):
+            return init(self, *args, **kwargs)  # too many: Python's TypeError
+        named = dict(zip(keyword_only, extra))
+        cls = type(self).__name__
+        if twice := sorted(named.keys() & kwargs.keys()):
+            raise TypeError(f"{cls}() got multiple values for argument {twice[0]!r}")
+        call = ", ".join([repr(args[0])] + [f"{k}={v!r}" for k, v in named.items()])
+        *rest, last = named
+        passed = f"{', '.join(rest)} and {last}" if rest else last
+        warn_at_caller(
+            f"Passing {passed} to {cls} by position is deprecated "
+            f"and will be an error in 0.3: write {cls}({call}).",
+            FutureWarning,
+        )
+        return init(self, args[0], **named, **kwargs)
+
+    return wrapper
+
+
 class ImageFeatures(TransformerMixin, BaseEstimator):
     """Image features from an extractor chosen by name or given as an estimator.
 
@@ -757,7 +794,7 @@ class ImageFeatures(TransformerMixin, BaseEstimator):
         "verbose": ["verbose"],
     }
 
-    @_deprecate_positional_args(version="0.3")
+    @_keyword_only_by_position
     def __init__(self, method="hog", *, method_params=None, n_jobs=None, verbose=0):
         self.method = method
         self.method_params = method_params

@@ -7,6 +7,7 @@ import copy
 import numpy as np
 from sklearn.base import TransformerMixin, _fit_context, clone
 from sklearn.utils import Bunch
+from sklearn.utils._repr_html.estimator import _VisualBlock
 from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.validation import check_is_fitted
 
@@ -404,6 +405,20 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
             ],
             dtype=object,
         )
+
+    def _sk_visual_block_(self):
+        # the extractors side by side, as in FeatureUnion ("drop" ones shown
+        # as such); once fitted, each fitted clone (its features, attributes)
+        try:
+            names, members = zip(*self.transformer_list)
+        except (TypeError, ValueError):  # not (name, extractor) pairs
+            return _VisualBlock("single", self, names=type(self).__name__)
+        fitted = dict(getattr(self, "transformers_", ()))
+        shown = [
+            fitted[name] if type(fitted.get(name)) is type(member) else member
+            for name, member in zip(names, members)
+        ]
+        return _VisualBlock("parallel", shown, names=names)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -374,7 +374,7 @@ def test_image_transformers_do_not_offer_missing(cls):
 # ------------------------------------------- method_params is keyword-only
 def test_positional_method_params_is_deprecated():
     X = _images(2)
-    with pytest.warns(FutureWarning, match="method_params=.* as keyword args"):
+    with pytest.warns(FutureWarning, match="ImageFeatures by position"):
         old = ImageFeatures("pixels", {"size": (2, 3)})
     assert old.method_params == {"size": (2, 3)}
     with warnings.catch_warnings():
