@@ -16,7 +16,7 @@ from sklearn.utils._param_validation import HasMethods
 from sklearn.utils._set_output import _wrap_data_with_container
 from sklearn.utils.validation import check_is_fitted
 
-from skmultimodal.utils._validation import with_row_positions
+from skmultimodal.utils._validation import check_column_name, with_row_positions
 
 from ._validation import TextColumnMixin, check_texts, messages_name
 
@@ -135,6 +135,12 @@ class TextFeatures(
     ----------
     extractor_ : transformer
         The fitted extractor.
+    n_features_in_ : int
+        Always 1: one text column.
+    feature_names_in_ : ndarray of shape (1,)
+        The column name, when fitted on a one-column DataFrame with a string
+        column name; ``transform`` refuses a DataFrame with another column
+        name, as scikit-learn's transformers do.
 
     See Also
     --------
@@ -247,6 +253,7 @@ class TextFeatures(
     def _fit(self, X, y, transform=False):
         owner = _public_name(self)
         texts, _ = check_texts(X, owner=owner, action="fit")
+        check_column_name(self, X, reset=True)  # a DataFrame's column name
         extractor = self._make_extractor()  # a fresh one, never the user's
         if hasattr(extractor, "set_output"):
             # this TextFeatures' set_output gives the container, not the
@@ -383,8 +390,10 @@ class TextFeatures(
         ------
         ValueError
             ``X`` has 0 rows (whatever the method, as in ``fit``), or holds
-            a value that is neither a string nor missing; or a parameter
-            set since fit is invalid (checked as fit checks it); or
+            a value that is neither a string nor missing; ``X`` is a
+            DataFrame whose column name differs from ``feature_names_in_``;
+            or a parameter set since fit is invalid (checked as fit checks
+            it); or
             ``method`` or ``method_params`` changed since fit (refit), but
             for a parameter that only acts here, such as the
             ``batch_size`` of ``"keras_encoder"``, which is used.
@@ -397,6 +406,7 @@ class TextFeatures(
     def _transform(self, X):
         owner = _public_name(self)
         texts, _ = check_texts(X, owner=owner, action="transform")
+        check_column_name(self, X, reset=False)  # as fitted, as scikit-learn
         given = self._extractor_input(self.extractor_, X, texts)
         with messages_name(self.extractor_, self._extractor_messages_name()):
             return self.extractor_.transform(given)
@@ -450,6 +460,7 @@ class _OptionalTextFeatures(TextFeatures):
         if self.extractor_ is not None:
             return super()._transform(X)
         texts, _ = check_texts(X, owner=_public_name(self), action="transform")
+        check_column_name(self, X, reset=False)
         return sp.csr_matrix((len(texts), 0))
 
     def get_feature_names_out(self, input_features=None):

@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from skmultimodal.utils._validation import Count
+from skmultimodal.utils._validation import Count, check_column_name
 
 from ._validation import (
     TextColumnMixin,
@@ -68,6 +68,12 @@ class TextSequencer(TextColumnMixin, TransformerMixin, BaseEstimator):
     vocabulary_size_ : int
         Number of distinct ids, padding and OOV included
         (``len(vocabulary_) + 2``); the input dimension of an embedding.
+    n_features_in_ : int
+        Always 1: one text column.
+    feature_names_in_ : ndarray of shape (1,)
+        The column name, when fitted on a one-column DataFrame with a string
+        column name; ``transform`` refuses a DataFrame with another column
+        name, as scikit-learn's transformers do.
     sequence_output : bool
         Class attribute, True: the output is a block of token ids, not
         numeric features (fusion methods and the attention classifier use it
@@ -149,6 +155,7 @@ class TextSequencer(TextColumnMixin, TransformerMixin, BaseEstimator):
         """
         owner = type(self).__name__
         texts, _ = check_texts(X, owner=owner, action="fit")
+        check_column_name(self, X, reset=True)  # a DataFrame's column name
         analyze = self._analyzer()
         counts = Counter()
         for text in texts:
@@ -184,14 +191,16 @@ class TextSequencer(TextColumnMixin, TransformerMixin, BaseEstimator):
         ValueError
             ``X`` has 0 rows (as in ``fit``, and as scikit-learn's
             ``TfidfVectorizer.transform``), or holds a value that is neither
-            a string nor missing; or a parameter set since fit is
-            invalid (checked as fit checks it).
+            a string nor missing; ``X`` is a DataFrame whose column name
+            differs from ``feature_names_in_``; or a parameter set since fit
+            is invalid (checked as fit checks it).
         """
         check_is_fitted(self)
         # parameters may have changed since fit: checked as fit checks them
         self._validate_params()
         owner = type(self).__name__
         texts, _ = check_texts(X, owner=owner, action="transform")
+        check_column_name(self, X, reset=False)  # as fitted, as scikit-learn
         analyze = self._analyzer()
         vocab = self.vocabulary_
         L = self.max_length

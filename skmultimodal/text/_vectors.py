@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_failures
 from skmultimodal.utils._parallel import warn_at_caller
+from skmultimodal.utils._validation import check_column_name
 
 from ._validation import TextColumnMixin, build_analyzer, check_texts
 
@@ -393,6 +394,12 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
     vectors_info_ : dict
         The file read: ``path``, ``format`` (``"word2vec"`` with a header
         line, ``"glove"`` without), ``n_vectors``, ``dim`` and ``sha256``.
+    n_features_in_ : int
+        Always 1: one text column.
+    feature_names_in_ : ndarray of shape (1,)
+        The column name, when fitted on a one-column DataFrame with a string
+        column name; ``transform`` refuses a DataFrame with another column
+        name, as scikit-learn's transformers do.
 
     See Also
     --------
@@ -506,6 +513,7 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         """
         owner = self._name()
         texts, _ = check_texts(X, owner=owner, action="fit")
+        check_column_name(self, X, reset=True)  # a DataFrame's column name
         if self.path is None:
             raise ValueError(
                 f"{owner}: path is None; give the word-vector file, e.g. "
@@ -573,13 +581,15 @@ class WordVectorFeatures(TextColumnMixin, TransformerMixin, BaseEstimator):
         ValueError
             ``X`` has 0 rows (as in ``fit``, and as scikit-learn's
             ``TfidfVectorizer.transform``), or holds a value that is neither
-            a string nor missing; or a parameter set since fit is
-            invalid (checked as fit checks it).
+            a string nor missing; ``X`` is a DataFrame whose column name
+            differs from ``feature_names_in_``; or a parameter set since fit
+            is invalid (checked as fit checks it).
         """
         check_is_fitted(self)
         self._validate_params()  # parameters may have changed since fit
         owner = self._name()
         texts, labels = check_texts(X, owner=owner, action="transform")
+        check_column_name(self, X, reset=False)  # as fitted, as scikit-learn
         counts, n_tokens = self._counts(texts)
         weights = counts if self.tfidf_ is None else self.tfidf_.transform(counts)
         weights = sparse.csr_matrix(weights, dtype=np.float64)
