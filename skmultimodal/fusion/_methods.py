@@ -43,6 +43,7 @@ from skmultimodal.utils._parallel import warn_at_caller
 from skmultimodal.utils._validation import check_groups, check_partition, plain_label
 
 from ._base import FusionMethod
+from ._columns import _in_words
 from ._pooling import (
     EPS,
     check_fold_weights,
@@ -784,9 +785,13 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         rare = counts < cv.n_splits
         if not rare.any():
             return cv
-        listed = ", ".join(
-            f"{plain_label(c)!r} ({n} row{'' if n == 1 else 's'})"
-            for c, n in zip(classes[rare], counts[rare])
+        limit, n_rare = 5, int(rare.sum())
+        listed = _in_words(
+            [
+                f"{plain_label(c)!r} ({n} row{'' if n == 1 else 's'})"
+                for c, n in zip(classes[rare][:limit], counts[rare][:limit])
+            ],
+            f" and {n_rare - limit:,} more" if n_rare > limit else "",
         )
         many = rare.sum() > 1
         self._folds_warned = True  # the fit's one warning about its folds

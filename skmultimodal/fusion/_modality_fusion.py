@@ -202,6 +202,11 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
           modality (``presence__<name>``, 1.0 present / 0.0 missing) after
           the fused columns.
 
+        The mean row of a sparse block (TF-IDF) is dense: each missing row
+        then stores every column, and ``fit`` warns when the filled rows
+        add more than :data:`DENSE_OUTPUT_MAX_VALUES` values (``"zero"``
+        keeps the block sparse).
+
         Applied identically in ``fit`` and ``transform``. Sequence blocks
         (token ids) are always filled with the padding id 0. After ``fit``
         the policy can be changed among ``"raise"``, ``"zero"`` and
@@ -537,15 +542,10 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             return block
         width = fill.shape[0]
         missing_idx = np.setdiff1d(np.arange(n), present)
-        if block is None or sparse.issparse(block):
-            filler = np.tile(fill, (len(missing_idx), 1))
-            if block is None:
-                return filler
-            stacked = sparse.vstack([block, sparse.csr_matrix(filler)]).tocsr()
-            order = np.empty(n, dtype=np.intp)
-            order[present] = np.arange(len(present))
-            order[missing_idx] = len(present) + np.arange(len(missing_idx))
-            return stacked[order]
+        if block is None:
+            return np.tile(fill, (len(missing_idx), 1))
+        if sparse.issparse(block):
+            return _expand_sparse(block, present, n, fill)
         out = np.empty((n, width), dtype=np.float64)
         out[:] = fill
         out[present] = block
@@ -841,7 +841,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
 
         input_columns = []
         names, kinds, blocks, widths, fills = [], [], [], [], {}
-        fitted, vocab, presents, shapes = [], {}, [], {}
+        fitted, vocab, presents, shapes, dense_fills = [], {}, [], {}, []
         for (name, _, column, _, present), fitted_trans, out in fitted_branches:
             block = self._as_block(out, name, present, index, "fit")
             kind = branch_kind(fitted_trans)
@@ -854,6 +854,10 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             else:  # learned whatever the policy: "mean" can be set later
                 fill = np.asarray(block.mean(axis=0), dtype=np.float64).ravel()
             fills[name] = fill
+            if policy != "zero" and sparse.issparse(block):
+                added = (n - len(present)) * np.count_nonzero(fill)
+                if added > DENSE_OUTPUT_MAX_VALUES:
+                    dense_fills.append((name, n - len(present), added, block.nnz))
             block = self._expand(
                 block, present, n, np.zeros_like(fill) if policy == "zero" else fill
             )
@@ -864,6 +868,8 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             widths.append(block.shape[1])
             fitted.append((name, fitted_trans, column))
             input_columns.append(_column_positions(X, column))
+        if dense_fills:
+            self._warn_dense_fills(dense_fills, policy)
         # the names of X's columns (else x<i> by position), which the
         # branches' transformers get, as in ColumnTransformer
         X_columns = _column_names(X)
@@ -916,6 +922,27 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         self._feature_names_out = _readable_names(out_names, own_names)
         self.block_layout_ = layout
         return self._finish(Z, presents, n, _frame_index(X))
+
+    @staticmethod
+    def _warn_dense_fills(dense_fills, policy):
+        """Warn, once per fit, of the sparse blocks whose missing rows the
+        mean row fills with more than :data:`DENSE_OUTPUT_MAX_VALUES` stored
+        values: ``dense_fills`` holds ``(name, missing rows, values added,
+        values of the present rows)`` for each."""
+        named = "; ".join(
+            f"in {name!r}, {rows:,} missing row{'s' * (rows > 1)} "
+            f"add{'s' * (rows == 1)} {added:,} stored values (about "
+            f"{added * 12 / 2**20:,.0f} MiB) to the {stored:,} of its present rows"
+            for name, rows, added, stored in dense_fills
+        )
+        warn_at_caller(
+            f"ModalityFusion(missing={policy!r}) fills the missing rows of a "
+            f"sparse block with its mean row, which is dense: {named}, more "
+            f"than {DENSE_OUTPUT_MAX_VALUES:,}. missing='zero' keeps the block "
+            "sparse (its missing rows empty); or end the branch with a step "
+            "that makes its block small and dense, such as "
+            "TruncatedSVD(n_components=100), so that the mean row is short."
+        )
 
     def _warn_supervised_branches(self, method_name):
         """Warn, naming each branch and step, of the branch steps that learn
@@ -1225,6 +1252,8 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         self._raise_unreadable(unreadable_found)
         expanded = []
         for k, name, block, present in blocks:
+            if block is None and self._block_sparse[k]:  # filled, kept sparse
+                block = sparse.csr_matrix((0, self._block_widths[k]))
             block = self._expand(block, present, n, self._fill_for(k, name, policy))
             if self._block_sparse[k] and not sparse.issparse(block):
                 block = sparse.csr_matrix(block)
@@ -1600,6 +1629,42 @@ def _nonfinite_rows(block):
         mask[rows[~np.isfinite(block.data)]] = True
         return mask
     return ~np.isfinite(block).all(axis=1)
+
+
+def _expand_sparse(block, present, n, fill):
+    """The CSR ``block`` of rows ``present`` as ``n`` rows, each other row
+    holding the nonzero entries of ``fill`` (its zeros are not stored, as
+    ``csr_matrix`` of the dense rows would have it): the arrays are built in
+    row order, with no dense copy of the filled rows nor a stacked copy to
+    reorder."""
+    if np.any(np.diff(present) < 0):
+        order = np.argsort(present, kind="stable")
+        block, present = block[order], present[order]
+    cols = np.flatnonzero(fill)
+    missing = np.ones(n, dtype=bool)
+    missing[present] = False
+    lengths = np.full(n, len(cols), dtype=np.int64)
+    lengths[present] = np.diff(block.indptr)
+    total = int(lengths.sum())
+    big = max(total, fill.shape[0]) > np.iinfo(np.int32).max
+    index_dtype = np.int64 if big else np.int32
+    indptr = np.zeros(n + 1, dtype=index_dtype)
+    np.cumsum(lengths, out=indptr[1:])
+    data = np.empty(total, dtype=np.float64)
+    indices = np.empty(total, dtype=index_dtype)
+    from_block = np.repeat(~missing, lengths)
+    data[from_block] = block.data
+    indices[from_block] = block.indices
+    del from_block
+    if len(cols):  # the filled rows, a bounded chunk of them at a time
+        values, cols = fill[cols], cols.astype(index_dtype)
+        starts = indptr[:-1][missing]
+        step = max(1, (1 << 20) // len(cols))
+        for i in range(0, len(starts), step):
+            at = starts[i : i + step, None] + np.arange(len(cols))
+            data[at] = values
+            indices[at] = cols
+    return sparse.csr_matrix((data, indices, indptr), shape=(n, fill.shape[0]))
 
 
 def _frame_index(X):

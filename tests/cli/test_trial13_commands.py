@@ -177,7 +177,7 @@ def test_classes_of_one_row_are_all_named():
     with pytest.warns(UserWarning) as caught:
         _fusion(SumFusion).fit_transform(X, y)
     (message,) = {str(w.message) for w in caught}
-    assert "classes 'rare' (1 row), 'single' (1 row) have fewer rows" in message
+    assert "classes 'rare' (1 row) and 'single' (1 row) have fewer rows" in message
     # classes of 2 rows or more fill the (reduced) folds: no warning, as before
     for n_rare in (2, 3):
         X, y = _rare(n_rare)
