@@ -25,42 +25,42 @@ __all__ = [
     "make_multimodal_pipeline",
 ]
 
-#: Named classifiers accepted by :func:`make_multimodal_pipeline`.
 CLASSIFIERS = ("logistic", "attention")
-#: Named regressors accepted by :func:`make_multimodal_pipeline`.
+"""Named classifiers accepted by :func:`make_multimodal_pipeline`."""
 REGRESSORS = ("ridge",)
+"""Named regressors accepted by :func:`make_multimodal_pipeline`."""
 #: Target types (``type_of_target``'s names) the builder's ``target_type``
 #: takes besides ``"auto"``.
 TARGET_TYPES = ("binary", "multiclass", "multilabel-indicator", "continuous")
 
-#: Fusion method of :func:`make_multimodal_pipeline` when ``method=None`` and
-#: there are several modalities: out-of-fold stacking of per-modality class
-#: scores plus a joint one, which adapts to how informative each modality is
-#: (see the robustness table of the fusion user guide).
 DEFAULT_METHOD = "stack"
+"""Fusion method of :func:`make_multimodal_pipeline` when ``method=None`` and
+there are several modalities: out-of-fold stacking of per-modality class
+scores plus a joint one, which adapts to how informative each modality is
+(see the robustness table of the fusion user guide)."""
 
 
-#: Settings of :class:`~skmultimodal.models.MultimodalAttentionClassifier`
-#: measured on the emoji data (models user guide), used for
-#: ``classifier="attention"``: weight decay and dropout keep the network from
-#: memorising ~1,500 samples; the linear skip path (its default) gives it a
-#: linear baseline.
 ATTENTION_SETTINGS = {
     "dropout": 0.3,
     "epochs": 20,
     "optimizer": "adamw",
     "weight_decay": 0.01,
 }
+"""Settings of :class:`~skmultimodal.models.MultimodalAttentionClassifier`
+measured on the emoji data (models user guide), used for
+``classifier="attention"``: weight decay and dropout keep the network from
+memorising ~1,500 samples; the linear skip path (its default) gives it a
+linear baseline."""
 
-#: What ``classifier="attention"`` adds to :data:`ATTENTION_SETTINGS` when
-#: its tokens are class scores (every method but ``image_tokens=True``): the
-#: number of epochs is chosen inside the training rows, on a held-out tenth
-#: (the best epoch's weights are kept), instead of fixed at 20. This keeps
-#: the network at the level of the informative modality when the other one
-#: carries no signal (robustness table of the models user guide). The
-#: image-token network learns its features from pixels far more slowly, and
-#: a held-out tenth stops it too early, so it keeps the fixed epochs.
 ATTENTION_STOPPING = {"early_stopping": True, "epochs": 40}
+"""What ``classifier="attention"`` adds to :data:`ATTENTION_SETTINGS` when
+its tokens are class scores (every method but ``image_tokens=True``): the
+number of epochs is chosen inside the training rows, on a held-out tenth
+(the best epoch's weights are kept), instead of fixed at 20. This keeps
+the network at the level of the informative modality when the other one
+carries no signal (robustness table of the models user guide). The
+image-token network learns its features from pixels far more slowly, and
+a held-out tenth stops it too early, so it keeps the fixed epochs."""
 
 
 def _image_branch(image_features, memory, on_error):
@@ -1220,6 +1220,7 @@ class _TableCells(TransformerMixin, BaseEstimator):
         # numbers kept) or {text: spelling} of its categories (text)
         from sklearn.utils.validation import _get_feature_names
 
+        self._cells_version = 2  # cells read as now: see __setstate__
         values, self._as_text = self._cells(X, None)
         self.n_features_in_ = np.shape(X)[1]
         names = _get_feature_names(X)  # as the ColumnTransformer has them
@@ -1229,6 +1230,56 @@ class _TableCells(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         return self._cells(X, getattr(self, "_as_text", None))[0]
+
+    def __setstate__(self, state):
+        # fitted (saved) by an earlier skmultimodal, which read durations and
+        # date-times declared numeric as counts of their unit, float32
+        # categories at float64 precision, a NumPy array cell as "[1 2]" and
+        # the empty cells of an Arrow string column as a category: its
+        # transform refuses such cells (_changed) rather than mislead
+        if "_as_text" in state and "_cells_version" not in state:
+            state = {**state, "_cells_version": 1}
+        super().__setstate__(state)
+
+    def _changed(self, cells, missing, distinct):
+        """How the cells of the Series ``cells`` (``missing``: its mask;
+        ``distinct``: its categories' values as read here) are read since
+        an earlier skmultimodal fitted this object, or None where they are
+        read alike."""
+        dtype = cells.dtype
+        if self.kind == "numeric":
+            # NumPy's and zoned ones were counts of their unit (Arrow's were
+            # refused as not numbers)
+            if dtype.kind not in "mM" or isinstance(dtype, pd.ArrowDtype):
+                return None
+            unit = getattr(dtype, "unit", None) or np.datetime_data(dtype)[0]
+            if unit == "s":
+                return None
+            return (
+                f"its durations or date-times are now seconds (they were "
+                f"counts of their unit, {unit!r})"
+            )
+        # a column of Arrow strings: its empty cells were not looked at
+        if dtype.kind != "O" and (missing & ~cells.isna().to_numpy()).any():
+            return (
+                "its empty or whitespace-only cells are now missing, given "
+                "the most frequent category (they were a category of their own)"
+            )
+        for value in distinct:
+            if isinstance(value, np.floating) and value.itemsize < 8:
+                if float(value) != float(str(value)):
+                    return (
+                        f"its float{8 * value.itemsize} categories are now "
+                        f"their shortest text "
+                        f"({str(value)!r}, was {float(value)!r})"
+                    )
+            elif isinstance(value, np.ndarray | list | dict):
+                if str(value) != str(_as_lists(value)):
+                    return (
+                        f"its array cells are now written as lists "
+                        f"({str(_as_lists(value))!r}, was {str(value)!r})"
+                    )
+        return None
 
     @staticmethod
     def _distinct(cells, skip):
@@ -1341,6 +1392,10 @@ class _TableCells(TransformerMixin, BaseEstimator):
         # in the caller's table, as the image and text branches name them
         rows = frame.attrs.get(ROWS_ATTR)
         positions = rows.of(frame) if isinstance(rows, RowPositions) else None
+        # fitted by an earlier skmultimodal (see __setstate__): cells read
+        # otherwise are refused
+        earlier = getattr(self, "_cells_version", 2) < 2
+        changed = {}
         types = pd.api.types
         as_categorical = "give the column as categorical"
         as_missing = "make them missing (NaN) to have them imputed"
@@ -1359,11 +1414,15 @@ class _TableCells(TransformerMixin, BaseEstimator):
                 if dtype.kind == "f" and dtype.itemsize < 8:
                     # float32 cells come as Python floats: at their precision
                     distinct = list(np.asarray(distinct, f"f{dtype.itemsize}"))
+                if earlier:
+                    changed[name] = self._changed(cells, missing, distinct)
                 categories, spelt = self._categories(distinct, spelt)
                 values = np.full(len(cells), np.nan, dtype=object)
                 values[codes >= 0] = categories[codes[codes >= 0]]
                 texts.append(spelt)
             else:
+                if earlier:
+                    changed[name] = self._changed(cells, missing, ())
                 complex_ = np.zeros(len(cells), dtype=bool)
                 if cells.dtype.kind in "cO":  # complex numbers lose their imag
                     complex_[:] = [
@@ -1408,6 +1467,14 @@ class _TableCells(TransformerMixin, BaseEstimator):
                             f"{cell!r}. Fix those cells, or {fix}"
                         )
             columns.append(values)
+        changed = [f"{n!r}: {how}" for n, how in changed.items() if how]
+        if changed:
+            raise ValueError(
+                "this model was fitted by an earlier skmultimodal, which read "
+                f"these {self.kind} table columns otherwise: "
+                f"{'; '.join(changed)}. Its predictions would be wrong: refit "
+                "the model with this version"
+            )
         if not columns:
             kind = object if self.kind == "categorical" else float
             return np.empty((len(frame), 0), dtype=kind), texts

@@ -49,16 +49,16 @@ __all__ = [
     "make_out_of_core_pipeline",
 ]
 
-#: Columns of each hashed text block (words, character n-grams) of
-#: :func:`make_out_of_core_pipeline`: 2**16. More columns mean fewer
-#: collisions but a larger model: the fitted pipeline keeps a name and a
-#: coefficient per class for every column (a ``.skops`` file stores each
-#: name as its own entry).
 DEFAULT_HASHING_FEATURES = 2**16
-#: Columns of each hashed text block with ``classifier="attention"``: 2**14.
-#: The network densifies each mini-batch and projects every block with a
-#: dense layer, whose weights grow with the block's width.
+"""Columns of each hashed text block (words, character n-grams) of
+:func:`make_out_of_core_pipeline`: 2**16. More columns mean fewer
+collisions but a larger model: the fitted pipeline keeps a name and a
+coefficient per class for every column (a ``.skops`` file stores each
+name as its own entry)."""
 ATTENTION_HASHING_FEATURES = 2**14
+"""Columns of each hashed text block with ``classifier="attention"``: 2**14.
+The network densifies each mini-batch and projects every block with a
+dense layer, whose weights grow with the block's width."""
 
 
 # ------------------------------------------------------------- the model ---
@@ -709,8 +709,13 @@ class _TabularBranch:
             "numeric",
             "categorical",
         ]
+        earlier = False
         if ok:  # what is learnt a chunk at a time: see partial_fit and finish
             numbers, categories = parts[0][1], parts[1][1]
+            # the layout before the cells step (an empty cell a category)
+            earlier = steps(
+                numbers, ["scale", "impute"], StandardScaler, SimpleImputer
+            ) and isinstance(categories, OneHotEncoder)
             ok = (
                 steps(
                     numbers,
@@ -728,6 +733,15 @@ class _TabularBranch:
                     OneHotEncoder,
                 )
                 and categories.steps[1][1].strategy == "most_frequent"
+            )
+        if earlier:
+            raise ValueError(
+                f"branch {name!r} cannot be fitted out of core: it was built by "
+                "an earlier skmultimodal, whose make_out_of_core_pipeline read "
+                "the table cells otherwise (no cells step; an empty cell was a "
+                "category): rebuild the model with this version's "
+                "make_out_of_core_pipeline(...) and fit that (a fit starts from "
+                "scratch anyway)"
             )
         if not ok:
             raise ValueError(

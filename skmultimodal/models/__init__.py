@@ -6,6 +6,10 @@ classifier's module is imported the first time the class is asked for
 """
 
 import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for type checkers and the API pages; imported lazily below
+    from ._classifier import MultimodalAttentionClassifier
 
 __all__ = ["MultimodalAttentionClassifier"]
 

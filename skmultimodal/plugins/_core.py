@@ -51,9 +51,20 @@ __all__ = [
 ]
 GROUP = "skmultimodal"  # pluggy's project name and the entry-point group
 hookspec = pluggy.HookspecMarker(GROUP)
+"""pluggy's hookspec marker of the ``"skmultimodal"`` project: a package
+declaring a registry kind marks its hook's specification with it."""
 hookimpl = pluggy.HookimplMarker(GROUP)
+"""pluggy's hookimpl marker of the ``"skmultimodal"`` project: a plugin
+decorates its hook functions with it (``@hookimpl``)."""
 DISABLE_AUTOLOAD_ENV = "SKMULTIMODAL_DISABLE_PLUGIN_AUTOLOAD"
+"""Environment variable that, set to a true value (read with
+:func:`skmultimodal.utils.env_flag`), skips loading the entry-point plugins;
+the built-ins and plugins registered by hand keep working. See
+:func:`autoload_disabled`."""
 DISABLE_PLUGINS_ENV = "SKMULTIMODAL_DISABLE_PLUGINS"
+"""Environment variable listing plugins to disable, by distribution or
+entry-point name (comma-separated, case-insensitive, ``-``, ``_`` and ``.``
+alike); see :func:`disable_plugins`."""
 _REPORTER = "_SKMULTIMODAL_PLUGINS_REPORTED_BY"  # pid of the process that warns
 BUILTINS = [f"skmultimodal.{p}._plugin" for p in ("image", "text", "fusion")]
 _OUTCOME = {  # what a problem cost the plugin, for its warning
