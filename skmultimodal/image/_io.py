@@ -146,6 +146,16 @@ _quiet_depth = 0
 _saved_log_level = None
 
 
+def _opencv_log_level_api():
+    """``(getLogLevel, setLogLevel, LOG_LEVEL_SILENT)`` of this OpenCV:
+    ``cv2.utils.logging``'s from 4.13, before it the top-level
+    ``cv2.getLogLevel``/``cv2.setLogLevel`` (the same levels, 0 is silent)."""
+    logging = getattr(cv2.utils, "logging", None)
+    if logging is not None:
+        return logging.getLogLevel, logging.setLogLevel, logging.LOG_LEVEL_SILENT
+    return cv2.getLogLevel, cv2.setLogLevel, 0
+
+
 class _QuietOpenCV:
     """Context manager: OpenCV's logging off inside, the user's level
     restored after (re-entrant, from any thread)."""
@@ -154,8 +164,9 @@ class _QuietOpenCV:
         global _quiet_depth, _saved_log_level
         with _QUIET_LOCK:
             if _quiet_depth == 0:
-                _saved_log_level = cv2.utils.logging.getLogLevel()
-                cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+                get_level, set_level, silent = _opencv_log_level_api()
+                _saved_log_level = get_level()
+                set_level(silent)
             _quiet_depth += 1
 
     def __exit__(self, *exc):
@@ -163,7 +174,7 @@ class _QuietOpenCV:
         with _QUIET_LOCK:
             _quiet_depth -= 1
             if _quiet_depth == 0:
-                cv2.utils.logging.setLogLevel(_saved_log_level)
+                _opencv_log_level_api()[1](_saved_log_level)
 
 
 quiet_opencv = _QuietOpenCV()

@@ -316,7 +316,7 @@ class TransformerBlock(keras.layers.Layer):
         ff = self.ffn2(self.ffn1(x))
         return self.norm2(x + self.drop(ff, training=training))
 
-    def compute_output_shape(self, inputs_shape, token_mask_shape):
+    def compute_output_shape(self, inputs_shape, token_mask_shape=None):
         return inputs_shape
 
     def get_config(self):
@@ -359,7 +359,7 @@ class CrossAttention(keras.layers.Layer):
         )
         return self.norm(query + self.drop(attended, training=training))
 
-    def compute_output_shape(self, query_shape, context_shape, context_mask_shape):
+    def compute_output_shape(self, query_shape, context_shape, context_mask_shape=None):
         return query_shape
 
     def get_config(self):
@@ -389,7 +389,7 @@ class LSTMEncoder(keras.layers.Layer):
         out = self.lstm(inputs, mask=mask)
         return out * ops.expand_dims(ops.cast(token_mask, out.dtype), -1)
 
-    def compute_output_shape(self, inputs_shape, token_mask_shape):
+    def compute_output_shape(self, inputs_shape, token_mask_shape=None):
         return (*inputs_shape[:-1], self.width)
 
     def get_config(self):
@@ -444,7 +444,7 @@ class AttentionPooling(keras.layers.Layer):
         pooled = parts[0] if len(parts) == 1 else ops.concatenate(parts, axis=-1)
         return [pooled, weights]
 
-    def compute_output_shape(self, inputs_shape, token_mask_shape):
+    def compute_output_shape(self, inputs_shape, token_mask_shape=None):
         width = inputs_shape[-1]
         return [
             (inputs_shape[0], width * len(self.token_counts)),

@@ -310,8 +310,13 @@ def _cut_png_keeping_iend(rgb):
 def test_a_cut_png_ending_in_iend_is_called_truncated_and_opencv_is_quiet(
     tmp_path, capfd, rgb, small
 ):
-    level = cv2.utils.logging.getLogLevel()
-    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_INFO)
+    from skmultimodal.image._io import _opencv_log_level_api
+
+    # cv2.utils.logging (OpenCV 4.13+) or cv2.getLogLevel/setLogLevel before
+    get_level, set_level, _ = _opencv_log_level_api()
+    info = 4  # LOG_LEVEL_INFO in both
+    level = get_level()
+    set_level(info)
     try:
         path = _write(tmp_path / "cut.png", _cut_png_keeping_iend(rgb))
         with pytest.raises(ImageDecodeError, match="row 1.*truncated PNG data"):
@@ -325,9 +330,9 @@ def test_a_cut_png_ending_in_iend_is_called_truncated_and_opencv_is_quiet(
         err = capfd.readouterr().err
         assert "grfmt" not in err and "WARN" not in err, err
         # the user's level is back
-        assert cv2.utils.logging.getLogLevel() == cv2.utils.logging.LOG_LEVEL_INFO
+        assert get_level() == info
     finally:
-        cv2.utils.logging.setLogLevel(level)
+        set_level(level)
 
 
 @pytest.mark.parametrize(

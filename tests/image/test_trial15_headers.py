@@ -147,7 +147,9 @@ def test_an_hdr_header_not_ending_in_its_first_64_kib_is_refused(limit):
 @pytest.mark.parametrize("shape", [(5, 4, 3), (6, 16, 3)])  # 16 wide: HDR RLE
 def test_files_written_by_opencv_are_read_and_checked(monkeypatch, ext, shape):
     rgb = np.random.default_rng(0).random(shape).astype(np.float32)
-    data = cv2.imencode(ext, rgb)[1].tobytes()
+    # a TIFF uncompressed: OpenCV before 4.13 writes a float one lossily
+    params = [cv2.IMWRITE_TIFF_COMPRESSION, 1] if ext == ".tif" else []
+    data = cv2.imencode(ext, rgb, params)[1].tobytes()
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", shape[0] * shape[1])
     out = ImageReader().fit_transform([data])[0]
     np.testing.assert_allclose(out, rgb[..., ::-1], atol=0.02)
