@@ -473,14 +473,14 @@ def csv_chunks(
         Column of the class labels; an empty cell is an error naming its line.
     tabular_columns : sequence of str, default=()
         Columns copied into X under their own names.
-    categorical_columns : sequence of str, default=()
-        Those of them read as text, as written (a code ``007`` stays
-        ``"007"``), not by pandas' type inference.
     missing : {"raise", "zero", "mean", "indicator"}, default="raise"
         The model's missing-modality policy. With ``"raise"`` an empty image
         or text cell is an error listing the chunk's empty lines; otherwise
         an image file that does not exist is left to the model (a missing
         image).
+    categorical_columns : sequence of str, default=()
+        Those of ``tabular_columns`` read as text, as written (a code
+        ``007`` stays ``"007"``), not by pandas' type inference.
 
     Returns
     -------

@@ -307,6 +307,10 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         The (``sample_weight``-weighted) frequency of each class among all
         training rows (multi-label: of each label), the prediction for a
         row in which every modality is missing.
+    cv_log_loss_ : float
+        With ``weights="auto"``: the out-of-fold log-loss at the weights learned.
+    multilabel_ : bool
+        Whether ``y`` was a multi-label indicator matrix.
     n_features_in_ : int
         Number of columns of X seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)

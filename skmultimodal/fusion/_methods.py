@@ -271,6 +271,16 @@ class ConcatFusion(_BlockInfoMixin, FusionMethod):
     ----------
     scales_ : list of float
         The fitted divisor :math:`s_i` of each block (1.0 when unused).
+    scalers_ : list of StandardScaler or None
+        The fitted scaler of each block under ``"standard"`` (else None).
+    weights_ : list of float
+        The weight :math:`w_i` of each block.
+    modality_names_ : list of str
+        Modality (branch) names in block order, set by ``set_modalities``.
+    block_kinds_ : list of str or None
+        Kind of each block (``"features"``, ``"sequence"``, ``"image"``).
+    target_type_ : str
+        The target's type (``type_of_target``), set by ``set_target_type``.
 
     Examples
     --------
@@ -383,21 +393,27 @@ def _rms_centred_norm(block, sample_weight=None):
             block = block.copy()
             block.sum_duplicates()
         cols, width = block.indices, block.shape[1]
-        rows = np.repeat(np.arange(n), np.diff(block.indptr))
-        weight = np.full(len(rows), 1.0 / n) if sample_weight is None else w[rows]
         if sample_weight is None:
             mean = np.asarray(block.mean(axis=0)).ravel()
+            weight = 1.0 / n  # every row's: no array the size of the block
         else:
             mean = np.asarray(block.T @ w).ravel()
-        dev = block.data - mean[cols]
+            weight = np.repeat(w, np.diff(block.indptr))  # each stored value's
+        # the weighted squared deviations, in place: one temporary the size
+        # of the stored values
+        dev = mean[cols]
+        np.subtract(block.data, dev, out=dev)
+        np.square(dev, out=dev)
+        dev *= weight
         # float even with no stored value (bincount of nothing gives ints)
-        sq = np.bincount(cols, weights=weight * dev**2, minlength=width) * 1.0
+        sq = np.bincount(cols, weights=dev, minlength=width) * 1.0
+        del dev
         # the cells not stored are 0, each off the column mean by -mean: their
         # share of the weight, exactly 0 for a column stored in every row
-        stored = np.bincount(cols[weight > 0], minlength=width)
         if sample_weight is None:
-            unstored = (n - stored) / n
+            unstored = (n - np.bincount(cols, minlength=width)) / n
         else:
+            stored = np.bincount(cols[weight > 0], minlength=width)
             share = np.bincount(cols, weights=weight, minlength=width)
             full = stored == np.count_nonzero(w > 0)
             unstored = np.where(full, 0.0, np.maximum(1.0 - share, 0.0))
@@ -931,6 +947,18 @@ class ProductFusion(_ClassScoreFusion):
         The fitted per-modality classifiers (None for a sequence block).
     weights_ : list of float
         The weights used.
+    cv_log_loss_ : float
+        With ``weights="auto"``: the out-of-fold log-loss at the weights learned.
+    scales_ : list of float
+        Root-mean-square centred row norm dividing each block (1.0: no expert).
+    target_kind_ : str
+        ``"classes"``: the kind of target the experts were fitted on.
+    modality_names_ : list of str
+        Modality (branch) names in block order, set by ``set_modalities``.
+    block_kinds_ : list of str or None
+        Kind of each block (``"features"``, ``"sequence"``, ``"image"``).
+    target_type_ : str
+        The target's type (``type_of_target``), set by ``set_target_type``.
 
     Notes
     -----
@@ -1010,6 +1038,18 @@ class SumFusion(_ClassScoreFusion):
         The fitted per-modality classifiers (None for a sequence block).
     weights_ : list of float
         The weights used.
+    cv_log_loss_ : float
+        With ``weights="auto"``: the out-of-fold log-loss at the weights learned.
+    scales_ : list of float
+        Root-mean-square centred row norm dividing each block (1.0: no expert).
+    target_kind_ : str
+        ``"classes"``: the kind of target the experts were fitted on.
+    modality_names_ : list of str
+        Modality (branch) names in block order, set by ``set_modalities``.
+    block_kinds_ : list of str or None
+        Kind of each block (``"features"``, ``"sequence"``, ``"image"``).
+    target_type_ : str
+        The target's type (``type_of_target``), set by ``set_target_type``.
 
     Examples
     --------
@@ -1066,8 +1106,22 @@ class MeanFusion(SumFusion):
     ----------
     classes_ : ndarray
         Class labels.
+    estimators_ : list
+        The fitted per-modality classifiers (None for a sequence block).
     weights_ : list of float
         The weights used.
+    cv_log_loss_ : float
+        With ``weights="auto"``: the out-of-fold log-loss at the weights learned.
+    scales_ : list of float
+        Root-mean-square centred row norm dividing each block (1.0: no expert).
+    target_kind_ : str
+        ``"classes"``: the kind of target the experts were fitted on.
+    modality_names_ : list of str
+        Modality (branch) names in block order, set by ``set_modalities``.
+    block_kinds_ : list of str or None
+        Kind of each block (``"features"``, ``"sequence"``, ``"image"``).
+    target_type_ : str
+        The target's type (``type_of_target``), set by ``set_target_type``.
 
     Examples
     --------
@@ -1126,8 +1180,22 @@ class TensorFusion(_ClassScoreFusion):
     ----------
     classes_ : ndarray
         Class labels.
+    estimators_ : list
+        The fitted per-modality classifiers (None for a sequence block).
     weights_ : list of float
         The weights used.
+    cv_log_loss_ : float
+        With ``weights="auto"``: the out-of-fold log-loss at the weights learned.
+    scales_ : list of float
+        Root-mean-square centred row norm dividing each block (1.0: no expert).
+    target_kind_ : str
+        ``"classes"``: the kind of target the experts were fitted on.
+    modality_names_ : list of str
+        Modality (branch) names in block order, set by ``set_modalities``.
+    block_kinds_ : list of str or None
+        Kind of each block (``"features"``, ``"sequence"``, ``"image"``).
+    target_type_ : str
+        The target's type (``type_of_target``), set by ``set_target_type``.
 
     References
     ----------
@@ -1236,8 +1304,22 @@ class AttentionFusion(_ClassScoreFusion):
     ----------
     classes_ : ndarray
         Class labels.
+    estimators_ : list
+        The fitted per-modality classifiers (None for a sequence block).
     weights_ : list of float
         The static weights used.
+    cv_log_loss_ : float
+        With ``weights="auto"``: the out-of-fold log-loss at the weights learned.
+    scales_ : list of float
+        Root-mean-square centred row norm dividing each block (1.0: no expert).
+    target_kind_ : str
+        ``"classes"``: the kind of target the experts were fitted on.
+    modality_names_ : list of str
+        Modality (branch) names in block order, set by ``set_modalities``.
+    block_kinds_ : list of str or None
+        Kind of each block (``"features"``, ``"sequence"``, ``"image"``).
+    target_type_ : str
+        The target's type (``type_of_target``), set by ``set_target_type``.
 
     Examples
     --------
@@ -1346,8 +1428,22 @@ class TokenFusion(_ClassScoreFusion):
     ----------
     classes_ : ndarray
         Class labels.
+    estimators_ : list
+        The fitted per-modality classifiers (None for a sequence or image block).
     weights_ : list of float
         The weights used.
+    cv_log_loss_ : float
+        With ``weights="auto"``: the out-of-fold log-loss at the weights learned.
+    scales_ : list of float
+        Root-mean-square centred row norm dividing each block (1.0: no expert).
+    target_kind_ : str
+        ``"classes"``: the kind of target the experts were fitted on.
+    modality_names_ : list of str
+        Modality (branch) names in block order, set by ``set_modalities``.
+    block_kinds_ : list of str or None
+        Kind of each block (``"features"``, ``"sequence"``, ``"image"``).
+    target_type_ : str
+        The target's type (``type_of_target``), set by ``set_target_type``.
 
     Examples
     --------
@@ -1440,6 +1536,18 @@ class StackFusion(_ClassScoreFusion):
         The fitted per-modality classifiers (None for a sequence block).
     joint_estimator_ : classifier or None
         The fitted joint classifier.
+    weights_ : list of float
+        The per-modality factors used (1.0 each by default).
+    scales_ : list of float
+        Root-mean-square centred row norm dividing each block (1.0: no expert).
+    target_kind_ : {"classes", "multilabel", "continuous"}
+        The kind of target the experts were fitted on.
+    modality_names_ : list of str
+        Modality (branch) names in block order, set by ``set_modalities``.
+    block_kinds_ : list of str or None
+        Kind of each block (``"features"``, ``"sequence"``, ``"image"``).
+    target_type_ : str
+        The target's type (``type_of_target``), set by ``set_target_type``.
 
     See Also
     --------
@@ -1554,8 +1662,22 @@ class LateFusion(_ClassScoreFusion):
     ----------
     classes_ : ndarray
         Class labels.
+    estimators_ : list
+        The fitted per-modality classifiers (None for a sequence block).
     weights_ : list of float
         The weights used, summing to 1.
+    cv_log_loss_ : float
+        With ``weights="auto"``: the out-of-fold log-loss at the weights learned.
+    scales_ : list of float
+        Root-mean-square centred row norm dividing each block (1.0: no expert).
+    target_kind_ : {"classes", "multilabel", "continuous"}
+        The kind of target the experts were fitted on.
+    modality_names_ : list of str
+        Modality (branch) names in block order, set by ``set_modalities``.
+    block_kinds_ : list of str or None
+        Kind of each block (``"features"``, ``"sequence"``, ``"image"``).
+    target_type_ : str
+        The target's type (``type_of_target``), set by ``set_target_type``.
 
     Examples
     --------

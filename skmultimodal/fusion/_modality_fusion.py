@@ -279,6 +279,9 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         Layout of the output columns (modality blocks, sequence blocks).
     modality_names_ : list of str
         Names of the fused modalities, in block order.
+    target_type_ : str
+        The target's type (``target_type``, or ``type_of_target(y)`` under
+        ``"auto"``) given to the method; set only by a fit with a target.
     fill_values_ : dict
         ``{name: row}``: the mean block row of the present training rows
         (zeros for a sequence block), which fills missing rows under

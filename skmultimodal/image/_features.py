@@ -34,7 +34,12 @@ from ._io import (
     to_rgb,
     to_uint8,
 )
-from ._transformers import _EXTRACTOR_PARAMS, _as_size, _check_size_param
+from ._transformers import (
+    _COLUMN_ATTRS,
+    _EXTRACTOR_PARAMS,
+    _as_size,
+    _check_size_param,
+)
 
 
 def _prepare(est, img):
@@ -261,6 +266,7 @@ class HOGFeatures(ImageExtractor):
         ``blocks_y * blocks_x * cells_per_block[0] * cells_per_block[1] *
         orientations`` with ``blocks = size // pixels_per_cell -
         cells_per_block + 1``.
+{_COLUMN_ATTRS}
 
     See Also
     --------
@@ -430,6 +436,7 @@ class PixelFeatures(ImageExtractor):
     ----------
     n_features_out_ : int
         ``height * width`` (gray) or ``height * width * 3`` (RGB).
+{_COLUMN_ATTRS}
 
     Examples
     --------
@@ -509,6 +516,7 @@ class ImageArray(PixelFeatures):
         ``(height, width, channels)`` of every output row.
     n_features_out_ : int
         ``height * width * channels``.
+{_COLUMN_ATTRS}
 
     See Also
     --------
@@ -590,6 +598,7 @@ class ColorHistogram(ImageExtractor):
     ----------
     n_features_out_ : int
         ``3 * bins``; names are ``hist_r0``... (or ``hist_h0``...).
+{_COLUMN_ATTRS}
 
     Examples
     --------

@@ -627,6 +627,18 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         Per-epoch training (and validation) loss.
     n_iter_ : int
         Epochs run.
+    patch_grids_ : dict
+        ``{image block: (rows, columns)}`` of its patch tokens (a property).
+    n_classes_ : int
+        Number of classes (multi-label: of labels), from SciKeras' BaseWrapper.
+    n_outputs_expected_ : int
+        Number of outputs of the Keras model, from SciKeras' BaseWrapper.
+    target_encoder_ : transformer
+        Fitted encoder of ``y`` to the network's targets, from SciKeras' BaseWrapper.
+    feature_encoder_ : transformer
+        Fitted encoder of ``X`` (the identity), from SciKeras' BaseWrapper.
+    initialized_ : bool
+        Whether the model is built, from SciKeras' BaseWrapper (a property).
 
     See Also
     --------

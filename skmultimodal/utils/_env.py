@@ -16,6 +16,18 @@ def env_flag(name: str, default: bool = False) -> bool:
     ``off`` and the empty string are False (case-insensitive, surrounding
     blanks ignored); an unset variable gives ``default``.
 
+    Parameters
+    ----------
+    name : str
+        The environment variable's name.
+    default : bool, default=False
+        The value of an unset variable.
+
+    Returns
+    -------
+    bool
+        The variable's value.
+
     Raises
     ------
     ValueError

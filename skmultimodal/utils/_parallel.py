@@ -214,6 +214,29 @@ def parallel_map(
     Results keep the input order. An exception of the ``catch`` types is
     that of the first failing item, as in a serial loop, for any ``n_jobs``
     (see :class:`InOrderErrors`).
+
+    Parameters
+    ----------
+    func : callable
+        Called as ``func(i, item)``.
+    items : iterable
+        The items, read once.
+    n_jobs : int, default=None
+        Number of joblib workers (None: 1 unless in a ``parallel_backend``
+        context; -1: all cores).
+    verbose : int, default=0
+        Show a progress bar counting items when greater than 0.
+    desc : str, default=None
+        The progress bar's label.
+    prefer : {"threads", "processes"} or None, default=None
+        joblib's soft hint on the kind of workers.
+    catch : tuple of exception types, default=()
+        Exceptions raised as that of the first failing item.
+
+    Returns
+    -------
+    list
+        ``func(i, item)`` of every item, in the input order.
     """
     indexed = list(enumerate(items))
     n = len(indexed)

@@ -19,6 +19,20 @@ def as_column(X, *, what="X"):
     labels used in error messages (the Series/DataFrame index, else
     positions).
 
+    Parameters
+    ----------
+    X : Series, DataFrame, list, tuple or ndarray
+        The modality column, one sample per row.
+    what : str, default="X"
+        The name of ``X`` in error messages.
+
+    Returns
+    -------
+    items : list
+        The samples, in row order.
+    labels : list
+        The rows' index labels, for :func:`describe_row`.
+
     Raises
     ------
     ValueError
@@ -185,7 +199,21 @@ def plain_label(label):
 
 def describe_row(labels, i) -> str:
     """``"row 3"`` or ``"row 3 (index 'a')"`` for error messages; a row of a
-    branch's subset is named by its position in the caller's table."""
+    branch's subset is named by its position in the caller's table.
+
+    Parameters
+    ----------
+    labels : sequence or None
+        The rows' index labels (as :func:`as_column` returns them); None
+        names a row by its position only.
+    i : int
+        The row's position.
+
+    Returns
+    -------
+    str
+        The row, as error messages name it.
+    """
     label = plain_label(labels[i]) if labels is not None else i
     if isinstance(labels, _Labels):
         i = labels.position(i)
@@ -197,8 +225,19 @@ def describe_row(labels, i) -> str:
 def describe_failures(labels, failures, limit=5) -> str:
     """``"row 3 (index 'a'), why; row 7, why; and 4 more"`` for messages.
 
-    ``failures`` is a sequence of ``(position, reason)`` pairs; the first
-    ``limit`` are spelled out.
+    Parameters
+    ----------
+    labels : sequence or None
+        The rows' index labels, as for :func:`describe_row`.
+    failures : sequence of (int, str)
+        ``(position, reason)`` pairs.
+    limit : int, default=5
+        How many are spelled out; the others are counted.
+
+    Returns
+    -------
+    str
+        The failures, for an error message.
 
     Examples
     --------
@@ -218,9 +257,22 @@ def check_target_present(y, labels=None, limit=5) -> None:
 
     Missing: None, NaN and every pandas missing marker, in a 1-D target or
     in any column of a 2-D one (a sparse target is not checked); an
-    infinite number in a float target is refused too, naming its rows. ``labels``
-    are the index labels of the rows (for example those of ``X``); a pandas
-    ``y`` gives its own.
+    infinite number in a float target is refused too, naming its rows.
+
+    Parameters
+    ----------
+    y : array-like, Series, DataFrame, sparse matrix or None
+        The target; None and a sparse target are not checked.
+    labels : sequence, default=None
+        The rows' index labels (for example those of ``X``), for the
+        message; a pandas ``y`` gives its own.
+    limit : int, default=5
+        How many rows the message names.
+
+    Raises
+    ------
+    ValueError
+        Naming the rows whose target is missing or infinite.
 
     Examples
     --------
@@ -375,6 +427,16 @@ def is_missing(value) -> bool:
     ``pandas.NA``, ``pandas.NaT``, NumPy NaT) and an empty or
     whitespace-only string/bytes.
     Containers (arrays, lists) are values, never missing.
+
+    Parameters
+    ----------
+    value : object
+        One modality value (a path, bytes, a text, an image array, ...).
+
+    Returns
+    -------
+    bool
+        Whether ``value`` is missing.
 
     Examples
     --------

@@ -606,7 +606,29 @@ def _kind(estimator):
 def feature_extractor_checks(estimator, *, kind=None, X=None, y=None):
     """The ``(estimator, check)`` pairs of :func:`check_feature_extractor`,
     each run as ``check(estimator)``, each with its own copy of ``X`` and
-    ``y``."""
+    ``y``.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        Unfitted; a ``random_state`` left to None is set to 0 (on a clone).
+    kind : {"image", "text"}, default=None
+        What it takes; None reads it from its ``input_tags``.
+    X, y : sequence of images or texts, and labels, default=None
+        Sample data, as in :func:`check_feature_extractor`.
+
+    Yields
+    ------
+    estimator : estimator instance
+        The extractor.
+    check : callable
+        Called as ``check(estimator)``.
+
+    Raises
+    ------
+    ValueError
+        If ``kind`` is neither ``"image"`` nor ``"text"``.
+    """
     from sklearn.utils import estimator_checks as sk
 
     kind = kind or _kind(estimator)
@@ -890,7 +912,20 @@ def fusion_method_checks(method):
     :class:`~skmultimodal.fusion.ModalityFusion` using the method (its
     sample-weight checks only for a method that takes ``sample_weight``,
     and never the one comparing weights with copies of rows: the fusion's
-    branches are fitted unweighted)."""
+    branches are fitted unweighted).
+
+    Parameters
+    ----------
+    method : FusionMethod instance
+        Unfitted; a ``random_state`` left to None is set to 0 (on a clone).
+
+    Yields
+    ------
+    estimator : estimator instance
+        The method, or a ``ModalityFusion`` using it.
+    check : callable
+        Called as ``check(estimator)``.
+    """
     from sklearn.preprocessing import StandardScaler
     from sklearn.utils.estimator_checks import estimator_checks_generator
 
@@ -984,6 +1019,12 @@ def parametrize_with_checks(estimators, *, kind=None, expected_failed_checks=Non
     expected_failed_checks : callable, default=None
         ``expected_failed_checks(estimator)`` gives ``{check name: reason}``
         of checks marked as expected to fail (strict xfail).
+
+    Returns
+    -------
+    pytest.MarkDecorator
+        ``pytest.mark.parametrize("estimator, check", ...)``: one test per
+        check.
 
     Examples
     --------

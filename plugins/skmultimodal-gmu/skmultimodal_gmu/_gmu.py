@@ -115,12 +115,18 @@ class GatedMultimodalUnit(FusionMethod):
         Class labels of the training target.
     preprocessors_ : list of tuple
         Per block ``(projection or None, StandardScaler)``.
-    weights_, biases_ : list of ndarray
-        :math:`W_i`, :math:`b_i`.
-    gate_weight_, gate_bias_ : ndarray or None
-        :math:`W_z`, :math:`b_z` (None for a single block).
-    head_weight_, head_bias_ : ndarray
-        The softmax head used for training.
+    weights_ : list of ndarray
+        :math:`W_i` of each block.
+    biases_ : list of ndarray
+        :math:`b_i` of each block.
+    gate_weight_ : ndarray or None
+        :math:`W_z` (None for a single block).
+    gate_bias_ : ndarray or None
+        :math:`b_z` (None for a single block).
+    head_weight_ : ndarray
+        Weights of the softmax head used for training.
+    head_bias_ : ndarray
+        Bias of the softmax head used for training.
     loss_ : float
         Final training loss.
     n_iter_ : int
@@ -128,6 +134,12 @@ class GatedMultimodalUnit(FusionMethod):
     mean_gates_ : ndarray of shape (n_modalities,)
         Mean gate of each modality on the training data: how much the unit
         relies on each modality overall.
+    modality_names_ : list of str
+        Modality (branch) names in block order, set by ``set_modalities``.
+    block_kinds_ : list of str or None
+        Kind of each block (``"features"``, ``"sequence"``, ``"image"``).
+    target_type_ : str
+        The target's type (``type_of_target``), set by ``set_target_type``.
 
     See Also
     --------

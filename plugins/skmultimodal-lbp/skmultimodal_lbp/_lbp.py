@@ -91,6 +91,12 @@ class LBPFeatures(ImageExtractor):
         Histogram bins per cell.
     n_features_out_ : int
         ``grid[0] * grid[1] * n_bins_``.
+    n_features_in_ : int
+        Always 1: one column of images.
+    feature_names_in_ : ndarray of shape (1,)
+        The column name, when fitted on a one-column DataFrame with a string
+        column name; a DataFrame with another one is refused by
+        :meth:`transform` (a ValueError, as in scikit-learn).
 
     See Also
     --------
