@@ -7,6 +7,7 @@ method="attention")``); their classes, for ``method=<instance>`` and
 """
 
 from ._base import FusionMethod
+from ._columns import MissingModalityWarning
 from ._late import LateFusionClassifier
 from ._layout import Block, BlockLayout, FusedArray, get_block_layout
 from ._modality_fusion import ModalityFusion
@@ -17,6 +18,7 @@ __all__ = [
     "FusedArray",
     "FusionMethod",
     "LateFusionClassifier",
+    "MissingModalityWarning",
     "ModalityFusion",
     "get_block_layout",
 ]

@@ -32,6 +32,19 @@ from skmultimodal.utils._parallel import RelayWarnings, reissue, warn_at_caller
 from skmultimodal.utils._validation import plain_label, with_row_positions
 
 
+class MissingModalityWarning(UserWarning):
+    """Rows in which a modality could not be read (its branch output is all
+    NaN: an unreadable image under ``on_error="missing"``, a text with no
+    known word for word vectors) are treated as missing: the message names
+    the modality and the rows. Also rows in which every modality is missing
+    (``LateFusionClassifier``). Issued by ``ModalityFusion`` and
+    ``LateFusionClassifier`` at each call that meets such rows; a service
+    silences it by category:
+    ``warnings.filterwarnings("ignore", category=MissingModalityWarning)``.
+    A ``UserWarning``, so filters on ``UserWarning`` still apply.
+    """
+
+
 class Branch(NamedTuple):
     """One branch of a composite, as yielded by ``ColumnComposition._iter``.
 
@@ -323,7 +336,7 @@ class ColumnComposition(_BaseComposition):
         warn_at_caller(
             f"{type(self).__name__}: {what} {self._unreadable_why()}; treated "
             f"as missing: {rows}",
-            UserWarning,
+            MissingModalityWarning,
         )
         return positions
 

@@ -30,6 +30,7 @@ from skmultimodal.utils._validation import (
 
 from ._columns import (
     ColumnComposition,
+    MissingModalityWarning,
     all_nan_rows,
     describe_rows,
     naming_branch,
@@ -535,7 +536,8 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
                 f"LateFusionClassifier: every modality is missing or unreadable "
                 f"in {rows}; they carry no evidence and are left out of every "
                 "modality's model (at predict such a row gets the training "
-                "class prior, class_prior_)."
+                "class prior, class_prior_).",
+                MissingModalityWarning,
             )
 
     def _warn_one_class(self, branches, y):
@@ -815,7 +817,8 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             warn_at_caller(
                 f"LateFusionClassifier: every modality is missing or unreadable "
                 f"in {rows}; their probabilities are the training class prior "
-                "(class_prior_)."
+                "(class_prior_).",
+                MissingModalityWarning,
             )
         out = np.empty((n, len(self.classes_)))
         if not covered.all():
