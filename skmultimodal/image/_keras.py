@@ -29,7 +29,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_failures, describe_row
-from skmultimodal.utils._errors import require_keras
+from skmultimodal.utils._errors import check_tensorflow_not_forked, require_keras
 from skmultimodal.utils._io import check_keras_file_name, file_sha256, load_keras_file
 from skmultimodal.utils._parallel import warn_at_caller
 from skmultimodal.utils._validation import Count, check_column_name
@@ -410,7 +410,9 @@ _BUILD_LOCK = threading.Lock()
 def _network_of(owner, key):
     """The network of the extractor ``owner`` for ``key`` (``_network``'s
     arguments): the one it holds, else that of another live extractor with
-    the same key, else built now (checking the files' digests)."""
+    the same key, else built now (checking the files' digests); a
+    RuntimeError in a process forked after TensorFlow started."""
+    check_tensorflow_not_forked(type(owner).__name__)
     entry = _LOADED.get(owner)
     if entry is not None and entry[0] == key:
         return entry[1]
@@ -455,7 +457,11 @@ class KerasFeatures(ImageExtractor):
     Registered as ``ImageFeatures(method="keras")``.
 
     TensorFlow is imported when the network is first built, never by
-    ``import skmultimodal``.
+    ``import skmultimodal``. It does not survive a fork: in a process forked
+    after TensorFlow started (multiprocessing's ``"fork"`` start method,
+    ``gunicorn --preload``) ``fit`` and ``transform`` raise a RuntimeError
+    instead of hanging; start such workers with ``"spawn"`` or
+    ``"forkserver"``, or load the model after forking.
 
     Parameters
     ----------

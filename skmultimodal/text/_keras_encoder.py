@@ -5,6 +5,7 @@ loaded."""
 from __future__ import annotations
 
 import os
+import threading
 import weakref
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_failures, describe_row
-from skmultimodal.utils._errors import require_keras
+from skmultimodal.utils._errors import check_tensorflow_not_forked, require_keras
 from skmultimodal.utils._io import check_keras_file_name, file_sha256, load_keras_file
 from skmultimodal.utils._parallel import warn_at_caller
 from skmultimodal.utils._validation import Count
@@ -26,8 +27,10 @@ __all__ = ["KerasTextEncoder"]
 # The loaded Keras model of each fitted encoder and its inference function
 # (see _compile), kept outside the estimator so that no TensorFlow object is
 # ever pickled, deep-copied or saved with it: a copy (pickle, clone, skops)
-# reloads the model from its path.
+# reloads the model from its path. _LOAD_LOCK makes concurrent first calls
+# load the model once.
 _LOADED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_LOAD_LOCK = threading.Lock()
 
 
 def _compile(model, shape):
@@ -101,7 +104,11 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
     first such row; so does a batch whose output width differs from that in
     ``fit`` (a width that varies with the batch, e.g. a ``TextVectorization``
     without ``output_sequence_length``), naming its rows. An ``X`` of 0
-    rows raises a ValueError in ``fit`` and ``transform`` alike.
+    rows raises a ValueError in ``fit`` and ``transform`` alike. In a
+    process forked after TensorFlow started (multiprocessing's ``"fork"``
+    start method, ``gunicorn --preload``), where TensorFlow would hang,
+    ``fit`` and ``transform`` raise a RuntimeError: start such workers with
+    ``"spawn"`` or ``"forkserver"``, or load the model after forking.
 
     Examples
     --------
@@ -190,13 +197,19 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
 
     def _model_for_use(self):
         """The loaded model and its input shape: from the cache, else
-        reloaded from ``model_path_`` (checking the file's SHA-256)."""
+        reloaded from ``model_path_`` (checking the file's SHA-256), once
+        however many threads ask at the same time."""
+        check_tensorflow_not_forked(self._name())
         loaded = _LOADED.get(self)
-        if loaded is None:
-            # an encoder fitted before model_path_ existed: path as it is now
-            path = getattr(self, "model_path_", None) or self._absolute_path()
-            model, _, shape = self._load(Path(path), self.model_sha256_)
-            loaded = _LOADED[self] = (model, _compile(model, shape))
+        if loaded is not None:
+            return loaded
+        with _LOAD_LOCK:
+            loaded = _LOADED.get(self)
+            if loaded is None:
+                # an encoder fitted before model_path_ existed: path as it is now
+                path = getattr(self, "model_path_", None) or self._absolute_path()
+                model, _, shape = self._load(Path(path), self.model_sha256_)
+                loaded = _LOADED[self] = (model, _compile(model, shape))
         return loaded
 
     def _encode(self, encode, texts, rows=None, labels=None, width=None):
@@ -278,6 +291,7 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
         owner = self._name()
         texts, labels = check_texts(X, owner=owner, action="fit")
         path = self._absolute_path()
+        check_tensorflow_not_forked(owner)
         model, sha256, shape = self._load(path)
         encode = _compile(model, shape)
         rows = [i for i, t in enumerate(texts) if t.strip()][: self.batch_size]

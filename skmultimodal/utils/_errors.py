@@ -1,5 +1,6 @@
 """Telling an input check's error from any other failure, naming a missing
-optional dependency, and leaving quietly when standard output is closed."""
+optional dependency, leaving quietly when standard output is closed, and
+refusing to run TensorFlow in a process forked after it started."""
 
 import importlib
 import linecache
@@ -89,3 +90,40 @@ def fold_led(exc):
     modality 'text' is missing in every row; ...``)."""
     folds = [n for n in getattr(exc, "__notes__", ()) if n.startswith("in fold ")]
     return f"{folds[0]}: {exc}" if folds else str(exc)
+
+
+# The id of the process this one was forked from after TensorFlow had
+# started there (None: it was not): TensorFlow's runtime does not survive a
+# fork, and a forked child that runs it hangs (see check_tensorflow_not_forked).
+_FORKED_FROM = None
+
+
+def _note_fork():
+    # run in the child of each os.fork (multiprocessing's "fork", gunicorn)
+    global _FORKED_FROM
+    # TensorFlow's eager context, if imported: initialised once it has run
+    context = sys.modules.get("tensorflow.python.eager.context")
+    current = getattr(context, "context_safe", lambda: None)()
+    if _FORKED_FROM is None and getattr(current, "_initialized", False):
+        _FORKED_FROM = os.getppid()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which cannot fork
+    os.register_at_fork(after_in_child=_note_fork)
+
+
+def check_tensorflow_not_forked(owner):
+    """Raise a RuntimeError for ``owner`` (its name) in a process forked
+    after TensorFlow had started in its parent (TensorFlow would hang here)
+    instead of running TensorFlow. A process forked before, or started
+    with "spawn" or "forkserver" (joblib's workers), runs it."""
+    if _FORKED_FROM is not None:
+        raise RuntimeError(
+            f"{owner}: TensorFlow cannot run in a process forked after it "
+            f"started: this process was forked from process {_FORKED_FROM}, "
+            "which had already run TensorFlow (e.g. built or used a Keras "
+            "model), and TensorFlow would hang here. Start worker processes "
+            'with the "spawn" or "forkserver" method (e.g. '
+            'multiprocessing.get_context("spawn")), or load the model after '
+            "forking (e.g. gunicorn without --preload)."
+        )
