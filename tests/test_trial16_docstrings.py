@@ -145,11 +145,6 @@ def test_column_estimator_attributes_documented(name, tmp_path):
     assert_documented(est)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="KerasFeatures (skmultimodal/image/_keras.py, outside this fix's "
-    "files) does not list n_features_in_ and feature_names_in_ yet",
-)
 def test_keras_features_attributes_documented():
     pytest.importorskip("keras")
     est = I.KerasFeatures(weights=None, input_size=(32, 32), random_state=0)

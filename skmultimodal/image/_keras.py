@@ -46,7 +46,12 @@ from ._io import (
     to_rgb,
     to_uint8,
 )
-from ._transformers import _EXTRACTOR_PARAMS, _as_size, _check_size_param
+from ._transformers import (
+    _COLUMN_ATTRS,
+    _EXTRACTOR_PARAMS,
+    _as_size,
+    _check_size_param,
+)
 
 __all__ = ["KerasFeatures"]
 
@@ -547,6 +552,7 @@ class KerasFeatures(ImageExtractor):
         The absolute paths of those files (``"model"``, ``"weights"``; empty
         for an application with ``"imagenet"`` or None weights), found at
         fit: a saved extractor reads them from any current folder.
+{_COLUMN_ATTRS}
 
     See Also
     --------
