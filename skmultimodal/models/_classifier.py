@@ -12,6 +12,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep a user's own setting
 import random
 import threading
 import warnings
+import weakref
 from contextlib import contextmanager
 from numbers import Integral, Real
 
@@ -37,6 +38,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skmultimodal.utils._errors import check_tensorflow_not_forked
 from skmultimodal.utils._validation import (
     Count,
     check_class_weight,
@@ -54,9 +56,41 @@ except ImportError:  # pragma: no cover - until fusion re-exports its layout
     from skmultimodal.fusion._layout import Block, BlockLayout, get_block_layout
 
 _PREDICT_CHUNK = 2048
+
 # Below this many optimizer steps a fit runs eagerly (run_eagerly="auto"):
 # tracing the training graph costs more than it saves for tiny fits.
 _EAGER_MAX_STEPS = 64
+
+# The traced inference function (see _inference) of each fitted classifier's
+# network and of its attention explainer: ``{classifier: {what: (model,
+# function)}}``. Kept outside the estimator, as KerasFeatures' networks are,
+# so that no TensorFlow function is pickled, deep-copied, cloned or saved
+# with it, and predict leaves its ``__dict__`` as it was: a copy (unpickled
+# in this process or another) traces its own at its first prediction. The
+# entry goes when the classifier is collected; a refit's new network
+# replaces it. _TRACE_LOCK makes concurrent first predictions trace once.
+_TRACED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_TRACE_LOCK = threading.Lock()
+
+
+def _inference(model):
+    """``model`` as one inference function of a batch of any size.
+
+    Under TensorFlow it is traced once, here, with a ``None`` batch
+    dimension (a concrete function, as :class:`KerasFeatures` does): every
+    batch, the last shorter chunk and a one-row call included, runs the same
+    graph. Calling the model eagerly costs about 20 ms a call (a row), the
+    graph under 1 ms, and a ``tf.function`` traced per call would trace
+    again for each new batch size.
+    """
+    if keras.backend.backend() != "tensorflow":  # pragma: no cover
+        return lambda batch: model(batch, training=False)
+    import tensorflow as tf
+
+    # the network's one input, the fused matrix (its blocks are sliced inside)
+    specs = [tf.TensorSpec((None, *tuple(t.shape)[1:]), t.dtype) for t in model.inputs]
+    function = tf.function(lambda batch: model(batch, training=False))
+    return function.get_concrete_function(specs[0] if len(specs) == 1 else specs)
 
 
 def _positive_int(value):
@@ -820,6 +854,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             A label of a multi-label ``y`` that is the same (all 0 or all 1)
             in every training sample: the network learns it as constant.
         """
+        check_tensorflow_not_forked(type(self).__name__)  # it would hang
         check_class_weight(self.class_weight, type(self).__name__)
         rs = self.random_state
         if rs is None or isinstance(rs, Integral):
@@ -1281,12 +1316,14 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         ``what``, for the error) on ``X``, refused when not finite."""
         import pandas as pd
 
+        check_tensorflow_not_forked(type(self).__name__)  # it would hang
         check_is_fitted(self)
         labels = X.index if isinstance(X, pd.DataFrame) else None  # for the error
         X, _ = self._validate_data(X)
         _check_token_ids(self.block_layout_, X)
+        function = self._inference_of(model, what)
         out = [
-            keras.ops.convert_to_numpy(model(X[i : i + _PREDICT_CHUNK], training=False))
+            keras.ops.convert_to_numpy(function(X[i : i + _PREDICT_CHUNK]))
             for i in range(0, X.shape[0], _PREDICT_CHUNK)
         ]
         out = np.concatenate(out, axis=0).astype(np.float64)
@@ -1301,6 +1338,18 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
                 "fitted on overflow the network: scale them as for fit)"
             )
         return out
+
+    def _inference_of(self, model, what):
+        """The traced inference function of ``model`` (this classifier's
+        network or explainer, ``what``), traced at its first use."""
+        entry = _TRACED.get(self, {}).get(what)
+        if entry is None or entry[0] is not model:
+            with _TRACE_LOCK:
+                entry = _TRACED.get(self, {}).get(what)
+                if entry is None or entry[0] is not model:
+                    entry = (model, _inference(model))
+                    _TRACED.setdefault(self, {})[what] = entry
+        return entry[1]
 
     def predict_proba(self, X):
         """Class probabilities.
@@ -1441,7 +1490,8 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
 
     # ---------------------------------------------------------- persistence
     def __getstate__(self):
-        state = super().__getstate__()
+        # a copy: BaseEstimator's may be the instance's own __dict__
+        state = dict(super().__getstate__())
         for key in ("_explainer", "_fit_callbacks", "_predict_callbacks"):
             state.pop(key, None)
         return state
