@@ -120,7 +120,8 @@ def missing_numbers(df, numeric_columns):
     # pandas' own inference of the cells (quoted as needed, a missing one
     # empty): the types the columns get when read without their kept copy
     written = df[texts].to_csv(index=False)
-    typed = pd.read_csv(io.StringIO(written), **csv_options())
+    # a row whose one column is empty is a blank line: kept, as a missing cell
+    typed = pd.read_csv(io.StringIO(written), **csv_options(), skip_blank_lines=False)
     typed.index = df.index
     numbers = {}
     for column in texts:

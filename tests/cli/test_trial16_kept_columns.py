@@ -193,3 +193,21 @@ def test_dask_parts_keep_a_read_kept_column_as_written(data, tmp_path):
         for part in files:  # each part alone: one type, whatever its rows hold
             assert pq.read_schema(part).field("qty").type in types, part
         assert pq.read_table(parts).column("qty").to_pylist() == expected
+
+
+@pytest.mark.parametrize("others", [[], ["note"]])
+def test_a_kept_number_column_with_empty_cells_is_typed_row_for_row(others):
+    # alone, an empty cell is a blank line of the CSV pandas types it from
+    from skmultimodal.datasets._table import missing_numbers
+
+    cells = {"qty": ["1", "", "3", None]}
+    cells.update({name: list("abcd") for name in others})
+    df = pd.DataFrame(cells, dtype=object)
+    out = missing_numbers(df, ["qty"])
+    assert out["qty"].tolist()[::2] == [1, 3]
+    assert out["qty"].isna().tolist() == [False, True, False, True]
+    assert df["qty"].tolist() == cells["qty"]  # the kept copy: as written
+    # a cell of spaces: the column as pandas reads it (texts; the model
+    # reads "1" as 1 and "  " as missing), one row for each row
+    spaced = missing_numbers(df.assign(qty=["1", "  ", "", "3"]), ["qty"])
+    assert spaced["qty"].tolist()[::3] == ["1", "3"] and len(spaced) == 4
