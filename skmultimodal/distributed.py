@@ -112,11 +112,11 @@ def _featurize_table(est, X, meta, proba):
     return feature_table(est, X, columns=feature_names(est, labels=labels))
 
 
-#: What each partition becomes: ``predict`` (the label and, with
-#: ``proba``, one ``proba_<class>`` column per class, as ``skmultimodal
-#: predict`` writes) or ``featurize`` (the features the final estimator
-#: receives, as ``skmultimodal featurize`` writes).
 KINDS = {"predict": _predict_table, "featurize": _featurize_table}
+"""What each partition becomes: ``predict`` (the label and, with ``proba``, one
+``proba_<class>`` column per class, as ``skmultimodal predict`` writes) or
+``featurize`` (the features the final estimator receives, as ``skmultimodal
+featurize`` writes)."""
 
 
 def _kind_function(kind):

@@ -59,14 +59,16 @@ __all__ = [
 ]
 
 FORMAT = "skmultimodal-model"
+"""The ``format`` entry of every model file's envelope: :func:`load_model`
+refuses a file without it (a :class:`ModelFileError`: not a skmultimodal
+model)."""
 FORMAT_VERSION = 1
+"""The ``format_version`` entry of the envelope :func:`save_model` writes;
+:func:`load_model` reads this version only and names another one in its
+:class:`ModelFileError`."""
 _JOBLIB_SUFFIXES = (".joblib", ".pkl", ".pickle")
 _SKOPS_SUFFIXES = (".skops",)
 
-#: Types a ``.skops`` model file may contain beyond those skops trusts by
-#: default (scikit-learn estimators, NumPy/SciPy containers, builtins). These
-#: are the classes :func:`~skmultimodal.make_multimodal_pipeline` builds for
-#: classical pipelines plus the few library types they hold once fitted.
 TRUSTED_TYPES = (
     # skmultimodal estimators and the state they keep once fitted
     "skmultimodal.fusion._modality_fusion.ModalityFusion",
@@ -124,6 +126,10 @@ TRUSTED_TYPES = (
     "numpy.dtypes.ObjectDType",
     "numpy.dtypes.StrDType",
 )
+"""Types a ``.skops`` model file may contain beyond those skops trusts by
+default (scikit-learn estimators, NumPy/SciPy containers, builtins). These
+are the classes :func:`~skmultimodal.make_multimodal_pipeline` builds for
+classical pipelines plus the few library types they hold once fitted."""
 
 
 class ModelFileError(ValueError):

@@ -84,13 +84,13 @@ __all__ = [
 #: single-modality model's (table and report).
 BELOW_SINGLE_NOTE = "below the best single modality"
 
-#: Default ``results["scoring"]`` of each task: the first key is the primary
-#: score, the one that picks the best model.
 TASK_SCORING = {
     "classification": ("accuracy", "macro_f1"),
     "regression": ("r2", "mae"),
     "multilabel": ("micro_f1", "macro_f1", "hamming_loss"),
 }
+"""Default ``results["scoring"]`` of each task: the first key is the primary
+score, the one that picks the best model."""
 #: Scores where lower is better, when ``results["greater_is_better"]`` does
 #: not say (the results store their positive value, e.g. the mean absolute
 #: error, not scikit-learn's negated scorer). One rule with

@@ -153,3 +153,23 @@ def test_api_pages_parse():
     entries = api_entries()
     assert {page for page, _, _ in entries} == {p.name for p in API.glob("*.md")}
     assert ("report.md", "skmultimodal.report") in {(p, i) for p, i, _ in entries}
+
+
+def test_public_constants_have_a_docstring_the_reference_renders():
+    """A constant in ``__all__`` (not a class, function or module) is shown
+    by the API reference with its docstring: the string literal right after
+    its assignment, which griffe reads (a ``#:`` comment is not rendered)."""
+    griffe = pytest.importorskip("griffe")
+    package = griffe.load("skmultimodal", search_paths=[str(API.parents[1])])
+    undocumented = []
+    for name, module in public_modules().items():
+        for member in module.__all__:
+            value = getattr(module, member)
+            if callable(value) or isinstance(value, type(skmultimodal)):
+                continue
+            if (name, member) in UNDOCUMENTED:
+                continue
+            node = package[f"{name}.{member}".removeprefix("skmultimodal.")]
+            if not (node.docstring and node.docstring.value.strip()):
+                undocumented.append(f"{name}.{member}")
+    assert not undocumented, f"constants without a docstring: {undocumented}"

@@ -28,11 +28,11 @@ from ._keras import KerasFeatures
 from ._transformers import Binarize, Grayscale, ImageReader, Normalize, Resize
 from ._union import ImageFeatureUnion
 
-#: The largest image file read, in bytes (256 MiB): a larger file is an
-#: unreadable item (see ``on_error``), refused before it is read. Raise it,
-#: or set it to None for no limit, to read larger files. The most pixels an
-#: encoded image may declare is Pillow's ``PIL.Image.MAX_IMAGE_PIXELS``.
 MAX_FILE_BYTES = 256 * 1024 * 1024
+"""The largest image file read, in bytes (256 MiB): a larger file is an
+unreadable item (see ``on_error``), refused before it is read. Raise it, or
+set it to None for no limit, to read larger files. The most pixels an
+encoded image may declare is Pillow's ``PIL.Image.MAX_IMAGE_PIXELS``."""
 
 __all__ = [
     "Binarize",

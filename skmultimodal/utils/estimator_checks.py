@@ -445,8 +445,6 @@ def check_empty_input_error(est, X, y):
     _raises(ValueError, clone(est).fit, empty, y[:0], what="fit on no item")
 
 
-#: The checks for estimators taking a column of images or texts, each called
-#: as ``check(estimator, X, y)`` with sample data.
 NON_TABULAR_CHECKS = [
     check_clone_and_params,
     check_fit_does_not_overwrite_params,
@@ -461,6 +459,8 @@ NON_TABULAR_CHECKS = [
     check_n_jobs_equivalence,
     check_empty_input_error,
 ]
+"""The checks for estimators taking a column of images or texts, each called as
+``check(estimator, X, y)`` with sample data."""
 
 
 def check_missing_items(est, X, y, *, kind):
