@@ -8,6 +8,7 @@ data is turned into RGB.
 
 from __future__ import annotations
 
+import errno
 import io
 import numbers
 import os
@@ -92,7 +93,10 @@ BLANK.setflags(write=False)
 def describe_source(item) -> str:
     """A short description of an item for error messages."""
     if isinstance(item, (str, os.PathLike)):
-        return f"path {os.fspath(item)!r}"
+        try:
+            return f"path {os.fspath(item)!r}"
+        except Exception:  # a broken __fspath__: described by its repr below
+            pass
     if isinstance(item, (bytes, bytearray, memoryview)):
         return f"{len(item)} bytes"
     if isinstance(item, np.ndarray):
@@ -105,13 +109,18 @@ def describe_source(item) -> str:
 
 # ------------------------------------------------------------------ limits
 def read_limits():
-    """``(max_bytes, max_pixels)``: the limits in force now, read in the
-    calling process (the callables shipped to the workers carry them).
+    """``(max_bytes, max_pixels, folder)``: the reading settings in force
+    now, read in the calling process (the callables shipped to the workers
+    carry them).
 
     ``max_bytes`` is :data:`skmultimodal.image.MAX_FILE_BYTES`, the largest
     image file read; ``max_pixels`` is Pillow's decompression-bomb limit
     ``PIL.Image.MAX_IMAGE_PIXELS``, the most pixels an encoded image may
-    declare. None means no limit.
+    declare. None means no limit. ``folder`` is the current working folder
+    (None if it is gone), against which relative paths are read: joblib
+    reuses its worker processes from call to call, and a worker stays in
+    the folder it started in whatever ``os.chdir`` (or a notebook's ``%cd``)
+    the caller did since.
     """
     from PIL import Image
 
@@ -131,9 +140,14 @@ def read_limits():
             raise ValueError(
                 f"{name} must be a positive integer or None (no limit), got {value!r}."
             )
+    try:
+        folder = os.getcwd()
+    except OSError:  # the folder was removed: relative paths are not found
+        folder = None
     return (
         None if max_bytes is None else int(max_bytes),
         None if max_pixels is None else int(max_pixels),
+        folder,
     )
 
 
@@ -653,44 +667,96 @@ def _to_canonical(img: np.ndarray, decoded=False) -> np.ndarray:
     return img
 
 
-def _read_bytes(item, max_bytes) -> np.ndarray:
+def _fspath(item):
+    """The path (str or bytes) of a str or ``os.PathLike`` item;
+    ``_ItemError`` when its ``__fspath__`` fails or returns no path."""
+    if isinstance(item, str):
+        return item
+    try:
+        path = type(item).__fspath__(item)
+    except Exception as exc:  # the user's code: this item is unreadable
+        raise _ItemError(
+            f"its __fspath__ raised {type(exc).__name__}: {exc}; it must "
+            "return the path as a str or bytes"
+        ) from None
+    if not isinstance(path, (str, bytes)):
+        raise _ItemError(
+            f"its __fspath__ returned {describe_source(path)}, not a path; it "
+            "must return the path as a str or bytes"
+        )
+    return path
+
+
+def _not_regular(mode):
+    """The reason a file of ``st_mode`` ``mode`` (no regular file) is not read."""
+    if stat.S_ISDIR(mode):
+        kind = "a directory"
+    elif stat.S_ISFIFO(mode):
+        kind = "a pipe"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    else:
+        kind = "a special file"
+    return f"cannot read file: not a regular file ({kind}); only image files are read"
+
+
+def _os_error(exc):
+    """The reason an ``OSError`` gave: the system's words and the error's
+    name, e.g. ``"cannot read file (File name too long, ENAMETOOLONG)"``."""
+    reason = exc.strerror or type(exc).__name__
+    name = errno.errorcode.get(exc.errno)
+    return (
+        f"cannot read file ({reason}, {name})"
+        if name
+        else f"cannot read file ({reason})"
+    )
+
+
+def _read_bytes(item, max_bytes, folder=None) -> np.ndarray:
     """The encoded data of a path or bytes item as a ``uint8`` buffer.
 
     Only a regular file of at most ``max_bytes`` bytes (None: no limit) is
     read: opening does not wait (a pipe with no writer would block), and a
     device, pipe, socket or directory is refused before anything is read.
+    A relative path is read from ``folder`` (that of the calling process,
+    see :func:`read_limits`; None: the current one); symbolic links and
+    ``..`` are left to the system, as for the path given.
     """
     if isinstance(item, (bytes, bytearray, memoryview)):
         return np.frombuffer(item, dtype=np.uint8)
-    if isinstance(item, str) and "://" in item and _URL.match(item):
+    path = _fspath(item)
+    if isinstance(path, str) and "://" in path and _URL.match(path):
         raise _ItemError(
             "URLs are not read: download the image first (the library reads "
             "local paths, bytes and arrays)"
         )
+    if path and folder is not None and not os.path.isabs(path):
+        path = os.path.join(
+            os.fsencode(folder) if isinstance(path, bytes) else folder, path
+        )
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(item, flags)
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise _ItemError("file not found") from None
     except OSError as exc:
-        raise _ItemError(f"cannot read file ({type(exc).__name__})") from None
+        # a socket cannot be opened (ENXIO), nor a directory on Windows: say
+        # what it is rather than the system's words on opening it
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError):
+            mode = None
+        if mode is not None and not stat.S_ISREG(mode):
+            raise _ItemError(_not_regular(mode)) from None
+        raise _ItemError(_os_error(exc)) from None
     except ValueError as exc:  # a NUL byte or an unencodable character
         raise _ItemError(f"invalid file path ({exc})") from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            if stat.S_ISDIR(info.st_mode):
-                kind = "a directory"
-            elif stat.S_ISFIFO(info.st_mode):
-                kind = "a pipe"
-            elif stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode):
-                kind = "a device"
-            else:
-                kind = "a socket or other special file"
-            raise _ItemError(
-                f"cannot read file: not a regular file ({kind}); only image "
-                "files are read"
-            )
+            raise _ItemError(_not_regular(info.st_mode))
         if max_bytes is not None and info.st_size > max_bytes:
             raise _ItemError(_too_large(f"{info.st_size:,}", max_bytes))
         # the size from fstat, plus one byte to see the end; read on (up to
@@ -706,7 +772,7 @@ def _read_bytes(item, max_bytes) -> np.ndarray:
                 raise _ItemError(_too_large(f"over {max_bytes:,}", max_bytes))
             want = 1 << 20 if max_bytes is None else min(1 << 20, max_bytes + 1 - total)
     except OSError as exc:
-        raise _ItemError(f"cannot read file ({type(exc).__name__})") from None
+        raise _ItemError(_os_error(exc)) from None
     finally:
         os.close(fd)
     return np.frombuffer(parts[0] if len(parts) == 1 else b"".join(parts), np.uint8)
@@ -724,7 +790,7 @@ def _read(item, limits):
     """``(image, raw)``: a canonical image (``raw`` False), or the decoder's
     8-bit 3- or 4-channel array (``raw`` True: BGR(A) order, alpha not yet
     composited), which :func:`_from_decoder_stack` finishes for a stack of
-    them at once. ``limits``: :func:`read_limits`' pair, for files and
+    them at once. ``limits``: :func:`read_limits`' settings, for files and
     encoded bytes (arrays have no limit). ``_ItemError`` on failure."""
     if isinstance(item, np.ndarray):
         if item.dtype == np.uint8 and (
@@ -736,8 +802,8 @@ def _read(item, limits):
     if is_missing(item):
         raise _ItemError("missing value (None, NaN or empty)")
     if isinstance(item, (str, os.PathLike, bytes, bytearray, memoryview)):
-        max_bytes, max_pixels = limits
-        img = _decode_raw(_read_bytes(item, max_bytes), max_pixels)
+        max_bytes, max_pixels, folder = limits
+        img = _decode_raw(_read_bytes(item, max_bytes, folder), max_pixels)
         if img.dtype == np.uint8 and img.ndim == 3 and img.shape[2] in (3, 4):
             return img, True
         return _to_canonical(_from_decoder(img), decoded=True), False
@@ -750,7 +816,7 @@ def _read(item, limits):
 def read_item(item, limits=None) -> np.ndarray:
     """Decode one item into a canonical image; ``_ItemError`` on failure.
 
-    ``limits``: :func:`read_limits`' pair (taken now when None). Of a
+    ``limits``: :func:`read_limits`' settings (taken now when None). Of a
     multi-frame file (an animated GIF, a multi-page TIFF) the first frame
     is read. The result may share memory with an array item: callers never
     write to it.
@@ -1028,8 +1094,9 @@ class ItemFunction:
     computed from a blank image (``"blank"``) or None (``"missing"``) with
     the reason: failures travel back as return values, so the calling
     process warns (warnings raised in worker processes would be lost).
-    The reading limits are those in force where it is made (the calling
-    process), which it carries to the workers.
+    The reading limits, and the folder relative paths are read from, are
+    those in force where it is made (the calling process), which it carries
+    to the workers.
     """
 
     def __init__(self, on_error):
@@ -1175,7 +1242,7 @@ def _unreadable(on_error, index, item, exc):
 def read_batches(items, first, on_error, limits):
     """Read ``items`` (positions ``first``, ``first + 1``, ...) in batches.
 
-    ``limits``: :func:`read_limits`' pair, taken in the calling process.
+    ``limits``: :func:`read_limits`' settings, taken in the calling process.
 
     Yields ``(groups, failed)`` per batch: ``groups`` is a list of
     ``(positions, stack)``, ``stack`` an ``(n, H, W[, 3])`` array of the
