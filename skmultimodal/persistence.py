@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from skmultimodal.utils import atomic_write
-from skmultimodal.utils._paths import output_file_problem
+from skmultimodal.utils._paths import as_path, output_file_problem
 
 __all__ = [
     "FORMAT",
@@ -255,7 +255,7 @@ def check_save_path(path, *, keras=None, error=ValueError) -> str:
 
     Parameters
     ----------
-    path : str or path-like
+    path : str, bytes or path-like
         Where the model will be saved.
     keras : str, default=None
         What, in the model to be saved, holds a Keras network (such as
@@ -280,7 +280,7 @@ def check_save_path(path, *, keras=None, error=ValueError) -> str:
     ...
     ValueError: the .skops format stores classical pipelines only, ...
     """
-    path = Path(path)
+    path = as_path(path)
     fmt = _format_of(path, error=error)
     if fmt == "skops" and keras:
         raise error(
@@ -344,7 +344,7 @@ def save_model(estimator, path, *, metadata=None) -> Path:
     estimator : estimator
         Usually fitted; any picklable estimator for ``.joblib``, a classical
         (non-Keras) one for ``.skops``.
-    path : str or path-like
+    path : str, bytes or path-like
         Destination; its suffix picks the format: ``.joblib``/``.pkl``/
         ``.pickle`` (joblib pickle) or ``.skops`` (skops secure format). The
         file is written atomically: to a temporary file in the same folder,
@@ -378,7 +378,8 @@ def save_model(estimator, path, *, metadata=None) -> Path:
         ``estimator`` is not an estimator (it has no ``fit``) or is an
         estimator class rather than an instance, or
         ``metadata`` is not a dict, or holds a key or value of another type
-        than those listed above (the message names it and its type).
+        than those listed above (the message names it and its type), or
+        ``path`` is not a str, bytes or path-like object.
 
     Examples
     --------
@@ -404,7 +405,7 @@ def save_model(estimator, path, *, metadata=None) -> Path:
             f"save_model saves an estimator (with a fit method); got "
             f"{type(estimator).__name__}"
         )
-    path = Path(path)
+    path = as_path(path)
     fmt = _format_of(path)
     problem = output_file_problem(path)  # no folder, a folder there, unwritable
     if problem:
@@ -657,7 +658,7 @@ def load_model(path, *, trusted=None) -> SavedModel:
 
     Parameters
     ----------
-    path : str or path-like
+    path : str, bytes or path-like
         A ``.skops`` or ``.joblib``/``.pkl``/``.pickle`` file. The suffix
         picks the reader and the content must match it: a ``.skops`` name is
         only ever read with skops (a pickle under that name is refused, never
@@ -693,6 +694,8 @@ def load_model(path, *, trusted=None) -> SavedModel:
         plugin and how it was disabled: enabling it again loads the model.
     UntrustedPickleError
         A pickle-based file without ``trusted=True``.
+    TypeError
+        ``path`` is not a str, bytes or path-like object.
 
     Warns
     -----
@@ -701,7 +704,7 @@ def load_model(path, *, trusted=None) -> SavedModel:
     """
     from skmultimodal import __version__
 
-    path = Path(path)
+    path = as_path(path)
     trusted = _check_trusted(trusted)
     if not path.is_file():
         why = "is a folder, not a model file" if path.is_dir() else "does not exist"

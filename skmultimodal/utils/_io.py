@@ -18,6 +18,35 @@ from pathlib import Path
 
 _UMASK_LOCK = threading.Lock()
 
+NAME_MAX = 255
+"""The most bytes a file name may have (ext4, XFS, Btrfs); APFS and NTFS
+allow 255 UTF-16 units, and no name has more of those than UTF-8 bytes."""
+# what tempfile adds around the name: ".", "." + 8 random characters, ".tmp"
+_TEMP_EXTRA = len(".") + len(".") + 8 + len(".tmp")
+
+
+def short_name(name, extra):
+    """``name`` less as many characters off its end as needed for ``extra``
+    more bytes to fit with it in :data:`NAME_MAX` bytes (UTF-8, as the file
+    system counts them; a character is never cut in half)."""
+    while len(os.fsencode(name)) > NAME_MAX - extra:
+        name = name[:-1]
+    return name
+
+
+def temp_file(folder, name, mode="wb", *, delete=False, **options):
+    """A new hidden temporary file in ``folder`` for the file ``name``
+    (:func:`tempfile.NamedTemporaryFile`, open in ``mode``), named
+    ``.<name>.<8 random characters>.tmp`` with ``name`` shortened so that
+    the whole name fits in :data:`NAME_MAX` bytes. :func:`atomic_write`
+    writes to it; the check before any work
+    (``skmultimodal.utils._paths.unwritable``) creates one the same way, so
+    that a name the check accepts can also be written."""
+    prefix = f".{short_name(name, _TEMP_EXTRA)}."
+    return tempfile.NamedTemporaryFile(
+        mode, dir=folder, prefix=prefix, suffix=".tmp", delete=delete, **options
+    )
+
 
 @contextlib.contextmanager
 def atomic_write(path, mode="wb", *, encoding=None, newline=None):
@@ -38,7 +67,7 @@ def atomic_write(path, mode="wb", *, encoding=None, newline=None):
 
     Parameters
     ----------
-    path : str or path-like
+    path : str, bytes or path-like
         Destination file; its folder must exist.
     mode : {"wb", "w", "wt"}, default="wb"
         Binary or text.
@@ -81,7 +110,7 @@ def atomic_write(path, mode="wb", *, encoding=None, newline=None):
         raise ValueError("encoding and newline apply to text mode only")
     # the folder resolved (links there are the user's choice of folder), the
     # last component kept: a link there is replaced, not followed
-    path = os.path.abspath(os.fspath(path))
+    path = os.path.abspath(os.fsdecode(path))
     folder = Path(os.path.realpath(os.path.dirname(path)))
     target = folder / os.path.basename(path)
     if not folder.is_dir():
@@ -89,14 +118,7 @@ def atomic_write(path, mode="wb", *, encoding=None, newline=None):
             f"cannot write {str(path)!r}: folder {str(folder)!r} does not exist"
         )
     options = {} if binary else {"encoding": encoding or "utf-8", "newline": newline}
-    fh = tempfile.NamedTemporaryFile(
-        mode,
-        dir=folder,
-        prefix=f".{target.name}.",
-        suffix=".tmp",
-        delete=False,
-        **options,
-    )
+    fh = temp_file(folder, target.name, mode, **options)
     tmp, finishing = fh.name, False
     try:
         yield fh

@@ -5,23 +5,37 @@ the path, such as ``"--output"``) and returns the path.
 """
 
 import os
-import tempfile
 from pathlib import Path
 
+from skmultimodal.utils._io import NAME_MAX, temp_file
 
-def unwritable(folder, shown=None):
+
+def as_path(path, name="path"):
+    """``path`` (a str, bytes or path-like object) as a :class:`Path`;
+    anything else, or a path-like object whose ``__fspath__`` fails, is a
+    TypeError naming the parameter ``name``."""
+    try:
+        return Path(os.fsdecode(path))
+    except Exception as exc:
+        raise TypeError(
+            f"{name}={path!r} is not a file path: pass a str, bytes or "
+            f"os.PathLike object ({type(exc).__name__}: {exc})"
+        ) from exc
+
+
+def unwritable(folder, shown=None, name="skmultimodal-write-test"):
     """Why no file can be created in the existing ``folder`` (None: one
     can), named ``shown`` (as the user gave it; default or ``"."``:
     ``folder``) in the message.
 
-    A temporary file is created there and removed: permissions, read-only
-    mounts and immutable folders all count, for root too (which
-    :func:`os.access` does not tell).
+    The temporary file :func:`~skmultimodal.utils.atomic_write` would
+    write for the file ``name`` is created there and removed: permissions,
+    read-only mounts and immutable folders all count, for root too (which
+    :func:`os.access` does not tell), and so does a file system that takes
+    shorter names than that temporary file's.
     """
     try:
-        with tempfile.NamedTemporaryFile(
-            dir=folder, prefix=".skmultimodal-write-test-", suffix=".tmp"
-        ):
+        with temp_file(folder, name, delete=True):
             pass
     except OSError as exc:
         shown = str(folder if shown is None or str(shown) == "." else shown)
@@ -33,10 +47,16 @@ def unwritable(folder, shown=None):
 
 
 def output_file_problem(path, *, also_ok=None):
-    """Why a file cannot be written at ``path`` (None: it can): it is a
-    folder, or its folder (``also_ok``: a folder about to be created)
-    does not exist or cannot be written."""
+    """Why a file cannot be written at ``path`` (None: it can): its name is
+    too long, it is a folder, or its folder (``also_ok``: a folder about to
+    be created) does not exist or cannot be written."""
     path = Path(path)
+    size = len(os.fsencode(path.name))
+    if size > NAME_MAX:
+        return (
+            f"its name is {size} bytes long (in UTF-8), over the {NAME_MAX} a "
+            "file name can have: choose a shorter name"
+        )
     if path.is_dir():
         return "it is a folder, not a file"
     # the folder the file is written in, as atomic_write finds it (a link
@@ -46,7 +66,7 @@ def output_file_problem(path, *, also_ok=None):
         return None
     if not folder.is_dir():
         return f"folder {str(path.parent)!r} does not exist"
-    return unwritable(folder, path.parent)
+    return unwritable(folder, path.parent, path.name)
 
 
 def check_output_dir(path, option="--output"):
