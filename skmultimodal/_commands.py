@@ -479,7 +479,8 @@ def cmd_evaluate(args):
 
     defaulted = _column_options(args)
     # where the results go, first, then the names: fail before any work
-    _refuse_overwriting_input(args, "--output", args.output)
+    # the report folder, and every file the report writes (or removes) in it
+    _refuse_overwriting_input(args, "--output", args.output, report.REPORT_FILES)
     _refuse_overwriting_input(args, "--json", args.json)
     report_dir = check_output_dir(args.output, "--output").resolve()
     if args.json is not None:  # it may go in the report folder, made before it
@@ -731,13 +732,14 @@ def _refuse_no_images(args, X, csv, leave_out):
 def _no_images(name, csv, leave_out):
     """The error for image column ``name`` of ``csv`` that has not one
     readable image, with what to do: fix the paths, or ``leave_out``."""
-    folder = str(Path(csv).resolve().parent)
+    from skmultimodal.datasets._table import _folder_text, image_folder
+
+    folder = _folder_text(*image_folder(csv))
     return CLIError(
         f"modality 'image' (column {name!r}) is missing in every row of "
-        f"{str(csv)!r}: not one of its images can be read (image paths "
-        f"are read relative to the CSV's folder, {folder!r}); nothing to "
-        f"fit an image model on: fix the paths, or leave the image "
-        f"modality out ({leave_out})"
+        f"{str(csv)!r}: not one of its images can be read ({folder}); "
+        f"nothing to fit an image model on: fix the paths, or leave the "
+        f"image modality out ({leave_out})"
     )
 
 
@@ -1073,19 +1075,26 @@ def _same_file(a, b):
         return False
 
 
-def _refuse_overwriting_input(args, option, output):
+def _refuse_overwriting_input(args, option, output, names=()):
     """Refuse, before any work, an ``option`` (a file or folder the command
-    writes) that is one of the input files it reads: it would be replaced."""
+    writes) that is one of the input files it reads: it would be replaced.
+    ``names`` are the files the command writes (or removes) in the folder
+    ``output`` (the report's), each refused likewise."""
     if output is None or str(output) == "-":
         return
+    written = [(Path(output), "is")]
+    written += [(Path(output, name), f"writes {name!r}, which is") for name in names]
     for flag in INPUT_OPTIONS:
         given = getattr(args, flag[2:].replace("-", "_"), None)
-        if given is not None and _same_file(Path(output), Path(given)):
-            raise CLIError(
-                f"{option} {str(output)!r} is the input file {flag} "
-                f"{str(given)!r}: writing it would destroy the input; choose "
-                f"another {option}"
-            )
+        if given is None:
+            continue
+        for path, what in written:
+            if _same_file(path, Path(given)):
+                raise CLIError(
+                    f"{option} {str(output)!r} {what} the input file {flag} "
+                    f"{str(given)!r}: writing it would destroy the input; "
+                    f"choose another {option}"
+                )
 
 
 def _check_table_command(args):

@@ -347,7 +347,13 @@ _BAD_PATHS = {
     "or socket), not an image file",
     "url": "image cell on {where} is a URL; URLs are not read (download the "
     "image first: the library reads local paths, bytes and arrays)",
+    "unreadable": "image path on {where} cannot be looked up",
 }
+
+#: Why an absent image file's cell starting with ``~`` was not found: cells
+#: are file names, as pandas and the image readers take them, never
+#: expanded as a shell would expand them.
+TILDE_HINT = "`~` is not expanded in catalogue cells; write the full path"
 
 
 def _looks_like_url(value):
@@ -360,29 +366,84 @@ def _looks_like_url(value):
 
 def _path_kind(path):
     """None when ``path`` is a regular file (what an image cell names), else
-    ``"absent"``, ``"directory"`` or ``"special"`` (a device, pipe or
-    socket): one ``stat`` call, following links."""
+    ``"absent"``, ``"directory"``, ``"special"`` (a device, pipe or socket)
+    or ``"unreadable"`` (the system cannot look it up: a link loop, a name
+    too long, no permission): the kind of :func:`_path_problem`."""
+    return _path_problem(path)[0]
+
+
+def _path_problem(path):
+    """``(kind, reason)``: :func:`_path_kind`'s kind of ``path``, with one
+    ``stat`` call following links, and None or what the message adds: the
+    system's reason a path could not be looked up, or, for an absent file
+    whose name is stored on disk in the other Unicode normal form (NFC or
+    NFD: a catalogue written on macOS), that this is why."""
     import stat
+    import unicodedata
 
     try:
         mode = path.stat().st_mode
-    except (OSError, ValueError):  # absent, a broken link, a NUL in the path
-        return "absent"
+    except FileNotFoundError:  # absent, or a broken link
+        name = str(path)
+        for form in ("NFC", "NFD"):
+            other = unicodedata.normalize(form, name)
+            if other != name and Path(other).exists():
+                return "absent", (
+                    f"a file of that name in Unicode form {form} exists: the "
+                    "cell writes the same letters in another form; write the "
+                    "name as the disk stores it"
+                )
+        return "absent", None
+    except OSError as exc:  # a link loop, a name too long, no permission
+        return "unreadable", exc.strerror or str(exc)
+    except ValueError:  # a NUL in the path
+        return "absent", None
     if stat.S_ISREG(mode):
-        return None
-    return "directory" if stat.S_ISDIR(mode) else "special"
+        return None, None
+    return ("directory" if stat.S_ISDIR(mode) else "special"), None
 
 
-def _bad_paths_text(kind, rows, column, unit, looked=True):
+def image_folder(path):
+    """``(folder, why)``: the folder the relative image paths of the table
+    file at ``path`` (a CSV or Parquet file) are read against, and None or
+    why it is not the file's folder. That is the folder of ``path`` as
+    given, made absolute without resolving links (a catalogue reached
+    through a link reads the images next to the link, as its name says),
+    unless ``path`` is not a regular file in a folder (a pipe:
+    ``/dev/stdin``, ``<(zcat data.csv.gz)``; a device; a ``/dev`` or
+    ``/proc`` entry): then the current folder, and ``why`` says so."""
+    import stat
+
+    absolute = Path(path).absolute()
+    try:
+        mode = absolute.stat().st_mode
+    except (OSError, ValueError):  # refused by the reader, naming it
+        mode = stat.S_IFREG
+    if stat.S_ISREG(mode) and absolute.parts[1:2] not in (("dev",), ("proc",)):
+        return absolute.parent, None
+    if stat.S_ISREG(mode):  # /dev/stdin or /proc/self/fd/0 of a file
+        what = "a /dev or /proc entry"
+    else:
+        what = "a pipe" if stat.S_ISFIFO(mode) else "a device"
+    return Path.cwd(), f"{str(path)!r} is {what}, not a file in a folder"
+
+
+def _bad_paths_text(kind, rows, column, unit, looked=True, reason=None, folder=None):
     """One message part naming every row of ``rows`` (``(label, cell value,
     resolved path)``), whose paths are all of ``kind``: the first row with
     its value (and, if ``looked``, the path it resolved to), the others by
-    label."""
+    label. ``reason`` (the system's reason, or a hint) follows the kind;
+    ``folder``, why relative paths were read from the current folder (see
+    :func:`image_folder`), follows a relative first value."""
     label, value, path = rows[0]
     text = _BAD_PATHS[kind].format(where=f"{unit} {label} of column {column!r}")
+    if reason:
+        text += f" ({reason})"
     text += f": {value!r}"
     if looked and value != str(path):
         text += f" (looked for {str(path)!r})"
+    if folder and kind != "url" and not Path(value).is_absolute():
+        text += f" (relative to the current folder: {folder})"
     if len(rows) > 1:
         others = [other for other, *_ in rows[1:]]
         text += f", and on {_lines_text(others, limit=20, unit=unit)}"
@@ -448,6 +509,7 @@ def _checked_images(
     absent_as_missing=False,
     unit="line",
     seen=None,
+    folder_why=None,
 ):
     """Image paths relative to the table's folder -> absolute paths, the
     message parts of the paths that are not regular files (absent files,
@@ -464,37 +526,45 @@ def _checked_images(
     of a CSV, "row" of a Parquet file). ``seen`` (an
     :class:`EmptiedImages`, over the chunks of one read) has the warning
     given only for the first chunk to empty any path of the column, the
-    later ones counted there."""
+    later ones counted there. A cell is a file name, as pandas and the
+    image readers take it: ``~`` is not expanded (an absent file whose
+    cell starts with it is named with :data:`TILDE_HINT`). ``folder_why``
+    (of :func:`image_folder`) says why ``base_dir`` is the current folder,
+    not the table's: the messages then say it."""
     from skmultimodal.image._io import ImageWarning
     from skmultimodal.utils import is_missing
     from skmultimodal.utils._parallel import warn_at_caller
 
     check = absent_as_missing or not allow_absent
     resolved = []
-    bad = {}  # kind -> [(label, value, path, position)]
+    bad = {}  # (kind, reason) -> [(label, value, path, position)]
     for idx, value in series.items():
         if is_missing(value):
             resolved.append(None)
             continue
         if check and _looks_like_url(value):
-            bad.setdefault("url", []).append(
+            bad.setdefault(("url", None), []).append(
                 (plain_label(idx), str(value), value, len(resolved))
             )
             resolved.append(str(value))
             continue
-        p = Path(str(value)).expanduser()
+        p = Path(str(value))  # a file name: no ``~`` expanded, as pandas
         if not p.is_absolute():
             p = base_dir / p
-        kind = _path_kind(p) if check else None
+        kind, reason = _path_problem(p) if check else (None, None)
+        if kind == "absent" and reason is None and str(value).startswith("~"):
+            reason = TILDE_HINT
         if kind is not None:
-            bad.setdefault(kind, []).append(
+            bad.setdefault((kind, reason), []).append(
                 (plain_label(idx), str(value), p, len(resolved))
             )
         resolved.append(str(p))
     if not bad:
         return resolved, [], None
     # every row is named: one run tells the user all the paths to fix
-    kinds = [kind for kind in _BAD_PATHS if kind in bad]
+    order = list(_BAD_PATHS)
+    keys = sorted(bad, key=lambda key: (order.index(key[0]), key[1] or ""))
+    kinds = list(dict.fromkeys(kind for kind, _ in keys))
     if absent_as_missing:
         for rows in bad.values():
             for *_, position in rows:
@@ -504,8 +574,16 @@ def _checked_images(
             if seen.counted(column, kinds, [label for _, label in rows]):
                 return resolved, [], None
         parts = [
-            _bad_paths_text(k, [r[:3] for r in bad[k]], column, unit, looked=False)
-            for k in kinds
+            _bad_paths_text(
+                kind,
+                [r[:3] for r in bad[kind, reason]],
+                column,
+                unit,
+                looked=False,
+                reason=reason,
+                folder=folder_why,
+            )
+            for kind, reason in keys
         ]
         several = sum(map(len, bad.values())) > 1
         # a warning, not a line on standard error: a caller can catch it, and
@@ -516,18 +594,40 @@ def _checked_images(
             ImageWarning,
         )
         return resolved, [], None
-    parts = [_bad_paths_text(k, [r[:3] for r in bad[k]], column, unit) for k in kinds]
     advice = None
     if sum(map(len, bad.values())) == sum(v is not None for v in resolved):
         advice = f"not one image of column {column!r} can be read"
         if kinds != ["url"]:
-            table = "CSV" if unit == "line" else "Parquet file"
-            advice += (
-                f": image paths are read relative to the {table}'s folder, "
-                f"{str(base_dir)!r}, not the current folder"
-            )
+            advice += f": {_folder_text(base_dir, folder_why, unit)}"
         advice += "; fix the paths, or leave the image modality out"
+    parts = [
+        _bad_paths_text(
+            kind,
+            [r[:3] for r in bad[kind, reason]],
+            column,
+            unit,
+            reason=reason,
+            folder=None if advice else folder_why,  # the advice says it
+        )
+        for kind, reason in keys
+    ]
     return resolved, parts, advice
+
+
+def _folder_text(base_dir, folder_why, unit="line"):
+    """Which folder image paths are read relative to, as a message says it:
+    ``base_dir``, the table's folder, or the current folder where
+    ``folder_why`` (of :func:`image_folder`) says why."""
+    if folder_why:
+        return (
+            f"image paths are read relative to the current folder, "
+            f"{str(base_dir)!r}, as {folder_why}"
+        )
+    table = "CSV" if unit == "line" else "Parquet file"
+    return (
+        f"image paths are read relative to the {table}'s folder, "
+        f"{str(base_dir)!r}, not the current folder"
+    )
 
 
 def model_columns(est, meta, image_column=None, text_column=None, *, hint):
@@ -688,11 +788,12 @@ def load_table(
 
     Returns ``(X, y, groups)``: X a DataFrame with columns ``image`` and/or
     ``text`` (image paths made absolute, relative ones resolved against the
-    CSV's folder), y a Series or None, groups a Series or None. Their index
-    is the CSV line number of each row (the header is line 1, the first row
-    line 2; blank lines and line breaks inside quoted fields are not
-    counted), so messages citing index labels point into the file. An image
-    path that is not a regular file (absent, a directory) is an error unless
+    CSV's folder, see :func:`image_folder`), y a Series or None, groups a
+    Series or None. Their index is the CSV line number of each row (the
+    header is line 1, the first row line 2; blank lines and line breaks
+    inside quoted fields are not counted), so messages citing index labels
+    point into the file. An image path that is not a regular file (absent,
+    a directory) is an error unless
     ``allow_absent_images`` (the path is kept; the model's image extractors
     report it) or ``absent_images_as_missing`` (the cell is emptied, with a
     warning). ``task`` (``"classification"``, ``"regression"`` or
@@ -1075,14 +1176,16 @@ def _modalities(
     X = pd.DataFrame(index=df.index)
     bad_paths, advice = [], None
     if image_column is not None:
+        folder, why = image_folder(csv)
         X["image"], bad_paths, advice = _checked_images(
             df[image_column],
-            csv.resolve().parent,
+            folder,
             image_column,
             allow_absent_images,
             absent_images_as_missing,
             unit=unit,
             seen=seen,
+            folder_why=why,
         )
     if text_column is not None:
         _check_text_column(df[text_column], text_column, csv, unit=unit)
@@ -1204,15 +1307,17 @@ def own_modalities(
     only, counting the later ones."""
     X = X.copy()
     bad, advice = [], []
+    folder, why = image_folder(path)
     for column in own["image"]:
         X[column], parts, every = _checked_images(
             kept[column],
-            path.resolve().parent,
+            folder,
             column,
             allow_absent=not check_images or (keep_absent and policy != "raise"),
             absent_as_missing=check_images and not keep_absent and policy != "raise",
             unit=unit,
             seen=seen,
+            folder_why=why,
         )
         bad += parts
         advice += [every] if every else []
