@@ -131,6 +131,29 @@ def _kind_function(kind):
 
 
 # ---------------------------------------------------- the partitions ---
+def _check_data(data):
+    """A TypeError for ``data`` that is neither a dask DataFrame nor paths:
+    a table held in memory (pandas, polars, pyarrow, an array: a pandas
+    DataFrame's column names would be taken for paths) or another object."""
+    from skmultimodal.utils._validation import type_name
+
+    if hasattr(data, "to_delayed") and hasattr(data, "npartitions"):
+        return
+    paths = [data] if isinstance(data, (str, os.PathLike)) else data
+    if not isinstance(paths, (list, tuple)):
+        wrong = f"got a {type_name(data)}"
+    else:
+        others = [p for p in paths if not isinstance(p, (str, os.PathLike))]
+        if not others:
+            return
+        wrong = f"got a {type(data).__name__} holding a {type_name(others[0])}"
+    raise TypeError(
+        "data must be a dask DataFrame or CSV/Parquet path(s) (a path, a glob "
+        f"pattern or a list of them); {wrong}: write it to Parquet or use "
+        "dask.dataframe.from_pandas"
+    )
+
+
 def _input_files(data):
     """The input files ``data`` names (a path, a glob pattern or a list of
     them), sorted within each pattern, all .csv or all .parquet."""
@@ -949,6 +972,7 @@ def predict_partitions(
 
     start = time.perf_counter()
     _kind_function(kind)  # checked before anything runs
+    _check_data(data)
     if (
         not isinstance(chunk_size, numbers.Integral)
         or isinstance(chunk_size, bool)

@@ -358,6 +358,7 @@ def _read(passes, what):
     import pandas as pd
 
     from skmultimodal.fusion._columns import check_unique_columns
+    from skmultimodal.utils._validation import to_pandas, type_name
 
     empty = True
     for k, item in enumerate(passes()):
@@ -372,10 +373,11 @@ def _read(passes, what):
                 f"{type(item).__name__}"
             )
         X, y = item
+        X = to_pandas(X, what=f"chunk {k} of the {what}")  # polars, pyarrow, ...
         if not isinstance(X, pd.DataFrame):
             raise TypeError(
-                f"chunk {k} of the {what}: X must be a pandas DataFrame, got "
-                f"{type(X).__name__}"
+                f"chunk {k} of the {what}: X must be a DataFrame (pandas, or "
+                f"polars, pyarrow, ...: converted to pandas), got a {type_name(X)}"
             )
         with _in_chunk(k, what):  # a name twice selects two columns
             check_unique_columns(X, "fit_out_of_core")

@@ -29,7 +29,11 @@ from sklearn.utils.validation import validate_data
 
 from skmultimodal.utils._errors import RowError
 from skmultimodal.utils._parallel import RelayWarnings, reissue, warn_at_caller
-from skmultimodal.utils._validation import plain_label, with_row_positions
+from skmultimodal.utils._validation import (
+    plain_label,
+    to_pandas,
+    with_row_positions,
+)
 
 
 class MissingModalityWarning(UserWarning):
@@ -451,6 +455,9 @@ def validate_table(estimator, X, columns, *, reset):
 
     DataFrames and dicts of equal-length columns are the main forms; 2-D
     arrays (numeric, or object) work with columns selected by position.
+    Another library's DataFrame (polars, a pyarrow Table, ...) is returned
+    as a pandas DataFrame with the same column names (``to_pandas``), so
+    that all that follows is as for pandas.
     Sets/checks ``n_features_in_`` and ``feature_names_in_``.
     """
     name = type(estimator).__name__
@@ -470,6 +477,7 @@ def validate_table(estimator, X, columns, *, reset):
             "(DataFrame, dict of columns, or a dense 2-D array). Densify X or "
             "pass a DataFrame."
         )
+    X = to_pandas(X, what=name)
     if isinstance(X, dict):
         lengths = {}
         for key, col in X.items():

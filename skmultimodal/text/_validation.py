@@ -13,6 +13,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from skmultimodal.utils import as_column, describe_row, is_missing
 from skmultimodal.utils._errors import RowError
+from skmultimodal.utils._validation import to_pandas, type_name
 
 
 class NotATextError(RowError):
@@ -80,13 +81,15 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def check_texts(X, *, owner, what="X", action=None):
     """Return ``(texts, labels)`` for one text column.
 
-    ``X`` is a pandas Series, a one-column DataFrame, a list/tuple or a 1-D
-    (or ``(n, 1)``) array; any other container (a dict, a set, an iterator)
-    raises a ValueError naming its type. Missing values (None, NaN,
-    ``pandas.NA``, NaT) become ``""``; strings (including numpy ``str_``)
-    are kept as they are; anything else (numbers, bytes, lists, ...) and a
-    string that is not valid Unicode (a lone surrogate, which UTF-8 cannot
-    encode) raise a ValueError (:class:`NotATextError`) naming the row.
+    ``X`` is a Series or a one-column DataFrame (pandas, or polars, pyarrow
+    and other DataFrames that narwhals reads, converted to pandas), a
+    list/tuple or a 1-D (or ``(n, 1)``) array; any other container (a dict,
+    a set, an iterator) raises a ValueError naming its type. Missing values
+    (None, NaN, ``pandas.NA``, NaT) become ``""``; strings (including numpy
+    ``str_``) are kept as they are; anything else (numbers, bytes, lists,
+    ...) and a string that is not valid Unicode (a lone surrogate, which
+    UTF-8 cannot encode) raise a ValueError (:class:`NotATextError`) naming
+    the row.
 
     Parameters
     ----------
@@ -105,6 +108,7 @@ def check_texts(X, *, owner, what="X", action=None):
     labels : list
         Index labels for error messages.
     """
+    X = to_pandas(X, series=True, what=f"{owner}: {what}")
     if not isinstance(X, pd.Series | pd.DataFrame | list | tuple | np.ndarray):
         hint = ""
         if isinstance(X, Mapping):
@@ -114,9 +118,9 @@ def check_texts(X, *, owner, what="X", action=None):
         elif isinstance(X, Iterator):
             hint = " (fit would use it up; pass list(X))"
         raise ValueError(
-            f"{owner}: {what} must be a pandas Series, a one-column DataFrame, a "
-            f"list or tuple or a 1-D array of texts, got a {type(X).__name__}"
-            f"{hint}."
+            f"{owner}: {what} must be a pandas Series or a one-column DataFrame "
+            "(or a polars or pyarrow one), a list or tuple or a 1-D array of "
+            f"texts, got a {type_name(X)}{hint}."
         )
     items, labels = as_column(X, what=f"{owner}: {what}")
     texts = []

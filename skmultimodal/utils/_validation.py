@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from collections import Counter
 from decimal import Decimal
 
 import numpy as np
@@ -10,11 +11,159 @@ import pandas as pd
 from sklearn.utils._param_validation import Interval
 
 
+def type_name(obj) -> str:
+    """The type of ``obj`` as messages name it: its top-level package and
+    class (``"polars.DataFrame"``, ``"pyarrow.Table"``), or the bare name of
+    a built-in type (``"dict"``)."""
+    cls = type(obj)
+    package = cls.__module__.partition(".")[0]
+    name = cls.__qualname__
+    return name if package == "builtins" else f"{package}.{name}"
+
+
+#: Types :func:`to_pandas` returns as they are, without asking narwhals.
+_NOT_CONVERTED = (pd.DataFrame, pd.Series, np.ndarray, list, tuple, dict, str, bytes)
+
+
+def to_pandas(X, *, series=False, what="X"):
+    """``X`` as a pandas DataFrame when it is an eager DataFrame of another
+    library that narwhals recognises (a polars DataFrame, a pyarrow
+    ``Table`` or ``RecordBatch``, ...), with the same column names; with
+    ``series``, also a Series of one (a polars Series, a pyarrow
+    ``ChunkedArray`` or ``Array``) as a pandas Series. Anything else (pandas,
+    NumPy, lists, dicts, ...) is returned as it is.
+
+    The conversion is done once, column by column, so that everything
+    downstream is as for the pandas equivalent of the data: missing values
+    are None (bytes, objects), NaN (numbers) or NaT (dates), and strings
+    are typed as pandas types a list of them (pandas 3: ``str``, with NaN);
+    integers with missing values become floats; an object column keeps its
+    objects (NumPy arrays); a categorical or enum becomes a pandas
+    categorical; each row of a fixed-size array or list column becomes a
+    NumPy array of the column's shape and dtype (an image); time-zone aware
+    datetimes keep their zone. Neither polars nor pyarrow is imported here.
+
+    Raises
+    ------
+    ValueError
+        For a column that cannot be converted (naming it and its dtype), or
+        a pyarrow table with a column name twice; ``what`` says who checks.
+    """
+    if X is None or isinstance(X, _NOT_CONVERTED):
+        return X
+    import narwhals.stable.v2 as nw
+
+    native, source = X, type_name(X)
+    pa = nw.dependencies.get_pyarrow()  # loaded only by a caller that uses it
+    if pa is not None:
+        if isinstance(X, pa.RecordBatch):
+            X = pa.Table.from_batches([X])
+        elif series and isinstance(X, pa.Array):
+            X = pa.chunked_array([X])
+    try:
+        X = nw.from_native(X, eager_only=True, allow_series=series, pass_through=True)
+    except nw.exceptions.DuplicateError as exc:
+        names = getattr(native, "column_names", None)  # a pyarrow Table's
+        twice = (
+            ", ".join(f"{k!r} {v} times" for k, v in Counter(names).items() if v > 1)
+            if names
+            else " ".join(str(exc).split())
+        )
+        raise ValueError(
+            f"{what}: the {source} has duplicated column names ({twice}); "
+            "rename or drop the copies so that each column has its own name."
+        ) from None
+    if isinstance(X, nw.Series):
+        return _pandas_series(nw, X, source, what)
+    if isinstance(X, nw.DataFrame):
+        columns = [_pandas_series(nw, s, source, what) for s in X.iter_columns()]
+        if not columns:
+            return pd.DataFrame(index=pd.RangeIndex(len(X)))
+        return pd.concat(columns, axis=1)
+    return X  # not a DataFrame narwhals knows: left to the caller's checks
+
+
+def _pandas_series(nw, s, source, what):
+    """The narwhals Series ``s`` (a column of a ``source``) as a pandas
+    Series of the same name, as :func:`to_pandas` describes."""
+    dtype, kept = s.dtype, None
+    try:
+        if isinstance(dtype, nw.Array | nw.List):
+            values, kept = _object_array(_nested_rows(s)), object
+        elif isinstance(dtype, nw.Categorical | nw.Enum):
+            # as Python values: a pyarrow dictionary's NumPy form loses nulls
+            categories = list(dtype.categories) if isinstance(dtype, nw.Enum) else None
+            values = pd.Categorical(s.to_list(), categories=categories)
+        elif isinstance(dtype, nw.Datetime) and dtype.time_zone is not None:
+            utc = s.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+            values = pd.DatetimeIndex(utc.to_numpy()).tz_localize("UTC")
+            values = values.tz_convert(dtype.time_zone)
+        elif dtype.is_numeric() or isinstance(dtype, _plain_dtypes(nw)):
+            # NaN, NaT or None where missing, as in pandas; strings take the
+            # dtype pandas gives them in a DataFrame of lists (pandas 3: "str")
+            values = s.to_numpy()
+        else:  # objects (NumPy arrays), decimals, structs, times, all-null
+            objects = s.to_numpy() if isinstance(dtype, nw.Object) else s.to_list()
+            values, kept = _object_array(objects), object
+        return pd.Series(values, name=s.name, dtype=kept, copy=False)
+    except Exception as exc:
+        raise ValueError(
+            f"{what}: column {s.name!r} ({dtype}) of the {source} cannot be "
+            f"converted to pandas ({type(exc).__name__}: {exc}); pass "
+            "X.to_pandas() instead."
+        ) from exc
+
+
+def _plain_dtypes(nw):
+    """The narwhals dtypes (besides numbers) whose NumPy form is the pandas
+    column's: booleans, dates and durations, strings, bytes."""
+    return (nw.Boolean, nw.Date, nw.Datetime, nw.Duration, nw.String, nw.Binary)
+
+
+def _nested_rows(s):
+    """The rows of a narwhals array or list Series as NumPy arrays (None
+    where missing), each of the nested shape and the leaf dtype."""
+    missing = s.is_null()
+    rows = [None] * len(s)
+    present = np.flatnonzero(~missing.to_numpy())
+    for i, row in zip(present, s.filter(~missing).to_numpy()):
+        rows[i] = _stacked(row)
+    return rows
+
+
+def _stacked(row):
+    """A row of nested values as one NumPy array: an object array of arrays
+    of equal shape (a pyarrow list of lists) stacked, keeping the leaf dtype;
+    a ragged one, or one holding other objects, as it is."""
+    if (
+        isinstance(row, np.ndarray)
+        and row.dtype == object
+        and row.size
+        and all(isinstance(v, np.ndarray) for v in row)
+    ):
+        try:
+            return np.stack([_stacked(v) for v in row])
+        except ValueError:  # ragged
+            return row
+    return row
+
+
+def _object_array(values):
+    """A 1-D object array of ``values``, one item each (NumPy arrays of equal
+    shape are kept as items, not broadcast into a 2-D array)."""
+    out = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        out[i] = v
+    return out
+
+
 def as_column(X, *, what="X"):
     """Turn one modality column into ``(items, labels)``.
 
-    Accepts a pandas Series, a one-column DataFrame, a list or tuple, or a 1-D
-    (or ``(n, 1)`` object or string) numpy array. ``items`` is a list (never
+    Accepts a Series or a one-column DataFrame (pandas, or polars, pyarrow
+    and other eager DataFrames that narwhals reads, converted to pandas
+    first), a list or tuple, or a 1-D (or ``(n, 1)`` object or string)
+    numpy array. ``items`` is a list (never
     a view on the caller's data that we write to); ``labels`` are the index
     labels used in error messages (the Series/DataFrame index, else
     positions).
@@ -38,11 +187,8 @@ def as_column(X, *, what="X"):
     ValueError
         For a DataFrame with several columns, a scalar or a string.
     """
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        pd = None
-    if pd is not None and isinstance(X, pd.DataFrame):
+    X = to_pandas(X, series=True, what=what)
+    if isinstance(X, pd.DataFrame):
         if X.shape[1] != 1:
             raise ValueError(
                 f"{what} must be one column; got a DataFrame with {X.shape[1]} "
@@ -50,7 +196,7 @@ def as_column(X, *, what="X"):
                 "(or use ModalityFusion to route columns)."
             )
         X = X.iloc[:, 0]
-    if pd is not None and isinstance(X, pd.Series):
+    if isinstance(X, pd.Series):
         rows = X.attrs.get(ROWS_ATTR)
         positions = rows.of(X) if isinstance(rows, RowPositions) else None
         return X.tolist(), _Labels(X.index, positions)
