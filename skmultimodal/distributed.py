@@ -156,8 +156,14 @@ def _check_data(data):
 
 def _input_files(data):
     """The input files ``data`` names (a path, a glob pattern or a list of
-    them), sorted within each pattern, all .csv or all .parquet."""
+    them), sorted within each pattern, all .csv or all .parquet, made
+    absolute here (the workers' current folder is not this process's) but
+    not resolved: a file reached through a link reads its relative image
+    paths from the link's folder, as without Dask (see
+    :func:`~skmultimodal.datasets._table.image_folder`)."""
     import glob
+
+    from skmultimodal.datasets._table import image_folder
 
     items = [data] if isinstance(data, (str, os.PathLike)) else list(data)
     if not items:
@@ -179,13 +185,21 @@ def _input_files(data):
             raise ValueError(f"data: no such file {item!r}")
         else:
             files.append(item)
+    for f in files:
+        why = image_folder(f)[1]
+        if why:  # /dev/stdin: each worker would open its own
+            raise ValueError(
+                f"data: {why}: each Dask worker would open its own, and read "
+                "relative image paths from its own current folder; pass the "
+                "path of a file in a folder (write piped data to a file first)"
+            )
     suffixes = {Path(f).suffix.lower() for f in files}
     if not suffixes <= set(INPUT_SUFFIXES) or len(suffixes) != 1:
         raise ValueError(
             f"data: the input files must all be {' or all '.join(INPUT_SUFFIXES)} "
             f"files; got {', '.join(sorted(suffixes))}"
         )
-    return [str(Path(f).resolve()) for f in files], suffixes.pop()
+    return [str(Path(f).absolute()) for f in files], suffixes.pop()
 
 
 def _csv_blocks(files, chunk_size):
@@ -819,7 +833,20 @@ def _default_client(client):
 
 
 def _check_output(output, overwrite):
+    from skmultimodal.utils._io import NAME_MAX
+
     output = Path(output)
+    if output.name in ("", ".."):  # its folder would be replaced
+        raise ValueError(
+            f"output: {str(output)!r} names no new folder; name the folder "
+            "to write the parts in, e.g. 'predictions'"
+        )
+    size = len(os.fsencode(output.name))
+    if size > NAME_MAX:
+        raise ValueError(
+            f"output: the folder name is {size} bytes long (in UTF-8), over "
+            f"the {NAME_MAX} a name can have: choose a shorter name"
+        )
     if output.suffix.lower() in FILE_SUFFIXES:
         raise ValueError(
             f"output: {str(output)!r} is named like a "
@@ -850,12 +877,23 @@ def _check_output(output, overwrite):
     return output
 
 
+def _beside(output, what):
+    """A new hidden name beside the folder ``output`` for its ``what``
+    (``"tmp"`` or ``"old"``) copy, ``.<name>.<what>-<8 random characters>``,
+    with ``<name>`` shortened so that the whole name fits in 255 bytes."""
+    from skmultimodal.utils._io import short_name
+
+    tag = f".{what}-{uuid.uuid4().hex[:8]}"
+    extra = len(os.fsencode("." + tag))  # the leading dot and the tag
+    return output.with_name(f".{short_name(output.name, extra)}{tag}")
+
+
 def _replace_folder(tmp, output):
     """Move the finished folder ``tmp`` to ``output``, replacing an earlier
     one only now."""
     old = None
     if output.exists():
-        old = output.with_name(f".{output.name}.old-{uuid.uuid4().hex[:8]}")
+        old = _beside(output, "old")
         os.replace(output, old)
     os.replace(tmp, output)
     if old is not None:
@@ -986,6 +1024,8 @@ def predict_partitions(
         dict.fromkeys([*([id_column] if id_column else []), *(keep_columns or [])])
     )
     output = _check_output(output, overwrite)
+    # the workers write beside it: absolute, in this process's folder now
+    folder = output.absolute()
     client = _default_client(client)
     parts, expected = _describe_parts(data, chunk_size, client)
     if not parts:
@@ -1010,7 +1050,7 @@ def predict_partitions(
         else:
             _check_file_columns(est, meta, settings)
     ref = _model_ref(model, trusted, client)
-    tmp = output.with_name(f".{output.name}.tmp-{uuid.uuid4().hex[:8]}")
+    tmp = _beside(folder, "tmp")
     tmp.mkdir()
     futures = {}
     try:
@@ -1051,7 +1091,7 @@ def predict_partitions(
         results.sort(key=lambda r: r["partition"])
         _verify(results, parts, expected, tmp)
         _write_empty_parts(results, tmp)
-        _replace_folder(tmp, output)
+        _replace_folder(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
