@@ -405,7 +405,7 @@ def test_is_missing_knows_every_pandas_marker():
         np.float32("nan"),
         pd.NA,
         pd.NaT,
-        np.datetime64("NaT"),
+        np.datetime64("NaT", "ns"),
         "",
         b"",
     ):

@@ -172,7 +172,7 @@ def test_an_n_by_1_string_array_is_a_column():
 def test_nat_is_a_missing_text_as_the_guide_says():
     from pathlib import Path
 
-    X = pd.Series(["Red Cat", pd.NaT, np.datetime64("NaT")], dtype=object)
+    X = pd.Series(["Red Cat", pd.NaT, np.datetime64("NaT", "ns")], dtype=object)
     assert list(TextCleaner().fit_transform(X)) == ["red cat", "", ""]
     guide = Path(__file__).parents[2] / "docs" / "user_guide" / "text.md"
     assert "`pandas.NA` and NaT" in guide.read_text("utf-8")
