@@ -31,6 +31,7 @@ from sklearn.utils.validation import check_is_fitted
 from skmultimodal.utils import describe_failures, describe_row
 from skmultimodal.utils._errors import check_tensorflow_not_forked, require_keras
 from skmultimodal.utils._io import check_keras_file_name, file_sha256, load_keras_file
+from skmultimodal.utils._keras import traced_inference
 from skmultimodal.utils._parallel import warn_at_caller
 from skmultimodal.utils._validation import Count, check_column_name
 
@@ -287,23 +288,9 @@ class _Network:
 
 
 def _compile(network):
-    """``network`` as one inference function of a float32 batch of any size.
-
-    Under TensorFlow it is traced once, here, with a ``None`` batch
-    dimension (a concrete function): batches of other sizes (the last,
-    shorter one; another call's) run the same graph. ``predict_on_batch``
-    would trace its ``tf.function`` again for a new batch size and for each
-    new network, and TensorFlow warns about such retracing.
-    """
-    import keras
-
-    if keras.backend.backend() != "tensorflow":
-        return network.predict_on_batch
-    import tensorflow as tf
-
-    spec = tf.TensorSpec((None, *tuple(network.inputs[0].shape)[1:]), tf.float32)
-    function = tf.function(lambda batch: network(batch, training=False))
-    return function.get_concrete_function(spec)
+    """``network`` as one inference function of a float32 batch of any size
+    (:func:`~skmultimodal.utils._keras.traced_inference`)."""
+    return traced_inference(network, [(tuple(network.inputs[0].shape)[1:], "float32")])
 
 
 def _network(model, weights, layer, pooling, size, seed, digests):

@@ -39,12 +39,14 @@ from sklearn.utils.validation import (
 )
 
 from skmultimodal.utils._errors import check_tensorflow_not_forked
+from skmultimodal.utils._keras import traced_inference
 from skmultimodal.utils._validation import (
     Count,
     check_class_weight,
     check_target_present,
     describe_row,
     plain_label,
+    type_name,
 )
 
 from ._layers import feature_token_count, patch_grid
@@ -71,26 +73,6 @@ _EAGER_MAX_STEPS = 64
 # replaces it. _TRACE_LOCK makes concurrent first predictions trace once.
 _TRACED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _TRACE_LOCK = threading.Lock()
-
-
-def _inference(model):
-    """``model`` as one inference function of a batch of any size.
-
-    Under TensorFlow it is traced once, here, with a ``None`` batch
-    dimension (a concrete function, as :class:`KerasFeatures` does): every
-    batch, the last shorter chunk and a one-row call included, runs the same
-    graph. Calling the model eagerly costs about 20 ms a call (a row), the
-    graph under 1 ms, and a ``tf.function`` traced per call would trace
-    again for each new batch size.
-    """
-    if keras.backend.backend() != "tensorflow":  # pragma: no cover
-        return lambda batch: model(batch, training=False)
-    import tensorflow as tf
-
-    # the network's one input, the fused matrix (its blocks are sliced inside)
-    specs = [tf.TensorSpec((None, *tuple(t.shape)[1:]), t.dtype) for t in model.inputs]
-    function = tf.function(lambda batch: model(batch, training=False))
-    return function.get_concrete_function(specs[0] if len(specs) == 1 else specs)
 
 
 def _positive_int(value):
@@ -336,7 +318,7 @@ def _check_chunks(chunks, name):
         if not (isinstance(item, tuple | list) and len(item) == 2):
             raise ValueError(
                 f"{name}.fit_chunks: chunk {k} is not an (X, y) pair, got "
-                f"{type(item).__name__}"
+                f"{type_name(item)}"
             )
         X, y = item
         y = np.asarray(y)
@@ -373,7 +355,7 @@ def _chunk_passes(chunks, name):
         raise TypeError(
             f"{name}.fit_chunks reads the chunks once per epoch: pass a "
             "function returning a fresh iterable of (X, y) pairs, or a "
-            f"re-iterable collection of them (a list), got {type(chunks).__name__}"
+            f"re-iterable collection of them (a list), got {type_name(chunks)}"
         )
     return lambda: chunks
 
@@ -1347,7 +1329,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             with _TRACE_LOCK:
                 entry = _TRACED.get(self, {}).get(what)
                 if entry is None or entry[0] is not model:
-                    entry = (model, _inference(model))
+                    entry = (model, traced_inference(model))
                     _TRACED.setdefault(self, {})[what] = entry
         return entry[1]
 

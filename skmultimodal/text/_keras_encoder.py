@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 from skmultimodal.utils import describe_failures, describe_row
 from skmultimodal.utils._errors import check_tensorflow_not_forked, require_keras
 from skmultimodal.utils._io import check_keras_file_name, file_sha256, load_keras_file
+from skmultimodal.utils._keras import traced_inference
 from skmultimodal.utils._parallel import warn_at_caller
 from skmultimodal.utils._validation import Count
 
@@ -35,20 +36,16 @@ _LOAD_LOCK = threading.Lock()
 
 def _compile(model, shape):
     """``model`` as one inference function of a 1-D string tensor of any
-    length, traced once here with a ``None`` batch dimension (a concrete
-    function; reshaped inside to the model's ``(None, 1)`` input where that
-    is its ``shape``). Every batch, the last shorter one included, runs the
-    same graph: ``model.predict`` would trace its ``tf.function`` again for
-    a new batch size and for each loaded model, which TensorFlow warns about.
-    """
-    import tensorflow as tf
+    length (:func:`~skmultimodal.utils._keras.traced_inference`), reshaped
+    inside to the model's ``(None, 1)`` input where that is its ``shape``."""
 
     def encode(texts):
+        import tensorflow as tf
+
         batch = tf.reshape(texts, (-1, 1)) if len(shape) == 2 else texts
         return model(batch, training=False)
 
-    function = tf.function(encode)
-    return function.get_concrete_function(tf.TensorSpec((None,), tf.string))
+    return traced_inference(model, [((), "string")], call=encode)
 
 
 class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):

@@ -64,20 +64,22 @@ def fitted(request):
 def _eager(clf, monkeypatch):
     """A copy of ``clf`` that runs its network eagerly, as before."""
     monkeypatch.setattr(
-        _classifier, "_inference", lambda model: lambda b: model(b, training=False)
+        _classifier,
+        "traced_inference",
+        lambda model: lambda b: model(b, training=False),
     )
     return pickle.loads(pickle.dumps(clf))
 
 
 def _counting(monkeypatch):
     traced = []
-    inference = _classifier._inference
+    inference = _classifier.traced_inference
 
     def count(model):
         traced.append(model)
         return inference(model)
 
-    monkeypatch.setattr(_classifier, "_inference", count)
+    monkeypatch.setattr(_classifier, "traced_inference", count)
     return traced
 
 
