@@ -146,7 +146,7 @@ def _check_data(data):
         others = [p for p in paths if not isinstance(p, (str, os.PathLike))]
         if not others:
             return
-        wrong = f"got a {type(data).__name__} holding a {type_name(others[0])}"
+        wrong = f"got a {type_name(data)} holding a {type_name(others[0])}"
     raise TypeError(
         "data must be a dask DataFrame or CSV/Parquet path(s) (a path, a glob "
         f"pattern or a list of them); {wrong}: write it to Parquet or use "

@@ -42,6 +42,7 @@ from typing import Any
 
 from skmultimodal.utils import atomic_write
 from skmultimodal.utils._paths import as_path, output_file_problem
+from skmultimodal.utils._validation import type_name
 
 __all__ = [
     "FORMAT",
@@ -403,7 +404,7 @@ def save_model(estimator, path, *, metadata=None) -> Path:
     if not hasattr(estimator, "fit"):  # e.g. the result of fit's caller
         raise TypeError(
             f"save_model saves an estimator (with a fit method); got "
-            f"{type(estimator).__name__}"
+            f"{type_name(estimator)}"
         )
     path = as_path(path)
     fmt = _format_of(path)
@@ -585,13 +586,6 @@ _METADATA_TYPES = (
 )
 
 
-def _type_name(value):
-    cls = type(value)
-    if cls.__module__ == "builtins":
-        return cls.__qualname__
-    return f"{cls.__module__}.{cls.__qualname__}"
-
-
 def _check_metadata(metadata):
     """A copy of ``metadata`` (None: empty) once every key and value is
     JSON-like; TypeError naming the first one that is not."""
@@ -603,7 +597,7 @@ def _check_metadata(metadata):
         return {}
     if not isinstance(metadata, Mapping):
         raise TypeError(
-            f"metadata must be a dict, not {_type_name(metadata)}; it holds "
+            f"metadata must be a dict, not {type_name(metadata)}; it holds "
             f"{_METADATA_TYPES}"
         )
 
@@ -628,10 +622,10 @@ def _check_metadata(metadata):
                 return
             for key, item in value.items():
                 if type(key) is not str and not isinstance(key, np.str_):
-                    raise bad(f"key {key!r} of {where}", f"has type {_type_name(key)}")
+                    raise bad(f"key {key!r} of {where}", f"has type {type_name(key)}")
                 check(item, f"{where}[{key!r}]", active)
             return
-        raise bad(where, f"has type {_type_name(value)}")
+        raise bad(where, f"has type {type_name(value)}")
 
     check(metadata, "metadata", frozenset())
     return dict(metadata)
@@ -757,7 +751,7 @@ def load_model(path, *, trusted=None) -> SavedModel:
     if not (isinstance(envelope, dict) and envelope.get("format") == FORMAT):
         raise _not_ours(
             path,
-            f"it holds a {type(envelope).__name__}, not a model saved by "
+            f"it holds a {type_name(envelope)}, not a model saved by "
             "skmultimodal.persistence.save_model or 'skmultimodal train'",
         )
     version = envelope.get("format_version")
@@ -765,7 +759,7 @@ def load_model(path, *, trusted=None) -> SavedModel:
         raise _truncated(
             path,
             f"its format_version is {_short_repr(version)} (a "
-            f"{type(version).__name__}), not an integer",
+            f"{type_name(version)}), not an integer",
         )
     if version != FORMAT_VERSION:
         raise ModelFileError(
@@ -776,9 +770,7 @@ def load_model(path, *, trusted=None) -> SavedModel:
         raise _truncated(path, "its estimator entry is missing (damaged bytes?)")
     metadata = envelope.get("metadata")
     if not isinstance(metadata, dict | None):
-        raise _truncated(
-            path, f"its metadata is a {type(metadata).__name__}, not a dict"
-        )
+        raise _truncated(path, f"its metadata is a {type_name(metadata)}, not a dict")
     original = envelope.get("skmultimodal_version")
     if original != __version__:
         import warnings
@@ -1284,7 +1276,7 @@ def _type_mismatch(a, b, where="estimator", depth=0, seen=None):
         return None
     seen.add(id(a))
     if type(a) is not type(b):
-        return f"{where}: {type(a).__qualname__} became {type(b).__qualname__}"
+        return f"{where}: {type_name(a)} became {type_name(b)}"
     if a is None or isinstance(a, np.ndarray | str | bytes | int | float | bool):
         return None
     if isinstance(a, dict):

@@ -16,6 +16,8 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import StrOptions
 
+from skmultimodal.utils._validation import type_name
+
 __all__ = [
     "ATTENTION_SETTINGS",
     "ATTENTION_STOPPING",
@@ -109,7 +111,7 @@ def _check_features(features, param):
     elif hasattr(features, "fit") and hasattr(features, "transform"):
         return
     else:
-        got = f"{features!r} ({type(features).__name__})"
+        got = f"{features!r} ({type_name(features)})"
     raise TypeError(
         f"{param} must be a registered extractor name (a str), a transformer "
         f"instance (with fit and transform) or None; got {got}"
@@ -203,7 +205,7 @@ def _check_memory(memory):
     raise TypeError(
         "make_multimodal_pipeline(memory=...) must be None, a cache folder (a "
         "str or path), a joblib.Memory or an object with a cache method; got "
-        f"{memory!r} ({type(memory).__name__})"
+        f"{memory!r} ({type_name(memory)})"
     )
 
 
@@ -342,7 +344,7 @@ def _classifier(classifier, random_state, target_type="auto", param="estimator")
     if isinstance(classifier, type) or not (
         hasattr(classifier, "fit") and hasattr(classifier, "predict")
     ):
-        got = type(classifier).__name__
+        got = type_name(classifier)
         if isinstance(classifier, type):
             name = classifier.__name__
             got = f"the class {name} (pass an instance: {name}())"
@@ -705,13 +707,13 @@ def make_multimodal_pipeline(
     if not isinstance(image_tokens, bool | np.bool_):
         raise TypeError(
             f"image_tokens must be a bool (True or False), got {image_tokens!r} "
-            f"({type(image_tokens).__name__})"
+            f"({type_name(image_tokens)})"
         )
     if method_params is not None and not isinstance(method_params, dict):
         raise TypeError(
             "method_params must be a dict of the fusion method's parameters "
             "(e.g. method='concat', method_params={'block_norm': 'l2'}) or None; "
-            f"got {method_params!r} ({type(method_params).__name__})"
+            f"got {method_params!r} ({type_name(method_params)})"
         )
     _check_features(image_features, "image_features")
     _check_features(text_features, "text_features")
@@ -1040,7 +1042,7 @@ def _tabular_names(columns, where):
     if wrong := [c for c in names if not isinstance(c, str)]:
         raise ValueError(
             f"{where} names columns by their names (str); got {wrong[0]!r} "
-            f"({type(wrong[0]).__name__}). Table columns are named; a "
+            f"({type_name(wrong[0])}). Table columns are named; a "
             "DataFrame with columns 0, 1, ... can be renamed with "
             "X.columns = X.columns.astype(str)"
         )

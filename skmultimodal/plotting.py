@@ -13,7 +13,9 @@ __all__ = ["plot_attention_weights", "plot_image_attention"]
 
 def _describe(value):
     """What the user passed, for a message: its type, and shape or length."""
-    kind = type(value).__name__
+    from skmultimodal.utils._validation import type_name
+
+    kind = type_name(value)
     if value is None:
         return "None"
     if isinstance(value, (str, bytes)):

@@ -67,7 +67,7 @@ from pathlib import Path
 
 from skmultimodal.utils import atomic_write
 from skmultimodal.utils._io import file_sha256, json_text
-from skmultimodal.utils._validation import plain_label
+from skmultimodal.utils._validation import plain_label, to_pandas, type_name
 
 __all__ = [
     "TASK_SCORING",
@@ -1047,7 +1047,7 @@ def _check_results(results, required=True):
         model = hasattr(results, "fit") or hasattr(results, "predict")
         raise TypeError(
             f"results must be a dict of evaluation results, got "
-            f"{type(results).__name__}; {what}"
+            f"{type_name(results)}; {what}"
             + (
                 ", e.g. compare_models({'my-model': model}, X, y), not a model"
                 if model
@@ -1058,7 +1058,7 @@ def _check_results(results, required=True):
     if models is not None and not isinstance(models, Mapping):
         raise TypeError(
             "results['models'] must be a dict {model name: its scores}, got "
-            f"{type(models).__name__}; {what}"
+            f"{type_name(models)}; {what}"
         )
     needed = list(_RESULT_KEYS)
     if task_of(results) != "regression":
@@ -1073,7 +1073,7 @@ def _check_results(results, required=True):
         if not isinstance(entry, Mapping):
             raise TypeError(
                 f"results['models'][{name!r}] must be a dict of the model's "
-                f"scores, got {type(entry).__name__}; {what}"
+                f"scores, got {type_name(entry)}; {what}"
             )
         entry = dict(entry)
         if "modalities" not in entry or "method" not in entry:
@@ -1113,8 +1113,7 @@ def _check_inputs(results, X, command, data_files):
     if X is not None:
         if not hasattr(X, "iloc") or not hasattr(X, "columns"):
             raise TypeError(
-                "X must be the evaluated table, a pandas DataFrame; "
-                f"got {type(X).__name__}"
+                f"X must be the evaluated table, a pandas DataFrame; got {type_name(X)}"
             )
         n = len(results["y_true"])
         if len(X) != n:
@@ -1123,7 +1122,7 @@ def _check_inputs(results, X, command, data_files):
                 "(results['y_true']): pass the table that was evaluated"
             )
     if command is not None and not isinstance(command, str):
-        raise TypeError(f"command must be a string, got {type(command).__name__}")
+        raise TypeError(f"command must be a string, got {type_name(command)}")
     if data_files is None:
         return []
     if isinstance(data_files, (str, bytes)) or hasattr(data_files, "__fspath__"):
@@ -1653,8 +1652,9 @@ def write_report(
         Wall time of the evaluation in seconds.
     metrics : dict, default=None
         The ``--json`` document; computed when None.
-    X : pandas.DataFrame, default=None
-        The evaluated table, rows aligned with ``results["y_true"]``: its
+    X : DataFrame, default=None
+        The evaluated table (pandas; a polars DataFrame or pyarrow Table is
+        read as pandas), rows aligned with ``results["y_true"]``: its
         ``image`` and ``text`` columns show beside the items the best model
         gets wrong (images as thumbnails, read as the image transformers
         read them; one that cannot be read shows a placeholder), and its
@@ -1717,6 +1717,7 @@ def write_report(
     out = Path(output)
     if out.exists() and not out.is_dir():
         raise ValueError(f"cannot write the report to {str(out)!r}: it is a file")
+    X = to_pandas(X, what="X")  # a polars or pyarrow table, as pandas
     paths = _check_inputs(results, X, command, data_files)
     task = task_of(results)
     scoring = scoring_of(results)

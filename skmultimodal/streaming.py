@@ -340,9 +340,11 @@ def _passes(chunks):
     try:
         one_shot = iter(chunks) is chunks
     except TypeError:
+        from skmultimodal.utils._validation import type_name
+
         raise TypeError(
             "chunks must be an iterable of (X, y) pairs or a function returning "
-            f"one; got {type(chunks).__name__}"
+            f"one; got {type_name(chunks)}"
         ) from None
     if one_shot:
         raise TypeError(
@@ -369,8 +371,7 @@ def _read(passes, what):
             raise _dask_chunks(f"chunk {k} of the {what} is (or holds) {kind}")
         if not (isinstance(item, tuple | list) and len(item) == 2):
             raise ValueError(
-                f"chunk {k} of the {what} is not an (X, y) pair; got "
-                f"{type(item).__name__}"
+                f"chunk {k} of the {what} is not an (X, y) pair; got {type_name(item)}"
             )
         X, y = item
         X = to_pandas(X, what=f"chunk {k} of the {what}")  # polars, pyarrow, ...
@@ -492,9 +493,11 @@ def csv_chunks(
     from skmultimodal.fusion._missing_policy import canonical_missing
 
     if not isinstance(chunk_size, Integral) or isinstance(chunk_size, bool):
+        from skmultimodal.utils._validation import type_name
+
         raise ValueError(
             "chunk_size must be a positive integer (the rows per chunk), got "
-            f"{chunk_size!r} ({type(chunk_size).__name__})"
+            f"{chunk_size!r} ({type_name(chunk_size)})"
         )
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size!r}")
@@ -846,7 +849,9 @@ class _TabularBranch:
             try:
                 values = sorted(counts)
             except TypeError:
-                kinds = sorted({type(v).__name__ for v in counts})
+                from skmultimodal.utils._validation import type_name
+
+                kinds = sorted({type_name(v) for v in counts})
                 raise ValueError(
                     f"categorical tabular column {c!r} mixes value types "
                     f"({', '.join(kinds)}) across chunks; give the column one "
@@ -915,6 +920,7 @@ def _check_pipeline(pipeline):
     from sklearn.pipeline import Pipeline
 
     from skmultimodal.fusion import ModalityFusion
+    from skmultimodal.utils._validation import type_name
 
     steps = getattr(pipeline, "named_steps", None)
     if not (
@@ -925,7 +931,7 @@ def _check_pipeline(pipeline):
         raise ValueError(
             "fit_out_of_core fits the pipelines of make_out_of_core_pipeline "
             "([('fusion', ModalityFusion), ('classifier', ...)]); got "
-            f"{type(pipeline).__name__}"
+            f"{type_name(pipeline)}"
         )
     fusion, clf = steps["fusion"], steps["classifier"]
     if fusion.method != "concat":
@@ -1180,7 +1186,9 @@ def _statistics_pass(fusion, passes, classes):
     try:
         found = np.asarray(sorted(counts))
     except TypeError:
-        kinds = sorted({type(v).__name__ for v in counts})
+        from skmultimodal.utils._validation import type_name
+
+        kinds = sorted({type_name(v) for v in counts})
         raise ValueError(
             f"the labels mix types ({', '.join(kinds)}) across chunks; give the "
             "target one type"

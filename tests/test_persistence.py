@@ -117,7 +117,7 @@ def test_files_that_are_not_ours(tmp_path):
         load_model(text)
     bare = tmp_path / "bare.joblib"
     joblib.dump(LogisticRegression(), bare)
-    with pytest.raises(ModelFileError, match="holds a LogisticRegression"):
+    with pytest.raises(ModelFileError, match="holds a sklearn.LogisticRegression"):
         load_model(bare, trusted=True)
     broken = tmp_path / "broken.pkl"
     broken.write_bytes(pickle.dumps({"a": 1})[:-3])

@@ -87,8 +87,11 @@ def test_attention_weights_accepts_arrays_lists_and_dicts(as_input):
 @pytest.mark.parametrize(
     "weights, shown",
     [
-        (ModalityFusion([]), r"a ModalityFusion \(an estimator"),
-        (Pipeline([("clf", LogisticRegression())]), r"a Pipeline \(an estimator"),
+        (ModalityFusion([]), r"a skmultimodal\.ModalityFusion \(an estimator"),
+        (
+            Pipeline([("clf", LogisticRegression())]),
+            r"a sklearn\.Pipeline \(an estimator",
+        ),
         ("weights.csv", "str 'weights.csv'"),
         (None, "None"),
         (0.5, "float"),
@@ -312,8 +315,11 @@ def test_image_attention_accepts_a_series_a_stack_axes_and_a_colormap(agg_backen
 @pytest.mark.parametrize(
     "attention, shown",
     [
-        (ModalityFusion([]), r"a ModalityFusion \(an estimator"),
-        (Pipeline([("clf", LogisticRegression())]), r"a Pipeline \(an estimator"),
+        (ModalityFusion([]), r"a skmultimodal\.ModalityFusion \(an estimator"),
+        (
+            Pipeline([("clf", LogisticRegression())]),
+            r"a sklearn\.Pipeline \(an estimator",
+        ),
         ("maps.npy", "str 'maps.npy'"),
         (None, "None"),
         ([{"a": 1}, {"b": 2}], "read list of length 2 as an array of numbers"),
@@ -334,7 +340,7 @@ def test_image_attention_wrong_type_of_maps(agg_backend, attention, shown):
 @pytest.mark.parametrize(
     "images, shown",
     [
-        (ModalityFusion([]), r"a ModalityFusion \(an estimator"),
+        (ModalityFusion([]), r"a skmultimodal\.ModalityFusion \(an estimator"),
         ("photo.png", "str 'photo.png'"),
         (None, "None"),
     ],

@@ -150,7 +150,7 @@ def test_a_model_instead_of_results_is_a_type_error(data, tmp_path):
         write_report(out, fitted, dataset="x")
     message = str(info.value)
     assert message.startswith(
-        "results must be a dict of evaluation results, got Pipeline"
+        "results must be a dict of evaluation results, got sklearn.Pipeline"
     )
     assert "skmultimodal.model_selection.compare_models" in message
     assert "compare_models({'my-model': model}, X, y), not a model" in message

@@ -25,6 +25,7 @@ from skmultimodal.image import (
     Resize,
 )
 from skmultimodal.plugins import PluginWarning, get_registry, hookimpl, register_plugin
+from skmultimodal.utils._validation import type_name
 
 from .image.test_image_set_output import _images
 
@@ -53,7 +54,7 @@ def test_unhashable_plugin_is_refused_and_registries_stay_usable(fresh_manager, 
     with pytest.warns(PluginWarning) as record:
         assert register_plugin(plugin, "unhashable") is False
     (message,) = [str(w.message) for w in record]
-    kind = type(plugin).__qualname__
+    kind = type_name(plugin)  # types.SimpleNamespace, tests._EqPlugin
     assert "'unhashable'" in message and "was skipped" in message
     assert f"pluggy needs a hashable plugin, not an unhashable {kind}" in message
     assert "a module, a class or an instance with default hashing" in message

@@ -32,6 +32,7 @@ from skmultimodal.utils._parallel import RelayWarnings, reissue, warn_at_caller
 from skmultimodal.utils._validation import (
     plain_label,
     to_pandas,
+    type_name,
     with_row_positions,
 )
 
@@ -489,7 +490,7 @@ def validate_table(estimator, X, columns, *, reset):
                 wrapped = ", ".join(f"{k!r}: [...]" for k in X)
                 raise ValueError(
                     f"{name}: the value of {key!r} in the dict X is a single "
-                    f"{type(col).__name__}, not a column: a dict X holds one "
+                    f"{type_name(col)}, not a column: a dict X holds one "
                     "column (a list of values, one per sample) per modality. "
                     f"For one sample, wrap each value in a list ({{{wrapped}}}) "
                     "or pass pd.DataFrame([row])."
@@ -520,7 +521,7 @@ def validate_table(estimator, X, columns, *, reset):
         ):
             raise ValueError(
                 f"{name} expects a 2-D table (DataFrame, dict of columns or 2-D "
-                f"array), got {type(X).__name__}."
+                f"array), got {type_name(X)}."
             )
         if isinstance(X, (list, tuple)) and X and isinstance(X[0], dict):
             raise ValueError(
@@ -639,7 +640,7 @@ def select_column(X, column, branch, what="modality"):
         raise ValueError(
             f"{what} {branch!r} selects column {spec!r} by name, which needs a "
             "pandas DataFrame or a dict of columns; got a "
-            f"{type(X).__name__} (scikit-learn's ensembles, such as "
+            f"{type_name(X)} (scikit-learn's ensembles, such as "
             "BaggingClassifier, turn a DataFrame into one, keeping the order "
             f"of its columns). {fix}."
         )
@@ -651,7 +652,7 @@ def select_column(X, column, branch, what="modality"):
     if key_type == "invalid":
         raise ValueError(
             f"the column of {what} {branch!r} is {spec!r}, a "
-            f"{type(spec).__name__}; a column is given by a name (str), a "
+            f"{type_name(spec)}; a column is given by a name (str), a "
             "position (int), a list of names or of positions, a slice or "
             "a boolean mask, or a callable returning one of these."
         )

@@ -26,6 +26,7 @@ from skmultimodal.utils._validation import (
     check_groups,
     plain_label,
     row_positions,
+    type_name,
 )
 
 from ._columns import (
@@ -415,7 +416,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             if not hasattr(est, "fit") or not hasattr(est, "predict_proba"):
                 raise TypeError(
                     f"estimator {name!r} must have fit and predict_proba, or be "
-                    f"'drop'; got {type(est).__name__}"
+                    f"'drop'; got {type_name(est)}"
                 )
         if not self.estimators:
             raise ValueError("LateFusionClassifier needs at least one estimator")

@@ -36,6 +36,7 @@ from skmultimodal.utils._validation import (
     check_regression_target,
     describe_cell,
     plain_label,
+    type_name,
 )
 
 from ._base import method_takes
@@ -455,7 +456,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             if not (hasattr(trans, "fit") and hasattr(trans, "transform")):
                 raise TypeError(
                     f"transformer {name!r} must have fit and transform methods; "
-                    f"got {type(trans).__name__}"
+                    f"got {type_name(trans)}"
                 )
         kept = [t for t in self.transformers if not _is_drop(t[1])]
         if not kept:

@@ -30,6 +30,7 @@ from skmultimodal.utils._parallel import (
     in_order,
     warn_at_caller,
 )
+from skmultimodal.utils._validation import type_name
 
 __all__ = [
     "ImageDecodeError",
@@ -104,7 +105,7 @@ def describe_source(item) -> str:
     text = repr(item)
     if len(text) > 60:
         text = text[:57] + "..."
-    return f"value {text} of type {type(item).__name__}"
+    return f"value {text} of type {type_name(item)}"
 
 
 # ------------------------------------------------------------------ limits
@@ -808,7 +809,7 @@ def _read(item, limits):
             return img, True
         return _to_canonical(_from_decoder(img), decoded=True), False
     raise _ItemError(
-        f"unsupported item type {type(item).__name__}: expected a file path, "
+        f"unsupported item type {type_name(item)}: expected a file path, "
         "encoded image bytes or a numpy array"
     )
 
@@ -866,7 +867,7 @@ def _check_canonical(img, func):
         what = (
             f"array of shape {img.shape} and dtype {img.dtype}"
             if isinstance(img, np.ndarray)
-            else type(img).__name__
+            else type_name(img)
         )
         raise ValueError(
             f"{func} takes a canonical image: a uint8 or float32 array of shape "
@@ -1067,7 +1068,7 @@ def image_column(X, *, what="X"):
         raise ValueError(
             f"{what} must be a column of images (a list, tuple, 1-D array, "
             f"pandas Series or one-column DataFrame, or an (n, H, W[, C]) "
-            f"array); got a {type(X).__name__}. Make it a list first, e.g. "
+            f"array); got a {type_name(X)}. Make it a list first, e.g. "
             f"list({what})."
         )
     if isinstance(X, np.ndarray) and X.dtype != object and X.ndim != 1:

@@ -12,7 +12,7 @@ from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils import describe_row
-from skmultimodal.utils._validation import check_column_name
+from skmultimodal.utils._validation import check_column_name, type_name
 
 from ._base import ImageExtractor, _same
 from ._features import ImageFeatures
@@ -450,7 +450,7 @@ def _core(name, est):
     inner = est.extractor_ if isinstance(est, ImageFeatures) else est
     if not isinstance(inner, ImageExtractor):
         raise ValueError(
-            f"transformer_list entry {name!r} ({type(inner).__name__}) is not "
+            f"transformer_list entry {name!r} ({type_name(inner)}) is not "
             "built on skmultimodal.image.ImageExtractor, so it cannot share the "
             "single read of each image; put it in a sklearn FeatureUnion instead."
         )

@@ -34,6 +34,7 @@ from skmultimodal.utils._validation import (
     check_partition,
     check_regression_target,
     plain_label,
+    type_name,
 )
 
 #: Scores :func:`compare_models` computes by default: name -> scorer.
@@ -222,7 +223,7 @@ def _check_models(models):
     if not isinstance(models, Mapping):
         raise TypeError(
             "models must be a dict mapping names to estimators, e.g. "
-            f"{{'text-only': model}}; got {type(models).__name__}"
+            f"{{'text-only': model}}; got {type_name(models)}"
         )
     if not models:
         raise ValueError("models is empty: pass at least one {name: estimator}")
@@ -231,12 +232,12 @@ def _check_models(models):
             raise TypeError(
                 f"models must be named by strings (they name the table's rows "
                 f"and the report's columns); got {name!r} "
-                f"({type(name).__name__}): use {{{str(name)!r}: model}}"
+                f"({type_name(name)}): use {{{str(name)!r}: model}}"
             )
         if not hasattr(model, "fit"):
             raise TypeError(
                 f"models[{name!r}] is not an estimator (it has no fit method): "
-                f"got {type(model).__name__}"
+                f"got {type_name(model)}"
             )
     return dict(models)
 
@@ -341,7 +342,7 @@ def _as_table(X):
         if isinstance(column, str | bytes) or not hasattr(column, "__len__"):
             raise ValueError(
                 f"the value of {key!r} in the dict X is a single "
-                f"{type(column).__name__}, not a column: a dict X holds one "
+                f"{type_name(column)}, not a column: a dict X holds one "
                 "column (a list of values, one per row) per modality"
             )
         if isinstance(column, np.ndarray) and column.ndim > 1:
@@ -459,7 +460,7 @@ def modality_contributions(estimator, X):
         raise TypeError(
             "estimator must be a fitted estimator (a pipeline of "
             "make_multimodal_pipeline, or a LateFusionClassifier); got "
-            f"{type(estimator).__name__}"
+            f"{type_name(estimator)}"
         )
     check_is_fitted(estimator)  # an unfitted model has no shares yet
     if X is None:
@@ -544,7 +545,7 @@ def _check_rows(fusion, X):
             n = len(X)
         except TypeError:
             raise TypeError(
-                f"X must be a table of rows (a DataFrame); got {type(X).__name__}"
+                f"X must be a table of rows (a DataFrame); got {type_name(X)}"
             ) from None
     if n == 0:
         raise ValueError("X has no rows: the shares are averaged over its rows")

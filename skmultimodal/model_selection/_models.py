@@ -470,7 +470,9 @@ def _featurizer(est):
     estimator; a ValueError for anything else."""
     steps = getattr(est, "steps", None)
     if not isinstance(steps, list) or len(steps) < 2:
-        kind = type(est).__name__
+        from skmultimodal.utils._validation import type_name
+
+        kind = type_name(est)
         raise ValueError(
             f"featurizing needs a fitted pipeline of at least two steps (the "
             f"features, then an estimator), got {kind}"

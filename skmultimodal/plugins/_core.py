@@ -224,9 +224,11 @@ class Registry:
             self._check_params(params, cls(), what, nested=False)
             return cls(**params)
         if not (isinstance(method, base) and hasattr(method, "fit")):
+            from skmultimodal.utils._validation import type_name
+
             raise TypeError(
                 f"method must be a registered {self.label} name or a "
-                f"{base.__name__} instance; got {type(method).__name__}"
+                f"{base.__name__} instance; got {type_name(method)}"
             )
         what = f"{type(method).__name__} (the {self.label} instance passed)"
         self._check_params(params, method, what, nested=True)
@@ -356,7 +358,9 @@ class PluginManager:
         hooks = self._pm.get_hookcallers(plugin) or []
         if not isinstance(plugin, Hashable):  # pluggy keeps its plugins in sets
             self._pm.unregister(name=name)
-            kind = type(plugin).__qualname__
+            from skmultimodal.utils._validation import type_name
+
+            kind = type_name(plugin)
             self._fail(
                 name,
                 f"pluggy needs a hashable plugin, not an unhashable {kind}"

@@ -144,7 +144,7 @@ def check_texts(X, *, owner, what="X", action=None):
                 shown = shown[:57] + "..."
             raise NotATextError(
                 f"{owner}: {describe_row(labels, i)} of {what} holds a value of type "
-                f"{type(value).__name__} ({shown}), not a string. Text columns "
+                f"{type_name(value)} ({shown}), not a string. Text columns "
                 f"take str values; {MISSING_RULE}."
             )
     if action is not None and not texts:

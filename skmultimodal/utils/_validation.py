@@ -203,7 +203,7 @@ def as_column(X, *, what="X"):
     if isinstance(X, (str, bytes)) or np.isscalar(X) or X is None:
         raise ValueError(
             f"{what} must be a sequence of samples (list, 1-D array, Series), "
-            f"got a single {type(X).__name__}."
+            f"got a single {type_name(X)}."
         )
     if isinstance(X, np.ndarray):
         if X.ndim == 2 and X.shape[1] == 1 and X.dtype.kind in "OUS":
@@ -222,7 +222,7 @@ def as_column(X, *, what="X"):
             items = list(X)
         except TypeError:
             raise ValueError(
-                f"{what} must be a sequence of samples, got {type(X).__name__}."
+                f"{what} must be a sequence of samples, got {type_name(X)}."
             ) from None
         positions = X.row_positions if isinstance(X, RowList) else None
         if positions is not None and len(positions) == len(items):

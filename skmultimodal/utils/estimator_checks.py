@@ -57,6 +57,8 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import get_tags
 
+from skmultimodal.utils._validation import type_name
+
 __all__ = [
     "NON_TABULAR_CHECKS",
     "check_estimator_class",
@@ -110,7 +112,7 @@ def check_estimator_class(
     from skmultimodal.plugins import PluginInterfaceError
 
     if not inspect.isclass(cls):
-        raise PluginInterfaceError(f"{what} must be a class, got {type(cls).__name__}")
+        raise PluginInterfaceError(f"{what} must be a class, got {type_name(cls)}")
     what = f"{what} {cls.__qualname__}"
     if not issubclass(cls, BaseEstimator):
         raise PluginInterfaceError(f"{what} must subclass sklearn.base.BaseEstimator")
@@ -395,7 +397,7 @@ def check_set_output_pandas(est, X, y):
     if np.ndim(plain) == 1 and len(plain) and isinstance(plain[0], np.ndarray):
         # images stay images: no table is made of them, whatever set_output
         assert not isinstance(out, pd.Series | pd.DataFrame), (
-            f"set_output(transform='pandas') made a {type(out).__name__} of "
+            f"set_output(transform='pandas') made a {type_name(out)} of "
             "images; images must stay a sequence of arrays"
         )
         assert len(out) == len(plain), (
@@ -409,7 +411,7 @@ def check_set_output_pandas(est, X, y):
     names = list(est.get_feature_names_out())
     if np.ndim(plain) == 1:  # one output column (e.g. cleaned texts)
         assert isinstance(out, pd.Series), (
-            f"set_output(transform='pandas') gave a {type(out).__name__} for one "
+            f"set_output(transform='pandas') gave a {type_name(out)} for one "
             "output column; expected a Series"
         )
         assert [out.name] == names, (
@@ -418,8 +420,7 @@ def check_set_output_pandas(est, X, y):
         _equal(out.to_numpy(), plain, same)
         return
     assert isinstance(out, pd.DataFrame), (
-        f"set_output(transform='pandas') gave a {type(out).__name__}; expected a "
-        "DataFrame"
+        f"set_output(transform='pandas') gave a {type_name(out)}; expected a DataFrame"
     )
     assert list(out.columns) == names, (
         f"the DataFrame's columns are {list(out.columns)}; expected the feature "

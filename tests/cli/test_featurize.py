@@ -202,7 +202,7 @@ def test_a_model_that_is_not_a_pipeline_is_refused(data, tmp_path):
     proc = run_main("featurize", "--model", model, "--csv", csv, *CSV_ARGS)
     assert proc.returncode == cli.EXIT_USAGE
     assert "needs a fitted pipeline of at least two steps" in proc.stderr
-    assert "got LogisticRegression" in proc.stderr
+    assert "got sklearn.LogisticRegression" in proc.stderr
 
 
 def test_feature_table_is_the_library_function(data):
@@ -221,7 +221,7 @@ def test_feature_table_is_the_library_function(data):
     pd.testing.assert_frame_equal(X, before)  # the input is not mutated
     with pytest.raises(ValueError, match="2 column names for"):
         feature_table(est, X, columns=["a", "b"])
-    with pytest.raises(ValueError, match="got Pipeline of 1 step"):
+    with pytest.raises(ValueError, match="got sklearn.Pipeline of 1 step"):
         feature_table(est[:1], X)
 
 

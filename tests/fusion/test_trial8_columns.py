@@ -62,14 +62,22 @@ def test_a_dict_of_single_values_says_to_wrap_them_in_lists(served):
     assert "different lengths" not in message
 
 
-@pytest.mark.parametrize("value", [3.0, np.float64(3.0), None, b"ab"])
-def test_a_dict_with_a_scalar_value_says_to_wrap_it(value):
+@pytest.mark.parametrize(
+    "value, kind",
+    [
+        (3.0, "float"),
+        (np.float64(3.0), "numpy.float64"),
+        (None, "NoneType"),
+        (b"ab", "bytes"),
+    ],
+)
+def test_a_dict_with_a_scalar_value_says_to_wrap_it(value, kind):
     fusion = ModalityFusion([("text", TfidfVectorizer(), "text")])
     X = {"text": ["a b", "b c"], "len": value}
     with pytest.raises(ValueError) as info:
         fusion.fit(X)
     message = str(info.value)
-    assert f"'len' in the dict X is a single {type(value).__name__}" in message
+    assert f"'len' in the dict X is a single {kind}," in message
     assert "wrap each value in a list ({'text': [...], 'len': [...]})" in message
 
 

@@ -18,6 +18,7 @@ from skmultimodal.image import (
     PixelFeatures,
     _io,
 )
+from skmultimodal.utils._validation import type_name
 
 RED, BLUE = (255, 0, 0), (0, 0, 255)
 
@@ -174,7 +175,8 @@ def test_a_broken_fspath_is_an_unreadable_item(value, reason):
     with pytest.raises(ImageDecodeError) as info:
         ImageReader().fit_transform(X)
     message = str(info.value)
-    assert f"row 1, value BadPath({value!r}) of type BadPath: {reason}" in message
+    kind = type_name(X[1])  # tests.BadPath: its package and class
+    assert f"row 1, value BadPath({value!r}) of type {kind}: {reason}" in message
     with pytest.warns(ImageWarning, match="row 1") as record:
         Z = PixelFeatures(size=(2, 2), on_error="missing").fit_transform(X)
     assert reason in str(record[0].message)
