@@ -117,11 +117,11 @@ def read_limits():
     ``max_bytes`` is :data:`skmultimodal.image.MAX_FILE_BYTES`, the largest
     image file read; ``max_pixels`` is Pillow's decompression-bomb limit
     ``PIL.Image.MAX_IMAGE_PIXELS``, the most pixels an encoded image may
-    declare. None means no limit. ``folder`` is the current working folder
-    (None if it is gone), against which relative paths are read: joblib
-    reuses its worker processes from call to call, and a worker stays in
-    the folder it started in whatever ``os.chdir`` (or a notebook's ``%cd``)
-    the caller did since.
+    declare. None means no limit. ``folder`` is the current working folder,
+    against which relative paths are read (False if it was removed: then
+    none is read): joblib reuses its worker processes from call to call,
+    and a worker stays in the folder it started in whatever ``os.chdir``
+    (or a notebook's ``%cd``) the caller did since.
     """
     from PIL import Image
 
@@ -143,8 +143,8 @@ def read_limits():
             )
     try:
         folder = os.getcwd()
-    except OSError:  # the folder was removed: relative paths are not found
-        folder = None
+    except OSError:  # the folder was removed: no relative path is read
+        folder = False
     return (
         None if max_bytes is None else int(max_bytes),
         None if max_pixels is None else int(max_pixels),
@@ -722,7 +722,8 @@ def _read_bytes(item, max_bytes, folder=None) -> np.ndarray:
     read: opening does not wait (a pipe with no writer would block), and a
     device, pipe, socket or directory is refused before anything is read.
     A relative path is read from ``folder`` (that of the calling process,
-    see :func:`read_limits`; None: the current one); symbolic links and
+    see :func:`read_limits`; None: the current one; False: none, it was
+    removed); symbolic links and
     ``..`` are left to the system, as for the path given.
     """
     if isinstance(item, (bytes, bytearray, memoryview)):
@@ -733,7 +734,12 @@ def _read_bytes(item, max_bytes, folder=None) -> np.ndarray:
             "URLs are not read: download the image first (the library reads "
             "local paths, bytes and arrays)"
         )
-    if path and folder is not None and not os.path.isabs(path):
+    if path and folder is False and not os.path.isabs(path):
+        raise _ItemError(
+            "a relative path, and the current folder was removed: change to "
+            "an existing folder (os.chdir) or give absolute paths"
+        )
+    if path and folder and not os.path.isabs(path):
         path = os.path.join(
             os.fsencode(folder) if isinstance(path, bytes) else folder, path
         )

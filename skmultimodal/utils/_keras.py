@@ -12,7 +12,7 @@ def traced_inference(model, inputs=None, *, call=None):
     costs about 20 ms a call; ``model.predict`` and ``predict_on_batch``
     trace their ``tf.function`` again for each new batch size and each new
     model, and TensorFlow warns about such retracing. Under another backend
-    ``call`` runs eagerly.
+    ``call`` runs as it is, and the default is ``model.predict_on_batch``.
 
     Parameters
     ----------
@@ -34,13 +34,13 @@ def traced_inference(model, inputs=None, *, call=None):
     """
     import keras
 
+    if keras.backend.backend() != "tensorflow":  # pragma: no cover
+        return call or model.predict_on_batch  # compiled by the backend
     if call is None:
 
         def call(batch):
             return model(batch, training=False)
 
-    if keras.backend.backend() != "tensorflow":  # pragma: no cover
-        return call
     import tensorflow as tf
 
     if inputs is None:

@@ -89,11 +89,32 @@ def test_a_path_like_giving_a_relative_bytes_path(two_folders, monkeypatch):
         def __fspath__(self):
             return self.path
 
-    _, B = two_folders
-    monkeypatch.chdir(B)
-    # read as a path (not as encoded data), from the current folder
-    (img,) = ImageReader().fit_transform([BytesPath(b"img/0.png")])
-    assert tuple(img[0, 0]) == BLUE
+    # read as a path (not as encoded data), from the caller's current folder,
+    # in the workers too
+    reader = ImageReader(n_jobs=2)
+    items = [BytesPath(f"img/{k}.png".encode()) for k in range(4)]
+    for folder, rgb in zip(two_folders, (RED, BLUE)):
+        monkeypatch.chdir(folder)
+        for img in reader.fit_transform(items):
+            assert tuple(img[0, 0]) == rgb
+
+
+def test_relative_paths_after_the_current_folder_was_removed(two_folders, tmp_path):
+    # the workers started in a folder that still exists must not read there
+    A, _ = two_folders
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    reader = ImageReader(n_jobs=2)
+    here = os.getcwd()
+    try:
+        os.chdir(A)
+        reader.fit_transform(["img/0.png", "img/1.png"])  # workers start in A
+        os.chdir(gone)
+        gone.rmdir()
+        with pytest.raises(ImageDecodeError, match="current folder was removed"):
+            reader.fit_transform(["img/0.png", "img/1.png"])
+    finally:
+        os.chdir(here)
 
 
 # ------------------------------------- the system's reason, special files
