@@ -833,7 +833,7 @@ def _default_client(client):
 
 
 def _check_output(output, overwrite):
-    from skmultimodal.utils._io import NAME_MAX
+    from skmultimodal.utils._io import name_too_long
 
     output = Path(output)
     if output.name in ("", ".."):  # its folder would be replaced
@@ -841,12 +841,9 @@ def _check_output(output, overwrite):
             f"output: {str(output)!r} names no new folder; name the folder "
             "to write the parts in, e.g. 'predictions'"
         )
-    size = len(os.fsencode(output.name))
-    if size > NAME_MAX:
-        raise ValueError(
-            f"output: the folder name is {size} bytes long (in UTF-8), over "
-            f"the {NAME_MAX} a name can have: choose a shorter name"
-        )
+    too_long = name_too_long(output.name, "folder name")
+    if too_long:
+        raise ValueError(f"output: {too_long}")
     if output.suffix.lower() in FILE_SUFFIXES:
         raise ValueError(
             f"output: {str(output)!r} is named like a "

@@ -1123,19 +1123,33 @@ def _check_inputs(results, X, command, data_files):
             )
     if command is not None and not isinstance(command, str):
         raise TypeError(f"command must be a string, got {type_name(command)}")
+    return _data_paths(data_files)
+
+
+def _data_paths(data_files):
+    """``data_files`` (a path or a list of them; None: none) as a list of
+    paths, each a file the data was read from: an absent one, a folder or
+    one the system cannot look up (a link loop, no permission) is refused
+    with the reason; a pipe or device (``--csv /dev/stdin``) is kept, and
+    recorded without a checksum (:data:`NO_CHECKSUM`)."""
     if data_files is None:
         return []
     if isinstance(data_files, (str, bytes)) or hasattr(data_files, "__fspath__"):
         data_files = [data_files]
-    from skmultimodal.datasets._table import _path_kind
+    from skmultimodal.datasets._table import _path_problem
 
     paths = [Path(p) for p in data_files]
+    why = {
+        "absent": "does not exist",
+        "directory": "is a folder",
+        "unreadable": "cannot be looked up",
+    }
     for path in paths:
-        # a pipe or device (``--csv /dev/stdin``) is recorded without a checksum
-        why = {"absent": "does not exist", "directory": "is a folder"}
-        if _path_kind(path) in why:
+        kind, reason = _path_problem(path)
+        if kind in why:
+            reason = f" ({reason})" if reason else ""
             raise ValueError(
-                f"data_files: {str(path)!r} {why[_path_kind(path)]}: give the "
+                f"data_files: {str(path)!r} {why[kind]}{reason}: give the "
                 "files the data was read from"
             )
     return paths
@@ -1175,7 +1189,9 @@ def reproducibility(
     and its fold ``splitter`` (:func:`splitter_record`; both None when not
     recorded). A data file that is not a regular file
     (a pipe, as ``--csv /dev/stdin``: read once, already consumed) gets no
-    checksum (``sha256`` and ``bytes`` null) and a ``note`` saying why."""
+    checksum (``sha256`` and ``bytes`` null) and a ``note`` saying why; an
+    absent one, a folder or one the system cannot look up (a link loop) is
+    refused with a ValueError, as by :func:`write_report`."""
     import platform
 
     from skmultimodal.datasets._table import _path_kind
@@ -1193,7 +1209,7 @@ def reproducibility(
         "command": command,
         "python": platform.python_version(),
         "versions": _versions(),
-        "data_files": [entry(Path(p)) for p in data_files],
+        "data_files": [entry(p) for p in _data_paths(data_files)],
         "table_sha256": None if X is None else table_sha256(X, y),
         "random_state": _seed(random_state),
         "splitter": splitter_record(splitter),

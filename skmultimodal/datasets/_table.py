@@ -403,15 +403,42 @@ def _path_problem(path):
     return ("directory" if stat.S_ISDIR(mode) else "special"), None
 
 
+#: The folders of the entries that name an open file descriptor, as
+#: :func:`os.path.realpath` gives them: ``/proc/<pid>/fd`` (and a thread's,
+#: ``/proc/<pid>/task/<tid>/fd``) on Linux, ``/dev/fd`` elsewhere.
+_DESCRIPTOR_FOLDER = re.compile(r"/dev/fd|/proc/[^/]+(?:/task/[^/]+)?/fd")
+
+
+def _descriptor_alias(path):
+    """Whether the absolute ``path`` names an open descriptor rather than a
+    file in a folder: ``/dev/stdin``, ``/dev/fd/3``, ``/proc/self/fd/0``,
+    or a link leading to one (each link of the chain is followed one at a
+    time: the file a descriptor has open is in another folder). A file
+    that merely lies under ``/dev`` (``/dev/shm/data.csv``) is not one."""
+    import os
+
+    for _ in range(40):  # the links the system follows at most
+        folder = os.path.realpath(path.parent)
+        if _DESCRIPTOR_FOLDER.fullmatch(folder):
+            return True
+        try:
+            path = Path(folder, os.readlink(path))
+        except OSError:  # not a link (or not one to look up): a file
+            return False
+    return False
+
+
 def image_folder(path):
     """``(folder, why)``: the folder the relative image paths of the table
     file at ``path`` (a CSV or Parquet file) are read against, and None or
     why it is not the file's folder. That is the folder of ``path`` as
     given, made absolute without resolving links (a catalogue reached
-    through a link reads the images next to the link, as its name says),
-    unless ``path`` is not a regular file in a folder (a pipe:
-    ``/dev/stdin``, ``<(zcat data.csv.gz)``; a device; a ``/dev`` or
-    ``/proc`` entry): then the current folder, and ``why`` says so."""
+    through a link reads the images next to the link, as its name says;
+    one under ``/dev``, as ``/dev/shm``, too), unless ``path`` is not a
+    regular file in a folder (a pipe: ``/dev/stdin``,
+    ``<(zcat data.csv.gz)``; a device; a descriptor's alias, as
+    ``/dev/stdin`` redirected from a file, :func:`_descriptor_alias`):
+    then the current folder, and ``why`` says so."""
     import stat
 
     absolute = Path(path).absolute()
@@ -419,10 +446,10 @@ def image_folder(path):
         mode = absolute.stat().st_mode
     except (OSError, ValueError):  # refused by the reader, naming it
         mode = stat.S_IFREG
-    if stat.S_ISREG(mode) and absolute.parts[1:2] not in (("dev",), ("proc",)):
+    if stat.S_ISREG(mode) and not _descriptor_alias(absolute):
         return absolute.parent, None
     if stat.S_ISREG(mode):  # /dev/stdin or /proc/self/fd/0 of a file
-        what = "a /dev or /proc entry"
+        what = "an open descriptor's alias"
     else:
         what = "a pipe" if stat.S_ISFIFO(mode) else "a device"
     return Path.cwd(), f"{str(path)!r} is {what}, not a file in a folder"

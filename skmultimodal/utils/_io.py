@@ -25,6 +25,19 @@ allow 255 UTF-16 units, and no name has more of those than UTF-8 bytes."""
 _TEMP_EXTRA = len(".") + len(".") + 8 + len(".tmp")
 
 
+def name_too_long(name, what="file name"):
+    """None when ``name`` (one path component) fits in :data:`NAME_MAX`
+    bytes (UTF-8, as the file system counts them), else why not, naming it
+    ``what`` ("file name", "folder name") and saying what to do."""
+    size = len(os.fsencode(name))
+    if size <= NAME_MAX:
+        return None
+    return (
+        f"its {what} is {size} bytes long (in UTF-8), over the {NAME_MAX} a "
+        "name can have: choose a shorter name"
+    )
+
+
 def short_name(name, extra):
     """``name`` less as many characters off its end as needed for ``extra``
     more bytes to fit with it in :data:`NAME_MAX` bytes (UTF-8, as the file

@@ -7,7 +7,7 @@ the path, such as ``"--output"``) and returns the path.
 import os
 from pathlib import Path
 
-from skmultimodal.utils._io import NAME_MAX, temp_file
+from skmultimodal.utils._io import name_too_long, temp_file
 
 
 def as_path(path, name="path"):
@@ -51,12 +51,9 @@ def output_file_problem(path, *, also_ok=None):
     too long, it is a folder, or its folder (``also_ok``: a folder about to
     be created) does not exist or cannot be written."""
     path = Path(path)
-    size = len(os.fsencode(path.name))
-    if size > NAME_MAX:
-        return (
-            f"its name is {size} bytes long (in UTF-8), over the {NAME_MAX} a "
-            "file name can have: choose a shorter name"
-        )
+    too_long = name_too_long(path.name)
+    if too_long:
+        return too_long
     if path.is_dir():
         return "it is a folder, not a file"
     # the folder the file is written in, as atomic_write finds it (a link
