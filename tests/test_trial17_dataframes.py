@@ -348,3 +348,57 @@ def test_a_polars_column_that_cannot_be_converted_is_named():
         r"X.to_pandas\(\) instead",
     ):
         make_multimodal_pipeline(image=None, text="text").fit(X, [0, 1])
+
+
+# ------------------------------------------------------ compare_models ---
+def _compared(X, y):
+    from skmultimodal.model_selection import compare_models
+
+    model = _pipe(image=None, tabular=["price", "brand"])
+    return compare_models({"m": model}, X, y, cv=2, random_state=0).models["m"]
+
+
+def _same_comparison(got, ref):
+    np.testing.assert_array_equal(got.oof_pred, ref.oof_pred)
+    np.testing.assert_array_equal(got.oof_proba, ref.oof_proba)
+    np.testing.assert_array_equal(got.accuracy_folds, ref.accuracy_folds)
+    np.testing.assert_array_equal(got.macro_f1_folds, ref.macro_f1_folds)
+
+
+def test_compare_models_takes_a_pyarrow_table_and_record_batch_as_pandas():
+    cols, y = _data()
+    T = _arrow(cols).select(["text", "price", "brand"])
+    ref = _compared(T.to_pandas(), y)
+    # the folds took rows of a Table with X[rows] (a TypeError), and of a
+    # RecordBatch (read as a 1-D array)
+    _same_comparison(_compared(T, y), ref)
+    _same_comparison(_compared(T.to_batches()[0], y), ref)
+
+
+def test_compare_models_takes_a_polars_frame_as_pandas():
+    pl = _polars()
+    cols, y = _data()
+    P = _polars_frame(pl, cols).select("text", "price", "brand")
+    D = _pandas({k: cols[k] for k in ("text", "price", "brand")}, brand="category")
+    _same_comparison(_compared(P, y), _compared(D, y))
+
+
+def test_a_lazy_polars_frame_is_refused_asking_to_collect_it():
+    pl = _polars()
+    cols, y = _data()
+    lazy = _polars_frame(pl, cols).select("text", "price").lazy()
+    with pytest.raises(TypeError, match=r"lazy frame \(polars.LazyFrame\).*collect"):
+        _pipe(image=None).fit(lazy, y)
+
+
+def test_a_polars_series_or_pyarrow_array_as_x_is_called_a_column():
+    pl = _polars()
+    cols, y = _data()
+    model = _pipe(image=None).fit(_pandas({"text": cols["text"]}), y)
+    for X, kind in (
+        (pl.Series(cols["text"]), "polars.Series"),
+        (pa.array(cols["text"]), "pyarrow.StringArray"),
+        (pa.chunked_array([cols["text"]]), "pyarrow.ChunkedArray"),
+    ):
+        with pytest.raises(ValueError, match=rf"got a {kind} of 30 values, which"):
+            model.predict(X)

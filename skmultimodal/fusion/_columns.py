@@ -478,7 +478,16 @@ def validate_table(estimator, X, columns, *, reset):
             "(DataFrame, dict of columns, or a dense 2-D array). Densify X or "
             "pass a DataFrame."
         )
-    X = to_pandas(X, what=name)
+    from narwhals.stable.v2.dependencies import is_into_lazyframe
+
+    if is_into_lazyframe(X):  # a polars LazyFrame, ...: no rows until collected
+        raise TypeError(
+            f"{name} got a lazy frame ({type_name(X)}), which holds no rows "
+            "until it is collected: collect it into a DataFrame first "
+            "(X.collect() for a polars LazyFrame)."
+        )
+    # a polars Series or pyarrow array as a pandas Series, for its message
+    native, X = X, to_pandas(X, series=True, what=name)
     if isinstance(X, dict):
         lengths = {}
         for key, col in X.items():
@@ -529,9 +538,10 @@ def validate_table(estimator, X, columns, *, reset):
                 "column per modality: pass pandas.DataFrame(records)."
             )
         if isinstance(X, pd.Series):
+            kind = "pandas Series" if X is native else type_name(native)
             raise ValueError(
                 f"{name} expects a 2-D table (DataFrame, dict of columns or 2-D "
-                f"array); got a pandas Series of {len(X)} values, which looks "
+                f"array); got a {kind} of {len(X)} values, which looks "
                 "like one row (such as X.iloc[0]). Pass one sample as a table "
                 "of one row: row.to_frame().T or pd.DataFrame([row]) (or "
                 "X.iloc[[0]])."

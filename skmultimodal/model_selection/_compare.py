@@ -34,6 +34,7 @@ from skmultimodal.utils._validation import (
     check_partition,
     check_regression_target,
     plain_label,
+    to_pandas,
     type_name,
 )
 
@@ -919,6 +920,8 @@ def compare_models(
         dict of equal-length columns (lists or 1-D arrays) is taken as the
         DataFrame of those columns (the dict is left as it is); a column
         that is a multi-dimensional array is refused (pass a DataFrame).
+        A polars DataFrame or a pyarrow ``Table`` or ``RecordBatch`` is
+        converted to pandas once, before the folds.
     y : array-like of shape (n_samples,) or (n_samples, n_labels)
         Class labels, a 0/1 label matrix (multi-label) or numbers
         (regression); none missing (None, NaN or ``pandas.NA``). A single
@@ -1097,7 +1100,9 @@ def compare_models(
             f"scoring={scoring!r} holds no score: give at least one (a name or a "
             "scorer), or scoring=None for the task's default scores"
         )
-    X = _as_table(X)
+    # another library's table (polars, a pyarrow Table or RecordBatch) as
+    # pandas, once: the folds take its rows by position
+    X = _as_table(to_pandas(X, what="compare_models: X"))
     # fit's own check and wording, naming the rows by X's index
     check_target_present(y, _row_labels(X, y))
     y = np.asarray(y)
