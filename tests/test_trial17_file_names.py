@@ -17,6 +17,7 @@ from skmultimodal.utils._io import NAME_MAX, temp_file
 from skmultimodal.utils._paths import check_output_file, output_file_problem
 
 from .cli.conftest import CSV_ARGS, run_main, write_dataset
+from .image.test_trial17_paths import BadPath  # a path object, broken on demand
 
 # stems of names of 255 bytes or fewer with ".joblib" (ASCII, 2- and 4-byte
 # UTF-8), the longest at the limit
@@ -33,16 +34,6 @@ TOO_LONG = "é" * 125 + ".skops"  # 256 bytes, 131 characters
 def est():
     X = np.random.default_rng(0).normal(size=(20, 3))
     return LogisticRegression().fit(X, np.arange(20) % 2)
-
-
-class _PathLike(os.PathLike):
-    def __init__(self, value):
-        self.value = value
-
-    def __fspath__(self):
-        if isinstance(self.value, Exception):
-            raise self.value
-        return self.value
 
 
 # ------------------------------------------------------- long file names ---
@@ -123,7 +114,7 @@ def test_cli_refuses_a_name_over_255_bytes_before_training(tmp_path, small_csv):
 
 
 # -------------------------------------------------------------- bytes paths ---
-@pytest.mark.parametrize("wrap", [os.fsencode, lambda p: _PathLike(os.fsencode(p))])
+@pytest.mark.parametrize("wrap", [os.fsencode, lambda p: BadPath(os.fsencode(p))])
 def test_save_and_load_model_take_bytes_paths(tmp_path, est, wrap):
     path = tmp_path / "mod èl.skops"
     assert check_save_path(wrap(path)) == "skops"
@@ -143,8 +134,8 @@ def test_atomic_write_takes_a_bytes_path(tmp_path):
     "path, why",
     [
         (3, "not int"),
-        (_PathLike(3), "__fspath__"),
-        (_PathLike(RuntimeError("no such volume")), "no such volume"),
+        (BadPath(3), "__fspath__"),
+        (BadPath(RuntimeError("no such volume")), "no such volume"),
     ],
 )
 def test_a_path_that_is_not_a_path_is_a_type_error_naming_path(est, path, why):

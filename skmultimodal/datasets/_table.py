@@ -592,6 +592,21 @@ def _checked_images(
     order = list(_BAD_PATHS)
     keys = sorted(bad, key=lambda key: (order.index(key[0]), key[1] or ""))
     kinds = list(dict.fromkeys(kind for kind, _ in keys))
+
+    def texts(looked, folder):  # one message part per kind and reason
+        return [
+            _bad_paths_text(
+                kind,
+                [r[:3] for r in bad[kind, reason]],
+                column,
+                unit,
+                looked=looked,
+                reason=reason,
+                folder=folder,
+            )
+            for kind, reason in keys
+        ]
+
     if absent_as_missing:
         for rows in bad.values():
             for *_, position in rows:
@@ -600,18 +615,7 @@ def _checked_images(
             rows = sorted((r[3], r[0]) for rows in bad.values() for r in rows)
             if seen.counted(column, kinds, [label for _, label in rows]):
                 return resolved, [], None
-        parts = [
-            _bad_paths_text(
-                kind,
-                [r[:3] for r in bad[kind, reason]],
-                column,
-                unit,
-                looked=False,
-                reason=reason,
-                folder=folder_why,
-            )
-            for kind, reason in keys
-        ]
+        parts = texts(looked=False, folder=folder_why)
         several = sum(map(len, bad.values())) > 1
         # a warning, not a line on standard error: a caller can catch it, and
         # a Dask worker's (``predict_partitions``) reaches the calling process
@@ -627,17 +631,7 @@ def _checked_images(
         if kinds != ["url"]:
             advice += f": {_folder_text(base_dir, folder_why, unit)}"
         advice += "; fix the paths, or leave the image modality out"
-    parts = [
-        _bad_paths_text(
-            kind,
-            [r[:3] for r in bad[kind, reason]],
-            column,
-            unit,
-            reason=reason,
-            folder=None if advice else folder_why,  # the advice says it
-        )
-        for kind, reason in keys
-    ]
+    parts = texts(looked=True, folder=None if advice else folder_why)  # advice says it
     return resolved, parts, advice
 
 
