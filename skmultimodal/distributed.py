@@ -1212,21 +1212,35 @@ def run_on_dask(
     )
     _check_output(output, overwrite)  # before a cluster starts
     if address == "local":
-        with warnings.catch_warnings():
-            # its HTTP server moves on when another cluster holds the port
-            warnings.filterwarnings("ignore", "Port .* is already in use")
-            cluster = LocalCluster(
-                n_workers=n_workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                # the workers' log lines and tracebacks: the error says it
-                silence_logs=logging.WARNING if debug else logging.CRITICAL,
-            )
-        with cluster, Client(cluster) as client:
-            return predict_partitions(
-                model_path, input_path, output, client=client, **args
-            )
+        import tempfile
+
+        import dask
+
+        # the workers' scratch folders (and Dask's lock files), removed at
+        # the end: nothing is left in the temporary folder
+        scratch = tempfile.mkdtemp(prefix="skmultimodal-dask-")
+        try:
+            with (
+                warnings.catch_warnings(),
+                dask.config.set({"temporary-directory": scratch}),
+            ):
+                # its HTTP server moves on when another cluster holds the port
+                warnings.filterwarnings("ignore", "Port .* is already in use")
+                cluster = LocalCluster(
+                    n_workers=n_workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    local_directory=scratch,
+                    # the workers' log lines and tracebacks: the error says it
+                    silence_logs=logging.WARNING if debug else logging.CRITICAL,
+                )
+            with cluster, Client(cluster) as client:
+                return predict_partitions(
+                    model_path, input_path, output, client=client, **args
+                )
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
     if not str(address).startswith(("tcp://", "tls://", "ucx://", "inproc://")):
         raise ValueError(
             f"--dask must be 'local' or a scheduler address such as "

@@ -8,6 +8,7 @@ error naming the partition, with no output written."""
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -348,8 +349,15 @@ def test_bad_arguments_are_refused_before_anything_runs(client, files, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept"]
 
 
-def test_run_on_dask_starts_a_local_cluster_or_refuses_an_address(files, tmp_path):
+def test_run_on_dask_starts_a_local_cluster_or_refuses_an_address(
+    files, tmp_path, monkeypatch
+):
     model, csv, _ = files
+    # the local cluster leaves nothing in the temporary folder
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", None)
     with pytest.raises(ValueError, match="'local' or a scheduler address"):
         run_on_dask(model, csv, tmp_path / "o", address="http://scheduler:8786")
     out = tmp_path / "features"
@@ -360,6 +368,7 @@ def test_run_on_dask_starts_a_local_cluster_or_refuses_an_address(files, tmp_pat
     pd.testing.assert_frame_equal(
         pd.read_parquet(out), _local(model, csv, kind="featurize")
     )
+    assert list(temp.iterdir()) == []
 
 
 def test_importing_the_module_does_not_import_dask():
