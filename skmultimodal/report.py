@@ -65,8 +65,7 @@ import numbers
 import warnings
 from pathlib import Path
 
-from skmultimodal.utils import atomic_write
-from skmultimodal.utils._io import file_sha256, json_text
+from skmultimodal.utils._io import file_sha256, json_text, replace_files
 from skmultimodal.utils._validation import plain_label, to_pandas, type_name
 
 __all__ = [
@@ -1643,11 +1642,13 @@ def write_report(
         Folder (created if needed, with its missing parents, once
         everything is computed; the folders this call created are removed
         again when writing fails, while they are empty). The files
-        of an earlier report in it are replaced: each new file is written
-        to a temporary file renamed over the old one once complete, and
-        then the report files this report does not write (e.g.
-        ``predicted_vs_true.png`` of a regression report, when a
-        classification report is written over it) are removed. Only the
+        of an earlier report in it are replaced together: every new file is
+        written to a temporary file, the temporary files are renamed over
+        the old ones once all are complete (a failure or Ctrl-C before then
+        leaves the earlier report whole), and then the report files this
+        report does not write (e.g. ``predicted_vs_true.png`` of a
+        regression report, when a classification report is written over
+        it) are removed. Only the
         report's own file names (:data:`REPORT_FILES`) are ever replaced or
         removed: anything else in the folder is left alone.
     results : dict
@@ -1839,37 +1840,32 @@ def write_report(
     )
     text = json_text(doc)
     page = _html(doc, {k: v[:2] for k, v in figures.items()}, elapsed, X=X)
-    # everything is computed before the first file is written; each file
-    # goes to a temporary file renamed over the old one once complete (a
-    # failure never leaves half a file behind), and only then are the files
-    # of an earlier report that this one does not write removed
+    # everything is computed before the first file is written; the files go
+    # to temporary files renamed over the old ones together once all are
+    # complete (a failure or Ctrl-C never leaves half a file, nor new files
+    # beside an earlier report's), and only then are the files of an
+    # earlier report that this one does not write removed
+    files = {
+        filename: png
+        for _, png, filename in figures.values()
+        if filename and png is not None
+    }
+    files["metrics.json"] = text
+    files["report.html"] = page
     created = []  # the folders this call creates, the deepest first
     folder = out
     while not folder.exists() and folder != folder.parent:
         created.append(folder)
         folder = folder.parent
     out.mkdir(parents=True, exist_ok=True)
-    written = []
     try:
-        for _, png, filename in figures.values():
-            if filename and png is not None:
-                with atomic_write(out / filename, "wb") as fh:
-                    fh.write(png)
-                written.append(filename)
-        with atomic_write(out / "metrics.json", "w", encoding="utf-8") as fh:
-            fh.write(text)
-        with atomic_write(out / "report.html", "w", encoding="utf-8") as fh:
-            fh.write(page)
+        replace_files(out, files)
     except BaseException:
-        if created:  # no empty or half-written report folder left behind
-            for name in written:
-                (out / name).unlink(missing_ok=True)
-            (out / "metrics.json").unlink(missing_ok=True)
-            for folder in created:  # rmdir removes only an empty folder
-                with contextlib.suppress(OSError):
-                    folder.rmdir()
+        for folder in created:  # no empty report folder left behind
+            with contextlib.suppress(OSError):  # rmdir removes only an empty one
+                folder.rmdir()
         raise
-    _remove_stale(out, keep=[*written, "metrics.json", "report.html"])
+    _remove_stale(out, keep=files)
     return out
 
 

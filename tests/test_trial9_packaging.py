@@ -81,14 +81,11 @@ def test_report_without_matplotlib_removes_an_earlier_reports_figures(
 
 
 def test_report_failing_to_write_leaves_no_new_folder(tmp_path, monkeypatch):
-    real = report.atomic_write
+    def failing(folder, files):
+        assert "report.html" in files
+        raise OSError("No space left on device")
 
-    def failing(path, *args, **kwargs):
-        if path.name == "report.html":
-            raise OSError("No space left on device")
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(report, "atomic_write", failing)
+    monkeypatch.setattr(report, "replace_files", failing)
     out = tmp_path / "report"
     with pytest.raises(OSError, match="No space"):
         write_report(out, _results(), dataset="toy")

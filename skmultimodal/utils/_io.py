@@ -42,8 +42,11 @@ def short_name(name, extra):
     """``name`` less as many characters off its end as needed for ``extra``
     more bytes to fit with it in :data:`NAME_MAX` bytes (UTF-8, as the file
     system counts them; a character is never cut in half)."""
-    while len(os.fsencode(name)) > NAME_MAX - extra:
-        name = name[:-1]
+    budget, used = NAME_MAX - extra, 0
+    for i, char in enumerate(name):  # one pass: a long name costs no more
+        used += len(os.fsencode(char))
+        if used > budget:
+            return name[:i]
     return name
 
 
@@ -154,6 +157,49 @@ def atomic_write(path, mode="wb", *, encoding=None, newline=None):
                 exc.errno, f"cannot write {os.fspath(path)!r}: {exc.strerror}"
             ) from exc
         raise
+    _sync_folder(folder)
+
+
+def replace_files(folder, files):
+    """Write several files of ``folder`` so that they change together.
+
+    Each of ``files`` (file name → ``bytes``, or ``str`` written as UTF-8)
+    is written to a temporary file in ``folder`` and synced to disk, as
+    :func:`atomic_write` does; only once every one is complete are they
+    renamed over their destinations, one after the other (microseconds in
+    all). A failure or an interruption (Ctrl-C) while writing leaves every
+    destination as it was and no temporary file behind, so a reader never
+    finds some files of the new set beside others of the old one.
+
+    Raises
+    ------
+    OSError
+        A write failed (a full disk): its errno and a message naming the
+        file, the original error chained.
+    """
+    folder = Path(os.path.realpath(os.fsdecode(folder)))
+    staged = []  # (temporary file, destination), each complete
+    target = None
+    try:
+        for name, data in files.items():
+            target = folder / name
+            with temp_file(folder, name) as fh:
+                staged.append((fh.name, target))
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(staged[-1][0], _mode_for(target))
+    except BaseException as exc:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise OSError(
+                exc.errno, f"cannot write {str(target)!r}: {exc.strerror}"
+            ) from exc
+        raise
+    for tmp, target in staged:
+        os.replace(tmp, target)
     _sync_folder(folder)
 
 
