@@ -1232,6 +1232,9 @@ def run_on_dask(
                     processes=True,
                     dashboard_address=None,
                     local_directory=scratch,
+                    # Ctrl-C reaches the workers too: they ignore it, and
+                    # the interrupted command closes the cluster
+                    preload=["skmultimodal._dask_worker"],
                     # the workers' log lines and tracebacks: the error says it
                     silence_logs=logging.WARNING if debug else logging.CRITICAL,
                 )
