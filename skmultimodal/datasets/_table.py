@@ -441,6 +441,8 @@ def image_folder(path):
     then the current folder, and ``why`` says so."""
     import stat
 
+    from skmultimodal.utils._paths import file_kind
+
     absolute = Path(path).absolute()
     try:
         mode = absolute.stat().st_mode
@@ -448,10 +450,8 @@ def image_folder(path):
         mode = stat.S_IFREG
     if stat.S_ISREG(mode) and not _descriptor_alias(absolute):
         return absolute.parent, None
-    if stat.S_ISREG(mode):  # /dev/stdin or /proc/self/fd/0 of a file
-        what = "an open descriptor's alias"
-    else:
-        what = "a pipe" if stat.S_ISFIFO(mode) else "a device"
+    # /dev/stdin or /proc/self/fd/0 of a file, or a pipe or a device
+    what = file_kind(mode) or "an open descriptor's alias"
     return Path.cwd(), f"{str(path)!r} is {what}, not a file in a folder"
 
 

@@ -690,17 +690,12 @@ def _fspath(item):
 
 def _not_regular(mode):
     """The reason a file of ``st_mode`` ``mode`` (no regular file) is not read."""
-    if stat.S_ISDIR(mode):
-        kind = "a directory"
-    elif stat.S_ISFIFO(mode):
-        kind = "a pipe"
-    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        kind = "a device"
-    elif stat.S_ISSOCK(mode):
-        kind = "a socket"
-    else:
-        kind = "a special file"
-    return f"cannot read file: not a regular file ({kind}); only image files are read"
+    from skmultimodal.utils._paths import file_kind
+
+    return (
+        f"cannot read file: not a regular file ({file_kind(mode)}); only image "
+        "files are read"
+    )
 
 
 def _os_error(exc):

@@ -5,6 +5,7 @@ the path, such as ``"--output"``) and returns the path.
 """
 
 import os
+import stat
 from pathlib import Path
 
 from skmultimodal.utils._io import name_too_long, temp_file
@@ -21,6 +22,21 @@ def as_path(path, name="path"):
             f"{name}={path!r} is not a file path: pass a str, bytes or "
             f"os.PathLike object ({type(exc).__name__}: {exc})"
         ) from exc
+
+
+def file_kind(mode):
+    """What a file of ``st_mode`` ``mode`` is, in the words of a message:
+    None for a regular file, else ``"a directory"``, ``"a pipe"``, ``"a
+    device"``, ``"a socket"`` or ``"a special file"``."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a socket" if stat.S_ISSOCK(mode) else "a special file"
 
 
 def unwritable(folder, shown=None, name="skmultimodal-write-test"):
