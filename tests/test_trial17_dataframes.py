@@ -20,6 +20,7 @@ from skmultimodal.fusion import LateFusionClassifier
 from skmultimodal.image import ColorHistogram, HOGFeatures, ImageWarning
 from skmultimodal.streaming import fit_out_of_core, make_out_of_core_pipeline
 from skmultimodal.text import TextCleaner, TextFeatures
+from skmultimodal.utils._validation import to_pandas
 
 
 def _polars():
@@ -337,7 +338,25 @@ def test_a_polars_frame_by_position_keeps_its_names_and_their_order():
         model.predict(P.select("text", "image"))
 
 
-def test_a_polars_column_that_cannot_be_converted_is_named():
+def test_a_polars_column_pandas_has_no_type_for_holds_python_values():
+    # an unused Int128 column does not stop fit: its values are Python ints
+    pl = _polars()
+    big = pl.Series([1, 2**70, None], dtype=pl.Int128)
+    X = pl.DataFrame({"text": ["red apple", "green pear", "red pear"], "big": big})
+    converted = to_pandas(X)
+    assert converted["big"].dtype == object
+    assert converted["big"].tolist() == [1, 2**70, None]
+    model = make_multimodal_pipeline(image=None, text="text").fit(X, [0, 1, 0])
+    assert list(model.feature_names_in_) == ["text", "big"]
+
+
+def test_a_polars_column_that_cannot_be_converted_is_named(monkeypatch):
+    import skmultimodal.utils._validation as validation
+
+    def fails(values):
+        raise ValueError("no objects")
+
+    monkeypatch.setattr(validation, "_object_array", fails)
     pl = _polars()
     big = pl.Series([1, 2], dtype=pl.Int128)
     X = pl.DataFrame({"text": ["a b", "c d"], "big": big})

@@ -41,7 +41,10 @@ def to_pandas(X, *, series=False, what="X"):
     objects (NumPy arrays); a categorical or enum becomes a pandas
     categorical; each row of a fixed-size array or list column becomes a
     NumPy array of the column's shape and dtype (an image); time-zone aware
-    datetimes keep their zone. Neither polars nor pyarrow is imported here.
+    datetimes keep their zone; a column of a type pandas has no counterpart
+    for (a 128-bit integer) holds its Python values (``object``), as pandas
+    holds an integer over 64 bits. Neither polars nor pyarrow is imported
+    here.
 
     Raises
     ------
@@ -107,6 +110,10 @@ def _pandas_series(nw, s, source, what):
             values, kept = _object_array(objects), object
         return pd.Series(values, name=s.name, dtype=kept, copy=False)
     except Exception as exc:
+        try:  # no pandas counterpart (a 128-bit integer): its Python values
+            return pd.Series(_object_array(s.to_list()), name=s.name, dtype=object)
+        except Exception:
+            pass
         raise ValueError(
             f"{what}: column {s.name!r} ({dtype}) of the {source} cannot be "
             f"converted to pandas ({type(exc).__name__}: {exc}); pass "
