@@ -165,11 +165,12 @@ def test_compare_models_gives_groups_to_the_fusion(routing):
 
     X, y, g = _grouped()
     with sklearn.config_context(enable_metadata_routing=routing):
-        fusion = _fusion(StackFusion(estimator=KNeighborsClassifier(n_neighbors=1)))
+        expert = KNeighborsClassifier(n_neighbors=1)  # seeded: the same folds
+        fusion = _fusion(StackFusion(estimator=expert, random_state=0))
         if routing:
             fusion.set_fit_request(groups=True)
         pipe = sklearn.pipeline.make_pipeline(fusion, LogisticRegression())
-        grouped = compare_models({"p": pipe}, X, y, groups=g, cv=3)
+        grouped = compare_models({"p": pipe}, X, y, groups=g, cv=3, random_state=0)
         # the outer folds are grouped either way; without the groups inside,
         # the stacking trusts its 1-NN experts and fits its training rows
         plain = compare_models({"p": pipe}, X, y, cv=GroupKFold(3).split(X, y, g))
@@ -261,11 +262,13 @@ def test_compare_models_gives_groups_to_a_search_and_its_fusion():
 
     X, y, g = _grouped()
     pipe = sklearn.pipeline.make_pipeline(
-        _fusion(StackFusion(estimator=KNeighborsClassifier(n_neighbors=1))),
+        _fusion(
+            StackFusion(estimator=KNeighborsClassifier(n_neighbors=1), random_state=0)
+        ),
         LogisticRegression(),
     )
     search = GridSearchCV(pipe, {"logisticregression__C": [1.0]}, cv=GroupKFold(2))
-    result = compare_models({"p": search}, X, y, groups=g, cv=3)
+    result = compare_models({"p": search}, X, y, groups=g, cv=3, random_state=0)
     # the search's folds got the groups (GroupKFold needs them), and its
     # refit's stacking learned from honest scores
     assert (_fold_train_scores(result, X, y, g) < 0.9).all()
