@@ -1648,9 +1648,9 @@ def write_report(
         leaves the earlier report whole), and then the report files this
         report does not write (e.g. ``predicted_vs_true.png`` of a
         regression report, when a classification report is written over
-        it) are removed. Only the
-        report's own file names (:data:`REPORT_FILES`) are ever replaced or
-        removed: anything else in the folder is left alone.
+        it) are removed. Only the report's own file names
+        (:data:`REPORT_FILES`) are ever replaced or removed: anything else
+        in the folder is left alone.
     results : dict
         The output of :func:`skmultimodal.model_selection.compare_models`,
         as it is, or what ``skmultimodal evaluate``'s evaluation returns
