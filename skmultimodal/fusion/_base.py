@@ -83,15 +83,85 @@ class FusionMethod(BaseEstimator):
     _abstract_interface = True
 
     def fit(self, blocks, y=None):
+        """Learn the method's state from the training blocks.
+
+        A placeholder: subclasses implement it (see above).
+
+        Parameters
+        ----------
+        blocks : list of {array-like, sparse matrix} of shape (n_samples, n_features_i)
+            One 2-D block per modality, in block order, all with the same
+            number of rows (sparse only when :attr:`accepts_sparse` is True).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            The target when the pipeline has one; a method that does not
+            need it ignores it.
+
+        Returns
+        -------
+        self : object
+            Fitted fusion method.
+        """
         raise NotImplementedError
 
     def transform(self, blocks):
+        """Fuse the blocks into one matrix.
+
+        A placeholder: subclasses implement it (see above).
+
+        Parameters
+        ----------
+        blocks : list of {array-like, sparse matrix} of shape (n_samples, n_features_i)
+            One 2-D block per modality, in the order and with the widths
+            seen in ``fit``.
+
+        Returns
+        -------
+        fused : {ndarray, sparse matrix} of shape (n_samples, n_features_out)
+            The fused matrix, one row per sample.
+        """
         raise NotImplementedError
 
     def fit_transform(self, blocks, y=None, **fit_params):
+        """Fit on the blocks, then fuse the same blocks.
+
+        ``self.fit(blocks, y, **fit_params).transform(blocks)``; a method
+        whose training output differs from ``transform``'s (out-of-fold
+        scores, say) overrides it.
+
+        Parameters
+        ----------
+        blocks : list of {array-like, sparse matrix} of shape (n_samples, n_features_i)
+            One 2-D block per modality, in block order, all with the same
+            number of rows.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            The target when the pipeline has one, passed to ``fit``.
+        **fit_params : dict
+            Further parameters of ``fit`` (such as ``sample_weight`` or
+            ``groups``, where the method's ``fit`` takes them), passed to it.
+
+        Returns
+        -------
+        fused : {ndarray, sparse matrix} of shape (n_samples, n_features_out)
+            The fused matrix, one row per sample.
+        """
         return self.fit(blocks, y, **fit_params).transform(blocks)
 
     def get_feature_names_out(self, input_features):
+        """Names of the fused matrix's columns.
+
+        A placeholder: subclasses implement it (see above).
+
+        Parameters
+        ----------
+        input_features : list of array-like of str
+            For each block, in block order, the (modality-prefixed) names of
+            its columns, e.g. ``["image__hog0", ...]``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects of shape (n_features_out,)
+            One name per column of the fused matrix.
+        """
         raise NotImplementedError
 
     def set_modalities(self, names, kinds=None):

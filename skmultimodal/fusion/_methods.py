@@ -309,7 +309,31 @@ class ConcatFusion(_BlockInfoMixin, FusionMethod):
 
     def fit(self, blocks, y=None, sample_weight=None):
         """Fit the block statistics (``sample_weight`` weighs the rows in
-        them); ``y`` is not used."""
+        them); ``y`` is not used.
+
+        Parameters
+        ----------
+        blocks : list of {array-like, sparse matrix} of shape (n_samples, n_features_i)
+            One 2-D block per modality, in block order, all with the same
+            number of rows. Feature blocks (dense or sparse) get the
+            statistics of ``block_norm``; sequence and image blocks are
+            passed through.
+        y : Ignored
+            Not used (the blocks are fused without the target), present for
+            API consistency.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Weight of each row (a number: the same for every row;
+            non-negative) in the block statistics: the weighted column mean
+            and root-mean-square centred row norm under ``"frobenius"``, the
+            weighted mean and variance of ``StandardScaler`` under
+            ``"standard"``. ``"l2"`` and ``"none"`` fit no statistic. None
+            weighs every row equally.
+
+        Returns
+        -------
+        self : object
+            Fitted fusion method.
+        """
         self._validate_params()
         n = len(blocks)
         kinds = self._kinds(n)
@@ -355,6 +379,21 @@ class ConcatFusion(_BlockInfoMixin, FusionMethod):
         return out
 
     def transform(self, blocks):
+        """Normalise and weigh each block, and place them side by side.
+
+        Parameters
+        ----------
+        blocks : list of {array-like, sparse matrix} of shape (n_samples, n_features_i)
+            One 2-D block per modality, in the order and with the widths
+            seen in ``fit``.
+
+        Returns
+        -------
+        fused : {ndarray, sparse matrix} of shape (n_samples, n_features_out)
+            The blocks side by side (``n_features_out`` is the sum of their
+            widths): a CSR matrix when any block is sparse, else a float
+            ndarray.
+        """
         check_is_fitted(self, "scales_")
         kinds = self._kinds(len(blocks))
         if any(sparse.issparse(b) for b in blocks):
@@ -372,9 +411,39 @@ class ConcatFusion(_BlockInfoMixin, FusionMethod):
         return out
 
     def fit_transform(self, blocks, y=None, sample_weight=None):
+        """Fit the block statistics, then fuse the same blocks.
+
+        Parameters
+        ----------
+        blocks : list of {array-like, sparse matrix} of shape (n_samples, n_features_i)
+            One 2-D block per modality, in block order, all with the same
+            number of rows.
+        y : Ignored
+            Not used, present for API consistency.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Weight of each row in the block statistics (see :meth:`fit`).
+
+        Returns
+        -------
+        fused : {ndarray, sparse matrix} of shape (n_samples, n_features_out)
+            The blocks side by side (see :meth:`transform`).
+        """
         return self.fit(blocks, y, sample_weight).transform(blocks)
 
     def get_feature_names_out(self, input_features):
+        """Names of the fused columns: those of the blocks, in block order.
+
+        Parameters
+        ----------
+        input_features : list of array-like of str
+            For each block, in block order, the (modality-prefixed) names of
+            its columns.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects of shape (n_features_out,)
+            The blocks' names, concatenated.
+        """
         return np.concatenate([np.asarray(f, dtype=object) for f in input_features])
 
 
@@ -879,13 +948,78 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
 
     # -- fit / transform --------------------------------------------------
     def fit(self, blocks, y=None, sample_weight=None, groups=None):
+        """Fit one expert per feature block, and the weights.
+
+        Runs :meth:`fit_transform` and keeps the fitted state.
+
+        Parameters
+        ----------
+        blocks : list of {array-like, sparse matrix} of shape (n_samples, n_features_i)
+            One 2-D block per modality, in block order, all with the same
+            number of rows. Each feature block (dense or sparse) is divided
+            by its root-mean-square centred row norm and gets its own
+            expert; sequence and image blocks (for the methods that accept
+            them) get none.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            The target the experts are fitted on: class labels (at least
+            2 classes); for ``StackFusion`` and ``LateFusion`` also a
+            multi-label indicator matrix or a continuous target. Required:
+            None is a ValueError.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Weight of each row (a number: the same for every row;
+            non-negative), passed to every expert's ``fit`` (to a Pipeline's
+            final step), which must take it (a given ``estimator`` that does
+            not is a ValueError); it also weighs each block's
+            root-mean-square norm and the loss that ``weights="auto"``
+            minimises. Not supported for a multi-label target. None weighs
+            every row equally.
+        groups : array-like of shape (n_samples,), default=None
+            Group of each row, for the internal folds: an int ``cv`` then
+            becomes a shuffled ``StratifiedGroupKFold`` (``GroupKFold`` for
+            a multi-label or continuous target) keeping each group in one
+            fold, so that no expert scores a row whose group it was trained
+            on (with fewer than 2 groups it falls back, with a warning, to
+            the folds without groups); a group splitter given as ``cv``
+            needs them; other splitters get them in ``split``.
+
+        Returns
+        -------
+        self : object
+            Fitted fusion method.
+        """
         self.fit_transform(blocks, y, sample_weight, groups)
         return self
 
     def fit_transform(self, blocks, y=None, sample_weight=None, groups=None):
         """Fit the experts (with ``sample_weight``, if given; internal folds
         that keep each of ``groups`` whole, if given); return the fusion of
-        their out-of-fold scores."""
+        their out-of-fold scores.
+
+        Each training row is scored by the experts of the internal folds
+        that did not train on it, so the output differs from
+        ``fit(blocks, y).transform(blocks)``, which uses the experts fitted
+        on all rows.
+
+        Parameters
+        ----------
+        blocks : list of {array-like, sparse matrix} of shape (n_samples, n_features_i)
+            One 2-D block per modality, in block order, all with the same
+            number of rows (see :meth:`fit`).
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            The target the experts are fitted on (see :meth:`fit`); required.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Weight of each row, for the experts, the block norms and the
+            weights' loss (see :meth:`fit`).
+        groups : array-like of shape (n_samples,), default=None
+            Group of each row, kept whole by the internal folds (see
+            :meth:`fit`).
+
+        Returns
+        -------
+        fused : ndarray of shape (n_samples, n_features_out)
+            The fusion (see the method's formula) of the out-of-fold scores;
+            its columns are named by ``get_feature_names_out``.
+        """
         P = self._fit_experts(blocks, y, sample_weight, groups)
         self._fit_weights(P, y)
         del self._y, self._sw, self._groups, self._cv
@@ -893,6 +1027,20 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         return self._combine(P, blocks)
 
     def transform(self, blocks):
+        """Fuse the scores of the experts fitted on all training rows.
+
+        Parameters
+        ----------
+        blocks : list of {array-like, sparse matrix} of shape (n_samples, n_features_i)
+            One 2-D block per modality, in the order and with the widths
+            seen in ``fit``; each feature block is divided by its fitted
+            norm (``scales_``) and scored by its expert.
+
+        Returns
+        -------
+        fused : ndarray of shape (n_samples, n_features_out)
+            The fusion (see the method's formula) of the experts' scores.
+        """
         return self._combine(self._expert_scores(blocks), blocks)
 
     def _class_labels(self):
@@ -1001,6 +1149,19 @@ class ProductFusion(_ClassScoreFusion):
         return np.log(np.clip(pool(stacked, None, w, "log"), EPS, 1.0))
 
     def get_feature_names_out(self, input_features):
+        """Names of the fused columns: ``product__<class>``, one per class.
+
+        Parameters
+        ----------
+        input_features : list of array-like of str
+            For each block, in block order, the names of its columns; not
+            used: the output names come from the classes.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects of shape (n_features_out,)
+            One name per class, in the order of ``classes_``.
+        """
         check_is_fitted(self, "estimators_")
         return np.array([f"product__{c}" for c in self._class_labels()], dtype=object)
 
@@ -1074,6 +1235,19 @@ class SumFusion(_ClassScoreFusion):
         return sum(w * p for w, p in zip(self.weights_, P) if p is not None)
 
     def get_feature_names_out(self, input_features):
+        """Names of the fused columns: ``sum__<class>``, one per class.
+
+        Parameters
+        ----------
+        input_features : list of array-like of str
+            For each block, in block order, the names of its columns; not
+            used: the output names come from the classes.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects of shape (n_features_out,)
+            One name per class, in the order of ``classes_``.
+        """
         check_is_fitted(self, "estimators_")
         return np.array([f"sum__{c}" for c in self._class_labels()], dtype=object)
 
@@ -1142,6 +1316,19 @@ class MeanFusion(SumFusion):
         return sum(wi * p for wi, p in zip(w, present))
 
     def get_feature_names_out(self, input_features):
+        """Names of the fused columns: ``mean__<class>``, one per class.
+
+        Parameters
+        ----------
+        input_features : list of array-like of str
+            For each block, in block order, the names of its columns; not
+            used: the output names come from the classes.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects of shape (n_features_out,)
+            One name per class, in the order of ``classes_``.
+        """
         check_is_fitted(self, "estimators_")
         return np.array([f"mean__{c}" for c in self._class_labels()], dtype=object)
 
@@ -1232,6 +1419,24 @@ class TensorFusion(_ClassScoreFusion):
         return out
 
     def get_feature_names_out(self, input_features):
+        """Names of the fused columns: each product of one term per
+        modality, ``tensor__<m1>_<a>x<m2>_<b>...``, where a term is a class
+        or the appended constant ``one`` (``one_`` and so on while that is a
+        class's name); classes are named by their position instead when
+        two names would read alike.
+
+        Parameters
+        ----------
+        input_features : list of array-like of str
+            For each block, in block order, the names of its columns; only
+            their number is used (the modality names are those given to
+            ``set_modalities``, else ``block<i>``).
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects of shape (n_features_out,)
+            ``(n_classes + 1) ** n_modalities`` names, in column order.
+        """
         check_is_fitted(self, "estimators_")
         names = self._names(len(input_features))
         classes = self._class_labels()
@@ -1368,7 +1573,20 @@ class AttentionFusion(_ClassScoreFusion):
         return a / a.sum(axis=1, keepdims=True)
 
     def modality_weights(self, blocks):
-        """Per-sample attention weights, shape (n_samples, n_modalities)."""
+        """Per-sample attention weights, shape (n_samples, n_modalities).
+
+        Parameters
+        ----------
+        blocks : list of {array-like, sparse matrix} of shape (n_samples, n_features_i)
+            One 2-D block per modality, in the order and with the widths
+            seen in ``fit``; each is scored by its fitted expert.
+
+        Returns
+        -------
+        weights : ndarray of shape (n_samples, n_modalities)
+            The softmax weight of each modality for each sample (from its
+            expert's confidence and ``temperature``), rows summing to 1.
+        """
         return self._attention(self._expert_scores(blocks))
 
     def _combine(self, P, blocks):
@@ -1383,6 +1601,23 @@ class AttentionFusion(_ClassScoreFusion):
         return out
 
     def get_feature_names_out(self, input_features):
+        """Names of the fused columns: ``<modality>__att_<class>`` per
+        modality and class (``output="concat"``) or ``attention__<class>``
+        per class (``output="sum"``), then, with ``include_weights``,
+        ``attention_weight__<modality>`` per modality.
+
+        Parameters
+        ----------
+        input_features : list of array-like of str
+            For each block, in block order, the names of its columns; only
+            their number is used (the modality names are those given to
+            ``set_modalities``, else ``block<i>``).
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects of shape (n_features_out,)
+            One name per fused column, in column order.
+        """
         check_is_fitted(self, "estimators_")
         names = self._names(len(input_features))
         labels = self._class_labels()
@@ -1478,6 +1713,23 @@ class TokenFusion(_ClassScoreFusion):
         return np.hstack([np.asarray(o, dtype=float) for o in out])
 
     def get_feature_names_out(self, input_features):
+        """Names of the fused columns: ``<modality>__tok_<class>`` for each
+        class of a feature block, ``<modality>__seq<j>`` for each column of
+        a sequence block, ``<modality>__px<j>`` for each of an image block.
+
+        Parameters
+        ----------
+        input_features : list of array-like of str
+            For each block, in block order, the names of its columns; the
+            number of blocks, and the width of each sequence or image block,
+            are used (the modality names are those given to
+            ``set_modalities``, else ``block<i>``).
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects of shape (n_features_out,)
+            One name per fused column, in column order.
+        """
         check_is_fitted(self, "estimators_")
         names = self._names(len(input_features))
         kinds = self._kinds(len(input_features))
@@ -1594,6 +1846,31 @@ class StackFusion(_ClassScoreFusion):
         return np.hstack(parts)
 
     def fit_transform(self, blocks, y=None, sample_weight=None, groups=None):
+        """Fit the experts, and the joint expert when ``joint``; return their
+        out-of-fold scores side by side.
+
+        Parameters
+        ----------
+        blocks : list of {array-like, sparse matrix} of shape (n_samples, n_features_i)
+            One 2-D block per modality, in block order, all with the same
+            number of rows (see :meth:`fit`); the joint expert sees the
+            feature blocks, normalised and weighted, side by side.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            The target (class labels, a multi-label indicator matrix or a
+            continuous target) the experts are fitted on; required.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Weight of each row, for every expert (the joint one too) and the
+            block norms (see :meth:`fit`).
+        groups : array-like of shape (n_samples,), default=None
+            Group of each row, kept whole by the internal folds of every
+            expert (see :meth:`fit`).
+
+        Returns
+        -------
+        fused : ndarray of shape (n_samples, n_features_out)
+            The out-of-fold scores of each feature block's expert (times its
+            weight), then of the joint expert.
+        """
         P = self._fit_experts(blocks, y, sample_weight, groups)
         self._fit_weights(P, y)
         self.joint_estimator_ = None
@@ -1618,6 +1895,22 @@ class StackFusion(_ClassScoreFusion):
         return np.hstack([wi * p for wi, p in zip(w, P) if p is not None])
 
     def get_feature_names_out(self, input_features):
+        """Names of the fused columns: ``<modality>__proba_<class>`` per
+        expert and class (``<modality>__pred`` for a continuous target), the
+        joint expert's as ``joint__...``.
+
+        Parameters
+        ----------
+        input_features : list of array-like of str
+            For each block, in block order, the names of its columns; only
+            their number is used (the modality names are those given to
+            ``set_modalities``, else ``block<i>``).
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects of shape (n_features_out,)
+            One name per fused column, in column order.
+        """
         check_is_fitted(self, "estimators_")
         names = self._names(len(input_features))
         if self.joint_estimator_ is not None:
@@ -1729,6 +2022,21 @@ class LateFusion(_ClassScoreFusion):
         return np.log(np.clip(pool(stacked, None, w, self.voting), EPS, 1.0))
 
     def get_feature_names_out(self, input_features):
+        """Names of the fused columns: ``late__<class>`` per class (per
+        label position for a multi-label target), or ``late__pred`` for a
+        continuous target.
+
+        Parameters
+        ----------
+        input_features : list of array-like of str
+            For each block, in block order, the names of its columns; not
+            used: the output names come from the target.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects of shape (n_features_out,)
+            One name per fused column, in column order.
+        """
         check_is_fitted(self, "estimators_")
         if self._kind == "continuous":
             return np.array(["late__pred"], dtype=object)

@@ -96,7 +96,27 @@ class RegisterCallback(Protocol):
 class RegistryKind(NamedTuple):
     """A registry, declared as ``KIND`` by a package's built-in plugin module:
     ``validate(cls)`` raises :class:`PluginInterfaceError`, an instance given
-    instead of a name must be a ``base``, ``label`` names the kind."""
+    instead of a name must be a ``base``, ``label`` names the kind.
+
+    Parameters
+    ----------
+    name : str
+        The kind, the key of :func:`get_registry` (e.g. ``"fusion_method"``).
+    hookspec : callable
+        The hook specification (marked with :data:`hookspec`) that plugins
+        implement to fill this registry; it is called with one argument,
+        ``register``.
+    validate : callable
+        ``validate(obj)`` raises :class:`PluginInterfaceError` when ``obj``
+        does not satisfy the kind's interface; each registered object goes
+        through it.
+    label : str
+        The kind as messages name it (e.g. ``"fusion method"``).
+    base : type, default=object
+        The class that an instance passed instead of a registered name must
+        be an instance of (:meth:`Registry.create`); registering such an
+        instance instead of its class is refused.
+    """
 
     name: str
     hookspec: Callable[..., None]
@@ -106,7 +126,30 @@ class RegistryKind(NamedTuple):
 
 
 class RegistryEntry(NamedTuple):
-    """A registered ``name`` of ``kind``: the class ``obj`` and its provider."""
+    """A registered ``name`` of ``kind``: the class ``obj`` and its provider.
+
+    Parameters
+    ----------
+    name : str
+        The registered name (lower-case letters, digits and underscores,
+        starting with a letter).
+    kind : str
+        The name of the registry's kind (e.g. ``"fusion_method"``).
+    obj : class
+        The class registered under ``name``.
+    plugin : str
+        The plugin that registered it: ``"builtin:<module>"`` for a built-in,
+        the entry-point name (``"<entry-point name> (<distribution>)"`` when
+        several distributions declare that name), or the name given to
+        :func:`register_plugin`.
+    distribution : str
+        The distribution providing the plugin: ``"skmultimodal"`` for the
+        built-ins; for a plugin registered by hand, the ``distribution``
+        given to :func:`register_plugin` (``"<local>"`` by default).
+    version : str
+        That distribution's version (``""`` when unknown, as by default for
+        a plugin registered by hand).
+    """
 
     name: str
     kind: str
@@ -118,7 +161,33 @@ class RegistryEntry(NamedTuple):
 
 class PluginFailure(NamedTuple):
     """A ``"skipped"`` or ``"disabled"`` plugin, a ``"failed"`` hook, or a
-    ``"refused"`` registration (``name``, ``kind``), with its traceback."""
+    ``"refused"`` registration (``name``, ``kind``), with its traceback.
+
+    Parameters
+    ----------
+    plugin : str
+        The plugin's name (as in :attr:`RegistryEntry.plugin`).
+    distribution : str
+        The distribution providing the plugin.
+    version : str
+        That distribution's version (``""`` when unknown).
+    reason : str
+        What went wrong, as the :class:`PluginWarning` says it (for a
+        disabled plugin, ``"disabled by <source>"``).
+    name : str or None, default=None
+        For a refused registration, the name that was refused; else None.
+    kind : str or None, default=None
+        For a refused registration, the registry kind it was refused from;
+        else None.
+    status : {"skipped", "disabled", "failed", "refused"}, default="skipped"
+        ``"skipped"``: the plugin was not registered (its import failed, or
+        it implements no known hook, ...); ``"disabled"``: the user disabled
+        it; ``"failed"``: one of its hooks raised (its other hooks, and what
+        that hook registered before raising, are kept); ``"refused"``: one
+        registration was refused (its others are kept).
+    traceback : str, default=""
+        The formatted traceback of the exception, if there was one.
+    """
 
     plugin: str
     distribution: str
@@ -131,7 +200,26 @@ class PluginFailure(NamedTuple):
 
 
 class Registry:
-    """The names of one kind and the classes registered under them."""
+    """The names of one kind and the classes registered under them.
+
+    Built by the :class:`PluginManager`; use :func:`get_registry` to get one.
+
+    Parameters
+    ----------
+    kind : RegistryKind
+        The kind of the registry: its name, hook, validation, label and base.
+
+    Attributes
+    ----------
+    kind : str
+        The name of the kind (``kind.name``).
+    label : str
+        The kind as messages name it (``kind.label``).
+    spec : RegistryKind
+        The ``kind`` given.
+    validate : callable
+        ``kind.validate``, which each registered object goes through.
+    """
 
     def __init__(self, kind: RegistryKind) -> None:
         self.kind, self.label, self.spec = kind.name, kind.label, kind
@@ -142,13 +230,45 @@ class Registry:
         return name in self._entries
 
     def names(self) -> list[str]:
+        """The registered names, sorted.
+
+        Returns
+        -------
+        names : list of str
+            The registered names, in alphabetical order.
+        """
         return sorted(self._entries)
 
     def entries(self) -> list[RegistryEntry]:
+        """The registered entries, sorted by name.
+
+        Returns
+        -------
+        entries : list of RegistryEntry
+            One entry per registered name, in the order of :meth:`names`.
+        """
         return [self._entries[n] for n in self.names()]
 
     def entry(self, name: str) -> RegistryEntry:
-        """The entry of ``name``; a ValueError lists the registered names."""
+        """The entry of ``name``; a ValueError lists the registered names.
+
+        Parameters
+        ----------
+        name : str
+            A registered name.
+
+        Returns
+        -------
+        entry : RegistryEntry
+            The entry registered under ``name``.
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not registered (the message lists the registered
+            names, and, in a worker process, says why a plugin registered by
+            hand may be missing there).
+        """
         if isinstance(name, str) and name in self._entries:
             return self._entries[name]
         worker = ""
@@ -168,6 +288,19 @@ class Registry:
         )
 
     def get(self, name: str) -> Any:
+        """The class registered under ``name``.
+
+        Parameters
+        ----------
+        name : str
+            A registered name; an unknown one raises the ValueError of
+            :meth:`entry`.
+
+        Returns
+        -------
+        obj : class
+            The registered class (``self.entry(name).obj``).
+        """
         return self.entry(name).obj
 
     def _add(self, new: RegistryEntry) -> None:
@@ -214,7 +347,25 @@ class Registry:
         """An unfitted estimator: the class of a registered name built with
         ``params``, or a clone of an instance set to ``params``. A key of
         ``params`` that is not a parameter of that class or instance is a
-        ValueError listing the valid ones."""
+        ValueError listing the valid ones.
+
+        Parameters
+        ----------
+        method : str or estimator instance
+            A registered name, or an instance of the kind's ``base`` (with a
+            ``fit`` method), which is cloned, not changed; anything else is a
+            TypeError.
+        params : dict, default=None
+            Parameters of the estimator: passed to the registered class's
+            constructor, or to ``set_params`` of the clone (where a key
+            ``<param>__<sub>`` reaches a nested estimator's parameter).
+            None means none.
+
+        Returns
+        -------
+        estimator : estimator instance
+            A new, unfitted estimator.
+        """
         from sklearn.base import clone
 
         params, base = dict(params or {}), self.spec.base
@@ -450,7 +601,13 @@ class PluginManager:
 
     def registries(self) -> dict[str, Registry]:
         """All registries by kind, loading the plugins on first use; a
-        RuntimeError while a plugin's import or hook runs (they are half-built)."""
+        RuntimeError while a plugin's import or hook runs (they are half-built).
+
+        Returns
+        -------
+        registries : dict of str to Registry
+            Each kind's name (e.g. ``"fusion_method"``) and its registry.
+        """
         with self._lock:
             if self._busy:
                 raise RuntimeError(
@@ -467,7 +624,16 @@ class PluginManager:
             return self._registries
 
     def failures(self) -> list[PluginFailure]:
-        """Every problem so far but the disabled plugins."""
+        """Every problem so far but the disabled plugins.
+
+        Loads the plugins first if no registry was used yet.
+
+        Returns
+        -------
+        failures : list of PluginFailure
+            The skipped plugins, failed hooks and refused registrations, in
+            the order they happened.
+        """
         self.registries()
         return [f for f in self._failures if f.status != "disabled"]
 
@@ -509,7 +675,13 @@ def _normalize(name: str) -> str:
 def autoload_disabled() -> bool:
     """Whether ``SKMULTIMODAL_DISABLE_PLUGIN_AUTOLOAD`` turns entry-point
     loading off (read by :func:`skmultimodal.utils.env_flag`; a value that is
-    not a boolean warns and turns it off)."""
+    not a boolean warns and turns it off).
+
+    Returns
+    -------
+    disabled : bool
+        True when the entry-point plugins are not to be loaded.
+    """
     from skmultimodal.utils import env_flag
 
     try:
@@ -525,7 +697,18 @@ def disable_plugins(*names: str, source: str = "disable_plugins()") -> None:
     processes) or ``skmultimodal --disable-plugin`` do: an entry point is then
     never imported, a loaded plugin is dropped, and pluggy blocks the name.
     An entry-point name that several distributions declare disables them all.
-    A name matching no plugin is warned about, here once plugins are loaded."""
+    A name matching no plugin is warned about, here once plugins are loaded.
+
+    Parameters
+    ----------
+    *names : str
+        Distribution or entry-point names of the plugins to disable
+        (case-insensitive, ``-``, ``_`` and ``.`` alike); blank ones are
+        ignored. The built-in methods cannot be disabled.
+    source : str, default="disable_plugins()"
+        How the disabling is named in the warnings and in each disabled
+        plugin's :class:`PluginFailure` reason (``"disabled by <source>"``).
+    """
     names = tuple(n.strip() for n in names if n.strip())
     current = [n for n in os.environ.get(DISABLE_PLUGINS_ENV, "").split(",") if n]
     os.environ[DISABLE_PLUGINS_ENV] = ",".join(dict.fromkeys([*current, *names]))
@@ -537,12 +720,33 @@ def disable_plugins(*names: str, source: str = "disable_plugins()") -> None:
 
 
 def get_plugin_manager() -> PluginManager:
-    """The process-wide :class:`PluginManager`."""
+    """The process-wide :class:`PluginManager`.
+
+    Returns
+    -------
+    manager : PluginManager
+        The one manager of this process.
+    """
     return _MANAGER
 
 
 def get_registry(kind: str) -> Registry:
-    """The :class:`Registry` of ``kind``, e.g. ``"fusion_method"``."""
+    """The :class:`Registry` of ``kind``, e.g. ``"fusion_method"``.
+
+    Loads the plugins on first use.
+
+    Parameters
+    ----------
+    kind : str
+        The name of a registry kind: ``"fusion_method"``,
+        ``"image_features"`` or ``"text_features"``; an unknown one is a
+        ValueError listing the kinds.
+
+    Returns
+    -------
+    registry : Registry
+        The registry of that kind.
+    """
     if kind not in (registries := _MANAGER.registries()):
         raise ValueError(f"Unknown registry kind {kind!r}; one of {sorted(registries)}")
     return registries[kind]
@@ -555,7 +759,31 @@ def register_plugin(plugin, name=None, *, distribution="<local>", version="") ->
     (:class:`PluginWarning`). False when it was disabled or skipped (not
     registered), or when its hooks registered no accepted name but had a
     refused registration or a failure (it stays registered, as would what
-    they accepted: :func:`unregister_plugin` removes it); True otherwise."""
+    they accepted: :func:`unregister_plugin` removes it); True otherwise.
+
+    Parameters
+    ----------
+    plugin : object
+        A module, class or instance with ``@hookimpl`` functions (a class
+        whose hook implementations are methods must be given as an
+        instance); an unhashable one is skipped.
+    name : str, default=None
+        The plugin's name, as :func:`unregister_plugin` and
+        :attr:`RegistryEntry.plugin` know it; None means pluggy's canonical
+        name: ``plugin.__name__``, or its ``id`` for an object without one.
+    distribution : str, default="<local>"
+        The distribution named as the provider of its registrations (in
+        :func:`list_plugins` and in messages); disabling that distribution
+        (:func:`disable_plugins`) disables the plugin.
+    version : str, default=""
+        That distribution's version, for the same listings and messages.
+
+    Returns
+    -------
+    registered : bool
+        Whether the plugin is registered and its hooks accepted a name or
+        met no problem (see above).
+    """
     with _MANAGER._lock:
         _MANAGER.registries()  # built-ins and entry points come first
         name = name or _MANAGER._pm.get_canonical_name(plugin)
@@ -570,7 +798,16 @@ def register_plugin(plugin, name=None, *, distribution="<local>", version="") ->
 
 
 def unregister_plugin(plugin) -> None:
-    """Undo :func:`register_plugin`; ``plugin`` is the object or its name."""
+    """Undo :func:`register_plugin`; ``plugin`` is the object or its name.
+
+    The names it registered are dropped at the registries' next use.
+
+    Parameters
+    ----------
+    plugin : object or str
+        The registered plugin object, or the name it was registered under;
+        one that is not registered is a ValueError.
+    """
     with _MANAGER._lock:
         obj = _MANAGER._pm.get_plugin(plugin) if isinstance(plugin, str) else plugin
         if obj is None or not _MANAGER._pm.is_registered(obj):
@@ -583,7 +820,20 @@ def list_plugins(*, include_failures: bool = False) -> list[dict[str, Any]]:
     """One dict per registered name (by kind and name): ``name``, ``kind``,
     ``distribution``, ``version``, ``plugin``, ``status`` (``"registered"``),
     ``reason`` and ``traceback`` (""); with ``include_failures``, then one per
-    :class:`PluginFailure` (the disabled plugins last)."""
+    :class:`PluginFailure` (the disabled plugins last).
+
+    Parameters
+    ----------
+    include_failures : bool, default=False
+        Also list the skipped, disabled and failed plugins and the refused
+        registrations, each as the fields of its :class:`PluginFailure`.
+
+    Returns
+    -------
+    plugins : list of dict
+        One dict per registered name, sorted by kind and name, then, with
+        ``include_failures``, one per failure.
+    """
     entries = [e for r in _MANAGER.registries().values() for e in r.entries()]
     ok = {"status": "registered", "reason": "", "traceback": ""}
     rows = [
