@@ -922,15 +922,30 @@ def _load_skops(path, trusted):
 
     sio = _skops_io("loading", ModelFileError)
 
-    try:
-        _check_archive(path)  # before skops decompresses anything
-        found = sio.get_untrusted_types(file=path)
-    except (zipfile.BadZipFile, zlib.error) as exc:  # starts as a zip (checked)
-        raise _broken_zip(path, exc) from exc
-    except ModelFileError:
-        raise
-    except Exception as exc:
-        raise _not_ours(path, f"not a skops file: {exc}") from exc
+    # one open file for the checks and the load: a file another process
+    # replaces meanwhile (save_model's rename) is read whole, old or new,
+    # never its types from one and its contents from the other
+    with open(path, "rb") as fh:
+        try:
+            _check_archive(path, fh)  # before skops decompresses anything
+            fh.seek(0)
+            found = sio.get_untrusted_types(file=fh)
+        except (zipfile.BadZipFile, zlib.error) as exc:  # starts as a zip
+            raise _broken_zip(path, exc) from exc
+        except ModelFileError:
+            raise
+        except Exception as exc:
+            raise _not_ours(path, f"not a skops file: {exc}") from exc
+        fh.seek(0)
+        return _load_checked_skops(sio, path, fh, found, trusted)
+
+
+def _load_checked_skops(sio, path, fh, found, trusted):
+    """Load the ``.skops`` file open as ``fh`` (checked by
+    :func:`_load_skops`), holding the types ``found``, with ``trusted``."""
+    import zipfile
+    import zlib
+
     if trusted is True:
         allowed = found
     else:
@@ -940,7 +955,7 @@ def _load_skops(path, trusted):
         if refused:
             raise UntrustedTypesError(_untrusted_message(path, refused))
     try:
-        envelope = sio.load(path, trusted=allowed)
+        envelope = sio.load(fh, trusted=allowed)
     except ModuleNotFoundError as exc:
         raise ModelFileError(
             f"{str(path)!r} cannot be loaded: it needs the module {exc.name!r}"
@@ -965,8 +980,9 @@ _SKOPS_MAX_RATIO = 100
 _SKOPS_SMALL = 16 << 20
 
 
-def _check_archive(path):
-    """Refuse, before skops reads it, a ``.skops`` archive whose members
+def _check_archive(path, fh):
+    """Refuse, before skops reads it, a ``.skops`` archive (``path``, open
+    as ``fh``) whose members
     expand far beyond what the file holds, or whose NumPy arrays declare
     more data than they hold (NumPy would allocate the declared size). The
     sizes a zip declares bound what :mod:`zipfile` returns, so they are
@@ -974,8 +990,8 @@ def _check_archive(path):
     import os
     import zipfile
 
-    with zipfile.ZipFile(path) as zf:
-        _check_members(path, zf, os.path.getsize(path), "")
+    with zipfile.ZipFile(fh) as zf:
+        _check_members(path, zf, os.fstat(fh.fileno()).st_size, "")
 
 
 def _check_members(path, zf, size, where):
