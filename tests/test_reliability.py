@@ -173,16 +173,18 @@ def test_failed_report_keeps_the_previous_files(evaluation, tmp_path, monkeypatc
     out = report.write_report(tmp_path / "report", evaluation, dataset="tiny")
     before = (out / "metrics.json").read_bytes()
 
-    @contextlib.contextmanager
-    def disk_full_in_json(path, *args, **kwargs):
-        # the report's JSON is cut short by a full disk, half written
-        with atomic_write(path, *args, **kwargs) as fh:
-            if os.path.basename(path) == "metrics.json":
-                fh.write('{"dataset": ')
-                raise OSError(28, "No space left on device")
-            yield fh
+    import skmultimodal.utils._io as io_module
 
-    monkeypatch.setattr(report, "atomic_write", disk_full_in_json)
+    real_fsync, calls = os.fsync, []
+
+    def disk_full_at_the_second_file(fd):
+        # the disk fills up once the report's first new file is written
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(io_module.os, "fsync", disk_full_at_the_second_file)
     with pytest.raises(OSError, match="No space left"):
         report.write_report(out, evaluation, dataset="other")
     assert (out / "metrics.json").read_bytes() == before

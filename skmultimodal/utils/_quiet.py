@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import sys
+import threading
 
 #: Environment variables set (unless already set) to hide TensorFlow's C++
 #: log lines (oneDNN notice, absl pre-init warning). Only log levels:
@@ -151,25 +152,34 @@ def _log_levels():
     return logging.getLogger("tensorflow").level, absl_state or (-1, logging.NOTSET)
 
 
+# held while a command runs: its settings are the whole process's
+_COMMAND_LOCK = threading.RLock()
+
+
 @contextlib.contextmanager
 def process_state_kept():
     """Put back on exit what :func:`quiet_tensorflow` changed in the process:
     the variables of :data:`QUIET_ENV` in ``os.environ``, the log levels and
-    the import hook (for ``skmultimodal.cli.main`` called from Python)."""
-    env = {name: os.environ.get(name) for name in QUIET_ENV}
-    hooks, (tf_level, (verbosity, absl_level)) = list(sys.meta_path), _log_levels()
-    try:
-        yield
-    finally:
-        for name, value in env.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        for hook in [h for h in sys.meta_path if h not in hooks]:
-            if isinstance(hook, QuietTensorFlowImport):
-                uninstall_quiet_import(hook)
-        logging.getLogger("tensorflow").setLevel(tf_level)
-        if absl := sys.modules.get("absl.logging"):
-            absl.set_verbosity(verbosity)
-            absl.get_absl_logger().setLevel(absl_level)
+    the import hook (for ``skmultimodal.cli.main`` called from Python).
+
+    Calls from several threads at once run one after the other: a command
+    changes process-wide settings (these, and the warning filters), and
+    overlapping calls would each put back the other's."""
+    with _COMMAND_LOCK:
+        env = {name: os.environ.get(name) for name in QUIET_ENV}
+        hooks, (tf_level, (verbosity, absl_level)) = list(sys.meta_path), _log_levels()
+        try:
+            yield
+        finally:
+            for name, value in env.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+            for hook in [h for h in sys.meta_path if h not in hooks]:
+                if isinstance(hook, QuietTensorFlowImport):
+                    uninstall_quiet_import(hook)
+            logging.getLogger("tensorflow").setLevel(tf_level)
+            if absl := sys.modules.get("absl.logging"):
+                absl.set_verbosity(verbosity)
+                absl.get_absl_logger().setLevel(absl_level)

@@ -71,3 +71,35 @@ def test_sigint_during_the_import_in_a_process():
     )
     assert proc.returncode == 130, proc.stderr
     assert proc.stderr == "skmultimodal: interrupted\n"
+
+
+def test_main_from_several_threads_leaves_the_warning_state_as_it_was(monkeypatch):
+    # a command sets the process's warning filters and printer while it
+    # runs: overlapping calls each put back the other's, unless they take
+    # turns
+    import threading
+    import time
+    import warnings
+
+    running, overlap = [], []
+
+    def slow_command(args):
+        running.append(1)
+        overlap.append(len(running))
+        time.sleep(0.05)
+        warnings.warn("a command's warning", FutureWarning, stacklevel=2)
+        running.pop()
+        return 0
+
+    monkeypatch.setattr(cli, "cmd_evaluate", slow_command)
+    filters, show = list(warnings.filters), warnings.showwarning
+    threads = [
+        threading.Thread(target=cli.main, args=(["evaluate", "--dataset", "emoji"],))
+        for _ in range(4)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert overlap == [1, 1, 1, 1]  # one after the other
+    assert warnings.filters == filters and warnings.showwarning is show
