@@ -7,8 +7,9 @@ The figures are drawn on :class:`matplotlib.figure.Figure` objects with the
 Agg canvas, with matplotlib's default style and the report's own settings
 (:data:`REPORT_RC`; only the user's fonts are kept): the user's matplotlib
 backend, pyplot state and ``rcParams`` are left alone and do not change
-the figures. Class names longer than :data:`MAX_TICK_LABEL` characters are
-shortened on the figures only.
+the figures. Class and model names longer than :data:`MAX_TICK_LABEL`
+characters are shortened on the figures only, and every text is drawn as
+written: a ``$`` is a dollar sign, not the start of matplotlib's mathtext.
 
 An evaluation has a task, ``results["task"]``: ``"classification"`` (the
 default when absent), ``"regression"`` or ``"multilabel"``, and a list of
@@ -62,6 +63,7 @@ import html
 import io
 import json
 import numbers
+import os
 import warnings
 from pathlib import Path
 
@@ -124,14 +126,28 @@ N_CALIBRATION_BINS = 10
 MAX_TEXT = 160
 #: Longest side of a thumbnail (pixels).
 THUMBNAIL_SIZE = 96
-#: Longest class name on a figure's axis (characters); longer ones are
+#: Longest class or model name on a figure (characters); longer ones are
 #: elided in the middle (the tables and ``metrics.json`` keep them whole).
 MAX_TICK_LABEL = 24
-#: Largest height of the confusion matrix figure (inches; 110 dpi).
+#: Largest height of the confusion matrix figure, and of the contribution
+#: figure (inches; 110 dpi).
 MAX_CONFUSION_SIZE = 12.0
 #: matplotlib settings of the report's figures, over matplotlib's defaults
-#: (the user's style is not applied to them).
-REPORT_RC = {"axes.grid": False, "savefig.transparent": False}
+#: (the user's style is not applied to them). ``text.parse_math`` off: class
+#: and model names are drawn as written, a ``$`` in them is no mathtext
+#: (``"$5 to $10"`` is not maths, ``r"$\frac$"`` is no parse error).
+REPORT_RC = {
+    "axes.grid": False,
+    "savefig.transparent": False,
+    "text.parse_math": False,
+}
+#: Characters the page shows as U+FFFD: the C0 controls but tab, newline and
+#: carriage return, DEL and the C1 controls (``html.escape`` keeps them; in
+#: a page they are invisible, or parse errors).
+_CONTROLS = dict.fromkeys(
+    [c for c in range(0x20) if chr(c) not in "\t\n\r"] + [*range(0x7F, 0xA0)],
+    "\ufffd",
+)
 #: The user's settings the figures keep: the fonts.
 _USER_FONT_RC = (
     "font.family",
@@ -289,9 +305,8 @@ def _tick_labels(values):
     Longer names are elided in the middle; when that makes two alike, the
     part they all share at the start and at the end is elided instead, so
     that the part telling them apart shows."""
-    import os
-
-    texts = [" ".join(str(v).split()) for v in values]
+    # control characters (no glyph) as U+FFFD, as the page shows them
+    texts = [" ".join(str(v).split()).translate(_CONTROLS) for v in values]
     short = [_elide(t) for t in texts]
     if len(set(short)) == len(set(texts)):
         return short
@@ -306,6 +321,12 @@ def _tick_labels(values):
         label = ("…" if start else "") + t[start : len(t) - trail]
         labels.append(_elide(label + ("…" if trail else "")))
     return labels
+
+
+def _model_label(name):
+    """A model name as the figures show it: shortened as a class name is
+    (:func:`_tick_labels`; the tables and ``metrics.json`` keep it whole)."""
+    return _tick_labels([name])[0]
 
 
 def _figure(**kwargs):
@@ -371,7 +392,10 @@ def _confusion_plot(results, name):
                     fontsize=8,
                     color="white" if norm[i, j] > 0.5 else "black",
                 )
-    ax.set_title(f"{name}: out-of-fold confusion matrix ({_primary(results, name)})")
+    ax.set_title(
+        f"{_model_label(name)}: out-of-fold confusion matrix "
+        f"({_primary(results, name)})"
+    )
     fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="share of true class")
     return fig
 
@@ -394,7 +418,7 @@ def regression_figure(results, name):
     ax.set_ylabel("out-of-fold prediction")
     ax.set_aspect("equal", adjustable="datalim")
     ax.legend(loc="upper left")
-    ax.set_title(f"{name}: predicted vs true ({_primary(results, name)})")
+    ax.set_title(f"{_model_label(name)}: predicted vs true ({_primary(results, name)})")
     return _png(fig)
 
 
@@ -407,20 +431,18 @@ def calibration_figure(calibration, name):
     ax, hist = fig.subplots(
         2, 1, sharex=True, gridspec_kw={"height_ratios": (3, 1), "hspace": 0.08}
     )
-    ax.plot([0, 1], [0, 1], color="gray", linestyle="--", label="perfectly calibrated")
-    ax.plot(
-        calibration["prob_pred"],
-        calibration["prob_true"],
-        marker="o",
-        color="tab:blue",
-        label=name,
+    label = _model_label(name)
+    lines = ax.plot([0, 1], [0, 1], color="gray", linestyle="--")
+    lines += ax.plot(
+        calibration["prob_pred"], calibration["prob_true"], marker="o", color="tab:blue"
     )
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_ylabel(calibration["observed"])
-    ax.legend(loc="upper left")
+    # labels given with their lines: one starting with "_" is shown too
+    ax.legend(lines, ["perfectly calibrated", label], loc="upper left")
     ece = calibration["expected_calibration_error"]
-    ax.set_title(f"{name}: reliability (expected calibration error {ece:.3f})")
+    ax.set_title(f"{label}: reliability (expected calibration error {ece:.3f})")
     edges = calibration["bin_edges"]
     hist.bar(
         edges[:-1],
@@ -445,15 +467,22 @@ def contribution_figure(results):
 def _contribution_plot(results):
     """The Figure of :func:`contribution_figure`."""
     import numpy as np
+    from matplotlib.transforms import ScaledTranslation
 
     models = results["models"]
     key = scoring_of(results)[0]
     contrib = {n: r["contribution"] for n, r in models.items() if r.get("contribution")}
     ncols = 2 if contrib else 1
-    fig = _figure(figsize=(6 * ncols, 4))
+    names = list(models)
+    shown = dict(zip(names, _tick_labels(names)))  # long names shortened
+    n = len(names)
+    # taller with more models, as the confusion matrix with more classes
+    height = min(max(4.0, 0.3 * n + 1.5), MAX_CONFUSION_SIZE)
+    # tick labels no taller than a bar (72 points an inch, ~1.5 in. margins)
+    fontsize = min(10.0, max(4.0, 0.8 * 72 * (height - 1.5) / max(n, 1)))
+    fig = _figure(figsize=(6 * ncols, height))
     axes = fig.subplots(1, ncols, squeeze=False)
     ax = axes[0, 0]
-    names = list(models)
     colors = {
         "image": "tab:orange",
         "text": "tab:blue",
@@ -483,7 +512,7 @@ def _contribution_plot(results):
         color=bar_colors,
         capsize=3,
     )
-    ax.set_yticks(y, names)
+    ax.set_yticks(y, [shown[n] for n in names], fontsize=fontsize)
     ax.invert_yaxis()
     if key in UNIT_SCORES:
         lo, hi = 0.0, 1.0
@@ -526,19 +555,29 @@ def _contribution_plot(results):
         modalities = sorted({m for c in contrib.values() for m in c})
         left = np.zeros(len(contrib))
         yy = np.arange(len(contrib))
+        bars = []
         for m in modalities:
             share = np.array([c.get(m, 0.0) for c in contrib.values()])
-            ax.barh(yy, share, left=left, color=colors.get(m), label=m)
+            bars.append(ax.barh(yy, share, left=left, color=colors.get(m)))
             for yi, lo, s in zip(yy, left, share):
                 if s > 0.08:
                     ax.text(lo + s / 2, yi, f"{s:.2f}", ha="center", va="center")
             left += share
-        ax.set_yticks(yy, list(contrib))
+        ax.set_yticks(yy, [shown[n] for n in contrib], fontsize=fontsize)
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.set_xlabel("share of the decision given to each modality")
         ax.set_title("learned late-fusion weights / mean attention")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=len(modalities))
+        # under the x label, whatever the height: 0.47 inches below the axes
+        below = ax.transAxes + ScaledTranslation(0, -0.47, fig.dpi_scale_trans)
+        ax.legend(  # labels given with their bars: one starting with "_" too
+            bars,
+            modalities,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0),
+            bbox_transform=below,
+            ncol=len(modalities),
+        )
     fig.tight_layout()
     return fig
 
@@ -1216,6 +1255,12 @@ def reproducibility(
 
 
 # --------------------------------------------------------------- html ---
+def _escape(text):
+    """``text`` escaped for the page: :func:`html.escape`, and each control
+    character (:data:`_CONTROLS`: a NUL, a backspace) shown as U+FFFD."""
+    return html.escape(str(text).translate(_CONTROLS))
+
+
 def _thumbnail(item):
     """A base64 PNG of an image item (at most :data:`THUMBNAIL_SIZE` pixels
     a side), read as the image transformers read it; None when it cannot
@@ -1263,12 +1308,36 @@ def _row_unit(X):
     return str(name) if name is not None and str(name).strip() else "row"
 
 
-def _cards(fail, X, task):
-    """The thumbnails grid of :func:`failures`' items."""
-    e = html.escape
+def _shown_columns(entry, X):
+    """``{"image": column or None, "text": column or None}``: the columns of
+    ``X`` shown beside the failures of the model ``entry``: those its first
+    fitted fold model (``entry["estimators"]``) reads in its ``image`` and
+    ``text`` branches (as :func:`~skmultimodal.make_multimodal_pipeline`
+    names the branch of one image or text column), else the ``image`` and
+    ``text`` columns; None for one ``X`` lacks."""
+    from skmultimodal.model_selection._compare import _fusion_step
+
+    est = next(iter(entry.get("estimators") or ()), None)
+    if hasattr(est, "weights_") and hasattr(est, "estimators_"):
+        branches = est.estimators_  # LateFusionClassifier, as _fitted_modalities
+    else:  # the ModalityFusion step, whatever its name
+        branches = getattr(_fusion_step(est)[1], "transformers_", None) or ()
+    read = {name: column for name, _, column in branches}
+    shown = {m: read.get(m, m) for m in ("image", "text")}
+    return {
+        m: c if isinstance(c, str) and c in X.columns else None
+        for m, c in shown.items()
+    }
+
+
+def _cards(fail, X, task, columns):
+    """The thumbnails grid of :func:`failures`' items, with the ``image``
+    and ``text`` columns of ``columns`` (:func:`_shown_columns`)."""
+    e = _escape
     cards = []
-    images = X["image"] if X is not None and "image" in X.columns else None
-    texts = X["text"] if X is not None and "text" in X.columns else None
+    image, text = columns.get("image"), columns.get("text")
+    images = X[image] if image is not None else None
+    texts = X[text] if text is not None else None
     unit = _row_unit(X)
     for item in fail["items"]:
         i = item["position"]
@@ -1307,19 +1376,19 @@ def _figure_html(title, png, extra="", cls=""):
     ``png`` None (no matplotlib), a note in its place."""
     title = title[:1].upper() + title[1:]
     if png is None:
-        note = html.escape(f"{title}: left out, {FIGURES_LEFT_OUT}")
+        note = _escape(f"{title}: left out, {FIGURES_LEFT_OUT}")
         return f'<p class="note">{note}.{extra}</p>'
     data = base64.b64encode(png).decode("ascii")
     return (
-        f'<figure{cls}><img alt="{html.escape(title)}" '
+        f'<figure{cls}><img alt="{_escape(title)}" '
         f'src="data:image/png;base64,{data}">'
-        f"<figcaption>{html.escape(title)}{extra}</figcaption></figure>"
+        f"<figcaption>{_escape(title)}{extra}</figcaption></figure>"
     )
 
 
 def _table(header, rows, numeric=()):
     """An HTML table inside a horizontally scrolling wrapper."""
-    e = html.escape
+    e = _escape
 
     def cell(tag, i, value):
         cls = ' class="num"' if i in numeric else ""
@@ -1338,7 +1407,7 @@ def _table(header, rows, numeric=()):
 
 def _contribution_note(doc):
     """What the modality-contribution bars mean, per kind of model."""
-    e = html.escape
+    e = _escape
     late = [
         n
         for n, m in doc["models"].items()
@@ -1398,8 +1467,9 @@ def _contribution_note(doc):
     )
 
 
-def _html(doc, figures, elapsed, *, X=None):
-    e = html.escape
+def _html(doc, figures, elapsed, *, X=None, columns=None):
+    e = _escape
+    columns = columns or {}  # of X shown beside the failures: _shown_columns
     task = doc["task"]
     scoring = doc["scoring"]
     labels = [score_label(k) for k in scoring]
@@ -1517,11 +1587,17 @@ def _html(doc, figures, elapsed, *, X=None):
         }[fail["ranked_by"]]
         if X is None:
             note += "; the table was not given, so no thumbnails or text"
+        elif not any(columns.values()):
+            note += (
+                "; no thumbnails or text: the table has no column the best "
+                "model reads as its image or text branch, nor one named "
+                "image or text"
+            )
         if fail["items"]:
             credit = doc.get("credit")
             parts.append(
                 f"<h3>{title} ({len(fail['items'])}; {e(note)})</h3>"
-                + _cards(fail, X, task)
+                + _cards(fail, X, task, columns)
                 + (f'<p class="muted">Images: {e(credit)}.</p>' if credit else "")
             )
         else:
@@ -1661,8 +1737,10 @@ def write_report(
         from its fitted fold models (``estimators``; give ``modalities``
         for a model that is not a skmultimodal pipeline), ``skipped`` is
         empty and ``cv_kind`` is ``"cross-validation"``. Never modified.
-    dataset : str
-        Name shown in the report. The name of a bundled dataset
+    dataset : str or path-like
+        Name shown in the report; a path (e.g. of the CSV file the data was
+        read from) is shown as ``str(path)``, as ``skmultimodal evaluate
+        --csv`` shows it. The name of a bundled dataset
         (``"emoji"``, ``"icons"``) adds the credit line of its images when
         the report shows them as thumbnails.
     elapsed : float, default=0.0
@@ -1671,13 +1749,17 @@ def write_report(
         The ``--json`` document; computed when None.
     X : DataFrame, default=None
         The evaluated table (pandas; a polars DataFrame or pyarrow Table is
-        read as pandas), rows aligned with ``results["y_true"]``: its
-        ``image`` and ``text`` columns show beside the items the best model
-        gets wrong (images as thumbnails, read as the image transformers
-        read them; one that cannot be read shows a placeholder), and its
-        checksum is recorded. Its index labels name those rows, as "row
-        12", or, when the index has a name, by it: "line 12" for an index
-        named ``"line"`` (CSV line numbers). Never modified.
+        read as pandas), rows aligned with ``results["y_true"]``: its image
+        and text columns show beside the items the best model gets wrong
+        (images as thumbnails, read as the image transformers read them;
+        one that cannot be read shows a placeholder), and its checksum is
+        recorded. They are the columns of the best model's ``image`` and
+        ``text`` branches (e.g. ``"photo"`` for
+        ``make_multimodal_pipeline(image="photo")``, read from its fitted
+        fold models), else those named ``image`` and ``text``; without
+        either, the page says why none shows. Its index labels name those
+        rows, as "row 12", or, when the index has a name, by it: "line 12"
+        for an index named ``"line"`` (CSV line numbers). Never modified.
     command : str, default=None
         The command that ran the evaluation, recorded as given.
     data_files : list of path-like, default=None
@@ -1703,8 +1785,9 @@ def write_report(
         evaluated sample or a data file does not exist or is a folder (all
         checked before anything is written).
     TypeError
-        When ``results`` is not a dict (e.g. a fitted model), ``X`` is not
-        a DataFrame or ``command`` not a string.
+        When ``results`` is not a dict (e.g. a fitted model), ``dataset``
+        is neither a string nor a path, ``X`` is not a DataFrame or
+        ``command`` not a string (all checked before anything is computed).
 
     Examples
     --------
@@ -1730,6 +1813,13 @@ def write_report(
 
     from skmultimodal import __version__
 
+    if isinstance(dataset, os.PathLike):  # the file it was read from
+        dataset = os.fspath(dataset)
+    if not isinstance(dataset, str):
+        raise TypeError(
+            "dataset must be a string, the name shown in the report (or the "
+            f"path of the data file), got {type_name(dataset)}"
+        )
     results = _check_results(results)  # a copy: the caller's is left alone
     out = Path(output)
     if out.exists() and not out.is_dir():
@@ -1772,6 +1862,7 @@ def write_report(
     doc["scoring"] = scoring
     doc["greater_is_better"] = {k: greater_is_better(results, k) for k in scoring}
     calibration = None
+    columns = {}  # of X, shown beside the failures
     if best is not None:  # no error analysis when every score is NaN
         per = per_class_scores(results, best)
         if task == "classification":
@@ -1786,7 +1877,9 @@ def write_report(
             for item in fail["items"]:
                 item["row"] = plain_label(X.index[item["position"]])
         doc["failures"] = fail
-        if fail["items"] and X is not None and "image" in X.columns:
+        if X is not None:
+            columns = _shown_columns(results["models"][best], X)
+        if fail["items"] and columns.get("image") is not None:
             from skmultimodal.datasets._bundled import image_credit
 
             credit = image_credit(dataset)
@@ -1839,7 +1932,9 @@ def write_report(
         "modality_contribution.png",
     )
     text = json_text(doc)
-    page = _html(doc, {k: v[:2] for k, v in figures.items()}, elapsed, X=X)
+    page = _html(
+        doc, {k: v[:2] for k, v in figures.items()}, elapsed, X=X, columns=columns
+    )
     # everything is computed before the first file is written; the files go
     # to temporary files renamed over the old ones together once all are
     # complete (a failure or Ctrl-C never leaves half a file, nor new files
