@@ -877,7 +877,7 @@ def cmd_train(args):
 
 
 def cmd_predict(args):
-    from skmultimodal.model_selection._models import prediction_table
+    from skmultimodal.model_selection._models import prediction_table, proba_columns
 
     _column_options(args, training=False)
     if args.dask is not None:
@@ -889,7 +889,7 @@ def cmd_predict(args):
     separator = meta.get("label_separator") or "|"
     outputs = ["prediction"]
     if args.proba and hasattr(est, "predict_proba"):
-        outputs += [f"proba_{c}" for c in (labels or est.classes_)]
+        outputs += proba_columns(labels or est.classes_)
     _refuse_clash(args, keep, outputs, "the predictions")
     n, path = _stream_table(
         args,

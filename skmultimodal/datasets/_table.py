@@ -726,8 +726,10 @@ def target_values(text, task="classification"):
     and classes with fractions, refused then as classes), label sets
     (multi-label) as written, and class labels as numbers only where each
     is written as pandas writes the number back: ``1``, ``20`` or ``-3``,
-    but not ``001`` (a code, which would merge with ``1``), ``1e5`` or
-    ``+7``, whose classes keep their text."""
+    but not ``001`` (a code, which would merge with ``1``), ``1e5``, ``+7``
+    or `` 1`` (padded with spaces), whose classes keep their text: two
+    cells are one class only where they are written alike, as out of core
+    (:func:`~skmultimodal.streaming.csv_chunks`, labels kept as text)."""
     import numpy as np
     import pandas as pd
 
@@ -740,21 +742,23 @@ def target_values(text, task="classification"):
     present = numbers[filled].astype(float)
     if task == "regression" or (present != np.round(present)).any():
         return numbers
-    written = numbers[filled].astype(str) == text[filled].str.strip()
+    written = numbers[filled].astype(str) == text[filled]
     return numbers if written.all() else text
 
 
 def same_label_form(y, y_test):
     """The class labels of a training and a test table (arrays, of
     :func:`target_values`) in one form: as they are where both are text
-    or both numbers; else both as text, as the files write them (a class
-    is a number only where its text is how the number is written). Where
-    one holds ``001`` and the other only numbers, ``1`` and ``001`` are
-    then two classes, as written, not a mix of types."""
+    or both numbers of one kind (integers, or numbers written with a
+    fraction, ``1.0``); else both as text, as the files write them (a
+    class is a number only where its text is how the number is written).
+    Where one holds ``001`` and the other only numbers, ``1`` and ``001``
+    are then two classes, as written, not a mix of types; so are ``1.0``
+    and ``1``."""
     import numpy as np
 
     y, y_test = np.asarray(y), np.asarray(y_test)
-    if (y.dtype.kind == "O") == (y_test.dtype.kind == "O"):
+    if y.dtype.kind == y_test.dtype.kind:
         return y, y_test
     return y.astype(str).astype(object), y_test.astype(str).astype(object)
 

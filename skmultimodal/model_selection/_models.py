@@ -460,9 +460,23 @@ def prediction_table(est, X, proba=True, labels=None, separator="|"):
         return pd.DataFrame({"prediction": est.predict(X)}, index=X.index)
     P = est.predict_proba(X)
     out = pd.DataFrame({"prediction": est.classes_[P.argmax(axis=1)]}, index=X.index)
-    for j, c in enumerate(est.classes_):
-        out[f"proba_{c}"] = P[:, j]
+    for j, name in enumerate(proba_columns(est.classes_)):
+        out[name] = P[:, j]
     return out
+
+
+def proba_columns(classes):
+    """The ``proba_<class>`` column names of :func:`prediction_table`, each
+    class written as the prediction cells are
+    (:func:`~skmultimodal.utils._output._dates_as_texts`): a date-time
+    class as ``2021-01-01 00:00:00``, not numpy's
+    ``2021-01-01T00:00:00.000000``."""
+    import pandas as pd
+
+    from skmultimodal.utils._output import _dates_as_texts
+
+    cells = _dates_as_texts(pd.DataFrame({"class": classes}), durations=True)
+    return [f"proba_{c}" for c in cells["class"]]
 
 
 def _featurizer(est):
