@@ -305,8 +305,13 @@ def _tick_labels(values):
     Longer names are elided in the middle; when that makes two alike, the
     part they all share at the start and at the end is elided instead, so
     that the part telling them apart shows."""
-    # control characters (no glyph) as U+FFFD, as the page shows them
-    texts = [" ".join(str(v).split()).translate(_CONTROLS) for v in values]
+    # control characters (no glyph) as U+FFFD, as the page shows them;
+    # runs of spaces as one, unless that makes two names alike ("books",
+    # "books "): then every space shows, as "␣"
+    raw = [str(v).translate(_CONTROLS) for v in values]
+    texts = [" ".join(t.split()) for t in raw]
+    if len(set(texts)) < len(set(raw)):
+        texts = ["".join("␣" if c.isspace() else c for c in t) for t in raw]
     short = [_elide(t) for t in texts]
     if len(set(short)) == len(set(texts)):
         return short

@@ -222,3 +222,10 @@ def test_control_characters_do_not_reach_the_page(tmp_path):
     assert "bad\ufffdtext" in page
     # nor the figures: no "Glyph 0 missing from font" warning
     assert not [w for w in caught if "Glyph" in str(w.message)]
+
+
+def test_tick_labels_tell_apart_names_that_differ_in_spaces():
+    from skmultimodal.report import _tick_labels
+
+    assert _tick_labels(["books", "books ", "toys"]) == ["books", "books␣", "toys"]
+    assert _tick_labels(["a  b", "c\nd"]) == ["a b", "c d"]  # alike only then
