@@ -141,9 +141,10 @@ def decode_once_section(ctx, paths=None):
     )
     section.notes.append(
         "The union also decodes and describes the images in small batches of "
-        "one shape (colour conversions, the alpha compositing, the resizes "
-        "and the histograms run once per batch on the images stacked, with "
-        "the same values as one at a time); the three-read branch describes "
+        "one shape (colour conversions, the alpha compositing, the resizes, "
+        "HOG's descriptor and the histograms' bin lookups run once per batch "
+        "on the images stacked, with the same values as one at a time); the "
+        "three-read branch describes "
         "one image at a time, as each extractor does on its own."
     )
     if row.met is False:

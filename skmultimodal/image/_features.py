@@ -575,6 +575,26 @@ class ImageArray(PixelFeatures):
 
 
 # --------------------------------------------------------- colour histogram
+@functools.lru_cache(maxsize=64)
+def _histogram_codes(bins, first_high):
+    """A ``(256, 1, 3)`` ``uint8`` table for ``cv2.LUT``: value ``v`` of
+    channel ``c`` maps to ``c * bins`` plus the bin ``cv2.calcHist`` puts it
+    in (``bins`` equal bins over ``[0, first_high)`` for the first channel,
+    ``[0, 256)`` for the others), or to 255 when it falls outside the range.
+
+    The bins are read from ``cv2.calcHist`` itself, on the 256 values in
+    order: they are non-decreasing in the value, so the counts give each
+    value's bin exactly. Needs ``3 * bins <= 255``.
+    """
+    values = np.arange(256, dtype=np.uint8).reshape(1, 256)
+    table = np.full((256, 1, 3), 255, np.uint8)
+    for c, high in enumerate((first_high, 256, 256)):
+        counts = cv2.calcHist([values], [0], None, [bins], [0, high]).ravel()
+        bin_of = np.repeat(np.arange(bins), counts.astype(np.intp))
+        table[: len(bin_of), 0, c] = c * bins + bin_of
+    return table
+
+
 class ColorHistogram(ImageExtractor):
     __doc__ = f"""Per-channel colour histograms of each image (fractions of pixels).
 
@@ -645,7 +665,8 @@ class ColorHistogram(ImageExtractor):
     def _extract_batch(self, images):
         img = _uint8_stack(_rgb_stack(images))
         n, height, width, _ = img.shape
-        if n > 256:  # the image index below is 8-bit
+        bins = int(self.bins)
+        if n > 256 and 3 * bins > 255:  # the image index below is 8-bit
             return np.concatenate(
                 [self._extract_batch(images[a : a + 256]) for a in range(0, n, 256)]
             )
@@ -654,6 +675,19 @@ class ColorHistogram(ImageExtractor):
         if self.color_space == "hsv":
             flat = cv2.cvtColor(flat, cv2.COLOR_RGB2HSV)  # H in [0, 180)
             ranges[:2] = [0, 180]
+        if 3 * bins <= 255:
+            # Each channel value becomes its bin's place in the output row
+            # (one table lookup over the stack), then one 1-D histogram per
+            # image counts the three channels at once.
+            codes = cv2.LUT(flat, _histogram_codes(bins, ranges[1]))
+            codes = codes.reshape(n, height, width * 3)
+            counts = np.stack(
+                [
+                    cv2.calcHist([image], [0], None, [3 * bins], [0, 3 * bins])[:, 0]
+                    for image in codes
+                ]
+            )
+            return counts / np.float32(height * width)
         # One 2-D histogram per channel: (image index, channel value); the
         # bins of the channel are those of the 1-D histogram of _extract.
         index = np.repeat(np.arange(n, dtype=np.uint8), height * width)

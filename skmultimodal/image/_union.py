@@ -154,8 +154,9 @@ class ImageFeatureUnion(TransformerMixin, _BaseComposition):
 
     The items are read and described in small batches: images of one shape
     are decoded, converted and, for the built-in extractors, described
-    together (colour conversions, alpha compositing, area resizes and
-    histograms run once on the batch stacked into one tall image), with
+    together (colour conversions, alpha compositing, area resizes, HOG's
+    descriptor and the histograms' bin lookups run once on the batch
+    stacked into one tall image), with
     exactly the values each extractor gives on its own, one image at a
     time. Other extractors get one image at a time, as on their own.
 
