@@ -100,6 +100,7 @@ def test_stacking_rows_of_another_layout_drops_it():
 def test_failed_report_removes_every_folder_it_created(tmp_path, monkeypatch):
     X, y = make_multimodal_classification(n_samples=30, random_state=0)
     results = compare_models({"text": make_multimodal_pipeline(image=None)}, X, y, cv=2)
+
     def failing(folder, files):  # as replace_files fails: no file written
         assert "report.html" in files
         raise OSError(28, "No space left on device")
