@@ -356,13 +356,22 @@ def _passes(chunks):
 
 
 def _read(passes, what):
-    """Yield ``(k, X, y)`` for each chunk of one pass, checked."""
+    """Yield ``(k, X, y)`` for each chunk of one pass, checked: the labels of
+    every chunk of the type of the first chunk's first label, a row out of
+    type named by its position in the pass (counted across the chunks) and
+    its index label."""
     import pandas as pd
 
     from skmultimodal.fusion._columns import check_unique_columns
-    from skmultimodal.utils._validation import to_pandas, type_name
+    from skmultimodal.utils._validation import (
+        _Labels,
+        check_label_types,
+        to_pandas,
+        type_name,
+    )
 
     empty = True
+    first, start = None, 0  # the pass's first label; the chunk's first row
     for k, item in enumerate(passes()):
         pair = item if isinstance(item, tuple | list) and len(item) == 2 else ()
         dask = [v for v in (item, *pair) if hasattr(v, "__dask_graph__")]
@@ -397,6 +406,12 @@ def _read(passes, what):
                 f"chunk {k} of the {what}: the label is missing at index "
                 f"{_labels(X, nan)}; every row needs a label"
             )
+        rows = _Labels(X.index, np.arange(start, start + len(X)))
+        try:
+            first = check_label_types(y, rows, first=first)
+        except ValueError as exc:
+            raise ValueError(f"chunk {k} of the {what}: {exc}") from None
+        start += len(X)
         yield k, X, y
     if empty:
         raise ValueError(f"the chunks of the {what} hold no rows")
@@ -1019,7 +1034,10 @@ def fit_out_of_core(pipeline, chunks, *, classes=None):
         nor a branch with a step that learns from the rows in ``fit``, such
         as the TF-IDF vocabulary of ``make_multimodal_pipeline``),
         a chunk that is not ``(DataFrame, labels)``, a missing modality
-        under ``missing="raise"``, a label outside ``classes``, or (the
+        under ``missing="raise"``, a label outside ``classes``, labels of
+        mixed types (ints and strs, in one chunk or across chunks: the
+        message names the chunk and the row, counted across the chunks,
+        and its index label), or (the
         attention classifier) ``early_stopping=True``. An error in a
         chunk's data (a missing column, a bad cell, an unreadable image
         under ``missing="raise"``) names the chunk, counted from 0, and the
@@ -1069,6 +1087,9 @@ def _fit(pipeline, chunks, classes):
     fusion, clf = pipeline.named_steps["fusion"], pipeline.named_steps["classifier"]
     epochs = clf.get_params().get("max_iter", 1)
     if classes is not None:
+        from skmultimodal.utils._validation import check_label_types
+
+        check_label_types(classes, what="classes")
         classes = np.unique(np.asarray(classes))
         if len(classes) < 2:
             raise ValueError(

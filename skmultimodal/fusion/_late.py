@@ -24,6 +24,7 @@ from skmultimodal.utils._parallel import warn_at_caller
 from skmultimodal.utils._validation import (
     N_JOBS,
     check_groups,
+    check_label_types,
     plain_label,
     row_positions,
     type_name,
@@ -432,6 +433,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
                 "is None."
             )
         check_target_present(y, row_index(X))
+        check_label_types(y, row_index(X))
         if sample_weight is not None:
             sample_weight = self._check_sample_weight(sample_weight, n)
         groups = check_groups(groups, n, "LateFusionClassifier")

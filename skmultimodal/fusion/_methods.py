@@ -40,7 +40,12 @@ from sklearn.utils.validation import (
 )
 
 from skmultimodal.utils._parallel import warn_at_caller
-from skmultimodal.utils._validation import check_groups, check_partition, plain_label
+from skmultimodal.utils._validation import (
+    check_groups,
+    check_label_types,
+    check_partition,
+    plain_label,
+)
 
 from ._base import FusionMethod
 from ._columns import _in_words
@@ -553,7 +558,10 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
     def _target_kind(self, y):
         """``"classes"``, ``"multilabel"`` or ``"continuous"``: the kind of
         expert; the target type is the one :class:`ModalityFusion` set, or
-        ``type_of_target(y)``."""
+        ``type_of_target(y)``; class labels of mixed types (ints and strs)
+        are refused, naming the first row out of type."""
+        if getattr(self, "target_type_", None) != "continuous":
+            check_label_types(y)
         target_type = getattr(self, "target_type_", None) or type_of_target(
             y, input_name="y"
         )

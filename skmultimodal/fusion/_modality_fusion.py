@@ -33,6 +33,7 @@ from skmultimodal.utils._parallel import RelayWarnings, reissue, warn_at_caller
 from skmultimodal.utils._validation import (
     N_JOBS,
     check_groups,
+    check_label_types,
     check_regression_target,
     describe_cell,
     plain_label,
@@ -802,6 +803,8 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         if y is not None:
             check_consistent_length(np.arange(n), y)
             check_target_present(y, index)
+            if self.target_type != "continuous":  # numbers: checked as such
+                check_label_types(y, index)
             self._check_estimator_target(y)
         method = self._resolve_method()
         method_name = _method_label(self.method)

@@ -31,6 +31,7 @@ from skmultimodal.utils._parallel import record_warnings, warn_at_caller
 from skmultimodal.utils._validation import (
     N_JOBS,
     check_groups,
+    check_label_types,
     check_partition,
     check_regression_target,
     plain_label,
@@ -375,6 +376,18 @@ def _ravel_column(y):
     for w in caught:
         warn_at_caller(str(w.message), w.category)
     return y
+
+
+def _check_two_classes(y):
+    """Refuse, before any fold is fitted, a classification target of one
+    class: no classifier learns from it, and every fold would fail."""
+    classes = np.unique(y)
+    if len(classes) == 1:
+        raise ValueError(
+            f"y holds a single class ({plain_label(classes[0])!r}) in its "
+            f"{len(y)} rows; compare_models compares classifiers, which need "
+            "at least 2 classes: give rows of other classes too"
+        )
 
 
 def _check_regression_target(y, labels=None):
@@ -1045,9 +1058,11 @@ def compare_models(
         multi-dimensional array or columns of different lengths (the
         message names them); ``task="regression"`` meets
         a ``y`` that is not numbers, or ``groups`` has a missing value (the
-        messages name the row); classification meets a continuous ``y`` or
-        a 0/1 label matrix, ``task="multilabel"`` a ``y`` that is not one;
-        ``scoring`` is an empty list or dict.
+        messages name the row); classification meets a continuous ``y``, a
+        0/1 label matrix or a ``y`` of a single class, ``task="multilabel"``
+        a ``y`` that is not one; the class labels mix types (ints and strs:
+        the message names the types and the first row out of type), before
+        any fold is fitted; ``scoring`` is an empty list or dict.
         An error while fitting or scoring a model is raised as it is, with
         a note naming the model and the fold (``in fold 2 of 5 of
         models['late'], ...``).
@@ -1103,12 +1118,18 @@ def compare_models(
     # another library's table (polars, a pyarrow Table or RecordBatch) as
     # pandas, once: the folds take its rows by position
     X = _as_table(to_pandas(X, what="compare_models: X"))
-    # fit's own check and wording, naming the rows by X's index
+    # fit's own checks and wording, naming the rows by X's index
     check_target_present(y, _row_labels(X, y))
+    regressors = any(_kind(model) == "regressor" for model in models.values())
+    if task != "regression" and not (task is None and regressors):
+        # class labels of one type, before the task is read from y
+        check_label_types(y, _row_labels(X, y))
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:  # one column: a target, as fit takes it
         y = _ravel_column(y)
     task = _check_task(task, models, y)
+    if task == "classification":
+        _check_two_classes(y)
     if task == "regression":
         y = _check_regression_target(y, _row_labels(X, y))
     if groups is not None:

@@ -42,7 +42,9 @@ from skmultimodal.utils._errors import check_tensorflow_not_forked
 from skmultimodal.utils._keras import traced_inference
 from skmultimodal.utils._validation import (
     Count,
+    _Labels,
     check_class_weight,
+    check_label_types,
     check_target_present,
     describe_row,
     plain_label,
@@ -313,7 +315,9 @@ class _MultiLabelEncoder(TransformerMixin, BaseEstimator):
 
 def _check_chunks(chunks, name):
     """Yield the ``(X, y)`` pairs of one pass, ``y`` a 1-D array of as many
-    rows as ``X``."""
+    rows as ``X``, its labels of the type of the pass's first label (a row
+    out of type named by its position counted across the chunks)."""
+    first, start = None, 0  # the pass's first label; the chunk's first row
     for k, item in enumerate(chunks):
         if not (isinstance(item, tuple | list) and len(item) == 2):
             raise ValueError(
@@ -332,10 +336,13 @@ def _check_chunks(chunks, name):
                 f"{name}.fit_chunks: chunk {k} has {getattr(X, 'shape', '?')} X "
                 f"for {len(y)} labels; X and y need as many rows"
             )
+        rows = np.arange(start, start + len(y))
         try:
             check_target_present(y)
+            first = check_label_types(y, _Labels(rows, rows), first=first)
         except ValueError as exc:
             raise ValueError(f"{name}.fit_chunks: chunk {k}: {exc}") from None
+        start += len(y)
         if len(y):
             yield X, y
 
@@ -1050,6 +1057,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
                 self, X, reset=reset, dtype=np.float32, accept_sparse="csr"
             )
             return _dense(X), None
+        check_label_types(y)  # before scikit-learn calls it "unknown"
         X, y = validate_data(
             self, X, y, reset=reset, dtype=np.float32, accept_sparse="csr"
         )

@@ -473,6 +473,131 @@ def _refuse_infinite(values, labels, who):
         )
 
 
+#: What ``pandas.api.types.infer_dtype`` names an object array of labels of
+#: one kind (:func:`_label_kind`): such an array needs no scan.
+_ONE_KIND = frozenset(
+    {
+        "string",
+        "bytes",
+        "integer",
+        "floating",
+        "mixed-integer-float",
+        "decimal",
+        "complex",
+        "boolean",
+        "empty",
+    }
+)
+
+
+def _label_kind(value):
+    """The kind of a class label that labels of another kind cannot be
+    sorted with: ``"str"``, ``"bytes"``, ``"number"`` (a bool, an integer or
+    a float, of Python or NumPy alike), else the name of its type."""
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, bytes):
+        return "bytes"
+    if isinstance(value, numbers.Number | np.number | np.bool_):
+        return "number"
+    return type_name(value)
+
+
+def _typed(value):
+    """``"the int 3"``, ``"the str 'cat'"``: a label and its type, for
+    messages."""
+    value = plain_label(value)
+    return f"the {type_name(value)} {value!r}"
+
+
+def check_label_types(y, labels=None, *, first=None, what="y"):
+    """Refuse class labels of more than one type, such as ints and strs.
+
+    scikit-learn cannot sort such labels into classes: it calls the target
+    ``"unknown"`` (a regression target, it suggests) or fails comparing two
+    labels. Bools, integers and floats (of Python or NumPy) are one type
+    here, and so are ``str`` and ``numpy.str_``; missing values (None,
+    NaN) are left to :func:`check_target_present`. The labels are read as
+    ``numpy.asarray`` reads them: a list mixing numbers and strings is
+    strings, as ``fit`` learns it.
+
+    Parameters
+    ----------
+    y : array-like, Series, DataFrame, sparse matrix or None
+        The class labels; None and a sparse target are not checked.
+    labels : sequence, default=None
+        The rows' index labels (for example those of ``X``), for the
+        message; a pandas ``y`` gives its own.
+    first : tuple or None, default=None
+        What an earlier call returned for an earlier part of the same
+        target (a chunk read before this one): the labels must then be of
+        the type of that part's first label.
+    what : str, default="y"
+        The name of the labels in the message.
+
+    Returns
+    -------
+    first : tuple or None
+        ``(label, row)``: the target's first label and the row that holds
+        it as messages name it, for the check of a later part (``first``);
+        None while no label has been seen.
+
+    Raises
+    ------
+    ValueError
+        Naming the types found and the first row (position, and index
+        label) whose label is not of the type of the first label.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmultimodal.utils._validation import check_label_types
+    >>> check_label_types(np.array([1, "cat"], dtype=object))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: y mixes label types (int and str): row 1 holds the str 'cat', ...
+    """
+    if y is None or hasattr(y, "toarray"):
+        return first
+    if isinstance(y, (pd.Series, pd.DataFrame)):
+        labels = y.index
+    try:
+        values = np.asarray(y)
+    except ValueError:  # ragged: the estimator's own checks say so
+        return first
+    if values.ndim == 0:
+        return first
+    if labels is not None and len(labels) != len(values):
+        labels = None  # rows of another length: the length check says so
+    flat = values.ravel()
+    present = np.flatnonzero(~np.asarray(pd.isna(flat), dtype=bool))
+    if not len(present):
+        return first
+    if first is None:
+        i = int(present[0])
+        first = (flat[i], describe_cell(values, i, labels))
+    kind = _label_kind(first[0])
+    if values.dtype == object and (
+        pd.api.types.infer_dtype(flat, skipna=True) not in _ONE_KIND
+    ):
+        off = (int(i) for i in present if _label_kind(flat[i]) != kind)
+    else:  # one kind throughout: that of its first label
+        off = iter([] if _label_kind(flat[present[0]]) == kind else [present[0]])
+    i = next(off, None)
+    if i is None:
+        return first
+    found = dict.fromkeys([type_name(plain_label(first[0]))])
+    found.update(dict.fromkeys(type_name(plain_label(flat[j])) for j in present))
+    *names, last = found  # two or more: the labels hold two kinds
+    shown = f"{', '.join(names)} and {last}"
+    raise ValueError(
+        f"{what} mixes label types ({shown}): {describe_cell(values, i, labels)} "
+        f"holds {_typed(flat[i])}, but the first label, at {first[1]}, is "
+        f"{_typed(first[0])}. Convert the labels to one type first (e.g. "
+        f"{what}.astype(str))."
+    )
+
+
 def check_regression_target(y, labels=None, *, who="a regression target", hint=""):
     """``y`` as a regression target: numbers only, all finite.
 
