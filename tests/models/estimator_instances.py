@@ -30,6 +30,11 @@ EXPECTED_FAILED_CHECKS = {
             "float32 network: a different batch composition changes the matmul "
             "blocking, so probabilities differ by about one float32 ulp (3e-8)"
         ),
+        "check_methods_subset_invariance": (
+            "float32 network: a subset is predicted in a batch of another shape, "
+            "so on some CPUs probabilities differ by a few float32 ulps (1.5e-7 "
+            "measured), above the check's atol of 1e-7"
+        ),
     },
 }
 
