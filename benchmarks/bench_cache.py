@@ -108,7 +108,7 @@ def run(ctx: Context) -> Section:
     start = time.perf_counter()
     load_before = os.getloadavg()[0]
     workdir = str(ctx.workdir)
-    X, y = short_texts(ctx.pick(100_000, 5_000))
+    X, y = short_texts(ctx.pick(100_000, 2_000))
     rows = [
         compare(
             "the key's extra part alone, on the texts",
@@ -130,7 +130,7 @@ def run(ctx: Context) -> Section:
     emoji = load_emoji()
     Xe, ye = emoji.data, np.asarray(emoji.target)
     if ctx.quick:
-        Xe, ye = Xe.iloc[::10], ye[::10]
+        Xe, ye = Xe.iloc[::20], ye[::20]
     rows += fit_rows(
         "emoji PNG paths + names, image + text (concat)",
         Xe,

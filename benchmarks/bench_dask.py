@@ -2,7 +2,7 @@
 peak memory per process, one process against a two-worker ``LocalCluster``.
 
 Protocol: the default fused model (``skmultimodal train`` on the 1,884
-emoji, or 400 of them with ``--quick``; saved as ``.skops``) predicts and
+emoji, or 200 of them with ``--quick``; saved as ``.skops``) predicts and
 featurizes a CSV of 100,000 rows whose image paths cycle over the 1,884
 emoji PNGs and whose texts are their names (every row is read, decoded and
 featurized: nothing is cached between rows). *One process*: the command
@@ -27,7 +27,7 @@ linearly; its assumptions are printed with it.
 Usage::
 
     python benchmarks/bench_dask.py           # 100,000 rows (~10 min on 2 cores)
-    python benchmarks/bench_dask.py --quick   # 600 rows, partitions of 200
+    python benchmarks/bench_dask.py --quick   # 300 rows, partitions of 100
 """
 
 from __future__ import annotations
@@ -139,8 +139,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smoke run")
     args = parser.parse_args(argv)
-    n_rows, chunk = (600, 200) if args.quick else (100_000, 10_000)
-    n_train = 400 if args.quick else None  # quick: train on 400 emoji
+    n_rows, chunk = (300, 100) if args.quick else (100_000, 10_000)
+    n_train = 200 if args.quick else None  # quick: train on 200 emoji
     n_tiny = 100 if args.quick else 2_000
 
     from skmultimodal.datasets import load_emoji

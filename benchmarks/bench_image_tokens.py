@@ -14,7 +14,7 @@ multimodal model: accuracy >= 0.82.
 Usage::
 
     python benchmarks/bench_image_tokens.py           # full run (~35 min on 2 cores)
-    python benchmarks/bench_image_tokens.py --quick   # 300 rows, 2 folds, 2 epochs
+    python benchmarks/bench_image_tokens.py --quick   # 150 rows, 2 folds, 1 epoch
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def main(argv=None):
     X, y = data.data, np.asarray(data.target)
     n_splits = 5
     if args.quick:
-        keep = np.random.RandomState(0).permutation(len(y))[:300]
+        keep = np.random.RandomState(0).permutation(len(y))[:150]
         X, y, n_splits = X.iloc[keep].reset_index(drop=True), y[keep], 2
     folds = list(StratifiedKFold(n_splits, shuffle=True, random_state=0).split(X, y))
 
@@ -76,14 +76,14 @@ def main(argv=None):
         f"{len(y):,} emoji; each fold fits the whole pipeline on its training "
         "rows. Fit time per fold is wall time on this machine, reading and "
         "decoding the images included."
-        + (" Quick run: 2 epochs." if args.quick else "")
+        + (" Quick run: 150 rows, 1 epoch." if args.quick else "")
         + "\n"
     )
     print("| model | accuracy | per fold | fit time per fold (median) | target |")
     print("|---|---|---|---:|---|")
     for name, pipe in models():
         if args.quick:
-            pipe.set_params(classifier__epochs=2)
+            pipe.set_params(classifier__epochs=1)
         accs, fits = [], []
         for k, (train, test) in enumerate(folds):
             t = time.perf_counter()

@@ -38,7 +38,7 @@ with the rows).
 Usage::
 
     python benchmarks/bench_out_of_core.py           # ~11 min on 2 busy cores
-    python benchmarks/bench_out_of_core.py --quick   # 240 rows, 3 folds, 2 epochs
+    python benchmarks/bench_out_of_core.py --quick   # 160 rows, 2 folds, 2 epochs
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def main(argv=None):
     order = np.random.RandomState(0).permutation(len(y))
     X, y = X.iloc[order].reset_index(drop=True), np.asarray(y)[order]
     total = len(y)
-    n, k, epochs = (240, 3, 2) if args.quick else (total, 5, 10)
+    n, k, epochs = (160, 2, 2) if args.quick else (total, 5, 10)
     X, y = X.iloc[:n], y[:n]
     cv = StratifiedKFold(k, shuffle=True, random_state=0)
     pipe = make_out_of_core_pipeline(epochs=epochs, random_state=0)
@@ -187,7 +187,7 @@ def attention(X, y, size, *, quick):
 
     from skmultimodal.streaming import fit_out_of_core, make_out_of_core_pipeline
 
-    k, epochs = (3, 2) if quick else (5, 20)
+    k, epochs = (2, 1) if quick else (5, 20)
     cv = StratifiedKFold(k, shuffle=True, random_state=0)
     pipe = make_out_of_core_pipeline(
         classifier="attention", epochs=epochs, random_state=0
@@ -242,7 +242,7 @@ def memory_runs(*, quick):
     """Peak RSS of ``train --chunk-size`` on a small and a large CSV."""
     from skmultimodal.datasets import load_emoji
 
-    sizes, chunk = ((600, 1_800), 200) if quick else ((20_000, 100_000), 1_000)
+    sizes, chunk = ((300, 900), 100) if quick else ((20_000, 100_000), 1_000)
     data = load_emoji()
     table = data.data[["image", "text"]].assign(label=np.asarray(data.target))
     table = table.iloc[np.random.RandomState(0).permutation(len(table))]

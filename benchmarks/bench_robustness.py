@@ -116,13 +116,13 @@ def verdict(fused, image, text, margin=0.01, gain=None):
 
 
 def emoji_data(quick):
-    """Emoji (300 random rows with ``--quick``) and the folds used on it."""
+    """Emoji (200 random rows with ``--quick``) and the folds used on it."""
     data = load_emoji()
     X, y = data.data, np.asarray(data.target)
     if quick:
-        keep = np.random.RandomState(0).permutation(len(X))[:300]
+        keep = np.random.RandomState(0).permutation(len(X))[:200]
         X, y = X.iloc[keep].reset_index(drop=True), y[keep]
-    return X, y, StratifiedKFold(5 if not quick else 3, shuffle=True, random_state=0)
+    return X, y, StratifiedKFold(5 if not quick else 2, shuffle=True, random_state=0)
 
 
 def robustness_rows(quick, n_jobs):
@@ -149,7 +149,7 @@ def robustness_rows(quick, n_jobs):
         print(f"  icons skipped: {exc}")
     else:
         Xi, yi, gi = icons.data, np.asarray(icons.target), np.asarray(icons.groups)
-        cv_g = StratifiedGroupKFold(5 if not quick else 3, shuffle=True, random_state=0)
+        cv_g = StratifiedGroupKFold(5 if not quick else 2, shuffle=True, random_state=0)
         s = {
             m: score(kw, Xi, yi, cv_g, groups=gi, n_jobs=n_jobs)
             for m, kw in models().items()
@@ -168,7 +168,7 @@ def robustness_rows(quick, n_jobs):
         rows.append(("icons, words-only text branch", s, "≥ best single", ok))
         print("  icons: done", file=sys.stderr, flush=True)
 
-    n = 300 if quick else 900
+    n = 200 if quick else 900
     sweep = [
         ("synthetic, both informative (each ≤ 2/3 alone)", 1.0, 1.0, 0.05),
         ("synthetic, text pure noise", 1.0, 0.0, None),
@@ -184,7 +184,7 @@ def robustness_rows(quick, n_jobs):
             text_signal=text_signal,
             random_state=0,
         )
-        cv_s = StratifiedKFold(5 if not quick else 3, shuffle=True, random_state=0)
+        cv_s = StratifiedKFold(5 if not quick else 2, shuffle=True, random_state=0)
         s = {m: score(kw, Xs, ys, cv_s, n_jobs=n_jobs) for m, kw in models().items()}
         target = "≥ best single − 0.01"
         if gain is not None:
@@ -263,7 +263,7 @@ def cost_ratio(quick):
     data = load_emoji()
     X, y = data.data, np.asarray(data.target)
     if quick:
-        X, y = X.iloc[:300], y[:300]
+        X, y = X.iloc[:200], y[:200]
     times = {"default": [], "concat": []}
     for _ in range(1 if quick else 3):
         for name, kw in (("concat", dict(method="concat")), ("default", {})):

@@ -21,7 +21,7 @@ within 1.3x (memory does not grow with the number of rows).
 Usage::
 
     python benchmarks/bench_scale.py           # 100,000 and 1,000,000 rows (~25 min)
-    python benchmarks/bench_scale.py --quick   # 1,000 and 3,000 rows, chunks of 500
+    python benchmarks/bench_scale.py --quick   # 400 and 1,200 rows, chunks of 200
     python benchmarks/bench_scale.py --input csv --commands predict
     python benchmarks/bench_scale.py --model model.skops  # that model, not trained here
 """
@@ -105,8 +105,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.model is not None and not args.model.is_file():
         parser.error(f"--model {args.model}: no such file (a model saved by train)")
-    sizes = (1_000, 3_000) if args.quick else (100_000, 1_000_000)
-    chunk = 500 if args.quick else 10_000
+    sizes = (400, 1_200) if args.quick else (100_000, 1_000_000)
+    chunk = 200 if args.quick else 10_000
     commands = args.commands
 
     from skmultimodal.datasets import load_emoji
@@ -115,7 +115,7 @@ def main(argv=None):
     data = load_emoji()
     table = data.data.copy()
     table["label"] = data.target
-    train_rows = table.sample(400, random_state=0) if args.quick else table
+    train_rows = table.sample(200, random_state=0) if args.quick else table
     with tempfile.TemporaryDirectory(prefix="skmm-scale-") as tmp:
         tmp = Path(tmp)
         train_csv = tmp / "train.csv"

@@ -27,7 +27,7 @@ features, and the branch's categorical cells must be the frame's own.
 Usage::
 
     python benchmarks/bench_tabular.py           # ~4 min on 2 cores
-    python benchmarks/bench_tabular.py --quick   # 300 samples, 3 folds; 5,000 rows
+    python benchmarks/bench_tabular.py --quick   # 200 samples, 2 folds; 2,000 rows
     python benchmarks/bench_tabular.py --skip-accuracy   # the speed part only
 """
 
@@ -228,13 +228,13 @@ def main(argv=None):
 
     t_start = time.perf_counter()
     repeats = args.repeats or (2 if args.quick else 5)
-    timing = speed(5_000 if args.quick else 100_000, repeats)
+    timing = speed(2_000 if args.quick else 100_000, repeats)
     if args.skip_accuracy:
         print("# A tabular modality (`bench_tabular.py`)\n")
         print(timing)
         print(f"\n*Total time: {time.perf_counter() - t_start:.0f} s.*")
         return 0
-    n, k = (300, 3) if args.quick else (900, 5)
+    n, k = (200, 2) if args.quick else (900, 5)
     cv = StratifiedKFold(k, shuffle=True, random_state=0)
     results = {}
     for variant, noise in (("informative table", False), ("noise table", True)):

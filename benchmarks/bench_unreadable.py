@@ -51,7 +51,7 @@ def run(ctx: Context) -> Section:
     start = time.perf_counter()
     X, y = _tables()
     if ctx.quick:
-        keep = np.sort(np.random.RandomState(0).choice(len(X), size=300, replace=False))
+        keep = np.sort(np.random.RandomState(0).choice(len(X), size=200, replace=False))
         X, y = X.iloc[keep].reset_index(drop=True), y[keep]
     one_bad = _broken(X, [7])
 
@@ -73,7 +73,7 @@ def run(ctx: Context) -> Section:
 
     rng = np.random.RandomState(0)
     bad = rng.choice(len(X), size=len(X) // 10, replace=False)
-    cv = StratifiedKFold(ctx.pick(5, 3), shuffle=True, random_state=0)
+    cv = StratifiedKFold(ctx.pick(5, 2), shuffle=True, random_state=0)
     cases = [
         ("all images readable", X, "raise"),
         ("10 % read as white images (no missing policy)", _white(X, bad), "raise"),

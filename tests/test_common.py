@@ -108,9 +108,20 @@ def test_keras_estimators_are_checked():
     assert KERAS, "no Keras estimator among the instances"
 
 
-@pytest.mark.parametrize(
-    "estimator", OTHER, ids=lambda e: type(e).__name__ + str(id(e) % 1000)
-)
+def _numbered_ids(estimators):
+    """Class names, numbered where a class has several instances: ids that
+    are the same in every process (the workers of a parallel run each
+    collect the tests, and their ids must agree)."""
+    names = [type(e).__name__ for e in estimators]
+    seen = {}
+    ids = []
+    for name in names:
+        seen[name] = seen.get(name, -1) + 1
+        ids.append(f"{name}-{seen[name]}" if names.count(name) > 1 else name)
+    return ids
+
+
+@pytest.mark.parametrize("estimator", OTHER, ids=_numbered_ids(OTHER))
 @pytest.mark.parametrize("check", NON_TABULAR_CHECKS, ids=lambda c: c.__name__)
 def test_non_tabular_estimator(estimator, check):
     X, y = NON_TABULAR[type(estimator).__name__]()

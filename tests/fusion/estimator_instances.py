@@ -13,16 +13,27 @@ from sklearn.preprocessing import StandardScaler
 from skmultimodal.fusion import LateFusionClassifier, ModalityFusion
 
 
-def first_half(X):
-    """Positions of the first half of X's columns (at least one)."""
-    n = X.shape[1]
-    return list(range(max(1, n // 2)))
+class _Half:
+    """Positions of the first or the second half of X's columns (at least
+    one). An object with a fixed repr, not a function: the checks' test ids
+    hold the instances' reprs, and a function's holds its address, which
+    differs between the processes of a parallel (pytest-xdist) run."""
+
+    def __init__(self, second):
+        self.second = second
+
+    def __call__(self, X):
+        n = X.shape[1]
+        if self.second:
+            return list(range(n // 2, n)) if n > 1 else [0]
+        return list(range(max(1, n // 2)))
+
+    def __repr__(self):
+        return "second_half" if self.second else "first_half"
 
 
-def second_half(X):
-    """Positions of the second half of X's columns (all of them if only one)."""
-    n = X.shape[1]
-    return list(range(n // 2, n)) if n > 1 else [0]
+first_half = _Half(second=False)
+second_half = _Half(second=True)
 
 
 INSTANCES = [
