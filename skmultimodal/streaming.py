@@ -1214,11 +1214,10 @@ def _statistics_pass(fusion, passes, classes):
             f"the labels mix types ({', '.join(kinds)}) across chunks; give the "
             "target one type"
         ) from None
-    if classes is None and len(found) < 2:
-        raise ValueError(
-            f"the labels hold a single class ({found.tolist()}); a classifier "
-            "needs at least 2 classes"
-        )
+    if classes is None:
+        from skmultimodal.utils._validation import check_two_classes
+
+        check_two_classes(found, "fit_out_of_core", what="the labels of the chunks")
     return {
         "branches": branches,
         "classes": found,

@@ -25,6 +25,7 @@ from skmultimodal.utils._validation import (
     N_JOBS,
     check_groups,
     check_label_types,
+    check_two_classes,
     plain_label,
     row_positions,
     type_name,
@@ -452,12 +453,9 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             check_consistent_length(np.arange(n), y)  # scikit-learn's message
             check_classification_targets(y)
             self.classes_ = np.unique(y)
-            if len(self.classes_) < 2:  # as the members would say (a modality
-                # present only in rows of one class gets a prior; fit warns)
-                raise ValueError(
-                    "LateFusionClassifier needs samples of at least 2 classes "
-                    f"in y; it holds one class: {plain_label(self.classes_[0])!r}"
-                )
+            # as the members would say (a modality present only in rows of
+            # one class gets a prior; fit warns)
+            check_two_classes(self.classes_, "LateFusionClassifier")
         self.class_prior_ = self._prior(y, sample_weight)
         try:  # the models get their native blocks whatever set_config says
             with config_context(transform_output="default"):

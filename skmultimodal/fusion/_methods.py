@@ -44,6 +44,7 @@ from skmultimodal.utils._validation import (
     check_groups,
     check_label_types,
     check_partition,
+    check_two_classes,
     plain_label,
 )
 
@@ -607,11 +608,7 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
             y = column_or_1d(y, warn=True)
             check_classification_targets(y)
             self.classes_ = np.unique(y)
-            if len(self.classes_) < 2:
-                raise ValueError(
-                    f"fusion method {self._method_name!r} needs at least 2 classes "
-                    f"in y; got {len(self.classes_)} class"
-                )
+            check_two_classes(self.classes_, f"fusion method {self._method_name!r}")
         if kind != "continuous" and self.estimator is not None:
             if not hasattr(self.estimator, "predict_proba"):
                 raise TypeError(

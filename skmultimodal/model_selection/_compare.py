@@ -34,6 +34,7 @@ from skmultimodal.utils._validation import (
     check_label_types,
     check_partition,
     check_regression_target,
+    check_two_classes,
     plain_label,
     to_pandas,
     type_name,
@@ -376,18 +377,6 @@ def _ravel_column(y):
     for w in caught:
         warn_at_caller(str(w.message), w.category)
     return y
-
-
-def _check_two_classes(y):
-    """Refuse, before any fold is fitted, a classification target of one
-    class: no classifier learns from it, and every fold would fail."""
-    classes = np.unique(y)
-    if len(classes) == 1:
-        raise ValueError(
-            f"y holds a single class ({plain_label(classes[0])!r}) in its "
-            f"{len(y)} rows; compare_models compares classifiers, which need "
-            "at least 2 classes: give rows of other classes too"
-        )
 
 
 def _check_regression_target(y, labels=None):
@@ -1129,7 +1118,12 @@ def compare_models(
         y = _ravel_column(y)
     task = _check_task(task, models, y)
     if task == "classification":
-        _check_two_classes(y)
+        # before any fold: every fold would fail
+        check_two_classes(
+            np.unique(y),
+            "compare_models (it compares classifiers)",
+            hint=f", in all {len(y)} rows: give rows of other classes too",
+        )
     if task == "regression":
         y = _check_regression_target(y, _row_labels(X, y))
     if groups is not None:

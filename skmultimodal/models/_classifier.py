@@ -46,6 +46,7 @@ from skmultimodal.utils._validation import (
     check_class_weight,
     check_label_types,
     check_target_present,
+    check_two_classes,
     describe_row,
     plain_label,
     type_name,
@@ -953,11 +954,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             raise ValueError(f"{name}.fit_chunks: the chunks hold no rows")
         classes = np.asarray(sorted(class_counts) if classes is None else classes)
         classes = np.unique(classes)
-        if classes.size < 2:
-            raise ValueError(
-                f"{name} needs samples of at least 2 classes in y; got "
-                f"{classes.size} class"
-            )
+        check_two_classes(classes, name)
         check_classification_targets(classes)
         rs = self.random_state
         if rs is None or isinstance(rs, Integral):
@@ -1064,12 +1061,7 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         X = _dense(X)
         check_classification_targets(y)
         if reset:
-            n_classes = np.unique(y).size
-            if n_classes < 2:
-                raise ValueError(
-                    f"{type(self).__name__} needs samples of at least 2 classes "
-                    f"in y; got {n_classes} class"
-                )
+            check_two_classes(np.unique(y), type(self).__name__)
             self.block_layout_ = self._fit_layout(hint, X)
         return X, y
 

@@ -598,6 +598,33 @@ def check_label_types(y, labels=None, *, first=None, what="y"):
     )
 
 
+def check_two_classes(classes, who, *, what="y", hint=""):
+    """Refuse class labels of fewer than 2 classes: no classifier learns
+    from one class. ``classes`` are the distinct labels found; ``who``
+    names the estimator or function that needs them; ``hint`` ends the
+    message.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_two_classes(np.array(["cat", "dog"]), "MyClassifier")
+    >>> check_two_classes(np.array(["cat"]), "MyClassifier")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    ValueError: MyClassifier needs ... in y; found one class only: 'cat'
+    """
+    if len(classes) >= 2:
+        return
+    found = (
+        f"found one class only: {plain_label(classes[0])!r}"
+        if len(classes)
+        else "found none"
+    )
+    raise ValueError(
+        f"{who} needs samples of at least 2 classes in {what}; {found}{hint}"
+    )
+
+
 def check_regression_target(y, labels=None, *, who="a regression target", hint=""):
     """``y`` as a regression target: numbers only, all finite.
 

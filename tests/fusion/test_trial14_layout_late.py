@@ -165,6 +165,6 @@ def test_a_target_of_one_class_is_refused_naming_it():
     late = LateFusionClassifier(
         [("a", LogisticRegression(), ["a"]), ("b", LogisticRegression(), ["b"])]
     )
-    match = "at least 2 classes in y; it holds one class: 'pos'"
+    match = "at least 2 classes in y; found one class only: 'pos'"
     with pytest.raises(ValueError, match=match):
         late.fit(X, np.array(["pos"] * 12))
