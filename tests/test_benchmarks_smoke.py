@@ -41,6 +41,7 @@ SECTIONS = [
     "## out_of_core (`benchmarks/bench_out_of_core.py`)",
     "## scale (`benchmarks/bench_scale.py`)",
     "## dask (`benchmarks/bench_dask.py`)",
+    "## eager (`benchmarks/bench_eager.py`)",
 ]
 
 
