@@ -31,9 +31,11 @@ def log(msg):
 
 
 def main(argv=None):
+    from _harness import positive_int
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smoke run")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=positive_int, default=3)
     args = parser.parse_args(argv)
 
     from sklearn.datasets import make_classification

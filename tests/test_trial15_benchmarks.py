@@ -117,6 +117,7 @@ def test_positive_int(bench):
         ("bench_models", ["--folds", "0"]),
         ("bench_tabular", ["--repeats", "-3"]),
         ("bench_out_of_core", ["--chunk-size", "0"]),
+        ("bench_eager", ["--repeats", "0"]),
     ],
 )
 def test_scripts_reject_non_positive_sizes(bench, module, argv, capsys):
