@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import errno
+import os
 import tempfile
 from pathlib import Path
 
 import pytest
 
 from skmultimodal.plugins import get_plugin_manager, register_plugin, unregister_plugin
+
+
+def pytest_configure(config):
+    """Under pytest-xdist, each process's BLAS and OpenMP libraries get their
+    share of the cores (as scikit-learn's own test suite does), so that one
+    process per core does not run several threads per core. A single
+    process (``-n 0``) keeps the libraries' defaults."""
+    workers = os.environ.get("PYTEST_XDIST_WORKER_COUNT")
+    if workers is None:
+        return
+    import cv2  # noqa: F401  (its OpenBLAS is loaded now, and limited too)
+    import scipy.linalg  # noqa: F401  (SciPy's OpenBLAS, as NumPy's)
+    from joblib import cpu_count
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(max(cpu_count() // int(workers), 1))
 
 
 @pytest.fixture

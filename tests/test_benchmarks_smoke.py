@@ -42,6 +42,7 @@ SECTIONS = [
     "## scale (`benchmarks/bench_scale.py`)",
     "## dask (`benchmarks/bench_dask.py`)",
     "## eager (`benchmarks/bench_eager.py`)",
+    "## BLAS threads in the default experts",
 ]
 
 

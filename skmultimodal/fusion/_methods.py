@@ -11,6 +11,7 @@ information, unlike an unsupervised projection), then combines those.
 from __future__ import annotations
 
 import warnings
+from contextlib import nullcontext
 from numbers import Integral, Real
 
 import numpy as np
@@ -39,7 +40,7 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
-from skmultimodal.utils._parallel import warn_at_caller
+from skmultimodal.utils._parallel import one_blas_thread, warn_at_caller
 from skmultimodal.utils._validation import (
     check_groups,
     check_label_types,
@@ -667,7 +668,9 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         metadata routing: requests set inside the expert are not consulted."""
         if rows is not None:
             X, y = _take(X, rows), y[rows]
-        with unrouted(), warnings.catch_warnings():
+        # the default experts' solvers alternate NumPy's and SciPy's BLAS
+        threads = one_blas_thread() if self.estimator is None else nullcontext()
+        with unrouted(), threads, warnings.catch_warnings():
             # a label constant in these rows: named by _warn_fold_targets
             warnings.filterwarnings(
                 "ignore", "Label .* is present in all training examples", UserWarning

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import threading
@@ -17,6 +18,28 @@ from sklearn.utils.parallel import Parallel, delayed
 # Contiguous chunks per worker: enough for the workers to finish together
 # (the last chunk is the idle tail), few enough to keep per-chunk costs low.
 _CHUNKS_PER_WORKER = 8
+
+
+@functools.cache
+def _threadpool_controller():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()  # scanning the loaded libraries takes ms
+
+
+def one_blas_thread():
+    """A context in which the BLAS libraries (OpenBLAS, MKL, ...) run on one
+    thread each.
+
+    NumPy's and SciPy's wheels each bring their own OpenBLAS. A solver that
+    alternates between them, as L-BFGS-B does (SciPy's ``setulb``, then the
+    loss and gradient in NumPy), leaves one library's threads spinning on
+    the cores the other one needs: on 2 cores a default expert's fit took
+    about twice as long with each library's default threads as with one
+    (``benchmarks/bench_threads.py``). One thread also makes the result the
+    same whatever the machine's number of cores.
+    """
+    return _threadpool_controller().limit(limits=1, user_api="blas")
 
 
 class _Results(list):
