@@ -27,6 +27,12 @@ def _threadpool_controller():
     return ThreadpoolController()  # scanning the loaded libraries takes ms
 
 
+_blas_lock = threading.Lock()
+_blas_holders = 0
+_blas_limiter = None
+
+
+@contextlib.contextmanager
 def one_blas_thread():
     """A context in which the BLAS libraries (OpenBLAS, MKL, ...) run on one
     thread each.
@@ -38,8 +44,26 @@ def one_blas_thread():
     about twice as long with each library's default threads as with one
     (``benchmarks/bench_threads.py``). One thread also makes the result the
     same whatever the machine's number of cores.
+
+    The limit is the process's (the libraries have no other), so contexts
+    that overlap in several threads share it: the first one in sets it, the
+    last one out restores the limits found by the first. (Each context
+    restoring what it found, as ``threadpool_limits`` does, would leave the
+    process on one thread when two overlap.)
     """
-    return _threadpool_controller().limit(limits=1, user_api="blas")
+    global _blas_holders, _blas_limiter
+    with _blas_lock:
+        if _blas_holders == 0:
+            _blas_limiter = _threadpool_controller().limit(limits=1, user_api="blas")
+        _blas_holders += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_holders -= 1
+            if _blas_holders == 0:
+                _blas_limiter.restore_original_limits()
+                _blas_limiter = None
 
 
 class _Results(list):

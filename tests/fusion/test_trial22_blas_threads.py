@@ -4,6 +4,10 @@ caller's threads: SciPy's L-BFGS-B and NumPy each bring an OpenBLAS, whose
 idle threads slowed the default fit about twofold on 2 cores
 (``benchmarks/bench_threads.py``)."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
@@ -66,3 +70,59 @@ def test_one_thread_gives_the_scores_of_the_default_threads(blocks, monkeypatch)
     monkeypatch.setattr(_methods, "one_blas_thread", lambda: threadpool_limits(2))
     lifted = StackFusion(cv=3, random_state=0).fit(X, y).transform(X)
     np.testing.assert_allclose(limited, lifted, atol=1e-6)
+
+
+# OpenBLAS ignores a thread's limit once the main thread has set one, as
+# this suite's set-up does under pytest-xdist: the script runs in a process
+# of its own where nobody has.
+_OVERLAP = """
+import threading
+from threadpoolctl import threadpool_info
+from skmultimodal.utils._parallel import one_blas_thread
+
+def blas():
+    info = threadpool_info()
+    return sorted({i["num_threads"] for i in info if i["user_api"] == "blas"})
+
+before = blas()
+first_in, second_in, first_out = (threading.Event() for _ in range(3))
+inside = []
+
+def first():
+    with one_blas_thread():
+        first_in.set()
+        second_in.wait(30)
+        inside.append(blas())
+    first_out.set()
+
+def second():
+    first_in.wait(30)
+    with one_blas_thread():
+        second_in.set()
+        first_out.wait(30)
+        inside.append(blas())  # the first has left: still one thread
+
+threads = [threading.Thread(target=f) for f in (first, second)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join(60)
+print(before, inside, blas())
+"""
+
+
+@pytest.mark.slow
+def test_contexts_overlapping_in_threads_restore_the_process_threads():
+    """The limit is the process's: two threads whose contexts overlap (the
+    first leaves while the second is still in) leave the limits the
+    process had, not one thread (what the second found on entering)."""
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "2", "OMP_NUM_THREADS": "2"}
+    out = subprocess.run(
+        [sys.executable, "-c", _OVERLAP],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert out.split() == ["[2]", "[[1],", "[1]]", "[2]"], out
