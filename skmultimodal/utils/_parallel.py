@@ -24,18 +24,16 @@ _CHUNKS_PER_WORKER = 8
 def _threadpool_controller():
     from threadpoolctl import ThreadpoolController
 
-    return ThreadpoolController()  # scanning the loaded libraries takes ms
-
-
-_blas_lock = threading.Lock()
-_blas_holders = 0
-_blas_limiter = None
+    # scanning the loaded libraries takes milliseconds, so it is done once:
+    # callers import scikit-learn's linear models first, which loads NumPy's
+    # and SciPy's BLAS (scipy.linalg), the libraries this limits
+    return ThreadpoolController()
 
 
 @contextlib.contextmanager
 def one_blas_thread():
-    """A context in which the BLAS libraries (OpenBLAS, MKL, ...) run on one
-    thread each.
+    """A context in which NumPy's and SciPy's BLAS libraries (OpenBLAS,
+    MKL, ...) run on one thread each, when entered in the main thread.
 
     NumPy's and SciPy's wheels each bring their own OpenBLAS. A solver that
     alternates between them, as L-BFGS-B does (SciPy's ``setulb``, then the
@@ -45,25 +43,22 @@ def one_blas_thread():
     (``benchmarks/bench_threads.py``). One thread also makes the result the
     same whatever the machine's number of cores.
 
-    The limit is the process's (the libraries have no other), so contexts
-    that overlap in several threads share it: the first one in sets it, the
-    last one out restores the limits found by the first. (Each context
-    restoring what it found, as ``threadpool_limits`` does, would leave the
-    process on one thread when two overlap.)
+    The limit is the process's (the libraries have no other), and OpenBLAS
+    ignores a limit set from another thread while a thread that set one is
+    alive: contexts entered in several threads would leave the process on
+    one thread for good. So only the main thread sets it (and restores the
+    limits it found on leaving, nested contexts included); in any other
+    thread (a thread pool, joblib's threads, a Dask worker) the context
+    does nothing and the work runs on the process's threads.
     """
-    global _blas_holders, _blas_limiter
-    with _blas_lock:
-        if _blas_holders == 0:
-            _blas_limiter = _threadpool_controller().limit(limits=1, user_api="blas")
-        _blas_holders += 1
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    limiter = _threadpool_controller().limit(limits=1, user_api="blas")
     try:
         yield
     finally:
-        with _blas_lock:
-            _blas_holders -= 1
-            if _blas_holders == 0:
-                _blas_limiter.restore_original_limits()
-                _blas_limiter = None
+        limiter.restore_original_limits()
 
 
 class _Results(list):
