@@ -30,10 +30,10 @@ def _threadpool_controller():
     return ThreadpoolController()
 
 
-@contextlib.contextmanager
 def one_blas_thread():
-    """A context in which NumPy's and SciPy's BLAS libraries (OpenBLAS,
-    MKL, ...) run on one thread each, when entered in the main thread.
+    """A context in which the BLAS libraries (OpenBLAS, MKL, ...) run on one
+    thread each, when entered in the main thread: NumPy's and SciPy's, and
+    any other loaded when it is first used.
 
     NumPy's and SciPy's wheels each bring their own OpenBLAS. A solver that
     alternates between them, as L-BFGS-B does (SciPy's ``setulb``, then the
@@ -46,19 +46,15 @@ def one_blas_thread():
     The limit is the process's (the libraries have no other), and OpenBLAS
     ignores a limit set from another thread while a thread that set one is
     alive: contexts entered in several threads would leave the process on
-    one thread for good. So only the main thread sets it (and restores the
-    limits it found on leaving, nested contexts included); in any other
-    thread (a thread pool, joblib's threads, a Dask worker) the context
-    does nothing and the work runs on the process's threads.
+    one thread for good. So only the main thread sets it (threadpoolctl's
+    limiter restores the limits it found on leaving, nested contexts
+    included); in any other thread (a thread pool, joblib's threads, a Dask
+    worker) the context does nothing and the work runs on the process's
+    threads.
     """
     if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    limiter = _threadpool_controller().limit(limits=1, user_api="blas")
-    try:
-        yield
-    finally:
-        limiter.restore_original_limits()
+        return contextlib.nullcontext()
+    return _threadpool_controller().limit(limits=1, user_api="blas")
 
 
 class _Results(list):

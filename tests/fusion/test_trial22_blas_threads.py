@@ -87,8 +87,9 @@ def test_a_continuous_target_keeps_the_callers_threads(monkeypatch):
 
 
 def test_one_thread_gives_the_scores_of_two(recording, monkeypatch):
-    """Big enough blocks for OpenBLAS to split its products over 2 threads
-    (3,000 rows of 64 columns): the scores agree up to rounding."""
+    """Blocks of 3,000 rows of 64 columns (products above the size from
+    which OpenBLAS uses its threads), each fit checked to run on the threads
+    intended: the scores on 1 and on 2 threads agree up to rounding."""
     rng = np.random.RandomState(0)
     y = np.repeat([0, 1, 2], 1000)
     X = [rng.randn(3000, 64) + 0.3 * y[:, None], rng.randn(3000, 64)]
