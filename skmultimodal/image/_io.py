@@ -2,8 +2,9 @@
 
 Canonical images are ``uint8`` or ``float32`` (values in [0, 1]) arrays of
 shape ``(H, W)`` (gray) or ``(H, W, 3)`` (RGB). Alpha is composited on white
-(gray + alpha stays gray), 16-bit data is scaled to ``uint8`` and decoded BGR
-data is turned into RGB.
+(gray + alpha stays gray), 16-bit data is scaled to ``uint8``, decoded BGR
+data is turned into RGB and a decoded image is turned upright by its EXIF
+orientation.
 """
 
 from __future__ import annotations
@@ -524,19 +525,64 @@ def _png_cut_short(buf) -> bool:
     return True
 
 
+# EXIF orientation (2-8) -> the view of the stored pixels that shows the
+# image upright, as cv2.imread and image viewers show it (1: as stored).
+_UPRIGHT = {
+    2: lambda a: a[:, ::-1],  # mirrored left-right
+    3: lambda a: a[::-1, ::-1],  # rotated 180 degrees
+    4: lambda a: a[::-1],  # mirrored top-bottom
+    5: lambda a: a.swapaxes(0, 1),  # transposed
+    6: lambda a: a[::-1].swapaxes(0, 1),  # to turn 90 degrees clockwise
+    7: lambda a: a[::-1, ::-1].swapaxes(0, 1),  # transversed
+    8: lambda a: a[:, ::-1].swapaxes(0, 1),  # to turn 90 degrees anticlockwise
+}
+
+
+def _exif_orientation(types, blobs) -> int:
+    """The orientation tag (0x0112) of the EXIF block OpenCV's decoder
+    found (JPEG, PNG, WebP, AVIF), read by Pillow; 1 when there is none or
+    the block is malformed (OpenCV's imread then ignores it too)."""
+    for kind, blob in zip(types, blobs):
+        if kind == cv2.IMAGE_METADATA_EXIF and blob is not None and blob.size:
+            from PIL import Image
+
+            exif = Image.Exif()
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # "Corrupt EXIF data"
+                    exif.load(blob.tobytes())
+                    return int(exif.get(0x0112, 1))
+            except Exception:  # a malformed block, as OpenCV ignores it
+                return 1
+    return 1
+
+
+def _imdecode(buf):
+    """``cv2.imdecode(buf, IMREAD_UNCHANGED)`` (alpha and depth kept), turned
+    upright by the EXIF orientation, which that flag alone ignores; None
+    when OpenCV cannot decode ``buf``. TIFF's decoder applies its own
+    orientation tag and reports no EXIF block."""
+    img, types, blobs = cv2.imdecodeWithMetadata(buf, flags=cv2.IMREAD_UNCHANGED)
+    upright = _UPRIGHT.get(_exif_orientation(types, blobs)) if len(types) else None
+    if img is None or upright is None:
+        return img
+    return np.ascontiguousarray(upright(img))
+
+
 def _decode_raw(buf, max_pixels) -> np.ndarray:
     """Encoded data -> the decoder's array (gray, gray + alpha, BGR or BGRA
-    order, any depth); a gray + alpha PNG comes back as its two channels.
-    ``max_pixels``: the most pixels the data may declare (None: no limit)."""
+    order, any depth), upright by its EXIF orientation; a gray + alpha PNG
+    comes back as its two channels. ``max_pixels``: the most pixels the
+    data may declare (None: no limit)."""
     if buf.size == 0:
         raise _ItemError("empty data (0 bytes)")
     gray_alpha, transparent = _check_header(buf, max_pixels)
     try:
         if _quiet_depth:
-            img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+            img = _imdecode(buf)
         else:
             with quiet_opencv:
-                img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+                img = _imdecode(buf)
     except cv2.error as exc:
         if "CV_IO_MAX_IMAGE_PIXELS" in exc.err:  # with no limit of our own
             raise _ItemError(

@@ -320,7 +320,9 @@ class ImageReader(_ImageTransformer):
     an alpha channel is composited on white, 16-bit data is scaled to
     ``uint8`` (``round(v * 255 / 65535)``), ``uint8`` stays ``uint8`` and
     float stays float (``float32``). Inputs are never modified; the output
-    never shares memory with them.
+    never shares memory with them. A decoded file is turned upright by its
+    EXIF orientation tag, as ``cv2.imread`` and image viewers do (a phone
+    photo stored sideways is read as it is shown).
 
     Of a file with several frames (an animated GIF, a multi-page TIFF) the
     first frame is read, silently. Only local files are read: a path that
