@@ -118,7 +118,10 @@ def read_limits():
     ``max_bytes`` is :data:`skmultimodal.image.MAX_FILE_BYTES`, the largest
     image file read; ``max_pixels`` is Pillow's decompression-bomb limit
     ``PIL.Image.MAX_IMAGE_PIXELS``, the most pixels an encoded image may
-    declare. None means no limit. ``folder`` is the current working folder,
+    declare. None means no limit. The environment variables
+    ``SKMULTIMODAL_MAX_FILE_BYTES`` and ``SKMULTIMODAL_MAX_IMAGE_PIXELS``
+    (a positive integer, or ``none``), when set, take their place: the
+    command line's way to change them. ``folder`` is the current working folder,
     against which relative paths are read (False if it was removed: then
     none is read): joblib reuses its worker processes from call to call,
     and a worker stays in the folder it started in whatever ``os.chdir``
@@ -128,12 +131,15 @@ def read_limits():
 
     from skmultimodal import image
 
-    max_bytes = image.MAX_FILE_BYTES
-    max_pixels = Image.MAX_IMAGE_PIXELS
-    for name, value in (
-        ("skmultimodal.image.MAX_FILE_BYTES", max_bytes),
-        ("PIL.Image.MAX_IMAGE_PIXELS", max_pixels),
+    limits = []
+    for name, value, variable in (
+        ("skmultimodal.image.MAX_FILE_BYTES", image.MAX_FILE_BYTES, _FILE_BYTES_ENV),
+        ("PIL.Image.MAX_IMAGE_PIXELS", Image.MAX_IMAGE_PIXELS, _IMAGE_PIXELS_ENV),
     ):
+        text = os.environ.get(variable, "").strip()
+        if text:
+            name, value = f"the environment variable {variable}", text
+            value = None if text.lower() == "none" else _int_or_text(text)
         if value is not None and (
             not isinstance(value, numbers.Integral)
             or isinstance(value, bool)
@@ -142,6 +148,8 @@ def read_limits():
             raise ValueError(
                 f"{name} must be a positive integer or None (no limit), got {value!r}."
             )
+        limits.append(value)
+    max_bytes, max_pixels = limits
     try:
         folder = os.getcwd()
     except OSError:  # the folder was removed: no relative path is read
@@ -151,6 +159,18 @@ def read_limits():
         None if max_pixels is None else int(max_pixels),
         folder,
     )
+
+
+_FILE_BYTES_ENV = "SKMULTIMODAL_MAX_FILE_BYTES"
+_IMAGE_PIXELS_ENV = "SKMULTIMODAL_MAX_IMAGE_PIXELS"
+
+
+def _int_or_text(text):
+    """``int(text)`` (digits, ``_`` allowed), or ``text`` itself to be refused."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
 
 
 # OpenCV's log level is one setting for the whole process: while at least one
@@ -370,6 +390,25 @@ def _radiance_size(buf):
     return (width, height) if 0 < width < 2**31 and 0 < height < 2**31 else None
 
 
+def _tiff_entries(buf, order, big):
+    """``(tag, kind, count, at)`` of each entry of a TIFF's first image
+    directory (the page OpenCV decodes): ``at`` is where the entry's value
+    field starts in ``buf`` (the value itself, or its offset when larger)."""
+    if big:  # BigTIFF: 8-byte offsets and counts, 20-byte entries
+        (offset,) = struct.unpack_from(order + "Q", buf, 8)
+        (count,) = struct.unpack_from(order + "Q", buf, offset)
+        first, step, counts = offset + 8, 20, "Q"
+    else:
+        (offset,) = struct.unpack_from(order + "I", buf, 4)
+        (count,) = struct.unpack_from(order + "H", buf, offset)
+        first, step, counts = offset + 2, 12, "I"
+    entries = buf[first : first + step * min(count, 4096)].tobytes()
+    for k in range(0, len(entries) - step + 1, step):
+        tag, kind = struct.unpack_from(order + "HH", entries, k)
+        (n,) = struct.unpack_from(order + counts, entries, k + 4)
+        yield tag, kind, n, first + k + (12 if big else 8)
+
+
 def _tiff_size(buf, order, big):
     """``(width, height)`` from a TIFF's first image directory (the page
     OpenCV decodes), as libtiff reads it; None if a size tag is missing or
@@ -377,18 +416,8 @@ def _tiff_size(buf, order, big):
     size tag twice is refused: libtiff uses the first copy, other readers
     the last, so a file can declare a small size to one and a huge one to
     the other."""
-    if big:  # BigTIFF: 8-byte offsets and counts, 20-byte entries
-        (offset,) = struct.unpack_from(order + "Q", buf, 8)
-        (count,) = struct.unpack_from(order + "Q", buf, offset)
-        first, step = offset + 8, 20
-    else:
-        (offset,) = struct.unpack_from(order + "I", buf, 4)
-        (count,) = struct.unpack_from(order + "H", buf, offset)
-        first, step = offset + 2, 12
-    entries = buf[first : first + step * min(count, 4096)].tobytes()
     found = {}
-    for k in range(0, len(entries) - step + 1, step):
-        tag, kind = struct.unpack_from(order + "HH", entries, k)
+    for tag, kind, count, at in _tiff_entries(buf, order, big):
         if tag not in (256, 257):
             continue
         name = "width (tag 256)" if tag == 256 else "height (tag 257)"
@@ -402,12 +431,27 @@ def _tiff_size(buf, order, big):
                 "with one size, or set PIL.Image.MAX_IMAGE_PIXELS to None to "
                 "decode it without the check)"
             )
-        (count,) = struct.unpack_from(order + ("Q" if big else "I"), entries, k + 4)
         fmt = {3: "H", 4: "I", 16: "Q" if big else None}.get(kind)
         if count != 1 or fmt is None:  # not a size libtiff reads as ours
             return None
-        found[tag] = struct.unpack_from(order + fmt, entries, k + (12 if big else 8))[0]
+        found[tag] = struct.unpack_from(order + fmt, buf, at)[0]
     return (found[256], found[257]) if len(found) == 2 else None
+
+
+def _tiff_extra_sample(head, buf):
+    """The kind of a TIFF's first extra sample (tag 338: 0 unspecified, 1
+    associated alpha, 2 unassociated alpha), or None (none, or unreadable)."""
+    order, big = "<" if head[0] == 0x49 else ">", head[2] == 43
+    try:
+        for tag, kind, count, at in _tiff_entries(buf, order, big):
+            if tag == 338 and kind == 3 and count >= 1:
+                if count * 2 > (8 if big else 4):  # the values lie elsewhere
+                    fmt = order + ("Q" if big else "I")
+                    (at,) = struct.unpack_from(fmt, buf, at)
+                return struct.unpack_from(order + "H", buf, at)[0]
+    except struct.error:  # a directory past the end
+        return None
+    return None
 
 
 # The starts of the formats OpenCV decodes: data that starts otherwise is
@@ -428,21 +472,54 @@ _IMAGE_STARTS = (
 )
 
 
+# ISO base media ("ftyp") brands of data OpenCV does not decode: HEIF and
+# HEIC images (phones' photos) and videos.
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+_VIDEO_BRANDS = (b"isom", b"iso2", b"mp41", b"mp42", b"qt  ", b"M4V ", b"3gp", b"dash")
+
+
+def _undecodable_kind(head):
+    """What data OpenCV does not decode is, when its header says so: a
+    HEIF/HEIC image or a video (by its ``ftyp`` brand); else None."""
+    if head[4:8] != b"ftyp":
+        return None
+    brand = head[8:12]
+    if brand in _HEIF_BRANDS:
+        return (
+            f"a HEIF/HEIC image (brand {brand.decode('latin-1')!r}, as iPhones "
+            "save photos), which OpenCV does not decode: convert it to JPEG or "
+            "PNG first (e.g. with pillow-heif, heif-convert, or by exporting "
+            "it as JPEG)"
+        )
+    if brand.startswith(_VIDEO_BRANDS):
+        return (
+            f"a video file (brand {brand.decode('latin-1')!r}), not an image: "
+            "give a still frame as a JPEG or PNG file"
+        )
+    return None
+
+
 def _unknown_size(head, max_pixels):
     """Why data whose size is unknown is not decoded under a pixel limit."""
+    if kind := _undecodable_kind(head):
+        return kind
     if not (head.startswith(_IMAGE_STARTS) or head[4:8] == b"ftyp"):
         return "not a decodable image (unknown format or corrupt data)"
     return (
-        "the image size cannot be read from its header (a corrupt or unusual "
-        "header), so the image is not decoded: images are checked against the "
-        f"limit of {max_pixels:,} pixels before decoding (set "
-        "PIL.Image.MAX_IMAGE_PIXELS to None to decode it without the check)"
+        "the image size cannot be read from its header, so the image is not "
+        "decoded: the file is probably truncated or corrupt (or in a variant "
+        "of its format that OpenCV does not read). Images are checked against "
+        f"the limit of {max_pixels:,} pixels before decoding; only for a file "
+        "you trust, set PIL.Image.MAX_IMAGE_PIXELS to None to try decoding it "
+        "without the check"
     )
 
 
 _BOMB_HINT = (
     "(a possible decompression bomb; to read larger images raise "
-    "PIL.Image.MAX_IMAGE_PIXELS, or set it to None for no limit)"
+    "PIL.Image.MAX_IMAGE_PIXELS, or set it to None for no limit; on the "
+    "command line, set the environment variable SKMULTIMODAL_MAX_IMAGE_PIXELS "
+    "to a number, or to none)"
 )
 
 
@@ -592,16 +669,52 @@ def _decode_raw(buf, max_pixels) -> np.ndarray:
         raise _ItemError(  # pragma: no cover - depends on the codec
             f"cannot decode image data ({exc.err})"
         ) from None
+    head = buf[:16].tobytes()
     if img is None:
-        if buf[:8].tobytes() == _PNG_SIGNATURE and _png_cut_short(buf):
+        if head[:8] == _PNG_SIGNATURE and _png_cut_short(buf):
             raise _ItemError(
                 "truncated PNG data (incomplete: a chunk runs past the end of the data)"
             )
-        raise _ItemError("not a decodable image (unknown format or corrupt data)")
-    if gray_alpha and img.ndim == 3 and img.shape[2] == 4:
-        img = cv2.merge([cv2.extractChannel(img, 0), cv2.extractChannel(img, 3)])
+        raise _ItemError(
+            _undecodable_kind(head)
+            or "not a decodable image (unknown format or corrupt data)"
+        )
+    if img.dtype == np.float64:  # a float TIFF: read as float32, in [0, 1]
+        img = img.astype(np.float32)
+    elif img.dtype not in (np.uint8, np.uint16, np.float32):
+        raise _ItemError(
+            f"the image decodes to {img.dtype} pixels (signed integers): the "
+            "library reads unsigned 8- and 16-bit images (float ones with "
+            "values in [0, 1]); convert the file to 8 or 16 bits first"
+        )
+    if img.ndim == 3 and img.shape[2] == 4:
+        if gray_alpha:
+            img = cv2.merge([cv2.extractChannel(img, 0), cv2.extractChannel(img, 3)])
+        elif head[:4] in _TIFF_STARTS:
+            img = _tiff_alpha(img, _tiff_extra_sample(head, buf))
+        elif head.startswith(b"BM") and not cv2.extractChannel(img, 3).any():
+            # a 32-bit BMP whose fourth byte is padding (BI_RGB, or colour
+            # masks without an alpha mask): opaque, as viewers show it
+            img = cv2.cvtColor(img, cv2.COLOR_BGRA2BGR)
     elif transparent is not None and img.ndim == 2:  # composited on white
         img[img == transparent] = np.iinfo(img.dtype).max
+    return img
+
+
+def _tiff_alpha(img, extra):
+    """A four-channel TIFF as OpenCV decodes it, made straight BGRA or BGR
+    (``extra``: the TIFF's extra-sample kind). An unspecified fourth sample
+    is no alpha: dropped, as Pillow reads it. Premultiplied colour, as
+    OpenCV returns every 8-bit RGBA TIFF (libtiff's RGBA reader
+    premultiplies unassociated alpha) and a 16-bit one with associated
+    alpha, is composited on white here: ``c + (white - a)``."""
+    if extra == 0:
+        return cv2.cvtColor(img, cv2.COLOR_BGRA2BGR)
+    if extra == 1 or (extra == 2 and img.dtype == np.uint8):
+        clear = cv2.cvtColor(
+            cv2.bitwise_not(cv2.extractChannel(img, 3)), cv2.COLOR_GRAY2BGR
+        )
+        return cv2.add(cv2.cvtColor(img, cv2.COLOR_BGRA2BGR), clear)  # saturated
     return img
 
 
@@ -830,7 +943,8 @@ def _too_large(size, max_bytes):
     return (
         f"file too large ({size} bytes; image files are read up to {max_bytes:,} "
         "bytes: raise skmultimodal.image.MAX_FILE_BYTES, or set it to None, to "
-        "read larger ones)"
+        "read larger ones; on the command line, set the environment variable "
+        "SKMULTIMODAL_MAX_FILE_BYTES to a number, or to none)"
     )
 
 
