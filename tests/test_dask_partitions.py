@@ -379,19 +379,23 @@ def test_importing_the_module_does_not_import_dask():
     assert proc.stdout.strip() == "False", proc.stderr
 
 
-def test_docs_page_examples_run(client):
+def test_docs_page_examples_run(client, tmp_path):
     # the page's examples start their own two-worker LocalCluster; the one
-    # for "a real cluster" connects to this test's cluster instead
+    # for "a real cluster" connects to this test's cluster instead. Their
+    # workers' scratch space goes to tmp_path, not the system's temp folder.
+    import dask
+
     page = ROOT / "docs" / "distributed.md"
     address = "tcp://scheduler:8786"
     on_a_cluster = f'with Client("{address}")'
     assert on_a_cluster in page.read_text("utf-8")
-    assert_code_blocks_print_what_they_claim(
-        page,
-        containing=("LocalCluster", on_a_cluster),
-        shared=True,
-        substitute={address: client.scheduler.address},
-    )
+    with dask.config.set({"temporary-directory": str(tmp_path)}):
+        assert_code_blocks_print_what_they_claim(
+            page,
+            containing=("LocalCluster", on_a_cluster),
+            shared=True,
+            substitute={address: client.scheduler.address},
+        )
 
 
 def _die(est, X):

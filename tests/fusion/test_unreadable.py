@@ -230,18 +230,13 @@ def test_under_a_joblib_backend(tables, context):
     np.testing.assert_allclose(Z_t, expected)
 
 
-def test_on_dask_workers(tables, monkeypatch):
-    distributed = pytest.importorskip("dask.distributed")
-    from pathlib import Path
+def test_on_dask_workers(tables):
+    pytest.importorskip("dask.distributed")
+    from tests._dask import loopback_client
 
     # the worker processes import this module (NaNForBad) from the repository
-    root = str(Path(__file__).resolve().parents[2])
-    monkeypatch.setenv("PYTHONPATH", root)
     X, X_none, y = tables
-    cluster = distributed.LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
-    )
-    with cluster, distributed.Client(cluster), parallel_backend("dask"):
+    with loopback_client(), parallel_backend("dask"):
         fusion = _fusion("mean", n_jobs=2, branch=_union_branch(2))
         Z = _dense(_quiet(fusion.fit_transform, X, y))
         Z_t = _dense(_quiet(fusion.transform, X))
