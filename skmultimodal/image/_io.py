@@ -602,16 +602,16 @@ def _png_cut_short(buf) -> bool:
     return True
 
 
-# EXIF orientation (2-8) -> the view of the stored pixels that shows the
-# image upright, as cv2.imread and image viewers show it (1: as stored).
+# EXIF orientation (2-8) -> what shows the stored pixels upright, as
+# cv2.imread and image viewers show them (1: as stored).
 _UPRIGHT = {
-    2: lambda a: a[:, ::-1],  # mirrored left-right
-    3: lambda a: a[::-1, ::-1],  # rotated 180 degrees
-    4: lambda a: a[::-1],  # mirrored top-bottom
-    5: lambda a: a.swapaxes(0, 1),  # transposed
-    6: lambda a: a[::-1].swapaxes(0, 1),  # to turn 90 degrees clockwise
-    7: lambda a: a[::-1, ::-1].swapaxes(0, 1),  # transversed
-    8: lambda a: a[:, ::-1].swapaxes(0, 1),  # to turn 90 degrees anticlockwise
+    2: lambda a: cv2.flip(a, 1),  # mirrored left-right
+    3: lambda a: cv2.rotate(a, cv2.ROTATE_180),
+    4: lambda a: cv2.flip(a, 0),  # mirrored top-bottom
+    5: cv2.transpose,
+    6: lambda a: cv2.rotate(a, cv2.ROTATE_90_CLOCKWISE),
+    7: lambda a: cv2.flip(cv2.transpose(a), -1),  # transversed
+    8: lambda a: cv2.rotate(a, cv2.ROTATE_90_COUNTERCLOCKWISE),
 }
 
 
@@ -643,7 +643,7 @@ def _imdecode(buf):
     upright = _UPRIGHT.get(_exif_orientation(types, blobs)) if len(types) else None
     if img is None or upright is None:
         return img
-    return np.ascontiguousarray(upright(img))
+    return upright(img)
 
 
 def _decode_raw(buf, max_pixels) -> np.ndarray:

@@ -136,3 +136,27 @@ def test_features_of_a_tagged_photo_are_those_of_the_upright_one(tmp_path, n_job
         tagged = est.fit_transform(files["tagged"])
         assert np.array_equal(tagged, est.fit_transform(files["upright"]))
         assert not np.array_equal(tagged, est.fit_transform(files["stored"]))
+
+
+@pytest.mark.parametrize("mode", ["L", "LA", "RGBA", "I;16"])
+@pytest.mark.parametrize("orientation", [2, 5, 6, 7, 8])
+def test_gray_alpha_and_16_bit_files_turn_alike(mode, orientation):
+    """Whatever the decoder returns (gray, gray + alpha, BGRA, 16-bit), the
+    tagged file reads as the upright file."""
+    rng = np.random.RandomState(1)
+    if mode == "I;16":
+        image = Image.fromarray((rng.rand(6, 10) * 65535).astype(np.uint16))
+    else:
+        channels = {"L": 1, "LA": 2, "RGBA": 4}[mode]
+        pixels = (rng.rand(6, 10, channels) * 255).astype(np.uint8)
+        image = Image.fromarray(pixels.squeeze(), mode)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    tagged, upright = io.BytesIO(), io.BytesIO()
+    image.save(tagged, "PNG", exif=exif)
+    ImageOps.exif_transpose(Image.open(io.BytesIO(tagged.getvalue()))).save(
+        upright, "PNG"
+    )
+    got = _read(tagged.getvalue())
+    assert got.shape[:2] == ((10, 6) if orientation >= 5 else (6, 10))
+    assert np.array_equal(got, _read(upright.getvalue()))
