@@ -72,8 +72,7 @@ def test_out_of_core_counts_the_classes_of_every_chunk(data):
     one = np.repeat("cat", len(y))
     chunks = [(X[i : i + 8], one[i : i + 8]) for i in range(0, len(y), 8)]
     message = (
-        f"fit_out_of_core {NEEDS} the labels of the chunks; found one class "
-        "only: 'cat'"
+        f"fit_out_of_core {NEEDS} the labels of the chunks; found one class only: 'cat'"
     )
     with pytest.raises(ValueError, match=re.escape(message)):
         fit_out_of_core(pipe, chunks)
