@@ -138,7 +138,7 @@ def read_limits():
     ):
         text = os.environ.get(variable, "").strip()
         if text:
-            name, value = f"the environment variable {variable}", text
+            name = f"the environment variable {variable}"
             value = None if text.lower() == "none" else _int_or_text(text)
         if value is not None and (
             not isinstance(value, numbers.Integral)
@@ -617,8 +617,9 @@ _UPRIGHT = {
 
 def _exif_orientation(types, blobs) -> int:
     """The orientation tag (0x0112) of the EXIF block OpenCV's decoder
-    found (JPEG, PNG, WebP, AVIF), read by Pillow; 1 when there is none or
-    the block is malformed (OpenCV's imread then ignores it too)."""
+    found (JPEG and PNG; WebP from OpenCV 4.14), read by Pillow; 1 when
+    there is none or the block is malformed (OpenCV's imread then ignores
+    it too)."""
     for kind, blob in zip(types, blobs):
         if kind == cv2.IMAGE_METADATA_EXIF and blob is not None and blob.size:
             from PIL import Image
@@ -679,13 +680,13 @@ def _decode_raw(buf, max_pixels) -> np.ndarray:
             _undecodable_kind(head)
             or "not a decodable image (unknown format or corrupt data)"
         )
-    if img.dtype == np.float64:  # a float TIFF: read as float32, in [0, 1]
-        img = img.astype(np.float32)
+    if img.dtype.kind == "f" and img.dtype != np.float32:  # float64/16 TIFF
+        img = img.astype(np.float32)  # then checked for [0, 1]
     elif img.dtype not in (np.uint8, np.uint16, np.float32):
         raise _ItemError(
-            f"the image decodes to {img.dtype} pixels (signed integers): the "
-            "library reads unsigned 8- and 16-bit images (float ones with "
-            "values in [0, 1]); convert the file to 8 or 16 bits first"
+            f"the image decodes to {img.dtype} pixels: the library reads "
+            "unsigned 8- and 16-bit images (float ones with values in [0, 1]); "
+            "convert the file to 8 or 16 bits first"
         )
     if img.ndim == 3 and img.shape[2] == 4:
         if gray_alpha:
