@@ -453,16 +453,24 @@ def prediction_table(est, X, proba=True, labels=None, separator="|"):
             P, Y = None, np.asarray(est.predict(X)) > 0
         joined = [separator.join(np.asarray(labels)[row]) or separator for row in Y]
         out = pd.DataFrame({"prediction": joined}, index=X.index)
-        for j, label in enumerate([] if P is None else labels):
-            out[f"proba_{label}"] = P[:, j]
-        return out
+        if P is None:
+            return out
+        return _with_proba(out, P, [f"proba_{label}" for label in labels])
     if not (proba and hasattr(est, "predict_proba")):
         return pd.DataFrame({"prediction": est.predict(X)}, index=X.index)
     P = est.predict_proba(X)
     out = pd.DataFrame({"prediction": est.classes_[P.argmax(axis=1)]}, index=X.index)
-    for j, name in enumerate(proba_columns(est.classes_)):
-        out[name] = P[:, j]
-    return out
+    return _with_proba(out, P, proba_columns(est.classes_))
+
+
+def _with_proba(out, P, names):
+    """``out`` with the columns of ``P`` appended under ``names``, as one
+    block: one column inserted at a time fragments the frame (pandas'
+    PerformanceWarning from about a hundred classes on)."""
+    import pandas as pd
+
+    proba = pd.DataFrame(P, index=out.index, columns=names)
+    return pd.concat([out, proba], axis=1)
 
 
 def proba_columns(classes):
