@@ -6,10 +6,13 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import pytest
 from sklearn.dummy import DummyClassifier
+from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 
 from skmultimodal.model_selection._models import prediction_table
+from tests.cli.conftest import run_main
 
 
 def _long_tail(n_classes=120, seed=0):
@@ -50,3 +53,52 @@ def test_prediction_table_of_120_labels_is_built_in_one_block():
     np.testing.assert_array_equal(table.iloc[:, 1:].to_numpy(), P)
     expected = ["|".join(np.asarray(labels)[row > 0.5]) or "|" for row in P]
     assert table["prediction"].tolist() == expected
+
+
+# -------------------------------------------------- evaluate's warnings --
+def _text_table(path, labels, seed=0):
+    """A text-only CSV of ``labels``: each row's text names its class among
+    words of other classes (some rows are misclassified)."""
+    rng = np.random.default_rng(seed)
+    words = [f"w{c} w{rng.choice(labels)} w{rng.choice(labels)}" for c in labels]
+    pd.DataFrame({"text": words, "label": labels}).to_csv(path, index=False)
+    return path
+
+
+class _WarnsOnAllRows(LogisticRegression):
+    """A logistic regression that warns when fitted on all 60 rows of the
+    training table (the fit for ``--test-csv``), not on a fold's."""
+
+    def fit(self, X, y, sample_weight=None):
+        if len(y) == 60:
+            warnings.warn("fitted on every row", UserWarning, stacklevel=2)
+        return super().fit(X, y, sample_weight)
+
+
+@pytest.mark.parametrize("where", ["every fit", "the fit for the test set"])
+def test_evaluate_test_csv_names_the_model_in_each_warning_once(
+    where, tmp_path, monkeypatch
+):
+    import skmultimodal.pipeline as pipeline
+
+    classifier = pipeline._classifier
+
+    def patched(*args, **kwargs):
+        clf = classifier(*args, **kwargs)
+        if where == "every fit":  # a ConvergenceWarning in every fit
+            return clf.set_params(max_iter=1)
+        return _WarnsOnAllRows(**clf.get_params())
+
+    monkeypatch.setattr(pipeline, "_classifier", patched)
+    labels = np.repeat([0, 1, 2], 20)
+    train = _text_table(tmp_path / "train.csv", labels)
+    test = _text_table(tmp_path / "test.csv", labels[::4], seed=1)
+    res = run_main(
+        "evaluate", "--csv", train, "--test-csv", test, "--models", "text-only",
+        "--cv", "3", "--no-progress", "--output", tmp_path / "r",
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    text = "failed to converge" if where == "every fit" else "fitted on every row"
+    lines = [line for line in res.stderr.splitlines() if text in line]
+    assert len(lines) == 1, res.stderr
+    assert lines[0].startswith("skmultimodal: warning: models['text-only']: ")

@@ -819,6 +819,11 @@ def _fit_fold(model, X, y, split, scorers, groups):
     return fold, list(dict.fromkeys(caught))
 
 
+def model_warning(name, text):
+    """A warning met while fitting or scoring ``models[name]``, naming it."""
+    return f"models[{name!r}]: {text}"
+
+
 def _fold_note(name, i, k, split):
     """The note of an error in fold ``i`` (from 0) of ``k`` of ``models[name]``."""
     return (
@@ -1173,7 +1178,7 @@ def compare_models(
             # naming the model: the same text relayed for the next model would
             # otherwise be a repeat from this line, which the "default" action
             # drops (unless the folds reset the registry: run in this process)
-            warnings.warn(f"models[{name!r}]: {text}", category, stacklevel=2)
+            warnings.warn(model_warning(name, text), category, stacklevel=2)
         folds = [fold for fold, _ in done]
         if signs is None:  # the first fold's scores name those of a callable
             signs = {key: _stored_sign(key, scorers) for key in folds[0].scores}

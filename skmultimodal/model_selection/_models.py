@@ -255,7 +255,9 @@ def run_evaluation(
     from joblib import Memory
     from tqdm.auto import tqdm
 
-    from ._compare import compare_models, make_cv
+    from skmultimodal.utils._parallel import record_warnings, warn_at_caller
+
+    from ._compare import compare_models, make_cv, model_warning
 
     y = np.asarray(y)
     names = resolve_models(models, tabular=bool(tabular))
@@ -301,16 +303,23 @@ def run_evaluation(
         with bar:
             for name, (est, used, label) in built.items():
                 bar.set_postfix_str(name)
-                one = compare_models(
-                    {name: est}, X, y, groups=groups, cv=splits, task=task
-                )
+                # the folds' warnings, relayed naming the model, and those of
+                # the fit on all rows for the test set, named too: each once
+                with record_warnings() as caught:
+                    one = compare_models(
+                        {name: est}, X, y, groups=groups, cv=splits, task=task
+                    )
+                    if test is not None:
+                        with record_warnings() as fitted:
+                            scores[name] = _test_scores(
+                                est, X, y, test[0], test[1], task, groups
+                            )
+                        caught += [(c, model_warning(name, t)) for c, t in fitted]
+                for category, text in dict.fromkeys(caught):
+                    warn_at_caller(text, category)
                 results[name] = one.models[name]
                 results[name].update(modalities=used, method=label)
                 del results[name]["estimators"]  # one model's folds at a time
-                if test is not None:
-                    scores[name] = _test_scores(
-                        est, X, y, test[0], test[1], task, groups
-                    )
                 bar.update(len(splits))
     kind = "group k-fold" if groups is not None else "k-fold"
     one.update(
