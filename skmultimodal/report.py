@@ -896,7 +896,9 @@ def failures(results, name, *, n=N_FAILURES):
     failures : dict
         ``model``, ``ranked_by`` and ``items``: one dict per row with its
         ``position`` in the evaluated table, ``true`` and ``predicted``
-        values and ``confidence`` (None without probabilities; regression:
+        values (a class as text, as ``metrics.json`` writes ``classes``;
+        multi-label: lists of label names; regression: numbers) and
+        ``confidence`` (None without probabilities; regression:
         ``abs_error``).
     """
     import numpy as np
@@ -936,8 +938,9 @@ def failures(results, name, *, n=N_FAILURES):
             items.append(
                 {
                     "position": int(i),
-                    "true": plain_label(y[i]),
-                    "predicted": plain_label(pred[i]),
+                    # written as ``classes`` and ``per_class`` write them
+                    "true": str(y[i]),
+                    "predicted": str(pred[i]),
                     "confidence": None if conf is None else float(conf[k]),
                     "true_class_probability": (
                         None if true_p is None else float(true_p[k])

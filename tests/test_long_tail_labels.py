@@ -2,6 +2,7 @@
 rows, through ``predict``'s table, ``evaluate``'s warnings and
 ``metrics.json``, and the fusions' per-modality models."""
 
+import json
 import warnings
 
 import numpy as np
@@ -102,3 +103,22 @@ def test_evaluate_test_csv_names_the_model_in_each_warning_once(
     lines = [line for line in res.stderr.splitlines() if text in line]
     assert len(lines) == 1, res.stderr
     assert lines[0].startswith("skmultimodal: warning: models['text-only']: ")
+
+
+# ------------------------------------------------------------ metrics.json --
+def test_metrics_json_writes_integer_classes_alike_everywhere(tmp_path):
+    labels = np.repeat([0, 1, 2, 10], 15)
+    train = _text_table(tmp_path / "train.csv", labels)
+    res = run_main(
+        "evaluate", "--csv", train, "--models", "text-only", "--cv", "3",
+        "--no-progress", "--output", tmp_path / "r",
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    doc = json.loads((tmp_path / "r" / "metrics.json").read_text())
+    assert doc["classes"] == ["0", "1", "2", "10"]
+    assert [row["class"] for row in doc["per_class"]["classes"]] == doc["classes"]
+    items = doc["failures"]["items"]
+    assert items  # the texts share words: some rows are misclassified
+    for item in items:
+        assert item["true"] in doc["classes"] and item["predicted"] in doc["classes"]
+        assert item["true"] != item["predicted"]
