@@ -12,6 +12,8 @@ from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 
+from skmultimodal import make_multimodal_pipeline
+from skmultimodal.fusion import LateFusionClassifier
 from skmultimodal.model_selection._models import prediction_table
 from tests.cli.conftest import run_main
 
@@ -122,3 +124,56 @@ def test_metrics_json_writes_integer_classes_alike_everywhere(tmp_path):
     for item in items:
         assert item["true"] in doc["classes"] and item["predicted"] in doc["classes"]
         assert item["true"] != item["predicted"]
+
+
+# ------------------------------------------- the fusions' per-modality models --
+def _long_tail_table(seed=0):
+    y = _long_tail(40, seed)
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame(
+        {
+            "text": [f"w{c} w{c}x common{rng.integers(5)}" for c in y],
+            "num": rng.normal(size=len(y)),
+        }
+    )
+    return X, y
+
+
+MANY_CLASSES = "The number of unique classes is greater than 50%"
+
+
+def _many_classes_warnings(fit):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit()
+    return [w for w in caught if str(w.message).startswith(MANY_CLASSES)]
+
+
+@pytest.mark.parametrize("method", ["stack", "late"])
+def test_fusion_warns_of_many_classes_once_per_fit(method):
+    X, y = _long_tail_table()
+    # all rows: fewer classes than half the rows; an internal fold's: more
+    assert len(np.unique(y)) <= len(y) / 2
+    est = make_multimodal_pipeline(
+        image=None,
+        text="text",
+        tabular={"numeric": ["num"], "categorical": []},
+        method=method,
+        random_state=0,
+    )
+    shown = _many_classes_warnings(lambda: est.fit(X, y))
+    assert len(shown) == 1  # once, not once per modality and fold
+    assert shown[0].filename == __file__  # the line calling fit
+
+
+def test_late_fusion_classifier_warns_of_many_classes_once_per_fit():
+    y = _long_tail(100)
+    X = np.random.default_rng(0).normal(size=(len(y), 4))
+    est = LateFusionClassifier(
+        [("a", LogisticRegression(), [0, 1]), ("b", LogisticRegression(), [2, 3])],
+        weights="auto",
+        cv=3,
+    )
+    shown = _many_classes_warnings(lambda: est.fit(X, y))
+    assert len(shown) == 1
+    assert shown[0].filename == __file__

@@ -20,7 +20,7 @@ from sklearn.utils.validation import (
 )
 
 from skmultimodal.utils import check_target_present
-from skmultimodal.utils._parallel import warn_at_caller
+from skmultimodal.utils._parallel import each_warning_once, warn_at_caller
 from skmultimodal.utils._validation import (
     N_JOBS,
     check_groups,
@@ -384,6 +384,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
         self.cv = cv
         self.n_jobs = n_jobs
 
+    @each_warning_once  # a model per modality and internal fold
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None, groups=None):
         """Fit one model per modality (and the weights when ``"auto"``).

@@ -40,7 +40,11 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
-from skmultimodal.utils._parallel import one_blas_thread, warn_at_caller
+from skmultimodal.utils._parallel import (
+    each_warning_once,
+    one_blas_thread,
+    warn_at_caller,
+)
 from skmultimodal.utils._validation import (
     check_groups,
     check_label_types,
@@ -1001,6 +1005,7 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
         self.fit_transform(blocks, y, sample_weight, groups)
         return self
 
+    @each_warning_once  # an expert per block and fold
     def fit_transform(self, blocks, y=None, sample_weight=None, groups=None):
         """Fit the experts (with ``sample_weight``, if given; internal folds
         that keep each of ``groups`` whole, if given); return the fusion of
@@ -1856,6 +1861,7 @@ class StackFusion(_ClassScoreFusion):
             return sparse.hstack([sparse.csr_matrix(p) for p in parts]).tocsr()
         return np.hstack(parts)
 
+    @each_warning_once
     def fit_transform(self, blocks, y=None, sample_weight=None, groups=None):
         """Fit the experts, and the joint expert when ``joint``; return their
         out-of-fold scores side by side.

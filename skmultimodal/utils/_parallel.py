@@ -169,6 +169,29 @@ def warn_at_caller(message, category=UserWarning):
     warnings.warn(message, category, stacklevel=_caller_stacklevel() + 1)
 
 
+def each_warning_once(method):
+    """``method`` (a fit) issuing each distinct warning (category and text)
+    once, pointing at the user's code: the warnings issued meanwhile in
+    this thread are recorded (see :func:`record_warnings`) and issued again
+    when it returns or raises. A fusion fits one model per modality and
+    internal fold, and each can meet the same warning of scikit-learn's
+    (rare classes: "The number of unique classes is greater than 50% of
+    the number of samples"), which would otherwise reach the user once per
+    model."""
+
+    @functools.wraps(method)
+    def once(*args, **kwargs):
+        caught = []
+        try:
+            with record_warnings() as caught:
+                return method(*args, **kwargs)
+        finally:  # to the caller's recorder, if any, once this one is off
+            for category, text in dict.fromkeys(caught):
+                warn_at_caller(text, category)
+
+    return once
+
+
 def reissue(results):
     """The results of :class:`RelayWarnings` tasks, their warnings issued
     here, in task order, pointing at the user's code."""
