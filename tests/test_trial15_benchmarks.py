@@ -7,6 +7,8 @@ import argparse
 import importlib
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -206,6 +208,40 @@ def test_robustness_progress_goes_to_stderr(bench, monkeypatch, capsys):
     captured = capsys.readouterr()
     assert "done" not in captured.out
     assert "method concat: done" in captured.err
+
+
+@pytest.mark.parametrize("quick", [False, True])
+def test_long_tail_cases_keep_classes_of_at_least_as_many_rows_as_folds(bench, quick):
+    """Each relabelled emoji case keeps only classes with a row in every
+    fold, and its name says how many classes, rows and folds it has."""
+    robustness = bench("bench_robustness")
+    cases = list(robustness.long_tail_data(quick))
+    assert len(cases) == (1 if quick else 3)
+    for name, X, y, cv in cases:
+        assert len(X) == len(y)
+        _, counts = np.unique(y, return_counts=True)
+        assert counts.min() >= cv.n_splits
+        assert f"{len(counts)} classes of {cv.n_splits}+ rows" in name
+        assert f"({len(y):,} rows)" in name
+        assert len(counts) > 20  # many classes, most of them rare
+        assert X.index.equals(pd.RangeIndex(len(y)))
+
+
+def test_long_tail_table_names_every_model_and_the_verdict(bench, monkeypatch, capsys):
+    robustness = bench("bench_robustness")
+    fake = {
+        "test_accuracy": np.array([0.5, 0.7]),
+        "test_f1_macro": np.array([0.2, 0.4]),
+    }
+    monkeypatch.setattr(robustness, "cross_validate", lambda *a, **k: fake)
+    rows = robustness.long_tail_rows(True, 1)
+    robustness.print_long_tail(rows)
+    captured = capsys.readouterr()
+    table = captured.out.splitlines()
+    assert "| image only | text only | default fused (`stack`) | concat |" in table[0]
+    assert table[2].count("0.600 / 0.300") == 4
+    assert table[2].endswith("| met |")  # equal to the best single modality
+    assert "long tail" in captured.err and "long tail" not in captured.out
 
 
 def test_style_shift_skips_a_file_that_is_not_a_font(bench, tmp_path, capsys):
