@@ -154,6 +154,63 @@ def _names(text, option, what):
     raise CLIError(f"{option} needs at least one {what}{hint}")
 
 
+def _scoring(names, task):
+    """``--scoring``'s names as ``{name: scorer}`` (None: not given): the
+    task's own score names (``macro_f1``) or scikit-learn's scorer names;
+    another name, or one given twice, is a CLIError listing the valid ones."""
+    if names is None:
+        return None
+    from sklearn.metrics import get_scorer_names
+
+    from skmultimodal.model_selection._compare import TASK_SCORING
+
+    own = TASK_SCORING[task]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    unknown = [n for n in names if n not in own and n not in get_scorer_names()]
+    if twice or unknown:
+        what = f"{unknown[0]!r} is not a score name" if unknown else ""
+        what = what or f"{twice[0]!r} is given twice"
+        raise CLIError(
+            f"--scoring: {what}; use the task's scores ({', '.join(own)}) or "
+            "scikit-learn's scorer names (sklearn.metrics.get_scorer_names(), "
+            "e.g. balanced_accuracy, roc_auc, average_precision, f1_macro)"
+        )
+    return {n: own.get(n, n) for n in names}
+
+
+def _check_scorers(scoring, y, task):
+    """A CLIError naming the ``--scoring`` score that cannot score this
+    target (``f1`` of text labels: no label 1 to call positive; ``roc_auc``
+    of more than two classes), found by scoring a dummy model of ``y``
+    before any model is fitted."""
+    if not scoring:
+        return
+    import numpy as np
+    from sklearn.dummy import DummyClassifier, DummyRegressor
+    from sklearn.metrics import check_scoring
+
+    dummy = DummyRegressor() if task == "regression" else DummyClassifier()
+    X = np.zeros((len(y), 1))
+    dummy.fit(X, y)
+    for name, scorer in scoring.items():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # ill-defined scores of a dummy
+                check_scoring(dummy, scoring=scorer)(dummy, X, y)
+        except ValueError as exc:
+            hint = ""
+            if "pos_label" in str(exc):
+                hint = (
+                    "; it takes the label 1 as the positive class: use roc_auc or "
+                    "a macro average (f1_macro), or compare_models with a scorer "
+                    "of pos_label=<your label>"
+                )
+            elif "multi_class" in str(exc):
+                hint = "; roc_auc_ovr and roc_auc_ovo score more than two classes"
+            why = f"--scoring {name} cannot score this target: {exc}{hint}"
+            raise CLIError(why) from None
+
+
 #: The modalities whose columns ``--image-column`` and ``--text-column``
 #: name, by option.
 COLUMN_OPTIONS = {"image": "--image-column", "text": "--text-column"}
@@ -491,6 +548,7 @@ def cmd_evaluate(args):
     _check_columns_once(args)
     models = _models.resolve_models(models, methods, tabular=bool(args.tabular))
     task, labels, test = _task(args), None, None
+    scoring = _scoring(_names(args.scoring, "--scoring", "score name"), task)
     attention = None
     if any(_models.model_spec(n)[0].get("classifier") == "attention" for n in models):
         attention = "the attention-classifier model; leave it out with --models"
@@ -552,6 +610,7 @@ def cmd_evaluate(args):
         X, y, groups = _models.quick_subset(
             X, y, groups, QUICK_MAX_ROWS, stratify, random_state=args.random_state
         )
+    _check_scorers(scoring, y, task)
     fills = canonical_missing(args.missing) != "raise"
     if args.csv is not None and fills and "image" in used:
         # one warning naming them all, not the models' own per fold and model
@@ -577,6 +636,7 @@ def cmd_evaluate(args):
         missing=args.missing,
         task=task,
         class_weight=args.class_weight,
+        scoring=scoring,
         test=test,
         tabular=args.tabular,
         columns=None if args.csv is None else _several_columns(args),

@@ -1,9 +1,8 @@
 """The ``skmultimodal`` command line (``evaluate``, ``train``, ``predict``,
-``featurize``, ``plugins``, ``datasets``): it parses the arguments and
-runs the command (:mod:`skmultimodal._commands`, which reads the input files and
-writes the results; the work is the library's). Every error is printed as one line,
-``skmultimodal: error: ...``: exit status 2 for bad input (see :func:`_is_bad_input`),
-1 for any other failure; ``--debug`` shows the traceback too."""
+``featurize``, ``plugins``, ``datasets``): it parses the arguments and runs the
+command (:mod:`skmultimodal._commands` reads the input files and writes the results;
+the work is the library's). Every error is one line, ``skmultimodal: error: ...``:
+exit status 2 for bad input (:func:`_is_bad_input`), else 1 (``--debug``: traceback)."""
 
 from __future__ import annotations
 
@@ -92,9 +91,10 @@ HELP = {
     "--random-state": "seed (default: %(default)s)",
     "evaluate --random-state": "seed of folds, models, --quick rows (%(default)s)",
     "--class-weight": "weigh classes inversely to their frequency (default: none)",
-    "--task": "classification (one label per row; the default), regression "
-    "(a number per row: R² and MAE, k-fold) or multilabel (label sets split on "
-    "--label-separator: micro/macro-F1 and Hamming loss)",
+    "--scoring": "comma-separated scikit-learn scorer names (e.g. balanced_accuracy,"
+    "roc_auc); the first picks the best model (default: the --task's scores)",
+    "--task": "classification (one label per row; the default), regression (a "
+    "number per row) or multilabel (label sets split on --label-separator)",
     "--label-separator": "split each target cell on this string into a set of "
     "labels (implies --task multilabel), e.g. '|'",
     "--test-csv": "also fit each model on all of --csv and score it on this "
@@ -114,9 +114,8 @@ HELP = {
     "--proba": "one proba_CLASS column per class (default; --no-proba: labels only)",
     "--chunk-size": "rows read, featurized and written at a time (default: "
     "%(default)s): memory does not grow with the file",
-    "--dask": "process the input on a Dask cluster: 'local' (a LocalCluster "
-    "of one worker process per core) or a scheduler address tcp://HOST:8786; "
-    "--output is then a folder of Parquet parts written by the workers",
+    "--dask": "process the input on a Dask cluster: 'local' (a LocalCluster) or "
+    "tcp://HOST:8786; --output is then a folder of Parquet parts the workers write",
     "--trust": "load a pickle-based model (.joblib, .pkl, .pickle), which can run "
     "code, or a .skops file with untrusted types: only files you trust",
     "--json": "print JSON",
@@ -191,6 +190,7 @@ def build_parser():
     _add(p, "--categorical-columns", metavar="LIST")
     _add(p, "--test-csv", metavar="FILE")
     _add(p, "--class-weight", choices=["balanced"])
+    _add(p, "--scoring", metavar="LIST")
     _add(p, "--output", default=DEFAULT_REPORT_DIR, metavar="DIR")
     _add(p, "--json", metavar="FILE")
     _add(p, "--random-state", type=seed, default=0)

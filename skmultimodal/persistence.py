@@ -101,6 +101,7 @@ TRUSTED_TYPES = (
     "skmultimodal.text._features.TextFeatures",
     "skmultimodal.text._features._OptionalTextFeatures",
     "skmultimodal.text._cleaner.TextCleaner",
+    "skmultimodal.text._cleaner.nfkc",  # the default text branch's normaliser
     "skmultimodal.text._sequencer.TextSequencer",
     "skmultimodal.text._vectors.WordVectorFeatures",
     "skmultimodal.text._keras_encoder.KerasTextEncoder",

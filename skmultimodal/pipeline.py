@@ -231,8 +231,15 @@ def _takes_on_error(name, on_error):
     )
 
 
-_WORDS = {"sublinear_tf": True}
-_CHARS = {"sublinear_tf": True, "analyzer": "char_wb", "ngram_range": (3, 5)}
+def _text_defaults():
+    """The parameters of the default text branch's word and character
+    vectorizers: sublinear tf, and texts in NFKC form
+    (:func:`skmultimodal.text._cleaner.nfkc`), so that a word spelled in
+    composed or decomposed accents, or in full-width letters, is one word."""
+    from skmultimodal.text._cleaner import nfkc
+
+    words = {"sublinear_tf": True, "strip_accents": nfkc}
+    return words, {**words, "analyzer": "char_wb", "ngram_range": (3, 5)}
 
 
 def _text_branch(text_features, memory):
@@ -249,11 +256,12 @@ def _text_branch(text_features, memory):
         # character n-grams match word forms and compounds the words miss,
         # and describe texts without any word (emoji, symbols) on their own.
         registry = get_registry("text_features")
-        words = _OptionalTextFeatures(registry.create("tfidf", _WORDS))
+        word_params, char_params = _text_defaults()
+        words = _OptionalTextFeatures(registry.create("tfidf", word_params))
         features = FeatureUnion(
             [
                 ("words", words),
-                ("chars", TextFeatures(registry.create("tfidf", _CHARS))),
+                ("chars", TextFeatures(registry.create("tfidf", char_params))),
             ]
         )
     elif isinstance(text_features, str):

@@ -239,11 +239,40 @@ def _encoding_problem(path, exc):
                     where = f"byte 0x{byte} on line {number} (its byte {err.start + 1})"
                     break
     converted = path.with_name(f"{path.stem}-utf8{path.suffix}")
+    source, what = _unicode_encoding(path) or ("latin1", "")
     return (
         f"cannot parse CSV {str(path)!r}: {where} is not UTF-8, the encoding "
-        "CSV files are read in; convert the file, e.g. iconv -f latin1 -t "
+        f"CSV files are read in{what}; convert the file, e.g. iconv -f {source} -t "
         f"utf-8 {shlex_quote(str(path))} > {shlex_quote(str(converted))}"
     )
+
+
+#: Byte-order marks of the UTF-16 and UTF-32 encodings (UTF-32's first: its
+#: little-endian mark starts with UTF-16's).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def _unicode_encoding(path):
+    """``(encoding, words)`` of a regular file ``path`` that starts with a
+    UTF-16 or UTF-32 byte-order mark (which iconv's ``utf-16``/``utf-32``
+    read), else None: such a file converted as Latin-1 would come out full
+    of NUL characters."""
+    if not path.is_file():
+        return None
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return (
+                encoding,
+                f" (it starts with the byte-order mark of {encoding.upper()})",
+            )
+    return None
 
 
 def _csv_errors(path, read):

@@ -221,6 +221,7 @@ def run_evaluation(
     missing="raise",
     task="classification",
     class_weight=None,
+    scoring=None,
     test=None,
     tabular=None,
     columns=None,
@@ -234,7 +235,10 @@ def run_evaluation(
     policy of every model; ``task``: ``"classification"``, ``"regression"``
     (y numbers; the models end in ``RidgeCV``) or ``"multilabel"`` (y a 0/1
     matrix; one logistic regression per label); ``class_weight``: the
-    classifiers' ``class_weight``; ``tabular``: table columns (the builder's
+    classifiers' ``class_weight``; ``scoring``: ``{name: scorer}``, the
+    first picking the best model (None: the task's
+    :data:`~skmultimodal.model_selection._compare.TASK_SCORING`), for the
+    folds and the test set; ``tabular``: table columns (the builder's
     ``tabular=``), a ``tabular-only`` model's and every fused model's.
     ``columns``: the column, or list of columns, of each modality in X
     (``{"image": ["front", "back"], "text": ["title", "body"]}``): the
@@ -307,12 +311,18 @@ def run_evaluation(
                 # the fit on all rows for the test set, named too: each once
                 with record_warnings() as caught:
                     one = compare_models(
-                        {name: est}, X, y, groups=groups, cv=splits, task=task
+                        {name: est},
+                        X,
+                        y,
+                        groups=groups,
+                        cv=splits,
+                        task=task,
+                        scoring=scoring,
                     )
                     if test is not None:
                         with record_warnings() as fitted:
                             scores[name] = _test_scores(
-                                est, X, y, test[0], test[1], task, groups
+                                est, X, y, test[0], test[1], task, groups, scoring
                             )
                         caught += [(c, model_warning(name, t)) for c, t in fitted]
                 for category, text in dict.fromkeys(caught):
@@ -337,20 +347,21 @@ def run_evaluation(
     return one
 
 
-def _test_scores(est, X, y, X_test, y_test, task, groups=None):
+def _test_scores(est, X, y, X_test, y_test, task, groups=None, scoring=None):
     """``{score: value}`` of ``est`` fitted on all of ``X`` (its ``groups``
-    given to the fusion's internal folds) and scored on the test set
-    (errors positive, as in the cross-validation results)."""
+    given to the fusion's internal folds) and scored on the test set by
+    ``scoring`` (``{name: scorer}``; None: the task's), errors positive and
+    ``neg_*`` names negated, as in the cross-validation results."""
     from sklearn.base import clone
     from sklearn.metrics import check_scoring
 
-    from ._compare import TASK_SCORING, _group_params, score_sign
+    from ._compare import TASK_SCORING, _group_params, _stored_sign
 
     fitted = clone(est).fit(X, y, **_group_params(est, groups))
     out = {}
-    for key, scoring in TASK_SCORING[task].items():
-        value = float(check_scoring(fitted, scoring=scoring)(fitted, X_test, y_test))
-        out[key] = score_sign(scoring) * value
+    for key, scorer in (scoring or TASK_SCORING[task]).items():
+        value = float(check_scoring(fitted, scoring=scorer)(fitted, X_test, y_test))
+        out[key] = _stored_sign(key, scorer) * value
     return out
 
 
