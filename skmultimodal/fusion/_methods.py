@@ -736,13 +736,28 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
             self._fit_expert(final, X, y).set_params(warm_start=False)
         else:
             self._fit_expert(final, X, y)
+        if self._kind == "classes":
+            # a row whose class its fold trained on no row of has no
+            # out-of-fold score of that class (0, or the prior of a one-class
+            # fold): scored 0, it would teach the classifier after the
+            # fusion that the class goes with a low score of it (a class of
+            # one row ranked last). The expert fitted on all rows, which saw
+            # the class, scores it instead: in-sample, so optimistic, but
+            # the right way round.
+            unseen = np.zeros(len(y), dtype=bool)
+            for train, test in splits:
+                unseen[test] |= ~np.isin(y[test], y[train])
+            if unseen.any():
+                rows = np.flatnonzero(unseen)
+                oof[rows] = self._proba(final, _take(X, rows))
         return final, oof
 
     def _warn_fold_targets(self, splits, y, what):
         """Warn, once a fit, where the training rows of an internal fold:
 
-        - miss a class of ``y``, which that fold's expert then scores 0
-          out-of-fold (a given ``cv``, or an int's folds kept to groups: an
+        - miss a class of ``y``, whose rows in that fold are then scored
+          by the expert fitted on all rows (a given ``cv``, or an int's folds
+          kept to groups: an
           int's stratified folds without groups miss only a class that
           :meth:`_rare_classes_named` names, and one warning of that kind
           is enough);
@@ -823,9 +838,11 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
                 f"{len(splits)}, shuffle=True)), or an int cv"
             )
         return (
-            f"{what}: {'; '.join(parts)} (cv={self.cv!r}): such a fold's expert "
-            "scores the class it trained on no row of 0 out-of-fold, as if it "
-            f"could not occur; use folds whose training rows hold every class: {fix}"
+            f"{what}: {'; '.join(parts)} (cv={self.cv!r}): that fold's rows of "
+            "such a class are scored by the expert fitted on all rows, which "
+            "trained on them (an in-sample score, more confident than a new "
+            "row's); use folds whose training rows hold every class: "
+            f"{fix}"
         )
 
     def _new_expert(self):
