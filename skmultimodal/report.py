@@ -694,7 +694,9 @@ def format_summary(results):
     :func:`~skmultimodal.model_selection.compare_models` as it is. A model
     whose primary score is NaN is never named the best; when every model's
     is, the first line says so (``best: none (every model's accuracy is
-    NaN)``)."""
+    NaN)``). With ``results["baseline"]`` (``skmultimodal evaluate``'s
+    most-frequent-class model on the same folds), a line says when the best
+    model does no better than it."""
     results = _check_results(results, required=False)
     best = best_model(results)
     if best is None:
@@ -709,6 +711,19 @@ def format_summary(results):
         line += f"; test {label} {test[key]:.3f}"
         line += f" on {where}" if where else ""
     lines = [line + ")"]
+    baseline = results.get("baseline")
+    if baseline and baseline.get("score") == key and not _missing(r[key]):
+        higher = greater_is_better(results, key)
+        if (r[key] <= baseline["value"]) if higher else (r[key] >= baseline["value"]):
+            advice = "rank the models by --scoring balanced_accuracy (or roc_auc)"
+            if key in ("balanced_accuracy", "roc_auc"):
+                advice = "weigh it up with --class-weight balanced"
+            lines.append(
+                f"note: always answering the most frequent class "
+                f"({plain_label(baseline['class'])!r}) scores {label} "
+                f"{baseline['value']:.3f} on the same folds: no model does "
+                f"better; with a rare class, {advice}"
+            )
     single, below = below_best_single_modality(results)
     if below:
         score = results["models"][single][key]

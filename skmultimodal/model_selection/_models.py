@@ -332,6 +332,8 @@ def run_evaluation(
                 del results[name]["estimators"]  # one model's folds at a time
                 bar.update(len(splits))
     kind = "group k-fold" if groups is not None else "k-fold"
+    if task == "classification":
+        one["baseline"] = _majority_baseline(y, splits, scoring)
     one.update(
         models=results,
         splitter=cv if hasattr(cv, "split") else None,
@@ -345,6 +347,42 @@ def run_evaluation(
             "models": scores,
         }
     return one
+
+
+def _majority_baseline(y, splits, scoring=None):
+    """``{"class", "score", "value"}``: the primary score (the first of
+    ``scoring``, else accuracy), over ``splits``, of a model that always
+    answers its training rows' most frequent class, which the summary line
+    names when no model does better (a rare class that accuracy hides);
+    None when the scorer cannot score it."""
+    import warnings
+
+    import numpy as np
+    from sklearn.dummy import DummyClassifier
+    from sklearn.metrics import check_scoring
+
+    from ._compare import TASK_SCORING, _stored_sign
+
+    key, scorer = next(iter((scoring or TASK_SCORING["classification"]).items()))
+    values = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ill-defined scores of one class
+            for train, test in splits:
+                dummy = DummyClassifier(strategy="most_frequent")
+                dummy.fit(np.zeros((len(train), 1)), y[train])
+                value = check_scoring(dummy, scoring=scorer)(
+                    dummy, np.zeros((len(test), 1)), y[test]
+                )
+                values.append(_stored_sign(key, scorer) * float(value))
+    except ValueError:
+        return None
+    labels, counts = np.unique(y, return_counts=True)
+    return {
+        "class": labels[counts.argmax()],
+        "score": key,
+        "value": float(np.mean(values)),
+    }
 
 
 def _test_scores(est, X, y, X_test, y_test, task, groups=None, scoring=None):

@@ -169,3 +169,58 @@ def test_average_precision_of_0_1_labels_ranks_by_it(tmp_path):
     doc = json.loads((tmp_path / "r" / "metrics.json").read_text())
     ap = doc["models"]["text-only"]["average_precision"]
     assert 0.0 < ap < 1.0 and ap < doc["models"]["text-only"]["accuracy"]
+
+
+def _noise(path, n=120, seed=0):
+    """1 row in 12 of class "rare", texts that say nothing of the class."""
+    rng = np.random.default_rng(seed)
+    labels = np.where(np.arange(n) % 12 == 0, "rare", "common")
+    words = [f"w{rng.integers(20)} w{rng.integers(20)}" for _ in labels]
+    pd.DataFrame({"text": words, "label": labels}).to_csv(path, index=False)
+    return path
+
+
+def _summary(res):
+    lines = res.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("best:"))
+    return lines[start:]
+
+
+def test_a_best_model_no_better_than_the_majority_answer_is_pointed_out(tmp_path):
+    csv = _noise(tmp_path / "noise.csv")
+    argv = ["evaluate", "--csv", csv, "--models", "text-only", "--cv", "3"]
+    res = run_main(*argv, "--no-progress", "--output", tmp_path / "a")
+    assert res.returncode == 0, res.stderr
+    best, note = _summary(res)[:2]
+    assert best.startswith("best: text-only (accuracy ")
+    assert float(best.split()[3]) <= 11 / 12  # no better than 11 rows in 12
+    assert note == (
+        "note: always answering the most frequent class ('common') scores "
+        "accuracy 0.917 on the same folds: no model does better; with a rare "
+        "class, rank the models by --scoring balanced_accuracy (or roc_auc)"
+    )
+    res = run_main(
+        *argv, "--no-progress", "--output", tmp_path / "b",
+        "--scoring", "balanced_accuracy",
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    note = _summary(res)[1]
+    assert "scores balanced_accuracy 0.500 on the same folds" in note
+    assert note.endswith("weigh it up with --class-weight balanced")
+
+
+def test_no_note_when_a_model_beats_the_majority_answer(tmp_path):
+    csv = tmp_path / "clear.csv"
+    table = pd.read_csv(_noise(tmp_path / "noise.csv"))
+    table.loc[table["label"] == "rare", "text"] += " rare"  # a word that says it
+    table.to_csv(csv, index=False)
+    argv = ["evaluate", "--csv", csv, "--models", "text-only", "--cv", "3"]
+    for scoring in ("accuracy", "balanced_accuracy"):
+        res = run_main(
+            *argv, "--no-progress", "--output", tmp_path / scoring,
+            "--scoring", scoring,
+        )  # fmt: skip
+        assert res.returncode == 0, res.stderr
+        summary = _summary(res)
+        assert summary[0].startswith(f"best: text-only ({scoring} 1.000")
+        assert not any(line.startswith("note:") for line in summary)
