@@ -112,7 +112,9 @@ def _fit_one_unrouted(estimator, data, y, sample_weight=None):
     return estimator, np.where(unreadable, np.nan, 0.0)[:, None]
 
 
-def _oof_proba(estimator, data, y, cv, sample_weight=None, name=None, groups=None):
+def _oof_proba(
+    estimator, data, y, cv, sample_weight=None, name=None, groups=None, full=None
+):
     """Out-of-fold probabilities of ``estimator`` (modality ``name``), with
     ``sample_weight`` given to its final step in each fold and ``groups`` to
     the splitter: columns follow ``np.unique(y)`` (a multi-label ``y``: the
@@ -121,7 +123,10 @@ def _oof_proba(estimator, data, y, cv, sample_weight=None, name=None, groups=Non
     A fold whose training rows hold one class (a class too rare, or kept in
     too few groups, to reach them) scores its rows with the class it saw (a
     ``DummyClassifier``), as the class-score fusion methods' folds do: no
-    classifier can fit one class.
+    classifier can fit one class. A row whose class its fold trained on no
+    row of is then scored by ``full`` (the model fitted on all rows, which
+    saw it), as in those methods: its fold gives its class 0, which would
+    count against the modality's weight as a confident error.
     """
     try:
         splits = list(cv.split(data, y, groups))
@@ -154,6 +159,15 @@ def _oof_proba(estimator, data, y, cv, sample_weight=None, name=None, groups=Non
             out[test] = _checked_labels(proba, y.shape[1], name)
         else:
             out[np.ix_(test, np.searchsorted(classes, model.classes_))] = proba
+    if classes is not None and full is not None:
+        unseen = np.zeros(len(y), dtype=bool)
+        for train, test in splits:
+            unseen[test] |= ~np.isin(y[test], y[train])
+        if unseen.any():
+            rows = np.flatnonzero(unseen)
+            proba = full.predict_proba(take_rows(data, rows))
+            out[rows] = 0.0
+            out[np.ix_(rows, np.searchsorted(classes, full.classes_))] = proba
     return out
 
 
@@ -611,7 +625,8 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             else:
                 splits = _present_splits(listed, present, n, name)
                 cv = check_cv(splits, y_p, classifier=True)
-            oof = _oof_proba(clone(est), data, y_p, cv, w_p, name, g_p)
+            full = dict((m, e) for m, e, _ in self.estimators_)[name]  # all rows
+            oof = _oof_proba(clone(est), data, y_p, cv, w_p, name, g_p, full)
             if self._multilabel:
                 P[i, present] = self._check_labels(oof, name=name)
             else:

@@ -92,3 +92,35 @@ def test_a_given_splitter_missing_a_class_says_how_its_rows_are_scored():
     pd.testing.assert_index_equal(
         pd.Index(names[:3]), pd.Index(["a__proba_0", "a__proba_1", "a__proba_2"])
     )
+
+
+def test_late_fusion_classifier_weighs_the_lone_row_by_its_full_model():
+    """``weights="auto"`` learns from out-of-fold probabilities: the lone
+    positive, which its fold never trained on, gave its class 0 there, a
+    confident error that dominated the log-loss the weights minimise."""
+    from skmultimodal.fusion import LateFusionClassifier
+
+    X, y = _one_positive()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = LateFusionClassifier(
+            [("a", LogisticRegression(), [0, 1]), ("b", LogisticRegression(), [2, 3])],
+            weights="auto",
+            cv=3,
+        ).fit(X, y)
+    assert clf.weights_[0] > clf.weights_[1]  # the modality that shows it
+    # about 0.46 when the positive was scored 0 (log of the probability floor)
+    assert clf.cv_log_loss_ < 0.05
+
+
+def test_late_fusion_out_of_fold_rows_are_unchanged_when_every_fold_saw_every_class():
+    from skmultimodal.fusion._late import _oof_proba
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 2))
+    y = np.repeat([0, 1, 2, 3], 10)
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    full = LogisticRegression().fit(X, y)
+    with_full = _oof_proba(LogisticRegression(), X, y, cv, full=full)
+    without = _oof_proba(LogisticRegression(), X, y, cv)
+    np.testing.assert_array_equal(with_full, without)
