@@ -164,9 +164,9 @@ def _scoring(names, task):
 
     from skmultimodal.model_selection._compare import TASK_SCORING
 
-    own = TASK_SCORING[task]
+    own, known = TASK_SCORING[task], set(get_scorer_names())
     twice = sorted({n for n in names if names.count(n) > 1})
-    unknown = [n for n in names if n not in own and n not in get_scorer_names()]
+    unknown = [n for n in names if n not in own and n not in known]
     if twice or unknown:
         what = f"{unknown[0]!r} is not a score name" if unknown else ""
         what = what or f"{twice[0]!r} is given twice"

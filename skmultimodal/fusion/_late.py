@@ -49,6 +49,7 @@ from ._methods import (
     _check_split_rows,
     _check_test_folds,
     _indicator_matrix,
+    _unseen_class_rows,
 )
 from ._pooling import (
     _STRATIFIED_SPLITTERS,
@@ -160,11 +161,8 @@ def _oof_proba(
         else:
             out[np.ix_(test, np.searchsorted(classes, model.classes_))] = proba
     if classes is not None and full is not None:
-        unseen = np.zeros(len(y), dtype=bool)
-        for train, test in splits:
-            unseen[test] |= ~np.isin(y[test], y[train])
-        if unseen.any():
-            rows = np.flatnonzero(unseen)
+        rows = _unseen_class_rows(splits, y)
+        if rows.size:
             proba = full.predict_proba(take_rows(data, rows))
             out[rows] = 0.0
             out[np.ix_(rows, np.searchsorted(classes, full.classes_))] = proba
@@ -625,7 +623,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             else:
                 splits = _present_splits(listed, present, n, name)
                 cv = check_cv(splits, y_p, classifier=True)
-            full = dict((m, e) for m, e, _ in self.estimators_)[name]  # all rows
+            full = self.named_estimators_[name]  # fitted on all its rows
             oof = _oof_proba(clone(est), data, y_p, cv, w_p, name, g_p, full)
             if self._multilabel:
                 P[i, present] = self._check_labels(oof, name=name)

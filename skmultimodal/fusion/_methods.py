@@ -219,6 +219,17 @@ def _check_split_rows(splits, n, what, rows="fit got"):
         )
 
 
+def _unseen_class_rows(splits, y):
+    """Positions of the rows of a class target ``y`` whose class the
+    training rows of their internal fold in ``splits`` hold none of: they
+    have no out-of-fold score of their class (their fold gives it 0), and
+    are scored by the model fitted on all rows instead, which saw them."""
+    unseen = np.zeros(len(y), dtype=bool)
+    for train, test in splits:
+        unseen[test] |= ~np.isin(y[test], y[train])
+    return np.flatnonzero(unseen)
+
+
 def _check_test_folds(splits, n, what, gives, of=""):
     """Refuse internal-fold ``splits`` unless each of the ``n`` rows (``of``
     which modality, say) is in exactly one test fold, as the out-of-fold
@@ -744,11 +755,8 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
             # one row ranked last). The expert fitted on all rows, which saw
             # the class, scores it instead: in-sample, so optimistic, but
             # the right way round.
-            unseen = np.zeros(len(y), dtype=bool)
-            for train, test in splits:
-                unseen[test] |= ~np.isin(y[test], y[train])
-            if unseen.any():
-                rows = np.flatnonzero(unseen)
+            rows = _unseen_class_rows(splits, y)
+            if rows.size:
                 oof[rows] = self._proba(final, _take(X, rows))
         return final, oof
 

@@ -359,29 +359,29 @@ def _majority_baseline(y, splits, scoring=None):
 
     import numpy as np
     from sklearn.dummy import DummyClassifier
-    from sklearn.metrics import check_scoring
+    from sklearn.model_selection import cross_val_score
 
     from ._compare import TASK_SCORING, _stored_sign
 
     key, scorer = next(iter((scoring or TASK_SCORING["classification"]).items()))
-    values = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # ill-defined scores of one class
-            for train, test in splits:
-                dummy = DummyClassifier(strategy="most_frequent")
-                dummy.fit(np.zeros((len(train), 1)), y[train])
-                value = check_scoring(dummy, scoring=scorer)(
-                    dummy, np.zeros((len(test), 1)), y[test]
-                )
-                values.append(_stored_sign(key, scorer) * float(value))
+            values = cross_val_score(
+                DummyClassifier(strategy="most_frequent"),
+                np.zeros((len(y), 1)),
+                y,
+                cv=splits,
+                scoring=scorer,
+                error_score="raise",
+            )
     except ValueError:
         return None
     labels, counts = np.unique(y, return_counts=True)
     return {
         "class": labels[counts.argmax()],
         "score": key,
-        "value": float(np.mean(values)),
+        "value": _stored_sign(key, scorer) * float(np.mean(values)),
     }
 
 

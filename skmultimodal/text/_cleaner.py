@@ -16,7 +16,6 @@ from skmultimodal.utils._validation import check_column_name, one_name_out
 
 from ._validation import TextColumnMixin, check_texts
 
-
 # A URL: "scheme://" then non-spaces, the scheme starting at a word boundary
 # with a letter, or "www." then non-spaces. Linear time: the scheme
 # characters of a run are scanned from the run's start only (the lookbehind),
@@ -24,6 +23,13 @@ from ._validation import TextColumnMixin, check_texts
 # word boundary, whose prefix (group 1) is kept; the same matches as
 # r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", which rescans the run from
 # each of its word boundaries (quadratic on "a.a.a...").
+_URL_RE = re.compile(
+    r"(?<![a-z0-9+.-])(?=[a-z0-9+.-]*+://\S)([a-z0-9+.-]*?)\b[a-z][a-z0-9+.-]*+://\S+"
+    r"|\bwww\.\S+",
+    re.IGNORECASE,
+)
+
+
 def nfkc(text):
     """``text`` in Unicode's NFKC form: one spelling of each character (an
     accent composed with its letter or written after it; full-width
@@ -33,13 +39,6 @@ def nfkc(text):
     applied after lowercasing), so that ``"café"`` typed on two systems is
     one word; it strips no accent."""
     return unicodedata.normalize("NFKC", text)
-
-
-_URL_RE = re.compile(
-    r"(?<![a-z0-9+.-])(?=[a-z0-9+.-]*+://\S)([a-z0-9+.-]*?)\b[a-z][a-z0-9+.-]*+://\S+"
-    r"|\bwww\.\S+",
-    re.IGNORECASE,
-)
 
 
 class _CategoryTable(dict):
