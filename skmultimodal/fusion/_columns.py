@@ -30,6 +30,8 @@ from sklearn.utils.validation import validate_data
 from skmultimodal.utils._errors import RowError
 from skmultimodal.utils._parallel import RelayWarnings, reissue, warn_at_caller
 from skmultimodal.utils._validation import (
+    _ZERO_WIDTH,
+    is_blank,
     plain_label,
     to_pandas,
     type_name,
@@ -724,7 +726,8 @@ def missing_mask(data):
 
     1-D data: any pandas missing marker (None, NaN, ``pd.NA``, ``pd.NaT``,
     NumPy NaT), whatever the dtype (object, ``string``, nullable, Arrow
-    backed, datetime, ...), or an empty or whitespace-only string/bytes.
+    backed, datetime, ...), or a string/bytes showing nothing (empty,
+    whitespace only; a string of zero-width characters too).
     2-D data (a DataFrame or a 2-D array, even of one column): every entry
     of the row missing by the rule of 1-D data (empty strings included).
 
@@ -774,8 +777,10 @@ def _array_missing_mask(values):
     if len(values) == 0:
         return np.zeros(0, dtype=bool)
     if values.dtype.kind in "US":
-        # empty or whitespace-only, as is_missing says (str.strip/bytes.strip
-        # drop the characters that isspace finds)
+        # empty, whitespace or zero-width only, as is_missing says
+        # (str.strip/bytes.strip drop the characters that isspace finds)
+        if values.dtype.kind == "U":
+            values = np.char.translate(values, _ZERO_WIDTH)
         return np.char.str_len(np.char.strip(values)) == 0
     if values.dtype.kind in "fcmM":
         return np.asarray(pd.isna(values), dtype=bool)
@@ -788,17 +793,15 @@ def _array_missing_mask(values):
 
 
 def _empty_strings(values, na):
-    """Entries of the 1-D object array ``values`` that are an empty or
-    whitespace-only string or bytes, looking only at the entries not already
-    missing (``~na``)."""
+    """Entries of the 1-D object array ``values`` that are a string or bytes
+    showing nothing (:func:`~skmultimodal.utils._validation.is_blank`),
+    looking only at the entries not already missing (``~na``)."""
     empty = np.zeros(len(values), dtype=bool)
     keep = ~na
     rest = values[keep]
     if len(rest) == 0:
         return empty
-    empty[keep] = [
-        v.isspace() or not v if isinstance(v, str | bytes) else False for v in rest
-    ]
+    empty[keep] = [is_blank(v) if isinstance(v, str | bytes) else False for v in rest]
     return empty
 
 

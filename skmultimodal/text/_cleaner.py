@@ -16,16 +16,20 @@ from skmultimodal.utils._validation import check_column_name, one_name_out
 
 from ._validation import TextColumnMixin, check_texts
 
-# A URL: "scheme://" then non-spaces, the scheme starting at a word boundary
-# with a letter, or "www." then non-spaces. Linear time: the scheme
-# characters of a run are scanned from the run's start only (the lookbehind),
-# once to check that "://" ends it and once to find its first letter at a
-# word boundary, whose prefix (group 1) is kept; the same matches as
-# r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", which rescans the run from
-# each of its word boundaries (quadratic on "a.a.a...").
+# A URL: "scheme://" then printable ASCII, the scheme starting with a letter
+# that no ASCII letter, digit or underscore precedes, or "www." after the
+# same; it ends at a space or at the first character outside printable
+# ASCII, so that text written without spaces (Chinese, Japanese, Thai) is
+# kept on both sides of a URL. Linear time: the scheme characters of a run
+# are scanned from the run's start only (the first lookbehind), once to
+# check that "://" ends it and once to find its first letter, whose prefix
+# (group 1) is kept; the same matches as
+# r"(?:(?<![a-z0-9_])[a-z][a-z0-9+.-]*://|(?<![a-z0-9_])www\.)[!-~]+",
+# which rescans the run from each of its letters (quadratic on "a.a.a...").
 _URL_RE = re.compile(
-    r"(?<![a-z0-9+.-])(?=[a-z0-9+.-]*+://\S)([a-z0-9+.-]*?)\b[a-z][a-z0-9+.-]*+://\S+"
-    r"|\bwww\.\S+",
+    r"(?<![a-z0-9+.-])(?=[a-z0-9+.-]*+://[!-~])([a-z0-9+.-]*?)"
+    r"(?<![a-z0-9_])[a-z][a-z0-9+.-]*+://[!-~]+"
+    r"|(?<![a-z0-9_])www\.[!-~]+",
     re.IGNORECASE,
 )
 
@@ -94,7 +98,11 @@ class TextCleaner(
         combining marks after NFKD decomposition, "ascii" also drops every
         character that has no ASCII equivalent.
     remove_urls : bool, default=False
-        Replace URLs by a space.
+        Replace URLs by a space: ``scheme://`` or ``www.``, not glued to an
+        ASCII letter or digit before it, up to the next space or character
+        outside printable ASCII (a URL copied from a browser is
+        percent-encoded; text glued to a URL, as in Chinese or Japanese, is
+        kept).
     remove_digits : bool, default=False
         Replace decimal digits by a space.
     remove_punctuation : bool, default=False

@@ -18,7 +18,7 @@ from skmultimodal.utils._errors import check_tensorflow_not_forked, require_kera
 from skmultimodal.utils._io import check_keras_file_name, file_sha256, load_keras_file
 from skmultimodal.utils._keras import traced_inference
 from skmultimodal.utils._parallel import warn_at_caller
-from skmultimodal.utils._validation import Count
+from skmultimodal.utils._validation import Count, is_blank
 
 from ._validation import TextColumnMixin, check_texts
 from ._vectors import TextEmbeddingWarning
@@ -92,7 +92,8 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    An empty or whitespace-only text (a missing text becomes ``""``) is a
+    An empty or whitespace-only text (a missing text becomes ``""``; a
+    text of zero-width characters counts as blank too) is a
     missing modality: its row is entirely NaN and one
     :class:`TextEmbeddingWarning` names those rows; the model never sees
     it. ``fit`` runs the model on the first texts to check its output (a
@@ -291,7 +292,7 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
         check_tensorflow_not_forked(owner)
         model, sha256, shape = self._load(path)
         encode = _compile(model, shape)
-        rows = [i for i, t in enumerate(texts) if t.strip()][: self.batch_size]
+        rows = [i for i, t in enumerate(texts) if not is_blank(t)][: self.batch_size]
         if rows:
             probe = self._encode(encode, [texts[i] for i in rows], rows, labels)
         else:  # only empty texts: the model is tried on a word
@@ -327,7 +328,7 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
         owner = self._name()
         texts, labels = check_texts(X, owner=owner, action="transform")
         _, encode = self._model_for_use()
-        present = np.array([bool(t.strip()) for t in texts], dtype=bool)
+        present = np.array([not is_blank(t) for t in texts], dtype=bool)
         out = np.full((len(texts), self.n_features_out_), np.nan)
         if present.any():
             rows = np.flatnonzero(present)

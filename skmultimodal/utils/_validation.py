@@ -725,12 +725,31 @@ def describe_cell(values, i, labels=None):
     return describe_row(labels, i)
 
 
+# characters that show nothing and are not whitespace to str.isspace: zero
+# width space, non-joiner and joiner, word joiner, and U+FEFF (a byte-order
+# mark left in a cell)
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def is_blank(text) -> bool:
+    """Whether a str or bytes value shows nothing: empty, whitespace only, or,
+    for a str, whitespace and zero-width characters (U+200B to U+200D,
+    U+2060, U+FEFF) only."""
+    if not text or text.isspace():
+        return True
+    first = text[:1]
+    if isinstance(text, bytes) or not (first.isspace() or ord(first) in _ZERO_WIDTH):
+        return False  # a first character that shows: not blank
+    return not text.translate(_ZERO_WIDTH).strip()
+
+
 def is_missing(value) -> bool:
     """Whether one modality value is missing.
 
     Missing: None, every pandas missing marker (NaN of any float type,
     ``pandas.NA``, ``pandas.NaT``, NumPy NaT) and an empty or
-    whitespace-only string/bytes.
+    whitespace-only string/bytes (a string of whitespace and zero-width
+    characters, such as U+200B or a stray byte-order mark U+FEFF, too).
     Containers (arrays, lists) are values, never missing.
 
     Parameters
@@ -749,13 +768,15 @@ def is_missing(value) -> bool:
     >>> from skmultimodal.utils import is_missing
     >>> [is_missing(v) for v in (None, np.float32("nan"), pd.NA, pd.NaT, "", " ")]
     [True, True, True, True, True, True]
+    >>> is_missing("\\u200b \\ufeff")
+    True
     >>> [is_missing(v) for v in ("cat.png", 0, np.zeros((2, 2)))]
     [False, False, False]
     """
     if value is None:
         return True
     if isinstance(value, (str, bytes)):
-        return not value or value.isspace()
+        return is_blank(value)
     # is_scalar: pd.isna of an array or a list is elementwise, not one answer
     return bool(pd.api.types.is_scalar(value) and pd.isna(value))
 

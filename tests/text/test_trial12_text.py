@@ -19,21 +19,43 @@ from skmultimodal.text import (
 )
 from skmultimodal.text._cleaner import _URL_RE
 
-# the former pattern: the same matches, in quadratic time on "a.a.a..."
-_REFERENCE_URL_RE = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.I)
+# the plain pattern: the same matches, in quadratic time on "a.a.a..."
+_REFERENCE_URL_RE = re.compile(
+    r"(?:(?<![a-z0-9_])[a-z][a-z0-9+.-]*://|(?<![a-z0-9_])www\.)[!-~]+", re.I
+)
 
 
 def test_url_removal_matches_the_reference_pattern():
     rng = random.Random(0)
-    alphabet = list("aW.:/-1_é K+") + ["://", "www.", "http://", "\u212a"]
+    alphabet = list("aW.:/-1_é K+は。") + ["://", "www.", "http://", "\u212a"]
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))]
     texts += ["".join(rng.choice(alphabet) for _ in range(12)) for _ in range(20000)]
     texts += [
         "see https://example.org/a?b=1, or www.example.com.",
-        "x-http://a.b FTP://host svn+ssh://h/p 1http://no _www.no éhttp://no",
+        "x-http://a.b FTP://host svn+ssh://h/p 1http://no _www.no éhttp://x",
+        "価格はhttps://example.com/a?b=1でご確認 はwww.example.com。次",
     ]
     for text in texts:
         assert _URL_RE.sub(r"\1 ", text) == _REFERENCE_URL_RE.sub(" ", text), text
+
+
+def test_url_removal_keeps_the_text_glued_to_a_url():
+    # Chinese and Japanese are written without spaces: the URL starts after
+    # a non-ASCII letter and ends at the first character outside printable
+    # ASCII, and the text on both sides is kept (the example of text.md)
+    cleaner = TextCleaner(remove_urls=True, lowercase=False)
+    texts = [
+        "価格はhttps://example.com/a?b=1でご確認",
+        "详情见www.example.cn/p?id=3。谢谢",
+        "aéhttp://x.org/ça",
+        "1http://x.org y",
+    ]
+    assert list(cleaner.fit_transform(texts)) == [
+        "価格は でご確認",
+        "详情见 。谢谢",
+        "aé ça",
+        "1http://x.org y",  # glued to an ASCII letter: not a URL
+    ]
 
 
 def test_url_removal_on_long_runs_without_spaces():
