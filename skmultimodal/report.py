@@ -26,8 +26,9 @@ Files of the report folder:
 
 - ``metrics.json``: the ``--json`` document (with the best model) plus
   per-fold scores and spreads, each model's fusion method, the best
-  single-modality model and the fused models below it, and the best
-  model's error analysis: its confusion matrix, per-class (multi-label:
+  single-modality model and the fused models below it, the score of always
+  answering the most frequent class (``baseline``, with a ``note`` when
+  the best model does no better), and the best model's error analysis: its confusion matrix, per-class (multi-label:
   per-label) precision, recall and F1, calibration (expected calibration
   error) and the items it gets most confidently wrong (regression: its
   largest errors); the per-modality contributions; the test-set scores
@@ -687,6 +688,32 @@ def format_table(results):
     return "\n".join(lines)
 
 
+def _baseline_note(results, name):
+    """What to say when model ``name`` scores, by the primary score, no
+    better than always answering the most frequent class
+    (``results["baseline"]``, which ``skmultimodal evaluate`` measures on
+    the same folds): a rare class that the score hides, and how to rank
+    instead; None when the model does better, its score is NaN, or there
+    is no baseline for that score."""
+    baseline = results.get("baseline")
+    key = scoring_of(results)[0]
+    score = results["models"][name][key]
+    if not baseline or baseline.get("score") != key or _missing(score):
+        return None
+    higher = greater_is_better(results, key)
+    if (score > baseline["value"]) if higher else (score < baseline["value"]):
+        return None
+    advice = "rank the models by --scoring balanced_accuracy (or roc_auc)"
+    if key in ("balanced_accuracy", "roc_auc"):
+        advice = "weigh it up with --class-weight balanced"
+    return (
+        f"always answering the most frequent class "
+        f"({plain_label(baseline['class'])!r}) scores {score_label(key)} "
+        f"{baseline['value']:.3f} on the same folds: no model does better; "
+        f"with a rare class, {advice}"
+    )
+
+
 def format_summary(results):
     """The lines printed after the table: the best model (with its test
     score when there is one), and the fused models below the best
@@ -711,19 +738,8 @@ def format_summary(results):
         line += f"; test {label} {test[key]:.3f}"
         line += f" on {where}" if where else ""
     lines = [line + ")"]
-    baseline = results.get("baseline")
-    if baseline and baseline.get("score") == key and not _missing(r[key]):
-        higher = greater_is_better(results, key)
-        if (r[key] <= baseline["value"]) if higher else (r[key] >= baseline["value"]):
-            advice = "rank the models by --scoring balanced_accuracy (or roc_auc)"
-            if key in ("balanced_accuracy", "roc_auc"):
-                advice = "weigh it up with --class-weight balanced"
-            lines.append(
-                f"note: always answering the most frequent class "
-                f"({plain_label(baseline['class'])!r}) scores {label} "
-                f"{baseline['value']:.3f} on the same folds: no model does "
-                f"better; with a rare class, {advice}"
-            )
+    if note := _baseline_note(results, best):
+        lines.append(f"note: {note}")
     single, below = below_best_single_modality(results)
     if below:
         score = results["models"][single][key]
@@ -1528,6 +1544,8 @@ def _html(doc, figures, elapsed, *, X=None, columns=None):
         if key in test.get(best, {}):
             summary += f"; on the test set, {e(label)} {test[best][key]:.3f}"
         summary += ".</p>"
+    if note := (doc.get("baseline") or {}).get("note"):
+        summary += f"<p><b>Note</b>: {e(note)}.</p>"
     single = doc.get("best_single_modality")
     if below and single:
         s = doc["models"][single]
@@ -1868,6 +1886,13 @@ def write_report(
     doc["best_model"] = best
     doc["best_single_modality"] = single
     doc["below_best_single_modality"] = below
+    if baseline := results.get("baseline"):  # the most-frequent-class model
+        doc["baseline"] = {
+            "class": str(plain_label(baseline["class"])),
+            "score": baseline["score"],
+            "value": float(baseline["value"]),
+            "note": _baseline_note(results, best) if best is not None else None,
+        }
     doc["classes"] = (  # null for regression, as n_classes
         None if task == "regression" else [str(c) for c in results.get("classes", [])]
     )

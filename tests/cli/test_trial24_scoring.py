@@ -199,6 +199,16 @@ def test_a_best_model_no_better_than_the_majority_answer_is_pointed_out(tmp_path
         "accuracy 0.917 on the same folds: no model does better; with a rare "
         "class, rank the models by --scoring balanced_accuracy (or roc_auc)"
     )
+    # the report folder says it too: metrics.json and the page
+    doc = json.loads((tmp_path / "a" / "metrics.json").read_text())
+    assert doc["baseline"] == {
+        "class": "common",
+        "score": "accuracy",
+        "value": pytest.approx(11 / 12, abs=0.01),
+        "note": note.removeprefix("note: "),
+    }
+    page = (tmp_path / "a" / "report.html").read_text()
+    assert "<b>Note</b>: always answering the most frequent class (&#x27;common" in page
     res = run_main(
         *argv, "--no-progress", "--output", tmp_path / "b",
         "--scoring", "balanced_accuracy",
@@ -224,3 +234,8 @@ def test_no_note_when_a_model_beats_the_majority_answer(tmp_path):
         summary = _summary(res)
         assert summary[0].startswith(f"best: text-only ({scoring} 1.000")
         assert not any(line.startswith("note:") for line in summary)
+        doc = json.loads((tmp_path / scoring / "metrics.json").read_text())
+        assert doc["baseline"]["note"] is None
+        assert doc["baseline"]["value"] < 1.0
+        page = (tmp_path / scoring / "report.html").read_text()
+        assert "always answering" not in page
