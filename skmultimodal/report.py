@@ -27,13 +27,13 @@ Files of the report folder:
 - ``metrics.json``: the ``--json`` document (with the best model) plus
   per-fold scores and spreads, each model's fusion method, the best
   single-modality model and the fused models below it, the score of always
-  answering the most frequent class (``baseline``, with a ``note`` when
-  the best model does no better), and the best model's error analysis: its confusion matrix, per-class (multi-label:
-  per-label) precision, recall and F1, calibration (expected calibration
-  error) and the items it gets most confidently wrong (regression: its
-  largest errors); the per-modality contributions; the test-set scores
-  when there are some; and what reproduces the run (command, library
-  versions, data checksums);
+  answering the most frequent class (``baseline``, with a ``note`` when the
+  best model does no better), and the best model's error analysis: its
+  confusion matrix, per-class (multi-label: per-label) precision, recall and
+  F1, calibration (expected calibration error) and the items it gets most
+  confidently wrong (regression: its largest errors); the per-modality
+  contributions; the test-set scores when there are some; and what
+  reproduces the run (command, library versions, data checksums);
 - ``confusion_matrix.png`` (classification) or ``predicted_vs_true.png``
   (regression): out-of-fold predictions of the best model;
 - ``modality_contribution.png``: the primary score of every model (mean ±

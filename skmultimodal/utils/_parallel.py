@@ -184,10 +184,18 @@ def each_warning_once(method):
         caught = []
         try:
             with record_warnings() as caught:
-                return method(*args, **kwargs)
-        finally:  # to the caller's recorder, if any, once this one is off
+                result = method(*args, **kwargs)
+        except BaseException:
+            # issued as well, but a warning turned into an error by a filter
+            # ("error") must not hide the exception being raised
             for category, text in dict.fromkeys(caught):
-                warn_at_caller(text, category)
+                with contextlib.suppress(Warning):
+                    warn_at_caller(text, category)
+            raise
+        # to the caller's recorder, if any, once this one is off
+        for category, text in dict.fromkeys(caught):
+            warn_at_caller(text, category)
+        return result
 
     return once
 
