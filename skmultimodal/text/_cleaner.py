@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -32,6 +33,12 @@ _URL_RE = re.compile(
     r"|(?<![a-z0-9_])www\.[!-~]+",
     re.IGNORECASE,
 )
+
+
+# An HTML tag or comment: "<" then a letter, "/" or "!", up to the next ">";
+# a "<" without one after it (as in "a < b") is text. Linear time: the part
+# inside stops at the next "<" or ">".
+_TAG_RE = re.compile(r"<[a-z/!][^<>]*>", re.IGNORECASE)
 
 
 def nfkc(text):
@@ -76,21 +83,31 @@ class TextCleaner(
     The steps run in this order, each only when enabled:
 
     1. missing values (None, NaN, ``pandas.NA``, NaT) become ``""``;
-    2. Unicode normalisation ``unicode_form`` (e.g. NFKC folds full-width
+    2. HTML tags are replaced by a space and character references
+       (``&amp;``, ``&#233;``) decoded (``html.unescape``);
+    3. Unicode normalisation ``unicode_form`` (e.g. NFKC folds full-width
        letters and ligatures: "ﬁ" -> "fi");
-    3. URLs (``scheme://...`` or ``www....`` up to the next whitespace) are
+    4. URLs (``scheme://...`` or ``www....`` up to the next whitespace) are
        replaced by a space;
-    4. lower case (``str.lower``);
-    5. accents are stripped (scikit-learn's ``strip_accents_unicode`` /
+    5. lower case (``str.lower``);
+    6. accents are stripped (scikit-learn's ``strip_accents_unicode`` /
        ``strip_accents_ascii``);
-    6. decimal digits (Unicode category Nd) are replaced by a space;
-    7. punctuation (Unicode categories P*) is replaced by a space;
-    8. runs of whitespace are collapsed to one space and the ends stripped.
+    7. decimal digits (Unicode category Nd) are replaced by a space;
+    8. punctuation (Unicode categories P*) is replaced by a space;
+    9. runs of whitespace are collapsed to one space and the ends stripped.
 
     Parameters
     ----------
     lowercase : bool, default=True
         Convert to lower case.
+    remove_html : bool, default=False
+        Replace HTML tags and comments (``<`` then a letter, ``/`` or
+        ``!``, up to the next ``>``) by a space, then decode HTML character
+        references with :func:`html.unescape` (``"Tom &amp; Jerry"`` ->
+        ``"Tom & Jerry"``, ``&nbsp;`` -> a no-break space). For markup in
+        scraped cells (product descriptions); it is not an HTML parser:
+        the text inside ``<script>`` or ``<style>`` is kept, and a ``<``
+        that starts no tag (``"a < b"``) is text.
     unicode_form : {"NFC", "NFKC", "NFD", "NFKD"} or None, default="NFKC"
         Unicode normalisation form applied first; None keeps the text as is.
     strip_accents : {"unicode", "ascii"} or None, default=None
@@ -153,6 +170,7 @@ class TextCleaner(
 
     _parameter_constraints: dict = {
         "lowercase": ["boolean"],
+        "remove_html": ["boolean"],
         "unicode_form": [StrOptions({"NFC", "NFKC", "NFD", "NFKD"}), None],
         "strip_accents": [StrOptions({"unicode", "ascii"}), None],
         "remove_urls": ["boolean"],
@@ -165,6 +183,7 @@ class TextCleaner(
         self,
         *,
         lowercase=True,
+        remove_html=False,
         unicode_form="NFKC",
         strip_accents=None,
         remove_urls=False,
@@ -173,6 +192,7 @@ class TextCleaner(
         collapse_whitespace=True,
     ):
         self.lowercase = lowercase
+        self.remove_html = remove_html
         self.unicode_form = unicode_form
         self.strip_accents = strip_accents
         self.remove_urls = remove_urls
@@ -199,6 +219,8 @@ class TextCleaner(
         return self
 
     def _clean(self, text):
+        if self.remove_html:
+            text = html.unescape(_TAG_RE.sub(" ", text))
         if self.unicode_form is not None:
             text = unicodedata.normalize(self.unicode_form, text)
         if self.remove_urls:

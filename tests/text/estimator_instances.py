@@ -27,6 +27,7 @@ INSTANCES = [
     TextCleaner(
         unicode_form=None,
         strip_accents="unicode",
+        remove_html=True,
         remove_urls=True,
         remove_digits=True,
         remove_punctuation=True,
