@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Set
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -155,14 +156,22 @@ def check_texts(X, *, owner, what="X", action=None):
     return texts, labels
 
 
+def _nfc(text):
+    """``text`` in Unicode's NFC form (accents composed with their letters)."""
+    return unicodedata.normalize("NFC", text)
+
+
 def build_analyzer(owner, *, lowercase, token_pattern):
     """scikit-learn's word analyzer (``CountVectorizer.build_analyzer``) with
-    this ``lowercase`` and ``token_pattern``; a pattern that is not a valid
-    regular expression raises a ValueError naming ``owner`` and the
-    parameter."""
+    this ``lowercase`` and ``token_pattern``, on the text in Unicode NFC
+    form (``strip_accents``, scikit-learn's hook for it), so that a word
+    typed with a combining accent (``"e"`` + U+0301, as some systems write
+    it) is the word with the accent composed, not two tokens around a mark
+    that ``\\w`` does not match; a pattern that is not a valid regular
+    expression raises a ValueError naming ``owner`` and the parameter."""
     try:
         return CountVectorizer(
-            lowercase=lowercase, token_pattern=token_pattern
+            lowercase=lowercase, token_pattern=token_pattern, strip_accents=_nfc
         ).build_analyzer()
     except re.error as exc:
         raise ValueError(

@@ -8,6 +8,7 @@ import hashlib
 import os
 import re
 import shlex
+import unicodedata
 from numbers import Real
 from pathlib import Path
 
@@ -171,7 +172,9 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
     Every line's layout and dimension are checked; the values are parsed
     (finite float32 numbers written in ASCII decimal, as such files write
     them: not ``1_000`` nor other scripts' digits, which Python's ``float``
-    takes) for the kept words only.
+    takes) for the kept words only. Words are compared and returned in
+    Unicode NFC form (accents composed with their letters), whichever form
+    the file and ``words`` write them in.
 
     Parameters
     ----------
@@ -190,8 +193,8 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
     Returns
     -------
     vocabulary : dict of str to int
-        Each kept word and its row in ``vectors``, in file order. A word
-        listed twice keeps its first vector.
+        Each kept word (in NFC form) and its row in ``vectors``, in file
+        order. A word listed twice (in either form) keeps its first vector.
     vectors : ndarray of shape (n_words, dim), dtype float32
     info : dict
         ``format`` (``"word2vec"`` with a header, ``"glove"`` without),
@@ -227,6 +230,8 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
             f"word-vector file {str(path)!r} does not exist (or is not a file)"
         )
     _check_encoding(encoding, "read_word_vectors", path)
+    if words is not None:  # compared in NFC form, as the file's words
+        words = {unicodedata.normalize("NFC", w) for w in words}
     digest = hashlib.sha256()
     vocabulary: dict[str, int] = {}
     rows: list[np.ndarray] = []
@@ -291,12 +296,12 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
             if len(parts) != dim + 1 or not parts[0] or "" in parts[1:] or spilled:
                 raise _bad_fields(path, lineno, line, dim, header)
             n_vectors += 1
-            word = parts[0]
+            word = unicodedata.normalize("NFC", parts[0])  # the file's may be NFD
             # the values are parsed for the kept words only: parsing every
             # line would cost several times the read of a large file
             if (words is None or word in words) and word not in vocabulary:
                 row = None
-                if not _NOT_DECIMAL.search(line, len(word) + 1):
+                if not _NOT_DECIMAL.search(line, len(parts[0]) + 1):
                     row = _values(parts[1:])
                 if row is None:
                     bad = [v for v in parts[1:] if not _DECIMAL.fullmatch(v)]
