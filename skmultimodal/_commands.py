@@ -614,9 +614,9 @@ def cmd_evaluate(args):
     fills = canonical_missing(args.missing) != "raise"
     if args.csv is not None and fills and "image" in used:
         # one warning naming them all, not the models' own per fold and model
-        X = _undecodable_as_missing(X, args, args.csv)
+        read, X = X, _undecodable_as_missing(X, args, args.csv)
         others = "text-only" + (" or tabular-only" if args.tabular else "")
-        _refuse_no_images(args, X, args.csv, f"--models {others}")
+        _refuse_no_images(args, X, args.csv, f"--models {others}", read=read)
         if test is not None:
             test = (_undecodable_as_missing(test[0], args, test[2]), *test[1:])
     if test is not None and task == "classification":
@@ -776,30 +776,41 @@ _LEAVE_OUT_IMAGES = (
 )
 
 
-def _refuse_no_images(args, X, csv, leave_out):
+def _refuse_no_images(args, X, csv, leave_out, read=None):
     """Refuse, before anything is fitted, an image column of ``X`` (read
     from ``csv`` with a filling ``--missing``) that is empty in every row:
     its paths all absent, URLs or undecodable, treated as missing, no model
     has an image to fit on. Says to fix the paths or to leave the image
-    modality out, as ``leave_out`` says how."""
+    modality out, as ``leave_out`` says how; or to fix the files when
+    ``read`` (``X`` before its undecodable files were emptied) had a file
+    in every row."""
     from skmultimodal.utils import is_missing
 
     for column, name in _image_columns(args).items():
         if X[column].map(is_missing).all():
-            raise _no_images(name, csv, leave_out)
+            found = read is not None and not read[column].map(is_missing).any()
+            raise _no_images(name, csv, leave_out, undecodable=found)
 
 
-def _no_images(name, csv, leave_out):
+def _no_images(name, csv, leave_out, undecodable=False):
     """The error for image column ``name`` of ``csv`` that has not one
-    readable image, with what to do: fix the paths, or ``leave_out``."""
+    readable image, with what to do: fix the paths (or, ``undecodable``:
+    every row's file exists, none decodes, fix the files), or
+    ``leave_out``."""
     from skmultimodal.datasets._table import _folder_text, image_folder
 
-    folder = _folder_text(*image_folder(csv))
+    why = f"not one of its images can be read ({_folder_text(*image_folder(csv))})"
+    fix = "fix the paths"
+    if undecodable:
+        why = (
+            "every row names an image file that exists, but not one of them "
+            "can be decoded (the warning above gives each line's reason)"
+        )
+        fix = "fix or convert the files"
     return CLIError(
         f"modality 'image' (column {name!r}) is missing in every row of "
-        f"{str(csv)!r}: not one of its images can be read ({folder}); "
-        f"nothing to fit an image model on: fix the paths, or leave the "
-        f"image modality out ({leave_out})"
+        f"{str(csv)!r}: {why}; nothing to fit an image model on: {fix}, or "
+        f"leave the image modality out ({leave_out})"
     )
 
 

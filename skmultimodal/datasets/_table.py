@@ -404,25 +404,17 @@ def _path_kind(path):
 def _path_problem(path):
     """``(kind, reason)``: :func:`_path_kind`'s kind of ``path``, with one
     ``stat`` call following links, and None or what the message adds: the
-    system's reason a path could not be looked up, or, for an absent file
-    whose name is stored on disk in the other Unicode normal form (NFC or
-    NFD: a catalogue written on macOS), that this is why."""
+    system's reason a path could not be looked up, or, for an absent file,
+    :func:`~skmultimodal.image._io.absent_hint`'s hint (the name stored in
+    the other Unicode form, Windows separators, spaces around a part)."""
     import stat
-    import unicodedata
+
+    from skmultimodal.image._io import absent_hint
 
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:  # absent, or a broken link
-        name = str(path)
-        for form in ("NFC", "NFD"):
-            other = unicodedata.normalize(form, name)
-            if other != name and Path(other).exists():
-                return "absent", (
-                    f"a file of that name in Unicode form {form} exists: the "
-                    "cell writes the same letters in another form; write the "
-                    "name as the disk stores it"
-                )
-        return "absent", None
+        return "absent", absent_hint(str(path))
     except OSError as exc:  # a link loop, a name too long, no permission
         return "unreadable", exc.strerror or str(exc)
     except ValueError:  # a NUL in the path

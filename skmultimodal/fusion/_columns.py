@@ -257,7 +257,7 @@ class ColumnComposition(_BaseComposition):
 
         def jobs(todo):
             return (
-                delayed(RelayWarnings(_run_branch))(
+                delayed(RelayWarnings(_run_branch, always=True))(
                     type(self)._fit_one,
                     _fresh(branch.estimator),
                     branch.data,
@@ -275,7 +275,10 @@ class ColumnComposition(_BaseComposition):
                 for k, branch in todo
             )
 
-        results = reissue(Parallel(n_jobs=self.n_jobs)(jobs(enumerate(branches))))
+        raw = Parallel(n_jobs=self.n_jobs)(jobs(enumerate(branches)))
+        if policy != "raise":
+            self._refuse_unreadable_branch(branches, raw)
+        results = reissue(raw)
         redo, unreadable_found = [], []
         for k, (branch, (_, out)) in enumerate(zip(branches, results)):
             unreadable = self._unreadable_rows(
@@ -310,6 +313,25 @@ class ColumnComposition(_BaseComposition):
                 results[k] = (fitted_est, out)
         self._check_presence([b.present for b in branches], n, index)
         return [(b, est, out) for b, (est, out) in zip(branches, results)]
+
+    @staticmethod
+    def _refuse_unreadable_branch(branches, raw):
+        """Raise when a branch could read none of its present rows (its
+        output entirely NaN), with its warnings but NumPy's: those name
+        the reasons (an extractor's ``ImageWarning``), these only that the
+        steps after it were fitted on NaN columns (a scaler's "invalid value
+        encountered in divide")."""
+        for branch, ((_, out), caught) in zip(branches, raw):
+            nan = all_nan_rows(out)
+            if nan is None or len(nan) != len(branch.present) or not nan.all():
+                continue
+            reissue(
+                [(None, [w for w in caught if not issubclass(w[0], RuntimeWarning)])]
+            )
+            raise ValueError(
+                f"modality {branch.name!r} is missing or unreadable in every "
+                "row; nothing to fit on."
+            )
 
     def _check_presence(self, presents, n, index):
         """Check which rows each branch is present in (``presents``), before

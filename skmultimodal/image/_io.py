@@ -137,8 +137,9 @@ def read_limits():
         ("PIL.Image.MAX_IMAGE_PIXELS", Image.MAX_IMAGE_PIXELS, _IMAGE_PIXELS_ENV),
     ):
         text = os.environ.get(variable, "").strip()
+        none = "None"
         if text:
-            name = f"the environment variable {variable}"
+            name, none = f"the environment variable {variable}", "none"
             value = None if text.lower() == "none" else _int_or_text(text)
         if value is not None and (
             not isinstance(value, numbers.Integral)
@@ -146,7 +147,8 @@ def read_limits():
             or value < 1
         ):
             raise ValueError(
-                f"{name} must be a positive integer or None (no limit), got {value!r}."
+                f"{name} must be a positive integer or {none} (no limit), got "
+                f"{value!r}."
             )
         limits.append(value)
     max_bytes, max_pixels = limits
@@ -302,18 +304,40 @@ def _other_size(buf, head, max_pixels):
         return size
     from PIL import Image
 
+    try:
+        return _pillow_size(buf)
+    except Image.DecompressionBombError:
+        # more than twice Pillow's limit in this process, which may differ
+        # from ``max_pixels`` (set by SKMULTIMODAL_MAX_IMAGE_PIXELS, or by
+        # Pillow's limit of the caller's process in a worker): the size is
+        # read with Pillow's check off, and ours is made on it by the caller
+        with _PILLOW_LIMIT_LOCK:
+            pillow, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+            try:
+                return _pillow_size(buf)
+            finally:
+                Image.MAX_IMAGE_PIXELS = pillow
+
+
+# Pillow's limit is lifted only to read the size of an image over twice it,
+# one thread at a time
+_PILLOW_LIMIT_LOCK = threading.Lock()
+
+
+def _pillow_size(buf):
+    """``(width, height)`` from Pillow's parse of the header, or None when
+    Pillow cannot parse it; a ``DecompressionBombError`` (more than twice
+    Pillow's limit) is raised."""
+    from PIL import Image
+
     with warnings.catch_warnings():
-        # an image over Pillow's limit is refused below, with the row named
+        # an image over Pillow's limit is refused by ours, with the row named
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             with Image.open(io.BytesIO(buf)) as im:
                 return im.size
-        except Image.DecompressionBombError as exc:
-            # more than twice the limit: Pillow refuses before giving a size
-            raise _ItemError(
-                f"the image is larger than the limit of {max_pixels:,} pixels "
-                f"({exc}) {_BOMB_HINT}"
-            ) from None
+        except Image.DecompressionBombError:
+            raise
         except Exception:  # any header Pillow cannot parse
             return None
 
@@ -870,6 +894,52 @@ def _os_error(exc):
     )
 
 
+def _not_found(item, path):
+    """Why the file ``path`` of ``item`` was not found, as a message says
+    it: where a relative path was looked for, and :func:`absent_hint`'s
+    hint."""
+    message = "file not found"
+    if not os.path.isabs(_fspath(item)):
+        # joined as given: ".." and links are the system's to follow
+        shown = os.fsdecode(os.path.join(os.getcwd(), path))
+        message += (
+            f" (looked for {shown!r}: a relative path is read from the current folder)"
+        )
+    hint = absent_hint(os.fsdecode(path))
+    return f"{message}; {hint}" if hint else message
+
+
+def absent_hint(path):
+    """Why the absent file ``path`` (a str) may have been meant as another
+    that exists, or None: its name stored on disk in the other Unicode
+    normal form (NFC or NFD: a catalogue written on macOS), Windows
+    separators (``\\``) where this system's is ``/``, or spaces around a
+    part of the path (a spreadsheet cell's)."""
+    import unicodedata
+
+    for form in ("NFC", "NFD"):
+        other = unicodedata.normalize(form, path)
+        if other != path and os.path.exists(other):
+            return (
+                f"a file of that name in Unicode form {form} exists: the "
+                "cell writes the same letters in another form; write the "
+                "name as the disk stores it"
+            )
+    if os.sep == "/" and "\\" in path and os.path.exists(path.replace("\\", "/")):
+        return (
+            "the path exists with / for each \\: write paths with / (a "
+            "Windows path's separator is \\, a file name's character here)"
+        )
+    parts = path.split(os.sep)
+    stripped = os.sep.join(part.strip() for part in parts)
+    if stripped != path and stripped.strip() and os.path.exists(stripped):
+        return (
+            f"{stripped!r} exists: the path has spaces around a part of it "
+            "(a cell's leading or trailing spaces are part of the name)"
+        )
+    return None
+
+
 def _read_bytes(item, max_bytes, folder=None) -> np.ndarray:
     """The encoded data of a path or bytes item as a ``uint8`` buffer.
 
@@ -902,7 +972,7 @@ def _read_bytes(item, max_bytes, folder=None) -> np.ndarray:
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise _ItemError("file not found") from None
+        raise _ItemError(_not_found(item, path)) from None
     except OSError as exc:
         # a socket cannot be opened (ENXIO), nor a directory on Windows: say
         # what it is rather than the system's words on opening it

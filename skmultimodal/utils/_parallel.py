@@ -92,12 +92,13 @@ class RelayWarnings:
     :func:`record_warnings` and handed back, for :func:`reissue` to issue
     in the calling process (a worker's own warnings would only reach its
     standard error, past the caller's ``catch_warnings``); in the calling
-    process they are issued as usual.
+    process they are issued as usual, or, with ``always``, recorded too
+    (for the caller to look at the result before issuing them).
     """
 
-    def __init__(self, func):
+    def __init__(self, func, *, always=False):
         self.func = func
-        self.pid = os.getpid()
+        self.pid = None if always else os.getpid()
 
     def __call__(self, *args, **kwargs):
         if os.getpid() == self.pid:

@@ -252,7 +252,34 @@ def test_pillows_refusal_of_a_far_larger_image_names_the_row(
     path = _write(tmp_path / "a.bmp", _encode(".bmp", rgb))
     with pytest.raises(ImageDecodeError, match="limit of 1,000 pixels") as info:
         ImageReader().fit_transform([small, path])
-    assert "row 1" in str(info.value) and "30000 pixels" in str(info.value)
+    message = str(info.value)
+    assert "row 1" in message and "declares 200 x 150 pixels" in message
+    assert "2000" not in message  # Pillow's own figure (twice its limit) is not
+    assert Image.MAX_IMAGE_PIXELS == 1000  # lifted only to read the size
+
+
+@pytest.mark.parametrize("ext", [".bmp", ".webp"])
+def test_a_limit_raised_above_pillows_reads_a_far_larger_image(
+    tmp_path, monkeypatch, rgb, small, ext
+):
+    # SKMULTIMODAL_MAX_IMAGE_PIXELS over twice Pillow's limit (in a worker,
+    # the caller's Pillow limit over the worker's): the size Pillow refuses
+    # to give is read with its check off, and ours applies to it
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
+    path = _write(tmp_path / f"a{ext}", _encode(ext, rgb))
+    monkeypatch.setenv("SKMULTIMODAL_MAX_IMAGE_PIXELS", "30000")
+    out = ImageReader().fit_transform([small, path])
+    assert out[1].shape == (150, 200, 3)
+    assert Image.MAX_IMAGE_PIXELS == 1000
+    monkeypatch.setenv("SKMULTIMODAL_MAX_IMAGE_PIXELS", "29999")
+    with pytest.raises(ImageDecodeError, match="declares 200 x 150 pixels.*29,999"):
+        ImageReader().fit_transform([small, path])
+
+
+def test_a_bad_limit_in_the_environment_names_its_spelling(monkeypatch, small):
+    monkeypatch.setenv("SKMULTIMODAL_MAX_IMAGE_PIXELS", "abc")
+    with pytest.raises(ValueError, match="positive integer or none .no limit"):
+        ImageReader().fit_transform([small])
 
 
 @pytest.mark.parametrize("backend", ["loky", "threading"])

@@ -1,0 +1,121 @@
+"""Real-world image files: a table whose every image file exists but none
+decodes is named as such (not as a path problem); a branch that reads no
+row stops without NumPy's warnings about the NaN columns; an absent file's
+message says where a relative path was looked for and hints at Windows
+separators and spaces around a part of the path."""
+
+import os
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from skmultimodal import make_multimodal_pipeline
+from skmultimodal.image import ImageDecodeError, PixelFeatures
+from tests.cli.conftest import run_main
+
+
+def _table(tmp_path, image_cells):
+    rng = np.random.default_rng(0)
+    (tmp_path / "photos").mkdir()
+    for k in range(3):
+        Image.fromarray(rng.integers(0, 255, (8, 8, 3), np.uint8)).save(
+            tmp_path / "photos" / f"{k}.png"
+        )
+    (tmp_path / "photos" / "note.jpg").write_text("not an image")
+    n = len(image_cells)
+    table = pd.DataFrame(
+        {
+            "image": image_cells,
+            "text": [["red cat", "blue dog"][k % 2] for k in range(n)],
+            "label": [["cat", "dog"][k % 2] for k in range(n)],
+        }
+    )
+    csv = tmp_path / "table.csv"
+    table.to_csv(csv, index=False)
+    return csv
+
+
+def test_files_that_all_exist_and_none_decodes_are_named_so(tmp_path):
+    csv = _table(tmp_path, ["photos/note.jpg"] * 12)
+    res = run_main(
+        "evaluate", "--csv", csv, "--target", "label", "--cv", "2",
+        "--missing", "mean", "--no-progress", "--output", tmp_path / "r",
+    )  # fmt: skip
+    assert res.returncode != 0
+    error = res.stderr.strip().splitlines()[-1]
+    assert (
+        "every row names an image file that exists, but not one of them can be decoded"
+        in error
+    )
+    assert "fix or convert the files" in error
+    assert "relative to the CSV's folder" not in error
+    assert "not a decodable image" in res.stderr  # each line's reason, warned
+
+
+def test_absent_files_keep_the_path_advice(tmp_path):
+    csv = _table(tmp_path, ["photos/gone.png"] * 12)
+    res = run_main(
+        "evaluate", "--csv", csv, "--target", "label", "--cv", "2",
+        "--missing", "mean", "--no-progress", "--output", tmp_path / "r",
+    )  # fmt: skip
+    assert res.returncode != 0
+    assert "relative to the CSV's folder" in res.stderr
+    assert "every row names an image file that exists" not in res.stderr
+
+
+def test_a_branch_reading_no_row_stops_without_numpys_warnings(tmp_path):
+    X = pd.DataFrame(
+        {
+            "image": [str(tmp_path / "bad.jpg")] * 8,
+            "text": ["red cat", "blue dog"] * 4,
+        }
+    )
+    (tmp_path / "bad.jpg").write_text("not an image")
+    y = np.array(["cat", "dog"] * 4)
+    pipe = make_multimodal_pipeline(missing="mean", random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(
+            ValueError, match="'image' is missing or unreadable in every row"
+        ):
+            pipe.fit(X, y)
+    categories = {w.category.__name__ for w in caught}
+    assert "RuntimeWarning" not in categories  # "invalid value encountered in divide"
+    assert "ImageWarning" in categories  # the reasons are kept
+
+
+def test_a_relative_path_names_where_it_was_looked_for(tmp_path, monkeypatch):
+    _table(tmp_path, ["x"])
+    monkeypatch.chdir(tmp_path / "photos")
+    with pytest.raises(ImageDecodeError) as info:
+        PixelFeatures(size=(2, 2)).fit_transform(["photos/0.png"])
+    looked_for = os.path.join(str(tmp_path / "photos"), "photos/0.png")
+    assert f"file not found (looked for {looked_for!r}" in str(info.value)
+    assert "a relative path is read from the current folder" in str(info.value)
+
+
+@pytest.mark.skipif(os.sep != "/", reason="a backslash separates paths on Windows")
+@pytest.mark.parametrize(
+    "cell, says",
+    [
+        ("photos\\1.png", "the path exists with / for each \\"),
+        ("photos/1.png ", "the path has spaces around a part of it"),
+        (" photos/1.png", "the path has spaces around a part of it"),
+        ("photos /1.png", "the path has spaces around a part of it"),
+    ],
+)
+def test_absent_paths_hint_at_separators_and_spaces(tmp_path, monkeypatch, cell, says):
+    csv = _table(tmp_path, ["photos/0.png", cell] * 6)
+    res = run_main(
+        "evaluate", "--csv", csv, "--target", "label", "--cv", "2",
+        "--no-progress", "--output", tmp_path / "r",
+    )  # fmt: skip
+    assert res.returncode != 0
+    assert "image file not found on line 3" in res.stderr and says in res.stderr
+    monkeypatch.chdir(tmp_path)  # the Python API says it too
+    with pytest.raises(ImageDecodeError, match="row 1.*file not found") as info:
+        PixelFeatures(size=(2, 2)).fit_transform(["photos/0.png", cell])
+    assert says in str(info.value)
