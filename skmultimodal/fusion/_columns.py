@@ -25,7 +25,11 @@ from sklearn.utils._repr_html.estimator import _VisualBlock
 from sklearn.utils._user_interface import _print_elapsed_time
 from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import (
+    _is_arraylike_not_scalar,
+    _num_samples,
+    validate_data,
+)
 
 from skmultimodal.utils._errors import RowError
 from skmultimodal.utils._parallel import RelayWarnings, reissue, warn_at_caller
@@ -232,7 +236,7 @@ class ColumnComposition(_BaseComposition):
             yield Branch(name, estimator, column, data, present)
 
     def _fit_branches(
-        self, X, y, n, *, policy, index, verbose=False, sample_weight=None
+        self, X, y, n, *, policy, index, verbose=False, sample_weight=None, routed=None
     ):
         """Fit every branch on its present rows, in parallel.
 
@@ -240,6 +244,8 @@ class ColumnComposition(_BaseComposition):
         extractor with ``on_error="missing"``): under ``policy="raise"`` they
         raise; otherwise one warning says they are treated as missing and
         the branch is fitted again without them, so they never shape it.
+        ``routed`` maps a branch's name to the metadata routed to its
+        ``fit_transform`` (metadata routing), given on its present rows.
         Returns ``[(Branch, fitted estimator, output)]``, each Branch's
         ``present`` without those rows.
         """
@@ -271,6 +277,7 @@ class ColumnComposition(_BaseComposition):
                     take_y(sample_weight, branch.present)
                     if len(branch.present) < n
                     else sample_weight,
+                    _rows_of((routed or {}).get(branch.name, {}), branch.present, n),
                 )
                 for k, branch in todo
             )
@@ -411,11 +418,35 @@ def _fresh(estimator):
 
 
 def _run_branch(
-    fit_one, estimator, data, y, owner, message, name="", hint="", sample_weight=None
+    fit_one,
+    estimator,
+    data,
+    y,
+    owner,
+    message,
+    name="",
+    hint="",
+    sample_weight=None,
+    params=None,
 ):
     weighted = {} if sample_weight is None else {"sample_weight": sample_weight}
     with _print_elapsed_time(owner, message), naming_branch(name, hint):
-        return fit_one(estimator, data, y, **weighted)
+        return fit_one(estimator, data, y, **weighted, **(params or {}))
+
+
+def _rows_of(params, present, n):
+    """``params`` (metadata routed to a branch) on the ``present`` rows of
+    ``n``: a value of one entry per row is indexed, as scikit-learn's
+    cross-validation indexes the metadata it passes on; the others are
+    passed as they are."""
+    if len(present) == n:
+        return dict(params)
+    return {
+        key: _safe_indexing(value, present)
+        if _is_arraylike_not_scalar(value) and _num_samples(value) == n
+        else value
+        for key, value in params.items()
+    }
 
 
 @contextlib.contextmanager

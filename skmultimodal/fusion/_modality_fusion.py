@@ -19,6 +19,13 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils._repr_html.estimator import _VisualBlock
 from sklearn.utils._set_output import _get_output_config
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _raise_for_params,
+    _routing_enabled,
+    get_routing_for_object,
+)
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
@@ -112,13 +119,14 @@ def _method_label(method):
     return method if isinstance(method, str) else type(method).__name__
 
 
-def _fit_transform_one(transformer, data, y):
-    """Fit one branch; return it and its output (run in the workers)."""
+def _fit_transform_one(transformer, data, y, **params):
+    """Fit one branch, with the metadata routed to it; return it and its
+    output (run in the workers)."""
     if isinstance(transformer, str):  # "passthrough"
         return transformer, data
     if hasattr(transformer, "fit_transform"):
-        return transformer, transformer.fit_transform(data, y)
-    return transformer, transformer.fit(data, y).transform(data)
+        return transformer, transformer.fit_transform(data, y, **params)
+    return transformer, transformer.fit(data, y, **params).transform(data)
 
 
 def _transform_one(transformer, data, name="", hint=""):
@@ -735,7 +743,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             raise ValueError(multioutput + _target_error(method_name, target_type))
         return y
 
-    def fit(self, X, y=None, sample_weight=None, groups=None):
+    def fit(self, X, y=None, sample_weight=None, groups=None, **params):
         """Fit every branch and the fusion method.
 
         Parameters
@@ -752,7 +760,8 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             rows of its block statistics with it); a method whose ``fit``
             does not take it (a plugin method whose ``fit`` has no
             ``sample_weight`` parameter) refuses it. The branches'
-            transformers are fitted without it.
+            transformers are fitted without it, unless metadata routing is
+            on and a branch's transformer requests it.
         groups : array-like of shape (n_samples,), default=None
             Group of each sample, for the internal cross-validation of the
             methods that have one (the class-score methods such as the
@@ -762,16 +771,91 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             same groups as the outer folds' (for example
             ``cross_validate(pipe, X, y, groups=g, params={"fusion__groups":
             g})``). Methods without internal folds do not use them.
+        **params : dict
+            With ``sklearn.set_config(enable_metadata_routing=True)`` only:
+            metadata for the branches' transformers, each getting what it
+            requests (``set_fit_request``) for its ``fit_transform``, on its
+            present rows; ``sample_weight`` too reaches a branch that
+            requests it (see :meth:`get_metadata_routing`).
 
         Returns
         -------
         self : ModalityFusion
         """
-        self.fit_transform(X, y, sample_weight, groups)
+        self.fit_transform(X, y, sample_weight, groups, **params)
         return self
 
+    def get_metadata_routing(self):
+        """The metadata routing of this object: the fusion consumes
+        ``sample_weight`` and ``groups`` in ``fit`` (its own request,
+        :meth:`set_fit_request`), and routes to each branch's
+        transformer what it requests for its ``fit_transform`` (its
+        ``fit`` if it has none), as :class:`~sklearn.compose.ColumnTransformer`
+        does; see scikit-learn's metadata routing user guide.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The fusion's own requests and its branches'.
+        """
+        router = MetadataRouter(owner=self).add_self_request(self)
+        for name, estimator, _ in self._branches(fitted=False):
+            if isinstance(estimator, str):  # "passthrough", "drop"
+                continue
+            callee = "fit_transform" if hasattr(estimator, "fit_transform") else "fit"
+            mapping = MethodMapping().add(caller="fit", callee=callee)
+            router.add(
+                method_mapping=mapping.add(caller="fit_transform", callee=callee),
+                **{name: estimator},
+            )
+        return router
+
+    def _routed(self, sample_weight, groups, params):
+        """``(sample_weight, groups, {branch name: its fit metadata})``.
+
+        With metadata routing on, each branch's transformer gets the
+        metadata it requests for its ``fit_transform`` (``fit``); one whose
+        request is unset is fitted without it, as the branches always were
+        (scikit-learn's routers would raise: the default branches' scalers
+        take ``sample_weight`` and request nothing). The fusion method gets
+        ``sample_weight`` and ``groups`` unless the fusion's own request
+        refuses them (``set_fit_request(sample_weight=False)``: they reach
+        it for a branch only); metadata nobody requests is an error. With
+        routing off, the arguments are the method's, and any other
+        metadata is an error.
+        """
+        if not _routing_enabled():
+            _raise_for_params(params, self, "fit")
+            return sample_weight, groups, None
+        given = {"sample_weight": sample_weight, "groups": groups, **params}
+        given = {key: value for key, value in given.items() if value is not None}
+        branches, used = {}, set()
+        for name, estimator, _ in self._branches(fitted=False):
+            if isinstance(estimator, str):  # "passthrough", "drop"
+                continue
+            callee = "fit_transform" if hasattr(estimator, "fit_transform") else "fit"
+            request = get_routing_for_object(estimator)
+            wanted = request.consumes(method=callee, params=given)
+            mine = {key: value for key, value in given.items() if key in wanted}
+            used.update(mine)
+            branches[name] = request._route_params(
+                params=mine, method=callee, parent=self, caller="fit_transform"
+            )
+        if unknown := sorted(set(params) - used):
+            raise TypeError(
+                f"{type(self).__name__}.fit got metadata {unknown} that no branch "
+                "requests (set_fit_request on the branch's transformer); the "
+                "fusion itself takes sample_weight and groups only"
+            )
+        own = self._get_metadata_request().fit.requests
+        if own.get("sample_weight") is False:
+            sample_weight = None
+        if own.get("groups") is False:
+            groups = None
+        return sample_weight, groups, branches
+
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit_transform(self, X, y=None, sample_weight=None, groups=None):
+    def fit_transform(self, X, y=None, sample_weight=None, groups=None, **params):
         """Fit every branch and the fusion method, and return the fused matrix.
 
         Parameters
@@ -786,6 +870,9 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         groups : array-like of shape (n_samples,), default=None
             Group of each sample, for the fusion method's internal folds
             (see :meth:`fit`).
+        **params : dict
+            Metadata routed to the branches (metadata routing only; see
+            :meth:`fit`).
 
         Returns
         -------
@@ -798,6 +885,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             fitted on all rows. ``concat`` gives the same either way.
         """
         self._validate_transformers()
+        sample_weight, groups, routed = self._routed(sample_weight, groups, params)
         X, n = validate_table(self, X, self._columns(), reset=True)
         index = row_index(X)
         if y is not None:
@@ -843,7 +931,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                 self._warn_supervised_branches(method_name)
         with _native_output():
             fitted_branches = self._fit_branches(
-                X, y, n, policy=policy, index=index, verbose=self.verbose
+                X, y, n, policy=policy, index=index, verbose=self.verbose, routed=routed
             )
 
         input_columns = []
