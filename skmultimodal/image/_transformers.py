@@ -11,13 +11,14 @@ from collections.abc import Sequence
 
 import cv2
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import (
     Interval,
     InvalidParameterError,
     StrOptions,
 )
-from sklearn.utils._set_output import ADAPTERS_MANAGER
+from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils._validation import N_JOBS, check_column_name, one_name_out
@@ -165,7 +166,14 @@ class _ImageTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
             verbose=self.verbose,
             desc=type(self).__name__,
         )
-        return _object_array(results)
+        out = _object_array(results)
+        if _get_output_config("transform", self)["dense"] == "pandas":
+            # one column of images, keeping the rows' index (as TextCleaner)
+            index = X.index if isinstance(X, (pd.Series, pd.DataFrame)) else None
+            return pd.Series(
+                out, index=index, name=self.get_feature_names_out()[0], dtype=object
+            )
+        return out
 
     def _process(self, img):
         return img
@@ -198,26 +206,30 @@ class _ImageTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
         return one_name_out(self, input_features, "image")
 
     def set_output(self, *, transform=None):
-        """Accept an output setting; the output stays a column of images.
+        """Choose the container of the column of images :meth:`transform`
+        gives.
 
         The output is one image per row, not a table, so no setting turns
-        it into a DataFrame: :meth:`transform` returns the same 1-D object
-        array of images whatever ``transform`` is (the same as under
-        ``sklearn.set_config(transform_output=...)``). The method exists so
-        that scikit-learn's ``Pipeline.set_output`` (and ``FeatureUnion``'s,
-        ``ColumnTransformer``'s) works through this step and configures the
-        steps that do output a table, such as the feature extractors.
+        it into a DataFrame: ``"pandas"`` gives a :class:`pandas.Series` of
+        images keeping the input's index (as
+        ``sklearn.set_config(transform_output="pandas")`` does), so that a
+        feature extractor after it keeps the index too; ``"default"`` and
+        ``"polars"`` (which has no index) give the 1-D object array. The
+        method also lets scikit-learn's ``Pipeline.set_output`` (and
+        ``FeatureUnion``'s, ``ColumnTransformer``'s) work through this step
+        and configure the steps that do output a table, such as the feature
+        extractors.
 
         Parameters
         ----------
         transform : {"default", "pandas", "polars"} or None, default=None
-            Checked like scikit-learn's own ``set_output`` values, then
-            ignored. None leaves everything unchanged.
+            Checked like scikit-learn's own ``set_output`` values. None
+            leaves the configuration unchanged.
 
         Returns
         -------
         self : object
-            This transformer, unchanged.
+            This transformer.
 
         Raises
         ------
@@ -232,6 +244,10 @@ class _ImageTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
                 f"{type(self).__name__}.set_output: transform must be None or "
                 f"one of {sorted(supported)}, got {transform!r}."
             )
+        if transform is not None:
+            if not hasattr(self, "_sklearn_output_config"):
+                self._sklearn_output_config = {}
+            self._sklearn_output_config["transform"] = transform
         return self
 
     def __sklearn_tags__(self):

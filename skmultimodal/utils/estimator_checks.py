@@ -395,11 +395,23 @@ def check_set_output_pandas(est, X, y):
     est = clone(est).set_output(transform="pandas").fit(X, y)
     out = est.transform(X)
     if np.ndim(plain) == 1 and len(plain) and isinstance(plain[0], np.ndarray):
-        # images stay images: no table is made of them, whatever set_output
-        assert not isinstance(out, pd.Series | pd.DataFrame), (
-            f"set_output(transform='pandas') made a {type_name(out)} of "
-            "images; images must stay a sequence of arrays"
+        # images stay images: never a table; a Series of them (one column,
+        # keeping the index) or the sequence of arrays
+        assert not isinstance(out, pd.DataFrame), (
+            "set_output(transform='pandas') made a DataFrame of images; images "
+            "must stay one column of arrays (a Series, or a sequence)"
         )
+        if isinstance(out, pd.Series):
+            names = list(est.get_feature_names_out())
+            assert [out.name] == names, (
+                f"the Series of images is named {out.name!r}; expected the "
+                f"feature names {names}"
+            )
+            if isinstance(X, pd.Series | pd.DataFrame):
+                assert out.index.equals(X.index), (
+                    "set_output(transform='pandas'): the Series of images "
+                    "does not keep the input's index"
+                )
         assert len(out) == len(plain), (
             f"set_output(transform='pandas'): {len(out)} images for {len(plain)}"
         )

@@ -1,5 +1,6 @@
 """``set_output`` on the image-to-image transformers (their output is images,
-which stay images) and the checking of Resize's ``size``."""
+which stay images: a Series of them under pandas output, keeping the index)
+and the checking of Resize's ``size``."""
 
 import numpy as np
 import pandas as pd
@@ -64,10 +65,29 @@ def test_set_output_returns_self_and_images_stay_images(est, transform):
     expected = clone(est).fit_transform(X)
     assert est.set_output(transform=transform) is est
     out = est.fit_transform(X)
+    if transform == "pandas":  # one column of images, named, never a frame
+        assert isinstance(out, pd.Series) and out.dtype == object
+        assert out.name == "image"
+        out = out.to_numpy()
     assert isinstance(out, np.ndarray) and out.dtype == object
     assert out.shape == (len(X),)
     for got, want in zip(out, expected):
         np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("est", IMAGE_TO_IMAGE, ids=lambda e: type(e).__name__)
+def test_pandas_output_keeps_the_index_through_an_image_step(est):
+    X = pd.Series(_images(), index=["a", "b", "c"], name="photo")
+    out = clone(est).set_output(transform="pandas").fit_transform(X)
+    assert list(out.index) == ["a", "b", "c"]
+    assert out.name == "image"  # get_feature_names_out: a Series has no column
+    pipe = make_pipeline(clone(est), Resize(size=(4, 4)), PixelFeatures(size=(2, 2)))
+    Z = pipe.set_output(transform="pandas").fit_transform(X)
+    assert list(Z.index) == ["a", "b", "c"]
+    with config_context(transform_output="pandas"):  # the global setting too
+        assert list(clone(pipe).fit_transform(X).index) == ["a", "b", "c"]
+    frame = pd.DataFrame({"photo": X})
+    assert pd.concat([frame, Z], axis=1).shape == (3, 1 + Z.shape[1])
 
 
 @pytest.mark.parametrize("est", IMAGE_TO_IMAGE, ids=lambda e: type(e).__name__)
