@@ -119,6 +119,12 @@ def _method_label(method):
     return method if isinstance(method, str) else type(method).__name__
 
 
+def _fit_method(transformer):
+    """The method :func:`_fit_transform_one` fits a branch with, which gets
+    the metadata routed to the branch."""
+    return "fit_transform" if hasattr(transformer, "fit_transform") else "fit"
+
+
 def _fit_transform_one(transformer, data, y, **params):
     """Fit one branch, with the metadata routed to it; return it and its
     output (run in the workers)."""
@@ -802,7 +808,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         for name, estimator, _ in self._branches(fitted=False):
             if isinstance(estimator, str):  # "passthrough", "drop"
                 continue
-            callee = "fit_transform" if hasattr(estimator, "fit_transform") else "fit"
+            callee = _fit_method(estimator)
             mapping = MethodMapping().add(caller="fit", callee=callee)
             router.add(
                 method_mapping=mapping.add(caller="fit_transform", callee=callee),
@@ -833,7 +839,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         for name, estimator, _ in self._branches(fitted=False):
             if isinstance(estimator, str):  # "passthrough", "drop"
                 continue
-            callee = "fit_transform" if hasattr(estimator, "fit_transform") else "fit"
+            callee = _fit_method(estimator)
             request = get_routing_for_object(estimator)
             wanted = request.consumes(method=callee, params=given)
             mine = {key: value for key, value in given.items() if key in wanted}
