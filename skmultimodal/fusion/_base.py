@@ -19,7 +19,9 @@ class FusionMethod(BaseEstimator):
 
     ``fit(blocks, y=None)``
         Learn any state (projections, statistics, supervised gates) from the
-        training blocks; ``y`` is the target when the pipeline has one.
+        training blocks; ``y`` is the target when the pipeline has one
+        (``ModalityFusion`` passes it as a NumPy array, whatever the user
+        gave: a Series' own index is not kept).
         Return ``self``. A method that can weigh the samples also takes
         ``sample_weight=None`` in ``fit`` and ``fit_transform``:
         ``ModalityFusion.fit(X, y, sample_weight=w)`` passes it on, and
@@ -28,7 +30,7 @@ class FusionMethod(BaseEstimator):
         Return the fused 2-D matrix, one row per sample.
     ``get_feature_names_out(input_features)``
         ``input_features`` is a list with, for each block, the array of its
-        (modality-prefixed) feature names, e.g. ``["image__hog0", ...]``;
+        (modality-prefixed) feature names, e.g. ``["image__hog__0", ...]``;
         return an array of output names, one per output column.
 
     Optional hooks:
@@ -144,7 +146,13 @@ class FusionMethod(BaseEstimator):
         fused : {ndarray, sparse matrix} of shape (n_samples, n_features_out)
             The fused matrix, one row per sample.
         """
-        return self.fit(blocks, y, **fit_params).transform(blocks)
+        fitted = self.fit(blocks, y, **fit_params)
+        if fitted is None:  # a plugin's fit that forgot it
+            raise TypeError(
+                f"{type(self).__name__}.fit returned None; a fusion method's fit "
+                "must return self (end it with `return self`)"
+            )
+        return fitted.transform(blocks)
 
     def get_feature_names_out(self, input_features):
         """Names of the fused matrix's columns.

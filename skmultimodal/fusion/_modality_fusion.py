@@ -989,7 +989,11 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         if target_type not in (None, "unknown") and hasattr(method, "set_target_type"):
             method.set_target_type(target_type)
         with _native_output():
-            Z = method.fit_transform(blocks, y, **weighted)
+            # the target as a NumPy array (a Series keeps its own index,
+            # which a method indexing y by position would misread)
+            Z = method.fit_transform(
+                blocks, None if y is None else np.asarray(y), **weighted
+            )
         Z = self._check_fused(Z, n, method_name)
         out_names = _fused_names(method, feature_names, names, policy)
         width = Z.shape[1] + (len(names) if policy == "indicator" else 0)

@@ -67,6 +67,10 @@ entry-point name (comma-separated, case-insensitive, ``-``, ``_`` and ``.``
 alike); see :func:`disable_plugins`."""
 _REPORTER = "_SKMULTIMODAL_PLUGINS_REPORTED_BY"  # pid of the process that warns
 BUILTINS = [f"skmultimodal.{p}._plugin" for p in ("image", "text", "fusion")]
+_ONE_ARGUMENT = (
+    "each hook takes one argument, register, and calls register(name, cls) "
+    "for each class it provides"
+)
 _OUTCOME = {  # what a problem cost the plugin, for its warning
     "skipped": " was skipped: {}",
     "failed": ": {}; its other hooks, and what this hook registered before "
@@ -281,6 +285,12 @@ class Registry:
                 "without worker processes (n_jobs=None, or joblib's threading "
                 "backend)."
             )
+        disabled = [f for f in _MANAGER._failures if f.status == "disabled"]
+        if disabled:
+            off = "; ".join(f"{f.plugin} ({f.reason})" for f in disabled)
+            worker += (
+                f" Disabled plugins, whose names are unknown while they are: {off}."
+            )
         raise ValueError(
             f"Unknown {self.label} {name!r}. Available {self.label}s (plugins "
             f"included): {', '.join(self.names()) or 'none'}. See `skmultimodal "
@@ -326,6 +336,11 @@ class Registry:
         if old is None:
             self._entries[name] = new
             return
+        if old.plugin == new.plugin:
+            raise DuplicateNameError(
+                f"{self.label} name {name!r} is registered twice by plugin "
+                f"{new.plugin!r}; register each name once (the first is kept)"
+            )
         how = f"To use {new.distribution}'s instead, " + (
             f"unregister_plugin({old.plugin!r})."
             if old.distribution == "<local>"
@@ -414,6 +429,7 @@ class PluginManager:
         self._failures: list[PluginFailure] = []
         self._disabled_by_call: dict[str, str] = {}  # normalized name: source
         self._warned: set[tuple[str, ...]] = set()
+        self._by_hand: set[str] = set()  # plugins given to register_plugin
 
     def _warn(self, key: tuple[str, ...], message: str) -> None:
         """Warn once per process; a worker whose parent warned stays quiet."""
@@ -434,7 +450,9 @@ class PluginManager:
         if status != "disabled":
             who = f"skmultimodal plugin {plugin!r} from distribution {dist} {version}"
             tip = " (traceback: `skmultimodal plugins --debug`)" if tb else ""
-            message = who.strip() + _OUTCOME[status].format(reason) + tip
+            if tb and plugin in self._by_hand:  # another process cannot list it
+                tip = " (traceback: list_plugins(include_failures=True))"
+            message = who.strip() + _OUTCOME[status].format(reason.rstrip(".")) + tip
             self._warn((plugin, dist, reason), message)
 
     def _disabled(self) -> dict[str, str]:
@@ -499,9 +517,14 @@ class PluginManager:
             )
             return False
         self._who[name], self._registries = who, None
+        if by_hand:
+            self._by_hand.add(name)
         try:
             with self._running(f"the import of plugin {name!r}"):
                 self._pm.register(load(), name)
+        except pluggy.PluginValidationError as exc:  # a hook's signature
+            self._fail(name, f"{_ONE_ARGUMENT}: {exc}".replace("\n", " "), exc=exc)
+            return False
         except Exception as exc:
             self._fail(name, f"{why}{type(exc).__name__}: {exc}", exc=exc)
             return False
@@ -541,7 +564,19 @@ class PluginManager:
             self._pm.unregister(name=name)
             known = sorted(k.hookspec.__name__ for k in self._kinds.values())
             self._fail(name, f"it implements {what}; known hooks: {', '.join(known)}")
-        return not what
+            return False
+        bare = sorted(
+            caller.name
+            for caller in hooks
+            for impl in caller.get_hookimpls()
+            if impl.plugin is plugin and "register" not in impl.argnames
+        )
+        if bare:  # pluggy allows fewer arguments: it would register nothing
+            self._pm.unregister(name=name)
+            self._fail(
+                name, f"hook(s) {', '.join(bare)} take no argument: {_ONE_ARGUMENT}"
+            )
+        return not bare
 
     def _load(self) -> None:
         """Register the built-ins, then each entry point, sorted, on its own."""
@@ -583,10 +618,20 @@ class PluginManager:
                 register = partial(self._register, registries[kind.name], name)
                 try:
                     with self._running(f"hook {hook.name} of plugin {name!r}"):
-                        hook(register=register)
+                        returned = hook(register=register)
                 except Exception as exc:
                     why = f"hook {hook.name} raised {type(exc).__name__}: {exc}"
                     self._fail(name, why, status="failed", exc=exc)
+                    continue
+                if returned:  # pluggy's list of the non-None return values
+                    from skmultimodal.utils._validation import type_name
+
+                    why = (
+                        f"hook {hook.name} returned {type_name(returned[0])}, "
+                        "which is ignored: a hook registers each class with "
+                        "register(name, cls) and returns None"
+                    )
+                    self._fail(name, why, status="failed")
         return registries
 
     def _register(self, registry: Registry, plugin: str, name: str, obj: Any):
