@@ -620,6 +620,14 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
                     f"fusion method {self._method_name!r}: the target is not a "
                     f"finite number at row {row}"
                 )
+            # the experts learn the target in standard units, so their
+            # predictions (the fused columns) are unit-free as probabilities
+            # are: the estimator after the fusion (RidgeCV's fixed grid of
+            # penalties) then sees the same columns whatever the unit
+            spread = float(np.std(y))
+            self.target_center_ = float(np.mean(y))
+            self.target_scale_ = spread if np.isfinite(spread) and spread > 0 else 1.0
+            y = (y - self.target_center_) / self.target_scale_
         else:
             y = column_or_1d(y, warn=True)
             check_classification_targets(y)

@@ -1,0 +1,58 @@
+"""A continuous target in another unit (a price in millions, values near
+1e-6) fits as well as in units: the class-score fusions' experts learn it
+in standard units, so the fused columns and the predictions scale with it
+(stack and late, RidgeCV or LinearRegression after them)."""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LinearRegression
+from sklearn.model_selection import KFold, cross_val_score
+
+from skmultimodal import make_multimodal_pipeline
+from skmultimodal.datasets import make_multimodal_classification
+
+
+def _data():
+    X, y = make_multimodal_classification(n_samples=120, random_state=0)
+    price = 40.0 + 10.0 * y + np.random.RandomState(0).normal(0, 2.0, len(y))
+    return X, price
+
+
+@pytest.mark.parametrize("method", ["stack", "late"])
+@pytest.mark.parametrize("estimator", ["ridge", "linear"])
+def test_predictions_scale_with_the_target(method, estimator):
+    X, price = _data()
+    final = "ridge" if estimator == "ridge" else LinearRegression()
+    make = lambda: make_multimodal_pipeline(  # noqa: E731
+        estimator=final, method=method, random_state=0
+    )
+    units = make().fit(X, price)
+    for factor in (1e-6, 1e6):
+        scaled = make().fit(X, price * factor)
+        np.testing.assert_allclose(
+            scaled.predict(X), units.predict(X) * factor, rtol=1e-5
+        )
+        # the fused columns are the same, unit-free
+        np.testing.assert_allclose(
+            scaled["fusion"].transform(X), units["fusion"].transform(X), atol=1e-6
+        )
+    fusion = units["fusion"].method_
+    assert fusion.target_center_ == pytest.approx(price.mean())
+    assert fusion.target_scale_ == pytest.approx(price.std())
+
+
+def test_a_small_target_is_not_fitted_as_its_mean():
+    X, price = _data()
+    cv = KFold(3, shuffle=True, random_state=0)
+    pipe = make_multimodal_pipeline(estimator="ridge", random_state=0)
+    r2 = cross_val_score(pipe, X, price * 1e-6, cv=cv, scoring="r2").mean()
+    assert r2 == pytest.approx(cross_val_score(pipe, X, price, cv=cv).mean())
+    assert r2 > 0.5  # it was about -0.02: the mean, whatever the row
+
+
+def test_a_constant_target_keeps_a_unit_scale():
+    X, price = _data()
+    pipe = make_multimodal_pipeline(estimator="ridge", random_state=0)
+    pipe.fit(X, np.full(len(price), 3.0))
+    assert pipe["fusion"].method_.target_scale_ == 1.0
+    np.testing.assert_allclose(pipe.predict(X), 3.0)
