@@ -947,6 +947,27 @@ def cmd_train(args):
     return 0
 
 
+def _multilabel_labels(est, meta):
+    """The labels of a multi-label model, in its columns' order, or None:
+    ``train``'s metadata, else (a model saved with ``save_model`` from
+    Python) the fitted model itself, its labels named as its fusion saw
+    them (a DataFrame target's columns), else by position."""
+    if meta.get("task") == "multilabel":
+        return meta.get("classes")
+    steps = dict(getattr(est, "steps", []))
+    fusion, last = steps.get("fusion"), est[-1] if steps else est
+    kind = getattr(fusion, "target_type_", None)
+    if kind != "multilabel-indicator" and not getattr(last, "multilabel_", False):
+        return None
+    names = getattr(getattr(fusion, "method_", None), "_label_names", None)
+    n = len(getattr(last, "classes_", names or []))
+    return (
+        [str(c) for c in names]
+        if names and len(names) == n
+        else list(map(str, range(n)))
+    )
+
+
 def cmd_predict(args):
     from skmultimodal.model_selection._models import prediction_table, proba_columns
 
@@ -956,7 +977,7 @@ def cmd_predict(args):
     keep = _check_table_command(args)
     est, meta, policy = _load_table_model(args)
     # a multi-label model: each row's labels joined by the separator
-    labels = meta.get("classes") if meta.get("task") == "multilabel" else None
+    labels = _multilabel_labels(est, meta)
     separator = meta.get("label_separator") or "|"
     outputs = ["prediction"]
     if args.proba and hasattr(est, "predict_proba"):
@@ -991,8 +1012,7 @@ def _feature_columns(args, est, meta):
     from skmultimodal.model_selection._models import feature_names
 
     try:
-        labels = meta.get("classes") if meta.get("task") == "multilabel" else None
-        names = feature_names(est, labels=labels)
+        names = feature_names(est, labels=_multilabel_labels(est, meta))
     except ValueError as exc:
         raise CLIError(f"--model {str(args.model)!r}: {exc}") from None
     if names is not None and len(names) > WIDE_FEATURES:

@@ -21,7 +21,8 @@ class FusionMethod(BaseEstimator):
         Learn any state (projections, statistics, supervised gates) from the
         training blocks; ``y`` is the target when the pipeline has one
         (``ModalityFusion`` passes it as a NumPy array, whatever the user
-        gave: a Series' own index is not kept).
+        gave: a Series' own index is not kept; a multi-label DataFrame keeps
+        its label columns, with a fresh ``0..n-1`` index).
         Return ``self``. A method that can weigh the samples also takes
         ``sample_weight=None`` in ``fit`` and ``fit_transform``:
         ``ModalityFusion.fit(X, y, sample_weight=w)`` passes it on, and

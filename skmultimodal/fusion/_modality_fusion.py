@@ -119,6 +119,18 @@ def _method_label(method):
     return method if isinstance(method, str) else type(method).__name__
 
 
+def _positional(y):
+    """The target as a fusion method gets it, in row order: a NumPy array
+    (a Series keeps its own index, which a method indexing ``y`` by
+    position would misread), or a multi-label DataFrame with a fresh
+    ``0..n-1`` index (its columns name the labels)."""
+    if y is None:
+        return None
+    if isinstance(y, pd.DataFrame):
+        return y.reset_index(drop=True)
+    return np.asarray(y)
+
+
 def _fit_method(transformer):
     """The method :func:`_fit_transform_one` fits a branch with, which gets
     the metadata routed to the branch."""
@@ -989,11 +1001,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         if target_type not in (None, "unknown") and hasattr(method, "set_target_type"):
             method.set_target_type(target_type)
         with _native_output():
-            # the target as a NumPy array (a Series keeps its own index,
-            # which a method indexing y by position would misread)
-            Z = method.fit_transform(
-                blocks, None if y is None else np.asarray(y), **weighted
-            )
+            Z = method.fit_transform(blocks, _positional(y), **weighted)
         Z = self._check_fused(Z, n, method_name)
         out_names = _fused_names(method, feature_names, names, policy)
         width = Z.shape[1] + (len(names) if policy == "indicator" else 0)

@@ -119,3 +119,34 @@ def test_absent_paths_hint_at_separators_and_spaces(tmp_path, monkeypatch, cell,
     with pytest.raises(ImageDecodeError, match="row 1.*file not found") as info:
         PixelFeatures(size=(2, 2)).fit_transform(["photos/0.png", cell])
     assert says in str(info.value)
+
+
+def test_a_multilabel_model_saved_from_python_predicts_label_sets(tmp_path):
+    from skmultimodal.datasets import make_multimodal_classification
+    from skmultimodal.persistence import save_model
+
+    X, y = make_multimodal_classification(n_samples=60, random_state=0)
+    paths = []
+    for k, image in enumerate(X["image"]):
+        paths.append(str(tmp_path / f"{k}.png"))
+        Image.fromarray(np.asarray(image, dtype=np.uint8)).save(paths[-1])
+    X = X[["text"]].assign(image=paths)
+    X.to_csv(tmp_path / "new.csv", index=False)
+    Y = pd.DataFrame({"red": (y == 0).astype(int), "round": (y != 2).astype(int)})
+    model = make_multimodal_pipeline(target_type="multilabel-indicator", random_state=0)
+    save_model(model.fit(X, Y), tmp_path / "m.skops")
+    expected = [
+        "|".join(map(str, np.flatnonzero(row))) or "|" for row in model.predict(X)
+    ]
+    for extra in ([], ["--no-proba"]):
+        out = tmp_path / f"p{len(extra)}.csv"
+        res = run_main(
+            "predict", "--model", tmp_path / "m.skops", "--csv", tmp_path / "new.csv",
+            "--output", out, *extra,
+        )  # fmt: skip
+        assert res.returncode == 0, res.stderr
+        table = pd.read_csv(out, dtype=str, keep_default_na=False)
+        assert table["prediction"].tolist() == expected
+        proba = [c for c in table if c.startswith("proba_")]
+        assert proba == ([] if extra else ["proba_0", "proba_1"])
+    assert len(set(expected)) > 1
