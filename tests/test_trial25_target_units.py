@@ -56,3 +56,12 @@ def test_a_constant_target_keeps_a_unit_scale():
     pipe.fit(X, np.full(len(price), 3.0))
     assert pipe["fusion"].method_.target_scale_ == 1.0
     np.testing.assert_allclose(pipe.predict(X), 3.0)
+
+
+def test_compare_models_refuses_a_constant_regression_target():
+    from skmultimodal.model_selection import compare_models
+
+    X, price = _data()
+    models = {"fusion": make_multimodal_pipeline(estimator="ridge", random_state=0)}
+    with pytest.raises(ValueError, match=r"one value only \(3\.0\) in all 120 rows"):
+        compare_models(models, X, np.full(len(price), 3.0), cv=3)

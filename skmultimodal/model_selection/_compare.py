@@ -1131,6 +1131,13 @@ def compare_models(
         )
     if task == "regression":
         y = _check_regression_target(y, _row_labels(X, y))
+        if len(y) and np.all(y == y[0]):  # as the command line refuses it
+            raise ValueError(
+                f"compare_models: the target holds one value only ({float(y[0])!r}) in "
+                f"all {len(y)} rows: nothing to regress (R² is undefined for a "
+                "constant target; scikit-learn's r2 scores such a fold 1.0 or "
+                "0.0); a regression target needs at least 2 distinct values"
+            )
     if groups is not None:
         groups = check_groups(groups, len(y))
     _check_group_routing(models, groups)
