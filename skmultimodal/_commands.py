@@ -494,6 +494,26 @@ def _task(args):
     return task
 
 
+def _warn_whole_number_classes(y):
+    """Warn, as ``evaluate`` refuses, when a target read as classes (no
+    ``--task``) holds many distinct whole numbers: quantities, say, that
+    ``--task regression`` would fit as numbers."""
+    import pandas as pd
+
+    from skmultimodal.model_selection._compare import MANY_INTEGER_CLASSES
+
+    labels = pd.unique(pd.Series(y, dtype=object).astype(str))
+    whole = all(re.fullmatch(r"[-+]?\d+", label.strip()) for label in labels)
+    if whole and len(labels) > MANY_INTEGER_CLASSES:
+        warnings.warn(
+            f"the target holds {len(labels)} distinct whole numbers, read as "
+            f"{len(labels)} classes: if they are quantities (prices, counts), "
+            "pass --task regression",
+            UserWarning,
+            stacklevel=2,
+        )
+
+
 def _check_class_weight(args, task, attention):
     """Refuse ``--class-weight`` with a regression, and with a multi-label
     target for the attention classifier (``attention``: how the command
@@ -896,6 +916,7 @@ def cmd_train(args):
         raise unknown_method(args.method, "--method")
     args.tabular = _tabular(args)
     _check_columns_once(args)
+    read_as_classes = args.task is None and args.label_separator is None
     task = args.task = _task(args)
     if task == "regression" and args.classifier in ("logistic", "attention"):
         raise CLIError(
@@ -932,6 +953,8 @@ def cmd_train(args):
             _LEAVE_OUT_IMAGES,
         )
     y, args.labels = _target(args, y, task, args.csv)
+    if read_as_classes:  # no --task: whole numbers are classes
+        _warn_whole_number_classes(y)
     t0 = time.perf_counter()
     est, metadata = train_model(X, y, args, groups=groups)
     fit_time = time.perf_counter() - t0

@@ -150,3 +150,22 @@ def test_a_multilabel_model_saved_from_python_predicts_label_sets(tmp_path):
         proba = [c for c in table if c.startswith("proba_")]
         assert proba == ([] if extra else ["proba_0", "proba_1"])
     assert len(set(expected)) > 1
+
+
+def test_train_warns_of_whole_numbers_read_as_many_classes(tmp_path):
+    cells = [f"photos/{k % 3}.png" for k in range(24)]
+    csv = _table(tmp_path, cells)
+    table = pd.read_csv(csv)
+    table["label"] = [str(10 + k) for k in range(24)]  # 24 prices, as classes
+    table.to_csv(csv, index=False)
+    res = run_main(
+        "train", "--csv", csv, "--target", "label", "--output", tmp_path / "m.skops"
+    )
+    assert res.returncode == 0, res.stderr
+    assert "24 distinct whole numbers, read as 24 classes" in res.stderr
+    assert "pass --task regression" in res.stderr
+    res = run_main(
+        "train", "--csv", csv, "--target", "label", "--task", "classification",
+        "--output", tmp_path / "m2.skops",
+    )  # fmt: skip
+    assert res.returncode == 0 and "whole numbers" not in res.stderr
