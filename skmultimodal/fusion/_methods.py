@@ -900,7 +900,15 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
             if self._kind != "classes":  # nothing to stratify on
                 n_splits = int(min(self.cv, max(_n_rows(y), 2)))
                 return KFold(n_splits, shuffle=True, random_state=seed)
-            smallest = np.unique(y, return_counts=True)[1].min()
+            counts = np.unique(y, return_counts=True)[1]
+            if counts.max() < 2:  # scikit-learn's folds refuse to split
+                raise ValueError(
+                    f"{what}: every class has one row ({len(counts)} classes in "
+                    f"{len(y)} rows): its internal folds cannot score any row "
+                    "out-of-fold. Gather more rows per class, or fuse without "
+                    "internal folds (method='concat')"
+                )
+            smallest = counts.min()
             n_splits = int(min(self.cv, max(smallest, 2)))
             cv = StratifiedKFold(n_splits, shuffle=True, random_state=seed)
             why = "reduced to the rows of the rarest class, at least 2"

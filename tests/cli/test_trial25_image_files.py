@@ -153,19 +153,28 @@ def test_a_multilabel_model_saved_from_python_predicts_label_sets(tmp_path):
 
 
 def test_train_warns_of_whole_numbers_read_as_many_classes(tmp_path):
-    cells = [f"photos/{k % 3}.png" for k in range(24)]
+    cells = [f"photos/{k % 3}.png" for k in range(33)]
     csv = _table(tmp_path, cells)
     table = pd.read_csv(csv)
-    table["label"] = [str(10 + k) for k in range(24)]  # 24 prices, as classes
+    table["label"] = [str(10 + k % 11) for k in range(33)]  # 11 prices, as classes
     table.to_csv(csv, index=False)
     res = run_main(
         "train", "--csv", csv, "--target", "label", "--output", tmp_path / "m.skops"
     )
     assert res.returncode == 0, res.stderr
-    assert "24 distinct whole numbers, read as 24 classes" in res.stderr
+    assert "11 distinct whole numbers, read as 11 classes" in res.stderr
     assert "pass --task regression" in res.stderr
     res = run_main(
         "train", "--csv", csv, "--target", "label", "--task", "classification",
         "--output", tmp_path / "m2.skops",
     )  # fmt: skip
     assert res.returncode == 0 and "whole numbers" not in res.stderr
+
+
+def test_a_class_of_one_row_each_is_a_clear_error():
+    from skmultimodal.datasets import make_multimodal_classification
+
+    X, _ = make_multimodal_classification(n_samples=12, random_state=0)
+    y = np.arange(12)  # twelve classes of one row
+    with pytest.raises(ValueError, match="every class has one row .12 classes in 12"):
+        make_multimodal_pipeline(random_state=0).fit(X, y)
