@@ -20,9 +20,9 @@ class FusionMethod(BaseEstimator):
     ``fit(blocks, y=None)``
         Learn any state (projections, statistics, supervised gates) from the
         training blocks; ``y`` is the target when the pipeline has one
-        (``ModalityFusion`` passes it as a NumPy array, whatever the user
-        gave: a Series' own index is not kept; a multi-label DataFrame keeps
-        its label columns, with a fresh ``0..n-1`` index).
+        (``ModalityFusion`` passes it in row order: a NumPy array, or the
+        user's Series or DataFrame with a fresh ``0..n-1`` index, so that
+        indexing it by position is safe).
         Return ``self``. A method that can weigh the samples also takes
         ``sample_weight=None`` in ``fit`` and ``fit_transform``:
         ``ModalityFusion.fit(X, y, sample_weight=w)`` passes it on, and

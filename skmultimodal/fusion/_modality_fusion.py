@@ -120,13 +120,13 @@ def _method_label(method):
 
 
 def _positional(y):
-    """The target as a fusion method gets it, in row order: a NumPy array
-    (a Series keeps its own index, which a method indexing ``y`` by
-    position would misread), or a multi-label DataFrame with a fresh
-    ``0..n-1`` index (its columns name the labels)."""
+    """The target as a fusion method gets it, in row order: a Series or a
+    multi-label DataFrame with a fresh ``0..n-1`` index (its own index
+    would be misread by a method indexing ``y`` by position; its dtype and
+    columns are kept), anything else as a NumPy array."""
     if y is None:
         return None
-    if isinstance(y, pd.DataFrame):
+    if isinstance(y, pd.Series | pd.DataFrame):
         return y.reset_index(drop=True)
     return np.asarray(y)
 

@@ -55,8 +55,12 @@ def test_the_target_reaches_the_method_as_an_array_in_row_order(kind):
     given = {"series": y, "list": y.tolist(), "tuple": tuple(y)}[kind]
     fusion = _fusion(SeesTarget()).fit(X, given)
     seen = fusion.method_.y_seen_
-    assert isinstance(seen, np.ndarray)
-    np.testing.assert_array_equal(seen, y.to_numpy())  # row order, not index
+    if kind == "series":  # its dtype kept, a positional index
+        assert isinstance(seen, pd.Series) and seen.index.equals(pd.RangeIndex(12))
+    else:
+        assert isinstance(seen, np.ndarray)
+    np.testing.assert_array_equal(np.asarray(seen), y.to_numpy())  # row order
+    assert [seen[k] for k in range(12)] == y.tolist()  # indexing by position
 
 
 def test_a_fit_that_returns_none_is_named():
