@@ -90,8 +90,9 @@ def pandas_output():
 def test_fit_transform_is_a_column_of_images_under_global_pandas(pandas_output, est):
     X = _images()
     out = clone(est).fit_transform(X)
-    assert isinstance(out, np.ndarray) and out.dtype == object
-    assert out.shape == (len(X),)
+    # one column of images (a Series keeping the rows' index), never a frame
+    assert isinstance(out, pd.Series) and out.dtype == object
+    assert out.shape == (len(X),) and out.index.equals(pd.RangeIndex(len(X)))
     expected = clone(est).fit(X).transform(X)
     for got, want in zip(out, expected):
         np.testing.assert_array_equal(got, want)
