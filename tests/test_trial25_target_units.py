@@ -65,3 +65,29 @@ def test_compare_models_refuses_a_constant_regression_target():
     models = {"fusion": make_multimodal_pipeline(estimator="ridge", random_state=0)}
     with pytest.raises(ValueError, match=r"one value only \(3\.0\) in all 120 rows"):
         compare_models(models, X, np.full(len(price), 3.0), cv=3)
+
+
+@pytest.mark.parametrize(
+    "task, says",
+    [
+        (["--label-separator", ";"], "or the separator alone for a row with none"),
+        (["--task", "regression"], "every row needs a number"),
+        ([], "every row needs a label"),
+    ],
+)
+def test_an_empty_target_cell_says_what_the_task_needs(tmp_path, task, says):
+    import pandas as pd
+
+    from tests.cli.conftest import run_main
+
+    X, price = _data()
+    table = X[["text"]].assign(target=[f"{p:.1f}" for p in price])
+    table.loc[[3, 7], "target"] = ""
+    table.to_csv(tmp_path / "t.csv", index=False)
+    res = run_main(
+        "evaluate", "--csv", tmp_path / "t.csv", "--target", "target", "--cv", "2",
+        "--no-progress", "--output", tmp_path / "r", *task,
+    )  # fmt: skip
+    assert res.returncode != 0
+    assert "is empty on lines 5 and 9" in res.stderr and says in res.stderr
+    assert pd.read_csv(tmp_path / "t.csv").shape[0] == len(price)

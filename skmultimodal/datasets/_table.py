@@ -724,20 +724,26 @@ def _check_text_column(series, column, csv_path, unit="line"):
     )
 
 
-def check_filled(values, column, path, kind="target", unit="line"):
+def check_filled(values, column, path, kind="target", unit="line", task=None):
     """Refuse the empty cells of ``values``, the target (``kind``) or group
     column ``column`` of the table at ``path``, naming every one of their
-    lines (``unit``). A cell of whitespace only is empty, as everywhere else
+    lines (``unit``), and saying what a cell of the ``task`` holds. A cell
+    of whitespace only is empty, as everywhere else
     (:func:`~skmultimodal.utils.is_missing`), not a class or a group."""
     from skmultimodal.utils import is_missing
 
     empty = values.map(is_missing).to_numpy(dtype=bool)
     if empty.any():
         lines = [plain_label(v) for v in values.index[empty]]
-        need = "a label" if kind == "target" else "a group"
+        need = {
+            "regression": "a number",
+            "multilabel": "its labels, or the separator alone for a row with "
+            "none (an empty label set)",
+        }.get(task, "a label")
         raise ValueError(
             f"{kind} column {column!r} is empty on {_lines_text(lines, unit=unit)} "
-            f"of {str(path)!r}; every row needs {need}"
+            f"of {str(path)!r}; every row needs "
+            f"{need if kind == 'target' else 'a group'}"
         )
 
 
@@ -791,7 +797,7 @@ def _check_target(y, target, csv_path, task="classification", test_table=False):
     ``test_table``, only scored, may hold one class."""
     import pandas as pd
 
-    check_filled(y, target, csv_path)
+    check_filled(y, target, csv_path, task=task)
     values = pd.unique(y)
     if len(values) >= 2 or (test_table and task == "classification"):
         return
