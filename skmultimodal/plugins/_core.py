@@ -94,7 +94,7 @@ class DuplicateNameError(ValueError):
 class RegisterCallback(Protocol):
     """``register(name, cls)``, the one argument of every hook."""
 
-    def __call__(self, name: str, obj: Any) -> None: ...
+    def __call__(self, name: str, cls: type) -> None: ...
 
 
 class RegistryKind(NamedTuple):
@@ -634,9 +634,9 @@ class PluginManager:
                     self._fail(name, why, status="failed")
         return registries
 
-    def _register(self, registry: Registry, plugin: str, name: str, obj: Any):
-        """``register(name, obj)`` of ``plugin``: a refusal is recorded, not raised."""
-        entry = RegistryEntry(name, registry.kind, obj, plugin, *self._who[plugin])
+    def _register(self, registry: Registry, plugin: str, name: str, cls: Any):
+        """``register(name, cls)`` of ``plugin``: a refusal is recorded, not raised."""
+        entry = RegistryEntry(name, registry.kind, cls, plugin, *self._who[plugin])
         try:
             registry._add(entry)
         except (PluginInterfaceError, DuplicateNameError) as exc:

@@ -96,6 +96,12 @@ class Twice:
         register("twice", FirstBlock)
 
 
+class ByKeyword:
+    @hookimpl
+    def skmultimodal_register_fusion_methods(self, register):
+        register(name="by_keyword", cls=FirstBlock)
+
+
 class Builtin:
     @hookimpl
     def skmultimodal_register_fusion_methods(self, register):
@@ -133,6 +139,11 @@ def test_a_name_registered_twice_by_one_plugin_says_so(use_plugin):
     )
     assert "unregister_plugin" not in message  # which would remove both
     assert "twice" in get_registry("fusion_method")
+
+
+def test_register_takes_name_and_cls_as_the_guide_names_them(use_plugin):
+    assert use_plugin(ByKeyword(), "by-keyword") is True
+    assert get_registry("fusion_method").get("by_keyword") is FirstBlock
 
 
 def test_a_refusal_reads_as_one_sentence(use_plugin):
