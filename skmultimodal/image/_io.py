@@ -9,6 +9,7 @@ orientation.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import numbers
@@ -523,12 +524,37 @@ def _undecodable_kind(head):
     return None
 
 
-def _unknown_size(head, max_pixels):
+def _not_decodable(buf):
+    """Why ``buf`` is no image: its header's kind, else data in no format,
+    with a hint where the bytes are the name of an existing file (a path
+    given as ``bytes``, as ``os.listdir(b".")`` gives them)."""
+    head = buf[:16].tobytes()
+    if kind := _undecodable_kind(head):
+        return kind
+    message = "not a decodable image (unknown format or corrupt data)"
+    raw = buf[:4096].tobytes()
+    if buf.size <= 4096 and b"\0" not in raw:
+        name = os.fsdecode(raw)
+        with contextlib.suppress(OSError, ValueError):
+            if os.path.isfile(name):
+                message += (
+                    f"; these {len(raw)} bytes are the path {name!r} of an "
+                    "existing file, but bytes are read as encoded image data: "
+                    "give the path as a str (os.fsdecode(path))"
+                )
+    return message
+
+
+def _unknown_size(head, max_pixels, buf=None):
     """Why data whose size is unknown is not decoded under a pixel limit."""
     if kind := _undecodable_kind(head):
         return kind
     if not (head.startswith(_IMAGE_STARTS) or head[4:8] == b"ftyp"):
-        return "not a decodable image (unknown format or corrupt data)"
+        return (
+            _not_decodable(buf)
+            if buf is not None
+            else ("not a decodable image (unknown format or corrupt data)")
+        )
     return (
         "the image size cannot be read from its header, so the image is not "
         "decoded: the file is probably truncated or corrupt (or in a variant "
@@ -583,7 +609,7 @@ def _check_header(buf, max_pixels):
         size = _other_size(buf, head, max_pixels)
     if max_pixels is not None:
         if size is None:
-            raise _ItemError(_unknown_size(head, max_pixels))
+            raise _ItemError(_unknown_size(head, max_pixels, buf))
         width, height = size
         if width * height > max_pixels:
             raise _ItemError(
@@ -700,10 +726,7 @@ def _decode_raw(buf, max_pixels) -> np.ndarray:
             raise _ItemError(
                 "truncated PNG data (incomplete: a chunk runs past the end of the data)"
             )
-        raise _ItemError(
-            _undecodable_kind(head)
-            or "not a decodable image (unknown format or corrupt data)"
-        )
+        raise _ItemError(_not_decodable(buf))
     if img.dtype.kind == "f" and img.dtype != np.float32:  # float64/16 TIFF
         img = img.astype(np.float32)  # then checked for [0, 1]
     elif img.dtype not in (np.uint8, np.uint16, np.float32):
@@ -898,8 +921,9 @@ def _not_found(item, path):
     """Why the file ``path`` of ``item`` was not found, as a message says
     it: where a relative path was looked for, and :func:`absent_hint`'s
     hint."""
+    given = _fspath(item)
     message = "file not found"
-    if not os.path.isabs(_fspath(item)):
+    if not os.path.isabs(given):
         # joined as given: ".." and links are the system's to follow
         shown = os.fsdecode(os.path.join(os.getcwd(), path))
         message += (
@@ -910,13 +934,19 @@ def _not_found(item, path):
 
 
 def absent_hint(path):
-    """Why the absent file ``path`` (a str) may have been meant as another
-    that exists, or None: its name stored on disk in the other Unicode
-    normal form (NFC or NFD: a catalogue written on macOS), Windows
-    separators (``\\``) where this system's is ``/``, or spaces around a
-    part of the path (a spreadsheet cell's)."""
+    """Why the absent file ``path`` (a str) was not found, or None: it is
+    a data: URI (an image written in the cell), or another file exists with
+    its name in the other Unicode normal form (NFC or NFD: a catalogue
+    written on macOS), with ``/`` for its Windows separators (``\\``), or
+    without spaces around a part of the path (a spreadsheet cell's)."""
     import unicodedata
 
+    if re.search(r"(^|/)data:[^,]*;base64,", path, re.IGNORECASE):
+        return (
+            "it is a data: URI, not a path: decode it to bytes first "
+            "(base64.b64decode of the part after the comma), which the "
+            "library reads as encoded image data"
+        )
     for form in ("NFC", "NFD"):
         other = unicodedata.normalize(form, path)
         if other != path and os.path.exists(other):
@@ -959,6 +989,7 @@ def _read_bytes(item, max_bytes, folder=None) -> np.ndarray:
             "URLs are not read: download the image first (the library reads "
             "local paths, bytes and arrays)"
         )
+
     if path and folder is False and not os.path.isabs(path):
         raise _ItemError(
             "a relative path, and the current folder was removed: change to "

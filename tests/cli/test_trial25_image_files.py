@@ -178,3 +178,27 @@ def test_a_class_of_one_row_each_is_a_clear_error():
     y = np.arange(12)  # twelve classes of one row
     with pytest.raises(ValueError, match="every class has one row .12 classes in 12"):
         make_multimodal_pipeline(random_state=0).fit(X, y)
+
+
+def test_a_path_given_as_bytes_is_named_as_a_path(tmp_path):
+    _table(tmp_path, ["x"])
+    path = os.fsencode(tmp_path / "photos" / "0.png")
+    with pytest.raises(ImageDecodeError, match="not a decodable image") as info:
+        PixelFeatures(size=(2, 2)).fit_transform([path])
+    assert f"are the path {os.fsdecode(path)!r} of an existing file" in str(info.value)
+    assert "give the path as a str" in str(info.value)
+    with pytest.raises(ImageDecodeError) as info:  # bytes naming no file
+        PixelFeatures(size=(2, 2)).fit_transform([b"/no/such/file.png"])
+    assert "existing file" not in str(info.value)
+
+
+def test_a_data_uri_is_named_in_python_and_on_the_command_line(tmp_path):
+    cell = "data:image/png;base64,iVBORw0KGgo="
+    with pytest.raises(ImageDecodeError, match="it is a data: URI, not a path"):
+        PixelFeatures(size=(2, 2)).fit_transform([cell])
+    csv = _table(tmp_path, ["photos/0.png", cell] * 6)
+    res = run_main(
+        "evaluate", "--csv", csv, "--target", "label", "--cv", "2",
+        "--no-progress", "--output", tmp_path / "r",
+    )  # fmt: skip
+    assert res.returncode != 0 and "it is a data: URI, not a path" in res.stderr
