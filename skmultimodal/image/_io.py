@@ -545,16 +545,13 @@ def _not_decodable(buf):
     return message
 
 
-def _unknown_size(head, max_pixels, buf=None):
-    """Why data whose size is unknown is not decoded under a pixel limit."""
+def _unknown_size(head, max_pixels, buf):
+    """Why data ``buf`` whose size is unknown is not decoded under a pixel
+    limit (``head``: its first bytes)."""
     if kind := _undecodable_kind(head):
         return kind
     if not (head.startswith(_IMAGE_STARTS) or head[4:8] == b"ftyp"):
-        return (
-            _not_decodable(buf)
-            if buf is not None
-            else ("not a decodable image (unknown format or corrupt data)")
-        )
+        return _not_decodable(buf)
     return (
         "the image size cannot be read from its header, so the image is not "
         "decoded: the file is probably truncated or corrupt (or in a variant "
