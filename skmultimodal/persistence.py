@@ -36,6 +36,7 @@ See ``docs/persistence.md``.
 from __future__ import annotations
 
 import pickle
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -460,9 +461,29 @@ def save_model(estimator, path, *, metadata=None) -> Path:
             f"the .skops format cannot store this estimator faithfully ({problem}); "
             "save it as .joblib"
         )
+    _warn_untrusted_at_load(path, untrusted)
     with atomic_write(path, "wb") as fh:
         fh.write(data)
     return path
+
+
+def _warn_untrusted_at_load(path, untrusted):
+    """Warn, when saving, of the types ``load_model`` will refuse without
+    ``trusted=[...]`` (outside :func:`trusted_types`): a plugin that keeps
+    a class of its own in its fitted state and does not list it in its
+    registered class's ``trusted_types`` would otherwise learn of it only
+    when the file is loaded."""
+    refused = sorted(set(untrusted) - set(trusted_types()))
+    if refused:
+        warnings.warn(
+            f"{str(path)!r} holds {', '.join(refused)}, outside the types "
+            "load_model trusts: loading it will need trusted=[...] with "
+            "them. A class of a plugin's fitted state belongs in the "
+            "trusted_types attribute of the plugin's registered class (see "
+            "the plugin guide, 'Saving models that use a plugin')",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 #: What pickle raises for an object it cannot store: a lambda or a function
@@ -774,8 +795,6 @@ def load_model(path, *, trusted=None) -> SavedModel:
         raise _truncated(path, f"its metadata is a {type_name(metadata)}, not a dict")
     original = envelope.get("skmultimodal_version")
     if original != __version__:
-        import warnings
-
         warnings.warn(
             InconsistentVersionWarning(
                 original_version=None if original is None else str(original),

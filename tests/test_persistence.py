@@ -344,7 +344,9 @@ def _doubler_model():
 def test_a_type_is_trusted_by_its_public_path(tmp_path):
     pytest.importorskip("skops")
     model, X = _doubler_model()
-    path = save_model(model, tmp_path / "m.skops")
+    # said at save: load_model will need them trusted
+    with pytest.warns(UserWarning, match=r"_impl.Doubler, .*_impl.Helper, outside"):
+        path = save_model(model, tmp_path / "m.skops")
     with pytest.raises(UntrustedTypesError, match="_impl.Doubler"):
         load_model(path)
     # the public path stands for the private module path skops reports
@@ -368,10 +370,14 @@ def test_registered_plugin_classes_and_their_declared_types_are_trusted(tmp_path
             register("doubler_test", Doubler)
 
     model, X = _doubler_model()
-    path = save_model(model, tmp_path / "m.skops")
+    with pytest.warns(UserWarning, match="trusted_types attribute of the plugin"):
+        path = save_model(model, tmp_path / "m.skops")  # plugin not registered
     plugin = Plugin()
     register_plugin(plugin, name="doubler-test-plugin")
     try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # registered: trusted, no warning
+            save_model(model, tmp_path / "m2.skops")
         names = trusted_types()
         assert "tests._skops_types._impl.Doubler" in names
         assert "tests._skops_types._impl.Helper" in names  # declared by the class
