@@ -351,10 +351,27 @@ def _png(fig):
     return buf.getvalue()
 
 
+def _score_text(value):
+    """A score as the tables and summaries write it: 3 decimals, or 4
+    significant digits where 3 decimals would hide it (an error on a
+    target of small values, such as 0.00002) or run long (1e6 or more)."""
+    value = float(value)
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if value and (abs(value) < 0.001 or abs(value) >= 1e6):
+        return f"{value:.4g}"
+    return f"{value:.3f}"
+
+
+def _mean_std(scores, key):
+    """``"<mean> ± <std>"`` of score ``key`` of a model's ``scores``."""
+    return f"{_score_text(scores[key])} ± {_score_text(scores[f'{key}_std'])}"
+
+
 def _primary(results, name):
     """``"<score label> <mean>"`` of a model, for figure titles."""
     key = scoring_of(results)[0]
-    return f"{score_label(key)} {results['models'][name][key]:.3f}"
+    return f"{score_label(key)} {_score_text(results['models'][name][key])}"
 
 
 @_report_style
@@ -648,7 +665,7 @@ def metrics_json(results, dataset):
 
 def _test_cell(test, name, key):
     value = test.get(name, {}).get(key)
-    return "-" if value is None else f"{value:.3f}"
+    return "-" if value is None else _score_text(value)
 
 
 def format_table(results):
@@ -669,7 +686,7 @@ def format_table(results):
         header += ("note",)
     rows = [header]
     for name, r in results["models"].items():
-        row = (name, *(f"{r[k]:.3f} ± {r[f'{k}_std']:.3f}" for k in scoring))
+        row = (name, *(_mean_std(r, k) for k in scoring))
         if test:
             row += tuple(_test_cell(test, name, k) for k in scoring)
         row += (
@@ -709,7 +726,7 @@ def _baseline_note(results, name):
     return (
         f"always answering the most frequent class "
         f"({plain_label(baseline['class'])!r}) scores {score_label(key)} "
-        f"{baseline['value']:.3f} on the same folds: no model does better; "
+        f"{_score_text(baseline['value'])} on the same folds: no model does better; "
         f"with a rare class, {advice}"
     )
 
@@ -731,11 +748,11 @@ def format_summary(results):
     r = results["models"][best]
     key = scoring_of(results)[0]
     label = score_label(key)
-    line = f"best: {best} ({label} {r[key]:.3f} ± {r[f'{key}_std']:.3f}"
+    line = f"best: {best} ({label} {_mean_std(r, key)}"
     test = _test_scores(results).get(best, {})
     if key in test:
         where = (results.get("test") or {}).get("dataset")
-        line += f"; test {label} {test[key]:.3f}"
+        line += f"; test {label} {_score_text(test[key])}"
         line += f" on {where}" if where else ""
     lines = [line + ")"]
     if note := _baseline_note(results, best):
@@ -744,7 +761,8 @@ def format_summary(results):
     if below:
         score = results["models"][single][key]
         lines.append(
-            f"{BELOW_SINGLE_NOTE} ({single}, {label} {score:.3f}): {', '.join(below)}"
+            f"{BELOW_SINGLE_NOTE} ({single}, {label} {_score_text(score)}): "
+            f"{', '.join(below)}"
         )
     return "\n".join(lines)
 
@@ -1520,7 +1538,7 @@ def _html(doc, figures, elapsed, *, X=None, columns=None):
     header += ["fit time per fold (s)", "modalities", "fusion", "note"]
     rows = []
     for name, m in doc["models"].items():
-        row = [name, *(f"{m[k]:.3f} ± {m[f'{k}_std']:.3f}" for k in scoring)]
+        row = [name, *(_mean_std(m, k) for k in scoring)]
         if test:
             row += [_test_cell(test, name, k) for k in scoring]
         row += [
@@ -1538,11 +1556,10 @@ def _html(doc, figures, elapsed, *, X=None, columns=None):
     else:
         b = doc["models"][best]
         summary = (
-            f"<p>Best model (bold): <b>{e(best)}</b>, {e(label)} "
-            f"{b[key]:.3f} ± {b[f'{key}_std']:.3f}"
+            f"<p>Best model (bold): <b>{e(best)}</b>, {e(label)} {_mean_std(b, key)}"
         )
         if key in test.get(best, {}):
-            summary += f"; on the test set, {e(label)} {test[best][key]:.3f}"
+            summary += f"; on the test set, {e(label)} {_score_text(test[best][key])}"
         summary += ".</p>"
     if note := (doc.get("baseline") or {}).get("note"):
         summary += f"<p><b>Note</b>: {e(note)}.</p>"
@@ -1551,7 +1568,7 @@ def _html(doc, figures, elapsed, *, X=None, columns=None):
         s = doc["models"][single]
         summary += (
             f"<p>Fused models below the best single modality "
-            f"({e(single)}, {e(label)} {s[key]:.3f}): "
+            f"({e(single)}, {e(label)} {_score_text(s[key])}): "
             f"{e(', '.join(below))}; fusion did not pay off for "
             f"{'it' if len(below) == 1 else 'them'} on this data.</p>"
         )

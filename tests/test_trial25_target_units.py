@@ -91,3 +91,40 @@ def test_an_empty_target_cell_says_what_the_task_needs(tmp_path, task, says):
     assert res.returncode != 0
     assert "is empty on lines 5 and 9" in res.stderr and says in res.stderr
     assert pd.read_csv(tmp_path / "t.csv").shape[0] == len(price)
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (0.8561, "0.856"),
+        (2.4149, "2.415"),
+        (0.0, "0.000"),
+        (3.494e-06, "3.494e-06"),
+        (-1.5e-05, "-1.5e-05"),
+        (15309981910764.084, "1.531e+13"),
+        (float("nan"), "nan"),
+    ],
+)
+def test_scores_are_written_so_that_small_and_large_ones_show(value, text):
+    from skmultimodal.report import _score_text as score_text
+
+    assert score_text(value) == text
+
+
+def test_the_table_shows_the_errors_of_a_target_of_small_values():
+    from skmultimodal.report import format_table
+
+    results = {
+        "task": "regression",
+        "scoring": ["r2", "mae"],
+        "n_samples": 90,
+        "cv": 3,
+        "models": {
+            "fusion": {
+                "r2": 0.963, "r2_std": 0.004, "mae": 3.494e-06,
+                "mae_std": 3.405e-07, "fit_time": 0.25, "modalities": ["text"],
+            }
+        },
+    }  # fmt: skip
+    table = format_table(results)
+    assert "3.494e-06 ± 3.405e-07" in table and "0.963 ± 0.004" in table
