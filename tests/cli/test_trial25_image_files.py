@@ -38,12 +38,17 @@ def _table(tmp_path, image_cells):
     return csv
 
 
+def _evaluate(csv, tmp_path, *options):
+    """``skmultimodal evaluate`` of the table ``csv`` on its label, 2 folds."""
+    return run_main(
+        "evaluate", "--csv", csv, "--target", "label", "--cv", "2",
+        "--no-progress", "--output", tmp_path / "r", *options,
+    )  # fmt: skip
+
+
 def test_files_that_all_exist_and_none_decodes_are_named_so(tmp_path):
     csv = _table(tmp_path, ["photos/note.jpg"] * 12)
-    res = run_main(
-        "evaluate", "--csv", csv, "--target", "label", "--cv", "2",
-        "--missing", "mean", "--no-progress", "--output", tmp_path / "r",
-    )  # fmt: skip
+    res = _evaluate(csv, tmp_path, "--missing", "mean")
     assert res.returncode != 0
     error = res.stderr.strip().splitlines()[-1]
     assert (
@@ -57,10 +62,7 @@ def test_files_that_all_exist_and_none_decodes_are_named_so(tmp_path):
 
 def test_absent_files_keep_the_path_advice(tmp_path):
     csv = _table(tmp_path, ["photos/gone.png"] * 12)
-    res = run_main(
-        "evaluate", "--csv", csv, "--target", "label", "--cv", "2",
-        "--missing", "mean", "--no-progress", "--output", tmp_path / "r",
-    )  # fmt: skip
+    res = _evaluate(csv, tmp_path, "--missing", "mean")
     assert res.returncode != 0
     assert "relative to the CSV's folder" in res.stderr
     assert "every row names an image file that exists" not in res.stderr
@@ -109,10 +111,7 @@ def test_a_relative_path_names_where_it_was_looked_for(tmp_path, monkeypatch):
 )
 def test_absent_paths_hint_at_separators_and_spaces(tmp_path, monkeypatch, cell, says):
     csv = _table(tmp_path, ["photos/0.png", cell] * 6)
-    res = run_main(
-        "evaluate", "--csv", csv, "--target", "label", "--cv", "2",
-        "--no-progress", "--output", tmp_path / "r",
-    )  # fmt: skip
+    res = _evaluate(csv, tmp_path)
     assert res.returncode != 0
     assert "image file not found on line 3" in res.stderr and says in res.stderr
     monkeypatch.chdir(tmp_path)  # the Python API says it too
@@ -197,8 +196,5 @@ def test_a_data_uri_is_named_in_python_and_on_the_command_line(tmp_path):
     with pytest.raises(ImageDecodeError, match="it is a data: URI, not a path"):
         PixelFeatures(size=(2, 2)).fit_transform([cell])
     csv = _table(tmp_path, ["photos/0.png", cell] * 6)
-    res = run_main(
-        "evaluate", "--csv", csv, "--target", "label", "--cv", "2",
-        "--no-progress", "--output", tmp_path / "r",
-    )  # fmt: skip
+    res = _evaluate(csv, tmp_path)
     assert res.returncode != 0 and "it is a data: URI, not a path" in res.stderr
