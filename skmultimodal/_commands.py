@@ -973,22 +973,16 @@ def cmd_train(args):
 def _multilabel_labels(est, meta):
     """The labels of a multi-label model, in its columns' order, or None:
     ``train``'s metadata, else (a model saved with ``save_model`` from
-    Python) the fitted model itself, its labels named as its fusion saw
-    them (a DataFrame target's columns), else by position."""
+    Python, which keeps no label names) their positions, where the fitted
+    model's fusion or final step was fitted on a label matrix."""
     if meta.get("task") == "multilabel":
         return meta.get("classes")
     steps = dict(getattr(est, "steps", []))
-    fusion, last = steps.get("fusion"), est[-1] if steps else est
-    kind = getattr(fusion, "target_type_", None)
-    if kind != "multilabel-indicator" and not getattr(last, "multilabel_", False):
+    last = est[-1] if steps else est
+    fusion_kind = getattr(steps.get("fusion"), "target_type_", None)
+    if fusion_kind != "multilabel-indicator" and not getattr(last, "multilabel_", 0):
         return None
-    names = getattr(getattr(fusion, "method_", None), "_label_names", None)
-    n = len(getattr(last, "classes_", names or []))
-    return (
-        [str(c) for c in names]
-        if names and len(names) == n
-        else list(map(str, range(n)))
-    )
+    return [str(k) for k in range(len(last.classes_))]
 
 
 def cmd_predict(args):
