@@ -293,12 +293,8 @@ class ColumnComposition(_BaseComposition):
             )
             if len(unreadable) == 0:
                 continue
+            # some rows remain: _refuse_unreadable_branch raised otherwise
             keep = np.setdiff1d(np.arange(len(branch.present)), unreadable)
-            if len(keep) == 0:
-                raise ValueError(
-                    f"modality {branch.name!r} is missing or unreadable in every "
-                    "row; nothing to fit on."
-                )
             branches[k] = branch._replace(
                 data=take_rows(branch.data, keep, rows=branch.present[keep]),
                 present=branch.present[keep],
