@@ -63,6 +63,7 @@ import functools
 import html
 import io
 import json
+import math
 import numbers
 import os
 import warnings
@@ -352,13 +353,12 @@ def _png(fig):
 
 
 def _score_text(value):
-    """A score as the tables and summaries write it: 3 decimals, or 4
-    significant digits where 3 decimals would hide it (an error on a
-    target of small values, such as 0.00002) or run long (1e6 or more)."""
+    """A score (or a regression target's value) as the tables, summaries
+    and report page write it: 3 decimals, or 4 significant digits where 3
+    decimals would hide it (an error on a target of small values, such as
+    0.00002) or run long (1e6 or more); ``nan`` and ``inf`` as such."""
     value = float(value)
-    if value != value or value in (float("inf"), float("-inf")):
-        return str(value)
-    if value and (abs(value) < 0.001 or abs(value) >= 1e6):
+    if math.isfinite(value) and value and not 0.001 <= abs(value) < 1e6:
         return f"{value:.4g}"
     return f"{value:.3f}"
 
@@ -1350,8 +1350,8 @@ def _short(text):
 
 
 def _fmt(value):
-    if isinstance(value, float):
-        return f"{value:.3f}"
+    if isinstance(value, float):  # a regression target's value, as a score
+        return _score_text(value)
     if isinstance(value, list):
         return ", ".join(map(str, value)) or "(none)"
     return str(value)

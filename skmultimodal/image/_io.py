@@ -532,8 +532,8 @@ def _not_decodable(buf):
     if kind := _undecodable_kind(head):
         return kind
     message = "not a decodable image (unknown format or corrupt data)"
-    raw = buf[:4096].tobytes()
-    if buf.size <= 4096 and b"\0" not in raw:
+    raw = buf.tobytes() if buf.size <= 4096 else b"\0"  # a path is short
+    if b"\0" not in raw:
         name = os.fsdecode(raw)
         with contextlib.suppress(OSError, ValueError):
             if os.path.isfile(name):
