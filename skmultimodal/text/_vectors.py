@@ -8,7 +8,6 @@ import hashlib
 import os
 import re
 import shlex
-import unicodedata
 from numbers import Real
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from skmultimodal.utils import describe_failures
 from skmultimodal.utils._parallel import warn_at_caller
 from skmultimodal.utils._validation import check_column_name
 
-from ._validation import TextColumnMixin, build_analyzer, check_texts
+from ._validation import TextColumnMixin, _nfc, build_analyzer, check_texts
 
 __all__ = ["TextEmbeddingWarning", "WordVectorFeatures", "read_word_vectors"]
 
@@ -231,7 +230,7 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
         )
     _check_encoding(encoding, "read_word_vectors", path)
     if words is not None:  # compared in NFC form, as the file's words
-        words = {unicodedata.normalize("NFC", w) for w in words}
+        words = set(map(_nfc, words))
     digest = hashlib.sha256()
     vocabulary: dict[str, int] = {}
     rows: list[np.ndarray] = []
@@ -296,7 +295,7 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
             if len(parts) != dim + 1 or not parts[0] or "" in parts[1:] or spilled:
                 raise _bad_fields(path, lineno, line, dim, header)
             n_vectors += 1
-            word = unicodedata.normalize("NFC", parts[0])  # the file's may be NFD
+            word = _nfc(parts[0])  # the file's may be NFD
             # the values are parsed for the kept words only: parsing every
             # line would cost several times the read of a large file
             if (words is None or word in words) and word not in vocabulary:
