@@ -128,6 +128,14 @@ TRUSTED_TYPES = (
     "numpy.dtypes.Int64DType",
     "numpy.dtypes.ObjectDType",
     "numpy.dtypes.StrDType",
+    # sparse matrices and arrays of the formats scipy.sparse.save_npz writes
+    # (a fitted nearest-neighbours model keeps its TF-IDF rows): skops
+    # rebuilds every one with load_npz, which reads arrays without pickle
+    *(
+        f"scipy.sparse._{fmt}.{fmt}_{kind}"
+        for fmt in ("csr", "csc", "coo", "bsr", "dia")
+        for kind in ("matrix", "array")
+    ),
 )
 """Types a ``.skops`` model file may contain beyond those skops trusts by
 default (scikit-learn estimators, NumPy/SciPy containers, builtins). These
