@@ -70,9 +70,17 @@ def prepare_target(
         values = pd.to_numeric(y, errors="coerce")
         bad = values.isna() | ~np.isfinite(values.astype(float))
         if bad.any():
+            from skmultimodal.datasets._table import _lines_text
+
+            rows = [plain_label(r) for r in y.index[bad.to_numpy()]]
+            more = (
+                f" (not a number either on {_lines_text(rows[1:])})"
+                if len(rows) > 1
+                else ""
+            )
             raise ValueError(
-                f"{_where(y, y.index[bad.to_numpy()][0], column, source)}: a "
-                "regression target must be a number in every row"
+                f"{_where(y, y.index[bad.to_numpy()][0], column, source)}{more}: "
+                "a regression target must be a number in every row"
             )
         if values.nunique() < 2:
             raise ValueError(
