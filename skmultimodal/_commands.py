@@ -131,6 +131,34 @@ def unreadable_advice(command, message):
     )
 
 
+_SKLEARN_LABEL = re.compile(r"\bLabel (not )?(\d+) is present in all training examples")
+_LABEL = re.compile(r"\blabel (\d+)\b")
+
+
+def command_advice(args, message):
+    """``message`` in the terms of the command ``args`` runs: its advice for
+    an unreadable image (:func:`unreadable_advice`) and, for a multi-label
+    target (``args.labels``), each label named as the table writes it where
+    the library and scikit-learn name a column of the 0/1 label matrix by its
+    position (``label 2``; scikit-learn's ``Label not 2 is present in all
+    training examples``: no training row has label 2)."""
+    message = unreadable_advice(getattr(args, "command", None), message)
+    labels = getattr(args, "labels", None)
+    if not labels:
+        return message
+    from skmultimodal.utils._validation import plain_label
+
+    def name(k):
+        return repr(plain_label(labels[int(k)])) if int(k) < len(labels) else k
+
+    def sklearn_words(m):
+        where = "no" if m.group(1) else "every"
+        return f"label {name(m.group(2))} is in {where} training example"
+
+    message = _SKLEARN_LABEL.sub(sklearn_words, message)
+    return _LABEL.sub(lambda m: f"label {name(m.group(1))}", message)
+
+
 def _write_json(doc, path):
     from skmultimodal.utils import atomic_write
     from skmultimodal.utils._io import json_text
@@ -610,6 +638,7 @@ def cmd_evaluate(args):
         kwargs = {"target": args.target, "group_column": args.group_column}
         X, y, groups = _read_table(args, used, task=task, **kwargs)
         y, labels = _target(args, y, task, args.csv)
+        args.labels = labels  # multi-label: warnings name them
         if args.test_csv is not None:  # its image paths relative to it
             X_test, y_test, _ = _read_table(
                 args,

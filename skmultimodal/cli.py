@@ -23,9 +23,9 @@ from skmultimodal._commands import (
     cmd_plugins,
     cmd_predict,
     cmd_train,
+    command_advice,
     seed,
     sigterm_raises,
-    unreadable_advice,
 )
 from skmultimodal.utils._quiet import process_state_kept, quiet_tensorflow
 
@@ -311,7 +311,7 @@ def _in_command_terms(args, message):
     Parquet row number (``--parquet``), where the library names a row by its
     position and its index label."""
     message = " ".join(str(message).split())
-    message = unreadable_advice(getattr(args, "command", None), message)
+    message = command_advice(args, message)
     message = message.replace(_BUILDER_HINT, "--missing mean (or zero, indicator)")
     for library, option in _OPTION_TERMS:
         message = library.sub(option, message)
