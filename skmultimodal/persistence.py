@@ -436,7 +436,10 @@ def save_model(estimator, path, *, metadata=None) -> Path:
         # failure (an unpicklable step, a full disk) leaves the old file
         try:
             with atomic_write(path, "wb") as fh:
-                joblib.dump(envelope, fh)
+                digest = _Digesting(fh)
+                # the pickle says that its checksum line follows it
+                joblib.dump({**envelope, "checksum": "sha256"}, digest)
+                fh.write(_CHECKSUM + digest.sha.hexdigest().encode() + b"\n")
         except _PICKLE_ERRORS as exc:
             raise ValueError(
                 f"cannot save this estimator as {path.suffix}: "
@@ -535,12 +538,19 @@ def _pickling_failure(estimator, exc=None):
         if key is None
         else f"its parameter {key!r} holds {_short_repr(params[key])}, which"
     )
-    return (
-        f"{holder} cannot be pickled ({type(exc).__name__}: {exc}); pass a "
-        "function defined at the top level of an importable module (not a "
-        "lambda or a function defined inside another function), or another "
-        "object that pickle can store"
-    )
+    value = params[key] if key is not None else None
+    if (callable(value) and not isinstance(value, type)) or "lambda" in str(exc):
+        advice = (
+            "pass a function defined at the top level of an importable module "
+            "(not a lambda or a function defined inside another function), or "
+            "another object that pickle can store"
+        )
+    else:  # a lock, an open file, a connection: state of this process only
+        advice = (
+            "pass an object that pickle can store (a lock, an open file or a "
+            "connection lives in this process only: create it where it is used)"
+        )
+    return f"{holder} cannot be pickled ({type(exc).__name__}: {exc}); {advice}"
 
 
 def _short_repr(value, limit=80):
@@ -657,7 +667,13 @@ def _check_metadata(metadata):
             return
         raise bad(where, f"has type {type_name(value)}")
 
-    check(metadata, "metadata", frozenset())
+    try:
+        check(metadata, "metadata", frozenset())
+    except RecursionError:  # not something save_model can write out
+        raise TypeError(
+            "cannot save metadata: it is nested too deeply (Python's recursion "
+            f"limit); metadata holds {_METADATA_TYPES}"
+        ) from None
     return dict(metadata)
 
 
@@ -798,6 +814,14 @@ def load_model(path, *, trusted=None) -> SavedModel:
         )
     if "estimator" not in envelope:
         raise _truncated(path, "its estimator entry is missing (damaged bytes?)")
+    if isinstance(envelope["estimator"], type) or not hasattr(
+        envelope["estimator"], "fit"
+    ):  # save_model writes estimator instances only
+        raise _not_ours(
+            path,
+            f"its estimator entry is a {type_name(envelope['estimator'])}, not "
+            "an estimator",
+        )
     metadata = envelope.get("metadata")
     if not isinstance(metadata, dict | None):
         raise _truncated(path, f"its metadata is a {type_name(metadata)}, not a dict")
@@ -819,14 +843,97 @@ def load_model(path, *, trusted=None) -> SavedModel:
     )
 
 
+_CHECKSUM = b"skmultimodal-sha256:"
+"""What starts the last line of a ``.joblib`` file :func:`save_model` writes:
+the SHA-256 of the pickle before it, in hexadecimal. A pickle ends at its
+STOP opcode, so the unpickler never reads that line."""
+_CHECKSUM_LINE = len(_CHECKSUM) + 64 + 1
+
+
+class _Digesting:
+    """A binary file whose writes also feed a SHA-256 (``sha``)."""
+
+    def __init__(self, fh):
+        import hashlib
+
+        self.fh, self.sha = fh, hashlib.sha256()
+
+    def write(self, data):
+        self.sha.update(data)
+        return self.fh.write(data)
+
+    def __getattr__(self, name):  # tell, flush: the file's own
+        return getattr(self.fh, name)
+
+
+def _check_checksum(path, fh):
+    """Refuse ``path`` (open as ``fh``) whose pickle no longer has the
+    SHA-256 its last line records: a byte changed since :func:`save_model`
+    wrote it. A file without that line (saved by an earlier version, or cut
+    short, which the unpickler then reports) is not checked. Returns
+    whether it was."""
+    import hashlib
+    import os
+
+    size = os.fstat(fh.fileno()).st_size
+    if size <= _CHECKSUM_LINE:
+        return False
+    fh.seek(size - _CHECKSUM_LINE)
+    line = fh.read()
+    if not line.startswith(_CHECKSUM):
+        fh.seek(0)
+        return False
+    sha, left = hashlib.sha256(), size - _CHECKSUM_LINE
+    fh.seek(0)
+    while left:
+        chunk = fh.read(min(left, 1 << 20))
+        sha.update(chunk)
+        left -= len(chunk)
+    fh.seek(0)
+    if sha.hexdigest().encode() != line[len(_CHECKSUM) : -1]:
+        raise _truncated(
+            path,
+            "its bytes are not those save_model wrote (the SHA-256 checksum on "
+            "its last line does not match its content)",
+        )
+    return True
+
+
+def _check_after_pickle(path, fh, checked, envelope):
+    """Refuse bytes after the pickle of ``fh`` other than the checksum line
+    ``checked`` found (part of that line, cut short with the file), and a
+    pickle (``envelope``) that says a checksum line follows it when none
+    does."""
+    import os
+
+    left = os.fstat(fh.fileno()).st_size - fh.tell()
+    if not checked and isinstance(envelope, dict) and "checksum" in envelope:
+        raise _truncated(
+            path,
+            "its pickle is whole, but the checksum line save_model writes "
+            "after it is missing, as when a copy or download was cut short",
+        )
+    if left != (_CHECKSUM_LINE if checked else 0):
+        raise _truncated(
+            path,
+            f"{left} bytes follow its pickle where save_model writes its "
+            f"{_CHECKSUM_LINE}-byte checksum line, as when a copy or download "
+            "was cut short",
+        )
+
+
 def _load_joblib(path, head):
     """Unpickle ``path`` (whose first bytes are ``head``): only after the
-    caller checked ``trusted=True``."""
+    caller checked ``trusted=True``, and that its bytes match the checksum
+    :func:`save_model` wrote after them."""
     import joblib
 
     with open(path, "rb") as fh:
+        checked = _check_checksum(path, fh)
         try:
-            return joblib.load(fh)
+            envelope = joblib.load(fh)
+            _check_after_pickle(path, fh, checked, envelope)
+            return envelope
         except (ModelFileError, Warning):  # a warning made an error: as it is
             raise
         except (ModuleNotFoundError, AttributeError) as exc:
@@ -913,7 +1020,11 @@ def _check_trusted(trusted, name="trusted"):
         return trusted
     if isinstance(trusted, str):
         return [trusted]
+    from collections.abc import Mapping
+
     try:
+        if isinstance(trusted, Mapping):  # its keys are not meant as the list
+            raise TypeError
         names = list(trusted)
     except TypeError:
         names = None
@@ -1033,6 +1144,8 @@ def _check_members(path, zf, size, where):
     import zipfile
 
     infos = zf.infolist()
+    for info in infos:  # a damaged name in the central directory: BadZipFile
+        zf.open(info).close()  # (its local header has the name as written)
     for info in infos if not where else ():
         if (
             info.file_size > _SKOPS_SMALL
@@ -1087,7 +1200,13 @@ def _check_npy(path, zf, info, name):
     import numpy as np
 
     fmt = np.lib.format
-    readers = {(1, 0): fmt.read_array_header_1_0, (2, 0): fmt.read_array_header_2_0}
+    # version 3.0 has 2.0's layout (a UTF-8 header, whose shape and dtype
+    # are ASCII); NumPy refuses any other version before allocating
+    readers = {
+        (1, 0): fmt.read_array_header_1_0,
+        (2, 0): fmt.read_array_header_2_0,
+        (3, 0): fmt.read_array_header_2_0,
+    }
     try:
         with zf.open(info) as fh:
             read = readers.get(fmt.read_magic(fh))

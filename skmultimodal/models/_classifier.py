@@ -1045,6 +1045,8 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         if X is None:
             return None, column_or_1d(y)
         hint = get_block_layout(X) if reset and self.modalities == "auto" else None
+        if y is not None:  # a missing label named by its row, not NumPy's sort
+            check_target_present(y, getattr(X, "index", None))
         if reset:
             self._multilabel = y is not None and _n_target_columns(y) > 1
         if y is not None and getattr(self, "_multilabel", False):
@@ -1064,8 +1066,25 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
         check_classification_targets(y)
         if reset:
             check_two_classes(np.unique(y), type(self).__name__)
+            self._check_class_weight_keys(np.unique(y))
             self.block_layout_ = self._fit_layout(hint, X)
         return X, y
+
+    def _check_class_weight_keys(self, classes):
+        """A ``class_weight`` dict whose keys are no class of ``y``, where
+        scikit-learn refuses it (some class has no weight), named before the
+        network is built: scikit-learn names the classes, not the keys."""
+        if not isinstance(self.class_weight, dict):
+            return
+        known = set(classes.tolist())
+        unknown = [k for k in self.class_weight if k not in known]
+        if unknown and any(c not in self.class_weight for c in known):
+            shown = ", ".join(repr(plain_label(c)) for c in classes[:20])
+            raise ValueError(
+                f"class_weight names {plain_label(unknown[0])!r}, which is not "
+                f"a class of y (its classes: {shown}"
+                f"{', ...' if len(classes) > 20 else ''})"
+            )
 
     def _validate_multilabel(self, X, y, reset, hint):
         columns = getattr(y, "columns", None)
@@ -1233,6 +1252,12 @@ class MultimodalAttentionClassifier(ClassifierMixin, BaseWrapper):
             labels = self.classes_[np.asarray(y).ravel().astype(int)]
             cw = compute_sample_weight(self.class_weight, labels).astype(np.float32)
             sample_weight = cw if sample_weight is None else sample_weight * cw
+            if not np.any(sample_weight):  # nothing left to learn from
+                raise ValueError(
+                    f"class_weight={self.class_weight!r} gives every training "
+                    "row a weight of 0 (with sample_weight, if given): at least "
+                    "one row must count"
+                )
         validation_data = None
         divergence = _Divergence()
         callbacks = [divergence]

@@ -64,7 +64,9 @@ def unwritable(folder, shown=None, name="skmultimodal-write-test"):
 
 def output_file_problem(path, *, also_ok=None):
     """Why a file cannot be written at ``path`` (None: it can): its name is
-    too long, it is a folder, or its folder (``also_ok``: a folder about to
+    too long, it is a folder, it is a file that no one may write (a file
+    made read-only to keep it, which a rename would replace all the same,
+    even for root), or its folder (``also_ok``: a folder about to
     be created) does not exist or cannot be written."""
     path = Path(path)
     too_long = name_too_long(path.name)
@@ -72,6 +74,12 @@ def output_file_problem(path, *, also_ok=None):
         return too_long
     if path.is_dir():
         return "it is a folder, not a file"
+    if path.is_file() and not path.is_symlink():
+        if not os.stat(path).st_mode & 0o222:  # replaced, not written: refuse
+            return (
+                "it is read-only (no one may write it): make it writable to "
+                "replace it, or choose another name"
+            )
     # the folder the file is written in, as atomic_write finds it (a link
     # as the last component is replaced, not followed)
     folder = Path(os.path.realpath(os.path.dirname(os.path.abspath(path))))

@@ -108,7 +108,7 @@ def test_value_other_than_0_1_is_named_by_row_and_column():
         MultimodalAttentionClassifier(**TINY).fit(X, np.where(Y == 1, "yes", "no"))
     nan = Y.astype(float)
     nan[3, 2] = np.nan
-    with pytest.raises(ValueError, match="Input y contains NaN"):
+    with pytest.raises(ValueError, match=r"y is missing .* in 1 row\(s\): row 3\."):
         MultimodalAttentionClassifier(**TINY).fit(X, nan)
 
 
