@@ -39,6 +39,7 @@ SECTIONS = [
     "### Speed of the tabular branch",
     "## File-stamp cache (memory=)",
     "## out_of_core (`benchmarks/bench_out_of_core.py`)",
+    "## Model files (.joblib)",
     "## scale (`benchmarks/bench_scale.py`)",
     "## dask (`benchmarks/bench_dask.py`)",
     "## eager (`benchmarks/bench_eager.py`)",
