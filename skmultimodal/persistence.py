@@ -899,13 +899,16 @@ def _check_checksum(path, fh):
     return True
 
 
-def _check_after_pickle(path, fh, checked, envelope):
+def _check_after_pickle(path, fh, checked, envelope, head):
     """Refuse bytes after the pickle of ``fh`` other than the checksum line
     ``checked`` found (part of that line, cut short with the file), and a
     pickle (``envelope``) that says a checksum line follows it when none
-    does."""
+    does. A compressed file (``head``: not a bare pickle's first bytes) is
+    not one save_model wrote: it is not checked."""
     import os
 
+    if not head.startswith(b"\x80"):
+        return
     left = os.fstat(fh.fileno()).st_size - fh.tell()
     if not checked and isinstance(envelope, dict) and "checksum" in envelope:
         raise _truncated(
@@ -932,7 +935,7 @@ def _load_joblib(path, head):
         checked = _check_checksum(path, fh)
         try:
             envelope = joblib.load(fh)
-            _check_after_pickle(path, fh, checked, envelope)
+            _check_after_pickle(path, fh, checked, envelope, head)
             return envelope
         except (ModelFileError, Warning):  # a warning made an error: as it is
             raise

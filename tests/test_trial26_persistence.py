@@ -212,3 +212,13 @@ def test_an_unpicklable_lock_gets_advice_for_objects(tmp_path):
     assert "lambda" not in str(err.value)
     with pytest.raises(ValueError, match="not a lambda"):
         save_model(FunctionTransformer(func=lambda x: x), tmp_path / "m.joblib")
+
+
+def test_a_model_file_compressed_again_with_joblib_loads(tmp_path):
+    import joblib
+
+    clf = _lr()
+    path = save_model(clf, tmp_path / "c.joblib")
+    joblib.dump(joblib.load(path), path, compress=3)  # no checksum line now
+    back = load_model(path, trusted=True).estimator
+    np.testing.assert_array_equal(back.coef_, clf.coef_)
