@@ -121,13 +121,42 @@ featurize`` writes)."""
 
 def _kind_function(kind):
     if callable(kind):
-        return lambda est, X, meta, proba: kind(est, X)
+        return lambda est, X, meta, proba: _custom_rows(kind(est, X), X, kind)
     if kind not in KINDS:
         raise ValueError(
             f"kind must be one of {', '.join(map(repr, KINDS))} or a function "
             f"(estimator, DataFrame) -> DataFrame; got {kind!r}"
         )
     return KINDS[kind]
+
+
+def _custom_rows(out, X, kind):
+    """The DataFrame ``out`` a ``kind=`` function returned for the rows
+    ``X``, in ``X``'s row order: as it is when its index is ``X``'s or the
+    default one (positions); realigned when it holds ``X``'s (unique) labels
+    in another order (a sort, a merge); else an error, since the kept
+    columns and ids are attached by position."""
+    import pandas as pd
+
+    from skmultimodal.utils._validation import type_name
+
+    name = getattr(kind, "__name__", repr(kind))
+    if not isinstance(out, pd.DataFrame):
+        raise TypeError(
+            f"kind function {name} must return a pandas DataFrame (one row per "
+            f"input row); got a {type_name(out)}"
+        )
+    if len(out) != len(X) or out.index.equals(X.index):
+        return out  # a wrong row count is named by the caller
+    if out.index.equals(pd.RangeIndex(len(X))):
+        return out
+    if X.index.is_unique and out.index.is_unique and set(out.index) == set(X.index):
+        return out.reindex(X.index)
+    raise ValueError(
+        f"kind function {name} returned rows whose index is neither that of "
+        "its input DataFrame nor the default 0, 1, ...: return one row per "
+        "input row, in its order or labelled with its index"
+    )
 
 
 # ---------------------------------------------------- the partitions ---
@@ -138,7 +167,15 @@ def _check_data(data):
     from skmultimodal.utils._validation import type_name
 
     if hasattr(data, "to_delayed") and hasattr(data, "npartitions"):
-        return
+        import dask.dataframe as dd
+
+        if isinstance(data, dd.DataFrame):  # not a bag, an array or a Series
+            return
+        raise TypeError(
+            "data must be a dask DataFrame or CSV/Parquet path(s); got a "
+            f"{type_name(data)}: make a dask DataFrame of it (e.g. with "
+            "to_dataframe or to_frame)"
+        )
     paths = [data] if isinstance(data, (str, os.PathLike)) else data
     if not isinstance(paths, (list, tuple)):
         wrong = f"got a {type_name(data)}"
@@ -208,8 +245,16 @@ def _csv_blocks(files, chunk_size):
     range is cut at line ends when it is read)."""
     with open(files[0], "rb") as fh:
         head = fh.read(65536)
-    lines = max(head.count(b"\n"), 1)
-    block = max(int(chunk_size * len(head) / lines), 64)
+        # a long first row (a long text) leaves few line ends in 64 KiB:
+        # read on, up to 16 MiB, for at least 100 rows to measure
+        while head.count(b"\n") < 100 and len(head) < 1 << 24:
+            more = fh.read(len(head))
+            if not more:
+                break
+            head += more
+    # the typical row: the median line length, not the mean a long row skews
+    sizes = sorted(len(line) + 1 for line in head.split(b"\n")[1:-1]) or [len(head)]
+    block = max(int(chunk_size * sizes[len(sizes) // 2]), 64)
     blocks = []
     for path in files:
         size = os.path.getsize(path)
@@ -949,7 +994,9 @@ def predict_partitions(
         ``predict``: the columns ``skmultimodal predict`` writes;
         ``featurize``: the fused features; a callable ``(estimator,
         DataFrame) -> DataFrame`` (importable on the workers) for anything
-        else.
+        else, returning one row per input row with the same columns in
+        every partition: rows labelled with the input's index are put back
+        in its order, rows with the default index are taken in that order.
     client : distributed.Client, default=None
         The cluster; None: the current default client.
     proba : bool, default=True
@@ -1123,6 +1170,7 @@ def _verify(results, parts, expected, tmp):
     if got != list(range(len(parts))):
         lost = sorted(set(range(len(parts))) - set(got))
         raise PartitionError(f"partition(s) {lost} returned no result")
+    first = None  # (partition, its columns)
     for r in results:
         if r["file"] is None:  # no rows: see _write_empty_parts
             continue
@@ -1135,6 +1183,16 @@ def _verify(results, parts, expected, tmp):
                 partition=r["partition"],
             )
         rows = pq.read_metadata(path).num_rows
+        columns = pq.read_schema(path).names
+        if first is None:
+            first = (r["partition"], columns)
+        elif columns != first[1]:  # a folder read back would drop some
+            raise PartitionError(
+                f"partition {r['partition']}: its columns {columns} differ from "
+                f"those of partition {first[0]}, {first[1]}; every partition "
+                "must give the same columns (a kind= function too)",
+                partition=r["partition"],
+            )
         if rows != r["rows_out"] or r["rows_out"] != r["rows_in"]:
             raise PartitionError(
                 f"partition {r['partition']}: {r['rows_in']} rows read, "
