@@ -173,7 +173,11 @@ def _names(text, option, what):
     """The names of a comma-separated ``option`` value (None: not given)."""
     names = None if text is None else [m.strip() for m in text.split(",")]
     if names is None or any(names):
-        return names and [m for m in names if m]
+        names = names and [m for m in names if m]
+        twice = [m for i, m in enumerate(names or ()) if m in names[:i]]
+        if twice:  # as --scoring says
+            raise CLIError(f"{option}: {twice[0]!r} is given twice")
+        return names
     hint = ""
     if option == "--methods":
         from skmultimodal.model_selection._models import fusion_method_names
@@ -215,7 +219,7 @@ def _check_scorers(scoring, y, task):
         return
     import numpy as np
     from sklearn.dummy import DummyClassifier, DummyRegressor
-    from sklearn.metrics import check_scoring
+    from sklearn.metrics import check_scoring, get_scorer
 
     dummy = DummyRegressor() if task == "regression" else DummyClassifier()
     X = np.zeros((len(y), 1))
@@ -235,6 +239,23 @@ def _check_scorers(scoring, y, task):
                 )
             elif "multi_class" in str(exc):
                 hint = "; roc_auc_ovr and roc_auc_ovo score more than two classes"
+            elif "average='binary'" in str(exc):
+                hint = "; for more than two classes use its averages: f1_macro, "
+                hint += "f1_micro or f1_weighted (precision_ and recall_ alike)"
+            made = get_scorer(scorer) if isinstance(scorer, str) else scorer
+            regression = "_regression" in getattr(
+                getattr(made, "_score_func", None), "__module__", ""
+            )
+            if regression != (task == "regression"):  # a score of the other task
+                hint = (
+                    f"; {name} scores a regression and this target is "
+                    f"{'label sets' if task == 'multilabel' else 'classes'} "
+                    "(use accuracy, balanced_accuracy or f1_macro; a numeric "
+                    "target is a regression with --task regression)"
+                    if regression
+                    else f"; {name} scores classes and this is a regression "
+                    "(use r2 or neg_mean_absolute_error)"
+                )
             why = f"--scoring {name} cannot score this target: {exc}{hint}"
             raise CLIError(why) from None
 
@@ -1342,6 +1363,8 @@ def _stream_table(args, est, meta, keep, policy, compute):
     path = None if stream else Path(args.output)
     unit = "line" if args.csv is not None else "row"
     n, seen = 0, EmptiedImages()  # own image columns: warned as the reader does
+    shown = _modality_columns(own, columns)
+    filled = dict.fromkeys(shown, False)
     try:
         with closing(chunks), table_writer(path, stream=stream) as write:
             for X, kept in chunks:
@@ -1350,13 +1373,54 @@ def _stream_table(args, est, meta, keep, policy, compute):
                         X, kept, own, Path(source), policy, unit, seen=seen
                     )
                     kept = kept[keep]
+                _seen_filled(X, filled)
                 out = compute(X)
                 write(kept.join(out) if keep else out)
                 n += len(out)
         seen.warn_later(source, unit)
+        _warn_never_filled(filled, shown, n, source)
     except ValueError as exc:
         raise _comma_hint(args, exc) from None
     return n, path
+
+
+def _modality_columns(own, columns):
+    """``{column of the rows the model reads: (column of the file, modality)}``
+    for the image and text columns of :func:`_stream_table`."""
+    if own is not None:
+        return {c: (c, m) for m in ("image", "text") for c in own[m]}
+    return {
+        m: (_as_list(columns[m])[0], m)
+        for m in ("image", "text")
+        if _as_list(columns[m])
+    }
+
+
+def _seen_filled(X, filled):
+    """Mark in ``filled`` each column of ``X`` with a cell that is not empty."""
+    from skmultimodal.utils import is_missing
+
+    for column, done in filled.items():
+        if not done and column in X.columns:
+            filled[column] = not X[column].map(is_missing).all()
+
+
+def _warn_never_filled(filled, shown, n, source):
+    """Warn of each image or text column empty in all ``n`` rows predicted
+    from ``source``: every row was predicted without that modality (filled
+    by the model's missing policy), which a wrong column name also gives."""
+    for column, done in filled.items():
+        if n and not done:
+            name, modality = shown[column]
+            warnings.warn(
+                f"column {name!r} of {str(source)!r} is empty in all {n} rows: "
+                f"every prediction was made without the {modality} modality "
+                f"(filled as the model's missing policy says); if the "
+                f"{modality}s are in another column, name it with "
+                f"--{modality}-column",
+                UserWarning,
+                stacklevel=2,
+            )
 
 
 def _own_columns(args, est, columns, tabular):

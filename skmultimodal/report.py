@@ -364,8 +364,13 @@ def _score_text(value):
 
 
 def _mean_std(scores, key):
-    """``"<mean> ± <std>"`` of score ``key`` of a model's ``scores``."""
-    return f"{_score_text(scores[key])} ± {_score_text(scores[f'{key}_std'])}"
+    """``"<mean> ± <std>"`` of score ``key`` of a model's ``scores``; the std
+    at the mean's precision (a spread of rounding noise, 1.1e-16 for equal
+    fold scores, is ``0.000`` beside a mean written with 3 decimals)."""
+    mean, std = _score_text(scores[key]), float(scores[f"{key}_std"])
+    if "e" not in mean and "n" not in mean and math.isfinite(std):
+        return f"{mean} ± {std:.3f}"
+    return f"{mean} ± {_score_text(std)}"
 
 
 def _primary(results, name):

@@ -26,3 +26,12 @@ def test_many_bad_regression_cells_are_counted():
     y = pd.Series(["a"] * 60 + ["1", "2"], index=range(2, 64))
     with pytest.raises(ValueError, match=r"lines 3, 4, .* and 9 more\)"):
         prepare_target(y, task="regression", column="price")
+
+
+def test_a_target_too_large_to_square_is_refused():
+    # before: "Eigenvalues did not converge" in train, nan scores in evaluate
+    y = pd.Series(["1", "2e160", "3"], index=[2, 3, 4])
+    with pytest.raises(ValueError, match=r"'2e160' on line 3: values beyond ±1e150"):
+        prepare_target(y, task="regression", column="price")
+    y = pd.Series(["1", "2e140", "3"], index=[2, 3, 4])
+    assert prepare_target(y, task="regression", column="price")[0][1] == 2e140

@@ -590,6 +590,9 @@ def _checked_images(
         if is_missing(value):
             resolved.append(None)
             continue
+        if isinstance(value, bytes | bytearray | memoryview):
+            resolved.append(bytes(value))  # the encoded image (a Parquet binary
+            continue  # column): read as it is, not as a path
         if check and _looks_like_url(value):
             bad.setdefault(("url", None), []).append(
                 (plain_label(idx), str(value), value, len(resolved))

@@ -82,6 +82,13 @@ def prepare_target(
                 f"{_where(y, y.index[bad.to_numpy()][0], column, source)}{more}: "
                 "a regression target must be a number in every row"
             )
+        huge = np.abs(values.to_numpy(dtype=float)) > 1e150
+        if huge.any():  # squared by every least-squares fit: inf, then NaN
+            raise ValueError(
+                f"{_where(y, y.index[huge][0], column, source)}: values beyond "
+                "±1e150 overflow the models' squared errors; rescale the target "
+                "(divide it by a power of ten)"
+            )
         if values.nunique() < 2:
             raise ValueError(
                 f"target column {column!r} holds one value only "
