@@ -508,7 +508,7 @@ def _read_table(args, modalities, csv=None, task="classification", **kwargs):
         several = _several_columns(args)
         if several is not None:
             return _read_own_columns(args, several, modalities, csv, kwargs)
-        return load_table(
+        table = load_table(
             csv,
             image_column=args.image_column,
             text_column=args.text_column,
@@ -521,6 +521,11 @@ def _read_table(args, modalities, csv=None, task="classification", **kwargs):
             refuse_empty=[m for m in ("image", "text", "tabular") if m in refuse],
             **kwargs,
         )
+        if tabular.get("numeric"):  # every bad cell of the table, before a fold
+            from skmultimodal.pipeline import _TableCells
+
+            _TableCells(kind="numeric").fit(table[0][tabular["numeric"]])
+        return table
     except ValueError as exc:
         raise _comma_hint(args, exc) from None
 

@@ -1410,7 +1410,7 @@ class _TableCells(TransformerMixin, BaseEstimator):
         as_categorical = "give the column as categorical"
         as_missing = "make them missing (NaN) to have them imputed"
         as_real = "give a real part or magnitude as a column of its own"
-        columns, texts = [], []
+        columns, texts, problems = [], [], []
         for i, name in enumerate(frame.columns):
             cells = frame[name]
             missing = self._missing(cells)
@@ -1470,13 +1470,16 @@ class _TableCells(TransformerMixin, BaseEstimator):
                         label, cell = frame.index[wrong[0]], cells.iloc[wrong[0]]
                         label, cell = plain_label(label), plain_label(cell)
                         row = wrong[0] if positions is None else positions[wrong[0]]
-                        raise ValueError(
+                        problems.append(  # every column's, in one error
                             f"numeric table column {name!r} holds {len(wrong)} "
                             f"cell(s) {what}, the first on row {row} "
                             f"(index {label!r}): "
                             f"{cell!r}. Fix those cells, or {fix}"
                         )
+                        break
             columns.append(values)
+        if problems:
+            raise ValueError("; ".join(problems))
         changed = [f"{n!r}: {how}" for n, how in changed.items() if how]
         if changed:
             raise ValueError(

@@ -102,3 +102,24 @@ def test_a_spread_of_rounding_noise_is_written_at_the_means_precision():
     assert _mean_std({"a": 0.988, "a_std": 1.11e-16}, "a") == "0.988 ± 0.000"
     assert _mean_std({"a": 0.98, "a_std": 0.0123}, "a") == "0.980 ± 0.012"
     assert _mean_std({"a": 2e-5, "a_std": 4e-6}, "a") == "2e-05 ± 4e-06"
+
+
+def test_every_infinite_number_is_named_before_any_fold(shop, tmp_path):
+    # before: found inside fold 1, one column at a time, counted in the fold
+    _, csv, _ = shop
+    df = pd.read_csv(csv)
+    df["price"], df["stock"] = 1.0, 2.0
+    df = df.astype({"price": object, "stock": object})
+    df.loc[3, "price"] = "1e400"  # read as inf
+    df.loc[[5, 6], "stock"] = ["inf", "-Infinity"]
+    bad = csv.parent / "inf.csv"
+    df.to_csv(bad, index=False)
+    res = run_main(
+        "evaluate", "--csv", bad, *CSV_ARGS, "--numeric-columns", "price,stock",
+        "--cv", "3", "--no-progress", "--output", tmp_path / "r",
+    )  # fmt: skip
+    assert res.returncode == 2
+    err = res.stderr
+    assert "'price' holds 1 cell(s) that are infinite, the first on line 5" in err
+    assert "'stock' holds 2 cell(s) that are infinite, the first on line 7" in err
+    assert "fold" not in err
