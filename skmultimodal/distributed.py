@@ -756,8 +756,8 @@ def _describe_parts(data, chunk_size, client):
                     "where": f"{path!r}, lines {start + 2} to {start + rows + 1}",
                 }
             )
-        for path in files:
-            if path not in first:
+        for path in files:  # among several files (a glob), one without rows
+            if path not in first and len(files) == 1:  # is skipped, as Parquet
                 raise ValueError(f"CSV {path!r} has a header but no rows")
     for i, p in enumerate(parts):
         p["index"] = i

@@ -161,3 +161,24 @@ def test_other_dask_collections_are_refused_up_front(client, table, tmp_path, ma
     }[make]()
     with pytest.raises(TypeError, match="must be a dask DataFrame or CSV/Parquet"):
         predict_partitions(table[0], data, tmp_path / "out", client=client)
+
+
+def test_a_csv_without_rows_in_a_glob_is_skipped_as_parquet(client, table, tmp_path):
+    from skmultimodal.distributed import predict_partitions
+
+    est, csv = table
+    df = pd.read_csv(csv)
+    day1 = csv.parent / "day1.csv"
+    day2 = csv.parent / "day2.csv"
+    df.to_csv(day1, index=False)
+    df.iloc[:0].to_csv(day2, index=False)  # a header, no rows
+    meta = predict_partitions(
+        est, str(csv.parent / "day*.csv"), tmp_path / "out", client=client,
+        image_column="picture", text_column="caption", id_column="sku",
+    )  # fmt: skip
+    assert meta["rows"] == len(df)
+    with pytest.raises(ValueError, match="has a header but no rows"):
+        predict_partitions(
+            est, str(day2), tmp_path / "alone", client=client,
+            image_column="picture", text_column="caption",
+        )  # fmt: skip
