@@ -99,7 +99,7 @@ def check_output_dir(path, option="--output"):
     if not path.exists() and not path.resolve().parent.is_dir():
         raise ValueError(
             f"{option} {str(path)!r}: folder {str(path.parent)!r} does not exist "
-            "(only the report folder itself is created)"
+            "(only the last folder of the path is created)"
         )
     if path.is_dir():
         problem = unwritable(path.resolve(), path)
