@@ -278,7 +278,7 @@ class Registry:
         worker = ""
         if multiprocessing.parent_process() is not None:
             worker = (
-                " This is a worker process (joblib/loky, n_jobs): a plugin "
+                " This is a worker process (joblib/loky or Dask): a plugin "
                 "registered by hand with register_plugin() exists only in the "
                 "process that registered it. Declare it as an entry point (see "
                 "the plugin guide) so that every process finds it, or run "
@@ -286,10 +286,11 @@ class Registry:
                 "backend)."
             )
         disabled = [f for f in _MANAGER._failures if f.status == "disabled"]
-        if disabled:
+        if disabled:  # the likelier cause: said first
             off = "; ".join(f"{f.plugin} ({f.reason})" for f in disabled)
-            worker += (
+            worker = (
                 f" Disabled plugins, whose names are unknown while they are: {off}."
+                + worker
             )
         raise ValueError(
             f"Unknown {self.label} {name!r}. Available {self.label}s (plugins "
