@@ -565,6 +565,26 @@ def _fitted_on(est):
     return [str(c) for c in getattr(est, "feature_names_in_", ())]
 
 
+def _check_kept_in_files(parts, keep):
+    """Refuse, before any task runs, an id or kept column (``keep``) that an
+    input file of the ``parts`` lacks, naming the file and its columns."""
+    from skmultimodal.datasets._table import csv_header
+
+    for path in dict.fromkeys(p["path"] for p in parts if p["source"] != "frame"):
+        if Path(path).suffix.lower() == ".parquet":
+            import pyarrow.parquet as pq
+
+            names = pq.read_schema(path).names
+        else:
+            names = csv_header(path) or []
+        lacks = [c for c in keep if c not in names]
+        if lacks:
+            raise ValueError(
+                f"id or kept column(s) {', '.join(map(repr, lacks))} not in "
+                f"{path!r}; its columns: {', '.join(map(repr, names))}"
+            )
+
+
 def _check_frame_columns(est, keep, columns):
     """Refuse a DataFrame (its ``columns``) that lacks a column the model
     was fitted on or one of the ``keep`` columns, naming them."""
@@ -1074,6 +1094,7 @@ def predict_partitions(
     parts, expected = _describe_parts(data, chunk_size, client)
     if not parts:
         raise ValueError("data: the input has no rows")
+    _check_kept_in_files(parts, keep)
     settings = {
         "kind": kind,
         "proba": bool(proba),

@@ -182,3 +182,18 @@ def test_a_csv_without_rows_in_a_glob_is_skipped_as_parquet(client, table, tmp_p
             est, str(day2), tmp_path / "alone", client=client,
             image_column="picture", text_column="caption",
         )  # fmt: skip
+
+
+def test_a_misspelt_id_column_is_refused_before_any_task(client, table, tmp_path):
+    from skmultimodal.distributed import predict_partitions
+
+    est, csv = table
+    parquet = tmp_path / "t.parquet"
+    pd.read_csv(csv).to_parquet(parquet)
+    for source in (csv, parquet):
+        with pytest.raises(ValueError, match=r"column\(s\) 'SKU' not in .* 'sku'"):
+            predict_partitions(
+                est, source, tmp_path / "out", client=client, id_column="SKU",
+                image_column="picture", text_column="caption",
+            )  # fmt: skip
+        assert not (tmp_path / "out").exists()
