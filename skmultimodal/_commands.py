@@ -687,6 +687,11 @@ def cmd_evaluate(args):
         )
     _check_scorers(scoring, y, task)
     fills = canonical_missing(args.missing) != "raise"
+    if args.csv is not None and not fills and "image" in used:
+        # every undecodable file named, not the first one a fold meets
+        _refuse_undecodable(X, args, args.csv)
+        if test is not None:
+            _refuse_undecodable(test[0], args, test[2])
     if args.csv is not None and fills and "image" in used:
         # one warning naming them all, not the models' own per fold and model
         read, X = X, _undecodable_as_missing(X, args, args.csv)
@@ -779,12 +784,11 @@ def _printing(written):
         ) from exc
 
 
-def _undecodable_as_missing(X, args, csv):
-    """``X`` with its image cells emptied where the file exists but cannot
-    be decoded (read as the models' image extractors read it, each file
-    once), with one warning naming every such line of ``csv``, path and
-    reason: a missing image, as the models would treat it, but named once
-    instead of once per fold and model."""
+def _undecodable(X, args, csv):
+    """``(parts, emptied)`` for the image cells of ``X`` whose file exists
+    but cannot be decoded (read as the models' image extractors read it,
+    each file once): ``parts``, one text per image column naming every such
+    line of ``csv``, path and reason; ``emptied``, ``{column: labels}``."""
     from skmultimodal.datasets._table import _lines_text
     from skmultimodal.image._io import (
         _ItemError,
@@ -820,6 +824,15 @@ def _undecodable_as_missing(X, args, csv):
             f"{len(failed)} image file(s) of column {name!r} of {str(csv)!r} "
             f"cannot be decoded: {shown}"
         )
+    return parts, emptied
+
+
+def _undecodable_as_missing(X, args, csv):
+    """``X`` with its image cells emptied where the file exists but cannot
+    be decoded (:func:`_undecodable`), with one warning naming every such
+    line of ``csv``, path and reason: a missing image, as the models would
+    treat it, but named once instead of once per fold and model."""
+    parts, emptied = _undecodable(X, args, csv)
     if not parts:
         return X
     several_rows = sum(map(len, emptied.values())) > 1
@@ -833,6 +846,21 @@ def _undecodable_as_missing(X, args, csv):
     for column, labels in emptied.items():
         X.loc[labels, column] = None
     return X
+
+
+def _refuse_undecodable(X, args, csv):
+    """Under ``--missing raise``, refuse before anything is fitted the image
+    files of ``X`` that exist but cannot be decoded, every one named
+    (:func:`_undecodable`), where a model would stop at the first one its
+    training rows meet (in evaluate, in some fold)."""
+    parts, emptied = _undecodable(X, args, csv)
+    if parts:
+        several_rows = sum(map(len, emptied.values())) > 1
+        rows = "rows, or have them" if several_rows else "row, or have it"
+        raise CLIError(
+            f"{'; '.join(parts)}. Fix or drop the {rows} treated as missing: "
+            "--missing mean (or zero, indicator)"
+        )
 
 
 def _image_columns(args):
@@ -1007,6 +1035,8 @@ def cmd_train(args):
             args.csv,
             _LEAVE_OUT_IMAGES,
         )
+    else:  # every undecodable file named, not only the first one met
+        _refuse_undecodable(X, args, args.csv)
     y, args.labels = _target(args, y, task, args.csv)
     if read_as_classes:  # no --task: whole numbers are classes
         _warn_whole_number_classes(y)

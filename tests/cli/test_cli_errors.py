@@ -189,10 +189,11 @@ def test_library_check_while_fitting_exits_2_citing_csv_lines(
     broken = _edited(tiny_csv, "garbage", picture=(4, "images/garbage.png"))
     argv = ["train", "--csv", broken, *CSV_ARGS, "--output", tmp_path / "m.skops"]
     status, line = run_error(argv, capsys)
-    assert status == cli.EXIT_USAGE  # a ValueError raised by skmultimodal's check
-    # the library cites the position and the index label: the command names
-    # the CSV line, and its own option where the library names the builder's
-    assert "cannot read image at line 6, path" in line and "garbage.png" in line
+    assert status == cli.EXIT_USAGE
+    # every undecodable file is refused before fitting, by its CSV line, with
+    # the command's own option where the library names the builder's
+    assert "1 image file(s) of column 'picture'" in line
+    assert "cannot be decoded: line 6, path" in line and "garbage.png" in line
     assert "(index" not in line and "row 4" not in line
     assert "have it treated as missing: --missing mean (or zero, indicator)" in line
     assert "make_multimodal_pipeline" not in line
