@@ -519,6 +519,8 @@ def _read_table(args, modalities, csv=None, task="classification", **kwargs):
             # per fit and per fold (an absent file is a missing image either way)
             absent_images_as_missing=policy != "raise" and "image" in modalities,
             refuse_empty=[m for m in ("image", "text", "tabular") if m in refuse],
+            # nothing to fit on: refused by name, whatever the policy
+            fitted_modalities=[] if kwargs.get("test_table") else modalities,
             **kwargs,
         )
         if tabular.get("numeric"):  # every bad cell of the table, before a fold
@@ -527,7 +529,27 @@ def _read_table(args, modalities, csv=None, task="classification", **kwargs):
             _TableCells(kind="numeric").fit(table[0][tabular["numeric"]])
         return table
     except ValueError as exc:
-        raise _comma_hint(args, exc) from None
+        raise _leave_out_hint(args, _comma_hint(args, exc)) from None
+
+
+def _leave_out_hint(args, exc):
+    """``exc`` with how the command leaves a modality out, where it says to
+    leave one out because its column is empty in every row."""
+    for modality in ("image", "text"):
+        end = f"leave the {modality} modality out"
+        if not str(exc).endswith(end) or "empty in every row" not in str(exc):
+            continue
+        if args.command == "evaluate":
+            others = "text-only" if modality == "image" else "image-only"
+            if getattr(args, "tabular", None):
+                others += " or tabular-only"
+            return CLIError(f"{exc} (--models {others})")
+        if args.command == "train":
+            return CLIError(
+                f"{exc} (train leaves it out when the CSV has no {modality!r} "
+                f"column and no {COLUMN_OPTIONS[modality]} is given)"
+            )
+    return exc
 
 
 def _task(args):

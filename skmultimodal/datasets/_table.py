@@ -838,6 +838,7 @@ def load_table(
     refuse_empty=(),
     test_table=False,
     own_columns=None,
+    fitted_modalities=(),
 ):
     """Read a CSV of image paths, texts and labels.
 
@@ -868,7 +869,10 @@ def load_table(
     ``refuse_empty`` names the modalities (``"image"``, ``"text"``,
     ``"tabular"``) whose empty cells are refused, as the ``raise`` policy
     does (see :func:`check_no_missing`): one ValueError then names every
-    such path and every such empty cell, by kind and column. Every problem
+    such path and every such empty cell, by kind and column.
+    ``fitted_modalities`` (``"image"``, ``"text"``) are those a model is
+    fitted on: a column of one of them empty in every row is refused
+    whatever the policy (filling it leaves nothing to fit on). Every problem
     is a ValueError naming the file, column and line.
     """
     csv = Path(csv)
@@ -891,6 +895,9 @@ def load_table(
         [image_column, text_column, target, group_column, *tabular_columns],
         csv,
         by_role,
+    )
+    _refuse_all_empty(
+        df, {"image": image_column, "text": text_column}, csv, fitted_modalities
     )
     X = _modalities(
         df,
@@ -1203,6 +1210,25 @@ def _checked_chunks(
     seen.warn_later(path, unit)
     if first:
         raise ValueError(f"{kind} {str(path)!r} has a header but no rows")
+
+
+def _refuse_all_empty(df, columns, path, modalities):
+    """Refuse a column of ``modalities`` (``{modality: column}`` of ``df``,
+    read from ``path``) that is empty in every row: no model has that
+    modality to fit on, and a missing-modality policy would fill it in
+    every row."""
+    from skmultimodal.utils import is_missing
+
+    for modality in modalities:
+        column = columns.get(modality)
+        if column is None or not len(df) or not df[column].map(is_missing).all():
+            continue
+        raise ValueError(
+            f"modality {modality!r} (column {column!r}) is empty in every row "
+            f"of {str(path)!r} ({len(df)} rows): there is no {modality} to fit "
+            "a model on, and a missing-modality policy would fill it in every "
+            f"row; fill the column, or leave the {modality} modality out"
+        )
 
 
 def _modalities(

@@ -86,3 +86,66 @@ def test_a_filling_policy_still_reads_them_as_missing(tiny_csv, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "m.skops").exists()
+
+
+def _emptied(csv, column, name):
+    df = pd.read_csv(csv)
+    df[column] = None
+    out = csv.parent / f"{name}.csv"
+    df.to_csv(out, index=False)
+    return out, len(df)
+
+
+@pytest.mark.parametrize("policy", ["raise", "mean"])
+def test_an_image_column_empty_in_every_row_says_so(tiny_csv, tmp_path, capsys, policy):
+    """Not a list of every line with a policy to fill them (which would fill
+    every row), nor a note on relative paths: the column is empty."""
+    empty, n = _emptied(tiny_csv, "picture", f"no_pictures_{policy}")
+    argv = ["evaluate", "--csv", empty, *CSV_ARGS, "--missing", policy]
+    status, line = run_error([*argv, "--output", tmp_path / "report"], capsys)
+    assert status == cli.EXIT_USAGE
+    assert (
+        f"modality 'image' (column 'picture') is empty in every row of "
+        f"{str(empty)!r} ({n} rows)" in line
+    )
+    assert line.endswith(
+        "fill the column, or leave the image modality out (--models text-only)"
+    )
+    assert "relative to" not in line and "on lines" not in line
+
+
+def test_a_text_column_empty_in_every_row_says_how_train_leaves_it_out(
+    tiny_csv, tmp_path, capsys
+):
+    empty, n = _emptied(tiny_csv, "caption", "no_captions")
+    argv = ["train", "--csv", empty, *CSV_ARGS, "--missing", "zero"]
+    status, line = run_error([*argv, "--output", tmp_path / "m.skops"], capsys)
+    assert status == cli.EXIT_USAGE
+    assert "modality 'text' (column 'caption') is empty in every row" in line
+    assert line.endswith(
+        "(train leaves it out when the CSV has no 'text' column and no "
+        "--text-column is given)"
+    )
+
+
+def test_a_test_csv_without_images_is_scored(tiny_csv, tmp_path):
+    """Only the training table needs a modality to fit on: a test table whose
+    image column is empty is scored from its text, under a filling policy."""
+    from .conftest import run_main
+
+    empty, _ = _emptied(tiny_csv, "picture", "test_no_pictures")
+    proc = run_main(
+        "evaluate",
+        "--csv",
+        tiny_csv,
+        "--test-csv",
+        empty,
+        *CSV_ARGS,
+        "--missing",
+        "mean",
+        "--models",
+        "fusion",
+        "--output",
+        tmp_path / "r",
+    )
+    assert proc.returncode == 0, proc.stderr
