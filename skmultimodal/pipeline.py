@@ -1462,7 +1462,12 @@ class _TableCells(TransformerMixin, BaseEstimator):
                         "that are not numbers",
                         as_categorical,
                     ),
-                    (np.isinf(values), "that are infinite", as_missing),
+                    (
+                        np.isinf(values),
+                        # 1e400, written in a file, is read as infinite
+                        "that are infinite (or beyond ±1.8e308, too large for a float)",
+                        as_missing,
+                    ),
                 )
                 for wrong, what, fix in refused:
                     wrong = np.flatnonzero(wrong)
