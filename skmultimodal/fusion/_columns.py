@@ -124,8 +124,10 @@ class ColumnComposition(_BaseComposition):
         self._set_params("_named_branches", **params)
         return self
 
-    def _columns(self):
-        return [col for _, _, col in getattr(self, self._branches_param)]
+    def _columns(self, fitted=False):
+        """The column specs: as given, or as fit resolved them (a callable
+        or a selector becomes the names it chose)."""
+        return [col for _, _, col in self._branches(fitted)]
 
     # -- parameters ---------------------------------------------------------
     def _missing_policy(self, *, warn=True):
@@ -210,9 +212,16 @@ class ColumnComposition(_BaseComposition):
         masks = {}  # branches reading the same column share its mask
         selected = []
         for name, estimator, column in self._branches(fitted):
+            spec = column
             if callable(column):
                 column = column(X)
             data = select_column(X, column, name)
+            if getattr(data, "ndim", 1) == 2 and data.shape[1] == 0:
+                raise ValueError(
+                    f"modality {name!r} selects no column of X: its column "
+                    f"{spec!r} chose none. Select at least one column, or "
+                    f"leave the modality out ({name!r}, 'drop', ...)"
+                )
             key = column if isinstance(column, str | int) else None
             mask = masks.get(key) if key is not None else None
             if mask is None:
@@ -496,7 +505,9 @@ def _uses_positions(columns):
     for c in columns:
         if isinstance(c, str):
             continue
-        if isinstance(c, (list, tuple)) and all(isinstance(v, str) for v in c):
+        if isinstance(c, (list, tuple, np.ndarray, pd.Index)) and all(
+            isinstance(v, str) for v in c
+        ):
             continue
         return True
     return False

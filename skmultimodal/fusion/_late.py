@@ -791,7 +791,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             return self._predict_proba(X)
 
     def _predict_proba(self, X):
-        X, n = validate_table(self, X, self._columns(), reset=False)
+        X, n = validate_table(self, X, self._columns(fitted=True), reset=False)
         policy = self._missing_policy(warn=False)
         index = row_index(X)
         branches = list(self._iter(X, n, fitted=True, policy=policy, index=index))

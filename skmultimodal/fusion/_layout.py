@@ -474,6 +474,10 @@ class FusedArray(np.ndarray):
     def swapaxes(self, axis1, axis2):
         return _without_layout(super().swapaxes(axis1, axis2))
 
+    def dot(self, b, out=None):
+        # as np.dot and the @ operator: the product mixes the columns
+        return _without_layout(super().dot(b) if out is None else super().dot(b, out))
+
     # methods along an axis: the layout stays only along the rows (axis=0)
     argpartition = _along_rows_method("argpartition")
     argsort = _along_rows_method("argsort")
@@ -498,12 +502,36 @@ class FusedArray(np.ndarray):
             self.block_layout = None
 
 
+#: The key of a pandas DataFrame's ``attrs`` under which ModalityFusion
+#: keeps the block layout with the column names it belongs to: pandas
+#: carries ``attrs`` through copies, row selections and concatenations,
+#: where an attribute of the frame is lost.
+LAYOUT_ATTR = "skmultimodal.block_layout"
+
+
+def _attrs_layout(X, columns):
+    """The layout kept in a DataFrame's ``attrs`` (:data:`LAYOUT_ATTR`),
+    when its columns are still those it was made for (a column selection or
+    a renaming that pandas carried the ``attrs`` through invalidates it)."""
+    attrs = getattr(X, "attrs", None)
+    kept = attrs.get(LAYOUT_ATTR) if isinstance(attrs, dict) else None
+    if not (isinstance(kept, tuple) and len(kept) == 2) or columns is None:
+        return None
+    layout, names = kept
+    if isinstance(layout, BlockLayout) and list(map(str, columns)) == list(names):
+        return layout
+    return None
+
+
 def get_block_layout(X) -> BlockLayout | None:
     """The :class:`BlockLayout` of a fused matrix, or None when unknown.
 
     Looks, in order, at a layout attached to ``X`` (a :class:`FusedArray`
     or a sparse matrix returned by :class:`ModalityFusion`), then at the
-    column names of a pandas DataFrame (``<modality>__<feature>``).
+    one a pandas DataFrame made by :class:`ModalityFusion` keeps in its
+    ``attrs`` (through copies and row selections, while its columns are
+    unchanged), then at the column names of a DataFrame
+    (``<modality>__<feature>``).
 
     Parameters
     ----------
@@ -520,6 +548,9 @@ def get_block_layout(X) -> BlockLayout | None:
             return layout
         return None
     columns = getattr(X, "columns", None)
+    kept = _attrs_layout(X, columns)
+    if kept is not None:
+        return kept
     if columns is not None and len(columns):
         names = [str(c) for c in columns]
         if all("__" in n for n in names):

@@ -57,7 +57,7 @@ from ._columns import (
     row_index,
     validate_table,
 )
-from ._layout import BlockLayout, FusedArray
+from ._layout import LAYOUT_ATTR, BlockLayout, FusedArray
 from ._pooling import kept_weights, one_weight_per_row
 
 __all__ = ["ModalityFusion"]
@@ -1284,15 +1284,40 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                 raise ValueError(self._too_big_for_dense(Z, container))
             Z = Z.toarray()
         Z = np.asarray(Z)
+        names = self.get_feature_names_out()
         if container != "pandas":
+            self._warn_misread_layout(names, container)
             return Z
-        frame = pd.DataFrame(
-            Z, index=index, columns=self.get_feature_names_out(), copy=False
-        )
+        frame = pd.DataFrame(Z, index=index, columns=names, copy=False)
         # as on FusedArray and the sparse output: get_block_layout finds it
-        # (an attribute, not a column: pandas' own __setattr__ would warn)
+        # (an attribute, not a column: pandas' own __setattr__ would warn),
+        # and in attrs, which pandas carries through copies and row slices
         object.__setattr__(frame, "block_layout", self.block_layout_)
+        frame.attrs[LAYOUT_ATTR] = (self.block_layout_, tuple(map(str, names)))
         return frame
+
+    def _warn_misread_layout(self, names, container):
+        """Warn where the output ``container`` (polars: no place for the
+        layout) has column names that read as another block layout than
+        the fusion's (a table column whose own name holds ``__``)."""
+        if not all("__" in str(n) for n in names):
+            return  # read as one block "X", as documented
+        try:
+            read = BlockLayout.from_feature_names([str(n) for n in names])
+        except ValueError:
+            return
+        if [(b.name, b.start, b.stop) for b in read] == [
+            (b.name, b.start, b.stop) for b in self.block_layout_
+        ]:
+            return
+        warn_at_caller(
+            f"the {container} output keeps no block layout, and its column "
+            f"names read as {read!r} instead of the fusion's "
+            f"{self.block_layout_!r} (a table column's own name holds "
+            "'__'): get_block_layout and MultimodalAttentionClassifier "
+            "would see those blocks. Use set_output(transform='pandas') or "
+            "'default', or rename the column"
+        )
 
     def _too_big_for_dense(self, Z, container):
         sparse_branches = [
@@ -1331,7 +1356,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         check_is_fitted(self, "transformers_")
         policy = self._missing_policy(warn=False)
         self._check_missing_switch(policy)
-        X, n = validate_table(self, X, self._columns(), reset=False)
+        X, n = validate_table(self, X, self._columns(fitted=True), reset=False)
         index = row_index(X)
         branches = list(self._iter(X, n, fitted=True, policy=policy, index=index))
         with _native_output():
@@ -1790,11 +1815,19 @@ def _selected_columns(column, X_columns):
     None when they are not known by name."""
     if isinstance(column, str):
         return [column]
-    if isinstance(column, (list, tuple)) and all(isinstance(c, str) for c in column):
-        return list(column)
+    if isinstance(column, (list, tuple, np.ndarray, pd.Index)) and all(
+        isinstance(c, str) for c in column
+    ):  # however the names are held: the same names
+        return [str(c) for c in column]
     if X_columns is None or callable(column):
         return None
     try:
+        if isinstance(column, slice) and isinstance(
+            column.start or column.stop, str
+        ):  # names, both ends included, as scikit-learn selects them
+            column = pd.Index(X_columns).slice_indexer(
+                column.start, column.stop, column.step
+            )
         sel = pd.Index(X_columns)[column]
     except Exception:
         return None

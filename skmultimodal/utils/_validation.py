@@ -729,16 +729,26 @@ def describe_cell(values, i, labels=None):
 # width space, non-joiner and joiner, word joiner, and U+FEFF (a byte-order
 # mark left in a cell)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+#: the first bytes of their UTF-8 encodings
+_ZERO_WIDTH_LEADS = {chr(c).encode("utf-8")[:1] for c in _ZERO_WIDTH}
 
 
 def is_blank(text) -> bool:
-    """Whether a str or bytes value shows nothing: empty, whitespace only, or,
-    for a str, whitespace and zero-width characters (U+200B to U+200D,
-    U+2060, U+FEFF) only."""
+    """Whether a str or bytes value shows nothing: empty, whitespace only, or
+    whitespace and zero-width characters (U+200B to U+200D, U+2060, U+FEFF)
+    only; bytes are read as UTF-8 for the zero-width characters (as
+    scikit-learn's vectorizers decode them)."""
     if not text or text.isspace():
         return True
+    if isinstance(text, bytes):
+        if text[:1] not in _ZERO_WIDTH_LEADS and not text[:1].isspace():
+            return False  # a first byte that shows: not blank
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
     first = text[:1]
-    if isinstance(text, bytes) or not (first.isspace() or ord(first) in _ZERO_WIDTH):
+    if not (first.isspace() or ord(first) in _ZERO_WIDTH):
         return False  # a first character that shows: not blank
     return not text.translate(_ZERO_WIDTH).strip()
 
