@@ -942,6 +942,8 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         kept = [nm for nm, _, _ in self._branches(fitted=False)]
         self._check_weights_for(method, method_name)
         weights = self._weights_in_order()  # checked before featurizing too
+        if weights is None:  # the method's own, "drop" branches included?
+            weights = self._method_weights_kept(method)
         self._check_added_blocks(kept, method, method_name, policy)
         if y is not None:  # a target the method refuses, before featurizing
             y = self._set_target_type(method, method_name, y, index)
@@ -1198,6 +1200,26 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             return w
         every = [name for name, _, _ in self.transformers]
         kept = [name for name, trans, _ in self.transformers if not _is_drop(trans)]
+        return kept_weights(w, every, kept, "transformer").tolist()
+
+    def _method_weights_kept(self, method):
+        """The fixed weights of a method instance given, as ``weights=`` may
+        be, per declared branch (one per transformer, ``"drop"`` ones
+        included, or a dict naming a dropped one), as those of the kept
+        branches; None when there is nothing to change (no branch dropped,
+        or the weights are already one per kept branch)."""
+        w = method.get_params(deep=False).get("weights")
+        if w is None or isinstance(w, str):
+            return None
+        every = [name for name, _, _ in self.transformers]
+        kept = [name for name, trans, _ in self.transformers if not _is_drop(trans)]
+        if len(kept) == len(every):
+            return None
+        if isinstance(w, dict):
+            if not set(w) - set(kept):
+                return None
+        elif np.ravel(np.asarray(w, dtype=object)).shape[0] != len(every):
+            return None
         return kept_weights(w, every, kept, "transformer").tolist()
 
     def _check_method_accepts(self, method, method_name, names, kinds, blocks):

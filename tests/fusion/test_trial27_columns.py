@@ -190,3 +190,31 @@ def test_blank_bytes_are_missing_as_blank_strings_are():
     assert as_str.tolist() == expected and as_bytes.tolist() == expected
     latin1 = missing_mask(pd.Series([b"\xff", b"\xe2\x80"], dtype=object))
     assert latin1.tolist() == [False, False]  # not UTF-8: shown bytes
+
+
+@pytest.mark.parametrize(
+    "weights", [[3.0, 1.0, 2.0], {"n": 3.0, "m": 1.0, "t": 2.0}], ids=["list", "dict"]
+)
+def test_a_method_instances_weights_count_drop_branches_as_weights_does(weights):
+    from skmultimodal.fusion.methods import SumFusion
+
+    X, y = _table(48)
+    branches = [
+        ("n", StandardScaler(), ["a"]),
+        ("m", "drop", ["b"]),
+        ("t", TfidfVectorizer(), "text"),
+    ]
+    on_fusion = ModalityFusion(branches, method="sum", weights=weights, random_state=0)
+    on_method = ModalityFusion(
+        branches, method=SumFusion(weights=weights), random_state=0
+    )
+    np.testing.assert_allclose(
+        on_method.fit_transform(X, y), on_fusion.fit_transform(X, y)
+    )
+    assert on_method.method_.weights == [3.0, 2.0]
+    assert on_method.method.weights == weights  # the given instance untouched
+    kept_only = ModalityFusion(branches, method=SumFusion(weights=[3.0, 2.0]))
+    np.testing.assert_allclose(
+        kept_only.set_params(random_state=0).fit_transform(X, y),
+        on_fusion.fit_transform(X, y),
+    )
