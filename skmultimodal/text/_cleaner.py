@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils._validation import check_column_name, one_name_out
 
-from ._validation import TextColumnMixin, check_texts
+from ._validation import TextColumnMixin, check_texts, dotless_lower
 
 # A URL: "scheme://" then printable ASCII, the scheme starting with a letter
 # that no ASCII letter, digit or underscore precedes, or "www." after the
@@ -39,6 +39,10 @@ _URL_RE = re.compile(
 # a "<" without one after it (as in "a < b") is text. Linear time: the part
 # inside stops at the next "<" or ">".
 _TAG_RE = re.compile(r"<[a-z/!][^<>]*>", re.IGNORECASE)
+# numeric character references beyond U+10FFFF by their length alone
+_LONG_CHARREF_RE = re.compile(
+    r"&#(?:[xX]0*[1-9a-fA-F][0-9a-fA-F]{6,}|0*[1-9][0-9]{7,});?"
+)
 
 
 def nfkc(text):
@@ -49,7 +53,7 @@ def nfkc(text):
     ``strip_accents`` (scikit-learn's hook for character normalisation,
     applied after lowercasing), so that ``"café"`` typed on two systems is
     one word; it strips no accent."""
-    return unicodedata.normalize("NFKC", text)
+    return dotless_lower(unicodedata.normalize("NFKC", text))
 
 
 class _CategoryTable(dict):
@@ -220,13 +224,17 @@ class TextCleaner(
 
     def _clean(self, text):
         if self.remove_html:
-            text = html.unescape(_TAG_RE.sub(" ", text))
+            # a numeric reference too long for any character is U+FFFD, as
+            # html.unescape makes of one out of range (it would refuse its
+            # thousands of digits)
+            text = _LONG_CHARREF_RE.sub("\ufffd", _TAG_RE.sub(" ", text))
+            text = html.unescape(text)
         if self.unicode_form is not None:
             text = unicodedata.normalize(self.unicode_form, text)
         if self.remove_urls:
             text = _URL_RE.sub(r"\1 ", text)
         if self.lowercase:
-            text = text.lower()
+            text = dotless_lower(text.lower())
         if self.strip_accents == "unicode":
             text = strip_accents_unicode(text)
         elif self.strip_accents == "ascii":

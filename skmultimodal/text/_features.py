@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import re
 import reprlib
 import warnings
 
@@ -265,6 +266,20 @@ class TextFeatures(
                 # cannot configure it, and its steps give what they give
                 pass
         given = self._extractor_input(extractor, X, texts)
+        pattern = getattr(extractor, "token_pattern", None)
+        if isinstance(pattern, str):  # checked now: a hashing one is at transform
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                label = (
+                    repr(self.method)
+                    if isinstance(self.method, str)
+                    else type(self.method).__name__
+                )
+                raise ValueError(
+                    f"{owner}: token_pattern {pattern!r} of method {label} is "
+                    f"not a valid regular expression: {exc}"
+                ) from None
         try:
             with messages_name(extractor, self._extractor_messages_name()):
                 if transform and hasattr(extractor, "fit_transform"):

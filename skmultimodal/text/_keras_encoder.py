@@ -225,9 +225,16 @@ class KerasTextEncoder(TextColumnMixin, TransformerMixin, BaseEstimator):
             batch = tf.constant(texts[start:stop], tf.string)
             out = encode(batch)
             if isinstance(out, list | tuple | dict):
+                if len(out) != 1:
+                    raise ValueError(
+                        f"{owner}: the model {str(self.path)!r} has {len(out)} "
+                        "outputs; expected one 2-D output (one vector per text)"
+                    )
                 raise ValueError(
-                    f"{owner}: the model {str(self.path)!r} has several outputs; "
-                    "expected one 2-D output (one vector per text)"
+                    f"{owner}: the model {str(self.path)!r} returns its one "
+                    f"output in a {type(out).__name__}; expected the 2-D tensor "
+                    "itself (one vector per text): build it with "
+                    "keras.Model(inputs, outputs=x), not [x] or {'name': x}"
                 )
             out = np.asarray(out)
             if out.ndim != 2 or out.shape[0] != stop - start:

@@ -23,6 +23,10 @@ PAD_TOKEN = "<pad>"
 OOV_TOKEN = "<oov>"
 
 
+#: The parameters that make the vocabulary: refused when changed after fit.
+_VOCABULARY_PARAMS = ("lowercase", "token_pattern", "max_vocabulary", "min_frequency")
+
+
 class TextSequencer(TextColumnMixin, TransformerMixin, BaseEstimator):
     """Turn texts into fixed-length sequences of integer token ids.
 
@@ -172,7 +176,28 @@ class TextSequencer(TextColumnMixin, TransformerMixin, BaseEstimator):
             kept = kept[: self.max_vocabulary]
         self.vocabulary_ = {t: i + 2 for i, (t, _) in enumerate(kept)}
         self.vocabulary_size_ = len(self.vocabulary_) + 2
+        self._vocabulary_params = {p: getattr(self, p) for p in _VOCABULARY_PARAMS}
         return self
+
+    def _check_unchanged(self):
+        """Refuse a parameter that made the vocabulary changed since fit
+        (the tokens would no longer be those it holds); ``max_length``,
+        ``padding`` and ``truncating`` only shape the output and may change
+        (a model saved before this check has no record: not checked)."""
+        at_fit = self.__dict__.get("_vocabulary_params")
+        if at_fit is None:
+            return
+        changed = [
+            f"{key} from {at_fit[key]!r} to {getattr(self, key)!r}"
+            for key in _VOCABULARY_PARAMS
+            if key in at_fit and getattr(self, key) != at_fit[key]
+        ]
+        if changed:
+            raise ValueError(
+                f"{type(self).__name__}: parameters changed since fit "
+                f"({', '.join(changed)}); the vocabulary was learned with the "
+                "old ones: set them back, or refit"
+            )
 
     def transform(self, X):
         """Map texts to padded id sequences.
@@ -193,15 +218,19 @@ class TextSequencer(TextColumnMixin, TransformerMixin, BaseEstimator):
             ``TfidfVectorizer.transform``), or holds a value that is neither
             a string nor missing; ``X`` is a DataFrame whose column name
             differs from ``feature_names_in_``; or a parameter set since fit
-            is invalid (checked as fit checks it).
+            is invalid (checked as fit checks it), or one that made the
+            vocabulary (``lowercase``, ``token_pattern``, ``max_vocabulary``,
+            ``min_frequency``) differs from fit's.
         """
         check_is_fitted(self)
-        # parameters may have changed since fit: checked as fit checks them
+        # parameters may have changed since fit: checked as fit checks them,
+        # and refused when changed
         self._validate_params()
         owner = type(self).__name__
         texts, _ = check_texts(X, owner=owner, action="transform")
         check_column_name(self, X, reset=False)  # as fitted, as scikit-learn
-        analyze = self._analyzer()
+        analyze = self._analyzer()  # an invalid pattern: fit's error
+        self._check_unchanged()
         vocab = self.vocabulary_
         L = self.max_length
         out = np.full((len(texts), L), PAD_ID, dtype=np.int64)

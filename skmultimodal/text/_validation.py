@@ -156,9 +156,19 @@ def check_texts(X, *, owner, what="X", action=None):
     return texts, labels
 
 
+def dotless_lower(text):
+    r"""``text`` with the ``"i"`` + U+0307 (combining dot above) that
+    lower-casing makes of a capital dotted I (``"İ"``, Turkish and Azeri)
+    written ``"i"``: the lower case that language gives it, and one letter,
+    where the mark, which ``\w`` does not match, would cut the word
+    (``"İstanbul"`` would be the token ``"stanbul"``)."""
+    return text.replace("i\u0307", "i") if "\u0307" in text else text
+
+
 def _nfc(text):
-    """``text`` in Unicode's NFC form (accents composed with their letters)."""
-    return unicodedata.normalize("NFC", text)
+    """``text`` in Unicode's NFC form (accents composed with their letters),
+    a lower-cased capital dotted I as ``"i"`` (:func:`dotless_lower`)."""
+    return dotless_lower(unicodedata.normalize("NFC", text))
 
 
 def build_analyzer(owner, *, lowercase, token_pattern):

@@ -229,6 +229,11 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
             f"word-vector file {str(path)!r} does not exist (or is not a file)"
         )
     _check_encoding(encoding, "read_word_vectors", path)
+    if isinstance(words, str | bytes):  # a set of its characters otherwise
+        raise TypeError(
+            "read_word_vectors: words is a set of words, not one "
+            f"{type(words).__name__} ({words!r:.40}); pass {{{words!r:.40}}}"
+        )
     if words is not None:  # compared in NFC form, as the file's words
         words = set(map(_nfc, words))
     digest = hashlib.sha256()
@@ -241,6 +246,12 @@ def read_word_vectors(path, words=None, *, encoding="utf-8"):
             digest.update(raw)
             if lineno == 1:
                 _check_not_compressed(path, raw)
+            if b"\x00" in raw and lineno == 1 and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                raise ValueError(  # a byte-order mark of UTF-16
+                    f"{_describe_line(path, lineno)}: the file is UTF-16 text "
+                    "(it starts with UTF-16's byte-order mark); convert it to "
+                    "UTF-8 (iconv -f UTF-16 -t UTF-8 IN > OUT)"
+                )
             if b"\x00" in raw:
                 raise ValueError(
                     f"{_describe_line(path, lineno)}: NUL bytes; this looks like a "
