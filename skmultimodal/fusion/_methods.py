@@ -10,6 +10,7 @@ information, unlike an unsupervised projection), then combines those.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from contextlib import nullcontext
 from numbers import Integral, Real
@@ -1815,7 +1816,10 @@ class StackFusion(_ClassScoreFusion):
     after the fusion is the stacking meta-learner: it learns from held-out
     scores how far to trust each modality, so an uninformative modality is
     down-weighted and complementary ones are combined. This is the default
-    of :func:`~skmultimodal.make_multimodal_pipeline`.
+    of :func:`~skmultimodal.make_multimodal_pipeline`. With ``select="cv"``
+    (the default) the experts themselves are chosen first, on the internal
+    folds: the scores of an expert that does not help are zeros, so the
+    classifier after the fusion cannot fit their noise.
 
     The output columns are named ``<modality>__proba_<class>`` (and
     ``joint__proba_<class>``), so the block layout has one block per
@@ -1834,6 +1838,17 @@ class StackFusion(_ClassScoreFusion):
     weights : list of float, dict or None, default=None
         Per-modality factors applied to the blocks before the joint expert
         (as ``concat``'s weights) and to the modality's scores.
+    select : {"cv"} or None, default="cv"
+        Which experts' scores to keep, for a class target. ``"cv"``: every
+        set of the experts (up to four of them; with more, all, each alone
+        and all but one) is scored over the internal folds by a classifier
+        of the experts' kind (``estimator``) fitted on their out-of-fold
+        scores, and the most accurate set is kept (on a tie, the larger):
+        an expert whose scores only add noise, such as that of a modality
+        without signal, is left out, where the classifier after the fusion
+        would fit some of that noise. The scores of an expert left out are
+        zero columns (the output keeps its columns and their names). None
+        keeps every expert. Other targets keep every expert.
     random_state : int, RandomState instance or None, default=None
         Seed of the internal fold shuffling.
 
@@ -1845,6 +1860,14 @@ class StackFusion(_ClassScoreFusion):
         The fitted per-modality classifiers (None for a sequence block).
     joint_estimator_ : classifier or None
         The fitted joint classifier.
+    selected_ : list of str
+        The experts whose scores the output keeps: modality names, and
+        ``"joint"``.
+    selection_scores_ : dict or None
+        With ``select="cv"``: each set of experts scored (``"image+joint"``)
+        and its accuracy over the internal folds; None where nothing was
+        chosen (``select=None``, another target, fewer than two experts, or
+        an internal fold of one class).
     weights_ : list of float
         The per-modality factors used (1.0 each by default).
     scales_ : list of float
@@ -1879,15 +1902,24 @@ class StackFusion(_ClassScoreFusion):
         **_ClassScoreFusion._parameter_constraints,
         "weights": [list, tuple, np.ndarray, dict, None],
         "joint": ["boolean"],
+        "select": [StrOptions({"cv"}), None],
     }
 
     def __init__(
-        self, *, joint=True, estimator=None, cv=3, weights=None, random_state=None
+        self,
+        *,
+        joint=True,
+        estimator=None,
+        cv=3,
+        weights=None,
+        select="cv",
+        random_state=None,
     ):
         self.joint = joint
         self.estimator = estimator
         self.cv = cv
         self.weights = weights
+        self.select = select
         self.random_state = random_state
 
     def _joint_block(self, blocks):
@@ -1939,8 +1971,64 @@ class StackFusion(_ClassScoreFusion):
             est, scores = self._oof_fit(xj, y, self._cv)
             P = [*P, scores]
             self.joint_estimator_ = est
+        self._select_experts(P, y)
         del self._sw, self._groups, self._cv, self._label_names, self._folds_warned
         return self._combine(P, blocks)
+
+    def __setstate__(self, state):
+        # a model saved before ``select`` existed kept every expert
+        state.setdefault("select", None)
+        super().__setstate__(state)
+
+    def _expert_names(self, P):
+        names = self._names(len(self.estimators_))
+        return [*names, "joint"][: len(P)]
+
+    def _select_experts(self, P, y):
+        """``selected_``: the experts whose scores the output keeps. With
+        ``select="cv"`` and a class target, every set of experts (at most
+        four; else all of them, each alone and each left out) is scored by a
+        classifier of the experts' kind fitted on their out-of-fold scores,
+        over the internal folds; the most accurate set is kept (the larger
+        one on a tie), so an expert whose scores only add noise (a modality
+        without signal, a joint expert it spoils) is left out."""
+        names = self._expert_names(P)
+        experts = [i for i, p in enumerate(P) if p is not None]
+        self.selected_ = [names[i] for i in experts]
+        self.selection_scores_ = None
+        if self.select is None or self._kind != "classes" or len(experts) < 2:
+            return
+        splits = list(self._cv.split(P[experts[0]], y, self._groups))
+        if any(len(np.unique(y[train])) < 2 for train, _ in splits):
+            return  # a fold of one class: no classifier to score sets with
+        if len(experts) <= 4:
+            candidates = [
+                subset
+                for r in range(len(experts), 0, -1)
+                for subset in itertools.combinations(experts, r)
+            ]
+        else:
+            candidates = [tuple(experts)]
+            candidates += [(i,) for i in experts]
+            candidates += [tuple(j for j in experts if j != i) for i in experts]
+        w = [*self.weights_, 1.0]
+        sw = getattr(self, "_sw", None)
+        scores = {}
+        for subset in candidates:
+            Z = np.hstack([w[i] * P[i] for i in subset])
+            right = total = 0.0
+            for train, test in splits:
+                meta = self._fit_expert(self._new_expert(), Z, y, train)
+                hit = meta.predict(Z[test]) == y[test]
+                weight = np.ones(len(test)) if sw is None else sw[test]
+                right += float(np.dot(hit, weight))
+                total += float(weight.sum())
+            scores[subset] = right / total if total > 0 else 0.0
+        best = max(candidates, key=lambda c: (round(scores[c], 10), len(c)))
+        self.selected_ = [names[i] for i in best]
+        self.selection_scores_ = {
+            "+".join(names[i] for i in c): scores[c] for c in candidates
+        }
 
     def _expert_scores(self, blocks):
         P = super()._expert_scores(blocks)
@@ -1950,6 +2038,12 @@ class StackFusion(_ClassScoreFusion):
 
     def _combine(self, P, blocks):
         w = [*self.weights_, 1.0]
+        # an expert left out by the selection: zero columns, so the output
+        # keeps its columns and names (a model saved before it: all kept)
+        kept = getattr(self, "selected_", None)
+        if kept is not None:
+            names = self._expert_names(P)
+            w = [wi if n in kept else 0.0 for wi, n in zip(w, names)]
         return np.hstack([wi * p for wi, p in zip(w, P) if p is not None])
 
     def get_feature_names_out(self, input_features):
