@@ -31,10 +31,13 @@ def test_a_text_with_a_character_that_shows_is_not_missing(text):
     assert not is_missing(text)
 
 
-def test_bytes_are_blank_only_when_empty_or_ascii_whitespace():
-    # bytes are raw data (an image's bytes); only their whitespace is blank
+def test_bytes_are_blank_when_they_show_nothing_as_utf8():
+    # bytes are read as a text is (scikit-learn's vectorizers decode them):
+    # whitespace and zero-width characters only are blank; an image's bytes
+    # (a PNG's signature first) or bytes that are not UTF-8 never are
     assert is_blank(b"") and is_blank(b" \t")
-    assert not is_blank("\u200b".encode()) and not is_missing("\u200b".encode())
+    assert is_blank("\u200b".encode()) and is_missing(" \ufeff ".encode())
+    assert not is_blank(b"\x89PNG\r\n\x1a\n") and not is_blank(b"\xe2\x80")
 
 
 @pytest.mark.parametrize("kind", ["object", "string", "numpy-str", "list"])
