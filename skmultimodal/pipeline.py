@@ -778,6 +778,12 @@ def make_multimodal_pipeline(
     if method is None:
         many = len(branches) > 1 and not image_tokens
         method = DEFAULT_METHOD if many else "concat"
+        if method == "stack" and _attention_estimator(estimator):
+            # the network attends over the experts' scores and leaves out a
+            # modality without signal itself; the zero columns of an expert
+            # the stacking left out would cost it (0.817 against 0.821 on
+            # emoji): it gets every expert
+            method = _method_instance("stack", {"select": None})
     if method_params is not None:
         method = _method_instance(method, method_params)
     fusion = ModalityFusion(
@@ -1538,6 +1544,15 @@ def _tabular_branch(tabular):
         [("numeric", numbers, numeric), ("categorical", categories, categorical)],
         verbose_feature_names_out=False,
     )
+
+
+def _attention_estimator(estimator):
+    """Whether the builder's final estimator is the attention classifier:
+    ``"attention"``, or an instance of it (known by its class name, without
+    importing TensorFlow)."""
+    if isinstance(estimator, str):
+        return estimator == "attention"
+    return type(estimator).__name__ == "MultimodalAttentionClassifier"
 
 
 def _method_instance(method, method_params):

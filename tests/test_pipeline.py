@@ -104,7 +104,9 @@ def test_bad_classifier_and_method():
 def test_attention_classifier_gets_the_recommended_settings():
     pytest.importorskip("scikeras", reason="the attention classifier needs keras")
     pipe = make_multimodal_pipeline(classifier="attention", random_state=0)
-    assert pipe.named_steps["fusion"].method == "stack"
+    # stacking that keeps every expert: the network leaves out a modality
+    method = pipe.named_steps["fusion"].method
+    assert type(method).__name__ == "StackFusion" and method.select is None
     clf = pipe.named_steps["classifier"]
     assert type(clf).__name__ == "MultimodalAttentionClassifier"
     assert clf.get_params()["weight_decay"] == 0.01

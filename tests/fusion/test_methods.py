@@ -242,7 +242,7 @@ def test_tokens_have_one_class_width_and_pass_sequences_through():
 
 def test_stack_puts_every_expert_and_the_joint_one_side_by_side():
     blocks, y = _labelled()
-    st = StackFusion(random_state=0).set_modalities(["img", "txt"])
+    st = StackFusion(random_state=0, select=None).set_modalities(["img", "txt"])
     Z_fit = st.fit_transform(blocks, y)
     Z = st.transform(blocks)
     assert Z.shape == Z_fit.shape == (60, 9)
