@@ -332,7 +332,10 @@ def print_attention(n_jobs, singles=None):
     if rows is None:
         print("Attention classifier skipped: the keras extra is not installed.\n")
         return
-    print("| data (attention classifier after `stack`, every expert kept) | accuracy | target | |")
+    print(
+        "| data (attention classifier after `stack`, every expert kept) "
+        "| accuracy | target | |"
+    )
     print("|---|---|---|---|")
     for name, ms, target, ok in rows:
         print(f"| {name} | {fmt(ms)} | {target} | {ok} |")
