@@ -1841,9 +1841,10 @@ class StackFusion(_ClassScoreFusion):
     select : {"cv"} or None, default="cv"
         Which experts' scores to keep, for a class target. ``"cv"``: every
         set of the experts (up to four of them; with more, all, each alone
-        and all but one) is scored over the internal folds by a classifier
-        of the experts' kind (``estimator``) fitted on their out-of-fold
-        scores, and the most accurate set is kept (on a tie, the larger):
+        and all but one) is scored over the internal folds by a
+        ``LogisticRegression(C=10)`` (the classifier the builder puts after
+        the fusion) fitted on their out-of-fold scores, and the most
+        accurate set is kept (on a tie, the larger):
         an expert whose scores only add noise, such as that of a modality
         without signal, is left out, where the classifier after the fusion
         would fit some of that noise. The scores of an expert left out are
@@ -1988,8 +1989,8 @@ class StackFusion(_ClassScoreFusion):
         """``selected_``: the experts whose scores the output keeps. With
         ``select="cv"`` and a class target, every set of experts (at most
         four; else all of them, each alone and each left out) is scored by a
-        classifier of the experts' kind fitted on their out-of-fold scores,
-        over the internal folds; the most accurate set is kept (the larger
+        logistic regression fitted on their out-of-fold scores, over the
+        internal folds; the most accurate set is kept (the larger
         one on a tie), so an expert whose scores only add noise (a modality
         without signal, a joint expert it spoils) is left out."""
         names = self._expert_names(P)
@@ -2018,7 +2019,10 @@ class StackFusion(_ClassScoreFusion):
             Z = np.hstack([w[i] * P[i] for i in subset])
             right = total = 0.0
             for train, test in splits:
-                meta = self._fit_expert(self._new_expert(), Z, y, train)
+                # the builder's classifier after the fusion, whatever the
+                # experts' estimator (made for the raw blocks)
+                meta = LogisticRegression(C=10.0, tol=1e-3, max_iter=1000)
+                meta = self._fit_expert(meta, Z, y, train)
                 hit = meta.predict(Z[test]) == y[test]
                 weight = np.ones(len(test)) if sw is None else sw[test]
                 right += float(np.dot(hit, weight))

@@ -171,3 +171,22 @@ def test_a_model_saved_before_select_loads_with_every_expert_kept():
     assert old.get_params()["select"] is None  # get_params, clone, repr work
     back = pickle.loads(pickle.dumps(old))
     np.testing.assert_array_equal(back.transform(blocks), expected)
+
+
+def test_the_selection_scores_sets_with_a_logistic_regression_whatever_the_experts():
+    """An expert estimator made for the raw blocks (20 of their columns kept)
+    would fail on a set of 3 score columns: the sets are scored by the
+    builder's classifier after the fusion instead."""
+    from sklearn.feature_selection import SelectKBest
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    rng = np.random.RandomState(0)
+    y = np.arange(240) % 3
+    blocks = [rng.normal(size=(240, 40)) + np.eye(3, 40)[y], rng.normal(size=(240, 30))]
+    expert = make_pipeline(SelectKBest(k=20), LogisticRegression())
+    fusion = StackFusion(estimator=expert, random_state=0)
+    fusion.set_modalities(["image", "text"], ["features", "features"])
+    Z = fusion.fit_transform(blocks, y)
+    assert Z.shape == (240, 9)
+    assert "+".join(fusion.selected_) == _expected_choice(fusion.selection_scores_)
