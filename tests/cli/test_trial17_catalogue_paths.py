@@ -9,6 +9,7 @@ import errno
 import os
 import shutil
 import threading
+import time
 import unicodedata
 
 import pandas as pd
@@ -93,9 +94,21 @@ def _fifo_run(tmp_path, text, argv):
     try:
         return fifo, run_main(*[fifo if a == "FIFO" else a for a in argv])
     finally:
+        writer.join(2)  # done once the command has read the whole file
         if writer.is_alive():  # the command failed before reading: unblock it
-            with open(fifo, encoding="utf-8") as fh:
-                fh.read()
+            # a reader that never waits: a blocking open would wait forever
+            # for a writer that had already closed its end (a writer still
+            # alive for a moment after writing)
+            fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+            try:
+                deadline = time.monotonic() + 10
+                while writer.is_alive() and time.monotonic() < deadline:
+                    try:
+                        os.read(fd, 1 << 16)
+                    except BlockingIOError:
+                        time.sleep(0.01)
+            finally:
+                os.close(fd)
         writer.join(5)
 
 
