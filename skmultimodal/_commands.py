@@ -532,24 +532,27 @@ def _read_table(args, modalities, csv=None, task="classification", **kwargs):
         raise _leave_out_hint(args, _comma_hint(args, exc)) from None
 
 
+def _leave_out(args, modality):
+    """How the command ``args`` runs leaves ``modality`` out: the models of
+    the others for ``evaluate``; for ``train``, the absent column."""
+    if args.command == "evaluate":
+        others = "text-only" if modality == "image" else "image-only"
+        if getattr(args, "tabular", None):
+            others += " or tabular-only"
+        return f"--models {others}"
+    return (
+        f"train leaves it out when the CSV has no {modality!r} column and no "
+        f"{COLUMN_OPTIONS[modality]} is given"
+    )
+
+
 def _leave_out_hint(args, exc):
-    """``exc`` with how the command leaves a modality out, where it says to
-    leave one out because its column is empty in every row."""
-    for modality in ("image", "text"):
-        end = f"leave the {modality} modality out"
-        if not str(exc).endswith(end) or "empty in every row" not in str(exc):
-            continue
-        if args.command == "evaluate":
-            others = "text-only" if modality == "image" else "image-only"
-            if getattr(args, "tabular", None):
-                others += " or tabular-only"
-            return CLIError(f"{exc} (--models {others})")
-        if args.command == "train":
-            return CLIError(
-                f"{exc} (train leaves it out when the CSV has no {modality!r} "
-                f"column and no {COLUMN_OPTIONS[modality]} is given)"
-            )
-    return exc
+    """``exc`` with how the command leaves a modality out, where reading the
+    table refused a modality's column empty in every row."""
+    modality = getattr(exc, "empty_modality", None)
+    if modality is None:
+        return exc
+    return CLIError(f"{exc} ({_leave_out(args, modality)})")
 
 
 def _task(args):
@@ -717,8 +720,7 @@ def cmd_evaluate(args):
     if args.csv is not None and fills and "image" in used:
         # one warning naming them all, not the models' own per fold and model
         read, X = X, _undecodable_as_missing(X, args, args.csv)
-        others = "text-only" + (" or tabular-only" if args.tabular else "")
-        _refuse_no_images(args, X, args.csv, f"--models {others}", read=read)
+        _refuse_no_images(args, X, args.csv, _leave_out(args, "image"), read=read)
         if test is not None:
             test = (_undecodable_as_missing(test[0], args, test[2]), *test[1:])
     if test is not None and task == "classification":
@@ -807,10 +809,11 @@ def _printing(written):
 
 
 def _undecodable(X, args, csv):
-    """``(parts, emptied)`` for the image cells of ``X`` whose file exists
-    but cannot be decoded (read as the models' image extractors read it,
-    each file once): ``parts``, one text per image column naming every such
-    line of ``csv``, path and reason; ``emptied``, ``{column: labels}``."""
+    """``(text, emptied, several)`` for the image cells of ``X`` whose file
+    exists but cannot be decoded (read as the models' image extractors read
+    it, each file once): ``text`` names every such line of ``csv``, path and
+    reason, column by column ("" when none); ``emptied`` is ``{column:
+    labels}``; ``several``, whether there is more than one."""
     from skmultimodal.datasets._table import _lines_text
     from skmultimodal.image._io import (
         _ItemError,
@@ -846,7 +849,7 @@ def _undecodable(X, args, csv):
             f"{len(failed)} image file(s) of column {name!r} of {str(csv)!r} "
             f"cannot be decoded: {shown}"
         )
-    return parts, emptied
+    return "; ".join(parts), emptied, sum(map(len, emptied.values())) > 1
 
 
 def _undecodable_as_missing(X, args, csv):
@@ -854,13 +857,11 @@ def _undecodable_as_missing(X, args, csv):
     be decoded (:func:`_undecodable`), with one warning naming every such
     line of ``csv``, path and reason: a missing image, as the models would
     treat it, but named once instead of once per fold and model."""
-    parts, emptied = _undecodable(X, args, csv)
-    if not parts:
+    text, emptied, several = _undecodable(X, args, csv)
+    if not text:
         return X
-    several_rows = sum(map(len, emptied.values())) > 1
     warnings.warn(
-        f"{'; '.join(parts)}; treated as "
-        + ("missing images" if several_rows else "a missing image"),
+        f"{text}; treated as " + ("missing images" if several else "a missing image"),
         UserWarning,
         stacklevel=2,
     )
@@ -875,12 +876,11 @@ def _refuse_undecodable(X, args, csv):
     files of ``X`` that exist but cannot be decoded, every one named
     (:func:`_undecodable`), where a model would stop at the first one its
     training rows meet (in evaluate, in some fold)."""
-    parts, emptied = _undecodable(X, args, csv)
-    if parts:
-        several_rows = sum(map(len, emptied.values())) > 1
-        rows = "rows, or have them" if several_rows else "row, or have it"
+    text, _, several = _undecodable(X, args, csv)
+    if text:
+        rows = "rows, or have them" if several else "row, or have it"
         raise CLIError(
-            f"{'; '.join(parts)}. Fix or drop the {rows} treated as missing: "
+            f"{text}. Fix or drop the {rows} treated as missing: "
             "--missing mean (or zero, indicator)"
         )
 
@@ -892,13 +892,6 @@ def _image_columns(args):
         return {c: c for c in _as_list(several["image"])}
     # read as "image"; none when the CSV has no image column
     return {"image": args.image_column} if args.image_column else {}
-
-
-#: How ``train`` leaves the image modality out (for its messages).
-_LEAVE_OUT_IMAGES = (
-    "train leaves it out when the CSV has no 'image' column and no "
-    "--image-column is given"
-)
 
 
 def _refuse_no_images(args, X, csv, leave_out, read=None):
@@ -1007,7 +1000,7 @@ def cmd_train(args):
             name = _image_columns(args).get(exc.modality)
             if name is None:
                 raise
-            raise _no_images(name, args.csv, _LEAVE_OUT_IMAGES) from None
+            raise _no_images(name, args.csv, _leave_out(args, "image")) from None
     if getattr(args, "n_features", None) is not None:
         raise CLIError(
             "--n-features sets the hashed text blocks of out-of-core training; "
@@ -1055,7 +1048,7 @@ def cmd_train(args):
             args,
             X,
             args.csv,
-            _LEAVE_OUT_IMAGES,
+            _leave_out(args, "image"),
         )
     else:  # every undecodable file named, not only the first one met
         _refuse_undecodable(X, args, args.csv)

@@ -1223,12 +1223,14 @@ def _refuse_all_empty(df, columns, path, modalities):
         column = columns.get(modality)
         if column is None or not len(df) or not df[column].map(is_missing).all():
             continue
-        raise ValueError(
+        exc = ValueError(
             f"modality {modality!r} (column {column!r}) is empty in every row "
             f"of {str(path)!r} ({len(df)} rows): there is no {modality} to fit "
             "a model on, and a missing-modality policy would fill it in every "
             f"row; fill the column, or leave the {modality} modality out"
         )
+        exc.empty_modality = modality  # for a caller's own way to leave it out
+        raise exc
 
 
 def _modalities(
