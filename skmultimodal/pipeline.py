@@ -124,8 +124,7 @@ def _check_image_tokens(image, classifier, image_features):
         raise ValueError(
             "image_tokens=True learns from the images: give image= a column."
         )
-    name = getattr(type(classifier), "__name__", None)
-    if classifier != "attention" and name != "MultimodalAttentionClassifier":
+    if not _attention_estimator(classifier):
         raise ValueError(
             "image_tokens=True needs classifier='attention' (or a "
             "MultimodalAttentionClassifier): only that network learns image "

@@ -37,6 +37,8 @@ def test_bytes_are_blank_when_they_show_nothing_as_utf8():
     # (a PNG's signature first) or bytes that are not UTF-8 never are
     assert is_blank(b"") and is_blank(b" \t")
     assert is_blank("\u200b".encode()) and is_missing(" \ufeff ".encode())
+    # as a str is: Unicode whitespace too (a no-break space, an ideographic one)
+    assert is_blank("\u00a0".encode()) and is_blank("\u3000 ".encode())
     assert not is_blank(b"\x89PNG\r\n\x1a\n") and not is_blank(b"\xe2\x80")
 
 

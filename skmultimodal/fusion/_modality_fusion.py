@@ -1198,9 +1198,13 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         w = self.weights
         if w is None or isinstance(w, str):
             return w
+        return kept_weights(w, *self._declared_and_kept(), "transformer").tolist()
+
+    def _declared_and_kept(self):
+        """The names of every declared branch, and of those not ``"drop"``."""
         every = [name for name, _, _ in self.transformers]
         kept = [name for name, trans, _ in self.transformers if not _is_drop(trans)]
-        return kept_weights(w, every, kept, "transformer").tolist()
+        return every, kept
 
     def _method_weights_kept(self, method):
         """The fixed weights of a method instance given, as ``weights=`` may
@@ -1211,8 +1215,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         w = method.get_params(deep=False).get("weights")
         if w is None or isinstance(w, str):
             return None
-        every = [name for name, _, _ in self.transformers]
-        kept = [name for name, trans, _ in self.transformers if not _is_drop(trans)]
+        every, kept = self._declared_and_kept()
         if len(kept) == len(every):
             return None
         if isinstance(w, dict):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numbers
-import re
 import reprlib
 import warnings
 
@@ -19,7 +18,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils._validation import check_column_name, with_row_positions
 
-from ._validation import TextColumnMixin, check_texts, messages_name
+from ._validation import (
+    TextColumnMixin,
+    check_texts,
+    check_token_pattern,
+    messages_name,
+)
 
 #: The starts of scikit-learn's messages for min_df/max_df that prune every
 #: term of a vectorizer's vocabulary.
@@ -239,9 +243,12 @@ class TextFeatures(
         """The name the extractor's messages give (a text transformer of
         this package, see :func:`messages_name`): this TextFeatures and its
         method, e.g. ``TextFeatures(method='word_vectors')``."""
+        return f"{_public_name(self)}(method={self._method_label()})"
+
+    def _method_label(self):
+        """``method`` in messages: ``'tfidf'``, or an instance's class name."""
         label = self.method
-        label = repr(label) if isinstance(label, str) else type(label).__name__
-        return f"{_public_name(self)}(method={label})"
+        return repr(label) if isinstance(label, str) else type(label).__name__
 
     def _extractor_input(self, extractor, X, texts):
         """What the extractor is given: the checked texts, with the labels of
@@ -268,18 +275,7 @@ class TextFeatures(
         given = self._extractor_input(extractor, X, texts)
         pattern = getattr(extractor, "token_pattern", None)
         if isinstance(pattern, str):  # checked now: a hashing one is at transform
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                label = (
-                    repr(self.method)
-                    if isinstance(self.method, str)
-                    else type(self.method).__name__
-                )
-                raise ValueError(
-                    f"{owner}: token_pattern {pattern!r} of method {label} is "
-                    f"not a valid regular expression: {exc}"
-                ) from None
+            check_token_pattern(owner, pattern, f" of method {self._method_label()}")
         try:
             with messages_name(extractor, self._extractor_messages_name()):
                 if transform and hasattr(extractor, "fit_transform"):
@@ -297,10 +293,8 @@ class TextFeatures(
             pruned = message.startswith(_PRUNED)
             if not pruned and "empty vocabulary" not in message:
                 raise
-            label = repr(self.method)
+            label = self._method_label()
             analyzer = getattr(extractor, "analyzer", None)
-            if not isinstance(self.method, str):
-                label = type(self.method).__name__
             if pruned:
                 given = ", ".join(
                     f"{p}={getattr(extractor, p)!r}"
@@ -367,8 +361,7 @@ class TextFeatures(
         }
         transform_time = getattr(fitted, "_transform_time_params", ())
         if refit := [key for key in changed if key not in transform_time]:
-            label = self.method
-            label = repr(label) if isinstance(label, str) else type(label).__name__
+            label = self._method_label()
             what = ", ".join(
                 f"{key} from {reprlib.repr(at_fit.get(key))} to "
                 f"{reprlib.repr(changed[key])}"

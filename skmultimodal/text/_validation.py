@@ -179,12 +179,20 @@ def build_analyzer(owner, *, lowercase, token_pattern):
     it) is the word with the accent composed, not two tokens around a mark
     that ``\\w`` does not match; a pattern that is not a valid regular
     expression raises a ValueError naming ``owner`` and the parameter."""
+    check_token_pattern(owner, token_pattern)
+    return CountVectorizer(
+        lowercase=lowercase, token_pattern=token_pattern, strip_accents=_nfc
+    ).build_analyzer()
+
+
+def check_token_pattern(owner, pattern, of=""):
+    """A ValueError naming ``owner`` (and ``of``, e.g. the method whose
+    parameter it is) where ``pattern`` is not a valid regular expression:
+    Python's ``re.error`` names neither, nor is it a ValueError."""
     try:
-        return CountVectorizer(
-            lowercase=lowercase, token_pattern=token_pattern, strip_accents=_nfc
-        ).build_analyzer()
+        re.compile(pattern)
     except re.error as exc:
         raise ValueError(
-            f"{owner}: token_pattern {token_pattern!r} is not a valid regular "
+            f"{owner}: token_pattern {pattern!r}{of} is not a valid regular "
             f"expression: {exc}"
         ) from None

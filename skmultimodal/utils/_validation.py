@@ -729,8 +729,6 @@ def describe_cell(values, i, labels=None):
 # width space, non-joiner and joiner, word joiner, and U+FEFF (a byte-order
 # mark left in a cell)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
-#: the first bytes of their UTF-8 encodings
-_ZERO_WIDTH_LEADS = {chr(c).encode("utf-8")[:1] for c in _ZERO_WIDTH}
 
 
 def is_blank(text) -> bool:
@@ -741,8 +739,8 @@ def is_blank(text) -> bool:
     if not text or text.isspace():
         return True
     if isinstance(text, bytes):
-        if text[:1] not in _ZERO_WIDTH_LEADS and not text[:1].isspace():
-            return False  # a first byte that shows: not blank
+        if text[0] < 0x80 and not text[:1].isspace():
+            return False  # a first ASCII character that shows: not blank
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError:
