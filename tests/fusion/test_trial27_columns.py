@@ -22,22 +22,15 @@ from skmultimodal.fusion import (
     get_block_layout,
 )
 from skmultimodal.fusion._columns import missing_mask
-
-WORDS = ["red apple", "green pear", "blue sky", "yellow sun", "dark night", "day"]
+from tests.fusion.test_modality_fusion import _data
 
 
 def _table(n=30, seed=0):
-    rng = np.random.RandomState(seed)
-    y = np.arange(n) % 2
-    X = pd.DataFrame(
-        {
-            "text": [WORDS[(i % 2) * 3 + rng.randint(3)] for i in range(n)],
-            "a": rng.normal(size=n) + y,
-            "b": rng.normal(size=n),
-            "c": rng.randint(0, 3, size=n).astype(float),
-        }
-    )
-    return X, y
+    """The table of ``test_modality_fusion`` (numbers ``a`` and ``b``, a
+    ``text``) with a third number, ``c``."""
+    X, y = _data(n, seed)
+    c = np.random.RandomState(seed).randint(0, 3, size=n).astype(float)
+    return X.assign(c=c), y
 
 
 def _fusion(spec=("a", "b"), **kwargs):
@@ -121,7 +114,7 @@ def test_a_spec_resolved_at_fit_takes_extra_and_reordered_columns(spec):
 
 def test_positions_still_need_the_columns_seen_in_fit():
     X, y = _table()
-    fusion = _fusion([1, 2]).fit(X, y)
+    fusion = _fusion([0, 1]).fit(X, y)
     with pytest.raises(ValueError, match="feature names"):
         fusion.transform(X[["c", "b", "a", "text"]])
 
@@ -134,8 +127,8 @@ def test_positions_still_need_the_columns_seen_in_fit():
         pd.Index(["a", "b"]),
         slice("a", "b"),
         lambda X: np.array(["a", "b"]),
-        [1, 2],
-        [False, True, True, False],
+        [0, 1],
+        [True, True, False, False],
     ],
     ids=["list", "array", "index", "slice", "callable", "positions", "mask"],
 )
