@@ -60,3 +60,31 @@ def test_a_missing_column_is_named(robustness, tmp_path):
     csv = write_dataset(tmp_path / "data")
     with pytest.raises(ValueError, match="'text'"):
         robustness.main(["--csv", str(csv), "--image-column", "picture"])
+
+
+@pytest.mark.parametrize("quick", [False, True])
+def test_the_grouped_emoji_folds_hold_out_whole_subcategories(robustness, quick):
+
+    X, y, groups, cv = robustness.emoji_grouped(quick)
+    assert len(X) == len(y) == len(groups) == (200 if quick else 1884)
+    for train, test in cv.split(X, y, groups):
+        assert not set(groups[train]) & set(groups[test])
+
+
+def test_the_robustness_table_has_the_grouped_emoji_rows(robustness, monkeypatch):
+    calls = []
+
+    def score(kwargs, X, y, cv, groups=None, n_jobs=2):
+        calls.append((type(cv).__name__, groups is not None, len(X)))
+        return (0.5, 0.0)
+
+    monkeypatch.setattr(robustness, "score", score)
+    rows = robustness.robustness_rows(True, 1)
+    names = [row[0] for row in rows]
+    grouped = [n for n in names if n.startswith("emoji, unseen subcategories")]
+    assert len(grouped) == 3
+    assert [row[2] for row in rows if row[0] in grouped] == [
+        "≥ best single", "≥ image only − 0.01", "≥ text only − 0.01",
+    ]  # fmt: skip
+    # the three models of each grouped row get the folds and the groups
+    assert calls[9:18] == [("StratifiedGroupKFold", True, 200)] * 9

@@ -35,7 +35,8 @@ def _fusion(method):
 
 def _stack():
     expert = make_pipeline(StandardScaler(with_mean=False), LogisticRegression())
-    return _fusion(StackFusion(estimator=expert, random_state=0))
+    # the experts' scores are the output (not one expert's features)
+    return _fusion(StackFusion(estimator=expert, allow_features=False, random_state=0))
 
 
 def test_stack_pipeline_expert_same_with_routing_on_and_off():
@@ -105,7 +106,9 @@ def test_meta_estimator_expert_with_fit_params_takes_sample_weight():
     X, y, w = _data()
 
     def stack():
-        return _fusion(StackFusion(estimator=_grid(), random_state=0))
+        return _fusion(
+            StackFusion(estimator=_grid(), allow_features=False, random_state=0)
+        )  # the experts' scores are the output (not one expert's features)
 
     weighted = stack().fit_transform(X, y, sample_weight=w)
     assert not np.allclose(

@@ -82,9 +82,11 @@ def test_pipeline_expert_takes_sample_weight():
     X, y = _data()
     w = np.where(y == 2, 5.0, 1.0)
     expert = make_pipeline(StandardScaler(with_mean=False), LogisticRegression())
-    fusion = _fusion(StackFusion(estimator=expert, random_state=0))
+    # the experts' scores are the output (not one expert's features)
+    params = {"estimator": expert, "allow_features": False, "random_state": 0}
+    fusion = _fusion(StackFusion(**params))
     weighted = fusion.fit_transform(X, y, sample_weight=w)
-    plain = _fusion(StackFusion(estimator=expert, random_state=0)).fit_transform(X, y)
+    plain = _fusion(StackFusion(**params)).fit_transform(X, y)
     assert not np.allclose(np.asarray(weighted), np.asarray(plain))
     assert expert.steps[-1][1].get_params() == LogisticRegression().get_params()
 
