@@ -1096,8 +1096,11 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
 
         Returns
         -------
-        fused : ndarray of shape (n_samples, n_features_out)
-            The fusion (see the method's formula) of the experts' scores.
+        fused : {ndarray, sparse matrix} of shape (n_samples, n_features_out)
+            The fusion (see the method's formula) of the experts' scores;
+            for a ``StackFusion`` that chose an expert alone as the
+            classifier (``features_of_``), that expert's input features
+            (sparse where its block is).
         """
         return self._combine(self._expert_scores(blocks), blocks)
 
@@ -2007,27 +2010,6 @@ class StackFusion(_ClassScoreFusion):
         state.setdefault("allow_features", False)
         super().__setstate__(state)
 
-    def transform(self, blocks):
-        """The experts' scores (zeros for an expert left out), or the
-        features of the expert chosen as the classifier (``features_of_``).
-
-        Parameters
-        ----------
-        blocks : list of {array-like, sparse matrix} of shape (n_samples, n_features_i)
-            One 2-D block per modality, in the order and with the widths
-            seen in ``fit``.
-
-        Returns
-        -------
-        fused : {ndarray, sparse matrix} of shape (n_samples, n_features_out)
-            The scores side by side (see :meth:`fit_transform`), or the
-            chosen expert's input features.
-        """
-        check_is_fitted(self, "estimators_")
-        if getattr(self, "features_of_", None) is not None:
-            return self._expert_input(blocks, self.features_of_)
-        return super().transform(blocks)
-
     def _expert_input(self, blocks, name):
         """What the expert ``name`` reads: its block divided by its norm, or,
         for ``"joint"``, the feature blocks normalised and weighted side by
@@ -2123,6 +2105,8 @@ class StackFusion(_ClassScoreFusion):
             self.features_of_ = names[top]
 
     def _expert_scores(self, blocks):
+        if getattr(self, "features_of_", None) is not None:
+            return []  # the output is one expert's input: no scores to compute
         P = super()._expert_scores(blocks)
         if self.joint_estimator_ is not None:
             P.append(self._proba(self.joint_estimator_, self._joint_block(blocks)))

@@ -162,3 +162,9 @@ def test_sample_weights_weigh_an_expert_alone():
     weighted.fit_transform(blocks, y, sample_weight=weights, groups=groups)
     key = "image features"
     assert weighted.selection_scores_[key] != plain.selection_scores_[key]
+
+
+def test_allow_features_must_be_a_bool():
+    blocks, y, groups = _grouped(1)
+    with pytest.raises(ValueError, match="'allow_features' parameter"):
+        StackFusion(allow_features="yes").fit(blocks, y)
