@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import numbers
+import re
 from collections import Counter
 from typing import NamedTuple
 
@@ -35,6 +36,7 @@ from skmultimodal.utils._errors import RowError
 from skmultimodal.utils._parallel import RelayWarnings, reissue, warn_at_caller
 from skmultimodal.utils._validation import (
     _ZERO_WIDTH,
+    ROWS_ATTR,
     is_blank,
     plain_label,
     to_pandas,
@@ -165,10 +167,11 @@ class ColumnComposition(_BaseComposition):
         entries = getattr(self, param)
         owner = type(self).__name__
         for entry in entries:
-            if not (isinstance(entry, tuple) and len(entry) == 3):
+            # a list as ColumnTransformer takes it (a config read from JSON)
+            if not (isinstance(entry, tuple | list) and len(entry) == 3):
                 raise ValueError(
                     f"each of the {param} of {owner} must be a (name, estimator, "
-                    f"column) tuple; got {entry!r}"
+                    f"column) tuple or list; got {entry!r}"
                 )
             if not isinstance(entry[0], str) or not entry[0]:
                 raise ValueError(
@@ -435,7 +438,7 @@ def _run_branch(
     params=None,
 ):
     weighted = {} if sample_weight is None else {"sample_weight": sample_weight}
-    with _print_elapsed_time(owner, message), naming_branch(name, hint):
+    with _print_elapsed_time(owner, message), naming_branch(name, hint, data):
         return fit_one(estimator, data, y, **weighted, **(params or {}))
 
 
@@ -455,11 +458,16 @@ def _rows_of(params, present, n):
 
 
 @contextlib.contextmanager
-def naming_branch(name, hint=""):
+def naming_branch(name, hint="", data=None, rows=None, index=None):
     """A :class:`~skmultimodal.utils._errors.RowError` raised inside
     (an unreadable image, ...) names the modality ``name`` and ends with
-    ``hint`` (how the missing policy could take the row instead); any other
-    exception gets a note (shown under its message) naming the modality."""
+    ``hint`` (how the missing policy could take the row instead). A
+    ValueError of scikit-learn's input checks (a value that is not a
+    number, infinite or NaN) raised by a branch on ``data`` is raised again
+    naming the modality and the first such cell: its row (``rows``: the
+    positions of ``data``'s rows in the caller's table, ``index`` its
+    labels), column and value. Any other exception gets a note (shown under
+    its message) naming the modality."""
     try:
         yield
     except RowError as exc:
@@ -468,9 +476,86 @@ def naming_branch(name, hint=""):
             hint = ""  # the row cannot be read as missing (a number as text)
         raise type(exc)(f"modality {name!r}: {text}. {hint}".strip()) from None
     except Exception as exc:
+        cell = bad_cell(data, exc, rows, index) if type(exc) is ValueError else ""
+        if cell:
+            text = str(exc).rstrip(".")
+            raise ValueError(f"modality {name!r}: {text}; {cell}") from exc
         if name:
             exc.add_note(f"(raised by the branch of modality {name!r})")
         raise
+
+
+# scikit-learn's (and NumPy's) words for the values its input checks refuse
+# in X, and those values in words
+_BAD_VALUES = [
+    (
+        re.compile(r"could not convert|convert array of bytes/strings"),
+        "value that is not a number",
+    ),
+    (re.compile(r"Input (X )?contains infinity"), "infinite value"),
+    (re.compile(r"Input (X )?contains NaN"), "NaN"),
+]
+
+
+def bad_cell(data, exc, rows=None, index=None):
+    """Where in ``data`` (a branch's input: a DataFrame, Series or array)
+    the value is that made ``exc`` (a ValueError of scikit-learn's input
+    checks) refuse it, as ``"the first value that is not a number is in row
+    2 (index 'b'), column 'price': 'n/a'"``; "" when the message is not
+    such a check's or no cell is found.
+    ``rows`` are the positions of ``data``'s rows in the caller's table
+    (default: those of a subset a composite marked, else its own)."""
+    message = str(exc)
+    kind = next((k for w, k in _BAD_VALUES if w.search(message)), None)
+    if kind is None or data is None or sparse.issparse(data):
+        return ""
+    labels = None
+    if isinstance(data, pd.Series | pd.DataFrame):
+        marked = data.attrs.get(ROWS_ATTR)
+        if rows is None and marked is not None:
+            rows = marked.of(data)
+        frame = data.to_frame() if isinstance(data, pd.Series) else data
+        labels = data.index
+    else:
+        values = np.asarray(data) if isinstance(data, list | tuple) else data
+        if not isinstance(values, np.ndarray) or values.ndim not in (1, 2):
+            return ""
+        frame = pd.DataFrame(values.reshape(len(values), -1))
+    found = []  # (row position in data, column position)
+    for j in range(frame.shape[1]):
+        column = frame.iloc[:, j]
+        if kind == "value that is not a number":
+            if column.dtype.kind not in "OSU" and not isinstance(
+                column.dtype, pd.StringDtype
+            ):
+                continue
+            coerced = pd.to_numeric(column, errors="coerce")
+            bad = coerced.isna().to_numpy() & ~column.isna().to_numpy()
+        elif kind == "infinite value":
+            numeric = pd.to_numeric(column, errors="coerce").to_numpy(float)
+            bad = np.isinf(numeric)
+        else:
+            bad = column.isna().to_numpy()
+        if bad.any():
+            found.append((int(np.argmax(bad)), j))
+    if not found:
+        return ""
+    i, j = min(found)
+    position = i if rows is None else int(np.asarray(rows)[i])
+    label = labels[i] if labels is not None else None
+    if label is None and index is not None:
+        label = index[position]
+    where = f"row {position}"
+    label = plain_label(label)
+    if label is not None and not (
+        isinstance(label, numbers.Integral) and int(label) == position
+    ):
+        where += f" (index {label!r})"
+    if isinstance(data, pd.DataFrame) or frame.shape[1] > 1:
+        where += f", column {plain_label(frame.columns[j])!r}"
+    elif isinstance(data, pd.Series) and data.name is not None:
+        where += f", column {plain_label(data.name)!r}"
+    return f"the first {kind} is in {where}: {plain_label(frame.iat[i, j])!r}"
 
 
 def all_nan_rows(out):

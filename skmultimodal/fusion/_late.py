@@ -264,6 +264,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
     Parameters
     ----------
     estimators : list of (name, estimator, column) tuples
+        (or lists of three, as a configuration read from JSON gives them).
         ``estimator`` has ``fit`` and ``predict_proba``, or is ``"drop"``
         (as in :class:`~sklearn.ensemble.VotingClassifier`, e.g. through
         ``set_params(name="drop")``): that member is left out of fit,
@@ -802,7 +803,7 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             est, data, present = branch.estimator, branch.data, branch.present
             head, final = _split(est)
             if len(present) and head is not None:
-                with naming_branch(branch.name, self._row_error_hint):
+                with naming_branch(branch.name, self._row_error_hint, data):
                     data = head.transform(data)
                 unreadable = self._unreadable_rows(
                     branch, data, index, "predict", policy

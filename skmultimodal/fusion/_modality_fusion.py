@@ -153,7 +153,7 @@ def _transform_one(transformer, data, name="", hint=""):
         return None
     if isinstance(transformer, str):
         return data
-    with naming_branch(name, hint):
+    with naming_branch(name, hint, data):
         return transformer.transform(data)
 
 
@@ -169,6 +169,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
     Parameters
     ----------
     transformers : list of (name, transformer, column) tuples
+        (or lists of three, as a configuration read from JSON gives them).
         ``name`` identifies the modality (no ``__``; not a block the fusion
         adds: ``presence`` under ``missing="indicator"``, ``joint`` with
         ``stack``'s joint expert, or any block of the method's output, which
