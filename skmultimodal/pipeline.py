@@ -7,6 +7,7 @@ import decimal
 import numbers
 import re
 import warnings
+from collections import Counter
 from typing import NamedTuple
 
 import numpy as np
@@ -1035,6 +1036,17 @@ def _check_tabular(tabular):
             f"tabular={tabular!r} names no column; give at least one, or "
             "tabular=None for no tabular columns"
         )
+    listed = [c for v in out.values() for c in v] if isinstance(out, dict) else out
+    if twice := [c for c, k in Counter(listed).items() if k > 1]:
+        where = (
+            " (as numeric and as categorical, or twice in one list)"
+            if isinstance(out, dict)
+            else ""
+        )
+        raise ValueError(
+            f"tabular= names column {twice[0]!r} more than once{where}; name "
+            "each column once"
+        )
     return out
 
 
@@ -1236,7 +1248,7 @@ class _TableCells(TransformerMixin, BaseEstimator):
         from sklearn.utils.validation import _get_feature_names
 
         self._cells_version = 2  # cells read as now: see __setstate__
-        values, self._as_text = self._cells(X, None)
+        values, self._as_text = self._cells(X, None, fitting=True)
         self.n_features_in_ = np.shape(X)[1]
         names = _get_feature_names(X)  # as the ColumnTransformer has them
         if names is not None:
@@ -1388,10 +1400,11 @@ class _TableCells(TransformerMixin, BaseEstimator):
             values = values - np.datetime64(0, "s")
         return values / np.timedelta64(1, "s")
 
-    def _cells(self, X, as_text):
+    def _cells(self, X, as_text, fitting=False):
         """The cells of X as one array, and for each categorical column
         None (numbers) or its ``{text: spelling}`` (``as_text``: those of
-        fit, or None to decide here)."""
+        fit, or None to decide here). In fit (``fitting``), a numeric
+        column whose standardisation would overflow float64 is refused."""
         import numbers
 
         from skmultimodal.utils._validation import (
@@ -1473,6 +1486,13 @@ class _TableCells(TransformerMixin, BaseEstimator):
                         "that are infinite (or beyond ±1.8e308, too large for a float)",
                         as_missing,
                     ),
+                    (
+                        _too_large(values) if fitting else np.zeros(0, dtype=bool),
+                        "that are too large to standardise (the squares of their "
+                        "deviations overflow a float)",
+                        "rescale the column (divide it by a power of ten, or take "
+                        "its logarithm)",
+                    ),
                 )
                 for wrong, what, fix in refused:
                     wrong = np.flatnonzero(wrong)
@@ -1507,6 +1527,21 @@ class _TableCells(TransformerMixin, BaseEstimator):
         from sklearn.utils.validation import _check_feature_names_in
 
         return _check_feature_names_in(self, input_features)
+
+
+def _too_large(values):
+    """The cells of a numeric column (NaN: missing) too large for
+    ``StandardScaler``: where the sum of the squared deviations from the
+    mean overflows float64 (its variance would be NaN or inf), those whose
+    magnitude is above ``sqrt(max float / n) / 2``, of which there is then
+    at least one; else none."""
+    present = values[~np.isnan(values)]
+    with np.errstate(over="ignore", invalid="ignore"):
+        deviations = present - present.mean() if len(present) else present
+        if np.isfinite(np.sum(np.square(deviations))):
+            return np.zeros(len(values), dtype=bool)
+    limit = np.sqrt(np.finfo(np.float64).max / len(present)) / 2
+    return np.abs(np.nan_to_num(values)) > limit
 
 
 def _tabular_branch(tabular):

@@ -476,7 +476,10 @@ def naming_branch(name, hint="", data=None, rows=None, index=None):
             hint = ""  # the row cannot be read as missing (a number as text)
         raise type(exc)(f"modality {name!r}: {text}. {hint}".strip()) from None
     except Exception as exc:
-        cell = bad_cell(data, exc, rows, index) if type(exc) is ValueError else ""
+        cell = ""
+        if type(exc) is ValueError:
+            with contextlib.suppress(Exception):  # never hide the error itself
+                cell = bad_cell(data, exc, rows, index)
         if cell:
             text = str(exc).rstrip(".")
             raise ValueError(f"modality {name!r}: {text}; {cell}") from exc
@@ -960,6 +963,10 @@ def take_rows(data, idx, rows=None):
 
 def take_y(y, idx):
     """Rows ``idx`` of the target (None stays None)."""
+    if isinstance(y, pd.api.extensions.ExtensionArray):
+        # what Series.values gives for a string column under pandas 3, which
+        # _safe_indexing cannot index
+        return y.take(np.asarray(idx))
     return None if y is None else _safe_indexing(y, idx, axis=0)
 
 

@@ -474,7 +474,23 @@ def _rms_centred_norm(block, sample_weight=None):
     """sqrt(mean over rows of ||row - column mean||^2), without densifying;
     with ``sample_weight``, the weighted mean and column mean. The squares
     are those of the centred values (two passes, not E[x^2] - mean^2, which
-    cancels for a block with a large offset)."""
+    cancels for a block with a large offset). Values so large that their
+    squares (or sums) overflow float64 are divided by the largest first,
+    and the norm multiplied back."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        scale = _rms_centred(block, sample_weight)
+    if np.isfinite(scale):
+        return scale if scale > 1e-12 else 1.0
+    values = block.data if sparse.issparse(block) else np.asarray(block)
+    top = float(np.max(np.abs(values))) if values.size else 0.0
+    if not (np.isfinite(top) and top > 0):
+        return 1.0  # non-finite values: the composite's checks name them
+    return _rms_centred(block * (1.0 / top), sample_weight) * top
+
+
+def _rms_centred(block, sample_weight=None):
+    """The norm of :func:`_rms_centred_norm`, computed directly (inf or NaN
+    when it overflows); 0 for a constant block."""
     n = block.shape[0]
     if sample_weight is not None:
         total = float(np.sum(sample_weight))
@@ -515,8 +531,7 @@ def _rms_centred_norm(block, sample_weight=None):
         mean = block.mean(axis=0) if sample_weight is None else w @ block
         dev = (block - mean) ** 2
         sq = dev.mean(axis=0) if sample_weight is None else w @ dev
-    scale = np.sqrt(float(np.sum(sq)))
-    return scale if scale > 1e-12 else 1.0
+    return np.sqrt(float(np.sum(sq)))
 
 
 # --------------------------------------------------------------------------
