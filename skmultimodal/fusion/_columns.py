@@ -290,6 +290,7 @@ class ColumnComposition(_BaseComposition):
                     if len(branch.present) < n
                     else sample_weight,
                     _rows_of((routed or {}).get(branch.name, {}), branch.present, n),
+                    branch.present if len(branch.present) < n else None,
                 )
                 for k, branch in todo
             )
@@ -436,9 +437,11 @@ def _run_branch(
     hint="",
     sample_weight=None,
     params=None,
+    rows=None,
 ):
     weighted = {} if sample_weight is None else {"sample_weight": sample_weight}
-    with _print_elapsed_time(owner, message), naming_branch(name, hint, data):
+    named = naming_branch(name, hint, data, rows)
+    with _print_elapsed_time(owner, message), named:
         return fit_one(estimator, data, y, **weighted, **(params or {}))
 
 
@@ -458,16 +461,16 @@ def _rows_of(params, present, n):
 
 
 @contextlib.contextmanager
-def naming_branch(name, hint="", data=None, rows=None, index=None):
+def naming_branch(name, hint="", data=None, rows=None):
     """A :class:`~skmultimodal.utils._errors.RowError` raised inside
     (an unreadable image, ...) names the modality ``name`` and ends with
     ``hint`` (how the missing policy could take the row instead). A
     ValueError of scikit-learn's input checks (a value that is not a
     number, infinite or NaN) raised by a branch on ``data`` is raised again
     naming the modality and the first such cell: its row (``rows``: the
-    positions of ``data``'s rows in the caller's table, ``index`` its
-    labels), column and value. Any other exception gets a note (shown under
-    its message) naming the modality."""
+    positions of ``data``'s rows in the caller's table, when they are a
+    subset that does not carry them), column and value. Any other exception
+    gets a note (shown under its message) naming the modality."""
     try:
         yield
     except RowError as exc:
@@ -479,7 +482,7 @@ def naming_branch(name, hint="", data=None, rows=None, index=None):
         cell = ""
         if type(exc) is ValueError:
             with contextlib.suppress(Exception):  # never hide the error itself
-                cell = bad_cell(data, exc, rows, index)
+                cell = bad_cell(data, exc, rows)
         if cell:
             text = str(exc).rstrip(".")
             raise ValueError(f"modality {name!r}: {text}; {cell}") from exc
@@ -500,7 +503,7 @@ _BAD_VALUES = [
 ]
 
 
-def bad_cell(data, exc, rows=None, index=None):
+def bad_cell(data, exc, rows=None):
     """Where in ``data`` (a branch's input: a DataFrame, Series or array)
     the value is that made ``exc`` (a ValueError of scikit-learn's input
     checks) refuse it, as ``"the first value that is not a number is in row
@@ -545,11 +548,8 @@ def bad_cell(data, exc, rows=None, index=None):
         return ""
     i, j = min(found)
     position = i if rows is None else int(np.asarray(rows)[i])
-    label = labels[i] if labels is not None else None
-    if label is None and index is not None:
-        label = index[position]
+    label = plain_label(labels[i]) if labels is not None else None
     where = f"row {position}"
-    label = plain_label(label)
     if label is not None and not (
         isinstance(label, numbers.Integral) and int(label) == position
     ):

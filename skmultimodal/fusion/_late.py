@@ -803,7 +803,8 @@ class LateFusionClassifier(ClassifierMixin, ColumnComposition):
             est, data, present = branch.estimator, branch.data, branch.present
             head, final = _split(est)
             if len(present) and head is not None:
-                with naming_branch(branch.name, self._row_error_hint, data):
+                rows = present if len(present) < n else None
+                with naming_branch(branch.name, self._row_error_hint, data, rows):
                     data = head.transform(data)
                 unreadable = self._unreadable_rows(
                     branch, data, index, "predict", policy

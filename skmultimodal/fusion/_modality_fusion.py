@@ -147,13 +147,14 @@ def _fit_transform_one(transformer, data, y, **params):
     return transformer, transformer.fit(data, y, **params).transform(data)
 
 
-def _transform_one(transformer, data, name="", hint=""):
-    """The output of one fitted branch (run in the workers)."""
+def _transform_one(transformer, data, name="", hint="", rows=None):
+    """The output of one fitted branch (run in the workers); ``rows``: the
+    positions of ``data``'s rows in X when they are a subset, for errors."""
     if data is None:  # the modality is missing in every row
         return None
     if isinstance(transformer, str):
         return data
-    with naming_branch(name, hint, data):
+    with naming_branch(name, hint, data, rows):
         return transformer.transform(data)
 
 
@@ -1392,6 +1393,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                     b.data if len(b.present) else None,
                     b.name,
                     self._row_error_hint,
+                    b.present if len(b.present) < n else None,
                 )
                 for b in branches
             )

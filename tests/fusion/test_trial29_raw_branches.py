@@ -168,3 +168,22 @@ def test_entries_given_as_lists_work_as_tuples():
     assert grid.fit(X, Y).best_estimator_.predict(X).shape == (8,)
     with pytest.raises(ValueError, match=r"tuple or list; got \['num', 'x'\]"):
         ModalityFusion([["num", "x"]]).fit(X, Y)
+
+
+@pytest.mark.parametrize("n_jobs", [None, 2])
+def test_a_numpy_branch_subset_names_the_callers_row(n_jobs):
+    # row 1 misses the "num" modality (both its cells NaN): the branch gets
+    # the other 7 rows, and the bad cell, its 3rd, is row 3 of X
+    X = np.array([[1, 2.0], [np.nan, np.nan], [5, 6], [7, "x"]] * 2, dtype=object)
+    mf = ModalityFusion(
+        [("num", StandardScaler(), [0, 1])],
+        method="concat",
+        missing="zero",
+        n_jobs=n_jobs,
+    )
+    with pytest.raises(ValueError, match=r"in row 3, column 1: 'x'$"):
+        mf.fit_transform(X, Y)
+    good = np.array([[1, 2.0], [3, 4], [5, 6], [7, 8]] * 2, dtype=object)
+    mf.fit(good, Y)
+    with pytest.raises(ValueError, match=r"in row 3, column 1: 'x'$"):
+        mf.transform(X)
