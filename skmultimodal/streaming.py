@@ -774,7 +774,7 @@ class _TabularBranch:
             )
         self.name, self.column, self.branch = name, column, branch
         self.numeric = self.categorical = self.scale = None
-        self.counts, self.spelt = {}, {}
+        self.scales, self.counts, self.spelt = [], {}, {}
         self.n_rows = 0
 
     def _part(self, name):
@@ -789,7 +789,12 @@ class _TabularBranch:
         for part in ("numeric", "categorical"):
             spec = specs[part]
             setattr(self, part, list(spec(data) if callable(spec) else spec))
-        self.scale = clone(self._part("numeric").named_steps["scale"])
+        # one scaler per numeric column, as a chunk may have no value in a
+        # column: scikit-learn's StandardScaler.partial_fit makes the
+        # column's mean or variance NaN then, so such a chunk is left out of
+        # that column's statistics only (finish puts the columns together)
+        template = self._part("numeric").named_steps["scale"]
+        self.scales = [clone(template) for _ in self.numeric]
         self.counts = {c: {} for c in self.categorical}
         # each column's as _TableCells has it: None (numbers kept) or
         # {text: spelling}, spelt as first met
@@ -832,7 +837,10 @@ class _TabularBranch:
         self.n_rows += len(data)
         if self.numeric:  # a bad cell is refused, naming its row
             cells = clone(self._part("numeric").named_steps["cells"])
-            self.scale.partial_fit(cells.fit_transform(data[self.numeric]))
+            values = cells.fit_transform(data[self.numeric])
+            for j, scale in enumerate(self.scales):
+                if not np.isnan(values[:, j]).all():
+                    scale.partial_fit(values[:, [j]])
         if not self.categorical:
             return None
         frame = data[self.categorical]
@@ -892,13 +900,40 @@ class _TabularBranch:
         # squares to n var / scale**2; a one-hot column's squares are its sum
         squares = list(total)
         if self.numeric:
-            scale = self.scale
+            scale = self.scale = self._scale()
             total.insert(0, np.zeros(len(self.numeric)))
             squares.insert(0, scale.n_samples_seen_ * scale.var_ / scale.scale_**2)
         total = np.concatenate(total) if total else np.zeros(0)
         squares = np.concatenate(squares) if squares else np.zeros(0)
         mean = total / max(self.n_rows, 1)  # one-hot: counts, exact
         return (impute, encoder), (mean, squares - total * mean, self.n_rows)
+
+    def _scale(self):
+        """The scaler of the numeric columns: the per-column scalers'
+        statistics side by side (a column with no value in any chunk has
+        those of a fit on its missing cells, as in memory)."""
+        from sklearn.base import clone
+
+        template = self._part("numeric").named_steps["scale"]
+        parts = [
+            scale
+            if hasattr(scale, "n_samples_seen_")
+            else clone(template).fit(np.full((1, 1), np.nan))
+            for scale in self.scales
+        ]
+        scale = clone(template)
+        for name in ("mean_", "var_", "scale_"):
+            values = [getattr(part, name) for part in parts]
+            setattr(
+                scale,
+                name,
+                None if any(v is None for v in values) else np.concatenate(values),
+            )
+        scale.n_samples_seen_ = np.array(
+            [np.ravel(part.n_samples_seen_)[0] for part in parts], dtype=np.int64
+        )
+        scale.n_features_in_ = len(parts)
+        return scale
 
     def fit_parts(self, parts, prototype):
         """The ColumnTransformer with its parts (their statistics learnt)
