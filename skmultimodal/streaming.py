@@ -285,7 +285,14 @@ def make_out_of_core_pipeline(
         branches.append(
             ("tabular", _tabular_branch(tabular), _tabular_columns(tabular))
         )
-    fusion = ModalityFusion(branches, method="concat", missing=missing)
+    # a classifier after it: another target is refused before any branch
+    # is fitted (pipe.fit in memory)
+    fusion = ModalityFusion(
+        branches,
+        method="concat",
+        missing=missing,
+        estimator_target_types=("binary", "multiclass"),
+    )
     origins = [_Origin("image", column, how) for _, column, how in images]
     origins += [_Origin("text", column, how) for _, column, how in texts]
     if tabular:
@@ -361,11 +368,13 @@ def _read(passes, what):
     type named by its position in the pass (counted across the chunks) and
     its index label."""
     import pandas as pd
+    from sklearn.utils.multiclass import type_of_target
 
     from skmultimodal.fusion._columns import check_unique_columns
     from skmultimodal.utils._validation import (
         _Labels,
         check_label_types,
+        plain_label,
         to_pandas,
         type_name,
     )
@@ -411,6 +420,16 @@ def _read(passes, what):
             first = check_label_types(y, rows, first=first)
         except ValueError as exc:
             raise ValueError(f"chunk {k} of the {what}: {exc}") from None
+        # after the types are checked (type_of_target sorts the labels)
+        if type_of_target(y) == "continuous":  # some value not a whole number
+            i = int(np.argmax(np.asarray(y, dtype=float) % 1 != 0))
+            raise ValueError(
+                f"chunk {k} of the {what}: the labels are continuous numbers "
+                f"(type_of_target: 'continuous'; {plain_label(y[i])!r} at index "
+                f"{plain_label(X.index[i])!r}); out of core a classifier learns "
+                "one class per row. Fit a regression target in memory: "
+                "make_multimodal_pipeline(estimator='ridge')"
+            )
         start += len(X)
         yield k, X, y
     if empty:
@@ -998,19 +1017,25 @@ def _check_pipeline(pipeline):
         )
 
 
-def _missing_rows(name, data, policy, X, k):
-    """The mask of the rows of chunk ``k`` where modality ``name`` is
-    missing; under ``"raise"``, an error naming their index labels."""
+def _missing_masks(selected, policy, X, k):
+    """The masks of the rows of chunk ``k`` where each modality of
+    ``selected`` (``(name, data)`` pairs) is missing; under ``"raise"``, one
+    error naming every modality with missing rows and their index labels."""
     from skmultimodal.fusion._columns import missing_mask
 
-    mask = missing_mask(data)
-    if policy == "raise" and mask.any():
+    masks = [missing_mask(data) for _, data in selected]
+    found = [
+        f"modality {name!r} is missing (None, NaN or empty) in chunk {k} at "
+        f"index {_labels(X, mask)}"
+        for (name, _), mask in zip(selected, masks)
+        if mask.any()
+    ]
+    if policy == "raise" and found:
         raise ValueError(
-            f"modality {name!r} is missing (None, NaN or empty) in chunk {k} at "
-            f"index {_labels(X, mask)}; pass missing='zero', 'mean' or "
-            "'indicator' to fill missing modalities, or drop those rows"
+            f"{'; '.join(found)}; pass missing='zero', 'mean' or 'indicator' "
+            "to fill missing modalities, or drop those rows"
         )
-    return mask
+    return masks
 
 
 def _check_classes(classes, y, X, k, what):
@@ -1214,10 +1239,14 @@ def _statistics_pass(fusion, passes, classes):
         values, n = np.unique(y, return_counts=True)
         for v, c in zip(values.tolist(), n.tolist()):
             counts[v] = counts.get(v, 0) + c
+        selected = []
         for branch in branches:
             with _in_chunk(k, "statistics pass"):
-                data = select_column(X, branch.column, branch.name)
-            mask = _missing_rows(branch.name, data, policy, X, k)  # names k
+                selected.append(
+                    (branch.name, select_column(X, branch.column, branch.name))
+                )
+        masks = _missing_masks(selected, policy, X, k)  # names k
+        for branch, (_, data), mask in zip(branches, selected, masks):
             present = np.flatnonzero(~mask)
             if len(present) == 0:
                 continue

@@ -1,6 +1,7 @@
 """Inputs from the text-and-tables trial: a target given as a pandas
 extension array with missing modality rows, numeric columns too large to
-standardise, and a column named twice in ``tabular=``."""
+standardise, a column named twice in ``tabular=``, and label sets given
+with a declared multi-label target."""
 
 import warnings
 
@@ -133,3 +134,40 @@ def test_a_column_named_twice_in_tabular_is_refused_when_building(tabular, where
         + where.replace("(", r"\("),
     ):
         make_multimodal_pipeline(image=None, text="title", tabular=tabular)
+
+
+def test_label_sets_with_a_declared_multilabel_target_are_refused_up_front():
+    from skmultimodal.datasets import make_multimodal_classification
+
+    X, y = make_multimodal_classification(n_samples=120, random_state=0)
+    tags = [{"red", "round"} if c == 0 else {"round"} for c in y]
+    pipe = make_multimodal_pipeline(
+        target_type="multilabel-indicator", image_features="pixels"
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"needs a 0/1 label matrix y .* first row is of type set\)\. Turn "
+        r"label sets or lists into such a matrix with "
+        r"sklearn\.preprocessing\.MultiLabelBinarizer",
+    ):
+        pipe.fit(X, tags)
+
+
+@pytest.mark.parametrize(
+    "weights, shown",
+    [
+        ({"image": "2", "text": 1}, r"'2' \(str\) in \{'image': '2', 'text': 1\}"),
+        ({"image": True, "text": 1}, r"True \(bool\)"),
+        (["a", 1], r"'a' \(str\) in \['a', 1\]"),
+    ],
+)
+def test_weights_given_as_text_or_bool_are_refused(weights, shown):
+    # "2" was read as 2.0 and True as 1.0; a list with a text was refused
+    from skmultimodal.datasets import make_multimodal_classification
+
+    X, y = make_multimodal_classification(n_samples=60, random_state=0)
+    pipe = make_multimodal_pipeline(
+        method="sum", weights=weights, image_features="pixels"
+    )
+    with pytest.raises(ValueError, match=r"weights must be numbers; got " + shown):
+        pipe.fit(X, y)

@@ -2,7 +2,8 @@
 whole chunk: scikit-learn's ``StandardScaler.partial_fit`` made the
 column's mean (first chunk) or variance (a later one) NaN, and the column
 was 0 in every row, without an error. Each numeric column's statistics now
-leave such a chunk out, as the in-memory fit does."""
+leave such a chunk out, as the in-memory fit does. A continuous target is
+refused in the first chunk, naming a value."""
 
 import warnings
 
@@ -67,3 +68,37 @@ def test_a_column_without_any_value_is_as_in_memory():
     b = streamed[0].transform(X)[:, j].toarray().ravel()
     np.testing.assert_array_equal(b, a)
     assert not b.any()  # imputed as 0, in both
+
+
+def test_a_continuous_target_is_refused_naming_a_value():
+    X, y = data(None)
+    price = 10.0 * y + np.random.RandomState(0).normal(0, 2.0, len(y))
+    price[0] = 10.0  # a whole number first: the value named is not one
+    chunks = [(X[:120], price[:120]), (X[120:], price[120:])]
+    with pytest.raises(
+        ValueError,
+        match=r"chunk 0 of the statistics pass: the labels are continuous "
+        r"numbers \(type_of_target: 'continuous'; .* at index 1\); out of core",
+    ):
+        fit_out_of_core(pipeline(), chunks)
+    # in memory, refused before any branch is fitted, naming the builder
+    with pytest.raises(ValueError, match=r"y is a continuous \(regression\) target"):
+        pipeline().fit(X, price)
+
+
+def test_missing_raise_names_every_missing_modality_of_the_chunk():
+    # in memory one error names every modality; out of core it named the
+    # first only
+    X, y = data(None)
+    X.loc[4, "image"] = None
+    X.loc[[3, 10], "text"] = ""
+    pipe = make_out_of_core_pipeline(
+        image_features="pixels", n_features=2**10, epochs=1, missing="raise"
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"modality 'image' is missing \(None, NaN or empty\) in chunk 0 at "
+        r"index \[4\]; modality 'text' is missing \(None, NaN or empty\) in chunk "
+        r"0 at index \[3, 10\]; pass missing=",
+    ):
+        fit_out_of_core(pipe, [(X[:120], y[:120]), (X[120:], y[120:])])

@@ -1725,6 +1725,14 @@ def _check_declared_target(y, declared, labels=None):
         found = type_of_target(y, input_name="y")
     except ValueError as exc:  # label lists, ragged rows, inf
         raise ValueError(f"{given} does not fit y: {exc}") from None
+    if found == "unknown" and declared == "multilabel-indicator":
+        first = next(iter(y), None) if not sparse.issparse(y) else None
+        raise ValueError(
+            f"{given} needs a 0/1 label matrix y (one row per sample, one "
+            f"column per label); y is not one (its first row is of type "
+            f"{type_name(first)}). Turn label sets or lists into such a "
+            "matrix with sklearn.preprocessing.MultiLabelBinarizer."
+        )
     if found == "unknown" or found in _DECLARED_TARGETS[declared]:
         return  # unknown: the method's own check names it
     values = np.asarray(y.toarray() if sparse.issparse(y) else y)

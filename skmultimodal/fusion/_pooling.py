@@ -169,6 +169,7 @@ def check_weights(w, names, what="weights"):
     dict (missing names weigh 1). Bad weights raise scikit-learn's
     ``InvalidParameterError`` (a ValueError), naming each modality's weight.
     """
+    given = w
     if isinstance(w, dict):
         unknown = sorted(set(w) - set(names))
         if unknown:
@@ -176,6 +177,15 @@ def check_weights(w, names, what="weights"):
                 f"{what} name unknown modalities {unknown}; modalities: {list(names)}"
             )
         w = [w.get(name, 1.0) for name in names]
+    # a text or a bool would pass as a number ("2" as 2.0, True as 1.0)
+    items = w.tolist() if isinstance(w, np.ndarray) else w
+    if isinstance(items, list | tuple) and (
+        wrong := [v for v in items if isinstance(v, str | bytes | bool | np.bool_)]
+    ):
+        raise ValueError(
+            f"{what} must be numbers; got {wrong[0]!r} ({type(wrong[0]).__name__}) "
+            f"in {given!r}"
+        )
     try:
         arr = np.asarray(w, dtype=float).ravel()
     except (TypeError, ValueError):
