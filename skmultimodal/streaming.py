@@ -1024,13 +1024,15 @@ def _missing_masks(selected, policy, X, k):
     from skmultimodal.fusion._columns import missing_mask
 
     masks = [missing_mask(data) for _, data in selected]
+    if policy != "raise":
+        return masks
     found = [
         f"modality {name!r} is missing (None, NaN or empty) in chunk {k} at "
         f"index {_labels(X, mask)}"
         for (name, _), mask in zip(selected, masks)
         if mask.any()
     ]
-    if policy == "raise" and found:
+    if found:
         raise ValueError(
             f"{'; '.join(found)}; pass missing='zero', 'mean' or 'indicator' "
             "to fill missing modalities, or drop those rows"

@@ -37,11 +37,15 @@ from skmultimodal.utils._parallel import RelayWarnings, reissue, warn_at_caller
 from skmultimodal.utils._validation import (
     _ZERO_WIDTH,
     ROWS_ATTR,
+    describe_row,
     is_blank,
     plain_label,
     to_pandas,
     type_name,
     with_row_positions,
+)
+from skmultimodal.utils._validation import (
+    _Labels as RowLabels,
 )
 
 
@@ -547,13 +551,10 @@ def bad_cell(data, exc, rows=None):
     if not found:
         return ""
     i, j = min(found)
-    position = i if rows is None else int(np.asarray(rows)[i])
-    label = plain_label(labels[i]) if labels is not None else None
-    where = f"row {position}"
-    if label is not None and not (
-        isinstance(label, numbers.Integral) and int(label) == position
-    ):
-        where += f" (index {label!r})"
+    if labels is None:  # an array: its rows' positions in the caller's table
+        where = describe_row(None, i if rows is None else int(rows[i]))
+    else:
+        where = describe_row(RowLabels(labels, rows), i)
     if isinstance(data, pd.DataFrame) or frame.shape[1] > 1:
         where += f", column {plain_label(frame.columns[j])!r}"
     elif isinstance(data, pd.Series) and data.name is not None:

@@ -1726,7 +1726,11 @@ def _check_declared_target(y, declared, labels=None):
     except ValueError as exc:  # label lists, ragged rows, inf
         raise ValueError(f"{given} does not fit y: {exc}") from None
     if found == "unknown" and declared == "multilabel-indicator":
-        first = next(iter(y), None) if not sparse.issparse(y) else None
+        first = None
+        if isinstance(y, pd.Series | pd.DataFrame) and len(y):
+            first = y.iloc[0]
+        elif not sparse.issparse(y):
+            first = next(iter(y), None)
         raise ValueError(
             f"{given} needs a 0/1 label matrix y (one row per sample, one "
             f"column per label); y is not one (its first row is of type "
