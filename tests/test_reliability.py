@@ -269,11 +269,16 @@ def test_plugin_autoload_switch_is_parsed(monkeypatch, value, disabled):
 
 
 def test_plugin_autoload_switch_with_a_bad_value_warns_and_disables(monkeypatch):
-    from skmultimodal.plugins import DISABLE_AUTOLOAD_ENV, autoload_disabled
+    from skmultimodal.plugins import (
+        DISABLE_AUTOLOAD_ENV,
+        PluginWarning,
+        autoload_disabled,
+    )
 
     monkeypatch.setenv(DISABLE_AUTOLOAD_ENV, "please")
-    with pytest.warns(UserWarning, match="is not a boolean.*not loaded"):
+    with pytest.warns(PluginWarning, match="is not a boolean.*not loaded") as record:
         assert autoload_disabled() is True
+    assert record[0].filename == __file__  # the caller's line, not the library's
     monkeypatch.delenv(DISABLE_AUTOLOAD_ENV)
     assert autoload_disabled() is False
 

@@ -678,10 +678,18 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
             try:
                 from skmultimodal.plugins import get_registry
 
-                cls = get_registry("fusion_method").get(method).__name__
+                klass = get_registry("fusion_method").get(method)
+                cls, known = klass.__name__, sorted(klass._get_param_names())
             except Exception:  # an unknown name is reported by fit
-                cls = "<FusionMethod class>"
-            example = ", ".join(f"{k[len('method__') :]}=..." for k in nested)
+                cls, known = "<FusionMethod class>", None
+            wanted = [k[len("method__") :] for k in nested]
+            if known is not None and (unknown := [w for w in wanted if w not in known]):
+                raise ValueError(
+                    f"cannot set {', '.join(nested)}: the method {method!r} ({cls}) "
+                    f"has no parameter {', '.join(map(repr, unknown))}; its "
+                    f"parameters: {', '.join(known) or 'none'}"
+                )
+            example = ", ".join(f"{w}=..." for w in wanted)
             raise ValueError(
                 f"cannot set {', '.join(nested)}: method is the name {method!r}, "
                 "which has no parameters to set. Nested method__<param> "

@@ -19,9 +19,7 @@ import os
 import re
 import threading
 import traceback
-import warnings
 from collections.abc import Callable, Hashable
-from functools import partial
 from importlib import metadata
 from typing import Any, NamedTuple, Protocol
 
@@ -462,9 +460,10 @@ class PluginManager:
         env = {_normalize(n): DISABLE_PLUGINS_ENV for n in env if n.strip()}
         return {**env, **self._disabled_by_call}
 
-    def _warn_unmatched(self, disabled: dict[str, str]) -> None:
+    def _warn_unmatched(self, disabled: dict[str, str], builtins=()) -> None:
         """Warn once about each disabled (normalized) name that matches no
-        entry point, distribution or plugin: a typo; nothing before loading."""
+        entry point, distribution or plugin: a typo, or one of ``builtins``
+        (the built-in methods' normalized names); nothing before loading."""
         if self._eps is None:  # not loaded yet, or autoload is off
             return
         pairs = [(ep.name, ep.dist.name) for ep in self._eps]
@@ -472,12 +471,14 @@ class PluginManager:
         pairs += [(p, d) for p, (d, _) in self._who.items() if d != GROUP]
         pairs += self._ep_names.items()  # "<name> (<distribution>)" too
         seen = {_normalize(n) for pair in pairs for n in pair}
-        unmatched = "it matches no installed plugin (entry-point names and their "
-        unmatched += f"distributions: {installed})"
+        unmatched = "matches no installed plugin (entry-point names and their "
+        unmatched += f"distributions: {installed}); it disables only a plugin "
+        unmatched += "registered later under that name"
+        builtin = "is not a plugin: built-in methods cannot be disabled"
         for name, source in disabled.items():
-            why = "built-in methods cannot be disabled" if name == GROUP else unmatched
+            why = builtin if name == GROUP or name in builtins else unmatched
             if name not in seen:
-                self._warn((name,), f"{source} names {name!r}, ignored: {why}")
+                self._warn((name,), f"{source} names {name!r}, which {why}")
 
     @contextlib.contextmanager
     def _running(self, what: str):
@@ -489,15 +490,22 @@ class PluginManager:
         finally:
             self._busy = before
 
-    def _block(self, name: str, who: tuple[str, str]) -> bool:
+    def _block(self, name: str, who: tuple[str, str], by_hand=False) -> bool:
         """Block plugin ``name`` in pluggy (which drops it) if the user disabled
-        it, its entry-point name or its distribution; built-ins cannot be."""
+        it, its entry-point name or its distribution; built-ins cannot be.
+        ``by_hand``: a plugin given to register_plugin, which warns."""
         keys = map(_normalize, (name, self._ep_names.get(name, name), who[0]))
         disabled = self._disabled()
         source = next((disabled[k] for k in keys if k in disabled), "")
         if source and not name.startswith("builtin:"):
             self._pm.set_blocked(name)
             self._fail(name, f"disabled by {source}", who=who, status="disabled")
+            if by_hand:
+                self._warn(
+                    (name, source),
+                    f"register_plugin(): plugin {name!r} ({_who(*who)}) is "
+                    f"disabled by {source}; it was not registered",
+                )
             return True
         return False
 
@@ -506,7 +514,7 @@ class PluginManager:
         disabled (an entry point is then never imported); skip it if that
         fails, if it is a class whose hooks are methods (they need an
         instance), or if it implements no hook or one pluggy does not know."""
-        if self._block(name, who):
+        if self._block(name, who, by_hand):
             return False
         if self._pm.has_plugin(name):
             self._fail(
@@ -522,12 +530,21 @@ class PluginManager:
             self._by_hand.add(name)
         try:
             with self._running(f"the import of plugin {name!r}"):
-                self._pm.register(load(), name)
+                obj = load()
+                if (other := self._pm.get_name(obj)) is None:
+                    self._pm.register(obj, name)
         except pluggy.PluginValidationError as exc:  # a hook's signature
             self._fail(name, f"{_ONE_ARGUMENT}: {exc}".replace("\n", " "), exc=exc)
             return False
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # sys.exit() in a plugin too
             self._fail(name, f"{why}{type(exc).__name__}: {exc}", exc=exc)
+            return False
+        if other is not None:
+            self._fail(
+                name,
+                f"this object is already registered as plugin {other!r}; register "
+                f"it once, or unregister_plugin({other!r}) first",
+            )
             return False
         plugin = self._pm.get_plugin(name)
         hooks = self._pm.get_hookcallers(plugin) or []
@@ -538,8 +555,9 @@ class PluginManager:
             kind = type_name(plugin)
             self._fail(
                 name,
-                f"pluggy needs a hashable plugin, not an unhashable {kind}"
-                "; register a module, a class or an instance with default hashing",
+                f"pluggy needs a hashable plugin, not an unhashable {kind}; "
+                "register a module or an instance with default hashing (a class "
+                "that defines __eq__ needs __hash__ too)",
             )
             return False
         if _needs_instance(plugin, hooks):
@@ -616,11 +634,11 @@ class PluginManager:
             others = [p for p in self._pm.get_plugins() if p is not plugin]
             for kind in self._kinds.values():
                 hook = self._pm.subset_hook_caller(kind.hookspec.__name__, others)
-                register = partial(self._register, registries[kind.name], name)
+                register = _callback(self._register, registries[kind.name], name)
                 try:
                     with self._running(f"hook {hook.name} of plugin {name!r}"):
                         returned = hook(register=register)
-                except Exception as exc:
+                except (Exception, SystemExit) as exc:  # sys.exit() too
                     why = f"hook {hook.name} raised {type(exc).__name__}: {exc}"
                     self._fail(name, why, status="failed", exc=exc)
                     continue
@@ -692,6 +710,17 @@ class PluginManager:
 _MANAGER = PluginManager()
 
 
+def _callback(add, registry, plugin):
+    """The ``register(name, cls)`` a plugin's hook gets (a function of that
+    signature, so that a wrong call names it as the docs do)."""
+
+    def register(name, cls):
+        add(registry, plugin, name, cls)
+
+    register.__qualname__ = "register"
+    return register
+
+
 def _needs_instance(plugin, hooks) -> bool:
     """Whether ``plugin`` is a class whose hook implementations are methods
     taking ``self`` (pluggy would call them unbound, the callback landing in
@@ -733,7 +762,9 @@ def autoload_disabled() -> bool:
     try:
         return env_flag(DISABLE_AUTOLOAD_ENV)
     except ValueError as exc:
-        warnings.warn(f"{exc}; entry-point plugins are not loaded", stacklevel=2)
+        from skmultimodal.utils._parallel import warn_at_caller
+
+        warn_at_caller(f"{exc}; entry-point plugins are not loaded", PluginWarning)
         return True
 
 
@@ -761,8 +792,27 @@ def disable_plugins(*names: str, source: str = "disable_plugins()") -> None:
     with _MANAGER._lock:
         disabled = {_normalize(n): source for n in names}
         _MANAGER._disabled_by_call.update(disabled)
+        builtins = {
+            _normalize(e.name)
+            for r in (_MANAGER._registries or {}).values()
+            for e in r.entries()
+            if e.distribution == GROUP
+        }
         _MANAGER._registries = None  # the next use blocks those already loaded
-        _MANAGER._warn_unmatched(disabled)
+        _MANAGER._warn_unmatched(disabled, builtins)
+    _restart_workers()
+
+
+def _restart_workers() -> None:
+    """Shut joblib's reusable worker processes down, if any run: each built
+    its registries when it started, so it would keep using a plugin just
+    disabled; the next parallel call starts workers that see the change (in
+    ``SKMULTIMODAL_DISABLE_PLUGINS``)."""
+    from joblib.externals.loky import reusable_executor
+
+    executor = getattr(reusable_executor, "_executor", None)
+    if executor is not None:
+        executor.shutdown(wait=True)
 
 
 def get_plugin_manager() -> PluginManager:

@@ -14,7 +14,8 @@ blocks. These checks do, beside the scikit-learn checks that apply:
   sparse blocks; then scikit-learn's full checks on a
   :class:`~skmultimodal.fusion.ModalityFusion` that uses the method;
 - :func:`check_feature_extractor` (and :func:`feature_extractor_checks`):
-  the registration interface; scikit-learn's API checks; ragged images of
+  the registration interface; scikit-learn's API checks; a 2-D numeric
+  output, one row per item and one name per column; ragged images of
   every supported kind, file paths and encoded bytes (or texts); missing
   items; ``fit`` changing no parameter, pickling and the rest of
   :data:`NON_TABULAR_CHECKS`;
@@ -62,6 +63,7 @@ from skmultimodal.utils._validation import type_name
 __all__ = [
     "NON_TABULAR_CHECKS",
     "check_estimator_class",
+    "check_extractor_output",
     "check_feature_extractor",
     "check_fusion_method",
     "feature_extractor_checks",
@@ -520,6 +522,52 @@ def check_missing_items(est, X, y, *, kind):
         assert np.isnan(out[1]).all(), "on_error='missing': the row must be all NaN"
 
 
+def check_extractor_output(est, X, y, *, kind):
+    """``fit_transform`` and ``transform`` give a 2-D numeric array (dense or
+    sparse) with one row per item and one feature name per column, and no
+    infinite value; NaN only as a whole row, for a text with nothing to
+    describe (a missing modality), never for a readable image."""
+    est = clone(est)
+    for what, out in (
+        ("fit_transform", est.fit_transform(X, y)),
+        ("transform", est.transform(X)),
+    ):
+        shape = np.shape(out) if not sparse.issparse(out) else out.shape
+        assert len(shape) == 2 and shape[0] == len(X), (
+            f"{what} returned an output of shape {shape} for {len(X)} items; an "
+            "extractor returns a 2-D array, one row per item (reshape a 1-D "
+            "result with .reshape(-1, 1))"
+        )
+        values = _dense(out)
+        assert values.dtype.kind in "biuf", (
+            f"{what} returned {values.dtype} values; an extractor returns numbers "
+            "(a float array)"
+        )
+        values = values.astype(np.float64)
+        assert not np.isinf(values).any(), (
+            f"{what} returned an infinite value (row "
+            f"{int(np.flatnonzero(np.isinf(values).any(axis=1))[0])}); features "
+            "must be finite"
+        )
+        nan = np.isnan(values)
+        partial_rows = np.flatnonzero(nan.any(axis=1) & ~nan.all(axis=1))
+        assert not partial_rows.size, (
+            f"{what} returned NaN in part of row {int(partial_rows[0])}; NaN may "
+            "only fill a whole row (a text with nothing to describe)"
+        )
+        nan_rows = np.flatnonzero(nan.any(axis=1))
+        assert kind == "text" or not nan_rows.size, (
+            f"{what} returned NaN for readable image {int(nan_rows[0])}; NaN "
+            "rows stand for missing or unreadable images only"
+        )
+    if hasattr(est, "get_feature_names_out"):
+        names = est.get_feature_names_out()
+        assert np.ndim(names) == 1 and len(names) == shape[1], (
+            f"get_feature_names_out gave {np.shape(names)} names for "
+            f"{shape[1]} output columns: one name per column"
+        )
+
+
 def check_image_paths_and_bytes(est):
     """Image items given as a file path or as encoded (PNG) bytes, which
     :class:`~skmultimodal.image.ImageFeatures` hands to the extractor
@@ -531,7 +579,19 @@ def check_image_paths_and_bytes(est):
         x for x in _sample_images()[0] if isinstance(x, np.ndarray)
     ]
     fitted = ImageFeatures(method=clone(est)).fit(arrays, np.arange(len(arrays)) % 2)
-    expected = _dense(fitted.transform([image.copy()]))
+    given = image.copy()
+    expected = _dense(fitted.transform([given]))
+    # the causes that would show below as a path and an array that differ
+    assert np.array_equal(given, image), (
+        f"{type(est).__name__}.transform modified the image array it was given "
+        "in place; it must leave its input as given (work on a copy)"
+    )
+    _equal(
+        fitted.transform([image.copy()]),
+        expected,
+        "the features of two transforms of the same image (an extractor must be "
+        "deterministic: seed a random one with its random_state)",
+    )
     for item, what in ((path, f"a file path ({path!r})"), (data, "PNG bytes")):
         try:
             out = fitted.transform([item])
@@ -644,6 +704,7 @@ def feature_extractor_checks(estimator, *, kind=None, X=None, y=None):
     """
     from sklearn.utils import estimator_checks as sk
 
+    _instance(estimator, "feature_extractor_checks")
     kind = kind or _kind(estimator)
     if kind not in ("image", "text"):
         raise ValueError(f"kind must be 'image' or 'text'; got {kind!r}")
@@ -662,10 +723,11 @@ def feature_extractor_checks(estimator, *, kind=None, X=None, y=None):
         sk.check_parameters_default_constructible,
     ):
         yield estimator, partial(check, name)
-    if kind == "image":
+    if kind == "image":  # first: an extractor of arrays only fails them all
         yield estimator, check_image_paths_and_bytes
     # each check its own copy of the data: one that an estimator modified
     # would hide the modification from check_fit_does_not_mutate_input
+    yield estimator, partial(check_extractor_output, **_fresh(X=X, y=y), kind=kind)
     for check in NON_TABULAR_CHECKS:
         yield estimator, partial(check, **_fresh(X=X, y=y))
     yield estimator, partial(check_missing_items, **_fresh(X=X, y=y), kind=kind)
@@ -674,6 +736,17 @@ def feature_extractor_checks(estimator, *, kind=None, X=None, y=None):
 def _fresh(**data):
     """A copy of each piece of sample data, for one check."""
     return copy.deepcopy(data)
+
+
+def _instance(estimator, func):
+    """Refuse a class where an instance is expected, as scikit-learn's
+    ``check_estimator`` does, before any check runs."""
+    if inspect.isclass(estimator):
+        raise TypeError(
+            f"{func} expects an estimator instance, got the class "
+            f"{estimator.__name__}: pass {estimator.__name__}() instead"
+        )
+    return estimator
 
 
 def _seeded(estimator):
@@ -945,7 +1018,7 @@ def fusion_method_checks(method):
     from skmultimodal.fusion import ModalityFusion
     from skmultimodal.fusion._base import method_takes
 
-    method = _seeded(method)
+    method = _seeded(_instance(method, "fusion_method_checks"))
     blocks, y = _blocks()
     yield method, partial(check_registry_interface, kind="fusion")
     for check in FUSION_CHECKS:

@@ -204,7 +204,7 @@ def test_environment_disables_one_plugin(fresh_manager, monkeypatch, value):
     messages = skipped(record)
     if "x" in value:
         (message,) = messages
-        assert "names 'x', ignored: it matches no installed plugin" in message
+        assert "names 'x', which matches no installed plugin" in message
         assert "gmu (skmultimodal-gmu)" in message
     else:
         assert messages == []

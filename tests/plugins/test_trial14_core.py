@@ -156,7 +156,7 @@ def test_disable_plugins_typo_after_loading_is_warned_once(use_plugin, monkeypat
         names = get_registry("fusion_method").names()
     (message,) = skipped(record)
     assert (
-        "disable_plugins() names 'skmultimodal-gmuu', ignored: it matches no "
+        "disable_plugins() names 'skmultimodal-gmuu', which matches no "
         "installed plugin" in message
     )
     assert "mine_m" not in names and "concat" in names  # 'mine' matched
