@@ -186,6 +186,68 @@ def _names(text, option, what):
     raise CLIError(f"{option} needs at least one {what}{hint}")
 
 
+def _table_header(args):
+    """The column names of the ``--csv`` (or ``--parquet``) file as its
+    header writes them, or None where they cannot be read now (a pipe, a
+    file that reading it then refuses, naming why)."""
+    from skmultimodal.datasets._table import csv_header
+
+    if getattr(args, "csv", None) is not None:
+        try:
+            return csv_header(args.csv)
+        except (OSError, ValueError):
+            return None
+    if getattr(args, "parquet", None) is None:
+        return None
+    try:
+        import pyarrow.parquet as pq
+
+        return list(pq.read_schema(args.parquet).names)
+    except Exception:  # not readable: iter_parquet names why
+        return None
+
+
+def _column_names(args, option, what="column"):
+    """The columns of a comma-separated column ``option`` (its value in
+    ``args``; None: not given), found in the table's header
+    (:func:`_table_header`) where it can be read: the whole value when it
+    is a column's name (`` colour``, ``price, EUR``), else the names
+    between commas, each stripped of spaces unless only its spelling with
+    them is a column. A name not found where a column holds a comma that
+    the value was split at is refused, saying so."""
+    text = getattr(args, option[2:].replace("-", "_"), None)
+    header = None if text is None else _table_header(args)
+    if header is None:
+        return _names(text, option, what)
+    if text in header:
+        return [text]
+    typed = [m for m in text.split(",") if m.strip()]
+    names = [m if m.strip() not in header and m in header else m.strip() for m in typed]
+    if not names:
+        return _names(text, option, what)  # says a name is needed
+    twice = [m for i, m in enumerate(names) if m in names[:i]]
+    if twice:  # as _names says
+        raise CLIError(f"{option}: {twice[0]!r} is given twice")
+    absent = {m.strip("\"'") for m in names if m not in header}
+    split = [
+        c for c in header if "," in c and absent & {p.strip() for p in c.split(",")}
+    ]
+    if split:
+        missing = ", ".join(repr(m) for m in names if m not in header)
+        raise CLIError(
+            f"{option} {text!r}: {missing} not found in {_table_name(args)}; "
+            f"{split[0]!r} is a column: a name with a comma must be the whole "
+            "value of the option"
+        )
+    return names
+
+
+def _table_name(args):
+    """The input table as messages name it: ``'data.csv'``."""
+    csv = getattr(args, "csv", None)
+    return repr(str(csv if csv is not None else getattr(args, "parquet", None)))
+
+
 def _scoring(names, task):
     """``--scoring``'s names as ``{name: scorer}`` (None: not given): the
     task's own score names (``macro_f1``) or scikit-learn's scorer names;
@@ -449,12 +511,8 @@ def _comma_hint(args, exc):
 def _tabular(args):
     """``{"numeric": [...], "categorical": [...]}`` of ``--numeric-columns``
     and ``--categorical-columns`` (None when neither is given)."""
-    numeric = _names(
-        getattr(args, "numeric_columns", None), "--numeric-columns", "column"
-    )
-    categorical = _names(
-        getattr(args, "categorical_columns", None), "--categorical-columns", "column"
-    )
+    numeric = _column_names(args, "--numeric-columns")
+    categorical = _column_names(args, "--categorical-columns")
     target = getattr(args, "target", None)
     features = {
         option: _as_list(getattr(args, f"{m}_column", None))
@@ -652,6 +710,10 @@ def cmd_evaluate(args):
     if any(_models.model_spec(n)[0].get("classifier") == "attention" for n in models):
         attention = "the attention-classifier model; leave it out with --models"
     _check_class_weight(args, task, attention)
+    if args.cv is not None and args.cv < 2:  # before anything is read
+        raise CLIError(f"--cv must be at least 2, got {args.cv}")
+    if args.test_csv is not None and args.csv is not None:
+        _check_input_file(args.test_csv, "--test-csv")
     if args.csv is None:
         given = [
             (opt, why)
@@ -779,6 +841,16 @@ def cmd_evaluate(args):
             print(f"skipped {name}: {why}", file=sys.stderr)
         print(f"\nreport written to {out} ({elapsed:.0f} s)")
     return 0
+
+
+def _check_input_file(path, option):
+    """Refuse, before anything is read, an input file ``option`` that does
+    not exist or is a folder, naming the option."""
+    path = Path(path)
+    if path.is_dir():
+        raise CLIError(f"cannot read {option} {str(path)!r}: it is a folder")
+    if not path.exists():
+        raise CLIError(f"cannot read {option} {str(path)!r}: no such file")
 
 
 @contextmanager
@@ -1228,12 +1300,12 @@ def _run_dask(args, kind, what):
     _pyarrow()
     from skmultimodal.utils._errors import is_bad_input
 
-    if kind == "featurize":  # the width warning of featurize without --dask
-        try:
-            est, meta, _ = _load_table_model(args)
-        except (ImportError, OSError, ValueError):
-            pass  # the workers load the model and report why it fails
-        else:
+    try:  # a model never fitted is refused here (_check_fitted)
+        est, meta, _ = _load_table_model(args)
+    except (ImportError, OSError, ValueError):
+        pass  # the workers load the model and report why it fails
+    else:
+        if kind == "featurize":  # the width warning of featurize without --dask
             _feature_columns(args, est, meta)
     try:
         meta = run_on_dask(
@@ -1246,7 +1318,7 @@ def _run_dask(args, kind, what):
             missing=args.missing,
             proba=getattr(args, "proba", True),
             id_column=args.id_column,
-            keep_columns=_names(args.keep_columns, "--keep-columns", "column name"),
+            keep_columns=_column_names(args, "--keep-columns", "column name"),
             image_column=args.image_column,
             text_column=args.text_column,
             trusted=args.trust,
@@ -1313,6 +1385,12 @@ def _check_table_command(args):
     from skmultimodal.utils._paths import check_output_file
 
     _refuse_overwriting_input(args, "--output", args.output)
+    if args.output != "-" and Path(args.output).is_dir():
+        raise CLIError(
+            f"--output {str(args.output)!r}: it is a folder, not a file; name "
+            f"the file to write, NAME{', NAME'.join(TABLE_FORMATS)} (or - for "
+            "standard output)"
+        )
     if args.output != "-":
         check_output_file(args.output, "--output", tuple(TABLE_FORMATS))
         if Path(args.output).suffix.lower() == ".parquet":
@@ -1334,11 +1412,33 @@ def _load_table_model(args):
 
     model = load_model(args.model, trusted=args.trust)
     est, meta = model.estimator, model.metadata
+    _check_fitted(args, est)
     trained = policies.trained_missing(est, meta.get("missing") or "raise")
     policy = policies.prediction_policy(trained, args.missing)
     if policy != trained:
         policies.set_missing_policy(est, policy)
     return est, meta, policy
+
+
+_DOING = {"predict": "predicting", "featurize": "featurizing"}
+
+
+def _check_fitted(args, est):
+    """Refuse a ``--model`` whose estimator was saved before it was fitted
+    (``check_is_fitted``), before anything is read: it predicts nothing."""
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    if not hasattr(est, "fit"):  # not an estimator: refused where it is used
+        return
+    try:
+        check_is_fitted(est)
+    except NotFittedError:
+        raise CLIError(
+            f"model file {str(args.model)!r} holds an estimator that was never "
+            "fitted: fit it (skmultimodal train ...) before "
+            f"{_DOING.get(args.command, 'using it')}"
+        ) from None
 
 
 def _refuse_clash(args, keep, outputs, what):
@@ -1391,6 +1491,9 @@ def _stream_table(args, est, meta, keep, policy, compute):
     if args.csv is not None:  # categorical columns as text, as train reads them
         reader = iter_table
         as_text["categorical_columns"] = meta.get("categorical_columns") or ()
+        # the texts too, in every chunk: a title "2024" is one, whatever the
+        # chunk holds besides (the column was the model's text column)
+        as_text["texts_as_written"] = True
     else:  # the model's own columns read as the modalities are, not typed
         as_text["read_columns"] = read
     chunks = reader(
@@ -1542,7 +1645,7 @@ def _kept_columns(args):
     """The input columns copied to predict's output: ``--id-column`` first,
     then ``--keep-columns``, each once."""
     names = [args.id_column] if args.id_column else []
-    names += _names(args.keep_columns, "--keep-columns", "column name") or []
+    names += _column_names(args, "--keep-columns", "column name") or []
     return list(dict.fromkeys(names))
 
 

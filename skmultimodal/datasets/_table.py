@@ -49,6 +49,8 @@ def csv_roles(
     keep_columns=(),
     tabular_columns=(),
     categorical_columns=(),
+    *,
+    texts_as_written=True,
 ):
     """``(text, numeric)``: the columns of a CSV read as text, as written
     (see :func:`csv_options`), and its numeric table columns (see
@@ -60,8 +62,11 @@ def csv_roles(
     too, as written, and :func:`missing_numbers` types it as pandas infers
     it, leaving the text in the DataFrame it is given (which
     :func:`iter_table` keeps): the model reads the numbers. The text column
-    is read as pandas reads it, so that a column of numbers is refused as
-    texts (:func:`_check_text_column`). ``image_column`` and
+    is read as text too (a title ``2024`` is a text, in every chunk, as a
+    model's text column is read for prediction), unless not
+    ``texts_as_written``: then it is read as pandas reads it, so that a
+    column of numbers is refused as texts (:func:`_check_text_column`: a
+    wrong column given for training). ``image_column`` and
     ``text_column`` may be lists (several columns of a modality, read
     under their own names, also among ``tabular_columns``): they are read
     so too, never as numbers, their ``NA`` or ``None`` a text."""
@@ -73,6 +78,8 @@ def csv_roles(
     ]
     kept = [c for c in keep_columns if c not in texts]
     text = [*images, *categorical_columns, *kept]
+    if texts_as_written:
+        text += texts
     return list(dict.fromkeys(text)), numeric
 
 
@@ -333,7 +340,8 @@ def _check_columns(names, columns, csv_path, roles=None):
         if spaced:
             hint += (
                 f" ({', '.join(spaced)}: spaces around a column's name are part "
-                "of it; remove them from the header)"
+                "of it; remove them from the header, or give the name with "
+                "them, quoted)"
             )
         if names and str(names[0]).lstrip().startswith("{"):
             hint += (
@@ -883,6 +891,7 @@ def load_table(
         [target, group_column],
         tabular_columns,
         categorical_columns,
+        texts_as_written=False,  # a column of numbers is refused as texts
     )
     df = _read_csv(csv, *roles)
     df.index = df.index + FIRST_DATA_LINE  # index labels are CSV line numbers
@@ -931,6 +940,7 @@ def iter_table(
     allow_absent_images=False,
     absent_images_as_missing=False,
     refuse_empty=None,
+    texts_as_written=False,
 ):
     """:func:`load_table` for prediction, ``chunksize`` rows at a time.
 
@@ -948,6 +958,12 @@ def iter_table(
     them all. With ``absent_images_as_missing``, the warning naming the
     emptied paths is given for the first chunk that has any; those of the
     later chunks are counted, in one warning once the last chunk is read.
+    The text columns are read as text, as written, in every chunk (a title
+    ``2024`` is a text whatever the chunk holds besides). With
+    ``texts_as_written`` (a model's text columns, at prediction) that is
+    all; without, a text column that the whole file writes as numbers only
+    (which :func:`load_table` refuses) is refused once its last chunk is
+    read (:class:`_NumbersOnly`), whatever ``chunksize``.
     """
     csv = Path(csv)
     _check_unique_header(csv)
@@ -958,6 +974,7 @@ def iter_table(
     reader = _csv_errors(
         csv, lambda pd: pd.read_csv(csv, chunksize=chunksize, **options)
     )
+    numbers = _NumbersOnly([] if texts_as_written else _names_of(text_column))
 
     def frames():
         chunks = iter(reader)
@@ -965,8 +982,10 @@ def iter_table(
             while True:
                 df = _csv_errors(csv, lambda pd: next(chunks, None))
                 if df is None:
+                    numbers.refuse(csv)
                     return
                 df.index = df.index + FIRST_DATA_LINE
+                numbers.see(df)
                 yield missing_numbers(df, numeric), df  # kept: as written
         finally:
             reader.close()
@@ -982,6 +1001,40 @@ def iter_table(
         absent_images_as_missing=absent_images_as_missing,
         refuse_empty=refuse_empty,
     )
+
+
+class _NumbersOnly:
+    """The text columns of a CSV read in chunks, as written, that hold only
+    numbers so far: :meth:`see` each chunk, then :meth:`refuse` the columns
+    that every chunk wrote as numbers, as pandas reads a whole file's column
+    (:func:`_check_text_column`). A column with a cell that is not a number
+    is a text column and is not looked at again."""
+
+    def __init__(self, columns):
+        self._first = dict.fromkeys(columns)  # column -> typed cells or None
+
+    def see(self, df):
+        import io
+
+        import pandas as pd
+
+        for column in [c for c in self._first if c in df.columns]:
+            written = df[[column]].to_csv(index=False)
+            typed = pd.read_csv(
+                io.StringIO(written), **csv_options(), skip_blank_lines=False
+            ).iloc[:, 0]
+            typed.index = df.index
+            if pd.api.types.is_object_dtype(typed) or pd.api.types.is_string_dtype(
+                typed
+            ):
+                del self._first[column]  # a text: the column is a text column
+            elif self._first[column] is None and typed.notna().any():
+                self._first[column] = typed  # names its first number
+
+    def refuse(self, path):
+        for column, typed in self._first.items():
+            if typed is not None:
+                _check_text_column(typed, column, path)
 
 
 def iter_parquet(
