@@ -533,7 +533,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                 raise ValueError(
                     f"transformer {name!r} returned an array of shape {out.shape} "
                     "in " + where + "; each branch must return a 2-D array "
-                    "(n_samples, n_features)."
+                    "(n_samples, n_features)." + self._plugin_note(name)
                 )
             try:
                 out = out.astype(np.float64, copy=False)
@@ -541,6 +541,7 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                 raise TypeError(
                     f"transformer {name!r} returned non-numeric values in {where} "
                     f"({exc}); end the branch with a feature extractor."
+                    + self._plugin_note(name)
                 ) from None
             values = out
         if out.shape[0] != n_expected:
@@ -559,9 +560,35 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
                     f"transformer {name!r} returned NaN or inf values in {where} "
                     f"in {rows}; a row is taken as unreadable (missing) only when "
                     "all its values are NaN. Clean the input or add an imputer "
-                    "to the branch."
+                    "to the branch." + self._plugin_note(name)
                 )
         return out
+
+    def _plugin_note(self, name):
+        """Who made branch ``name``'s features, when its last step is an
+        ImageFeatures or TextFeatures whose method a plugin registered: a
+        sentence naming the method, plugin and distribution; else ""."""
+        from skmultimodal.image import ImageFeatures
+        from skmultimodal.plugins import get_registry
+        from skmultimodal.text import TextFeatures
+
+        step = _last_step(next((t for n, t, _ in self.transformers if n == name), None))
+        kinds = {ImageFeatures: "image_features", TextFeatures: "text_features"}
+        kind = kinds.get(type(step))
+        if kind is None or not isinstance(step.method, str):
+            return ""
+        try:
+            entry = get_registry(kind).entry(step.method)
+        except ValueError:  # an unknown name is reported elsewhere
+            return ""
+        if entry.distribution == "skmultimodal":
+            return ""
+        who = f"{entry.distribution} {entry.version}".strip()
+        return (
+            f" Its features come from method {entry.name!r} of the plugin "
+            f"{entry.plugin!r} ({who}): check that plugin with "
+            "skmultimodal.utils.estimator_checks.check_feature_extractor."
+        )
 
     def _passthrough_1d(self, name):
         for n, trans, _ in self.transformers:

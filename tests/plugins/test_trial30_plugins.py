@@ -31,7 +31,7 @@ from skmultimodal.utils.estimator_checks import (
 
 from .conftest import write_fake_distribution
 from .test_entry_points import GOOD
-from .test_manager import FUSION, FirstBlock, make_plugin, skipped
+from .test_manager import FUSION, TEXT, FirstBlock, make_plugin, skipped
 
 EXITS_AT_IMPORT = 'import sys\nsys.exit("no thanks")\n'
 EXITS_IN_HOOK = """
@@ -318,3 +318,40 @@ def test_the_path_check_names_the_cause_that_is_not_the_path(bad, expected):
 
 def test_a_valid_image_extractor_passes_every_check():
     check_feature_extractor(Corners())
+
+
+def test_a_branch_error_names_the_plugin_that_made_the_features(use_plugin):
+    import pandas as pd
+
+    from skmultimodal.fusion import ModalityFusion
+    from skmultimodal.text import TextFeatures
+
+    assert use_plugin(
+        make_plugin(TEXT, ("t30_lengths_1d", OneDimensional)),
+        "t30-lengths",
+        distribution="skmultimodal-t30",
+        version="0.1",
+    )
+    X = pd.DataFrame({"text": [t or "-" for t in TEXTS]})
+    y = np.arange(6) % 2
+    fusion = ModalityFusion([("text", TextFeatures(method="t30_lengths_1d"), "text")])
+    with pytest.raises(ValueError) as info:
+        fusion.fit(X, y)
+    assert str(info.value).startswith(
+        "transformer 'text' returned an array of shape (6,) in fit"
+    )
+    assert str(info.value).endswith(
+        "Its features come from method 't30_lengths_1d' of the plugin 't30-lengths' "
+        "(skmultimodal-t30 0.1): check that plugin with "
+        "skmultimodal.utils.estimator_checks.check_feature_extractor."
+    )
+    # a built-in extractor's branch names no plugin
+    fusion = ModalityFusion([("text", TextLengths(bad="1d"), "text")])
+    with pytest.raises(ValueError) as info:
+        fusion.fit(X, y)
+    assert "plugin" not in str(info.value)
+
+
+class OneDimensional(TextLengths):
+    def __init__(self, *, bad="1d"):
+        super().__init__(bad=bad)
