@@ -1116,12 +1116,9 @@ def cmd_train(args):
         group_column=getattr(args, "group_column", None),
     )
     if canonical_missing(args.missing) != "raise":
-        _refuse_no_images(
-            args,
-            X,
-            args.csv,
-            _leave_out(args, "image"),
-        )
+        # each file that cannot be decoded named once, as evaluate names it
+        read, X = X, _undecodable_as_missing(X, args, args.csv)
+        _refuse_no_images(args, X, args.csv, _leave_out(args, "image"), read=read)
     else:  # every undecodable file named, not only the first one met
         _refuse_undecodable(X, args, args.csv)
     y, args.labels = _target(args, y, task, args.csv)
