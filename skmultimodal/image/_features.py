@@ -22,7 +22,12 @@ from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skmultimodal.utils._parallel import warn_at_caller
-from skmultimodal.utils._validation import N_JOBS, Count, check_column_name
+from skmultimodal.utils._validation import (
+    N_JOBS,
+    Count,
+    NamedMethodParams,
+    check_column_name,
+)
 
 from ._base import ImageExtractor, _same
 from ._io import (
@@ -764,7 +769,7 @@ def _keyword_only_by_position(init):
     return wrapper
 
 
-class ImageFeatures(TransformerMixin, BaseEstimator):
+class ImageFeatures(NamedMethodParams, TransformerMixin, BaseEstimator):
     """Image features from an extractor chosen by name or given as an estimator.
 
     Parameters

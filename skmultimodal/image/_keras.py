@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import tempfile
 import threading
 import warnings
@@ -209,6 +210,41 @@ def _file_variables(path):
     return found
 
 
+_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
+def _unreadable_weights(path):
+    """Why ``path`` is no weights file Keras can read (empty, another kind of
+    file, a damaged HDF5 file), or "" when h5py opens it. A ``.weights.h5``
+    file is HDF5 (its signature at the start, as Keras writes it)."""
+    import h5py
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError as exc:
+        return f"it cannot be read ({exc})"
+    if not head:
+        return "the file is empty (0 bytes)"
+    if head.startswith(b"PK\x03\x04"):
+        return (
+            "it is a zip archive, as a .keras model file is, not an HDF5 "
+            "weights file: give a .keras file as model= (with layer=), or the "
+            "file that model.save_weights writes"
+        )
+    if head != _HDF5_SIGNATURE:
+        return (
+            f"it is not an HDF5 weights file (it starts with {head!r}, not "
+            "HDF5's signature): give the file that model.save_weights writes"
+        )
+    try:
+        with h5py.File(path, "r"):
+            pass
+    except OSError as exc:
+        return f"h5py cannot read it, a truncated or damaged file ({exc})"
+    return ""
+
+
 def _variables_not_in(base, weights_file):
     """The variables (``{path: shape}``) of ``weights_file`` that the network
     ``base`` has no place for (Keras loads such a file without a word),
@@ -220,7 +256,11 @@ def _variables_not_in(base, weights_file):
         return {}
     with tempfile.TemporaryDirectory() as folder:
         own = os.path.join(folder, "network.weights.h5")
-        base.save_weights(own)
+        with warnings.catch_warnings():
+            # h5py's NumPy 2 copy-keyword notice, once per variable: this
+            # file is the library's own, not the user's
+            warnings.simplefilter("ignore", DeprecationWarning)
+            base.save_weights(own)
         expected = _file_variables(own)
     return {
         key: shape
@@ -268,13 +308,60 @@ def _cut(keras, base, layer, pooling, what):
         try:
             output = base.get_layer(layer).output
         except ValueError:
-            names = [lyr.name for lyr in base.layers]
+            names = [lyr.name for lyr in base.layers if not _numbered(lyr)]
             shown = ", ".join(map(repr, names[-8:]))
+            numbered = (
+                f" Names such as {layer!r}, numbered by Keras as it builds a "
+                "network, change from one build to the next: give a name the "
+                "network sets itself."
+                if re.fullmatch(r"[a-z0-9_]+_\d+", str(layer))
+                else ""
+            )
             raise ValueError(
-                f"layer={layer!r} is not a layer of {what}; its {len(names)} "
-                f"layers end with {shown}."
+                f"layer={layer!r} is not a layer of {what}; its {len(base.layers)} "
+                f"layers end with {shown} (those named by the network itself)."
+                f"{numbered}"
             ) from None
-    return keras.Model(base.inputs, _pool(keras, output, pooling))
+    try:
+        return keras.Model(base.inputs, _pool(keras, output, pooling))
+    except ValueError:
+        if layer is not None and isinstance(base.get_layer(layer), keras.Model):
+            raise ValueError(
+                f"layer={layer!r} of {what} is a nested model: its output is that "
+                "of its own graph, not of one connected to the input of "
+                f"{what}. Give a layer of the outer model (the layer after "
+                f"{layer!r}, or none for the model's output), or save the "
+                "nested model on its own and give that file."
+            ) from None
+        raise
+
+
+def _numbered(layer):
+    """Whether Keras named ``layer`` after its class, numbered (``re_lu_13``:
+    the number changes with each build in a process), not the network."""
+    cls = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", type(layer).__name__)
+    cls = re.sub(r"([a-z])([A-Z])", r"\1_\2", cls).lower()
+    return re.fullmatch(rf"{re.escape(cls)}(_\d+)?", layer.name) is not None
+
+
+def _check_one_input(base, what):
+    """Refuse a loaded model without a defined input (a Sequential model
+    saved before it was built) or with several inputs."""
+    try:
+        inputs = base.inputs
+    except AttributeError:
+        inputs = None
+    if not inputs:
+        raise ValueError(
+            f"{what} has no defined input: a Sequential model saved before it "
+            "was built. Start it with keras.Input(shape=(height, width, 3)) (or "
+            "call it on a batch) before saving."
+        )
+    if len(inputs) != 1:
+        raise ValueError(
+            f"{what} has {len(inputs)} inputs; it must take one input, the "
+            "(batch, height, width, 3) RGB images."
+        )
 
 
 class _Network:
@@ -317,6 +404,7 @@ def _network(model, weights, layer, pooling, size, seed, digests):
     if _is_model_file(model):
         base = load_keras_file(model, f"cannot load the Keras model file {model}")
         what = f"the model in {model}"
+        _check_one_input(base, what)
     else:
         from skmultimodal.models._classifier import _seeded
 
@@ -353,6 +441,9 @@ def _network(model, weights, layer, pooling, size, seed, digests):
                 "notop.h5 or no_top*.h5)."
             )
         )
+        problem = _unreadable_weights(weights_file)
+        if problem:
+            raise ValueError(f"{cannot}: {problem}")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:

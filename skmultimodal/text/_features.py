@@ -16,7 +16,11 @@ from sklearn.utils._param_validation import HasMethods
 from sklearn.utils._set_output import _wrap_data_with_container
 from sklearn.utils.validation import check_is_fitted
 
-from skmultimodal.utils._validation import check_column_name, with_row_positions
+from skmultimodal.utils._validation import (
+    NamedMethodParams,
+    check_column_name,
+    with_row_positions,
+)
 
 from ._validation import (
     TextColumnMixin,
@@ -105,7 +109,11 @@ class HashingTextFeatures(HashingVectorizer):
 
 
 class TextFeatures(
-    TextColumnMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+    NamedMethodParams,
+    TextColumnMixin,
+    TransformerMixin,
+    BaseEstimator,
+    auto_wrap_output_keys=None,
 ):
     """Feature vectors of texts by a named (pluggable) extractor.
 

@@ -924,3 +924,25 @@ class Count(Interval):
 #: 0 (joblib's rule: -1 is every core, 0 has no meaning; a bool is not a
 #: count), checked before any work with a message naming the parameter.
 N_JOBS = [None, Count(None, -1, closed="right"), Count(1, None, closed="left")]
+
+
+class NamedMethodParams:
+    """``set_params`` for an estimator whose ``method`` is a registered name
+    or an instance, with its parameters in ``method_params``: a nested
+    ``method__<param>`` while ``method`` is (or is being set to) a name is
+    refused, saying where the parameter goes (scikit-learn would call
+    ``set_params`` on the name, an ``AttributeError``)."""
+
+    def set_params(self, **params):
+        method = params.get("method", getattr(self, "method", None))
+        nested = sorted(k for k in params if str(k).startswith("method__"))
+        if nested and isinstance(method, str):
+            given = ", ".join(f"{k[len('method__') :]!r}: ..." for k in nested)
+            raise ValueError(
+                f"cannot set {', '.join(nested)}: method is the name {method!r}, "
+                "which has no parameters to set. Give its parameters in "
+                f"method_params (set_params(method_params={{{given}}}), the whole "
+                "dict: it replaces the one set), or an extractor instance as "
+                "method (then method__<param> reaches it)"
+            )
+        return super().set_params(**params)
