@@ -200,6 +200,12 @@ def _scorers(scoring):
         return dict(scoring)
     if callable(scoring):
         return scoring
+    twice = [name for i, name in enumerate(scoring) if name in list(scoring)[:i]]
+    if twice:  # cross_validate refuses them too
+        raise ValueError(
+            f"scoring lists {twice[0]!r} twice: name each score once (or use a "
+            "dict to score one metric under two names)"
+        )
     return {name: name for name in scoring}
 
 
@@ -1032,7 +1038,8 @@ def compare_models(
     ------
     TypeError
         When ``models`` is not a dict, one of its values is not an
-        estimator (named by its key), or ``cv`` is a bool; when
+        estimator (named by its key), ``X`` is None, or ``cv`` is a bool or
+        a string; when
         ``scoring``, ``n_jobs`` or ``random_state`` is of a wrong type or out
         of range (scikit-learn's ``InvalidParameterError``, also a
         ValueError, naming the parameter).
@@ -1056,7 +1063,9 @@ def compare_models(
         0/1 label matrix or a ``y`` of a single class, ``task="multilabel"``
         a ``y`` that is not one; the class labels mix types (ints and strs:
         the message names the types and the first row out of type), before
-        any fold is fitted; ``scoring`` is an empty list or dict.
+        any fold is fitted; ``scoring`` is an empty list or dict, or lists a
+        name twice; ``cv`` splits by groups (``GroupKFold``) and ``groups``
+        is None.
         An error while fitting or scoring a model is raised as it is, with
         a note naming the model and the fold (``in fold 2 of 5 of
         models['late'], ...``).
@@ -1109,6 +1118,11 @@ def compare_models(
             f"scoring={scoring!r} holds no score: give at least one (a name or a "
             "scorer), or scoring=None for the task's default scores"
         )
+    if X is None:
+        raise TypeError(
+            "compare_models: X must be the rows to cross-validate (a DataFrame "
+            "with the modality columns, a dict of columns or an array); got None"
+        )
     # another library's table (polars, a pyarrow Table or RecordBatch) as
     # pandas, once: the folds take its rows by position
     X = _as_table(to_pandas(X, what="compare_models: X"))
@@ -1141,19 +1155,29 @@ def compare_models(
     if groups is not None:
         groups = check_groups(groups, len(y))
     _check_group_routing(models, groups)
-    if isinstance(cv, bool | np.bool_):
+    if isinstance(cv, bool | np.bool_ | str | bytes):
         raise TypeError(
             "cv must be a number of folds (an int), a splitter or an iterable "
-            f"of (train, test) splits; got the bool {cv}"
+            f"of (train, test) splits; got the {type_name(cv)} {cv!r}"
         )
     if cv is None or isinstance(cv, int | np.integer):
         k = 5 if cv is None else int(cv)
         cv = make_cv(k, y, groups, random_state=random_state, task=task)
     classifier = task == "classification"
-    splits = [
-        (_as_indices(train), _as_indices(test))
-        for train, test in check_cv(cv, y, classifier=classifier).split(X, y, groups)
-    ]
+    try:
+        splits = [
+            (_as_indices(train), _as_indices(test))
+            for train, test in check_cv(cv, y, classifier=classifier).split(
+                X, y, groups
+            )
+        ]
+    except ValueError as exc:
+        if groups is None and "'groups' parameter should not be None" in str(exc):
+            raise ValueError(
+                f"compare_models: cv={cv!r} splits by groups: pass groups=, the "
+                "group of each row"
+            ) from exc
+        raise
     check_partition(
         splits,
         len(y),

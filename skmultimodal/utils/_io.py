@@ -167,9 +167,12 @@ def replace_files(folder, files):
     is written to a temporary file in ``folder`` and synced to disk, as
     :func:`atomic_write` does; only once every one is complete are they
     renamed over their destinations, one after the other (microseconds in
-    all). A failure or an interruption (Ctrl-C) while writing leaves every
-    destination as it was and no temporary file behind, so a reader never
-    finds some files of the new set beside others of the old one.
+    all). A failure or an interruption (Ctrl-C) while writing, or a folder
+    in the place of a destination, leaves every destination as it was and
+    no temporary file behind, so a reader never finds some files of the new
+    set beside others of the old one. A rename that fails nonetheless
+    leaves no temporary file either, and the error names the files already
+    replaced.
 
     Raises
     ------
@@ -190,17 +193,41 @@ def replace_files(folder, files):
                 os.fsync(fh.fileno())
             os.chmod(staged[-1][0], _mode_for(target))
     except BaseException as exc:
-        for tmp, _ in staged:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        _remove_staged(staged)
         if isinstance(exc, OSError) and exc.errno is not None:
             raise OSError(
                 exc.errno, f"cannot write {str(target)!r}: {exc.strerror}"
             ) from exc
         raise
-    for tmp, target in staged:
-        os.replace(tmp, target)
+    # what would refuse a rename (a folder in a file's place) is refused
+    # before any: the old set stays whole
+    for _, target in staged:
+        if target.is_dir():
+            _remove_staged(staged)
+            raise IsADirectoryError(
+                errno.EISDIR,
+                f"cannot write {str(target)!r}: it is a folder; remove or rename "
+                "it (nothing in the folder was replaced)",
+            )
+    for k, (tmp, target) in enumerate(staged):
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            _remove_staged(staged[k:])
+            done = ", ".join(t.name for _, t in staged[:k]) or "none"
+            raise OSError(
+                exc.errno,
+                f"cannot write {str(target)!r}: {exc.strerror} (already replaced: "
+                f"{done}; the others are left as they were)",
+            ) from exc
     _sync_folder(folder)
+
+
+def _remove_staged(staged):
+    """Remove the temporary files of ``(temporary, destination)`` pairs."""
+    for tmp, _ in staged:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 # errors only a write gives (a read never does): the file being written failed
