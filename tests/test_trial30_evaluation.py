@@ -87,3 +87,40 @@ def test_a_rename_that_fails_names_what_was_replaced(tmp_path, monkeypatch):
         "replaced: a.txt; the others are left as they were)"
     )
     assert sorted(os.listdir(tmp_path)) == ["a.txt"]  # no temporary left
+
+
+def test_fit_params_reach_each_fold_as_cross_validate_gives_them(data):
+    import numpy as np
+    from sklearn.base import clone
+    from sklearn.model_selection import StratifiedKFold, cross_validate
+
+    X, y = data
+    model = make_multimodal_pipeline(image=None, text_features="tfidf")
+    w = np.where(np.arange(len(y)) % 3 == 0, 5.0, 0.2)
+    splits = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    params = {"classifier__sample_weight": w}
+    result = compare_models({"m": model}, X, y, cv=splits, params=params)
+    plain = compare_models({"m": model}, X, y, cv=splits)
+    expected = cross_validate(clone(model), X, y, cv=splits, params=params)
+    assert result.models["m"].accuracy_folds == list(expected["test_score"])
+    # the weights change the fits (the comparison is not vacuous)
+    coef = [e[-1].coef_ for e in result.models["m"].estimators]
+    plain_coef = [e[-1].coef_ for e in plain.models["m"].estimators]
+    assert not all(np.allclose(a, b) for a, b in zip(coef, plain_coef))
+    assert params["classifier__sample_weight"] is w  # left as given
+
+
+def test_fit_params_that_groups_gives_already_are_refused(data):
+    import numpy as np
+
+    X, y = data
+    groups = np.arange(len(y)) % 6
+    model = make_multimodal_pipeline(image=None, text_features="tfidf")
+    with pytest.raises(ValueError) as info:
+        compare_models(
+            {"m": model}, X, y, cv=3, groups=groups, params={"fusion__groups": groups}
+        )
+    assert str(info.value).startswith(
+        "compare_models: params gives 'fusion__groups' to models['m'], which "
+        "groups= gives already"
+    )

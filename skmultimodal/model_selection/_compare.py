@@ -778,22 +778,38 @@ def _requests_groups(model):
     return "groups" in routing.consumes(method="fit", params={"groups"})
 
 
-def _run_fold(model, X, y, split, scorers, groups=None, where=None):
-    """Fit and score one fold (``cross_validate`` on that split), predict
+def _fit_params(name, model, groups, params):
+    """The ``fit`` parameters of ``models[name]``'s folds: those giving it
+    ``groups`` (:func:`_group_params`) and the caller's ``params``; a name
+    given by both is refused."""
+    own = _group_params(model, groups)
+    both = sorted(set(own) & set(params or {}))
+    if both:
+        raise ValueError(
+            f"compare_models: params gives {', '.join(map(repr, both))} to "
+            f"models[{name!r}], which groups= gives already: pass the groups "
+            "once, as groups="
+        )
+    return {**own, **(params or {})}
+
+
+def _run_fold(model, X, y, split, scorers, params=None, where=None):
+    """Fit and score one fold (``cross_validate`` on that split, ``params``
+    its fit parameters), predict
     its test rows and read the model's shares: ``(fold, warnings)``, the
     warnings issued meanwhile recorded as ``(category, text)`` pairs, each
     distinct one once (predicting for the scores and for ``oof_pred`` and
     ``oof_proba`` transforms the test rows more than once). An error is
     raised as it is, with the note ``where`` (the model and fold)."""
     try:
-        return _fit_fold(model, X, y, split, scorers, groups)
+        return _fit_fold(model, X, y, split, scorers, params)
     except Exception as exc:
         if where:
             exc.add_note(where)
         raise
 
 
-def _fit_fold(model, X, y, split, scorers, groups):
+def _fit_fold(model, X, y, split, scorers, params):
     """:func:`_run_fold`'s work."""
     with record_warnings() as caught:
         res = cross_validate(
@@ -804,7 +820,7 @@ def _fit_fold(model, X, y, split, scorers, groups):
             scoring=scorers,
             error_score="raise",
             return_estimator=True,
-            params=_group_params(model, groups),
+            params=params,
         )
         est = res["estimator"][0]
         X_test = _take_rows(X, split[1])
@@ -899,6 +915,7 @@ _PARAMETER_CONSTRAINTS = {
     "scoring": [str, callable, list, tuple, dict, None],
     "n_jobs": N_JOBS,
     "random_state": ["random_state"],
+    "params": [dict, None],
 }
 
 
@@ -913,6 +930,7 @@ def compare_models(
     n_jobs=None,
     random_state=0,
     task=None,
+    params=None,
 ):
     """Cross-validate several models on the same folds.
 
@@ -1013,6 +1031,14 @@ def compare_models(
         an integer ``cv`` gives shuffled ``KFold``. ``"regression"`` needs
         numbers in ``y``, ``"classification"`` class labels (not
         continuous numbers).
+    params : dict, default=None
+        Parameters for every model's ``fit``, as
+        :func:`~sklearn.model_selection.cross_validate` takes them: an
+        array of one value per row (``{"classifier__sample_weight": w}``
+        for a Pipeline) is cut to each fold's training rows, anything else
+        is passed as it is. Under metadata routing, as the models' requests
+        say. The scores are not weighted. A name ``groups=`` already gives
+        (``fusion__groups``) is refused.
 
     Returns
     -------
@@ -1110,7 +1136,12 @@ def compare_models(
     models = _check_models(models)
     validate_parameter_constraints(
         _PARAMETER_CONSTRAINTS,
-        {"scoring": scoring, "n_jobs": n_jobs, "random_state": random_state},
+        {
+            "scoring": scoring,
+            "n_jobs": n_jobs,
+            "random_state": random_state,
+            "params": params,
+        },
         caller_name="compare_models",
     )
     if isinstance(scoring, list | tuple | dict) and not scoring:
@@ -1194,13 +1225,14 @@ def compare_models(
         signs = {key: _stored_sign(key, scorer) for key, scorer in scorers.items()}
     result = {}
     for name, model in models.items():
+        fit_params = _fit_params(name, model, groups, params)
         # one task per fold, so that the warnings of folds fitted in other
         # processes reach the caller too (there they would only go to the
         # workers' standard error); each distinct one once per model
         k = len(splits)
         done = Parallel(n_jobs=n_jobs)(
             delayed(_run_fold)(
-                model, X, y, split, scorers, groups, _fold_note(name, i, k, split)
+                model, X, y, split, scorers, fit_params, _fold_note(name, i, k, split)
             )
             for i, split in enumerate(splits)
         )
