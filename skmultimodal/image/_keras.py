@@ -214,9 +214,11 @@ _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 
 def _unreadable_weights(path):
-    """Why ``path`` is no weights file Keras can read (empty, another kind of
-    file, a damaged HDF5 file), or "" when h5py opens it. A ``.weights.h5``
-    file is HDF5 (its signature at the start, as Keras writes it)."""
+    """Why ``path`` is no weights file Keras can read (empty; named ``.h5``
+    but another kind of file, or a damaged HDF5 file), or "". A
+    ``.weights.h5`` file is HDF5 (its signature at the start, as Keras
+    writes it); other names (``.keras``, ``.weights.json``) are left to
+    Keras."""
     import h5py
 
     try:
@@ -226,6 +228,8 @@ def _unreadable_weights(path):
         return f"it cannot be read ({exc})"
     if not head:
         return "the file is empty (0 bytes)"
+    if not str(path).lower().endswith((".h5", ".hdf5")):
+        return ""  # a .keras archive or sharded .weights.json: Keras reads it
     if head.startswith(b"PK\x03\x04"):
         return (
             "it is a zip archive, as a .keras model file is, not an HDF5 "
