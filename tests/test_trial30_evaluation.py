@@ -124,3 +124,22 @@ def test_fit_params_that_groups_gives_already_are_refused(data):
         "compare_models: params gives 'fusion__groups' to models['m'], which "
         "groups= gives already"
     )
+
+
+def test_a_nan_score_is_named_with_its_folds(data):
+    X, y = data
+    model = make_multimodal_pipeline(image=None, text_features="tfidf")
+
+    def half_nan(est, X_test, y_test):
+        return float("nan") if len(X_test) > 30 else 1.0
+
+    rows = list(range(len(y)))
+    splits = [(rows[20:], rows[:20]), (rows[:20], rows[20:])]
+    with pytest.warns(UserWarning) as record:
+        result = compare_models({"m": model}, X, y, cv=splits, scoring=half_nan)
+    (message,) = [str(w.message) for w in record if "NaN" in str(w.message)]
+    assert message == (
+        "models['m']: the score 'score' is NaN on fold(s) 2 of 2: its mean is "
+        "NaN, and the model is not ranked by it"
+    )
+    assert result.models["m"].score_folds[0] == 1.0

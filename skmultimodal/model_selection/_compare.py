@@ -1248,6 +1248,19 @@ def compare_models(
             _check_score_names(signs)
         _check_fold_scores(folds, signs, name)
         result[name] = _summary(folds, splits, signs, y)
+        for key in signs:  # cross_validate keeps a NaN score without a word
+            nan = [i + 1 for i, v in enumerate(result[name][f"{key}_folds"]) if v != v]
+            if nan:
+                warnings.warn(
+                    model_warning(
+                        name,
+                        f"the score {key!r} is NaN on fold(s) "
+                        f"{', '.join(map(str, nan))} of {k}: its mean is NaN, "
+                        "and the model is not ranked by it",
+                    ),
+                    UserWarning,
+                    stacklevel=2,
+                )
     if task == "regression":
         classes = np.array([])
     elif task == "multilabel":
