@@ -1214,21 +1214,11 @@ def _fit_network(clf, fusion, passes, classes, counts):
         clf.fit_chunks(fused, classes=classes, class_counts=counts)
 
 
-@contextmanager
-def _unless(shown, category):
-    """Ignore the warnings of ``category`` unless ``shown`` is False."""
-    with warnings.catch_warnings():
-        if shown:
-            warnings.filterwarnings("ignore", category=category)
-        yield
-
-
 def _statistics_pass(fusion, passes, classes):
     """The one pass fitting every feature statistic."""
     from sklearn.compose import ColumnTransformer
 
     from skmultimodal.fusion._columns import select_column
-    from skmultimodal.image import ImageWarning
     from skmultimodal.utils._parallel import warn_at_caller
     from skmultimodal.utils._validation import with_row_positions
 
@@ -1243,7 +1233,6 @@ def _statistics_pass(fusion, passes, classes):
         branches.append(kind(name, trans, column))
     counts, n_rows = {}, 0
     unreadable = dict.fromkeys((b.name for b in branches), 0)
-    quiet = {}  # branch name -> unreadable rows of the chunks not named
     prototype = {}  # branch name -> its first present, readable row (a frame)
     for k, X, y in _read(passes, "statistics pass"):
         if classes is not None:
@@ -1266,32 +1255,20 @@ def _statistics_pass(fusion, passes, classes):
             if len(present) < len(X):
                 # messages name the chunk's rows, not the subset's
                 data = with_row_positions(data.iloc[present], present)
-            # the rows an extractor could not read are named (ImageWarning)
-            # for the first chunk that has any, then counted at the end
-            named = unreadable[branch.name] > 0
-            with _in_chunk(k, "statistics pass"), _unless(named, ImageWarning):
+            with _in_chunk(k, "statistics pass"):
                 bad = branch.partial_fit(data, y[present])
             ok = present if bad is None else present[~bad]
             if bad is not None:
                 unreadable[branch.name] += int(bad.sum())
-                if named:
-                    quiet[branch.name] = quiet.get(branch.name, 0) + int(bad.sum())
             if branch.name not in prototype and len(ok):
                 prototype[branch.name] = X.iloc[[ok[0]]]
     for branch in branches:
         if branch.name not in prototype:
             raise _EmptyModality(branch.name)
         if unreadable[branch.name]:
-            later = quiet.get(branch.name, 0)
             warn_at_caller(
                 f"fit_out_of_core: modality {branch.name!r} could not be read in "
                 f"{unreadable[branch.name]} row(s); treated as missing"
-                + (
-                    f" (the first chunk with any named its rows; {later} more in "
-                    "later chunks)"
-                    if later
-                    else ""
-                )
             )
     try:
         found = np.asarray(sorted(counts))
