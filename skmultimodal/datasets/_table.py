@@ -689,9 +689,11 @@ def model_columns(est, meta, image_column=None, text_column=None, *, hint):
     the arguments, else the model's metadata (as ``train`` saves it), else
     ``"image"`` and ``"text"`` where the model was fitted on columns of
     those names (its ``feature_names_in_``); the tabular columns are the
-    metadata's, or, for a model saved without the ``train`` metadata and
-    fitted on ``"image"`` or ``"text"``, every other column it was fitted
-    on. A ValueError ending with ``hint`` when
+    metadata's, or, for a model whose metadata names no table column
+    (``numeric_columns``, ``categorical_columns``: saved without ``train``'s
+    metadata, or with its image and text columns only) and fitted on
+    ``"image"`` or ``"text"``, every other column it was fitted on. A
+    ValueError ending with ``hint`` when
     nothing is left to read."""
     fitted_on = [str(c) for c in getattr(est, "feature_names_in_", ())]
     given = {"image": image_column, "text": text_column}
@@ -703,10 +705,16 @@ def model_columns(est, meta, image_column=None, text_column=None, *, hint):
         meta.get("categorical_columns") or []
     )
     named = {"image", "text"} & set(fitted_on)
-    if named and not ({"image_column", "text_column"} & set(meta)):
-        # saved without train's metadata, fitted on the names a file's image
-        # and text columns get: the other columns are its table columns
-        tabular = [c for c in fitted_on if c not in ("image", "text")]
+    told = {"numeric_columns", "categorical_columns"} & set(meta)
+    if named and not (told and {"image_column", "text_column"} & set(meta)):
+        # the metadata names no table column (saved without train's, or with
+        # its image and text columns only), and the model was fitted on the
+        # names a file's image and text columns get: the other columns it
+        # was fitted on are its table columns
+        modal = {"image", "text"}
+        for column in columns.values():
+            modal.update(column if isinstance(column, list | tuple) else [column])
+        tabular = [c for c in fitted_on if c not in modal]
     if not any(columns.values()) and not tabular:
         raise ValueError(
             "no column of the file to read: the model's metadata names no image "

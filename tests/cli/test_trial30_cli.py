@@ -249,3 +249,36 @@ def test_evaluate_names_test_csv_that_does_not_exist(shop, tmp_path, capsys):
     assert status == cli.EXIT_USAGE
     assert f"cannot read --test-csv {str(nope)!r}: no such file" in line
     assert not (tmp_path / "report").exists()
+
+
+# ------------------------------------ a model saved with some metadata only ---
+def test_a_model_saved_naming_its_image_and_text_columns_keeps_its_table(
+    tmp_path,
+):
+    from skmultimodal import make_multimodal_pipeline
+    from skmultimodal.persistence import save_model
+
+    csv = write_dataset(tmp_path, n_per_class=6)
+    df = pd.read_csv(csv)
+    df["price"] = np.arange(len(df), dtype=float) % 5
+    df["brand"] = np.where(np.arange(len(df)) % 2, "acme", "bolt")
+    X = pd.DataFrame(
+        {
+            "image": [str(tmp_path / p) for p in df["picture"]],
+            "text": df["caption"],
+            "price": df["price"],
+            "brand": df["brand"],
+        }
+    )
+    est = make_multimodal_pipeline(
+        tabular={"numeric": ["price"], "categorical": ["brand"]}, random_state=0
+    ).fit(X, df["label"])
+    model = tmp_path / "m.skops"
+    # as a user saves it, naming the file's image and text columns only
+    save_model(
+        est, model, metadata={"image_column": "picture", "text_column": "caption"}
+    )
+    table = tmp_path / "new.csv"
+    df.drop(columns=["label"]).to_csv(table, index=False)
+    got = _predict(model, table, tmp_path / "pred.csv")
+    assert got["prediction"].tolist() == [str(c) for c in est.predict(X)]
