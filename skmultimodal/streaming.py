@@ -1104,7 +1104,10 @@ def fit_out_of_core(pipeline, chunks, *, classes=None):
         chunk's data (a missing column, a bad cell, an unreadable image
         under ``missing="raise"``) names the chunk, counted from 0, and the
         pass (``"chunk 2 of the statistics pass: ..."``), and keeps its type
-        (e.g. :class:`~skmultimodal.image.ImageDecodeError`).
+        (e.g. :class:`~skmultimodal.image.ImageDecodeError`); chunks read
+        by :func:`csv_chunks` are checked as they are read, and their errors
+        name the CSV line instead (``"image file not found on line 335 of
+        column 'image'..."``).
     TypeError
         A chunk's X that is not a DataFrame, or a dask DataFrame given as
         the chunks (or its partitions as chunks): pass ``lambda: ((p[columns],
