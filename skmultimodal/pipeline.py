@@ -567,8 +567,9 @@ def make_multimodal_pipeline(
         configured instance (``method="concat", method_params={"block_norm":
         "l2"}`` gives ``method=ConcatFusion(block_norm="l2")``), so its
         parameters travel with it in a grid.
-    weights : dict, list or None, default=None
-        Per-modality weights, ``ModalityFusion(weights=...)``.
+    weights : dict, list, "auto" or None, default=None
+        Per-modality weights, ``ModalityFusion(weights=...)``; ``"auto"``
+        learns them, for the methods whose ``weights`` take it.
     missing : {"raise", "zero", "mean", "indicator"}, default="raise"
         Missing-modality policy of :class:`ModalityFusion`. Except with
         ``"raise"``, the image extractors named here (default or by name)
