@@ -413,6 +413,13 @@ def modality_contributions(estimator, X):
     ``"stack"`` fusion) or of a fusion method with per-sample weights, such
     as ``"attention"``. The shares sum to 1.
 
+    Attention shares say where a network looks, not how far its decisions
+    rely on a modality: a modality of pure noise can get as large a share as
+    an informative one. Late fusion's weights are learned from out-of-fold
+    scores, and a modality without signal gets little of them. The default
+    ``"stack"`` fusion with a logistic regression gives None: its stacking
+    model's coefficients are per class and expert, not one share each.
+
     Parameters
     ----------
     estimator : estimator
