@@ -539,11 +539,13 @@ def check_extractor_output(est, X, y, *, kind):
             "result with .reshape(-1, 1))"
         )
         values = _dense(out)
-        assert values.dtype.kind in "biuf", (
-            f"{what} returned {values.dtype} values; an extractor returns numbers "
-            "(a float array)"
-        )
-        values = values.astype(np.float64)
+        numbers = f"{what} returned {values.dtype} values; an extractor returns "
+        numbers += "numbers (a float array)"
+        assert values.dtype.kind in "biufO", numbers  # never text
+        try:  # objects that are numbers, as the fusion reads them
+            values = values.astype(np.float64)
+        except (TypeError, ValueError):
+            raise AssertionError(numbers) from None
         assert not np.isinf(values).any(), (
             f"{what} returned an infinite value (row "
             f"{int(np.flatnonzero(np.isinf(values).any(axis=1))[0])}); features "
