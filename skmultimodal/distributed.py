@@ -627,6 +627,26 @@ def _absent_as_missing(df, column):
     return df.assign(**{column: values})
 
 
+def _refuse_absent(df, column, trained):
+    """Under ``missing="raise"`` given for a model trained with another
+    policy (whose extractors take an unreadable file as a missing image),
+    refuse the image paths of ``column`` that are not files, naming each
+    row by index label and its path, as a CSV's are refused."""
+    from skmultimodal.datasets._table import _checked_images
+
+    cells = df[column]
+    paths = cells.map(lambda v: isinstance(v, (str, os.PathLike))).to_numpy(bool)
+    if not paths.any():
+        return
+    _, bad, _ = _checked_images(cells[paths], Path.cwd(), column, unit="index label")
+    if bad:
+        raise ValueError(
+            f"{'; '.join(bad)} (the current folder: {str(Path.cwd())!r}); "
+            f"missing='raise' refuses them: predict with missing={trained!r}, "
+            "the model's own policy, to take them as missing images"
+        )
+
+
 def _partition_frame(part, est, meta, settings, policy, trained):
     """``(input rows, model input X, kept columns)`` of one partition."""
     keep = settings["keep_columns"]
@@ -635,6 +655,8 @@ def _partition_frame(part, est, meta, settings, policy, trained):
         _check_frame_columns(est, keep, df.columns)
         if trained == "raise" != policy and "image" in _fitted_on(est):
             X = _absent_as_missing(df, "image")
+        elif policy == "raise" != trained and "image" in _fitted_on(est):
+            _refuse_absent(df, "image", trained)
         return df, X, df[keep] if keep else None
 
     from skmultimodal.datasets._table import (
