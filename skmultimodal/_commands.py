@@ -1382,12 +1382,6 @@ def _check_table_command(args):
     from skmultimodal.utils._paths import check_output_file
 
     _refuse_overwriting_input(args, "--output", args.output)
-    if args.output != "-" and Path(args.output).is_dir():
-        raise CLIError(
-            f"--output {str(args.output)!r}: it is a folder, not a file; name "
-            f"the file to write, NAME{', NAME'.join(TABLE_FORMATS)} (or - for "
-            "standard output)"
-        )
     if args.output != "-":
         check_output_file(args.output, "--output", tuple(TABLE_FORMATS))
         if Path(args.output).suffix.lower() == ".parquet":

@@ -39,6 +39,7 @@ from skmultimodal.utils import check_target_present
 from skmultimodal.utils._parallel import RelayWarnings, reissue, warn_at_caller
 from skmultimodal.utils._validation import (
     N_JOBS,
+    NamedMethodParams,
     check_groups,
     check_label_types,
     check_regression_target,
@@ -158,7 +159,7 @@ def _transform_one(transformer, data, name="", hint="", rows=None):
         return transformer.transform(data)
 
 
-class ModalityFusion(TransformerMixin, ColumnComposition):
+class ModalityFusion(NamedMethodParams, TransformerMixin, ColumnComposition):
     """Turn each modality column into a block and combine the blocks.
 
     A :class:`~sklearn.compose.ColumnTransformer`-like composite built for
@@ -689,42 +690,32 @@ class ModalityFusion(TransformerMixin, ColumnComposition):
         state.pop("named_transformers_", None)
         super().__setstate__(state)
 
-    def set_params(self, **params):
-        """Set parameters, including nested ``<name>__<param>`` ones of the
-        branches and ``method__<param>`` of a method given as an instance.
+    def _nested_on_name(self, method, nested):
+        """Why ``nested`` (``method__<param>`` keys) cannot be set while
+        ``method`` is a registered name: the parameters the method lacks,
+        else the instance to pass (:class:`NamedMethodParams` refuses)."""
+        try:
+            from skmultimodal.plugins import get_registry
 
-        Raises
-        ------
-        ValueError
-            For ``method__<param>`` while ``method`` is (or is being set to) a
-            registered name: a name has no parameters to set.
-        """
-        method = params.get("method", self.method)
-        nested = sorted(k for k in params if str(k).startswith("method__"))
-        if nested and isinstance(method, str):
-            try:
-                from skmultimodal.plugins import get_registry
-
-                klass = get_registry("fusion_method").get(method)
-                cls, known = klass.__name__, sorted(klass._get_param_names())
-            except Exception:  # an unknown name is reported by fit
-                cls, known = "<FusionMethod class>", None
-            wanted = [k[len("method__") :] for k in nested]
-            if known is not None and (unknown := [w for w in wanted if w not in known]):
-                raise ValueError(
-                    f"cannot set {', '.join(nested)}: the method {method!r} ({cls}) "
-                    f"has no parameter {', '.join(map(repr, unknown))}; its "
-                    f"parameters: {', '.join(known) or 'none'}"
-                )
-            example = ", ".join(f"{w}=..." for w in wanted)
-            raise ValueError(
-                f"cannot set {', '.join(nested)}: method is the name {method!r}, "
-                "which has no parameters to set. Nested method__<param> "
-                "parameters need an instance as method: set "
-                f"method={cls}({example}) instead (in a grid, give configured "
-                "instances as the values of 'method')"
+            klass = get_registry("fusion_method").get(method)
+            cls, known = klass.__name__, sorted(klass._get_param_names())
+        except Exception:  # an unknown name is reported by fit
+            cls, known = "<FusionMethod class>", None
+        wanted = [k[len("method__") :] for k in nested]
+        if known is not None and (unknown := [w for w in wanted if w not in known]):
+            return (
+                f"cannot set {', '.join(nested)}: the method {method!r} ({cls}) "
+                f"has no parameter {', '.join(map(repr, unknown))}; its "
+                f"parameters: {', '.join(known) or 'none'}"
             )
-        return super().set_params(**params)
+        example = ", ".join(f"{w}=..." for w in wanted)
+        return (
+            f"cannot set {', '.join(nested)}: method is the name {method!r}, "
+            "which has no parameters to set. Nested method__<param> "
+            "parameters need an instance as method: set "
+            f"method={cls}({example}) instead (in a grid, give configured "
+            "instances as the values of 'method')"
+        )
 
     # -- fitting ------------------------------------------------------------
     def _check_estimator_target(self, y):

@@ -115,6 +115,11 @@ def check_output_file(path, option, suffixes=None, *, also_ok=None):
     existing and written in (or ``also_ok``, a folder about to be created),
     not a folder."""
     path = Path(path)
+    if suffixes is not None and path.is_dir():  # before its name's suffix
+        raise ValueError(
+            f"{option} {str(path)!r}: it is a folder, not a file; name the file "
+            f"to write, its name ending in {' or '.join(suffixes)}"
+        )
     if suffixes is not None and path.suffix.lower() not in suffixes:
         raise ValueError(
             f"{option} {str(path)!r}: the file name must end in {' or '.join(suffixes)}"

@@ -928,21 +928,26 @@ N_JOBS = [None, Count(None, -1, closed="right"), Count(1, None, closed="left")]
 
 class NamedMethodParams:
     """``set_params`` for an estimator whose ``method`` is a registered name
-    or an instance, with its parameters in ``method_params``: a nested
-    ``method__<param>`` while ``method`` is (or is being set to) a name is
-    refused, saying where the parameter goes (scikit-learn would call
-    ``set_params`` on the name, an ``AttributeError``)."""
+    or an instance: a nested ``method__<param>`` while ``method`` is (or is
+    being set to) a name is refused with :meth:`_nested_on_name`'s message
+    (scikit-learn would call ``set_params`` on the name, an
+    ``AttributeError``)."""
 
     def set_params(self, **params):
         method = params.get("method", getattr(self, "method", None))
         nested = sorted(k for k in params if str(k).startswith("method__"))
         if nested and isinstance(method, str):
-            given = ", ".join(f"{k[len('method__') :]!r}: ..." for k in nested)
-            raise ValueError(
-                f"cannot set {', '.join(nested)}: method is the name {method!r}, "
-                "which has no parameters to set. Give its parameters in "
-                f"method_params (set_params(method_params={{{given}}}), the whole "
-                "dict: it replaces the one set), or an extractor instance as "
-                "method (then method__<param> reaches it)"
-            )
+            raise ValueError(self._nested_on_name(method, nested))
         return super().set_params(**params)
+
+    def _nested_on_name(self, method, nested):
+        """Why ``nested`` (``method__<param>`` keys) cannot be set on the
+        name ``method``, and where the parameters go: ``method_params``."""
+        given = ", ".join(f"{k[len('method__') :]!r}: ..." for k in nested)
+        return (
+            f"cannot set {', '.join(nested)}: method is the name {method!r}, "
+            "which has no parameters to set. Give its parameters in "
+            f"method_params (set_params(method_params={{{given}}}), the whole "
+            "dict: it replaces the one set), or an extractor instance as "
+            "method (then method__<param> reaches it)"
+        )
