@@ -84,3 +84,15 @@ def unwritable_folder(tmp_path, monkeypatch):
 
     monkeypatch.setattr(tempfile, "NamedTemporaryFile", named_temporary_file)
     return ro
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A Dask client on a loopback cluster (:func:`tests._dask.loopback_client`),
+    one per test module; modules that need other settings define their own."""
+    pytest.importorskip("dask.distributed", reason="the [distributed] extra")
+    pytest.importorskip("pyarrow", reason="the parts are written as Parquet")
+    from tests._dask import loopback_client
+
+    with loopback_client() as c:
+        yield c

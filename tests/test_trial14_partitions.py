@@ -52,16 +52,6 @@ def test_an_absent_image_read_as_missing_is_a_warning_not_a_printed_line(files, 
     assert capfd.readouterr().err == ""
 
 
-@pytest.fixture(scope="module")
-def client():
-    pytest.importorskip("dask.distributed", reason="the [distributed] extra")
-    pytest.importorskip("pyarrow", reason="the parts are written as Parquet")
-    from tests._dask import loopback_client
-
-    with loopback_client() as c:
-        yield c
-
-
 def _issued(call):
     """The texts of the warnings ``call()`` issues in this process."""
     with warnings.catch_warnings(record=True) as caught:

@@ -67,14 +67,6 @@ pytest.importorskip("pyarrow", reason="the parts are written as Parquet (pyarrow
 
 
 @pytest.fixture(scope="module")
-def client():
-    from tests._dask import loopback_client
-
-    with loopback_client() as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
 def table(tmp_path_factory):
     """A fitted estimator and a 30-row CSV with a ``sku`` id column."""
     from skmultimodal import make_multimodal_pipeline

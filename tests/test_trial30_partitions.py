@@ -10,16 +10,6 @@ from skmultimodal.datasets._table import load_table
 from tests.cli.conftest import CSV_ARGS, write_dataset
 
 
-@pytest.fixture(scope="module")
-def client():
-    pytest.importorskip("dask.distributed", reason="the [distributed] extra")
-    pytest.importorskip("pyarrow", reason="the parts are written as Parquet")
-    from tests._dask import loopback_client
-
-    with loopback_client() as c:
-        yield c
-
-
 @pytest.mark.slow
 def test_an_absent_image_under_a_stricter_policy_is_named_with_its_path(
     client, tmp_path

@@ -26,19 +26,12 @@ from skmultimodal.distributed import (  # noqa: E402
 )
 from skmultimodal.model_selection._models import prediction_table  # noqa: E402
 from skmultimodal.persistence import save_model  # noqa: E402
-from tests._dask import loopback_client  # noqa: E402
 from tests.cli.conftest import write_dataset  # noqa: E402
 
 # starts a Dask LocalCluster (worker processes)
 pytestmark = pytest.mark.slow
 
 COLUMNS = dict(image_column="picture", text_column="caption")
-
-
-@pytest.fixture(scope="module")
-def client():
-    with loopback_client() as c:
-        yield c
 
 
 @pytest.fixture(scope="module")
