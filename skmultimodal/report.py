@@ -233,20 +233,45 @@ def best_model(results):
     """Name of the model with the best mean primary score (ties: the next
     scores in ``results["scoring"]``; for classification, the highest
     accuracy, ties: macro-F1). A NaN score ranks below every other, so a
-    model whose primary score is NaN is never the best; None when every
-    model's primary score is NaN (or there is no model)."""
+    model whose primary score is NaN is never the best, nor is one with
+    failed folds (``failed_folds``: it has no out-of-fold predictions);
+    None when there is no other (or no model)."""
     models = results["models"]
     key = scoring_of(results)[0]
-    scored = [n for n in models if not _missing(models[n][key])]
+    scored = [
+        n
+        for n in models
+        if not _missing(models[n][key]) and not models[n].get("failed_folds")
+    ]
     if not scored:
         return None
     return max(scored, key=lambda n: _rank(results, models[n]))
 
 
-def _all_nan_note(results):
+def _all_nan_note(results, label=None):
     """``"every model's <primary score> is NaN"``: why there is no best
-    model."""
-    return f"every model's {score_label(scoring_of(results)[0])} is NaN"
+    model (``... or it has failed folds`` when some model has them).
+    ``label``: the score's label as shown (default: :func:`score_label`)."""
+    if label is None:
+        label = score_label(scoring_of(results)[0])
+    note = f"every model's {label} is NaN"
+    if any(m.get("failed_folds") for m in results["models"].values()):
+        note += " or it has failed folds"
+    return note
+
+
+def _failed_folds_note(entry, n_folds):
+    """``"folds 2, 4 of 5 failed"`` for a model with failed folds (numbered
+    from 1; ``failed_folds`` holds them from 0), else ``""``."""
+    failed = entry.get("failed_folds") or []
+    if not failed:
+        return ""
+    s = "s" if len(failed) > 1 else ""
+    return f"fold{s} {', '.join(str(i + 1) for i in failed)} of {n_folds} failed"
+
+
+def _notes(*notes):
+    return "; ".join(note for note in notes if note)
 
 
 def below_best_single_modality(results):
@@ -639,6 +664,8 @@ def metrics_json(results, dataset):
         m.update({k: r[k] for k in scoring[1:]})
         m["fit_time"] = r["fit_time"]
         m["modalities"] = list(r["modalities"])
+        if r.get("failed_folds"):  # from compare_models(error_score=<number>)
+            m["failed_folds"] = [int(i) for i in r["failed_folds"]]
         models[name] = m
     classes = results.get("classes", [])
     n_classes = int(results.get("n_classes", len(classes)))
@@ -687,7 +714,10 @@ def format_table(results):
     if test:
         header += tuple(f"test {score_label(k)}" for k in scoring)
     header += ("fit time (s)", "modalities", "fusion")
-    if below:
+    k = int(results.get("cv", 0))
+    failed = {n: _failed_folds_note(r, k) for n, r in results["models"].items()}
+    noted = below or any(failed.values())
+    if noted:
         header += ("note",)
     rows = [header]
     for name, r in results["models"].items():
@@ -699,8 +729,9 @@ def format_table(results):
             "+".join(r["modalities"]),
             r.get("method") or "-",
         )
-        if below:
-            row += (BELOW_SINGLE_NOTE if name in below else "",)
+        if noted:
+            below_note = BELOW_SINGLE_NOTE if name in below else ""
+            row += (_notes(failed[name], below_note),)
         rows.append(row)
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [
@@ -1108,7 +1139,8 @@ def _fitted_modalities(entry):
     a ``LateFusionClassifier``) and the fusion method, ``"-"`` for one
     modality as ``skmultimodal evaluate`` labels it. None for any other
     model."""
-    est = next(iter(entry.get("estimators") or ()), None)
+    # the first fold model (a failed fold has none)
+    est = next((e for e in entry.get("estimators") or () if e is not None), None)
     if hasattr(est, "weights_") and hasattr(est, "estimators_"):
         names = [str(n) for n, _, _ in est.estimators_]  # LateFusionClassifier
         return names, "late" if len(names) > 1 else "-"
@@ -1379,7 +1411,8 @@ def _shown_columns(entry, X):
     ``text`` columns; None for one ``X`` lacks."""
     from skmultimodal.model_selection._compare import _fusion_step
 
-    est = next(iter(entry.get("estimators") or ()), None)
+    # the first fold model (a failed fold has none)
+    est = next((e for e in entry.get("estimators") or () if e is not None), None)
     if hasattr(est, "weights_") and hasattr(est, "estimators_"):
         branches = est.estimators_  # LateFusionClassifier, as _fitted_modalities
     else:  # the ModalityFusion step, whatever its name
@@ -1550,14 +1583,17 @@ def _html(doc, figures, elapsed, *, X=None, columns=None):
             f"{m['fit_time']:.2f}",
             " + ".join(m["modalities"]),
             m.get("method") or "-",
-            BELOW_SINGLE_NOTE if name in below else "",
+            _notes(
+                _failed_folds_note(m, doc["cv"]),
+                BELOW_SINGLE_NOTE if name in below else "",
+            ),
         ]
         rows.append((row, name == best))
     n_scores = len(scoring) * (2 if test else 1)
     table = _table(header, rows, numeric=range(1, n_scores + 2))
     key, label = scoring[0], labels[0]
     if best is None:
-        summary = f"<p>No best model: every model's {e(label)} is NaN.</p>"
+        summary = f"<p>No best model: {_all_nan_note(doc, e(label))}.</p>"
     else:
         b = doc["models"][best]
         summary = (
@@ -1701,7 +1737,7 @@ def _html(doc, figures, elapsed, *, X=None, columns=None):
 
     if best is None:
         fails = "<h2>Where the best model fails</h2>\n<p>No error analysis: "
-        fails += f"there is no best model (every model's {e(label)} is NaN).</p>"
+        fails += f"there is no best model ({_all_nan_note(doc, e(label))}).</p>"
     else:
         fails = f"<h2>Where the best model fails: {e(best)}</h2>\n{''.join(parts)}"
     what = {

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Mapping
+from numbers import Real
 
 import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier, is_regressor
+from sklearn.exceptions import FitFailedWarning
 from sklearn.metrics import get_scorer, hamming_loss, make_scorer
 from sklearn.model_selection import (
     GroupKFold,
@@ -19,6 +22,7 @@ from sklearn.model_selection import (
 )
 from sklearn.utils import Bunch, column_or_1d
 from sklearn.utils._param_validation import (
+    StrOptions,
     validate_parameter_constraints,
 )
 from sklearn.utils.metadata_routing import MetadataRequest, get_routing_for_object
@@ -89,6 +93,7 @@ RESULT_FIELDS = (
     "contribution",
     "estimators",
     "test_indices",
+    "failed_folds",
     "modalities",
     "method",
 )
@@ -800,52 +805,65 @@ def _fit_params(name, model, groups, params):
     return {**own, **(params or {})}
 
 
-def _run_fold(model, X, y, split, scorers, params=None, where=None):
+def _run_fold(
+    model, X, y, split, scorers, params=None, where=None, error_score="raise"
+):
     """Fit and score one fold (``cross_validate`` on that split, ``params``
     its fit parameters), predict
     its test rows and read the model's shares: ``(fold, warnings)``, the
     warnings issued meanwhile recorded as ``(category, text)`` pairs, each
     distinct one once (predicting for the scores and for ``oof_pred`` and
     ``oof_proba`` transforms the test rows more than once). An error is
-    raised as it is, with the note ``where`` (the model and fold)."""
-    try:
-        return _fit_fold(model, X, y, split, scorers, params)
-    except Exception as exc:
-        if where:
-            exc.add_note(where)
-        raise
+    raised as it is, with the note ``where`` (the model and fold), under
+    ``error_score="raise"``; otherwise the fold comes back failed (its
+    ``error`` the exception's type and text, its ``fit_time`` the seconds
+    until it failed)."""
+    start = time.perf_counter()
+    with record_warnings() as caught:
+        try:
+            fold = _fit_fold(model, X, y, split, scorers, params)
+        except Exception as exc:
+            if error_score == "raise":
+                if where:
+                    exc.add_note(where)
+                raise
+            fold = Bunch(
+                error=f"{type(exc).__name__}: {exc}",
+                fit_time=time.perf_counter() - start,
+                estimator=None,
+            )
+    return fold, list(dict.fromkeys(caught))
 
 
 def _fit_fold(model, X, y, split, scorers, params):
-    """:func:`_run_fold`'s work."""
-    with record_warnings() as caught:
-        res = cross_validate(
-            model,
-            X,
-            y,
-            cv=[split],
-            scoring=scorers,
-            error_score="raise",
-            return_estimator=True,
-            params=params,
-        )
-        est = res["estimator"][0]
-        X_test = _take_rows(X, split[1])
-        fold = Bunch(
-            estimator=est,
-            fit_time=float(res["fit_time"][0]),
-            # one per key of the scoring dict, or of the dict a callable
-            # returned (cross_validate's test_<key>)
-            scores={
-                key.removeprefix("test_"): float(value[0])
-                for key, value in res.items()
-                if key.startswith("test_")
-            },
-            pred=np.asarray(est.predict(X_test)),
-            proba=_fold_proba(est, X_test, y),
-            share=modality_contributions(est, X_test),
-        )
-    return fold, list(dict.fromkeys(caught))
+    """:func:`_run_fold`'s work: the fold's Bunch."""
+    res = cross_validate(
+        model,
+        X,
+        y,
+        cv=[split],
+        scoring=scorers,
+        error_score="raise",
+        return_estimator=True,
+        params=params,
+    )
+    est = res["estimator"][0]
+    X_test = _take_rows(X, split[1])
+    return Bunch(
+        estimator=est,
+        error=None,
+        fit_time=float(res["fit_time"][0]),
+        # one per key of the scoring dict, or of the dict a callable
+        # returned (cross_validate's test_<key>)
+        scores={
+            key.removeprefix("test_"): float(value[0])
+            for key, value in res.items()
+            if key.startswith("test_")
+        },
+        pred=np.asarray(est.predict(X_test)),
+        proba=_fold_proba(est, X_test, y),
+        share=modality_contributions(est, X_test),
+    )
 
 
 def model_warning(name, text):
@@ -865,9 +883,9 @@ def _check_fold_scores(folds, signs, name):
     """A ValueError when a fold of ``models[name]`` gave other scores than
     ``signs`` names (a callable ``scoring`` returning a dict with other
     keys than on the first fold; their order may differ, as in
-    ``cross_validate``)."""
+    ``cross_validate``). Failed folds have no scores of their own."""
     for i, fold in enumerate(folds):
-        if set(fold.scores) != set(signs):
+        if fold.error is None and set(fold.scores) != set(signs):
             raise ValueError(
                 f"scoring returned the scores {list(fold.scores)} on fold {i} "
                 f"of models[{name!r}], but {list(signs)} on the first fold: a "
@@ -876,36 +894,65 @@ def _check_fold_scores(folds, signs, name):
             )
 
 
-def _summary(folds, splits, signs, y):
+def _failed_note(folds, k, error_score):
+    """The text of the warning about a model's failed folds: how many, the
+    score they were given and each distinct error with its folds."""
+    errors = {}
+    for i, fold in enumerate(folds):
+        if fold.error is not None:
+            errors.setdefault(fold.error, []).append(str(i + 1))
+    n = sum(len(folds) for folds in errors.values())
+    details = "; ".join(
+        f"fold{'s' if len(at) > 1 else ''} {', '.join(at)}: {error}"
+        for error, at in errors.items()
+    )
+    return (
+        f"{n} of {k} folds failed and are scored error_score={error_score!r} "
+        f"(their rows have no out-of-fold prediction: oof_pred and oof_proba "
+        f"are None, and failed_folds lists them). {details}"
+    )
+
+
+def _summary(folds, splits, signs, y, error_score=np.nan):
     """One model's entry of :func:`compare_models`'s result; ``signs`` holds
-    :func:`score_sign` of each score."""
+    :func:`score_sign` of each score. A failed fold scores ``error_score``
+    (signed as the scorer's value), has no fitted estimator (None) and
+    leaves ``oof_pred``, ``oof_proba`` None."""
     tests = [test for _, test in splits]
+    failed = [i for i, fold in enumerate(folds) if fold.error is not None]
     entry = Bunch()
     for key, sign in signs.items():
         # an error's scorer gives it negated: stored positive
-        scores = [sign * fold.scores[key] for fold in folds]
+        scores = [
+            sign * (error_score if fold.error is not None else fold.scores[key])
+            for fold in folds
+        ]
         entry[f"{key}_folds"] = scores
         entry[key] = float(np.mean(scores))
         entry[f"{key}_std"] = float(np.std(scores))
     entry.fit_time_folds = [fold.fit_time for fold in folds]
     entry.fit_time = float(np.mean(entry.fit_time_folds))
-    # every row is in exactly one test fold (checked before fitting)
-    # in y's dtype; float for a whole-number y predicted in floats (by a
-    # regressor), which y's dtype would truncate
-    dtype = y.dtype
-    if dtype.kind in "biu" and any(fold.pred.dtype.kind == "f" for fold in folds):
-        dtype = np.result_type(dtype, np.float64)
-    entry.oof_pred = np.empty(y.shape, dtype=dtype)
-    for fold, test in zip(folds, tests):
-        entry.oof_pred[test] = fold.pred
-    # out-of-fold probabilities, columns in np.unique(y) order (multi-label:
-    # one column per label); None when a fold model has no predict_proba
-    entry.oof_proba = None
-    if all(fold.proba is not None for fold in folds):
-        entry.oof_proba = np.zeros((len(y), folds[0].proba.shape[1]))
+    entry.failed_folds = failed
+    done = [fold for fold in folds if fold.error is None]
+    entry.oof_pred = entry.oof_proba = None
+    if not failed:
+        # every row is in exactly one test fold (checked before fitting)
+        # in y's dtype; float for a whole-number y predicted in floats (by
+        # a regressor), which y's dtype would truncate
+        dtype = y.dtype
+        if dtype.kind in "biu" and any(fold.pred.dtype.kind == "f" for fold in folds):
+            dtype = np.result_type(dtype, np.float64)
+        entry.oof_pred = np.empty(y.shape, dtype=dtype)
         for fold, test in zip(folds, tests):
-            entry.oof_proba[test] = fold.proba
-    shares = [fold.share for fold in folds if fold.share is not None]
+            entry.oof_pred[test] = fold.pred
+        # out-of-fold probabilities, columns in np.unique(y) order
+        # (multi-label: one column per label); None when a fold model has
+        # no predict_proba
+        if all(fold.proba is not None for fold in folds):
+            entry.oof_proba = np.zeros((len(y), folds[0].proba.shape[1]))
+            for fold, test in zip(folds, tests):
+                entry.oof_proba[test] = fold.proba
+    shares = [fold.share for fold in done if fold.share is not None]
     entry.contribution = (
         {m: float(np.mean([s[m] for s in shares])) for m in shares[0]}
         if shares
@@ -923,6 +970,7 @@ _PARAMETER_CONSTRAINTS = {
     "n_jobs": N_JOBS,
     "random_state": ["random_state"],
     "params": [dict, None],
+    "error_score": [StrOptions({"raise"}), Real],
 }
 
 
@@ -938,6 +986,7 @@ def compare_models(
     random_state=0,
     task=None,
     params=None,
+    error_score="raise",
 ):
     """Cross-validate several models on the same folds.
 
@@ -1046,6 +1095,21 @@ def compare_models(
         is passed as it is. Under metadata routing, as the models' requests
         say. The scores are not weighted. A name ``groups=`` already gives
         (``fusion__groups``) is refused.
+    error_score : "raise" or float, default="raise"
+        What a fold that fails (an error while fitting, scoring or
+        predicting it) gives, as in ``cross_validate``: ``"raise"`` raises
+        the error, with a note naming the model and the fold; a number
+        (``np.nan``, ``0``) is that fold's value of every score, taken as
+        the scorer's own value (a score stored positive, an error, has its
+        sign flipped as on the other folds), and one ``FitFailedWarning``
+        per model names its failed folds and their errors. A model with a
+        failed fold has no ``oof_pred`` and ``oof_proba`` (None: some rows
+        have no prediction), None for the failed folds in ``estimators``,
+        its ``contribution`` from the other folds, and lists the failed
+        folds (from 0) in ``failed_folds``;
+        :func:`~skmultimodal.report.write_report` never chooses it as the
+        best model. When every fold of every model fails, a ValueError
+        names the errors.
 
     Returns
     -------
@@ -1055,11 +1119,13 @@ def compare_models(
         ``fit_time`` (mean seconds per fold), ``fit_time_folds``,
         ``oof_pred`` (out-of-fold prediction of every row),
         ``contribution`` (mean :func:`modality_contributions` over the
-        folds, or None), ``estimators`` (the fitted fold models) and
-        ``test_indices``, and ``oof_proba``, the out-of-fold class (or
-        per-label: of each label's positive class, also from a model giving
-        one array per label, as ``MultiOutputClassifier``) probabilities,
-        None for a model without ``predict_proba``. Also ``task``,
+        folds, or None), ``estimators`` (the fitted fold models),
+        ``test_indices``, ``failed_folds`` (the folds that failed under a
+        numeric ``error_score``, from 0; empty otherwise) and
+        ``oof_proba``, the out-of-fold class (or per-label: of each
+        label's positive class, also from a model giving one array per
+        label, as ``MultiOutputClassifier``) probabilities, None for a
+        model without ``predict_proba``. Also ``task``,
         ``scoring`` (the score names, the first the main one),
         ``greater_is_better`` (``{score: bool}``),
         ``classes`` (empty for regression; label indices for multi-label),
@@ -1101,7 +1167,8 @@ def compare_models(
         is None.
         An error while fitting or scoring a model is raised as it is, with
         a note naming the model and the fold (``in fold 2 of 5 of
-        models['late'], ...``).
+        models['late'], ...``), unless ``error_score`` is a number; then a
+        ValueError only when every fold of every model failed.
 
     See Also
     --------
@@ -1148,6 +1215,7 @@ def compare_models(
             "n_jobs": n_jobs,
             "random_state": random_state,
             "params": params,
+            "error_score": error_score,
         },
         caller_name="compare_models",
     )
@@ -1230,16 +1298,23 @@ def compare_models(
     if isinstance(scorers, dict):
         _check_score_names(scorers)
         signs = {key: _stored_sign(key, scorer) for key, scorer in scorers.items()}
-    result = {}
+    k = len(splits)
+    runs = {}
     for name, model in models.items():
         fit_params = _fit_params(name, model, groups, params)
         # one task per fold, so that the warnings of folds fitted in other
         # processes reach the caller too (there they would only go to the
         # workers' standard error); each distinct one once per model
-        k = len(splits)
         done = Parallel(n_jobs=n_jobs)(
             delayed(_run_fold)(
-                model, X, y, split, scorers, fit_params, _fold_note(name, i, k, split)
+                model,
+                X,
+                y,
+                split,
+                scorers,
+                fit_params,
+                _fold_note(name, i, k, split),
+                error_score,
             )
             for i, split in enumerate(splits)
         )
@@ -1249,14 +1324,37 @@ def compare_models(
             # otherwise be a repeat from this line, which the "default" action
             # drops (unless the folds reset the registry: run in this process)
             warnings.warn(model_warning(name, text), category, stacklevel=2)
-        folds = [fold for fold, _ in done]
+        folds = runs[name] = [fold for fold, _ in done]
+        if any(fold.error is not None for fold in folds):
+            warnings.warn(
+                model_warning(name, _failed_note(folds, k, error_score)),
+                FitFailedWarning,
+                stacklevel=2,
+            )
         if signs is None:  # the first fold's scores name those of a callable
-            signs = {key: _stored_sign(key, scorers) for key in folds[0].scores}
-            _check_score_names(signs)
-        _check_fold_scores(folds, signs, name)
-        result[name] = _summary(folds, splits, signs, y)
+            scored = [fold for fold in folds if fold.error is None]
+            if scored:
+                signs = {key: _stored_sign(key, scorers) for key in scored[0].scores}
+                _check_score_names(signs)
+        if signs is not None:
+            _check_fold_scores(folds, signs, name)
+    every = [fold for folds in runs.values() for fold in folds]
+    if all(fold.error is not None for fold in every):  # under a numeric error_score
+        errors = dict.fromkeys(fold.error for fold in every)
+        raise ValueError(
+            f"compare_models: all {k * len(runs)} fits failed (every fold of "
+            f"every model), so nothing is scored; the errors: {'; '.join(errors)}"
+            " (error_score='raise' raises the first one with its traceback)"
+        )
+    result = {}
+    for name, folds in runs.items():
+        result[name] = _summary(folds, splits, signs, y, error_score)
         for key in signs:  # cross_validate keeps a NaN score without a word
-            nan = [i + 1 for i, v in enumerate(result[name][f"{key}_folds"]) if v != v]
+            nan = [
+                i + 1
+                for i, v in enumerate(result[name][f"{key}_folds"])
+                if v != v and folds[i].error is None
+            ]
             if nan:
                 warnings.warn(
                     model_warning(
