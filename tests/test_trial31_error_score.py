@@ -208,3 +208,22 @@ def test_only_models_with_failed_folds_leave_no_best_model():
     assert format_summary(res) == (
         "best: none (every model's accuracy is NaN or it has failed folds)"
     )
+
+
+def test_multilabel_classes_are_the_label_columns_of_a_dataframe_target(tmp_path):
+    X, _ = data()
+    rng = np.random.RandomState(0)
+    Y = pd.DataFrame({"red": rng.rand(20) < 0.5, "round": rng.rand(20) < 0.5}).astype(
+        int
+    )
+    res = compare_models({"m": model()}, X, Y, cv=CV)
+    assert res.task == "multilabel" and res.classes == ["red", "round"]
+    # an array target has no names: the label indices
+    assert compare_models({"m": model()}, X, Y.to_numpy(), cv=CV).classes == [0, 1]
+    write_report(tmp_path, res, X=X, dataset="labels")
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["classes"] == ["red", "round"]
+    assert [row["label"] for row in metrics["per_label"]["labels"]] == [
+        "red",
+        "round",
+    ]

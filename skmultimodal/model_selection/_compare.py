@@ -1128,7 +1128,8 @@ def compare_models(
         model without ``predict_proba``. Also ``task``,
         ``scoring`` (the score names, the first the main one),
         ``greater_is_better`` (``{score: bool}``),
-        ``classes`` (empty for regression; label indices for multi-label),
+        ``classes`` (empty for regression; for multi-label, the column
+        names of a DataFrame ``y``, else the label indices),
         ``n_samples``, ``n_classes``, ``cv`` (number of folds),
         ``splitter`` (the splitter that made them; None for given splits),
         ``random_state`` and ``y_true``.
@@ -1238,6 +1239,8 @@ def compare_models(
     if task != "regression" and not (task is None and regressors):
         # class labels of one type, before the task is read from y
         check_label_types(y, _row_labels(X, y))
+    # a label matrix's column names name the labels (multi-label classes)
+    label_names = list(y.columns) if isinstance(y, pd.DataFrame) else None
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:  # one column: a target, as fit takes it
         y = _ravel_column(y)
@@ -1369,7 +1372,7 @@ def compare_models(
     if task == "regression":
         classes = np.array([])
     elif task == "multilabel":
-        classes = np.arange(y.shape[1])
+        classes = np.arange(y.shape[1]) if label_names is None else label_names
     else:
         classes = np.unique(y)
     return Bunch(
