@@ -282,6 +282,48 @@ def _unicode_encoding(path):
     return None
 
 
+def _record_line(path, record):
+    """The line of the file at ``path`` where its CSV record ``record``
+    (from 1: the header is record 1, a blank line one record, a quoted
+    cell's line breaks inside one) starts, as Python's ``csv`` module reads
+    the file; None when it cannot tell."""
+    import csv
+
+    try:
+        with open(path, encoding="utf-8", errors="replace", newline="") as f:
+            rows = csv.reader(f)
+            end = 0  # the line the previous record ended on
+            for _ in range(record - 1):
+                next(rows)
+                end = rows.line_num
+            return end + 1
+    except (OSError, StopIteration, csv.Error):
+        return None
+
+
+def _file_lines(path, message):
+    """pandas' parser message with its record numbers as lines of the file:
+    pandas counts a record whose quoted cell holds line breaks as one line
+    ("Expected 3 fields in line 7": the 7th record; "EOF inside string
+    starting at row 4": the record after the 4th), so after such a cell
+    its numbers are not the file's lines, which every other message of
+    the command line gives."""
+    for pattern, first in (
+        (r"(Expected \d+ fields? in line )(\d+)", 0),
+        (r"(EOF inside string starting at )row (\d+)", 1),
+    ):
+        match = re.search(pattern, message)
+        if match:
+            line = _record_line(path, int(match.group(2)) + first)
+            if line is not None:
+                return (
+                    message[: match.start()]
+                    + f"{match.group(1).replace('at ', 'at line ')}{line}"
+                    + message[match.end() :]
+                )
+    return message
+
+
 def _csv_errors(path, read):
     """``read(pandas)`` with every reading problem of the CSV at ``path`` as
     one ValueError naming the file."""
@@ -301,6 +343,7 @@ def _csv_errors(path, read):
         ) from None
     except (pd.errors.ParserError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        first = _file_lines(path, first)
         if re.search(r"Expected \d+ fields? in line", first):
             first += f" ({_SEPARATOR_HINT})"
         raise ValueError(
