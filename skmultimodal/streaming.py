@@ -426,9 +426,9 @@ def _read(passes, what):
             raise ValueError(
                 f"chunk {k} of the {what}: the labels are continuous numbers "
                 f"(type_of_target: 'continuous'; {plain_label(y[i])!r} at index "
-                f"{plain_label(X.index[i])!r}); out of core a classifier learns "
-                "one class per row. Fit a regression target in memory: "
-                "make_multimodal_pipeline(estimator='ridge')"
+                f"{plain_label(X.index[i])!r}{_position(X, i)}); out of core a "
+                "classifier learns one class per row. Fit a regression target in "
+                "memory: make_multimodal_pipeline(estimator='ridge')"
             )
         start += len(X)
         yield k, X, y
@@ -465,13 +465,28 @@ def _in_chunk(k, what):
 
 
 def _labels(X, mask, limit=10):
-    """The index labels of the rows of ``mask`` (the first ``limit``)."""
+    """The index labels of the rows of ``mask`` (the first ``limit``), and
+    their positions in the chunk when its index repeats labels (a label
+    alone would name several rows)."""
     from skmultimodal.utils._validation import plain_label
 
     rows = np.flatnonzero(mask)
     shown = [plain_label(v) for v in X.index[rows[:limit]]]
     more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
-    return f"{shown}{more}"
+    if X.index.is_unique:
+        return f"{shown}{more}"
+    return (
+        f"{shown}{more} (positions {rows[:limit].tolist()} in the chunk: its "
+        "index repeats labels)"
+    )
+
+
+def _position(X, i):
+    """``" (position 3 in the chunk: ...)"`` beside the index label of row
+    ``i`` when the chunk's index repeats labels, else ``""``."""
+    if X.index.is_unique:
+        return ""
+    return f" (position {i} in the chunk: its index repeats labels)"
 
 
 def csv_chunks(
