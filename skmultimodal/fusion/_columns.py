@@ -661,6 +661,7 @@ def validate_table(estimator, X, columns, *, reset):
                 + ", ".join(f"{k!r}: {v}" for k, v in lengths.items())
                 + ". Every modality needs one value per sample."
             )
+        check_dict_indexes(X, name)
         n = next(iter(lengths.values()), 0)
         if reset:
             estimator.n_features_in_ = len(X)
@@ -722,6 +723,40 @@ def validate_table(estimator, X, columns, *, reset):
             f"{name}."
         )
     return X, X.shape[0]
+
+
+def check_dict_indexes(X, name):
+    """A ValueError when the pandas Series (or DataFrames) among the columns
+    of a dict ``X`` have different indexes: a dict's columns are joined by
+    position, which would pair the values of different rows (``pandas``
+    would align them on the index instead). Lists and arrays have no index
+    and join any Series by position."""
+    indexed = {
+        k: v.index for k, v in X.items() if isinstance(v, pd.Series | pd.DataFrame)
+    }
+    if len(indexed) < 2:
+        return
+    (first, index), *others = indexed.items()
+    for key, other in others:
+        if not index.equals(other):
+            at = next(
+                (i for i, (a, b) in enumerate(zip(index, other)) if a != b),
+                min(len(index), len(other)),
+            )
+            shown = (
+                f"at position {at}, index {index[at]!r} against {other[at]!r}"
+                if at < min(len(index), len(other))
+                else "of different kinds"
+            )
+            raise ValueError(
+                f"{name}: the columns {first!r} and {key!r} of the dict X are "
+                f"pandas Series with different indexes ({shown}): a dict's "
+                "columns are joined by position, so their values would be "
+                "paired across different rows. Take the columns from one "
+                "DataFrame, align them first (pd.DataFrame(X) aligns on the "
+                "index), or pass each column's .to_numpy() to join them by "
+                "position on purpose."
+            )
 
 
 def check_unique_columns(X, name):

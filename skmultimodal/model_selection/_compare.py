@@ -30,6 +30,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
+from skmultimodal.fusion._columns import check_dict_indexes
 from skmultimodal.utils import check_target_present
 from skmultimodal.utils._parallel import record_warnings, warn_at_caller
 from skmultimodal.utils._validation import (
@@ -376,6 +377,7 @@ def _as_table(X):
             + ", ".join(f"{k!r}: {v}" for k, v in lengths.items())
             + ". Every column needs one value per row."
         )
+    check_dict_indexes(X, "compare_models")
     return pd.DataFrame(columns)
 
 
