@@ -1425,6 +1425,7 @@ class _TableCells(TransformerMixin, BaseEstimator):
         # otherwise are refused
         earlier = getattr(self, "_cells_version", 2) < 2
         changed = {}
+        kinds = []  # what each numeric column holds: _numeric_kind
         types = pd.api.types
         as_categorical = "give the column as categorical"
         as_missing = "make them missing (NaN) to have them imputed"
@@ -1452,6 +1453,7 @@ class _TableCells(TransformerMixin, BaseEstimator):
             else:
                 if earlier:
                     changed[name] = self._changed(cells, missing, ())
+                kinds.append(_numeric_kind(cells, missing))
                 complex_ = np.zeros(len(cells), dtype=bool)
                 if cells.dtype.kind in "cO":  # complex numbers lose their imag
                     complex_[:] = [
@@ -1511,6 +1513,11 @@ class _TableCells(TransformerMixin, BaseEstimator):
             columns.append(values)
         if problems:
             raise ValueError("; ".join(problems))
+        if self.kind == "numeric":
+            if fitting:
+                self._kinds = kinds
+            else:
+                _warn_kinds(frame.columns, getattr(self, "_kinds", None), kinds)
         changed = [f"{n!r}: {how}" for n, how in changed.items() if how]
         if changed:
             raise ValueError(
@@ -1528,6 +1535,61 @@ class _TableCells(TransformerMixin, BaseEstimator):
         from sklearn.utils.validation import _check_feature_names_in
 
         return _check_feature_names_in(self, input_features)
+
+
+#: What a numeric table column's cells are read as, by what they hold.
+_READ_AS = {
+    "numbers": "",
+    "booleans": " (read as 0 and 1)",
+    "date-times": " (read as seconds since the Unix epoch)",
+    "durations": " (read as seconds)",
+}
+
+
+def _numeric_kind(cells, missing):
+    """What the Series ``cells`` of a numeric table column holds, by its
+    dtype: ``"booleans"``, ``"date-times"``, ``"durations"`` or
+    ``"numbers"`` (an object column holding only bools, once ``missing``
+    is left out: ``"booleans"``)."""
+    dtype = cells.dtype
+    if dtype.kind == "M":
+        return "date-times"
+    if dtype.kind == "m":
+        return "durations"
+    if pd.api.types.is_bool_dtype(dtype):
+        return "booleans"
+    if dtype.kind == "O":
+        present = cells[~missing].tolist()
+        if present and all(isinstance(v, bool | np.bool_) for v in present):
+            return "booleans"
+    return "numbers"
+
+
+def _warn_kinds(columns, fitted, now):
+    """A ``DataConversionWarning`` naming the numeric table columns that hold
+    other things than in fit (``fitted``: their kinds then; None for a model
+    fitted before they were recorded): a date-time given to a column of
+    numbers is read as its seconds since 1970, a bool as 0 or 1, without
+    an error. Booleans given as the numbers 0 and 1 are not named."""
+    if fitted is None or len(fitted) != len(now):
+        return
+    drifted = [
+        f"{name!r} held {was} in fit but holds {kind}{_READ_AS[kind]}"
+        for name, was, kind in zip(columns, fitted, now)
+        if kind != was and not (was == "booleans" and kind == "numbers")
+    ]
+    if drifted:
+        from sklearn.exceptions import DataConversionWarning
+
+        from skmultimodal.utils._parallel import warn_at_caller
+
+        columns = "column" if len(drifted) == 1 else "columns"
+        warn_at_caller(
+            f"numeric table {columns} {'; '.join(drifted)}: the model was not "
+            "trained on such values, so its predictions for them may be "
+            "wrong; give the column the kind of values it had in fit",
+            DataConversionWarning,
+        )
 
 
 def _too_large(values):
