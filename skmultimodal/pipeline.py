@@ -632,7 +632,9 @@ def make_multimodal_pipeline(
         that number); any other column compares texts, a text as written and
         a number as its shortest text (``3`` and ``3.0`` are ``"3"``), a
         date or a bool in one text form. A row whose tabular
-        cells are all empty is a missing modality. The names may be any 1-D
+        cells are all empty is a missing modality, not imputed (with one
+        column: each empty cell; under ``missing="raise"`` an error names
+        its rows). The names may be any 1-D
         array-like of str (a tuple, a ``pandas.Index``); a name that is not
         a str, or a dict naming no column, is a ValueError. Columns are
         selected by name only, so a pipeline with ``tabular=`` needs X as a

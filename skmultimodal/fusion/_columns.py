@@ -239,8 +239,8 @@ class ColumnComposition(_BaseComposition):
         if policy == "raise":
             found = [
                 f"modality {name!r} is missing (None, NaN or empty) in "
-                f"{describe_rows(np.flatnonzero(mask), index)}"
-                for name, _, _, _, mask in selected
+                f"{describe_rows(np.flatnonzero(mask), index)}{_one_cell(data)}"
+                for name, _, _, data, mask in selected
                 if mask.any()
             ]
             if found:
@@ -723,6 +723,19 @@ def validate_table(estimator, X, columns, *, reset):
             f"{name}."
         )
     return X, X.shape[0]
+
+
+def _one_cell(data):
+    """Why a row of a one-column table selection is a missing modality,
+    for the error naming it: the branch's own imputer never sees it."""
+    if getattr(data, "ndim", 1) != 2 or data.shape[1] != 1:
+        return ""
+    column = data.columns[0] if isinstance(data, pd.DataFrame) else 0
+    return (
+        " (a row of a table selection is missing when all its cells are "
+        f"empty; with its one column {column!r}, the branch's own imputer "
+        "never sees such a row)"
+    )
 
 
 def check_dict_indexes(X, name):
