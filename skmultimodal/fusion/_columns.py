@@ -202,6 +202,33 @@ class ColumnComposition(_BaseComposition):
         """The triples to iterate over: fitted ones, or the given ones."""
         return getattr(self, self._fitted_param if fitted else self._branches_param)
 
+    def __getitem__(self, key):
+        """The branch named ``key``, as ColumnTransformer's: its fitted
+        estimator once fitted, else the one given (``"drop"`` for a
+        dropped branch, ``"passthrough"`` as given)."""
+        if not isinstance(key, str):
+            raise TypeError(
+                f"{type(self).__name__} takes a branch's name (a str) in [], got "
+                f"{type_name(key)} {key!r}"
+            )
+        given = {name: est for name, est, _ in getattr(self, self._branches_param)}
+        if key not in given:
+            raise KeyError(
+                f"{type(self).__name__} has no branch {key!r}; its branches: "
+                f"{list(given)}"
+            )
+        if hasattr(self, self._fitted_param):
+            fitted = {name: est for name, est, _ in getattr(self, self._fitted_param)}
+            if key in fitted:
+                return fitted[key]
+            if isinstance(given[key], str) and given[key] == "drop":
+                return "drop"
+            raise KeyError(
+                f"{type(self).__name__}'s branch {key!r} was not fitted (it was "
+                "given after fit): fit again"
+            )
+        return given[key]
+
     def _iter(self, X=None, n=None, *, fitted, policy=None, index=None):
         """Yield a :class:`Branch` for each branch, for fit, transform and
         feature names alike.

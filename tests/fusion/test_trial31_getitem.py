@@ -1,0 +1,57 @@
+"""ModalityFusion and LateFusionClassifier take a branch's name in [], as
+ColumnTransformer does: the fitted estimator once fitted, else the one
+given."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+
+from skmultimodal.fusion import LateFusionClassifier, ModalityFusion
+
+X = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [4.0, 3.0, 1.0, 2.0], "c": 1.0})
+y = np.array([0, 1, 0, 1])
+
+
+def fusion():
+    return ModalityFusion(
+        [
+            ("num", StandardScaler(), ["a", "b"]),
+            ("raw", "passthrough", ["b"]),
+            ("off", "drop", ["c"]),
+        ],
+        method="concat",
+    )
+
+
+def test_modality_fusion_branches_by_name():
+    f = fusion()
+    assert f["num"] is f.transformers[0][1]  # before fit: as given
+    assert f["off"] == "drop"
+    f.fit(X, y)
+    assert f["num"] is f.named_transformers_["num"]
+    assert f["num"] is not f.transformers[0][1]
+    np.testing.assert_allclose(f["num"].mean_, [2.5, 2.5])
+    assert f["off"] == "drop"
+    with pytest.raises(KeyError, match=r"no branch 'nope'; its branches: \['num', "):
+        f["nope"]
+    with pytest.raises(TypeError, match=r"takes a branch's name \(a str\) in \[\]"):
+        f[0]
+
+
+def test_a_branch_given_after_fit_asks_for_a_refit():
+    f = fusion().fit(X, y)
+    f.set_params(transformers=[*f.transformers, ("more", StandardScaler(), ["a"])])
+    with pytest.raises(KeyError, match="'more' was not fitted"):
+        f["more"]
+
+
+def test_late_fusion_branches_by_name():
+    late = LateFusionClassifier(
+        [("a", LogisticRegression(), ["a"]), ("b", LogisticRegression(), ["b"])]
+    )
+    assert late["a"] is late.estimators[0][1]
+    late.fit(X, y)
+    assert late["b"] is late.named_estimators_["b"]
+    assert hasattr(late["b"], "coef_")
