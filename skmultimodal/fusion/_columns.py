@@ -933,12 +933,28 @@ def _not_in_X(X, spec, branch, what):
     """The error for a column spec that selects columns X does not have."""
     missing = spec
     avail = _available(X)
+    positions = None  # the out-of-range positions of an int spec
+    width = len(X) if isinstance(X, dict) else X.shape[1]
     if isinstance(spec, (list, tuple)):
         if _by_name(spec):
             missing = [s for s in spec if s not in avail]
         elif all(isinstance(s, numbers.Integral) for s in spec):
-            width = len(X) if isinstance(X, dict) else X.shape[1]
-            missing = [s for s in spec if not -width <= s < width]
+            missing = positions = [s for s in spec if not -width <= s < width]
+    elif isinstance(spec, numbers.Integral) and not isinstance(spec, bool):
+        positions = [spec]
+    if positions:
+        labelled = [p for p in positions if p in list(avail)]
+        hint = (
+            f"; X has columns labelled {labelled!r}: select them by their "
+            "positions, or name the columns with str"
+            if labelled
+            else ""
+        )
+        return ValueError(
+            f"column position(s) {positions!r} of {what} {branch!r} are out of "
+            f"range for the {width} columns of X (an int selects by position)"
+            f"{hint}; available columns: {avail}"
+        )
     return ValueError(
         f"column {missing!r} of {what} {branch!r} is not in X; available "
         f"columns: {avail}"

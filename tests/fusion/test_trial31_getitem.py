@@ -55,3 +55,19 @@ def test_late_fusion_branches_by_name():
     late.fit(X, y)
     assert late["b"] is late.named_estimators_["b"]
     assert hasattr(late["b"], "coef_")
+
+
+def test_an_int_out_of_range_that_is_a_column_label_says_ints_are_positions():
+    Xi = pd.DataFrame({10: [1.0, 2.0], 20: [3.0, 4.0]})
+    with pytest.raises(ValueError) as info:
+        ModalityFusion([("a", StandardScaler(), [10])]).fit(Xi)
+    assert str(info.value) == (
+        "column position(s) [10] of modality 'a' are out of range for the 2 "
+        "columns of X (an int selects by position); X has columns labelled "
+        "[10]: select them by their positions, or name the columns with str; "
+        "available columns: [10, 20]"
+    )
+    with pytest.raises(
+        ValueError, match=r"^column position\(s\) \[5\] .*position\); available"
+    ):
+        ModalityFusion([("a", StandardScaler(), 5)]).fit(Xi)
