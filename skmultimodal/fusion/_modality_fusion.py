@@ -546,10 +546,20 @@ class ModalityFusion(NamedMethodParams, TransformerMixin, ColumnComposition):
                 ) from None
             values = out
         if out.shape[0] != n_expected:
+            spec = next((c for nm, _, c in self.transformers if nm == name), None)
+            hint = ""
+            if isinstance(spec, list | tuple) and out.shape[0] == len(spec):
+                # a vectorizer iterates over a DataFrame: its column names
+                hint = (
+                    f" It returned one row per selected column: a text "
+                    f"vectorizer given a table (the column as a list, {spec!r}) "
+                    "reads the table's column names as its texts; give one "
+                    f"column as a str ({spec[0]!r}) for one text per row."
+                )
             raise ValueError(
                 f"transformer {name!r} returned {out.shape[0]} rows in {where} for "
                 f"{n_expected} input rows; every branch must return one row per "
-                "sample."
+                "sample." + hint
             )
         # A sum is one cheap pass; only a non-finite sum (a NaN/inf, or an
         # overflow of large finite values) needs the element-wise check.

@@ -1,6 +1,7 @@
-"""ModalityFusion and LateFusionClassifier take a branch's name in [], as
-ColumnTransformer does: the fitted estimator once fitted, else the one
-given."""
+"""ColumnTransformer habits: ModalityFusion and LateFusionClassifier take a
+branch's name in [] (the fitted estimator once fitted, else the one given);
+an int column spec out of range is named as a position; a vectorizer given a
+one-column list is told to give the column as a str."""
 
 import numpy as np
 import pandas as pd
@@ -71,3 +72,19 @@ def test_an_int_out_of_range_that_is_a_column_label_says_ints_are_positions():
         ValueError, match=r"^column position\(s\) \[5\] .*position\); available"
     ):
         ModalityFusion([("a", StandardScaler(), 5)]).fit(Xi)
+
+
+def test_a_vectorizer_given_a_one_column_list_is_told_to_use_a_str():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    X = pd.DataFrame({"text": ["red cat", "blue dog", "red dog", "blue cat"]})
+    with pytest.raises(ValueError) as info:
+        ModalityFusion([("t", CountVectorizer(), ["text"])]).fit(X, y)
+    assert str(info.value) == (
+        "transformer 't' returned 1 rows in fit for 4 input rows; every branch "
+        "must return one row per sample. It returned one row per selected column: "
+        "a text vectorizer given a table (the column as a list, ['text']) reads "
+        "the table's column names as its texts; give one column as a str "
+        "('text') for one text per row."
+    )
+    ModalityFusion([("t", CountVectorizer(), "text")]).fit(X, y)
