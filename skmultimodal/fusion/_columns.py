@@ -253,7 +253,7 @@ class ColumnComposition(_BaseComposition):
             if getattr(data, "ndim", 1) == 2 and data.shape[1] == 0:
                 raise ValueError(
                     f"modality {name!r} selects no column of X: its column "
-                    f"{spec!r} chose none. Select at least one column, or "
+                    f"{_spec_text(spec)} chose none. Select at least one column, or "
                     f"leave the modality out ({name!r}, 'drop', ...)"
                 )
             key = column if isinstance(column, str | int) else None
@@ -750,6 +750,20 @@ def validate_table(estimator, X, columns, *, reset):
             f"{name}."
         )
     return X, X.shape[0]
+
+
+def _spec_text(spec):
+    """A column spec as messages show it: a ``make_column_selector`` by its
+    settings (its repr is an object address)."""
+    from sklearn.compose import make_column_selector
+
+    if isinstance(spec, make_column_selector):
+        keys = ("pattern", "dtype_include", "dtype_exclude")
+        shown = ", ".join(
+            f"{k}={getattr(spec, k)!r}" for k in keys if getattr(spec, k) is not None
+        )
+        return f"make_column_selector({shown})"
+    return repr(spec)
 
 
 def _one_cell(data):

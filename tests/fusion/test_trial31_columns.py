@@ -1,7 +1,8 @@
 """ColumnTransformer habits: ModalityFusion and LateFusionClassifier take a
 branch's name in [] (the fitted estimator once fitted, else the one given);
 an int column spec out of range is named as a position; a vectorizer given a
-one-column list is told to give the column as a str."""
+one-column list is told to give the column as a str; an empty
+make_column_selector is shown by its settings."""
 
 import numpy as np
 import pandas as pd
@@ -88,3 +89,15 @@ def test_a_vectorizer_given_a_one_column_list_is_told_to_use_a_str():
         "('text') for one text per row."
     )
     ModalityFusion([("t", CountVectorizer(), "text")]).fit(X, y)
+
+
+def test_an_empty_column_selector_is_shown_by_its_settings():
+    from sklearn.compose import make_column_selector
+
+    selector = make_column_selector(dtype_include="datetime")
+    with pytest.raises(ValueError) as info:
+        ModalityFusion([("d", StandardScaler(), selector)]).fit(X, y)
+    assert str(info.value).startswith(
+        "modality 'd' selects no column of X: its column "
+        "make_column_selector(dtype_include='datetime') chose none."
+    )
