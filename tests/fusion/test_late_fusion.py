@@ -156,7 +156,9 @@ def test_errors():
         LateFusionClassifier([("t", FunctionTransformer(), [0])]).fit(X, y)
     with pytest.raises(ValueError, match=r"constructor arguments: \['voting'\]"):
         LateFusionClassifier([("voting", GaussianNB(), [0])]).fit(X, y)
-    with pytest.raises(ValueError, match=r"column \[7\] of modality 'good' is not"):
+    with pytest.raises(
+        ValueError, match=r"column position\(s\) \[7\] of modality 'good' are out"
+    ):
         LateFusionClassifier([("good", GaussianNB(), [0, 7])]).fit(X, y)
 
 
