@@ -1294,7 +1294,7 @@ def _run_dask(args, kind, what):
             f"--dask needs dask.distributed ({exc}): pip install "
             "'skmultimodal[distributed,parquet]'"
         ) from None
-    _pyarrow()
+    _pyarrow(alternative="which --dask writes its partitions with")
     from skmultimodal.utils._errors import is_bad_input
 
     try:  # a model never fitted is refused here (_check_fitted)

@@ -984,6 +984,22 @@ def _replace_folder(tmp, output):
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _require_extras(caller):
+    """An ImportError naming the extras when dask.distributed or pyarrow
+    (the partitions' Parquet output) is not installed, before any work."""
+    missing = []
+    for module in ("dask", "distributed", "pyarrow"):
+        try:
+            __import__(module)
+        except ImportError:
+            missing.append(module)
+    if missing:
+        raise ImportError(
+            f"{caller} needs {' and '.join(missing)} (not installed): pip "
+            'install "skmultimodal[distributed,parquet]"'
+        )
+
+
 def predict_partitions(
     model,
     data,
@@ -1081,6 +1097,9 @@ def predict_partitions(
 
     Raises
     ------
+    ImportError
+        dask.distributed or pyarrow is not installed (the message names the
+        extra), before anything is read.
     PartitionError
         A partition failed (a bad row, an unreadable image with ``missing=
         "raise"``, the model not loading on a worker, a worker dying); it
@@ -1091,6 +1110,7 @@ def predict_partitions(
         not parse, named by its line), before any partition is processed;
         an input without rows.
     """
+    _require_extras("predict_partitions")
     from dask import delayed
     from distributed import as_completed, wait
 
@@ -1297,6 +1317,7 @@ def run_on_dask(
     raised), unless ``debug`` (the command line's ``--debug``): then their
     warnings and errors are, as Dask shows them by default.
     """
+    _require_extras("run_on_dask")
     from distributed import Client, LocalCluster
 
     args = dict(
