@@ -1284,17 +1284,12 @@ def _run_dask(args, kind, what):
         "--dask",
         f"{kind} without --dask reads several, --chunk-size rows at a time",
     )
-    try:
-        import distributed  # noqa: F401  (the extra, checked before any work)
+    from skmultimodal.distributed import PartitionError, _require_extras, run_on_dask
 
-        from skmultimodal.distributed import PartitionError, run_on_dask
-        from skmultimodal.utils._output import _pyarrow
+    try:  # the extras, checked before any work
+        _require_extras("--dask")
     except ImportError as exc:
-        raise CLIError(
-            f"--dask needs dask.distributed ({exc}): pip install "
-            "'skmultimodal[distributed,parquet]'"
-        ) from None
-    _pyarrow(alternative="which --dask writes its partitions with")
+        raise CLIError(str(exc)) from None
     from skmultimodal.utils._errors import is_bad_input
 
     try:  # a model never fitted is refused here (_check_fitted)

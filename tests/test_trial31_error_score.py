@@ -87,7 +87,7 @@ def test_a_fold_failing_at_predict_is_scored_error_score_and_named():
     assert texts == [
         "models['broken']: 1 of 4 folds failed and are scored error_score=nan "
         "(their rows have no out-of-fold prediction: oof_pred and oof_proba are "
-        "None, and failed_folds lists them). fold 1: ValueError: refused to "
+        "None; failed_folds, from 0: [0]). fold 1: ValueError: refused to "
         "predict the marked row"
     ]
     broken = res.models["broken"]

@@ -221,7 +221,7 @@ class ColumnComposition(_BaseComposition):
             fitted = {name: est for name, est, _ in getattr(self, self._fitted_param)}
             if key in fitted:
                 return fitted[key]
-            if isinstance(given[key], str) and given[key] == "drop":
+            if is_drop(given[key]):
                 return "drop"
             raise KeyError(
                 f"{type(self).__name__}'s branch {key!r} was not fitted (it was "
@@ -750,6 +750,11 @@ def validate_table(estimator, X, columns, *, reset):
             f"{name}."
         )
     return X, X.shape[0]
+
+
+def is_drop(estimator):
+    """Whether a branch's estimator is the string ``"drop"``."""
+    return isinstance(estimator, str) and estimator == "drop"
 
 
 def _spec_text(spec):

@@ -42,6 +42,7 @@ from ._columns import (
     take_y,
     validate_table,
 )
+from ._columns import is_drop as _is_drop
 from ._methods import (
     _GROUP_SPLITTERS,
     MULTILABEL,
@@ -213,10 +214,6 @@ def _checked_labels(proba, n_labels, name):
             "OneVsRestClassifier(LogisticRegression())"
         )
     return proba
-
-
-def _is_drop(estimator):
-    return isinstance(estimator, str) and estimator == "drop"
 
 
 class LateFusionClassifier(ClassifierMixin, ColumnComposition):

@@ -58,6 +58,7 @@ from ._columns import (
     row_index,
     validate_table,
 )
+from ._columns import is_drop as _is_drop
 from ._layout import LAYOUT_ATTR, BlockLayout, FusedArray
 from ._pooling import kept_weights, one_weight_per_row
 
@@ -1735,10 +1736,6 @@ def _methods_learning_weights():
         if _learns_weights(cls):
             found.append(name)
     return found
-
-
-def _is_drop(trans):
-    return isinstance(trans, str) and trans == "drop"
 
 
 #: The types of ``y`` (``type_of_target``'s names) that each class

@@ -903,15 +903,15 @@ def _failed_note(folds, k, error_score):
     for i, fold in enumerate(folds):
         if fold.error is not None:
             errors.setdefault(fold.error, []).append(str(i + 1))
-    n = sum(len(folds) for folds in errors.values())
+    failed = [i for i, fold in enumerate(folds) if fold.error is not None]
     details = "; ".join(
         f"fold{'s' if len(at) > 1 else ''} {', '.join(at)}: {error}"
         for error, at in errors.items()
     )
     return (
-        f"{n} of {k} folds failed and are scored error_score={error_score!r} "
-        f"(their rows have no out-of-fold prediction: oof_pred and oof_proba "
-        f"are None, and failed_folds lists them). {details}"
+        f"{len(failed)} of {k} folds failed and are scored error_score="
+        f"{error_score!r} (their rows have no out-of-fold prediction: oof_pred "
+        f"and oof_proba are None; failed_folds, from 0: {failed}). {details}"
     )
 
 

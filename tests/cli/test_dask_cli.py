@@ -47,3 +47,23 @@ def test_dask_refuses_a_bad_address(model, tiny_csv, tmp_path):
     )  # fmt: skip
     assert res.returncode == 2
     assert "must be 'local' or a scheduler address" in res.stderr
+
+
+@pytest.mark.parametrize("absent", ["distributed", "pyarrow"])
+def test_dask_without_an_extra_names_it_before_any_work(
+    absent, model, tiny_csv, tmp_path, monkeypatch
+):
+    import sys
+
+    monkeypatch.setitem(sys.modules, absent, None)  # its import fails
+    parts = tmp_path / "parts"
+    res = run_main(
+        "predict", "--model", model, "--csv", tiny_csv, "--output", parts,
+        "--dask", "local",
+    )  # fmt: skip
+    assert res.returncode == 2
+    assert res.stderr == (
+        f"skmultimodal: error: --dask needs {absent} (not installed): pip install "
+        '"skmultimodal[distributed,parquet]"\n'
+    )
+    assert not parts.exists()
