@@ -994,9 +994,11 @@ def _require_extras(caller):
         except ImportError:
             missing.append(module)
     if missing:
-        raise ImportError(
-            f"{caller} needs {' and '.join(missing)} (not installed): pip "
-            'install "skmultimodal[distributed,parquet]"'
+        from skmultimodal.utils._errors import MissingExtraError, install_hint
+
+        raise MissingExtraError(
+            f"{caller} needs {' and '.join(missing)} (not installed): "
+            + install_hint("distributed,parquet")
         )
 
 

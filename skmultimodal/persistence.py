@@ -42,6 +42,11 @@ from pathlib import Path
 from typing import Any
 
 from skmultimodal.utils import atomic_write
+from skmultimodal.utils._errors import (
+    MissingExtraError,
+    MissingExtraValueError,
+    install_hint,
+)
 from skmultimodal.utils._paths import as_path, output_file_problem
 from skmultimodal.utils._validation import type_name
 
@@ -238,9 +243,16 @@ def _format_of(path: Path, error=ValueError) -> str:
     )
 
 
+class _SkopsMissingError(MissingExtraError, ModelFileError):
+    """Loading ``.skops`` without skops: an ImportError naming the
+    ``persist`` extra, and the ModelFileError it was before."""
+
+
 def _skops_io(action="saving", error=ValueError):
     """``skops.io``; without skops (the ``persist`` extra), ``error`` with a
-    message saying that ``action`` ("saving", "loading") .skops needs it."""
+    message saying that ``action`` ("saving", "loading") .skops needs it (a
+    ValueError or ModelFileError ``error`` is raised as one that is also an
+    ImportError, :class:`~skmultimodal.utils._errors.MissingExtraError`)."""
     try:
         import skops.io as sio
     except ImportError:
@@ -249,8 +261,12 @@ def _skops_io(action="saving", error=ValueError):
             if action == "saving"
             else ""
         )
+        error = {
+            ValueError: MissingExtraValueError,
+            ModelFileError: _SkopsMissingError,
+        }.get(error, error)
         raise error(
-            f'{action} .skops needs skops: pip install "skmultimodal[persist]"{also}'
+            f"{action} .skops needs skops: {install_hint('persist')}{also}"
         ) from None
     return sio
 

@@ -181,7 +181,7 @@ def _check_n_jobs(n_jobs):
 def _check_memory(memory):
     """``memory=`` of the builder as the branches take it: None; a folder (a
     str or path) or a :class:`joblib.Memory` as a
-    :class:`~skmultimodal.utils._memory.FileStampMemory`, whose cache key
+    :class:`~skmultimodal.utils.FileStampMemory`, whose cache key
     holds the files the rows name; any other object with ``cache`` as it
     is."""
     import os
@@ -583,7 +583,7 @@ def make_multimodal_pipeline(
         with their features (see :class:`~sklearn.pipeline.Pipeline`), so
         several pipelines fitted on the same rows featurize them once. A
         folder (a str or path) or a :class:`joblib.Memory` becomes a
-        ``FileStampMemory`` (``skmultimodal.utils._memory``) in that folder,
+        :class:`~skmultimodal.utils.FileStampMemory` in that folder,
         whose key is the rows' values, the extractor's parameters and, for
         every cell or parameter naming an existing file (also inside a
         dict parameter, such as ``method_params``), its absolute path,

@@ -534,6 +534,8 @@ def _require_matplotlib():
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise ImportError(
-            'skmultimodal.plotting needs matplotlib: pip install "skmultimodal[plot]"'
+        from skmultimodal.utils._errors import MissingExtraError, install_hint
+
+        raise MissingExtraError(
+            f"skmultimodal.plotting needs matplotlib: {install_hint('plot')}"
         ) from None

@@ -16,6 +16,7 @@ from skmultimodal import make_multimodal_pipeline
 from skmultimodal.datasets import make_multimodal_classification
 from skmultimodal.image import ImageWarning
 from skmultimodal.model_selection import compare_models, modality_contributions
+from tests._workers import NONE_OR_TWO
 
 
 @pytest.fixture(scope="module")
@@ -322,7 +323,7 @@ def test_a_model_without_a_fusion_step_has_no_shares_but_x_is_checked(data):
 
 
 # -------------------------------------------------------------- warnings ---
-@pytest.mark.parametrize("n_jobs", [None, 2])
+@pytest.mark.parametrize("n_jobs", NONE_OR_TWO)
 def test_fold_warnings_reach_the_caller_once(data, n_jobs):
     """An unreadable image under missing="mean": each fold's warnings reach
     the caller's catch_warnings, from worker processes too, each distinct

@@ -144,6 +144,7 @@ def test_memory_pipeline_clones_pickles_and_saves(tmp_path):
     assert _gap(loaded, pipe, X) == 0
 
 
+@pytest.mark.slow  # worker processes
 def test_memory_grid_search_in_parallel(tmp_path):
     X, y = _data(tmp_path / "images", n=40)
     grid = {"classifier__C": [0.1, 10.0]}

@@ -7,6 +7,7 @@ import pytest
 
 from skmultimodal.fusion.methods import StackFusion
 from skmultimodal.utils._validation import check_partition
+from tests._workers import NONE_OR_TWO
 
 
 def test_internal_folds_that_miss_rows_name_them():
@@ -40,7 +41,7 @@ def test_check_partition_counts_masks_and_indices(as_mask):
         check_partition([(None, part([0, 1, 2])), (None, part([2, 3]))], 4, "x")
 
 
-@pytest.mark.parametrize("n_jobs", [None, 2])
+@pytest.mark.parametrize("n_jobs", NONE_OR_TWO)
 def test_a_branch_error_names_its_modality_in_a_note(n_jobs):
     """An error of one branch (here text pruning that keeps no term) keeps
     its message and gets a note naming the modality, in worker processes

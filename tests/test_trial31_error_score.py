@@ -169,6 +169,7 @@ def test_every_fold_of_every_model_failing_is_an_error():
     )
 
 
+@pytest.mark.slow  # worker processes
 def test_failed_folds_in_parallel_folds():
     X, y = data()
     with pytest.warns(FitFailedWarning, match="fold 1: ValueError"):

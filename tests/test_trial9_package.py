@@ -104,6 +104,15 @@ def test_source_distribution_carries_the_test_suite(tmp_path):
     assert "tests/test_trial9_package.py" in members
     assert any(m.startswith("docs/user_guide/") for m in members)
     assert not any("__pycache__" in m or m.endswith(".pyc") for m in members)
+    # SPDX license metadata (core metadata 2.4), which setuptools requires
+    # from 2027-02-18; the deprecated table form gave a "License:" field
+    with tarfile.open(tmp_path / name) as sdist:
+        info = next(
+            m for m in sdist.getnames() if m.count("/") == 1 and m.endswith("/PKG-INFO")
+        )
+        metadata = sdist.extractfile(info).read().decode()
+    assert "License-Expression: BSD-3-Clause" in metadata
+    assert "License-File: LICENSE" in metadata
 
 
 @pytest.mark.slow

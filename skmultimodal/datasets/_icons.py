@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sklearn.utils._param_validation import validate_params
 
+from ..utils._errors import MissingExtraError, install_hint
 from ._base import image_text_bunch
 
 DESCR = """\
@@ -58,7 +59,7 @@ fonts licensed SIL OFL 1.1.
 
 _INSTALL_HINT = (
     'load_icons needs the "fontawesomefree" and "pyyaml" packages; install '
-    'them with: pip install "skmultimodal[icons]"'
+    f"them with: {install_hint('icons')}"
 )
 
 _MIN_PER_CLASS = 20
@@ -70,7 +71,7 @@ _FONT_SIZE = 192  # rendering size before scaling down
 def _static_dir() -> Path:
     spec = importlib.util.find_spec("fontawesomefree")
     if spec is None or spec.origin is None:
-        raise ImportError(_INSTALL_HINT)
+        raise MissingExtraError(_INSTALL_HINT)
     return Path(spec.origin).resolve().parent / "static" / "fontawesomefree"
 
 
@@ -78,7 +79,7 @@ def _read_yaml(path: Path):
     try:
         import yaml
     except ImportError as exc:
-        raise ImportError(_INSTALL_HINT) from exc
+        raise MissingExtraError(_INSTALL_HINT) from exc
     # BaseLoader keeps every scalar a string (no "yes" -> True, "1" -> 1).
     loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
     with open(path, encoding="utf-8") as fh:

@@ -207,11 +207,58 @@ class FusionMethod(BaseEstimator):
         self.target_type_ = target_type
         return self
 
+    def set_params(self, **params):
+        """Set parameters, as scikit-learn's ``set_params``.
+
+        A nested ``<param>__<sub>`` on a parameter without ``set_params``
+        (None, such as ``estimator=None``, a sub-estimator chosen at fit; or
+        an int ``cv``) is refused with a ``ValueError`` saying to give the
+        configured estimator itself: scikit-learn would call ``set_params``
+        on that value, an ``AttributeError``.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameters and their new values.
+
+        Returns
+        -------
+        self
+        """
+        keys = [str(k) for k in params if "__" in str(k)]
+        for head in sorted({k.split("__", 1)[0] for k in keys}):
+            value = params.get(head, getattr(self, head, self))  # self: unknown
+            if value is not self and not hasattr(value, "set_params"):
+                nested = sorted(k for k in keys if k.split("__", 1)[0] == head)
+                why, example = nested_on_none(type(self), head, nested, value)
+                raise ValueError(
+                    f"cannot set {', '.join(nested)}: {why}. Give the {head} "
+                    f"itself, configured: {example}; in a grid, search "
+                    f"{head!r} over configured instances"
+                )
+        return super().set_params(**params)
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         # Concrete subclasses are real estimators unless they say otherwise.
         if "_abstract_interface" not in cls.__dict__:
             cls._abstract_interface = False
+
+
+def nested_on_none(cls, head, nested, value=None):
+    """Why the ``<head>__<sub>`` keys ``nested`` cannot be set on a ``cls``
+    whose ``head`` is ``value`` (None, or another value without
+    ``set_params``), and the instance to give instead, with ``head`` itself
+    configured: ``StackFusion(estimator=LogisticRegression(C=...))``."""
+    default = getattr(cls, "_none_means", {}).get(head) if value is None else None
+    subs = ", ".join(f"{k.split('__', 1)[1]}=..." for k in nested)
+    inner = f"{default.split('(', 1)[0]}({subs})" if default else "..."
+    why = (
+        f"{cls.__name__}'s {head} is {value!r}"
+        + (f" (its default, {default})" if default else "")
+        + ", which has no parameters to set"
+    )
+    return why, f"{cls.__name__}({head}={inner})"
 
 
 def method_takes(method, name):

@@ -566,6 +566,9 @@ class _ClassScoreFusion(_BlockInfoMixin, FusionMethod):
 
     accepts_sparse = True
     _abstract_interface = True
+    #: what ``estimator=None`` stands for (named when a nested
+    #: ``estimator__<param>`` is set on it; see FusionMethod.set_params)
+    _none_means = {"estimator": "LogisticRegression(C=10)"}
     _parameter_constraints = {
         "estimator": [
             HasMethods(["fit", "predict_proba"]),

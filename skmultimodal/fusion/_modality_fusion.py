@@ -48,7 +48,7 @@ from skmultimodal.utils._validation import (
     type_name,
 )
 
-from ._base import method_takes
+from ._base import method_takes, nested_on_none
 from ._columns import (
     ColumnComposition,
     _plain_key,
@@ -705,6 +705,7 @@ class ModalityFusion(NamedMethodParams, TransformerMixin, ColumnComposition):
         """Why ``nested`` (``method__<param>`` keys) cannot be set while
         ``method`` is a registered name: the parameters the method lacks,
         else the instance to pass (:class:`NamedMethodParams` refuses)."""
+        klass = None
         try:
             from skmultimodal.plugins import get_registry
 
@@ -713,12 +714,29 @@ class ModalityFusion(NamedMethodParams, TransformerMixin, ColumnComposition):
         except Exception:  # an unknown name is reported by fit
             cls, known = "<FusionMethod class>", None
         wanted = [k[len("method__") :] for k in nested]
-        if known is not None and (unknown := [w for w in wanted if w not in known]):
+        heads = {w: w.split("__", 1)[0] for w in wanted}
+        if known is not None and (
+            unknown := [w for w in wanted if heads[w] not in known]
+        ):
             return (
                 f"cannot set {', '.join(nested)}: the method {method!r} ({cls}) "
                 f"has no parameter {', '.join(map(repr, unknown))}; its "
                 f"parameters: {', '.join(known) or 'none'}"
             )
+        deep = [w for w in wanted if "__" in w]
+        if deep and klass is not None:
+            head = heads[deep[0]]
+            value = klass().get_params(deep=False).get(head)
+            if not hasattr(value, "set_params"):
+                why, example = nested_on_none(
+                    klass, head, [w for w in deep if heads[w] == head], value
+                )
+                return (
+                    f"cannot set {', '.join(nested)}: method is the name "
+                    f"{method!r}, and {why}. Give a configured instance as "
+                    f"method: method={example} (in a grid, give configured "
+                    "instances as the values of 'method')"
+                )
         example = ", ".join(f"{w}=..." for w in wanted)
         return (
             f"cannot set {', '.join(nested)}: method is the name {method!r}, "

@@ -1,8 +1,10 @@
 """Shared helpers (input handling, parallel per-sample work, atomic file
-writes, boolean environment variables)."""
+writes, boolean environment variables, a pipeline cache that sees files
+change)."""
 
 from ._env import env_flag
 from ._io import atomic_write
+from ._memory import FileStampMemory
 from ._parallel import parallel_map
 from ._validation import (
     as_column,
@@ -13,6 +15,7 @@ from ._validation import (
 )
 
 __all__ = [
+    "FileStampMemory",
     "as_column",
     "atomic_write",
     "check_target_present",

@@ -37,14 +37,15 @@ def raised_by_a_check(exc, packages=CHECKING_PACKAGES):
 def is_bad_input(exc, *user_errors):
     """Whether ``exc`` was caused by what the user passed (the command line's
     exit status 2): one of ``user_errors``, a
-    :class:`~skmultimodal.persistence.ModelFileError`, or a
+    :class:`~skmultimodal.persistence.ModelFileError`, a missing extra
+    (:class:`MissingExtraError`: what the command asked for needs it), or a
     ValueError/TypeError raised by a check in skmultimodal or scikit-learn
     (the CSV, an output path, a missing modality, an unreadable image, too
     few samples, ...). Anything else (an I/O error, an error inside NumPy or
     TensorFlow, a bug) is a failure."""
     from skmultimodal.persistence import ModelFileError
 
-    if isinstance(exc, (ModelFileError, *user_errors)):
+    if isinstance(exc, (ModelFileError, MissingExtraError, *user_errors)):
         return True
     return isinstance(exc, ValueError | TypeError) and raised_by_a_check(exc)
 
@@ -62,6 +63,24 @@ def stdout_closed(status):
     return status
 
 
+class MissingExtraError(ImportError):
+    """A package of one of skmultimodal's extras is not installed; the
+    message names the command that installs it (:func:`install_hint`). The
+    command line exits with status 2, as for other input it cannot use."""
+
+
+class MissingExtraValueError(MissingExtraError, ValueError):
+    """A :class:`MissingExtraError` that is also the ValueError these
+    errors were before they were ImportErrors (``except ValueError`` still
+    catches them)."""
+
+
+def install_hint(extra):
+    """``pip install "skmultimodal[<extra>]"``, quoted the one way the
+    messages quote it (a shell reads the brackets as a pattern)."""
+    return f'pip install "skmultimodal[{extra}]"'
+
+
 #: The modules of the ``keras`` extra.
 KERAS_MODULES = ("keras", "tensorflow", "scikeras")
 
@@ -77,9 +96,9 @@ def require_keras(owner, *modules):
     except ModuleNotFoundError as exc:
         if exc.name is None or exc.name.split(".")[0] not in KERAS_MODULES:
             raise
-        raise ImportError(
+        raise MissingExtraError(
             f"{owner} needs Keras and TensorFlow ({exc.name!r} is not "
-            'installed): pip install "skmultimodal[keras]"',
+            f"installed): {install_hint('keras')}",
             name=exc.name,
         ) from exc
 

@@ -1,6 +1,8 @@
 """The cache of :func:`~skmultimodal.make_multimodal_pipeline`'s
-``memory=``: a joblib cache whose key also holds the size and modification
-time of every file the rows or the extractor's parameters name."""
+``memory=``, public as :class:`skmultimodal.utils.FileStampMemory` for a
+user's own ``Pipeline(memory=...)``: a joblib cache whose key also holds the
+size and modification time of every file the rows or the extractor's
+parameters name."""
 
 from __future__ import annotations
 
@@ -17,16 +19,20 @@ __all__ = ["FileStampMemory"]
 class FileStampMemory:
     """A ``Pipeline(memory=...)`` cache that sees files change.
 
-    A joblib cache keys a fitted step on its arguments: the rows and the
-    extractor's parameters as they are, so a path names the same features
-    whatever the file holds. This cache adds to the key a stamp: the
-    absolute path, size and modification time (``st_mtime_ns``) of every
-    cell of the rows and every parameter of the extractor
-    (``get_params(deep=True)``) that is a str or path naming an existing
-    file, or holds one in a dict (``method_params={"path":
-    ...}``; see :func:`file_stamp`). A file rewritten in place, or the same
-    relative paths under another working folder, is then a cache miss. Each
-    distinct text is looked up once; no file is read.
+    A joblib cache (scikit-learn's ``Pipeline(memory="folder")``) keys a
+    fitted step on its arguments: the rows and the extractor's parameters as
+    they are, so a column of image paths names the same features whatever
+    the files hold, and a refit after a file is rewritten in place reuses
+    the old features. This cache adds to the key a stamp: the absolute
+    path, size and modification time (``st_mtime_ns``) of every cell of the
+    rows and every parameter of the extractor (``get_params(deep=True)``)
+    that is a str or path naming an existing file, or holds one in a dict
+    (``method_params={"path": ...}``, four levels deep). A file rewritten in
+    place, or the same relative paths under another working folder, is then
+    a cache miss (a file rewritten within the file system's time resolution
+    with the same size is not seen). Each distinct text is looked up once;
+    no file is read. :func:`~skmultimodal.make_multimodal_pipeline` makes
+    one from its ``memory=`` folder.
 
     It holds only plain values (it pickles, clones and saves as ``.skops``)
     and makes its :class:`joblib.Memory` when a pipeline is fitted.
@@ -39,6 +45,18 @@ class FileStampMemory:
         joblib's ``mmap_mode`` for the cached arrays.
     compress : bool or int, default=False
         joblib's ``compress`` for the cached results.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from skmultimodal.image import PixelFeatures
+    >>> from skmultimodal.utils import FileStampMemory
+    >>> memory = FileStampMemory(tempfile.mkdtemp())
+    >>> pipe = make_pipeline(PixelFeatures(), LogisticRegression(), memory=memory)
+    >>> memory
+    FileStampMemory(location=...)
     """
 
     def __init__(self, location, *, mmap_mode=None, compress=False):

@@ -12,16 +12,18 @@ TABLE_FORMATS = {".csv": "CSV", ".jsonl": "JSON lines", ".parquet": "Parquet"}
 
 
 def _pyarrow(action="writing", alternative="or name the output .csv or .jsonl"):
-    """``(pyarrow, pyarrow.parquet)``; without pyarrow, a ValueError saying
+    """``(pyarrow, pyarrow.parquet)``; without pyarrow, a ValueError (and
+    ImportError: :class:`~skmultimodal.utils._errors.MissingExtraError`) saying
     that ``action`` ("writing", "reading") Parquet needs it, and the
     ``alternative``."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        raise ValueError(
-            f"{action} Parquet needs pyarrow: pip install 'skmultimodal[parquet]', "
-            f"{alternative}"
+        from skmultimodal.utils._errors import MissingExtraValueError, install_hint
+
+        raise MissingExtraValueError(
+            f"{action} Parquet needs pyarrow: {install_hint('parquet')}, {alternative}"
         ) from None
     return pa, pq
 

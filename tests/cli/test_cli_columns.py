@@ -246,6 +246,7 @@ def test_dask_says_it_reads_one_column_each(command, csv, tmp_path):
     assert f"{command} without --dask reads several" in line, line
 
 
+@pytest.mark.slow  # worker processes
 def test_dask_refuses_a_model_trained_on_several_columns(csv, tmp_path):
     """The columns come from the model's metadata, not from the options: the
     refusal names them instead of a partition failing on missing columns."""

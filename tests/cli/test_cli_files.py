@@ -127,6 +127,7 @@ def test_an_output_that_is_the_input_is_refused(case, tmp_path, capsys):
 
 
 # -------------------------------------------------------------- SIGTERM ---
+@pytest.mark.slow  # the command runs in a subprocess
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe (POSIX)")
 @pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
 def test_sigterm_while_writing_removes_the_partial_output(

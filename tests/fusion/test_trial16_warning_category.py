@@ -21,6 +21,7 @@ from skmultimodal.fusion import (
     ModalityFusion,
 )
 from tests._docs_runner import assert_code_blocks_print_what_they_claim
+from tests._workers import NONE_OR_TWO
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "persistence.md"
 
@@ -78,7 +79,7 @@ def test_exported_as_a_user_warning():
     assert issubclass(MissingModalityWarning, UserWarning)
 
 
-@pytest.mark.parametrize("n_jobs", [None, 2])
+@pytest.mark.parametrize("n_jobs", NONE_OR_TWO)
 def test_modality_fusion_warns_with_the_category_at_each_call(n_jobs):
     fusion = _fusion(n_jobs).fit(*_table())
     for _ in range(2):  # every call, not once per location

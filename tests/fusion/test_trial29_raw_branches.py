@@ -19,6 +19,7 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from skmultimodal.fusion import LateFusionClassifier, ModalityFusion
 from skmultimodal.fusion._columns import bad_cell
 from skmultimodal.text import TextFeatures
+from tests._workers import NONE_OR_TWO
 
 Y = [0, 1, 0, 1, 0, 1, 0, 1]
 
@@ -43,7 +44,7 @@ def fusion(columns=("a", "b"), **kw):
     )
 
 
-@pytest.mark.parametrize("n_jobs", [None, 2])
+@pytest.mark.parametrize("n_jobs", NONE_OR_TWO)
 def test_a_value_that_is_not_a_number_is_named_in_fit(n_jobs):
     X = table()
     before = X.copy()
@@ -170,7 +171,7 @@ def test_entries_given_as_lists_work_as_tuples():
         ModalityFusion([["num", "x"]]).fit(X, Y)
 
 
-@pytest.mark.parametrize("n_jobs", [None, 2])
+@pytest.mark.parametrize("n_jobs", NONE_OR_TWO)
 def test_a_numpy_branch_subset_names_the_callers_row(n_jobs):
     # row 1 misses the "num" modality (both its cells NaN): the branch gets
     # the other 7 rows, and the bad cell, its 3rd, is row 3 of X

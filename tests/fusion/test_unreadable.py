@@ -27,6 +27,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skmultimodal.fusion import LateFusionClassifier, ModalityFusion
 from skmultimodal.fusion.methods import ConcatFusion
+from tests._workers import NONE_OR_TWO
 
 N = 24
 BAD = ["s2", "s5", "s9"]
@@ -230,6 +231,7 @@ def test_under_a_joblib_backend(tables, context):
     np.testing.assert_allclose(Z_t, expected)
 
 
+@pytest.mark.slow  # worker processes
 def test_on_dask_workers(tables):
     pytest.importorskip("dask.distributed")
     from tests._dask import loopback_client
@@ -314,7 +316,7 @@ def _late(missing, weights=None, n_jobs=None):
 
 
 @pytest.mark.parametrize("weights", [None, "auto"])
-@pytest.mark.parametrize("n_jobs", [None, 2])
+@pytest.mark.parametrize("n_jobs", NONE_OR_TWO)
 def test_late_fusion_skips_unreadable_rows_like_missing_ones(tables, weights, n_jobs):
     X, X_none, y = tables
     with pytest.warns(UserWarning) as record:
@@ -421,7 +423,7 @@ def _image_fusion(n_jobs=None):
     )
 
 
-@pytest.mark.parametrize("n_jobs", [None, 2])
+@pytest.mark.parametrize("n_jobs", NONE_OR_TWO)
 def test_missing_image_files_end_to_end(image_tables, n_jobs):
     X, X_none, y = image_tables
     fusion = _image_fusion(n_jobs)
@@ -473,7 +475,7 @@ def test_user_guide_example():
 
 
 @pytest.mark.parametrize("late", [False, True])
-@pytest.mark.parametrize("n_jobs", [None, 2])
+@pytest.mark.parametrize("n_jobs", NONE_OR_TWO)
 def test_an_image_error_in_a_branch_names_the_modality(tmp_path, late, n_jobs):
     from skmultimodal.image import ImageDecodeError, PixelFeatures
 
@@ -523,7 +525,7 @@ KINDS = ["DataFrame", "DataFrame with labels", "dict of lists", "dict of arrays"
 
 
 @pytest.mark.parametrize("kind", [*KINDS, "2-D array"])
-@pytest.mark.parametrize("n_jobs", [None, 2])
+@pytest.mark.parametrize("n_jobs", NONE_OR_TWO)
 @pytest.mark.parametrize("late", [False, True])
 def test_a_branch_names_the_callers_row_after_missing_rows_are_left_out(
     tmp_path, kind, n_jobs, late
@@ -552,7 +554,7 @@ def test_a_branch_names_the_callers_row_after_missing_rows_are_left_out(
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("n_jobs", [None, 2])
+@pytest.mark.parametrize("n_jobs", NONE_OR_TWO)
 def test_an_extractor_warning_in_a_branch_names_the_callers_row(tmp_path, kind, n_jobs):
     # with n_jobs=2 the branches run in worker processes, whose warnings are
     # issued again in the caller's process

@@ -15,6 +15,7 @@ from skmultimodal.image import (
     ImageReader,
     PixelFeatures,
 )
+from tests._workers import NONE_OR_TWO
 
 # A small image that no turn or mirror maps onto itself.
 STORED = (np.random.RandomState(0).rand(6, 10, 3) * 255).astype(np.uint8)
@@ -107,7 +108,7 @@ def test_arrays_are_used_as_given():
     assert np.array_equal(_read(STORED), STORED)
 
 
-@pytest.mark.parametrize("n_jobs", [None, 2])
+@pytest.mark.parametrize("n_jobs", NONE_OR_TWO)
 def test_features_of_a_tagged_photo_are_those_of_the_upright_one(tmp_path, n_jobs):
     """Every extractor, the decode-once union and worker processes read the
     tagged files upright: the same features as the upright files, and not

@@ -282,7 +282,9 @@ def test_a_bad_limit_in_the_environment_names_its_spelling(monkeypatch, small):
         ImageReader().fit_transform([small])
 
 
-@pytest.mark.parametrize("backend", ["loky", "threading"])
+@pytest.mark.parametrize(
+    "backend", [pytest.param("loky", marks=pytest.mark.slow), "threading"]
+)
 def test_the_callers_limits_apply_in_the_workers(
     tmp_path, monkeypatch, rgb, small, backend
 ):

@@ -27,6 +27,7 @@ from skmultimodal.image._features import _hog_plan
 IMAGES = [np.zeros((16, 16, 3), np.uint8), np.full((18, 20), 90, np.uint8)]
 
 
+@pytest.mark.slow  # run in a subprocess (a crash must not end the test run)
 def test_hog_orientations_zero_after_fit_is_refused_not_a_crash():
     # before the fix this crashed the process inside OpenCV (nbins 0)
     code = (

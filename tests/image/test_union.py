@@ -33,6 +33,7 @@ from skmultimodal.image import (
     Resize,
 )
 from tests._docs_runner import assert_code_blocks_print_what_they_claim
+from tests._workers import ONE_OR_TWO
 from tests.image.estimator_instances import INSTANCES
 from tests.image.test_gray_alpha import _png as _gray_alpha_png
 
@@ -294,7 +295,7 @@ def _with_bad(paths):
     return X
 
 
-@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize("n_jobs", ONE_OR_TWO)
 @pytest.mark.parametrize(
     "make",
     [
@@ -583,7 +584,7 @@ def test_stacked_resizes_equal_one_at_a_time_or_are_not_stacked():
             np.testing.assert_array_equal(got, one, err_msg=f"{h}x{w} -> {size}")
 
 
-@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize("n_jobs", ONE_OR_TWO)
 def test_many_small_images_cross_every_chunk_and_batch_boundary(n_jobs):
     # more images than one serial chunk (256), one batch (256 images) and
     # the workers' chunks; unreadable items scattered among them
@@ -616,7 +617,7 @@ def test_many_small_images_cross_every_chunk_and_batch_boundary(n_jobs):
     np.testing.assert_array_equal(hog, got[:, : hog.shape[1]])
 
 
-@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize("n_jobs", ONE_OR_TWO)
 def test_an_unreadable_item_in_a_batch_raises_naming_its_row(paths, n_jobs):
     X = pd.Series(_with_bad(paths), index=[f"r{k}" for k in range(len(paths))])
     with pytest.raises(ImageDecodeError, match=r"row 1 \(index 'r1'\), path"):

@@ -153,6 +153,7 @@ def _fusion_names(_):
     return sorted(get_registry("fusion_method").names())
 
 
+@pytest.mark.slow  # worker processes
 def test_running_workers_do_not_keep_a_plugin_disabled_since(
     fresh_manager, monkeypatch
 ):
