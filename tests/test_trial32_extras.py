@@ -96,3 +96,20 @@ def test_the_command_line_exits_with_status_2(monkeypatch, tmp_path, capsys):
     assert status == 2, err
     assert 'pip install "skmultimodal[keras]"' in err
     assert "--debug shows the traceback" not in err
+
+
+def test_evaluation_without_the_extra_of_its_only_model(monkeypatch):
+    import pandas as pd
+
+    import skmultimodal.models as models
+    from skmultimodal.model_selection._models import run_evaluation
+
+    _hides(monkeypatch, "keras")
+    monkeypatch.delitem(vars(models), "MultimodalAttentionClassifier", raising=False)
+    X = pd.DataFrame({"image": [np.zeros((8, 8, 3), np.uint8)] * 4, "text": ["a"] * 4})
+    with pytest.raises(ValueError) as info:
+        run_evaluation(X, [0, 1] * 2, models=["attention-classifier"], cv=2)
+    message = str(info.value)
+    assert message.startswith("no model can be evaluated: attention-classifier needs")
+    assert 'pip install "skmultimodal[keras]"' in message
+    assert "columns" not in message  # it was "... on these columns"

@@ -289,7 +289,8 @@ def run_evaluation(
         )
         if not built:
             why = "; ".join(f"{name} {reason}" for name, reason in skipped.items())
-            raise ValueError(f"no model can be evaluated on these columns: {why}")
+            # each reason says what is lacking: columns, or a package
+            raise ValueError(f"no model can be evaluated: {why}")
         if not progress:
             shown = {"disable": True}
         elif "TQDM_DISABLE" in os.environ:  # tqdm's default, which it reads
