@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from inspect import signature
+from numbers import Real
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ from sklearn.utils import Bunch, get_tags
 from sklearn.utils._indexing import _get_column_indices
 from sklearn.utils._param_validation import (
     HasMethods,
+    Interval,
     StrOptions,
 )
 from sklearn.utils._repr_html.estimator import _VisualBlock
@@ -258,6 +260,17 @@ class ModalityFusion(NamedMethodParams, TransformerMixin, ColumnComposition):
         .. deprecated:: 0.2
            ``"error"`` is the old spelling of ``"raise"``; it still works,
            with a FutureWarning, and will be removed in 0.4.
+    sparse_threshold : float in [0, 1] or None, default=None
+        When the fused matrix is sparse (``concat`` of a sparse block, such
+        as TF-IDF or one-hot columns): None keeps it sparse; a number, as
+        :class:`~sklearn.compose.ColumnTransformer`'s, keeps it sparse only
+        if its density (stored values over rows x columns) in ``fit`` is
+        below that number, and otherwise gives a dense array, in ``fit``
+        and in every ``transform`` (``sparse_output_`` records the choice).
+        ``0`` always gives a dense array, as estimators that refuse sparse
+        input (``HistGradientBoostingClassifier``) need. A matrix of more
+        than :data:`DENSE_OUTPUT_MAX_VALUES` values is not densified: an
+        error says what to do instead.
     n_jobs : int, default=None
         Number of branches fitted/transformed in parallel
         (:class:`sklearn.utils.parallel.Parallel`).
@@ -309,6 +322,9 @@ class ModalityFusion(NamedMethodParams, TransformerMixin, ColumnComposition):
         The fitted fusion method.
     block_layout_ : BlockLayout
         Layout of the output columns (modality blocks, sequence blocks).
+    sparse_output_ : bool
+        Whether ``transform`` gives a sparse matrix: the fused matrix of
+        ``fit`` was sparse, and ``sparse_threshold`` kept it so.
     modality_names_ : list of str
         Names of the fused modalities, in block order.
     target_type_ : str
@@ -432,6 +448,7 @@ class ModalityFusion(NamedMethodParams, TransformerMixin, ColumnComposition):
                 {"raise", "zero", "mean", "indicator", "error"}, deprecated={"error"}
             )
         ],
+        "sparse_threshold": [Interval(Real, 0, 1, closed="both"), None],
         "n_jobs": N_JOBS,
         "verbose": ["verbose"],
         "random_state": ["random_state"],
@@ -451,6 +468,7 @@ class ModalityFusion(NamedMethodParams, TransformerMixin, ColumnComposition):
         method_params=None,
         weights=None,
         missing="raise",
+        sparse_threshold=None,
         n_jobs=None,
         verbose=False,
         random_state=None,
@@ -462,6 +480,7 @@ class ModalityFusion(NamedMethodParams, TransformerMixin, ColumnComposition):
         self.method_params = method_params
         self.weights = weights
         self.missing = missing
+        self.sparse_threshold = sparse_threshold
         self.n_jobs = n_jobs
         self.verbose = verbose
         self.random_state = random_state
@@ -697,6 +716,7 @@ class ModalityFusion(NamedMethodParams, TransformerMixin, ColumnComposition):
         # a model saved before ``target_type`` existed read its target "auto"
         state.setdefault("target_type", "auto")
         state.setdefault("estimator_target_types", None)
+        state.setdefault("sparse_threshold", None)
         # a model saved when it was stored (now built from transformers_)
         state.pop("named_transformers_", None)
         super().__setstate__(state)
@@ -1093,7 +1113,7 @@ class ModalityFusion(NamedMethodParams, TransformerMixin, ColumnComposition):
         self._named_input = named
         self._feature_names_out = _readable_names(out_names, own_names)
         self.block_layout_ = layout
-        return self._finish(Z, presents, n, _frame_index(X))
+        return self._finish(Z, presents, n, _frame_index(X), fitting=True)
 
     @staticmethod
     def _warn_dense_fills(dense_fills, policy):
@@ -1336,7 +1356,7 @@ class ModalityFusion(NamedMethodParams, TransformerMixin, ColumnComposition):
             )
         return Z
 
-    def _finish(self, Z, presents, n, index=None):
+    def _finish(self, Z, presents, n, index=None, fitting=False):
         if self.missing == "indicator":  # the one policy spelled alike
             presence = np.zeros((n, len(presents)))
             for j, present in enumerate(presents):
@@ -1345,6 +1365,19 @@ class ModalityFusion(NamedMethodParams, TransformerMixin, ColumnComposition):
                 Z = sparse.hstack([Z, sparse.csr_matrix(presence)]).tocsr()
             else:
                 Z = np.hstack([Z, presence])
+        if fitting:  # as ColumnTransformer: chosen in fit, kept in transform
+            threshold = self.sparse_threshold
+            self.sparse_output_ = sparse.issparse(Z) and (
+                threshold is None or Z.nnz / max(Z.shape[0] * Z.shape[1], 1) < threshold
+            )
+        # a model saved before sparse_threshold existed kept sparse output
+        if sparse.issparse(Z) and not getattr(self, "sparse_output_", True):
+            if Z.shape[0] * Z.shape[1] > DENSE_OUTPUT_MAX_VALUES:
+                wanted = f"dense output (sparse_threshold={self.sparse_threshold!r})"
+                raise ValueError(
+                    self._too_big_for_dense(Z, wanted, "sparse_threshold=None")
+                )
+            Z = Z.toarray()
         container = _get_output_config("transform", self)["dense"]
         if container != "default":
             return self._as_container(Z, container, index)
@@ -1363,7 +1396,11 @@ class ModalityFusion(NamedMethodParams, TransformerMixin, ColumnComposition):
         if sparse.issparse(Z):
             size = Z.shape[0] * Z.shape[1]
             if size > DENSE_OUTPUT_MAX_VALUES:
-                raise ValueError(self._too_big_for_dense(Z, container))
+                raise ValueError(
+                    self._too_big_for_dense(
+                        Z, f"{container} output", "set_output(transform='default')"
+                    )
+                )
             Z = Z.toarray()
         Z = np.asarray(Z)
         names = self.get_feature_names_out()
@@ -1401,7 +1438,7 @@ class ModalityFusion(NamedMethodParams, TransformerMixin, ColumnComposition):
             "'default', or rename the column"
         )
 
-    def _too_big_for_dense(self, Z, container):
+    def _too_big_for_dense(self, Z, wanted, keep):
         sparse_branches = [
             name
             for name, is_sparse in zip(self.modality_names_, self._block_sparse)
@@ -1424,13 +1461,12 @@ class ModalityFusion(NamedMethodParams, TransformerMixin, ColumnComposition):
             source = f"method {label!r} returned a sparse matrix"
             dense_fix = "use a fusion method with dense output"
         return (
-            f"ModalityFusion cannot give {container} output: {source}, and the "
+            f"ModalityFusion cannot give {wanted}: {source}, and the "
             f"fused matrix has {Z.shape[0]:,} x {Z.shape[1]:,} = "
             f"{Z.shape[0] * Z.shape[1]:,} values, over the "
-            f"{DENSE_OUTPUT_MAX_VALUES:,} that are densified for a "
-            f"{container} DataFrame. Use method='stack' (dense class scores "
-            f"per modality), or {dense_fix}; or keep the sparse matrix with "
-            "set_output(transform='default')."
+            f"{DENSE_OUTPUT_MAX_VALUES:,} it densifies. Use method='stack' "
+            f"(dense class scores per modality), or {dense_fix}; or keep the "
+            f"sparse matrix with {keep}."
         )
 
     # -- transforming -------------------------------------------------------
