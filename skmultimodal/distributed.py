@@ -302,6 +302,21 @@ class _BlockParseError(ValueError):
         return f"{self.before}{first_row + self.line}{self.after}"
 
 
+def _first_row_wider(path):
+    """Whether the first data row of the CSV ``path`` has more fields than
+    its header (rows ending in a comma, which reading the whole file
+    accepts when the extra fields are empty)."""
+    import csv
+
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
+            rows = csv.reader(f)
+            header = next(rows)
+            return len(next(rows, header)) > len(header)
+    except (OSError, StopIteration, csv.Error):
+        return False
+
+
 def _read_csv_block(path, offset, length, first_row=None, roles=((), ())):
     """The rows of the CSV ``path`` that start in ``[offset, offset +
     length)``, with the file's column names; the text columns of ``roles``
@@ -319,7 +334,11 @@ def _read_csv_block(path, offset, length, first_row=None, roles=((), ())):
 
     from fsspec.utils import read_block
 
-    from skmultimodal.datasets._table import _csv_errors, csv_options
+    from skmultimodal.datasets._table import (
+        ExtraFieldsError,
+        _csv_errors,
+        csv_options,
+    )
 
     with open(path, "rb") as fh:
         data = read_block(fh, offset, length, delimiter=b"\n")
@@ -327,8 +346,13 @@ def _read_csv_block(path, offset, length, first_row=None, roles=((), ())):
             data = read_block(fh, 0, 1, delimiter=b"\n") + data
 
     def read(pd):
-        df = pd.read_csv(io.BytesIO(data), **csv_options(roles[0]))
-        if offset and not isinstance(df.index, pd.RangeIndex):
+        # as the whole file is read: its first data row, when wider than the
+        # header (a trailing comma), sets the rows' width for every block
+        if not offset or _first_row_wider(path):
+            return pd.read_csv(io.BytesIO(data), **csv_options(roles[0]))
+        options = {**csv_options(roles[0]), "index_col": None}
+        df = pd.read_csv(io.BytesIO(data), **options)
+        if not isinstance(df.index, pd.RangeIndex):
             # pandas takes the extra fields of a first row for an index;
             # in the whole file, that row is not the first: an error
             raise pd.errors.ParserError(
@@ -339,6 +363,8 @@ def _read_csv_block(path, offset, length, first_row=None, roles=((), ())):
 
     try:
         return _csv_errors(Path(path), read)
+    except ExtraFieldsError:
+        raise  # it names a line of the file already
     except ValueError as exc:
         error = _block_parse_error(str(exc), path, offset + length)
         if error is None:

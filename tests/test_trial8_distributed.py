@@ -283,3 +283,23 @@ def test_run_on_dask_refuses_a_file_name_before_a_cluster_starts(
     monkeypatch.setattr("distributed.LocalCluster", refuse)
     with pytest.raises(ValueError, match="folder of Parquet parts"):
         run_on_dask(model, csv, tmp_path / "preds.csv", address="local")
+
+
+def test_trailing_commas_are_read_in_every_partition_as_in_the_whole_file(
+    client, data, tmp_path
+):
+    _, model, csv, table = data
+    (tmp_path / "images").symlink_to(csv.parent / "images")
+    lines = csv.read_text().rstrip("\n").split("\n")
+    trailing = tmp_path / "trailing.csv"
+    trailing.write_text("\n".join([lines[0]] + [line + "," for line in lines[1:]]))
+    out = tmp_path / "out"
+    predict_partitions(model, trailing, out, client=client, chunk_size=4)
+    got = pd.read_parquet(out)
+    expected = predict_partitions(
+        model, csv, tmp_path / "plain", client=client, chunk_size=4
+    )
+    assert expected["rows"] == len(got) == 30
+    np.testing.assert_array_equal(
+        got["prediction"], pd.read_parquet(tmp_path / "plain")["prediction"]
+    )

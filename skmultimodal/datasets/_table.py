@@ -7,6 +7,7 @@ row batches (:func:`iter_parquet`), their rows labelled by row number."""
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from shlex import quote as shlex_quote
 
@@ -100,6 +101,11 @@ def csv_options(text_columns=()):
         "dtype": {column: str for column in text_columns} or None,
         "keep_default_na": False,
         "na_values": [""],
+        # never the first column as the index: rows ending in an empty
+        # field (a trailing comma, as spreadsheets export) are read as if
+        # it were not there, and values past the header's fields are an
+        # error (see _csv_errors), where pandas would shift every column
+        "index_col": False,
     }
 
 
@@ -301,6 +307,36 @@ def _record_line(path, record):
         return None
 
 
+def _extra_fields(path):
+    """pandas' "Expected N fields in line K, saw M" for the first record of
+    the CSV at ``path`` with more fields than its header and a cell in them
+    (else the first with more fields), K a line of the file; None when
+    there is none or the file cannot be read."""
+    import csv
+
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
+            rows = csv.reader(f)
+            width = len(next(rows))
+            end, first = rows.line_num, None
+            for row in rows:
+                if len(row) > width:
+                    found = f"Expected {width} fields in line {end + 1}, saw {len(row)}"
+                    if any(cell.strip() for cell in row[width:]):
+                        return found
+                    first = first or found
+                end = rows.line_num
+            return first
+    except (OSError, StopIteration, csv.Error):
+        return None
+
+
+class ExtraFieldsError(ValueError):
+    """A CSV's first data row has more fields than its header, holding
+    values: the message names the file's line (not a record, not a line of
+    a Dask partition)."""
+
+
 def _file_lines(path, message):
     """pandas' parser message with its record numbers as lines of the file:
     pandas counts a record whose quoted cell holds line breaks as one line
@@ -334,7 +370,19 @@ def _csv_errors(path, read):
     if path.is_dir():
         raise ValueError(f"cannot read CSV {str(path)!r}: it is a directory")
     try:
-        return read(pd)
+        with warnings.catch_warnings():
+            # index_col=False (csv_options): pandas warns, instead of taking
+            # the first column for an index, when the first data row has
+            # more fields than the header and a value in them
+            warnings.filterwarnings(
+                "error", "Length of header", category=pd.errors.ParserWarning
+            )
+            return read(pd)
+    except pd.errors.ParserWarning:
+        found = _extra_fields(path) or "a row has more fields than the header"
+        raise ExtraFieldsError(
+            f"cannot parse CSV {str(path)!r}: {found} ({_SEPARATOR_HINT})"
+        ) from None
     except pd.errors.EmptyDataError:
         raise ValueError(f"CSV {str(path)!r} is empty") from None
     except UnicodeDecodeError as exc:

@@ -557,17 +557,36 @@ def _unknown_size(head, max_pixels, buf):
         "decoded: the file is probably truncated or corrupt (or in a variant "
         "of its format that OpenCV does not read). Images are checked against "
         f"the limit of {max_pixels:,} pixels before decoding; only for a file "
-        "you trust, set PIL.Image.MAX_IMAGE_PIXELS to None to try decoding it "
-        "without the check"
+        f"you trust, set {pixel_limit_name()} to "
+        f"{'none' if _IMAGE_PIXELS_ENV in pixel_limit_name() else 'None'} to "
+        "try decoding it without the check"
     )
 
 
-_BOMB_HINT = (
-    "(a possible decompression bomb; to read larger images raise "
-    "PIL.Image.MAX_IMAGE_PIXELS, or set it to None for no limit; on the "
-    "command line, set the environment variable SKMULTIMODAL_MAX_IMAGE_PIXELS "
-    "to a number, or to none)"
-)
+def pixel_limit_name():
+    """Where the pixel limit in force comes from: the environment variable
+    (set, it takes the place of Pillow's setting), or
+    ``PIL.Image.MAX_IMAGE_PIXELS``."""
+    if os.environ.get(_IMAGE_PIXELS_ENV, "").strip():
+        return f"the environment variable {_IMAGE_PIXELS_ENV}"
+    return "PIL.Image.MAX_IMAGE_PIXELS"
+
+
+def _bomb_hint():
+    """How to read larger images, with the setting that is in force."""
+    if os.environ.get(_IMAGE_PIXELS_ENV, "").strip():
+        return (
+            "(a possible decompression bomb; the limit is the environment "
+            f"variable {_IMAGE_PIXELS_ENV}, which takes the place of "
+            "PIL.Image.MAX_IMAGE_PIXELS: to read larger images raise it, or "
+            "set it to none for no limit)"
+        )
+    return (
+        "(a possible decompression bomb; to read larger images raise "
+        "PIL.Image.MAX_IMAGE_PIXELS, or set it to None for no limit; on the "
+        "command line, set the environment variable "
+        f"{_IMAGE_PIXELS_ENV} to a number, or to none)"
+    )
 
 
 def _check_header(buf, max_pixels):
@@ -612,7 +631,7 @@ def _check_header(buf, max_pixels):
             raise _ItemError(
                 f"the image declares {width} x {height} pixels (width x height, "
                 f"{width * height:,} pixels), more than the limit of "
-                f"{max_pixels:,} pixels {_BOMB_HINT}"
+                f"{max_pixels:,} pixels {_bomb_hint()}"
             )
     return gray_alpha, transparent
 

@@ -27,11 +27,17 @@ from ._io import (
     INTERPOLATIONS,
     ItemFunction,
     image_column,
+    pixel_limit_name,
+    read_limits,
     resize,
     run_items,
     to_gray,
     to_uint8,
 )
+
+#: Pillow's default ``PIL.Image.MAX_IMAGE_PIXELS`` (a quarter of a GiB of
+#: 24-bit pixels)
+_PILLOW_MAX_PIXELS = 1024 * 1024 * 1024 // 4 // 3
 
 
 def _check_size_param(size, name, owner):
@@ -56,6 +62,19 @@ def _check_size_param(size, name, owner):
             f"The {name!r} parameter of {owner} must be a (height, width) pair "
             "of positive integers (a tuple, list or integer array of length 2; "
             f"not bools). Got {size!r} instead."
+        )
+    # every image is made this size: no larger than an image may be read
+    # (a limit lowered below Pillow's default, to refuse files, does not
+    # make a 16 x 16 resize too large)
+    max_pixels, source = read_limits()[1], pixel_limit_name()
+    if max_pixels is not None and max_pixels < _PILLOW_MAX_PIXELS:
+        max_pixels, source = _PILLOW_MAX_PIXELS, "Pillow's default limit"
+    if max_pixels is not None and int(size[0]) * int(size[1]) > max_pixels:
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {owner} asks for images of "
+            f"{int(size[0])} x {int(size[1])} = {int(size[0]) * int(size[1]):,} "
+            f"pixels, more than the {max_pixels:,} an image may have "
+            f"({source}). Give a smaller {name}, or raise that limit."
         )
 
 
