@@ -979,9 +979,18 @@ def absent_hint(path):
     parts = path.split(os.sep)
     stripped = os.sep.join(part.strip() for part in parts)
     if stripped != path and stripped.strip() and os.path.exists(stripped):
+        around = {c for part in parts for c in part[: len(part) - len(part.lstrip())]}
+        around |= {c for part in parts for c in part[len(part.rstrip()) :]}
+        kinds = {
+            "\n": "a line break",
+            "\r": "a line break",
+            "\t": "a tab",
+            " ": "spaces",
+        }
+        what = " and ".join(sorted({kinds.get(c, "white space") for c in around}))
         return (
-            f"{stripped!r} exists: the path has spaces around a part of it "
-            "(a cell's leading or trailing spaces are part of the name)"
+            f"{stripped!r} exists: the path has {what} around a part of it "
+            "(a cell's leading or trailing white space is part of the name)"
         )
     return None
 

@@ -107,6 +107,7 @@ def test_a_relative_path_names_where_it_was_looked_for(tmp_path, monkeypatch):
         ("photos/1.png ", "the path has spaces around a part of it"),
         (" photos/1.png", "the path has spaces around a part of it"),
         ("photos /1.png", "the path has spaces around a part of it"),
+        ("photos/1.png\t", "the path has a tab around a part of it"),
     ],
 )
 def test_absent_paths_hint_at_separators_and_spaces(tmp_path, monkeypatch, cell, says):
