@@ -15,6 +15,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils import get_tags
 from sklearn.utils._param_validation import StrOptions
 
 from skmultimodal.utils._validation import type_name
@@ -548,7 +549,11 @@ def make_multimodal_pipeline(
         regressor instance (cloned). A regressor makes it a regression
         pipeline: the fusion is told the target is continuous, and
         ``stack`` (the default), ``late`` and ``concat`` fuse per-modality
-        predictions; the other methods refuse a continuous target.
+        predictions; the other methods refuse a continuous target. An
+        estimator whose tags say it takes no sparse input
+        (``HistGradientBoostingClassifier``) gets a dense fused matrix: the
+        fusion's ``sparse_threshold`` is then 0 (``concat`` keeps a sparse
+        TF-IDF block sparse otherwise).
     classifier : str, estimator or None, default=None
         Another name for ``estimator`` (give one of the two).
     image_features : str, transformer or None, default=None
@@ -809,7 +814,18 @@ def make_multimodal_pipeline(
         stopping=not image_tokens,
         param=param,
     )
+    if not _takes_sparse(clf):  # e.g. HistGradientBoosting
+        fusion.set_params(sparse_threshold=0)
     return Pipeline([("fusion", fusion), ("classifier", clf)])
+
+
+def _takes_sparse(estimator):
+    """Whether ``estimator``'s tags say it takes sparse input (True for an
+    estimator without scikit-learn's tags: left as it is)."""
+    try:
+        return get_tags(estimator).input_tags.sparse
+    except AttributeError:
+        return True
 
 
 def _columns(spec, default_name):

@@ -449,6 +449,8 @@ class FusedArray(np.ndarray):
 
     def __array_wrap__(self, array, context=None, return_scalar=False):
         out = super().__array_wrap__(array, context, return_scalar)
+        if return_scalar and isinstance(out, np.ndarray) and out.ndim == 0:
+            return out[()]  # Z.sum(), np.max(Z): a NumPy scalar, as an ndarray's
         if context is None:
             # a ufunc method (reduce, accumulate, reduceat), whose axis is
             # not known here: a result as tall as the input may have mixed

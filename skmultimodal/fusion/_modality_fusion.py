@@ -1933,8 +1933,16 @@ def _expand_sparse(block, present, n, fill):
 
 
 def _frame_index(X):
-    """The index of a DataFrame X (for a DataFrame output), else None."""
-    return X.index if isinstance(X, pd.DataFrame) else None
+    """The index of a DataFrame X (for a DataFrame output), or the one
+    index of a dict X's pandas columns (a dict of Series from different rows
+    is refused: ``check_dict_indexes``), else None."""
+    if isinstance(X, pd.DataFrame):
+        return X.index
+    if isinstance(X, dict):
+        for column in X.values():
+            if isinstance(column, pd.Series | pd.DataFrame):
+                return column.index
+    return None
 
 
 def _selected_columns(column, X_columns):
