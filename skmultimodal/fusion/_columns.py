@@ -939,9 +939,18 @@ def select_column(X, column, branch, what="modality"):
 def _plain_key(spec):
     """A column spec with its NumPy strings (``np.str_``, e.g. from a NumPy
     array of names) as str: scikit-learn's column selection takes str only.
-    A new list or tuple when one changes (the caller's is left as it is)."""
+    A new list or tuple when one changes (the caller's is left as it is).
+    ``slice(None)`` (every column), which scikit-learn reads as a slice of
+    names, is ``slice(0, None)``."""
     if isinstance(spec, np.str_):
         return str(spec)
+    if (
+        isinstance(spec, slice)
+        and spec.start is None
+        and spec.stop is None
+        and (spec.step is None or spec.step > 0)
+    ):
+        return slice(0, None, spec.step)
     if isinstance(spec, list | tuple) and any(isinstance(s, np.str_) for s in spec):
         plain = [str(s) if isinstance(s, np.str_) else s for s in spec]
         return plain if isinstance(spec, list) else tuple(plain)
