@@ -1581,7 +1581,10 @@ def _own_columns(args, est, columns, tabular):
     ]
     if not (several or renamed):
         return None
-    if several and {"image", "text"} & set(fitted_on):
+    # (a model fitted on several columns of their own names, one of them
+    # called "image" or "text", was fitted on the columns given)
+    own = set(image) | set(text) <= set(fitted_on)
+    if several and {"image", "text"} & set(fitted_on) and not own:
         option, names = (
             ("--image-column", image) if len(image) > 1 else ("--text-column", text)
         )

@@ -1425,8 +1425,11 @@ def _modalities(
     if text_column is not None:
         _check_text_column(df[text_column], text_column, csv, unit=unit)
         X["text"] = df[text_column].astype(object)
+    named = {"image": image_column, "text": text_column}
     for column in tabular_columns:
-        if column in ("image", "text"):
+        # the name of a modality column read above (a column read under its
+        # own name, several of a modality, may be called "image")
+        if named.get(column) is not None:
             raise ValueError(
                 f"table column {column!r} of {str(csv)!r} is named like a "
                 f"modality; rename it in the {kind}"
