@@ -6,7 +6,7 @@ NaT) become ``""``; any other non-string value raises a ValueError naming the
 row.
 """
 
-from ._cleaner import TextCleaner
+from ._cleaner import TextCleaner, nfkc
 from ._features import TextFeatures
 from ._sequencer import TextSequencer
 from ._vectors import TextEmbeddingWarning, WordVectorFeatures, read_word_vectors
@@ -17,5 +17,6 @@ __all__ = [
     "TextFeatures",
     "TextSequencer",
     "WordVectorFeatures",
+    "nfkc",
     "read_word_vectors",
 ]

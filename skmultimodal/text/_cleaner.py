@@ -52,8 +52,37 @@ def nfkc(text):
     The default text branch gives it to its vectorizers as
     ``strip_accents`` (scikit-learn's hook for character normalisation,
     applied after lowercasing), so that ``"café"`` typed on two systems is
-    one word; it strips no accent."""
-    return dotless_lower(unicodedata.normalize("NFKC", text))
+    one word; it strips no accent. A lower-cased text stays lower-cased:
+    NFKC writes some compatibility characters with capitals (``"㎓"`` is
+    ``"GHz"``, ``"™"`` ``"TM"``), which would be other words than the same
+    ones typed. Give it to a vectorizer of your own as
+    ``strip_accents=nfkc``.
+
+    Parameters
+    ----------
+    text : str
+        A text, as the vectorizer hands it over (lower-cased first when its
+        ``lowercase`` is True).
+
+    Returns
+    -------
+    str
+        The text in NFKC form.
+
+    Examples
+    --------
+    >>> from skmultimodal.text import nfkc
+    >>> nfkc("ｃａｆé router 5㎓")
+    'café router 5ghz'
+    >>> from sklearn.feature_extraction.text import TfidfVectorizer
+    >>> vectorizer = TfidfVectorizer(analyzer="char", strip_accents=nfkc)
+    >>> vectorizer.fit(["ｸﾞﾗｽ", "グラス"]).get_feature_names_out().tolist()
+    ['グ', 'ス', 'ラ']
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    if folded != text and text == text.lower():
+        folded = folded.lower()
+    return dotless_lower(folded)
 
 
 class _CategoryTable(dict):
