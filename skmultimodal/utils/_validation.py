@@ -726,15 +726,25 @@ def describe_cell(values, i, labels=None):
 
 
 # characters that show nothing and are not whitespace to str.isspace: zero
-# width space, non-joiner and joiner, word joiner, and U+FEFF (a byte-order
-# mark left in a cell)
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+# width space, non-joiner and joiner, word joiner, U+FEFF (a byte-order mark
+# left in a cell), and the marks of bidirectional text (left-to-right and
+# right-to-left marks, the Arabic letter mark, embeddings, overrides and
+# isolates), which exports of Arabic and Hebrew text leave in empty cells
+_ZERO_WIDTH = dict.fromkeys(
+    map(
+        ord,
+        "\u200b\u200c\u200d\u2060\ufeff"
+        "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"
+        "\u2066\u2067\u2068\u2069",
+    )
+)
 
 
 def is_blank(text) -> bool:
     """Whether a str or bytes value shows nothing: empty, whitespace only, or
-    whitespace and zero-width characters (U+200B to U+200D, U+2060, U+FEFF)
-    only; bytes are read as UTF-8 for the zero-width characters (as
+    whitespace and zero-width characters (U+200B to U+200D, U+2060, U+FEFF,
+    and the bidirectional marks: U+200E, U+200F, U+061C, U+202A to U+202E,
+    U+2066 to U+2069) only; bytes are read as UTF-8 for the zero-width characters (as
     scikit-learn's vectorizers decode them)."""
     if not text or text.isspace():
         return True
@@ -757,7 +767,8 @@ def is_missing(value) -> bool:
     Missing: None, every pandas missing marker (NaN of any float type,
     ``pandas.NA``, ``pandas.NaT``, NumPy NaT) and an empty or
     whitespace-only string/bytes (a string of whitespace and zero-width
-    characters, such as U+200B or a stray byte-order mark U+FEFF, too).
+    characters, such as U+200B, a stray byte-order mark U+FEFF or the
+    right-to-left mark U+200F, too).
     Containers (arrays, lists) are values, never missing.
 
     Parameters
