@@ -18,7 +18,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import StrOptions
 
-from skmultimodal.utils._validation import type_name
+from skmultimodal.utils._validation import decimal_comma_hint, type_name
 
 __all__ = [
     "ATTENTION_SETTINGS",
@@ -1525,7 +1525,8 @@ class _TableCells(TransformerMixin, BaseEstimator):
                             f"numeric table column {name!r} holds {len(wrong)} "
                             f"cell(s) {what}, the first on row {row} "
                             f"(index {label!r}): "
-                            f"{cell!r}. Fix those cells, or {fix}"
+                            f"{cell!r}{decimal_comma_hint(cell)}. Fix those "
+                            f"cells, or {fix}"
                         )
                         break
             columns.append(values)

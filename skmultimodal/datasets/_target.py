@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from skmultimodal.utils._validation import plain_label
+from skmultimodal.utils._validation import decimal_comma_hint, plain_label
 
 #: What ``--task`` takes.
 TASKS = ("classification", "regression", "multilabel")
@@ -78,9 +78,11 @@ def prepare_target(
                 if len(rows) > 1
                 else ""
             )
+            first = y[bad.to_numpy()].iloc[0]
             raise ValueError(
                 f"{_where(y, y.index[bad.to_numpy()][0], column, source)}{more}: "
                 "a regression target must be a number in every row"
+                + decimal_comma_hint(first)
             )
         huge = np.abs(values.to_numpy(dtype=float)) > 1e150
         if huge.any():  # squared by every least-squares fit: inf, then NaN

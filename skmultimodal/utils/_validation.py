@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import re
 from collections import Counter
 from decimal import Decimal
 
@@ -962,3 +963,20 @@ class NamedMethodParams:
             "dict: it replaces the one set), or an extractor instance as "
             "method (then method__<param> reaches it)"
         )
+
+
+_DECIMAL_COMMA = re.compile(r"\s*[-+]?(?:\d{1,3}(?:[.\s\u00a0]\d{3})+|\d+),\d+\s*")
+
+
+def decimal_comma_hint(cell):
+    """For a cell that is not a number but is one written with a decimal
+    comma (``"33,15"``, ``"1.234,5"``), the words saying so, with the number
+    as Python reads it; else ``""``."""
+    if not isinstance(cell, str) or not _DECIMAL_COMMA.fullmatch(cell):
+        return ""
+    whole, _, fraction = cell.strip().rpartition(",")
+    number = re.sub(r"[.\s\u00a0]", "", whole) + "." + fraction
+    return (
+        f" ({cell.strip()!r} is written with a decimal comma: write it "
+        f"{number!r}, with a point)"
+    )
