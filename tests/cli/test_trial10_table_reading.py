@@ -127,8 +127,8 @@ def test_out_of_core_training_reads_categorical_codes_as_text(coded, tmp_path):
     model, out = tmp_path / "chunked.joblib", tmp_path / "features.csv"
     proc = run_main(
         "train", "--csv", csv, *CSV_ARGS, *TABLE, "--chunk-size", "5",
-        "--epochs", "2", "--output", model,
-    )  # fmt: skip
+        "--epochs", "2", "--n-features", "256", "--output", model,
+    )  # fmt: skip  (256 hashed text columns: a narrow features file to read)
     assert proc.returncode == 0, proc.stderr
     proc = run_main(
         "featurize", "--model", model, "--csv", csv, *CSV_ARGS, "--trust",
