@@ -125,10 +125,11 @@ def test_whitespace_table_cells_are_named_by_the_empty_rows_check(tmp_path):
 def test_out_of_core_training_reads_categorical_codes_as_text(coded, tmp_path):
     csv, _ = coded
     model, out = tmp_path / "chunked.joblib", tmp_path / "features.csv"
+    # 256 hashed text columns: a narrow features file to write and read
     proc = run_main(
         "train", "--csv", csv, *CSV_ARGS, *TABLE, "--chunk-size", "5",
         "--epochs", "2", "--n-features", "256", "--output", model,
-    )  # fmt: skip  (256 hashed text columns: a narrow features file to read)
+    )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     proc = run_main(
         "featurize", "--model", model, "--csv", csv, *CSV_ARGS, "--trust",
